@@ -1,0 +1,36 @@
+/**
+ * Who is making a request: a session cookie, or `Authorization: Bearer <personal access token>`.
+ * One function for HTTP routes (through the load context) and for the collaboration socket's upgrade.
+ */
+import type { UserRow } from "../../db/users";
+import { ACCESS_TOKEN_PREFIX, validateAccessToken } from "./access-tokens.server";
+import { readSessionToken, serializeSessionCookie } from "./cookie.server";
+import { validateSessionToken, type Session } from "./session.server";
+
+export type RequestAuth =
+  | { via: "session"; user: UserRow; session: Session; renewedCookie: string | null }
+  | { via: "token"; user: UserRow; session: null; renewedCookie: null };
+
+export interface AuthHeaders {
+  cookie?: string | null;
+  authorization?: string | null;
+}
+
+export async function authenticate(headers: AuthHeaders): Promise<RequestAuth | null> {
+  const bearer = headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (bearer) {
+    if (!bearer.startsWith(ACCESS_TOKEN_PREFIX)) return null;
+    const user = await validateAccessToken(bearer);
+    return user ? { via: "token", user, session: null, renewedCookie: null } : null;
+  }
+  const token = readSessionToken(headers.cookie);
+  if (!token) return null;
+  const result = await validateSessionToken(token);
+  if (!result) return null;
+  return {
+    via: "session",
+    user: result.user,
+    session: result.session,
+    renewedCookie: result.fresh ? serializeSessionCookie(token, result.session.expiresAt) : null,
+  };
+}

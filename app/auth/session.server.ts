@@ -1,0 +1,69 @@
+/**
+ * Sessions, exactly as Lucia's guide (lucia-auth.com, "Sessions") teaches them, on @oslojs/*:
+ * - the cookie holds "<id>.<secret>"; the database stores the id and SHA-256(secret) only, so a copy of the
+ *   sessions table cannot be replayed as a cookie;
+ * - validation compares the secret hash in constant time and returns null for every invalid case;
+ * - expiry slides (IDLE_MS after last use, renewed when half spent) and is capped by an absolute lifetime;
+ * - a new session (new token) at every sign-in; all sessions die when the password changes.
+ * See docs/decisions/0002-sessions-after-lucia.md.
+ */
+import { findSession, insertSession, touchSession, deleteSession, deleteUserSessions } from "../../db/sessions";
+import { findUserById, type UserRow } from "../../db/users";
+import { createSecretToken, parseSecretToken, secretMatches } from "./secret-token.server";
+
+export const IDLE_MS = 7 * 24 * 60 * 60 * 1000;
+export const ABSOLUTE_MS = 30 * 24 * 60 * 60 * 1000;
+
+export interface Session {
+  id: string;
+  userId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  absoluteExpiresAt: Date;
+}
+
+export type SessionValidation = { session: Session; user: UserRow; fresh: boolean } | null;
+
+export async function createSession(userId: string, userAgent: string | null, now = new Date()): Promise<{ token: string; session: Session }> {
+  const { id, token, secretHash } = createSecretToken();
+  const absoluteExpiresAt = new Date(now.getTime() + ABSOLUTE_MS);
+  const expiresAt = new Date(Math.min(now.getTime() + IDLE_MS, absoluteExpiresAt.getTime()));
+  await insertSession({ id, secretHash, userId, expiresAt, absoluteExpiresAt, userAgent: userAgent?.slice(0, 300) ?? null });
+  return { token, session: { id, userId, createdAt: now, expiresAt, absoluteExpiresAt } };
+}
+
+/** The session and user a token belongs to, renewing its idle expiry when half spent; null if invalid. */
+export async function validateSessionToken(token: string, now = new Date()): Promise<SessionValidation> {
+  const parsed = parseSecretToken(token);
+  if (!parsed) return null;
+  const row = await findSession(parsed.id);
+  if (!row || !secretMatches(parsed.secret, row.secretHash)) return null;
+  const t = now.getTime();
+  if (row.expiresAt.getTime() <= t || row.absoluteExpiresAt.getTime() <= t) {
+    await deleteSession(row.id);
+    return null;
+  }
+  const user = await findUserById(row.userId);
+  if (!user) return null;
+  let expiresAt = row.expiresAt;
+  let fresh = false;
+  if (expiresAt.getTime() - t < IDLE_MS / 2) {
+    expiresAt = new Date(Math.min(t + IDLE_MS, row.absoluteExpiresAt.getTime()));
+    await touchSession(row.id, expiresAt);
+    fresh = true;
+  }
+  return {
+    session: { id: row.id, userId: row.userId, createdAt: row.createdAt, expiresAt, absoluteExpiresAt: row.absoluteExpiresAt },
+    user,
+    fresh,
+  };
+}
+
+export async function invalidateSession(sessionId: string): Promise<void> {
+  await deleteSession(sessionId);
+}
+
+/** Sign out everywhere (optionally keeping the current session). */
+export async function invalidateUserSessions(userId: string, exceptSessionId: string | null = null): Promise<void> {
+  await deleteUserSessions(userId, exceptSessionId);
+}

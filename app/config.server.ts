@@ -1,0 +1,53 @@
+/**
+ * Configuration: every environment variable Accord reads, validated once with zod.
+ * A bad value stops the process at start with a message naming the variable.
+ * Keep this list, `.env.example` and the README's "Configuration" table in step.
+ */
+import { z } from "zod";
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATABASE_URL: z.string().url().optional(),
+  ACCORD_DATA_DIR: z.string().min(1).default("./.data"),
+  ACCORD_EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  ACCORD_PUBLIC_URL: z.string().url().optional(),
+  ACCORD_TRUST_PROXY: z
+    .enum(["0", "1", "true", "false"])
+    .default("0")
+    .transform((v) => v === "1" || v === "true"),
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().min(3).default("Accord <no-reply@accord.invalid>"),
+  ACCORD_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Config = z.infer<typeof schema> & { isProduction: boolean; publicUrl: string };
+
+let cached: Config | null = null;
+
+export class ConfigError extends Error {}
+
+/** The validated configuration. Throws ConfigError naming every bad variable. */
+export function getConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  if (cached && env === process.env) return cached;
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const c = parsed.data;
+  const config: Config = {
+    ...c,
+    isProduction: c.NODE_ENV === "production",
+    publicUrl: (c.ACCORD_PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ""),
+  };
+  if (env === process.env) cached = config;
+  return config;
+}
+
+/** Forget the cached configuration (tests change the environment). */
+export function resetConfigCache(): void {
+  cached = null;
+}

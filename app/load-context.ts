@@ -1,0 +1,16 @@
+/** What the server passes to every loader and action (see server/http-app.ts). */
+import type { RequestAuth } from "./auth/request-auth.server";
+
+export interface AccordLoadContext {
+  /** The client's IP (proxy headers honoured only with ACCORD_TRUST_PROXY). Never shown or logged. */
+  clientIp: string | null;
+  /** Per-response nonce for inline scripts (Content-Security-Policy). */
+  cspNonce: string;
+  /** The authenticated caller, resolved once per request (renews the session cookie when due). */
+  auth: () => Promise<RequestAuth | null>;
+}
+
+declare module "@remix-run/node" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface AppLoadContext extends AccordLoadContext {}
+}

@@ -1,0 +1,48 @@
+/**
+ * Outgoing e-mail. Every message is first stored in the outbox table. With SMTP_URL it is then sent through
+ * nodemailer (in the background, so the time a request takes does not reveal whether a mail was sent);
+ * without it the outbox row is the delivery: readable at /dev/outbox and printed to the log outside production.
+ */
+import nodemailer, { type Transporter } from "nodemailer";
+import { insertOutbox, markOutboxFailed, markOutboxSent } from "../../db/outbox";
+import { getConfig } from "../config.server";
+import { log } from "../utils/log.server";
+
+export interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+let transporter: Transporter | null = null;
+function smtp(): Transporter | null {
+  const url = getConfig().SMTP_URL;
+  if (!url) return null;
+  transporter ??= nodemailer.createTransport(url);
+  return transporter;
+}
+
+const pending = new Set<Promise<void>>();
+
+export async function sendMail(mail: Mail): Promise<void> {
+  const id = await insertOutbox(mail);
+  const transport = smtp();
+  if (!transport) {
+    if (!getConfig().isProduction) log.info(`mail #${id} stored in the outbox (no SMTP_URL): "${mail.subject}" — read it at /dev/outbox\n${mail.text}`);
+    return;
+  }
+  const job = transport
+    .sendMail({ from: getConfig().MAIL_FROM, to: mail.to, subject: mail.subject, text: mail.text })
+    .then(() => markOutboxSent(id))
+    .catch(async (error: unknown) => {
+      log.warn(`mail #${id} could not be sent: ${(error as Error).message}`);
+      await markOutboxFailed(id, (error as Error).message).catch(() => {});
+    })
+    .finally(() => pending.delete(job));
+  pending.add(job);
+}
+
+/** Wait for mails still being handed to SMTP (shutdown, tests). */
+export async function flushMail(): Promise<void> {
+  await Promise.all([...pending]);
+}

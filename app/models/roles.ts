@@ -1,0 +1,30 @@
+/**
+ * Roles and what each may do: the one set of rules used by HTTP routes, the collaboration socket and the CLI.
+ * (Pure: also imported by browser code to decide what to show; the server always re-checks.)
+ */
+import type { Role } from "../../db/access";
+
+export type { Role };
+export const ROLES: readonly Role[] = ["organizer", "editor", "commenter", "viewer"];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  organizer: "Organiser",
+  editor: "Editor",
+  commenter: "Commenter",
+  viewer: "Viewer",
+};
+
+export const ROLE_DESCRIPTIONS: Record<Role, string> = {
+  organizer: "Edits, manages members and invitations, publishes",
+  editor: "Edits documents",
+  commenter: "Reads documents and will comment on them",
+  viewer: "Reads documents",
+};
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}
+
+export const canReadDocuments = (role: Role | null | undefined): boolean => role != null;
+export const canEditDocuments = (role: Role | null | undefined): boolean => role === "organizer" || role === "editor";
+export const canManageMembers = (role: Role | null | undefined): boolean => role === "organizer";

@@ -1,0 +1,116 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, isRouteErrorResponse, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
+import styles from "./styles/app.css";
+import { getUser } from "./utils/guards.server";
+import { useNonce } from "./utils/nonce";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [{ title: "Accord" }];
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  const user = await getUser(context);
+  return { user: user ? { name: user.name, emailVerified: user.emailVerifiedAt != null } : null };
+}
+
+function Header({ user }: { user: { name: string } | null }) {
+  return (
+    <header className="site-header">
+      <div className="site-header__inner">
+        <Link to="/" className="brand" aria-label="Accord, home">
+          Accord
+        </Link>
+        <nav aria-label="Main">
+          <ul className="nav">
+            {user ? (
+              <>
+                <li><NavLink to="/workshops">Workshops</NavLink></li>
+                <li><NavLink to="/account">Account</NavLink></li>
+                <li>
+                  <Form method="post" action="/logout">
+                    <button type="submit" className="link-button">Sign out</button>
+                  </Form>
+                </li>
+              </>
+            ) : (
+              <>
+                <li><NavLink to="/login">Sign in</NavLink></li>
+                <li><NavLink to="/signup">Create account</NavLink></li>
+              </>
+            )}
+          </ul>
+        </nav>
+      </div>
+    </header>
+  );
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
+  const data = useRouteLoaderData<typeof loader>("root");
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a href="#main" className="skip-link">Skip to content</a>
+        <Header user={data?.user ?? null} />
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
+        <footer className="site-footer">
+          <p>Accord — draft together, endorse in public.</p>
+        </footer>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  const { user } = useLoaderData<typeof loader>();
+  return (
+    <>
+      {user && !user.emailVerified ? (
+        <div className="banner" role="status">
+          Please confirm your e-mail address: we sent you a link. <Link to="/verify-email/resend">Send it again</Link>
+        </div>
+      ) : null}
+      <Outlet />
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  let title = "Something went wrong";
+  let message = "An unexpected error happened on our side. Nothing you sent was lost; please try again.";
+  if (isRouteErrorResponse(error)) {
+    if (error.status === 404) {
+      title = "Page not found";
+      message = "There is nothing here, or you do not have access to it.";
+    } else if (error.status === 403) {
+      title = "Not allowed";
+      message = typeof error.data === "string" && error.data ? error.data : "You do not have access to this.";
+    } else {
+      title = `${error.status} ${error.statusText}`;
+      message = typeof error.data === "string" && error.data ? error.data : message;
+    }
+  }
+  return (
+    <div className="page narrow">
+      <h1>{title}</h1>
+      <p>{message}</p>
+      <p><Link to="/">Back to the start page</Link></p>
+    </div>
+  );
+}

@@ -1,0 +1,65 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { login } from "../auth/accounts.server";
+import { serializeSessionCookie } from "../auth/cookie.server";
+import { emailField, passwordField } from "../auth/fields";
+import { Field, FormError } from "../components/field";
+import { parseForm } from "../utils/forms.server";
+import { getUser, safeRedirectTarget } from "../utils/guards.server";
+
+export const meta: MetaFunction = () => [{ title: "Sign in — Accord" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  if (await getUser(context)) throw redirect(safeRedirectTarget(new URL(request.url).searchParams.get("redirectTo")));
+  return null;
+}
+
+const schema = z.object({ email: emailField, password: passwordField, redirectTo: z.string().optional() });
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const parsed = await parseForm(request, schema);
+  if (!parsed.ok) return data({ error: null, fieldErrors: parsed.fieldErrors }, { status: 400 });
+  const result = await login({
+    email: parsed.data.email,
+    password: parsed.data.password,
+    ip: context.clientIp,
+    userAgent: request.headers.get("user-agent"),
+  });
+  if (!result.ok && result.reason === "throttled") {
+    return data(
+      { error: `Too many attempts. Please wait ${result.retryAfterSeconds} seconds and try again.`, fieldErrors: {} },
+      { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } },
+    );
+  }
+  if (!result.ok) return data({ error: "That e-mail and password do not match an account.", fieldErrors: {} }, { status: 400 });
+  return redirect(safeRedirectTarget(parsed.data.redirectTo), {
+    headers: { "Set-Cookie": serializeSessionCookie(result.token, result.expiresAt) },
+  });
+}
+
+export default function Login() {
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state === "submitting";
+  const fieldErrors: Record<string, string> = result?.fieldErrors ?? {};
+  return (
+    <div className="page narrow">
+      <h1>Sign in</h1>
+      {params.get("reset") === "1" ? <div className="alert ok" role="status">Your password was changed. Sign in with the new one.</div> : null}
+      {params.get("verified") === "1" ? <div className="alert ok" role="status">Your e-mail address is confirmed. Sign in to continue.</div> : null}
+      <FormError message={result?.error} />
+      <Form method="post" className="stack card" noValidate>
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
+        <Field name="email" label="E-mail" type="email" autoComplete="email" required error={fieldErrors.email} />
+        <Field name="password" label="Password" type="password" autoComplete="current-password" required error={fieldErrors.password} />
+        <div className="actions">
+          <button type="submit" disabled={busy}>{busy ? "Signing in…" : "Sign in"}</button>
+          <Link to="/forgot-password">Forgot your password?</Link>
+        </div>
+      </Form>
+      <p>New to Accord? <Link to="/signup">Create an account</Link>.</p>
+    </div>
+  );
+}

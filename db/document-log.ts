@@ -1,0 +1,79 @@
+/**
+ * SQL for a document's content: the append-only Yjs update log and its snapshots.
+ * Each row's hash = SHA-256(previous row's hash || update bytes), so the log is tamper-evident.
+ */
+import { createHash } from "node:crypto";
+import { getSql, type Queryable } from "./client";
+
+export interface StoredUpdate {
+  seq: number;
+  update: Uint8Array;
+}
+
+export function chainHash(prev: Uint8Array | null, update: Uint8Array): Buffer {
+  const h = createHash("sha256");
+  if (prev) h.update(prev);
+  h.update(update);
+  return h.digest();
+}
+
+export interface AppendedBatch {
+  firstSeq: number;
+  lastSeq: number;
+}
+
+/**
+ * Append updates to one document's log in the given transaction, after locking the log's tail.
+ * The caller commits; nothing may be relayed before that commit.
+ */
+export async function appendUpdates(
+  tx: Queryable,
+  documentId: string,
+  updates: { update: Uint8Array; userId: string | null }[],
+): Promise<AppendedBatch> {
+  await tx`select pg_advisory_xact_lock(hashtextextended(${documentId}, 0))`;
+  const [tail]: [{ seq: number; hash: Buffer }?] = await tx`
+    select seq, hash from document_updates where document_id = ${documentId} order by seq desc limit 1`;
+  let seq = tail?.seq ?? 0;
+  let prev: Buffer | null = tail?.hash ?? null;
+  const firstSeq = seq + 1;
+  const rows = updates.map(({ update, userId }) => {
+    seq += 1;
+    const bytes = Buffer.from(update.buffer, update.byteOffset, update.byteLength);
+    const hash = chainHash(prev, bytes);
+    prev = hash;
+    return { document_id: documentId, seq, update: bytes, user_id: userId, prev_hash: null as Buffer | null, hash };
+  });
+  for (let i = 0; i < rows.length; i++) rows[i]!.prev_hash = i === 0 ? (tail?.hash ?? null) : rows[i - 1]!.hash;
+  if (rows.length > 0) {
+    await tx`insert into document_updates ${tx(rows, "document_id", "seq", "update", "user_id", "prev_hash", "hash")}`;
+    await tx`update documents set updated_at = now() where id = ${documentId}`;
+  }
+  return { firstSeq, lastSeq: seq };
+}
+
+export interface DocumentContentRows {
+  snapshot: { seq: number; state: Uint8Array } | null;
+  updates: StoredUpdate[];
+}
+
+/** The newest snapshot and every update after it. */
+export async function readDocumentContent(documentId: string, sql: Queryable = getSql()): Promise<DocumentContentRows> {
+  const [snapshot]: [{ seq: number; state: Buffer }?] = await sql`
+    select seq, state from document_snapshots where document_id = ${documentId} order by seq desc limit 1`;
+  const after = snapshot?.seq ?? 0;
+  const updates = await sql<{ seq: number; update: Buffer }[]>`
+    select seq, update from document_updates where document_id = ${documentId} and seq > ${after} order by seq`;
+  return { snapshot: snapshot ? { seq: snapshot.seq, state: snapshot.state } : null, updates };
+}
+
+export async function readUpdatesAfter(documentId: string, afterSeq: number, sql: Queryable = getSql()): Promise<StoredUpdate[]> {
+  return sql<{ seq: number; update: Buffer }[]>`
+    select seq, update from document_updates where document_id = ${documentId} and seq > ${afterSeq} order by seq`;
+}
+
+export async function insertSnapshot(documentId: string, seq: number, state: Uint8Array, sql: Queryable = getSql()): Promise<void> {
+  await sql`
+    insert into document_snapshots (document_id, seq, state) values (${documentId}, ${seq}, ${Buffer.from(state)})
+    on conflict (document_id, seq) do nothing`;
+}

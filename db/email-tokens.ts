@@ -1,0 +1,41 @@
+/** SQL for single-use e-mail links (verification, password reset). */
+import { getSql, type Queryable } from "./client";
+
+export type EmailTokenPurpose = "verify_email" | "reset_password";
+
+export interface EmailTokenRow {
+  id: string;
+  secretHash: Uint8Array;
+  userId: string;
+  purpose: EmailTokenPurpose;
+  email: string;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
+export async function insertEmailToken(
+  t: { id: string; secretHash: Uint8Array; userId: string; purpose: EmailTokenPurpose; email: string; expiresAt: Date },
+  sql: Queryable = getSql(),
+): Promise<void> {
+  await sql`
+    insert into email_tokens (id, secret_hash, user_id, purpose, email, expires_at)
+    values (${t.id}, ${Buffer.from(t.secretHash)}, ${t.userId}, ${t.purpose}, ${t.email}, ${t.expiresAt})`;
+}
+
+export async function findEmailToken(id: string, purpose: EmailTokenPurpose, sql: Queryable = getSql()): Promise<EmailTokenRow | null> {
+  const [row]: [EmailTokenRow?] = await sql`
+    select id, secret_hash as "secretHash", user_id as "userId", purpose, email, expires_at as "expiresAt", used_at as "usedAt"
+    from email_tokens where id = ${id} and purpose = ${purpose}`;
+  return row ?? null;
+}
+
+/** Mark a token used; false if it was already used (so a link works once, even under a race). */
+export async function consumeEmailToken(id: string, sql: Queryable = getSql()): Promise<boolean> {
+  const rows = await sql`update email_tokens set used_at = now() where id = ${id} and used_at is null and expires_at > now()`;
+  return rows.count === 1;
+}
+
+/** Retire a user's outstanding links of one purpose (a new link supersedes older ones). */
+export async function retireEmailTokens(userId: string, purpose: EmailTokenPurpose, sql: Queryable = getSql()): Promise<void> {
+  await sql`update email_tokens set used_at = now() where user_id = ${userId} and purpose = ${purpose} and used_at is null`;
+}

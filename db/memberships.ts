@@ -1,0 +1,67 @@
+/** SQL for workshop memberships and the organisers' audit log. */
+import { getSql, type Queryable } from "./client";
+import type { Role } from "./access";
+
+export interface MemberRow {
+  userId: string;
+  name: string;
+  email: string;
+  role: Role;
+  joinedAt: Date;
+}
+
+export async function listMembers(workshopId: string, sql: Queryable = getSql()): Promise<MemberRow[]> {
+  return sql<MemberRow[]>`
+    select u.id as "userId", u.name, u.email, m.role, m.created_at as "joinedAt"
+    from memberships m join users u on u.id = m.user_id
+    where m.workshop_id = ${workshopId}
+    order by case m.role when 'organizer' then 0 when 'editor' then 1 when 'commenter' then 2 else 3 end, u.name`;
+}
+
+/** Add a member or change their role; returns the previous role (null when new). */
+export async function upsertMembership(workshopId: string, userId: string, role: Role, sql: Queryable = getSql()): Promise<Role | null> {
+  const [row]: [{ previous: Role | null }?] = await sql`
+    with previous as (select role from memberships where workshop_id = ${workshopId} and user_id = ${userId})
+    insert into memberships (workshop_id, user_id, role) values (${workshopId}, ${userId}, ${role})
+    on conflict (workshop_id, user_id) do update set role = excluded.role, updated_at = now()
+    returning (select role from previous) as previous`;
+  return row?.previous ?? null;
+}
+
+/** Join with a role unless already a member (an invitation never downgrades anyone). */
+export async function insertMembershipIfAbsent(workshopId: string, userId: string, role: Role, sql: Queryable = getSql()): Promise<boolean> {
+  const rows = await sql`
+    insert into memberships (workshop_id, user_id, role) values (${workshopId}, ${userId}, ${role})
+    on conflict (workshop_id, user_id) do nothing`;
+  return rows.count === 1;
+}
+
+export async function findMemberRole(workshopId: string, userId: string, sql: Queryable = getSql()): Promise<Role | null> {
+  const [row]: [{ role: Role }?] = await sql`select role from memberships where workshop_id = ${workshopId} and user_id = ${userId}`;
+  return row?.role ?? null;
+}
+
+export async function countOrganizers(workshopId: string, sql: Queryable = getSql()): Promise<number> {
+  const [row]: [{ n: number }?] = await sql`
+    select count(*)::int as n from memberships where workshop_id = ${workshopId} and role = 'organizer'`;
+  return row?.n ?? 0;
+}
+
+export async function deleteMembership(workshopId: string, userId: string, sql: Queryable = getSql()): Promise<boolean> {
+  const rows = await sql`delete from memberships where workshop_id = ${workshopId} and user_id = ${userId}`;
+  return rows.count === 1;
+}
+
+/** Serialise membership changes of one workshop (so "the last organiser" checks cannot race). */
+export async function lockWorkshopMemberships(workshopId: string, sql: Queryable): Promise<void> {
+  await sql`select id from workshops where id = ${workshopId} for update`;
+}
+
+export async function insertAudit(
+  entry: { workshopId: string | null; actorId: string | null; action: string; details: Record<string, unknown> },
+  sql: Queryable = getSql(),
+): Promise<void> {
+  await sql`
+    insert into audit_log (workshop_id, actor_id, action, details)
+    values (${entry.workshopId}, ${entry.actorId}, ${entry.action}, ${sql.json(entry.details as never)})`;
+}

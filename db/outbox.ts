@@ -1,0 +1,34 @@
+/** SQL for the e-mail outbox. */
+import { getSql, type Queryable } from "./client";
+
+export interface OutboxRow {
+  id: number;
+  toAddress: string;
+  subject: string;
+  textBody: string;
+  createdAt: Date;
+  sentAt: Date | null;
+  lastError: string | null;
+}
+
+export async function insertOutbox(m: { to: string; subject: string; text: string }, sql: Queryable = getSql()): Promise<number> {
+  const [row]: [{ id: number }?] = await sql`
+    insert into outbox (to_address, subject, text_body) values (${m.to}, ${m.subject}, ${m.text}) returning id`;
+  if (!row) throw new Error("outbox insert returned no row");
+  return row.id;
+}
+
+export async function markOutboxSent(id: number, sql: Queryable = getSql()): Promise<void> {
+  await sql`update outbox set sent_at = now(), last_error = null where id = ${id}`;
+}
+
+export async function markOutboxFailed(id: number, error: string, sql: Queryable = getSql()): Promise<void> {
+  await sql`update outbox set last_error = ${error.slice(0, 500)} where id = ${id}`;
+}
+
+export async function listOutbox(limit = 50, sql: Queryable = getSql()): Promise<OutboxRow[]> {
+  return sql<OutboxRow[]>`
+    select id, to_address as "toAddress", subject, text_body as "textBody", created_at as "createdAt",
+           sent_at as "sentAt", last_error as "lastError"
+    from outbox order by id desc limit ${limit}`;
+}

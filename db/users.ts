@@ -1,0 +1,74 @@
+/** SQL for users. E-mails are lower-cased by the caller; never select password_hash where it is not needed. */
+import { getSql, type Queryable } from "./client";
+
+export interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  emailVerifiedAt: Date | null;
+  isAdmin: boolean;
+  createdAt: Date;
+}
+
+export async function findUserById(id: string, sql: Queryable = getSql()): Promise<UserRow | null> {
+  const [row]: [UserRow?] = await sql`
+    select id, email, name, email_verified_at as "emailVerifiedAt", is_admin as "isAdmin", created_at as "createdAt"
+    from users where id = ${id}`;
+  return row ?? null;
+}
+
+export async function findUserByEmail(email: string, sql: Queryable = getSql()): Promise<UserRow | null> {
+  const [row]: [UserRow?] = await sql`
+    select id, email, name, email_verified_at as "emailVerifiedAt", is_admin as "isAdmin", created_at as "createdAt"
+    from users where email = ${email}`;
+  return row ?? null;
+}
+
+export async function findPasswordHashByEmail(
+  email: string,
+  sql: Queryable = getSql(),
+): Promise<{ id: string; passwordHash: string } | null> {
+  const [row]: [{ id: string; passwordHash: string }?] = await sql`
+    select id, password_hash as "passwordHash" from users where email = ${email}`;
+  return row ?? null;
+}
+
+export async function findPasswordHashById(id: string, sql: Queryable = getSql()): Promise<string | null> {
+  const [row]: [{ passwordHash: string }?] = await sql`select password_hash as "passwordHash" from users where id = ${id}`;
+  return row?.passwordHash ?? null;
+}
+
+/** Insert a user; returns null when the e-mail is taken (no exception, no timing difference for the caller). */
+export async function insertUser(
+  input: { email: string; name: string; passwordHash: string; verified?: boolean; isAdmin?: boolean },
+  sql: Queryable = getSql(),
+): Promise<UserRow | null> {
+  const [row]: [UserRow?] = await sql`
+    insert into users (email, name, password_hash, email_verified_at, is_admin)
+    values (${input.email}, ${input.name}, ${input.passwordHash},
+            ${input.verified ? sql`now()` : null}, ${input.isAdmin ?? false})
+    on conflict (email) do nothing
+    returning id, email, name, email_verified_at as "emailVerifiedAt", is_admin as "isAdmin", created_at as "createdAt"`;
+  return row ?? null;
+}
+
+export async function markEmailVerified(userId: string, email: string, sql: Queryable = getSql()): Promise<boolean> {
+  const rows = await sql`
+    update users set email_verified_at = coalesce(email_verified_at, now()), updated_at = now()
+    where id = ${userId} and email = ${email}`;
+  return rows.count === 1;
+}
+
+export async function updateUserName(userId: string, name: string, sql: Queryable = getSql()): Promise<void> {
+  await sql`update users set name = ${name}, updated_at = now() where id = ${userId}`;
+}
+
+export async function updatePasswordHash(userId: string, passwordHash: string, sql: Queryable = getSql()): Promise<void> {
+  await sql`
+    update users set password_hash = ${passwordHash}, password_changed_at = now(), updated_at = now()
+    where id = ${userId}`;
+}
+
+export async function setAdmin(userId: string, isAdmin: boolean, sql: Queryable = getSql()): Promise<void> {
+  await sql`update users set is_admin = ${isAdmin}, updated_at = now() where id = ${userId}`;
+}

@@ -1,0 +1,118 @@
+/**
+ * The HTTP side of the process: security headers, static assets, /healthz, the cross-origin guard, and the
+ * Remix request handler with Accord's load context.
+ */
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express, { type NextFunction, type Request, type Response } from "express";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { crossOriginRefusal } from "../app/auth/origin-check.server";
+import { authenticate, type RequestAuth } from "../app/auth/request-auth.server";
+import { getConfig } from "../app/config.server";
+import { log } from "../app/utils/log.server";
+import { getSql } from "../db/client";
+
+export interface HttpAppOptions {
+  build: ServerBuild;
+  root: string;
+}
+
+function securityHeaders(req: Request, res: Response, next: NextFunction): void {
+  const nonce = randomBytes(16).toString("base64");
+  res.locals.cspNonce = nonce;
+  const host = req.get("host") ?? "";
+  const wsOrigin = `${req.protocol === "https" ? "wss" : "ws"}://${host}`;
+  res.setHeader(
+    "Content-Security-Policy",
+    [
+      "default-src 'self'",
+      `script-src 'self' 'nonce-${nonce}'`,
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data:",
+      `connect-src 'self' ${wsOrigin}`,
+      "font-src 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+    ].join("; "),
+  );
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("Referrer-Policy", "same-origin");
+  res.setHeader("X-Frame-Options", "DENY");
+  res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+  res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+  if (getConfig().isProduction) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  next();
+}
+
+function refuseCrossOrigin(req: Request, res: Response, next: NextFunction): void {
+  const refusal = crossOriginRefusal({
+    method: req.method,
+    origin: req.get("origin"),
+    secFetchSite: req.get("sec-fetch-site"),
+    host: req.get("host"),
+    protocol: req.protocol === "https" ? "https" : "http",
+    publicUrl: getConfig().publicUrl,
+    hasBearer: /^Bearer\s/i.test(req.get("authorization") ?? ""),
+  });
+  if (!refusal) return next();
+  log.warn(`refused ${req.method} ${req.path}: ${refusal}`);
+  const wantsJson = req.path.startsWith("/api/") || (req.get("accept") ?? "").includes("application/json");
+  res.status(403);
+  if (wantsJson) res.json({ error: "This request came from another site and was refused." });
+  else res.type("text/plain").send("This request came from another site and was refused (403).");
+}
+
+async function healthz(_req: Request, res: Response): Promise<void> {
+  try {
+    await Promise.race([
+      getSql()`select 1`,
+      new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 2000)),
+    ]);
+    res.status(200).json({ status: "ok" });
+  } catch {
+    res.status(503).json({ status: "unavailable", error: "The database does not answer." });
+  }
+}
+
+function loadContext(req: Request, res: Response) {
+  let pending: Promise<RequestAuth | null> | null = null;
+  return {
+    clientIp: req.ip ?? null,
+    cspNonce: String(res.locals.cspNonce ?? ""),
+    auth: () => {
+      pending ??= authenticate({ cookie: req.get("cookie"), authorization: req.get("authorization") }).then((auth) => {
+        if (auth?.renewedCookie && !res.headersSent) res.append("Set-Cookie", auth.renewedCookie);
+        return auth;
+      });
+      return pending;
+    },
+  };
+}
+
+export function createHttpApp(options: HttpAppOptions): express.Express {
+  const config = getConfig();
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", config.ACCORD_TRUST_PROXY ? 1 : false);
+  app.use(securityHeaders);
+  app.use("/build", express.static(path.join(options.root, "public/build"), { immutable: true, maxAge: "1y", index: false }));
+  app.use(express.static(path.join(options.root, "public"), { maxAge: "1h", index: false }));
+  app.get("/healthz", (req, res) => void healthz(req, res));
+  app.use(refuseCrossOrigin);
+  app.all(
+    "*",
+    createRequestHandler({
+      build: options.build,
+      mode: config.isProduction ? "production" : "development",
+      getLoadContext: loadContext,
+    }),
+  );
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    log.error(`unhandled request error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    if (!res.headersSent) res.status(500).type("text/plain").send("Something went wrong on our side. Nothing you sent was lost; please try again.");
+  });
+  return app;
+}

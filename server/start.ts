@@ -1,0 +1,59 @@
+/**
+ * `npm start`: build if needed, open PostgreSQL (embedded unless DATABASE_URL), migrate, seed, and serve
+ * HTTP (and the collaboration websocket) on PORT. Stops cleanly on SIGINT/SIGTERM.
+ */
+import type { ServerBuild } from "@remix-run/node";
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { ConfigError, getConfig } from "../app/config.server";
+import { log } from "../app/utils/log.server";
+import { ensureBuild } from "./build";
+import { openConfiguredDatabase, type Database } from "./database";
+import { EmbeddedPostgresError } from "./embedded-postgres";
+import { createHttpApp } from "./http-app";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+async function main(): Promise<void> {
+  const config = getConfig();
+  ensureBuild(root, (m) => log.info(m));
+  const build = (await import(pathToFileURL(path.join(root, "build/index.js")).href)) as ServerBuild;
+  const db: Database = await openConfiguredDatabase({ migrate: true, seed: true });
+  const app = createHttpApp({ build, root });
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.PORT;
+  log.info(`Accord is ready on http://localhost:${port} (${db.embedded ? "embedded PostgreSQL" : "DATABASE_URL"})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: shutting down`);
+    const forced = setTimeout(() => process.exit(1), 10_000);
+    forced.unref();
+    server.closeIdleConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await db.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof EmbeddedPostgresError) {
+    process.stderr.write(`\n${error.message}\n\n`);
+  } else if ((error as NodeJS.ErrnoException)?.code === "EADDRINUSE") {
+    process.stderr.write(`\nPort ${getConfig().PORT} is already in use: set PORT to a free port.\n\n`);
+  } else {
+    process.stderr.write(`\nAccord could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n\n`);
+  }
+  process.exit(1);
+});
