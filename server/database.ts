@@ -21,7 +21,7 @@ export async function openConfiguredDatabase(options: { migrate?: boolean; seed?
   let embedded: EmbeddedPostgres | null = null;
   let url = config.DATABASE_URL;
   if (!url) {
-    log.info(`DATABASE_URL is not set: starting embedded PostgreSQL in ${config.ACCORD_DATA_DIR}`);
+    log.info(`DATABASE_URL is not set: using the embedded PostgreSQL in ${config.ACCORD_DATA_DIR}`);
     embedded = await startEmbeddedPostgres({
       dataDir: config.ACCORD_DATA_DIR,
       port: config.ACCORD_EMBEDDED_PG_PORT,

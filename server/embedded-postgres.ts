@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import type postgresFactory from "postgres";
 
 export class EmbeddedPostgresError extends Error {}
 
@@ -190,7 +191,7 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   };
 }
 
-type PostgresFactory = typeof import("postgres");
+type PostgresFactory = typeof postgresFactory;
 
 async function answers(postgres: PostgresFactory, url: string): Promise<boolean> {
   const probe = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });

@@ -1,0 +1,101 @@
+/**
+ * The collaboration protocol Accord speaks on `/collab/<documentId>`: y-websocket's messages plus one of ours.
+ * Shared by the server (server/collab) and the browser (the editor's WebsocketProvider).
+ *
+ *   0 sync       y-protocols/sync: step 1 (state vector), step 2 (missing updates), update
+ *   1 awareness  y-protocols/awareness update (the server stamps name, colour and role into each state)
+ *   2 auth       y-protocols/auth: "permission denied" with a reason, sent to read-only clients that write
+ *   3 query awareness
+ *   100 saved    ours, server → author only, sent after PostgreSQL COMMITTED the author's updates:
+ *                varUint seq (the last committed log sequence) + varUint8Array state vector of the committed
+ *                document. The author's edits are saved when, for its own client ID, the confirmed clock is at
+ *                least its local clock.
+ *
+ * Close codes follow y-websocket 3's convention: 4400–4499 are final (the provider does not reconnect),
+ * everything else is transient (it reconnects and resyncs; nothing the client holds is lost).
+ */
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+export const MESSAGE_AUTH = 2;
+export const MESSAGE_QUERY_AWARENESS = 3;
+export const MESSAGE_SAVED = 100;
+
+export const COLLAB_PATH = "/collab";
+
+export const CloseCode = {
+  /** Service restarting (server shutdown): reconnect. */
+  ServiceRestart: 1012,
+  /** The socket fell too far behind (slow reader): reconnect and resync. */
+  TryAgainLater: 1013,
+  /** A message above the size cap (ws maxPayload). */
+  MessageTooLarge: 1009,
+  /** A malformed, truncated or unknown message, or an update the server refuses (schema, client ID). */
+  BadMessage: 4400,
+  /** The session ended (signed out, expired). */
+  Unauthenticated: 4401,
+  /** Access removed or changed while connected. */
+  AccessChanged: 4403,
+  /** The document would grow past its size cap. */
+  DocumentTooLarge: 4413,
+  /** Too many messages per second from this connection. Transient: the provider reconnects after a pause. */
+  RateLimited: 4529,
+  /** The document could not be loaded. Transient. */
+  LoadFailed: 4500,
+  /** PostgreSQL refused or failed a commit. Transient: the client still holds its edits and resends them. */
+  StorageFailed: 4503,
+} as const;
+export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Words for people, by close code. */
+export function describeClose(code: number): string {
+  switch (code) {
+    case CloseCode.AccessChanged:
+      return "Your access to this document changed. Reload the page to continue.";
+    case CloseCode.Unauthenticated:
+      return "You were signed out. Sign in again to keep editing; your unsaved changes stay in this tab.";
+    case CloseCode.BadMessage:
+      return "The connection sent something the server refused. Reload the page.";
+    case CloseCode.DocumentTooLarge:
+      return "This document has reached its maximum size. Your last change could not be saved.";
+    case CloseCode.MessageTooLarge:
+      return "That change is too large to send at once. Try smaller pieces.";
+    case CloseCode.RateLimited:
+      return "Too many changes at once; reconnecting in a moment.";
+    case CloseCode.LoadFailed:
+      return "The document could not be loaded; retrying.";
+    case CloseCode.StorageFailed:
+      return "The server could not store your last change; retrying. Your changes are kept in this tab.";
+    default:
+      return "Connection lost; reconnecting. Your changes are kept in this tab.";
+  }
+}
+
+export interface SavedMessage {
+  seq: number;
+  stateVector: Uint8Array;
+}
+
+export function writeSaved(encoder: encoding.Encoder, saved: SavedMessage): void {
+  encoding.writeVarUint(encoder, MESSAGE_SAVED);
+  encoding.writeVarUint(encoder, saved.seq);
+  encoding.writeVarUint8Array(encoder, saved.stateVector);
+}
+
+/** Reads a saved message's body (after the message type). */
+export function readSaved(decoder: decoding.Decoder): SavedMessage {
+  const seq = decoding.readVarUint(decoder);
+  const stateVector = decoding.readVarUint8Array(decoder);
+  return { seq, stateVector };
+}
+
+/** Server-chosen caret colours (never taken from the client). */
+export const PRESENCE_COLOURS = ["#1d4e5f", "#a1261b", "#6b4e00", "#1f6a3b", "#5b3a8c", "#b0406f", "#2d5fa8", "#7a4b1f"] as const;
+
+export function colourFor(userId: string): string {
+  let h = 0;
+  for (let i = 0; i < userId.length; i++) h = (h * 31 + userId.charCodeAt(i)) >>> 0;
+  return PRESENCE_COLOURS[h % PRESENCE_COLOURS.length]!;
+}

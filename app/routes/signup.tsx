@@ -1,0 +1,94 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { signup } from "../auth/accounts.server";
+import { emailField, nameField, passwordField } from "../auth/fields";
+import { Field, FormError } from "../components/field";
+import { PASSWORD_HINT } from "../components/password-hint";
+import { getConfig } from "../config.server";
+import { parseForm } from "../utils/forms.server";
+import { getUser } from "../utils/guards.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.sent ? "Check your e-mail — Accord" : "Create an account — Accord" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  if (await getUser(context)) throw redirect("/workshops");
+  const config = getConfig();
+  return {
+    sent: new URL(request.url).searchParams.get("sent") === "1",
+    // On a machine without a mail server the message waits in the outbox page: say where.
+    devOutbox: !config.isProduction && !config.SMTP_URL,
+  };
+}
+
+const schema = z.object({ name: nameField, email: emailField, password: passwordField });
+
+export async function action({ request }: ActionFunctionArgs) {
+  const parsed = await parseForm(request, schema);
+  if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors as Record<string, string> }, { status: 400 });
+  const result = await signup(parsed.data);
+  if (!result.ok) return data({ fieldErrors: result.fieldErrors as Record<string, string> }, { status: 400 });
+  // The same answer whether or not the address already had an account (the mail itself tells the owner).
+  return redirect("/signup?sent=1");
+}
+
+export default function Signup() {
+  const { sent, devOutbox } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const fieldErrors: Record<string, string> = result?.fieldErrors ?? {};
+
+  if (sent) {
+    return (
+      <div className="page narrow">
+        <h1>Check your e-mail</h1>
+        <div className="alert ok" role="status">
+          We sent a message to the address you gave. Open the link in it to confirm your address; the link works for 48 hours.
+        </div>
+        <p>If that address already has an Accord account, the message says so and tells you how to sign in instead.</p>
+        <p>No message after a few minutes? Look in your spam folder, or <Link to="/signup">try again</Link> with the address spelled differently.</p>
+        {devOutbox ? (
+          <p className="muted small">
+            This Accord has no mail server configured: read the message in the <Link to="/dev/outbox">development outbox</Link>.
+          </p>
+        ) : null}
+        <p><Link to="/login">Go to sign in</Link></p>
+      </div>
+    );
+  }
+
+  const count = Object.keys(fieldErrors).length;
+  return (
+    <div className="page narrow">
+      <h1>Create an account</h1>
+      <FormError message={count > 0 ? (count === 1 ? "Please correct the field marked below." : "Please correct the fields marked below.") : null} />
+      <Form method="post" action="/signup" className="stack card" noValidate>
+        <Field name="name" label="Your name" type="text" autoComplete="name" required maxLength={120} error={fieldErrors.name} />
+        <Field
+          name="email"
+          label="E-mail"
+          type="email"
+          autoComplete="email"
+          hint="We send a link to confirm it. It is never shown to other people."
+          required
+          maxLength={254}
+          error={fieldErrors.email}
+        />
+        <Field
+          name="password"
+          label="Password"
+          type="password"
+          autoComplete="new-password"
+          hint={PASSWORD_HINT}
+          required
+          error={fieldErrors.password}
+        />
+        <div className="actions">
+          <button type="submit" disabled={busy}>{busy ? "Creating your account…" : "Create account"}</button>
+        </div>
+      </Form>
+      <p>Already have an account? <Link to="/login">Sign in</Link>.</p>
+    </div>
+  );
+}

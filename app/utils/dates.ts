@@ -1,0 +1,68 @@
+/**
+ * Dates as people read them ("19–20 May 2023"), the same on the server and in the browser:
+ * formatted by hand in UTC so server rendering and hydration always agree.
+ */
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+interface Ymd {
+  year: number;
+  month: number;
+  day: number;
+}
+
+function parseIsoDate(value: string): Ymd | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (!match) return null;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (month < 1 || month > 12 || day < 1 || day > 31) return null;
+  return { year, month, day };
+}
+
+const monthName = (month: number) => MONTHS[month - 1]!;
+
+/** "19 May 2023" from "2023-05-19". */
+export function formatDay(iso: string): string {
+  const d = parseIsoDate(iso);
+  return d ? `${d.day} ${monthName(d.month)} ${d.year}` : iso;
+}
+
+/**
+ * A workshop's dates from two ISO dates: "24 May 2023", "19–20 May 2023", "30 May – 2 June 2023",
+ * "30 December 2023 – 2 January 2024".
+ */
+export function formatDateRange(startsOn: string, endsOn: string): string {
+  const a = parseIsoDate(startsOn);
+  const b = parseIsoDate(endsOn);
+  if (!a || !b) return startsOn === endsOn ? startsOn : `${startsOn} – ${endsOn}`;
+  if (a.year === b.year && a.month === b.month && a.day === b.day) return formatDay(startsOn);
+  if (a.year === b.year && a.month === b.month) return `${a.day}–${b.day} ${monthName(a.month)} ${a.year}`;
+  if (a.year === b.year) return `${a.day} ${monthName(a.month)} – ${b.day} ${monthName(b.month)} ${a.year}`;
+  return `${formatDay(startsOn)} – ${formatDay(endsOn)}`;
+}
+
+function toDate(value: Date | string): Date | null {
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** "12 March 2025" (UTC). */
+export function formatDate(value: Date | string): string {
+  const date = toDate(value);
+  if (!date) return String(value);
+  return `${date.getUTCDate()} ${monthName(date.getUTCMonth() + 1)} ${date.getUTCFullYear()}`;
+}
+
+/** "12 March 2025, 14:05 UTC". */
+export function formatDateTime(value: Date | string): string {
+  const date = toDate(value);
+  if (!date) return String(value);
+  const hh = String(date.getUTCHours()).padStart(2, "0");
+  const mm = String(date.getUTCMinutes()).padStart(2, "0");
+  return `${formatDate(date)}, ${hh}:${mm} UTC`;
+}
+
+/** Machine-readable value for <time dateTime>. */
+export function isoString(value: Date | string): string {
+  const date = toDate(value);
+  return date ? date.toISOString() : String(value);
+}

@@ -1,0 +1,26 @@
+// Lint: typescript-eslint (recommended), React hooks rules, and jsx-a11y for accessible markup.
+import tseslint from "typescript-eslint";
+import reactHooks from "eslint-plugin-react-hooks";
+import jsxA11y from "eslint-plugin-jsx-a11y";
+import globals from "globals";
+
+export default tseslint.config(
+  { ignores: ["build/**", "public/build/**", "node_modules/**", ".cache/**", ".data/**", ".test-data/**"] },
+  ...tseslint.configs.recommended,
+  {
+    files: ["**/*.{ts,tsx}"],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    plugins: { "react-hooks": reactHooks, "jsx-a11y": jsxA11y },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      ...jsxA11y.flatConfigs.recommended.rules,
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+      "no-restricted-syntax": [
+        "error",
+        { selector: "CallExpression[callee.property.name='unsafe'][arguments.0.type!='Literal'][arguments.0.type!='TemplateLiteral'][arguments.0.type!='Identifier']", message: "sql.unsafe only with constant text" },
+      ],
+      "jsx-a11y/no-autofocus": "off",
+    },
+  },
+);
