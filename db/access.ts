@@ -81,3 +81,28 @@ export async function findDocumentForUser(documentId: string, userId: string, sq
     ) x where role is not null`;
   return row ?? null;
 }
+
+/** Number of documents in each workshop the user may see, keyed by workshop id (workshops without documents are absent). */
+export async function countDocumentsForUser(userId: string, sql: Queryable = getSql()): Promise<Map<string, number>> {
+  const rows = await sql<{ workshopId: string; n: number }[]>`
+    select w.id as "workshopId", count(d.id)::int as n
+    from workshops w join documents d on d.workshop_id = w.id
+    where ${roleOf(sql, userId)} is not null
+    group by w.id`;
+  return new Map(rows.map((r) => [r.workshopId, r.n]));
+}
+
+/** Current role of each of these users on a document (null when they lost access). One query per check. */
+export async function findRolesOnDocument(documentId: string, userIds: string[], sql: Queryable = getSql()): Promise<Map<string, Role | null>> {
+  const rows = await sql<{ userId: string; role: Role | null }[]>`
+    select u.id as "userId",
+           coalesce(
+             (select m.role from memberships m join documents d on d.workshop_id = m.workshop_id
+               where d.id = ${documentId} and m.user_id = u.id),
+             case when u.is_admin then 'organizer' end
+           ) as role
+    from users u where u.id = any(${userIds}::uuid[])`;
+  const map = new Map<string, Role | null>(userIds.map((id) => [id, null]));
+  for (const r of rows) map.set(r.userId, r.role);
+  return map;
+}

@@ -59,3 +59,11 @@ export async function deleteExpiredSessions(sql: Queryable = getSql()): Promise<
   const rows = await sql`delete from sessions where expires_at <= now() or absolute_expires_at <= now()`;
   return rows.count;
 }
+
+/** Which of these session ids are still valid (not deleted, not expired). */
+export async function findLiveSessionIds(ids: string[], sql: Queryable = getSql()): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await sql<{ id: string }[]>`
+    select id from sessions where id = any(${ids}::text[]) and expires_at > now() and absolute_expires_at > now()`;
+  return new Set(rows.map((r) => r.id));
+}

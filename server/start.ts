@@ -3,7 +3,6 @@
  * HTTP (and the collaboration websocket) on PORT. Stops cleanly on SIGINT/SIGTERM.
  */
 import type { ServerBuild } from "@remix-run/node";
-import http from "node:http";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { ConfigError, getConfig } from "../app/config.server";
@@ -11,7 +10,7 @@ import { log } from "../app/utils/log.server";
 import { ensureBuild } from "./build";
 import { openConfiguredDatabase, type Database } from "./database";
 import { EmbeddedPostgresError } from "./embedded-postgres";
-import { createHttpApp } from "./http-app";
+import { startAccordServer } from "./accord-server";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -20,15 +19,8 @@ async function main(): Promise<void> {
   ensureBuild(root, (m) => log.info(m));
   const build = (await import(pathToFileURL(path.join(root, "build/index.js")).href)) as ServerBuild;
   const db: Database = await openConfiguredDatabase({ migrate: true, seed: true });
-  const app = createHttpApp({ build, root });
-  const server = http.createServer(app);
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.PORT, config.HOST, () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : config.PORT;
+  const server = await startAccordServer({ build, root, port: config.PORT, host: config.HOST });
+  const port = server.port;
   log.info(`Accord is ready on http://localhost:${port} (${db.embedded ? "embedded PostgreSQL" : "DATABASE_URL"})`);
 
   let stopping = false;
@@ -38,8 +30,7 @@ async function main(): Promise<void> {
     log.info(`${signal}: shutting down`);
     const forced = setTimeout(() => process.exit(1), 10_000);
     forced.unref();
-    server.closeIdleConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
     await db.close();
     process.exit(0);
   };

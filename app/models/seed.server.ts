@@ -21,9 +21,10 @@ export async function seed(): Promise<SeedReport> {
     await tx`select pg_advisory_xact_lock(${SEED_LOCK})`;
     for (const w of SEED_WORKSHOPS) {
       const { slug, title, startsOn, endsOn, venue, description, documents, ...details } = w;
+      // The description is stored as its paragraphs separated by a blank line (the workshop page splits them).
       const inserted = await tx<{ id: string }[]>`
         insert into workshops (slug, title, starts_on, ends_on, venue, description, details)
-        values (${slug}, ${title}, ${startsOn}, ${endsOn}, ${venue ?? null}, ${description}, ${tx.json(details as never)})
+        values (${slug}, ${title}, ${startsOn}, ${endsOn}, ${venue ?? null}, ${description.join("\n\n")}, ${tx.json(details as never)})
         on conflict (slug) do nothing returning id`;
       if (inserted.length > 0) report.workshopsCreated += 1;
       const [workshop]: [{ id: string }?] = await tx`select id from workshops where slug = ${slug}`;

@@ -3,38 +3,27 @@
  * Needs `npm run build` first (npm test does it).
  */
 import type { ServerBuild } from "@remix-run/node";
-import http from "node:http";
 import path from "node:path";
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { createHttpApp } from "../../server/http-app";
+import { startAccordServer, type AccordServer } from "../../server/accord-server";
+import type { CollabOptions } from "../../server/collab/collab-server";
 
 export interface TestServer {
   url: string;
+  server: AccordServer;
   close(): Promise<void>;
 }
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(collab: Partial<CollabOptions> = {}): Promise<TestServer> {
   const buildFile = path.join(root, "build/index.js");
   if (!existsSync(buildFile)) throw new Error("No Remix build: run `npm run build` first (npm test does it).");
   const build = (await import(pathToFileURL(buildFile).href)) as ServerBuild;
   process.env.ACCORD_LOG_LEVEL ??= "error";
-  const app = createHttpApp({ build, root });
-  const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (!address || typeof address !== "object") throw new Error("no address");
-  const url = `http://127.0.0.1:${address.port}`;
-  return {
-    url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const server = await startAccordServer({ build, root, port: 0, host: "127.0.0.1", collab });
+  return { url: `http://127.0.0.1:${server.port}`, server, close: () => server.close() };
 }
 
 /** A tiny cookie-keeping client for form posts, as a browser on our origin would send them. */

@@ -1,0 +1,57 @@
+/**
+ * What the account page shows and does beyond accounts.server.ts: this person's sessions in words, their
+ * personal access tokens, and revoking either — always scoped to the signed-in user in the query itself.
+ */
+import { deleteUserSession, listUserSessions } from "../../db/sessions";
+import { describeUserAgent } from "../utils/user-agent";
+import { formatDateTime, timeAgo } from "../utils/when";
+import { listAccessTokens } from "./access-tokens.server";
+
+export interface SessionView {
+  id: string;
+  browser: string;
+  current: boolean;
+  createdAt: string;
+  createdLabel: string;
+  lastUsedAt: string;
+  lastUsedLabel: string;
+}
+
+export interface AccessTokenView {
+  id: string;
+  name: string;
+  createdAt: string;
+  createdLabel: string;
+  lastUsedLabel: string;
+}
+
+export async function listSessionViews(userId: string, currentSessionId: string, now = new Date()): Promise<SessionView[]> {
+  const rows = await listUserSessions(userId);
+  const views = rows.map((s) => ({
+    id: s.id,
+    browser: describeUserAgent(s.userAgent),
+    current: s.id === currentSessionId,
+    createdAt: s.createdAt.toISOString(),
+    createdLabel: formatDateTime(s.createdAt),
+    lastUsedAt: s.lastUsedAt.toISOString(),
+    lastUsedLabel: s.id === currentSessionId ? "now" : timeAgo(s.lastUsedAt, now),
+  }));
+  // This browser first, then the most recently used.
+  return views.sort((a, b) => Number(b.current) - Number(a.current));
+}
+
+export async function listAccessTokenViews(userId: string, now = new Date()): Promise<AccessTokenView[]> {
+  const rows = await listAccessTokens(userId);
+  return rows.map((t) => ({
+    id: t.id,
+    name: t.name,
+    createdAt: t.createdAt.toISOString(),
+    createdLabel: formatDateTime(t.createdAt),
+    lastUsedLabel: t.lastUsedAt ? timeAgo(t.lastUsedAt, now) : "never",
+  }));
+}
+
+/** End one of the user's own sessions; false when the id is not theirs (or already gone). */
+export function revokeOwnSession(userId: string, sessionId: string): Promise<boolean> {
+  return deleteUserSession(userId, sessionId);
+}

@@ -1,0 +1,235 @@
+/**
+ * The collaborative document editor. It owns the whole client collab lifecycle:
+ *
+ * - Server render and first client render show the server's HTML, so the page reads before JavaScript.
+ * - On mount: one Y.Doc and one WebsocketProvider (`/collab/<documentId>`), destroyed on unmount.
+ * - The live Tiptap editor (the shared `editorExtensions()` plus Collaboration and CollaborationCaret) replaces
+ *   the server HTML once the provider synced the first time, so there is never a flash of an empty editor.
+ * - Our `saved` message (protocol.ts) tells the author when PostgreSQL committed their edits; the status line
+ *   says "Saving…" until then, and leaving the page warns while edits are unconfirmed.
+ */
+import { useEffect, useReducer, useState } from "react";
+import { useBlocker } from "@remix-run/react";
+import { EditorContent, useEditor } from "@tiptap/react";
+import Collaboration from "@tiptap/extension-collaboration";
+import CollaborationCaret from "@tiptap/extension-collaboration-caret";
+import * as Y from "yjs";
+import { WebsocketProvider } from "y-websocket";
+import { COLLAB_PATH, MESSAGE_SAVED, describeClose, readSaved, CloseCode } from "../collab/protocol";
+import { isConfirmed, saveStatus, transientCloseNote } from "../collab/saved-state";
+import { YJS_FIELD, editorExtensions } from "../editor/extensions";
+import { EditorToolbar } from "./editor-toolbar";
+import { PresenceList } from "./presence-list";
+
+export interface CollabEditorProps {
+  documentId: string;
+  /** The document as HTML, rendered and escaped by the server. */
+  initialHtml: string;
+  canEdit: boolean;
+  user: { name: string; colour: string };
+}
+
+interface Session {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+}
+
+interface Connection {
+  everSynced: boolean;
+  online: boolean;
+  dropped: boolean;
+  unsaved: boolean;
+  closedCode: number | null;
+  lastCloseCode: number | null;
+}
+
+type ConnectionEvent =
+  | { type: "reset" | "synced" | "unsynced" | "local-change" | "confirmed" | "retry" }
+  | { type: "connection-close" | "closed"; code: number | null };
+
+const INITIAL: Connection = { everSynced: false, online: false, dropped: false, unsaved: false, closedCode: null, lastCloseCode: null };
+
+function connectionReducer(state: Connection, event: ConnectionEvent): Connection {
+  switch (event.type) {
+    case "reset":
+      return INITIAL;
+    case "synced":
+      return { ...state, everSynced: true, online: true, dropped: false, closedCode: null, lastCloseCode: null };
+    case "unsynced":
+      return state.online ? { ...state, online: false } : state;
+    case "connection-close":
+      return { ...state, online: false, dropped: true, lastCloseCode: event.code };
+    case "closed":
+      return { ...state, online: false, closedCode: event.code };
+    case "retry":
+      return { ...state, closedCode: null };
+    case "local-change":
+      return state.unsaved ? state : { ...state, unsaved: true };
+    case "confirmed":
+      return state.unsaved ? { ...state, unsaved: false } : state;
+  }
+}
+
+function collabServerUrl(): string {
+  return window.location.origin.replace(/^http/, "ws") + COLLAB_PATH;
+}
+
+/** One Y.Doc and one provider per mounted document, and what the status line needs to know about them. */
+function useCollabSession(documentId: string) {
+  const [session, setSession] = useState<Session | null>(null);
+  const [connection, dispatch] = useReducer(connectionReducer, INITIAL);
+
+  useEffect(() => {
+    dispatch({ type: "reset" });
+    const doc = new Y.Doc();
+    const provider = new WebsocketProvider(collabServerUrl(), documentId, doc, { disableBc: true });
+    let active = true;
+    const send = (event: ConnectionEvent) => {
+      if (active) dispatch(event);
+    };
+    provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
+      try {
+        if (isConfirmed(readSaved(decoder).stateVector, doc)) send({ type: "confirmed" });
+      } catch {
+        console.warn("Ignored a malformed saved message");
+      }
+    };
+    provider.on("sync", (isSynced) => send({ type: isSynced ? "synced" : "unsynced" }));
+    provider.on("connection-close", (event) => send({ type: "connection-close", code: event?.code ?? null }));
+    provider.on("closed", ({ code }) => send({ type: "closed", code }));
+    doc.on("update", (_update, origin) => {
+      if (origin !== provider) send({ type: "local-change" });
+    });
+    setSession({ doc, provider });
+    return () => {
+      active = false;
+      setSession(null);
+      provider.destroy();
+      doc.destroy();
+    };
+  }, [documentId]);
+
+  const retry = () => {
+    dispatch({ type: "retry" });
+    session?.provider.connect();
+  };
+  return { session, connection, retry };
+}
+
+/** Warn before leaving while edits are unconfirmed; block in-app navigation while they never left this tab. */
+function useLeaveWarning(unsaved: boolean, offline: boolean) {
+  useEffect(() => {
+    if (!unsaved) return;
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      event.preventDefault();
+      event.returnValue = "";
+    };
+    window.addEventListener("beforeunload", onBeforeUnload);
+    return () => window.removeEventListener("beforeunload", onBeforeUnload);
+  }, [unsaved]);
+
+  const blocker = useBlocker(unsaved && offline);
+  useEffect(() => {
+    if (blocker.state !== "blocked") return;
+    const leave = window.confirm("Your latest changes have not reached the server yet. Leave this page and lose them?");
+    if (leave) blocker.proceed();
+    else blocker.reset();
+  }, [blocker]);
+}
+
+interface LiveEditorProps extends Session {
+  user: CollabEditorProps["user"];
+  canEdit: boolean;
+  editable: boolean;
+  hidden: boolean;
+}
+
+function LiveEditor({ doc, provider, user, canEdit, editable, hidden }: LiveEditorProps) {
+  const editor = useEditor(
+    {
+      immediatelyRender: false,
+      editable,
+      extensions: [
+        ...editorExtensions(),
+        Collaboration.configure({ document: doc, field: YJS_FIELD }),
+        CollaborationCaret.configure({ provider, user: { name: user.name, color: user.colour } }),
+      ],
+      editorProps: {
+        attributes: {
+          "aria-label": "Document text",
+          role: "textbox",
+          "aria-multiline": "true",
+          ...(canEdit ? {} : { "aria-readonly": "true" }),
+          class: "document-editor",
+        },
+      },
+    },
+    [provider],
+  );
+
+  useEffect(() => {
+    if (editor && !editor.isDestroyed && editor.isEditable !== editable) editor.setEditable(editable, false);
+  }, [editor, editable]);
+
+  return (
+    <div className="collab-editor__live" hidden={hidden}>
+      {canEdit && editor ? <EditorToolbar editor={editor} /> : null}
+      <div className="document">
+        <EditorContent editor={editor} />
+      </div>
+    </div>
+  );
+}
+
+export function CollabEditor({ documentId, initialHtml, canEdit, user }: CollabEditorProps) {
+  const { session, connection, retry } = useCollabSession(documentId);
+  const { everSynced, online, closedCode } = connection;
+  const unsaved = canEdit && connection.unsaved;
+  const status = saveStatus({ ...connection, canEdit, unsaved });
+  const note = online || closedCode !== null ? null : transientCloseNote(connection.lastCloseCode);
+  useLeaveWarning(unsaved, !online);
+
+  useEffect(() => {
+    session?.provider.awareness.setLocalStateField("user", { name: user.name, color: user.colour });
+  }, [session, user.name, user.colour]);
+
+  return (
+    <div className="collab-editor">
+      <div className="collab-editor__bar">
+        <p className="save-status" role="status" aria-live="polite" data-testid="save-status" data-state={status.state}>
+          {status.text}
+        </p>
+        {note ? <p className="collab-editor__note">{note}</p> : null}
+        {session ? <PresenceList awareness={session.provider.awareness} /> : null}
+      </div>
+      {closedCode !== null ? (
+        <div className="alert error collab-editor__closed" role="alert">
+          <p>{describeClose(closedCode)}</p>
+          <div className="actions">
+            <button type="button" onClick={() => window.location.reload()}>
+              Reload
+            </button>
+            {closedCode === CloseCode.Unauthenticated ? (
+              <button type="button" className="secondary" onClick={retry}>
+                Try again
+              </button>
+            ) : null}
+          </div>
+        </div>
+      ) : null}
+      {everSynced ? null : (
+        <article className="document" aria-label="Document text" dangerouslySetInnerHTML={{ __html: initialHtml }} />
+      )}
+      {session ? (
+        <LiveEditor
+          doc={session.doc}
+          provider={session.provider}
+          user={user}
+          canEdit={canEdit}
+          editable={canEdit && closedCode === null}
+          hidden={!everSynced}
+        />
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+/**
+ * "People here": everyone in the document's awareness, with the name, caret colour and role the server stamped
+ * into each state. Awareness states come from other browsers, so every field is checked before it is shown.
+ */
+import { useEffect, useId, useState } from "react";
+import type { Awareness } from "y-protocols/awareness";
+import { ROLE_LABELS, isRole } from "../models/roles";
+
+interface Person {
+  clientId: number;
+  name: string;
+  colour: string;
+  roleLabel: string | null;
+  isYou: boolean;
+}
+
+const HEX_COLOUR = /^#[0-9a-f]{6}$/i;
+const MAX_NAME_LENGTH = 80;
+
+function toPerson(clientId: number, state: Record<string, unknown>, ownClientId: number): Person | null {
+  const user = state.user as { name?: unknown; color?: unknown; role?: unknown } | undefined;
+  if (!user || typeof user.name !== "string" || user.name.trim() === "") return null;
+  return {
+    clientId,
+    name: user.name.trim().slice(0, MAX_NAME_LENGTH),
+    colour: typeof user.color === "string" && HEX_COLOUR.test(user.color) ? user.color : "var(--muted)",
+    roleLabel: isRole(user.role) ? ROLE_LABELS[user.role] : null,
+    isYou: clientId === ownClientId,
+  };
+}
+
+/** You first, then everyone else by name. */
+function readPeople(awareness: Awareness): Person[] {
+  const people: Person[] = [];
+  for (const [clientId, state] of awareness.getStates()) {
+    const person = toPerson(clientId, state, awareness.clientID);
+    if (person) people.push(person);
+  }
+  return people.sort((a, b) => Number(b.isYou) - Number(a.isYou) || a.name.localeCompare(b.name));
+}
+
+export function PresenceList({ awareness }: { awareness: Awareness }) {
+  const headingId = useId();
+  const [people, setPeople] = useState<Person[]>(() => readPeople(awareness));
+
+  useEffect(() => {
+    const update = () => setPeople(readPeople(awareness));
+    update();
+    awareness.on("change", update);
+    return () => awareness.off("change", update);
+  }, [awareness]);
+
+  return (
+    <section className="presence" aria-labelledby={headingId}>
+      <h2 id={headingId} className="presence__title">
+        People here
+      </h2>
+      <ul className="presence__list">
+        {people.map((person) => (
+          <li key={person.clientId} className="presence__person">
+            <span className="presence__dot" style={{ backgroundColor: person.colour }} aria-hidden="true" />
+            <span className="presence__name">
+              {person.name}
+              {person.isYou ? " (you)" : null}
+            </span>
+            {person.roleLabel ? (
+              <span className="presence__role">
+                <span className="visually-hidden">, </span>
+                {person.roleLabel}
+              </span>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,370 @@
+/**
+ * /account: profile (name), password, sessions and personal access tokens. One action, multiplexed by the
+ * `intent` field; every intent has its own zod schema. Successes redirect back (POST/redirect/GET) with a
+ * `done` word, except a new token, which is shown once in the POST's answer and never again.
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { z } from "zod";
+import { listAccessTokenViews, listSessionViews, revokeOwnSession } from "../auth/account.server";
+import { createAccessToken, revokeAccessToken } from "../auth/access-tokens.server";
+import { changePassword, renameUser } from "../auth/accounts.server";
+import { serializeBlankSessionCookie, serializeSessionCookie } from "../auth/cookie.server";
+import { nameField, passwordField } from "../auth/fields";
+import { invalidateSession, invalidateUserSessions } from "../auth/session.server";
+import { CopyButton } from "../components/copy-button";
+import { Field } from "../components/field";
+import { PASSWORD_HINT } from "../components/password-hint";
+import { formToObject, parseWith } from "../utils/forms.server";
+import { requireSessionUser } from "../utils/guards.server";
+import { forwardHeaders, NO_STORE } from "../utils/route-headers";
+
+export const meta: MetaFunction = () => [{ title: "Your account — Accord" }];
+export const headers = forwardHeaders;
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { user, session } = await requireSessionUser(request, context);
+  const [sessions, tokens] = await Promise.all([listSessionViews(user.id, session.id), listAccessTokenViews(user.id)]);
+  return data(
+    { user: { name: user.name, email: user.email, verified: user.emailVerifiedAt != null }, sessions, tokens },
+    { headers: NO_STORE },
+  );
+}
+
+const tokenId = z.string().regex(/^[a-z2-9]{24}$/, "That item no longer exists.");
+
+const schemas = {
+  rename: z.object({ name: nameField }),
+  "change-password": z
+    .object({
+      currentPassword: z.string({ message: "Enter your current password." }).min(1, "Enter your current password.").max(1024),
+      newPassword: passwordField,
+      confirmPassword: z.string({ message: "Type the new password again." }).min(1, "Type the new password again."),
+    })
+    .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: "The two new passwords are not the same." }),
+  "revoke-session": z.object({ sessionId: tokenId }),
+  "revoke-other-sessions": z.object({}),
+  "create-token": z.object({
+    tokenName: z
+      .string({ message: "Give the token a name." })
+      .trim()
+      .min(1, "Give the token a name, such as the script that will use it.")
+      .max(80, "Use at most 80 characters.")
+      .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "Remove control characters from the name."),
+  }),
+  "revoke-token": z.object({ tokenId }),
+} as const;
+
+type Intent = keyof typeof schemas;
+const isIntent = (v: unknown): v is Intent => typeof v === "string" && Object.hasOwn(schemas, v);
+
+/** Words for `?done=` after a successful change (a fixed list: nothing from the URL is echoed). */
+const DONE: Record<string, { section: string; message: string }> = {
+  name: { section: "profile", message: "Your name was changed." },
+  password: { section: "password", message: "Your password was changed. Every other browser and device was signed out." },
+  session: { section: "sessions", message: "That session was signed out." },
+  sessions: { section: "sessions", message: "Every other session was signed out." },
+  "token-revoked": { section: "tokens", message: "The token was revoked. Anything still using it is now refused." },
+};
+
+interface ActionResult {
+  intent: Intent | null;
+  fieldErrors: Record<string, string>;
+  error?: string;
+  created?: { name: string; token: string };
+}
+
+function refuse(result: ActionResult, status = 400) {
+  return data(result, { status, headers: NO_STORE });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { user, session } = await requireSessionUser(request, context);
+  let form: Record<string, string>;
+  try {
+    form = formToObject(await request.formData());
+  } catch {
+    return refuse({ intent: null, fieldErrors: {}, error: "The form could not be read. Please try again." });
+  }
+  const intent = form.intent;
+  if (!isIntent(intent)) return refuse({ intent: null, fieldErrors: {}, error: "That action is not known. Please reload the page and try again." });
+  const parsed = parseWith(schemas[intent], form);
+  if (!parsed.ok) return refuse({ intent, fieldErrors: parsed.fieldErrors });
+  const input = parsed.data as Record<string, string>;
+
+  switch (intent) {
+    case "rename": {
+      await renameUser(user.id, input.name);
+      return redirect("/account?done=name#profile");
+    }
+    case "change-password": {
+      const result = await changePassword(user, {
+        currentPassword: input.currentPassword,
+        newPassword: input.newPassword,
+        userAgent: request.headers.get("user-agent"),
+      });
+      if (!result.ok) return refuse({ intent, fieldErrors: result.fieldErrors as Record<string, string> });
+      return redirect("/account?done=password#password", {
+        headers: { "Set-Cookie": serializeSessionCookie(result.token, result.expiresAt) },
+      });
+    }
+    case "revoke-session": {
+      if (input.sessionId === session.id) {
+        // Ending this browser's own session is signing out.
+        await invalidateSession(session.id);
+        return redirect("/login", { headers: { "Set-Cookie": serializeBlankSessionCookie() } });
+      }
+      const revoked = await revokeOwnSession(user.id, input.sessionId);
+      if (!revoked) return refuse({ intent, fieldErrors: {}, error: "That session had already ended." }, 404);
+      return redirect("/account?done=session#sessions");
+    }
+    case "revoke-other-sessions": {
+      await invalidateUserSessions(user.id, session.id);
+      return redirect("/account?done=sessions#sessions");
+    }
+    case "create-token": {
+      const { token } = await createAccessToken(user.id, input.tokenName);
+      return data<ActionResult>({ intent, fieldErrors: {}, created: { name: input.tokenName, token } }, { headers: NO_STORE });
+    }
+    case "revoke-token": {
+      const revoked = await revokeAccessToken(user.id, input.tokenId);
+      if (!revoked) return refuse({ intent, fieldErrors: {}, error: "That token had already been revoked." }, 404);
+      return redirect("/account?done=token-revoked#tokens");
+    }
+  }
+}
+
+function Notice({ section, result }: { section: string; result: ActionResult | undefined }) {
+  const [params] = useSearchParams();
+  const done = DONE[params.get("done") ?? ""];
+  const ownError = result?.error && result.intent && sectionOf(result.intent) === section ? result.error : null;
+  return (
+    <>
+      <div role="status">{!result && done?.section === section ? <div className="alert ok">{done.message}</div> : null}</div>
+      {ownError ? <div className="alert error" role="alert">{ownError}</div> : null}
+    </>
+  );
+}
+
+function sectionOf(intent: Intent): string {
+  if (intent === "rename") return "profile";
+  if (intent === "change-password") return "password";
+  if (intent === "revoke-session" || intent === "revoke-other-sessions") return "sessions";
+  return "tokens";
+}
+
+export default function Account() {
+  const { user, sessions, tokens } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as ActionResult | undefined;
+  const navigation = useNavigation();
+  const busyIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
+  const errorsFor = (intent: Intent): Record<string, string> => (result?.intent === intent ? result.fieldErrors : {});
+  const tokenForm = useRef<HTMLFormElement>(null);
+  const newToken = useRef<HTMLInputElement>(null);
+  const created = result?.created;
+  useEffect(() => {
+    // With JavaScript the page stays put: empty the name field and bring the new token to the keyboard.
+    if (!created) return;
+    tokenForm.current?.reset();
+    newToken.current?.focus();
+  }, [created]);
+  const others = sessions.filter((s) => !s.current).length;
+
+  return (
+    <div className="page reading">
+      <h1>Your account</h1>
+      {result?.intent == null && result?.error ? <div className="alert error" role="alert">{result.error}</div> : null}
+
+      <section id="profile" aria-labelledby="profile-heading" className="card">
+        <h2 id="profile-heading">Profile</h2>
+        <Notice section="profile" result={result} />
+        <dl className="facts">
+          <dt>E-mail</dt>
+          <dd>
+            {user.email}{" "}
+            {user.verified ? (
+              <span className="badge">confirmed</span>
+            ) : (
+              <>
+                <span className="badge draft">not confirmed yet</span> <Link to="/verify-email/resend">Send the confirmation link again</Link>
+              </>
+            )}
+          </dd>
+        </dl>
+        <Form method="post" action="/account" className="stack" noValidate>
+          <input type="hidden" name="intent" value="rename" />
+          <Field
+            name="name"
+            label="Name"
+            type="text"
+            autoComplete="name"
+            defaultValue={user.name}
+            required
+            maxLength={120}
+            hint="Shown to the people in your workshops."
+            error={errorsFor("rename").name}
+          />
+          <div className="actions">
+            <button type="submit" disabled={busyIntent === "rename"}>{busyIntent === "rename" ? "Saving…" : "Save name"}</button>
+          </div>
+        </Form>
+      </section>
+
+      <section id="password" aria-labelledby="password-heading" className="card">
+        <h2 id="password-heading">Password</h2>
+        <Notice section="password" result={result} />
+        <p>Changing your password signs out every other browser and device.</p>
+        <Form method="post" action="/account" className="stack" noValidate>
+          <input type="hidden" name="intent" value="change-password" />
+          <input type="text" name="username" autoComplete="username" value={user.email} readOnly hidden />
+          <Field name="currentPassword" label="Current password" type="password" autoComplete="current-password" required error={errorsFor("change-password").currentPassword} />
+          <Field name="newPassword" label="New password" type="password" autoComplete="new-password" hint={PASSWORD_HINT} required error={errorsFor("change-password").newPassword} />
+          <Field name="confirmPassword" label="New password again" type="password" autoComplete="new-password" required error={errorsFor("change-password").confirmPassword} />
+          <div className="actions">
+            <button type="submit" disabled={busyIntent === "change-password"}>
+              {busyIntent === "change-password" ? "Changing…" : "Change password"}
+            </button>
+            <Link to="/forgot-password">Forgot your current password?</Link>
+          </div>
+        </Form>
+      </section>
+
+      <section id="sessions" aria-labelledby="sessions-heading" className="card">
+        <h2 id="sessions-heading">Sessions</h2>
+        <Notice section="sessions" result={result} />
+        <p>The browsers and devices signed in to your account. Sign out any you do not recognise, then change your password.</p>
+        <div className="table-wrap">
+          <table className="data responsive">
+            <caption className="visually-hidden">Your sessions</caption>
+            <thead>
+              <tr>
+                <th scope="col">Browser</th>
+                <th scope="col">Signed in</th>
+                <th scope="col">Last used</th>
+                <th scope="col"><span className="visually-hidden">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {sessions.map((s) => (
+                <tr key={s.id}>
+                  <td data-label="Browser">
+                    {s.browser} {s.current ? <span className="badge">This browser</span> : null}
+                  </td>
+                  <td data-label="Signed in"><time dateTime={s.createdAt}>{s.createdLabel}</time></td>
+                  <td data-label="Last used"><time dateTime={s.lastUsedAt}>{s.lastUsedLabel}</time></td>
+                  <td>
+                    <Form method="post" action="/account" className="inline-form">
+                      <input type="hidden" name="intent" value="revoke-session" />
+                      <input type="hidden" name="sessionId" value={s.id} />
+                      <button
+                        type="submit"
+                        className="secondary"
+                        aria-label={s.current ? "Sign out this browser" : `Sign out ${s.browser}, last used ${s.lastUsedLabel}`}
+                      >
+                        Sign out
+                      </button>
+                    </Form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {others > 0 ? (
+          <Form method="post" action="/account" className="actions sessions-actions">
+            <input type="hidden" name="intent" value="revoke-other-sessions" />
+            <button type="submit" className="danger" disabled={busyIntent === "revoke-other-sessions"}>
+              Sign out everywhere else
+            </button>
+          </Form>
+        ) : (
+          <p className="muted small">No other browser or device is signed in.</p>
+        )}
+      </section>
+
+      <section id="tokens" aria-labelledby="tokens-heading" className="card">
+        <h2 id="tokens-heading">Personal access tokens</h2>
+        <Notice section="tokens" result={result} />
+        <p>
+          A token lets a script use Accord's API as you (send it as <code>Authorization: Bearer …</code>). Treat it like a
+          password; revoke it when the script no longer needs it.
+        </p>
+        {created ? (
+          <div className="alert ok new-token">
+            <p role="status"><strong>Token “{created.name}” created.</strong></p>
+            <p id="new-token-warning">Copy it now: it is shown only this once, and Accord keeps no copy it could show you again.</p>
+            <div className="field">
+              <label htmlFor="new-token">Your new token</label>
+              <input
+                id="new-token"
+                ref={newToken}
+                type="text"
+                className="copy-box"
+                readOnly
+                value={created.token}
+                aria-describedby="new-token-warning"
+                autoComplete="off"
+                spellCheck={false}
+                onFocus={(e) => e.currentTarget.select()}
+              />
+            </div>
+            <div className="actions">
+              <CopyButton value={created.token} label="Copy token" />
+            </div>
+          </div>
+        ) : null}
+        <Form method="post" action="/account" className="stack" noValidate ref={tokenForm}>
+          <input type="hidden" name="intent" value="create-token" />
+          <Field
+            name="tokenName"
+            label="Token name"
+            type="text"
+            autoComplete="off"
+            maxLength={80}
+            required
+            hint="What will use it, for example “nightly export”."
+            error={errorsFor("create-token").tokenName}
+          />
+          <div className="actions">
+            <button type="submit" disabled={busyIntent === "create-token"}>{busyIntent === "create-token" ? "Creating…" : "Create token"}</button>
+          </div>
+        </Form>
+        {tokens.length > 0 ? (
+          <div className="table-wrap">
+            <table className="data responsive">
+              <caption className="visually-hidden">Your personal access tokens</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col"><span className="visually-hidden">Actions</span></th>
+                </tr>
+              </thead>
+              <tbody>
+                {tokens.map((t) => (
+                  <tr key={t.id}>
+                    <td data-label="Name">{t.name}</td>
+                    <td data-label="Created"><time dateTime={t.createdAt}>{t.createdLabel}</time></td>
+                    <td data-label="Last used">{t.lastUsedLabel}</td>
+                    <td>
+                      <Form method="post" action="/account" className="inline-form">
+                        <input type="hidden" name="intent" value="revoke-token" />
+                        <input type="hidden" name="tokenId" value={t.id} />
+                        <button type="submit" className="danger" aria-label={`Revoke the token “${t.name}”`}>Revoke</button>
+                      </Form>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p className="empty">You have no personal access tokens.</p>
+        )}
+      </section>
+    </div>
+  );
+}

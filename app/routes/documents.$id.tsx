@@ -1,0 +1,63 @@
+/**
+ * GET /documents/:id: a document, read-only, as server-rendered HTML of its stored Yjs state.
+ * Not a member of its workshop (or no such document, or a malformed id): 404.
+ */
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { findDocumentForUser } from "../models/workshops.server";
+import { DocumentBody } from "../components/document-body";
+import { loadDocumentHtml } from "../models/document-html.server";
+import { ROLE_LABELS } from "../models/roles";
+import { kindLabel, statusBadgeClass, statusLabel } from "../models/workshop-view";
+import { formatDateTime, isoString } from "../utils/dates";
+import { notFound, requireUser } from "../utils/guards.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} — Accord` : "Not found — Accord" }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { user } = await requireUser(request, context);
+  const document = await findDocumentForUser(params.id ?? "", user.id);
+  if (!document) throw notFound();
+  const rendered = await loadDocumentHtml(document.id);
+  return {
+    document: {
+      id: document.id,
+      title: document.title,
+      kind: document.kind,
+      status: document.status,
+      updatedAt: document.updatedAt,
+      workshopSlug: document.workshopSlug,
+      workshopTitle: document.workshopTitle,
+    },
+    role: document.role,
+    rendered,
+  };
+}
+
+export default function DocumentPage() {
+  const { document, role, rendered } = useLoaderData<typeof loader>();
+  // The stored text normally opens with the title as its own <h1>; otherwise the page supplies one.
+  const textHasTitle = rendered.ok && rendered.html.startsWith("<h1>");
+  return (
+    <div className="page reading">
+      <nav className="breadcrumbs" aria-label="Breadcrumbs">
+        <ol>
+          <li><Link to="/workshops">Workshops</Link></li>
+          <li><Link to={`/workshops/${document.workshopSlug}`}>{document.workshopTitle}</Link></li>
+          <li><span aria-current="page">{document.title}</span></li>
+        </ol>
+      </nav>
+      {textHasTitle ? null : <h1>{document.title}</h1>}
+      <div className="meta">
+        <span>{kindLabel(document.kind)}</span>
+        <span className={statusBadgeClass(document.status)}>{statusLabel(document.status)}</span>
+        <span>{`Your role: ${ROLE_LABELS[role]}`}</span>
+        <span>
+          Last updated <time dateTime={isoString(document.updatedAt)}>{formatDateTime(document.updatedAt)}</time>
+        </span>
+      </div>
+      <p className="muted small">Read-only view</p>
+      <DocumentBody rendered={rendered} label={document.title} />
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+/**
+ * Helpers for the JSON API routes (app/routes/api.*): every answer is JSON with `Cache-Control: no-store`,
+ * errors are `{error}`, and an unexpected failure is a 500 JSON answer rather than the HTML error page.
+ */
+import type { AppLoadContext } from "@remix-run/node";
+import type { RequestAuth } from "../auth/request-auth.server";
+import { requireApiUser } from "./guards.server";
+import { log } from "./log.server";
+
+const JSON_HEADERS = { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" };
+
+export function apiJson(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+}
+
+export function apiError(status: number, error: string, headers: Record<string, string> = {}): Response {
+  return apiJson({ error }, status, headers);
+}
+
+export const apiNotFound = (error = "Not found."): Response => apiError(404, error);
+
+/** For `action` exports of read-only resources: anything but GET/HEAD. */
+export function methodNotAllowed(): Response {
+  return apiError(405, "This endpoint only answers GET requests.", { Allow: "GET, HEAD" });
+}
+
+/**
+ * Run an API loader for the authenticated caller (401 JSON without one). Thrown Responses pass through;
+ * anything else is logged and answered with a 500 JSON error.
+ */
+export async function withApiUser(context: AppLoadContext, handler: (auth: RequestAuth) => Promise<Response>): Promise<Response> {
+  try {
+    const auth = await requireApiUser(context);
+    return await handler(auth);
+  } catch (error) {
+    if (error instanceof Response) return error;
+    log.error(`API request failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return apiError(500, "Something went wrong on our side. Please try again.");
+  }
+}

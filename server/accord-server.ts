@@ -1,0 +1,45 @@
+/** The HTTP server of one Accord instance: Express + Remix, and the collaboration websocket on the same port. */
+import type { ServerBuild } from "@remix-run/node";
+import http from "node:http";
+import { getSql } from "../db/client";
+import { CollabServer, DEFAULT_COLLAB_OPTIONS, type CollabOptions } from "./collab/collab-server";
+import { createHttpApp } from "./http-app";
+
+export interface AccordServer {
+  http: http.Server;
+  collab: CollabServer;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startAccordServer(options: {
+  build: ServerBuild;
+  root: string;
+  port: number;
+  host: string;
+  collab?: Partial<CollabOptions>;
+}): Promise<AccordServer> {
+  const app = createHttpApp({ build: options.build, root: options.root });
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 65_000;
+  const collab = new CollabServer(getSql(), { ...DEFAULT_COLLAB_OPTIONS, ...options.collab });
+  await collab.start(server);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  return {
+    http: server,
+    collab,
+    port,
+    async close() {
+      server.closeIdleConnections();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await collab.close();
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

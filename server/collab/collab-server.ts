@@ -1,0 +1,234 @@
+/**
+ * The collaboration websocket on the HTTP server's port, path `/collab/<documentId>`.
+ *
+ * Before a socket is accepted: the Origin must be ours, the session cookie (or bearer token) must name a user,
+ * and that user must have a role on the document; otherwise the upgrade is answered 401/403/404 and no socket
+ * opens. Nothing the client sends before acceptance is read.
+ * Rooms are loaded on first join, shared by all connections of this instance, and unloaded after the last one
+ * leaves once their writes are committed. Other instances' commits arrive by LISTEN/NOTIFY.
+ * Every few seconds each room re-checks its members' roles and sessions and closes those that changed.
+ */
+import type { IncomingMessage, Server } from "node:http";
+import { randomUUID } from "node:crypto";
+import type { Duplex } from "node:stream";
+import * as Y from "yjs";
+import { WebSocketServer, type WebSocket } from "ws";
+import { isSameOrigin } from "../../app/auth/origin-check.server";
+import { authenticate } from "../../app/auth/request-auth.server";
+import { CloseCode, COLLAB_PATH, colourFor } from "../../app/collab/protocol";
+import { getConfig } from "../../app/config.server";
+import { canEditDocuments, type Role } from "../../app/models/roles";
+import { log } from "../../app/utils/log.server";
+import type { Sql } from "../../db/client";
+import { findDocumentForUser, findRolesOnDocument } from "../../db/access";
+import { findLiveSessionIds } from "../../db/sessions";
+import { Connection, type RateLimit } from "./connection";
+import { closeMember, NOTIFY_CHANNEL, Room, type Member, type RoomLimits } from "./room";
+
+export interface CollabOptions {
+  maxMessageBytes: number;
+  limits: RoomLimits;
+  rate: RateLimit;
+  accessCheckMs: number;
+  unloadAfterMs: number;
+}
+
+export const DEFAULT_COLLAB_OPTIONS: CollabOptions = {
+  maxMessageBytes: 2 * 1024 * 1024,
+  limits: { maxDocumentBytes: 16 * 1024 * 1024, maxBufferedBytes: 16 * 1024 * 1024, maxBatch: 500, snapshotEvery: 1000 },
+  rate: { perSecond: 200, burst: 400 },
+  accessCheckMs: 2000,
+  unloadAfterMs: 5000,
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function refuse(socket: Duplex, status: 401 | 403 | 404 | 400 | 503, text: string): void {
+  const body = `${text}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+export class CollabServer {
+  readonly instanceId = randomUUID();
+  private readonly wss: WebSocketServer;
+  private readonly rooms = new Map<string, Promise<Room>>();
+  private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
+  private accessTimer: NodeJS.Timeout | null = null;
+  private unlisten: (() => Promise<void>) | null = null;
+  private closing = false;
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly options: CollabOptions = DEFAULT_COLLAB_OPTIONS,
+  ) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
+  }
+
+  async start(server: Server): Promise<void> {
+    const listener = await this.sql.listen(NOTIFY_CHANNEL, (payload) => this.onNotify(payload));
+    this.unlisten = () => listener.unlisten();
+    server.on("upgrade", (req, socket, head) => {
+      socket.on("error", () => socket.destroy());
+      this.onUpgrade(req, socket, head).catch((error: unknown) => {
+        log.error(`collab: upgrade failed: ${(error as Error).message}`);
+        if (!socket.destroyed) refuse(socket, 503, "Service Unavailable");
+      });
+    });
+    this.accessTimer = setInterval(() => void this.recheckAccess(), this.options.accessCheckMs);
+    this.accessTimer.unref();
+  }
+
+  /** Loaded rooms (for tests and the benchmark). */
+  loadedDocumentIds(): string[] {
+    return [...this.rooms.keys()];
+  }
+
+  private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (!url.pathname.startsWith(`${COLLAB_PATH}/`)) return refuse(socket, 404, "Not Found");
+    if (this.closing) return refuse(socket, 503, "Service Unavailable");
+    const documentId = url.pathname.slice(COLLAB_PATH.length + 1);
+    const origin = req.headers.origin;
+    const config = getConfig();
+    if (!origin || !isSameOrigin(origin, { host: req.headers.host, protocol: config.isProduction ? "https" : "http", publicUrl: config.publicUrl })) {
+      log.warn(`collab: refused an upgrade from another origin`);
+      return refuse(socket, 403, "Forbidden");
+    }
+    const auth = await authenticate({ cookie: req.headers.cookie, authorization: req.headers.authorization });
+    if (!auth) return refuse(socket, 401, "Unauthorized");
+    if (!UUID.test(documentId)) return refuse(socket, 404, "Not Found");
+    const document = await findDocumentForUser(documentId, auth.user.id);
+    if (!document) return refuse(socket, 404, "Not Found");
+    let room: Room;
+    try {
+      room = await this.room(documentId);
+    } catch (error) {
+      log.error(`collab: could not load document ${documentId}: ${(error as Error).message}`);
+      return refuse(socket, 503, "Service Unavailable");
+    }
+    if (socket.destroyed) return;
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const member: Member = {
+        ws,
+        userId: auth.user.id,
+        sessionId: auth.session?.id ?? null,
+        name: auth.user.name,
+        color: colourFor(auth.user.id),
+        role: document.role,
+        canWrite: canEditDocuments(document.role),
+        clientIds: new Set(),
+        awarenessIds: new Set(),
+        closed: false,
+      };
+      this.accept(room, member, ws);
+    });
+  }
+
+  private accept(room: Room, member: Member, ws: WebSocket): void {
+    if (room.destroyed) {
+      ws.close(CloseCode.LoadFailed, "document reloading");
+      return;
+    }
+    this.cancelUnload(room.documentId);
+    const connection = new Connection(member, room, this.options.rate);
+    ws.on("message", (data, isBinary) => connection.handle(data, isBinary));
+    ws.on("error", (error) => {
+      log.warn(`collab: socket error: ${error.message}`);
+      closeMember(member, (error as { code?: string }).code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH" ? CloseCode.MessageTooLarge : CloseCode.BadMessage, "socket error");
+    });
+    ws.on("close", () => {
+      room.leave(member);
+      if (room.members.size === 0) this.scheduleUnload(room);
+    });
+    room.join(member);
+  }
+
+  private room(documentId: string): Promise<Room> {
+    let pending = this.rooms.get(documentId);
+    if (!pending) {
+      pending = this.loadRoom(documentId);
+      this.rooms.set(documentId, pending);
+      pending.catch(() => {
+        if (this.rooms.get(documentId) === pending) this.rooms.delete(documentId);
+      });
+    }
+    return pending;
+  }
+
+  private async loadRoom(documentId: string): Promise<Room> {
+    const room = await Room.load(documentId, this.sql, this.instanceId, this.options.limits);
+    const rows = await this.sql<{ update: Buffer; userId: string | null }[]>`
+      select update, user_id as "userId" from document_updates where document_id = ${documentId} and user_id is not null
+      order by seq desc limit 2000`;
+    room.rememberOwners(rows.map((r) => ({ clients: [...Y.parseUpdateMeta(r.update).from.keys()], userId: r.userId })));
+    return room;
+  }
+
+  private scheduleUnload(room: Room): void {
+    this.cancelUnload(room.documentId);
+    const timer = setTimeout(() => void this.unload(room), this.options.unloadAfterMs);
+    timer.unref();
+    this.unloadTimers.set(room.documentId, timer);
+  }
+
+  private cancelUnload(documentId: string): void {
+    const timer = this.unloadTimers.get(documentId);
+    if (timer) clearTimeout(timer);
+    this.unloadTimers.delete(documentId);
+  }
+
+  private async unload(room: Room): Promise<void> {
+    this.unloadTimers.delete(room.documentId);
+    await room.drained();
+    if (room.members.size > 0 || !room.idle) return;
+    // Remove from the registry first: a join from now on loads the committed state from PostgreSQL.
+    const current = this.rooms.get(room.documentId);
+    if (current && (await current) === room) this.rooms.delete(room.documentId);
+    room.destroy();
+  }
+
+  private onNotify(payload: string): void {
+    const [documentId, , instanceId] = payload.split(" ");
+    if (!documentId || instanceId === this.instanceId) return;
+    const pending = this.rooms.get(documentId);
+    if (pending) void pending.then((room) => room.requestCatchUp()).catch(() => {});
+  }
+
+  private async recheckAccess(): Promise<void> {
+    for (const pending of this.rooms.values()) {
+      let room: Room;
+      try {
+        room = await pending;
+      } catch {
+        continue;
+      }
+      const members = [...room.members].filter((m) => !m.closed);
+      if (members.length === 0) continue;
+      try {
+        const roles = await findRolesOnDocument(room.documentId, [...new Set(members.map((m) => m.userId))], this.sql);
+        const sessions = await findLiveSessionIds(members.flatMap((m) => (m.sessionId ? [m.sessionId] : [])), this.sql);
+        for (const m of members) {
+          const role: Role | null = roles.get(m.userId) ?? null;
+          if (m.sessionId && !sessions.has(m.sessionId)) closeMember(m, CloseCode.Unauthenticated, "session ended");
+          else if (role !== m.role) closeMember(m, CloseCode.AccessChanged, "Your access to this document changed");
+        }
+      } catch (error) {
+        log.warn(`collab: access re-check failed: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  /** Stop accepting, close sockets (1012), and wait until every queued write is committed. */
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.accessTimer) clearInterval(this.accessTimer);
+    for (const t of this.unloadTimers.values()) clearTimeout(t);
+    const rooms = await Promise.allSettled([...this.rooms.values()]);
+    for (const r of rooms) if (r.status === "fulfilled") await r.value.drained();
+    for (const r of rooms) if (r.status === "fulfilled") for (const m of r.value.members) closeMember(m, CloseCode.ServiceRestart, "server restarting");
+    await this.unlisten?.().catch(() => {});
+    this.wss.close();
+  }
+}

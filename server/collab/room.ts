@@ -1,0 +1,298 @@
+/**
+ * One loaded document on this instance: its committed Y.Doc, its presence, its connections, and its commit
+ * pipeline.
+ *
+ * Commit before relay: an accepted update waits in `pending`; one loop appends every pending update in one
+ * transaction (group commit: while a commit runs, newer updates gather for the next one), and only after COMMIT
+ * applies them to the Y.Doc, relays them to the other connections, tells other instances (NOTIFY, delivered at
+ * commit) and sends each author a "saved" message. The Y.Doc therefore only ever holds committed state, and what
+ * a joining client receives is committed.
+ */
+import * as Y from "yjs";
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as syncProtocol from "y-protocols/sync";
+import * as encoding from "lib0/encoding";
+import type { WebSocket } from "ws";
+import { CloseCode, MESSAGE_AWARENESS, MESSAGE_SYNC, writeSaved } from "../../app/collab/protocol";
+import type { Role } from "../../app/models/roles";
+import { log } from "../../app/utils/log.server";
+import type { Sql } from "../../db/client";
+import { appendUpdates, insertSnapshot, readDocumentContent, readUpdatesAfter } from "../../db/document-log";
+
+export const NOTIFY_CHANNEL = "accord_document_updates";
+
+export interface Member {
+  ws: WebSocket;
+  userId: string;
+  sessionId: string | null;
+  name: string;
+  color: string;
+  role: Role;
+  canWrite: boolean;
+  /** Yjs client IDs this connection introduced (it may write only with these). */
+  clientIds: Set<number>;
+  /** Awareness client IDs it publishes. */
+  awarenessIds: Set<number>;
+  closed: boolean;
+}
+
+export interface RoomLimits {
+  maxDocumentBytes: number;
+  maxBufferedBytes: number;
+  maxBatch: number;
+  snapshotEvery: number;
+}
+
+interface Pending {
+  member: Member;
+  update: Uint8Array;
+}
+
+export class Room {
+  readonly doc: Y.Doc;
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly members = new Set<Member>();
+  seq: number;
+  approxBytes: number;
+  private pending: Pending[] = [];
+  private catchUpRequested = false;
+  private running: Promise<void> | null = null;
+  private liveClaims = new Map<number, Member>();
+  private owners = new Map<number, string | null>();
+  private fullState: Uint8Array | null = null;
+  private sinceSnapshot = 0;
+  destroyed = false;
+
+  constructor(
+    readonly documentId: string,
+    private readonly sql: Sql,
+    private readonly instanceId: string,
+    private readonly limits: RoomLimits,
+    loaded: { doc: Y.Doc; seq: number; approxBytes: number; owners: Map<number, string | null>; sinceSnapshot: number },
+  ) {
+    this.doc = loaded.doc;
+    this.seq = loaded.seq;
+    this.approxBytes = loaded.approxBytes;
+    this.owners = loaded.owners;
+    this.sinceSnapshot = loaded.sinceSnapshot;
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    this.awareness.setLocalState(null);
+    this.doc.on("update", (update: Uint8Array, origin: unknown) => {
+      this.fullState = null;
+      const message = syncMessage(update);
+      for (const m of this.members) if (m !== origin) this.send(m, message);
+    });
+    this.awareness.on("update", ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+      const changed = [...added, ...updated, ...removed];
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+      encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+      const message = encoding.toUint8Array(encoder);
+      for (const m of this.members) this.send(m, message);
+    });
+  }
+
+  static async load(documentId: string, sql: Sql, instanceId: string, limits: RoomLimits): Promise<Room> {
+    const { snapshot, updates } = await readDocumentContent(documentId, sql);
+    const doc = new Y.Doc({ gc: true });
+    let seq = 0;
+    let approxBytes = 0;
+    if (snapshot) {
+      Y.applyUpdate(doc, snapshot.state);
+      seq = snapshot.seq;
+      approxBytes = snapshot.state.byteLength;
+    }
+    const owners = new Map<number, string | null>();
+    if (updates.length > 0) {
+      Y.applyUpdate(doc, Y.mergeUpdates(updates.map((u) => u.update)));
+      seq = updates[updates.length - 1]!.seq;
+      for (const u of updates) approxBytes += u.update.byteLength;
+    }
+    return new Room(documentId, sql, instanceId, limits, { doc, seq, approxBytes, owners, sinceSnapshot: updates.length });
+  }
+
+  /** Record which user wrote with which client IDs (from the log) so nobody else can write with them. */
+  rememberOwners(rows: { clients: number[]; userId: string | null }[]): void {
+    for (const r of rows) for (const c of r.clients) if (!this.owners.has(c)) this.owners.set(c, r.userId);
+  }
+
+  join(member: Member): void {
+    this.members.add(member);
+    // Sync step 1 from us (so the client sends what we lack), then everyone's presence.
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep1(encoder, this.doc);
+    this.send(member, encoding.toUint8Array(encoder));
+    const states = [...this.awareness.getStates().keys()];
+    if (states.length > 0) {
+      const a = encoding.createEncoder();
+      encoding.writeVarUint(a, MESSAGE_AWARENESS);
+      encoding.writeVarUint8Array(a, awarenessProtocol.encodeAwarenessUpdate(this.awareness, states));
+      this.send(member, encoding.toUint8Array(a));
+    }
+  }
+
+  leave(member: Member): void {
+    if (!this.members.delete(member)) return;
+    member.closed = true;
+    for (const id of member.clientIds) if (this.liveClaims.get(id) === member) this.liveClaims.delete(id);
+    const mine = [...member.awarenessIds].filter((id) => this.awareness.getStates().has(id));
+    if (mine.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, mine, null);
+  }
+
+  /** The state a client lacks, given its state vector; joins of fresh clients share one cached encoding. */
+  stateFor(stateVector: Uint8Array): Uint8Array {
+    if (stateVector.length <= 1) return (this.fullState ??= Y.encodeStateAsUpdate(this.doc));
+    return Y.encodeStateAsUpdate(this.doc, stateVector);
+  }
+
+  /** May this member write with these client IDs? Claims new ones. */
+  claimClients(member: Member, clients: Iterable<number>): boolean {
+    const toClaim: number[] = [];
+    for (const id of clients) {
+      if (member.clientIds.has(id)) continue;
+      const live = this.liveClaims.get(id);
+      if (live && live !== member) return false;
+      const owner = this.owners.get(id);
+      if (owner !== undefined && owner !== member.userId) return false;
+      toClaim.push(id);
+    }
+    for (const id of toClaim) {
+      member.clientIds.add(id);
+      this.liveClaims.set(id, member);
+      this.owners.set(id, member.userId);
+    }
+    return true;
+  }
+
+  claimAwareness(member: Member, clientID: number): boolean {
+    if (member.awarenessIds.has(clientID)) return true;
+    for (const m of this.members) if (m !== member && m.awarenessIds.has(clientID)) return false;
+    member.awarenessIds.add(clientID);
+    return true;
+  }
+
+  /** Queue an accepted update for the next group commit. */
+  enqueue(member: Member, update: Uint8Array): void {
+    this.pending.push({ member, update });
+    this.approxBytes += update.byteLength;
+    this.kick();
+  }
+
+  /** Another instance committed: read its rows. */
+  requestCatchUp(): void {
+    this.catchUpRequested = true;
+    this.kick();
+  }
+
+  limitBytes(): number {
+    return this.limits.maxDocumentBytes;
+  }
+
+  get idle(): boolean {
+    return this.running === null && this.pending.length === 0;
+  }
+
+  /** Resolves when every queued update has been committed (or failed). */
+  async drained(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private kick(): void {
+    if (this.running) return;
+    this.running = this.run().finally(() => {
+      this.running = null;
+      if (this.pending.length > 0 || this.catchUpRequested) this.kick();
+    });
+  }
+
+  private async run(): Promise<void> {
+    while (!this.destroyed && (this.pending.length > 0 || this.catchUpRequested)) {
+      if (this.catchUpRequested) {
+        this.catchUpRequested = false;
+        await this.catchUp().catch((e: unknown) => log.error(`collab: catch-up of ${this.documentId} failed: ${String(e)}`));
+      }
+      if (this.pending.length > 0) await this.commit(this.pending.splice(0, this.limits.maxBatch));
+    }
+  }
+
+  private async catchUp(beforeSeq = Number.MAX_SAFE_INTEGER): Promise<void> {
+    const rows = await readUpdatesAfter(this.documentId, this.seq, this.sql);
+    for (const row of rows) {
+      if (row.seq >= beforeSeq) break;
+      Y.applyUpdate(this.doc, row.update, "database");
+      this.seq = row.seq;
+    }
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
+    let appended: { firstSeq: number; lastSeq: number };
+    try {
+      appended = await this.sql.begin(async (tx) => {
+        const result = await appendUpdates(tx, this.documentId, batch.map((p) => ({ update: p.update, userId: p.member.userId })));
+        await tx`select pg_notify(${NOTIFY_CHANNEL}, ${`${this.documentId} ${result.lastSeq} ${this.instanceId}`})`;
+        return result;
+      });
+    } catch (error) {
+      log.error(`collab: commit of ${batch.length} update(s) to ${this.documentId} failed: ${(error as Error).message}`);
+      for (const p of batch) this.approxBytes -= p.update.byteLength;
+      for (const member of new Set(batch.map((p) => p.member))) closeMember(member, CloseCode.StorageFailed, "storage failed");
+      return;
+    }
+    if (appended.firstSeq !== this.seq + 1) await this.catchUp(appended.firstSeq);
+    for (const p of batch) Y.applyUpdate(this.doc, p.update, p.member);
+    this.seq = appended.lastSeq;
+    const stateVector = Y.encodeStateVector(this.doc);
+    const encoder = encoding.createEncoder();
+    writeSaved(encoder, { seq: this.seq, stateVector });
+    const saved = encoding.toUint8Array(encoder);
+    for (const member of new Set(batch.map((p) => p.member))) this.send(member, saved);
+    this.sinceSnapshot += batch.length;
+    if (this.sinceSnapshot >= this.limits.snapshotEvery) await this.snapshot();
+  }
+
+  private async snapshot(): Promise<void> {
+    try {
+      await insertSnapshot(this.documentId, this.seq, Y.encodeStateAsUpdate(this.doc), this.sql);
+      this.sinceSnapshot = 0;
+    } catch (error) {
+      log.warn(`collab: snapshot of ${this.documentId} failed (the log is intact): ${(error as Error).message}`);
+    }
+  }
+
+  send(member: Member, message: Uint8Array): void {
+    if (member.closed) return;
+    const ws = member.ws;
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > this.limits.maxBufferedBytes) {
+      closeMember(member, CloseCode.TryAgainLater, "too far behind; resync");
+      return;
+    }
+    ws.send(message, { binary: true }, (error) => {
+      if (error) closeMember(member, CloseCode.TryAgainLater, "send failed");
+    });
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}
+
+export function syncMessage(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  syncProtocol.writeUpdate(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+export function closeMember(member: Member, code: number, reason: string): void {
+  if (member.closed) return;
+  member.closed = true;
+  try {
+    member.ws.close(code, reason.slice(0, 120));
+  } catch {
+    member.ws.terminate();
+  }
+}

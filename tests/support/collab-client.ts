@@ -1,0 +1,84 @@
+/** Node collaboration clients: y-websocket's provider over `ws`, with our cookie and Origin, as a browser would. */
+import * as Y from "yjs";
+import { WebsocketProvider } from "y-websocket";
+import WebSocket from "ws";
+import * as decoding from "lib0/decoding";
+import { MESSAGE_SAVED, readSaved } from "../../app/collab/protocol";
+import { createSession } from "../../app/auth/session.server";
+
+export function socketClass(headers: Record<string, string>): typeof WebSocket {
+  return class extends WebSocket {
+    constructor(address: string | URL, protocols?: string | string[]) {
+      super(address, protocols, { headers });
+    }
+  } as unknown as typeof WebSocket;
+}
+
+export interface TestClient {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  text: () => string;
+  saved: { seq: number; clock: number }[];
+  closes: { code: number; reason: string }[];
+  denied: string[];
+  isSaved: () => boolean;
+  destroy: () => void;
+}
+
+export async function sessionCookie(userId: string): Promise<string> {
+  const { token } = await createSession(userId, "test-client");
+  return `accord_session=${token}`;
+}
+
+export function connectClient(baseUrl: string, documentId: string, cookie: string, origin = baseUrl): TestClient {
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(baseUrl.replace(/^http/, "ws") + "/collab", documentId, doc, {
+    WebSocketPolyfill: socketClass({ cookie, origin }) as never,
+    disableBc: true,
+    maxBackoffTime: 300,
+  });
+  const client: TestClient = {
+    doc,
+    provider,
+    text: () => doc.getXmlFragment("default").toString(),
+    saved: [],
+    closes: [],
+    denied: [],
+    isSaved: () => {
+      const last = client.saved[client.saved.length - 1];
+      return Y.getState(doc.store, doc.clientID) === 0 || (last !== undefined && last.clock >= Y.getState(doc.store, doc.clientID));
+    },
+    destroy: () => {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+  provider.messageHandlers[MESSAGE_SAVED] = (_encoder: unknown, decoder: decoding.Decoder) => {
+    const saved = readSaved(decoder);
+    client.saved.push({ seq: saved.seq, clock: Y.decodeStateVector(saved.stateVector).get(doc.clientID) ?? 0 });
+  };
+  provider.messageHandlers[2] = (_encoder: unknown, decoder: decoding.Decoder) => {
+    decoding.readVarUint(decoder);
+    client.denied.push(decoding.readVarString(decoder));
+  };
+  provider.on("connection-close", (event) => {
+    if (event) client.closes.push({ code: event.code, reason: event.reason });
+  });
+  return client;
+}
+
+export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Append a paragraph of text through the shared type, as the editor would. */
+export function typeParagraph(client: TestClient, text: string): void {
+  const fragment = client.doc.getXmlFragment("default");
+  const p = new Y.XmlElement("paragraph");
+  p.insert(0, [new Y.XmlText(text)]);
+  fragment.push([p]);
+}
