@@ -111,10 +111,11 @@ describe("the members page", () => {
   });
 
   it("never demotes or removes the last organiser, and says why", async () => {
-    for (const form of [
+    const forms: Record<string, string>[] = [
       { intent: "role", userId: scene.olive.id, role: "editor" },
       { intent: "remove", userId: scene.olive.id },
-    ]) {
+    ];
+    for (const form of forms) {
       const res = await scene.asOlive.post(scene.membersPath, form);
       expect(res.status).toBe(409);
       expect(await res.text()).toContain("A workshop needs at least one organiser: make someone else an organiser first.");
@@ -140,7 +141,7 @@ describe("the members page", () => {
     expect(html).toContain("can see and change its members and invitations. Your role in this workshop is Editor.");
     expect(html).not.toContain(scene.vi.email);
 
-    const attempts = [
+    const attempts: Record<string, string>[] = [
       { intent: "role", userId: scene.ed.id, role: "organizer" },
       { intent: "role", userId: scene.olive.id, role: "viewer" },
       { intent: "remove", userId: scene.olive.id },
