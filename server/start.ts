@@ -5,7 +5,7 @@
 import type { ServerBuild } from "@remix-run/node";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { ConfigError, getConfig } from "../app/config.server";
+import { ConfigError, getConfig, resetConfigCache } from "../app/config.server";
 import { log } from "../app/utils/log.server";
 import { ensureBuild } from "./build";
 import { openConfiguredDatabase, type Database } from "./database";
@@ -21,6 +21,11 @@ async function main(): Promise<void> {
   const db: Database = await openConfiguredDatabase({ migrate: true, seed: true });
   const server = await startAccordServer({ build, root, port: config.PORT, host: config.HOST });
   const port = server.port;
+  if (!config.ACCORD_PUBLIC_URL && config.PORT === 0) {
+    // PORT=0 picked a free port: links in e-mails must carry the real one.
+    process.env.ACCORD_PUBLIC_URL = `http://localhost:${port}`;
+    resetConfigCache();
+  }
   log.info(`Accord is ready on http://localhost:${port} (${db.embedded ? "embedded PostgreSQL" : "DATABASE_URL"})`);
 
   let stopping = false;

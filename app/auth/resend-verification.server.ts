@@ -1,24 +1,44 @@
 /**
  * "Send the confirmation link again", rate-limited to one mail a minute per person (a mailbox is not a
- * megaphone). A per-user advisory lock makes the check-then-send safe when two requests race.
+ * megaphone). The limit is read from email_tokens.created_at, so it holds across restarts. Requests for the
+ * same person are queued in this process, so a double click cannot pass the check twice; no database
+ * connection is held while waiting (a transaction-scoped lock held across the send would need a second
+ * pooled connection and could starve the pool). Several app instances could, in a race of milliseconds,
+ * each send one mail: harmless, and Accord runs as one process.
  */
 import type { UserRow } from "../../db/users";
-import { secondsSinceLastEmailToken, withEmailSendLock } from "../../db/email-token-activity";
+import { secondsSinceLastEmailToken } from "../../db/email-token-activity";
 import { sendVerificationEmail } from "./accounts.server";
 
 export const RESEND_INTERVAL_SECONDS = 60;
 
 export type ResendResult = { ok: true } | { ok: false; reason: "already-verified" } | { ok: false; reason: "too-soon"; retryAfterSeconds: number };
 
-export async function resendVerificationEmail(user: Pick<UserRow, "id" | "email" | "name" | "emailVerifiedAt">): Promise<ResendResult> {
-  if (user.emailVerifiedAt) return { ok: false, reason: "already-verified" };
-  const outcome = await withEmailSendLock(user.id, "verify_email", async (tx) => {
-    const since = await secondsSinceLastEmailToken(user.id, "verify_email", tx);
-    if (since != null && since < RESEND_INTERVAL_SECONDS) return Math.max(1, Math.ceil(RESEND_INTERVAL_SECONDS - since));
-    await sendVerificationEmail(user);
-    return 0;
+const queues = new Map<string, Promise<unknown>>();
+
+/** Run `fn` after every earlier call with the same key has finished. */
+function serialised<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const previous = queues.get(key) ?? Promise.resolve();
+  const run = previous.then(fn, fn);
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  queues.set(key, settled);
+  void settled.then(() => {
+    if (queues.get(key) === settled) queues.delete(key);
   });
-  // Another request is sending right now: that one counts as this minute's mail.
-  const wait = outcome.locked ? outcome.value : RESEND_INTERVAL_SECONDS;
-  return wait > 0 ? { ok: false, reason: "too-soon", retryAfterSeconds: wait } : { ok: true };
+  return run;
+}
+
+export function resendVerificationEmail(user: Pick<UserRow, "id" | "email" | "name" | "emailVerifiedAt">): Promise<ResendResult> {
+  if (user.emailVerifiedAt) return Promise.resolve({ ok: false, reason: "already-verified" });
+  return serialised(user.id, async (): Promise<ResendResult> => {
+    const since = await secondsSinceLastEmailToken(user.id, "verify_email");
+    if (since != null && since < RESEND_INTERVAL_SECONDS) {
+      return { ok: false, reason: "too-soon", retryAfterSeconds: Math.max(1, Math.ceil(RESEND_INTERVAL_SECONDS - since)) };
+    }
+    await sendVerificationEmail(user);
+    return { ok: true };
+  });
 }

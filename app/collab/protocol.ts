@@ -6,10 +6,11 @@
  *   1 awareness  y-protocols/awareness update (the server stamps name, colour and role into each state)
  *   2 auth       y-protocols/auth: "permission denied" with a reason, sent to read-only clients that write
  *   3 query awareness
- *   100 saved    ours, server → author only, sent after PostgreSQL COMMITTED the author's updates:
- *                varUint seq (the last committed log sequence) + varUint8Array state vector of the committed
- *                document. The author's edits are saved when, for its own client ID, the confirmed clock is at
- *                least its local clock.
+ *   100 saved    ours, server → author only, sent after PostgreSQL COMMITTED the author's updates (and in answer
+ *                to an update that carried nothing new): varUint seq (the last committed log sequence) +
+ *                varUint8Array Yjs snapshot (state vector and delete set, `Y.encodeSnapshot`) of the committed
+ *                document. The author's edits are saved when the snapshot contains every local update it made
+ *                (`Y.snapshotContainsUpdate`), so deletions are confirmed too, not only insertions.
  *
  * Close codes follow y-websocket 3's convention: 4400–4499 are final (the provider does not reconnect),
  * everything else is transient (it reconnects and resyncs; nothing the client holds is lost).
@@ -30,7 +31,7 @@ export const CloseCode = {
   ServiceRestart: 1012,
   /** The socket fell too far behind (slow reader): reconnect and resync. */
   TryAgainLater: 1013,
-  /** A message above the size cap (ws maxPayload). */
+  /** A message above the size cap (ws maxPayload). The browser treats it as final: resending would loop. */
   MessageTooLarge: 1009,
   /** A malformed, truncated or unknown message, or an update the server refuses (schema, client ID). */
   BadMessage: 4400,
@@ -75,20 +76,21 @@ export function describeClose(code: number): string {
 
 export interface SavedMessage {
   seq: number;
-  stateVector: Uint8Array;
+  /** `Y.encodeSnapshot(Y.snapshot(committedDoc))`. */
+  snapshot: Uint8Array;
 }
 
 export function writeSaved(encoder: encoding.Encoder, saved: SavedMessage): void {
   encoding.writeVarUint(encoder, MESSAGE_SAVED);
   encoding.writeVarUint(encoder, saved.seq);
-  encoding.writeVarUint8Array(encoder, saved.stateVector);
+  encoding.writeVarUint8Array(encoder, saved.snapshot);
 }
 
 /** Reads a saved message's body (after the message type). */
 export function readSaved(decoder: decoding.Decoder): SavedMessage {
   const seq = decoding.readVarUint(decoder);
-  const stateVector = decoding.readVarUint8Array(decoder);
-  return { seq, stateVector };
+  const snapshot = decoding.readVarUint8Array(decoder);
+  return { seq, snapshot };
 }
 
 /** Server-chosen caret colours (never taken from the client). */
@@ -98,4 +100,9 @@ export function colourFor(userId: string): string {
   let h = 0;
   for (let i = 0; i < userId.length; i++) h = (h * 31 + userId.charCodeAt(i)) >>> 0;
   return PRESENCE_COLOURS[h % PRESENCE_COLOURS.length]!;
+}
+
+/** y-websocket's `shouldReconnect`: 4400–4499 are final, and so is 1009 (the same oversized update would be resent). */
+export function shouldReconnect(event: { code: number }): boolean {
+  return !(event.code >= 4400 && event.code < 4500) && event.code !== CloseCode.MessageTooLarge;
 }

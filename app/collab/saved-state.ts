@@ -2,11 +2,8 @@
  * Whether an author's edits are saved, and the words the editor shows for it.
  *
  * The server sends the author a `saved` message (app/collab/protocol.ts) after PostgreSQL committed the author's
- * updates; it carries the state vector of the committed document. The author's edits are saved when, for its
- * own client ID, the committed clock is at least its local clock.
- *
- * Known limit of a state vector: a change that only deletes content does not advance the author's clock, so a
- * `saved` message that was already on its way when the deletion was made also "confirms" the deletion.
+ * updates; it carries a snapshot (state vector and delete set) of the committed document. The author keeps every
+ * local update not yet confirmed; they are saved when the snapshot contains all of them — insertions and deletions.
  *
  * Pure and browser-safe: no React, no provider.
  */
@@ -18,10 +15,30 @@ export function localClock(doc: Y.Doc): number {
   return Y.getState(doc.store, doc.clientID);
 }
 
-/** True when the committed state vector covers every struct this client wrote (a client that never wrote is saved). */
-export function isConfirmed(savedStateVector: Uint8Array, doc: Y.Doc): boolean {
-  const confirmed = Y.decodeStateVector(savedStateVector).get(doc.clientID) ?? 0;
-  return confirmed >= localClock(doc);
+/** Local updates the server has not yet confirmed as committed. */
+export class UnconfirmedEdits {
+  private updates: Uint8Array[] = [];
+
+  /** Record a local update (cheap: merged only when a confirmation is checked). */
+  add(update: Uint8Array): void {
+    this.updates.push(update);
+  }
+
+  get empty(): boolean {
+    return this.updates.length === 0;
+  }
+
+  /** Check a `saved` snapshot; true when it contains every recorded update (they are then forgotten). */
+  confirm(encodedSnapshot: Uint8Array): boolean {
+    if (this.updates.length === 0) return true;
+    const merged = this.updates.length === 1 ? this.updates[0]! : Y.mergeUpdates(this.updates);
+    if (Y.snapshotContainsUpdate(Y.decodeSnapshot(encodedSnapshot), merged)) {
+      this.updates = [];
+      return true;
+    }
+    this.updates = [merged];
+    return false;
+  }
 }
 
 export type SaveState = "connecting" | "saving" | "saved" | "offline" | "closed" | "readonly";

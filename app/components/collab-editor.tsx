@@ -15,8 +15,8 @@ import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
-import { COLLAB_PATH, MESSAGE_SAVED, describeClose, readSaved, CloseCode } from "../collab/protocol";
-import { isConfirmed, saveStatus, transientCloseNote } from "../collab/saved-state";
+import { COLLAB_PATH, MESSAGE_SAVED, describeClose, readSaved, CloseCode, shouldReconnect } from "../collab/protocol";
+import { UnconfirmedEdits, saveStatus, transientCloseNote } from "../collab/saved-state";
 import { YJS_FIELD, editorExtensions } from "../editor/extensions";
 import { EditorToolbar } from "./editor-toolbar";
 import { PresenceList } from "./presence-list";
@@ -82,14 +82,15 @@ function useCollabSession(documentId: string) {
   useEffect(() => {
     dispatch({ type: "reset" });
     const doc = new Y.Doc();
-    const provider = new WebsocketProvider(collabServerUrl(), documentId, doc, { disableBc: true });
+    const provider = new WebsocketProvider(collabServerUrl(), documentId, doc, { disableBc: true, shouldReconnect });
+    const unconfirmed = new UnconfirmedEdits();
     let active = true;
     const send = (event: ConnectionEvent) => {
       if (active) dispatch(event);
     };
     provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
       try {
-        if (isConfirmed(readSaved(decoder).stateVector, doc)) send({ type: "confirmed" });
+        if (unconfirmed.confirm(readSaved(decoder).snapshot)) send({ type: "confirmed" });
       } catch {
         console.warn("Ignored a malformed saved message");
       }
@@ -97,8 +98,10 @@ function useCollabSession(documentId: string) {
     provider.on("sync", (isSynced) => send({ type: isSynced ? "synced" : "unsynced" }));
     provider.on("connection-close", (event) => send({ type: "connection-close", code: event?.code ?? null }));
     provider.on("closed", ({ code }) => send({ type: "closed", code }));
-    doc.on("update", (_update, origin) => {
-      if (origin !== provider) send({ type: "local-change" });
+    doc.on("update", (update: Uint8Array, origin: unknown) => {
+      if (origin === provider) return;
+      unconfirmed.add(update);
+      send({ type: "local-change" });
     });
     setSession({ doc, provider });
     return () => {

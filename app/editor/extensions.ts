@@ -72,6 +72,9 @@ export function editorExtensions(): Extensions {
       codeBlock: false,
       underline: false,
       undoRedo: false,
+      // TrailingNode would make every browser (even a viewer's) append an empty paragraph to a document that ends
+      // in a heading or list — a write nobody typed. It is not part of the schema, so turning it off is safe.
+      trailingNode: false,
       link: {
         openOnClick: false,
         autolink: true,

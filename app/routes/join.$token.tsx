@@ -2,7 +2,7 @@
  * /join/:token — an invitation link. GET only shows what the link offers (it never changes anything);
  * POST joins the workshop with the link's role and goes to the workshop. Someone already a member keeps
  * their role. Invalid link: 404; expired or revoked: 410. The token is in the URL, so this page sends
- * `Referrer-Policy: no-referrer` and is never cached.
+ * `Referrer-Policy: same-origin` (never sent to other sites) and is never cached.
  */
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
@@ -13,9 +13,11 @@ import { ROLE_DESCRIPTIONS, ROLE_LABELS } from "../models/roles";
 import { formatDateTime, isoString } from "../utils/dates";
 import { getUser, requireUser } from "../utils/guards.server";
 
-export const meta: MetaFunction = () => [{ title: "Join a workshop — Accord" }, { name: "referrer", content: "no-referrer" }];
+export const meta: MetaFunction = () => [{ title: "Join a workshop — Accord" }];
 
-export const headers: HeadersFunction = () => ({ "Referrer-Policy": "no-referrer", "Cache-Control": "no-store" });
+// `same-origin`, not `no-referrer`: the token must not leak to other sites, but with `no-referrer` Chromium sends
+// `Origin: null` on this page's POST, which the cross-origin checks (ours and Remix's) rightly refuse.
+export const headers: HeadersFunction = () => ({ "Referrer-Policy": "same-origin", "Cache-Control": "no-store" });
 
 const INVALID =
   "This invitation link is not valid. Check that you copied the whole link, or ask an organiser of the workshop for a new one.";

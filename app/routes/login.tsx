@@ -8,8 +8,11 @@ import { emailField, passwordField } from "../auth/fields";
 import { Field, FormError } from "../components/field";
 import { parseForm } from "../utils/forms.server";
 import { getUser, safeRedirectTarget } from "../utils/guards.server";
+import { forwardHeaders } from "../utils/route-headers";
 
 export const meta: MetaFunction = () => [{ title: "Sign in — Accord" }];
+// Without a `headers` export Remix keeps only Set-Cookie from `data()`: this lets Retry-After through.
+export const headers = forwardHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getUser(context)) throw redirect(safeRedirectTarget(new URL(request.url).searchParams.get("redirectTo")));

@@ -3,11 +3,12 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { signup } from "../auth/accounts.server";
+import { passwordProblem } from "../auth/password.server";
 import { emailField, nameField, passwordField } from "../auth/fields";
 import { Field, FormError } from "../components/field";
 import { PASSWORD_HINT } from "../components/password-hint";
 import { getConfig } from "../config.server";
-import { parseForm } from "../utils/forms.server";
+import { formToObject, parseWith } from "../utils/forms.server";
 import { getUser } from "../utils/guards.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.sent ? "Check your e-mail — Accord" : "Create an account — Accord" }];
@@ -25,8 +26,22 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const schema = z.object({ name: nameField, email: emailField, password: passwordField });
 
 export async function action({ request }: ActionFunctionArgs) {
-  const parsed = await parseForm(request, schema);
-  if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors as Record<string, string> }, { status: 400 });
+  let form: Record<string, string>;
+  try {
+    form = formToObject(await request.formData());
+  } catch {
+    return data({ fieldErrors: { form: "The form could not be read. Please try again." } as Record<string, string> }, { status: 400 });
+  }
+  const parsed = parseWith(schema, form);
+  if (!parsed.ok) {
+    // Say everything that is wrong at once: the password rules too, not only after the other fields are fixed.
+    const fieldErrors: Record<string, string> = { ...parsed.fieldErrors };
+    if (!fieldErrors.password && typeof form.password === "string") {
+      const problem = passwordProblem(form.password, { email: form.email?.trim().toLowerCase(), name: form.name });
+      if (problem) fieldErrors.password = problem;
+    }
+    return data({ fieldErrors }, { status: 400 });
+  }
   const result = await signup(parsed.data);
   if (!result.ok) return data({ fieldErrors: result.fieldErrors as Record<string, string> }, { status: 400 });
   // The same answer whether or not the address already had an account (the mail itself tells the owner).

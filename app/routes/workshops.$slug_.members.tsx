@@ -96,10 +96,12 @@ interface ActionResult {
   invitation: { url: string; role: Role; expiresAt: Date } | null;
   /** Which form the result belongs to ("invite" shows its errors next to its fields). */
   intent: string | null;
+  /** When the answer was made: resets the role selects, so a refused change does not stay selected. */
+  at: number;
 }
 
 const result = (r: Partial<ActionResult>, status = 200) =>
-  data<ActionResult>({ error: null, fieldErrors: {}, notice: null, invitation: null, intent: null, ...r }, { status });
+  data<ActionResult>({ error: null, fieldErrors: {}, notice: null, invitation: null, intent: null, at: Date.now(), ...r }, { status });
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { user, workshop } = await requireOrganiser(request, context, params.slug);
@@ -250,7 +252,7 @@ export default function MembersPage() {
                     <td data-label="Role"><span className="badge">{ROLE_LABELS[m.role]}</span></td>
                     <td data-label="Joined"><time dateTime={isoString(m.joinedAt)}>{formatDate(m.joinedAt)}</time></td>
                     <td data-label="Change">
-                      <Form method="post" action={here} className="inline-form">
+                      <Form key={`${m.role}:${outcome?.at ?? 0}`} method="post" action={here} className="inline-form">
                         <input type="hidden" name="intent" value="role" />
                         <input type="hidden" name="userId" value={m.userId} />
                         <label className="visually-hidden" htmlFor={selectId}>{`Role for ${m.name}`}</label>

@@ -109,6 +109,7 @@ export class Connection {
   private onWrite(update: Uint8Array): void {
     const inspection = inspectUpdate(update);
     if (!inspection.ok) throw new BadMessage(`update refused: ${inspection.reason}`);
+    if (inspection.empty) return this.room.confirmNothingPending(this.member);
     if (!this.room.claimClients(this.member, inspection.clients)) throw new BadMessage("update refused: it uses another connection's client ID");
     if (this.room.approxBytes + update.byteLength > this.room.limitBytes()) {
       log.warn(`collab: ${this.tag()} would grow the document past its cap; closing`);

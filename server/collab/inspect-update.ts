@@ -10,7 +10,7 @@
 import * as Y from "yjs";
 import { getEditorSchema, isSafeHref, YJS_FIELD } from "../../app/editor/extensions";
 
-export type Inspection = { ok: true; clients: Set<number> } | { ok: false; reason: string };
+export type Inspection = { ok: true; clients: Set<number>; empty: boolean } | { ok: false; reason: string };
 
 let nodeNames: Set<string> | null = null;
 let markNames: Set<string> | null = null;
@@ -59,7 +59,7 @@ function inspectItem(item: Y.Item, names: { nodes: Set<string>; marks: Set<strin
 }
 
 export function inspectUpdate(update: Uint8Array): Inspection {
-  let decoded: { structs: Array<Y.Item | Y.GC | Y.Skip>; ds: unknown };
+  let decoded: { structs: Array<Y.Item | Y.GC | Y.Skip>; ds: { clients: Map<number, unknown[]> } };
   try {
     decoded = Y.decodeUpdate(update) as typeof decoded;
   } catch {
@@ -75,5 +75,5 @@ export function inspectUpdate(update: Uint8Array): Inspection {
       if (problem) return { ok: false, reason: problem };
     }
   }
-  return { ok: true, clients };
+  return { ok: true, clients, empty: decoded.structs.length === 0 && decoded.ds.clients.size === 0 };
 }

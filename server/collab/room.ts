@@ -242,13 +242,26 @@ export class Room {
     if (appended.firstSeq !== this.seq + 1) await this.catchUp(appended.firstSeq);
     for (const p of batch) Y.applyUpdate(this.doc, p.update, p.member);
     this.seq = appended.lastSeq;
-    const stateVector = Y.encodeStateVector(this.doc);
-    const encoder = encoding.createEncoder();
-    writeSaved(encoder, { seq: this.seq, stateVector });
-    const saved = encoding.toUint8Array(encoder);
+    const saved = this.savedMessage();
     for (const member of new Set(batch.map((p) => p.member))) this.send(member, saved);
     this.sinceSnapshot += batch.length;
     if (this.sinceSnapshot >= this.limits.snapshotEvery) await this.snapshot();
+  }
+
+  /** The "saved" message for the committed state as it is now (snapshot = state vector + delete set). */
+  private savedMessage(): Uint8Array {
+    const encoder = encoding.createEncoder();
+    writeSaved(encoder, { seq: this.seq, snapshot: Y.encodeSnapshot(Y.snapshot(this.doc)) });
+    return encoding.toUint8Array(encoder);
+  }
+
+  /**
+   * An update that carried nothing new (an empty sync step 2 after reconnecting): confirm at once, unless this
+   * member still has updates waiting for commit (their confirmation follows that commit).
+   */
+  confirmNothingPending(member: Member): void {
+    if (this.pending.some((p) => p.member === member)) return;
+    this.send(member, this.savedMessage());
   }
 
   private async snapshot(): Promise<void> {

@@ -155,8 +155,10 @@ describe("the verification link", () => {
     expect(await verifyEmail(secondToken)).toMatchObject({ ok: true });
   });
 
-  it("sends only one mail when two resend requests race", async () => {
+  it("sends only one mail when several resend requests race", async () => {
     const user = await createUser({ verified: false });
+    // Open pooled connections first, so the requests truly run side by side (unguarded, all five would send).
+    await Promise.all(Array.from({ length: 5 }, () => getSql()`select pg_sleep(0.05)`));
     const results = await Promise.all(Array.from({ length: 5 }, () => resendVerificationEmail(user)));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(await mailsTo(user.email)).toHaveLength(1);
@@ -298,14 +300,16 @@ describe("password rules", () => {
   });
 });
 
-describe("similar timing whether or not an e-mail is registered", () => {
+// Timing on a shared machine is noisy (other processes take the CPU mid-measurement): each comparison
+// interleaves the two cases, compares medians, and may be measured again; a real difference fails every time.
+describe("similar timing whether or not an e-mail is registered", { retry: 2 }, () => {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   async function time(fn: () => Promise<unknown>): Promise<number> {
     const start = performance.now();
     await fn();
     return performance.now() - start;
   }
-  async function medians(registered: () => Promise<unknown>, unregistered: () => Promise<unknown>, rounds = 5) {
+  async function medians(registered: () => Promise<unknown>, unregistered: () => Promise<unknown>, rounds = 9) {
     await registered(); // warm both paths (the dummy hash is computed on first use)
     await unregistered();
     const a: number[] = [];
@@ -319,7 +323,7 @@ describe("similar timing whether or not an e-mail is registered", () => {
 
   it("for a wrong password at sign-in", async () => {
     // A fresh account per attempt keeps the account throttle out of the measurement (it would answer fast).
-    const users = await Promise.all(Array.from({ length: 6 }, () => createUser()));
+    const users = await Promise.all(Array.from({ length: 10 }, () => createUser()));
     let i = 0;
     const m = await medians(
       () => login({ email: users[i++ % users.length]!.email, password: "wrong password here", ip: null, userAgent: null }),
@@ -346,7 +350,6 @@ describe("similar timing whether or not an e-mail is registered", () => {
     const m = await medians(
       () => signup({ name: "Again", email: taken.email, password: GOOD_PASSWORD }),
       () => signup({ name: "Fresh", email: uniqueEmail("fresh"), password: GOOD_PASSWORD }),
-      4,
     );
     const ratio = m.registered / m.unregistered;
     expect(ratio, `registered ${m.registered.toFixed(1)} ms, new ${m.unregistered.toFixed(1)} ms`).toBeGreaterThan(0.5);

@@ -293,3 +293,17 @@ describe("hostile input", () => {
     void socketClass;
   });
 });
+
+describe("reconnecting", () => {
+  it("answers an update that carries nothing new with saved, and stores no row for it", async () => {
+    const ws = await rawSocket(editors[0]!.cookie, otherDocumentId);
+    const [{ n: before }] = await getSql()`select count(*)::int as n from document_updates where document_id = ${otherDocumentId}`;
+    const messages: Uint8Array[] = [];
+    ws.on("message", (data: Buffer) => messages.push(new Uint8Array(data)));
+    ws.send(updateMessage(Y.encodeStateAsUpdate(new Y.Doc())));
+    await waitFor(() => messages.some((m) => m[0] === 100), "saved message");
+    const [{ n: after }] = await getSql()`select count(*)::int as n from document_updates where document_id = ${otherDocumentId}`;
+    expect(after).toBe(before);
+    ws.close();
+  });
+});

@@ -4,6 +4,7 @@ import { WebsocketProvider } from "y-websocket";
 import WebSocket from "ws";
 import * as decoding from "lib0/decoding";
 import { MESSAGE_SAVED, readSaved } from "../../app/collab/protocol";
+import { UnconfirmedEdits } from "../../app/collab/saved-state";
 import { createSession } from "../../app/auth/session.server";
 
 export function socketClass(headers: Record<string, string>): typeof WebSocket {
@@ -18,6 +19,7 @@ export interface TestClient {
   doc: Y.Doc;
   provider: WebsocketProvider;
   text: () => string;
+  /** Every saved message: the committed seq and this client's clock it covers. */
   saved: { seq: number; clock: number }[];
   closes: { code: number; reason: string }[];
   denied: string[];
@@ -37,6 +39,10 @@ export function connectClient(baseUrl: string, documentId: string, cookie: strin
     disableBc: true,
     maxBackoffTime: 300,
   });
+  const unconfirmed = new UnconfirmedEdits();
+  doc.on("update", (update: Uint8Array, origin: unknown) => {
+    if (origin !== provider) unconfirmed.add(update);
+  });
   const client: TestClient = {
     doc,
     provider,
@@ -44,10 +50,7 @@ export function connectClient(baseUrl: string, documentId: string, cookie: strin
     saved: [],
     closes: [],
     denied: [],
-    isSaved: () => {
-      const last = client.saved[client.saved.length - 1];
-      return Y.getState(doc.store, doc.clientID) === 0 || (last !== undefined && last.clock >= Y.getState(doc.store, doc.clientID));
-    },
+    isSaved: () => unconfirmed.empty,
     destroy: () => {
       provider.destroy();
       doc.destroy();
@@ -55,7 +58,8 @@ export function connectClient(baseUrl: string, documentId: string, cookie: strin
   };
   provider.messageHandlers[MESSAGE_SAVED] = (_encoder: unknown, decoder: decoding.Decoder) => {
     const saved = readSaved(decoder);
-    client.saved.push({ seq: saved.seq, clock: Y.decodeStateVector(saved.stateVector).get(doc.clientID) ?? 0 });
+    unconfirmed.confirm(saved.snapshot);
+    client.saved.push({ seq: saved.seq, clock: Y.decodeSnapshot(saved.snapshot).sv.get(doc.clientID) ?? 0 });
   };
   provider.messageHandlers[2] = (_encoder: unknown, decoder: decoding.Decoder) => {
     decoding.readVarUint(decoder);

@@ -23,7 +23,16 @@ export function databaseUrl(serverUrl: string, name: string): string {
   return url.toString();
 }
 
-export default async function setup(project: TestProject) {
+// Vitest runs this once per project (unit, integration, e2e) in the same process: share one server and one
+// template, and stop the embedded PostgreSQL only when the last project is done.
+interface Shared {
+  users: number;
+  ready: Promise<{ adminUrl: string; templateDb: string; embedded: EmbeddedPostgres | null }>;
+}
+const KEY = Symbol.for("accord.tests.global");
+const store = globalThis as unknown as Record<symbol, Shared | undefined>;
+
+async function prepare(): Promise<{ adminUrl: string; templateDb: string; embedded: EmbeddedPostgres | null }> {
   let embedded: EmbeddedPostgres | null = null;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
@@ -39,10 +48,22 @@ export default async function setup(project: TestProject) {
   const tpl = createSql(databaseUrl(adminUrl, templateDb), { max: 1 });
   await migrate(tpl);
   await tpl.end();
+  await admin.end();
+  return { adminUrl, templateDb, embedded };
+}
+
+export default async function setup(project: TestProject) {
+  const shared = (store[KEY] ??= { users: 0, ready: prepare() });
+  shared.users += 1;
+  const { adminUrl, templateDb, embedded } = await shared.ready;
   project.provide("adminUrl", adminUrl);
   project.provide("templateDb", templateDb);
   return async () => {
-    // Drop every database this run made (workers' clones and the template).
+    shared.users -= 1;
+    if (shared.users > 0) return;
+    store[KEY] = undefined;
+    // Drop every database this run made (test files' clones and the template).
+    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
     const rows = await admin<{ datname: string }[]>`select datname from pg_database where datname like ${templateDb + "%"}`;
     for (const { datname } of rows.sort((a, b) => b.datname.length - a.datname.length)) {
       await admin.unsafe(`drop database if exists ${datname} with (force)`).catch(() => {});

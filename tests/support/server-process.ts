@@ -7,6 +7,8 @@ const root = path.resolve(import.meta.dirname, "../..");
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
+  /** The server's recent log lines. */
+  log(): string;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -34,11 +36,19 @@ export async function startServerProcess(databaseUrl: string, env: Record<string
       reject(new Error(`server exited (${code}):\n${output}`));
     });
   });
-  child.stdout!.resume();
-  child.stderr!.resume();
+  // Keep the server's log (the last 200 lines) so a failing test can show what the server said.
+  const tail: string[] = [];
+  const keep = (c: Buffer) => {
+    for (const line of c.toString().split("\n")) if (line.trim()) tail.push(line);
+    if (tail.length > 200) tail.splice(0, tail.length - 200);
+    if (process.env.ACCORD_TEST_SERVER_LOG) process.stderr.write(c);
+  };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
   return {
     url,
     child,
+    log: () => tail.join("\n"),
     kill: (signal: NodeJS.Signals = "SIGTERM") =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

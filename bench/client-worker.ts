@@ -1,0 +1,284 @@
+/**
+ * A benchmark client process: y-websocket WebsocketProviders (over `ws`, with cookie and Origin headers as a
+ * browser sends them, no BroadcastChannel), driven by the coordinator over IPC (bench/protocol.ts).
+ *
+ * Writers append a short text to their own paragraph of the "default" XmlFragment at a fixed rate and log
+ * (clientID, first clock) → send time; every client logs, for each update its provider delivers, which clock
+ * ranges of which clients arrived and when. The coordinator matches the two into propagation latencies.
+ */
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import * as Y from "yjs";
+import { WebsocketProvider } from "y-websocket";
+import WebSocket from "ws";
+import * as decoding from "lib0/decoding";
+import { MESSAGE_SAVED, MESSAGE_SYNC, readSaved } from "../app/collab/protocol";
+import { now, type ClientSpec, type Commands, type Reply, type Request, type SendLog, type StateTarget, type Target } from "./protocol";
+
+process.setMaxListeners(0); // every provider adds an 'exit' listener
+
+const FIELD = "default";
+
+function socketClass(headers: Record<string, string>): typeof WebSocket {
+  return class extends WebSocket {
+    constructor(address: string | URL, protocols?: string | string[]) {
+      super(address, protocols, { headers });
+    }
+  } as unknown as typeof WebSocket;
+}
+
+type Handler = (encoder: unknown, decoder: decoding.Decoder, provider: WebsocketProvider, emitSynced: boolean, messageType: number) => void;
+
+class BenchClient {
+  readonly doc = new Y.Doc();
+  readonly provider: WebsocketProvider;
+  connectedAt = NaN;
+  savedClock = 0;
+  text: Y.XmlText | null = null;
+  sendClocks: number[] = [];
+  sendTimes: number[] = [];
+
+  constructor(
+    readonly spec: ClientSpec,
+    target: Target,
+    private readonly worker: Worker,
+  ) {
+    this.provider = new WebsocketProvider(spec.serverUrl, spec.roomName, this.doc, {
+      WebSocketPolyfill: socketClass(spec.headers) as never,
+      disableBc: true,
+      maxBackoffTime: 1000,
+    });
+    const handlers = this.provider.messageHandlers as unknown as Handler[];
+    if (target === "relay") {
+      // Through a plain relay every peer would answer every joiner's sync step 1 to everyone (N² messages per
+      // join). Documents are empty when clients join and writers start after every client is connected, so
+      // nothing needs syncing: ignore step 1.
+      const sync = handlers[MESSAGE_SYNC]!;
+      handlers[MESSAGE_SYNC] = (encoder, decoder, provider, emitSynced, type) => {
+        if (decoding.peekVarUint(decoding.clone(decoder)) === 0) return;
+        sync(encoder, decoder, provider, emitSynced, type);
+      };
+    } else {
+      handlers[MESSAGE_SAVED] = (_encoder, decoder) => {
+        const saved = readSaved(decoder);
+        const clock = Y.decodeStateVector(saved.stateVector).get(this.doc.clientID) ?? 0;
+        if (clock > this.savedClock) this.savedClock = clock;
+      };
+    }
+    this.provider.on("connection-close", (event) => {
+      const code = event ? String(event.code) : "timeout";
+      worker.closes[code] = (worker.closes[code] ?? 0) + 1;
+    });
+    this.doc.on("update", (update: Uint8Array, origin: unknown) => {
+      if (origin !== this.provider || !worker.recording) return;
+      const t = now();
+      const { from, to } = Y.parseUpdateMeta(update);
+      for (const [client, start] of from) worker.arrivals.push(spec.room, client, start, to.get(client) ?? start, t);
+    });
+  }
+
+  get isConnected(): boolean {
+    return this.provider.wsconnected;
+  }
+
+  createParagraph(): void {
+    const p = new Y.XmlElement("paragraph");
+    this.text = new Y.XmlText(this.spec.writer ?? "");
+    p.insert(0, [this.text]);
+    this.doc.getXmlFragment(FIELD).push([p]);
+  }
+
+  edit(seq: number, length: number): void {
+    const text = this.text!;
+    const word = ` ${seq.toString(36)}`.padEnd(length, "x").slice(0, length);
+    const clock = Y.getState(this.doc.store, this.doc.clientID);
+    this.sendClocks.push(clock);
+    this.sendTimes.push(now());
+    text.insert(text.length, word);
+  }
+
+  destroy(): void {
+    this.provider.destroy();
+    this.doc.destroy();
+  }
+}
+
+class Worker {
+  clients: BenchClient[] = [];
+  arrivals: number[] = [];
+  recording = false;
+  closes: Record<string, number> = {};
+  private loopDelay = monitorEventLoopDelay({ resolution: 5 });
+
+  async connect(args: Commands["connect"]["args"]): Promise<Commands["connect"]["result"]> {
+    const joinMs = new Float64Array(args.clients.length).fill(NaN);
+    if (args.startAt !== null) await sleep(args.startAt - now());
+    const deadline = now() + args.timeoutMs;
+    for (let i = 0; i < args.clients.length; i += args.batchSize) {
+      const batch = args.clients.slice(i, i + args.batchSize);
+      const started = args.startAt ?? now();
+      const made = batch.map((spec) => new BenchClient(spec, args.target, this));
+      this.clients.push(...made);
+      await Promise.all(
+        made.map(
+          (c, j) =>
+            new Promise<void>((resolve) => {
+              const onSync = (synced: boolean) => synced && done();
+              const onStatus = ({ status }: { status: string }) => status === "connected" && done();
+              const finish = () => {
+                clearTimeout(timer);
+                c.provider.off("sync", onSync);
+                c.provider.off("status", onStatus);
+                resolve();
+              };
+              const done = () => {
+                joinMs[i + j] = now() - started;
+                finish();
+              };
+              const timer = setTimeout(finish, Math.max(0, deadline - now()));
+              if (args.waitFor === "synced") c.provider.on("sync", onSync);
+              else c.provider.on("status", onStatus);
+            }),
+        ),
+      );
+      if (now() > deadline) break;
+    }
+    return { joinMs };
+  }
+
+  prepare(): Commands["prepare"]["result"] {
+    const writers: StateTarget[] = [];
+    for (const c of this.clients) {
+      if (c.spec.writer === null) continue;
+      c.createParagraph();
+      writers.push({ room: c.spec.room, clientID: c.doc.clientID, clock: Y.getState(c.doc.store, c.doc.clientID) });
+    }
+    return { writers };
+  }
+
+  async run(args: Commands["run"]["args"]): Promise<Commands["run"]["result"]> {
+    const writers = this.clients.filter((c) => c.spec.writer !== null);
+    const perWriter = Math.round(args.rate * args.seconds);
+    const interval = 1000 / args.rate;
+    const lags: number[] = [];
+    this.recording = true;
+    this.loopDelay.reset();
+    this.loopDelay.enable();
+    await Promise.all(
+      writers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            const phase = Math.random() * interval;
+            let k = 0;
+            const tick = () => {
+              const due = args.startAt + phase + k * interval;
+              lags.push(now() - due);
+              w.edit(k, args.editText);
+              k += 1;
+              if (k >= perWriter) return resolve();
+              setTimeout(tick, Math.max(0, args.startAt + phase + k * interval - now()));
+            };
+            setTimeout(tick, Math.max(0, args.startAt + phase - now()));
+          }),
+      ),
+    );
+    lags.sort((a, b) => a - b);
+    return {
+      writers: writers.map((w) => ({ room: w.spec.room, clientID: w.doc.clientID, clock: Y.getState(w.doc.store, w.doc.clientID) })),
+      edits: perWriter * writers.length,
+      timerLagP99: lags.length ? lags[Math.min(lags.length - 1, Math.ceil(lags.length * 0.99) - 1)]! : 0,
+      timerLagMax: lags.length ? lags[lags.length - 1]! : 0,
+    };
+  }
+
+  async waitState(args: Commands["waitState"]["args"]): Promise<Commands["waitState"]["result"]> {
+    const deadline = now() + args.timeoutMs;
+    const missing = () => {
+      let n = 0;
+      for (const c of this.clients) {
+        for (const t of args.targets) {
+          if (t.room !== c.spec.room || t.clientID === c.doc.clientID) continue;
+          if (Y.getState(c.doc.store, t.clientID) < t.clock) n += 1;
+        }
+      }
+      return n;
+    };
+    let left = missing();
+    while (left > 0 && now() < deadline) {
+      await sleep(5);
+      left = missing();
+    }
+    return { missing: left };
+  }
+
+  async waitSaved(args: Commands["waitSaved"]["args"]): Promise<Commands["waitSaved"]["result"]> {
+    const writers = this.clients.filter((c) => c.spec.writer !== null);
+    const deadline = now() + args.timeoutMs;
+    const confirmed = () => writers.filter((w) => w.savedClock >= Y.getState(w.doc.store, w.doc.clientID)).length;
+    while (confirmed() < writers.length && now() < deadline) await sleep(10);
+    return { confirmed: confirmed(), writers: writers.length };
+  }
+
+  collect(): Commands["collect"]["result"] {
+    this.recording = false;
+    this.loopDelay.disable();
+    const sendLogs: SendLog[] = this.clients
+      .filter((c) => c.spec.writer !== null)
+      .map((c) => ({ room: c.spec.room, clientID: c.doc.clientID, clocks: Float64Array.from(c.sendClocks), times: Float64Array.from(c.sendTimes) }));
+    const result = {
+      sendLogs,
+      arrivals: Float64Array.from(this.arrivals),
+      writerTexts: this.clients.filter((c) => c.text).map((c) => ({ room: c.spec.room, marker: c.spec.writer!, text: c.text!.toString() })),
+      closes: { ...this.closes },
+      loopDelayP99: this.loopDelay.count > 0 ? this.loopDelay.percentile(99) / 1e6 : 0,
+      loopDelayMax: this.loopDelay.count > 0 ? this.loopDelay.max / 1e6 : 0,
+    };
+    this.arrivals = [];
+    return result;
+  }
+
+  disconnect(): Commands["disconnect"]["result"] {
+    const closed = this.clients.length;
+    for (const c of this.clients) c.destroy();
+    this.clients = [];
+    this.arrivals = [];
+    this.closes = {};
+    this.recording = false;
+    return { closed };
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
+}
+
+const worker = new Worker();
+
+async function dispatch(request: Request): Promise<unknown> {
+  switch (request.cmd) {
+    case "connect":
+      return worker.connect(request.args);
+    case "prepare":
+      return worker.prepare();
+    case "run":
+      return worker.run(request.args);
+    case "waitState":
+      return worker.waitState(request.args);
+    case "waitSaved":
+      return worker.waitSaved(request.args);
+    case "collect":
+      return worker.collect();
+    case "disconnect":
+      return worker.disconnect();
+  }
+}
+
+process.on("message", (message: Request) => {
+  dispatch(message).then(
+    (result) => process.send!({ id: message.id, ok: true, result } satisfies Reply),
+    (error: unknown) => process.send!({ id: message.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies Reply),
+  );
+});
+// The coordinator is gone (crashed or killed): leave too.
+process.on("disconnect", () => process.exit(0));
+process.on("SIGTERM", () => process.exit(0)); // exit normally (so that --cpu-prof writes its profile)
+process.send!({ id: 0, ok: true, result: "ready" } satisfies Reply);

@@ -1,0 +1,242 @@
+/**
+ * The benchmark's child processes — the Accord server, the raw relay, the client workers — and what /proc says
+ * about them. Every child is registered so that it is killed whatever way the benchmark ends.
+ */
+import { fork, spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Command, Commands, Reply } from "./protocol";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const CLK_TCK = 100; // sysconf(_SC_CLK_TCK) on Linux
+
+const children = new Set<ChildProcess>();
+
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  return child;
+}
+
+/** Last resort (process exit, fatal error): SIGKILL every child still alive. Synchronous. */
+export function killAllChildren(): void {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+  children.clear();
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves when the child has exited. */
+export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // After "pid (comm) ": state is field 3; utime and stime are fields 14 and 15.
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/** Resident set size in MB (VmRSS). */
+export function rssMB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+export interface Server {
+  kind: "accord" | "relay";
+  pid: number;
+  /** ws:// base the providers use (…/collab for Accord). */
+  wsUrl: string;
+  /** http origin the server accepts in Origin. */
+  origin: string;
+  /** Lines the server wrote at warn or error level. */
+  problems: string[];
+  stop(): Promise<void>;
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeoutMs: number): Promise<RegExpMatchArray> {
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`${what} did not start within ${timeoutMs / 1000} s:\n${output.slice(-4000)}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = output.match(pattern);
+      if (match) {
+        cleanup();
+        resolve(match);
+      }
+    };
+    const onErr = (chunk: Buffer) => (output += chunk.toString());
+    const onExit = (code: number | null) => {
+      cleanup();
+      reject(new Error(`${what} exited (${code}) during start:\n${output.slice(-4000)}`));
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.stdout!.off("data", onData);
+      child.stderr!.off("data", onErr);
+      child.off("exit", onExit);
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onErr);
+    child.once("exit", onExit);
+  });
+}
+
+function collectProblems(child: ChildProcess, problems: string[]): void {
+  let partial = "";
+  child.stderr!.on("data", (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) if (line.trim() && problems.length < 1000) problems.push(line);
+  });
+  child.stdout!.resume();
+}
+
+/**
+ * `node --import tsx server/start.ts` (one process, so its pid is the server's) on the benchmark database.
+ * NODE_ENV=production as deployed: the session cookie is `__Host-accord_session` and the expected Origin is https.
+ */
+export async function startAccord(databaseUrl: string, options: { cpuProfDir?: string } = {}): Promise<Server> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    ACCORD_LOG_LEVEL: "info", // the "ready on" line is logged at info
+    NODE_ENV: "production",
+  };
+  delete env.ACCORD_PUBLIC_URL;
+  delete env.NODE_OPTIONS;
+  const args = ["--import", "tsx"];
+  if (options.cpuProfDir) args.push("--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`);
+  args.push(path.join(ROOT, "server/start.ts"));
+  const child = track(spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] }));
+  const problems: string[] = [];
+  const match = await waitForLine(child, /ready on http:\/\/localhost:(\d+)/, "the Accord server", 240_000).catch(async (error: unknown) => {
+    await stopChild(child, 2000);
+    throw error;
+  });
+  collectProblems(child, problems);
+  const port = match[1]!;
+  return {
+    kind: "accord",
+    pid: child.pid!,
+    wsUrl: `ws://127.0.0.1:${port}/collab`,
+    origin: `https://127.0.0.1:${port}`,
+    problems,
+    stop: () => stopChild(child),
+  };
+}
+
+/** bench/relay-server.ts in its own process. */
+export async function startRelay(): Promise<Server> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const child = track(spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/relay-server.ts"), "0"], { cwd: ROOT, env, stdio: ["pipe", "pipe", "pipe"] }));
+  const match = await waitForLine(child, /relay listening on (\d+)/, "the relay", 30_000).catch(async (error: unknown) => {
+    await stopChild(child, 2000);
+    throw error;
+  });
+  const problems: string[] = [];
+  collectProblems(child, problems);
+  const port = match[1]!;
+  return {
+    kind: "relay",
+    pid: child.pid!,
+    wsUrl: `ws://127.0.0.1:${port}`,
+    origin: `http://127.0.0.1:${port}`,
+    problems,
+    stop: async () => {
+      child.stdin!.end();
+      await stopChild(child, 5000);
+    },
+  };
+}
+
+/** One client worker (bench/client-worker.ts) with a typed request/response channel. */
+export class WorkerProcess {
+  private nextId = 1;
+  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  readonly ready: Promise<void>;
+
+  constructor(private readonly child: ChildProcess) {
+    let markReady: () => void = () => {};
+    let failReady: (e: Error) => void = () => {};
+    this.ready = new Promise((resolve, reject) => {
+      markReady = resolve;
+      failReady = reject;
+    });
+    child.on("message", (reply: Reply) => {
+      if (reply.id === 0) return markReady();
+      const waiter = this.pending.get(reply.id);
+      if (!waiter) return;
+      this.pending.delete(reply.id);
+      if (reply.ok) waiter.resolve(reply.result);
+      else waiter.reject(new Error(`client worker: ${reply.error}`));
+    });
+    child.once("exit", (code, signal) => {
+      const error = new Error(`client worker exited (${code ?? signal})`);
+      failReady(error);
+      for (const w of this.pending.values()) w.reject(error);
+      this.pending.clear();
+    });
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  call<K extends Command>(cmd: K, args: Commands[K]["args"]): Promise<Commands[K]["result"]> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.child.send({ id, cmd, args });
+    });
+  }
+
+  stop(): Promise<void> {
+    return stopChild(this.child, 3000);
+  }
+}
+
+export async function startWorkers(count: number): Promise<WorkerProcess[]> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const workers = Array.from({ length: count }, () => {
+    const child = track(
+      fork(path.join(ROOT, "bench/client-worker.ts"), [], {
+        cwd: ROOT,
+        env,
+        execArgv: ["--import", "tsx", ...(process.env.BENCH_WORKER_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_WORKER_PROF}`] : [])],
+        serialization: "advanced",
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+      }),
+    );
+    return new WorkerProcess(child);
+  });
+  await Promise.all(workers.map((w) => w.ready));
+  return workers;
+}

@@ -1,0 +1,83 @@
+/**
+ * The benchmark's coordinator ↔ client-worker messages (child_process IPC, "advanced" serialization so typed
+ * arrays travel as they are), and the clock every process shares.
+ */
+
+/** Milliseconds on CLOCK_MONOTONIC: the same clock in every process of this machine (unlike performance.now()). */
+export function now(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+export type Target = "accord" | "relay";
+
+export interface ClientSpec {
+  /** Index of the document (room) in the scenario. */
+  room: number;
+  /** Provider server URL: ws://127.0.0.1:PORT/collab (Accord) or ws://127.0.0.1:PORT (relay). */
+  serverUrl: string;
+  /** The room name (the document id). */
+  roomName: string;
+  headers: Record<string, string>;
+  /** For writers: the unique text their paragraph starts with; null for readers. */
+  writer: string | null;
+}
+
+/** "Every client of `room` has at least `clock` of `clientID`" (the author itself excepted). */
+export interface StateTarget {
+  room: number;
+  clientID: number;
+  clock: number;
+}
+
+export interface SendLog {
+  room: number;
+  clientID: number;
+  /** First clock of each edit, ascending. */
+  clocks: Float64Array;
+  /** now() right before each edit. */
+  times: Float64Array;
+}
+
+export interface Commands {
+  connect: {
+    args: {
+      target: Target;
+      clients: ClientSpec[];
+      /** Clients connected at once; the next batch starts when this one is connected. */
+      batchSize: number;
+      /** "synced": sync step 2 received and applied; "open": socket open (the relay never answers sync). */
+      waitFor: "synced" | "open";
+      /** Create every provider at this now() (a join storm); null: now, batch by batch. */
+      startAt: number | null;
+      timeoutMs: number;
+    };
+    /** Per client, ms from creation (or startAt) until connected; NaN when it never was. */
+    result: { joinMs: Float64Array };
+  };
+  prepare: { args: Record<string, never>; result: { writers: StateTarget[] } };
+  run: {
+    args: { startAt: number; seconds: number; rate: number; editText: number };
+    result: { writers: StateTarget[]; edits: number; timerLagP99: number; timerLagMax: number };
+  };
+  waitState: { args: { targets: StateTarget[]; timeoutMs: number }; result: { missing: number } };
+  waitSaved: { args: { timeoutMs: number }; result: { confirmed: number; writers: number } };
+  collect: {
+    args: Record<string, never>;
+    result: {
+      sendLogs: SendLog[];
+      /** Flat (room, clientID, fromClock, toClock, receivedAt) per received update. */
+      arrivals: Float64Array;
+      writerTexts: { room: number; marker: string; text: string }[];
+      closes: Record<string, number>;
+      loopDelayP99: number;
+      loopDelayMax: number;
+    };
+  };
+  disconnect: { args: Record<string, never>; result: { closed: number } };
+}
+
+export type Command = keyof Commands;
+
+export type Request = { [K in Command]: { id: number; cmd: K; args: Commands[K]["args"] } }[Command];
+
+export type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };

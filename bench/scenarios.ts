@@ -1,0 +1,288 @@
+/**
+ * The benchmark's workloads, each run against a fresh server process (Accord or the relay):
+ *   workload  D documents × C clients × W writers × R edits/s × T s: latency, deliveries, CPU, RSS (+ commit check)
+ *   memory    1,000 loaded documents of ~20 kB, unloaded, then 1,000 others: RSS
+ *   joins     100 clients joining one ~1 MB document at once: time until each is synced
+ */
+import { sessionCookieName } from "../app/auth/cookie.server";
+import {
+  backendCpu,
+  backendCpuDelta,
+  lastSeqs,
+  rowsAfter,
+  storedParagraphTexts,
+  type BenchDatabase,
+  type RowCounts,
+} from "./database";
+import { cpuSeconds, rssMB, startAccord, startRelay, type Server, type WorkerProcess } from "./processes";
+import { now, type ClientSpec, type Commands, type StateTarget, type Target } from "./protocol";
+import { matchLatencies, percentile, sortedOf } from "./stats";
+
+export interface Context {
+  db: BenchDatabase;
+  workers: WorkerProcess[];
+  /** Session tokens of editors of the workshop, one per client (reused round-robin when fewer). */
+  tokens: string[];
+  cpuProfDir: string | null;
+  log: (m: string) => void;
+  /** Servers running now (so an interrupted run can stop them). */
+  running: Set<Server>;
+}
+
+export interface WorkloadParams {
+  docs: number;
+  clients: number;
+  writers: number;
+  rate: number;
+  seconds: number;
+}
+
+export interface WorkloadResult {
+  target: Target;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  deliveries: number;
+  expected: number;
+  deliveriesPerSecond: number;
+  serverCpuSeconds: number;
+  cpuMicrosPerDelivery: number;
+  rssMB: number;
+  postgresCpuSeconds: number | null;
+  clientTimerLagP99: number;
+  clientLoopDelayP99: number;
+  closes: Record<string, number>;
+  problems: string[];
+  commit: { confirmed: number; writers: number; rows: RowCounts; textsFound: number; textsTotal: number } | null;
+}
+
+const SYNC_TIMEOUT_MS = 120_000;
+
+async function startServer(ctx: Context, target: Target): Promise<Server> {
+  const server = target === "accord" ? await startAccord(ctx.db.url, { cpuProfDir: ctx.cpuProfDir ?? undefined }) : await startRelay();
+  ctx.running.add(server);
+  return server;
+}
+
+async function stopServer(ctx: Context, server: Server): Promise<void> {
+  await server.stop();
+  ctx.running.delete(server);
+}
+
+function headers(ctx: Context, server: Server, index: number): Record<string, string> {
+  const token = ctx.tokens[index % ctx.tokens.length]!;
+  return { cookie: `${sessionCookieName()}=${token}`, origin: server.origin };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
+}
+
+async function all<K extends keyof Commands>(ctx: Context, cmd: K, args: Commands[K]["args"] | ((i: number) => Commands[K]["args"])): Promise<Commands[K]["result"][]> {
+  return Promise.all(ctx.workers.map((w, i) => w.call(cmd, typeof args === "function" ? args(i) : args)));
+}
+
+/** Spread clients round-robin over the workers and connect them; throws if any did not connect in time. */
+async function connect(ctx: Context, target: Target, specs: ClientSpec[], options: { batchSize: number; startAt?: number }): Promise<Float64Array> {
+  const perWorker: ClientSpec[][] = ctx.workers.map(() => []);
+  specs.forEach((s, i) => perWorker[i % ctx.workers.length]!.push(s));
+  const results = await all(ctx, "connect", (i) => ({
+    target,
+    clients: perWorker[i]!,
+    batchSize: options.batchSize,
+    waitFor: target === "accord" ? "synced" : "open",
+    startAt: options.startAt ?? null,
+    timeoutMs: SYNC_TIMEOUT_MS,
+  }));
+  const joinMs = Float64Array.from(results.flatMap((r) => [...r.joinMs]));
+  const failed = joinMs.filter((v) => Number.isNaN(v)).length;
+  if (failed > 0) throw new Error(`${failed} of ${specs.length} clients did not ${target === "accord" ? "sync" : "connect"} within ${SYNC_TIMEOUT_MS / 1000} s`);
+  return joinMs;
+}
+
+async function waitState(ctx: Context, targets: StateTarget[], timeoutMs: number): Promise<number> {
+  const results = await all(ctx, "waitState", { targets, timeoutMs });
+  return results.reduce((n, r) => n + r.missing, 0);
+}
+
+export async function runWorkload(ctx: Context, target: Target, p: WorkloadParams, documentIds: string[]): Promise<WorkloadResult> {
+  ctx.log(`${target}: starting the server`);
+  const server = await startServer(ctx, target);
+  try {
+    const specs: ClientSpec[] = [];
+    for (let r = 0; r < p.docs; r++) {
+      for (let c = 0; c < p.clients; c++) {
+        specs.push({ room: r, serverUrl: server.wsUrl, roomName: documentIds[r]!, headers: headers(ctx, server, r * p.clients + c), writer: c < p.writers ? `w${r}.${c}:` : null });
+      }
+    }
+    ctx.log(`${target}: connecting ${specs.length} clients`);
+    await connect(ctx, target, specs, { batchSize: 25 });
+    const prepared = (await all(ctx, "prepare", {})).flatMap((r) => r.writers);
+    const notReady = await waitState(ctx, prepared, 30_000);
+    if (notReady > 0) throw new Error(`${target}: ${notReady} clients did not receive the writers' paragraphs`);
+    const seqBefore = target === "accord" ? await lastSeqs(documentIds) : null;
+    await sleep(500); // let join traffic settle
+
+    ctx.log(`${target}: ${p.docs} doc × ${p.clients} clients × ${p.writers} writers × ${p.rate} edits/s for ${p.seconds} s`);
+    const startAt = now() + 300;
+    const running = all(ctx, "run", { startAt, seconds: p.seconds, rate: p.rate, editText: 4 });
+    await sleep(startAt - now());
+    const cpu0 = cpuSeconds(server.pid);
+    const pg0 = target === "accord" ? await backendCpu(ctx.db) : null;
+    const runs = await running;
+    const missing = await waitState(ctx, runs.flatMap((r) => r.writers), 60_000);
+    const cpu1 = cpuSeconds(server.pid);
+    const pg1 = target === "accord" ? await backendCpu(ctx.db) : null;
+    if (missing > 0) ctx.log(`${target}: ${missing} (client, writer) pairs still behind after 60 s`);
+
+    let commit: WorkloadResult["commit"] = null;
+    if (target === "accord") {
+      const saved = await all(ctx, "waitSaved", { timeoutMs: 30_000 });
+      commit = { confirmed: saved.reduce((n, s) => n + s.confirmed, 0), writers: saved.reduce((n, s) => n + s.writers, 0), rows: { rows: 0, empty: 0 }, textsFound: 0, textsTotal: 0 };
+    }
+    const collected = await all(ctx, "collect", {});
+    const latency = matchLatencies(
+      collected.flatMap((c) => c.sendLogs),
+      collected.map((c) => c.arrivals),
+    );
+    const rss = rssMB(server.pid);
+
+    if (commit && seqBefore) {
+      commit.rows = await rowsAfter(seqBefore);
+      const texts = collected.flatMap((c) => c.writerTexts);
+      commit.textsTotal = texts.length;
+      for (let r = 0; r < p.docs; r++) {
+        const stored = await storedParagraphTexts(documentIds[r]!);
+        commit.textsFound += texts.filter((t) => t.room === r && stored.has(t.text)).length;
+      }
+    }
+    await all(ctx, "disconnect", {});
+
+    const edits = runs.reduce((n, r) => n + r.edits, 0);
+    const deliveries = latency.sorted.length;
+    const windowS = Math.max(p.seconds, (latency.lastArrival - startAt) / 1000);
+    const closes: Record<string, number> = {};
+    for (const c of collected) for (const [code, n] of Object.entries(c.closes)) closes[code] = (closes[code] ?? 0) + n;
+    return {
+      target,
+      p50: percentile(latency.sorted, 50),
+      p95: percentile(latency.sorted, 95),
+      p99: percentile(latency.sorted, 99),
+      max: percentile(latency.sorted, 100),
+      deliveries,
+      expected: edits * (p.clients - 1),
+      deliveriesPerSecond: deliveries / windowS,
+      serverCpuSeconds: cpu1 - cpu0,
+      cpuMicrosPerDelivery: deliveries > 0 ? ((cpu1 - cpu0) * 1e6) / deliveries : NaN,
+      rssMB: rss,
+      postgresCpuSeconds: pg0 && pg1 ? backendCpuDelta(pg0, pg1) : null,
+      clientTimerLagP99: Math.max(...runs.map((r) => r.timerLagP99)),
+      clientLoopDelayP99: Math.max(...collected.map((c) => c.loopDelayP99)),
+      closes,
+      problems: [...server.problems],
+      commit,
+    };
+  } finally {
+    await all(ctx, "disconnect", {}).catch(() => {});
+    await stopServer(ctx, server);
+  }
+}
+
+export interface MemoryResult {
+  target: Target;
+  baselineMB: number;
+  loadedAMB: number;
+  idleCpuPercent: number;
+  afterUnloadMB: number;
+  loadedBMB: number;
+  joinP99Ms: number;
+  emptyRows: number | null;
+  problems: string[];
+}
+
+/** Load set A (one client per document), unload it, load set B: RSS at each step. */
+export async function runMemory(ctx: Context, target: Target, setA: string[], setB: string[], unloadWaitMs: number): Promise<MemoryResult> {
+  ctx.log(`${target}: starting the server`);
+  const server = await startServer(ctx, target);
+  try {
+    await sleep(1000);
+    const baselineMB = rssMB(server.pid);
+    const seqBefore = target === "accord" ? await lastSeqs([...setA, ...setB]) : null;
+    const load = async (ids: string[]) => {
+      ctx.log(`${target}: connecting one client to each of ${ids.length} documents`);
+      const specs = ids.map((id, i) => ({ room: i, serverUrl: server.wsUrl, roomName: id, headers: headers(ctx, server, i), writer: null }));
+      const joinMs = await connect(ctx, target, specs, { batchSize: 50 });
+      await sleep(2000);
+      return { rss: rssMB(server.pid), joinMs };
+    };
+    const a = await load(setA);
+    const cpu0 = cpuSeconds(server.pid);
+    await sleep(4000);
+    const idleCpuPercent = ((cpuSeconds(server.pid) - cpu0) / 4) * 100;
+    await all(ctx, "disconnect", {});
+    ctx.log(`${target}: all disconnected; waiting ${unloadWaitMs / 1000} s for the documents to unload`);
+    await sleep(unloadWaitMs);
+    const afterUnloadMB = rssMB(server.pid);
+    const b = await load(setB);
+    await all(ctx, "disconnect", {});
+    const rows = seqBefore ? await rowsAfter(seqBefore) : null;
+    return {
+      target,
+      baselineMB,
+      loadedAMB: a.rss,
+      idleCpuPercent,
+      afterUnloadMB,
+      loadedBMB: b.rss,
+      joinP99Ms: percentile(sortedOf([...a.joinMs, ...b.joinMs]), 99),
+      emptyRows: rows ? rows.empty : null,
+      problems: [...server.problems],
+    };
+  } finally {
+    await all(ctx, "disconnect", {}).catch(() => {});
+    await stopServer(ctx, server);
+  }
+}
+
+export interface JoinRound {
+  label: string;
+  p50: number;
+  p99: number;
+  max: number;
+  clients: number;
+}
+
+export interface JoinResult {
+  rounds: JoinRound[];
+  rssMB: number;
+  serverCpuSeconds: number;
+  problems: string[];
+}
+
+/** `clients` providers created at the same instant on one large document; ms until each is synced. */
+export async function runJoinStorm(ctx: Context, documentId: string, clients: number): Promise<JoinResult> {
+  ctx.log(`accord: starting the server`);
+  const server = await startServer(ctx, "accord");
+  try {
+    const specs = (offset: number) =>
+      Array.from({ length: clients }, (_, i) => ({ room: 0, serverUrl: server.wsUrl, roomName: documentId, headers: headers(ctx, server, offset + i), writer: null }));
+    const storm = async (label: string, offset: number): Promise<JoinRound> => {
+      ctx.log(`accord: ${clients} clients join at once (${label})`);
+      const joinMs = sortedOf(await connect(ctx, "accord", specs(offset), { batchSize: clients, startAt: now() + 500 }));
+      return { label, p50: percentile(joinMs, 50), p99: percentile(joinMs, 99), max: percentile(joinMs, 100), clients };
+    };
+    const cpu0 = cpuSeconds(server.pid);
+    const cold = await storm("document not loaded", 0);
+    await all(ctx, "disconnect", {});
+    // Keep the room loaded with one client, then a second storm.
+    await ctx.workers[0]!.call("connect", { target: "accord", clients: specs(clients).slice(0, 1), batchSize: 1, waitFor: "synced", startAt: null, timeoutMs: SYNC_TIMEOUT_MS });
+    const warm = await storm("document already loaded", clients + 1);
+    const cpu1 = cpuSeconds(server.pid);
+    const rss = rssMB(server.pid);
+    await all(ctx, "disconnect", {});
+    return { rounds: [cold, warm], rssMB: rss, serverCpuSeconds: cpu1 - cpu0, problems: [...server.problems] };
+  } finally {
+    await all(ctx, "disconnect", {}).catch(() => {});
+    await stopServer(ctx, server);
+  }
+}

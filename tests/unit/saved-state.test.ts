@@ -1,0 +1,110 @@
+/**
+ * When the editor may say "All changes saved": the author's local updates against the snapshot of a `saved` message,
+ * with real Y.Docs standing in for the browser and the server.
+ */
+import { describe, it, expect } from "vitest";
+import * as Y from "yjs";
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import { MESSAGE_SAVED, readSaved, writeSaved } from "../../app/collab/protocol";
+import { STATUS_TEXT, UnconfirmedEdits, saveStatus, type SaveStatusInput } from "../../app/collab/saved-state";
+
+/** A browser doc and a server doc that receives every browser update (as the server commits them). */
+function authorAndServer() {
+  const author = new Y.Doc();
+  const server = new Y.Doc();
+  author.on("update", (update: Uint8Array) => Y.applyUpdate(server, update, "author"));
+  return { author, server, text: author.getText("t") };
+}
+
+const snap = (doc: Y.Doc) => Y.encodeSnapshot(Y.snapshot(doc));
+
+describe("UnconfirmedEdits", () => {
+  it("treats an author who never wrote as saved, even by the snapshot of an empty document", () => {
+    const edits = new UnconfirmedEdits();
+    expect(edits.empty).toBe(true);
+    expect(edits.confirm(snap(new Y.Doc()))).toBe(true);
+  });
+
+  it("is not confirmed by a snapshot committed before the author's latest edit, and is once it includes it", () => {
+    const { author, server, text } = authorAndServer();
+    const edits = new UnconfirmedEdits();
+    author.on("update", (u: Uint8Array) => edits.add(u));
+    text.insert(0, "Hello");
+    const committedBefore = snap(server);
+    text.insert(5, " world");
+    expect(edits.confirm(committedBefore)).toBe(false);
+    expect(edits.empty).toBe(false);
+    expect(edits.confirm(snap(server))).toBe(true);
+    expect(edits.empty).toBe(true);
+  });
+
+  it("is not confirmed by other people's edits", () => {
+    const { author, text } = authorAndServer();
+    const edits = new UnconfirmedEdits();
+    author.on("update", (u: Uint8Array) => edits.add(u));
+    text.insert(0, "mine");
+    const other = new Y.Doc();
+    other.getText("t").insert(0, "theirs");
+    expect(edits.confirm(snap(other))).toBe(false);
+  });
+
+  it("waits for a deletion to be committed too, not only insertions", () => {
+    const { author, text } = authorAndServer();
+    const edits = new UnconfirmedEdits();
+    text.insert(0, "Hello");
+    const committed = snap(author); // everything so far is committed
+    author.on("update", (u: Uint8Array) => edits.add(u));
+    text.delete(0, 2);
+    expect(edits.confirm(committed)).toBe(false);
+    expect(edits.confirm(snap(author))).toBe(true);
+  });
+
+  it("reads the snapshot out of a saved message as the server writes it", () => {
+    const { author, server, text } = authorAndServer();
+    const edits = new UnconfirmedEdits();
+    author.on("update", (u: Uint8Array) => edits.add(u));
+    text.insert(0, "Hello");
+    const encoder = encoding.createEncoder();
+    writeSaved(encoder, { seq: 7, snapshot: snap(server) });
+    const decoder = decoding.createDecoder(encoding.toUint8Array(encoder));
+    expect(decoding.readVarUint(decoder)).toBe(MESSAGE_SAVED);
+    const saved = readSaved(decoder);
+    expect(saved.seq).toBe(7);
+    expect(edits.confirm(saved.snapshot)).toBe(true);
+  });
+});
+
+describe("saveStatus", () => {
+  const online: SaveStatusInput = { canEdit: true, everSynced: true, online: true, dropped: false, unsaved: false, closedCode: null };
+
+  it("says Connecting… before the first sync, and Offline once a connection attempt failed", () => {
+    const first = { ...online, everSynced: false, online: false };
+    expect(saveStatus(first)).toEqual({ state: "connecting", text: STATUS_TEXT.connecting });
+    expect(saveStatus({ ...first, dropped: true })).toEqual({ state: "offline", text: STATUS_TEXT.offline });
+  });
+
+  it("says Saving… until confirmed, then All changes saved", () => {
+    expect(saveStatus({ ...online, unsaved: true })).toEqual({ state: "saving", text: "Saving…" });
+    expect(saveStatus(online)).toEqual({ state: "saved", text: "All changes saved" });
+  });
+
+  it("promises to keep unsaved changes while offline", () => {
+    const offline = { ...online, online: false, dropped: true };
+    expect(saveStatus({ ...offline, unsaved: true }).text).toBe(
+      "Offline — your changes are kept and will be saved when you reconnect",
+    );
+    expect(saveStatus(offline).text).toBe("Offline — reconnecting…");
+  });
+
+  it("says read-only with the connection state, and closed above everything", () => {
+    expect(saveStatus({ ...online, canEdit: false })).toEqual({
+      state: "readonly",
+      text: "Read-only — you can read along live · Connected",
+    });
+    expect(saveStatus({ ...online, canEdit: false, online: false, dropped: true }).text).toBe(
+      "Read-only — you can read along live · Offline — reconnecting…",
+    );
+    expect(saveStatus({ ...online, unsaved: true, closedCode: 4403 }).state).toBe("closed");
+  });
+});
