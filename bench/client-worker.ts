@@ -12,6 +12,7 @@ import { WebsocketProvider } from "y-websocket";
 import WebSocket from "ws";
 import * as decoding from "lib0/decoding";
 import { MESSAGE_SAVED, MESSAGE_SYNC, readSaved } from "../app/collab/protocol";
+import { UnconfirmedEdits } from "../app/collab/saved-state";
 import { now, type ClientSpec, type Commands, type Reply, type Request, type SendLog, type StateTarget, type Target } from "./protocol";
 
 process.setMaxListeners(0); // every provider adds an 'exit' listener
@@ -31,8 +32,7 @@ type Handler = (encoder: unknown, decoder: decoding.Decoder, provider: Websocket
 class BenchClient {
   readonly doc = new Y.Doc();
   readonly provider: WebsocketProvider;
-  connectedAt = NaN;
-  savedClock = 0;
+  readonly unconfirmed = new UnconfirmedEdits();
   text: Y.XmlText | null = null;
   sendClocks: number[] = [];
   sendTimes: number[] = [];
@@ -58,10 +58,11 @@ class BenchClient {
         sync(encoder, decoder, provider, emitSynced, type);
       };
     } else {
+      // As the editor does (app/collab/saved-state.ts): local updates stay unconfirmed until a "saved" snapshot
+      // contains them.
       handlers[MESSAGE_SAVED] = (_encoder, decoder) => {
         const saved = readSaved(decoder);
-        const clock = Y.decodeStateVector(saved.stateVector).get(this.doc.clientID) ?? 0;
-        if (clock > this.savedClock) this.savedClock = clock;
+        if (spec.writer !== null) this.unconfirmed.confirm(saved.snapshot);
       };
     }
     this.provider.on("connection-close", (event) => {
@@ -69,7 +70,11 @@ class BenchClient {
       worker.closes[code] = (worker.closes[code] ?? 0) + 1;
     });
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
-      if (origin !== this.provider || !worker.recording) return;
+      if (origin !== this.provider) {
+        if (spec.writer !== null && target === "accord") this.unconfirmed.add(update);
+        return;
+      }
+      if (!worker.recording) return;
       const t = now();
       const { from, to } = Y.parseUpdateMeta(update);
       for (const [client, start] of from) worker.arrivals.push(spec.room, client, start, to.get(client) ?? start, t);
@@ -213,7 +218,7 @@ class Worker {
   async waitSaved(args: Commands["waitSaved"]["args"]): Promise<Commands["waitSaved"]["result"]> {
     const writers = this.clients.filter((c) => c.spec.writer !== null);
     const deadline = now() + args.timeoutMs;
-    const confirmed = () => writers.filter((w) => w.savedClock >= Y.getState(w.doc.store, w.doc.clientID)).length;
+    const confirmed = () => writers.filter((w) => w.unconfirmed.empty).length;
     while (confirmed() < writers.length && now() < deadline) await sleep(10);
     return { confirmed: confirmed(), writers: writers.length };
   }

@@ -96,6 +96,11 @@ function closesText(closes: Record<string, number>): string {
   return entries.length === 0 ? "none" : entries.map(([code, n]) => `${n}× ${code}`).join(", ");
 }
 
+/** Busy CPU time of the machine not spent by the server, the clients or PostgreSQL's backends (other users' work). */
+function others(r: WorkloadResult): number {
+  return Math.max(0, r.machineBusySeconds - r.serverCpuSeconds - r.clientCpuSeconds - (r.postgresCpuSeconds ?? 0));
+}
+
 function printWorkload(title: string, accord: WorkloadResult, relay: WorkloadResult): void {
   out(title);
   const row = (label: string, a: number, r: number, digits = 2, showRatio = true) => [label, fmt(a, digits), fmt(r, digits), showRatio ? ratio(a, r) : ""];
@@ -113,6 +118,9 @@ function printWorkload(title: string, accord: WorkloadResult, relay: WorkloadRes
         row("server CPU per delivery (µs)", accord.cpuMicrosPerDelivery, relay.cpuMicrosPerDelivery, 1),
         row("server RSS at end (MB)", accord.rssMB, relay.rssMB, 1),
         ["PostgreSQL backends CPU (s)", fmt(accord.postgresCpuSeconds ?? NaN), "—", ""],
+        row("client processes CPU (s)", accord.clientCpuSeconds, relay.clientCpuSeconds, 2, false),
+        row(`machine busy (% of ${accord.cpus} CPUs)`, (accord.machineBusySeconds / (accord.windowSeconds * accord.cpus)) * 100, (relay.machineBusySeconds / (relay.windowSeconds * relay.cpus)) * 100, 0, false),
+        row("  of which not this benchmark (CPU s)", others(accord), others(relay), 2, false),
         row("client timer lag p99 (ms)", accord.clientTimerLagP99, relay.clientTimerLagP99, 1, false),
         row("client event-loop delay p99 (ms)", accord.clientLoopDelayP99, relay.clientLoopDelayP99, 1, false),
       ],

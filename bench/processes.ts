@@ -54,6 +54,14 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
+/** CPU seconds every CPU of the machine has been busy (not idle, not waiting for I/O) since boot; and the CPU count. */
+export function machineBusy(): { busy: number; cpus: number } {
+  const lines = readFileSync("/proc/stat", "utf8").split("\n");
+  const total = lines[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = total;
+  return { busy: (user + nice + system + irq + softirq + steal) / CLK_TCK, cpus: lines.filter((l) => /^cpu\d+ /.test(l)).length };
+}
+
 /** Resident set size in MB (VmRSS). */
 export function rssMB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");

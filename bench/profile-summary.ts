@@ -56,6 +56,23 @@ export function summarise(file: string, top = 25): string {
   const pct = (t: number) => `${((t / total) * 100).toFixed(1).padStart(5)} %`;
   const lines = [`profile ${path.basename(file)}: ${(total / 1e6).toFixed(2)} s sampled`, "", "self time:"];
   for (const [k, t] of [...selfByName].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${pct(t)}  ${k}`);
+  lines.push("", "inclusive time (all frames):");
+  const skip = new Set(["(root)", "(idle)", "(program)", "(garbage collector)"]);
+  for (const [k, t] of [...inclusive].filter(([k]) => !skip.has(k)).sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${pct(t)}  ${k}`);
+  const packages = new Map<string, number>();
+  for (const [id, t] of self) {
+    const url = byId.get(id)!.callFrame.url;
+    const pkg = url.includes("node_modules/")
+      ? url.slice(url.lastIndexOf("node_modules/") + 13).split("/").slice(0, url.includes("node_modules/@") ? 2 : 1).join("/")
+      : url.startsWith("node:")
+        ? "node internals"
+        : url
+          ? "project"
+          : byId.get(id)!.callFrame.functionName || "(native)";
+    packages.set(pkg, (packages.get(pkg) ?? 0) + t);
+  }
+  lines.push("", "self time by package:");
+  for (const [k, t] of [...packages].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${pct(t)}  ${k}`);
   lines.push("", "inclusive time (project frames):");
   const ours = [...inclusive].filter(([k]) => /(server|app|db)\/[^ ]+\.ts:/.test(k) && !k.includes("node_modules"));
   for (const [k, t] of ours.sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${pct(t)}  ${k}`);

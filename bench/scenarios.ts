@@ -14,7 +14,7 @@ import {
   type BenchDatabase,
   type RowCounts,
 } from "./database";
-import { cpuSeconds, rssMB, startAccord, startRelay, type Server, type WorkerProcess } from "./processes";
+import { cpuSeconds, machineBusy, rssMB, startAccord, startRelay, type Server, type WorkerProcess } from "./processes";
 import { now, type ClientSpec, type Commands, type StateTarget, type Target } from "./protocol";
 import { matchLatencies, percentile, sortedOf } from "./stats";
 
@@ -50,6 +50,12 @@ export interface WorkloadResult {
   cpuMicrosPerDelivery: number;
   rssMB: number;
   postgresCpuSeconds: number | null;
+  /** CPU seconds of the client worker processes over the run. */
+  clientCpuSeconds: number;
+  /** CPU seconds the whole machine was busy over the run, and how many CPUs it has. */
+  machineBusySeconds: number;
+  windowSeconds: number;
+  cpus: number;
   clientTimerLagP99: number;
   clientLoopDelayP99: number;
   closes: Record<string, number>;
@@ -129,10 +135,16 @@ export async function runWorkload(ctx: Context, target: Target, p: WorkloadParam
     const running = all(ctx, "run", { startAt, seconds: p.seconds, rate: p.rate, editText: 4 });
     await sleep(startAt - now());
     const cpu0 = cpuSeconds(server.pid);
+    const clients0 = ctx.workers.reduce((t, w) => t + cpuSeconds(w.pid), 0);
+    const machine0 = machineBusy();
+    const t0 = now();
     const pg0 = target === "accord" ? await backendCpu(ctx.db) : null;
     const runs = await running;
     const missing = await waitState(ctx, runs.flatMap((r) => r.writers), 60_000);
     const cpu1 = cpuSeconds(server.pid);
+    const clients1 = ctx.workers.reduce((t, w) => t + cpuSeconds(w.pid), 0);
+    const machine1 = machineBusy();
+    const t1 = now();
     const pg1 = target === "accord" ? await backendCpu(ctx.db) : null;
     if (missing > 0) ctx.log(`${target}: ${missing} (client, writer) pairs still behind after 60 s`);
 
@@ -177,6 +189,10 @@ export async function runWorkload(ctx: Context, target: Target, p: WorkloadParam
       cpuMicrosPerDelivery: deliveries > 0 ? ((cpu1 - cpu0) * 1e6) / deliveries : NaN,
       rssMB: rss,
       postgresCpuSeconds: pg0 && pg1 ? backendCpuDelta(pg0, pg1) : null,
+      clientCpuSeconds: clients1 - clients0,
+      machineBusySeconds: machine1.busy - machine0.busy,
+      windowSeconds: (t1 - t0) / 1000,
+      cpus: machine1.cpus,
       clientTimerLagP99: Math.max(...runs.map((r) => r.timerLagP99)),
       clientLoopDelayP99: Math.max(...collected.map((c) => c.loopDelayP99)),
       closes,

@@ -13,6 +13,7 @@ import { createAccessToken, revokeAccessToken } from "../auth/access-tokens.serv
 import { changePassword, renameUser } from "../auth/accounts.server";
 import { serializeBlankSessionCookie, serializeSessionCookie } from "../auth/cookie.server";
 import { nameField, passwordField } from "../auth/fields";
+import { passwordProblem } from "../auth/password.server";
 import { invalidateSession, invalidateUserSessions } from "../auth/session.server";
 import { CopyButton } from "../components/copy-button";
 import { Field } from "../components/field";
@@ -91,7 +92,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const intent = form.intent;
   if (!isIntent(intent)) return refuse({ intent: null, fieldErrors: {}, error: "That action is not known. Please reload the page and try again." });
   const parsed = parseWith(schemas[intent], form);
-  if (!parsed.ok) return refuse({ intent, fieldErrors: parsed.fieldErrors });
+  if (!parsed.ok) {
+    const fieldErrors = { ...parsed.fieldErrors };
+    // Name every problem at once: the new password's rules too, not only after the other fields are fixed.
+    if (intent === "change-password" && !fieldErrors.newPassword && typeof form.newPassword === "string") {
+      const problem = passwordProblem(form.newPassword, user);
+      if (problem) fieldErrors.newPassword = problem;
+    }
+    return refuse({ intent, fieldErrors });
+  }
   const input = parsed.data as Record<string, string>;
 
   switch (intent) {

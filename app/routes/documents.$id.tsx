@@ -1,13 +1,16 @@
 /**
- * GET /documents/:id: a document, read-only, as server-rendered HTML of its stored Yjs state.
- * Not a member of its workshop (or no such document, or a malformed id): 404.
+ * GET /documents/:id: a document. The server renders its stored Yjs state as HTML (readable before JavaScript);
+ * in the browser the live collaborative editor takes over (editable for organisers and editors, read-along for
+ * commenters and viewers). Not a member of its workshop (or no such document, or a malformed id): 404.
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { findDocumentForUser } from "../models/workshops.server";
+import { CollabEditor } from "../components/collab-editor";
 import { DocumentBody } from "../components/document-body";
+import { colourFor } from "../collab/protocol";
 import { loadDocumentHtml } from "../models/document-html.server";
-import { ROLE_LABELS } from "../models/roles";
+import { canEditDocuments, ROLE_LABELS } from "../models/roles";
 import { kindLabel, statusBadgeClass, statusLabel } from "../models/workshop-view";
 import { formatDateTime, isoString } from "../utils/dates";
 import { notFound, requireUser } from "../utils/guards.server";
@@ -31,11 +34,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     },
     role: document.role,
     rendered,
+    user: { name: user.name, colour: colourFor(user.id) },
   };
 }
 
 export default function DocumentPage() {
-  const { document, role, rendered } = useLoaderData<typeof loader>();
+  const { document, role, rendered, user } = useLoaderData<typeof loader>();
   // The stored text normally opens with the title as its own <h1>; otherwise the page supplies one.
   const textHasTitle = rendered.ok && rendered.html.startsWith("<h1>");
   return (
@@ -56,8 +60,11 @@ export default function DocumentPage() {
           Last updated <time dateTime={isoString(document.updatedAt)}>{formatDateTime(document.updatedAt)}</time>
         </span>
       </div>
-      <p className="muted small">Read-only view</p>
-      <DocumentBody rendered={rendered} label={document.title} />
+      {rendered.ok ? (
+        <CollabEditor key={document.id} documentId={document.id} initialHtml={rendered.html} canEdit={canEditDocuments(role)} user={user} />
+      ) : (
+        <DocumentBody rendered={rendered} label={document.title} />
+      )}
     </div>
   );
 }

@@ -89,7 +89,8 @@ describe("the document page", () => {
     expect(html).toContain(`<span aria-current="page">${CALL_TITLE}</span>`);
     expect(html).toContain('<span class="badge draft">Draft</span>');
     expect(html).toContain("<span>Your role: Commenter</span>");
-    expect(html).toContain("Read-only view");
+    // A commenter reads along: the status line says so before JavaScript starts the live editor.
+    expect(html).toMatch(/data-state="readonly"[^>]*>Read-only — you can read along live/);
   });
 
   it("renders every seeded draft of both workshops", async () => {

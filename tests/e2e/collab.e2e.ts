@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { closeDatabase, getSql } from "../../db/client";
+import { loadDocument } from "../../app/models/document-content.server";
+import { documentPlainText } from "../../app/editor/document-tools.server";
+import { launchBrowser, expectNoAxeViolations } from "../support/browser";
+import { createE2eDatabase } from "../support/e2e-database";
+import { startServerProcess, type ServerProcess } from "../support/server-process";
+import { addMember, createUser, TEST_PASSWORD, uniqueEmail } from "../support/factories";
+
+let server: ServerProcess;
+let browser: Browser;
+let documentId: string;
+const people: Record<"ann" | "ben" | "vic", { email: string; name: string }> = {
+  ann: { email: uniqueEmail("ann"), name: "Ann Editor" },
+  ben: { email: uniqueEmail("ben"), name: "Ben Editor" },
+  vic: { email: uniqueEmail("vic"), name: "Vic Viewer" },
+};
+
+async function signedInPage(who: keyof typeof people): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.url + "/login");
+  await page.getByLabel("E-mail").fill(people[who].email);
+  await page.getByLabel("Password").fill(TEST_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/workshops/);
+  return { context, page };
+}
+
+async function openDocument(page: Page): Promise<void> {
+  await page.goto(`${server.url}/documents/${documentId}`);
+  await page.locator("[data-testid=save-status]:not([data-state=connecting])").waitFor();
+  await page.locator(".document-editor").waitFor();
+}
+
+const status = (page: Page) => page.locator("[data-testid=save-status]");
+
+async function storedText(): Promise<string> {
+  const { doc } = await loadDocument(documentId);
+  return documentPlainText(doc);
+}
+
+beforeAll(async () => {
+  const url = await createE2eDatabase();
+  server = await startServerProcess(url);
+  const [doc] = await getSql()`select d.id, d.workshop_id from documents d where d.slug = 'guidance-safe-injecting-facilities'`;
+  documentId = doc!.id;
+  for (const [key, role] of [["ann", "editor"], ["ben", "editor"], ["vic", "viewer"]] as const) {
+    const user = await createUser({ email: people[key].email, name: people[key].name });
+    await addMember(doc!.workshop_id, user.id, role);
+  }
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.kill();
+  await closeDatabase();
+});
+
+describe("co-editing in the browser", () => {
+  it("two editors type in the same paragraph and each sees the other's text and named caret", async () => {
+    const ann = await signedInPage("ann");
+    const ben = await signedInPage("ben");
+    await openDocument(ann.page);
+    await openDocument(ben.page);
+    await expectNoAxeViolations(ann.page);
+
+    const annEditor = ann.page.locator(".document-editor");
+    await annEditor.locator("p").last().click();
+    await ann.page.keyboard.press("End");
+    await ann.page.keyboard.type("Ann writes here.");
+    await ben.page.locator(".document-editor p", { hasText: "Ann writes here." }).waitFor();
+
+    await ben.page.locator(".document-editor p", { hasText: "Ann writes here." }).click();
+    await ben.page.keyboard.press("End");
+    await ben.page.keyboard.type(" Ben adds this.");
+    await ann.page.locator(".document-editor p", { hasText: "Ann writes here. Ben adds this." }).waitFor();
+
+    // Named carets: each sees the other's label.
+    await ann.page.locator(".collaboration-carets__label", { hasText: "Ben Editor" }).waitFor();
+    await ben.page.locator(".collaboration-carets__label", { hasText: "Ann Editor" }).waitFor();
+    // Presence list with names from the server.
+    await ann.page.getByRole("region", { name: "People here" }).getByText("Ben Editor").waitFor();
+
+    await status(ann.page).and(ann.page.locator("[data-state=saved]")).waitFor();
+    await status(ben.page).and(ben.page.locator("[data-state=saved]")).waitFor();
+    await expect(status(ann.page).textContent()).resolves.toBe("All changes saved");
+
+    // Reload keeps everything.
+    await ann.page.reload();
+    await ann.page.locator(".document-editor p", { hasText: "Ann writes here. Ben adds this." }).waitFor();
+    await expectNoAxeViolations(ann.page);
+    await ann.context.close();
+    await ben.context.close();
+  });
+
+  it("shows All changes saved only after PostgreSQL committed the edit", async () => {
+    const ann = await signedInPage("ann");
+    await openDocument(ann.page);
+    await status(ann.page).and(ann.page.locator("[data-state=saved]")).waitFor();
+    // Hold the document's commit lock: the server can queue the edit but not commit it.
+    const sql = getSql();
+    const reserved = await sql.reserve();
+    await reserved`begin`;
+    await reserved`select pg_advisory_xact_lock(hashtextextended(${documentId}, 0))`;
+    try {
+      await ann.page.locator(".document-editor p").last().click();
+      await ann.page.keyboard.press("End");
+      await ann.page.keyboard.type(" Held back.");
+      await status(ann.page).and(ann.page.locator("[data-state=saving]")).waitFor();
+      await ann.page.waitForTimeout(1000);
+      await expect(status(ann.page).getAttribute("data-state")).resolves.toBe("saving");
+      expect(await storedText()).not.toContain("Held back.");
+    } finally {
+      await reserved`commit`;
+      reserved.release();
+    }
+    await status(ann.page).and(ann.page.locator("[data-state=saved]")).waitFor();
+    expect(await storedText()).toContain("Held back.");
+    await ann.context.close();
+  });
+
+  it("a viewer reads along live but cannot type", async () => {
+    const vic = await signedInPage("vic");
+    const ann = await signedInPage("ann");
+    await openDocument(vic.page);
+    await openDocument(ann.page);
+    await expect(status(vic.page).getAttribute("data-state")).resolves.toBe("readonly");
+    await expect(vic.page.getByRole("toolbar", { name: "Formatting" }).count()).resolves.toBe(0);
+    const before = await vic.page.locator(".document-editor").textContent();
+    await vic.page.locator(".document-editor p").last().click();
+    await vic.page.keyboard.type("viewer typing");
+    await expect(vic.page.locator(".document-editor").textContent()).resolves.toBe(before);
+    await ann.page.locator(".document-editor p").last().click();
+    await ann.page.keyboard.press("End");
+    await ann.page.keyboard.type(" Live for viewers.");
+    await vic.page.locator(".document-editor", { hasText: "Live for viewers." }).waitFor();
+    await expectNoAxeViolations(vic.page);
+    await vic.context.close();
+    await ann.context.close();
+  });
+});
