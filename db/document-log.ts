@@ -10,6 +10,14 @@ export interface StoredUpdate {
   update: Uint8Array;
 }
 
+/** NOTIFY channel announcing committed updates: payload "<documentId> <lastSeq> <instanceId>". */
+export const DOCUMENT_UPDATES_CHANNEL = "accord_document_updates";
+
+/** Announce a commit to every instance (delivered when the surrounding transaction commits). */
+export async function notifyDocumentUpdated(tx: Queryable, documentId: string, lastSeq: number, instanceId: string): Promise<void> {
+  await tx`select pg_notify(${DOCUMENT_UPDATES_CHANNEL}, ${`${documentId} ${lastSeq} ${instanceId}`})`;
+}
+
 export function chainHash(prev: Uint8Array | null, update: Uint8Array): Buffer {
   const h = createHash("sha256");
   if (prev) h.update(prev);

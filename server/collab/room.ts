@@ -17,9 +17,9 @@ import { CloseCode, MESSAGE_AWARENESS, MESSAGE_SYNC, writeSaved } from "../../ap
 import type { Role } from "../../app/models/roles";
 import { log } from "../../app/utils/log.server";
 import type { Sql } from "../../db/client";
-import { appendUpdates, insertSnapshot, readDocumentContent, readUpdatesAfter } from "../../db/document-log";
+import { appendUpdates, DOCUMENT_UPDATES_CHANNEL, insertSnapshot, notifyDocumentUpdated, readDocumentContent, readUpdatesAfter } from "../../db/document-log";
 
-export const NOTIFY_CHANNEL = "accord_document_updates";
+export const NOTIFY_CHANNEL = DOCUMENT_UPDATES_CHANNEL;
 
 export interface Member {
   ws: WebSocket;
@@ -230,7 +230,7 @@ export class Room {
     try {
       appended = await this.sql.begin(async (tx) => {
         const result = await appendUpdates(tx, this.documentId, batch.map((p) => ({ update: p.update, userId: p.member.userId })));
-        await tx`select pg_notify(${NOTIFY_CHANNEL}, ${`${this.documentId} ${result.lastSeq} ${this.instanceId}`})`;
+        await notifyDocumentUpdated(tx, this.documentId, result.lastSeq, this.instanceId);
         return result;
       });
     } catch (error) {
