@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { inspectUpdate } from "../../server/collab/inspect-update";
+import { decodeAwareness, encodeAwareness, filterAndStamp } from "../../server/collab/awareness-filter";
+
+function updateOf(build: (doc: Y.Doc) => void): { doc: Y.Doc; update: Uint8Array } {
+  const doc = new Y.Doc();
+  build(doc);
+  return { doc, update: Y.encodeStateAsUpdate(doc) };
+}
+
+const paragraph = (text: string, attrs?: Record<string, unknown>) => {
+  const p = new Y.XmlElement("paragraph");
+  const t = new Y.XmlText();
+  t.insert(0, text, attrs);
+  p.insert(0, [t]);
+  return p;
+};
+
+describe("inspecting an update before it touches a document", () => {
+  it("accepts what the editor writes and reports the writing client", () => {
+    const { doc, update } = updateOf((d) => {
+      const h = new Y.XmlElement("heading");
+      h.setAttribute("level", 2 as unknown as string);
+      h.insert(0, [new Y.XmlText("Preamble")]);
+      d.getXmlFragment("default").push([h, paragraph("bold", { bold: {} }), paragraph("link", { link: { href: "https://leahn.org" } })]);
+    });
+    const result = inspectUpdate(update);
+    expect(result.ok).toBe(true);
+    if (result.ok) expect([...result.clients]).toEqual([doc.clientID]);
+  });
+
+  it("refuses unknown nodes, unknown marks, unsafe links and other root types", () => {
+    const cases: [string, (d: Y.Doc) => void][] = [
+      ["unknown node", (d) => d.getXmlFragment("default").push([new Y.XmlElement("iframe")])],
+      ["unknown mark", (d) => d.getXmlFragment("default").push([paragraph("x", { fontFamily: "x" })])],
+      ["javascript link", (d) => d.getXmlFragment("default").push([paragraph("x", { link: { href: "javascript:alert(1)" } })])],
+      ["data link", (d) => d.getXmlFragment("default").push([paragraph("x", { link: { href: "data:text/html,<script>" } })])],
+      ["other root", (d) => d.getMap("evil").set("k", "v")],
+      ["other root text", (d) => d.getText("notes").insert(0, "x")],
+      ["embed", (d) => {
+        const p = new Y.XmlElement("paragraph");
+        const t = new Y.XmlText();
+        t.insertEmbed(0, { image: "x" });
+        p.insert(0, [t]);
+        d.getXmlFragment("default").push([p]);
+      }],
+    ];
+    for (const [name, build] of cases) {
+      const result = inspectUpdate(updateOf(build).update);
+      expect(result.ok, name).toBe(false);
+    }
+  });
+
+  it("refuses malformed and truncated bytes without throwing", () => {
+    const { update } = updateOf((d) => d.getXmlFragment("default").push([paragraph("hello")]));
+    for (const bytes of [new Uint8Array([255, 255, 255, 255, 15]), update.slice(0, update.length - 3), new Uint8Array([1, 200, 1])]) {
+      expect(inspectUpdate(bytes).ok).toBe(false);
+    }
+  });
+
+  it("marks an update that carries nothing as empty", () => {
+    const result = inspectUpdate(Y.encodeStateAsUpdate(new Y.Doc()));
+    expect(result).toEqual({ ok: true, clients: new Set(), empty: true });
+  });
+});
+
+describe("presence as the server accepts it", () => {
+  it("keeps only client IDs the connection may claim and stamps the server's identity", () => {
+    const encoded = encodeAwareness([
+      { clientID: 1, clock: 1, state: { user: { name: "Chief Constable", color: "#000" }, cursor: null } },
+      { clientID: 2, clock: 1, state: { user: { name: "Someone else" } } },
+    ]);
+    const kept = filterAndStamp(decodeAwareness(encoded), (id) => id === 1, { name: "Ann", color: "#1d4e5f", role: "editor" });
+    expect(kept).toEqual([{ clientID: 1, clock: 1, state: { user: { name: "Ann", color: "#1d4e5f", role: "editor" }, cursor: null } }]);
+  });
+
+  it("throws on malformed presence (the connection is then closed)", () => {
+    expect(() => decodeAwareness(new Uint8Array([1, 1, 1, 3, 0x7b, 0x7b, 0x7b]))).toThrow();
+    expect(() => decodeAwareness(new Uint8Array([1, 1, 1, 2, 0x5b, 0x5d]))).toThrow(); // an array, not an object
+    expect(() => decodeAwareness(new Uint8Array([5]))).toThrow();
+  });
+});
