@@ -84,6 +84,13 @@ describe("co-editing in the browser", () => {
     // Presence list with names from the server.
     await ann.page.getByRole("region", { name: "People here" }).getByText("Ben Editor").waitFor();
 
+    // Formatting from the toolbar and the keyboard travels too (marks pass the server's schema check).
+    await ann.page.keyboard.press("End");
+    await ann.page.getByRole("button", { name: "Bold" }).click();
+    await ann.page.locator(".document-editor").focus();
+    await ann.page.keyboard.type(" Bold words");
+    await ben.page.locator(".document-editor strong", { hasText: "Bold words" }).waitFor();
+
     await status(ann.page).and(ann.page.locator("[data-state=saved]")).waitFor();
     await status(ben.page).and(ben.page.locator("[data-state=saved]")).waitFor();
     await expect(status(ann.page).textContent()).resolves.toBe("All changes saved");
