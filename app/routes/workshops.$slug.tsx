@@ -134,7 +134,7 @@ export default function WorkshopPage() {
 
       <h2 id="documents">Documents</h2>
       <p className="muted small">
-        {canEditDocuments(role) ? `As ${roleLabel.toLowerCase()} you will be able to edit these drafts.` : `As ${roleLabel.toLowerCase()} you can read these drafts.`}
+        {canEditDocuments(role) ? `As ${roleLabel.toLowerCase()} you can edit these drafts together, live.` : `As ${roleLabel.toLowerCase()} you can read these drafts and follow the editing live.`}
       </p>
       {documents.length === 0 ? (
         <p className="empty">This workshop has no documents yet.</p>
