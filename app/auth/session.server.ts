@@ -13,6 +13,7 @@ import { createSecretToken, parseSecretToken, secretMatches } from "./secret-tok
 
 export const IDLE_MS = 7 * 24 * 60 * 60 * 1000;
 export const ABSOLUTE_MS = 30 * 24 * 60 * 60 * 1000;
+const LAST_USED_PRECISION_MS = 60 * 60 * 1000;
 
 export interface Session {
   id: string;
@@ -51,6 +52,8 @@ export async function validateSessionToken(token: string, now = new Date()): Pro
     expiresAt = new Date(Math.min(t + IDLE_MS, row.absoluteExpiresAt.getTime()));
     await touchSession(row.id, expiresAt);
     fresh = true;
+  } else if (t - row.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
+    await touchSession(row.id, expiresAt); // keeps "last active" on the sessions list roughly true, one write an hour
   }
   return {
     session: { id: row.id, userId: row.userId, createdAt: row.createdAt, expiresAt, absoluteExpiresAt: row.absoluteExpiresAt },

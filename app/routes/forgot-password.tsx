@@ -4,8 +4,12 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { requestPasswordReset } from "../auth/accounts.server";
 import { emailField } from "../auth/fields";
-import { Field } from "../components/field";
+import { Field, FormError } from "../components/field";
 import { getConfig } from "../config.server";
+import { LIMITS, spendRequest } from "../auth/request-limits.server";
+import { forwardHeaders } from "../utils/route-headers";
+
+export const headers = forwardHeaders;
 import { parseForm } from "../utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Reset your password — Accord" }];
@@ -20,9 +24,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const schema = z.object({ email: emailField });
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = await parseForm(request, schema);
   if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors as Record<string, string> }, { status: 400 });
+  const wait = await spendRequest([
+    { key: `reset:ip:${context.clientIp ?? "unknown"}`, limit: LIMITS.resetPerIp },
+    { key: `reset:email:${parsed.data.email}`, limit: LIMITS.resetPerAddress },
+  ]);
+  if (wait > 0) {
+    return data(
+      { fieldErrors: { form: `Too many requests. Please wait ${Math.ceil(wait / 60)} minutes and try again.` } as Record<string, string> },
+      { status: 429, headers: { "Retry-After": String(wait) } },
+    );
+  }
   await requestPasswordReset(parsed.data.email);
   // The same answer, after the same work, whether or not an account uses the address.
   return redirect("/forgot-password?sent=1");
@@ -51,6 +65,7 @@ export default function ForgotPassword() {
       ) : (
         <p>Tell us the e-mail address of your account and we will send you a link to choose a new password.</p>
       )}
+      <FormError message={fieldErrors.form} />
       <Form method="post" action="/forgot-password" className="stack card" noValidate>
         <Field name="email" label="E-mail" type="email" autoComplete="email" required maxLength={254} error={fieldErrors.email} />
         <div className="actions">

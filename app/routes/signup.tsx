@@ -10,6 +10,10 @@ import { PASSWORD_HINT } from "../components/password-hint";
 import { getConfig } from "../config.server";
 import { formToObject, parseWith } from "../utils/forms.server";
 import { getUser } from "../utils/guards.server";
+import { LIMITS, spendRequest } from "../auth/request-limits.server";
+import { forwardHeaders } from "../utils/route-headers";
+
+export const headers = forwardHeaders;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.sent ? "Check your e-mail — Accord" : "Create an account — Accord" }];
 
@@ -25,7 +29,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 const schema = z.object({ name: nameField, email: emailField, password: passwordField });
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   let form: Record<string, string>;
   try {
     form = formToObject(await request.formData());
@@ -41,6 +45,16 @@ export async function action({ request }: ActionFunctionArgs) {
       if (problem) fieldErrors.password = problem;
     }
     return data({ fieldErrors }, { status: 400 });
+  }
+  const wait = await spendRequest([
+    { key: `signup:ip:${context.clientIp ?? "unknown"}`, limit: LIMITS.signupPerIp },
+    { key: `signup:email:${parsed.data.email}`, limit: LIMITS.signupPerAddress },
+  ]);
+  if (wait > 0) {
+    return data(
+      { fieldErrors: { form: `Too many sign-up attempts. Please wait ${Math.ceil(wait / 60)} minutes and try again.` } as Record<string, string> },
+      { status: 429, headers: { "Retry-After": String(wait) } },
+    );
   }
   const result = await signup(parsed.data);
   if (!result.ok) return data({ fieldErrors: result.fieldErrors as Record<string, string> }, { status: 400 });
@@ -73,11 +87,11 @@ export default function Signup() {
     );
   }
 
-  const count = Object.keys(fieldErrors).length;
+  const count = Object.keys(fieldErrors).filter((k) => k !== "form").length;
   return (
     <div className="page narrow">
       <h1>Create an account</h1>
-      <FormError message={count > 0 ? (count === 1 ? "Please correct the field marked below." : "Please correct the fields marked below.") : null} />
+      <FormError message={fieldErrors.form ?? (count > 0 ? (count === 1 ? "Please correct the field marked below." : "Please correct the fields marked below.") : null)} />
       <Form method="post" action="/signup" className="stack card" noValidate>
         <Field name="name" label="Your name" type="text" autoComplete="name" required maxLength={120} error={fieldErrors.name} />
         <Field

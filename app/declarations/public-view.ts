@@ -1,0 +1,198 @@
+/**
+ * How public pages, the JSON/CSV and the badge word things: labels, a signatory's line from its public fields
+ * only, evidence levels in words, the honest count sentence, CSV cells and SVG text. Pure (no I/O) and
+ * isomorphic, but country names come from the runtime's ICU data: format lines on the server and send strings.
+ */
+import type { Capacity, Evidence, OrganisationType, PublicCounts, PublicEndorsement } from "../../db/public-endorsements";
+
+export const CAPACITY_LABELS: Record<Capacity, string> = {
+  serving_officer: "serving police officer",
+  retired_officer: "retired police officer",
+  professional: "professional in another field",
+  individual: "private individual",
+};
+
+export const ORGANISATION_TYPE_LABELS: Record<OrganisationType, string> = {
+  police_agency: "Police agency",
+  police_association: "Police association or union",
+  public_health: "Public-health body",
+  ngo: "Non-governmental organisation",
+  academic: "Academic institution",
+  international: "International body",
+  other: "Other organisation",
+};
+
+export const EVIDENCE_LABELS: Record<Evidence, string> = {
+  email: "e-mail address confirmed",
+  domain: "e-mail domain matches the organisation's website",
+  verified: "verified by the organisers",
+  unverified: "unverified",
+};
+
+const label = <K extends string>(labels: Record<K, string>, key: string | undefined): string | null =>
+  key !== undefined && Object.prototype.hasOwnProperty.call(labels, key) ? labels[key as K] : null;
+
+export const capacityLabel = (c: string | undefined) => label(CAPACITY_LABELS, c);
+export const organisationTypeLabel = (t: string | undefined) => label(ORGANISATION_TYPE_LABELS, t);
+export const evidenceLabel = (e: string | undefined) => label(EVIDENCE_LABELS, e);
+
+const capitalise = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
+const withArticle = (s: string) => `${/^[aeiou]/i.test(s) ? "An" : "A"} ${s}`;
+
+let regionNames: Intl.DisplayNames | null = null;
+
+/** "Sweden" for "SE" (English); the code itself when the runtime does not know it. */
+export function countryName(code: string | undefined | null): string | null {
+  if (!code) return null;
+  try {
+    regionNames ??= new Intl.DisplayNames(["en"], { type: "region", fallback: "code" });
+    const name = regionNames.of(code.toUpperCase());
+    return name && name !== "Unknown Region" ? name : code;
+  } catch {
+    return code;
+  }
+}
+
+/** An http(s) URL safe to link to, or null (then the website is shown as text, if at all). */
+export function safeWebsite(value: string | undefined | null): string | null {
+  if (!value) return null;
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface SignatoryLine {
+  id: string;
+  kind: PublicEndorsement["kind"];
+  versionNumber: number;
+  /** The name, or a description ("A serving police officer, Sweden", "An individual signatory"). */
+  lead: string;
+  /** Further public facts, in reading order. */
+  details: string[];
+  statement: string | null;
+  website: string | null;
+  /** Organisations: how we know the signer speaks for it, in words. */
+  evidence: string | null;
+}
+
+/** The line of one public entry. Uses only the fields present in the entry (which are the public ones). */
+export function signatoryLine(e: PublicEndorsement): SignatoryLine {
+  const country = countryName(e.country);
+  if (e.kind === "organisation") {
+    return {
+      id: e.id,
+      kind: e.kind,
+      versionNumber: e.versionNumber,
+      lead: e.organisationName ?? "An organisation",
+      details: [organisationTypeLabel(e.organisationType), country].filter((x): x is string => !!x),
+      statement: null,
+      website: e.website ?? null,
+      evidence: evidenceLabel(e.evidence),
+    };
+  }
+  const capacity = capacityLabel(e.capacity);
+  const position = [e.role, e.affiliation].filter((x): x is string => !!x).join(", ");
+  if (e.name) {
+    return {
+      id: e.id,
+      kind: e.kind,
+      versionNumber: e.versionNumber,
+      lead: e.name,
+      details: [position, capacity ? capitalise(capacity) : null, country].filter((x): x is string => !!x),
+      statement: e.statement ?? null,
+      website: null,
+      evidence: null,
+    };
+  }
+  const who = capacity ? withArticle(capacity) : "An individual signatory";
+  return {
+    id: e.id,
+    kind: e.kind,
+    versionNumber: e.versionNumber,
+    lead: country ? `${who}, ${country}` : who,
+    details: position ? [position] : [],
+    statement: e.statement ?? null,
+    website: null,
+    evidence: null,
+  };
+}
+
+/** One line of plain text (print annex, badge titles): "Jane Doe — Inspector, Sweden". */
+export function signatoryText(line: SignatoryLine): string {
+  return line.details.length ? `${line.lead} — ${line.details.join(" · ")}` : line.lead;
+}
+
+const plural = (n: number, one: string, many: string) => `${n.toLocaleString("en-GB")} ${n === 1 ? one : many}`;
+
+/** "128 endorse version 3; 14 endorsed an earlier version" (the second part only when there is an earlier version). */
+export function countsSentence(counts: Pick<PublicCounts, "current" | "earlier">, versionNumber: number): string {
+  const current = currentSentence(counts.current, versionNumber);
+  if (versionNumber <= 1 && counts.earlier === 0) return current;
+  return `${current}; ${counts.earlier.toLocaleString("en-GB")} endorsed an earlier version`;
+}
+
+/** "128 endorse version 3". */
+export function currentSentence(count: number, versionNumber: number): string {
+  return `${count.toLocaleString("en-GB")} ${count === 1 ? "endorses" : "endorse"} version ${versionNumber}`;
+}
+
+/** "100 individuals and 28 organisations". */
+export function kindsSentence(individuals: number, organisations: number): string {
+  return `${plural(individuals, "individual", "individuals")} and ${plural(organisations, "organisation", "organisations")}`;
+}
+
+/* CSV ---------------------------------------------------------------------------------------------------- */
+
+/**
+ * One CSV cell: quoted when needed, and a cell a spreadsheet would read as a formula (starting with = + - @,
+ * tab or carriage return) is neutralised with a leading apostrophe.
+ */
+export function csvCell(value: string | number | null | undefined): string {
+  let text = value == null ? "" : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export const csvRow = (cells: (string | number | null | undefined)[]) => cells.map(csvCell).join(",") + "\r\n";
+
+/* SVG ---------------------------------------------------------------------------------------------------- */
+
+/** Escape text for XML content and attribute values; drops characters XML 1.0 does not allow. */
+export function escapeXml(value: string): string {
+  return value
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "")
+    .replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
+}
+
+/** Rough width of text in an 11px sans-serif font, for sizing the badge without measuring. */
+function textWidth(text: string): number {
+  let w = 0;
+  for (const ch of text) w += /[il.,:;'|!]/.test(ch) ? 3.2 : /[mwMW]/.test(ch) ? 9.5 : /[A-Z0-9]/.test(ch) ? 7.5 : 6.4;
+  return Math.ceil(w);
+}
+
+/** A two-part badge ("endorsements | 128") whose accessible title names the declaration. */
+export function badgeSvg(options: { title: string; count: number; versionNumber: number }): string {
+  const left = "endorsements";
+  const right = options.count.toLocaleString("en-GB");
+  const name = options.title.length > 150 ? options.title.slice(0, 149) + "…" : options.title;
+  const title = `${name}: ${currentSentence(options.count, options.versionNumber)}`;
+  const lw = textWidth(left) + 12;
+  const rw = textWidth(right) + 12;
+  const width = lw + rw;
+  const t = escapeXml(title);
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="20" viewBox="0 0 ${width} 20" role="img" aria-label="${t}">`,
+    `<title>${t}</title>`,
+    `<rect width="${lw}" height="20" rx="3" fill="#1d4e5f"/>`,
+    `<rect x="${lw}" width="${rw}" height="20" rx="3" fill="#1f6a3b"/>`,
+    `<rect x="${lw - 3}" width="6" height="20" fill="#1f6a3b"/>`,
+    `<g fill="#fff" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11" text-anchor="middle">`,
+    `<text x="${lw / 2}" y="14">${escapeXml(left)}</text>`,
+    `<text x="${lw + rw / 2}" y="14">${escapeXml(right)}</text>`,
+    `</g></svg>`,
+  ].join("");
+}
