@@ -12,7 +12,7 @@ import type { IncomingMessage, Server } from "node:http";
 import { randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
 import * as Y from "yjs";
-import { WebSocketServer, type WebSocket } from "ws";
+import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { isSameOrigin } from "../../app/auth/origin-check.server";
 import { authenticate } from "../../app/auth/request-auth.server";
 import { CloseCode, COLLAB_PATH, colourFor } from "../../app/collab/protocol";
@@ -101,13 +101,6 @@ export class CollabServer {
     if (!UUID.test(documentId)) return refuse(socket, 404, "Not Found");
     const document = await findDocumentForUser(documentId, auth.user.id);
     if (!document) return refuse(socket, 404, "Not Found");
-    let room: Room;
-    try {
-      room = await this.room(documentId);
-    } catch (error) {
-      log.error(`collab: could not load document ${documentId}: ${(error as Error).message}`);
-      return refuse(socket, 503, "Service Unavailable");
-    }
     if (socket.destroyed) return;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const member: Member = {
@@ -122,7 +115,31 @@ export class CollabServer {
         awarenessIds: new Set(),
         closed: false,
       };
-      this.accept(room, member, ws);
+      // Messages that arrive while the document loads wait, in order, for it.
+      const early: { data: RawData; isBinary: boolean }[] = [];
+      const hold = (data: RawData, isBinary: boolean) => {
+        if (early.length < 64) early.push({ data, isBinary });
+        else closeMember(member, CloseCode.RateLimited, "too many messages before the document loaded");
+      };
+      ws.on("message", hold);
+      ws.on("error", (error) => {
+        log.warn(`collab: socket error: ${error.message}`);
+        const tooLarge = (error as { code?: string }).code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH";
+        closeMember(member, tooLarge ? CloseCode.MessageTooLarge : CloseCode.BadMessage, tooLarge ? "message too large" : "socket error");
+      });
+      this.room(documentId).then(
+        (room) => {
+          ws.off("message", hold);
+          if (member.closed || ws.readyState !== ws.OPEN) return;
+          this.accept(room, member, ws);
+          for (const m of early) ws.emit("message", m.data, m.isBinary);
+        },
+        (error: unknown) => {
+          // Never an empty document in its place: the client is told, and nothing is written.
+          log.error(`collab: could not load document ${documentId}: ${(error as Error).message}`);
+          closeMember(member, CloseCode.LoadFailed, "the document could not be loaded");
+        },
+      );
     });
   }
 
@@ -134,10 +151,6 @@ export class CollabServer {
     this.cancelUnload(room.documentId);
     const connection = new Connection(member, room, this.options.rate);
     ws.on("message", (data, isBinary) => connection.handle(data, isBinary));
-    ws.on("error", (error) => {
-      log.warn(`collab: socket error: ${error.message}`);
-      closeMember(member, (error as { code?: string }).code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH" ? CloseCode.MessageTooLarge : CloseCode.BadMessage, "socket error");
-    });
     ws.on("close", () => {
       room.leave(member);
       if (room.members.size === 0) this.scheduleUnload(room);
