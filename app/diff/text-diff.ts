@@ -405,10 +405,18 @@ function renderBlockRun(state: State, run: { op: "removed" | "added"; block: Blo
   });
 }
 
+let segmenter: Intl.Segmenter | undefined;
+
+/** Words in every script (jsdiff's own tokenizer knows only Latin letters; Greek or Cyrillic would diff by letter). */
+function wordSegmenter(): Intl.Segmenter {
+  segmenter ??= new Intl.Segmenter("en", { granularity: "word" });
+  return segmenter;
+}
+
 function renderModified(state: State, from: Block, to: Block): void {
   const timeout = state.deadline - Date.now();
   const parts =
-    timeout > 0 ? diffWords(from.text, to.text, { timeout, intlSegmenter: new Intl.Segmenter(undefined, { granularity: "word" }) }) : undefined;
+    timeout > 0 ? diffWords(from.text, to.text, { timeout, intlSegmenter: wordSegmenter() }) : undefined;
   if (!parts) {
     state.truncated = true;
     renderBlockRun(state, [

@@ -5,10 +5,22 @@
  */
 import { getSql } from "../../db/client";
 import { appendUpdates, notifyDocumentUpdated } from "../../db/document-log";
+import { insertAudit } from "../../db/memberships";
 
-export async function appendServerUpdate(documentId: string, update: Uint8Array, userId: string): Promise<{ seq: number }> {
+export interface AuditEntry {
+  workshopId: string;
+  action: string;
+  /** Details; `seq` (the new log position) is added. */
+  details: Record<string, unknown>;
+}
+
+/** Append one update (and, in the same transaction, its audit entry); returns its log position. */
+export async function appendServerUpdate(documentId: string, update: Uint8Array, userId: string, audit?: AuditEntry): Promise<{ seq: number }> {
   return getSql().begin(async (tx) => {
     const appended = await appendUpdates(tx, documentId, [{ update, userId }]);
+    if (audit) {
+      await insertAudit({ workshopId: audit.workshopId, actorId: userId, action: audit.action, details: { ...audit.details, seq: appended.lastSeq } }, tx);
+    }
     await notifyDocumentUpdated(tx, documentId, appended.lastSeq, "http");
     return { seq: appended.lastSeq };
   });

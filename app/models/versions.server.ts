@@ -19,7 +19,6 @@ import type { JSONContent } from "@tiptap/core";
 import type { Node as PMNode } from "@tiptap/pm/model";
 import { prosemirrorToYXmlFragment } from "@tiptap/y-tiptap";
 import type { DocumentWithRole } from "../../db/access";
-import { insertAudit } from "../../db/memberships";
 import { findVersionForUser, insertVersion, listVersionsForUser, type VersionRow, type VersionSummary } from "../../db/versions";
 import {
   documentPlainText,
@@ -237,12 +236,10 @@ export async function restoreVersion(input: { document: DocumentWithRole; userId
     const result = validateYDocAgainstSchema(doc);
     if (!result.ok) throw new VersionError(500, `The restored text would not be valid (${result.reason}). Nothing was changed.`);
     const backup = before ? await storeVersion(input.document.id, input.userId, backupName(version.name), seq, before) : null;
-    const appended = await appendServerUpdate(input.document.id, update, input.userId);
-    await insertAudit({
+    const appended = await appendServerUpdate(input.document.id, update, input.userId, {
       workshopId: input.document.workshopId,
-      actorId: input.userId,
       action: "document.version_restored",
-      details: { documentId: input.document.id, versionId: version.id, versionName: version.name, seq: appended.seq, backupVersionId: backup?.id ?? null },
+      details: { documentId: input.document.id, versionId: version.id, versionName: version.name, backupVersionId: backup?.id ?? null },
     });
     return { changed: true, seq: appended.seq, backupVersionId: backup?.id ?? null };
   } finally {

@@ -19,7 +19,7 @@ import { parseWith } from "../utils/forms.server";
 
 const MAX_BODY_BYTES = 16 * 1024;
 
-const bodySchema = z.object({ name: versionNameField }, { message: "Send a JSON object: {\"name\": \"…\"}." });
+const bodySchema = () => z.object({ name: versionNameField }, { message: "Send a JSON object: {\"name\": \"…\"}." });
 
 const badRequest = (error: string, fields?: Record<string, string>) => apiJson(fields ? { error, fields } : { error }, 400);
 
@@ -62,7 +62,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     }
     const body = await readJson(request);
     if (!body.ok) return body.response;
-    const parsed = parseWith(bodySchema, body.value);
+    const parsed = parseWith(bodySchema(), body.value);
     if (!parsed.ok) {
       const first = parsed.fieldErrors.name ?? Object.values(parsed.fieldErrors)[0] ?? "Please check the request.";
       return badRequest(first, parsed.fieldErrors);

@@ -4,7 +4,7 @@
  * commenters and viewers). Not a member of its workshop (or no such document, or a malformed id): 404.
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { findDocumentForUser } from "../models/workshops.server";
 import { CollabEditor } from "../components/collab-editor";
 import { DocumentBody } from "../components/document-body";
@@ -59,7 +59,19 @@ export default function DocumentPage() {
         <span>
           Last updated <time dateTime={isoString(document.updatedAt)}>{formatDateTime(document.updatedAt)}</time>
         </span>
+        <Link to={`/documents/${document.id}/history`}>History and versions</Link>
       </div>
+      {canEditDocuments(role) ? (
+        <details className="no-print">
+          <summary>Save a named version</summary>
+          <Form method="post" action={`/documents/${document.id}/history`} className="inline-form">
+            <input type="hidden" name="intent" value="save" />
+            <label htmlFor="save-version-name">Name of the version</label>
+            <input id="save-version-name" name="name" type="text" required maxLength={120} autoComplete="off" placeholder="After session 2" />
+            <button type="submit" className="secondary">Save version</button>
+          </Form>
+        </details>
+      ) : null}
       {rendered.ok ? (
         <CollabEditor key={document.id} documentId={document.id} initialHtml={rendered.html} canEdit={canEditDocuments(role)} user={user} />
       ) : (

@@ -51,7 +51,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       url.searchParams.get("unchanged") === "1"
         ? `The live text already matches “${restored.name}”: nothing was changed.`
         : `Restored “${restored.name}” as a new change: everyone who has the document open sees it now.` +
-          (backup ? ` The text as it was just before is saved as “${backup.name}”.` : "");
+          (backup ? ` The text as it was just before is kept as a version of its own: ${backup.name}.` : "");
   }
   return {
     document: { id: document.id, title: document.title, workshopSlug: document.workshopSlug, workshopTitle: document.workshopTitle },
@@ -64,7 +64,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
 }
 
-const schema = z.discriminatedUnion(
+// Built on demand: versionNameField lives in a .server module (absent from the browser bundle).
+const actionSchema = () => z.discriminatedUnion(
   "intent",
   [
     z.object({ intent: z.literal("save"), name: versionNameField }),
@@ -99,7 +100,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   }
   const fields = formToObject(form);
   const submittedName = (fields.name ?? "").slice(0, 500);
-  const parsed = parseWith(schema, fields);
+  const parsed = parseWith(actionSchema(), fields);
   if (!parsed.ok) {
     const first = Object.values(parsed.fieldErrors)[0] ?? "Please check the form.";
     return failure({ error: first, fieldErrors: parsed.fieldErrors, name: submittedName }, 400);
@@ -197,7 +198,7 @@ export default function HistoryPage() {
         </p>
       ) : (
         <>
-          <Form method="get" action={compareUrl} className="card compare-form" aria-labelledby="compare-title">
+          <Form key={versions[0]!.id} method="get" action={compareUrl} className="card compare-form" aria-labelledby="compare-title">
             <h3 id="compare-title">Compare two texts</h3>
             <div className="compare-form__fields">
               <div className="field">
