@@ -29,6 +29,14 @@ export const EVIDENCE_LABELS: Record<Evidence, string> = {
   unverified: "unverified",
 };
 
+/** The organisers' choice of when organisations are listed (declarations.organisation_policy). */
+export const ORGANISATION_POLICIES = ["list_unverified", "verified_only"] as const;
+export type OrganisationPolicy = (typeof ORGANISATION_POLICIES)[number];
+export const ORGANISATION_POLICY_LABELS: Record<OrganisationPolicy, string> = {
+  list_unverified: "List organisations at once, marked “unverified” until checked",
+  verified_only: "List organisations only once their endorsement is verified (by e-mail domain or by the organisers)",
+};
+
 const label = <K extends string>(labels: Record<K, string>, key: string | undefined): string | null =>
   key !== undefined && Object.prototype.hasOwnProperty.call(labels, key) ? labels[key as K] : null;
 
@@ -144,6 +152,18 @@ export function kindsSentence(individuals: number, organisations: number): strin
   return `${plural(individuals, "individual", "individuals")} and ${plural(organisations, "organisation", "organisations")}`;
 }
 
+/* Filters (GET parameters) -------------------------------------------------------------------------------- */
+
+/** `?kind=` of the public lists: "individual" or "organisation"; anything else means no filter. */
+export function parseKindFilter(value: string | null | undefined): PublicEndorsement["kind"] | undefined {
+  return value === "individual" || value === "organisation" ? value : undefined;
+}
+
+/** `?country=`: two letters (any case) → upper-case ISO code; anything else means no filter. */
+export function parseCountryFilter(value: string | null | undefined): string | undefined {
+  return value && /^[A-Za-z]{2}$/.test(value) ? value.toUpperCase() : undefined;
+}
+
 /* CSV ---------------------------------------------------------------------------------------------------- */
 
 /**
@@ -178,7 +198,8 @@ function textWidth(text: string): number {
 export function badgeSvg(options: { title: string; count: number; versionNumber: number }): string {
   const left = "endorsements";
   const right = options.count.toLocaleString("en-GB");
-  const name = options.title.length > 150 ? options.title.slice(0, 149) + "…" : options.title;
+  const clean = options.title.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/\s+/g, " ").trim();
+  const name = clean.length > 150 ? clean.slice(0, 149) + "…" : clean;
   const title = `${name}: ${currentSentence(options.count, options.versionNumber)}`;
   const lw = textWidth(left) + 12;
   const rw = textWidth(right) + 12;

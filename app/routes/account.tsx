@@ -374,6 +374,15 @@ export default function Account() {
           <p className="empty">You have no personal access tokens.</p>
         )}
       </section>
+
+      <section id="your-data" aria-labelledby="your-data-heading" className="card">
+        <h2 id="your-data-heading">Your data</h2>
+        <p>Download everything Accord holds about you, or delete your account.</p>
+        <p className="actions">
+          <a className="button secondary" href="/account/data" download>Download my data (JSON)</a>
+          <Link to="/account/delete">Delete my account</Link>
+        </p>
+      </section>
     </div>
   );
 }

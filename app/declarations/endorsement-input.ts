@@ -1,0 +1,296 @@
+/**
+ * What an endorsement may contain: the zod rules shared by the form (/d/<slug>/endorse) and the JSON API
+ * (POST /api/declarations/<slug>/endorsements), and the pure helpers behind evidence and uniqueness
+ * (organisation key, website, e-mail domain match). Errors are in words, keyed by the contract's field names.
+ *
+ * Hostile input this refuses: URLs or domain-like tokens in names ("Visit cheap-pills.example"), control and
+ * bidirectional-override characters (NUL, U+202E…), lone surrogates, over-long text, unknown enum values,
+ * publicFields that are not a list of known names, websites that are not http(s) or carry credentials.
+ */
+import { z } from "zod";
+import { isCountryCode } from "./countries";
+import {
+  CAPACITIES,
+  ORGANISATION_TYPES,
+  PUBLIC_FIELDS,
+  type Capacity,
+  type OrganisationType,
+  type PublicField,
+} from "./endorsement-words";
+import type { FieldErrors, Parsed } from "../utils/forms.server";
+
+export const LIMITS = {
+  name: 120,
+  role: 120,
+  affiliation: 200,
+  organisationName: 200,
+  signerRole: 120,
+  website: 200,
+  statement: 500,
+} as const;
+
+// ── Text checks ──────────────────────────────────────────────────────────────────────────────────────────────
+
+/** C0/C1 controls (a statement may keep its line breaks), line/paragraph separators, bidi overrides and isolates, lone surrogates. */
+export function hasForbiddenCharacters(value: string, allowNewlines = false): boolean {
+  const text = allowNewlines ? value.replace(/\r\n?|\n/g, "") : value;
+  return /[\p{Cc}\p{Cs}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u.test(text);
+}
+
+// Case-insensitive when the ending is a top-level domain spammers use; any lower-case "label.tld" otherwise, so
+// "Dr.Smith" or "St.Mary" stay names while "cheap-pills.example" and "EXAMPLE.COM" do not.
+const COMMON_TLDS =
+  "com|net|org|info|biz|io|co|me|xyz|online|site|shop|club|top|link|click|app|dev|ru|tk|ml|ga|cf|gq|gov|edu|int|eu|uk|us|tv|cc|ly|to|gl|ws|live|store|tech|space|website|pro|news|blog|mobi";
+const DOMAIN_COMMON = new RegExp(
+  `(?:^|[^\\p{L}\\p{N}_-])(?:[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]*[\\p{L}\\p{N}])?\\.)+(?:${COMMON_TLDS})(?![\\p{L}\\p{N}])`,
+  "iu",
+);
+const DOMAIN_LOWER = /(?:^|[^\p{L}\p{N}_-])(?:[\p{Ll}\p{N}](?:[\p{Ll}\p{N}-]*[\p{Ll}\p{N}])?\.)+(?:\p{Ll}{2,63}|xn--[a-z0-9-]+)(?![\p{L}\p{N}])/u;
+const SCHEME = /[a-z][a-z0-9+.-]*:\/\//i;
+const WWW = /(?:^|[^\p{L}\p{N}])www\d?\./iu;
+
+/** Does this text contain a URL, "www." or a domain-like token such as example.com? */
+export function containsUrl(value: string): boolean {
+  // Fold look-alike dots (fullwidth, ideographic, halfwidth) and compatibility forms first.
+  const text = value.normalize("NFKC").replace(/[\u3002\uFF0E\uFF61\u2024]/g, ".");
+  return SCHEME.test(text) || WWW.test(text) || DOMAIN_COMMON.test(text) || DOMAIN_LOWER.test(text);
+}
+
+const length = (v: string) => [...v].length;
+
+function cleanLine(v: string): string {
+  return v.normalize("NFC").trim().replace(/[^\S\n]+/g, " ");
+}
+
+function cleanMultiline(v: string): string {
+  return v
+    .normalize("NFC")
+    .replace(/\r\n?/g, "\n")
+    .split("\n")
+    .map((line) => line.replace(/[^\S\n]+/g, " ").trim())
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
+
+interface TextOptions {
+  what: string;
+  max: number;
+  required?: string;
+  noUrls?: string;
+  multiline?: boolean;
+}
+
+/** A text field: trimmed, NFC, spaces collapsed; "" when optional and empty. */
+function textField(o: TextOptions) {
+  return z
+    .preprocess((v) => (v == null ? "" : v), z.string({ message: `${o.what} must be text.` }))
+    .superRefine((raw, ctx) => {
+      if (hasForbiddenCharacters(raw.trim(), o.multiline)) {
+        ctx.addIssue({ code: "custom", message: `Remove control characters from ${o.what.toLowerCase()}.` });
+      }
+    })
+    .transform((raw) => (o.multiline ? cleanMultiline(raw) : cleanLine(raw)))
+    .superRefine((v, ctx) => {
+      if (o.required && v === "") ctx.addIssue({ code: "custom", message: o.required });
+      else if (length(v) > o.max) ctx.addIssue({ code: "custom", message: `Use at most ${o.max} characters.` });
+      else if (o.noUrls && containsUrl(v)) ctx.addIssue({ code: "custom", message: o.noUrls });
+    });
+}
+
+const countryField = z
+  .preprocess((v) => (typeof v === "string" ? v.trim().toUpperCase() : v), z.string({ message: "Choose a country." }))
+  .refine((v) => isCountryCode(v), "Choose a country from the list.");
+
+const consentField = z.literal(true, { message: "Tick the box to agree that this endorsement is listed publicly." });
+
+// ── Organisations: key, website, e-mail domain ───────────────────────────────────────────────────────────────
+
+/** The organisation's identity for "one endorsement per organisation": NFKC, lower case, no punctuation, one space. */
+export function organisationKey(name: string): string {
+  return name
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[\p{P}\p{S}]+/gu, "")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** A website as stored and shown ("https://polisen.se" or with its path), and its host; null when not usable. */
+export function parseWebsite(raw: string): { href: string; host: string } | null {
+  let text = raw.trim();
+  if (!/^https?:\/\//i.test(text)) {
+    if (/^[a-z][a-z0-9+.-]*:(?!\d)/i.test(text)) return null; // javascript:, mailto:, ftp://, …
+    text = `https://${text}`;
+  }
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return null;
+  if (url.username || url.password) return null;
+  const host = url.hostname.toLowerCase().replace(/\.$/, "");
+  if (!/^([a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]+)$/.test(host)) return null; // no IPs, no single labels
+  const path = url.pathname === "/" ? "" : url.pathname.replace(/\/+$/, "");
+  return { href: `${url.protocol}//${host}${url.port ? `:${url.port}` : ""}${path}`, host };
+}
+
+// Hosts that prove nothing about an organisation: free mail providers, and second-level public suffixes.
+const FREE_MAIL = new Set(
+  (
+    "gmail.com googlemail.com outlook.com hotmail.com live.com msn.com yahoo.com ymail.com icloud.com me.com mac.com aol.com " +
+    "proton.me protonmail.com pm.me gmx.com gmx.de gmx.net web.de mail.com mail.ru yandex.ru yandex.com zoho.com tutanota.com " +
+    "tuta.io qq.com 163.com 126.com fastmail.com hey.com t-online.de orange.fr free.fr laposte.net libero.it seznam.cz wp.pl o2.pl interia.pl"
+  ).split(" "),
+);
+const SUFFIX_LABELS = new Set("co com net org gov gob gouv govt ac edu police nhs or go ne mil sch ltd plc me gv nic".split(" "));
+
+function isPublicSuffixLike(domain: string): boolean {
+  const labels = domain.split(".");
+  return labels.length <= 1 || (labels.length === 2 && SUFFIX_LABELS.has(labels[0]!));
+}
+
+/** The comparable domain of a website host: without a leading "www.". */
+export function siteDomain(host: string): string {
+  return host.replace(/^www\d?\./, "");
+}
+
+function emailDomain(email: string): string | null {
+  const at = email.lastIndexOf("@");
+  if (at < 0) return null;
+  try {
+    return new URL(`http://${email.slice(at + 1)}`).hostname.toLowerCase().replace(/\.$/, "");
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Evidence "domain": the signer's (confirmed) e-mail domain is the website's domain or a subdomain of it
+ * (anna@polisen.se or anna@region.polisen.se for https://www.polisen.se). Never for free mail providers or
+ * public suffixes (a website "gmail.com" or "police.uk" proves nothing).
+ */
+export function emailMatchesWebsite(email: string, websiteHost: string): boolean {
+  const mail = emailDomain(email);
+  const site = siteDomain(websiteHost.toLowerCase());
+  if (!mail || FREE_MAIL.has(site) || isPublicSuffixLike(site)) return false;
+  return mail === site || mail.endsWith(`.${site}`);
+}
+
+// ── The two shapes ──────────────────────────────────────────────────────────────────────────────────────────
+
+const publicFieldsField = z
+  .preprocess((v) => (v == null ? [] : v), z.array(z.enum(PUBLIC_FIELDS, { message: "Choose public fields from: name, role, affiliation, country, capacity, statement." }), { message: "publicFields must be a list." }))
+  .refine((v) => v.length <= PUBLIC_FIELDS.length * 2, "publicFields must be a list.")
+  .transform((v) => PUBLIC_FIELDS.filter((f) => v.includes(f)));
+
+export const individualSchema = z
+  .object({
+    kind: z.literal("individual"),
+    name: textField({ what: "Your name", max: LIMITS.name, required: "Enter your name.", noUrls: "A name cannot contain a web address." }),
+    role: textField({ what: "Your role", max: LIMITS.role, noUrls: "A role cannot contain a web address." }),
+    affiliation: textField({ what: "Your affiliation", max: LIMITS.affiliation, noUrls: "An affiliation cannot contain a web address." }),
+    country: countryField,
+    capacity: z.enum(CAPACITIES, { message: "Choose the capacity in which you endorse." }),
+    statement: textField({ what: "Your statement", max: LIMITS.statement, multiline: true, noUrls: "A statement cannot contain a web address." }),
+    publicFields: publicFieldsField,
+    consent: consentField,
+  })
+  .superRefine((v, ctx) => {
+    for (const field of ["role", "affiliation", "statement"] as const) {
+      if (v.publicFields.includes(field) && !v[field]) {
+        ctx.addIssue({ code: "custom", path: ["publicFields"], message: `You chose to show your ${field} publicly: fill it in, or untick it.` });
+      }
+    }
+  });
+
+export const organisationSchema = z.object({
+  kind: z.literal("organisation"),
+  organisationName: textField({
+    what: "The organisation's name",
+    max: LIMITS.organisationName,
+    required: "Enter the organisation's name.",
+    noUrls: "An organisation's name cannot contain a web address: put it under Website.",
+  }).refine((v) => v === "" || organisationKey(v) !== "", "Enter the organisation's name in letters."),
+  organisationType: z.enum(ORGANISATION_TYPES, { message: "Choose the kind of organisation." }),
+  country: countryField,
+  website: textField({ what: "The website", max: LIMITS.website, required: "Enter the organisation's website." }).transform((v, ctx) => {
+    const parsed = v ? parseWebsite(v) : null;
+    if (!parsed) {
+      if (v) ctx.addIssue({ code: "custom", message: "Enter the organisation's website address, like https://police.example." });
+      return z.NEVER;
+    }
+    return parsed.href;
+  }),
+  signerRole: textField({
+    what: "Your role",
+    max: LIMITS.signerRole,
+    required: "Enter your role in the organisation.",
+    noUrls: "A role cannot contain a web address.",
+  }),
+  authorised: z.literal(true, { message: "Confirm that you are authorised to endorse on behalf of this organisation." }),
+  consent: consentField,
+});
+
+export type IndividualInput = z.infer<typeof individualSchema>;
+export type OrganisationInput = z.infer<typeof organisationSchema>;
+export type EndorsementInput = IndividualInput | OrganisationInput;
+export type { Capacity, OrganisationType, PublicField };
+
+function collect(issues: readonly z.core.$ZodIssue[]): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of issues) {
+    const key = String(issue.path[0] ?? "form");
+    out[key] ??= issue.message;
+  }
+  return out;
+}
+
+/** Validate a JSON body or a form's fields (as `endorsementFromForm` shapes them). */
+export function parseEndorsementInput(input: unknown): Parsed<EndorsementInput> {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    return { ok: false, fieldErrors: { form: "Send a JSON object." } };
+  }
+  const kind = (input as { kind?: unknown }).kind;
+  const schema = kind === "individual" ? individualSchema : kind === "organisation" ? organisationSchema : null;
+  if (!schema) return { ok: false, fieldErrors: { kind: "Choose whether you endorse as an individual or on behalf of an organisation." } };
+  const result = schema.safeParse(input);
+  return result.success ? { ok: true, data: result.data } : { ok: false, fieldErrors: collect(result.error.issues) };
+}
+
+/**
+ * The form's fields in the API's shape. The two kinds share one form, so the organisation's country is
+ * `organisationCountry` there; checkboxes arrive as "on".
+ */
+export function endorsementFromForm(form: FormData): Record<string, unknown> {
+  const text = (key: string) => {
+    const v = form.get(key);
+    return typeof v === "string" ? v : undefined;
+  };
+  const kind = text("kind");
+  if (kind === "organisation") {
+    return {
+      kind,
+      organisationName: text("organisationName"),
+      organisationType: text("organisationType"),
+      country: text("organisationCountry"),
+      website: text("website"),
+      signerRole: text("signerRole"),
+      authorised: text("authorised") === "on",
+      consent: text("consent") === "on",
+    };
+  }
+  return {
+    kind,
+    name: text("name"),
+    role: text("role"),
+    affiliation: text("affiliation"),
+    country: text("country"),
+    capacity: text("capacity"),
+    statement: text("statement"),
+    publicFields: form.getAll("publicFields").filter((v): v is string => typeof v === "string"),
+    consent: text("consent") === "on",
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * A person's own data: the download (/account/data) and deleting the account (/account/delete).
+ *
+ * Deleting an account (in one transaction):
+ * - every endorsement the person made is withdrawn (an earlier withdrawal keeps its date) and its personal fields
+ *   are erased — name, role, affiliation, country, capacity, statement, organisation name, website, signer role,
+ *   moderation reason, public fields; the receipt /e/<id> keeps the declaration, version number, hash, time,
+ *   evidence level and a dated "withdrawn" line, and the endorsement leaves the public list and the counts;
+ * - sessions, personal access tokens, e-mail links and memberships are deleted, and so are the mails Accord
+ *   still keeps addressed to them (the outbox);
+ * - named versions, document edits and audit entries they made stay, without their name (author set to null);
+ * - someone who published a version of a declaration is recorded in that sealed version, which can never change:
+ *   their account row stays as an empty shell (no e-mail, no name, no password, no sessions) instead of vanishing.
+ * Refused while the person is the only organiser of a workshop that has other members (they must hand over first).
+ */
+import { getSql } from "../../db/client";
+import {
+  anonymiseUser,
+  deleteOutboxTo,
+  deleteUser,
+  hasPublished,
+  listOwnMemberships,
+  listOwnSessions,
+  listOwnTokens,
+  listWorkshopsOnlyOrganisedBy,
+  lockUser,
+} from "../../db/account-data";
+import { eraseUserEndorsements, listUserEndorsements } from "../../db/endorsements";
+import { findPasswordHashById, type UserRow } from "../../db/users";
+import { verifyPassword } from "../auth/password.server";
+import { recordLoginFailure, secondsUntilAllowed, throttleKeys } from "../auth/throttle.server";
+import { receiptUrl } from "./endorsements.server";
+
+/** The data download: the account, its sessions (no ids or secrets), tokens (names only), memberships, endorsements. */
+export async function buildAccountData(user: UserRow): Promise<Record<string, unknown>> {
+  const [sessions, tokens, memberships, endorsements] = await Promise.all([
+    listOwnSessions(user.id),
+    listOwnTokens(user.id),
+    listOwnMemberships(user.id),
+    listUserEndorsements(user.id),
+  ]);
+  return {
+    exportedAt: new Date().toISOString(),
+    account: {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      emailVerifiedAt: user.emailVerifiedAt,
+      isAdmin: user.isAdmin,
+      createdAt: user.createdAt,
+    },
+    sessions,
+    accessTokens: tokens,
+    memberships,
+    endorsements: endorsements.map((e) => ({
+      id: e.id,
+      receiptUrl: receiptUrl(e.id),
+      declaration: { slug: e.slug, title: e.title, versionNumber: e.versionNumber, versionSha256: e.versionSha256 },
+      kind: e.kind,
+      name: e.displayName,
+      role: e.roleTitle,
+      affiliation: e.affiliation,
+      country: e.country,
+      capacity: e.capacity,
+      statement: e.statement,
+      publicFields: e.publicFields,
+      organisationName: e.organisationName,
+      organisationType: e.organisationType,
+      website: e.website,
+      signerRole: e.signerRole,
+      evidence: e.evidence,
+      moderation: e.moderation,
+      moderationReason: e.moderationReason,
+      reconfirms: e.reconfirms,
+      createdAt: e.createdAt,
+      withdrawnAt: e.withdrawnAt,
+    })),
+  };
+}
+
+export type DeleteResult =
+  | { ok: true }
+  | { ok: false; reason: "password" }
+  | { ok: false; reason: "throttled"; retryAfterSeconds: number }
+  | { ok: false; reason: "sole_organiser"; workshops: { slug: string; title: string }[] };
+
+export async function deleteAccount(input: { user: UserRow; password: string; ip: string | null }): Promise<DeleteResult> {
+  // The password is checked with the sign-in throttle: a stolen session cannot guess its way to a deletion.
+  const keys = throttleKeys(input.user.email, input.ip);
+  const wait = await secondsUntilAllowed(keys);
+  if (wait > 0) return { ok: false, reason: "throttled", retryAfterSeconds: wait };
+  const hash = await findPasswordHashById(input.user.id);
+  if (!hash || !(await verifyPassword(hash, input.password))) {
+    await recordLoginFailure(keys);
+    return { ok: false, reason: "password" };
+  }
+  const stranded = await listWorkshopsOnlyOrganisedBy(input.user.id);
+  if (stranded.length > 0) return { ok: false, reason: "sole_organiser", workshops: stranded };
+  await getSql().begin(async (tx) => {
+    const locked = await lockUser(input.user.id, tx);
+    if (!locked) return;
+    await eraseUserEndorsements(input.user.id, tx);
+    await deleteOutboxTo(locked.email, tx);
+    if (await hasPublished(input.user.id, tx)) await anonymiseUser(input.user.id, tx);
+    else await deleteUser(input.user.id, tx);
+  });
+  return { ok: true };
+}

@@ -1,0 +1,489 @@
+/**
+ * Endorsing a published declaration: the rules shared by the form, the JSON API, re-confirmation, withdrawal,
+ * receipts and the organisers' moderation queue and exports.
+ *
+ * - Each endorsement is bound to the CURRENT published version: its id and its SHA-256 (the database checks the hash).
+ * - Individuals: evidence 'email' (a confirmed address is required to endorse at all).
+ * - Organisations: evidence 'domain' when the signer's e-mail domain is the website's domain or a subdomain of it,
+ *   else 'unverified'; under the policy 'verified_only' an unverified organisation waits as 'pending' until an
+ *   organiser verifies it (evidence 'verified').
+ * - One per person and one per organisation per version: the partial unique indexes decide, 23505 becomes 409.
+ * - Rate limits: 10 attempts an hour per account and 60 per IP (hashed keys; refused attempts are not counted).
+ * - Never log e-mails or IPs: nothing here logs at all.
+ */
+import { createHash } from "node:crypto";
+import { getSql } from "../../db/client";
+import type { AppLoadContext } from "@remix-run/node";
+import { findDocumentForUser } from "../../db/access";
+import {
+  countEndorsementsOfDocument,
+  findCurrentVersionByDocument,
+  findCurrentVersionBySlug,
+  findEndorsementWithVersion,
+  insertEndorsement,
+  listEndorsementsForExport,
+  listEndorsementsOfDocument,
+  listReconfirmable,
+  listUserEndorsementsOfDocument,
+  moderateEndorsement,
+  pruneAttempts,
+  takeAttempt,
+  withdrawEndorsement,
+  type CurrentVersion,
+  type EndorsementWithVersion,
+  type Evidence,
+  type ExportRow,
+  type ModerationAction,
+  type Moderation,
+  type NewEndorsement,
+} from "../../db/endorsements";
+import { insertAudit } from "../../db/memberships";
+import type { UserRow } from "../../db/users";
+import { getConfig } from "../config.server";
+import { emailMatchesWebsite, parseEndorsementInput, parseWebsite, organisationKey, type EndorsementInput } from "../declarations/endorsement-input";
+import { describeIndividual, describeOrganisation, EVIDENCE_LABELS, KIND_LABELS, publicPartsOf } from "../declarations/endorsement-words";
+import type { FieldErrors } from "../utils/forms.server";
+import { notFound, requireUser } from "../utils/guards.server";
+import { ROLE_LABELS } from "./roles";
+
+export const RATE_LIMIT = { windowSeconds: 3600, perAccount: 10, perIp: 60 } as const;
+
+/** A refusal with its HTTP status and words (and, for 400, the fields to fix). */
+export class EndorsementError extends Error {
+  constructor(
+    public readonly status: 400 | 401 | 403 | 404 | 409 | 429,
+    message: string,
+    public readonly fields?: FieldErrors,
+    public readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const isEndorsementId = (id: string | undefined): id is string => typeof id === "string" && UUID.test(id);
+
+export function receiptUrl(id: string): string {
+  return `${getConfig().publicUrl}/e/${id}`;
+}
+
+/** The declaration's current published version, or null (unknown slug, never published, malformed slug). */
+export async function findDeclarationToEndorse(slug: string | undefined): Promise<CurrentVersion | null> {
+  if (!slug || slug.length > 80 || !SLUG.test(slug)) return null;
+  return findCurrentVersionBySlug(slug);
+}
+
+export const NOT_PUBLISHED = "No published declaration has that address.";
+export const CLOSED = "Endorsements of this declaration are closed: the organisers are not accepting new endorsements at the moment.";
+export const UNVERIFIED_EMAIL = "Confirm your e-mail address before endorsing: open the link we sent you, or ask for a new one at /verify-email/resend.";
+
+function requireCanEndorse(user: UserRow, current: CurrentVersion | null): CurrentVersion {
+  if (!current) throw new EndorsementError(404, NOT_PUBLISHED);
+  if (!user.emailVerifiedAt) throw new EndorsementError(403, UNVERIFIED_EMAIL);
+  if (!current.endorsementsOpen) throw new EndorsementError(403, CLOSED);
+  return current;
+}
+
+// ── Rate limit ─────────────────────────────────────────────────────────────────────────────────────────────
+
+const hashKey = (kind: string, value: string) => `${kind}:${createHash("sha256").update(value).digest("hex").slice(0, 32)}`;
+
+async function takeEndorsementAttempt(userId: string, ip: string | null): Promise<void> {
+  const keys: { key: string; limit: number }[] = [{ key: hashKey("account", userId), limit: RATE_LIMIT.perAccount }];
+  if (ip) keys.push({ key: hashKey("ip", ip), limit: RATE_LIMIT.perIp });
+  const result = await takeAttempt(keys, RATE_LIMIT.windowSeconds);
+  if (Math.random() < 0.01) await pruneAttempts(RATE_LIMIT.windowSeconds);
+  if (!result.ok) {
+    const minutes = Math.ceil(result.retryAfterSeconds / 60);
+    throw new EndorsementError(
+      429,
+      `Too many endorsements in a short time. Please try again in ${minutes === 1 ? "a minute" : `${minutes} minutes`}.`,
+      undefined,
+      result.retryAfterSeconds,
+    );
+  }
+}
+
+// ── Creating ───────────────────────────────────────────────────────────────────────────────────────────────
+
+function evidenceFor(user: UserRow, website: string): Evidence {
+  const parsed = parseWebsite(website);
+  return parsed && emailMatchesWebsite(user.email, parsed.host) ? "domain" : "unverified";
+}
+
+function moderationFor(evidence: Evidence, current: CurrentVersion): Moderation {
+  return evidence === "unverified" && current.organisationPolicy === "verified_only" ? "pending" : "visible";
+}
+
+function rowFor(user: UserRow, current: CurrentVersion, input: EndorsementInput, reconfirms: string | null): NewEndorsement {
+  const base = { publishedVersionId: current.publishedVersionId, versionSha256: current.sha256, userId: user.id, reconfirms };
+  if (input.kind === "individual") {
+    return {
+      ...base,
+      kind: "individual",
+      displayName: input.name,
+      roleTitle: input.role || null,
+      affiliation: input.affiliation || null,
+      country: input.country,
+      capacity: input.capacity,
+      statement: input.statement || null,
+      publicFields: [...input.publicFields],
+      organisationName: null,
+      organisationKey: null,
+      organisationType: null,
+      website: null,
+      signerRole: null,
+      authorised: null,
+      evidence: "email",
+      moderation: "visible",
+    };
+  }
+  const evidence = evidenceFor(user, input.website);
+  return {
+    ...base,
+    kind: "organisation",
+    displayName: null,
+    roleTitle: null,
+    affiliation: null,
+    country: input.country,
+    capacity: null,
+    statement: null,
+    publicFields: [],
+    organisationName: input.organisationName,
+    organisationKey: organisationKey(input.organisationName),
+    organisationType: input.organisationType,
+    website: input.website,
+    signerRole: input.signerRole,
+    authorised: true,
+    evidence,
+    moderation: moderationFor(evidence, current),
+  };
+}
+
+const isUniqueViolation = (error: unknown) => (error as { code?: string } | null)?.code === "23505";
+
+async function insertOrConflict(row: NewEndorsement, current: CurrentVersion): Promise<{ id: string; createdAt: Date }> {
+  try {
+    return await insertEndorsement(row);
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    throw new EndorsementError(
+      409,
+      row.kind === "individual"
+        ? `You have already endorsed version ${current.number} of this declaration. You can withdraw that endorsement from its receipt.`
+        : `This organisation has already endorsed version ${current.number} of this declaration.`,
+    );
+  }
+}
+
+export interface Created {
+  id: string;
+  receiptUrl: string;
+  kind: "individual" | "organisation";
+  evidence: Evidence;
+  moderation: Moderation;
+}
+
+/** Create an endorsement of the declaration's current version from a JSON body or a form (already shaped). */
+export async function createEndorsement(input: { user: UserRow; slug: string | undefined; body: unknown; ip: string | null }): Promise<Created> {
+  const current = requireCanEndorse(input.user, await findDeclarationToEndorse(input.slug));
+  const parsed = parseEndorsementInput(input.body);
+  if (!parsed.ok) throw new EndorsementError(400, "Some of the details need correcting.", parsed.fieldErrors);
+  await takeEndorsementAttempt(input.user.id, input.ip);
+  const row = rowFor(input.user, current, parsed.data, null);
+  const { id } = await insertOrConflict(row, current);
+  return { id, receiptUrl: receiptUrl(id), kind: row.kind, evidence: row.evidence, moderation: row.moderation };
+}
+
+// ── Re-confirming ──────────────────────────────────────────────────────────────────────────────────────────
+
+export interface ReconfirmChoice {
+  id: string;
+  kind: "individual" | "organisation";
+  versionNumber: number;
+  createdAt: string;
+  /** How it is listed (the signer's own view: for an organisation awaiting verification too). */
+  listing: string;
+}
+
+export interface ReconfirmPage {
+  current: CurrentVersion;
+  choices: ReconfirmChoice[];
+  /** Live endorsements of the current version by this user (already re-confirmed or endorsed). */
+  currentOnes: { id: string; kind: "individual" | "organisation"; listing: string; createdAt: string }[];
+}
+
+function ownListing(e: EndorsementWithVersion): string {
+  if (e.kind === "organisation") return describeOrganisation(e);
+  const listing = describeIndividual(
+    publicPartsOf({ name: e.displayName, role: e.roleTitle, affiliation: e.affiliation, country: e.country, capacity: e.capacity }, e.publicFields),
+  );
+  return listing;
+}
+
+export async function loadReconfirmPage(user: UserRow, current: CurrentVersion): Promise<ReconfirmPage> {
+  const [choices, mine] = await Promise.all([listReconfirmable(user.id, current), listUserEndorsementsOfDocument(user.id, current.documentId)]);
+  return {
+    current,
+    choices: choices.map((e) => ({ id: e.id, kind: e.kind, versionNumber: e.versionNumber, createdAt: e.createdAt.toISOString(), listing: ownListing(e) })),
+    currentOnes: mine
+      .filter((e) => e.versionNumber === current.number && !e.withdrawnAt)
+      .map((e) => ({ id: e.id, kind: e.kind, listing: ownListing(e), createdAt: e.createdAt.toISOString() })),
+  };
+}
+
+/**
+ * Endorse the current version with the same details as an earlier endorsement of the same user (`reconfirms` =
+ * its id). The earlier one stays as it is, bound to its version. An organisation verified by the organisers stays
+ * verified (same signer, same organisation); otherwise its evidence is worked out again.
+ */
+export async function reconfirmEndorsement(input: { user: UserRow; slug: string | undefined; endorsementId: string; ip: string | null }): Promise<Created> {
+  const current = requireCanEndorse(input.user, await findDeclarationToEndorse(input.slug));
+  const old = isEndorsementId(input.endorsementId) ? (await listReconfirmable(input.user.id, current)).find((e) => e.id === input.endorsementId) : undefined;
+  if (!old) {
+    throw new EndorsementError(409, `There is no earlier endorsement of yours to re-confirm: you may already endorse version ${current.number}.`);
+  }
+  await takeEndorsementAttempt(input.user.id, input.ip);
+  const base = { publishedVersionId: current.publishedVersionId, versionSha256: current.sha256, userId: input.user.id, reconfirms: old.id };
+  let row: NewEndorsement;
+  if (old.kind === "individual") {
+    row = {
+      ...base,
+      kind: "individual",
+      displayName: old.displayName,
+      roleTitle: old.roleTitle,
+      affiliation: old.affiliation,
+      country: old.country ?? "",
+      capacity: old.capacity,
+      statement: old.statement,
+      publicFields: old.publicFields,
+      organisationName: null,
+      organisationKey: null,
+      organisationType: null,
+      website: null,
+      signerRole: null,
+      authorised: null,
+      evidence: "email",
+      moderation: "visible",
+    };
+  } else {
+    const evidence: Evidence = old.evidence === "verified" && old.moderation === "visible" ? "verified" : evidenceFor(input.user, old.website ?? "");
+    row = {
+      ...base,
+      kind: "organisation",
+      displayName: null,
+      roleTitle: null,
+      affiliation: null,
+      country: old.country ?? "",
+      capacity: null,
+      statement: null,
+      publicFields: [],
+      organisationName: old.organisationName,
+      organisationKey: old.organisationKey,
+      organisationType: old.organisationType,
+      website: old.website,
+      signerRole: old.signerRole,
+      authorised: true,
+      evidence,
+      moderation: moderationFor(evidence, current),
+    };
+  }
+  const { id } = await insertOrConflict(row, current);
+  return { id, receiptUrl: receiptUrl(id), kind: row.kind, evidence: row.evidence, moderation: row.moderation };
+}
+
+// ── Withdrawing and receipts ───────────────────────────────────────────────────────────────────────────────
+
+/** The signer withdraws their endorsement: false when it is not theirs (or does not exist). Repeating is harmless. */
+export async function withdrawOwnEndorsement(userId: string, id: string | undefined): Promise<boolean> {
+  if (!isEndorsementId(id)) return false;
+  return (await withdrawEndorsement(id, userId)) !== null;
+}
+
+export type ReceiptStatus = "listed" | "withdrawn" | "pending" | "hidden" | "rejected";
+
+/** Everything the receipt page shows. Only public facts, plus — for the signer alone — their own listing and status. */
+export interface ReceiptView {
+  id: string;
+  kind: "individual" | "organisation";
+  kindLabel: string;
+  title: string;
+  slug: string;
+  versionNumber: number;
+  currentNumber: number;
+  sha256: string;
+  publishedAt: string;
+  createdAt: string;
+  evidence: Evidence;
+  evidenceLabel: string;
+  status: ReceiptStatus;
+  withdrawnAt: string | null;
+  /** The public listing (only while listed; for the signer also while waiting or hidden). */
+  listing: string | null;
+  statement: string | null;
+  website: string | null;
+  isSigner: boolean;
+  /** Shown to the signer only. */
+  moderationReason: string | null;
+  reconfirmed: boolean;
+}
+
+function statusOf(e: EndorsementWithVersion): ReceiptStatus {
+  if (e.withdrawnAt) return "withdrawn";
+  if (e.moderation === "hidden") return "hidden";
+  if (e.moderation === "rejected") return "rejected";
+  if (e.moderation === "pending") return "pending";
+  // The public rule (db/public-endorsements.ts): an unverified organisation is listed only under 'list_unverified'.
+  if (e.kind === "organisation" && e.evidence === "unverified" && e.organisationPolicy === "verified_only") return "pending";
+  return "listed";
+}
+
+export async function loadReceipt(id: string | undefined, viewerId: string | null): Promise<ReceiptView | null> {
+  if (!isEndorsementId(id)) return null;
+  const e = await findEndorsementWithVersion(id);
+  if (!e) return null;
+  const status = statusOf(e);
+  const isSigner = viewerId !== null && e.userId === viewerId;
+  const showListing = status === "listed" || (isSigner && status !== "withdrawn");
+  const publicStatement = e.kind === "individual" && e.publicFields.includes("statement") ? e.statement : null;
+  return {
+    id: e.id,
+    kind: e.kind,
+    kindLabel: KIND_LABELS[e.kind],
+    title: e.title,
+    slug: e.slug,
+    versionNumber: e.versionNumber,
+    currentNumber: e.currentNumber,
+    sha256: e.versionSha256,
+    publishedAt: e.publishedAt.toISOString(),
+    createdAt: e.createdAt.toISOString(),
+    evidence: e.evidence,
+    evidenceLabel: EVIDENCE_LABELS[e.evidence],
+    status,
+    withdrawnAt: e.withdrawnAt ? e.withdrawnAt.toISOString() : null,
+    listing: showListing ? ownListing(e) : null,
+    statement: showListing ? publicStatement : null,
+    website: showListing && e.kind === "organisation" ? e.website : null,
+    isSigner,
+    moderationReason: isSigner && status !== "withdrawn" ? e.moderationReason : null,
+    reconfirmed: e.reconfirms !== null,
+  };
+}
+
+// ── Organisers ─────────────────────────────────────────────────────────────────────────────────────────────
+
+export { countEndorsementsOfDocument, findCurrentVersionByDocument, listEndorsementsForExport, listEndorsementsOfDocument };
+
+/** The document and its organiser (pages: 404 outside the workshop, 403 for a member who is not an organiser). */
+export async function requireEndorsementOrganiser(request: Request, context: AppLoadContext, id: string | undefined) {
+  const { user } = await requireUser(request, context);
+  const document = await findDocumentForUser(id ?? "", user.id);
+  if (!document) throw notFound();
+  if (document.role !== "organizer") {
+    throw new Response(
+      `Only the organisers of “${document.workshopTitle}” can moderate and export the endorsements of “${document.title}”. ` +
+        `Your role in this workshop is ${ROLE_LABELS[document.role]}.`,
+      { status: 403, statusText: "Forbidden", headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } },
+    );
+  }
+  return { user, document };
+}
+
+const PAST: Record<ModerationAction, string> = { verify: "verified", reject: "rejected", hide: "hidden", unhide: "unhidden" };
+
+/** One moderation step, recorded in the audit log in the same transaction. null: it was no longer possible. */
+export async function moderate(input: {
+  actorId: string;
+  workshopId: string;
+  documentId: string;
+  endorsementId: string;
+  action: ModerationAction;
+  reason: string | null;
+}): Promise<{ moderation: Moderation; evidence: Evidence } | null> {
+  if (!isEndorsementId(input.endorsementId)) return null;
+  try {
+    return await getSql().begin(async (tx) => {
+      const done = await moderateEndorsement({ id: input.endorsementId, documentId: input.documentId, action: input.action, reason: input.reason }, tx);
+      if (!done) return null;
+      await insertAudit(
+        {
+          workshopId: input.workshopId,
+          actorId: input.actorId,
+          action: `endorsement.${PAST[input.action]}`,
+          details: { documentId: input.documentId, endorsementId: input.endorsementId, ...(input.reason ? { reason: input.reason } : {}) },
+        },
+        tx,
+      );
+      return { moderation: done.moderation, evidence: done.evidence };
+    });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    throw new EndorsementError(409, "Another endorsement by this organisation is already listed for that version: hide or reject it first.");
+  }
+}
+
+export async function recordExport(input: { actorId: string; workshopId: string; documentId: string; format: "csv" | "json"; rows: number }): Promise<void> {
+  await insertAudit({
+    workshopId: input.workshopId,
+    actorId: input.actorId,
+    action: "endorsements.exported",
+    details: { documentId: input.documentId, format: input.format, rows: input.rows },
+  });
+}
+
+// ── Exports ────────────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Spreadsheet-formula neutralisation (OWASP "CSV injection"): a cell beginning with = + - @, a tab or a carriage
+ * return gets a leading apostrophe, so Excel, LibreOffice and Google Sheets show it as text instead of running it.
+ */
+export function neutraliseCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** One CSV field: neutralised, then quoted when it holds a comma, quote or line break (RFC 4180). */
+export function csvField(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  const text = neutraliseCell(value instanceof Date ? value.toISOString() : Array.isArray(value) ? value.join(" ") : String(value));
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+const EXPORT_COLUMNS: [string, (r: ExportRow) => unknown][] = [
+  ["id", (r) => r.id],
+  ["version", (r) => r.versionNumber],
+  ["version_sha256", (r) => r.versionSha256],
+  ["kind", (r) => r.kind],
+  ["created_at", (r) => r.createdAt],
+  ["withdrawn_at", (r) => r.withdrawnAt],
+  ["erased_at", (r) => r.erasedAt],
+  ["moderation", (r) => r.moderation],
+  ["moderation_reason", (r) => r.moderationReason],
+  ["evidence", (r) => r.evidence],
+  ["name", (r) => r.displayName],
+  ["role", (r) => r.roleTitle],
+  ["affiliation", (r) => r.affiliation],
+  ["country", (r) => r.country],
+  ["capacity", (r) => r.capacity],
+  ["statement", (r) => r.statement],
+  ["public_fields", (r) => r.publicFields],
+  ["organisation_name", (r) => r.organisationName],
+  ["organisation_type", (r) => r.organisationType],
+  ["website", (r) => r.website],
+  ["signer_role", (r) => r.signerRole],
+  ["signer_email", (r) => r.signerEmail],
+  ["reconfirms", (r) => r.reconfirms],
+];
+
+/** CSV with a UTF-8 byte-order mark (so Excel reads the accents), CRLF line ends, every cell neutralised. */
+export function endorsementsCsv(rows: ExportRow[]): string {
+  const lines = [EXPORT_COLUMNS.map(([name]) => name).join(",")];
+  for (const row of rows) lines.push(EXPORT_COLUMNS.map(([, get]) => csvField(get(row))).join(","));
+  return `\uFEFF${lines.join("\r\n")}\r\n`;
+}
+
+/** The same rows as JSON objects (values as stored: JSON is data, not a spreadsheet). */
+export function endorsementsJson(rows: ExportRow[]): Record<string, unknown>[] {
+  return rows.map((row) => Object.fromEntries(EXPORT_COLUMNS.map(([name, get]) => [name, get(row) ?? null])));
+}

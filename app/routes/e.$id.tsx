@@ -1,0 +1,155 @@
+/**
+ * /e/:id — the public receipt of one endorsement: which declaration, which version, the SHA-256 of that version's
+ * text, when, and the evidence level in words. Nothing private: no e-mail, no account, and no name unless the
+ * endorsement is publicly listed. A withdrawn endorsement shows a dated "withdrawn" line and no name.
+ * The signer (signed in) also sees how theirs is listed, any organisers' note, and a Withdraw button (POST).
+ */
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { loadReceipt, withdrawOwnEndorsement, type ReceiptStatus } from "../models/endorsements.server";
+import { formatDate, formatDateTime, isoString } from "../utils/dates";
+import { notFound, requireUser } from "../utils/guards.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Endorsement receipt — ${data.receipt.title} — Accord` : "Endorsement receipt — Accord" },
+  { name: "robots", content: "noindex" },
+];
+
+export const headers: HeadersFunction = ({ loaderHeaders }) => {
+  const out = new Headers();
+  for (const name of ["Cache-Control", "Vary"]) {
+    const value = loaderHeaders.get(name);
+    if (value) out.set(name, value);
+  }
+  return out;
+};
+
+export async function loader({ context, params }: LoaderFunctionArgs) {
+  const auth = await context.auth();
+  const receipt = await loadReceipt(params.id, auth?.user.id ?? null);
+  if (!receipt) throw notFound();
+  // Anyone's view is the same public page; the signer's view is theirs alone.
+  return data({ receipt }, { headers: { "Cache-Control": auth ? "private, no-store" : "public, max-age=60", Vary: "Cookie" } });
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { user } = await requireUser(request, context);
+  let intent: FormDataEntryValue | null = null;
+  try {
+    intent = (await request.formData()).get("intent");
+  } catch {
+    intent = null;
+  }
+  if (intent !== "withdraw") return data({ error: "That action is not known. Please reload the page and try again." }, { status: 400 });
+  if (!(await withdrawOwnEndorsement(user.id, params.id))) throw notFound();
+  return redirect(`/e/${params.id}?withdrawn=1`);
+}
+
+const STATUS_WORDS: Record<Exclude<ReceiptStatus, "listed" | "withdrawn">, string> = {
+  pending: "Not listed yet: the organisers list organisations once they have verified them.",
+  hidden: "Not listed: the organisers have hidden this endorsement.",
+  rejected: "Not listed: the organisers did not accept this endorsement.",
+};
+
+export default function Receipt() {
+  const { receipt: r } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state === "submitting";
+  const newer = r.currentNumber > r.versionNumber;
+  return (
+    <div className="page reading receipt">
+      <p className="eyebrow">Endorsement receipt</p>
+      <h1>{r.title}</h1>
+      {params.get("new") === "1" && r.isSigner ? (
+        <div className="alert ok" role="status">Thank you: your endorsement is recorded. Keep this page’s address as your receipt.</div>
+      ) : null}
+      {params.get("withdrawn") === "1" && r.status === "withdrawn" ? (
+        <div className="alert ok" role="status">Your endorsement is withdrawn: it no longer appears in the list or the counts.</div>
+      ) : null}
+      {r.status === "withdrawn" && r.withdrawnAt ? (
+        <p className="withdrawn-line">
+          <strong>
+            Withdrawn on <time dateTime={isoString(r.withdrawnAt)}>{formatDate(r.withdrawnAt)}</time>.
+          </strong>{" "}
+          This endorsement no longer counts and is not listed.
+        </p>
+      ) : null}
+      {r.status !== "listed" && r.status !== "withdrawn" ? <p className="alert info">{STATUS_WORDS[r.status]}</p> : null}
+
+      <dl className="facts receipt-facts">
+        <dt>Declaration</dt>
+        <dd>
+          <Link to={`/d/${r.slug}`}>{r.title}</Link>
+        </dd>
+        <dt>Version</dt>
+        <dd>
+          {`Version ${r.versionNumber}`}, published <time dateTime={isoString(r.publishedAt)}>{formatDate(r.publishedAt)}</time>
+          {newer ? <span className="muted">{` (version ${r.currentNumber} has been published since; this endorsement applies to version ${r.versionNumber} only)`}</span> : null}
+        </dd>
+        <dt>SHA-256 of the text</dt>
+        <dd>
+          <code className="hash">{r.sha256}</code>
+        </dd>
+        <dt>Endorsed</dt>
+        <dd>
+          <time dateTime={isoString(r.createdAt)}>{formatDateTime(r.createdAt)}</time>
+          {r.reconfirmed ? <span className="muted"> (re-confirmed from an earlier version)</span> : null}
+        </dd>
+        <dt>Kind</dt>
+        <dd>{r.kindLabel}</dd>
+        <dt>Evidence</dt>
+        <dd>{r.evidenceLabel}</dd>
+        {r.listing ? (
+          <>
+            <dt>{r.status === "listed" ? "Listed as" : "Would be listed as"}</dt>
+            <dd>{r.listing}</dd>
+          </>
+        ) : null}
+        {r.website ? (
+          <>
+            <dt>Website</dt>
+            <dd>{r.website}</dd>
+          </>
+        ) : null}
+        {r.statement ? (
+          <>
+            <dt>Statement</dt>
+            <dd className="statement">{r.statement}</dd>
+          </>
+        ) : null}
+        {r.moderationReason ? (
+          <>
+            <dt>Organisers’ note</dt>
+            <dd>{r.moderationReason}</dd>
+          </>
+        ) : null}
+      </dl>
+
+      <h2>Checking what was signed</h2>
+      <p>
+        The hash above is the SHA-256 of version {r.versionNumber}’s canonical text. Anyone can recompute it from the public text,
+        for example with <code>{`npm run accord -- verify ${r.slug}`}</code>, and compare.
+      </p>
+
+      {r.isSigner && r.status !== "withdrawn" ? (
+        <section className="card" aria-labelledby="withdraw-heading">
+          <h2 id="withdraw-heading">Withdraw your endorsement</h2>
+          <p>
+            Withdrawing removes it from the list and the counts at once. This receipt stays, with the date of withdrawal and without
+            your name. You can endorse again later.
+          </p>
+          <Form method="post" className="actions">
+            <input type="hidden" name="intent" value="withdraw" />
+            <button type="submit" className="danger" disabled={busy}>{busy ? "Withdrawing…" : "Withdraw"}</button>
+          </Form>
+          {newer ? (
+            <p>
+              <Link to={`/d/${r.slug}/reconfirm`}>{`Endorse version ${r.currentNumber} with the same details`}</Link>
+            </p>
+          ) : null}
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+/**
+ * SQL for a person's own data: what their data download contains beyond the other modules' queries, and the
+ * deletion of their account. Every query is scoped to one user id in its WHERE clause.
+ */
+import { getSql, type Queryable } from "./client";
+
+export interface OwnMembership {
+  workshopSlug: string;
+  workshopTitle: string;
+  role: string;
+  joinedAt: Date;
+}
+
+export async function listOwnMemberships(userId: string, sql: Queryable = getSql()): Promise<OwnMembership[]> {
+  return sql<OwnMembership[]>`
+    select w.slug as "workshopSlug", w.title as "workshopTitle", m.role, m.created_at as "joinedAt"
+    from memberships m join workshops w on w.id = m.workshop_id
+    where m.user_id = ${userId}
+    order by w.starts_on, w.title`;
+}
+
+export interface OwnSession {
+  createdAt: Date;
+  lastUsedAt: Date;
+  expiresAt: Date;
+  userAgent: string | null;
+}
+
+/** Sessions without their ids or secret hashes. */
+export async function listOwnSessions(userId: string, sql: Queryable = getSql()): Promise<OwnSession[]> {
+  return sql<OwnSession[]>`
+    select created_at as "createdAt", last_used_at as "lastUsedAt", expires_at as "expiresAt", user_agent as "userAgent"
+    from sessions
+    where user_id = ${userId} and expires_at > now() and absolute_expires_at > now()
+    order by last_used_at desc`;
+}
+
+/** Personal access tokens by name and dates (never ids or hashes). */
+export async function listOwnTokens(userId: string, sql: Queryable = getSql()): Promise<{ name: string; createdAt: Date; lastUsedAt: Date | null }[]> {
+  return sql<{ name: string; createdAt: Date; lastUsedAt: Date | null }[]>`
+    select name, created_at as "createdAt", last_used_at as "lastUsedAt"
+    from personal_access_tokens where user_id = ${userId} order by created_at`;
+}
+
+/** Workshops where this user is the only organiser while other people are members (deleting them would strand it). */
+export async function listWorkshopsOnlyOrganisedBy(userId: string, sql: Queryable = getSql()): Promise<{ slug: string; title: string }[]> {
+  return sql<{ slug: string; title: string }[]>`
+    select w.slug, w.title
+    from memberships m join workshops w on w.id = m.workshop_id
+    where m.user_id = ${userId} and m.role = 'organizer'
+      and not exists (select 1 from memberships o where o.workshop_id = m.workshop_id and o.role = 'organizer' and o.user_id <> ${userId})
+      and exists (select 1 from memberships x where x.workshop_id = m.workshop_id and x.user_id <> ${userId})
+    order by w.title`;
+}
+
+/** Lock the user's row for the deletion transaction; null when it no longer exists. */
+export async function lockUser(userId: string, sql: Queryable): Promise<{ email: string } | null> {
+  const [row]: [{ email: string }?] = await sql`select email from users where id = ${userId} for update`;
+  return row ?? null;
+}
+
+/** Mails addressed to this person that Accord still keeps (they hold the address and personal links). */
+export async function deleteOutboxTo(email: string, sql: Queryable = getSql()): Promise<void> {
+  await sql`delete from outbox where to_address = ${email}`;
+}
+
+/** Did this user publish a version? (published_versions is immutable and names its publisher.) */
+export async function hasPublished(userId: string, sql: Queryable = getSql()): Promise<boolean> {
+  const [row]: [{ yes: boolean }?] = await sql`select exists (select 1 from published_versions where published_by = ${userId}) as yes`;
+  return row?.yes ?? false;
+}
+
+/**
+ * Delete the account. Sessions, tokens, e-mail links and memberships go with it (on delete cascade); authored
+ * versions, document updates and audit entries keep their rows without the author (on delete set null).
+ */
+export async function deleteUser(userId: string, sql: Queryable = getSql()): Promise<void> {
+  await sql`delete from users where id = ${userId}`;
+}
+
+/**
+ * For someone who published a version (the sealed record keeps its publisher's id): keep an empty row in place of
+ * the account — no e-mail, no name, no usable password, no admin right — and remove everything attached to it.
+ */
+export async function anonymiseUser(userId: string, sql: Queryable = getSql()): Promise<void> {
+  await sql`delete from sessions where user_id = ${userId}`;
+  await sql`delete from personal_access_tokens where user_id = ${userId}`;
+  await sql`delete from email_tokens where user_id = ${userId}`;
+  await sql`delete from memberships where user_id = ${userId}`;
+  await sql`
+    update users set email = ${`deleted-${userId}@deleted.invalid`}, name = 'Deleted account', password_hash = '!deleted',
+      email_verified_at = null, is_admin = false, updated_at = now()
+    where id = ${userId}`;
+}
