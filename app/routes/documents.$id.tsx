@@ -10,7 +10,7 @@ import { CollabEditor } from "../components/collab-editor";
 import { DocumentBody } from "../components/document-body";
 import { colourFor } from "../collab/protocol";
 import { loadDocumentHtml } from "../models/document-html.server";
-import { canEditDocuments, ROLE_LABELS } from "../models/roles";
+import { canEditDocuments, canManageMembers, ROLE_LABELS } from "../models/roles";
 import { kindLabel, statusBadgeClass, statusLabel } from "../models/workshop-view";
 import { formatDateTime, isoString } from "../utils/dates";
 import { notFound, requireUser } from "../utils/guards.server";
@@ -60,6 +60,10 @@ export default function DocumentPage() {
           Last updated <time dateTime={isoString(document.updatedAt)}>{formatDateTime(document.updatedAt)}</time>
         </span>
         <Link to={`/documents/${document.id}/history`}>History and versions</Link>
+        {canManageMembers(role) ? <Link to={`/documents/${document.id}/publish`}>Publish</Link> : null}
+        {canManageMembers(role) && document.status === "published" ? (
+          <Link to={`/documents/${document.id}/endorsements`}>Endorsements and moderation</Link>
+        ) : null}
       </div>
       {canEditDocuments(role) ? (
         <details className="no-print">
