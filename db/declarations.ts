@@ -209,9 +209,9 @@ export interface SignerToNotify {
 }
 
 /**
- * People to tell that a new version was published: every account with an active (not withdrawn) endorsement of
- * an earlier version of this declaration — as an individual or for an organisation — and no active endorsement
- * of the new one. One row per account. Contains e-mail addresses: use for sending mail only.
+ * People to tell that a new version was published: every account with an active endorsement (not withdrawn, and
+ * not rejected or hidden by the organisers) of an earlier version of this declaration — as an individual or for an
+ * organisation — and no active endorsement of the new one. One row per account. Contains e-mail addresses: use for sending mail only.
  */
 export async function listSignersToNotify(documentId: string, newVersionId: string, sql: Queryable = getSql()): Promise<SignerToNotify[]> {
   return sql<SignerToNotify[]>`
@@ -222,6 +222,7 @@ export async function listSignersToNotify(documentId: string, newVersionId: stri
     where pv.document_id = ${documentId}
       and pv.id <> ${newVersionId}
       and e.withdrawn_at is null
+      and e.moderation not in ('rejected', 'hidden')
       and not exists (
         select 1 from endorsements n
         where n.published_version_id = ${newVersionId} and n.user_id = e.user_id and n.withdrawn_at is null)

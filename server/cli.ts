@@ -4,6 +4,9 @@
  *   seed                                      create the LEPH 2023 workshops and drafts (once)
  *   create-user --email E --name N [--admin]  password on stdin; the account is verified
  *   add-member --workshop SLUG --email E --role R   R: organizer | editor | commenter | viewer
+ *   verify <url-or-slug> [--hash H]           recompute a published declaration's SHA-256 from its public text
+ *                                             (a URL: fetched from <site>/api/declarations/<slug>; a bare slug:
+ *                                             read from the database); exit 0 if it matches, 1 if not
  * Bad arguments: a one-line error and exit code 2.
  */
 import { parseArgs } from "node:util";
@@ -16,13 +19,14 @@ import { addMemberByEmail, MembershipError } from "../app/models/memberships.ser
 import { isRole, ROLES } from "../app/models/roles";
 import { seed } from "../app/models/seed.server";
 import { getSql } from "../db/client";
+import { canonicalHash, canonicalText } from "../app/declarations/canonical";
 import { insertUser, setAdmin, findUserByEmail } from "../db/users";
 import { openConfiguredDatabase } from "./database";
 import { EmbeddedPostgresError } from "./embedded-postgres";
 
 class UsageError extends Error {}
 
-const USAGE = `usage: npm run accord -- <migrate | seed | create-user --email E --name N [--admin] | add-member --workshop SLUG --email E --role R>`;
+const USAGE = `usage: npm run accord -- <migrate | seed | create-user --email E --name N [--admin] | add-member --workshop SLUG --email E --role R | verify <url-or-slug> [--hash H]>`;
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) {
@@ -46,6 +50,87 @@ function need<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
   if (!r.success) throw new UsageError(`${what}: ${r.error.issues[0]?.message ?? "invalid"}`);
   return r.data;
+}
+
+/** A check that did not pass: printed, exit code 1. */
+class VerifyMismatch extends Error {}
+
+/**
+ * `verify`: recompute SHA-256(canonical text) of a declaration's current published version and compare it with the
+ * published hash (and with --hash, when given). A URL is fetched as <site>/api/declarations/<slug> (given either
+ * that address or /d/<slug>…); a bare slug is read from the database.
+ */
+async function verifyDeclaration(args: string[]): Promise<string> {
+  let values: { hash?: string };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args, options: { hash: { type: "string" } }, strict: true, allowPositionals: true }));
+  } catch (error) {
+    throw new UsageError((error as Error).message.split("\n")[0] ?? "bad arguments");
+  }
+  if (positionals.length !== 1) throw new UsageError("verify needs exactly one URL or slug, e.g. verify https://accord.example.org/d/call-by-police");
+  const target = positionals[0]!;
+  const expected = values.hash?.trim().toLowerCase();
+  if (expected !== undefined && !/^[0-9a-f]{64}$/.test(expected)) throw new UsageError("--hash must be 64 hexadecimal characters (a SHA-256)");
+
+  let published: { title: string; number: number; hash: string; text: string; source: string };
+  if (/^https?:\/\//i.test(target)) {
+    let url: URL;
+    try {
+      url = new URL(target);
+    } catch {
+      throw new UsageError(`not a valid URL: ${target}`);
+    }
+    const match = /^(.*?)\/(?:d|api\/declarations)\/([a-z0-9]+(?:-[a-z0-9]+)*)(?:[/.?#]|$)/.exec(url.pathname);
+    if (!match) throw new UsageError(`give the address of a declaration (…/d/<slug> or …/api/declarations/<slug>), not ${target}`);
+    const api = new URL(`${match[1]}/api/declarations/${match[2]}`, url.origin);
+    let response: Response;
+    try {
+      response = await fetch(api, { headers: { accept: "application/json" }, redirect: "follow", signal: AbortSignal.timeout(20_000) });
+    } catch (error) {
+      throw new Error(`could not fetch ${api.href}: ${(error as Error).message}`);
+    }
+    if (response.status === 404) throw new Error(`${api.href}: no published declaration there (404)`);
+    if (!response.ok) throw new Error(`${api.href} answered ${response.status} ${response.statusText}`);
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      throw new VerifyMismatch(`MISMATCH: ${api.href} did not answer JSON`);
+    }
+    const parsed = z
+      .object({
+        title: z.string(),
+        version: z.object({ number: z.number().int().positive(), hash: z.string() }),
+        text: z.string(),
+      })
+      .safeParse(body);
+    if (!parsed.success) throw new VerifyMismatch(`MISMATCH: ${api.href} did not answer a declaration (title, version.number, version.hash, text)`);
+    published = { title: parsed.data.title, number: parsed.data.version.number, hash: parsed.data.version.hash.toLowerCase(), text: parsed.data.text, source: api.href };
+  } else {
+    const slug = need(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "give a URL (https://…/d/<slug>) or a declaration's slug").max(80), target, "verify");
+    const db = await openConfiguredDatabase({ migrate: false, applicationName: "accord-cli" });
+    try {
+      const [row]: [{ title: string; number: number; sha256: string; canonicalText: string }?] = await getSql()`
+        select pv.title, pv.number, pv.sha256, pv.canonical_text as "canonicalText"
+        from declarations dl join published_versions pv on pv.document_id = dl.document_id
+        where dl.slug = ${slug} order by pv.number desc limit 1`;
+      if (!row) throw new Error(`no published declaration has the slug ${slug}`);
+      published = { title: row.title, number: row.number, hash: row.sha256, text: row.canonicalText, source: "the database" };
+    } finally {
+      await db.close();
+    }
+  }
+
+  const recomputed = canonicalHash(published.text);
+  const problems: string[] = [];
+  if (recomputed !== published.hash) problems.push(`the text hashes to ${recomputed}, but ${published.source} gives ${published.hash}`);
+  if (canonicalText(published.text) !== published.text) problems.push("the text is not in canonical form (README \"Verifying a declaration\")");
+  if (expected !== undefined && expected !== recomputed) problems.push(`the text hashes to ${recomputed}, not the expected ${expected}`);
+  if (problems.length > 0) {
+    throw new VerifyMismatch(`MISMATCH: version ${published.number} of ${published.title}: ${problems.join("; ")}`);
+  }
+  return `OK: version ${published.number} of ${published.title} has SHA-256 ${recomputed}`;
 }
 
 async function run(argv: string[]): Promise<string> {
@@ -106,6 +191,8 @@ async function run(argv: string[]): Promise<string> {
         await db.close();
       }
     }
+    case "verify":
+      return verifyDeclaration(rest);
     default:
       throw new UsageError(command ? `unknown command "${command}". ${USAGE}` : USAGE);
   }
@@ -120,6 +207,10 @@ try {
   if (error instanceof UsageError) {
     process.stderr.write(`accord: ${error.message}\n`);
     process.exit(2);
+  }
+  if (error instanceof VerifyMismatch) {
+    process.stdout.write(`${error.message}\n`);
+    process.exit(1);
   }
   if (error instanceof ConfigError || error instanceof EmbeddedPostgresError) {
     process.stderr.write(`accord: ${error.message}\n`);

@@ -36,7 +36,14 @@ import {
 } from "../../db/declarations";
 import { getSql } from "../../db/client";
 import { insertAudit } from "../../db/memberships";
-import { countPublicEndorsementsByDocument, countPublicEndorsementsOf, type PublicCounts } from "../../db/public-endorsements";
+import {
+  countPublicEndorsements,
+  countPublicEndorsementsByDocument,
+  countPublicEndorsementsOf,
+  listPublicCountries,
+  listPublicEndorsements,
+  type PublicCounts,
+} from "../../db/public-endorsements";
 import { canonicalHash, canonicalText } from "../declarations/canonical";
 import { diffPlainTexts, type TextDiff } from "../diff/text-diff";
 import { renderDocumentHtml, tiptapJsonToProseMirror } from "../editor/document-tools.server";
@@ -48,14 +55,12 @@ import type { Role } from "./roles";
 export type { TextDiff };
 export type { DeclarationSettings, OrganisationPolicy, PublicDeclaration, PublishedVersion, PublishedVersionSummary, PublicCounts };
 export { listVersionChoices, listPublishedVersions, findDeclarationForDocument };
+// The public list and counts (db/public-endorsements.ts), for routes: they import server code from .server modules only.
+export { countPublicEndorsements, countPublicEndorsementsOf, listPublicCountries, listPublicEndorsements };
 
 export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 export const SLUG_MAX = 80;
-export const ORGANISATION_POLICIES: readonly OrganisationPolicy[] = ["list_unverified", "verified_only"];
-export const ORGANISATION_POLICY_LABELS: Record<OrganisationPolicy, string> = {
-  list_unverified: "List organisations at once, marked “unverified” until checked",
-  verified_only: "List organisations only once their endorsement is verified (by e-mail domain or by the organisers)",
-};
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Only organisers publish and change a declaration's settings. */
 export const canPublish = (role: Role | null | undefined): boolean => role === "organizer";
@@ -100,6 +105,9 @@ export async function publishVersion(input: { documentId: string; versionId: str
   const requested = input.slug?.trim() || null;
   if (requested !== null && !isSlug(requested)) {
     throw new PublishError("slug_invalid", 400, "A public address may use lower-case letters, digits and single hyphens (at most 80 characters).");
+  }
+  if (!UUID.test(input.documentId) || !UUID.test(input.versionId)) {
+    throw new PublishError("version_not_found", 404, "This document has no named version with that id.");
   }
   let result: Omit<Published, "notified"> & { versionId: string; title: string };
   try {
@@ -223,6 +231,7 @@ export interface PublicDeclarationView extends PublicDeclaration {
   counts: PublicCounts;
   versions: PublishedVersionSummary[];
   url: string;
+  apiUrl: string;
 }
 
 /** A declaration as the public sees it (null for an unknown or malformed slug). */
@@ -234,7 +243,8 @@ export async function loadPublicDeclaration(slug: string): Promise<PublicDeclara
     countPublicEndorsementsOf({ documentId: declaration.documentId }),
     listPublishedVersions(declaration.documentId),
   ]);
-  return { ...declaration, counts, versions, url: `${getConfig().publicUrl}/d/${declaration.slug}` };
+  const base = getConfig().publicUrl;
+  return { ...declaration, counts, versions, url: `${base}/d/${declaration.slug}`, apiUrl: `${base}/api/declarations/${declaration.slug}` };
 }
 
 export async function loadPublishedVersion(documentId: string, number: number): Promise<PublishedVersion | null> {
@@ -259,11 +269,11 @@ const diffCache = new Map<string, TextDiff>();
 const DIFF_CACHE_SIZE = 200;
 
 /** The readable diff (app/diff/text-diff.ts, escaped HTML) of two published versions' canonical texts. */
-function diffPublished(a: PublishedVersion, b: PublishedVersion): TextDiff {
-  const key = `${a.id}:${b.id}`;
+function diffPublished(a: PublishedVersion, b: PublishedVersion, headingOffset: number): TextDiff {
+  const key = `${a.id}:${b.id}:${headingOffset}`;
   const cached = diffCache.get(key);
   if (cached) return cached;
-  const diff = diffPlainTexts(a.canonicalText, b.canonicalText, { headingOffset: 2 });
+  const diff = diffPlainTexts(a.canonicalText, b.canonicalText, { headingOffset });
   if (!diff.truncated) {
     if (diffCache.size >= DIFF_CACHE_SIZE) diffCache.delete(diffCache.keys().next().value!);
     diffCache.set(key, diff);
@@ -271,12 +281,15 @@ function diffPublished(a: PublishedVersion, b: PublishedVersion): TextDiff {
   return diff;
 }
 
-/** The diff from published version `from` to `to` of a declaration, or null when either does not exist. */
-export async function loadChanges(documentId: string, from: number, to: number): Promise<{ from: PublishedVersion; to: PublishedVersion; diff: TextDiff } | null> {
+/**
+ * The diff from published version `from` to `to` of a declaration, or null when either does not exist.
+ * `headingOffset`: how many levels the text's headings move down (1 under the page's h1, 2 under an h2).
+ */
+export async function loadChanges(documentId: string, from: number, to: number, headingOffset = 1): Promise<{ from: PublishedVersion; to: PublishedVersion; diff: TextDiff } | null> {
   if (!(Number.isSafeInteger(from) && Number.isSafeInteger(to) && from >= 1 && to > from)) return null;
   const [a, b] = await Promise.all([loadPublishedVersion(documentId, from), loadPublishedVersion(documentId, to)]);
   if (!a || !b) return null;
-  return { from: a, to: b, diff: diffPublished(a, b) };
+  return { from: a, to: b, diff: diffPublished(a, b, headingOffset) };
 }
 
 /** A short description for link previews: the text's start, after its title line. */
@@ -316,3 +329,8 @@ export function cacheableResponse(request: Request, body: string, contentType: s
 
 export const cacheableJson = (request: Request, value: unknown): Response =>
   cacheableResponse(request, JSON.stringify(value), "application/json; charset=utf-8");
+
+/** The declaration and its current version only (badge, CSV): no counts or version list. */
+export async function findPublicDeclarationBySlug(slug: string): Promise<PublicDeclaration | null> {
+  return isSlug(slug) ? findPublicDeclaration(slug) : null;
+}

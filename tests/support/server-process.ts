@@ -13,7 +13,8 @@ export interface ServerProcess {
 }
 
 export async function startServerProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "server/start.ts")], {
+  // `node --import tsx`, not the tsx CLI: the CLI forks a second process, and SIGKILL must hit the server itself.
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server/start.ts")], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", HOST: "127.0.0.1", ACCORD_LOG_LEVEL: "info", NODE_ENV: "test", ...env },
     stdio: ["ignore", "pipe", "pipe"],

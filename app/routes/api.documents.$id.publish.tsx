@@ -1,0 +1,59 @@
+/**
+ * POST /api/documents/:id/publish `{versionId, slug?}` → 201 `{slug, number, hash}` (organisers).
+ * Seals a named version of the document as its next published version (app/models/publishing.server.ts).
+ * Errors are JSON `{error, fields?}`: 400 bad body, 401 not signed in, 403 not an organiser, 404 no such document
+ * (or not a member of its workshop) or no such version of it, 409 slug taken / slug cannot change / same text.
+ */
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { findDocumentForUser } from "../models/workshops.server";
+import { canPublish, isSlug, publishVersion, PublishError } from "../models/publishing.server";
+import { apiError, apiJson, withApiUser } from "../utils/api.server";
+import { parseWith } from "../utils/forms.server";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const body = z.object({
+  versionId: z.string({ message: "Give the id of a named version (versionId)." }).regex(UUID, "versionId must be the id of a named version."),
+  slug: z
+    .string({ message: "slug must be a string." })
+    .trim()
+    .refine((s) => s === "" || isSlug(s), "A public address may use lower-case letters, digits and single hyphens (at most 80 characters).")
+    .nullish(),
+});
+
+const postOnly = () => apiError(405, "This endpoint only answers POST requests.", { Allow: "POST" });
+
+export const loader = postOnly;
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  if (request.method !== "POST") return postOnly();
+  return withApiUser(context, async ({ user }) => {
+    const document = await findDocumentForUser(params.id ?? "", user.id);
+    if (!document) return apiError(404, "No such document, or you are not a member of its workshop.");
+    if (!canPublish(document.role)) return apiError(403, "Only the organisers of this workshop can publish its documents.");
+    let input: unknown;
+    try {
+      input = await request.json();
+    } catch {
+      return apiError(400, "Send a JSON body: {\"versionId\": \"…\", \"slug\": \"…\"} (slug optional).");
+    }
+    const parsed = parseWith(body, input);
+    if (!parsed.ok) {
+      const first = Object.values(parsed.fieldErrors)[0] ?? "Please check the request.";
+      return apiJson({ error: first, fields: parsed.fieldErrors }, 400);
+    }
+    try {
+      const published = await publishVersion({
+        documentId: document.id,
+        versionId: parsed.data.versionId,
+        slug: parsed.data.slug || null,
+        actorId: user.id,
+      });
+      return apiJson({ slug: published.slug, number: published.number, hash: published.hash }, 201);
+    } catch (error) {
+      if (error instanceof PublishError) return apiError(error.status, error.message);
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,332 @@
+/**
+ * GET /d/:slug — a published declaration, public (no account, no JavaScript needed): the current published
+ * version's text, number, date and SHA-256 with how to verify it, the honest counts, the readable changes from
+ * the previous version, every published version, and the signatories (filter by kind and country with GET
+ * parameters `kind`, `country`, `page`), each linked to its receipt. Open Graph and Twitter card meta; a print
+ * stylesheet (text, hash, date, URL, signatory annex). Unknown slug: 404.
+ *
+ * Only public fields are ever loaded (db/public-endorsements.ts); nothing here depends on who is signed in.
+ */
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import {
+  countryName,
+  countsSentence,
+  kindsSentence,
+  parseCountryFilter,
+  parseKindFilter,
+  safeWebsite,
+  signatoryLine,
+  type SignatoryLine,
+} from "../declarations/public-view";
+import {
+  countPublicEndorsements,
+  listPublicCountries,
+  listPublicEndorsements,
+  loadChanges,
+  loadPublicDeclaration,
+  previewText,
+} from "../models/publishing.server";
+import diffStyles from "../diff/diff.css";
+import { formatDate, formatDateTime, isoString } from "../utils/dates";
+import { notFound } from "../utils/guards.server";
+
+const PAGE_SIZE = 500;
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: diffStyles }];
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  if (!data) return [{ title: "Not found — Accord" }];
+  const d = data.declaration;
+  const title = `${d.title} — version ${d.number}`;
+  const description = `${data.countsText}. ${data.description}`.slice(0, 300);
+  return [
+    { title: `${d.title} — Accord` },
+    { name: "description", content: description },
+    { property: "og:type", content: "article" },
+    { property: "og:site_name", content: "Accord" },
+    { property: "og:title", content: title },
+    { property: "og:description", content: description },
+    { property: "og:url", content: d.url },
+    { property: "article:published_time", content: isoString(d.publishedAt) },
+    { name: "twitter:card", content: "summary" },
+    { name: "twitter:title", content: title },
+    { name: "twitter:description", content: description },
+    { tagName: "link", rel: "canonical", href: d.url },
+  ];
+};
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const declaration = await loadPublicDeclaration(params.slug ?? "");
+  if (!declaration) throw notFound();
+  const { slug, current, counts } = declaration;
+  const query = new URL(request.url).searchParams;
+  const kind = parseKindFilter(query.get("kind"));
+  const country = parseCountryFilter(query.get("country"));
+  const requestedPage = Number(query.get("page") ?? "1");
+  const filter = { slug, kind, country, scope: "counted" as const };
+  const [total, countries, changes] = await Promise.all([
+    countPublicEndorsements(filter),
+    listPublicCountries(slug),
+    current.number >= 2 ? loadChanges(declaration.documentId, current.number - 1, current.number, 2) : Promise.resolve(null),
+  ]);
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const page = Number.isSafeInteger(requestedPage) && requestedPage >= 1 ? Math.min(requestedPage, pages) : 1;
+  const entries = await listPublicEndorsements({ ...filter, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+  const lines = entries.map(signatoryLine).map((l) => ({ ...l, website: safeWebsite(l.website) }));
+  return {
+    declaration: {
+      slug,
+      title: current.title,
+      number: current.number,
+      sha256: current.sha256,
+      publishedAt: current.publishedAt,
+      html: current.html,
+      endorsementsOpen: declaration.endorsementsOpen,
+      url: declaration.url,
+      apiUrl: declaration.apiUrl,
+    },
+    counts: {
+      current: counts.current,
+      earlier: counts.earlier,
+      individuals: counts.individuals,
+      organisations: counts.organisations,
+      earlierIndividuals: counts.earlierIndividuals,
+      earlierOrganisations: counts.earlierOrganisations,
+    },
+    countsText: countsSentence(counts, current.number),
+    currentKindsText: kindsSentence(counts.individuals, counts.organisations),
+    earlierKindsText: kindsSentence(counts.earlierIndividuals, counts.earlierOrganisations),
+    description: previewText(current.canonicalText, current.title),
+    versions: declaration.versions.map((v) => ({ number: v.number, sha256: v.sha256, publishedAt: v.publishedAt })),
+    changes: changes
+      ? { from: changes.from.number, html: changes.diff.html, count: changes.diff.changes.length, identical: changes.diff.identical }
+      : null,
+    signatories: {
+      current: lines.filter((l) => l.versionNumber === current.number),
+      earlier: lines.filter((l) => l.versionNumber !== current.number),
+    },
+    filter: { kind: kind ?? "", country: country ?? "" },
+    countries: countries.map((code) => ({ code, name: countryName(code) ?? code })).sort((a, b) => a.name.localeCompare(b.name, "en")),
+    page,
+    pages,
+    total,
+  };
+}
+
+type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
+
+function Signatory({ line }: { line: SignatoryLine }) {
+  return (
+    <li className={`signatory signatory-${line.kind}`}>
+      <span className="signatory__lead">{line.lead}</span>
+      {line.details.length > 0 ? <span className="signatory__details">{` — ${line.details.join(" · ")}`}</span> : null}
+      {line.website ? (
+        <>
+          {" · "}
+          <a href={line.website} rel="nofollow ugc noopener noreferrer" className="signatory__website">
+            {line.website.replace(/^https?:\/\//, "").replace(/\/$/, "")}
+          </a>
+        </>
+      ) : null}
+      {line.evidence ? <span className={`evidence`}>{` (${line.evidence})`}</span> : null}
+      {line.statement ? <blockquote className="signatory__statement">{line.statement}</blockquote> : null}{" "}
+      <a href={`/e/${line.id}`} className="signatory__receipt no-print">
+        Receipt<span className="visually-hidden">{` of the endorsement by ${line.lead}`}</span>
+      </a>
+    </li>
+  );
+}
+
+function pageHref(slug: string, filter: Loaded["filter"], page: number): string {
+  const q = new URLSearchParams();
+  if (filter.kind) q.set("kind", filter.kind);
+  if (filter.country) q.set("country", filter.country);
+  if (page > 1) q.set("page", String(page));
+  const s = q.toString();
+  return `/d/${slug}${s ? `?${s}` : ""}#signatories`;
+}
+
+export default function DeclarationPage() {
+  const data = useLoaderData<typeof loader>();
+  const { declaration: d, counts, signatories, filter } = data;
+  const textHasTitle = d.html.startsWith("<h1>");
+  const filtered = filter.kind !== "" || filter.country !== "";
+  return (
+    <div className="page reading declaration-page">
+      <nav className="breadcrumbs" aria-label="Breadcrumbs">
+        <ol>
+          <li><Link to="/declarations">Declarations</Link></li>
+          <li><span aria-current="page">{d.title}</span></li>
+        </ol>
+      </nav>
+
+      <div className="print-only print-head">
+        <p>{d.url}</p>
+        <p>{`Version ${d.number}, published ${formatDateTime(d.publishedAt)}`}</p>
+        <p>{`SHA-256 of the canonical text: ${d.sha256}`}</p>
+      </div>
+
+      {textHasTitle ? null : <h1>{d.title}</h1>}
+      <div className="meta declaration-meta">
+        <span>{`Version ${d.number}`}</span>
+        <span>
+          Published <time dateTime={isoString(d.publishedAt)}>{formatDate(d.publishedAt)}</time>
+        </span>
+        {d.number > 1 ? <a href="#versions">Earlier versions</a> : null}
+      </div>
+
+      <section className="card endorse-box" aria-labelledby="counts-title">
+        <h2 id="counts-title" className="visually-hidden">Endorsements</h2>
+        <p className="counts">{data.countsText}</p>
+        <p className="muted small">
+          {`Version ${d.number}: ${data.currentKindsText}.`}
+          {counts.earlier > 0 ? ` Earlier versions: ${data.earlierKindsText}.` : ""}
+        </p>
+        {d.endorsementsOpen ? (
+          <p className="no-print">
+            <a className="button" href={`/d/${d.slug}/endorse`}>{`Endorse version ${d.number}`}</a>
+          </p>
+        ) : (
+          <p className="muted no-print">Endorsements are closed.</p>
+        )}
+      </section>
+
+      <article className="document declaration-text" aria-label={d.title} dangerouslySetInnerHTML={{ __html: d.html }} />
+
+      <section className="card verify" aria-labelledby="verify-title">
+        <h2 id="verify-title">Verify this text</h2>
+        <p>
+          {`Version ${d.number} was sealed on ${formatDateTime(d.publishedAt)}. Its SHA-256 fingerprint is:`}
+        </p>
+        <p className="hash-line"><code className="hash">{d.sha256}</code></p>
+        <p className="small">
+          Every endorsement is bound to this fingerprint. The fingerprint is the SHA-256 of the version&apos;s canonical
+          text (the plain text, Unicode NFC, single spaces, no spaces at line ends, at most one blank line between
+          paragraphs, ending with one newline; UTF-8). The canonical text is the <code>text</code> field of{" "}
+          <a href={`/api/declarations/${d.slug}`}>{`/api/declarations/${d.slug}`}</a>.<span className="no-print"> To check it yourself:</span>
+        </p>
+        <pre className="command no-print">{`curl -s ${d.apiUrl} | jq -j .text | sha256sum`}</pre>
+        <p className="small no-print">
+          or, with Accord&apos;s source: <code>{`npm run accord -- verify ${d.url}`}</code>
+        </p>
+      </section>
+
+      {data.changes ? (
+        <section className="no-print" aria-labelledby="changes-title">
+          <h2 id="changes-title">{`What changed since version ${data.changes.from}`}</h2>
+          <details className="changes">
+            <summary>
+              {data.changes.identical
+                ? "No change in the text."
+                : `${data.changes.count === 1 ? "1 change" : `${data.changes.count} changes`} from version ${data.changes.from} to version ${d.number} — show them`}
+            </summary>
+            <div className="diff" dangerouslySetInnerHTML={{ __html: data.changes.html }} />
+          </details>
+          <p>
+            <a href={`/d/${d.slug}/changes/${d.number}`}>{`The changes from version ${data.changes.from} to ${d.number} on their own page`}</a>
+          </p>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="versions-title" id="versions" className="no-print">
+        <h2 id="versions-title">Published versions</h2>
+        <ol className="versions-list" reversed>
+          {data.versions.map((v) => (
+            <li key={v.number}>
+              {v.number === d.number ? (
+                <strong>{`Version ${v.number} (current)`}</strong>
+              ) : (
+                <a href={`/d/${d.slug}/v/${v.number}`}>{`Version ${v.number}`}</a>
+              )}{" "}
+              <span className="muted small">
+                — <time dateTime={isoString(v.publishedAt)}>{formatDate(v.publishedAt)}</time>
+              </span>
+              {v.number > 1 ? (
+                <>
+                  {" · "}
+                  <a href={`/d/${d.slug}/changes/${v.number}`}>
+                    {`Changes from version ${v.number - 1}`}
+                  </a>
+                </>
+              ) : null}
+              <br />
+              <code className="hash small">{v.sha256}</code>
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      <section aria-labelledby="signatories-title" id="signatories" className="signatories">
+        <h2 id="signatories-title">
+          <span className="print-only">Annex: </span>Signatories
+        </h2>
+        <form method="get" action={`/d/${d.slug}#signatories`} className="filters">
+          <div className="field">
+            <label htmlFor="filter-kind">Who</label>
+            <select id="filter-kind" name="kind" defaultValue={filter.kind}>
+              <option value="">Everyone</option>
+              <option value="individual">Individuals</option>
+              <option value="organisation">Organisations</option>
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="filter-country">Country</label>
+            <select id="filter-country" name="country" defaultValue={filter.country}>
+              <option value="">All countries</option>
+              {data.countries.map((c) => (
+                <option key={c.code} value={c.code}>{c.name}</option>
+              ))}
+            </select>
+          </div>
+          <div className="actions">
+            <button type="submit" className="secondary">Show</button>
+            {filtered ? <a href={`/d/${d.slug}#signatories`}>Show everyone</a> : null}
+          </div>
+        </form>
+        {filtered ? <p className="muted small" role="status">{`${data.total} ${data.total === 1 ? "entry matches" : "entries match"} the filter.`}</p> : null}
+
+        <h3 id="signatories-current">{`Endorse version ${d.number}`}</h3>
+        {signatories.current.length === 0 ? (
+          <p className="empty">{filtered ? "Nobody matches the filter." : `Nobody has endorsed version ${d.number} yet.`}</p>
+        ) : (
+          <ul className="signatory-list" aria-labelledby="signatories-current">
+            {signatories.current.map((line) => <Signatory key={line.id} line={line} />)}
+          </ul>
+        )}
+        {signatories.earlier.length > 0 ? (
+          <>
+            <h3 id="signatories-earlier">Endorsed an earlier version</h3>
+            <p className="muted small">
+              {`These endorsements are bound to the version they signed and are not counted as endorsing version ${d.number}.`}
+            </p>
+            <ul className="signatory-list" aria-labelledby="signatories-earlier">
+              {signatories.earlier.map((line) => (
+                <Signatory key={line.id} line={{ ...line, details: [...line.details, `version ${line.versionNumber}`] }} />
+              ))}
+            </ul>
+          </>
+        ) : null}
+        {data.pages > 1 ? (
+          <nav className="pagination no-print" aria-label="Signatory pages">
+            <ul>
+              {Array.from({ length: data.pages }, (_, i) => i + 1).map((p) => (
+                <li key={p}>
+                  {p === data.page ? (
+                    <span aria-current="page">{`Page ${p}`}</span>
+                  ) : (
+                    <a href={pageHref(d.slug, filter, p)}>{`Page ${p}`}</a>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </nav>
+        ) : null}
+        <p className="small no-print">
+          Also as <a href={`/api/declarations/${d.slug}/endorsements.csv`}>CSV</a> and{" "}
+          <a href={`/api/declarations/${d.slug}/endorsements`}>JSON</a>.
+        </p>
+      </section>
+    </div>
+  );
+}
