@@ -33,6 +33,7 @@ class BenchClient {
   readonly doc = new Y.Doc();
   readonly provider: WebsocketProvider;
   readonly unconfirmed = new UnconfirmedEdits();
+  savedUpTo = 0;
   text: Y.XmlText | null = null;
   sendClocks: number[] = [];
   sendTimes: number[] = [];
@@ -62,7 +63,14 @@ class BenchClient {
       // contains them.
       handlers[MESSAGE_SAVED] = (_encoder, decoder) => {
         const saved = readSaved(decoder);
-        if (spec.writer !== null) this.unconfirmed.confirm(saved.snapshot);
+        if (spec.writer === null) return;
+        this.unconfirmed.confirm(saved.snapshot);
+        // Time to "saved" of each logged edit: from its send until a snapshot covering its clock came back.
+        const clock = Y.decodeSnapshot(saved.snapshot).sv.get(this.doc.clientID) ?? 0;
+        const t = now();
+        for (; this.savedUpTo < this.sendClocks.length && this.sendClocks[this.savedUpTo]! < clock; this.savedUpTo++) {
+          worker.savedMs.push(t - this.sendTimes[this.savedUpTo]!);
+        }
       };
     }
     this.provider.on("connection-close", (event) => {
@@ -110,6 +118,7 @@ class BenchClient {
 class Worker {
   clients: BenchClient[] = [];
   arrivals: number[] = [];
+  savedMs: number[] = [];
   recording = false;
   closes: Record<string, number> = {};
   private loopDelay = monitorEventLoopDelay({ resolution: 5 });
@@ -148,6 +157,33 @@ class Worker {
       if (now() > deadline) break;
     }
     return { joinMs };
+  }
+
+  async rawJoin(args: Commands["rawJoin"]["args"]): Promise<Commands["rawJoin"]["result"]> {
+    const joinMs = new Float64Array(args.clients.length).fill(NaN);
+    let bytes = 0;
+    await sleep(args.startAt - now());
+    const step1 = new Uint8Array([MESSAGE_SYNC, 0, 1, 0]); // sync, step 1, state vector of 1 byte: no clients
+    const sockets = args.clients.map((spec, i) => {
+      const ws = new WebSocket(`${spec.serverUrl}/${spec.roomName}`, { headers: spec.headers });
+      const done = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, args.timeoutMs);
+        ws.on("open", () => ws.send(step1));
+        ws.on("message", (data: Buffer) => {
+          if (data[0] !== MESSAGE_SYNC || data[1] !== 1) return;
+          joinMs[i] = now() - args.startAt;
+          bytes += data.byteLength;
+          clearTimeout(timer);
+          resolve();
+        });
+        ws.on("error", () => {});
+        ws.on("close", () => resolve());
+      });
+      return { ws, done };
+    });
+    await Promise.all(sockets.map((s) => s.done));
+    for (const s of sockets) s.ws.terminate();
+    return { joinMs, bytes };
   }
 
   prepare(): Commands["prepare"]["result"] {
@@ -232,12 +268,14 @@ class Worker {
     const result = {
       sendLogs,
       arrivals: Float64Array.from(this.arrivals),
+      savedMs: Float64Array.from(this.savedMs),
       writerTexts: this.clients.filter((c) => c.text).map((c) => ({ room: c.spec.room, marker: c.spec.writer!, text: c.text!.toString() })),
       closes: { ...this.closes },
       loopDelayP99: this.loopDelay.count > 0 ? this.loopDelay.percentile(99) / 1e6 : 0,
       loopDelayMax: this.loopDelay.count > 0 ? this.loopDelay.max / 1e6 : 0,
     };
     this.arrivals = [];
+    this.savedMs = [];
     return result;
   }
 
@@ -246,6 +284,7 @@ class Worker {
     for (const c of this.clients) c.destroy();
     this.clients = [];
     this.arrivals = [];
+    this.savedMs = [];
     this.closes = {};
     this.recording = false;
     return { closed };
@@ -262,6 +301,8 @@ async function dispatch(request: Request): Promise<unknown> {
   switch (request.cmd) {
     case "connect":
       return worker.connect(request.args);
+    case "rawJoin":
+      return worker.rawJoin(request.args);
     case "prepare":
       return worker.prepare();
     case "run":

@@ -11,18 +11,18 @@
  * Clients run in N worker processes (default 2). Everything listens on and talks to 127.0.0.1 only; the run stops
  * by itself, kills its child processes and drops its database however it ends (also on SIGINT).
  */
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
-import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { resetConfigCache } from "../app/config.server";
+import { ensureBuild } from "../server/build";
 import { tiptapJsonToYDocUpdate } from "../app/editor/document-tools.server";
 import { documentUpdate } from "./content";
-import { createBenchDatabase, createDocuments, createEditors, type BenchDatabase } from "./database";
-import { killAllChildren, ROOT, startWorkers, type Server, type WorkerProcess } from "./processes";
+import { createBenchDatabase, createDocuments, createEditors, probeCommits, type BenchDatabase } from "./database";
+import { killAllChildren, snapshotWorktree, ROOT, startWorkers, type Server, type WorkerProcess } from "./processes";
 import { summarise } from "./profile-summary";
 import { runJoinStorm, runMemory, runWorkload, type Context, type JoinResult, type MemoryResult, type WorkloadParams, type WorkloadResult } from "./scenarios";
-import { fmt, table } from "./stats";
+import { fmt, percentile, sortedOf, table } from "./stats";
 
 const TARGET_P99_RATIO = 1.5;
 const FANOUT: WorkloadParams = { docs: 1, clients: 200, writers: 2, rate: 20, seconds: 10 };
@@ -31,6 +31,9 @@ const MEMORY_DOC_BYTES = 20_000;
 const JOIN_CLIENTS = 100;
 const JOIN_DOC_BYTES = 1_000_000;
 const UNLOAD_WAIT_MS = 5000 + 4000; // the server unloads a room ~5 s after its last client left
+
+/** Set when a signal or fatal error started the shutdown (which then sets the exit code). */
+let interrupted = false;
 
 function log(message: string): void {
   process.stderr.write(`· ${message}\n`);
@@ -49,13 +52,16 @@ function options() {
       rate: { type: "string", default: "10" },
       seconds: { type: "string", default: "10" },
       workers: { type: "string", default: "2" },
+      rounds: { type: "string", default: "1" },
+      only: { type: "string" },
+      snapshot: { type: "boolean", default: false },
       all: { type: "boolean", default: false },
       "cpu-prof": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
   if (values.help) {
-    out("npm run bench:collab -- [--docs 1] [--clients 50] [--writers 5] [--rate 10] [--seconds 10] [--workers 2] [--all] [--cpu-prof]");
+    out("npm run bench:collab -- [--docs 1] [--clients 50] [--writers 5] [--rate 10] [--seconds 10] [--workers 2] [--rounds 1] [--all | --only main,a,b,c] [--snapshot] [--cpu-prof]");
     process.exit(0);
   }
   const int = (name: string, value: string, min: number, max: number) => {
@@ -73,18 +79,9 @@ function options() {
   };
   params.writers = int("writers", values.writers, 1, params.clients);
   if (params.docs * params.clients > 2000) throw new Error("--docs × --clients must be at most 2000");
-  return { params, workers: int("workers", values.workers, 1, 8), all: values.all, cpuProf: values["cpu-prof"] };
-}
-
-function ensureBuild(): void {
-  if (existsSync(path.join(ROOT, "build/index.js"))) return;
-  log("build/index.js is missing: running remix build");
-  const result = spawnSync(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "build"], {
-    cwd: ROOT,
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, NODE_ENV: "production" },
-  });
-  if (result.status !== 0) throw new Error("remix build failed");
+  const sections = new Set(values.all ? ["main", "a", "b", "c"] : (values.only ?? "main").split(","));
+  for (const x of sections) if (!["main", "a", "b", "c"].includes(x)) throw new Error(`--only takes main, a, b, c (comma-separated), not ${x}`);
+  return { params, workers: int("workers", values.workers, 1, 8), rounds: int("rounds", values.rounds, 1, 9), sections, cpuProf: values["cpu-prof"], snapshot: values.snapshot };
 }
 
 function ratio(ours: number, relay: number): string {
@@ -112,8 +109,10 @@ function printWorkload(title: string, accord: WorkloadResult, relay: WorkloadRes
         row("latency p95 (ms)", accord.p95, relay.p95),
         row("latency p99 (ms)", accord.p99, relay.p99),
         row("latency max (ms)", accord.max, relay.max),
+        row("author's time to \"saved\" p50 (ms)", accord.savedP50, NaN, 2, false),
+        row("author's time to \"saved\" p99 (ms)", accord.savedP99, NaN, 2, false),
         row("deliveries/s", accord.deliveriesPerSecond, relay.deliveriesPerSecond, 0),
-        [`deliveries (expected ${accord.expected.toLocaleString("en-US")})`, accord.deliveries.toLocaleString("en-US"), relay.deliveries.toLocaleString("en-US"), ""],
+        ["deliveries made / expected", `${accord.deliveries.toLocaleString("en-US")} / ${accord.expected.toLocaleString("en-US")}`, `${relay.deliveries.toLocaleString("en-US")} / ${relay.expected.toLocaleString("en-US")}`, ""],
         row("server CPU (s)", accord.serverCpuSeconds, relay.serverCpuSeconds),
         row("server CPU per delivery (µs)", accord.cpuMicrosPerDelivery, relay.cpuMicrosPerDelivery, 1),
         row("server RSS at end (MB)", accord.rssMB, relay.rssMB, 1),
@@ -127,6 +126,11 @@ function printWorkload(title: string, accord: WorkloadResult, relay: WorkloadRes
     ),
   );
   out(`socket closes seen by clients: accord ${closesText(accord.closes)}; relay ${closesText(relay.closes)}`);
+  for (const r of [accord, relay]) {
+    if (r.deliveries < r.expected) {
+      out(`WARNING: ${r.target}: ${(r.expected - r.deliveries).toLocaleString("en-US")} deliveries missing — clients were still behind when the wait (60 s) ended; its figures cover what arrived`);
+    }
+  }
   if (accord.commit) {
     const c = accord.commit;
     const ok = c.confirmed === c.writers && c.rows.rows > 0 && c.textsFound === c.textsTotal && accord.deliveries === accord.expected;
@@ -139,37 +143,133 @@ function printWorkload(title: string, accord: WorkloadResult, relay: WorkloadRes
   for (const r of [accord, relay]) if (r.problems.length) out(`${r.target} logged ${r.problems.length} warning/error line(s), first: ${r.problems.slice(0, 3).join(" | ")}`);
 }
 
-function printMemory(accord: MemoryResult, relay: MemoryResult | null, docBytes: number): void {
-  out(`(b) RSS with ${MEMORY_DOCS.toLocaleString("en-US")} loaded documents of ${fmt(docBytes / 1000, 1)} kB (Yjs update; one client each), then ${MEMORY_DOCS.toLocaleString("en-US")} others after the first set unloaded`);
-  const rows = [
-    ["server RSS at start (MB)", fmt(accord.baselineMB, 1), relay ? fmt(relay.baselineMB, 1) : "—"],
-    [`RSS with set A loaded (MB)`, fmt(accord.loadedAMB, 1), relay ? fmt(relay.loadedAMB, 1) : "—"],
-    [`idle CPU with set A loaded (% of a core)`, fmt(accord.idleCpuPercent, 1), relay ? fmt(relay.idleCpuPercent, 1) : "—"],
-    [`RSS after all left + ${UNLOAD_WAIT_MS / 1000} s (MB)`, fmt(accord.afterUnloadMB, 1), relay ? fmt(relay.afterUnloadMB, 1) : "—"],
-    [`RSS with set B loaded (MB)`, fmt(accord.loadedBMB, 1), relay ? fmt(relay.loadedBMB, 1) : "—"],
-    [`join p99 while loading (ms)`, fmt(accord.joinP99Ms, 1), relay ? fmt(relay.joinP99Ms, 1) : "—"],
-  ];
-  out(table(["", "accord", "relay"], rows));
-  const growth = accord.loadedBMB - accord.loadedAMB;
+function printMemory(natural: MemoryResult, forced: MemoryResult | null, relay: MemoryResult | null, docBytes: number): void {
   out(
-    `memory reused: set B added ${fmt(growth, 1)} MB over set A (set A took ${fmt(accord.loadedAMB - accord.baselineMB, 1)} MB over the start); ` +
-      `${accord.loadedBMB < accord.baselineMB + 2 * (accord.loadedAMB - accord.baselineMB) * 0.75 ? "RSS did not double" : "RSS grew as if nothing was reused"}`,
+    `(b) RSS with ${MEMORY_DOCS.toLocaleString("en-US")} loaded documents of ${fmt(docBytes / 1000, 1)} kB (Yjs update) — one client each — ` +
+      `then all clients leave, and ${MEMORY_DOCS.toLocaleString("en-US")} other documents load`,
   );
-  if (accord.emptyRows !== null) out(`empty updates committed by the ${(2 * MEMORY_DOCS).toLocaleString("en-US")} joins: ${accord.emptyRows}`);
-  if (accord.problems.length) out(`accord logged ${accord.problems.length} warning/error line(s), first: ${accord.problems.slice(0, 3).join(" | ")}`);
+  const col = (r: MemoryResult | null, f: (r: MemoryResult) => number, digits = 1) => (r ? fmt(f(r), digits) : "—");
+  const header = ["", "accord", ...(forced ? ["accord, forced GCs"] : []), "relay"];
+  const line = (label: string, f: (r: MemoryResult) => number, digits = 1) => [label, col(natural, f, digits), ...(forced ? [col(forced, f, digits)] : []), col(relay, f, digits)];
+  const rows = [
+    line("server RSS at start (MB)", (r) => r.baselineMB),
+    line("RSS with set A loaded (MB)", (r) => r.loadedAMB),
+    line("idle CPU with set A loaded (% of a core)", (r) => r.idleCpuPercent),
+    line("  PostgreSQL backends meanwhile (% of a core)", (r) => (r.target === "accord" ? r.idlePostgresCpuPercent : NaN)),
+    line("  PostgreSQL transactions/s meanwhile", (r) => (r.target === "accord" ? r.idleTransactionsPerSecond : NaN), 0),
+    line(`RSS ${UNLOAD_WAIT_MS / 1000} s after all left (MB)`, (r) => r.afterUnloadMB),
+    line("RSS with set B loaded (MB)", (r) => r.loadedBMB),
+    line("join p99 while loading (ms)", (r) => r.joinP99Ms, 0),
+  ];
+  if (forced?.heapMB) {
+    const h = forced.heapMB;
+    rows.push(
+      ["V8 heap after a full GC: at start (MB)", "", fmt(h.baseline, 1), ""],
+      ["  with set A loaded (MB)", "", fmt(h.loadedA, 1), ""],
+      ["  after set A unloaded (MB)", "", fmt(h.afterUnload, 1), ""],
+      ["  with set B loaded (MB)", "", fmt(h.loadedB, 1), ""],
+    );
+  }
+  out(table(header, rows));
+  const setA = natural.loadedAMB - natural.baselineMB;
+  const setB = natural.loadedBMB - natural.loadedAMB;
+  out(
+    `RSS growth: set A +${fmt(setA, 1)} MB, then set B +${fmt(setB, 1)} MB more — ` +
+      (setB < setA * 0.5 ? "set B reused set A's memory" : "set B did not reuse set A's memory (RSS grew by about as much again)"),
+  );
+  if (forced?.heapMB) {
+    const h = forced.heapMB;
+    out(
+      `with forced full GCs: ${fmt(h.loadedA - h.baseline, 1)} MB of live heap per ${MEMORY_DOCS.toLocaleString("en-US")} documents ` +
+        `(${fmt(((h.loadedA - h.baseline) * 1024) / MEMORY_DOCS, 0)} kB each); after unloading ${fmt(h.afterUnload - h.baseline, 1)} MB stays live; ` +
+        `RSS with set B ${fmt(forced.loadedBMB, 1)} MB vs ${fmt(forced.loadedAMB, 1)} MB with set A`,
+    );
+  }
+  if (natural.emptyRows !== null) out(`log rows written by the ${(2 * MEMORY_DOCS).toLocaleString("en-US")} joins: ${natural.emptyRows} (empty updates are confirmed without a row)`);
+  for (const r of [natural, forced]) if (r?.problems.length) out(`accord logged ${r.problems.length} warning/error line(s), first: ${r.problems.slice(0, 3).join(" | ")}`);
 }
 
 function printJoins(result: JoinResult, docBytes: number): void {
-  out(`(c) ${JOIN_CLIENTS} clients joining one ${fmt(docBytes / 1e6, 2)} MB document at once: ms from the start until each client is synced`);
+  out(
+    `(c) ${JOIN_CLIENTS} clients joining one ${fmt(docBytes / 1e6, 2)} MB document (state sent: ${fmt(result.stateBytes / 1e6, 2)} MB) at once: ` +
+      `ms from the start until each has the state`,
+  );
   out(
     table(
       ["", "p50 (ms)", "p99 (ms)", "max (ms)"],
       result.rounds.map((r) => [r.label, fmt(r.p50, 0), fmt(r.p99, 0), fmt(r.max, 0)]),
     ),
   );
-  out(`server CPU for both storms ${fmt(result.serverCpuSeconds)} s; server RSS after ${fmt(result.rssMB, 1)} MB`);
-  out(`relay: not comparable (a relay holds no document; a joining client would need every peer to send it the 1 MB state)`);
+  out(
+    `bare sockets send sync step 1 and stop at the step 2 answer (the server's part); providers also decode and apply ` +
+      `1 MB each, ${JOIN_CLIENTS} times, in the ${"client processes"} on the same CPUs`,
+  );
+  out(`server CPU for the four storms ${fmt(result.serverCpuSeconds)} s; server RSS after ${fmt(result.rssMB, 1)} MB`);
+  out(`relay: not comparable (a relay holds no document; every joining client would need a peer to send it the 1 MB state)`);
   if (result.problems.length) out(`accord logged ${result.problems.length} warning/error line(s), first: ${result.problems.slice(0, 3).join(" | ")}`);
+}
+
+/** Per-figure medians over rounds; commit checks and counts are summed. */
+function combine(results: WorkloadResult[]): WorkloadResult {
+  if (results.length === 1) return results[0]!;
+  const median = (f: (r: WorkloadResult) => number) => {
+    const v = results.map(f).sort((a, b) => a - b);
+    return v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
+  };
+  const first = results[0]!;
+  const closes: Record<string, number> = {};
+  for (const r of results) for (const [k, n] of Object.entries(r.closes)) closes[k] = (closes[k] ?? 0) + n;
+  const commits = results.map((r) => r.commit).filter((c) => c !== null);
+  return {
+    ...first,
+    p50: median((r) => r.p50),
+    p95: median((r) => r.p95),
+    p99: median((r) => r.p99),
+    max: median((r) => r.max),
+    savedP50: median((r) => r.savedP50),
+    savedP99: median((r) => r.savedP99),
+    deliveries: results.reduce((n, r) => n + r.deliveries, 0),
+    expected: results.reduce((n, r) => n + r.expected, 0),
+    deliveriesPerSecond: median((r) => r.deliveriesPerSecond),
+    serverCpuSeconds: median((r) => r.serverCpuSeconds),
+    cpuMicrosPerDelivery: median((r) => r.cpuMicrosPerDelivery),
+    rssMB: median((r) => r.rssMB),
+    postgresCpuSeconds: first.postgresCpuSeconds === null ? null : median((r) => r.postgresCpuSeconds ?? 0),
+    clientCpuSeconds: median((r) => r.clientCpuSeconds),
+    machineBusySeconds: median((r) => r.machineBusySeconds),
+    windowSeconds: median((r) => r.windowSeconds),
+    clientTimerLagP99: median((r) => r.clientTimerLagP99),
+    clientLoopDelayP99: median((r) => r.clientLoopDelayP99),
+    closes,
+    problems: results.flatMap((r) => r.problems),
+    commit:
+      commits.length === 0
+        ? null
+        : {
+            confirmed: commits.reduce((n, c) => n + c.confirmed, 0),
+            writers: commits.reduce((n, c) => n + c.writers, 0),
+            rows: { rows: commits.reduce((n, c) => n + c.rows.rows, 0), empty: commits.reduce((n, c) => n + c.rows.empty, 0) },
+            textsFound: commits.reduce((n, c) => n + c.textsFound, 0),
+            textsTotal: commits.reduce((n, c) => n + c.textsTotal, 0),
+          },
+  };
+}
+
+/** Accord and the relay, `rounds` times, alternating which goes first. */
+async function compare(ctx: Context, params: WorkloadParams, documentIds: string[], rounds: number): Promise<{ accord: WorkloadResult[]; relay: WorkloadResult[] }> {
+  const accord: WorkloadResult[] = [];
+  const relay: WorkloadResult[] = [];
+  for (let i = 0; i < rounds; i++) {
+    if (rounds > 1) ctx.log(`round ${i + 1} of ${rounds}`);
+    if (i % 2 === 0) {
+      accord.push(await runWorkload(ctx, "accord", params, documentIds));
+      relay.push(await runWorkload(ctx, "relay", params, documentIds));
+    } else {
+      relay.push(await runWorkload(ctx, "relay", params, documentIds));
+      accord.push(await runWorkload(ctx, "accord", params, documentIds));
+    }
+  }
+  return { accord, relay };
 }
 
 async function main(): Promise<void> {
@@ -181,17 +281,20 @@ async function main(): Promise<void> {
   const running = new Set<Server>();
   let db: BenchDatabase | null = null;
   let workers: WorkerProcess[] = [];
-  let finishing = false;
+  let removeSnapshot: (() => void) | null = null;
+  let shutdownDone: Promise<void> | null = null;
 
-  const shutdown = async () => {
-    if (finishing) return;
-    finishing = true;
-    await Promise.all([...running].map((s) => s.stop().catch(() => {})));
-    await Promise.all(workers.map((w) => w.stop().catch(() => {})));
-    killAllChildren();
-    if (db) await db.drop();
-  };
+  // Idempotent: every way out awaits the same cleanup (servers, workers, database, snapshot).
+  const shutdown = () =>
+    (shutdownDone ??= (async () => {
+      await Promise.all([...running].map((s) => s.stop().catch(() => {})));
+      await Promise.all(workers.map((w) => w.stop().catch(() => {})));
+      killAllChildren();
+      if (db) await db.drop().catch((e: unknown) => log(`could not drop the database: ${String(e)}`));
+      removeSnapshot?.();
+    })());
   const abort = (why: string, code: number) => {
+    interrupted = true;
     log(why);
     const force = setTimeout(() => {
       killAllChildren();
@@ -202,72 +305,103 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => abort("interrupted: stopping", 130));
   process.on("SIGTERM", () => abort("terminated: stopping", 143));
+  process.on("uncaughtException", (error) => abort(`fatal: ${error.stack ?? error.message}`, 1));
+  process.on("unhandledRejection", (error) => abort(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, 1));
   process.on("exit", () => killAllChildren());
-  const hardLimitMs = (opts.all ? 20 : 5) * 60_000 + opts.params.seconds * 4000;
+  const hardLimitMs = (5 + 6 * (opts.sections.size - 1)) * opts.rounds * 60_000 + opts.params.seconds * opts.rounds * 4000;
   setTimeout(() => abort(`the benchmark took more than ${hardLimitMs / 60_000} min: stopping`, 1), hardLimitMs).unref();
 
   try {
-    ensureBuild();
+    let serverRoot = ROOT;
+    if (opts.snapshot) {
+      const snapshot = snapshotWorktree();
+      removeSnapshot = snapshot.remove;
+      serverRoot = snapshot.root;
+      log(`running the server from a copy of the working tree in ${serverRoot}${snapshot.hasBuild ? " (with its current web build)" : ""}`);
+    }
+    // The server builds the web app itself when the sources are newer than the build; do it once up front so a
+    // broken build fails here, not at every server start.
+    try {
+      ensureBuild(serverRoot, log);
+    } catch (error) {
+      throw new Error(
+        `the Remix build failed (the Accord server needs it): ${(error as Error).message}` +
+          (opts.snapshot ? "" : "; to measure the server with the web build that exists now, add --snapshot"),
+      );
+    }
     db = await createBenchDatabase(log);
     log(`database: ${db.description}`);
     const { params } = opts;
-    const editorsNeeded = Math.max(params.docs * params.clients, opts.all ? FANOUT.clients : 0);
+    const editorsNeeded = Math.max(params.docs * params.clients, opts.sections.has("a") ? FANOUT.clients : 0, 100);
     log(`creating ${editorsNeeded} editors with sessions`);
     const tokens = await createEditors(db, editorsNeeded);
     workers = await startWorkers(opts.workers);
     const cpuProfDir = opts.cpuProf ? mkdtempSync("/var/tmp/accord-bench-prof-") : null;
-    const ctx: Context = { db, workers, tokens, cpuProfDir, log, running };
+    const ctx: Context = { db, workers, tokens, cpuProfDir, serverRoot, log, running };
     const small = tiptapJsonToYDocUpdate({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "Benchmark document." }] }] });
 
     const header =
       `Accord collaboration benchmark — ${db.description}; ${workers.length} client process(es); ` +
-      `node ${process.version}; ${(await import("node:os")).cpus().length} CPUs`;
+      `node ${process.version}; ${(await import("node:os")).cpus().length} CPUs; server from ` +
+      (opts.snapshot ? "a copy of the working tree" : "the working tree");
 
-    // Main workload: Accord, then the relay, same parameters.
-    const mainDocs = await createDocuments(db, "main", params.docs, () => small);
-    const accord = await runWorkload(ctx, "accord", params, mainDocs);
-    const relay = await runWorkload(ctx, "relay", params, mainDocs);
+    // Each section prints its figures as soon as it is done (progress goes to stderr).
+    const perRound = (label: string, a: WorkloadResult[], r: WorkloadResult[]) =>
+      a.length > 1 ? out(`${label} per round (ms): accord ${a.map((x) => fmt(x.p99, 1)).join(", ")}; relay ${r.map((x) => fmt(x.p99, 1)).join(", ")}`) : undefined;
+    const rounds = opts.rounds > 1 ? ` — medians of ${opts.rounds} alternating rounds` : "";
+    out(header);
 
-    let fanout: [WorkloadResult, WorkloadResult] | null = null;
-    let memory: [MemoryResult, MemoryResult] | null = null;
-    let joins: { result: JoinResult; bytes: number } | null = null;
-    let memoryDocBytes = 0;
-    if (opts.all) {
-      const fanDocs = await createDocuments(db, "fanout", 1, () => small);
-      fanout = [await runWorkload(ctx, "accord", FANOUT, fanDocs), await runWorkload(ctx, "relay", FANOUT, fanDocs)];
-
+    let main: { accord: WorkloadResult[]; relay: WorkloadResult[] } | null = null;
+    if (opts.sections.has("main")) {
+      log("timing PostgreSQL commits (200 + 200, sequential)");
+      const [probeDoc] = await createDocuments(db, "probe", 1, () => small);
+      const probe = await probeCommits(db, probeDoc!, 200);
+      main = await compare(ctx, params, await createDocuments(db, "main", params.docs, () => small), opts.rounds);
+      out();
+      printWorkload(
+        `Main workload: ${params.docs} document(s) × ${params.clients} clients × ${params.writers} writers × ${params.rate} edits/s × ${params.seconds} s${rounds}`,
+        combine(main.accord),
+        combine(main.relay),
+      );
+      perRound("p99", main.accord, main.relay);
+      const ms = (v: Float64Array) => {
+        const sorted = sortedOf(v);
+        return `p50 ${fmt(percentile(sorted, 50))} ms, p99 ${fmt(percentile(sorted, 99))} ms`;
+      };
+      out(
+        `PostgreSQL commit of one small update, timed from the bench before the runs: as the server does it (7 round trips) ` +
+          `${ms(probe.asServer)}, ${fmt(probe.asServerCpuMicros, 0)} µs client CPU; as one statement ${ms(probe.oneStatement)}, ` +
+          `${fmt(probe.oneStatementCpuMicros, 0)} µs client CPU`,
+      );
+    }
+    if (opts.sections.has("a")) {
+      const fanout = await compare(ctx, FANOUT, await createDocuments(db, "fanout", 1, () => small), opts.rounds);
+      out();
+      printWorkload(
+        `(a) Heavy fan-out: ${FANOUT.docs} document × ${FANOUT.clients} clients × ${FANOUT.writers} writers × ${FANOUT.rate} edits/s × ${FANOUT.seconds} s — server CPU per delivered update${rounds}`,
+        combine(fanout.accord),
+        combine(fanout.relay),
+      );
+      perRound("p99", fanout.accord, fanout.relay);
+    }
+    if (opts.sections.has("b")) {
       log(`creating ${2 * MEMORY_DOCS} documents of ~${MEMORY_DOC_BYTES / 1000} kB`);
       const variants = Array.from({ length: 50 }, (_, i) => documentUpdate(MEMORY_DOC_BYTES, 1000 + i));
       const setA = await createDocuments(db, "mem-a", MEMORY_DOCS, (i) => variants[i % variants.length]!);
       const setB = await createDocuments(db, "mem-b", MEMORY_DOCS, (i) => variants[(i + 25) % variants.length]!);
-      memory = [await runMemory(ctx, "accord", setA, setB, UNLOAD_WAIT_MS), await runMemory(ctx, "relay", setA, setB, UNLOAD_WAIT_MS)];
-
+      const natural = await runMemory(ctx, "accord", setA, setB, UNLOAD_WAIT_MS);
+      const forced = await runMemory(ctx, "accord", setA, setB, UNLOAD_WAIT_MS, true);
+      const relay = await runMemory(ctx, "relay", setA, setB, UNLOAD_WAIT_MS);
+      out();
+      printMemory(natural, forced, relay, variants.reduce((n, v) => n + v.byteLength, 0) / variants.length);
+    }
+    if (opts.sections.has("c")) {
       log(`creating a ~${JOIN_DOC_BYTES / 1e6} MB document`);
       const big = documentUpdate(JOIN_DOC_BYTES, 7);
       const [bigDoc] = await createDocuments(db, "join", 1, () => big);
-      joins = { result: await runJoinStorm(ctx, bigDoc!, JOIN_CLIENTS), bytes: big.byteLength };
-      memoryDocBytes = variants.reduce((n, v) => n + v.byteLength, 0) / variants.length;
-    }
-
-    out();
-    out(header);
-    out();
-    printWorkload(`Main workload: ${params.docs} document(s) × ${params.clients} clients × ${params.writers} writers × ${params.rate} edits/s × ${params.seconds} s`, accord, relay);
-    if (fanout) {
+      const joins = await runJoinStorm(ctx, bigDoc!, JOIN_CLIENTS, UNLOAD_WAIT_MS);
       out();
-      printWorkload(
-        `(a) Heavy fan-out: ${FANOUT.docs} document × ${FANOUT.clients} clients × ${FANOUT.writers} writers × ${FANOUT.rate} edits/s × ${FANOUT.seconds} s — server CPU per delivered update`,
-        fanout[0],
-        fanout[1],
-      );
-    }
-    if (memory) {
-      out();
-      printMemory(memory[0], memory[1], memoryDocBytes);
-    }
-    if (joins) {
-      out();
-      printJoins(joins.result, joins.bytes);
+      printJoins(joins, big.byteLength);
     }
     if (cpuProfDir) {
       await shutdown();
@@ -279,8 +413,10 @@ async function main(): Promise<void> {
     }
     out();
     out(`finished in ${fmt((Date.now() - started) / 1000, 0)} s`);
-    const r = accord.p99 / relay.p99;
-    out(`p99 ratio (accord/relay): ${fmt(r)} (target ≤ ${TARGET_P99_RATIO})${r <= TARGET_P99_RATIO ? "" : "  — ABOVE TARGET"}`);
+    if (main) {
+      const r = combine(main.accord).p99 / combine(main.relay).p99;
+      out(`p99 ratio (accord/relay): ${fmt(r)} (target ≤ ${TARGET_P99_RATIO})${r <= TARGET_P99_RATIO ? "" : "  — ABOVE TARGET"}`);
+    }
   } finally {
     await shutdown();
   }
@@ -289,6 +425,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
+    if (interrupted) return; // the shutdown under way exits with its own code
     process.stderr.write(`\nbench:collab failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     killAllChildren();
     process.exit(1);

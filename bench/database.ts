@@ -14,7 +14,7 @@ import { hashPassword } from "../app/auth/password.server";
 import { loadDocument } from "../app/models/document-content.server";
 import { seed } from "../app/models/seed.server";
 import { closeDatabase, getSql, openDatabase, type Sql } from "../db/client";
-import { appendUpdates } from "../db/document-log";
+import { appendUpdates, chainHash, notifyDocumentUpdated } from "../db/document-log";
 import { migrate } from "../db/migrate";
 import { upsertMembership } from "../db/memberships";
 import { insertUser } from "../db/users";
@@ -216,4 +216,73 @@ export function backendCpuDelta(before: Map<number, number>, after: Map<number, 
   let total = 0;
   for (const [pid, t] of after) total += t - (before.get(pid) ?? 0);
   return total;
+}
+
+/** Transactions committed in the benchmark database so far (pg_stat_database; flushed within about a second). */
+export async function committedTransactions(db: BenchDatabase): Promise<number> {
+  const [row]: [{ n: number }?] = await db.sql`select xact_commit::bigint as n from pg_stat_database where datname = ${db.name}`;
+  return row?.n ?? NaN;
+}
+
+export interface CommitProbe {
+  /** The server's commit transaction (BEGIN, advisory lock, read tail, insert, touch document, NOTIFY, COMMIT). */
+  asServer: Float64Array;
+  /** The same rows and NOTIFY as one statement in autocommit (one round trip), for comparison. */
+  oneStatement: Float64Array;
+  /** CPU of this process (postgres.js, hashing) per commit, µs, for each way. */
+  asServerCpuMicros: number;
+  oneStatementCpuMicros: number;
+}
+
+/**
+ * Sequential commits of one small update each, timed from this process, on a scratch document: the floor that
+ * commit-before-relay adds to every edit's latency on this machine's PostgreSQL.
+ */
+export async function probeCommits(db: BenchDatabase, documentId: string, count: number): Promise<CommitProbe> {
+  const sql = db.sql;
+  const doc = new Y.Doc();
+  const text = doc.getText("probe");
+  const updates: Uint8Array[] = [];
+  doc.on("update", (u: Uint8Array) => updates.push(u));
+  for (let i = 0; i < 2 * count; i++) text.insert(text.length, ` e${i}`);
+  doc.destroy();
+  const asServer = new Float64Array(count);
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    await sql.begin(async (tx) => {
+      const result = await appendUpdates(tx, documentId, [{ update: updates[i]!, userId: null }]);
+      await notifyDocumentUpdated(tx, documentId, result.lastSeq, "accord-bench-probe");
+    });
+    asServer[i] = performance.now() - t;
+  }
+  const cpu1 = process.cpuUsage(cpu0);
+  const [tail]: [{ seq: number; hash: Buffer }?] = await sql`
+    select seq, hash from document_updates where document_id = ${documentId} order by seq desc limit 1`;
+  let seq = tail?.seq ?? 0;
+  let prev: Buffer | null = tail?.hash ?? null;
+  const oneStatement = new Float64Array(count);
+  const cpu2 = process.cpuUsage();
+  for (let i = 0; i < count; i++) {
+    const update = Buffer.from(updates[count + i]!);
+    const hash = chainHash(prev, update);
+    seq += 1;
+    const t = performance.now();
+    await sql`
+      with ins as (
+        insert into document_updates (document_id, seq, update, user_id, prev_hash, hash)
+        values (${documentId}, ${seq}, ${update}, null, ${prev}, ${hash}) returning seq),
+      touched as (update documents set updated_at = now() where id = ${documentId} returning id),
+      notified as (select pg_notify('accord_document_updates', ${`${documentId} ${seq} accord-bench-probe`}))
+      select (select seq from ins), (select count(*) from touched), (select count(*) from notified)`;
+    oneStatement[i] = performance.now() - t;
+    prev = hash;
+  }
+  const cpu3 = process.cpuUsage(cpu2);
+  return {
+    asServer,
+    oneStatement,
+    asServerCpuMicros: (cpu1.user + cpu1.system) / count,
+    oneStatementCpuMicros: (cpu3.user + cpu3.system) / count,
+  };
 }

@@ -3,7 +3,7 @@
  * about them. Every child is registered so that it is killed whatever way the benchmark ends.
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command, Commands, Reply } from "./protocol";
@@ -78,7 +78,42 @@ export interface Server {
   origin: string;
   /** Lines the server wrote at warn or error level. */
   problems: string[];
+  /** Started with `inspect`: force a full garbage collection (through the inspector) and read the V8 heap. */
+  heapAfterGc?: () => Promise<{ usedMB: number; totalMB: number }>;
   stop(): Promise<void>;
+}
+
+/** One inspector session: force a full GC, then read the heap usage. */
+async function inspectHeap(url: string): Promise<{ usedMB: number; totalMB: number }> {
+  const { default: WebSocket } = await import("ws");
+  const ws = new WebSocket(url);
+  await new Promise<void>((resolve, reject) => {
+    ws.once("open", () => resolve());
+    ws.once("error", reject);
+  });
+  let nextId = 1;
+  const call = (method: string) =>
+    new Promise<Record<string, number>>((resolve, reject) => {
+      const id = nextId++;
+      const timer = setTimeout(() => reject(new Error(`inspector: ${method} timed out`)), 30_000);
+      const onMessage = (data: Buffer) => {
+        const message = JSON.parse(data.toString()) as { id?: number; result?: Record<string, number>; error?: { message: string } };
+        if (message.id !== id) return;
+        clearTimeout(timer);
+        ws.off("message", onMessage);
+        if (message.error) reject(new Error(`inspector: ${message.error.message}`));
+        else resolve(message.result ?? {});
+      };
+      ws.on("message", onMessage);
+      ws.send(JSON.stringify({ id, method }));
+    });
+  try {
+    await call("HeapProfiler.collectGarbage");
+    const usage = await call("Runtime.getHeapUsage");
+    return { usedMB: (usage.usedSize ?? NaN) / 1048576, totalMB: (usage.totalSize ?? NaN) / 1048576 };
+  } finally {
+    ws.close();
+  }
 }
 
 function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeoutMs: number): Promise<RegExpMatchArray> {
@@ -118,16 +153,21 @@ function collectProblems(child: ChildProcess, problems: string[]): void {
   child.stderr!.on("data", (chunk: Buffer) => {
     const lines = (partial + chunk.toString()).split("\n");
     partial = lines.pop() ?? "";
-    for (const line of lines) if (line.trim() && problems.length < 1000) problems.push(line);
+    for (const line of lines) {
+      if (!line.trim() || /^(Debugger listening|Debugger attached|Debugger ending|For help, see)/.test(line)) continue;
+      if (problems.length < 1000) problems.push(line);
+    }
   });
   child.stdout!.resume();
 }
 
 /**
- * `node --import tsx server/start.ts` (one process, so its pid is the server's) on the benchmark database.
+ * `node --import tsx server/start.ts` (one process, so its pid is the server's) on the benchmark database, from the
+ * working tree or from `root` (a snapshot, see exportHead).
  * NODE_ENV=production as deployed: the session cookie is `__Host-accord_session` and the expected Origin is https.
  */
-export async function startAccord(databaseUrl: string, options: { cpuProfDir?: string } = {}): Promise<Server> {
+export async function startAccord(databaseUrl: string, options: { cpuProfDir?: string; inspect?: boolean; root?: string } = {}): Promise<Server> {
+  const root = options.root ?? ROOT;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -140,9 +180,23 @@ export async function startAccord(databaseUrl: string, options: { cpuProfDir?: s
   delete env.NODE_OPTIONS;
   const args = ["--import", "tsx"];
   if (options.cpuProfDir) args.push("--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`);
-  args.push(path.join(ROOT, "server/start.ts"));
-  const child = track(spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] }));
+  if (options.inspect) args.push("--inspect=127.0.0.1:0");
+  args.push(path.join(root, "server/start.ts"));
+  const child = track(spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] }));
   const problems: string[] = [];
+  let inspectorUrl: string | null = null;
+  if (options.inspect) {
+    let early = "";
+    const onErr = (chunk: Buffer) => {
+      early += chunk.toString();
+      const m = /Debugger listening on (ws:\/\/\S+)/.exec(early);
+      if (m) {
+        inspectorUrl = m[1]!;
+        child.stderr!.off("data", onErr);
+      }
+    };
+    child.stderr!.on("data", onErr);
+  }
   const match = await waitForLine(child, /ready on http:\/\/localhost:(\d+)/, "the Accord server", 240_000).catch(async (error: unknown) => {
     await stopChild(child, 2000);
     throw error;
@@ -155,6 +209,12 @@ export async function startAccord(databaseUrl: string, options: { cpuProfDir?: s
     wsUrl: `ws://127.0.0.1:${port}/collab`,
     origin: `https://127.0.0.1:${port}`,
     problems,
+    heapAfterGc: options.inspect
+      ? () => {
+          if (!inspectorUrl) throw new Error("the server did not print its inspector URL");
+          return inspectHeap(inspectorUrl);
+        }
+      : undefined,
     stop: () => stopChild(child),
   };
 }
@@ -205,6 +265,7 @@ export class WorkerProcess {
       if (reply.ok) waiter.resolve(reply.result);
       else waiter.reject(new Error(`client worker: ${reply.error}`));
     });
+    child.on("error", () => {}); // a failed send is reported to its caller
     child.once("exit", (code, signal) => {
       const error = new Error(`client worker exited (${code ?? signal})`);
       failReady(error);
@@ -220,8 +281,13 @@ export class WorkerProcess {
   call<K extends Command>(cmd: K, args: Commands[K]["args"]): Promise<Commands[K]["result"]> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
+      if (!this.child.connected) return reject(new Error(`client worker ${this.pid} is gone`));
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.child.send({ id, cmd, args });
+      this.child.send({ id, cmd, args }, (error) => {
+        if (!error) return;
+        this.pending.delete(id);
+        reject(error);
+      });
     });
   }
 
@@ -247,4 +313,31 @@ export async function startWorkers(count: number): Promise<WorkerProcess[]> {
   });
   await Promise.all(workers.map((w) => w.ready));
   return workers;
+}
+
+const NOT_COPIED = new Set(["node_modules", ".git", ".data", ".test-data", ".cache"]);
+
+/**
+ * A copy of the working tree as it is now (sources and its current web build; node_modules linked, not copied),
+ * so that other people's edits during the run cannot rebuild or break the server being measured. The copy's build
+ * is marked fresh (the server would otherwise rebuild it when sources are newer); without a build, one is made.
+ * Returns the directory and a function that removes it.
+ */
+export function snapshotWorktree(): { root: string; hasBuild: boolean; remove: () => void } {
+  const root = mkdtempSync("/var/tmp/accord-bench-src-");
+  const remove = () => rmSync(root, { recursive: true, force: true });
+  try {
+    cpSync(ROOT, root, { recursive: true, filter: (src) => !NOT_COPIED.has(path.basename(src)) || path.dirname(src) !== ROOT });
+    symlinkSync(path.join(ROOT, "node_modules"), path.join(root, "node_modules"));
+    const built = path.join(root, "build/index.js");
+    const hasBuild = existsSync(built) && existsSync(path.join(root, "public/build"));
+    if (hasBuild) {
+      const later = new Date(Date.now() + 60_000);
+      utimesSync(built, later, later);
+    }
+    return { root, hasBuild, remove };
+  } catch (error) {
+    remove();
+    throw error;
+  }
 }

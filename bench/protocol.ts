@@ -54,6 +54,14 @@ export interface Commands {
     /** Per client, ms from creation (or startAt) until connected; NaN when it never was. */
     result: { joinMs: Float64Array };
   };
+  /**
+   * Bare sockets (no Yjs): each sends sync step 1 with an empty state vector at `startAt` and waits for the sync
+   * step 2 answer, without applying it. Measures what the server takes to serve a join, without the client's work.
+   */
+  rawJoin: {
+    args: { clients: ClientSpec[]; startAt: number; timeoutMs: number };
+    result: { joinMs: Float64Array; bytes: number };
+  };
   prepare: { args: Record<string, never>; result: { writers: StateTarget[] } };
   run: {
     args: { startAt: number; seconds: number; rate: number; editText: number };
@@ -67,6 +75,8 @@ export interface Commands {
       sendLogs: SendLog[];
       /** Flat (room, clientID, fromClock, toClock, receivedAt) per received update. */
       arrivals: Float64Array;
+      /** Accord: ms from each logged edit's send until a "saved" message covered it (its author's view). */
+      savedMs: Float64Array;
       writerTexts: { room: number; marker: string; text: string }[];
       closes: Record<string, number>;
       loopDelayP99: number;

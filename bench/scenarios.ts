@@ -8,6 +8,7 @@ import { sessionCookieName } from "../app/auth/cookie.server";
 import {
   backendCpu,
   backendCpuDelta,
+  committedTransactions,
   lastSeqs,
   rowsAfter,
   storedParagraphTexts,
@@ -24,6 +25,8 @@ export interface Context {
   /** Session tokens of editors of the workshop, one per client (reused round-robin when fewer). */
   tokens: string[];
   cpuProfDir: string | null;
+  /** Where the Accord server runs from (the working tree, or a snapshot of HEAD). */
+  serverRoot: string;
   log: (m: string) => void;
   /** Servers running now (so an interrupted run can stop them). */
   running: Set<Server>;
@@ -45,6 +48,9 @@ export interface WorkloadResult {
   max: number;
   deliveries: number;
   expected: number;
+  /** Accord: time to "saved" as the author sees it (send → commit → saved message back). */
+  savedP50: number;
+  savedP99: number;
   deliveriesPerSecond: number;
   serverCpuSeconds: number;
   cpuMicrosPerDelivery: number;
@@ -64,9 +70,11 @@ export interface WorkloadResult {
 }
 
 const SYNC_TIMEOUT_MS = 120_000;
+const IDLE_WINDOW_MS = 6000;
 
-async function startServer(ctx: Context, target: Target): Promise<Server> {
-  const server = target === "accord" ? await startAccord(ctx.db.url, { cpuProfDir: ctx.cpuProfDir ?? undefined }) : await startRelay();
+async function startServer(ctx: Context, target: Target, options: { inspect?: boolean } = {}): Promise<Server> {
+  const server =
+    target === "accord" ? await startAccord(ctx.db.url, { cpuProfDir: ctx.cpuProfDir ?? undefined, inspect: options.inspect, root: ctx.serverRoot }) : await startRelay();
   ctx.running.add(server);
   return server;
 }
@@ -159,6 +167,7 @@ export async function runWorkload(ctx: Context, target: Target, p: WorkloadParam
       collected.map((c) => c.arrivals),
     );
     const rss = rssMB(server.pid);
+    const saved = sortedOf(collected.flatMap((c) => [...c.savedMs]));
 
     if (commit && seqBefore) {
       commit.rows = await rowsAfter(seqBefore);
@@ -184,6 +193,8 @@ export async function runWorkload(ctx: Context, target: Target, p: WorkloadParam
       max: percentile(latency.sorted, 100),
       deliveries,
       expected: edits * (p.clients - 1),
+      savedP50: percentile(saved, 50),
+      savedP99: percentile(saved, 99),
       deliveriesPerSecond: deliveries / windowS,
       serverCpuSeconds: cpu1 - cpu0,
       cpuMicrosPerDelivery: deliveries > 0 ? ((cpu1 - cpu0) * 1e6) / deliveries : NaN,
@@ -207,9 +218,14 @@ export async function runWorkload(ctx: Context, target: Target, p: WorkloadParam
 
 export interface MemoryResult {
   target: Target;
+  /** V8 heap in use after a forced full GC at each step (only with `forceGc`). */
+  heapMB: { baseline: number; loadedA: number; afterUnload: number; loadedB: number } | null;
   baselineMB: number;
   loadedAMB: number;
   idleCpuPercent: number;
+  /** PostgreSQL backends' CPU and committed transactions/s in the same idle window (the relay's are other traffic). */
+  idlePostgresCpuPercent: number;
+  idleTransactionsPerSecond: number;
   afterUnloadMB: number;
   loadedBMB: number;
   joinP99Ms: number;
@@ -218,12 +234,14 @@ export interface MemoryResult {
 }
 
 /** Load set A (one client per document), unload it, load set B: RSS at each step. */
-export async function runMemory(ctx: Context, target: Target, setA: string[], setB: string[], unloadWaitMs: number): Promise<MemoryResult> {
-  ctx.log(`${target}: starting the server`);
-  const server = await startServer(ctx, target);
+export async function runMemory(ctx: Context, target: Target, setA: string[], setB: string[], unloadWaitMs: number, forceGc = false): Promise<MemoryResult> {
+  ctx.log(`${target}: starting the server${forceGc ? " (with the inspector, to force full GCs)" : ""}`);
+  const server = await startServer(ctx, target, { inspect: forceGc });
+  const heap = async () => (server.heapAfterGc ? (await server.heapAfterGc()).usedMB : NaN);
   try {
     await sleep(1000);
     const baselineMB = rssMB(server.pid);
+    const heapBaseline = await heap();
     const seqBefore = target === "accord" ? await lastSeqs([...setA, ...setB]) : null;
     const load = async (ids: string[]) => {
       ctx.log(`${target}: connecting one client to each of ${ids.length} documents`);
@@ -234,20 +252,30 @@ export async function runMemory(ctx: Context, target: Target, setA: string[], se
     };
     const a = await load(setA);
     const cpu0 = cpuSeconds(server.pid);
-    await sleep(4000);
-    const idleCpuPercent = ((cpuSeconds(server.pid) - cpu0) / 4) * 100;
+    const pg0 = await backendCpu(ctx.db);
+    const xact0 = await committedTransactions(ctx.db);
+    await sleep(IDLE_WINDOW_MS);
+    const idleCpuPercent = ((cpuSeconds(server.pid) - cpu0) / (IDLE_WINDOW_MS / 1000)) * 100;
+    const idlePostgresCpuPercent = (backendCpuDelta(pg0, await backendCpu(ctx.db)) / (IDLE_WINDOW_MS / 1000)) * 100;
+    const idleTransactionsPerSecond = ((await committedTransactions(ctx.db)) - xact0) / (IDLE_WINDOW_MS / 1000);
+    const heapA = await heap();
     await all(ctx, "disconnect", {});
     ctx.log(`${target}: all disconnected; waiting ${unloadWaitMs / 1000} s for the documents to unload`);
     await sleep(unloadWaitMs);
     const afterUnloadMB = rssMB(server.pid);
+    const heapUnloaded = await heap();
     const b = await load(setB);
+    const heapB = await heap();
     await all(ctx, "disconnect", {});
     const rows = seqBefore ? await rowsAfter(seqBefore) : null;
     return {
       target,
+      heapMB: forceGc ? { baseline: heapBaseline, loadedA: heapA, afterUnload: heapUnloaded, loadedB: heapB } : null,
       baselineMB,
       loadedAMB: a.rss,
       idleCpuPercent,
+      idlePostgresCpuPercent,
+      idleTransactionsPerSecond,
       afterUnloadMB,
       loadedBMB: b.rss,
       joinP99Ms: percentile(sortedOf([...a.joinMs, ...b.joinMs]), 99),
@@ -270,33 +298,66 @@ export interface JoinRound {
 
 export interface JoinResult {
   rounds: JoinRound[];
+  /** Bytes of the sync step 2 a raw client received (the document's encoded state). */
+  stateBytes: number;
   rssMB: number;
   serverCpuSeconds: number;
   problems: string[];
 }
 
-/** `clients` providers created at the same instant on one large document; ms until each is synced. */
-export async function runJoinStorm(ctx: Context, documentId: string, clients: number): Promise<JoinResult> {
+/**
+ * `clients` joining one large document at the same instant, four times: bare sockets (the server's part only) and
+ * y-websocket providers (which also decode and apply the state), each with the document not yet loaded and loaded.
+ */
+export async function runJoinStorm(ctx: Context, documentId: string, clients: number, unloadWaitMs: number): Promise<JoinResult> {
   ctx.log(`accord: starting the server`);
   const server = await startServer(ctx, "accord");
   try {
-    const specs = (offset: number) =>
-      Array.from({ length: clients }, (_, i) => ({ room: 0, serverUrl: server.wsUrl, roomName: documentId, headers: headers(ctx, server, offset + i), writer: null }));
-    const storm = async (label: string, offset: number): Promise<JoinRound> => {
-      ctx.log(`accord: ${clients} clients join at once (${label})`);
-      const joinMs = sortedOf(await connect(ctx, "accord", specs(offset), { batchSize: clients, startAt: now() + 500 }));
-      return { label, p50: percentile(joinMs, 50), p99: percentile(joinMs, 99), max: percentile(joinMs, 100), clients };
+    let offset = 0;
+    const specs = (n: number) => {
+      const made = Array.from({ length: n }, (_, i) => ({ room: 0, serverUrl: server.wsUrl, roomName: documentId, headers: headers(ctx, server, offset + i), writer: null }));
+      offset += n;
+      return made;
+    };
+    const round = (label: string, joinMs: Float64Array): JoinRound => {
+      const failed = joinMs.filter((v) => Number.isNaN(v)).length;
+      if (failed > 0) throw new Error(`${label}: ${failed} of ${joinMs.length} clients were not served within ${SYNC_TIMEOUT_MS / 1000} s`);
+      const sorted = sortedOf(joinMs);
+      return { label, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: percentile(sorted, 100), clients: joinMs.length };
+    };
+    const raw = async (label: string) => {
+      ctx.log(`accord: ${clients} bare sockets join at once (${label})`);
+      const all = specs(clients);
+      const perWorker: ClientSpec[][] = ctx.workers.map(() => []);
+      all.forEach((s, i) => perWorker[i % ctx.workers.length]!.push(s));
+      const startAt = now() + 500;
+      const results = await Promise.all(ctx.workers.map((w, i) => w.call("rawJoin", { clients: perWorker[i]!, startAt, timeoutMs: SYNC_TIMEOUT_MS })));
+      return { round: round(`bare sockets, ${label}`, Float64Array.from(results.flatMap((r) => [...r.joinMs]))), bytes: results.reduce((n, r) => n + r.bytes, 0) / clients };
+    };
+    const providers = async (label: string) => {
+      ctx.log(`accord: ${clients} providers join at once (${label})`);
+      return round(`providers, ${label}`, await connect(ctx, "accord", specs(clients), { batchSize: clients, startAt: now() + 500 }));
     };
     const cpu0 = cpuSeconds(server.pid);
-    const cold = await storm("document not loaded", 0);
+    const rawCold = await raw("document not loaded");
+    ctx.log(`accord: waiting ${unloadWaitMs / 1000} s for the document to unload`);
+    await sleep(unloadWaitMs);
+    const providersCold = await providers("document not loaded");
     await all(ctx, "disconnect", {});
-    // Keep the room loaded with one client, then a second storm.
-    await ctx.workers[0]!.call("connect", { target: "accord", clients: specs(clients).slice(0, 1), batchSize: 1, waitFor: "synced", startAt: null, timeoutMs: SYNC_TIMEOUT_MS });
-    const warm = await storm("document already loaded", clients + 1);
+    // One client keeps the document loaded for the next two storms.
+    await ctx.workers[0]!.call("connect", { target: "accord", clients: specs(1), batchSize: 1, waitFor: "synced", startAt: null, timeoutMs: SYNC_TIMEOUT_MS });
+    const rawWarm = await raw("document loaded");
+    const providersWarm = await providers("document loaded");
     const cpu1 = cpuSeconds(server.pid);
     const rss = rssMB(server.pid);
     await all(ctx, "disconnect", {});
-    return { rounds: [cold, warm], rssMB: rss, serverCpuSeconds: cpu1 - cpu0, problems: [...server.problems] };
+    return {
+      rounds: [rawCold.round, rawWarm.round, providersCold, providersWarm],
+      stateBytes: rawWarm.bytes,
+      rssMB: rss,
+      serverCpuSeconds: cpu1 - cpu0,
+      problems: [...server.problems],
+    };
   } finally {
     await all(ctx, "disconnect", {}).catch(() => {});
     await stopServer(ctx, server);

@@ -66,7 +66,7 @@ export async function addMemberByEmail(workshopId: string, email: string, role: 
 }
 
 export const INVITATION_PREFIX = "inv_";
-export const INVITATION_DAYS = [1, 7, 30] as const;
+export { INVITATION_DAYS } from "./roles";
 
 export async function createInvitation(workshopId: string, actorId: string, role: Role, days: number): Promise<{ url: string; expiresAt: Date }> {
   const { id, token, secretHash } = createSecretToken(INVITATION_PREFIX);

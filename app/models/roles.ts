@@ -28,3 +28,6 @@ export function isRole(value: unknown): value is Role {
 export const canReadDocuments = (role: Role | null | undefined): boolean => role != null;
 export const canEditDocuments = (role: Role | null | undefined): boolean => role === "organizer" || role === "editor";
 export const canManageMembers = (role: Role | null | undefined): boolean => role === "organizer";
+
+/** How long an invitation link may stay valid, in days (the form's choices). */
+export const INVITATION_DAYS = [1, 7, 30] as const;

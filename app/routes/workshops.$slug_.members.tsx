@@ -15,13 +15,12 @@ import {
   cancelInvitation,
   changeMemberRole,
   createInvitation,
-  INVITATION_DAYS,
   listActiveInvitations,
   listMembers,
   MembershipError,
   removeMember,
 } from "../models/memberships.server";
-import { canManageMembers, isRole, ROLE_DESCRIPTIONS, ROLE_LABELS, ROLES, type Role } from "../models/roles";
+import { canManageMembers, INVITATION_DAYS, isRole, ROLE_DESCRIPTIONS, ROLE_LABELS, ROLES, type Role } from "../models/roles";
 import { formatDate, formatDateTime, isoString } from "../utils/dates";
 import { formToObject, parseWith } from "../utils/forms.server";
 import { notFound, requireUser } from "../utils/guards.server";

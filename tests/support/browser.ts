@@ -4,14 +4,24 @@ import { AxeBuilder } from "@axe-core/playwright";
 import { expect } from "vitest";
 import { chromiumPath } from "./check-chromium";
 
+/** Uncaught errors in any page (e.g. a value imported from a `.server` module is undefined in the browser). */
+export const pageErrors: string[] = [];
+
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error("Chromium not found: apt-get install -y chromium (or set CHROMIUM_PATH)");
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath,
     headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args: Parameters<Browser["newContext"]>) => {
+    const context = await newContext(...args);
+    context.on("weberror", (e) => pageErrors.push(`${e.page()?.url() ?? "?"}: ${e.error().message}`));
+    return context;
+  };
+  return browser;
 }
 
 /** Run axe-core on the page as it is now; any violation fails the test with a readable list. */
@@ -19,4 +29,5 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
   const problems = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
   expect(problems, `axe-core violations on ${page.url()}`).toEqual([]);
+  expect(pageErrors, "uncaught errors in the browser").toEqual([]);
 }
