@@ -1,5 +1,6 @@
 /**
- * `npm run bench:collab [-- --docs D --clients C --writers W --rate R --seconds T] [--all] [--workers N] [--cpu-prof]`
+ * `npm run bench:collab [-- --docs D --clients C --writers W --rate R --seconds T] [--all | --only main,a,b,c]
+ *   [--rounds N] [--workers N] [--snapshot] [--cpu-prof]` (see bench/README.md)
  *
  * The real Accord server (its own process, on a fresh PostgreSQL database) against a raw websocket relay
  * (bench/relay-server.ts: no Yjs, no database — the ceiling on this machine), same workload, same run:
@@ -405,7 +406,8 @@ async function main(): Promise<void> {
     }
     if (cpuProfDir) {
       await shutdown();
-      for (const f of readdirSync(cpuProfDir).filter((f) => f.endsWith(".cpuprofile"))) {
+      // Main threads only (tid 0); the others are the tsx loader's worker thread.
+      for (const f of readdirSync(cpuProfDir).filter((f) => /\.0\.\d+\.cpuprofile$/.test(f))) {
         out();
         out(`CPU profile of an Accord server process: ${path.join(cpuProfDir, f)}`);
         out(summarise(path.join(cpuProfDir, f), 20));

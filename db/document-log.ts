@@ -38,24 +38,35 @@ export async function appendUpdates(
   tx: Queryable,
   documentId: string,
   updates: { update: Uint8Array; userId: string | null }[],
+  options: { notifyInstanceId?: string } = {},
 ): Promise<AppendedBatch> {
-  await tx`select pg_advisory_xact_lock(hashtextextended(${documentId}, 0))`;
-  const [tail]: [{ seq: number; hash: Buffer }?] = await tx`
-    select seq, hash from document_updates where document_id = ${documentId} order by seq desc limit 1`;
+  // Pipelined (sent together, run in order on the transaction's connection): the lock is held before the tail
+  // is read, at the cost of one round trip instead of two.
+  const [, tailRows] = await Promise.all([
+    tx`select pg_advisory_xact_lock(hashtextextended(${documentId}, 0))`,
+    tx<{ seq: number; hash: Buffer }[]>`
+      select seq, hash from document_updates where document_id = ${documentId} order by seq desc limit 1`,
+  ]);
+  const tail = tailRows[0];
   let seq = tail?.seq ?? 0;
   let prev: Buffer | null = tail?.hash ?? null;
   const firstSeq = seq + 1;
   const rows = updates.map(({ update, userId }) => {
     seq += 1;
     const bytes = Buffer.from(update.buffer, update.byteOffset, update.byteLength);
-    const hash = chainHash(prev, bytes);
+    const prevHash = prev;
+    const hash = chainHash(prevHash, bytes);
     prev = hash;
-    return { document_id: documentId, seq, update: bytes, user_id: userId, prev_hash: null as Buffer | null, hash };
+    return { document_id: documentId, seq, update: bytes, user_id: userId, prev_hash: prevHash, hash };
   });
-  for (let i = 0; i < rows.length; i++) rows[i]!.prev_hash = i === 0 ? (tail?.hash ?? null) : rows[i - 1]!.hash;
   if (rows.length > 0) {
-    await tx`insert into document_updates ${tx(rows, "document_id", "seq", "update", "user_id", "prev_hash", "hash")}`;
-    await tx`update documents set updated_at = now() where id = ${documentId}`;
+    // Also pipelined: the rows, the document's timestamp and (optionally) the NOTIFY, delivered at COMMIT.
+    const writes: Promise<unknown>[] = [
+      tx`insert into document_updates ${tx(rows, "document_id", "seq", "update", "user_id", "prev_hash", "hash")}`,
+      tx`update documents set updated_at = now() where id = ${documentId}`,
+    ];
+    if (options.notifyInstanceId) writes.push(notifyDocumentUpdated(tx, documentId, seq, options.notifyInstanceId));
+    await Promise.all(writes);
   }
   return { firstSeq, lastSeq: seq };
 }

@@ -209,7 +209,19 @@ export class CollabServer {
     if (pending) void pending.then((room) => room.requestCatchUp()).catch(() => {});
   }
 
+  private checking = false;
+
   private async recheckAccess(): Promise<void> {
+    if (this.checking) return; // a slow pass is still running: never stack them
+    this.checking = true;
+    try {
+      await this.recheckAllRooms();
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async recheckAllRooms(): Promise<void> {
     for (const pending of this.rooms.values()) {
       let room: Room;
       try {

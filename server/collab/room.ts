@@ -17,7 +17,7 @@ import { CloseCode, MESSAGE_AWARENESS, MESSAGE_SYNC, writeSaved } from "../../ap
 import type { Role } from "../../app/models/roles";
 import { log } from "../../app/utils/log.server";
 import type { Sql } from "../../db/client";
-import { appendUpdates, DOCUMENT_UPDATES_CHANNEL, insertSnapshot, notifyDocumentUpdated, readDocumentContent, readUpdatesAfter } from "../../db/document-log";
+import { appendUpdates, DOCUMENT_UPDATES_CHANNEL, insertSnapshot, readDocumentContent, readUpdatesAfter } from "../../db/document-log";
 
 export const NOTIFY_CHANNEL = DOCUMENT_UPDATES_CHANNEL;
 
@@ -228,11 +228,9 @@ export class Room {
   private async commit(batch: Pending[]): Promise<void> {
     let appended: { firstSeq: number; lastSeq: number };
     try {
-      appended = await this.sql.begin(async (tx) => {
-        const result = await appendUpdates(tx, this.documentId, batch.map((p) => ({ update: p.update, userId: p.member.userId })));
-        await notifyDocumentUpdated(tx, this.documentId, result.lastSeq, this.instanceId);
-        return result;
-      });
+      appended = await this.sql.begin((tx) =>
+        appendUpdates(tx, this.documentId, batch.map((p) => ({ update: p.update, userId: p.member.userId })), { notifyInstanceId: this.instanceId }),
+      );
     } catch (error) {
       log.error(`collab: commit of ${batch.length} update(s) to ${this.documentId} failed: ${(error as Error).message}`);
       for (const p of batch) this.approxBytes -= p.update.byteLength;
@@ -250,10 +248,15 @@ export class Room {
 
   /** The "saved" message for the committed state as it is now (snapshot = state vector + delete set). */
   private savedMessage(): Uint8Array {
+    // The committed document only changes when seq does: reuse the encoded message until then.
+    if (this.savedCache?.seq === this.seq) return this.savedCache.message;
     const encoder = encoding.createEncoder();
     writeSaved(encoder, { seq: this.seq, snapshot: Y.encodeSnapshot(Y.snapshot(this.doc)) });
-    return encoding.toUint8Array(encoder);
+    const message = encoding.toUint8Array(encoder);
+    this.savedCache = { seq: this.seq, message };
+    return message;
   }
+  private savedCache: { seq: number; message: Uint8Array } | null = null;
 
   /**
    * An update that carried nothing new (an empty sync step 2 after reconnecting): confirm at once, unless this
