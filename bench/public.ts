@@ -242,7 +242,7 @@ async function main(): Promise<void> {
     // The static copy: the page's HTML as Accord answers it now, with its Content-Type.
     const page = await fetchOnce(accordUrl, pagePath);
     if (page.status !== 200) throw new Error(`GET ${pagePath} answered ${page.status}: ${page.body.toString().slice(0, 300)}`);
-    const signatoriesOnPage = (page.body.toString().match(/Signatory \d+/g) ?? []).length;
+    const signatoriesOnPage = new Set(page.body.toString().match(/Signatory \d+\b/g) ?? []).size;
     const api = await fetchOnce(accordUrl, apiPath);
     if (api.status !== 200) throw new Error(`GET ${apiPath} answered ${api.status}`);
     const etag = String(api.headers.etag ?? "");
