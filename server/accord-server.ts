@@ -18,8 +18,9 @@ export async function startAccordServer(options: {
   port: number;
   host: string;
   collab?: Partial<CollabOptions>;
+  publicCacheMs?: number;
 }): Promise<AccordServer> {
-  const app = createHttpApp({ build: options.build, root: options.root });
+  const app = createHttpApp({ build: options.build, root: options.root, publicCacheMs: options.publicCacheMs });
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
   const collab = new CollabServer(getSql(), { ...DEFAULT_COLLAB_OPTIONS, ...options.collab });

@@ -12,10 +12,13 @@ import { authenticate, type RequestAuth } from "../app/auth/request-auth.server"
 import { getConfig } from "../app/config.server";
 import { log } from "../app/utils/log.server";
 import { getSql } from "../db/client";
+import { publicCache } from "./public-cache";
 
 export interface HttpAppOptions {
   build: ServerBuild;
   root: string;
+  /** Override ACCORD_PUBLIC_CACHE_MS (tests turn the micro-cache off). */
+  publicCacheMs?: number;
 }
 
 function securityHeaders(req: Request, res: Response, next: NextFunction): void {
@@ -102,6 +105,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use(express.static(path.join(options.root, "public"), { maxAge: "1h", index: false }));
   app.get("/healthz", (req, res) => void healthz(req, res));
   app.use(refuseCrossOrigin);
+  app.use(publicCache(options.publicCacheMs ?? config.ACCORD_PUBLIC_CACHE_MS));
   app.all(
     "*",
     createRequestHandler({

@@ -17,12 +17,13 @@ export interface TestServer {
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-export async function startTestServer(collab: Partial<CollabOptions> = {}): Promise<TestServer> {
+/** `publicCacheMs` defaults to 0 here: tests read their own writes at once. */
+export async function startTestServer(collab: Partial<CollabOptions> = {}, publicCacheMs = 0): Promise<TestServer> {
   const buildFile = path.join(root, "build/index.js");
   if (!existsSync(buildFile)) throw new Error("No Remix build: run `npm run build` first (npm test does it).");
   const build = (await import(pathToFileURL(buildFile).href)) as ServerBuild;
   process.env.ACCORD_LOG_LEVEL ??= "error";
-  const server = await startAccordServer({ build, root, port: 0, host: "127.0.0.1", collab });
+  const server = await startAccordServer({ build, root, port: 0, host: "127.0.0.1", collab, publicCacheMs });
   return { url: `http://127.0.0.1:${server.port}`, server, close: () => server.close() };
 }
 

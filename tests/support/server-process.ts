@@ -16,7 +16,7 @@ export async function startServerProcess(databaseUrl: string, env: Record<string
   // `node --import tsx`, not the tsx CLI: the CLI forks a second process, and SIGKILL must hit the server itself.
   const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server/start.ts")], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", HOST: "127.0.0.1", ACCORD_LOG_LEVEL: "info", NODE_ENV: "test", ...env },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", HOST: "127.0.0.1", ACCORD_LOG_LEVEL: "info", NODE_ENV: "test", ACCORD_PUBLIC_CACHE_MS: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

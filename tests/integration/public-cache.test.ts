@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../support/http-server";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({}, 1000);
+});
+afterAll(async () => {
+  await server.close();
+});
+
+describe("the public micro-cache", () => {
+  it("serves repeated anonymous reads of a public page from the cache, with a fresh CSP nonce each time", async () => {
+    const first = await fetch(`${server.url}/declarations`);
+    const body1 = await first.text();
+    expect(first.status).toBe(200);
+    expect(first.headers.get("x-accord-cache")).toBe("miss");
+    const second = await fetch(`${server.url}/declarations`);
+    const body2 = await second.text();
+    expect(second.headers.get("x-accord-cache")).toBe("hit");
+    const nonce = (res: Response) => res.headers.get("content-security-policy")?.match(/'nonce-([^']+)'/)?.[1];
+    expect(nonce(second)).toBeTruthy();
+    expect(nonce(second)).not.toBe(nonce(first));
+    expect(body2).toContain(`nonce="${nonce(second)}"`);
+    expect(body2).not.toContain(`nonce="${nonce(first)}"`);
+    expect(body2.replaceAll(nonce(second)!, "N")).toBe(body1.replaceAll(nonce(first)!, "N"));
+  });
+
+  it("never caches for signed-in visitors, private paths, or after the time to live", async () => {
+    const withCookie = await fetch(`${server.url}/declarations`, { headers: { cookie: "accord_session=x" } });
+    expect(withCookie.headers.get("x-accord-cache")).toBeNull();
+    const privatePage = await fetch(`${server.url}/login`);
+    expect(privatePage.headers.get("x-accord-cache")).toBeNull();
+    await fetch(`${server.url}/api/declarations`);
+    await new Promise((r) => setTimeout(r, 1100));
+    const later = await fetch(`${server.url}/api/declarations`);
+    expect(later.headers.get("x-accord-cache")).toBe("miss");
+  });
+
+  it("answers If-None-Match from the cached ETag", async () => {
+    const first = await fetch(`${server.url}/api/declarations`);
+    const etag = first.headers.get("etag");
+    expect(etag).toBeTruthy();
+    const again = await fetch(`${server.url}/api/declarations`, { headers: { "if-none-match": etag! } });
+    expect(again.status).toBe(304);
+  });
+});
