@@ -92,17 +92,17 @@ export async function countDocumentsForUser(userId: string, sql: Queryable = get
   return new Map(rows.map((r) => [r.workshopId, r.n]));
 }
 
-/** Current role of each of these users on a document (null when they lost access). One query per check. */
-export async function findRolesOnDocument(documentId: string, userIds: string[], sql: Queryable = getSql()): Promise<Map<string, Role | null>> {
-  const rows = await sql<{ userId: string; role: Role | null }[]>`
-    select u.id as "userId",
-           coalesce(
-             (select m.role from memberships m join documents d on d.workshop_id = m.workshop_id
-               where d.id = ${documentId} and m.user_id = u.id),
-             case when u.is_admin then 'organizer' end
-           ) as role
-    from users u where u.id = any(${userIds}::uuid[])`;
-  const map = new Map<string, Role | null>(userIds.map((id) => [id, null]));
-  for (const r of rows) map.set(r.userId, r.role);
+/** Current roles for many (document, user) pairs at once (null when access is gone). Key: "<documentId> <userId>". */
+export async function findRolesOnDocuments(pairs: { documentId: string; userId: string }[], sql: Queryable = getSql()): Promise<Map<string, Role | null>> {
+  const map = new Map<string, Role | null>(pairs.map((p) => [`${p.documentId} ${p.userId}`, null]));
+  if (pairs.length === 0) return map;
+  const rows = await sql<{ documentId: string; userId: string; role: Role | null }[]>`
+    select p.document_id as "documentId", p.user_id as "userId",
+           coalesce(m.role, case when u.is_admin then 'organizer' end) as role
+    from unnest(${pairs.map((p) => p.documentId)}::uuid[], ${pairs.map((p) => p.userId)}::uuid[]) as p(document_id, user_id)
+    join documents d on d.id = p.document_id
+    join users u on u.id = p.user_id
+    left join memberships m on m.workshop_id = d.workshop_id and m.user_id = p.user_id`;
+  for (const r of rows) map.set(`${r.documentId} ${r.userId}`, r.role);
   return map;
 }

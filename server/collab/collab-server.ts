@@ -20,7 +20,7 @@ import { getConfig } from "../../app/config.server";
 import { canEditDocuments, type Role } from "../../app/models/roles";
 import { log } from "../../app/utils/log.server";
 import type { Sql } from "../../db/client";
-import { findDocumentForUser, findRolesOnDocument } from "../../db/access";
+import { findDocumentForUser, findRolesOnDocuments } from "../../db/access";
 import { findLiveSessionIds } from "../../db/sessions";
 import { Connection, type RateLimit } from "./connection";
 import { closeMember, NOTIFY_CHANNEL, Room, type Member, type RoomLimits } from "./room";
@@ -221,27 +221,29 @@ export class CollabServer {
     }
   }
 
+  /** Two queries per pass, however many rooms are loaded: every member's role, and every member's session. */
   private async recheckAllRooms(): Promise<void> {
-    for (const pending of this.rooms.values()) {
-      let room: Room;
-      try {
-        room = await pending;
-      } catch {
-        continue;
+    const settled = await Promise.allSettled([...this.rooms.values()]);
+    const members: { room: Room; member: Member }[] = [];
+    for (const r of settled) {
+      if (r.status !== "fulfilled") continue;
+      for (const m of r.value.members) if (!m.closed) members.push({ room: r.value, member: m });
+    }
+    if (members.length === 0) return;
+    try {
+      const pairs = new Map<string, { documentId: string; userId: string }>();
+      for (const { room, member } of members) pairs.set(`${room.documentId} ${member.userId}`, { documentId: room.documentId, userId: member.userId });
+      const [roles, sessions] = await Promise.all([
+        findRolesOnDocuments([...pairs.values()], this.sql),
+        findLiveSessionIds([...new Set(members.flatMap(({ member }) => (member.sessionId ? [member.sessionId] : [])))], this.sql),
+      ]);
+      for (const { room, member } of members) {
+        const role: Role | null = roles.get(`${room.documentId} ${member.userId}`) ?? null;
+        if (member.sessionId && !sessions.has(member.sessionId)) closeMember(member, CloseCode.Unauthenticated, "session ended");
+        else if (role !== member.role) closeMember(member, CloseCode.AccessChanged, "Your access to this document changed");
       }
-      const members = [...room.members].filter((m) => !m.closed);
-      if (members.length === 0) continue;
-      try {
-        const roles = await findRolesOnDocument(room.documentId, [...new Set(members.map((m) => m.userId))], this.sql);
-        const sessions = await findLiveSessionIds(members.flatMap((m) => (m.sessionId ? [m.sessionId] : [])), this.sql);
-        for (const m of members) {
-          const role: Role | null = roles.get(m.userId) ?? null;
-          if (m.sessionId && !sessions.has(m.sessionId)) closeMember(m, CloseCode.Unauthenticated, "session ended");
-          else if (role !== m.role) closeMember(m, CloseCode.AccessChanged, "Your access to this document changed");
-        }
-      } catch (error) {
-        log.warn(`collab: access re-check failed: ${(error as Error).message}`);
-      }
+    } catch (error) {
+      log.warn(`collab: access re-check failed: ${(error as Error).message}`);
     }
   }
 

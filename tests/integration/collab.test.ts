@@ -148,6 +148,17 @@ describe("real-time co-editing", () => {
   });
 });
 
+describe("sessions ending while connected", () => {
+  it("closes the socket within seconds when the user signs out everywhere", async () => {
+    const u = await createUser({ name: "Signs out" });
+    await addMember(workshopId, u.id, "editor");
+    const c = client(await sessionCookie(u.id));
+    await waitFor(() => c.provider.synced, "sync");
+    await getSql()`delete from sessions where user_id = ${u.id}`;
+    await waitFor(() => c.closes.some((x) => x.code === CloseCode.Unauthenticated), "unauthenticated close", 5000);
+  });
+});
+
 describe("hostile input", () => {
   it("random bytes, truncated and unknown messages close only that connection", async () => {
     const witness = client(editors[0]!.cookie);
