@@ -44,7 +44,7 @@ import { emailMatchesWebsite, parseEndorsementInput, parseWebsite, organisationK
 import { describeIndividual, describeOrganisation, EVIDENCE_LABELS, KIND_LABELS, publicPartsOf } from "../declarations/endorsement-words";
 import type { FieldErrors } from "../utils/forms.server";
 import { notFound, requireUser } from "../utils/guards.server";
-import { ROLE_LABELS } from "./roles";
+import { canModerateEndorsements, ROLE_LABELS } from "./roles";
 
 export const RATE_LIMIT = { windowSeconds: 3600, perAccount: 10, perIp: 60 } as const;
 
@@ -381,7 +381,7 @@ export async function requireEndorsementOrganiser(request: Request, context: App
   const { user } = await requireUser(request, context);
   const document = await findDocumentForUser(id ?? "", user.id);
   if (!document) throw notFound();
-  if (document.role !== "organizer") {
+  if (!canModerateEndorsements(document.role)) {
     throw new Response(
       `Only the organisers of “${document.workshopTitle}” can moderate and export the endorsements of “${document.title}”. ` +
         `Your role in this workshop is ${ROLE_LABELS[document.role]}.`,

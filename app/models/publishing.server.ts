@@ -50,7 +50,6 @@ import { renderDocumentHtml, tiptapJsonToProseMirror } from "../editor/document-
 import { getConfig } from "../config.server";
 import { sendMail } from "../mail/mailer.server";
 import { log } from "../utils/log.server";
-import type { Role } from "./roles";
 
 export type { TextDiff };
 export type { DeclarationSettings, OrganisationPolicy, PublicDeclaration, PublishedVersion, PublishedVersionSummary, PublicCounts };
@@ -63,7 +62,7 @@ export const SLUG_MAX = 80;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Only organisers publish and change a declaration's settings. */
-export const canPublish = (role: Role | null | undefined): boolean => role === "organizer";
+export { canPublish } from "./roles";
 
 export const isSlug = (value: string): boolean => value.length <= SLUG_MAX && SLUG_PATTERN.test(value);
 

@@ -28,6 +28,9 @@ export function isRole(value: unknown): value is Role {
 export const canReadDocuments = (role: Role | null | undefined): boolean => role != null;
 export const canEditDocuments = (role: Role | null | undefined): boolean => role === "organizer" || role === "editor";
 export const canManageMembers = (role: Role | null | undefined): boolean => role === "organizer";
+/** Publishing a version and moderating or exporting its endorsements are the organisers'. */
+export const canPublish = (role: Role | null | undefined): boolean => role === "organizer";
+export const canModerateEndorsements = canPublish;
 
 /** How long an invitation link may stay valid, in days (the form's choices). */
 export const INVITATION_DAYS = [1, 7, 30] as const;
