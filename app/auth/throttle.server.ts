@@ -4,16 +4,15 @@
  * day at most), never a lock-out for the person who knows the password. Per IP: 20 free failures, then up to
  * 15 minutes. Keys are SHA-256 of the e-mail/IP so the table holds neither. A success clears the account's counter.
  */
-import { createHash } from "node:crypto";
+import { hashedKey } from "./hashed-key.server";
 import { clearThrottle, findBlockedUntil, recordFailure } from "../../db/login-throttles";
 
 const ACCOUNT = { free: 5, capSeconds: 60, forgetAfterSeconds: 24 * 3600 };
 const IP = { free: 20, capSeconds: 15 * 60, forgetAfterSeconds: 24 * 3600 };
 
-const key = (kind: string, value: string) => `${kind}:${createHash("sha256").update(value).digest("hex").slice(0, 32)}`;
 
 export function throttleKeys(email: string, ip: string | null): { account: string; ip: string | null } {
-  return { account: key("account", email), ip: ip ? key("ip", ip) : null };
+  return { account: hashedKey("account", email), ip: ip ? hashedKey("ip", ip) : null };
 }
 
 /** Seconds to wait before another attempt is considered, or 0. */

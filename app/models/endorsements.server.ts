@@ -11,7 +11,7 @@
  * - Rate limits: 10 attempts an hour per account and 60 per IP (hashed keys; refused attempts are not counted).
  * - Never log e-mails or IPs: nothing here logs at all.
  */
-import { createHash } from "node:crypto";
+import { hashedKey } from "../auth/hashed-key.server";
 import { getSql } from "../../db/client";
 import type { AppLoadContext } from "@remix-run/node";
 import { findDocumentForUser } from "../../db/access";
@@ -88,11 +88,10 @@ function requireCanEndorse(user: UserRow, current: CurrentVersion | null): Curre
 
 // ── Rate limit ─────────────────────────────────────────────────────────────────────────────────────────────
 
-const hashKey = (kind: string, value: string) => `${kind}:${createHash("sha256").update(value).digest("hex").slice(0, 32)}`;
 
 async function takeEndorsementAttempt(userId: string, ip: string | null): Promise<void> {
-  const keys: { key: string; limit: number }[] = [{ key: hashKey("account", userId), limit: RATE_LIMIT.perAccount }];
-  if (ip) keys.push({ key: hashKey("ip", ip), limit: RATE_LIMIT.perIp });
+  const keys: { key: string; limit: number }[] = [{ key: hashedKey("account", userId), limit: RATE_LIMIT.perAccount }];
+  if (ip) keys.push({ key: hashedKey("ip", ip), limit: RATE_LIMIT.perIp });
   const result = await takeAttempt(keys, RATE_LIMIT.windowSeconds);
   if (Math.random() < 0.01) await pruneAttempts(RATE_LIMIT.windowSeconds);
   if (!result.ok) {
