@@ -1,5 +1,5 @@
 /**
- * `npm run bench:public [-- --seconds 5 --connections 32 --users 2000 --in-flight 64 --signatories 200] [--cpu-prof]`
+ * `npm run bench:public [-- --seconds 5 --connections 32 --users 2000 --in-flight 64 --signatories 200] [--cpu-prof] [--only reads|spike]`
  *
  * The public side of Accord on this machine, in one run:
  * 1. Reads: requests/s and latency of GET /d/<slug> (the published declaration page) and GET
@@ -49,11 +49,12 @@ function options() {
       "in-flight": { type: "string", default: "64" },
       signatories: { type: "string", default: "200" },
       "cpu-prof": { type: "boolean", default: false },
+      only: { type: "string", default: "reads,spike" },
       help: { type: "boolean", default: false },
     },
   });
   if (values.help) {
-    out("npm run bench:public -- [--seconds 5] [--connections 32] [--users 2000] [--in-flight 64] [--signatories 200] [--cpu-prof]");
+    out("npm run bench:public -- [--seconds 5] [--connections 32] [--users 2000] [--in-flight 64] [--signatories 200] [--cpu-prof] [--only reads|spike]");
     process.exit(0);
   }
   const int = (name: string, value: string, min: number, max: number) => {
@@ -68,7 +69,15 @@ function options() {
     inFlight: int("in-flight", values["in-flight"], 1, 512),
     signatories: int("signatories", values.signatories, 0, 10_000),
     cpuProf: values["cpu-prof"],
+    only: onlyParts(values.only),
   };
+}
+
+function onlyParts(value: string): { reads: boolean; spike: boolean } {
+  const parts = value.split(",").map((p) => p.trim());
+  const unknown = parts.filter((p) => p !== "reads" && p !== "spike");
+  if (unknown.length || parts.length === 0) throw new Error(`--only takes reads, spike or both (reads,spike); got ${value}`);
+  return { reads: parts.includes("reads"), spike: parts.includes("spike") };
 }
 
 /** bench/public-static-server.ts in its own process, serving `body` with `contentType`. */
@@ -247,62 +256,118 @@ async function main(): Promise<void> {
     if (api.status !== 200) throw new Error(`GET ${apiPath} answered ${api.status}`);
     const etag = String(api.headers.etag ?? "");
     if (!etag) throw new Error(`GET ${apiPath} sent no ETag`);
-    const bodyFile = path.join(tmp, "page.html");
-    writeFileSync(bodyFile, page.body);
-    staticServer = await startStatic(bodyFile, String(page.headers["content-type"] ?? "text/html; charset=utf-8"));
+    let printReads: (() => void) | null = null;
+    if (opts.only.reads) {
+      const bodyFile = path.join(tmp, "page.html");
+      writeFileSync(bodyFile, page.body);
+      staticServer = await startStatic(bodyFile, String(page.headers["content-type"] ?? "text/html; charset=utf-8"));
 
-    const load = { connections: opts.connections, seconds: opts.seconds, warmupSeconds: Math.min(1, opts.seconds / 5) };
-    const get = (p: string, headers: Record<string, string> = {}): HttpRequest => ({ path: p, headers });
-    const reads: Measured[] = [];
-    reads.push(await measure("static copy of /d/<slug>", null, staticServer.pid, () => closedLoop(staticServer!.url, get("/"), { ...load, expect: [200] })));
-    reads.push(await measure("accord /d/<slug>", db, accord.pid, () => closedLoop(accordUrl, get(pagePath), { ...load, expect: [200] })));
-    reads.push(await measure("accord /api/declarations/<slug>", db, accord.pid, () => closedLoop(accordUrl, get(apiPath), { ...load, expect: [200] })));
-    reads.push(
-      await measure("accord /api/declarations/<slug> If-None-Match", db, accord.pid, () =>
-        closedLoop(accordUrl, get(apiPath, { "if-none-match": etag }), { ...load, expect: [304] }),
-      ),
-    );
-    const readRss = rssMB(accord.pid);
+      const load = { connections: opts.connections, seconds: opts.seconds, warmupSeconds: Math.min(1, opts.seconds / 5) };
+      const get = (p: string, headers: Record<string, string> = {}): HttpRequest => ({ path: p, headers });
+      const reads: Measured[] = [];
+      reads.push(await measure("static copy of /d/<slug>", null, staticServer.pid, () => closedLoop(staticServer!.url, get("/"), { ...load, expect: [200] })));
+      reads.push(await measure("accord /d/<slug>", db, accord.pid, () => closedLoop(accordUrl, get(pagePath), { ...load, expect: [200] })));
+      reads.push(await measure("accord /api/declarations/<slug>", db, accord.pid, () => closedLoop(accordUrl, get(apiPath), { ...load, expect: [200] })));
+      reads.push(
+        await measure("accord /api/declarations/<slug> If-None-Match", db, accord.pid, () =>
+          closedLoop(accordUrl, get(apiPath, { "if-none-match": etag }), { ...load, expect: [304] }),
+        ),
+      );
+      const readRss = rssMB(accord.pid);
 
-    // The spike: one warm-up endorsement (not counted), then every user at once, at most --in-flight at a time.
-    const endorse = (token: string, i: number): HttpRequest => ({
-      method: "POST",
-      path: `/api/declarations/${declaration.slug}/endorsements`,
-      headers: {
-        authorization: `Bearer ${token}`,
-        "content-type": "application/json",
-        "x-forwarded-for": `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-      },
-      body: JSON.stringify({
-        kind: "individual",
-        name: `Signer ${letters(i)}`,
-        role: "Detective Inspector",
-        affiliation: "Stockholm Police",
-        country: "SE",
-        capacity: "serving_officer",
-        statement: "Harm reduction saves lives.",
-        publicFields: ["capacity", "country"],
-        consent: true,
-      }),
-    });
-    const warm = spikeUsers[opts.users]!;
-    const warmUp = await requestAll(accordUrl, [endorse(warm.token, opts.users)], { inFlight: 1, expect: [201] });
-    if (warmUp.result.ok !== 1) throw new Error(`the warm-up endorsement was refused: ${warmUp.answers[0]?.status} ${warmUp.answers[0]?.body.slice(0, 300)}`);
-    const users = spikeUsers.slice(0, opts.users);
-    const requests = users.map((u, i) => endorse(u.token, i));
-    log(`endorsement spike: ${users.length} users, at most ${opts.inFlight} in flight…`);
-    let answers: { status: number; body: string }[] = [];
-    const spike = await measure("endorsement spike", db, accord.pid, async () => {
-      const r = await requestAll(accordUrl, requests, { inFlight: opts.inFlight, expect: [201] });
-      answers = r.answers;
-      return r.result;
-    });
-    const [stored]: [{ n: number }?] = await db.sql`
-      select count(*)::int as n from endorsements
-      where published_version_id = ${declaration.publishedVersionId} and user_id = any(${users.map((u) => u.id)}::uuid[])`;
-    const storedRows = stored?.n ?? NaN;
-    const firstRefusal = answers.find((a) => a.status !== 201);
-    const spikeRss = rssMB(accord.pid);
+      printReads = () => {
+        out(`Reads: ${opts.connections} connections × ${opts.seconds} s closed loop per target (after ${fmt(load.warmupSeconds, 1)} s warm-up)`);
+        out(table(READ_HEADER, readRows(reads)));
+        const [stat, pageRun, apiRun, notModified] = reads as [Measured, Measured, Measured, Measured];
+        const ratio = (m: Measured) => m.result.perSecond / stat.result.perSecond;
+        const verdict = (r: number) => (r >= TARGET_RATIO ? `≥ ${TARGET_RATIO}: meets the aim` : `< ${TARGET_RATIO}: BELOW THE AIM`);
+        out(`ratio accord/static, /d/<slug>:                 ${fmt(ratio(pageRun))} (${verdict(ratio(pageRun))}); p99 ${fmt(pageRun.result.p99)} vs ${fmt(stat.result.p99)} ms`);
+        out(`ratio accord/static, /api/declarations/<slug>:  ${fmt(ratio(apiRun))} (${verdict(ratio(apiRun))}); p99 ${fmt(apiRun.result.p99)} vs ${fmt(stat.result.p99)} ms`);
+        out(`ratio accord/static, same JSON, 304:            ${fmt(ratio(notModified))} (extra line; not part of the aim)`);
+        out(`server RSS after the reads ${fmt(readRss, 1)} MB`);
+        const readErrors = reads.filter((m) => Object.keys(m.result.errors).length > 0);
+        out(readErrors.length ? `READ ERRORS in: ${readErrors.map((m) => `${m.label} (${errorsText(m.result)})`).join("; ")}` : "read errors: none (every answer had the expected status)");
+
+      };
+    }
+
+    let printSpike: (() => void) | null = null;
+    if (opts.only.spike) {
+      // The spike: one warm-up endorsement (not counted), then every user at once, at most --in-flight at a time.
+      const endorse = (token: string, i: number): HttpRequest => ({
+        method: "POST",
+        path: `/api/declarations/${declaration.slug}/endorsements`,
+        headers: {
+          authorization: `Bearer ${token}`,
+          "content-type": "application/json",
+          "x-forwarded-for": `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+        },
+        body: JSON.stringify({
+          kind: "individual",
+          name: `Signer ${letters(i)}`,
+          role: "Detective Inspector",
+          affiliation: "Stockholm Police",
+          country: "SE",
+          capacity: "serving_officer",
+          statement: "Harm reduction saves lives.",
+          publicFields: ["capacity", "country"],
+          consent: true,
+        }),
+      });
+      const warm = spikeUsers[opts.users]!;
+      const warmUp = await requestAll(accordUrl, [endorse(warm.token, opts.users)], { inFlight: 1, expect: [201] });
+      if (warmUp.result.ok !== 1) throw new Error(`the warm-up endorsement was refused: ${warmUp.answers[0]?.status} ${warmUp.answers[0]?.body.slice(0, 300)}`);
+      const users = spikeUsers.slice(0, opts.users);
+      const requests = users.map((u, i) => endorse(u.token, i));
+      log(`endorsement spike: ${users.length} users, at most ${opts.inFlight} in flight…`);
+      let answers: { status: number; body: string }[] = [];
+      const spike = await measure("endorsement spike", db, accord.pid, async () => {
+        const r = await requestAll(accordUrl, requests, { inFlight: opts.inFlight, expect: [201] });
+        answers = r.answers;
+        return r.result;
+      });
+      const [stored]: [{ n: number }?] = await db.sql`
+        select count(*)::int as n from endorsements
+        where published_version_id = ${declaration.publishedVersionId} and user_id = any(${users.map((u) => u.id)}::uuid[])`;
+      const storedRows = stored?.n ?? NaN;
+      const firstRefusal = answers.find((a) => a.status !== 201);
+      const spikeRss = rssMB(accord.pid);
+      printSpike = () => {
+        out();
+        const s = spike.result;
+        out(`Endorsement spike: ${users.length.toLocaleString("en-US")} distinct verified users (access tokens, distinct X-Forwarded-For), at most ${opts.inFlight} in flight`);
+        out(
+          table(
+            ["", "endorsements/s", "p50 ms", "p99 ms", "max ms", "201", "refused/failed", "wall s", "server CPU s", "pg CPU s", "machine busy %"],
+            [
+              [
+                "POST …/endorsements",
+                fmt(s.perSecond, 0),
+                fmt(s.p50, 1),
+                fmt(s.p99, 1),
+                fmt(s.max, 1),
+                s.ok.toLocaleString("en-US"),
+                errorsText(s),
+                fmt(s.seconds, 2),
+                fmt(spike.serverCpuSeconds),
+                spike.postgresCpuSeconds === null ? "—" : fmt(spike.postgresCpuSeconds),
+                fmt(spike.machineBusyPercent, 0),
+              ],
+            ],
+          ),
+        );
+        if (firstRefusal) out(`first refusal: ${firstRefusal.status} ${firstRefusal.body.slice(0, 200)}`);
+        out(
+          `stored endorsements of the spike's users: ${storedRows} — ${storedRows === s.ok ? "equals" : "DOES NOT EQUAL"} the ${s.ok} answers 201; ` +
+            `server CPU per endorsement ${fmt((spike.serverCpuSeconds / Math.max(1, s.ok)) * 1e6, 0)} µs, ` +
+            `PostgreSQL ${spike.postgresCpuSeconds === null ? "—" : fmt((spike.postgresCpuSeconds / Math.max(1, s.ok)) * 1e6, 0)} µs; server RSS after ${fmt(spikeRss, 1)} MB`,
+        );
+        out(
+          `endorsements/s ${fmt(s.perSecond, 0)}: ${s.perSecond >= TARGET_ENDORSEMENTS_PER_SECOND ? "meets" : "BELOW"} the aim of ≥ ${TARGET_ENDORSEMENTS_PER_SECOND.toLocaleString("en-US")}/s` +
+            (s.ok < users.length ? ` — ${users.length - s.ok} of ${users.length} endorsements were NOT accepted` : ""),
+        );
+      };
+    }
     const problems = [...accord.problems];
     await accord.stop();
     accord = null;
@@ -316,51 +381,8 @@ async function main(): Promise<void> {
         `JSON ${fmt(api.body.byteLength / 1024, 1)} kB; server NODE_ENV=production, ACCORD_TRUST_PROXY=1`,
     );
     out();
-    out(`Reads: ${opts.connections} connections × ${opts.seconds} s closed loop per target (after ${fmt(load.warmupSeconds, 1)} s warm-up)`);
-    out(table(READ_HEADER, readRows(reads)));
-    const [stat, pageRun, apiRun, notModified] = reads as [Measured, Measured, Measured, Measured];
-    const ratio = (m: Measured) => m.result.perSecond / stat.result.perSecond;
-    const verdict = (r: number) => (r >= TARGET_RATIO ? `≥ ${TARGET_RATIO}: meets the aim` : `< ${TARGET_RATIO}: BELOW THE AIM`);
-    out(`ratio accord/static, /d/<slug>:                 ${fmt(ratio(pageRun))} (${verdict(ratio(pageRun))}); p99 ${fmt(pageRun.result.p99)} vs ${fmt(stat.result.p99)} ms`);
-    out(`ratio accord/static, /api/declarations/<slug>:  ${fmt(ratio(apiRun))} (${verdict(ratio(apiRun))}); p99 ${fmt(apiRun.result.p99)} vs ${fmt(stat.result.p99)} ms`);
-    out(`ratio accord/static, same JSON, 304:            ${fmt(ratio(notModified))} (extra line; not part of the aim)`);
-    out(`server RSS after the reads ${fmt(readRss, 1)} MB`);
-    const readErrors = reads.filter((m) => Object.keys(m.result.errors).length > 0);
-    out(readErrors.length ? `READ ERRORS in: ${readErrors.map((m) => `${m.label} (${errorsText(m.result)})`).join("; ")}` : "read errors: none (every answer had the expected status)");
-
-    out();
-    const s = spike.result;
-    out(`Endorsement spike: ${users.length.toLocaleString("en-US")} distinct verified users (access tokens, distinct X-Forwarded-For), at most ${opts.inFlight} in flight`);
-    out(
-      table(
-        ["", "endorsements/s", "p50 ms", "p99 ms", "max ms", "201", "refused/failed", "wall s", "server CPU s", "pg CPU s", "machine busy %"],
-        [
-          [
-            "POST …/endorsements",
-            fmt(s.perSecond, 0),
-            fmt(s.p50, 1),
-            fmt(s.p99, 1),
-            fmt(s.max, 1),
-            s.ok.toLocaleString("en-US"),
-            errorsText(s),
-            fmt(s.seconds, 2),
-            fmt(spike.serverCpuSeconds),
-            spike.postgresCpuSeconds === null ? "—" : fmt(spike.postgresCpuSeconds),
-            fmt(spike.machineBusyPercent, 0),
-          ],
-        ],
-      ),
-    );
-    if (firstRefusal) out(`first refusal: ${firstRefusal.status} ${firstRefusal.body.slice(0, 200)}`);
-    out(
-      `stored endorsements of the spike's users: ${storedRows} — ${storedRows === s.ok ? "equals" : "DOES NOT EQUAL"} the ${s.ok} answers 201; ` +
-        `server CPU per endorsement ${fmt((spike.serverCpuSeconds / Math.max(1, s.ok)) * 1e6, 0)} µs, ` +
-        `PostgreSQL ${spike.postgresCpuSeconds === null ? "—" : fmt((spike.postgresCpuSeconds / Math.max(1, s.ok)) * 1e6, 0)} µs; server RSS after ${fmt(spikeRss, 1)} MB`,
-    );
-    out(
-      `endorsements/s ${fmt(s.perSecond, 0)}: ${s.perSecond >= TARGET_ENDORSEMENTS_PER_SECOND ? "meets" : "BELOW"} the aim of ≥ ${TARGET_ENDORSEMENTS_PER_SECOND.toLocaleString("en-US")}/s` +
-        (s.ok < users.length ? ` — ${users.length - s.ok} of ${users.length} endorsements were NOT accepted` : ""),
-    );
+    printReads?.();
+    printSpike?.();
     if (problems.length) out(`accord logged ${problems.length} warning/error line(s), first: ${problems.slice(0, 3).join(" | ")}`);
 
     if (cpuProfDir) {

@@ -1,5 +1,6 @@
 /** SQL for personal access tokens. */
 import { getSql, type Queryable } from "./client";
+import { joinedUserColumns, userFromJoin, type UserRow } from "./users";
 
 export interface AccessTokenRow {
   id: string;
@@ -18,18 +19,21 @@ export async function insertAccessToken(
     values (${t.id}, ${Buffer.from(t.secretHash)}, ${t.userId}, ${t.name})`;
 }
 
-export async function findAccessTokenSecret(
+/** A token's secret hash and last use, with its user, in one round trip. */
+export async function findAccessTokenWithUser(
   id: string,
   sql: Queryable = getSql(),
-): Promise<{ userId: string; secretHash: Uint8Array; lastUsedAt: Date | null } | null> {
-  const [row]: [{ userId: string; secretHash: Uint8Array; lastUsedAt: Date | null }?] = await sql`
-    select user_id as "userId", secret_hash as "secretHash", last_used_at as "lastUsedAt"
-    from personal_access_tokens where id = ${id}`;
-  return row ?? null;
+): Promise<{ secretHash: Uint8Array; lastUsedAt: Date | null; user: UserRow } | null> {
+  const [row]: [({ secretHash: Uint8Array; lastUsedAt: Date | null } & Record<string, unknown>)?] = await sql`
+    select t.secret_hash as "secretHash", t.last_used_at as "lastUsedAt", ${joinedUserColumns(sql)}
+    from personal_access_tokens t join users u on u.id = t.user_id
+    where t.id = ${id}`;
+  return row ? { secretHash: row.secretHash, lastUsedAt: row.lastUsedAt, user: userFromJoin(row) } : null;
 }
 
-export async function markAccessTokenUsed(id: string, sql: Queryable = getSql()): Promise<void> {
-  await sql`update personal_access_tokens set last_used_at = now() where id = ${id}`;
+/** Note that these tokens were used now (one statement for every token used since the last call). */
+export async function markAccessTokensUsed(ids: string[], sql: Queryable = getSql()): Promise<void> {
+  await sql`update personal_access_tokens set last_used_at = now() where id = any(${ids}::text[])`;
 }
 
 export async function listAccessTokens(userId: string, sql: Queryable = getSql()): Promise<AccessTokenRow[]> {

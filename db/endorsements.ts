@@ -1,12 +1,13 @@
 /**
- * SQL for endorsements (the write side, receipts, the organisers' queue and exports) and for the endorsement rate
- * limit (endorsement_attempts). The public list and counts live in db/public-endorsements.ts.
+ * SQL for endorsements (the write side, receipts, the organisers' queue and exports). The public list and counts
+ * live in db/public-endorsements.ts; the rate limit's counters in db/request-limits.ts.
  *
  * Uniqueness is the database's: endorsements_one_per_person / endorsements_one_per_organisation (partial unique
- * indexes) raise 23505, which `insertEndorsement` lets through for the caller to answer 409.
+ * indexes) raise 23505, which `insertEndorsement` lets through for the caller to answer 409, and which
+ * `insertEndorsements` (many rows in one statement) turns into "not inserted" for that row alone.
  * Signer e-mails are selected in exactly one place: `listEndorsementsForExport` (organisers only).
  */
-import { getSql, type Queryable, type Sql } from "./client";
+import { getSql, type Queryable } from "./client";
 
 export type EndorsementKind = "individual" | "organisation";
 export type Evidence = "email" | "domain" | "verified" | "unverified";
@@ -93,6 +94,59 @@ export async function insertEndorsement(e: NewEndorsement, sql: Queryable = getS
     returning id, created_at as "createdAt"`;
   if (!row) throw new Error("endorsement insert returned no row");
   return row;
+}
+
+/**
+ * Insert many endorsements in one statement (group commit). Rows that would break a uniqueness rule (already
+ * endorsed, also by another row of the same batch) are skipped: the answer maps each given id to its creation time,
+ * and an id missing from it was not inserted. Any other refusal (a hash that is not the version's, a deleted
+ * account) fails the whole statement: callers retry such a batch row by row.
+ */
+export async function insertEndorsements(rows: (NewEndorsement & { id: string })[], sql: Queryable = getSql()): Promise<Map<string, Date>> {
+  if (rows.length === 0) return new Map();
+  const json = rows.map((e) => ({
+    id: e.id,
+    published_version_id: e.publishedVersionId,
+    version_sha256: e.versionSha256,
+    user_id: e.userId,
+    kind: e.kind,
+    display_name: e.displayName,
+    role_title: e.roleTitle,
+    affiliation: e.affiliation,
+    country: e.country,
+    capacity: e.capacity,
+    statement: e.statement,
+    public_fields: e.publicFields,
+    organisation_name: e.organisationName,
+    organisation_key: e.organisationKey,
+    organisation_type: e.organisationType,
+    website: e.website,
+    signer_role: e.signerRole,
+    authorised: e.authorised,
+    evidence: e.evidence,
+    moderation: e.moderation,
+    reconfirms: e.reconfirms,
+    ord: 0,
+  }));
+  json.forEach((row, i) => (row.ord = i));
+  const inserted = await sql<{ id: string; createdAt: Date }[]>`
+    insert into endorsements (
+      id, published_version_id, version_sha256, user_id, kind, display_name, role_title, affiliation, country, capacity,
+      statement, public_fields, organisation_name, organisation_key, organisation_type, website, signer_role,
+      authorised, evidence, moderation, consent, reconfirms)
+    select
+      r.id, r.published_version_id, r.version_sha256, r.user_id, r.kind, r.display_name, r.role_title, r.affiliation,
+      r.country, r.capacity, r.statement, r.public_fields, r.organisation_name, r.organisation_key, r.organisation_type,
+      r.website, r.signer_role, r.authorised, r.evidence, r.moderation, true, r.reconfirms
+    from jsonb_to_recordset(${sql.json(json as never)}) as r(
+      id uuid, published_version_id uuid, version_sha256 text, user_id uuid, kind text, display_name text,
+      role_title text, affiliation text, country text, capacity text, statement text, public_fields text[],
+      organisation_name text, organisation_key text, organisation_type text, website text, signer_role text,
+      authorised boolean, evidence text, moderation text, reconfirms uuid, ord int)
+    order by r.ord
+    on conflict do nothing
+    returning id, created_at as "createdAt"`;
+  return new Map(inserted.map((r) => [r.id, r.createdAt]));
 }
 
 /** Every stored field of one endorsement (server-side only: callers decide what may be shown). */
@@ -318,54 +372,3 @@ export async function eraseUserEndorsements(userId: string, sql: Queryable = get
   return rows.count;
 }
 
-// ── Rate limit ─────────────────────────────────────────────────────────────────────────────────────────────
-
-/**
- * Count one attempt against every key, unless one of them already has `limit` attempts in the window: then
- * nothing is recorded and the answer is the seconds until that key has room again. Exact under concurrency:
- * each key is held by a transaction-scoped advisory lock (taken in a fixed order, so two requests never deadlock)
- * while it is counted and recorded. Attempts older than the window are deleted as they are met.
- * Two statements in one transaction, whatever the number of keys.
- */
-export async function takeAttempt(
-  keys: { key: string; limit: number }[],
-  windowSeconds: number,
-  sql: Sql = getSql(),
-): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
-  const names = keys.map((k) => k.key);
-  const limits = keys.map((k) => k.limit);
-  return sql.begin(async (tx) => {
-    await tx`
-      select pg_advisory_xact_lock(hashtextextended('endorsement_attempts:' || k, 0))
-      from (select distinct k from unnest(${names}::text[]) as k order by k) locks`;
-    const [row]: [{ blocked: boolean; wait: number | null }?] = await tx`
-      with window_start as (select now() - make_interval(secs => ${windowSeconds}) as t),
-      pruned as (
-        delete from endorsement_attempts where key = any(${names}::text[]) and attempted_at <= (select t from window_start)
-      ),
-      counts as (
-        select k.key, k.lim,
-          (select count(*) from endorsement_attempts a where a.key = k.key and a.attempted_at > (select t from window_start)) as n,
-          (select extract(epoch from (a.attempted_at + make_interval(secs => ${windowSeconds}) - now()))::float8
-             from endorsement_attempts a where a.key = k.key and a.attempted_at > (select t from window_start)
-             order by a.attempted_at desc offset greatest(k.lim - 1, 0) limit 1) as frees
-        from unnest(${names}::text[], ${limits}::int[]) as k(key, lim)
-      ),
-      verdict as (
-        select coalesce(bool_or(n >= lim), false) as blocked, max(case when n >= lim then frees end) as wait from counts
-      ),
-      recorded as (
-        insert into endorsement_attempts (key)
-        select c.key from counts c where not (select blocked from verdict)
-        returning 1
-      )
-      select blocked, wait from verdict`;
-    if (row?.blocked) return { ok: false as const, retryAfterSeconds: Math.max(1, Math.ceil(row.wait ?? windowSeconds)) };
-    return { ok: true as const };
-  });
-}
-
-/** Forget attempts older than the window for every key (called now and then). */
-export async function pruneAttempts(windowSeconds: number, sql: Queryable = getSql()): Promise<void> {
-  await sql`delete from endorsement_attempts where attempted_at <= now() - make_interval(secs => ${windowSeconds})`;
-}

@@ -1,5 +1,6 @@
 /** SQL for sessions (see app/auth/session.server.ts for the rules). */
 import { getSql, type Queryable } from "./client";
+import { joinedUserColumns, userFromJoin, type UserRow } from "./users";
 
 export interface SessionRow {
   id: string;
@@ -12,9 +13,10 @@ export interface SessionRow {
   userAgent: string | null;
 }
 
+/** The columns of a SessionRow, from the table aliased `s`. */
 const columns = (sql: Queryable) => sql`
-  id, secret_hash as "secretHash", user_id as "userId", created_at as "createdAt", last_used_at as "lastUsedAt",
-  expires_at as "expiresAt", absolute_expires_at as "absoluteExpiresAt", user_agent as "userAgent"`;
+  s.id, s.secret_hash as "secretHash", s.user_id as "userId", s.created_at as "createdAt", s.last_used_at as "lastUsedAt",
+  s.expires_at as "expiresAt", s.absolute_expires_at as "absoluteExpiresAt", s.user_agent as "userAgent"`;
 
 export async function insertSession(
   s: { id: string; secretHash: Uint8Array; userId: string; expiresAt: Date; absoluteExpiresAt: Date; userAgent: string | null },
@@ -25,9 +27,15 @@ export async function insertSession(
     values (${s.id}, ${Buffer.from(s.secretHash)}, ${s.userId}, ${s.expiresAt}, ${s.absoluteExpiresAt}, ${s.userAgent})`;
 }
 
-export async function findSession(id: string, sql: Queryable = getSql()): Promise<SessionRow | null> {
-  const [row]: [SessionRow?] = await sql`select ${columns(sql)} from sessions where id = ${id}`;
-  return row ?? null;
+/** The session with its user, in one round trip (every signed-in request starts here). */
+export async function findSessionWithUser(id: string, sql: Queryable = getSql()): Promise<{ session: SessionRow; user: UserRow } | null> {
+  const [row]: [(SessionRow & Record<string, unknown>)?] = await sql`
+    select ${columns(sql)}, ${joinedUserColumns(sql)}
+    from sessions s join users u on u.id = s.user_id
+    where s.id = ${id}`;
+  if (!row) return null;
+  const { id: sessionId, secretHash, userId, createdAt, lastUsedAt, expiresAt, absoluteExpiresAt, userAgent } = row;
+  return { session: { id: sessionId, secretHash, userId, createdAt, lastUsedAt, expiresAt, absoluteExpiresAt, userAgent }, user: userFromJoin(row) };
 }
 
 export async function touchSession(id: string, expiresAt: Date, sql: Queryable = getSql()): Promise<void> {
@@ -50,7 +58,7 @@ export async function deleteUserSessions(userId: string, exceptId: string | null
 
 export async function listUserSessions(userId: string, sql: Queryable = getSql()): Promise<SessionRow[]> {
   return sql<SessionRow[]>`
-    select ${columns(sql)} from sessions
+    select ${columns(sql)} from sessions s
     where user_id = ${userId} and expires_at > now() and absolute_expires_at > now()
     order by last_used_at desc`;
 }

@@ -10,6 +10,23 @@ export interface UserRow {
   createdAt: Date;
 }
 
+/** The columns of a UserRow from the table aliased `u`, prefixed "user." (join queries; see `userFromJoin`). */
+export const joinedUserColumns = (sql: Queryable) => sql`
+  u.id as "user.id", u.email as "user.email", u.name as "user.name", u.email_verified_at as "user.emailVerifiedAt",
+  u.is_admin as "user.isAdmin", u.created_at as "user.createdAt"`;
+
+/** The UserRow inside a row selected with `joinedUserColumns`. */
+export function userFromJoin(row: Record<string, unknown>): UserRow {
+  return {
+    id: row["user.id"] as string,
+    email: row["user.email"] as string,
+    name: row["user.name"] as string,
+    emailVerifiedAt: row["user.emailVerifiedAt"] as Date | null,
+    isAdmin: row["user.isAdmin"] as boolean,
+    createdAt: row["user.createdAt"] as Date,
+  };
+}
+
 export async function findUserById(id: string, sql: Queryable = getSql()): Promise<UserRow | null> {
   const [row]: [UserRow?] = await sql`
     select id, email, name, email_verified_at as "emailVerifiedAt", is_admin as "isAdmin", created_at as "createdAt"

@@ -12,6 +12,7 @@ import { authenticate, type RequestAuth } from "../app/auth/request-auth.server"
 import { getConfig } from "../app/config.server";
 import { log } from "../app/utils/log.server";
 import { getSql } from "../db/client";
+import { endorsementPost } from "./endorsement-post";
 import { publicCache } from "./public-cache";
 
 export interface HttpAppOptions {
@@ -105,6 +106,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use(express.static(path.join(options.root, "public"), { maxAge: "1h", index: false }));
   app.get("/healthz", (req, res) => void healthz(req, res));
   app.use(refuseCrossOrigin);
+  app.post("/api/declarations/:slug/endorsements", endorsementPost);
   app.use(publicCache(options.publicCacheMs ?? config.ACCORD_PUBLIC_CACHE_MS));
   app.all(
     "*",
@@ -115,6 +117,12 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     }),
   );
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    // Express's own 4xx (a malformed %-escape in a path parameter, say) are the client's mistake, not ours.
+    const status = (error as { status?: unknown } | null)?.status;
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      if (!res.headersSent) res.status(status).type("text/plain").send("That address is malformed (400).");
+      return;
+    }
     log.error(`unhandled request error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     if (!res.headersSent) res.status(500).type("text/plain").send("Something went wrong on our side. Nothing you sent was lost; please try again.");
   });

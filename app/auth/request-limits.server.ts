@@ -1,10 +1,15 @@
 /**
- * Rate limits for unauthenticated requests that send e-mail or spend an Argon2 hash (sign-up, password reset),
- * per IP and per target address, so nobody can flood a victim's inbox or the server's CPU. The limit applies the
- * same whether or not the address has an account, so it reveals nothing.
+ * Rate limits, one rule for every limited request: sign-up and password reset (per IP and per target address, so
+ * nobody can flood a victim's inbox or the server's CPU; the same whether or not the address has an account, so it
+ * reveals nothing) and endorsing (per account and per IP; app/models/endorsement-writer.server.ts).
+ *
+ * Each limit is "at most `max` in any `windowSeconds`", estimated from two fixed-window counters (db/request-limits.ts):
+ * the current window's hits plus the previous window's, weighted by how much of it still overlaps the sliding
+ * window. Every attempt counts, refused ones too, so hammering keeps a client waiting; keys are hashed, so no
+ * e-mail, account id or IP is stored.
  */
-import { createHash } from "node:crypto";
-import { deleteOldWindows, hitWindow } from "../../db/request-limits";
+import { countHits, deleteOldWindows, type WindowCount } from "../../db/request-limits";
+import { hashedKey } from "./hashed-key.server";
 
 export interface Limit {
   max: number;
@@ -18,15 +23,58 @@ export const LIMITS = {
   resetPerAddress: { max: 5, windowSeconds: 3600 },
 } satisfies Record<string, Limit>;
 
-const hashed = (value: string) => createHash("sha256").update(value).digest("hex").slice(0, 32);
+/** The state of one key for one attempt: its place among the current window's hits (1 = the first). */
+export interface AttemptCount {
+  position: number;
+  previousHits: number;
+  elapsedSeconds: number;
+}
+
+/**
+ * 0 when the attempt at `position` is within the limit; otherwise the seconds until one more attempt would be
+ * (assuming none is made meanwhile): later in this window if only the previous window's weight is in the way, else
+ * in the next window once this window's hits have faded enough.
+ */
+export function secondsToWait(count: AttemptCount, limit: Limit): number {
+  const w = limit.windowSeconds;
+  const e = Math.min(Math.max(count.elapsedSeconds, 0), w);
+  const previous = count.previousHits * (1 - e / w);
+  if (previous + count.position <= limit.max) return 0;
+  const next = count.position + 1; // the retry is one more hit in this window
+  let wait: number;
+  if (next <= limit.max && count.previousHits > 0) {
+    wait = w * (1 - (limit.max - next) / count.previousHits) - e;
+  } else {
+    wait = w - e + w * Math.max(0, 1 - (limit.max - 1) / count.position);
+  }
+  return Math.max(1, Math.ceil(wait));
+}
+
+/** Occasionally forget windows no limit looks at any more (two days covers every window we use). */
+export function pruneNowAndThen(): void {
+  if (Math.random() < 0.01) void deleteOldWindows(2 * 24 * 3600).catch(() => undefined);
+}
 
 /** Count this request against each (key, limit); the seconds to wait when any is exceeded, else 0. */
 export async function spendRequest(checks: { key: string; limit: Limit }[]): Promise<number> {
   let wait = 0;
-  for (const { key, limit } of checks) {
-    const { hits, resetsAt } = await hitWindow(hashed(key), limit.windowSeconds);
-    if (hits > limit.max) wait = Math.max(wait, Math.ceil((resetsAt.getTime() - Date.now()) / 1000));
+  const byWindow = new Map<number, { key: string; limit: Limit }[]>();
+  for (const check of checks) {
+    const hashed = { key: hashedKey("request", check.key), limit: check.limit };
+    byWindow.set(check.limit.windowSeconds, [...(byWindow.get(check.limit.windowSeconds) ?? []), hashed]);
   }
-  if (Math.random() < 0.01) await deleteOldWindows(2 * 24 * 3600);
+  for (const [windowSeconds, group] of byWindow) {
+    const counts = await countHits(group.map((c) => ({ key: c.key, n: 1 })), windowSeconds);
+    for (const { key, limit } of group) {
+      const c = counts.get(key);
+      if (c) wait = Math.max(wait, secondsToWait(positionOf(c, 1), limit));
+    }
+  }
+  pruneNowAndThen();
   return wait;
+}
+
+/** The attempt at `rank` (1-based) among `n` hits just counted for a key. */
+export function positionOf(c: WindowCount, rank: number, n = 1): AttemptCount {
+  return { position: c.hits - n + rank, previousHits: c.previousHits, elapsedSeconds: c.elapsedSeconds };
 }

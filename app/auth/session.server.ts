@@ -7,8 +7,8 @@
  * - a new session (new token) at every sign-in; all sessions die when the password changes.
  * See docs/decisions/0002-sessions-after-lucia.md.
  */
-import { findSession, insertSession, touchSession, deleteSession, deleteUserSessions } from "../../db/sessions";
-import { findUserById, type UserRow } from "../../db/users";
+import { findSessionWithUser, insertSession, touchSession, deleteSession, deleteUserSessions } from "../../db/sessions";
+import type { UserRow } from "../../db/users";
 import { createSecretToken, parseSecretToken, secretMatches } from "./secret-token.server";
 
 export const IDLE_MS = 7 * 24 * 60 * 60 * 1000;
@@ -37,15 +37,14 @@ export async function createSession(userId: string, userAgent: string | null, no
 export async function validateSessionToken(token: string, now = new Date()): Promise<SessionValidation> {
   const parsed = parseSecretToken(token);
   if (!parsed) return null;
-  const row = await findSession(parsed.id);
-  if (!row || !secretMatches(parsed.secret, row.secretHash)) return null;
+  const found = await findSessionWithUser(parsed.id);
+  if (!found || !secretMatches(parsed.secret, found.session.secretHash)) return null;
+  const { session: row, user } = found;
   const t = now.getTime();
   if (row.expiresAt.getTime() <= t || row.absoluteExpiresAt.getTime() <= t) {
     await deleteSession(row.id);
     return null;
   }
-  const user = await findUserById(row.userId);
-  if (!user) return null;
   let expiresAt = row.expiresAt;
   let fresh = false;
   if (expiresAt.getTime() - t < IDLE_MS / 2) {

@@ -7,11 +7,11 @@
  * - Organisations: evidence 'domain' when the signer's e-mail domain is the website's domain or a subdomain of it,
  *   else 'unverified'; under the policy 'verified_only' an unverified organisation waits as 'pending' until an
  *   organiser verifies it (evidence 'verified').
- * - One per person and one per organisation per version: the partial unique indexes decide, 23505 becomes 409.
- * - Rate limits: 10 attempts an hour per account and 60 per IP (hashed keys; refused attempts are not counted).
+ * - One per person and one per organisation per version: the partial unique indexes decide (409).
+ * - Rate limits: 10 attempts an hour per account and 60 per IP (hashed keys; every attempt counts).
+ * - Storing goes through ./endorsement-writer.server.ts, which writes concurrent endorsements in batches.
  * - Never log e-mails or IPs: nothing here logs at all.
  */
-import { hashedKey } from "../auth/hashed-key.server";
 import { getSql } from "../../db/client";
 import type { AppLoadContext } from "@remix-run/node";
 import { findDocumentForUser } from "../../db/access";
@@ -20,14 +20,11 @@ import {
   findCurrentVersionByDocument,
   findCurrentVersionBySlug,
   findEndorsementWithVersion,
-  insertEndorsement,
   listEndorsementsForExport,
   listEndorsementsOfDocument,
   listReconfirmable,
   listUserEndorsementsOfDocument,
   moderateEndorsement,
-  pruneAttempts,
-  takeAttempt,
   withdrawEndorsement,
   type CurrentVersion,
   type EndorsementWithVersion,
@@ -44,9 +41,9 @@ import { emailMatchesWebsite, parseEndorsementInput, parseWebsite, organisationK
 import { describeIndividual, describeOrganisation, EVIDENCE_LABELS, KIND_LABELS, publicPartsOf } from "../declarations/endorsement-words";
 import type { FieldErrors } from "../utils/forms.server";
 import { notFound, requireUser } from "../utils/guards.server";
+import { writeEndorsement } from "./endorsement-writer.server";
 import { canModerateEndorsements, ROLE_LABELS } from "./roles";
 
-export const RATE_LIMIT = { windowSeconds: 3600, perAccount: 10, perIp: 60 } as const;
 
 /** A refusal with its HTTP status and words (and, for 400, the fields to fix). */
 export class EndorsementError extends Error {
@@ -84,25 +81,6 @@ function requireCanEndorse(user: UserRow, current: CurrentVersion | null): Curre
   if (!user.emailVerifiedAt) throw new EndorsementError(403, UNVERIFIED_EMAIL);
   if (!current.endorsementsOpen) throw new EndorsementError(403, CLOSED);
   return current;
-}
-
-// ── Rate limit ─────────────────────────────────────────────────────────────────────────────────────────────
-
-
-async function takeEndorsementAttempt(userId: string, ip: string | null): Promise<void> {
-  const keys: { key: string; limit: number }[] = [{ key: hashedKey("account", userId), limit: RATE_LIMIT.perAccount }];
-  if (ip) keys.push({ key: hashedKey("ip", ip), limit: RATE_LIMIT.perIp });
-  const result = await takeAttempt(keys, RATE_LIMIT.windowSeconds);
-  if (Math.random() < 0.01) await pruneAttempts(RATE_LIMIT.windowSeconds);
-  if (!result.ok) {
-    const minutes = Math.ceil(result.retryAfterSeconds / 60);
-    throw new EndorsementError(
-      429,
-      `Too many endorsements in a short time. Please try again in ${minutes === 1 ? "a minute" : `${minutes} minutes`}.`,
-      undefined,
-      result.retryAfterSeconds,
-    );
-  }
 }
 
 // ── Creating ───────────────────────────────────────────────────────────────────────────────────────────────
@@ -163,18 +141,25 @@ function rowFor(user: UserRow, current: CurrentVersion, input: EndorsementInput,
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string } | null)?.code === "23505";
 
-async function insertOrConflict(row: NewEndorsement, current: CurrentVersion): Promise<{ id: string; createdAt: Date }> {
-  try {
-    return await insertEndorsement(row);
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
+/** Store the endorsement (rate limit and uniqueness included), or the refusal in words. */
+async function store(row: NewEndorsement, current: CurrentVersion, ip: string | null): Promise<{ id: string }> {
+  const outcome = await writeEndorsement({ row, ip });
+  if (outcome.status === "created") return outcome;
+  if (outcome.status === "limited") {
+    const minutes = Math.ceil(outcome.retryAfterSeconds / 60);
     throw new EndorsementError(
-      409,
-      row.kind === "individual"
-        ? `You have already endorsed version ${current.number} of this declaration. You can withdraw that endorsement from its receipt.`
-        : `This organisation has already endorsed version ${current.number} of this declaration.`,
+      429,
+      `Too many endorsements in a short time. Please try again in ${minutes === 1 ? "a minute" : `${minutes} minutes`}.`,
+      undefined,
+      outcome.retryAfterSeconds,
     );
   }
+  throw new EndorsementError(
+    409,
+    row.kind === "individual"
+      ? `You have already endorsed version ${current.number} of this declaration. You can withdraw that endorsement from its receipt.`
+      : `This organisation has already endorsed version ${current.number} of this declaration.`,
+  );
 }
 
 export interface Created {
@@ -190,9 +175,8 @@ export async function createEndorsement(input: { user: UserRow; slug: string | u
   const current = requireCanEndorse(input.user, await findDeclarationToEndorse(input.slug));
   const parsed = parseEndorsementInput(input.body);
   if (!parsed.ok) throw new EndorsementError(400, "Some of the details need correcting.", parsed.fieldErrors);
-  await takeEndorsementAttempt(input.user.id, input.ip);
   const row = rowFor(input.user, current, parsed.data, null);
-  const { id } = await insertOrConflict(row, current);
+  const { id } = await store(row, current, input.ip);
   return { id, receiptUrl: receiptUrl(id), kind: row.kind, evidence: row.evidence, moderation: row.moderation };
 }
 
@@ -244,7 +228,6 @@ export async function reconfirmEndorsement(input: { user: UserRow; slug: string 
   if (!old) {
     throw new EndorsementError(409, `There is no earlier endorsement of yours to re-confirm: you may already endorse version ${current.number}.`);
   }
-  await takeEndorsementAttempt(input.user.id, input.ip);
   const base = { publishedVersionId: current.publishedVersionId, versionSha256: current.sha256, userId: input.user.id, reconfirms: old.id };
   let row: NewEndorsement;
   if (old.kind === "individual") {
@@ -289,7 +272,7 @@ export async function reconfirmEndorsement(input: { user: UserRow; slug: string 
       moderation: moderationFor(evidence, current),
     };
   }
-  const { id } = await insertOrConflict(row, current);
+  const { id } = await store(row, current, input.ip);
   return { id, receiptUrl: receiptUrl(id), kind: row.kind, evidence: row.evidence, moderation: row.moderation };
 }
 

@@ -9,15 +9,16 @@
  *   current version — body per the contract (README "API") — → 201 `{id, receiptUrl}`. Errors `{error, fields?}`:
  *   400 invalid, 401 not signed in, 403 e-mail not confirmed or endorsements closed, 404 not published,
  *   409 already endorsed this version, 429 too many (with Retry-After).
+ *   POST is answered before Remix, by server/endorsement-post.ts (the hot path of a signing spike); this module
+ *   answers the other methods with 405.
  */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { createHash } from "node:crypto";
 import { listPublicEndorsements } from "../../db/public-endorsements";
 import { isCountryCode } from "../declarations/countries";
-import { createEndorsement, EndorsementError, findDeclarationToEndorse, NOT_PUBLISHED } from "../models/endorsements.server";
-import { apiError, apiJson, withApiUser } from "../utils/api.server";
+import { findDeclarationToEndorse, NOT_PUBLISHED } from "../models/endorsements.server";
+import { apiError } from "../utils/api.server";
 
-const MAX_BODY_BYTES = 16 * 1024;
 const PUBLIC_CACHE = "public, max-age=0, must-revalidate";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -49,42 +50,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return new Response(body, { status: 200, headers });
 }
 
-/** The JSON body, or a Response refusing it. */
-async function readJsonBody(request: Request): Promise<unknown> {
-  const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/([a-z.+-]*\+)?json\s*(;|$)/i.test(type)) {
-    throw apiError(400, "Send the endorsement as JSON (Content-Type: application/json).");
-  }
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw apiError(400, "The body is too large.");
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw apiError(400, "The body is too large.");
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw apiError(400, "The body is not valid JSON.");
-  }
-}
-
-function refusal(error: EndorsementError): Response {
-  const { form, ...fields } = error.fields ?? {};
-  const body: { error: string; fields?: Record<string, string> } = { error: form ?? error.message };
-  if (Object.keys(fields).length > 0) body.fields = fields;
-  return apiJson(body, error.status, error.retryAfterSeconds ? { "Retry-After": String(error.retryAfterSeconds) } : {});
-}
-
-export async function action({ request, context, params }: ActionFunctionArgs) {
-  if (request.method !== "POST") {
-    return apiError(405, "Endorse with POST; read the list with GET.", { Allow: "GET, HEAD, POST" });
-  }
-  return withApiUser(context, async ({ user }) => {
-    const body = await readJsonBody(request);
-    try {
-      const created = await createEndorsement({ user, slug: params.slug, body, ip: context.clientIp });
-      return apiJson({ id: created.id, receiptUrl: created.receiptUrl }, 201, { Location: created.receiptUrl });
-    } catch (error) {
-      if (error instanceof EndorsementError) return refusal(error);
-      throw error;
-    }
-  });
+export function action() {
+  return apiError(405, "Endorse with POST; read the list with GET.", { Allow: "GET, HEAD, POST" });
 }

@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await getSql()`delete from endorsement_attempts`;
+  await getSql()`delete from request_limits where key like 'endorse:%'`;
   await getSql()`delete from login_throttles`;
 });
 
