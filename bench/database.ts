@@ -14,7 +14,7 @@ import { hashPassword } from "../app/auth/password.server";
 import { loadDocument } from "../app/models/document-content.server";
 import { seed } from "../app/models/seed.server";
 import { closeDatabase, getSql, openDatabase, type Sql } from "../db/client";
-import { appendUpdates, chainHash, notifyDocumentUpdated } from "../db/document-log";
+import { appendAfterTail, appendUpdates, notifyDocumentUpdated, type LogTail } from "../db/document-log";
 import { migrate } from "../db/migrate";
 import { upsertMembership } from "../db/memberships";
 import { insertUser } from "../db/users";
@@ -225,19 +225,16 @@ export async function committedTransactions(db: BenchDatabase): Promise<number> 
 }
 
 export interface CommitProbe {
-  /** The server's commit transaction (BEGIN, advisory lock, read tail, insert, touch document, NOTIFY, COMMIT). */
+  /** The server's commit: the rows, the document's timestamp and NOTIFY as one autocommit statement (appendAfterTail). */
   asServer: Float64Array;
-  /** The same rows and NOTIFY as one statement in autocommit (one round trip), for comparison. */
-  oneStatement: Float64Array;
+  /** The locked path of server-side changes (BEGIN, advisory lock + tail read, insert, touch, NOTIFY, COMMIT), for comparison. */
+  locked: Float64Array;
   /** CPU of this process (postgres.js, hashing) per commit, µs, for each way. */
   asServerCpuMicros: number;
-  oneStatementCpuMicros: number;
+  lockedCpuMicros: number;
 }
 
-/**
- * Sequential commits of one small update each, timed from this process, on a scratch document: the floor that
- * commit-before-relay adds to every edit's latency on this machine's PostgreSQL.
- */
+/** Time `count` sequential commits of one small update, each way, on a document nobody else writes to. */
 export async function probeCommits(db: BenchDatabase, documentId: string, count: number): Promise<CommitProbe> {
   const sql = db.sql;
   const doc = new Y.Doc();
@@ -246,7 +243,7 @@ export async function probeCommits(db: BenchDatabase, documentId: string, count:
   doc.on("update", (u: Uint8Array) => updates.push(u));
   for (let i = 0; i < 2 * count; i++) text.insert(text.length, ` e${i}`);
   doc.destroy();
-  const asServer = new Float64Array(count);
+  const locked = new Float64Array(count);
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < count; i++) {
     const t = performance.now();
@@ -254,35 +251,26 @@ export async function probeCommits(db: BenchDatabase, documentId: string, count:
       const result = await appendUpdates(tx, documentId, [{ update: updates[i]!, userId: null }]);
       await notifyDocumentUpdated(tx, documentId, result.lastSeq, "accord-bench-probe");
     });
-    asServer[i] = performance.now() - t;
+    locked[i] = performance.now() - t;
   }
   const cpu1 = process.cpuUsage(cpu0);
-  const [tail]: [{ seq: number; hash: Buffer }?] = await sql`
+  const [row]: [{ seq: number; hash: Buffer }?] = await sql`
     select seq, hash from document_updates where document_id = ${documentId} order by seq desc limit 1`;
-  let seq = tail?.seq ?? 0;
-  let prev: Buffer | null = tail?.hash ?? null;
-  const oneStatement = new Float64Array(count);
+  let tail: LogTail = row ?? { seq: 0, hash: null };
+  const asServer = new Float64Array(count);
   const cpu2 = process.cpuUsage();
   for (let i = 0; i < count; i++) {
-    const update = Buffer.from(updates[count + i]!);
-    const hash = chainHash(prev, update);
-    seq += 1;
     const t = performance.now();
-    await sql`
-      with ins as (
-        insert into document_updates (document_id, seq, update, user_id, prev_hash, hash)
-        values (${documentId}, ${seq}, ${update}, null, ${prev}, ${hash}) returning seq),
-      touched as (update documents set updated_at = now() where id = ${documentId} returning id),
-      notified as (select pg_notify('accord_document_updates', ${`${documentId} ${seq} accord-bench-probe`}))
-      select (select seq from ins), (select count(*) from touched), (select count(*) from notified)`;
-    oneStatement[i] = performance.now() - t;
-    prev = hash;
+    const result = await appendAfterTail(documentId, tail, [{ update: updates[count + i]!, userId: null }], "accord-bench-probe", sql);
+    asServer[i] = performance.now() - t;
+    if (!result.ok) throw new Error("the commit probe lost a race on its own document");
+    tail = result.tail;
   }
   const cpu3 = process.cpuUsage(cpu2);
   return {
     asServer,
-    oneStatement,
-    asServerCpuMicros: (cpu1.user + cpu1.system) / count,
-    oneStatementCpuMicros: (cpu3.user + cpu3.system) / count,
+    locked,
+    asServerCpuMicros: (cpu3.user + cpu3.system) / count,
+    lockedCpuMicros: (cpu1.user + cpu1.system) / count,
   };
 }

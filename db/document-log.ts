@@ -10,6 +10,12 @@ export interface StoredUpdate {
   update: Uint8Array;
 }
 
+/** The last row of a document's log: where the next append goes and what it chains to. */
+export interface LogTail {
+  seq: number;
+  hash: Buffer | null;
+}
+
 /** NOTIFY channel announcing committed updates: payload "<documentId> <lastSeq> <instanceId>". */
 export const DOCUMENT_UPDATES_CHANNEL = "accord_document_updates";
 
@@ -30,9 +36,25 @@ export interface AppendedBatch {
   lastSeq: number;
 }
 
+/** The rows that follow `tail` (seq and chain hash worked out here). */
+function rowsAfter(documentId: string, tail: LogTail, updates: { update: Uint8Array; userId: string | null }[]) {
+  let seq = tail.seq;
+  let prev = tail.hash;
+  return updates.map(({ update, userId }) => {
+    seq += 1;
+    const bytes = Buffer.from(update.buffer, update.byteOffset, update.byteLength);
+    const prevHash = prev;
+    const hash = chainHash(prevHash, bytes);
+    prev = hash;
+    return { document_id: documentId, seq, update: bytes, user_id: userId, prev_hash: prevHash, hash };
+  });
+}
+
 /**
- * Append updates to one document's log in the given transaction, after locking the log's tail.
- * The caller commits; nothing may be relayed before that commit.
+ * Append updates to one document's log in the given transaction, after locking the log's tail (for writers that do
+ * not know the tail: the seed, server-side changes). The caller commits; nothing may be relayed before that commit.
+ * A writer that appends without the lock (`appendAfterTail`) can still take the next seq first: the primary key
+ * then refuses this insert (23505) and the caller retries.
  */
 export async function appendUpdates(
   tx: Queryable,
@@ -47,33 +69,61 @@ export async function appendUpdates(
     tx<{ seq: number; hash: Buffer }[]>`
       select seq, hash from document_updates where document_id = ${documentId} order by seq desc limit 1`,
   ]);
-  const tail = tailRows[0];
-  let seq = tail?.seq ?? 0;
-  let prev: Buffer | null = tail?.hash ?? null;
-  const firstSeq = seq + 1;
-  const rows = updates.map(({ update, userId }) => {
-    seq += 1;
-    const bytes = Buffer.from(update.buffer, update.byteOffset, update.byteLength);
-    const prevHash = prev;
-    const hash = chainHash(prevHash, bytes);
-    prev = hash;
-    return { document_id: documentId, seq, update: bytes, user_id: userId, prev_hash: prevHash, hash };
-  });
+  const tail: LogTail = tailRows[0] ?? { seq: 0, hash: null };
+  const rows = rowsAfter(documentId, tail, updates);
+  const lastSeq = tail.seq + rows.length;
   if (rows.length > 0) {
     // Also pipelined: the rows, the document's timestamp and (optionally) the NOTIFY, delivered at COMMIT.
     const writes: Promise<unknown>[] = [
       tx`insert into document_updates ${tx(rows, "document_id", "seq", "update", "user_id", "prev_hash", "hash")}`,
       tx`update documents set updated_at = now() where id = ${documentId}`,
     ];
-    if (options.notifyInstanceId) writes.push(notifyDocumentUpdated(tx, documentId, seq, options.notifyInstanceId));
+    if (options.notifyInstanceId) writes.push(notifyDocumentUpdated(tx, documentId, lastSeq, options.notifyInstanceId));
     await Promise.all(writes);
   }
-  return { firstSeq, lastSeq: seq };
+  return { firstSeq: tail.seq + 1, lastSeq };
+}
+
+/**
+ * Append updates right after a tail the caller already knows (a loaded room keeps its log's tail), in ONE
+ * autocommit statement: the rows, the document's timestamp and the NOTIFY to other instances, committed together
+ * when it returns. No lock: if another writer appended after `tail` first, the primary key (document_id, seq)
+ * refuses the whole statement and this returns "conflict" (nothing written): read the newer rows and retry.
+ */
+export async function appendAfterTail(
+  documentId: string,
+  tail: LogTail,
+  updates: { update: Uint8Array; userId: string | null }[],
+  notifyInstanceId: string,
+  sql: Queryable = getSql(),
+): Promise<{ ok: true; tail: LogTail } | { ok: false; conflict: true }> {
+  const rows = rowsAfter(documentId, tail, updates);
+  const last = rows[rows.length - 1];
+  if (!last) return { ok: true, tail };
+  try {
+    await sql`
+      with appended as (
+        insert into document_updates ${sql(rows, "document_id", "seq", "update", "user_id", "prev_hash", "hash")}
+        returning seq
+      ),
+      touched as (
+        update documents set updated_at = now() where id = ${documentId} returning id
+      )
+      select (select count(*) from appended) as rows, (select count(*) from touched) as documents,
+        pg_notify(${DOCUMENT_UPDATES_CHANNEL}, ${`${documentId} ${last.seq} ${notifyInstanceId}`})`;
+  } catch (error) {
+    const e = error as { code?: string; constraint_name?: string };
+    if (e.code === "23505" && e.constraint_name === "document_updates_pkey") return { ok: false, conflict: true };
+    throw error;
+  }
+  return { ok: true, tail: { seq: last.seq, hash: last.hash } };
 }
 
 export interface DocumentContentRows {
   snapshot: { seq: number; state: Uint8Array } | null;
   updates: StoredUpdate[];
+  /** The log's last row as read (the snapshot's row when no update follows it). */
+  tail: LogTail;
 }
 
 /** The newest snapshot and every update after it. */
@@ -81,14 +131,20 @@ export async function readDocumentContent(documentId: string, sql: Queryable = g
   const [snapshot]: [{ seq: number; state: Buffer }?] = await sql`
     select seq, state from document_snapshots where document_id = ${documentId} order by seq desc limit 1`;
   const after = snapshot?.seq ?? 0;
-  const updates = await sql<{ seq: number; update: Buffer }[]>`
-    select seq, update from document_updates where document_id = ${documentId} and seq > ${after} order by seq`;
-  return { snapshot: snapshot ? { seq: snapshot.seq, state: snapshot.state } : null, updates };
+  // From the snapshot's own row on, for its hash (the tail when nothing follows it).
+  const rows = await sql<{ seq: number; update: Buffer; hash: Buffer }[]>`
+    select seq, update, hash from document_updates where document_id = ${documentId} and seq >= ${after} order by seq`;
+  const last = rows[rows.length - 1];
+  return {
+    snapshot: snapshot ? { seq: snapshot.seq, state: snapshot.state } : null,
+    updates: rows.filter((r) => r.seq > after).map(({ seq, update }) => ({ seq, update })),
+    tail: last ? { seq: last.seq, hash: last.hash } : { seq: after, hash: null },
+  };
 }
 
-export async function readUpdatesAfter(documentId: string, afterSeq: number, sql: Queryable = getSql()): Promise<StoredUpdate[]> {
-  return sql<{ seq: number; update: Buffer }[]>`
-    select seq, update from document_updates where document_id = ${documentId} and seq > ${afterSeq} order by seq`;
+export async function readUpdatesAfter(documentId: string, afterSeq: number, sql: Queryable = getSql()): Promise<(StoredUpdate & { hash: Buffer })[]> {
+  return sql<{ seq: number; update: Buffer; hash: Buffer }[]>`
+    select seq, update, hash from document_updates where document_id = ${documentId} and seq > ${afterSeq} order by seq`;
 }
 
 export async function insertSnapshot(documentId: string, seq: number, state: Uint8Array, sql: Queryable = getSql()): Promise<void> {

@@ -14,8 +14,27 @@ export interface AuditEntry {
   details: Record<string, unknown>;
 }
 
-/** Append one update (and, in the same transaction, its audit entry); returns its log position. */
+const isLogRace = (error: unknown) => {
+  const e = error as { code?: string; constraint_name?: string } | null;
+  return e?.code === "23505" && e.constraint_name === "document_updates_pkey";
+};
+
+/**
+ * Append one update (and, in the same transaction, its audit entry); returns its log position. A room appending at
+ * the same moment may take the next position first (rooms append without the lock): then the whole transaction is
+ * tried again.
+ */
 export async function appendServerUpdate(documentId: string, update: Uint8Array, userId: string, audit?: AuditEntry): Promise<{ seq: number }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await appendOnce(documentId, update, userId, audit);
+    } catch (error) {
+      if (!isLogRace(error) || attempt >= 20) throw error;
+    }
+  }
+}
+
+async function appendOnce(documentId: string, update: Uint8Array, userId: string, audit?: AuditEntry): Promise<{ seq: number }> {
   return getSql().begin(async (tx) => {
     const appended = await appendUpdates(tx, documentId, [{ update, userId }]);
     if (audit) {

@@ -3,9 +3,10 @@
  * pipeline.
  *
  * Commit before relay: an accepted update waits in `pending`; one loop appends every pending update in one
- * transaction (group commit: while a commit runs, newer updates gather for the next one), and only after COMMIT
- * applies them to the Y.Doc, relays them to the other connections, tells other instances (NOTIFY, delivered at
- * commit) and sends each author a "saved" message. The Y.Doc therefore only ever holds committed state, and what
+ * autocommit statement right after the log's tail, which the room keeps (group commit: while a commit runs, newer
+ * updates gather for the next one; another instance that took the next place first makes us read its rows and
+ * retry), and only after COMMIT applies them to the Y.Doc, relays them to the other connections, tells other
+ * instances (NOTIFY, delivered at commit) and sends each author a "saved" message. The Y.Doc therefore only ever holds committed state, and what
  * a joining client receives is committed.
  */
 import * as Y from "yjs";
@@ -17,9 +18,12 @@ import { CloseCode, MESSAGE_AWARENESS, MESSAGE_SYNC, writeSaved } from "../../ap
 import type { Role } from "../../app/models/roles";
 import { log } from "../../app/utils/log.server";
 import type { Sql } from "../../db/client";
-import { appendUpdates, DOCUMENT_UPDATES_CHANNEL, insertSnapshot, readDocumentContent, readUpdatesAfter } from "../../db/document-log";
+import { appendAfterTail, DOCUMENT_UPDATES_CHANNEL, insertSnapshot, readDocumentContent, readUpdatesAfter, type LogTail } from "../../db/document-log";
 
 export const NOTIFY_CHANNEL = DOCUMENT_UPDATES_CHANNEL;
+
+/** Tries to append after a tail that others keep moving, before the commit is reported failed. */
+const MAX_COMMIT_ATTEMPTS = 20;
 
 export interface Member {
   ws: WebSocket;
@@ -60,6 +64,8 @@ export class Room {
   private liveClaims = new Map<number, Member>();
   private owners = new Map<number, string | null>();
   private fullState: Uint8Array | null = null;
+  /** The chain hash of the log's row `seq` (null before the first row). */
+  private tailHash: Buffer | null;
   private sinceSnapshot = 0;
   destroyed = false;
 
@@ -68,10 +74,11 @@ export class Room {
     private readonly sql: Sql,
     private readonly instanceId: string,
     private readonly limits: RoomLimits,
-    loaded: { doc: Y.Doc; seq: number; approxBytes: number; owners: Map<number, string | null>; sinceSnapshot: number },
+    loaded: { doc: Y.Doc; tail: LogTail; approxBytes: number; owners: Map<number, string | null>; sinceSnapshot: number },
   ) {
     this.doc = loaded.doc;
-    this.seq = loaded.seq;
+    this.seq = loaded.tail.seq;
+    this.tailHash = loaded.tail.hash;
     this.approxBytes = loaded.approxBytes;
     this.owners = loaded.owners;
     this.sinceSnapshot = loaded.sinceSnapshot;
@@ -93,22 +100,19 @@ export class Room {
   }
 
   static async load(documentId: string, sql: Sql, instanceId: string, limits: RoomLimits): Promise<Room> {
-    const { snapshot, updates } = await readDocumentContent(documentId, sql);
+    const { snapshot, updates, tail } = await readDocumentContent(documentId, sql);
     const doc = new Y.Doc({ gc: true });
-    let seq = 0;
     let approxBytes = 0;
     if (snapshot) {
       Y.applyUpdate(doc, snapshot.state);
-      seq = snapshot.seq;
       approxBytes = snapshot.state.byteLength;
     }
     const owners = new Map<number, string | null>();
     if (updates.length > 0) {
       Y.applyUpdate(doc, Y.mergeUpdates(updates.map((u) => u.update)));
-      seq = updates[updates.length - 1]!.seq;
       for (const u of updates) approxBytes += u.update.byteLength;
     }
-    return new Room(documentId, sql, instanceId, limits, { doc, seq, approxBytes, owners, sinceSnapshot: updates.length });
+    return new Room(documentId, sql, instanceId, limits, { doc, tail, approxBytes, owners, sinceSnapshot: updates.length });
   }
 
   /** Record which user wrote with which client IDs (from the log) so nobody else can write with them. */
@@ -216,30 +220,39 @@ export class Room {
     }
   }
 
-  private async catchUp(beforeSeq = Number.MAX_SAFE_INTEGER): Promise<void> {
+  /** Apply rows other writers committed after our tail (relayed to our clients as they apply). */
+  private async catchUp(): Promise<void> {
     const rows = await readUpdatesAfter(this.documentId, this.seq, this.sql);
     for (const row of rows) {
-      if (row.seq >= beforeSeq) break;
       Y.applyUpdate(this.doc, row.update, "database");
       this.seq = row.seq;
+      this.tailHash = row.hash;
     }
   }
 
+  /**
+   * Commit a batch in one statement right after our tail; when another instance (or a server-side change) took
+   * that place first, read its rows and try again. Only after the commit is the batch applied and relayed.
+   */
   private async commit(batch: Pending[]): Promise<void> {
-    let appended: { firstSeq: number; lastSeq: number };
+    const updates = batch.map((p) => ({ update: p.update, userId: p.member.userId }));
+    let committed: LogTail | null = null;
     try {
-      appended = await this.sql.begin((tx) =>
-        appendUpdates(tx, this.documentId, batch.map((p) => ({ update: p.update, userId: p.member.userId })), { notifyInstanceId: this.instanceId }),
-      );
+      for (let attempt = 1; !committed; attempt++) {
+        const result = await appendAfterTail(this.documentId, { seq: this.seq, hash: this.tailHash }, updates, this.instanceId, this.sql);
+        if (result.ok) committed = result.tail;
+        else if (attempt >= MAX_COMMIT_ATTEMPTS) throw new Error(`the log kept moving: ${attempt} attempts lost the race`);
+        else await this.catchUp();
+      }
     } catch (error) {
       log.error(`collab: commit of ${batch.length} update(s) to ${this.documentId} failed: ${(error as Error).message}`);
       for (const p of batch) this.approxBytes -= p.update.byteLength;
       for (const member of new Set(batch.map((p) => p.member))) closeMember(member, CloseCode.StorageFailed, "storage failed");
       return;
     }
-    if (appended.firstSeq !== this.seq + 1) await this.catchUp(appended.firstSeq);
     for (const p of batch) Y.applyUpdate(this.doc, p.update, p.member);
-    this.seq = appended.lastSeq;
+    this.seq = committed.seq;
+    this.tailHash = committed.hash;
     const saved = this.savedMessage();
     for (const member of new Set(batch.map((p) => p.member))) this.send(member, saved);
     this.sinceSnapshot += batch.length;

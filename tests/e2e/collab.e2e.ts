@@ -107,11 +107,12 @@ describe("co-editing in the browser", () => {
     const ann = await signedInPage("ann");
     await openDocument(ann.page);
     await status(ann.page).and(ann.page.locator("[data-state=saved]")).waitFor();
-    // Hold the document's commit lock: the server can queue the edit but not commit it.
+    // Hold a lock every commit of this document needs (its row in documents, which the log's foreign key and the
+    // "updated" timestamp touch): the server can queue the edit but not commit it.
     const sql = getSql();
     const reserved = await sql.reserve();
     await reserved`begin`;
-    await reserved`select pg_advisory_xact_lock(hashtextextended(${documentId}, 0))`;
+    await reserved`select 1 from documents where id = ${documentId} for update`;
     try {
       await ann.page.locator(".document-editor p").last().click();
       await ann.page.keyboard.press("End");
