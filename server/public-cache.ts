@@ -5,7 +5,7 @@
  *
  * Only GET/HEAD of public paths, without a cookie or Authorization header (signed-in pages differ per person), and
  * only 200 answers that set no cookie are kept. Each hit gets a fresh CSP nonce (the old one is replaced in the body
- * and the header), and If-None-Match is answered with 304 from the cached ETag.
+ * and the header), and If-None-Match is answered with 304 from the cached ETag (a miss renders, and answers, in full).
  */
 import type { NextFunction, Request, Response } from "express";
 
@@ -107,6 +107,9 @@ export function publicCache(ttlMs: number) {
       }
       return end(chunk, ...rest);
     }) as Response["end"];
+    // The render fills the cache for everyone, so it must be a 200: a conditional request that misses is answered in
+    // full once (HTTP allows a 200 to any If-None-Match), and the ones after it, within the TTL, get 304 from here.
+    delete req.headers["if-none-match"];
     res.setHeader("X-Accord-Cache", "miss");
     next();
   };

@@ -35,7 +35,7 @@ export interface CollabOptions {
 
 export const DEFAULT_COLLAB_OPTIONS: CollabOptions = {
   maxMessageBytes: 2 * 1024 * 1024,
-  limits: { maxDocumentBytes: 16 * 1024 * 1024, maxBufferedBytes: 16 * 1024 * 1024, maxBatch: 500, snapshotEvery: 1000 },
+  limits: { maxDocumentBytes: 16 * 1024 * 1024, maxBufferedBytes: 16 * 1024 * 1024, maxBatch: 500, snapshotEvery: 1000, sleepAfterMs: 30_000 },
   rate: { perSecond: 200, burst: 400 },
   accessCheckMs: 2000,
   unloadAfterMs: 5000,
@@ -83,6 +83,12 @@ export class CollabServer {
   /** Loaded rooms (for tests and the benchmark). */
   loadedDocumentIds(): string[] {
     return [...this.rooms.keys()];
+  }
+
+  /** A loaded room, or null (for tests). */
+  async loadedRoom(documentId: string): Promise<Room | null> {
+    const pending = this.rooms.get(documentId);
+    return pending ? pending.catch(() => null) : null;
   }
 
   private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {

@@ -45,6 +45,8 @@ export interface RoomLimits {
   maxBufferedBytes: number;
   maxBatch: number;
   snapshotEvery: number;
+  /** After this long without a write, the committed document is kept encoded (one Yjs update) instead of as a Y.Doc. */
+  sleepAfterMs: number;
 }
 
 interface Pending {
@@ -53,7 +55,14 @@ interface Pending {
 }
 
 export class Room {
-  readonly doc: Y.Doc;
+  /**
+   * The committed document, in one of two forms: `live`, a Y.Doc, while people write; or `encoded`, its state as one
+   * Yjs update (~1/7 of the memory), while nobody has written for `sleepAfterMs`, and from load until the first write.
+   * Exactly one of them is set. Reading (joins, state vectors, "saved") works on either form.
+   */
+  private live: Y.Doc | null = null;
+  private encoded: Uint8Array | null;
+  private sleepTimer: NodeJS.Timeout | null = null;
   readonly awareness: awarenessProtocol.Awareness;
   readonly members = new Set<Member>();
   seq: number;
@@ -74,21 +83,18 @@ export class Room {
     private readonly sql: Sql,
     private readonly instanceId: string,
     private readonly limits: RoomLimits,
-    loaded: { doc: Y.Doc; tail: LogTail; approxBytes: number; owners: Map<number, string | null>; sinceSnapshot: number },
+    loaded: { encoded: Uint8Array; saved: Uint8Array; tail: LogTail; approxBytes: number; owners: Map<number, string | null>; sinceSnapshot: number },
   ) {
-    this.doc = loaded.doc;
+    this.encoded = loaded.encoded;
     this.seq = loaded.tail.seq;
+    this.savedCache = { seq: this.seq, message: loaded.saved };
     this.tailHash = loaded.tail.hash;
     this.approxBytes = loaded.approxBytes;
     this.owners = loaded.owners;
     this.sinceSnapshot = loaded.sinceSnapshot;
-    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    // Presence has its own (empty) Y.Doc: the awareness protocol needs one, and the content's may be asleep.
+    this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
     this.awareness.setLocalState(null);
-    this.doc.on("update", (update: Uint8Array, origin: unknown) => {
-      this.fullState = null;
-      const message = syncMessage(update);
-      for (const m of this.members) if (m !== origin) this.send(m, message);
-    });
     this.awareness.on("update", ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
       const changed = [...added, ...updated, ...removed];
       const encoder = encoding.createEncoder();
@@ -101,18 +107,24 @@ export class Room {
 
   static async load(documentId: string, sql: Sql, instanceId: string, limits: RoomLimits): Promise<Room> {
     const { snapshot, updates, tail } = await readDocumentContent(documentId, sql);
+    // Built once as a Y.Doc (which proves the stored state decodes), then kept encoded until someone writes.
     const doc = new Y.Doc({ gc: true });
     let approxBytes = 0;
-    if (snapshot) {
-      Y.applyUpdate(doc, snapshot.state);
-      approxBytes = snapshot.state.byteLength;
+    try {
+      if (snapshot) {
+        Y.applyUpdate(doc, snapshot.state);
+        approxBytes = snapshot.state.byteLength;
+      }
+      if (updates.length > 0) {
+        Y.applyUpdate(doc, Y.mergeUpdates(updates.map((u) => u.update)));
+        for (const u of updates) approxBytes += u.update.byteLength;
+      }
+      const encoded = Y.encodeStateAsUpdate(doc);
+      const saved = savedMessageOf(doc, tail.seq);
+      return new Room(documentId, sql, instanceId, limits, { encoded, saved, tail, approxBytes, owners: new Map(), sinceSnapshot: updates.length });
+    } finally {
+      doc.destroy();
     }
-    const owners = new Map<number, string | null>();
-    if (updates.length > 0) {
-      Y.applyUpdate(doc, Y.mergeUpdates(updates.map((u) => u.update)));
-      for (const u of updates) approxBytes += u.update.byteLength;
-    }
-    return new Room(documentId, sql, instanceId, limits, { doc, tail, approxBytes, owners, sinceSnapshot: updates.length });
   }
 
   /** Record which user wrote with which client IDs (from the log) so nobody else can write with them. */
@@ -125,7 +137,8 @@ export class Room {
     // Sync step 1 from us (so the client sends what we lack), then everyone's presence.
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_SYNC);
-    syncProtocol.writeSyncStep1(encoder, this.doc);
+    encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep1);
+    encoding.writeVarUint8Array(encoder, this.live ? Y.encodeStateVector(this.live) : Y.encodeStateVectorFromUpdate(this.encoded!));
     this.send(member, encoding.toUint8Array(encoder));
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) {
@@ -146,8 +159,9 @@ export class Room {
 
   /** The state a client lacks, given its state vector; joins of fresh clients share one cached encoding. */
   stateFor(stateVector: Uint8Array): Uint8Array {
-    if (stateVector.length <= 1) return (this.fullState ??= Y.encodeStateAsUpdate(this.doc));
-    return Y.encodeStateAsUpdate(this.doc, stateVector);
+    if (!this.live) return stateVector.length <= 1 ? this.encoded! : Y.diffUpdate(this.encoded!, stateVector);
+    if (stateVector.length <= 1) return (this.fullState ??= Y.encodeStateAsUpdate(this.live));
+    return Y.encodeStateAsUpdate(this.live, stateVector);
   }
 
   /** May this member write with these client IDs? Claims new ones. */
@@ -223,8 +237,10 @@ export class Room {
   /** Apply rows other writers committed after our tail (relayed to our clients as they apply). */
   private async catchUp(): Promise<void> {
     const rows = await readUpdatesAfter(this.documentId, this.seq, this.sql);
+    if (rows.length === 0) return;
+    const doc = this.wake();
     for (const row of rows) {
-      Y.applyUpdate(this.doc, row.update, "database");
+      Y.applyUpdate(doc, row.update, "database");
       this.seq = row.seq;
       this.tailHash = row.hash;
     }
@@ -250,7 +266,8 @@ export class Room {
       for (const member of new Set(batch.map((p) => p.member))) closeMember(member, CloseCode.StorageFailed, "storage failed");
       return;
     }
-    for (const p of batch) Y.applyUpdate(this.doc, p.update, p.member);
+    const doc = this.wake();
+    for (const p of batch) Y.applyUpdate(doc, p.update, p.member);
     this.seq = committed.seq;
     this.tailHash = committed.hash;
     const saved = this.savedMessage();
@@ -263,9 +280,7 @@ export class Room {
   private savedMessage(): Uint8Array {
     // The committed document only changes when seq does: reuse the encoded message until then.
     if (this.savedCache?.seq === this.seq) return this.savedCache.message;
-    const encoder = encoding.createEncoder();
-    writeSaved(encoder, { seq: this.seq, snapshot: Y.encodeSnapshot(Y.snapshot(this.doc)) });
-    const message = encoding.toUint8Array(encoder);
+    const message = savedMessageOf(this.wake(), this.seq);
     this.savedCache = { seq: this.seq, message };
     return message;
   }
@@ -282,7 +297,7 @@ export class Room {
 
   private async snapshot(): Promise<void> {
     try {
-      await insertSnapshot(this.documentId, this.seq, Y.encodeStateAsUpdate(this.doc), this.sql);
+      await insertSnapshot(this.documentId, this.seq, this.live ? Y.encodeStateAsUpdate(this.live) : this.encoded!, this.sql);
       this.sinceSnapshot = 0;
     } catch (error) {
       log.warn(`collab: snapshot of ${this.documentId} failed (the log is intact): ${(error as Error).message}`);
@@ -302,11 +317,62 @@ export class Room {
     });
   }
 
+  /** The document as a Y.Doc, built from its encoded form if it was asleep; it falls asleep again after quiet. */
+  private wake(): Y.Doc {
+    let doc = this.live;
+    if (!doc) {
+      doc = new Y.Doc({ gc: true });
+      Y.applyUpdate(doc, this.encoded!);
+      doc.on("update", (update: Uint8Array, origin: unknown) => {
+        this.fullState = null;
+        const message = syncMessage(update);
+        for (const m of this.members) if (m !== origin) this.send(m, message);
+      });
+      this.live = doc;
+      this.encoded = null;
+    }
+    if (this.sleepTimer) clearTimeout(this.sleepTimer);
+    this.sleepTimer = setTimeout(() => this.sleep(), this.limits.sleepAfterMs);
+    this.sleepTimer.unref();
+    return doc;
+  }
+
+  /** Keep the document encoded (if nothing is being committed; otherwise try again after the next quiet spell). */
+  private sleep(): void {
+    this.sleepTimer = null;
+    const doc = this.live;
+    if (!doc || this.destroyed) return;
+    if (!this.idle) {
+      this.wake();
+      return;
+    }
+    this.savedMessage(); // cached for this seq, so a sleeping room can still confirm "nothing pending"
+    this.encoded = this.fullState ?? Y.encodeStateAsUpdate(doc);
+    this.fullState = null;
+    this.live = null;
+    doc.destroy();
+  }
+
+  /** Is the document kept encoded right now? (for tests and the benchmark) */
+  get asleep(): boolean {
+    return this.live === null;
+  }
+
   destroy(): void {
     this.destroyed = true;
+    if (this.sleepTimer) clearTimeout(this.sleepTimer);
+    this.awareness.doc.destroy();
     this.awareness.destroy();
-    this.doc.destroy();
+    this.live?.destroy();
+    this.live = null;
   }
+}
+
+/** The "saved" message confirming `doc` as committed up to `seq`. */
+function savedMessageOf(doc: Y.Doc, seq: number): Uint8Array {
+  const encoder = encoding.createEncoder();
+  writeSaved(encoder, { seq, snapshot: Y.encodeSnapshot(Y.snapshot(doc)) });
+  return encoding.toUint8Array(encoder);
 }
 
 export function syncMessage(update: Uint8Array): Uint8Array {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import WebSocket from "ws";
 import { getSql } from "../../db/client";
+import { appendServerUpdate } from "../../app/models/document-writes.server";
 import { appendUpdates } from "../../db/document-log";
 import { seed } from "../../app/models/seed.server";
 import { loadDocument } from "../../app/models/document-content.server";
@@ -36,7 +37,7 @@ beforeAll(async () => {
   cookie2 = await sessionCookie(u2.id);
   server = await startTestServer({
     unloadAfterMs: 150,
-    limits: { maxDocumentBytes: 16 * 1024 * 1024, maxBufferedBytes: 64 * 1024, maxBatch: 500, snapshotEvery: 5 },
+    limits: { maxDocumentBytes: 16 * 1024 * 1024, maxBufferedBytes: 64 * 1024, maxBatch: 500, snapshotEvery: 5, sleepAfterMs: 100 },
   });
 });
 
@@ -55,6 +56,38 @@ describe("document lifecycle on the server", () => {
     await waitFor(() => !server.server.collab.loadedDocumentIds().includes(documentId), "unload", 5000);
     const b = client();
     await waitFor(() => b.provider.synced && b.text().includes("before unload"), "reload from PostgreSQL");
+  });
+
+  it("keeps a document nobody writes to encoded, wakes it for a write and lets it sleep again, the same for every client", async () => {
+    const room = async () => (await server.server.collab.loadedRoom(documentId))!;
+    const a = client();
+    await waitFor(() => a.provider.synced && a.isSaved(), "sync");
+    expect((await room()).asleep).toBe(true); // loaded, joined, nobody wrote: kept as one encoded update
+    const b = client(documentId, cookie2);
+    await waitFor(() => b.provider.synced && b.text() === a.text(), "second client syncs from the encoded state");
+
+    typeParagraph(a, "wakes the document");
+    await waitFor(() => a.isSaved() && b.text().includes("wakes the document"), "write relayed");
+    expect((await room()).asleep).toBe(false);
+    await waitFor(async () => (await room()).asleep, "asleep again after a quiet spell", 3000);
+
+    const c = client();
+    await waitFor(() => c.provider.synced && c.isSaved() && c.text() === a.text(), "a late joiner gets the committed text and its confirmation");
+    // Another writer (a restore, another instance) while it sleeps: the catch-up wakes it and relays the change.
+    const [author] = await getSql()<{ id: string }[]>`select id from users order by created_at limit 1`;
+    const server2 = new Y.Doc();
+    const p = new Y.XmlElement("paragraph");
+    p.insert(0, [new Y.XmlText("written elsewhere")]);
+    server2.getXmlFragment("default").push([p]);
+    await appendServerUpdate(documentId, Y.encodeStateAsUpdate(server2), author!.id);
+    await waitFor(() => [a, b, c].every((x) => x.text().includes("written elsewhere")), "catch-up relayed to everyone");
+
+    typeParagraph(b, "and once more");
+    await waitFor(() => [a, c].every((x) => x.text().includes("and once more")) && b.isSaved(), "second wake relayed");
+    expect(a.text()).toBe(c.text());
+    const { doc } = await loadDocument(documentId);
+    expect(doc.getXmlFragment("default").toString()).toBe(a.text());
+    for (const x of [a, b, c]) x.destroy();
   });
 
   it("writes snapshots as the log grows and loads the same document from snapshot plus tail", async () => {

@@ -44,4 +44,18 @@ describe("the public micro-cache", () => {
     const again = await fetch(`${server.url}/api/declarations`, { headers: { "if-none-match": etag! } });
     expect(again.status).toBe(304);
   });
+
+  it("fills the cache from a conditional request too: the miss is answered in full, the next ones with 304", async () => {
+    await new Promise((r) => setTimeout(r, 1100)); // let earlier entries expire
+    const probe = await fetch(`${server.url}/api/declarations`);
+    const etag = probe.headers.get("etag")!;
+    await new Promise((r) => setTimeout(r, 1100));
+    const miss = await fetch(`${server.url}/api/declarations`, { headers: { "if-none-match": etag } });
+    expect(miss.headers.get("x-accord-cache")).toBe("miss");
+    expect(miss.status).toBe(200);
+    expect(miss.headers.get("etag")).toBe(etag);
+    const next = await fetch(`${server.url}/api/declarations`, { headers: { "if-none-match": etag } });
+    expect(next.status).toBe(304);
+    expect(next.headers.get("x-accord-cache")).toBe("hit");
+  });
 });
