@@ -18,6 +18,20 @@ export async function insertOutbox(m: { to: string; subject: string; text: strin
   return row.id;
 }
 
+/** Store many mails in one statement; their ids, in the given order. */
+export async function insertOutboxMany(mails: { to: string; subject: string; text: string }[], sql: Queryable = getSql()): Promise<number[]> {
+  if (mails.length === 0) return [];
+  const rows = await sql<{ id: number; ord: number }[]>`
+    insert into outbox (to_address, subject, text_body)
+    select m.to_address, m.subject, m.text_body
+    from unnest(${mails.map((m) => m.to)}::text[], ${mails.map((m) => m.subject)}::text[], ${mails.map((m) => m.text)}::text[])
+      with ordinality as m(to_address, subject, text_body, ord)
+    order by m.ord
+    returning id`;
+  // Identity values follow the order rows are inserted in, which is the ORDER BY above.
+  return rows.map((r) => r.id).sort((a, b) => a - b);
+}
+
 export async function markOutboxSent(id: number, sql: Queryable = getSql()): Promise<void> {
   await sql`update outbox set sent_at = now(), last_error = null where id = ${id}`;
 }

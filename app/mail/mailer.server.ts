@@ -4,7 +4,7 @@
  * without it the outbox row is the delivery: readable at /dev/outbox and printed to the log outside production.
  */
 import nodemailer, { type Transporter } from "nodemailer";
-import { insertOutbox, markOutboxFailed, markOutboxSent } from "../../db/outbox";
+import { insertOutbox, insertOutboxMany, markOutboxFailed, markOutboxSent } from "../../db/outbox";
 import { getConfig } from "../config.server";
 import { log } from "../utils/log.server";
 
@@ -26,6 +26,29 @@ const pending = new Set<Promise<void>>();
 
 export async function sendMail(mail: Mail): Promise<void> {
   const id = await insertOutbox(mail);
+  deliver(id, mail);
+}
+
+/**
+ * Store many mails in the outbox at once (one statement per 500), then hand them to SMTP in the background.
+ * Returns how many were stored; a chunk that cannot be stored is logged (without addresses) and skipped.
+ */
+export async function sendMails(mails: Mail[]): Promise<number> {
+  let stored = 0;
+  for (let i = 0; i < mails.length; i += 500) {
+    const chunk = mails.slice(i, i + 500);
+    try {
+      const ids = await insertOutboxMany(chunk);
+      chunk.forEach((mail, j) => deliver(ids[j]!, mail));
+      stored += ids.length;
+    } catch (error) {
+      log.error(`${chunk.length} mail(s) ("${chunk[0]!.subject}") could not be stored: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return stored;
+}
+
+function deliver(id: number, mail: Mail): void {
   const transport = smtp();
   if (!transport) {
     if (!getConfig().isProduction) log.info(`mail #${id} stored in the outbox (no SMTP_URL): "${mail.subject}" — read it at /dev/outbox\n${mail.text}`);

@@ -48,8 +48,7 @@ import { canonicalHash, canonicalText } from "../declarations/canonical";
 import { diffPlainTexts, type TextDiff } from "../diff/text-diff";
 import { renderDocumentHtml, tiptapJsonToProseMirror } from "../editor/document-tools.server";
 import { getConfig } from "../config.server";
-import { sendMail } from "../mail/mailer.server";
-import { log } from "../utils/log.server";
+import { sendMails } from "../mail/mailer.server";
 
 export type { TextDiff };
 export type { DeclarationSettings, OrganisationPolicy, PublicDeclaration, PublishedVersion, PublishedVersionSummary, PublicCounts };
@@ -168,38 +167,29 @@ export async function publishVersion(input: { documentId: string; versionId: str
 }
 
 /**
- * E-mail everyone with an active endorsement of an earlier version who has not endorsed the new one. A failure
- * to store one mail is logged (without the address) and does not undo the publish.
+ * E-mail everyone with an active endorsement of an earlier version who has not endorsed the new one: the mails are
+ * stored in the outbox in a few statements (500 a statement, whatever the number of signers) and sent in the
+ * background. A failure to store some is logged (without addresses) and does not undo the publish.
  */
 async function notifyEarlierSigners(p: { documentId: string; publishedVersionId: string; slug: string; number: number; title: string }): Promise<number> {
   const signers = await listSignersToNotify(p.documentId, p.publishedVersionId);
   const base = `${getConfig().publicUrl}/d/${p.slug}`;
-  let sent = 0;
-  const queue = [...signers];
-  const worker = async () => {
-    for (let signer = queue.shift(); signer; signer = queue.shift()) {
-      const fromEarlier = signer.latestNumber < p.number - 1 ? `\nEverything that changed since version ${signer.latestNumber}, the one you endorsed:\n${base}/changes/${p.number}?from=${signer.latestNumber}\n` : "";
-      try {
-        await sendMail({
-          to: signer.email,
-          subject: `New version of “${p.title}”: please re-confirm your endorsement`,
-          text:
-            `Hello ${signer.name},\n\n` +
-            `You endorsed version ${signer.latestNumber} of “${p.title}”. The organisers have now published version ${p.number}.\n\n` +
-            `Your endorsement stays bound to the exact text of version ${signer.latestNumber}: it is not counted as endorsing version ${p.number}.\n\n` +
-            `What changed from version ${p.number - 1} to version ${p.number}:\n${base}/changes/${p.number}\n${fromEarlier}\n` +
-            `To endorse version ${p.number}, re-confirm in one step:\n${base}/reconfirm\n\n` +
-            `If you do nothing, your endorsement of version ${signer.latestNumber} stays listed as it is. You can withdraw it at any time from its receipt.\n\n` +
-            `— Accord`,
-        });
-        sent += 1;
-      } catch (error) {
-        log.error(`publishing mail for ${p.slug} v${p.number} could not be stored: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(8, signers.length) }, worker));
-  return sent;
+  const mails = signers.map((signer) => {
+    const fromEarlier = signer.latestNumber < p.number - 1 ? `\nEverything that changed since version ${signer.latestNumber}, the one you endorsed:\n${base}/changes/${p.number}?from=${signer.latestNumber}\n` : "";
+    return {
+      to: signer.email,
+      subject: `New version of “${p.title}”: please re-confirm your endorsement`,
+      text:
+        `Hello ${signer.name},\n\n` +
+        `You endorsed version ${signer.latestNumber} of “${p.title}”. The organisers have now published version ${p.number}.\n\n` +
+        `Your endorsement stays bound to the exact text of version ${signer.latestNumber}: it is not counted as endorsing version ${p.number}.\n\n` +
+        `What changed from version ${p.number - 1} to version ${p.number}:\n${base}/changes/${p.number}\n${fromEarlier}\n` +
+        `To endorse version ${p.number}, re-confirm in one step:\n${base}/reconfirm\n\n` +
+        `If you do nothing, your endorsement of version ${signer.latestNumber} stays listed as it is. You can withdraw it at any time from its receipt.\n\n` +
+        `— Accord`,
+    };
+  });
+  return sendMails(mails);
 }
 
 export async function setEndorsementsOpen(documentId: string, workshopId: string, actorId: string, open: boolean): Promise<DeclarationSettings | null> {
