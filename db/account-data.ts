@@ -53,6 +53,18 @@ export async function listWorkshopsOnlyOrganisedBy(userId: string, sql: Queryabl
     order by w.title`;
 }
 
+/**
+ * Lock every workshop this user organises (the same row lock membership changes take, in a fixed order), so the
+ * "only organiser" check and the deletion cannot race another organiser leaving or being demoted.
+ */
+export async function lockWorkshopsOrganisedBy(userId: string, sql: Queryable): Promise<void> {
+  await sql`
+    select w.id from workshops w join memberships m on m.workshop_id = w.id
+    where m.user_id = ${userId} and m.role = 'organizer'
+    order by w.id
+    for update of w`;
+}
+
 /** Lock the user's row for the deletion transaction; null when it no longer exists. */
 export async function lockUser(userId: string, sql: Queryable): Promise<{ email: string } | null> {
   const [row]: [{ email: string }?] = await sql`select email from users where id = ${userId} for update`;

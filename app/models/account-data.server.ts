@@ -23,6 +23,7 @@ import {
   listOwnSessions,
   listOwnTokens,
   listWorkshopsOnlyOrganisedBy,
+  lockWorkshopsOrganisedBy,
   lockUser,
 } from "../../db/account-data";
 import { eraseUserEndorsements, listUserEndorsements } from "../../db/endorsements";
@@ -94,15 +95,18 @@ export async function deleteAccount(input: { user: UserRow; password: string; ip
     await recordLoginFailure(keys);
     return { ok: false, reason: "password" };
   }
-  const stranded = await listWorkshopsOnlyOrganisedBy(input.user.id);
-  if (stranded.length > 0) return { ok: false, reason: "sole_organiser", workshops: stranded };
-  await getSql().begin(async (tx) => {
+  // Checked inside the deletion's transaction, with the workshops locked: two organisers deleting their accounts at
+  // the same moment cannot both pass and leave a workshop without one.
+  return getSql().begin(async (tx): Promise<DeleteResult> => {
+    await lockWorkshopsOrganisedBy(input.user.id, tx);
+    const stranded = await listWorkshopsOnlyOrganisedBy(input.user.id, tx);
+    if (stranded.length > 0) return { ok: false, reason: "sole_organiser", workshops: stranded };
     const locked = await lockUser(input.user.id, tx);
-    if (!locked) return;
+    if (!locked) return { ok: true };
     await eraseUserEndorsements(input.user.id, tx);
     await deleteOutboxTo(locked.email, tx);
     if (await hasPublished(input.user.id, tx)) await anonymiseUser(input.user.id, tx);
     else await deleteUser(input.user.id, tx);
+    return { ok: true };
   });
-  return { ok: true };
 }

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getSql } from "../../db/client";
 import { insertOutbox } from "../../db/outbox";
-import { addMember, createUser, TEST_PASSWORD } from "../support/factories";
+import { addMember, createUser, createWorkshop, TEST_PASSWORD } from "../support/factories";
 import { call, endorsementRows, organisation, person, publishDeclaration, signer, type Declaration, type Signer } from "../support/endorsement-fixtures";
 import { sessionCookie } from "../support/collab-client";
 import { startTestServer, type TestServer } from "../support/http-server";
@@ -180,5 +180,26 @@ describe("deleting your account", () => {
     expect(html).toContain("You are the only organiser of a workshop that has other members.");
     expect(html).toContain(`href="/workshops/${(await getSql()`select slug from workshops where id = ${d.workshopId}`)[0]!.slug}/members"`);
     expect(await getSql()`select 1 from users where id = ${olive.id}`).toHaveLength(1);
+  });
+
+  it("lets only one of two organisers who delete their accounts at the same moment go: each workshop keeps one", async () => {
+    // Four workshops, each with two organisers and a viewer; all eight deletions at once.
+    const pairs = await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        const w = await createWorkshop();
+        const [a, b, viewer] = await Promise.all([createUser(), createUser(), createUser()]);
+        await Promise.all([addMember(w.id, a.id, "organizer"), addMember(w.id, b.id, "organizer"), addMember(w.id, viewer.id, "viewer")]);
+        return { workshopId: w.id, cookies: await Promise.all([a, b].map((u) => sessionCookie(u.id))) };
+      }),
+    );
+    const statuses = await Promise.all(
+      pairs.flatMap((p) => p.cookies.map(async (cookie) => (await api("POST", "/account/delete", { cookie, form: [["password", TEST_PASSWORD]] })).status)),
+    );
+    expect(statuses.filter((s) => s === 302)).toHaveLength(4);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(4);
+    for (const p of pairs) {
+      const organisers = await getSql()`select user_id from memberships where workshop_id = ${p.workshopId} and role = 'organizer'`;
+      expect(organisers).toHaveLength(1);
+    }
   });
 });
