@@ -21,6 +21,7 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default("Accord <no-reply@accord.invalid>"),
   ACCORD_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   ACCORD_PUBLIC_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  ACCORD_KEY_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
 });
 
 export type Config = z.infer<typeof schema> & { isProduction: boolean; publicUrl: string };

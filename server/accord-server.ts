@@ -1,6 +1,7 @@
 /** The HTTP server of one Accord instance: Express + Remix, and the collaboration websocket on the same port. */
 import type { ServerBuild } from "@remix-run/node";
 import http from "node:http";
+import { initHashedKeys } from "../app/auth/hashed-key.server";
 import { getSql } from "../db/client";
 import { CollabServer, DEFAULT_COLLAB_OPTIONS, type CollabOptions } from "./collab/collab-server";
 import { createHttpApp } from "./http-app";
@@ -20,6 +21,7 @@ export async function startAccordServer(options: {
   collab?: Partial<CollabOptions>;
   publicCacheMs?: number;
 }): Promise<AccordServer> {
+  await initHashedKeys();
   const app = createHttpApp({ build: options.build, root: options.root, publicCacheMs: options.publicCacheMs });
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;

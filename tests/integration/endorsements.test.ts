@@ -4,6 +4,7 @@
  * levels, re-confirmation of a new version, withdrawal, the organisers' moderation queue (audited) and exports
  * (formula-neutralised, the only place with e-mails), rate limits, refusals, and privacy of every public answer.
  */
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getSql } from "../../db/client";
 import { insertEndorsement, type NewEndorsement } from "../../db/endorsements";
@@ -640,6 +641,9 @@ describe("rate limits", () => {
     expect(keys.length).toBeGreaterThan(0);
     expect(keys.every((k) => /^endorse:(account|ip):[0-9a-f]{32}$/.test(k))).toBe(true);
     expect(keys.join(" ")).not.toContain(anna.user.id);
+    // Not a plain hash either (which anyone could rebuild by hashing every IPv4 address): an HMAC under the server's key.
+    expect(keys).not.toContain(`endorse:ip:${createHash("sha256").update("127.0.0.1").digest("hex").slice(0, 32)}`);
+    expect(keys).not.toContain(`endorse:ip:${createHash("sha256").update("::ffff:127.0.0.1").digest("hex").slice(0, 32)}`);
   });
 
   it("allows 60 attempts an hour per IP across accounts", async () => {
