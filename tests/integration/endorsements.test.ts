@@ -7,13 +7,14 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getSql } from "../../db/client";
-import { insertEndorsement, type NewEndorsement } from "../../db/endorsements";
+import { insertEndorsement } from "../../db/endorsements";
 import { writeEndorsement } from "../../app/models/endorsement-writer.server";
 import { addMember, createUser, uniqueEmail } from "../support/factories";
 import {
   call,
   endorsementRows,
   formPairs,
+  individualRow,
   organisation,
   person,
   publishDeclaration,
@@ -193,28 +194,7 @@ describe("endorsing through the JSON API", () => {
     // Without the rate limit in front: 50 racing inserts straight into the database.
     const direct = await publishDeclaration();
     const bo = await createUser();
-    const row = {
-      publishedVersionId: direct.versions[0]!.id,
-      versionSha256: direct.versions[0]!.sha256,
-      userId: bo.id,
-      kind: "individual" as const,
-      displayName: "Bo",
-      roleTitle: null,
-      affiliation: null,
-      country: "SE",
-      capacity: "individual",
-      statement: null,
-      publicFields: [],
-      organisationName: null,
-      organisationKey: null,
-      organisationType: null,
-      website: null,
-      signerRole: null,
-      authorised: null,
-      evidence: "email" as const,
-      moderation: "visible" as const,
-      reconfirms: null,
-    };
+    const row = individualRow(direct, bo.id, "Bo");
     const results = await Promise.allSettled(Array.from({ length: 50 }, () => insertEndorsement(row)));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     for (const r of results) if (r.status === "rejected") expect((r.reason as { code?: string }).code).toBe("23505");
@@ -657,28 +637,7 @@ describe("rate limits", () => {
 });
 
 describe("many endorsements at once (written in batches)", () => {
-  const rowOf = (d: Declaration, userId: string, name: string): NewEndorsement => ({
-    publishedVersionId: d.versions[0]!.id,
-    versionSha256: d.versions[0]!.sha256,
-    userId,
-    kind: "individual",
-    displayName: name,
-    roleTitle: null,
-    affiliation: null,
-    country: "SE",
-    capacity: "individual",
-    statement: null,
-    publicFields: ["country"],
-    organisationName: null,
-    organisationKey: null,
-    organisationType: null,
-    website: null,
-    signerRole: null,
-    authorised: null,
-    evidence: "email",
-    moderation: "visible",
-    reconfirms: null,
-  });
+  const rowOf = (d: Declaration, userId: string, name: string) => individualRow(d, userId, name, ["country"]);
 
   it("answers a malformed address with 400 and unknown ones with 404, without a server error", async () => {
     const anna = await signer();

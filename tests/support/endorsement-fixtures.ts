@@ -2,6 +2,7 @@
  * Published declarations made directly in SQL (declarations + document_versions + published_versions), so the
  * endorsement tests do not depend on the publishing code; plus small HTTP helpers for the JSON API and forms.
  */
+import type { NewEndorsement } from "../../db/endorsements";
 import { randomBytes } from "node:crypto";
 import { getSql } from "../../db/client";
 import type { UserRow } from "../../db/users";
@@ -57,6 +58,32 @@ export async function publishVersion(declaration: Declaration, text: string, pub
   const entry = { id: published!.id, number, sha256 };
   declaration.versions.push(entry);
   return entry;
+}
+
+/** A stored individual endorsement of the declaration's first version, as the database layer takes it. */
+export function individualRow(d: Declaration, userId: string, displayName: string, publicFields: string[] = []): NewEndorsement {
+  return {
+    publishedVersionId: d.versions[0]!.id,
+    versionSha256: d.versions[0]!.sha256,
+    userId,
+    kind: "individual",
+    displayName,
+    roleTitle: null,
+    affiliation: null,
+    country: "SE",
+    capacity: "individual",
+    statement: null,
+    publicFields,
+    organisationName: null,
+    organisationKey: null,
+    organisationType: null,
+    website: null,
+    signerRole: null,
+    authorised: null,
+    evidence: "email",
+    moderation: "visible",
+    reconfirms: null,
+  };
 }
 
 export const person = (over: Record<string, unknown> = {}) => ({
