@@ -639,6 +639,29 @@ describe("rate limits", () => {
 describe("many endorsements at once (written in batches)", () => {
   const rowOf = (d: Declaration, userId: string, name: string) => individualRow(d, userId, name, ["country"]);
 
+  it("stops reading a body sent in chunks once it passes 16 kB, and answers 400", async () => {
+    const d = await publishDeclaration();
+    const eve = await signer();
+    const chunk = new TextEncoder().encode("x".repeat(4096));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 64) return controller.close(); // 256 kB in all, with no Content-Length
+        sent++;
+        controller.enqueue(chunk);
+      },
+    });
+    const res = await fetch(`${server.url}/api/declarations/${d.slug}/endorsements`, {
+      method: "POST",
+      headers: { cookie: eve.cookie, origin: server.url, "content-type": "application/json" },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toMatch(/too large/);
+    expect(await endorsementRows(d)).toEqual([]);
+  });
+
   it("answers a malformed address with 400 and unknown ones with 404, without a server error", async () => {
     const anna = await signer();
     const bad = await api("POST", "/api/declarations/%E0%A4%A/endorsements", { cookie: anna.cookie, json: person() });
