@@ -120,7 +120,8 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     // Express's own 4xx (a malformed %-escape in a path parameter, say) are the client's mistake, not ours.
     const status = (error as { status?: unknown } | null)?.status;
     if (typeof status === "number" && status >= 400 && status < 500) {
-      if (!res.headersSent) res.status(status).type("text/plain").send("That address is malformed (400).");
+      const words = status === 400 ? "That address is malformed (400)." : `This request cannot be answered (${status}).`;
+      if (!res.headersSent) res.status(status).type("text/plain").send(words);
       return;
     }
     log.error(`unhandled request error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
