@@ -3,8 +3,8 @@
  * live in db/public-endorsements.ts; the rate limit's counters in db/request-limits.ts.
  *
  * Uniqueness is the database's: endorsements_one_per_person / endorsements_one_per_organisation (partial unique
- * indexes) raise 23505, which `insertEndorsement` lets through for the caller to answer 409, and which
- * `insertEndorsements` (many rows in one statement) turns into "not inserted" for that row alone.
+ * indexes); `insertEndorsements` (many rows in one statement) skips a row they refuse and reports it as not
+ * inserted, for the caller to answer 409.
  * Signer e-mails are selected in exactly one place: `listEndorsementsForExport` (organisers only).
  */
 import { getSql, type Queryable } from "./client";
@@ -77,23 +77,6 @@ export interface NewEndorsement {
   evidence: Evidence;
   moderation: Moderation;
   reconfirms: string | null;
-}
-
-/** Insert one endorsement. A second one of the same version (person or organisation) raises 23505. */
-export async function insertEndorsement(e: NewEndorsement, sql: Queryable = getSql()): Promise<{ id: string; createdAt: Date }> {
-  const [row]: [{ id: string; createdAt: Date }?] = await sql`
-    insert into endorsements (
-      published_version_id, version_sha256, user_id, kind, display_name, role_title, affiliation, country, capacity,
-      statement, public_fields, organisation_name, organisation_key, organisation_type, website, signer_role,
-      authorised, evidence, moderation, consent, reconfirms)
-    values (
-      ${e.publishedVersionId}, ${e.versionSha256}, ${e.userId}, ${e.kind}, ${e.displayName}, ${e.roleTitle},
-      ${e.affiliation}, ${e.country}, ${e.capacity}, ${e.statement}, ${e.publicFields}::text[], ${e.organisationName},
-      ${e.organisationKey}, ${e.organisationType}, ${e.website}, ${e.signerRole}, ${e.authorised}, ${e.evidence},
-      ${e.moderation}, true, ${e.reconfirms})
-    returning id, created_at as "createdAt"`;
-  if (!row) throw new Error("endorsement insert returned no row");
-  return row;
 }
 
 /**

@@ -94,12 +94,60 @@ function moderationFor(evidence: Evidence, current: CurrentVersion): Moderation 
   return evidence === "unverified" && current.organisationPolicy === "verified_only" ? "pending" : "visible";
 }
 
-function rowFor(user: UserRow, current: CurrentVersion, input: EndorsementInput, reconfirms: string | null): NewEndorsement {
-  const base = { publishedVersionId: current.publishedVersionId, versionSha256: current.sha256, userId: user.id, reconfirms };
+/** What every endorsement of the current version carries: the version, its hash, the signer, what it re-confirms. */
+function bindingOf(user: UserRow, current: CurrentVersion, reconfirms: string | null) {
+  return { publishedVersionId: current.publishedVersionId, versionSha256: current.sha256, userId: user.id, reconfirms };
+}
+
+type Binding = ReturnType<typeof bindingOf>;
+
+/** A person's endorsement: the confirmed e-mail is its evidence, and it is listed at once. */
+function individualRow(
+  binding: Binding,
+  p: Pick<NewEndorsement, "displayName" | "roleTitle" | "affiliation" | "country" | "capacity" | "statement" | "publicFields">,
+): NewEndorsement {
+  return {
+    ...binding,
+    ...p,
+    kind: "individual",
+    organisationName: null,
+    organisationKey: null,
+    organisationType: null,
+    website: null,
+    signerRole: null,
+    authorised: null,
+    evidence: "email",
+    moderation: "visible",
+  };
+}
+
+/** An organisation's endorsement: its evidence decides whether it waits for the organisers (per the policy). */
+function organisationRow(
+  binding: Binding,
+  current: CurrentVersion,
+  o: Pick<NewEndorsement, "country" | "organisationName" | "organisationKey" | "organisationType" | "website" | "signerRole">,
+  evidence: Evidence,
+): NewEndorsement {
+  return {
+    ...binding,
+    ...o,
+    kind: "organisation",
+    displayName: null,
+    roleTitle: null,
+    affiliation: null,
+    capacity: null,
+    statement: null,
+    publicFields: [],
+    authorised: true,
+    evidence,
+    moderation: moderationFor(evidence, current),
+  };
+}
+
+function rowFor(user: UserRow, current: CurrentVersion, input: EndorsementInput): NewEndorsement {
+  const binding = bindingOf(user, current, null);
   if (input.kind === "individual") {
-    return {
-      ...base,
-      kind: "individual",
+    return individualRow(binding, {
       displayName: input.name,
       roleTitle: input.role || null,
       affiliation: input.affiliation || null,
@@ -107,36 +155,17 @@ function rowFor(user: UserRow, current: CurrentVersion, input: EndorsementInput,
       capacity: input.capacity,
       statement: input.statement || null,
       publicFields: [...input.publicFields],
-      organisationName: null,
-      organisationKey: null,
-      organisationType: null,
-      website: null,
-      signerRole: null,
-      authorised: null,
-      evidence: "email",
-      moderation: "visible",
-    };
+    });
   }
-  const evidence = evidenceFor(user, input.website);
-  return {
-    ...base,
-    kind: "organisation",
-    displayName: null,
-    roleTitle: null,
-    affiliation: null,
+  const o = {
     country: input.country,
-    capacity: null,
-    statement: null,
-    publicFields: [],
     organisationName: input.organisationName,
     organisationKey: organisationKey(input.organisationName),
     organisationType: input.organisationType,
     website: input.website,
     signerRole: input.signerRole,
-    authorised: true,
-    evidence,
-    moderation: moderationFor(evidence, current),
   };
+  return organisationRow(binding, current, o, evidenceFor(user, input.website));
 }
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string } | null)?.code === "23505";
@@ -175,7 +204,7 @@ export async function createEndorsement(input: { user: UserRow; slug: string | u
   const current = requireCanEndorse(input.user, await findDeclarationToEndorse(input.slug));
   const parsed = parseEndorsementInput(input.body);
   if (!parsed.ok) throw new EndorsementError(400, "Some of the details need correcting.", parsed.fieldErrors);
-  const row = rowFor(input.user, current, parsed.data, null);
+  const row = rowFor(input.user, current, parsed.data);
   const { id } = await store(row, current, input.ip);
   return { id, receiptUrl: receiptUrl(id), kind: row.kind, evidence: row.evidence, moderation: row.moderation };
 }
@@ -228,50 +257,32 @@ export async function reconfirmEndorsement(input: { user: UserRow; slug: string 
   if (!old) {
     throw new EndorsementError(409, `There is no earlier endorsement of yours to re-confirm: you may already endorse version ${current.number}.`);
   }
-  const base = { publishedVersionId: current.publishedVersionId, versionSha256: current.sha256, userId: input.user.id, reconfirms: old.id };
-  let row: NewEndorsement;
-  if (old.kind === "individual") {
-    row = {
-      ...base,
-      kind: "individual",
-      displayName: old.displayName,
-      roleTitle: old.roleTitle,
-      affiliation: old.affiliation,
-      country: old.country ?? "",
-      capacity: old.capacity,
-      statement: old.statement,
-      publicFields: old.publicFields,
-      organisationName: null,
-      organisationKey: null,
-      organisationType: null,
-      website: null,
-      signerRole: null,
-      authorised: null,
-      evidence: "email",
-      moderation: "visible",
-    };
-  } else {
-    const evidence: Evidence = old.evidence === "verified" && old.moderation === "visible" ? "verified" : evidenceFor(input.user, old.website ?? "");
-    row = {
-      ...base,
-      kind: "organisation",
-      displayName: null,
-      roleTitle: null,
-      affiliation: null,
-      country: old.country ?? "",
-      capacity: null,
-      statement: null,
-      publicFields: [],
-      organisationName: old.organisationName,
-      organisationKey: old.organisationKey,
-      organisationType: old.organisationType,
-      website: old.website,
-      signerRole: old.signerRole,
-      authorised: true,
-      evidence,
-      moderation: moderationFor(evidence, current),
-    };
-  }
+  const binding = bindingOf(input.user, current, old.id);
+  const row =
+    old.kind === "individual"
+      ? individualRow(binding, {
+          displayName: old.displayName,
+          roleTitle: old.roleTitle,
+          affiliation: old.affiliation,
+          country: old.country ?? "",
+          capacity: old.capacity,
+          statement: old.statement,
+          publicFields: old.publicFields,
+        })
+      : organisationRow(
+          binding,
+          current,
+          {
+            country: old.country ?? "",
+            organisationName: old.organisationName,
+            organisationKey: old.organisationKey,
+            organisationType: old.organisationType,
+            website: old.website,
+            signerRole: old.signerRole,
+          },
+          // Verified by the organisers stays verified (same signer, same organisation); else worked out again.
+          old.evidence === "verified" && old.moderation === "visible" ? "verified" : evidenceFor(input.user, old.website ?? ""),
+        );
   const { id } = await store(row, current, input.ip);
   return { id, receiptUrl: receiptUrl(id), kind: row.kind, evidence: row.evidence, moderation: row.moderation };
 }

@@ -12,6 +12,7 @@ import { Field, FormError } from "../components/field";
 import { deleteAccount } from "../models/account-data.server";
 import { getUser, requireSessionUser } from "../utils/guards.server";
 import { forwardHeaders, NO_STORE } from "../utils/route-headers";
+import { Breadcrumbs } from "../components/breadcrumbs";
 
 export const meta: MetaFunction = () => [{ title: "Delete your account — Accord" }];
 export const headers = forwardHeaders;
@@ -81,12 +82,7 @@ export default function DeleteAccount() {
   }
   return (
     <div className="page reading">
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <ol>
-          <li><Link to="/account">Your account</Link></li>
-          <li><span aria-current="page">Delete your account</span></li>
-        </ol>
-      </nav>
+      <Breadcrumbs trail={[{ to: "/account", label: "Your account" }]} current="Delete your account" />
       <h1>Delete your account</h1>
       <FormError message={result?.error} />
       {result?.workshops.length ? (

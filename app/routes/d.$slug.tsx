@@ -8,7 +8,7 @@
  * Only public fields are ever loaded (db/public-endorsements.ts); nothing here depends on who is signed in.
  */
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import {
   countryName,
   countsSentence,
@@ -30,6 +30,7 @@ import {
 import diffStyles from "../diff/diff.css";
 import { formatDate, formatDateTime, isoString } from "../utils/dates";
 import { notFound } from "../utils/guards.server";
+import { Breadcrumbs } from "../components/breadcrumbs";
 
 const PAGE_SIZE = 500;
 
@@ -154,12 +155,7 @@ export default function DeclarationPage() {
   const filtered = filter.kind !== "" || filter.country !== "";
   return (
     <div className="page reading declaration-page">
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <ol>
-          <li><Link to="/declarations">Declarations</Link></li>
-          <li><span aria-current="page">{d.title}</span></li>
-        </ol>
-      </nav>
+      <Breadcrumbs trail={[{ to: "/declarations", label: "Declarations" }]} current={d.title} />
 
       <div className="print-only print-head">
         <p>{d.url}</p>

@@ -4,12 +4,13 @@
  * the mail sent to earlier signers. Unknown slug, number 1 or beyond the latest, or a bad `from`: 404.
  */
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { DiffView } from "../diff/diff-view";
 import diffStyles from "../diff/diff.css";
 import { loadChanges, loadPublicDeclaration } from "../models/publishing.server";
 import { formatDate, isoString } from "../utils/dates";
 import { notFound } from "../utils/guards.server";
+import { Breadcrumbs, declarationTrail } from "../components/breadcrumbs";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Changes in version ${data.to.number} — ${data.title} — Accord` : "Not found — Accord" },
@@ -53,13 +54,7 @@ export default function ChangesPage() {
   const { slug, title, from, to, diff, currentNumber, endorsementsOpen } = useLoaderData<typeof loader>();
   return (
     <div className="page reading declaration-page">
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <ol>
-          <li><Link to="/declarations">Declarations</Link></li>
-          <li><Link to={`/d/${slug}`}>{title}</Link></li>
-          <li><span aria-current="page">{`Changes in version ${to.number}`}</span></li>
-        </ol>
-      </nav>
+      <Breadcrumbs trail={declarationTrail({ slug, title })} current={`Changes in version ${to.number}`} />
       <h1>{`What changed from version ${from.number} to version ${to.number}`}</h1>
       <p className="lead">{title}</p>
       <dl className="facts">

@@ -29,6 +29,7 @@ import { CLOSED, createEndorsement, EndorsementError, findDeclarationToEndorse, 
 import { formatDate, formatDateTime, isoString } from "../utils/dates";
 import { notFound } from "../utils/guards.server";
 import { forwardHeaders, NO_STORE } from "../utils/route-headers";
+import { Breadcrumbs, declarationTrail } from "../components/breadcrumbs";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Endorse “${data.declaration.title}” — Accord` : "Endorse — Accord" },
@@ -266,13 +267,7 @@ export default function Endorse() {
 
   return (
     <div className="page reading">
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <ol>
-          <li><Link to="/declarations">Declarations</Link></li>
-          <li><Link to={`/d/${declaration.slug}`}>{declaration.title}</Link></li>
-          <li><span aria-current="page">Endorse</span></li>
-        </ol>
-      </nav>
+      <Breadcrumbs trail={declarationTrail(declaration)} current="Endorse" />
       <h1>{`Endorse “${declaration.title}”`}</h1>
       <p className="lead">
         {`You are endorsing version ${declaration.number}, published `}

@@ -19,6 +19,7 @@ import {
 import { formatDate, isoString } from "../utils/dates";
 import { notFound, requireUser } from "../utils/guards.server";
 import { forwardHeaders, NO_STORE } from "../utils/route-headers";
+import { Breadcrumbs, declarationTrail } from "../components/breadcrumbs";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Re-confirm your endorsement — ${data.declaration.title} — Accord` : "Re-confirm your endorsement — Accord" },
@@ -73,13 +74,7 @@ export default function Reconfirm() {
   const busy = useNavigation().state === "submitting";
   return (
     <div className="page reading">
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <ol>
-          <li><Link to="/declarations">Declarations</Link></li>
-          <li><Link to={`/d/${declaration.slug}`}>{declaration.title}</Link></li>
-          <li><span aria-current="page">Re-confirm</span></li>
-        </ol>
-      </nav>
+      <Breadcrumbs trail={declarationTrail(declaration)} current="Re-confirm" />
       <h1>{`Re-confirm for version ${declaration.number}`}</h1>
       <p className="lead">
         {`Version ${declaration.number} of “${declaration.title}” was published `}

@@ -9,6 +9,7 @@ import { getConfig } from "../config.server";
 import { loadPublicDeclaration, loadPublishedVersion, previewText } from "../models/publishing.server";
 import { formatDate, formatDateTime, isoString } from "../utils/dates";
 import { notFound } from "../utils/guards.server";
+import { Breadcrumbs, declarationTrail } from "../components/breadcrumbs";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Not found — Accord" }];
@@ -49,13 +50,7 @@ export default function PublishedVersionPage() {
   const isCurrent = v.number === currentNumber;
   return (
     <div className="page reading declaration-page">
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <ol>
-          <li><Link to="/declarations">Declarations</Link></li>
-          <li><Link to={`/d/${slug}`}>{currentTitle}</Link></li>
-          <li><span aria-current="page">{`Version ${v.number}`}</span></li>
-        </ol>
-      </nav>
+      <Breadcrumbs trail={declarationTrail({ slug, title: currentTitle })} current={`Version ${v.number}`} />
       <div className="print-only print-head">
         <p>{url}</p>
         <p>{`Version ${v.number}, published ${formatDateTime(v.publishedAt)}`}</p>

@@ -14,6 +14,7 @@ import { canEditDocuments, canManageMembers, ROLE_LABELS } from "../models/roles
 import { kindLabel, statusBadgeClass, statusLabel } from "../models/workshop-view";
 import { formatDateTime, isoString } from "../utils/dates";
 import { notFound, requireUser } from "../utils/guards.server";
+import { Breadcrumbs, workshopTrail } from "../components/breadcrumbs";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} — Accord` : "Not found — Accord" }];
 
@@ -44,13 +45,7 @@ export default function DocumentPage() {
   const textHasTitle = rendered.ok && rendered.html.startsWith("<h1>");
   return (
     <div className="page reading">
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <ol>
-          <li><Link to="/workshops">Workshops</Link></li>
-          <li><Link to={`/workshops/${document.workshopSlug}`}>{document.workshopTitle}</Link></li>
-          <li><span aria-current="page">{document.title}</span></li>
-        </ol>
-      </nav>
+      <Breadcrumbs trail={workshopTrail({ slug: document.workshopSlug, title: document.workshopTitle })} current={document.title} />
       {textHasTitle ? null : <h1>{document.title}</h1>}
       <div className="meta">
         <span>{kindLabel(document.kind)}</span>

@@ -13,6 +13,7 @@ import { DiffView } from "../diff/diff-view";
 import { formatDateTime, isoString } from "../utils/dates";
 import { notFound, requireUser } from "../utils/guards.server";
 import diffStyles from "../diff/diff.css";
+import { Breadcrumbs, documentTrail } from "../components/breadcrumbs";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: diffStyles }];
 
@@ -65,15 +66,7 @@ export default function ComparePage() {
   const history = `/documents/${document.id}/history`;
   return (
     <div className="page reading">
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <ol>
-          <li><Link to="/workshops">Workshops</Link></li>
-          <li><Link to={`/workshops/${document.workshopSlug}`}>{document.workshopTitle}</Link></li>
-          <li><Link to={`/documents/${document.id}`}>{document.title}</Link></li>
-          <li><Link to={history}>History and versions</Link></li>
-          <li><span aria-current="page">Compare</span></li>
-        </ol>
-      </nav>
+      <Breadcrumbs trail={[...documentTrail(document), { to: history, label: "History and versions" }]} current="Compare" />
       <h1>Compare texts</h1>
       <p className="compare-sides">
         From <SideDescription s={from as Side} />

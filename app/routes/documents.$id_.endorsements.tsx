@@ -18,6 +18,7 @@ import { countEndorsementsOfDocument, EndorsementError, findCurrentVersionByDocu
 import { formatDateTime, isoString } from "../utils/dates";
 import { formToObject, parseWith } from "../utils/forms.server";
 import { forwardHeaders, NO_STORE } from "../utils/route-headers";
+import { Breadcrumbs, documentTrail } from "../components/breadcrumbs";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Endorsements — ${data.document.title} — Accord` : "Endorsements — Accord" },
@@ -162,14 +163,7 @@ export default function ModerationQueue() {
   const here = `/documents/${document.id}/endorsements`;
   return (
     <div className="page">
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <ol>
-          <li><Link to="/workshops">Workshops</Link></li>
-          <li><Link to={`/workshops/${document.workshopSlug}`}>{document.workshopTitle}</Link></li>
-          <li><Link to={`/documents/${document.id}`}>{document.title}</Link></li>
-          <li><span aria-current="page">Endorsements</span></li>
-        </ol>
-      </nav>
+      <Breadcrumbs trail={documentTrail(document)} current="Endorsements" />
       <h1>Endorsements</h1>
       <p className="lead">{document.title}</p>
       <FormError message={outcome?.error} />

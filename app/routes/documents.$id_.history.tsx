@@ -18,6 +18,7 @@ import { formatDateTime, isoString } from "../utils/dates";
 import { formToObject, parseWith } from "../utils/forms.server";
 import { notFound, requireUser } from "../utils/guards.server";
 import diffStyles from "../diff/diff.css";
+import { Breadcrumbs, documentTrail } from "../components/breadcrumbs";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: diffStyles }];
 
@@ -132,14 +133,7 @@ export default function HistoryPage() {
   const compareUrl = `/documents/${document.id}/compare`;
   return (
     <div className="page">
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <ol>
-          <li><Link to="/workshops">Workshops</Link></li>
-          <li><Link to={`/workshops/${document.workshopSlug}`}>{document.workshopTitle}</Link></li>
-          <li><Link to={`/documents/${document.id}`}>{document.title}</Link></li>
-          <li><span aria-current="page">History and versions</span></li>
-        </ol>
-      </nav>
+      <Breadcrumbs trail={documentTrail(document)} current="History and versions" />
       <h1>History and versions</h1>
       <p className="lead">{document.title}</p>
 

@@ -29,6 +29,7 @@ import { ROLE_LABELS } from "../models/roles";
 import { formatDateTime, isoString } from "../utils/dates";
 import { formToObject, parseWith } from "../utils/forms.server";
 import { notFound, requireUser } from "../utils/guards.server";
+import { Breadcrumbs, documentTrail } from "../components/breadcrumbs";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Publish — ${data.document.title} — Accord` : "Publish — Accord" },
@@ -155,14 +156,7 @@ export default function PublishPage() {
   const describedBy = (id: string, hint?: string) => [hint, errors[id] ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className="page">
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <ol>
-          <li><Link to="/workshops">Workshops</Link></li>
-          <li><Link to={`/workshops/${document.workshopSlug}`}>{document.workshopTitle}</Link></li>
-          <li><Link to={`/documents/${document.id}`}>{document.title}</Link></li>
-          <li><span aria-current="page">Publish</span></li>
-        </ol>
-      </nav>
+      <Breadcrumbs trail={documentTrail(document)} current="Publish" />
       <h1>Publish and endorsements</h1>
       <p className="lead">{document.title}</p>
 

@@ -11,6 +11,7 @@ import { canEditDocuments } from "../models/roles";
 import { formatDateTime, isoString } from "../utils/dates";
 import { notFound, requireUser } from "../utils/guards.server";
 import diffStyles from "../diff/diff.css";
+import { Breadcrumbs, documentTrail } from "../components/breadcrumbs";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: diffStyles }];
 
@@ -50,15 +51,7 @@ export default function VersionPage() {
   const history = `/documents/${document.id}/history`;
   return (
     <div className="page reading">
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <ol>
-          <li><Link to="/workshops">Workshops</Link></li>
-          <li><Link to={`/workshops/${document.workshopSlug}`}>{document.workshopTitle}</Link></li>
-          <li><Link to={`/documents/${document.id}`}>{document.title}</Link></li>
-          <li><Link to={history}>History and versions</Link></li>
-          <li><span aria-current="page">{version.name}</span></li>
-        </ol>
-      </nav>
+      <Breadcrumbs trail={[...documentTrail(document), { to: history, label: "History and versions" }]} current={version.name} />
       <h1>
         <span className="visually-hidden">Version: </span>
         {version.name}

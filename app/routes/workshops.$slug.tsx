@@ -17,6 +17,7 @@ import {
 } from "../models/workshop-view";
 import { formatDateRange, formatDateTime, isoString } from "../utils/dates";
 import { notFound, requireUser } from "../utils/guards.server";
+import { Breadcrumbs } from "../components/breadcrumbs";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.workshop.title} — Accord` : "Not found — Accord" }];
 
@@ -77,12 +78,7 @@ export default function WorkshopPage() {
   const roleLabel = ROLE_LABELS[role];
   return (
     <div className="page reading">
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <ol>
-          <li><Link to="/workshops">Workshops</Link></li>
-          <li><span aria-current="page">{workshop.title}</span></li>
-        </ol>
-      </nav>
+      <Breadcrumbs trail={[{ to: "/workshops", label: "Workshops" }]} current={workshop.title} />
       <h1>{workshop.title}</h1>
       {details.event ? <p className="lead">{details.event}</p> : null}
 

@@ -24,6 +24,7 @@ import { canManageMembers, INVITATION_DAYS, isRole, ROLE_DESCRIPTIONS, ROLE_LABE
 import { formatDate, formatDateTime, isoString } from "../utils/dates";
 import { formToObject, parseWith } from "../utils/forms.server";
 import { notFound, requireUser } from "../utils/guards.server";
+import { Breadcrumbs, workshopTrail } from "../components/breadcrumbs";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Members and invitations — ${data.workshop.title} — Accord` : "Members and invitations — Accord" },
@@ -180,13 +181,7 @@ export default function MembersPage() {
   const inviteErrors: Record<string, string> = outcome?.intent === "invite" ? outcome.fieldErrors : {};
   return (
     <div className="page">
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <ol>
-          <li><Link to="/workshops">Workshops</Link></li>
-          <li><Link to={`/workshops/${workshop.slug}`}>{workshop.title}</Link></li>
-          <li><span aria-current="page">Members and invitations</span></li>
-        </ol>
-      </nav>
+      <Breadcrumbs trail={workshopTrail(workshop)} current="Members and invitations" />
       <h1>Members and invitations</h1>
       <p className="lead">{workshop.title}</p>
 

@@ -8,7 +8,7 @@
  */
 export interface MicroBatcher<I, O> {
   (item: I): Promise<O>;
-  /** Calls waiting or being flushed (for tests and shutdown). */
+  /** Calls waiting or being flushed (for tests). */
   readonly pending: () => number;
 }
 

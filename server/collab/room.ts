@@ -353,7 +353,7 @@ export class Room {
     doc.destroy();
   }
 
-  /** Is the document kept encoded right now? (for tests and the benchmark) */
+  /** Is the document kept encoded right now? (for tests) */
   get asleep(): boolean {
     return this.live === null;
   }
