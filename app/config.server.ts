@@ -22,7 +22,11 @@ const schema = z.object({
   ACCORD_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   ACCORD_PUBLIC_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   ACCORD_KEY_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  ACCORD_COMMIT_CONNECTIONS: z.coerce.number().int().min(1).max(32).default(2),
 });
+
+/** The names of every variable read (kept in step with .env.example and the README by a test). */
+export const CONFIG_VARIABLES = Object.keys(schema.shape);
 
 export type Config = z.infer<typeof schema> & { isProduction: boolean; publicUrl: string };
 

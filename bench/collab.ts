@@ -354,9 +354,10 @@ async function main(): Promise<void> {
 
     let main: { accord: WorkloadResult[]; relay: WorkloadResult[] } | null = null;
     if (opts.sections.has("main")) {
-      log("timing PostgreSQL commits (200 + 200, sequential)");
+      const spacingMs = 1000 / (params.writers * params.rate);
+      log(`timing PostgreSQL commits (200 + 200 back to back, 200 one every ${fmt(spacingMs, 0)} ms)`);
       const [probeDoc] = await createDocuments(db, "probe", 1, () => small);
-      const probe = await probeCommits(db, probeDoc!, 200);
+      const probe = await probeCommits(db, probeDoc!, 200, spacingMs);
       main = await compare(ctx, params, await createDocuments(db, "main", params.docs, () => small), opts.rounds);
       out();
       printWorkload(
@@ -372,8 +373,14 @@ async function main(): Promise<void> {
       out(
         `PostgreSQL commit of one small update, timed from the bench before the runs: as the server does it (one statement) ` +
           `${ms(probe.asServer)}, ${fmt(probe.asServerCpuMicros, 0)} µs client CPU; with lock and tail read in a transaction ` +
-          `(server-side changes) ${ms(probe.locked)}, ${fmt(probe.lockedCpuMicros, 0)} µs client CPU`,
+          `(server-side changes) ${ms(probe.locked)}, ${fmt(probe.lockedCpuMicros, 0)} µs client CPU; ` +
+          `as the server does it, one every ${fmt(spacingMs, 0)} ms as the edits arrive (PostgreSQL and this process idle in between) ${ms(probe.spaced)}`,
       );
+      // Commit before relay adds a commit round trip to every relay: the relay's p99 plus a spaced commit's p99 is
+      // roughly the lowest p99 this machine allows it (tails do not simply add, so this is an estimate).
+      const relayP99 = combine(main.relay).p99;
+      const floor = relayP99 + percentile(sortedOf(probe.spaced), 99);
+      out(`estimated floor for commit-before-relay here: relay p99 + spaced commit p99 = ${fmt(floor)} ms (${fmt(floor / relayP99)}× the relay)`);
     }
     if (opts.sections.has("a")) {
       const fanout = await compare(ctx, FANOUT, await createDocuments(db, "fanout", 1, () => small), opts.rounds);

@@ -227,6 +227,9 @@ export async function committedTransactions(db: BenchDatabase): Promise<number> 
 export interface CommitProbe {
   /** The server's commit: the rows, the document's timestamp and NOTIFY as one autocommit statement (appendAfterTail). */
   asServer: Float64Array;
+  /** The same, one commit every `spacingMs` (as the workload's edits arrive) instead of back to back: what a commit
+   * costs when PostgreSQL's backend and this process have gone idle in between and must be woken. */
+  spaced: Float64Array;
   /** The locked path of server-side changes (BEGIN, advisory lock + tail read, insert, touch, NOTIFY, COMMIT), for comparison. */
   locked: Float64Array;
   /** CPU of this process (postgres.js, hashing) per commit, µs, for each way. */
@@ -234,14 +237,17 @@ export interface CommitProbe {
   lockedCpuMicros: number;
 }
 
-/** Time `count` sequential commits of one small update, each way, on a document nobody else writes to. */
-export async function probeCommits(db: BenchDatabase, documentId: string, count: number): Promise<CommitProbe> {
+/**
+ * Time `count` sequential commits of one small update, each way, on a document nobody else writes to; then `count`
+ * more as the server does them, one every `spacingMs`.
+ */
+export async function probeCommits(db: BenchDatabase, documentId: string, count: number, spacingMs: number): Promise<CommitProbe> {
   const sql = db.sql;
   const doc = new Y.Doc();
   const text = doc.getText("probe");
   const updates: Uint8Array[] = [];
   doc.on("update", (u: Uint8Array) => updates.push(u));
-  for (let i = 0; i < 2 * count; i++) text.insert(text.length, ` e${i}`);
+  for (let i = 0; i < 3 * count; i++) text.insert(text.length, ` e${i}`);
   doc.destroy();
   const locked = new Float64Array(count);
   const cpu0 = process.cpuUsage();
@@ -267,8 +273,18 @@ export async function probeCommits(db: BenchDatabase, documentId: string, count:
     tail = result.tail;
   }
   const cpu3 = process.cpuUsage(cpu2);
+  const spaced = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    await new Promise((resolve) => setTimeout(resolve, spacingMs));
+    const t = performance.now();
+    const result = await appendAfterTail(documentId, tail, [{ update: updates[2 * count + i]!, userId: null }], "accord-bench-probe", sql);
+    spaced[i] = performance.now() - t;
+    if (!result.ok) throw new Error("the commit probe lost a race on its own document");
+    tail = result.tail;
+  }
   return {
     asServer,
+    spaced,
     locked,
     asServerCpuMicros: (cpu3.user + cpu3.system) / count,
     lockedCpuMicros: (cpu1.user + cpu1.system) / count,

@@ -13,20 +13,23 @@ export type TransactionSql = postgres.TransactionSql<Record<string, never>>;
 export type Queryable = Sql | TransactionSql;
 
 const KEY = Symbol.for("accord.db.sql");
-type Holder = { [KEY]?: Sql };
+const URL_KEY = Symbol.for("accord.db.url");
+type Holder = { [KEY]?: Sql; [URL_KEY]?: string };
 const holder = globalThis as unknown as Holder;
 
 export interface OpenOptions {
   max?: number;
   /** Name shown in pg_stat_activity. */
   applicationName?: string;
+  /** Close a connection after this many idle seconds (0: keep it open). Default 30. */
+  idleTimeoutSeconds?: number;
 }
 
 /** Create a client without installing it as the process's client. */
 export function createSql(url: string, options: OpenOptions = {}): Sql {
   return postgres(url, {
     max: options.max ?? 10,
-    idle_timeout: 30,
+    idle_timeout: options.idleTimeoutSeconds ?? 30,
     connect_timeout: 10,
     onnotice: () => {},
     connection: { application_name: options.applicationName ?? "accord" },
@@ -40,7 +43,18 @@ export function createSql(url: string, options: OpenOptions = {}): Sql {
 export function openDatabase(url: string, options: OpenOptions = {}): Sql {
   const sql = createSql(url, options);
   holder[KEY] = sql;
+  holder[URL_KEY] = url;
   return sql;
+}
+
+/**
+ * `count` clients of ONE connection each, on the process's database. Statements given to one of them run in the
+ * order given, pipelined (sent without waiting for the previous answer). The caller ends them.
+ */
+export function openSingleConnections(count: number, applicationName: string): Sql[] {
+  const url = holder[URL_KEY];
+  if (!url) throw new Error("The database is not open: call openDatabase() first.");
+  return Array.from({ length: count }, () => createSql(url, { max: 1, applicationName, idleTimeoutSeconds: 0 }));
 }
 
 /** Install an existing client (tests give each worker its own database). */
@@ -57,5 +71,6 @@ export function getSql(): Sql {
 export async function closeDatabase(): Promise<void> {
   const sql = holder[KEY];
   delete holder[KEY];
+  delete holder[URL_KEY];
   if (sql) await sql.end({ timeout: 5 });
 }

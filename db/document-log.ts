@@ -84,39 +84,75 @@ export async function appendUpdates(
   return { firstSeq: tail.seq + 1, lastSeq };
 }
 
+/** Rows planned to follow a known tail: what `appendPlanned` writes, and where the log's tail is once it has. */
+export interface PlannedAppend {
+  after: LogTail;
+  rows: ReturnType<typeof rowsAfter>;
+  tail: LogTail;
+}
+
+/** Work out the rows (seq and chain hash) that append `updates` after `tail`. */
+export function planAppend(documentId: string, tail: LogTail, updates: { update: Uint8Array; userId: string | null }[]): PlannedAppend {
+  const rows = rowsAfter(documentId, tail, updates);
+  const last = rows[rows.length - 1];
+  return { after: tail, rows, tail: last ? { seq: last.seq, hash: last.hash } : tail };
+}
+
+export type AppendOutcome = { ok: true; tail: LogTail } | { ok: false; conflict: true };
+
 /**
- * Append updates right after a tail the caller already knows (a loaded room keeps its log's tail), in ONE
- * autocommit statement: the rows, the document's timestamp and the NOTIFY to other instances, committed together
- * when it returns. No lock: if another writer appended after `tail` first, the primary key (document_id, seq)
- * refuses the whole statement and this returns "conflict" (nothing written): read the newer rows and retry.
+ * Write planned rows in ONE autocommit statement: the rows, the document's timestamp and the NOTIFY to other
+ * instances, committed together when it returns. No lock. The rows are written only if the log's row at the planned
+ * tail is there with the planned hash, and the primary key (document_id, seq) refuses a place another writer took
+ * first; either way nothing is written and this returns "conflict": read the newer rows and plan again.
+ *
+ * Because the tail row is checked, plans can be chained and sent before the previous one has returned, on ONE
+ * connection (PostgreSQL runs them in order): a plan whose predecessor was refused writes nothing.
  */
+export async function appendPlanned(documentId: string, plan: PlannedAppend, notifyInstanceId: string, sql: Queryable = getSql()): Promise<AppendOutcome> {
+  const { rows, after } = plan;
+  if (rows.length === 0) return { ok: true, tail: after };
+  const predecessor = after.hash
+    ? sql`exists (select 1 from document_updates where document_id = ${documentId} and seq = ${after.seq} and hash = ${after.hash})`
+    : sql`true`;
+  // postgres.js's VALUES helper takes rows as arrays (its types only admit strings and numbers; Buffers and nulls are
+  // sent as bytea and untyped parameters, cast below).
+  const values = rows.map((r) => [r.document_id, r.seq, r.update, r.user_id, r.prev_hash, r.hash]) as unknown as string[][];
+  try {
+    const [result] = (await sql`
+      with planned (document_id, seq, update, user_id, prev_hash, hash) as (
+        values ${sql(values)}
+      ),
+      appended as (
+        insert into document_updates (document_id, seq, update, user_id, prev_hash, hash)
+        select document_id::uuid, seq::bigint, update::bytea, user_id::uuid, prev_hash::bytea, hash::bytea from planned
+        where ${predecessor}
+        returning seq
+      ),
+      touched as (
+        update documents set updated_at = now() where id = ${documentId} and exists (select 1 from appended) returning id
+      )
+      select (select count(*) from appended) as rows, (select count(*) from touched) as documents,
+        case when exists (select 1 from appended)
+          then pg_notify(${DOCUMENT_UPDATES_CHANNEL}, ${`${documentId} ${plan.tail.seq} ${notifyInstanceId}`}) end as notified`) as unknown as { rows: number }[];
+    if (!result || result.rows !== rows.length) return { ok: false, conflict: true };
+  } catch (error) {
+    const e = error as { code?: string; constraint_name?: string };
+    if (e.code === "23505" && e.constraint_name === "document_updates_pkey") return { ok: false, conflict: true };
+    throw error;
+  }
+  return { ok: true, tail: plan.tail };
+}
+
+/** Plan and write in one go (`planAppend` + `appendPlanned`). */
 export async function appendAfterTail(
   documentId: string,
   tail: LogTail,
   updates: { update: Uint8Array; userId: string | null }[],
   notifyInstanceId: string,
   sql: Queryable = getSql(),
-): Promise<{ ok: true; tail: LogTail } | { ok: false; conflict: true }> {
-  const rows = rowsAfter(documentId, tail, updates);
-  const last = rows[rows.length - 1];
-  if (!last) return { ok: true, tail };
-  try {
-    await sql`
-      with appended as (
-        insert into document_updates ${sql(rows, "document_id", "seq", "update", "user_id", "prev_hash", "hash")}
-        returning seq
-      ),
-      touched as (
-        update documents set updated_at = now() where id = ${documentId} returning id
-      )
-      select (select count(*) from appended) as rows, (select count(*) from touched) as documents,
-        pg_notify(${DOCUMENT_UPDATES_CHANNEL}, ${`${documentId} ${last.seq} ${notifyInstanceId}`})`;
-  } catch (error) {
-    const e = error as { code?: string; constraint_name?: string };
-    if (e.code === "23505" && e.constraint_name === "document_updates_pkey") return { ok: false, conflict: true };
-    throw error;
-  }
-  return { ok: true, tail: { seq: last.seq, hash: last.hash } };
+): Promise<AppendOutcome> {
+  return appendPlanned(documentId, planAppend(documentId, tail, updates), notifyInstanceId, sql);
 }
 
 export interface DocumentContentRows {

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   ensureBuild(root, (m) => log.info(m));
   const build = (await import(pathToFileURL(path.join(root, "build/index.js")).href)) as ServerBuild;
   const db: Database = await openConfiguredDatabase({ migrate: true, seed: true });
-  const server = await startAccordServer({ build, root, port: config.PORT, host: config.HOST });
+  const server = await startAccordServer({ build, root, port: config.PORT, host: config.HOST, collab: { commitConnections: config.ACCORD_COMMIT_CONNECTIONS } });
   const port = server.port;
   if (!config.ACCORD_PUBLIC_URL && config.PORT === 0) {
     // PORT=0 picked a free port: links in e-mails must carry the real one.

@@ -19,14 +19,17 @@ import { CloseCode, COLLAB_PATH, colourFor } from "../../app/collab/protocol";
 import { getConfig } from "../../app/config.server";
 import { canEditDocuments, type Role } from "../../app/models/roles";
 import { log } from "../../app/utils/log.server";
-import type { Sql } from "../../db/client";
+import { openSingleConnections, type Sql } from "../../db/client";
 import { findDocumentForUser, findRolesOnDocuments } from "../../db/access";
 import { findLiveSessionIds } from "../../db/sessions";
+import { CommitLanes } from "./commit-lanes";
 import { Connection, type RateLimit } from "./connection";
 import { closeMember, NOTIFY_CHANNEL, Room, type Member, type RoomLimits } from "./room";
 
 export interface CollabOptions {
   maxMessageBytes: number;
+  /** PostgreSQL connections (lanes) commits are pipelined on, besides the pool: see commit-lanes.ts. */
+  commitConnections: number;
   limits: RoomLimits;
   rate: RateLimit;
   accessCheckMs: number;
@@ -35,6 +38,7 @@ export interface CollabOptions {
 
 export const DEFAULT_COLLAB_OPTIONS: CollabOptions = {
   maxMessageBytes: 2 * 1024 * 1024,
+  commitConnections: 2,
   limits: { maxDocumentBytes: 16 * 1024 * 1024, maxBufferedBytes: 16 * 1024 * 1024, maxBatch: 500, snapshotEvery: 1000, sleepAfterMs: 30_000 },
   rate: { perSecond: 200, burst: 400 },
   accessCheckMs: 2000,
@@ -58,6 +62,7 @@ export class CollabServer {
   private accessTimer: NodeJS.Timeout | null = null;
   private unlisten: (() => Promise<void>) | null = null;
   private closing = false;
+  private lanes: CommitLanes | null = null;
 
   constructor(
     private readonly sql: Sql,
@@ -67,6 +72,8 @@ export class CollabServer {
   }
 
   async start(server: Server): Promise<void> {
+    this.lanes = new CommitLanes(openSingleConnections(this.options.commitConnections, "accord-collab-commit"));
+    await this.lanes.connect().catch((error: unknown) => log.warn(`collab: commit connections will open on first use: ${(error as Error).message}`));
     const listener = await this.sql.listen(NOTIFY_CHANNEL, (payload) => this.onNotify(payload));
     this.unlisten = () => listener.unlisten();
     server.on("upgrade", (req, socket, head) => {
@@ -177,7 +184,8 @@ export class CollabServer {
   }
 
   private async loadRoom(documentId: string): Promise<Room> {
-    const room = await Room.load(documentId, this.sql, this.instanceId, this.options.limits);
+    if (!this.lanes) throw new Error("the collaboration server has not started");
+    const room = await Room.load(documentId, this.sql, this.lanes, this.instanceId, this.options.limits);
     const rows = await this.sql<{ update: Buffer; userId: string | null }[]>`
       select update, user_id as "userId" from document_updates where document_id = ${documentId} and user_id is not null
       order by seq desc limit 2000`;
@@ -262,6 +270,7 @@ export class CollabServer {
     for (const r of rooms) if (r.status === "fulfilled") await r.value.drained();
     for (const r of rooms) if (r.status === "fulfilled") for (const m of r.value.members) closeMember(m, CloseCode.ServiceRestart, "server restarting");
     await this.unlisten?.().catch(() => {});
+    await this.lanes?.end().catch(() => {});
     this.wss.close();
   }
 }

@@ -2,12 +2,15 @@
  * One loaded document on this instance: its committed Y.Doc, its presence, its connections, and its commit
  * pipeline.
  *
- * Commit before relay: an accepted update waits in `pending`; one loop appends every pending update in one
- * autocommit statement right after the log's tail, which the room keeps (group commit: while a commit runs, newer
- * updates gather for the next one; another instance that took the next place first makes us read its rows and
- * retry), and only after COMMIT applies them to the Y.Doc, relays them to the other connections, tells other
- * instances (NOTIFY, delivered at commit) and sends each author a "saved" message. The Y.Doc therefore only ever holds committed state, and what
- * a joining client receives is committed.
+ * Commit before relay: an accepted update waits in `pending` and is sent at once as one autocommit statement
+ * appending it right after the log's tail, which the room keeps. Updates that arrive while commits are in flight are
+ * sent too, chained after the last one, on the same connection (a "lane", so PostgreSQL runs them in order; see
+ * commit-lanes.ts), up to MAX_FLIGHTS at once; beyond that they gather and go together (group commit). Answers are
+ * taken in the order sent, and only a committed batch is relayed to the other connections (the bytes as committed),
+ * applied to the Y.Doc and confirmed to its authors with a "saved" message; other instances learn of it by NOTIFY,
+ * delivered at commit. When another writer took the next place first, the log refuses the batch and every batch
+ * chained after it; the room reads the newer rows and sends them again. The Y.Doc therefore only ever holds committed
+ * state, and what a joining client receives is committed.
  */
 import * as Y from "yjs";
 import * as awarenessProtocol from "y-protocols/awareness";
@@ -18,12 +21,26 @@ import { CloseCode, MESSAGE_AWARENESS, MESSAGE_SYNC, writeSaved } from "../../ap
 import type { Role } from "../../app/models/roles";
 import { log } from "../../app/utils/log.server";
 import type { Sql } from "../../db/client";
-import { appendAfterTail, DOCUMENT_UPDATES_CHANNEL, insertSnapshot, readDocumentContent, readUpdatesAfter, type LogTail } from "../../db/document-log";
+import {
+  appendPlanned,
+  DOCUMENT_UPDATES_CHANNEL,
+  insertSnapshot,
+  planAppend,
+  readDocumentContent,
+  readUpdatesAfter,
+  type LogTail,
+  type PlannedAppend,
+} from "../../db/document-log";
+import type { CommitLane, CommitLanes } from "./commit-lanes";
 
 export const NOTIFY_CHANNEL = DOCUMENT_UPDATES_CHANNEL;
 
 /** Tries to append after a tail that others keep moving, before the commit is reported failed. */
 const MAX_COMMIT_ATTEMPTS = 20;
+/** Tries of a commit that failed (lost connection, database error) before its authors are told… */
+const MAX_FAILED_COMMITS = 3;
+/** …and the pause before each further try (times the failures so far), while connections are remade. */
+const FAILED_COMMIT_PAUSE_MS = 100;
 
 export interface Member {
   ws: WebSocket;
@@ -52,7 +69,24 @@ export interface RoomLimits {
 interface Pending {
   member: Member;
   update: Uint8Array;
+  /** Commits of it the log refused so far (another writer had taken the place). */
+  attempts: number;
+  /** Commits of it that failed so far (connection lost, database error). */
+  failures: number;
 }
+
+/** A batch sent for commit, chained after the flight before it (or the committed tail). */
+interface Flight {
+  batch: Pending[];
+  plan: PlannedAppend;
+  outcome: "committed" | "refused" | "failed" | null;
+}
+
+/** Commits a room may have in flight at once (pipelined on its lane); more updates wait and go together. */
+const MAX_FLIGHTS = 4;
+
+/** Origin of a committed batch applied to the document: already relayed (as committed), not to be relayed again. */
+const RELAYED = Symbol("relayed");
 
 export class Room {
   /**
@@ -68,8 +102,14 @@ export class Room {
   seq: number;
   approxBytes: number;
   private pending: Pending[] = [];
+  private flights: Flight[] = [];
+  /** Flights returned after one that was not committed: held until `recover` has read the log. */
+  private unsettled: Flight[] = [];
+  private recovery: Promise<void> | null = null;
+  private lane: CommitLane | null = null;
+  private snapshotting = false;
+  private idleWaiters: (() => void)[] = [];
   private catchUpRequested = false;
-  private running: Promise<void> | null = null;
   private liveClaims = new Map<number, Member>();
   private owners = new Map<number, string | null>();
   private fullState: Uint8Array | null = null;
@@ -81,6 +121,7 @@ export class Room {
   constructor(
     readonly documentId: string,
     private readonly sql: Sql,
+    private readonly lanes: CommitLanes,
     private readonly instanceId: string,
     private readonly limits: RoomLimits,
     loaded: { encoded: Uint8Array; saved: Uint8Array; tail: LogTail; approxBytes: number; owners: Map<number, string | null>; sinceSnapshot: number },
@@ -105,7 +146,7 @@ export class Room {
     });
   }
 
-  static async load(documentId: string, sql: Sql, instanceId: string, limits: RoomLimits): Promise<Room> {
+  static async load(documentId: string, sql: Sql, lanes: CommitLanes, instanceId: string, limits: RoomLimits): Promise<Room> {
     const { snapshot, updates, tail } = await readDocumentContent(documentId, sql);
     // Built once as a Y.Doc (which proves the stored state decodes), then kept encoded until someone writes.
     const doc = new Y.Doc({ gc: true });
@@ -121,7 +162,7 @@ export class Room {
       }
       const encoded = Y.encodeStateAsUpdate(doc);
       const saved = savedMessageOf(doc, tail.seq);
-      return new Room(documentId, sql, instanceId, limits, { encoded, saved, tail, approxBytes, owners: new Map(), sinceSnapshot: updates.length });
+      return new Room(documentId, sql, lanes, instanceId, limits, { encoded, saved, tail, approxBytes, owners: new Map(), sinceSnapshot: updates.length });
     } finally {
       doc.destroy();
     }
@@ -192,88 +233,167 @@ export class Room {
 
   /** Queue an accepted update for the next group commit. */
   enqueue(member: Member, update: Uint8Array): void {
-    this.pending.push({ member, update });
+    this.pending.push({ member, update, attempts: 0, failures: 0 });
     this.approxBytes += update.byteLength;
-    this.kick();
+    this.pump();
   }
 
-  /** Another instance committed: read its rows. */
+  /** Another instance committed: read its rows (once nothing of ours is in flight). */
   requestCatchUp(): void {
     this.catchUpRequested = true;
-    this.kick();
+    this.pump();
   }
 
   limitBytes(): number {
     return this.limits.maxDocumentBytes;
   }
 
+  /** Nothing waiting, in flight, being recovered or snapshotted. */
   get idle(): boolean {
-    return this.running === null && this.pending.length === 0;
+    return this.pending.length === 0 && this.flights.length === 0 && this.unsettled.length === 0 && !this.recovery && !this.snapshotting;
   }
 
   /** Resolves when every queued update has been committed (or failed). */
   async drained(): Promise<void> {
-    while (this.running) await this.running;
+    while (!this.idle && !this.destroyed) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private kick(): void {
-    if (this.running) return;
-    this.running = this.run().finally(() => {
-      this.running = null;
-      if (this.pending.length > 0 || this.catchUpRequested) this.kick();
+  private wakeIdleWaiters(): void {
+    if (!this.idle && !this.destroyed) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /**
+   * Send what is pending as a new commit, chained after the last one in flight, while fewer than
+   * MAX_FLIGHTS are in flight; or, once nothing is in flight, recover or catch up if that is due.
+   */
+  private pump(): void {
+    if (this.destroyed) return this.wakeIdleWaiters();
+    const held = this.catchUpRequested || this.unsettled.length > 0 || this.recovery !== null;
+    while (!held && this.pending.length > 0 && this.flights.length < MAX_FLIGHTS) this.launch(this.pending.splice(0, this.limits.maxBatch));
+    if (this.flights.length === 0 && !this.recovery && (this.catchUpRequested || this.unsettled.length > 0)) this.recover();
+    this.wakeIdleWaiters();
+  }
+
+  private launch(batch: Pending[]): void {
+    const after = this.flights[this.flights.length - 1]?.plan.tail ?? { seq: this.seq, hash: this.tailHash };
+    const plan = planAppend(this.documentId, after, batch.map((p) => ({ update: p.update, userId: p.member.userId })));
+    const lane = (this.lane ??= this.lanes.pick());
+    const flight: Flight = { batch, plan, outcome: null };
+    this.flights.push(flight);
+    lane.inFlight += 1;
+    appendPlanned(this.documentId, plan, this.instanceId, lane.sql).then(
+      (result) => (flight.outcome = result.ok ? "committed" : "refused"),
+      (error: unknown) => {
+        log.warn(`collab: commit of ${batch.length} update(s) to ${this.documentId} failed (to be tried again): ${(error as Error).message}`);
+        flight.outcome = "failed";
+      },
+    ).finally(() => {
+      lane.inFlight -= 1;
+      this.settle();
     });
   }
 
-  private async run(): Promise<void> {
-    while (!this.destroyed && (this.pending.length > 0 || this.catchUpRequested)) {
-      if (this.catchUpRequested) {
-        this.catchUpRequested = false;
-        await this.catchUp().catch((e: unknown) => log.error(`collab: catch-up of ${this.documentId} failed: ${String(e)}`));
-      }
-      if (this.pending.length > 0) await this.commit(this.pending.splice(0, this.limits.maxBatch));
+  /**
+   * Take the flights that have returned, in the order they were sent. A committed one is relayed and confirmed. From
+   * the first one that was not committed on, every later one is set aside until all have returned (a refused
+   * commit's successors wrote nothing; after a failure we cannot know), then `recover` reads what the log holds.
+   */
+  private settle(): void {
+    while (this.flights[0]?.outcome) {
+      const flight = this.flights.shift()!;
+      if (flight.outcome === "committed" && this.unsettled.length === 0) this.applyCommitted(flight);
+      else this.unsettled.push(flight);
     }
+    if (this.flights.length === 0) this.lane = null;
+    this.pump();
+  }
+
+  /** Relay a committed batch (the bytes as committed), then apply it to the document and confirm it to its authors. */
+  private applyCommitted(flight: Flight): void {
+    if (this.destroyed) return;
+    for (const p of flight.batch) {
+      const message = syncMessage(p.update);
+      for (const m of this.members) if (m !== p.member) this.send(m, message);
+    }
+    const doc = this.wake();
+    for (const p of flight.batch) Y.applyUpdate(doc, p.update, RELAYED);
+    this.seq = flight.plan.tail.seq;
+    this.tailHash = flight.plan.tail.hash;
+    const saved = this.savedMessage();
+    for (const member of new Set(flight.batch.map((p) => p.member))) this.send(member, saved);
+    this.sinceSnapshot += flight.batch.length;
+    if (this.sinceSnapshot >= this.limits.snapshotEvery && !this.snapshotting) {
+      this.snapshotting = true;
+      void this.snapshot().finally(() => {
+        this.snapshotting = false;
+        this.wakeIdleWaiters();
+      });
+    }
+  }
+
+  /**
+   * With nothing in flight: read what the log holds after our tail (other instances' rows, and ours whose answer
+   * was lost) and apply it, relayed as it applies. Then committed batches are confirmed to their authors, and the
+   * others go back to the front of the queue, to be planned again after the new tail: refused ones up to
+   * MAX_COMMIT_ATTEMPTS times, failed ones (a lost connection, an error) up to MAX_FAILED_COMMITS times, after a
+   * pause. Sending a failed batch again is
+   * safe even when it did commit after all: the log's primary key and tail check let only one of the two in. Past
+   * those limits, or when the log cannot be read, the authors' connections close (StorageFailed): they resync on
+   * reconnect, and whatever did commit is in the log.
+   */
+  private recover(): void {
+    const unsettled = this.unsettled;
+    this.catchUpRequested = false;
+    this.recovery = this.catchUp()
+      .then(
+        () => true,
+        (error: unknown) => {
+          log.error(`collab: catch-up of ${this.documentId} failed: ${(error as Error).message}`);
+          return false;
+        },
+      )
+      .then(async (caughtUp) => {
+        this.unsettled = [];
+        const retry: Pending[] = [];
+        const failed = new Set<Member>();
+        for (const flight of unsettled) {
+          if (flight.outcome === "committed" && caughtUp && flight.plan.tail.seq <= this.seq) {
+            const saved = this.savedMessage();
+            for (const member of new Set(flight.batch.map((p) => p.member))) this.send(member, saved);
+            continue;
+          }
+          for (const p of flight.batch) {
+            const again = caughtUp && (flight.outcome === "refused" || flight.outcome === "failed") ? retryOf(p, flight.outcome) : null;
+            if (again) retry.push(again);
+            else {
+              this.approxBytes -= p.update.byteLength;
+              failed.add(p.member);
+            }
+          }
+        }
+        if (failed.size > 0) log.error(`collab: gave up committing to ${this.documentId}; closing ${failed.size} author connection(s)`);
+        for (const member of failed) closeMember(member, CloseCode.StorageFailed, "storage failed");
+        this.pending.unshift(...retry);
+        const failures = Math.max(0, ...retry.map((p) => p.failures));
+        if (failures > 0) await new Promise((resolve) => setTimeout(resolve, FAILED_COMMIT_PAUSE_MS * failures).unref());
+      })
+      .finally(() => {
+        this.recovery = null;
+        this.pump();
+      });
   }
 
   /** Apply rows other writers committed after our tail (relayed to our clients as they apply). */
   private async catchUp(): Promise<void> {
     const rows = await readUpdatesAfter(this.documentId, this.seq, this.sql);
-    if (rows.length === 0) return;
+    if (rows.length === 0 || this.destroyed) return;
     const doc = this.wake();
     for (const row of rows) {
       Y.applyUpdate(doc, row.update, "database");
       this.seq = row.seq;
       this.tailHash = row.hash;
     }
-  }
-
-  /**
-   * Commit a batch in one statement right after our tail; when another instance (or a server-side change) took
-   * that place first, read its rows and try again. Only after the commit is the batch applied and relayed.
-   */
-  private async commit(batch: Pending[]): Promise<void> {
-    const updates = batch.map((p) => ({ update: p.update, userId: p.member.userId }));
-    let committed: LogTail | null = null;
-    try {
-      for (let attempt = 1; !committed; attempt++) {
-        const result = await appendAfterTail(this.documentId, { seq: this.seq, hash: this.tailHash }, updates, this.instanceId, this.sql);
-        if (result.ok) committed = result.tail;
-        else if (attempt >= MAX_COMMIT_ATTEMPTS) throw new Error(`the log kept moving: ${attempt} attempts lost the race`);
-        else await this.catchUp();
-      }
-    } catch (error) {
-      log.error(`collab: commit of ${batch.length} update(s) to ${this.documentId} failed: ${(error as Error).message}`);
-      for (const p of batch) this.approxBytes -= p.update.byteLength;
-      for (const member of new Set(batch.map((p) => p.member))) closeMember(member, CloseCode.StorageFailed, "storage failed");
-      return;
-    }
-    const doc = this.wake();
-    for (const p of batch) Y.applyUpdate(doc, p.update, p.member);
-    this.seq = committed.seq;
-    this.tailHash = committed.hash;
-    const saved = this.savedMessage();
-    for (const member of new Set(batch.map((p) => p.member))) this.send(member, saved);
-    this.sinceSnapshot += batch.length;
-    if (this.sinceSnapshot >= this.limits.snapshotEvery) await this.snapshot();
   }
 
   /** The "saved" message for the committed state as it is now (snapshot = state vector + delete set). */
@@ -291,14 +411,16 @@ export class Room {
    * member still has updates waiting for commit (their confirmation follows that commit).
    */
   confirmNothingPending(member: Member): void {
-    if (this.pending.some((p) => p.member === member)) return;
+    const waiting = (batch: Pending[]) => batch.some((p) => p.member === member);
+    if (waiting(this.pending) || this.flights.some((f) => waiting(f.batch)) || this.unsettled.some((f) => waiting(f.batch))) return;
     this.send(member, this.savedMessage());
   }
 
   private async snapshot(): Promise<void> {
+    const covered = this.sinceSnapshot;
     try {
       await insertSnapshot(this.documentId, this.seq, this.live ? Y.encodeStateAsUpdate(this.live) : this.encoded!, this.sql);
-      this.sinceSnapshot = 0;
+      this.sinceSnapshot -= covered;
     } catch (error) {
       log.warn(`collab: snapshot of ${this.documentId} failed (the log is intact): ${(error as Error).message}`);
     }
@@ -325,6 +447,7 @@ export class Room {
       Y.applyUpdate(doc, this.encoded!);
       doc.on("update", (update: Uint8Array, origin: unknown) => {
         this.fullState = null;
+        if (origin === RELAYED) return;
         const message = syncMessage(update);
         for (const m of this.members) if (m !== origin) this.send(m, message);
       });
@@ -360,12 +483,19 @@ export class Room {
 
   destroy(): void {
     this.destroyed = true;
+    this.wakeIdleWaiters();
     if (this.sleepTimer) clearTimeout(this.sleepTimer);
     this.awareness.doc.destroy();
     this.awareness.destroy();
     this.live?.destroy();
     this.live = null;
   }
+}
+
+/** The same update for one more try after it was refused or failed, or null when it has had its tries. */
+function retryOf(p: Pending, outcome: "refused" | "failed"): Pending | null {
+  if (outcome === "refused") return p.attempts + 1 < MAX_COMMIT_ATTEMPTS ? { ...p, attempts: p.attempts + 1 } : null;
+  return p.failures + 1 < MAX_FAILED_COMMITS ? { ...p, failures: p.failures + 1 } : null;
 }
 
 /** The "saved" message confirming `doc` as committed up to `seq`. */

@@ -90,6 +90,50 @@ describe("document lifecycle on the server", () => {
     for (const x of [a, b, c]) x.destroy();
   });
 
+  it("sends commits again when their connections are cut in flight: nothing lost or doubled, nobody disconnected", async () => {
+    const a = client();
+    const b = client(documentId, cookie2);
+    await waitFor(() => a.provider.synced && b.provider.synced && a.isSaved(), "sync");
+    // Hold the document's row so commits wait inside PostgreSQL, pipelined on their connection.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = getSql().begin(async (tx) => {
+      await tx`select 1 from documents where id = ${documentId} for update`;
+      locked();
+      await released;
+    });
+    await isLocked;
+    const typed: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      typed.push(`in flight ${i}`);
+      typeParagraph(a, typed[i]!);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const inFlight = async () =>
+      (await getSql()<{ n: number }[]>`
+        select count(*)::int as n from pg_stat_activity
+        where application_name = 'accord-collab-commit' and datname = current_database() and wait_event_type = 'Lock'`)[0]!.n;
+    await waitFor(async () => (await inFlight()) > 0, "a commit waiting for the row");
+    expect(a.isSaved(), "nothing is confirmed while the commit waits").toBe(false);
+    expect(b.text()).not.toContain("in flight 0");
+    await getSql()`
+      select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'accord-collab-commit' and datname = current_database()`;
+    release();
+    await holder;
+    for (let i = 12; i < 20; i++) {
+      typed.push(`after the cut ${i}`);
+      typeParagraph(a, typed[i]!);
+    }
+    await waitFor(() => a.isSaved(), "everything confirmed", 15_000);
+    expect(a.closes, "the typist stays connected").toEqual([]);
+    await waitFor(() => typed.every((t) => b.text().includes(t)), "the other tab receives everything", 15_000);
+    const stored = (await loadDocument(documentId)).doc.getXmlFragment("default").toString();
+    for (const t of typed) expect(stored).toContain(t);
+    expect(stored.split("in flight 3").length, "nothing stored twice").toBe(2);
+  });
+
   it("writes snapshots as the log grows and loads the same document from snapshot plus tail", async () => {
     const a = client();
     await waitFor(() => a.provider.synced, "sync");

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import * as Y from "yjs";
+import { createSql, getSql, type Sql } from "../../db/client";
+import { appendAfterTail, appendPlanned, chainHash, DOCUMENT_UPDATES_CHANNEL, planAppend, type LogTail } from "../../db/document-log";
+import { createWorkshop } from "../support/factories";
+import { testDatabaseUrl } from "../support/worker-database";
+import { waitFor } from "../support/collab-client";
+
+let workshopId: string;
+/** One connection: statements given to it run in the order given, pipelined (as a collaboration commit lane). */
+let lane: Sql;
+
+beforeAll(async () => {
+  workshopId = (await createWorkshop()).id;
+  lane = createSql(testDatabaseUrl, { max: 1, applicationName: "accord-test-lane" });
+});
+
+afterAll(async () => {
+  await lane.end({ timeout: 5 });
+});
+
+async function newDocument(): Promise<string> {
+  const [doc] = await getSql()<{ id: string }[]>`
+    insert into documents (workshop_id, slug, title, kind) values (${workshopId}, ${`log-${randomBytes(4).toString("hex")}`}, 'Log', 'guidance') returning id`;
+  return doc!.id;
+}
+
+function paragraph(text: string): { update: Uint8Array; userId: null } {
+  const doc = new Y.Doc();
+  const p = new Y.XmlElement("paragraph");
+  p.insert(0, [new Y.XmlText(text)]);
+  doc.getXmlFragment("default").push([p]);
+  return { update: Y.encodeStateAsUpdate(doc), userId: null };
+}
+
+async function storedLog(documentId: string): Promise<{ seq: number; update: Buffer; prevHash: Buffer | null; hash: Buffer }[]> {
+  return getSql()<{ seq: number; update: Buffer; prevHash: Buffer | null; hash: Buffer }[]>`
+    select seq::int as seq, update, prev_hash as "prevHash", hash from document_updates where document_id = ${documentId} order by seq`;
+}
+
+/** seq 1, 2, 3… with no gap, each row's hash chained to the one before. */
+function expectChain(rows: { seq: number; update: Buffer; prevHash: Buffer | null; hash: Buffer }[]): void {
+  let prev: Buffer | null = null;
+  rows.forEach((row, i) => {
+    expect(row.seq).toBe(i + 1);
+    expect(row.prevHash?.toString("hex") ?? null).toBe(prev?.toString("hex") ?? null);
+    expect(row.hash.toString("hex")).toBe(chainHash(prev, row.update).toString("hex"));
+    prev = row.hash;
+  });
+}
+
+describe("the document log's chained appends", () => {
+  it("commits plans chained after ones that have not returned yet, in order, on one connection", async () => {
+    const id = await newDocument();
+    const first = planAppend(id, { seq: 0, hash: null }, [paragraph("one")]);
+    const second = planAppend(id, first.tail, [paragraph("two"), paragraph("three")]);
+    const third = planAppend(id, second.tail, [paragraph("four")]);
+    // All three are sent before the first answer comes back.
+    const outcomes = await Promise.all([first, second, third].map((plan) => appendPlanned(id, plan, "test", lane)));
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true, true]);
+    const rows = await storedLog(id);
+    expect(rows).toHaveLength(4);
+    expectChain(rows);
+    expect(outcomes[2]).toEqual({ ok: true, tail: third.tail });
+  });
+
+  it("writes nothing, and announces nothing, for a plan whose place was taken or whose predecessor was refused", async () => {
+    const id = await newDocument();
+    const start = await appendAfterTail(id, { seq: 0, hash: null }, [paragraph("agreed")], "test");
+    if (!start.ok) throw new Error("the first append must succeed");
+    const heard: string[] = [];
+    const listener = await getSql().listen(DOCUMENT_UPDATES_CHANNEL, (payload) => {
+      if (payload.startsWith(id)) heard.push(payload);
+    });
+    try {
+      // Another instance appends after the same tail first.
+      const other = await appendAfterTail(id, start.tail, [paragraph("another instance")], "other-instance");
+      expect(other.ok).toBe(true);
+      // Ours: a batch after the old tail, and one chained after that batch, sent together.
+      const mine = planAppend(id, start.tail, [paragraph("mine")]);
+      const chained = planAppend(id, mine.tail, [paragraph("mine, later")]);
+      const outcomes = await Promise.all([appendPlanned(id, mine, "this-instance", lane), appendPlanned(id, chained, "this-instance", lane)]);
+      expect(outcomes).toEqual([
+        { ok: false, conflict: true },
+        { ok: false, conflict: true },
+      ]);
+      const rows = await storedLog(id);
+      expect(rows).toHaveLength(2);
+      expectChain(rows);
+      await waitFor(() => heard.length >= 1, "the other instance's NOTIFY");
+      await new Promise((r) => setTimeout(r, 100));
+      expect(heard).toEqual([`${id} 2 other-instance`]);
+    } finally {
+      await listener.unlisten();
+    }
+  });
+
+  it("refuses a plan whose tail row carries another hash (a forged or stale tail)", async () => {
+    const id = await newDocument();
+    const start = await appendAfterTail(id, { seq: 0, hash: null }, [paragraph("first")], "test");
+    if (!start.ok) throw new Error("the first append must succeed");
+    const updatedAt = async () => ((await getSql()<{ at: Date }[]>`select updated_at as at from documents where id = ${id}`)[0]!.at.getTime());
+    const touched = await updatedAt();
+    await new Promise((r) => setTimeout(r, 20));
+    const stale: LogTail = { seq: start.tail.seq, hash: Buffer.alloc(32, 7) };
+    expect(await appendAfterTail(id, stale, [paragraph("after a tail that is not there")], "test", lane)).toEqual({ ok: false, conflict: true });
+    expect(await storedLog(id)).toHaveLength(1);
+    expect(await updatedAt(), "a refused append leaves the document untouched").toBe(touched);
+    expect((await appendAfterTail(id, start.tail, [paragraph("second")], "test", lane)).ok).toBe(true);
+    expect(await updatedAt()).toBeGreaterThan(touched);
+    expectChain(await storedLog(id));
+  });
+});
