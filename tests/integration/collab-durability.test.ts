@@ -3,12 +3,12 @@ import * as Y from "yjs";
 import { getSql } from "../../db/client";
 import { seed } from "../../app/models/seed.server";
 import { appendServerUpdate } from "../../app/models/document-writes.server";
-import { chainHash } from "../../db/document-log";
 import { loadDocument } from "../../app/models/document-content.server";
 import { addMember, createUser } from "../support/factories";
 import { testDatabaseUrl } from "../support/worker-database";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { connectClient, sessionCookie, waitFor, type TestClient } from "../support/collab-client";
+import { expectIntactChain, paragraphUpdate } from "../support/document-log";
 
 let documentId: string;
 const cookies: string[] = [];
@@ -28,29 +28,6 @@ function paragraphsOf(doc: Y.Doc): string[] {
     .getXmlFragment("default")
     .toArray()
     .map((n) => (n instanceof Y.XmlElement ? n.toArray().map((c) => (c instanceof Y.XmlText ? c.toString() : "")).join("") : ""));
-}
-
-/** The log's promise: seq 1, 2, 3… without a gap, each row chained to the one before it. */
-async function expectIntactChain(id: string): Promise<number> {
-  const rows = await getSql()<{ seq: number; update: Buffer; prevHash: Buffer | null; hash: Buffer }[]>`
-    select seq::int as seq, update, prev_hash as "prevHash", hash from document_updates where document_id = ${id} order by seq`;
-  let prev: Buffer | null = null;
-  rows.forEach((row, i) => {
-    expect(row.seq).toBe(i + 1);
-    expect(row.prevHash ? Buffer.from(row.prevHash).toString("hex") : null).toBe(prev ? prev.toString("hex") : null);
-    expect(Buffer.from(row.hash).toString("hex")).toBe(chainHash(prev, row.update).toString("hex"));
-    prev = Buffer.from(row.hash);
-  });
-  return rows.length;
-}
-
-/** One paragraph as a Yjs update from a fresh client (what a server-side change appends). */
-function paragraphUpdate(text: string): Uint8Array {
-  const doc = new Y.Doc();
-  const p = new Y.XmlElement("paragraph");
-  p.insert(0, [new Y.XmlText(text)]);
-  doc.getXmlFragment("default").push([p]);
-  return Y.encodeStateAsUpdate(doc);
 }
 
 beforeAll(async () => {

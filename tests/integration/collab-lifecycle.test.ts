@@ -10,6 +10,7 @@ import { CloseCode } from "../../app/collab/protocol";
 import { addMember, createUser, createWorkshop } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/http-server";
 import { connectClient, sessionCookie, typeParagraph, waitFor, type TestClient } from "../support/collab-client";
+import { expectIntactChain } from "../support/document-log";
 
 let server: TestServer;
 let documentId: string;
@@ -132,6 +133,7 @@ describe("document lifecycle on the server", () => {
     const stored = (await loadDocument(documentId)).doc.getXmlFragment("default").toString();
     for (const t of typed) expect(stored).toContain(t);
     expect(stored.split("in flight 3").length, "nothing stored twice").toBe(2);
+    expect(await expectIntactChain(documentId), "the log has no gap and no break").toBeGreaterThan(20);
   });
 
   it("writes snapshots as the log grows and loads the same document from snapshot plus tail", async () => {

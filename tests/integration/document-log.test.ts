@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
-import * as Y from "yjs";
 import { createSql, getSql, type Sql } from "../../db/client";
-import { appendAfterTail, appendPlanned, chainHash, DOCUMENT_UPDATES_CHANNEL, planAppend, type LogTail } from "../../db/document-log";
+import { appendAfterTail, appendPlanned, DOCUMENT_UPDATES_CHANNEL, planAppend, type LogTail } from "../../db/document-log";
 import { createWorkshop } from "../support/factories";
 import { testDatabaseUrl } from "../support/worker-database";
 import { waitFor } from "../support/collab-client";
+import { expectIntactChain, paragraphUpdate, storedLog } from "../support/document-log";
 
 let workshopId: string;
 /** One connection: statements given to it run in the order given, pipelined (as a collaboration commit lane). */
@@ -27,27 +27,7 @@ async function newDocument(): Promise<string> {
 }
 
 function paragraph(text: string): { update: Uint8Array; userId: null } {
-  const doc = new Y.Doc();
-  const p = new Y.XmlElement("paragraph");
-  p.insert(0, [new Y.XmlText(text)]);
-  doc.getXmlFragment("default").push([p]);
-  return { update: Y.encodeStateAsUpdate(doc), userId: null };
-}
-
-async function storedLog(documentId: string): Promise<{ seq: number; update: Buffer; prevHash: Buffer | null; hash: Buffer }[]> {
-  return getSql()<{ seq: number; update: Buffer; prevHash: Buffer | null; hash: Buffer }[]>`
-    select seq::int as seq, update, prev_hash as "prevHash", hash from document_updates where document_id = ${documentId} order by seq`;
-}
-
-/** seq 1, 2, 3… with no gap, each row's hash chained to the one before. */
-function expectChain(rows: { seq: number; update: Buffer; prevHash: Buffer | null; hash: Buffer }[]): void {
-  let prev: Buffer | null = null;
-  rows.forEach((row, i) => {
-    expect(row.seq).toBe(i + 1);
-    expect(row.prevHash?.toString("hex") ?? null).toBe(prev?.toString("hex") ?? null);
-    expect(row.hash.toString("hex")).toBe(chainHash(prev, row.update).toString("hex"));
-    prev = row.hash;
-  });
+  return { update: paragraphUpdate(text), userId: null };
 }
 
 describe("the document log's chained appends", () => {
@@ -59,9 +39,7 @@ describe("the document log's chained appends", () => {
     // All three are sent before the first answer comes back.
     const outcomes = await Promise.all([first, second, third].map((plan) => appendPlanned(id, plan, "test", lane)));
     expect(outcomes.map((o) => o.ok)).toEqual([true, true, true]);
-    const rows = await storedLog(id);
-    expect(rows).toHaveLength(4);
-    expectChain(rows);
+    expect(await expectIntactChain(id)).toBe(4);
     expect(outcomes[2]).toEqual({ ok: true, tail: third.tail });
   });
 
@@ -85,9 +63,7 @@ describe("the document log's chained appends", () => {
         { ok: false, conflict: true },
         { ok: false, conflict: true },
       ]);
-      const rows = await storedLog(id);
-      expect(rows).toHaveLength(2);
-      expectChain(rows);
+      expect(await expectIntactChain(id)).toBe(2);
       await waitFor(() => heard.length >= 1, "the other instance's NOTIFY");
       await new Promise((r) => setTimeout(r, 100));
       expect(heard).toEqual([`${id} 2 other-instance`]);
@@ -109,6 +85,6 @@ describe("the document log's chained appends", () => {
     expect(await updatedAt(), "a refused append leaves the document untouched").toBe(touched);
     expect((await appendAfterTail(id, start.tail, [paragraph("second")], "test", lane)).ok).toBe(true);
     expect(await updatedAt()).toBeGreaterThan(touched);
-    expectChain(await storedLog(id));
+    expect(await expectIntactChain(id)).toBe(2);
   });
 });

@@ -1,0 +1,39 @@
+/** Reading a document's update log back in tests, and the promise it must keep. */
+import { expect } from "vitest";
+import * as Y from "yjs";
+import { getSql } from "../../db/client";
+import { chainHash } from "../../db/document-log";
+
+export interface LogRow {
+  seq: number;
+  update: Buffer;
+  prevHash: Buffer | null;
+  hash: Buffer;
+}
+
+export async function storedLog(documentId: string): Promise<LogRow[]> {
+  return getSql()<LogRow[]>`
+    select seq::int as seq, update, prev_hash as "prevHash", hash from document_updates where document_id = ${documentId} order by seq`;
+}
+
+/** The log's promise: seq 1, 2, 3… without a gap, each row chained to the one before it. Returns how many rows. */
+export async function expectIntactChain(documentId: string): Promise<number> {
+  const rows = await storedLog(documentId);
+  let prev: Buffer | null = null;
+  rows.forEach((row, i) => {
+    expect(row.seq).toBe(i + 1);
+    expect(row.prevHash ? Buffer.from(row.prevHash).toString("hex") : null).toBe(prev ? prev.toString("hex") : null);
+    expect(Buffer.from(row.hash).toString("hex")).toBe(chainHash(prev, row.update).toString("hex"));
+    prev = Buffer.from(row.hash);
+  });
+  return rows.length;
+}
+
+/** One paragraph as a Yjs update from a fresh client (what a server-side change appends). */
+export function paragraphUpdate(text: string): Uint8Array {
+  const doc = new Y.Doc();
+  const p = new Y.XmlElement("paragraph");
+  p.insert(0, [new Y.XmlText(text)]);
+  doc.getXmlFragment("default").push([p]);
+  return Y.encodeStateAsUpdate(doc);
+}
