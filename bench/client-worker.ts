@@ -49,7 +49,7 @@ class BenchClient {
       maxBackoffTime: 1000,
     });
     const handlers = this.provider.messageHandlers as unknown as Handler[];
-    if (target === "relay") {
+    if (target !== "accord") {
       // Through a plain relay every peer would answer every joiner's sync step 1 to everyone (N² messages per
       // join). Documents are empty when clients join and writers start after every client is connected, so
       // nothing needs syncing: ignore step 1.

@@ -22,6 +22,7 @@ import { documentUpdate } from "./content";
 import { createBenchDatabase, createDocuments, createEditors, probeCommits, type BenchDatabase } from "./database";
 import { killAllChildren, snapshotWorktree, ROOT, startWorkers, type Server, type WorkerProcess } from "./processes";
 import { summarise } from "./profile-summary";
+import type { Target } from "./protocol";
 import { runJoinStorm, runMemory, runWorkload, type Context, type JoinResult, type MemoryResult, type WorkloadParams, type WorkloadResult } from "./scenarios";
 import { fmt, percentile, sortedOf, table } from "./stats";
 
@@ -256,21 +257,27 @@ function combine(results: WorkloadResult[]): WorkloadResult {
   };
 }
 
-/** Accord and the relay, `rounds` times, alternating which goes first. */
-async function compare(ctx: Context, params: WorkloadParams, documentIds: string[], rounds: number): Promise<{ accord: WorkloadResult[]; relay: WorkloadResult[] }> {
-  const accord: WorkloadResult[] = [];
-  const relay: WorkloadResult[] = [];
+/**
+ * Accord and the relay (and, with `floor`, the commit-relay), `rounds` times, rotating which goes first, so that
+ * a noisy spell of the machine does not always hit the same one.
+ */
+async function compare(
+  ctx: Context,
+  params: WorkloadParams,
+  documentIds: string[],
+  rounds: number,
+  options: { floor?: boolean } = {},
+): Promise<{ accord: WorkloadResult[]; relay: WorkloadResult[]; floor: WorkloadResult[] }> {
+  const results: Record<Target, WorkloadResult[]> = { accord: [], relay: [], "commit-relay": [] };
+  const targets: Target[] = options.floor ? ["accord", "relay", "commit-relay"] : ["accord", "relay"];
   for (let i = 0; i < rounds; i++) {
     if (rounds > 1) ctx.log(`round ${i + 1} of ${rounds}`);
-    if (i % 2 === 0) {
-      accord.push(await runWorkload(ctx, "accord", params, documentIds));
-      relay.push(await runWorkload(ctx, "relay", params, documentIds));
-    } else {
-      relay.push(await runWorkload(ctx, "relay", params, documentIds));
-      accord.push(await runWorkload(ctx, "accord", params, documentIds));
+    for (let k = 0; k < targets.length; k++) {
+      const target = targets[(i + k) % targets.length]!;
+      results[target].push(await runWorkload(ctx, target, params, documentIds));
     }
   }
-  return { accord, relay };
+  return { accord: results.accord, relay: results.relay, floor: results["commit-relay"] };
 }
 
 async function main(): Promise<void> {
@@ -352,13 +359,13 @@ async function main(): Promise<void> {
     const rounds = opts.rounds > 1 ? ` — medians of ${opts.rounds} alternating rounds` : "";
     out(header);
 
-    let main: { accord: WorkloadResult[]; relay: WorkloadResult[] } | null = null;
+    let main: { accord: WorkloadResult[]; relay: WorkloadResult[]; floor: WorkloadResult[] } | null = null;
     if (opts.sections.has("main")) {
       const spacingMs = 1000 / (params.writers * params.rate);
       log(`timing PostgreSQL commits (200 + 200 back to back, 200 one every ${fmt(spacingMs, 0)} ms)`);
       const [probeDoc] = await createDocuments(db, "probe", 1, () => small);
       const probe = await probeCommits(db, probeDoc!, 200, spacingMs);
-      main = await compare(ctx, params, await createDocuments(db, "main", params.docs, () => small), opts.rounds);
+      main = await compare(ctx, params, await createDocuments(db, "main", params.docs, () => small), opts.rounds, { floor: true });
       out();
       printWorkload(
         `Main workload: ${params.docs} document(s) × ${params.clients} clients × ${params.writers} writers × ${params.rate} edits/s × ${params.seconds} s${rounds}`,
@@ -376,11 +383,18 @@ async function main(): Promise<void> {
           `(server-side changes) ${ms(probe.locked)}, ${fmt(probe.lockedCpuMicros, 0)} µs client CPU; ` +
           `as the server does it, one every ${fmt(spacingMs, 0)} ms as the edits arrive (PostgreSQL and this process idle in between) ${ms(probe.spaced)}`,
       );
-      // Commit before relay adds a commit round trip to every relay: the relay's p99 plus a spaced commit's p99 is
-      // roughly the lowest p99 this machine allows it (tails do not simply add, so this is an estimate).
-      const relayP99 = combine(main.relay).p99;
-      const floor = relayP99 + percentile(sortedOf(probe.spaced), 99);
-      out(`estimated floor for commit-before-relay here: relay p99 + spaced commit p99 = ${fmt(floor)} ms (${fmt(floor / relayP99)}× the relay)`);
+      // What any server that commits before it relays can reach here: the relay, committing each message first.
+      const relay = combine(main.relay);
+      const floor = combine(main.floor);
+      const estimate = relay.p99 + percentile(sortedOf(probe.spaced), 99);
+      out(
+        `commit before relay at its simplest (the relay committing each message in one INSERT, pipelined on one connection, ` +
+          `before forwarding it; no Yjs, hash chain, NOTIFY or authentication): p50 ${fmt(floor.p50)} ms, p99 ${fmt(floor.p99)} ms ` +
+          `= ${fmt(floor.p99 / relay.p99)}× the relay's p99; Accord's p99 is ${fmt(combine(main.accord).p99 / floor.p99)}× it ` +
+          `(estimate from the probe: relay p99 + spaced commit p99 = ${fmt(estimate)} ms, ${fmt(estimate / relay.p99)}× the relay)`,
+      );
+      if (main.floor.length > 1) out(`commit-relay p99 per round (ms): ${main.floor.map((x) => fmt(x.p99, 1)).join(", ")}`);
+      for (const r of main.floor) if (r.problems.length) out(`commit-relay logged: ${r.problems.slice(0, 3).join(" | ")}`);
     }
     if (opts.sections.has("a")) {
       const fanout = await compare(ctx, FANOUT, await createDocuments(db, "fanout", 1, () => small), opts.rounds);

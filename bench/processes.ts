@@ -70,7 +70,7 @@ export function rssMB(pid: number): number {
 }
 
 export interface Server {
-  kind: "accord" | "relay";
+  kind: "accord" | "relay" | "commit-relay";
   pid: number;
   /** ws:// base the providers use (…/collab for Accord). */
   wsUrl: string;
@@ -219,12 +219,15 @@ export async function startAccord(databaseUrl: string, options: { cpuProfDir?: s
   };
 }
 
-/** bench/relay-server.ts in its own process. */
-export async function startRelay(): Promise<Server> {
+/** bench/relay-server.ts in its own process; or bench/commit-relay-server.ts, which commits each message to `databaseUrl` first. */
+export async function startRelay(options: { commitTo?: string } = {}): Promise<Server> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.NODE_OPTIONS;
-  const child = track(spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/relay-server.ts"), "0"], { cwd: ROOT, env, stdio: ["pipe", "pipe", "pipe"] }));
-  const match = await waitForLine(child, /relay listening on (\d+)/, "the relay", 30_000).catch(async (error: unknown) => {
+  const kind = options.commitTo ? "commit-relay" : "relay";
+  const script = path.join(ROOT, `bench/${kind}-server.ts`);
+  const args = ["--import", "tsx", script, "0", ...(options.commitTo ? [options.commitTo] : [])];
+  const child = track(spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["pipe", "pipe", "pipe"] }));
+  const match = await waitForLine(child, new RegExp(`${kind} listening on (\\d+)`), `the ${kind}`, 30_000).catch(async (error: unknown) => {
     await stopChild(child, 2000);
     throw error;
   });
@@ -232,7 +235,7 @@ export async function startRelay(): Promise<Server> {
   collectProblems(child, problems);
   const port = match[1]!;
   return {
-    kind: "relay",
+    kind,
     pid: child.pid!,
     wsUrl: `ws://127.0.0.1:${port}`,
     origin: `http://127.0.0.1:${port}`,

@@ -8,7 +8,8 @@ export function now(): number {
   return Number(process.hrtime.bigint()) / 1e6;
 }
 
-export type Target = "accord" | "relay";
+/** accord: the real server; relay: a raw websocket relay; commit-relay: the relay committing each message first. */
+export type Target = "accord" | "relay" | "commit-relay";
 
 export interface ClientSpec {
   /** Index of the document (room) in the scenario. */

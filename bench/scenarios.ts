@@ -74,7 +74,9 @@ const IDLE_WINDOW_MS = 6000;
 
 async function startServer(ctx: Context, target: Target, options: { inspect?: boolean } = {}): Promise<Server> {
   const server =
-    target === "accord" ? await startAccord(ctx.db.url, { cpuProfDir: ctx.cpuProfDir ?? undefined, inspect: options.inspect, root: ctx.serverRoot }) : await startRelay();
+    target === "accord"
+      ? await startAccord(ctx.db.url, { cpuProfDir: ctx.cpuProfDir ?? undefined, inspect: options.inspect, root: ctx.serverRoot })
+      : await startRelay({ commitTo: target === "commit-relay" ? ctx.db.url : undefined });
   ctx.running.add(server);
   return server;
 }
