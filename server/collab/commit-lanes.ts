@@ -50,10 +50,6 @@ export class CommitLanes {
     return best;
   }
 
-  get size(): number {
-    return this.lanes.length;
-  }
-
   async end(): Promise<void> {
     await Promise.all(this.lanes.map((lane) => lane.sql.end({ timeout: 5 })));
   }

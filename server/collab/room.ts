@@ -337,10 +337,9 @@ export class Room {
    * was lost) and apply it, relayed as it applies. Then committed batches are confirmed to their authors, and the
    * others go back to the front of the queue, to be planned again after the new tail: refused ones up to
    * MAX_COMMIT_ATTEMPTS times, failed ones (a lost connection, an error) up to MAX_FAILED_COMMITS times, after a
-   * pause. Sending a failed batch again is
-   * safe even when it did commit after all: the log's primary key and tail check let only one of the two in. Past
-   * those limits, or when the log cannot be read, the authors' connections close (StorageFailed): they resync on
-   * reconnect, and whatever did commit is in the log.
+   * pause. Sending a failed batch again is safe even when it did commit after all: the log's primary key and tail
+   * check let only one of the two in. Past those limits, or when the log cannot be read, the authors' connections
+   * close (StorageFailed): they resync on reconnect, and whatever did commit is in the log.
    */
   private recover(): void {
     const unsettled = this.unsettled;
