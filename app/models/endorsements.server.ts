@@ -101,8 +101,8 @@ function bindingOf(user: UserRow, current: CurrentVersion, reconfirms: string | 
 
 type Binding = ReturnType<typeof bindingOf>;
 
-/** A person's endorsement: the confirmed e-mail is its evidence, and it is listed at once. */
-function individualRow(
+/** A person's endorsement: the confirmed e-mail is its evidence, and it is listed at once. (Tests build rows with it too.) */
+export function individualRow(
   binding: Binding,
   p: Pick<NewEndorsement, "displayName" | "roleTitle" | "affiliation" | "country" | "capacity" | "statement" | "publicFields">,
 ): NewEndorsement {

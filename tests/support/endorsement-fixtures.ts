@@ -8,6 +8,7 @@ import { getSql } from "../../db/client";
 import type { UserRow } from "../../db/users";
 import { canonicalHash, canonicalText } from "../../app/declarations/canonical";
 import { createAccessToken } from "../../app/auth/access-tokens.server";
+import { individualRow as individualEndorsementRow } from "../../app/models/endorsements.server";
 import { addMember, createUser, createWorkshop } from "./factories";
 import { sessionCookie } from "./collab-client";
 
@@ -62,28 +63,9 @@ export async function publishVersion(declaration: Declaration, text: string, pub
 
 /** A stored individual endorsement of the declaration's first version, as the database layer takes it. */
 export function individualRow(d: Declaration, userId: string, displayName: string, publicFields: string[] = []): NewEndorsement {
-  return {
-    publishedVersionId: d.versions[0]!.id,
-    versionSha256: d.versions[0]!.sha256,
-    userId,
-    kind: "individual",
-    displayName,
-    roleTitle: null,
-    affiliation: null,
-    country: "SE",
-    capacity: "individual",
-    statement: null,
-    publicFields,
-    organisationName: null,
-    organisationKey: null,
-    organisationType: null,
-    website: null,
-    signerRole: null,
-    authorised: null,
-    evidence: "email",
-    moderation: "visible",
-    reconfirms: null,
-  };
+  const binding = { publishedVersionId: d.versions[0]!.id, versionSha256: d.versions[0]!.sha256, userId, reconfirms: null };
+  const fields = { displayName, roleTitle: null, affiliation: null, country: "SE", capacity: "individual" as const, statement: null, publicFields };
+  return individualEndorsementRow(binding, fields);
 }
 
 export const person = (over: Record<string, unknown> = {}) => ({
