@@ -48,11 +48,11 @@ export function openDatabase(url: string, options: OpenOptions = {}): Sql {
 }
 
 /**
- * `count` clients of ONE connection each, on the process's database. Statements given to one of them run in the
- * order given, pipelined (sent without waiting for the previous answer). The caller ends them.
+ * `count` clients of ONE connection each, on the process's database (or at `url`, the same database reached another
+ * way). Statements given to one of them run in the order given, pipelined (sent without waiting for the previous
+ * answer). The caller ends them.
  */
-export function openSingleConnections(count: number, applicationName: string): Sql[] {
-  const url = holder[URL_KEY];
+export function openSingleConnections(count: number, applicationName: string, url = holder[URL_KEY]): Sql[] {
   if (!url) throw new Error("The database is not open: call openDatabase() first.");
   return Array.from({ length: count }, () => createSql(url, { max: 1, applicationName, idleTimeoutSeconds: 0 }));
 }

@@ -30,6 +30,8 @@ export interface CollabOptions {
   maxMessageBytes: number;
   /** PostgreSQL connections (lanes) commits are pipelined on, besides the pool: see commit-lanes.ts. */
   commitConnections: number;
+  /** Where the lanes connect, when not at the process's database URL (the tests reach it through a faulty proxy). */
+  commitDatabaseUrl?: string;
   limits: RoomLimits;
   rate: RateLimit;
   accessCheckMs: number;
@@ -72,7 +74,7 @@ export class CollabServer {
   }
 
   async start(server: Server): Promise<void> {
-    this.lanes = new CommitLanes(openSingleConnections(this.options.commitConnections, "accord-collab-commit"));
+    this.lanes = new CommitLanes(openSingleConnections(this.options.commitConnections, "accord-collab-commit", this.options.commitDatabaseUrl));
     await this.lanes.connect().catch((error: unknown) => log.warn(`collab: commit connections will open on first use: ${(error as Error).message}`));
     const listener = await this.sql.listen(NOTIFY_CHANNEL, (payload) => this.onNotify(payload));
     this.unlisten = () => listener.unlisten();

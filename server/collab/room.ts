@@ -334,35 +334,40 @@ export class Room {
 
   /**
    * With nothing in flight: read what the log holds after our tail (other instances' rows, and ours whose answer
-   * was lost) and apply it, relayed as it applies. Then committed batches are confirmed to their authors, and the
-   * others go back to the front of the queue, to be planned again after the new tail: refused ones up to
-   * MAX_COMMIT_ATTEMPTS times, failed ones (a lost connection, an error) up to MAX_FAILED_COMMITS times, after a
-   * pause. Sending a failed batch again is safe even when it did commit after all: the log's primary key and tail
-   * check let only one of the two in. Past those limits, or when the log cannot be read, the authors' connections
+   * was lost) and apply it, relayed as it applies. Then committed batches are confirmed to their authors — also a
+   * failed one whose rows the log turned out to hold (it committed, only the answer was lost): sending it again
+   * would store the same update twice — and the others go back to the front of the queue, to be planned again
+   * after the new tail: refused ones up to MAX_COMMIT_ATTEMPTS times, failed ones (a lost connection, an error) up
+   * to MAX_FAILED_COMMITS times, after a pause. A failed batch that commits only after we read the log (its
+   * statement was still running) cannot be stored twice either: it and its new try name the same log position,
+   * and the primary key lets one in. Past those limits, or when the log cannot be read, the authors' connections
    * close (StorageFailed): they resync on reconnect, and whatever did commit is in the log.
    */
   private recover(): void {
     const unsettled = this.unsettled;
     this.catchUpRequested = false;
     this.recovery = this.catchUp()
-      .then(
-        () => true,
-        (error: unknown) => {
-          log.error(`collab: catch-up of ${this.documentId} failed: ${(error as Error).message}`);
-          return false;
-        },
-      )
-      .then(async (caughtUp) => {
+      .catch((error: unknown) => {
+        log.error(`collab: catch-up of ${this.documentId} failed: ${(error as Error).message}`);
+        return null;
+      })
+      .then(async (read) => {
+        const caughtUp = read !== null;
+        const landed = new UpdateSet(read ?? []);
         this.unsettled = [];
         const retry: Pending[] = [];
+        const confirmed = new Set<Member>();
         const failed = new Set<Member>();
         for (const flight of unsettled) {
           if (flight.outcome === "committed" && caughtUp && flight.plan.tail.seq <= this.seq) {
-            const saved = this.savedMessage();
-            for (const member of new Set(flight.batch.map((p) => p.member))) this.send(member, saved);
+            for (const p of flight.batch) confirmed.add(p.member);
             continue;
           }
           for (const p of flight.batch) {
+            if (flight.outcome === "failed" && landed.has(p.update)) {
+              confirmed.add(p.member);
+              continue;
+            }
             const again = caughtUp && (flight.outcome === "refused" || flight.outcome === "failed") ? retryOf(p, flight.outcome) : null;
             if (again) retry.push(again);
             else {
@@ -370,6 +375,11 @@ export class Room {
               failed.add(p.member);
             }
           }
+        }
+        if (confirmed.size > 0) {
+          // A snapshot of the committed document: each author's client confirms exactly the edits it contains.
+          const saved = this.savedMessage();
+          for (const member of confirmed) if (!failed.has(member)) this.send(member, saved);
         }
         if (failed.size > 0) log.error(`collab: gave up committing to ${this.documentId}; closing ${failed.size} author connection(s)`);
         for (const member of failed) closeMember(member, CloseCode.StorageFailed, "storage failed");
@@ -383,16 +393,17 @@ export class Room {
       });
   }
 
-  /** Apply rows other writers committed after our tail (relayed to our clients as they apply). */
-  private async catchUp(): Promise<void> {
+  /** Apply the rows committed after our tail (relayed to our clients as they apply); returns the updates read. */
+  private async catchUp(): Promise<Uint8Array[]> {
     const rows = await readUpdatesAfter(this.documentId, this.seq, this.sql);
-    if (rows.length === 0 || this.destroyed) return;
+    if (rows.length === 0 || this.destroyed) return [];
     const doc = this.wake();
     for (const row of rows) {
       Y.applyUpdate(doc, row.update, "database");
       this.seq = row.seq;
       this.tailHash = row.hash;
     }
+    return rows.map((row) => row.update);
   }
 
   /** The "saved" message for the committed state as it is now (snapshot = state vector + delete set). */
@@ -488,6 +499,23 @@ export class Room {
     this.awareness.destroy();
     this.live?.destroy();
     this.live = null;
+  }
+}
+
+/** Updates read from the log, to tell whether one we sent is among them (byte for byte). */
+class UpdateSet {
+  private readonly byLength = new Map<number, Uint8Array[]>();
+
+  constructor(updates: Uint8Array[]) {
+    for (const u of updates) {
+      const same = this.byLength.get(u.byteLength);
+      if (same) same.push(u);
+      else this.byLength.set(u.byteLength, [u]);
+    }
+  }
+
+  has(update: Uint8Array): boolean {
+    return this.byLength.get(update.byteLength)?.some((u) => Buffer.compare(u, update) === 0) ?? false;
   }
 }
 
