@@ -339,8 +339,9 @@ export class Room {
    * would store the same update twice — and the others go back to the front of the queue, to be planned again
    * after the new tail: refused ones up to MAX_COMMIT_ATTEMPTS times, failed ones (a lost connection, an error) up
    * to MAX_FAILED_COMMITS times, after a pause. A failed batch that commits only after we read the log (its
-   * statement was still running) cannot be stored twice either: it and its new try name the same log position,
-   * and the primary key lets one in. Past those limits, or when the log cannot be read, the authors' connections
+   * statement was still running) cannot be stored twice either: the position it names is taken by then, by the
+   * rows we read or by its own new try, so the primary key lets one in; when that refuses the new try, the next
+   * read finds the first. Past those limits, or when the log cannot be read, the authors' connections
    * close (StorageFailed): they resync on reconnect, and whatever did commit is in the log.
    */
   private recover(): void {
@@ -364,7 +365,7 @@ export class Room {
             continue;
           }
           for (const p of flight.batch) {
-            if (flight.outcome === "failed" && landed.has(p.update)) {
+            if (landed.has(p.update)) {
               confirmed.add(p.member);
               continue;
             }

@@ -1,7 +1,7 @@
 /**
- * A commit that PostgreSQL made but whose answer never reached the server (the connection broke after COMMIT):
- * the server cannot tell it from a commit that did not happen, so it reads the log and must find it there — not
- * send it again and store the same edit twice.
+ * A commit that PostgreSQL made but whose answer never reached the server (the connection broke after COMMIT, or
+ * while the statement waited and PostgreSQL went on to commit it): the server cannot tell it from a commit that did
+ * not happen, so it reads the log and must find it there — not send it again and store the same edit twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getSql } from "../../db/client";
@@ -96,5 +96,42 @@ describe("a commit whose answer was lost", () => {
     expect(await expectIntactChain(documentId)).toBeGreaterThan(16);
     expect(author.closes).toEqual([]);
     expect(proxy.lost).toBe(2);
+  });
+
+  it("confirms an edit whose statement PostgreSQL finished after the connection broke, and stores it once", async () => {
+    const [author, reader] = [client(cookies[0]!), client(cookies[1]!)];
+    await waitFor(() => author.provider.synced && reader.provider.synced && author.isSaved(), "sync");
+    // Hold the document's row: the commit waits inside PostgreSQL while its connection is cut.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = getSql().begin(async (tx) => {
+      await tx`select 1 from documents where id = ${documentId} for update`;
+      locked();
+      await released;
+    });
+    await isLocked;
+    const waiting = async () =>
+      (await getSql()<{ n: number }[]>`
+        select count(*)::int as n from pg_stat_activity
+        where application_name = 'accord-collab-commit' and datname = current_database() and wait_event_type = 'Lock'`)[0]!.n;
+
+    const { cut, finished } = proxy.abandonNextStatement();
+    typeParagraph(author, "finished after the break");
+    await cut;
+    // The server reads the log (nothing new yet) and sends the edit again; both statements now wait for the row.
+    await waitFor(async () => (await waiting()) >= 2, "the abandoned statement and its new try both waiting", 15_000);
+    expect(author.isSaved()).toBe(false);
+    release();
+    await holder;
+    await finished;
+    await waitFor(() => author.isSaved(), "the author is told it was saved", 15_000);
+    await waitFor(() => reader.text().includes("finished after the break"), "the reader receives it", 15_000);
+
+    expect(await repeatedRows(), "no update stored twice").toEqual([]);
+    expect((await loadDocument(documentId)).doc.getXmlFragment("default").toString()).toBe(author.text());
+    expect(await expectIntactChain(documentId)).toBeGreaterThan(17);
+    expect(author.closes).toEqual([]);
   });
 });

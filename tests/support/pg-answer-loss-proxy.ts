@@ -1,7 +1,11 @@
 /**
- * A TCP proxy in front of PostgreSQL that can lose an answer, as a network failure right after COMMIT would: armed,
- * it lets the next statement on any of its connections run and commit, then cuts that connection instead of passing
- * PostgreSQL's answer on. Everything else goes through untouched.
+ * A TCP proxy in front of PostgreSQL that loses answers the way a broken network does. Armed, it either
+ * - lets the next statement on any of its connections run and commit, then cuts that connection instead of passing
+ *   PostgreSQL's answer on (`loseNextAnswer`: the break came right after COMMIT), or
+ * - cuts the client's side as soon as the client has sent its next statement, while PostgreSQL, still connected to
+ *   the proxy, goes on running it and commits whenever it can (`abandonNextStatement`: the break came while the
+ *   statement waited, say for a lock).
+ * Everything else goes through untouched.
  *
  * It reads the backend's side of the protocol only to find where a statement ends: every message PostgreSQL sends is
  * one type byte and a 32-bit length (SSL is not negotiated on 127.0.0.1 here). A statement has committed when its
@@ -15,7 +19,9 @@ export interface AnswerLossProxy {
   url: string;
   /** Lose the answer of the next statement that completes; resolves once its connection has been cut. */
   loseNextAnswer(): Promise<void>;
-  /** Statements whose answers were lost so far. */
+  /** Cut the client off right after it sends its next statement; resolves once PostgreSQL has finished that statement. */
+  abandonNextStatement(): { cut: Promise<void>; finished: Promise<void> };
+  /** Answers lost so far (by either fault). */
   readonly lost: number;
   close(): Promise<void>;
 }
@@ -23,22 +29,34 @@ export interface AnswerLossProxy {
 export async function startAnswerLossProxy(databaseUrl: string): Promise<AnswerLossProxy> {
   const target = new URL(databaseUrl);
   const sockets = new Set<net.Socket>();
-  let armed: (() => void) | null = null;
+  let loseArmed: (() => void) | null = null;
+  let abandonArmed: { cut: () => void; finished: () => void } | null = null;
   let lost = 0;
 
   const server = net.createServer((client) => {
     const upstream = net.connect(Number(target.port || 5432), target.hostname);
     sockets.add(client).add(upstream);
+    let abandoned: (() => void) | null = null; // PostgreSQL is finishing a statement nobody will hear the answer of
     const cut = () => {
       client.destroy();
-      upstream.destroy();
+      if (!abandoned) upstream.destroy();
     };
     client.on("error", cut).on("close", cut);
-    upstream.on("error", cut).on("close", cut);
-    client.pipe(upstream);
+    upstream.on("error", () => upstream.destroy()).on("close", () => client.destroy());
+    client.on("data", (chunk: Buffer) => {
+      upstream.write(chunk);
+      if (abandonArmed && !abandoned) {
+        const { cut: onCut, finished } = abandonArmed;
+        abandonArmed = null;
+        abandoned = finished;
+        lost += 1;
+        client.destroy();
+        onCut();
+      }
+    });
 
     let pending: Buffer = Buffer.alloc(0);
-    let losing: (() => void) | null = null; // set on the connection whose statement's answer is being lost
+    let losing: (() => void) | null = null; // this connection's statement is the one whose answer is being lost
     let completed = false;
     upstream.on("data", (chunk: Buffer) => {
       pending = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
@@ -47,29 +65,32 @@ export async function startAnswerLossProxy(databaseUrl: string): Promise<AnswerL
       while (pending.length - at >= 5) {
         const size = 1 + pending.readInt32BE(at + 1);
         if (pending.length - at < size) break;
+        const type = String.fromCharCode(pending[at]!);
         const message = pending.subarray(at, at + size);
         at += size;
-        const type = String.fromCharCode(message[0]!);
-        if (!losing && armed && type === "C") {
-          losing = armed;
-          armed = null;
+        if (!losing && !abandoned && loseArmed && type === "C") {
+          losing = loseArmed;
+          loseArmed = null;
+          lost += 1;
         }
-        if (!losing) {
+        if (!losing && !abandoned) {
           passed.push(message);
           continue;
         }
-        // From the statement's CommandComplete on, nothing reaches the client.
+        // From here on nothing reaches the client; the connection ends once the statement has committed.
         if (type === "C") completed = true;
         if (type === "Z" && completed) {
-          if (passed.length > 0) client.write(Buffer.concat(passed));
-          lost += 1;
+          if (passed.length > 0 && !client.destroyed) client.write(Buffer.concat(passed));
+          const done = (losing ?? abandoned)!;
+          abandoned = null;
           cut();
-          losing();
+          upstream.destroy();
+          done();
           return;
         }
       }
       pending = pending.subarray(at);
-      if (passed.length > 0) client.write(Buffer.concat(passed));
+      if (passed.length > 0 && !client.destroyed) client.write(Buffer.concat(passed));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -80,7 +101,15 @@ export async function startAnswerLossProxy(databaseUrl: string): Promise<AnswerL
 
   return {
     url: url.toString(),
-    loseNextAnswer: () => new Promise<void>((resolve) => (armed = resolve)),
+    loseNextAnswer: () => new Promise<void>((resolve) => (loseArmed = resolve)),
+    abandonNextStatement: () => {
+      let cutResolve!: () => void;
+      let finishedResolve!: () => void;
+      const cutPromise = new Promise<void>((resolve) => (cutResolve = resolve));
+      const finished = new Promise<void>((resolve) => (finishedResolve = resolve));
+      abandonArmed = { cut: cutResolve, finished: finishedResolve };
+      return { cut: cutPromise, finished };
+    },
     get lost() {
       return lost;
     },
