@@ -73,6 +73,16 @@ export const STATUS_TEXT = {
   readonlyLive: "Connected",
 } as const;
 
+/** The same states in a word or two, for the toolbar that stays in view while someone writes. */
+export const SHORT_STATUS_TEXT: Record<SaveState, string> = {
+  connecting: "Connecting…",
+  saving: "Saving…",
+  saved: "Saved",
+  offline: "Offline",
+  closed: "Disconnected",
+  readonly: "Read-only",
+};
+
 function connectionText(input: SaveStatusInput): string {
   if (input.online) return STATUS_TEXT.readonlyLive;
   if (!input.everSynced && !input.dropped) return STATUS_TEXT.connecting;

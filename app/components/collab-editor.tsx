@@ -16,7 +16,7 @@ import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import { COLLAB_PATH, MESSAGE_SAVED, describeClose, readSaved, CloseCode, shouldReconnect } from "../collab/protocol";
-import { UnconfirmedEdits, saveStatus, transientCloseNote } from "../collab/saved-state";
+import { UnconfirmedEdits, saveStatus, transientCloseNote, type SaveStatus } from "../collab/saved-state";
 import { YJS_FIELD, editorExtensions } from "../editor/extensions";
 import { EditorToolbar } from "./editor-toolbar";
 import { PresenceList } from "./presence-list";
@@ -145,9 +145,10 @@ interface LiveEditorProps extends Session {
   canEdit: boolean;
   editable: boolean;
   hidden: boolean;
+  status: SaveStatus;
 }
 
-function LiveEditor({ doc, provider, user, canEdit, editable, hidden }: LiveEditorProps) {
+function LiveEditor({ doc, provider, user, canEdit, editable, hidden, status }: LiveEditorProps) {
   const editor = useEditor(
     {
       immediatelyRender: false,
@@ -176,7 +177,7 @@ function LiveEditor({ doc, provider, user, canEdit, editable, hidden }: LiveEdit
 
   return (
     <div className="collab-editor__live" hidden={hidden}>
-      {canEdit && editor ? <EditorToolbar editor={editor} /> : null}
+      {canEdit && editor ? <EditorToolbar editor={editor} status={status} /> : null}
       <div className="document">
         <EditorContent editor={editor} />
       </div>
@@ -231,6 +232,7 @@ export function CollabEditor({ documentId, initialHtml, canEdit, user }: CollabE
           canEdit={canEdit}
           editable={canEdit && closedCode === null}
           hidden={!everSynced}
+          status={status}
         />
       ) : null}
     </div>

@@ -6,6 +6,7 @@
 import { useRef, useState, type KeyboardEvent } from "react";
 import { useEditorState, type Editor, type EditorStateSnapshot } from "@tiptap/react";
 import { isSafeHref } from "../editor/extensions";
+import { SHORT_STATUS_TEXT, type SaveStatus } from "../collab/saved-state";
 
 interface ToolbarState {
   bold: boolean;
@@ -112,7 +113,12 @@ const ROVING_KEYS: Record<string, (index: number, count: number) => number> = {
   End: (_i, n) => n - 1,
 };
 
-export function EditorToolbar({ editor }: { editor: Editor }) {
+/**
+ * `status` is shown, in short, at the toolbar's end: the toolbar stays at the top of the window while someone writes
+ * far down a long document, where the full status line above the editor has scrolled away. It is for the eyes only
+ * (`aria-hidden`): the status line is the live region that screen readers announce.
+ */
+export function EditorToolbar({ editor, status }: { editor: Editor; status: SaveStatus }) {
   const state = useEditorState({ editor, selector: selectToolbarState });
   const toolbarRef = useRef<HTMLDivElement>(null);
   const [focusIndex, setFocusIndex] = useState(0);
@@ -130,32 +136,37 @@ export function EditorToolbar({ editor }: { editor: Editor }) {
 
   return (
     <>
-      <div ref={toolbarRef} className="toolbar" role="toolbar" aria-label="Formatting" onKeyDown={onKeyDown}>
-        {BUTTONS.map((button, index) => {
-          const tabIndex = index === focusIndex ? 0 : -1;
-          const onFocus = () => setFocusIndex(index);
-          const disabled = button.enabled ? !state[button.enabled] : false;
-          return (
-            <button
-              key={button.label}
-              type="button"
-              className={button.groupStart ? "toolbar__button toolbar__button--group" : "toolbar__button"}
-              aria-label={button.label}
-              aria-pressed={button.pressed ? state[button.pressed] : undefined}
-              aria-disabled={disabled || undefined}
-              title={button.title}
-              tabIndex={tabIndex}
-              onFocus={onFocus}
-              onClick={() => {
-                if (disabled) return;
-                const said = button.run(editor);
-                setMessage(typeof said === "string" ? said : null);
-              }}
-            >
-              {button.text}
-            </button>
-          );
-        })}
+      <div className="toolbar-bar">
+        <div ref={toolbarRef} className="toolbar" role="toolbar" aria-label="Formatting" onKeyDown={onKeyDown}>
+          {BUTTONS.map((button, index) => {
+            const tabIndex = index === focusIndex ? 0 : -1;
+            const onFocus = () => setFocusIndex(index);
+            const disabled = button.enabled ? !state[button.enabled] : false;
+            return (
+              <button
+                key={button.label}
+                type="button"
+                className={button.groupStart ? "toolbar__button toolbar__button--group" : "toolbar__button"}
+                aria-label={button.label}
+                aria-pressed={button.pressed ? state[button.pressed] : undefined}
+                aria-disabled={disabled || undefined}
+                title={button.title}
+                tabIndex={tabIndex}
+                onFocus={onFocus}
+                onClick={() => {
+                  if (disabled) return;
+                  const said = button.run(editor);
+                  setMessage(typeof said === "string" ? said : null);
+                }}
+              >
+                {button.text}
+              </button>
+            );
+          })}
+        </div>
+        <span className="toolbar__status save-status" data-state={status.state} data-testid="toolbar-status" aria-hidden="true" title={status.text}>
+          {SHORT_STATUS_TEXT[status.state]}
+        </span>
       </div>
       {message ? (
         <p className="toolbar__message" role="alert">

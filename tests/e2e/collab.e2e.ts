@@ -17,8 +17,8 @@ const people: Record<"ann" | "ben" | "vic", { email: string; name: string }> = {
   vic: { email: uniqueEmail("vic"), name: "Vic Viewer" },
 };
 
-async function signedInPage(who: keyof typeof people): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext();
+async function signedInPage(who: keyof typeof people, viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(viewport ? { viewport } : {});
   const page = await context.newPage();
   await page.goto(server.url + "/login");
   await page.getByLabel("E-mail").fill(people[who].email);
@@ -120,6 +120,7 @@ describe("co-editing in the browser", () => {
       await status(ann.page).and(ann.page.locator("[data-state=saving]")).waitFor();
       await ann.page.waitForTimeout(1000);
       await expect(status(ann.page).getAttribute("data-state")).resolves.toBe("saving");
+      await expect(ann.page.getByTestId("toolbar-status").innerText()).resolves.toBe("Saving…");
       expect(await storedText()).not.toContain("Held back.");
     } finally {
       await reserved`commit`;
@@ -127,6 +128,32 @@ describe("co-editing in the browser", () => {
     }
     await status(ann.page).and(ann.page.locator("[data-state=saved]")).waitFor();
     expect(await storedText()).toContain("Held back.");
+    await ann.context.close();
+  });
+
+  it("on a phone, keeps the toolbar and a short save status in view while writing at the end of the document", async () => {
+    const phone = { width: 390, height: 700 };
+    const ann = await signedInPage("ann", phone);
+    await openDocument(ann.page);
+    await ann.page.locator(".document-editor p").last().click();
+    await ann.page.keyboard.press("End");
+    await ann.page.keyboard.type(" Written on a phone.");
+    await status(ann.page).and(ann.page.locator("[data-state=saved]")).waitFor();
+    const toolbarStatus = ann.page.getByTestId("toolbar-status");
+    await expect(toolbarStatus.innerText()).resolves.toBe("Saved");
+    const statusLine = await status(ann.page).boundingBox();
+    const shown = await toolbarStatus.boundingBox();
+    const toolbar = await ann.page.getByRole("toolbar", { name: "Formatting" }).boundingBox();
+    expect(statusLine!.y + statusLine!.height, "the status line above the editor has scrolled out of view").toBeLessThan(0);
+    for (const box of [shown!, toolbar!]) {
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.y).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(phone.width);
+      expect(box.y + box.height).toBeLessThanOrEqual(phone.height);
+    }
+    const sideways = await ann.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(sideways, "the page does not scroll sideways").toBeLessThanOrEqual(0);
+    await expectNoAxeViolations(ann.page);
     await ann.context.close();
   });
 
