@@ -120,6 +120,7 @@ export class CollabServer {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const member: Member = {
         ws,
+        socket,
         userId: auth.user.id,
         sessionId: auth.session?.id ?? null,
         name: auth.user.name,

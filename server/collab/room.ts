@@ -16,6 +16,7 @@ import * as Y from "yjs";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as encoding from "lib0/encoding";
+import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import { CloseCode, MESSAGE_AWARENESS, MESSAGE_SYNC, writeSaved } from "../../app/collab/protocol";
 import type { Role } from "../../app/models/roles";
@@ -32,6 +33,7 @@ import {
   type PlannedAppend,
 } from "../../db/document-log";
 import type { CommitLane, CommitLanes } from "./commit-lanes";
+import { binaryFrame } from "./frames";
 
 export const NOTIFY_CHANNEL = DOCUMENT_UPDATES_CHANNEL;
 
@@ -44,6 +46,8 @@ const FAILED_COMMIT_PAUSE_MS = 100;
 
 export interface Member {
   ws: WebSocket;
+  /** The connection under `ws`: messages to many members are framed once and written to it directly (frames.ts). */
+  socket: Duplex;
   userId: string;
   sessionId: string | null;
   name: string;
@@ -141,8 +145,7 @@ export class Room {
       const encoder = encoding.createEncoder();
       encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
       encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-      const message = encoding.toUint8Array(encoder);
-      for (const m of this.members) this.send(m, message);
+      this.broadcast(encoding.toUint8Array(encoder), null);
     });
   }
 
@@ -312,10 +315,7 @@ export class Room {
   /** Relay a committed batch (the bytes as committed), then apply it to the document and confirm it to its authors. */
   private applyCommitted(flight: Flight): void {
     if (this.destroyed) return;
-    for (const p of flight.batch) {
-      const message = syncMessage(p.update);
-      for (const m of this.members) if (m !== p.member) this.send(m, message);
-    }
+    for (const p of flight.batch) this.broadcast(syncMessage(p.update), p.member);
     const doc = this.wake();
     for (const p of flight.batch) Y.applyUpdate(doc, p.update, RELAYED);
     this.seq = flight.plan.tail.seq;
@@ -438,16 +438,32 @@ export class Room {
   }
 
   send(member: Member, message: Uint8Array): void {
-    if (member.closed) return;
-    const ws = member.ws;
-    if (ws.readyState !== ws.OPEN) return;
-    if (ws.bufferedAmount > this.limits.maxBufferedBytes) {
-      closeMember(member, CloseCode.TryAgainLater, "too far behind; resync");
-      return;
-    }
     // No per-send callback (it costs a closure and a tick per delivery under fan-out): a failed write errors the
     // socket, ws closes it, and the connection's close handler takes the member out of the room.
-    ws.send(message, { binary: true });
+    if (this.ready(member)) member.ws.send(message, { binary: true });
+  }
+
+  /** Send one message to every member but `except`: framed once, the same bytes written to each socket. */
+  private broadcast(message: Uint8Array, except: Member | null): void {
+    let frame: Buffer | null = null;
+    for (const m of this.members) {
+      if (m === except || !this.ready(m)) continue;
+      frame ??= binaryFrame(message);
+      // ws sends nothing of its own in between (no compression, no fragments): its frames and these stay in order.
+      m.socket.write(frame);
+    }
+  }
+
+  /** Open and keeping up; a member whose unsent data passed the cap is closed (it resyncs on reconnect). */
+  private ready(member: Member): boolean {
+    if (member.closed) return false;
+    const ws = member.ws;
+    if (ws.readyState !== ws.OPEN) return false;
+    if (ws.bufferedAmount > this.limits.maxBufferedBytes) {
+      closeMember(member, CloseCode.TryAgainLater, "too far behind; resync");
+      return false;
+    }
+    return true;
   }
 
   /** The document as a Y.Doc, built from its encoded form if it was asleep; it falls asleep again after quiet. */
@@ -459,8 +475,7 @@ export class Room {
       doc.on("update", (update: Uint8Array, origin: unknown) => {
         this.fullState = null;
         if (origin === RELAYED) return;
-        const message = syncMessage(update);
-        for (const m of this.members) if (m !== origin) this.send(m, message);
+        this.broadcast(syncMessage(update), null); // rows read from the log (catch-up): everyone gets them
       });
       this.live = doc;
       this.encoded = null;
