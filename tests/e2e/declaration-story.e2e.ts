@@ -115,11 +115,11 @@ describe("a declaration from first publication to re-confirmation", () => {
 
     // The organiser revises the text live, saves and publishes version 2: the counts split.
     await visit(organiser, `/documents/${documentId}`);
-    await organiser.locator("[data-state=saved]").waitFor();
+    await organiser.locator("[data-testid=save-status][data-state=saved]").waitFor();
     await organiser.locator(".document-editor p").last().click();
     await organiser.keyboard.press("End");
     await organiser.keyboard.type("Revised after the workshop.");
-    await organiser.locator("[data-state=saved]").waitFor();
+    await organiser.locator("[data-testid=save-status][data-state=saved]").waitFor();
     await saveAndPublish(organiser, "Revised text", 2);
     page = await publicCounts();
     expect(page).toContain("0 endorse version 2; 2 endorsed an earlier version");

@@ -10,7 +10,7 @@ import { CloseCode } from "../../app/collab/protocol";
 import { addMember, createUser, createWorkshop } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/http-server";
 import { connectClient, sessionCookie, typeParagraph, waitFor, type TestClient } from "../support/collab-client";
-import { expectIntactChain } from "../support/document-log";
+import { commitsWaitingForLock, expectIntactChain, holdDocumentRow } from "../support/document-log";
 
 let server: TestServer;
 let documentId: string;
@@ -96,33 +96,19 @@ describe("document lifecycle on the server", () => {
     const b = client(documentId, cookie2);
     await waitFor(() => a.provider.synced && b.provider.synced && a.isSaved(), "sync");
     // Hold the document's row so commits wait inside PostgreSQL, pipelined on their connection.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    const holder = getSql().begin(async (tx) => {
-      await tx`select 1 from documents where id = ${documentId} for update`;
-      locked();
-      await released;
-    });
-    await isLocked;
+    const row = await holdDocumentRow(documentId);
     const typed: string[] = [];
     for (let i = 0; i < 12; i++) {
       typed.push(`in flight ${i}`);
       typeParagraph(a, typed[i]!);
       await new Promise((r) => setTimeout(r, 5));
     }
-    const inFlight = async () =>
-      (await getSql()<{ n: number }[]>`
-        select count(*)::int as n from pg_stat_activity
-        where application_name = 'accord-collab-commit' and datname = current_database() and wait_event_type = 'Lock'`)[0]!.n;
-    await waitFor(async () => (await inFlight()) > 0, "a commit waiting for the row");
+    await waitFor(async () => (await commitsWaitingForLock()) > 0, "a commit waiting for the row");
     expect(a.isSaved(), "nothing is confirmed while the commit waits").toBe(false);
     expect(b.text()).not.toContain("in flight 0");
     await getSql()`
       select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'accord-collab-commit' and datname = current_database()`;
-    release();
-    await holder;
+    await row.release();
     for (let i = 12; i < 20; i++) {
       typed.push(`after the cut ${i}`);
       typeParagraph(a, typed[i]!);

@@ -11,7 +11,7 @@ import { addMember, createUser } from "../support/factories";
 import { testDatabaseUrl } from "../support/worker-database";
 import { startTestServer, type TestServer } from "../support/http-server";
 import { connectClient, sessionCookie, typeParagraph, waitFor, type TestClient } from "../support/collab-client";
-import { expectIntactChain, storedLog } from "../support/document-log";
+import { commitsWaitingForLock, expectIntactChain, holdDocumentRow, storedLog } from "../support/document-log";
 import { startAnswerLossProxy, type AnswerLossProxy } from "../support/pg-answer-loss-proxy";
 
 let server: TestServer;
@@ -102,29 +102,15 @@ describe("a commit whose answer was lost", () => {
     const [author, reader] = [client(cookies[0]!), client(cookies[1]!)];
     await waitFor(() => author.provider.synced && reader.provider.synced && author.isSaved(), "sync");
     // Hold the document's row: the commit waits inside PostgreSQL while its connection is cut.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    const holder = getSql().begin(async (tx) => {
-      await tx`select 1 from documents where id = ${documentId} for update`;
-      locked();
-      await released;
-    });
-    await isLocked;
-    const waiting = async () =>
-      (await getSql()<{ n: number }[]>`
-        select count(*)::int as n from pg_stat_activity
-        where application_name = 'accord-collab-commit' and datname = current_database() and wait_event_type = 'Lock'`)[0]!.n;
+    const row = await holdDocumentRow(documentId);
 
     const { cut, finished } = proxy.abandonNextStatement();
     typeParagraph(author, "finished after the break");
     await cut;
     // The server reads the log (nothing new yet) and sends the edit again; both statements now wait for the row.
-    await waitFor(async () => (await waiting()) >= 2, "the abandoned statement and its new try both waiting", 15_000);
+    await waitFor(async () => (await commitsWaitingForLock()) >= 2, "the abandoned statement and its new try both waiting", 15_000);
     expect(author.isSaved()).toBe(false);
-    release();
-    await holder;
+    await row.release();
     await finished;
     await waitFor(() => author.isSaved(), "the author is told it was saved", 15_000);
     await waitFor(() => reader.text().includes("finished after the break"), "the reader receives it", 15_000);

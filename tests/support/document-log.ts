@@ -37,3 +37,34 @@ export function paragraphUpdate(text: string): Uint8Array {
   doc.getXmlFragment("default").push([p]);
   return Y.encodeStateAsUpdate(doc);
 }
+
+/**
+ * Hold the document's row in `documents` (FOR UPDATE, in a transaction of its own): every commit to the document
+ * needs it (the log's foreign key, the "updated" touch), so commits wait inside PostgreSQL until `release`.
+ */
+export async function holdDocumentRow(documentId: string): Promise<{ release(): Promise<void> }> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const isLocked = new Promise<void>((resolve) => (locked = resolve));
+  const holder = getSql().begin(async (tx) => {
+    await tx`select 1 from documents where id = ${documentId} for update`;
+    locked();
+    await released;
+  });
+  await isLocked;
+  return {
+    release: async () => {
+      release();
+      await holder;
+    },
+  };
+}
+
+/** Collaboration commit statements of this database waiting for a lock right now. */
+export async function commitsWaitingForLock(): Promise<number> {
+  const [row] = await getSql()<{ n: number }[]>`
+    select count(*)::int as n from pg_stat_activity
+    where application_name = 'accord-collab-commit' and datname = current_database() and wait_event_type = 'Lock'`;
+  return row!.n;
+}
