@@ -334,10 +334,10 @@ export class Room {
 
   /**
    * With nothing in flight: read what the log holds after our tail (other instances' rows, and ours whose answer
-   * was lost) and apply it, relayed as it applies. Then committed batches are confirmed to their authors — also a
-   * failed one whose rows the log turned out to hold (it committed, only the answer was lost): sending it again
-   * would store the same update twice — and the others go back to the front of the queue, to be planned again
-   * after the new tail: refused ones up to MAX_COMMIT_ATTEMPTS times, failed ones (a lost connection, an error) up
+   * was lost) and apply it, relayed as it applies. Then every set-aside update the log holds, byte for byte, is
+   * confirmed to its author — whatever its answer said: committed, or failed when only the answer was lost (sending
+   * that again would store the same update twice) — and the others go back to the front of the queue, to be planned
+   * again after the new tail: refused ones up to MAX_COMMIT_ATTEMPTS times, failed ones (a lost connection, an error) up
    * to MAX_FAILED_COMMITS times, after a pause. A failed batch that commits only after we read the log (its
    * statement was still running) cannot be stored twice either: the position it names is taken by then, by the
    * rows we read or by its own new try, so the primary key lets one in; when that refuses the new try, the next
@@ -360,10 +360,6 @@ export class Room {
         const confirmed = new Set<Member>();
         const failed = new Set<Member>();
         for (const flight of unsettled) {
-          if (flight.outcome === "committed" && caughtUp && flight.plan.tail.seq <= this.seq) {
-            for (const p of flight.batch) confirmed.add(p.member);
-            continue;
-          }
           for (const p of flight.batch) {
             if (landed.has(p.update)) {
               confirmed.add(p.member);
