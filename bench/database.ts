@@ -225,7 +225,7 @@ export async function committedTransactions(db: BenchDatabase): Promise<number> 
 }
 
 export interface CommitProbe {
-  /** The server's commit: the rows, the document's timestamp and NOTIFY as one autocommit statement (appendAfterTail). */
+  /** The server's commit: the rows and the document's timestamp as one autocommit statement (appendAfterTail). */
   asServer: Float64Array;
   /** The same, one commit every `spacingMs` (as the workload's edits arrive) instead of back to back: what a commit
    * costs when PostgreSQL's backend and this process have gone idle in between and must be woken. */
@@ -267,7 +267,7 @@ export async function probeCommits(db: BenchDatabase, documentId: string, count:
   const cpu2 = process.cpuUsage();
   for (let i = 0; i < count; i++) {
     const t = performance.now();
-    const result = await appendAfterTail(documentId, tail, [{ update: updates[count + i]!, userId: null }], "accord-bench-probe", sql);
+    const result = await appendAfterTail(documentId, tail, [{ update: updates[count + i]!, userId: null }], sql);
     asServer[i] = performance.now() - t;
     if (!result.ok) throw new Error("the commit probe lost a race on its own document");
     tail = result.tail;
@@ -277,7 +277,7 @@ export async function probeCommits(db: BenchDatabase, documentId: string, count:
   for (let i = 0; i < count; i++) {
     await new Promise((resolve) => setTimeout(resolve, spacingMs));
     const t = performance.now();
-    const result = await appendAfterTail(documentId, tail, [{ update: updates[2 * count + i]!, userId: null }], "accord-bench-probe", sql);
+    const result = await appendAfterTail(documentId, tail, [{ update: updates[2 * count + i]!, userId: null }], sql);
     spaced[i] = performance.now() - t;
     if (!result.ok) throw new Error("the commit probe lost a race on its own document");
     tail = result.tail;

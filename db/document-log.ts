@@ -19,7 +19,10 @@ export interface LogTail {
 /** NOTIFY channel announcing committed updates: payload "<documentId> <lastSeq> <instanceId>". */
 export const DOCUMENT_UPDATES_CHANNEL = "accord_document_updates";
 
-/** Announce a commit to every instance (delivered when the surrounding transaction commits). */
+/**
+ * Announce that a document's log reached `lastSeq` to every instance. In a transaction it is delivered when that
+ * commits (server-side changes); alone, as soon as it runs (collaboration rooms, right after their commit).
+ */
 export async function notifyDocumentUpdated(tx: Queryable, documentId: string, lastSeq: number, instanceId: string): Promise<void> {
   await tx`select pg_notify(${DOCUMENT_UPDATES_CHANNEL}, ${`${documentId} ${lastSeq} ${instanceId}`})`;
 }
@@ -101,15 +104,19 @@ export function planAppend(documentId: string, tail: LogTail, updates: { update:
 export type AppendOutcome = { ok: true; tail: LogTail } | { ok: false; conflict: true };
 
 /**
- * Write planned rows in ONE autocommit statement: the rows, the document's timestamp and the NOTIFY to other
- * instances, committed together when it returns. No lock. The rows are written only if the log's row at the planned
- * tail is there with the planned hash, and the primary key (document_id, seq) refuses a place another writer took
- * first; either way nothing is written and this returns "conflict": read the newer rows and plan again.
+ * Write planned rows in ONE autocommit statement: the rows and the document's timestamp, committed together when it
+ * returns. No lock. The rows are written only if the log's row at the planned tail is there with the planned hash,
+ * and the primary key (document_id, seq) refuses a place another writer took first; either way nothing is written
+ * and this returns "conflict": read the newer rows and plan again.
  *
  * Because the tail row is checked, plans can be chained and sent before the previous one has returned, on ONE
  * connection (PostgreSQL runs them in order): a plan whose predecessor was refused writes nothing.
+ *
+ * No NOTIFY here: other instances are told after the commit (`notifyDocumentUpdated`, outside this statement). A
+ * NOTIFY inside it made every commit take PostgreSQL's cluster-wide notify lock through its WAL flush and wake the
+ * listening backends before answering: p90 2.2 → 5.3 ms, p99 5.6 → 8.4 ms in an interleaved probe (ADR 0006).
  */
-export async function appendPlanned(documentId: string, plan: PlannedAppend, notifyInstanceId: string, sql: Queryable = getSql()): Promise<AppendOutcome> {
+export async function appendPlanned(documentId: string, plan: PlannedAppend, sql: Queryable = getSql()): Promise<AppendOutcome> {
   const { rows, after } = plan;
   if (rows.length === 0) return { ok: true, tail: after };
   const predecessor = after.hash
@@ -132,9 +139,7 @@ export async function appendPlanned(documentId: string, plan: PlannedAppend, not
       touched as (
         update documents set updated_at = now() where id = ${documentId} and exists (select 1 from appended) returning id
       )
-      select (select count(*) from appended) as rows, (select count(*) from touched) as documents,
-        case when exists (select 1 from appended)
-          then pg_notify(${DOCUMENT_UPDATES_CHANNEL}, ${`${documentId} ${plan.tail.seq} ${notifyInstanceId}`}) end as notified`) as unknown as { rows: number }[];
+      select (select count(*) from appended) as rows, (select count(*) from touched) as documents`) as unknown as { rows: number }[];
     if (!result || result.rows !== rows.length) return { ok: false, conflict: true };
   } catch (error) {
     const e = error as { code?: string; constraint_name?: string };
@@ -149,10 +154,19 @@ export async function appendAfterTail(
   documentId: string,
   tail: LogTail,
   updates: { update: Uint8Array; userId: string | null }[],
-  notifyInstanceId: string,
   sql: Queryable = getSql(),
 ): Promise<AppendOutcome> {
-  return appendPlanned(documentId, planAppend(documentId, tail, updates), notifyInstanceId, sql);
+  return appendPlanned(documentId, planAppend(documentId, tail, updates), sql);
+}
+
+/** The last seq of each document's log (0 for an empty log): how far behind a loaded copy is, whatever NOTIFY said. */
+export async function readLogTails(documentIds: string[], sql: Queryable = getSql()): Promise<Map<string, number>> {
+  if (documentIds.length === 0) return new Map();
+  const rows = await sql<{ documentId: string; seq: number }[]>`
+    select d.id as "documentId",
+      coalesce((select u.seq from document_updates u where u.document_id = d.id order by u.seq desc limit 1), 0)::bigint as seq
+    from unnest(${documentIds}::uuid[]) as d (id)`;
+  return new Map(rows.map((r) => [r.documentId, r.seq]));
 }
 
 export interface DocumentContentRows {

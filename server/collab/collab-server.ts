@@ -6,7 +6,9 @@
  * opens. Nothing the client sends before acceptance is read.
  * Rooms are loaded on first join, shared by all connections of this instance, and unloaded after the last one
  * leaves once their writes are committed. Other instances' commits arrive by LISTEN/NOTIFY.
- * Every few seconds each room re-checks its members' roles and sessions and closes those that changed.
+ * Every few seconds each room re-checks its members' roles and sessions and closes those that changed, and compares
+ * its log position with the database's: a room behind (a NOTIFY that was lost — the LISTEN connection dropped, or
+ * the instance that committed died before announcing) reads the rows it lacks.
  */
 import type { IncomingMessage, Server } from "node:http";
 import { randomUUID } from "node:crypto";
@@ -21,6 +23,7 @@ import { canEditDocuments, type Role } from "../../app/models/roles";
 import { log } from "../../app/utils/log.server";
 import { openSingleConnections, type Sql } from "../../db/client";
 import { findDocumentForUser, findRolesOnDocuments } from "../../db/access";
+import { readLogTails } from "../../db/document-log";
 import { findLiveSessionIds } from "../../db/sessions";
 import { CommitLanes } from "./commit-lanes";
 import { Connection, type RateLimit } from "./connection";
@@ -238,14 +241,38 @@ export class CollabServer {
     }
   }
 
-  /** Two queries per pass, however many rooms are loaded: every member's role, and every member's session. */
+  /**
+   * Three queries per pass, however many rooms are loaded: every loaded document's log tail, every member's role,
+   * and every member's session.
+   */
   private async recheckAllRooms(): Promise<void> {
     const settled = await Promise.allSettled([...this.rooms.values()]);
+    const rooms: Room[] = [];
     const members: { room: Room; member: Member }[] = [];
     for (const r of settled) {
-      if (r.status !== "fulfilled") continue;
+      if (r.status !== "fulfilled" || r.value.destroyed) continue;
+      rooms.push(r.value);
       for (const m of r.value.members) if (!m.closed) members.push({ room: r.value, member: m });
     }
+    await Promise.all([this.catchUpBehind(rooms), this.recheckMembers(members)]);
+  }
+
+  /** Rooms whose log grew without a NOTIFY reaching us read the new rows. */
+  private async catchUpBehind(rooms: Room[]): Promise<void> {
+    if (rooms.length === 0) return;
+    try {
+      const tails = await readLogTails(
+        rooms.map((room) => room.documentId),
+        this.sql,
+      );
+      // Compared when the answer is back: our own commits since then only move knownSeq further.
+      for (const room of rooms) if ((tails.get(room.documentId) ?? 0) > room.knownSeq) room.requestCatchUp();
+    } catch (error) {
+      log.warn(`collab: comparing log positions failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async recheckMembers(members: { room: Room; member: Member }[]): Promise<void> {
     if (members.length === 0) return;
     try {
       const pairs = new Map<string, { documentId: string; userId: string }>();

@@ -7,10 +7,11 @@
  * sent too, chained after the last one, on the same connection (a "lane", so PostgreSQL runs them in order; see
  * commit-lanes.ts), up to MAX_FLIGHTS at once; beyond that they gather and go together (group commit). Answers are
  * taken in the order sent, and only a committed batch is relayed to the other connections (the bytes as committed),
- * applied to the Y.Doc and confirmed to its authors with a "saved" message; other instances learn of it by NOTIFY,
- * delivered at commit. When another writer took the next place first, the log refuses the batch and every batch
- * chained after it; the room reads the newer rows and sends them again. The Y.Doc therefore only ever holds committed
- * state, and what a joining client receives is committed.
+ * applied to the Y.Doc and confirmed to its authors with a "saved" message; then other instances are told by a NOTIFY
+ * of its own (`announce`; not inside the commit, which it would slow: ADR 0006), and a periodic comparison of log
+ * tails (collab-server.ts) catches whatever a lost NOTIFY did not bring. When another writer took the next place
+ * first, the log refuses the batch and every batch chained after it; the room reads the newer rows and sends them
+ * again. The Y.Doc therefore only ever holds committed state, and what a joining client receives is committed.
  */
 import * as Y from "yjs";
 import * as awarenessProtocol from "y-protocols/awareness";
@@ -26,6 +27,7 @@ import {
   appendPlanned,
   DOCUMENT_UPDATES_CHANNEL,
   insertSnapshot,
+  notifyDocumentUpdated,
   planAppend,
   readDocumentContent,
   readUpdatesAfter,
@@ -120,6 +122,9 @@ export class Room {
   /** The chain hash of the log's row `seq` (null before the first row). */
   private tailHash: Buffer | null;
   private sinceSnapshot = 0;
+  /** The last seq of ours other instances were told of (by NOTIFY), and whether a NOTIFY is on its way. */
+  private announcedSeq: number;
+  private announcing = false;
   destroyed = false;
 
   constructor(
@@ -132,6 +137,7 @@ export class Room {
   ) {
     this.encoded = loaded.encoded;
     this.seq = loaded.tail.seq;
+    this.announcedSeq = this.seq;
     this.savedCache = { seq: this.seq, message: loaded.saved };
     this.tailHash = loaded.tail.hash;
     this.approxBytes = loaded.approxBytes;
@@ -251,9 +257,21 @@ export class Room {
     return this.limits.maxDocumentBytes;
   }
 
-  /** Nothing waiting, in flight, being recovered or snapshotted. */
+  /** Nothing waiting, in flight, being recovered, announced or snapshotted. */
   get idle(): boolean {
-    return this.pending.length === 0 && this.flights.length === 0 && this.unsettled.length === 0 && !this.recovery && !this.snapshotting;
+    return (
+      this.pending.length === 0 &&
+      this.flights.length === 0 &&
+      this.unsettled.length === 0 &&
+      !this.recovery &&
+      !this.announcing &&
+      !this.snapshotting
+    );
+  }
+
+  /** The log position this room has reached or has commits on their way to (a log tail beyond it is news). */
+  get knownSeq(): number {
+    return Math.max(this.seq, this.flights[this.flights.length - 1]?.plan.tail.seq ?? 0);
   }
 
   /** Resolves when every queued update has been committed (or failed). */
@@ -285,7 +303,7 @@ export class Room {
     const flight: Flight = { batch, plan, outcome: null };
     this.flights.push(flight);
     lane.inFlight += 1;
-    appendPlanned(this.documentId, plan, this.instanceId, lane.sql).then(
+    appendPlanned(this.documentId, plan, lane.sql).then(
       (result) => (flight.outcome = result.ok ? "committed" : "refused"),
       (error: unknown) => {
         log.warn(`collab: commit of ${batch.length} update(s) to ${this.documentId} failed (to be tried again): ${(error as Error).message}`);
@@ -322,6 +340,7 @@ export class Room {
     this.tailHash = flight.plan.tail.hash;
     const saved = this.savedMessage();
     for (const member of new Set(flight.batch.map((p) => p.member))) this.send(member, saved);
+    this.announce();
     this.sinceSnapshot += flight.batch.length;
     if (this.sinceSnapshot >= this.limits.snapshotEvery && !this.snapshotting) {
       this.snapshotting = true;
@@ -377,6 +396,7 @@ export class Room {
           // A snapshot of the committed document: each author's client confirms exactly the edits it contains.
           const saved = this.savedMessage();
           for (const member of confirmed) if (!failed.has(member)) this.send(member, saved);
+          this.announce(); // ours whose answer was lost: nobody was told of them yet
         }
         if (failed.size > 0) log.error(`collab: gave up committing to ${this.documentId}; closing ${failed.size} author connection(s)`);
         for (const member of failed) closeMember(member, CloseCode.StorageFailed, "storage failed");
@@ -387,6 +407,25 @@ export class Room {
       .finally(() => {
         this.recovery = null;
         this.pump();
+      });
+  }
+
+  /**
+   * Tell other instances the log has grown (NOTIFY, on the shared pool, after the commit: never on a commit's path).
+   * One at a time per room; commits made meanwhile are announced together by the next. A NOTIFY that fails is logged
+   * and not retried: the others find the rows at their next comparison of log tails (collab-server.ts).
+   */
+  private announce(): void {
+    if (this.announcing || this.destroyed || this.seq <= this.announcedSeq) return;
+    const seq = this.seq;
+    this.announcing = true;
+    notifyDocumentUpdated(this.sql, this.documentId, seq, this.instanceId)
+      .catch((error: unknown) => log.warn(`collab: NOTIFY for ${this.documentId} failed (others catch up by polling): ${(error as Error).message}`))
+      .finally(() => {
+        this.announcedSeq = Math.max(this.announcedSeq, seq);
+        this.announcing = false;
+        this.announce();
+        this.wakeIdleWaiters();
       });
   }
 

@@ -3,14 +3,14 @@ import * as Y from "yjs";
 import WebSocket from "ws";
 import { getSql } from "../../db/client";
 import { appendServerUpdate } from "../../app/models/document-writes.server";
-import { appendUpdates } from "../../db/document-log";
+import { appendAfterTail, appendUpdates } from "../../db/document-log";
 import { seed } from "../../app/models/seed.server";
 import { loadDocument } from "../../app/models/document-content.server";
 import { CloseCode } from "../../app/collab/protocol";
 import { addMember, createUser, createWorkshop } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/http-server";
 import { connectClient, sessionCookie, typeParagraph, waitFor, type TestClient } from "../support/collab-client";
-import { commitsWaitingForLock, expectIntactChain, holdDocumentRow } from "../support/document-log";
+import { commitsWaitingForLock, expectIntactChain, holdDocumentRow, paragraphUpdate } from "../support/document-log";
 
 let server: TestServer;
 let documentId: string;
@@ -89,6 +89,25 @@ describe("document lifecycle on the server", () => {
     const { doc } = await loadDocument(documentId);
     expect(doc.getXmlFragment("default").toString()).toBe(a.text());
     for (const x of [a, b, c]) x.destroy();
+  });
+
+  it("brings rows another instance committed but never announced (its NOTIFY lost) to every client at the next comparison of log positions", async () => {
+    const a = client();
+    const b = client(documentId, cookie2);
+    await waitFor(() => a.provider.synced && b.provider.synced && a.isSaved(), "sync");
+    typeParagraph(a, "before the silent write");
+    await waitFor(() => a.isSaved() && b.text().includes("before the silent write"), "relayed");
+    // Another instance that stopped between its commit and its NOTIFY: the row is in the log, and nobody was told.
+    const [tail] = await getSql()<{ seq: number; hash: Buffer }[]>`
+      select seq::int as seq, hash from document_updates where document_id = ${documentId} order by seq desc limit 1`;
+    const [author] = await getSql()<{ id: string }[]>`select id from users order by created_at limit 1`;
+    const silent = await appendAfterTail(documentId, tail!, [{ update: paragraphUpdate("committed in silence"), userId: author!.id }]);
+    expect(silent.ok).toBe(true);
+    await waitFor(() => [a, b].every((x) => x.text().includes("committed in silence")), "caught up without a NOTIFY", 8000);
+    typeParagraph(b, "and after it");
+    await waitFor(() => b.isSaved() && a.text().includes("and after it"), "writing goes on after the catch-up");
+    expect(await expectIntactChain(documentId)).toBeGreaterThan(2);
+    for (const x of [a, b]) x.destroy();
   });
 
   it("sends commits again when their connections are cut in flight: nothing lost or doubled, nobody disconnected", async () => {

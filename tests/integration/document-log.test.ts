@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { createSql, getSql, type Sql } from "../../db/client";
-import { appendAfterTail, appendPlanned, DOCUMENT_UPDATES_CHANNEL, planAppend, type LogTail } from "../../db/document-log";
+import {
+  appendAfterTail,
+  appendPlanned,
+  DOCUMENT_UPDATES_CHANNEL,
+  notifyDocumentUpdated,
+  planAppend,
+  readLogTails,
+  type LogTail,
+} from "../../db/document-log";
 import { createWorkshop } from "../support/factories";
 import { testDatabaseUrl } from "../support/worker-database";
 import { waitFor } from "../support/collab-client";
@@ -37,53 +45,68 @@ describe("the document log's chained appends", () => {
     const second = planAppend(id, first.tail, [paragraph("two"), paragraph("three")]);
     const third = planAppend(id, second.tail, [paragraph("four")]);
     // All three are sent before the first answer comes back.
-    const outcomes = await Promise.all([first, second, third].map((plan) => appendPlanned(id, plan, "test", lane)));
+    const outcomes = await Promise.all([first, second, third].map((plan) => appendPlanned(id, plan, lane)));
     expect(outcomes.map((o) => o.ok)).toEqual([true, true, true]);
     expect(await expectIntactChain(id)).toBe(4);
     expect(outcomes[2]).toEqual({ ok: true, tail: third.tail });
   });
 
-  it("writes nothing, and announces nothing, for a plan whose place was taken or whose predecessor was refused", async () => {
+  it("writes nothing for a plan whose place was taken or whose predecessor was refused", async () => {
     const id = await newDocument();
-    const start = await appendAfterTail(id, { seq: 0, hash: null }, [paragraph("agreed")], "test");
+    const start = await appendAfterTail(id, { seq: 0, hash: null }, [paragraph("agreed")]);
     if (!start.ok) throw new Error("the first append must succeed");
+    // Another instance appends after the same tail first.
+    const other = await appendAfterTail(id, start.tail, [paragraph("another instance")]);
+    expect(other.ok).toBe(true);
+    // Ours: a batch after the old tail, and one chained after that batch, sent together.
+    const mine = planAppend(id, start.tail, [paragraph("mine")]);
+    const chained = planAppend(id, mine.tail, [paragraph("mine, later")]);
+    const outcomes = await Promise.all([appendPlanned(id, mine, lane), appendPlanned(id, chained, lane)]);
+    expect(outcomes).toEqual([
+      { ok: false, conflict: true },
+      { ok: false, conflict: true },
+    ]);
+    expect(await expectIntactChain(id)).toBe(2);
+  });
+
+  it("commits without announcing: the NOTIFY to other instances is the caller's, after the commit", async () => {
+    const id = await newDocument();
     const heard: string[] = [];
     const listener = await getSql().listen(DOCUMENT_UPDATES_CHANNEL, (payload) => {
       if (payload.startsWith(id)) heard.push(payload);
     });
     try {
-      // Another instance appends after the same tail first.
-      const other = await appendAfterTail(id, start.tail, [paragraph("another instance")], "other-instance");
-      expect(other.ok).toBe(true);
-      // Ours: a batch after the old tail, and one chained after that batch, sent together.
-      const mine = planAppend(id, start.tail, [paragraph("mine")]);
-      const chained = planAppend(id, mine.tail, [paragraph("mine, later")]);
-      const outcomes = await Promise.all([appendPlanned(id, mine, "this-instance", lane), appendPlanned(id, chained, "this-instance", lane)]);
-      expect(outcomes).toEqual([
-        { ok: false, conflict: true },
-        { ok: false, conflict: true },
-      ]);
-      expect(await expectIntactChain(id)).toBe(2);
-      await waitFor(() => heard.length >= 1, "the other instance's NOTIFY");
+      const appended = await appendAfterTail(id, { seq: 0, hash: null }, [paragraph("quiet")], lane);
+      expect(appended.ok).toBe(true);
+      await notifyDocumentUpdated(lane, id, 1, "this-instance");
+      await waitFor(() => heard.length >= 1, "the NOTIFY sent after the commit");
       await new Promise((r) => setTimeout(r, 100));
-      expect(heard).toEqual([`${id} 2 other-instance`]);
+      expect(heard).toEqual([`${id} 1 this-instance`]);
     } finally {
       await listener.unlisten();
     }
   });
 
+  it("reads every document's last log position in one query (0 for an empty log)", async () => {
+    const [written, empty] = [await newDocument(), await newDocument()];
+    const first = planAppend(written, { seq: 0, hash: null }, [paragraph("one"), paragraph("two")]);
+    expect((await appendPlanned(written, first, lane)).ok).toBe(true);
+    const tails = await readLogTails([written, empty]);
+    expect(tails).toEqual(new Map([[written, 2], [empty, 0]]));
+  });
+
   it("refuses a plan whose tail row carries another hash (a forged or stale tail)", async () => {
     const id = await newDocument();
-    const start = await appendAfterTail(id, { seq: 0, hash: null }, [paragraph("first")], "test");
+    const start = await appendAfterTail(id, { seq: 0, hash: null }, [paragraph("first")]);
     if (!start.ok) throw new Error("the first append must succeed");
     const updatedAt = async () => ((await getSql()<{ at: Date }[]>`select updated_at as at from documents where id = ${id}`)[0]!.at.getTime());
     const touched = await updatedAt();
     await new Promise((r) => setTimeout(r, 20));
     const stale: LogTail = { seq: start.tail.seq, hash: Buffer.alloc(32, 7) };
-    expect(await appendAfterTail(id, stale, [paragraph("after a tail that is not there")], "test", lane)).toEqual({ ok: false, conflict: true });
+    expect(await appendAfterTail(id, stale, [paragraph("after a tail that is not there")], lane)).toEqual({ ok: false, conflict: true });
     expect(await storedLog(id)).toHaveLength(1);
     expect(await updatedAt(), "a refused append leaves the document untouched").toBe(touched);
-    expect((await appendAfterTail(id, start.tail, [paragraph("second")], "test", lane)).ok).toBe(true);
+    expect((await appendAfterTail(id, start.tail, [paragraph("second")], lane)).ok).toBe(true);
     expect(await updatedAt()).toBeGreaterThan(touched);
     expect(await expectIntactChain(id)).toBe(2);
   });
