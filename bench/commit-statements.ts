@@ -3,9 +3,10 @@
  * everything else a server does. One PostgreSQL connection (a commit lane) sends, one at a time, one small Yjs
  * update every `spacing` ms (as the main workload's edits arrive: 5 writers × 10/s), taking turns between:
  *
- *   - accord:          Accord's commit as the rooms send it (`appendPlanned`: checked insert + touch, ADR 0006),
+ *   - accord:          Accord's commit as the rooms send it (`appendPlanned`: the checked insert alone, ADR 0006),
  *                      with the NOTIFY to other instances sent after it returned, on another connection (as rooms do);
- *   - notify inside:   the same statement with `pg_notify` inside it, as every commit was before ADR 0006;
+ *   - notify inside:   the statement as every commit was before ADR 0006: the same insert, a `documents` timestamp
+ *                      touch and `pg_notify`, in one statement;
  *   - floor:           the one-row INSERT of bench/commit-relay-server.ts (no foreign keys, hash, touch or NOTIFY).
  *
  * A LISTEN connection is open on the channel, as every Accord instance has one. Prints p50/p90/p99/mean of each
@@ -40,7 +41,7 @@ if (!(spacingMs >= 0 && spacingMs <= 1000)) throw new Error("--spacing must be 0
 
 const log = (m: string) => process.stderr.write(`· ${m}\n`);
 
-/** The pre-ADR-0006 statement: appendPlanned's, with the NOTIFY inside. */
+/** The pre-ADR-0006 statement: the checked insert, the touch of `documents` and the NOTIFY, in one statement. */
 async function appendWithNotifyInside(sql: Sql, documentId: string, plan: PlannedAppend): Promise<boolean> {
   const r = plan.rows[0]!;
   const [result] = await sql<{ rows: number }[]>`

@@ -225,12 +225,12 @@ export async function committedTransactions(db: BenchDatabase): Promise<number> 
 }
 
 export interface CommitProbe {
-  /** The server's commit: the rows and the document's timestamp as one autocommit statement (appendAfterTail). */
+  /** The server's commit: the rows as one autocommit statement (appendAfterTail). */
   asServer: Float64Array;
   /** The same, one commit every `spacingMs` (as the workload's edits arrive) instead of back to back: what a commit
    * costs when PostgreSQL's backend and this process have gone idle in between and must be woken. */
   spaced: Float64Array;
-  /** The locked path of server-side changes (BEGIN, advisory lock + tail read, insert, touch, NOTIFY, COMMIT), for comparison. */
+  /** The locked path of server-side changes (BEGIN, advisory lock + tail read, insert, NOTIFY, COMMIT), for comparison. */
   locked: Float64Array;
   /** CPU of this process (postgres.js, hashing) per commit, µs, for each way. */
   asServerCpuMicros: number;

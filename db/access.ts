@@ -55,9 +55,14 @@ export async function findWorkshopForUser(slug: string, userId: string, sql: Que
   return row ?? null;
 }
 
+// "Last updated": the document's own row (created, renamed, published…) or its newest log row, whichever is later.
+// Read from the log rather than stamped on the document by every commit, which kept an edit's commit a statement
+// longer and rewrote this row tens of times a second while people type (ADR 0006).
 const documentColumns = (sql: Queryable) => sql`
   d.id, d.workshop_id as "workshopId", w.slug as "workshopSlug", w.title as "workshopTitle", d.slug, d.title, d.kind,
-  d.status, d.updated_at as "updatedAt"`;
+  d.status,
+  greatest(d.updated_at, (select u.created_at from document_updates u where u.document_id = d.id order by u.seq desc limit 1))
+    as "updatedAt"`;
 
 export async function listDocumentsForUser(workshopSlug: string, userId: string, sql: Queryable = getSql()): Promise<DocumentWithRole[]> {
   return sql<DocumentWithRole[]>`

@@ -76,11 +76,8 @@ export async function appendUpdates(
   const rows = rowsAfter(documentId, tail, updates);
   const lastSeq = tail.seq + rows.length;
   if (rows.length > 0) {
-    // Also pipelined: the rows, the document's timestamp and (optionally) the NOTIFY, delivered at COMMIT.
-    const writes: Promise<unknown>[] = [
-      tx`insert into document_updates ${tx(rows, "document_id", "seq", "update", "user_id", "prev_hash", "hash")}`,
-      tx`update documents set updated_at = now() where id = ${documentId}`,
-    ];
+    // Also pipelined: the rows and (optionally) the NOTIFY, delivered at COMMIT.
+    const writes: Promise<unknown>[] = [tx`insert into document_updates ${tx(rows, "document_id", "seq", "update", "user_id", "prev_hash", "hash")}`];
     if (options.notifyInstanceId) writes.push(notifyDocumentUpdated(tx, documentId, lastSeq, options.notifyInstanceId));
     await Promise.all(writes);
   }
@@ -104,17 +101,18 @@ export function planAppend(documentId: string, tail: LogTail, updates: { update:
 export type AppendOutcome = { ok: true; tail: LogTail } | { ok: false; conflict: true };
 
 /**
- * Write planned rows in ONE autocommit statement: the rows and the document's timestamp, committed together when it
- * returns. No lock. The rows are written only if the log's row at the planned tail is there with the planned hash,
- * and the primary key (document_id, seq) refuses a place another writer took first; either way nothing is written
- * and this returns "conflict": read the newer rows and plan again.
+ * Write planned rows in ONE autocommit statement, committed when it returns: the INSERT and nothing else. No lock.
+ * The rows are written only if the log's row at the planned tail is there with the planned hash, and the primary
+ * key (document_id, seq) refuses a place another writer took first; either way nothing is written and this returns
+ * "conflict": read the newer rows and plan again.
  *
  * Because the tail row is checked, plans can be chained and sent before the previous one has returned, on ONE
  * connection (PostgreSQL runs them in order): a plan whose predecessor was refused writes nothing.
  *
- * No NOTIFY here: other instances are told after the commit (`notifyDocumentUpdated`, outside this statement). A
- * NOTIFY inside it made every commit take PostgreSQL's cluster-wide notify lock through its WAL flush and wake the
- * listening backends before answering: p90 2.2 → 5.3 ms, p99 5.6 → 8.4 ms in an interleaved probe (ADR 0006).
+ * Nothing else rides on the commit (ADR 0006), which every edit waits for: other instances are told by the caller
+ * after it (`notifyDocumentUpdated`; a NOTIFY inside took PostgreSQL's notify lock through the WAL flush and woke the
+ * listeners first), and the document's "last updated" is read from the log (`db/access.ts`) instead of stamped on
+ * `documents` by each commit. Measured with `npm run bench:commit`: this costs what the floor's bare INSERT does.
  */
 export async function appendPlanned(documentId: string, plan: PlannedAppend, sql: Queryable = getSql()): Promise<AppendOutcome> {
   const { rows, after } = plan;
@@ -126,21 +124,12 @@ export async function appendPlanned(documentId: string, plan: PlannedAppend, sql
   // sent as bytea and untyped parameters, cast below).
   const values = rows.map((r) => [r.document_id, r.seq, r.update, r.user_id, r.prev_hash, r.hash]) as unknown as string[][];
   try {
-    const [result] = (await sql`
-      with planned (document_id, seq, update, user_id, prev_hash, hash) as (
-        values ${sql(values)}
-      ),
-      appended as (
-        insert into document_updates (document_id, seq, update, user_id, prev_hash, hash)
-        select document_id::uuid, seq::bigint, update::bytea, user_id::uuid, prev_hash::bytea, hash::bytea from planned
-        where ${predecessor}
-        returning seq
-      ),
-      touched as (
-        update documents set updated_at = now() where id = ${documentId} and exists (select 1 from appended) returning id
-      )
-      select (select count(*) from appended) as rows, (select count(*) from touched) as documents`) as unknown as { rows: number }[];
-    if (!result || result.rows !== rows.length) return { ok: false, conflict: true };
+    const result = await sql`
+      insert into document_updates (document_id, seq, update, user_id, prev_hash, hash)
+      select document_id::uuid, seq::bigint, update::bytea, user_id::uuid, prev_hash::bytea, hash::bytea
+      from (values ${sql(values)}) as planned (document_id, seq, update, user_id, prev_hash, hash)
+      where ${predecessor}`;
+    if (result.count !== rows.length) return { ok: false, conflict: true };
   } catch (error) {
     const e = error as { code?: string; constraint_name?: string };
     if (e.code === "23505" && e.constraint_name === "document_updates_pkey") return { ok: false, conflict: true };

@@ -8,8 +8,8 @@
  * commit-lanes.ts), up to MAX_FLIGHTS at once; beyond that they gather and go together (group commit). Answers are
  * taken in the order sent, and only a committed batch is relayed to the other connections (the bytes as committed),
  * applied to the Y.Doc and confirmed to its authors with a "saved" message; then other instances are told by a NOTIFY
- * of its own (`announce`; not inside the commit, which it would slow: ADR 0006), and a periodic comparison of log
- * tails (collab-server.ts) catches whatever a lost NOTIFY did not bring. When another writer took the next place
+ * of its own (`announce`; not inside the commit, which every edit waits for: ADR 0006), and a periodic comparison of
+ * log tails (collab-server.ts) catches whatever a lost NOTIFY did not bring. When another writer took the next place
  * first, the log refuses the batch and every batch chained after it; the room reads the newer rows and sends them
  * again. The Y.Doc therefore only ever holds committed state, and what a joining client receives is committed.
  */

@@ -107,8 +107,8 @@ describe("co-editing in the browser", () => {
     const ann = await signedInPage("ann");
     await openDocument(ann.page);
     await status(ann.page).and(ann.page.locator("[data-state=saved]")).waitFor();
-    // Hold a lock every commit of this document needs (its row in documents, which the log's foreign key and the
-    // "updated" timestamp touch): the server can queue the edit but not commit it.
+    // Hold a lock every commit of this document needs (its row in documents, which the log's foreign key locks
+    // against changes): the server can queue the edit but not commit it.
     const sql = getSql();
     const reserved = await sql.reserve();
     await reserved`begin`;

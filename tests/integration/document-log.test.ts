@@ -10,7 +10,8 @@ import {
   readLogTails,
   type LogTail,
 } from "../../db/document-log";
-import { createWorkshop } from "../support/factories";
+import { findDocumentForUser } from "../../db/access";
+import { createUser, createWorkshop } from "../support/factories";
 import { testDatabaseUrl } from "../support/worker-database";
 import { waitFor } from "../support/collab-client";
 import { expectIntactChain, paragraphUpdate, storedLog } from "../support/document-log";
@@ -99,15 +100,29 @@ describe("the document log's chained appends", () => {
     const id = await newDocument();
     const start = await appendAfterTail(id, { seq: 0, hash: null }, [paragraph("first")]);
     if (!start.ok) throw new Error("the first append must succeed");
-    const updatedAt = async () => ((await getSql()<{ at: Date }[]>`select updated_at as at from documents where id = ${id}`)[0]!.at.getTime());
-    const touched = await updatedAt();
-    await new Promise((r) => setTimeout(r, 20));
     const stale: LogTail = { seq: start.tail.seq, hash: Buffer.alloc(32, 7) };
     expect(await appendAfterTail(id, stale, [paragraph("after a tail that is not there")], lane)).toEqual({ ok: false, conflict: true });
     expect(await storedLog(id)).toHaveLength(1);
-    expect(await updatedAt(), "a refused append leaves the document untouched").toBe(touched);
     expect((await appendAfterTail(id, start.tail, [paragraph("second")], lane)).ok).toBe(true);
-    expect(await updatedAt()).toBeGreaterThan(touched);
     expect(await expectIntactChain(id)).toBe(2);
+  });
+
+  it("shows a document as last updated when its newest log row was committed, and not by refused appends", async () => {
+    const admin = await createUser({ isAdmin: true });
+    const id = await newDocument();
+    const lastUpdated = async () => (await findDocumentForUser(id, admin.id))!.updatedAt.getTime();
+    const created = await lastUpdated();
+    await new Promise((r) => setTimeout(r, 20));
+    const first = await appendAfterTail(id, { seq: 0, hash: null }, [paragraph("first")], lane);
+    if (!first.ok) throw new Error("the first append must succeed");
+    const [row] = await getSql()<{ at: Date }[]>`select created_at as at from document_updates where document_id = ${id} and seq = 1`;
+    expect(await lastUpdated()).toBe(row!.at.getTime());
+    expect(row!.at.getTime()).toBeGreaterThan(created);
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await appendAfterTail(id, { seq: 0, hash: null }, [paragraph("refused")], lane)).ok).toBe(false);
+    expect(await lastUpdated(), "a refused append changes nothing").toBe(row!.at.getTime());
+    // A change of the document's own row (a rename, publishing) counts too.
+    await getSql()`update documents set title = 'Renamed', updated_at = now() where id = ${id}`;
+    expect(await lastUpdated()).toBeGreaterThan(row!.at.getTime());
   });
 });

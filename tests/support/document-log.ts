@@ -40,7 +40,8 @@ export function paragraphUpdate(text: string): Uint8Array {
 
 /**
  * Hold the document's row in `documents` (FOR UPDATE, in a transaction of its own): every commit to the document
- * needs it (the log's foreign key, the "updated" touch), so commits wait inside PostgreSQL until `release`.
+ * needs a share of it (the log's foreign key locks the row it points to), so commits wait inside PostgreSQL until
+ * `release`.
  */
 export async function holdDocumentRow(documentId: string): Promise<{ release(): Promise<void> }> {
   let release!: () => void;
