@@ -3,7 +3,7 @@ import * as Y from "yjs";
 import WebSocket from "ws";
 import { getSql } from "../../db/client";
 import { appendServerUpdate } from "../../app/models/document-writes.server";
-import { appendAfterTail, appendUpdates } from "../../db/document-log";
+import { appendAfterTail, appendUpdates, DOCUMENT_UPDATES_CHANNEL } from "../../db/document-log";
 import { seed } from "../../app/models/seed.server";
 import { loadDocument } from "../../app/models/document-content.server";
 import { CloseCode } from "../../app/collab/protocol";
@@ -89,6 +89,26 @@ describe("document lifecycle on the server", () => {
     const { doc } = await loadDocument(documentId);
     expect(doc.getXmlFragment("default").toString()).toBe(a.text());
     for (const x of [a, b, c]) x.destroy();
+  });
+
+  it("announces each commit to other instances (NOTIFY with the document, its last seq and this instance) right after it", async () => {
+    const heard: string[] = [];
+    const listener = await getSql().listen(DOCUMENT_UPDATES_CHANNEL, (payload) => {
+      if (payload.startsWith(documentId)) heard.push(payload);
+    });
+    try {
+      const a = client();
+      await waitFor(() => a.provider.synced && a.isSaved(), "sync");
+      typeParagraph(a, "announced to the others");
+      await waitFor(() => a.isSaved(), "saved");
+      const [tail] = await getSql()<{ seq: number }[]>`
+        select seq::int as seq from document_updates where document_id = ${documentId} order by seq desc limit 1`;
+      // Well before the 2-second comparison of log positions could have told anyone.
+      await waitFor(() => heard.includes(`${documentId} ${tail!.seq} ${server.server.collab.instanceId}`), "the NOTIFY after the commit", 1000);
+      a.destroy();
+    } finally {
+      await listener.unlisten();
+    }
   });
 
   it("brings rows another instance committed but never announced (its NOTIFY lost) to every client at the next comparison of log positions", async () => {
