@@ -261,10 +261,7 @@ export class CollabServer {
   private async catchUpBehind(rooms: Room[]): Promise<void> {
     if (rooms.length === 0) return;
     try {
-      const tails = await readLogTails(
-        rooms.map((room) => room.documentId),
-        this.sql,
-      );
+      const tails = await readLogTails(rooms.map((room) => room.documentId), this.sql);
       // Compared when the answer is back: our own commits since then only move knownSeq further.
       for (const room of rooms) if ((tails.get(room.documentId) ?? 0) > room.knownSeq) room.requestCatchUp();
     } catch (error) {
