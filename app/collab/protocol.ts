@@ -8,9 +8,11 @@
  *   3 query awareness
  *   100 saved    ours, server → author only, sent after PostgreSQL COMMITTED the author's updates (and in answer
  *                to an update that carried nothing new): varUint seq (the last committed log sequence) +
- *                varUint8Array Yjs snapshot (state vector and delete set, `Y.encodeSnapshot`) of the committed
- *                document. The author's edits are saved when the snapshot contains every local update it made
- *                (`Y.snapshotContainsUpdate`), so deletions are confirmed too, not only insertions.
+ *                varUint8Array Yjs snapshot (`Y.encodeSnapshot`): the committed document's state vector, and as
+ *                delete set everything this connection's committed updates deleted (the whole document's when
+ *                answering an update with nothing new, e.g. on connecting). The author's edits are saved when
+ *                the snapshot contains every local update it made (`Y.snapshotContainsUpdate`), so deletions are
+ *                confirmed too, not only insertions.
  *
  * Close codes follow y-websocket 3's convention: 4400–4499 are final (the provider does not reconnect),
  * everything else is transient (it reconnects and resyncs; nothing the client holds is lost).

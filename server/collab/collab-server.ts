@@ -132,6 +132,7 @@ export class CollabServer {
         canWrite: canEditDocuments(document.role),
         clientIds: new Set(),
         awarenessIds: new Set(),
+        deletes: Y.createDeleteSet(),
         closed: false,
       };
       // Messages that arrive while the document loads wait, in order, for it.

@@ -103,20 +103,21 @@ export class Connection {
       this.room.send(this.member, encoding.toUint8Array(encoder));
       return;
     }
-    this.onWrite(update);
+    this.onWrite(update, step === syncProtocol.messageYjsSyncStep2);
   }
 
-  private onWrite(update: Uint8Array): void {
+  private onWrite(update: Uint8Array, syncStep2: boolean): void {
     const inspection = inspectUpdate(update);
     if (!inspection.ok) throw new BadMessage(`update refused: ${inspection.reason}`);
-    if (inspection.empty) return this.room.confirmNothingPending(this.member);
+    // Nothing new: an empty update, or a sync step 2 (on connecting) whose structs and deletions the document holds.
+    if (inspection.empty || (syncStep2 && this.room.holds(update))) return this.room.confirmNothingPending(this.member);
     if (!this.room.claimClients(this.member, inspection.clients)) throw new BadMessage("update refused: it uses another connection's client ID");
     if (this.room.approxBytes + update.byteLength > this.room.limitBytes()) {
       log.warn(`collab: ${this.tag()} would grow the document past its cap; closing`);
       closeMember(this.member, CloseCode.DocumentTooLarge, "document too large");
       return;
     }
-    this.room.enqueue(this.member, update);
+    this.room.enqueue(this.member, update, inspection.deletes);
   }
 
   private onAwareness(update: Uint8Array): void {

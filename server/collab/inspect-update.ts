@@ -10,7 +10,10 @@
 import * as Y from "yjs";
 import { getEditorSchema, isSafeHref, YJS_FIELD } from "../../app/editor/extensions";
 
-export type Inspection = { ok: true; clients: Set<number>; empty: boolean } | { ok: false; reason: string };
+/** What an update deletes (Yjs's delete set), as `Y.decodeUpdate` reads it. */
+export type DeleteSet = ReturnType<typeof Y.createDeleteSet>;
+
+export type Inspection = { ok: true; clients: Set<number>; deletes: DeleteSet; empty: boolean } | { ok: false; reason: string };
 
 let nodeNames: Set<string> | null = null;
 let markNames: Set<string> | null = null;
@@ -59,7 +62,7 @@ function inspectItem(item: Y.Item, names: { nodes: Set<string>; marks: Set<strin
 }
 
 export function inspectUpdate(update: Uint8Array): Inspection {
-  let decoded: { structs: Array<Y.Item | Y.GC | Y.Skip>; ds: { clients: Map<number, unknown[]> } };
+  let decoded: { structs: Array<Y.Item | Y.GC | Y.Skip>; ds: DeleteSet };
   try {
     decoded = Y.decodeUpdate(update) as typeof decoded;
   } catch {
@@ -75,5 +78,5 @@ export function inspectUpdate(update: Uint8Array): Inspection {
       if (problem) return { ok: false, reason: problem };
     }
   }
-  return { ok: true, clients, empty: decoded.structs.length === 0 && decoded.ds.clients.size === 0 };
+  return { ok: true, clients, deletes: decoded.ds, empty: decoded.structs.length === 0 && decoded.ds.clients.size === 0 };
 }

@@ -10,7 +10,7 @@ import { CloseCode } from "../../app/collab/protocol";
 import { addMember, createUser, createWorkshop } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/http-server";
 import { connectClient, sessionCookie, typeParagraph, waitFor, type TestClient } from "../support/collab-client";
-import { commitsWaitingForLock, expectIntactChain, holdDocumentRow, paragraphUpdate } from "../support/document-log";
+import { commitsWaitingForLock, expectIntactChain, holdDocumentRow, paragraphUpdate, storedLog } from "../support/document-log";
 
 let server: TestServer;
 let documentId: string;
@@ -128,6 +128,45 @@ describe("document lifecycle on the server", () => {
     await waitFor(() => b.isSaved() && a.text().includes("and after it"), "writing goes on after the catch-up");
     expect(await expectIntactChain(documentId)).toBeGreaterThan(2);
     for (const x of [a, b]) x.destroy();
+  });
+
+  it("confirms an author with what the author deleted, not the whole document's deletions, also across held commits", async () => {
+    // A draft many people have edited: 400 separate deletions in its history.
+    const [doc] = await getSql()<{ id: string }[]>`
+      insert into documents (workshop_id, slug, title, kind) values (${workshopId}, 'much-edited', 'Much edited', 'guidance') returning id`;
+    const history = new Y.Doc();
+    const p = new Y.XmlElement("paragraph");
+    const old = new Y.XmlText("x".repeat(2000));
+    p.insert(0, [old]);
+    history.getXmlFragment("default").push([p]);
+    for (let i = 0; i < 400; i++) old.delete(i + 1, 1);
+    await getSql().begin((tx) => appendUpdates(tx, doc!.id, [{ update: Y.encodeStateAsUpdate(history), userId: null }]));
+    const wholeDocument = Y.encodeSnapshot(Y.snapshot(history)).byteLength;
+
+    const a = client(doc!.id);
+    await waitFor(() => a.provider.synced && a.saved.length > 0, "sync and the connection's confirmation");
+    // Its sync step 2 carried the document's 400 deletions back and nothing new: confirmed, not stored again.
+    expect(await storedLog(doc!.id)).toHaveLength(1);
+    const atConnect = a.saved.length;
+    typeParagraph(a, "Police support harm reduction.");
+    await waitFor(() => a.isSaved(), "saved");
+    const mine = (a.doc.getXmlFragment("default").get(1) as Y.XmlElement).get(0) as Y.XmlText;
+    // Two deletions in two commits, the second made while the first is held inside PostgreSQL.
+    const row = await holdDocumentRow(doc!.id);
+    mine.delete(0, 7); // "Police "
+    await waitFor(async () => (await commitsWaitingForLock()) > 0, "the first deletion's commit waiting");
+    mine.delete(mine.length - 1, 1); // the full stop
+    expect(a.isSaved()).toBe(false);
+    await row.release();
+    await waitFor(() => a.isSaved(), "both deletions confirmed");
+    expect(a.text()).toContain("support harm reduction</paragraph>");
+    const stored = (await loadDocument(doc!.id)).doc.getXmlFragment("default").toString();
+    expect(stored).toBe(a.text());
+    expect(wholeDocument).toBeGreaterThan(1000); // 400 deleted ranges, each in every confirmation before
+    const commits = a.saved.slice(atConnect);
+    expect(commits.length).toBeGreaterThanOrEqual(2);
+    for (const saved of commits) expect(saved.bytes, "a confirmation the size of the author's own changes").toBeLessThan(100);
+    a.destroy();
   });
 
   it("sends commits again when their connections are cut in flight: nothing lost or doubled, nobody disconnected", async () => {

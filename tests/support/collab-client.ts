@@ -19,8 +19,8 @@ export interface TestClient {
   doc: Y.Doc;
   provider: WebsocketProvider;
   text: () => string;
-  /** Every saved message: the committed seq and this client's clock it covers. */
-  saved: { seq: number; clock: number }[];
+  /** Each "saved" message: the log seq it confirms, this client's clock in its snapshot, and the snapshot's size. */
+  saved: { seq: number; clock: number; bytes: number }[];
   closes: { code: number; reason: string }[];
   denied: string[];
   isSaved: () => boolean;
@@ -59,7 +59,7 @@ export function connectClient(baseUrl: string, documentId: string, cookie: strin
   provider.messageHandlers[MESSAGE_SAVED] = (_encoder: unknown, decoder: decoding.Decoder) => {
     const saved = readSaved(decoder);
     unconfirmed.confirm(saved.snapshot);
-    client.saved.push({ seq: saved.seq, clock: Y.decodeSnapshot(saved.snapshot).sv.get(doc.clientID) ?? 0 });
+    client.saved.push({ seq: saved.seq, clock: Y.decodeSnapshot(saved.snapshot).sv.get(doc.clientID) ?? 0, bytes: saved.snapshot.byteLength });
   };
   provider.messageHandlers[2] = (_encoder: unknown, decoder: decoding.Decoder) => {
     decoding.readVarUint(decoder);

@@ -61,7 +61,21 @@ describe("inspecting an update before it touches a document", () => {
 
   it("marks an update that carries nothing as empty", () => {
     const result = inspectUpdate(Y.encodeStateAsUpdate(new Y.Doc()));
-    expect(result).toEqual({ ok: true, clients: new Set(), empty: true });
+    expect(result).toMatchObject({ ok: true, clients: new Set(), empty: true });
+    expect(result.ok && result.deletes.clients.size).toBe(0);
+  });
+
+  it("reads what an update deletes, so its author's confirmation can carry exactly that", () => {
+    const doc = new Y.Doc();
+    const text = doc.getXmlFragment("default");
+    const p = new Y.XmlElement("paragraph");
+    p.insert(0, [new Y.XmlText("Hello world")]);
+    text.push([p]);
+    const sv = Y.encodeStateVector(doc);
+    (p.get(0) as Y.XmlText).delete(0, 6);
+    const result = inspectUpdate(Y.encodeStateAsUpdate(doc, sv));
+    expect(result.ok && result.empty).toBe(false);
+    expect(result.ok && [...result.deletes.clients.values()].flat().reduce((n, r) => n + r.len, 0)).toBe(6);
   });
 });
 
