@@ -466,9 +466,7 @@ export class Room {
     const stateVector = Y.decodeStateVector(Y.encodeStateVector(doc));
     for (const [member, deletes] of authors) {
       if (deletes.length > 0) member.deletes = Y.mergeDeleteSets([member.deletes, ...deletes]);
-      const encoder = encoding.createEncoder();
-      writeSaved(encoder, { seq: this.seq, snapshot: Y.encodeSnapshot(Y.createSnapshot(member.deletes, stateVector)) });
-      this.send(member, encoding.toUint8Array(encoder));
+      this.send(member, savedMessageFor(this.seq, Y.createSnapshot(member.deletes, stateVector)));
     }
   }
 
@@ -620,8 +618,13 @@ function retryOf(p: Pending, outcome: "refused" | "failed"): Pending | null {
 
 /** The "saved" message confirming `doc` as committed up to `seq`. */
 function savedMessageOf(doc: Y.Doc, seq: number): Uint8Array {
+  return savedMessageFor(seq, Y.snapshot(doc));
+}
+
+/** A "saved" message: the log seq it confirms and a snapshot (state vector + delete set). */
+function savedMessageFor(seq: number, snapshot: Y.Snapshot): Uint8Array {
   const encoder = encoding.createEncoder();
-  writeSaved(encoder, { seq, snapshot: Y.encodeSnapshot(Y.snapshot(doc)) });
+  writeSaved(encoder, { seq, snapshot: Y.encodeSnapshot(snapshot) });
   return encoding.toUint8Array(encoder);
 }
 
