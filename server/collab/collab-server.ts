@@ -23,10 +23,11 @@ import { canEditDocuments, type Role } from "../../app/models/roles";
 import { log } from "../../app/utils/log.server";
 import { openSingleConnections, type Sql } from "../../db/client";
 import { findDocumentForUser, findRolesOnDocuments } from "../../db/access";
-import { readLogTails } from "../../db/document-log";
+import { announceInstance, parseChannelMessage, readLogTails } from "../../db/document-log";
 import { findLiveSessionIds } from "../../db/sessions";
 import { CommitLanes } from "./commit-lanes";
 import { Connection, type RateLimit } from "./connection";
+import { PeerInstances } from "./peer-instances";
 import { closeMember, NOTIFY_CHANNEL, Room, type Member, type RoomLimits } from "./room";
 
 export interface CollabOptions {
@@ -61,6 +62,8 @@ function refuse(socket: Duplex, status: 401 | 403 | 404 | 400 | 503, text: strin
 
 export class CollabServer {
   readonly instanceId = randomUUID();
+  /** The other instances on this database (their rooms' commits are announced to them only when there are any). */
+  readonly peers: PeerInstances;
   private readonly wss: WebSocketServer;
   private readonly rooms = new Map<string, Promise<Room>>();
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
@@ -74,12 +77,15 @@ export class CollabServer {
     private readonly options: CollabOptions = DEFAULT_COLLAB_OPTIONS,
   ) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
+    this.peers = new PeerInstances(this.instanceId, options.accessCheckMs);
   }
 
   async start(server: Server): Promise<void> {
     this.lanes = new CommitLanes(openSingleConnections(this.options.commitConnections, "accord-collab-commit", this.options.commitDatabaseUrl));
     await this.lanes.connect().catch((error: unknown) => log.warn(`collab: commit connections will open on first use: ${(error as Error).message}`));
-    const listener = await this.sql.listen(NOTIFY_CHANNEL, (payload) => this.onNotify(payload));
+    // postgres.js listens again by itself after its connection was lost; saying we are there again lets the others
+    // know at once (they may have taken us to be gone).
+    const listener = await this.sql.listen(NOTIFY_CHANNEL, (payload) => this.onNotify(payload), () => this.sayWeAreThere());
     this.unlisten = () => listener.unlisten();
     server.on("upgrade", (req, socket, head) => {
       socket.on("error", () => socket.destroy());
@@ -192,7 +198,7 @@ export class CollabServer {
 
   private async loadRoom(documentId: string): Promise<Room> {
     if (!this.lanes) throw new Error("the collaboration server has not started");
-    const room = await Room.load(documentId, this.sql, this.lanes, this.instanceId, this.options.limits);
+    const room = await Room.load(documentId, this.sql, this.lanes, this.peers, this.options.limits);
     const rows = await this.sql<{ update: Buffer; userId: string | null }[]>`
       select update, user_id as "userId" from document_updates where document_id = ${documentId} and user_id is not null
       order by seq desc limit 2000`;
@@ -224,15 +230,28 @@ export class CollabServer {
   }
 
   private onNotify(payload: string): void {
-    const [documentId, , instanceId] = payload.split(" ");
-    if (!documentId || instanceId === this.instanceId) return;
-    const pending = this.rooms.get(documentId);
+    const message = parseChannelMessage(payload);
+    if (!message) return;
+    if (message.kind === "instance") {
+      // One we did not know: answer at once, so that it learns of us now and not at our next pass.
+      if (this.peers.heard(message.instanceId)) this.sayWeAreThere();
+      return;
+    }
+    if (message.instanceId === this.instanceId) return;
+    const pending = this.rooms.get(message.documentId);
     if (pending) void pending.then((room) => room.requestCatchUp()).catch(() => {});
+  }
+
+  /** Tell the other instances this one is there (peer-instances.ts); a failure only delays their knowing. */
+  private sayWeAreThere(): void {
+    if (this.closing) return;
+    announceInstance(this.sql, this.instanceId).catch((error: unknown) => log.warn(`collab: could not announce this instance: ${(error as Error).message}`));
   }
 
   private checking = false;
 
   private async recheckAccess(): Promise<void> {
+    this.sayWeAreThere();
     if (this.checking) return; // a slow pass is still running: never stack them
     this.checking = true;
     try {

@@ -35,6 +35,7 @@ import {
   type PlannedAppend,
 } from "../../db/document-log";
 import type { CommitLane, CommitLanes } from "./commit-lanes";
+import type { PeerInstances } from "./peer-instances";
 import { binaryFrame } from "./frames";
 import type { DeleteSet } from "./inspect-update";
 
@@ -101,9 +102,6 @@ interface Flight {
 /** Commits a room may have in flight at once (pipelined on its lane); more updates wait and go together. */
 const MAX_FLIGHTS = 4;
 
-/** Origin of a committed batch applied to the document: already relayed (as committed), not to be relayed again. */
-const RELAYED = Symbol("relayed");
-
 export class Room {
   /**
    * The committed document, in one of two forms: `live`, a Y.Doc, while people write; or `encoded`, its state as one
@@ -129,6 +127,8 @@ export class Room {
   private liveClaims = new Map<number, Member>();
   private owners = new Map<number, string | null>();
   private fullState: Uint8Array | null = null;
+  /** The live document's state vector, as its last transaction left it (Yjs works it out for every transaction). */
+  private stateVector: Map<number, number> | null = null;
   /** The chain hash of the log's row `seq` (null before the first row). */
   private tailHash: Buffer | null;
   private sinceSnapshot = 0;
@@ -141,7 +141,7 @@ export class Room {
     readonly documentId: string,
     private readonly sql: Sql,
     private readonly lanes: CommitLanes,
-    private readonly instanceId: string,
+    private readonly peers: PeerInstances,
     private readonly limits: RoomLimits,
     loaded: { encoded: Uint8Array; saved: Uint8Array; tail: LogTail; approxBytes: number; owners: Map<number, string | null>; sinceSnapshot: number },
   ) {
@@ -165,7 +165,7 @@ export class Room {
     });
   }
 
-  static async load(documentId: string, sql: Sql, lanes: CommitLanes, instanceId: string, limits: RoomLimits): Promise<Room> {
+  static async load(documentId: string, sql: Sql, lanes: CommitLanes, peers: PeerInstances, limits: RoomLimits): Promise<Room> {
     const { snapshot, updates, tail } = await readDocumentContent(documentId, sql);
     // Built once as a Y.Doc (which proves the stored state decodes), then kept encoded until someone writes.
     const doc = new Y.Doc({ gc: true });
@@ -181,7 +181,7 @@ export class Room {
       }
       const encoded = Y.encodeStateAsUpdate(doc);
       const saved = savedMessageOf(doc, tail.seq);
-      return new Room(documentId, sql, lanes, instanceId, limits, { encoded, saved, tail, approxBytes, owners: new Map(), sinceSnapshot: updates.length });
+      return new Room(documentId, sql, lanes, peers, limits, { encoded, saved, tail, approxBytes, owners: new Map(), sinceSnapshot: updates.length });
     } finally {
       doc.destroy();
     }
@@ -345,7 +345,7 @@ export class Room {
     if (this.destroyed) return;
     for (const p of flight.batch) this.broadcast(syncMessage(p.update), p.member);
     const doc = this.wake();
-    for (const p of flight.batch) Y.applyUpdate(doc, p.update, RELAYED);
+    for (const p of flight.batch) Y.applyUpdate(doc, p.update);
     this.seq = flight.plan.tail.seq;
     this.tailHash = flight.plan.tail.hash;
     this.confirmAuthors(doc, flight.batch);
@@ -421,15 +421,20 @@ export class Room {
   }
 
   /**
-   * Tell other instances the log has grown (NOTIFY, on the shared pool, after the commit: never on a commit's path).
-   * One at a time per room; commits made meanwhile are announced together by the next. A NOTIFY that fails is logged
-   * and not retried: the others find the rows at their next comparison of log tails (collab-server.ts).
+   * Tell other instances the log has grown (NOTIFY, on the shared pool, after the commit: never on a commit's path),
+   * when there are any (peer-instances.ts): a lone instance announces nothing. One at a time per room; commits made
+   * meanwhile are announced together by the next. A NOTIFY that fails is logged and not retried: the others find the
+   * rows at their next comparison of log tails (collab-server.ts).
    */
   private announce(): void {
     if (this.announcing || this.destroyed || this.seq <= this.announcedSeq) return;
     const seq = this.seq;
+    if (!this.peers.present) {
+      this.announcedSeq = seq; // nobody to tell; an instance that starts later reads the log itself
+      return;
+    }
     this.announcing = true;
-    notifyDocumentUpdated(this.sql, this.documentId, seq, this.instanceId)
+    notifyDocumentUpdated(this.sql, this.documentId, seq, this.peers.ownId)
       .catch((error: unknown) => log.warn(`collab: NOTIFY for ${this.documentId} failed (others catch up by polling): ${(error as Error).message}`))
       .finally(() => {
         this.announcedSeq = Math.max(this.announcedSeq, seq);
@@ -445,7 +450,8 @@ export class Room {
     if (rows.length === 0 || this.destroyed) return [];
     const doc = this.wake();
     for (const row of rows) {
-      Y.applyUpdate(doc, row.update, "database");
+      this.broadcast(syncMessage(row.update), null); // committed by others (or ours whose answer was lost): everyone gets it
+      Y.applyUpdate(doc, row.update);
       this.seq = row.seq;
       this.tailHash = row.hash;
     }
@@ -463,7 +469,7 @@ export class Room {
       if (p.deletes.clients.size > 0) deletes.push(p.deletes);
       authors.set(p.member, deletes);
     }
-    const stateVector = Y.decodeStateVector(Y.encodeStateVector(doc));
+    const stateVector = this.stateVector ?? Y.decodeStateVector(Y.encodeStateVector(doc));
     for (const [member, deletes] of authors) {
       if (deletes.length > 0) member.deletes = Y.mergeDeleteSets([member.deletes, ...deletes]);
       this.send(member, savedMessageFor(this.seq, Y.createSnapshot(member.deletes, stateVector)));
@@ -545,12 +551,13 @@ export class Room {
     let doc = this.live;
     if (!doc) {
       doc = new Y.Doc({ gc: true });
-      Y.applyUpdate(doc, this.encoded!);
-      doc.on("update", (update: Uint8Array, origin: unknown) => {
+      // No "update" listener: Yjs would encode every transaction again for it. What is relayed is what was
+      // committed (applyCommitted) or read from the log (catchUp), as those bytes.
+      doc.on("afterTransaction", (transaction: Y.Transaction) => {
         this.fullState = null;
-        if (origin === RELAYED) return;
-        this.broadcast(syncMessage(update), null); // rows read from the log (catch-up): everyone gets them
+        this.stateVector = transaction.afterState;
       });
+      Y.applyUpdate(doc, this.encoded!);
       this.live = doc;
       this.encoded = null;
     }
@@ -573,6 +580,7 @@ export class Room {
     this.encoded = this.fullState ?? Y.encodeStateAsUpdate(doc);
     this.fullState = null;
     this.heldSnapshot = null;
+    this.stateVector = null;
     this.live = null;
     doc.destroy();
   }

@@ -136,6 +136,16 @@ describe("durability and scale-out", () => {
     const stored = paragraphsOf((await loadDocument(documentId)).doc);
     for (let i = 0; i < 15; i++) expect(stored).toEqual(expect.arrayContaining([`instance one ${i}`, `instance two ${i}`]));
     for (let i = 0; i < 10; i++) expect(stored).toContain(`server side ${i}`);
+    // Each instance announces its commits to the other (NOTIFY): an edit crosses over in well under the 2 s after
+    // which the comparison of log positions would bring it. Five in a row, each way.
+    for (let i = 0; i < 5; i++) {
+      for (const [from, to, name] of [[a, b, "one"], [b, a, "two"]] as const) {
+        const p = new Y.XmlElement("paragraph");
+        p.insert(0, [new Y.XmlText(`announced by ${name} ${i}`)]);
+        from.doc.getXmlFragment("default").push([p]);
+        await waitFor(() => to.text().includes(`announced by ${name} ${i}`), `an edit relayed from instance ${name} by its NOTIFY`, 700);
+      }
+    }
     a.destroy();
     b.destroy();
     await one.kill();

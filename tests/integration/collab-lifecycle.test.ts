@@ -3,7 +3,7 @@ import * as Y from "yjs";
 import WebSocket from "ws";
 import { getSql } from "../../db/client";
 import { appendServerUpdate } from "../../app/models/document-writes.server";
-import { appendAfterTail, appendUpdates, DOCUMENT_UPDATES_CHANNEL } from "../../db/document-log";
+import { announceInstance, appendAfterTail, appendUpdates, DOCUMENT_UPDATES_CHANNEL } from "../../db/document-log";
 import { seed } from "../../app/models/seed.server";
 import { loadDocument } from "../../app/models/document-content.server";
 import { CloseCode } from "../../app/collab/protocol";
@@ -91,20 +91,31 @@ describe("document lifecycle on the server", () => {
     for (const x of [a, b, c]) x.destroy();
   });
 
-  it("announces each commit to other instances (NOTIFY with the document, its last seq and this instance) right after it", async () => {
+  it("announces nothing while it is the only instance, and each commit right after it once another instance says it is there", async () => {
     const heard: string[] = [];
-    const listener = await getSql().listen(DOCUMENT_UPDATES_CHANNEL, (payload) => {
-      if (payload.startsWith(documentId)) heard.push(payload);
-    });
+    const listener = await getSql().listen(DOCUMENT_UPDATES_CHANNEL, (payload) => heard.push(payload));
+    const ours = server.server.collab.instanceId;
+    const lastSeq = async () => {
+      const [tail] = await getSql()<{ seq: number }[]>`
+        select seq::int as seq from document_updates where document_id = ${documentId} order by seq desc limit 1`;
+      return tail!.seq;
+    };
     try {
       const a = client();
       await waitFor(() => a.provider.synced && a.isSaved(), "sync");
-      typeParagraph(a, "announced to the others");
+      typeParagraph(a, "written while alone");
       await waitFor(() => a.isSaved(), "saved");
-      const [tail] = await getSql()<{ seq: number }[]>`
-        select seq::int as seq from document_updates where document_id = ${documentId} order by seq desc limit 1`;
+      await new Promise((r) => setTimeout(r, 300));
+      expect(heard.filter((p) => p.startsWith(documentId))).toEqual([]);
+
+      // Another instance starts and says so: this one answers at once, and from now on announces its commits.
+      await announceInstance(getSql(), "another-instance");
+      await waitFor(() => heard.includes(`instance ${ours}`), "this instance's answer", 1000);
+      typeParagraph(a, "announced to the other");
+      await waitFor(() => a.isSaved(), "saved");
       // Well before the 2-second comparison of log positions could have told anyone.
-      await waitFor(() => heard.includes(`${documentId} ${tail!.seq} ${server.server.collab.instanceId}`), "the NOTIFY after the commit", 1000);
+      const seq = await lastSeq();
+      await waitFor(() => heard.includes(`${documentId} ${seq} ${ours}`), "the NOTIFY after the commit", 1000);
       a.destroy();
     } finally {
       await listener.unlisten();

@@ -101,10 +101,14 @@ describe("the document log's chained appends", () => {
     const start = await appendAfterTail(id, { seq: 0, hash: null }, [paragraph("first")]);
     if (!start.ok) throw new Error("the first append must succeed");
     const stale: LogTail = { seq: start.tail.seq, hash: Buffer.alloc(32, 7) };
+    // One row (the usual edit) and several (a group commit) are written by different statements: both check it.
     expect(await appendAfterTail(id, stale, [paragraph("after a tail that is not there")], lane)).toEqual({ ok: false, conflict: true });
+    expect(await appendAfterTail(id, stale, [paragraph("a batch"), paragraph("after it")], lane)).toEqual({ ok: false, conflict: true });
     expect(await storedLog(id)).toHaveLength(1);
-    expect((await appendAfterTail(id, start.tail, [paragraph("second")], lane)).ok).toBe(true);
-    expect(await expectIntactChain(id)).toBe(2);
+    const second = await appendAfterTail(id, start.tail, [paragraph("second")], lane);
+    if (!second.ok) throw new Error("an append after the real tail must succeed");
+    expect((await appendAfterTail(id, second.tail, [paragraph("third"), paragraph("fourth")], lane)).ok).toBe(true);
+    expect(await expectIntactChain(id)).toBe(4);
   });
 
   it("shows a document as last updated when its newest log row was committed, and not by refused appends", async () => {
