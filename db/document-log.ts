@@ -24,7 +24,9 @@ export const DOCUMENT_UPDATES_CHANNEL = "accord_document_updates";
 
 const INSTANCE_PREFIX = "instance ";
 
-export type ChannelMessage = { kind: "instance"; instanceId: string } | { kind: "updated"; documentId: string; lastSeq: number; instanceId: string | null };
+export type ChannelMessage =
+  | { kind: "instance"; instanceId: string }
+  | { kind: "updated"; documentId: string; lastSeq: number; instanceId: string | null };
 
 /** Read a payload of the channel (null for one that is neither form). */
 export function parseChannelMessage(payload: string): ChannelMessage | null {

@@ -9,7 +9,7 @@ import { loadDocument } from "../../app/models/document-content.server";
 import { CloseCode } from "../../app/collab/protocol";
 import { addMember, createUser, createWorkshop } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/http-server";
-import { connectClient, sessionCookie, typeParagraph, waitFor, type TestClient } from "../support/collab-client";
+import { connectClient, serverStateVector, sessionCookie, typeParagraph, waitFor, type TestClient } from "../support/collab-client";
 import { commitsWaitingForLock, expectIntactChain, holdDocumentRow, paragraphUpdate, storedLog } from "../support/document-log";
 
 let server: TestServer;
@@ -71,6 +71,9 @@ describe("document lifecycle on the server", () => {
     await waitFor(() => a.isSaved() && b.text().includes("wakes the document"), "write relayed");
     expect((await room()).asleep).toBe(false);
     await waitFor(async () => (await room()).asleep, "asleep again after a quiet spell", 3000);
+    // Asleep, a join is offered the state vector kept with the encoded state: the committed document's, written included.
+    const stored = (await loadDocument(documentId)).doc;
+    expect(await serverStateVector(server.url, documentId, cookie)).toEqual(Y.decodeStateVector(Y.encodeStateVector(stored)));
 
     const c = client();
     await waitFor(() => c.provider.synced && c.isSaved() && c.text() === a.text(), "a late joiner gets the committed text and its confirmation");

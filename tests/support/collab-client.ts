@@ -86,3 +86,23 @@ export function typeParagraph(client: TestClient, text: string): void {
   p.insert(0, [new Y.XmlText(text)]);
   fragment.push([p]);
 }
+
+/**
+ * Open a bare socket to a document and return the state vector the server's first message (its sync step 1) offers,
+ * decoded: what the server says the committed document holds.
+ */
+export async function serverStateVector(baseUrl: string, documentId: string, cookie: string): Promise<Map<number, number>> {
+  const ws = new WebSocket(baseUrl.replace(/^http/, "ws") + "/collab/" + documentId, { headers: { cookie, origin: baseUrl } });
+  try {
+    const first = await new Promise<Uint8Array>((resolve, reject) => {
+      ws.once("message", (data: Buffer) => resolve(new Uint8Array(data)));
+      ws.once("error", reject);
+      ws.once("close", (code) => reject(new Error(`closed with ${code} before its first message`)));
+    });
+    const decoder = decoding.createDecoder(first);
+    if (decoding.readVarUint(decoder) !== 0 || decoding.readVarUint(decoder) !== 0) throw new Error("the first message is not a sync step 1");
+    return Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+  } finally {
+    ws.close();
+  }
+}
