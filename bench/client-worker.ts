@@ -48,6 +48,9 @@ class BenchClient {
       disableBc: true,
       maxBackoffTime: 1000,
     });
+    // No presence: the workload is edits. (Through a plain relay every provider re-broadcasts the presence it learns
+    // from others, so each 15-s renewal after staggered joins would fan out O(N³) messages.)
+    this.provider.awareness.setLocalState(null);
     const handlers = this.provider.messageHandlers as unknown as Handler[];
     if (target !== "accord") {
       // Through a plain relay every peer would answer every joiner's sync step 1 to everyone (N² messages per

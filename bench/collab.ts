@@ -27,7 +27,7 @@ import { runJoinStorm, runMemory, runWorkload, type Context, type JoinResult, ty
 import { fmt, percentile, sortedOf, table } from "./stats";
 
 const TARGET_P99_RATIO = 1.5;
-const FANOUT: WorkloadParams = { docs: 1, clients: 200, writers: 2, rate: 20, seconds: 10 };
+const FANOUT: Omit<WorkloadParams, "warmup"> = { docs: 1, clients: 200, writers: 2, rate: 20, seconds: 10 };
 const MEMORY_DOCS = 1000;
 const MEMORY_DOC_BYTES = 20_000;
 const JOIN_CLIENTS = 100;
@@ -53,6 +53,7 @@ function options() {
       writers: { type: "string", default: "5" },
       rate: { type: "string", default: "10" },
       seconds: { type: "string", default: "10" },
+      warmup: { type: "string", default: "5" },
       workers: { type: "string", default: "2" },
       rounds: { type: "string", default: "1" },
       only: { type: "string" },
@@ -63,7 +64,7 @@ function options() {
     },
   });
   if (values.help) {
-    out("npm run bench:collab -- [--docs 1] [--clients 50] [--writers 5] [--rate 10] [--seconds 10] [--workers 2] [--rounds 1] [--all | --only main,a,b,c] [--snapshot] [--cpu-prof]");
+    out("npm run bench:collab -- [--docs 1] [--clients 50] [--writers 5] [--rate 10] [--seconds 10] [--warmup 5] [--workers 2] [--rounds 1] [--all | --only main,a,b,c] [--snapshot] [--cpu-prof]");
     process.exit(0);
   }
   const int = (name: string, value: string, min: number, max: number) => {
@@ -78,6 +79,7 @@ function options() {
     // The server closes a connection above 200 messages/s.
     rate: int("rate", values.rate, 1, 100),
     seconds: int("seconds", values.seconds, 1, 300),
+    warmup: int("warmup", values.warmup, 0, 300),
   };
   params.writers = int("writers", values.writers, 1, params.clients);
   if (params.docs * params.clients > 2000) throw new Error("--docs × --clients must be at most 2000");
@@ -274,7 +276,13 @@ async function compare(
     if (rounds > 1) ctx.log(`round ${i + 1} of ${rounds}`);
     for (let k = 0; k < targets.length; k++) {
       const target = targets[(i + k) % targets.length]!;
-      results[target].push(await runWorkload(ctx, target, params, documentIds));
+      const r = await runWorkload(ctx, target, params, documentIds);
+      ctx.log(
+        `${target}: p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms; server CPU ${fmt(r.serverCpuSeconds)} s` +
+          (r.postgresCpuSeconds !== null ? `, PostgreSQL CPU ${fmt(r.postgresCpuSeconds)} s` : "") +
+          `; clients' CPU ${fmt(r.clientCpuSeconds)} s; machine busy ${fmt(r.machineBusySeconds)} CPU s`,
+      );
+      results[target].push(r);
     }
   }
   return { accord: results.accord, relay: results.relay, floor: results["commit-relay"] };
@@ -397,7 +405,7 @@ async function main(): Promise<void> {
       for (const r of main.floor) if (r.problems.length) out(`commit-relay logged: ${r.problems.slice(0, 3).join(" | ")}`);
     }
     if (opts.sections.has("a")) {
-      const fanout = await compare(ctx, FANOUT, await createDocuments(db, "fanout", 1, () => small), opts.rounds);
+      const fanout = await compare(ctx, { ...FANOUT, warmup: opts.params.warmup }, await createDocuments(db, "fanout", 1, () => small), opts.rounds);
       out();
       printWorkload(
         `(a) Heavy fan-out: ${FANOUT.docs} document × ${FANOUT.clients} clients × ${FANOUT.writers} writers × ${FANOUT.rate} edits/s × ${FANOUT.seconds} s — server CPU per delivered update${rounds}`,

@@ -38,6 +38,8 @@ export interface WorkloadParams {
   writers: number;
   rate: number;
   seconds: number;
+  /** Seconds of the same workload each fresh server process handles first, not measured (V8 tiers up its code). */
+  warmup: number;
 }
 
 export interface WorkloadResult {
@@ -122,6 +124,27 @@ async function waitState(ctx: Context, targets: StateTarget[], timeoutMs: number
   return results.reduce((n, r) => n + r.missing, 0);
 }
 
+/**
+ * The same workload for `p.warmup` seconds, not measured: a server runs for days, a fresh process runs its per-edit
+ * code unoptimised for its first thousands of edits (V8 compiles hot functions with its optimising compiler only after
+ * they ran for a while). Every server gets the same warm-up; it ends when every client has every edit (and, on
+ * Accord, every writer has its "saved"), and what it delivered is discarded.
+ */
+/** Ten times the workload's rate (at most 100 edits/s per writer): thousands of edits in a few seconds. */
+export function warmupRate(p: WorkloadParams): number {
+  return Math.min(100, p.rate * 10);
+}
+
+async function warmUp(ctx: Context, target: Target, p: WorkloadParams): Promise<void> {
+  ctx.log(`${target}: warming up for ${p.warmup} s at ${warmupRate(p)} edits/s per writer (not measured)`);
+  const runs = await all(ctx, "run", { startAt: now() + 300, seconds: p.warmup, rate: warmupRate(p), editText: 4 });
+  const behind = await waitState(ctx, runs.flatMap((r) => r.writers), 60_000);
+  if (behind > 0) throw new Error(`${target}: ${behind} (client, writer) pairs still behind 60 s after the warm-up`);
+  if (target === "accord") await all(ctx, "waitSaved", { timeoutMs: 30_000 });
+  await all(ctx, "collect", {});
+  await sleep(500);
+}
+
 export async function runWorkload(ctx: Context, target: Target, p: WorkloadParams, documentIds: string[]): Promise<WorkloadResult> {
   ctx.log(`${target}: starting the server`);
   const server = await startServer(ctx, target);
@@ -137,8 +160,9 @@ export async function runWorkload(ctx: Context, target: Target, p: WorkloadParam
     const prepared = (await all(ctx, "prepare", {})).flatMap((r) => r.writers);
     const notReady = await waitState(ctx, prepared, 30_000);
     if (notReady > 0) throw new Error(`${target}: ${notReady} clients did not receive the writers' paragraphs`);
-    const seqBefore = target === "accord" ? await lastSeqs(documentIds) : null;
     await sleep(500); // let join traffic settle
+    if (p.warmup > 0) await warmUp(ctx, target, p);
+    const seqBefore = target === "accord" ? await lastSeqs(documentIds) : null;
 
     ctx.log(`${target}: ${p.docs} doc × ${p.clients} clients × ${p.writers} writers × ${p.rate} edits/s for ${p.seconds} s`);
     const startAt = now() + 300;
