@@ -99,6 +99,9 @@ interface Flight {
   outcome: "committed" | "refused" | "failed" | null;
 }
 
+/** Joins of clients with part of the document a sleeping room answers from its encoded state before it wakes. */
+const DIFFS_BEFORE_WAKE = 3;
+
 /** Commits a room may have in flight at once (pipelined on its lane); more updates wait and go together. */
 const MAX_FLIGHTS = 4;
 
@@ -115,6 +118,8 @@ export class Room {
    * the encoded bytes it cost a decoding of the whole document per join (45 ms for 1 MB: 4.5 s for 100 joins).
    */
   private encodedStateVector: Uint8Array | null;
+  /** Joins answered from `encoded` with a diff (clients that had part of the document) since it fell asleep. */
+  private diffsWhileAsleep = 0;
   private sleepTimer: NodeJS.Timeout | null = null;
   readonly awareness: awarenessProtocol.Awareness;
   readonly members = new Set<Member>();
@@ -232,8 +237,14 @@ export class Room {
     if (mine.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, mine, null);
   }
 
-  /** The state a client lacks, given its state vector; joins of fresh clients share one cached encoding. */
+  /**
+   * The state a client lacks, given its state vector; joins of fresh clients share one cached encoding. While asleep,
+   * a client that has part of the document (it reconnects) is answered from the encoded state, which decodes all of
+   * it (14 ms for 1 MB); the document is woken at the DIFFS_BEFORE_WAKE + 1st such join of a quiet spell (97 ms for
+   * 1 MB, then 0.7 ms per join), so that everyone reconnecting after a restart does not pay a decoding each.
+   */
   stateFor(stateVector: Uint8Array): Uint8Array {
+    if (!this.live && stateVector.length > 1 && ++this.diffsWhileAsleep > DIFFS_BEFORE_WAKE) this.wake();
     if (!this.live) return stateVector.length <= 1 ? this.encoded! : Y.diffUpdate(this.encoded!, stateVector);
     if (stateVector.length <= 1) return (this.fullState ??= Y.encodeStateAsUpdate(this.live));
     return Y.encodeStateAsUpdate(this.live, stateVector);
@@ -465,8 +476,8 @@ export class Room {
     if (rows.length === 0 || this.destroyed) return [];
     const doc = this.wake();
     for (const row of rows) {
-      this.broadcast(syncMessage(row.update), null); // committed by others (or ours whose answer was lost): everyone gets it
       Y.applyUpdate(doc, row.update);
+      this.broadcast(syncMessage(row.update), null); // committed by others (or ours whose answer was lost): everyone gets it
       this.seq = row.seq;
       this.tailHash = row.hash;
     }
@@ -595,6 +606,7 @@ export class Room {
     this.savedMessage(); // cached for this seq, so a sleeping room can still confirm "nothing pending"
     this.encoded = this.fullState ?? Y.encodeStateAsUpdate(doc);
     this.encodedStateVector = Y.encodeStateVector(doc);
+    this.diffsWhileAsleep = 0;
     this.fullState = null;
     this.heldSnapshot = null;
     this.liveStateVector = null;

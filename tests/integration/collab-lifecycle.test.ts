@@ -9,7 +9,7 @@ import { loadDocument } from "../../app/models/document-content.server";
 import { CloseCode } from "../../app/collab/protocol";
 import { addMember, createUser, createWorkshop } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/http-server";
-import { connectClient, serverStateVector, sessionCookie, typeParagraph, waitFor, type TestClient } from "../support/collab-client";
+import { connectClient, serverAnswerTo, serverStateVector, sessionCookie, typeParagraph, waitFor, type TestClient } from "../support/collab-client";
 import { commitsWaitingForLock, expectIntactChain, holdDocumentRow, paragraphUpdate, storedLog } from "../support/document-log";
 
 let server: TestServer;
@@ -67,6 +67,7 @@ describe("document lifecycle on the server", () => {
     const b = client(documentId, cookie2);
     await waitFor(() => b.provider.synced && b.text() === a.text(), "second client syncs from the encoded state");
 
+    const earlier = Y.encodeStateAsUpdate(a.doc); // what a client that goes offline now will have
     typeParagraph(a, "wakes the document");
     await waitFor(() => a.isSaved() && b.text().includes("wakes the document"), "write relayed");
     expect((await room()).asleep).toBe(false);
@@ -74,6 +75,17 @@ describe("document lifecycle on the server", () => {
     // Asleep, a join is offered the state vector kept with the encoded state: the committed document's, written included.
     const stored = (await loadDocument(documentId)).doc;
     expect(await serverStateVector(server.url, documentId, cookie)).toEqual(Y.decodeStateVector(Y.encodeStateVector(stored)));
+    // Clients coming back with part of the document get what they lack; after a few, the room wakes to answer the rest
+    // (a decoding of the encoded state each would cost every one of a crowd reconnecting after a restart).
+    const earlierVector = Y.encodeStateVectorFromUpdate(earlier);
+    for (let i = 1; i <= 4; i++) {
+      const back = new Y.Doc();
+      Y.applyUpdate(back, earlier);
+      Y.applyUpdate(back, await serverAnswerTo(server.url, documentId, cookie, earlierVector));
+      expect(back.getXmlFragment("default").toString()).toBe(a.text());
+      expect((await room()).asleep).toBe(i <= 3);
+    }
+    await waitFor(async () => (await room()).asleep, "asleep again", 3000);
 
     const c = client();
     await waitFor(() => c.provider.synced && c.isSaved() && c.text() === a.text(), "a late joiner gets the committed text and its confirmation");

@@ -3,6 +3,7 @@ import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import WebSocket from "ws";
 import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
 import { MESSAGE_SAVED, readSaved } from "../../app/collab/protocol";
 import { UnconfirmedEdits } from "../../app/collab/saved-state";
 import { createSession } from "../../app/auth/session.server";
@@ -87,21 +88,68 @@ export function typeParagraph(client: TestClient, text: string): void {
   fragment.push([p]);
 }
 
+/** A bare socket to a document, with our cookie and Origin, and its messages in order as they come. */
+async function bareSocket(baseUrl: string, documentId: string, cookie: string) {
+  const ws = new WebSocket(baseUrl.replace(/^http/, "ws") + "/collab/" + documentId, { headers: { cookie, origin: baseUrl } });
+  const queue: Uint8Array[] = [];
+  let wake: (() => void) | null = null;
+  let closed: Error | null = null;
+  ws.on("message", (data: Buffer) => {
+    queue.push(new Uint8Array(data));
+    wake?.();
+  });
+  ws.on("close", (code) => {
+    closed = new Error(`closed with ${code}`);
+    wake?.();
+  });
+  ws.on("error", () => {});
+  /** The next message whose first varuints are `prefix` (others are skipped: presence, "saved"). */
+  const next = async (...prefix: number[]): Promise<decoding.Decoder> => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      while (queue.length > 0) {
+        const decoder = decoding.createDecoder(queue.shift()!);
+        if (prefix.every((p) => decoding.readVarUint(decoder) === p)) return decoder;
+      }
+      if (closed) throw closed;
+      if (Date.now() > deadline) throw new Error(`no message ${prefix.join("/")} within 10 s`);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, 100);
+      });
+      wake = null;
+    }
+  };
+  await new Promise<void>((resolve, reject) => {
+    ws.once("open", () => resolve());
+    ws.once("close", (code) => reject(new Error(`closed with ${code} before it opened`)));
+  });
+  return { ws, next };
+}
+
 /**
  * Open a bare socket to a document and return the state vector the server's first message (its sync step 1) offers,
  * decoded: what the server says the committed document holds.
  */
 export async function serverStateVector(baseUrl: string, documentId: string, cookie: string): Promise<Map<number, number>> {
-  const ws = new WebSocket(baseUrl.replace(/^http/, "ws") + "/collab/" + documentId, { headers: { cookie, origin: baseUrl } });
+  const { ws, next } = await bareSocket(baseUrl, documentId, cookie);
   try {
-    const first = await new Promise<Uint8Array>((resolve, reject) => {
-      ws.once("message", (data: Buffer) => resolve(new Uint8Array(data)));
-      ws.once("error", reject);
-      ws.once("close", (code) => reject(new Error(`closed with ${code} before its first message`)));
-    });
-    const decoder = decoding.createDecoder(first);
-    if (decoding.readVarUint(decoder) !== 0 || decoding.readVarUint(decoder) !== 0) throw new Error("the first message is not a sync step 1");
-    return Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+    return Y.decodeStateVector(decoding.readVarUint8Array(await next(0, 0)));
+  } finally {
+    ws.close();
+  }
+}
+
+/** Join as a client holding `stateVector` (sync step 1) and return the update the server answers with (step 2). */
+export async function serverAnswerTo(baseUrl: string, documentId: string, cookie: string, stateVector: Uint8Array): Promise<Uint8Array> {
+  const { ws, next } = await bareSocket(baseUrl, documentId, cookie);
+  try {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, 0);
+    encoding.writeVarUint(encoder, 0);
+    encoding.writeVarUint8Array(encoder, stateVector);
+    ws.send(encoding.toUint8Array(encoder));
+    return decoding.readVarUint8Array(await next(0, 1));
   } finally {
     ws.close();
   }
