@@ -11,7 +11,8 @@
  * by a NOTIFY of its own (`announce`; not inside the commit, which every edit waits for: ADR 0006), and a periodic
  * comparison of log tails (collab-server.ts) catches whatever a lost NOTIFY did not bring. When another writer took
  * the next place first, the log refuses the batch and every batch chained after it; the room reads the newer rows and
- * sends them again. The Y.Doc therefore only ever holds committed state, and what a joining client receives is committed.
+ * sends them again. The Y.Doc therefore only ever holds committed state, and what a joining client receives is
+ * committed.
  */
 import * as Y from "yjs";
 import * as awarenessProtocol from "y-protocols/awareness";
