@@ -124,17 +124,17 @@ async function waitState(ctx: Context, targets: StateTarget[], timeoutMs: number
   return results.reduce((n, r) => n + r.missing, 0);
 }
 
-/**
- * The same workload for `p.warmup` seconds, not measured: a server runs for days, a fresh process runs its per-edit
- * code unoptimised for its first thousands of edits (V8 compiles hot functions with its optimising compiler only after
- * they ran for a while). Every server gets the same warm-up; it ends when every client has every edit (and, on
- * Accord, every writer has its "saved"), and what it delivered is discarded.
- */
 /** Ten times the workload's rate (at most 100 edits/s per writer): thousands of edits in a few seconds. */
-export function warmupRate(p: WorkloadParams): number {
+function warmupRate(p: WorkloadParams): number {
   return Math.min(100, p.rate * 10);
 }
 
+/**
+ * The same workload at `warmupRate` for `p.warmup` seconds, not measured: a server runs for days, a fresh process runs
+ * its per-edit code unoptimised for its first thousands of edits (V8 compiles hot functions with its optimising
+ * compiler only after they ran for a while). Every server gets the same warm-up; it ends when every client has every
+ * edit (and, on Accord, every writer has its "saved"), and what it delivered is discarded.
+ */
 async function warmUp(ctx: Context, target: Target, p: WorkloadParams): Promise<void> {
   ctx.log(`${target}: warming up for ${p.warmup} s at ${warmupRate(p)} edits/s per writer (not measured)`);
   const runs = await all(ctx, "run", { startAt: now() + 300, seconds: p.warmup, rate: warmupRate(p), editText: 4 });

@@ -4,7 +4,8 @@ import { WebsocketProvider } from "y-websocket";
 import WebSocket from "ws";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
-import { MESSAGE_SAVED, readSaved } from "../../app/collab/protocol";
+import * as syncProtocol from "y-protocols/sync";
+import { MESSAGE_SAVED, MESSAGE_SYNC, readSaved } from "../../app/collab/protocol";
 import { UnconfirmedEdits } from "../../app/collab/saved-state";
 import { createSession } from "../../app/auth/session.server";
 
@@ -134,7 +135,7 @@ async function bareSocket(baseUrl: string, documentId: string, cookie: string) {
 export async function serverStateVector(baseUrl: string, documentId: string, cookie: string): Promise<Map<number, number>> {
   const { ws, next } = await bareSocket(baseUrl, documentId, cookie);
   try {
-    return Y.decodeStateVector(decoding.readVarUint8Array(await next(0, 0)));
+    return Y.decodeStateVector(decoding.readVarUint8Array(await next(MESSAGE_SYNC, syncProtocol.messageYjsSyncStep1)));
   } finally {
     ws.close();
   }
@@ -145,11 +146,11 @@ export async function serverAnswerTo(baseUrl: string, documentId: string, cookie
   const { ws, next } = await bareSocket(baseUrl, documentId, cookie);
   try {
     const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, 0);
-    encoding.writeVarUint(encoder, 0);
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep1);
     encoding.writeVarUint8Array(encoder, stateVector);
     ws.send(encoding.toUint8Array(encoder));
-    return decoding.readVarUint8Array(await next(0, 1));
+    return decoding.readVarUint8Array(await next(MESSAGE_SYNC, syncProtocol.messageYjsSyncStep2));
   } finally {
     ws.close();
   }
