@@ -94,6 +94,27 @@ export async function findLatestPublishedNumber(documentId: string, sql: Queryab
   return row ?? null;
 }
 
+/** The newest published version of a document with the named version it was sealed from (for the publish preview). */
+export interface LatestPublished {
+  number: number;
+  sha256: string;
+  canonicalText: string;
+  publishedAt: Date;
+  versionId: string;
+  versionName: string;
+  versionCreatedAt: Date;
+}
+
+export async function findLatestPublished(documentId: string, sql: Queryable = getSql()): Promise<LatestPublished | null> {
+  const [row]: [LatestPublished?] = await sql`
+    select pv.number, pv.sha256, pv.canonical_text as "canonicalText", pv.published_at as "publishedAt",
+           v.id as "versionId", v.name as "versionName", v.created_at as "versionCreatedAt"
+    from published_versions pv join document_versions v on v.id = pv.version_id
+    where pv.document_id = ${documentId}
+    order by pv.number desc limit 1`;
+  return row ?? null;
+}
+
 export async function insertPublishedVersion(
   entry: { documentId: string; number: number; versionId: string; title: string; canonicalText: string; html: string; sha256: string; publishedBy: string | null },
   sql: Queryable = getSql(),
@@ -131,13 +152,17 @@ export interface VersionToPublish {
   plainText: string;
   html: string;
   tiptapJson: unknown;
+  createdAt: Date;
+  authorName: string | null;
 }
 
 /** A named version of this document (null when the id belongs to another document or to none). */
 export async function findVersionToPublish(documentId: string, versionId: string, sql: Queryable = getSql()): Promise<VersionToPublish | null> {
   const [row]: [VersionToPublish?] = await sql`
-    select id, name, plain_text as "plainText", html, tiptap_json as "tiptapJson"
-    from document_versions where id = ${versionId} and document_id = ${documentId}`;
+    select v.id, v.name, v.plain_text as "plainText", v.html, v.tiptap_json as "tiptapJson", v.created_at as "createdAt",
+           u.name as "authorName"
+    from document_versions v left join users u on u.id = v.created_by
+    where v.id = ${versionId} and v.document_id = ${documentId}`;
   return row ?? null;
 }
 

@@ -34,6 +34,10 @@ const summaryColumns = (sql: Queryable) => sql`
   v.id, v.document_id as "documentId", v.name, v.created_by as "createdBy", u.name as "authorName",
   v.created_at as "createdAt", v.log_seq as "logSeq"`;
 
+/** The unique index that keeps a document's version names distinct (letter case ignored). */
+export const VERSION_NAME_KEY = "document_versions_name_key";
+
+/** Insert a named version; a name the document already has (letter case ignored) fails with VERSION_NAME_KEY. */
 export async function insertVersion(
   v: {
     documentId: string;

@@ -33,6 +33,7 @@ import {
   type PublicDeclaration,
   type PublishedVersion,
   type PublishedVersionSummary,
+  type VersionToPublish,
 } from "../../db/declarations";
 import { getSql } from "../../db/client";
 import { insertAudit } from "../../db/memberships";
@@ -67,7 +68,7 @@ export const isSlug = (value: string): boolean => value.length <= SLUG_MAX && SL
 
 export class PublishError extends Error {
   constructor(
-    public readonly code: "version_not_found" | "slug_taken" | "slug_fixed" | "slug_invalid" | "unchanged" | "empty" | "unrenderable",
+    public readonly code: "version_not_found" | "slug_taken" | "slug_fixed" | "slug_invalid" | "unchanged" | "empty" | "unrenderable" | "not_previewed",
     public readonly status: 400 | 404 | 409,
     message: string,
   ) {
@@ -95,11 +96,40 @@ function renderPublicHtml(tiptapJson: unknown): string {
   }
 }
 
+/** What sealing a named version stores: its canonical text, that text's SHA-256 and its public HTML. */
+export interface Seal {
+  text: string;
+  hash: string;
+  html: string;
+}
+
+/**
+ * The one recipe for what publishing `version` would seal, after the newest published version `latest` (the
+ * preview shows exactly this; publishing stores exactly this). Throws PublishError when it cannot be published:
+ * no text, content that cannot be rendered, or the very text already published.
+ */
+export function sealFor(version: Pick<VersionToPublish, "plainText" | "tiptapJson">, latest: { number: number; sha256: string } | null): Seal {
+  const text = canonicalText(version.plainText);
+  if (text.trim() === "") throw new PublishError("empty", 409, "This version has no text: there is nothing to publish.");
+  const hash = canonicalHash(text);
+  if (latest && latest.sha256 === hash) {
+    throw new PublishError("unchanged", 409, `This text is already published as version ${latest.number} (same SHA-256): nothing to publish.`);
+  }
+  return { text, hash, html: renderPublicHtml(version.tiptapJson) };
+}
+
 /**
  * Publish a named version of a document as its next published version. The caller has checked that the actor
  * is an organiser of the document's workshop.
  */
-export async function publishVersion(input: { documentId: string; versionId: string; slug?: string | null; actorId: string }): Promise<Published> {
+export async function publishVersion(input: {
+  documentId: string;
+  versionId: string;
+  slug?: string | null;
+  actorId: string;
+  /** The SHA-256 the person saw in the preview: publishing refuses any other text. */
+  expectedHash?: string | null;
+}): Promise<Published> {
   const requested = input.slug?.trim() || null;
   if (requested !== null && !isSlug(requested)) {
     throw new PublishError("slug_invalid", 400, "A public address may use lower-case letters, digits and single hyphens (at most 80 characters).");
@@ -131,14 +161,11 @@ export async function publishVersion(input: { documentId: string; versionId: str
         throw new PublishError("slug_fixed", 409, `This declaration was just published at /d/${declaration.slug}; its public address cannot change.`);
       }
 
-      const text = canonicalText(version.plainText);
-      if (text.trim() === "") throw new PublishError("empty", 409, "This version has no text: there is nothing to publish.");
-      const hash = canonicalHash(text);
       const latest = await findLatestPublishedNumber(document.id, tx);
-      if (latest && latest.sha256 === hash) {
-        throw new PublishError("unchanged", 409, `This text is already published as version ${latest.number} (same SHA-256): nothing to publish.`);
+      const { text, hash, html } = sealFor(version, latest);
+      if (input.expectedHash != null && input.expectedHash !== hash) {
+        throw new PublishError("not_previewed", 409, "This is not the text you previewed: open the preview again and check it before publishing.");
       }
-      const html = renderPublicHtml(version.tiptapJson);
       const number = (latest?.number ?? 0) + 1;
       const published = await insertPublishedVersion(
         { documentId: document.id, number, versionId: version.id, title: document.title, canonicalText: text, html, sha256: hash, publishedBy: input.actorId },

@@ -19,7 +19,7 @@ import type { JSONContent } from "@tiptap/core";
 import type { Node as PMNode } from "@tiptap/pm/model";
 import { prosemirrorToYXmlFragment } from "@tiptap/y-tiptap";
 import type { DocumentWithRole } from "../../db/access";
-import { findVersionForUser, insertVersion, listVersionsForUser, type VersionRow, type VersionSummary } from "../../db/versions";
+import { findVersionForUser, insertVersion, listVersionsForUser, VERSION_NAME_KEY, type VersionRow, type VersionSummary } from "../../db/versions";
 import {
   documentPlainText,
   renderDocumentHtml,
@@ -82,17 +82,31 @@ interface Snapshot {
   state: Uint8Array;
 }
 
-async function storeVersion(documentId: string, userId: string, name: string, seq: number, snapshot: Snapshot) {
-  return insertVersion({
-    documentId,
-    name,
-    createdBy: userId,
-    logSeq: seq,
-    yjsState: snapshot.state,
-    tiptapJson: snapshot.node.toJSON(),
-    html: renderDocumentHtml(snapshot.node),
-    plainText: documentPlainText(snapshot.node),
-  });
+const isNameTaken = (error: unknown): boolean =>
+  typeof error === "object" && error !== null && (error as { code?: string }).code === "23505" && (error as { constraint_name?: string }).constraint_name === VERSION_NAME_KEY;
+
+/**
+ * Store a snapshot as a named version. A name the document already has is refused (409), unless `numbered`: then
+ * the first free "name (2)", "name (3)" … is used (automatic names, such as the backup before a restore).
+ */
+async function storeVersion(documentId: string, userId: string, name: string, seq: number, snapshot: Snapshot, numbered = false) {
+  const content = { tiptapJson: snapshot.node.toJSON(), html: renderDocumentHtml(snapshot.node), plainText: documentPlainText(snapshot.node) };
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? name : withNumber(name, n);
+    try {
+      return await insertVersion({ documentId, name: candidate, createdBy: userId, logSeq: seq, yjsState: snapshot.state, ...content });
+    } catch (error) {
+      if (!isNameTaken(error)) throw error;
+      if (!numbered || n >= 100) throw new VersionError(409, `This document already has a version named “${candidate}”. Choose another name.`);
+    }
+  }
+}
+
+/** "name (n)", shortened so that it stays within VERSION_NAME_MAX characters. */
+function withNumber(name: string, n: number): string {
+  const suffix = ` (${n})`;
+  const chars = [...name];
+  return chars.length + suffix.length <= VERSION_NAME_MAX ? `${name}${suffix}` : `${chars.slice(0, VERSION_NAME_MAX - suffix.length - 1).join("")}…${suffix}`;
 }
 
 /** Save the committed document as a named version (editors and organisers). */
@@ -235,7 +249,7 @@ export async function restoreVersion(input: { document: DocumentWithRole; userId
     if (!update) return { changed: false, seq, backupVersionId: null };
     const result = validateYDocAgainstSchema(doc);
     if (!result.ok) throw new VersionError(500, `The restored text would not be valid (${result.reason}). Nothing was changed.`);
-    const backup = before ? await storeVersion(input.document.id, input.userId, backupName(version.name), seq, before) : null;
+    const backup = before ? await storeVersion(input.document.id, input.userId, backupName(version.name), seq, before, true) : null;
     const appended = await appendServerUpdate(input.document.id, update, input.userId, {
       workshopId: input.document.workshopId,
       action: "document.version_restored",

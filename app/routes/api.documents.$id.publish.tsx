@@ -1,8 +1,9 @@
 /**
- * POST /api/documents/:id/publish `{versionId, slug?}` → 201 `{slug, number, hash}` (organisers).
- * Seals a named version of the document as its next published version (app/models/publishing.server.ts).
+ * POST /api/documents/:id/publish `{versionId, slug?, hash?}` → 201 `{slug, number, hash}` (organisers).
+ * Seals a named version of the document as its next published version (app/models/publishing.server.ts). With
+ * `hash` (the SHA-256 the caller checked), any other text is refused with 409.
  * Errors are JSON `{error, fields?}`: 400 bad body, 401 not signed in, 403 not an organiser, 404 no such document
- * (or not a member of its workshop) or no such version of it, 409 slug taken / slug cannot change / same text.
+ * (or not a member of its workshop) or no such version of it, 409 slug taken / slug cannot change / same text / not the `hash` given.
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
@@ -20,6 +21,7 @@ const body = z.object({
     .trim()
     .refine((s) => s === "" || isSlug(s), "A public address may use lower-case letters, digits and single hyphens (at most 80 characters).")
     .nullish(),
+  hash: z.string({ message: "hash must be a string." }).regex(/^[0-9a-f]{64}$/, "hash must be a SHA-256 in lower-case hexadecimal.").nullish(),
 });
 
 const postOnly = () => apiError(405, "This endpoint only answers POST requests.", { Allow: "POST" });
@@ -49,6 +51,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         versionId: parsed.data.versionId,
         slug: parsed.data.slug || null,
         actorId: user.id,
+        expectedHash: parsed.data.hash ?? null,
       });
       return apiJson({ slug: published.slug, number: published.number, hash: published.hash }, 201);
     } catch (error) {

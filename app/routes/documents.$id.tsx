@@ -2,15 +2,22 @@
  * GET /documents/:id: a document. The server renders its stored Yjs state as HTML (readable before JavaScript);
  * in the browser the live collaborative editor takes over (editable for organisers and editors, read-along for
  * commenters and viewers). Not a member of its workshop (or no such document, or a malformed id): 404.
+ * POST (editors and organisers) saves a named version and answers with the outcome on this page: the writer keeps
+ * their place (app/components/save-version-form.tsx); the rules are app/models/versions.server.ts's.
  */
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
+import { z } from "zod";
+import { SAVE_VERSION_INTENT, SaveVersionForm, type SaveVersionOutcome } from "../components/save-version-form";
+import { saveVersion, versionNameField, VersionError } from "../models/versions.server";
+import { formToObject, parseWith } from "../utils/forms.server";
 import { findDocumentForUser } from "../models/workshops.server";
 import { CollabEditor } from "../components/collab-editor";
 import { DocumentBody } from "../components/document-body";
 import { colourFor } from "../collab/protocol";
 import { loadDocumentHtml } from "../models/document-html.server";
-import { canEditDocuments, canManageMembers, ROLE_LABELS } from "../models/roles";
+import { canEditDocuments, canManageMembers, canPublish, ROLE_LABELS } from "../models/roles";
 import { kindLabel, statusBadgeClass, statusLabel } from "../models/workshop-view";
 import { formatDateTime, isoString } from "../utils/dates";
 import { notFound, requireUser } from "../utils/guards.server";
@@ -39,8 +46,39 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
 }
 
+const saveSchema = () => z.object({ intent: z.literal(SAVE_VERSION_INTENT, { message: "That action is not known." }), name: versionNameField });
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { user } = await requireUser(request, context);
+  const document = await findDocumentForUser(params.id ?? "", user.id);
+  if (!document) throw notFound();
+  const outcome = (o: Partial<SaveVersionOutcome>, status = 200) => data<SaveVersionOutcome>({ saved: null, error: null, name: "", ...o }, { status });
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    return outcome({ error: "The form could not be read. Please try again." }, 400);
+  }
+  const fields = formToObject(form);
+  const name = (fields.name ?? "").slice(0, 500);
+  const parsed = parseWith(saveSchema(), fields);
+  if (!parsed.ok) return outcome({ error: Object.values(parsed.fieldErrors)[0] ?? "Please check the form.", name }, 400);
+  try {
+    const version = await saveVersion({ document, userId: user.id, name: parsed.data.name });
+    return outcome({ saved: { id: version.id, name: version.name } });
+  } catch (error) {
+    if (error instanceof VersionError) return outcome({ error: error.message, name }, error.status);
+    throw error;
+  }
+}
+
+/** Saving a version changes nothing this page loaded: the live editor must not be reloaded for it. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
+  formData?.get("intent") === SAVE_VERSION_INTENT ? false : defaultShouldRevalidate;
+
 export default function DocumentPage() {
   const { document, role, rendered, user } = useLoaderData<typeof loader>();
+  const posted = useActionData<typeof action>();
   // The stored text normally opens with the title as its own <h1>; otherwise the page supplies one.
   const textHasTitle = rendered.ok && rendered.html.startsWith("<h1>");
   return (
@@ -60,17 +98,7 @@ export default function DocumentPage() {
           <Link to={`/documents/${document.id}/endorsements`}>Endorsements and moderation</Link>
         ) : null}
       </div>
-      {canEditDocuments(role) ? (
-        <details className="no-print">
-          <summary>Save a named version</summary>
-          <Form method="post" action={`/documents/${document.id}/history`} className="inline-form">
-            <input type="hidden" name="intent" value="save" />
-            <label htmlFor="save-version-name">Name of the version</label>
-            <input id="save-version-name" name="name" type="text" required maxLength={120} autoComplete="off" placeholder="After session 2" />
-            <button type="submit" className="secondary">Save version</button>
-          </Form>
-        </details>
-      ) : null}
+      {canEditDocuments(role) ? <SaveVersionForm documentId={document.id} canPublish={canPublish(role)} fallback={posted ?? null} /> : null}
       {rendered.ok ? (
         <CollabEditor key={document.id} documentId={document.id} initialHtml={rendered.html} canEdit={canEditDocuments(role)} user={user} />
       ) : (

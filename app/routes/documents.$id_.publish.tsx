@@ -1,6 +1,8 @@
 /**
- * /documents/:id/publish — organisers only: seal a named version as the next published version (with the public
- * address on the first publish), open or close endorsements, and choose how organisations are listed.
+ * /documents/:id/publish — organisers only: choose a named version, preview exactly what would be sealed
+ * (`?version=<id>`: hash, changes since the public version, warnings, full text), then confirm to seal it as the next
+ * published version (with the public address on the first publish); open or close endorsements, and choose how
+ * organisations are listed.
  * Not a member of the document's workshop (or no such document): 404; a member who is not an organiser: 403.
  * The rules live in app/models/publishing.server.ts. Works without JavaScript.
  *
@@ -8,10 +10,15 @@
  */
 import type { ActionFunctionArgs, AppLoadContext, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { FormError, FormNotice } from "../components/field";
 import { countsSentence, ORGANISATION_POLICIES, ORGANISATION_POLICY_LABELS, type OrganisationPolicy } from "../declarations/public-view";
+import { DeclarationSettings } from "../components/publish/declaration-settings";
+import { PublicationPreview } from "../components/publish/publication-preview";
+import { VersionChooser } from "../components/publish/version-chooser";
+import { demoteHeadings } from "../editor/demote-headings";
+import { previewPublication } from "../models/publication-preview.server";
 import { findDocumentForUser } from "../models/workshops.server";
 import {
   canPublish,
@@ -53,10 +60,12 @@ async function requireOrganiser(request: Request, context: AppLoadContext, id: s
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { document } = await requireOrganiser(request, context, params.id);
-  const [declaration, versions, published] = await Promise.all([
+  const chosen = new URL(request.url).searchParams.get("version");
+  const [declaration, versions, published, preview] = await Promise.all([
     findDeclarationForDocument(document.id),
     listVersionChoices(document.id),
     listPublishedVersions(document.id),
+    chosen ? previewPublication(document.id, chosen, 3) : null,
   ]);
   const counts = declaration ? await countPublicEndorsementsOf({ documentId: document.id }) : null;
   const current = published[0] ?? null;
@@ -66,6 +75,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     versions: versions.map((v) => ({ id: v.id, name: v.name, createdAt: v.createdAt, authorName: v.authorName, publishedAs: v.publishedAs })),
     published: published.map((p) => ({ number: p.number, sha256: p.sha256, publishedAt: p.publishedAt })),
     countsText: counts && current ? countsSentence(counts, current.number) : null,
+    preview: preview && {
+      ...preview,
+      seal: preview.seal && { hash: preview.seal.hash, words: preview.seal.words, html: demoteHeadings(preview.seal.html, 3) },
+    },
+    previewMissing: chosen !== null && !preview,
   };
 }
 
@@ -83,6 +97,7 @@ const schema = z.discriminatedUnion(
         .toLowerCase()
         .refine((s) => s === "" || isSlug(s), "Use lower-case letters, digits and single hyphens, at most 80 characters (e.g. call-by-police).")
         .optional(),
+      hash: z.string({ message: "Preview the version before publishing it." }).regex(/^[0-9a-f]{64}$/, "Preview the version before publishing it."),
       confirm: z.literal("yes", { message: "Confirm that you understand a published version can never be changed." }),
     }),
     z.object({ intent: z.literal("endorsements"), open: z.enum(["1", "0"], { message: "Choose open or closed." }) }),
@@ -122,11 +137,17 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const input = parsed.data;
   if (input.intent === "publish") {
     try {
-      const published = await publishVersion({ documentId: document.id, versionId: input.versionId, slug: input.slug || null, actorId: user.id });
+      const published = await publishVersion({
+        documentId: document.id,
+        versionId: input.versionId,
+        slug: input.slug || null,
+        actorId: user.id,
+        expectedHash: input.hash,
+      });
       return result({ intent: "publish", published: { slug: published.slug, number: published.number, hash: published.hash, notified: published.notified } });
     } catch (error) {
       if (error instanceof PublishError) {
-        const field = error.code.startsWith("slug") ? "slug" : "versionId";
+        const field = error.code.startsWith("slug") ? "slug" : error.code === "not_previewed" ? "hash" : "versionId";
         return result({ intent: "publish", error: error.message, fieldErrors: { [field]: error.message } }, error.status);
       }
       throw error;
@@ -144,16 +165,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function PublishPage() {
-  const { document, declaration, versions, published, countsText } = useLoaderData<typeof loader>();
+  const { document, declaration, versions, published, countsText, preview, previewMissing } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
   const here = `/documents/${document.id}/publish`;
   const errors: Record<string, string> = outcome?.intent === "publish" ? outcome.fieldErrors : {};
   const current = published[0] ?? null;
-  // The newest named version not yet published (else the newest): the likely choice.
-  const suggested = (versions.find((v) => v.publishedAs.length === 0) ?? versions[0])?.id;
-  const describedBy = (id: string, hint?: string) => [hint, errors[id] ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className="page">
       <Breadcrumbs trail={documentTrail(document)} current="Publish" />
@@ -162,22 +180,7 @@ export default function PublishPage() {
 
       <FormError message={outcome?.error} />
       <FormNotice message={outcome?.notice} />
-      {outcome?.published ? (
-        <div className="alert ok" role="status">
-          <p>
-            Version {outcome.published.number} is published at{" "}
-            <Link to={`/d/${outcome.published.slug}`}>{`/d/${outcome.published.slug}`}</Link>.
-          </p>
-          <p className="hash-line">SHA-256 <code>{outcome.published.hash}</code></p>
-          {outcome.published.number > 1 ? (
-            <p>
-              {outcome.published.notified === 1
-                ? "1 person who endorsed an earlier version was e-mailed a link to the changes and to re-confirm."
-                : `${outcome.published.notified} people who endorsed an earlier version were e-mailed a link to the changes and to re-confirm.`}
-            </p>
-          ) : null}
-        </div>
-      ) : null}
+      {outcome?.published ? <PublishedNotice published={outcome.published} /> : null}
 
       {declaration && current ? (
         <section className="card" aria-labelledby="public-now">
@@ -204,115 +207,27 @@ export default function PublishPage() {
           This document has no named version yet. Save one from the document&apos;s history first; then publish it here.
         </p>
       ) : (
-        <Form method="post" action={here} className="stack card" aria-labelledby="publish">
-          <input type="hidden" name="intent" value="publish" />
+        <>
           <p className="muted">
-            Publishing seals the chosen version: its text, and the SHA-256 of its text, can never be changed or removed
+            Publishing seals a named version: its text, and the SHA-256 of its text, can never be changed or removed
             afterwards. {current ? `It becomes version ${current.number + 1}; endorsements of version ${current.number} stay bound to version ${current.number}, and their signers are e-mailed a link to the changes and to re-confirm.` : "It becomes version 1."}{" "}
             Drafting can continue: the public page shows the latest published version until you publish the next one.
+            Choose a version and preview it: you confirm after reading exactly what will be sealed.
           </p>
-          <fieldset className="field" aria-describedby={errors.versionId ? "versionId-error" : undefined}>
-            <legend>Named version</legend>
-            <ul className="choice-list">
-              {versions.map((v) => (
-                <li key={v.id}>
-                  <input type="radio" id={`version-${v.id}`} name="versionId" value={v.id} defaultChecked={v.id === suggested} />{" "}
-                  <label htmlFor={`version-${v.id}`}>
-                    <strong>{v.name}</strong>{" "}
-                    <span className="muted small">
-                      {v.authorName ? `${v.authorName}, ` : ""}
-                      <time dateTime={isoString(v.createdAt)}>{formatDateTime(v.createdAt)}</time>
-                      {v.publishedAs.length > 0 ? ` — published as version ${v.publishedAs.join(", ")}` : ""}
-                    </span>
-                  </label>
-                </li>
-              ))}
-            </ul>
-            {errors.versionId ? <p className="error" id="versionId-error">{errors.versionId}</p> : null}
-          </fieldset>
-          {declaration ? (
-            <p>
-              Public address: <code>{`/d/${declaration.slug}`}</code> (it never changes once published).
-            </p>
-          ) : (
-            <div className="field">
-              <label htmlFor="publish-slug">Public address</label>
-              <p className="hint" id="publish-slug-hint">
-                {`The declaration will be at /d/<address>. Lower-case letters, digits and hyphens. Leave empty to use “${document.slug}”. It cannot be changed later.`}
-              </p>
-              <input
-                type="text"
-                id="publish-slug"
-                name="slug"
-                defaultValue=""
-                placeholder={document.slug}
-                maxLength={80}
-                autoComplete="off"
-                spellCheck={false}
-                aria-describedby={describedBy("slug", "publish-slug-hint")}
-                aria-invalid={errors.slug ? true : undefined}
-              />
-              {errors.slug ? <p className="error" id="slug-error">{errors.slug}</p> : null}
-            </div>
-          )}
-          <div className="field">
-            <div className="checkbox">
-              <input
-                type="checkbox"
-                id="publish-confirm"
-                name="confirm"
-                value="yes"
-                required
-                aria-describedby={errors.confirm ? "confirm-error" : undefined}
-                aria-invalid={errors.confirm ? true : undefined}
-              />{" "}
-              <label htmlFor="publish-confirm">I understand that a published version can never be changed or removed.</label>
-            </div>
-            {errors.confirm ? <p className="error" id="confirm-error">{errors.confirm}</p> : null}
-          </div>
-          <div className="actions">
-            <button type="submit" disabled={busy}>{current ? `Publish as version ${current.number + 1}` : "Publish as version 1"}</button>
-          </div>
-        </Form>
+          <VersionChooser action={here} versions={versions} previewed={preview?.version.id ?? null} />
+          {previewMissing ? <div className="alert error" role="alert">This document has no named version with that id.</div> : null}
+          {preview ? (
+            <PublicationPreview
+              action={here}
+              preview={preview}
+              form={{ errors, busy, publicSlug: declaration?.slug ?? null, documentSlug: document.slug }}
+            />
+          ) : null}
+        </>
       )}
 
       {declaration ? (
-        <>
-          <h2 id="endorsements">Endorsements</h2>
-          <Form method="post" action={here} className="card stack" aria-labelledby="endorsements">
-            <input type="hidden" name="intent" value="endorsements" />
-            <p>
-              {declaration.endorsementsOpen
-                ? "Endorsements are open: the public page invites people and organisations to endorse the current version."
-                : "Endorsements are closed: nobody can endorse until you open them again. Existing endorsements stay listed."}
-            </p>
-            <input type="hidden" name="open" value={declaration.endorsementsOpen ? "0" : "1"} />
-            <div className="actions">
-              <button type="submit" className={declaration.endorsementsOpen ? "danger" : undefined} disabled={busy}>
-                {declaration.endorsementsOpen ? "Close endorsements" : "Open endorsements"}
-              </button>
-            </div>
-          </Form>
-
-          <h2 id="policy">Organisations</h2>
-          <Form method="post" action={here} className="card stack" aria-labelledby="policy">
-            <input type="hidden" name="intent" value="policy" />
-            <fieldset className="field">
-              <legend>When does an organisation&apos;s endorsement appear in the public list?</legend>
-              <ul className="choice-list">
-                {ORGANISATION_POLICIES.map((p) => (
-                  <li key={p}>
-                    <input type="radio" id={`policy-${p}`} name="policy" value={p} defaultChecked={declaration.organisationPolicy === p} />{" "}
-                    <label htmlFor={`policy-${p}`}>{ORGANISATION_POLICY_LABELS[p]}</label>
-                  </li>
-                ))}
-              </ul>
-            </fieldset>
-            <div className="actions">
-              <button type="submit" className="secondary" disabled={busy}>Save the policy</button>
-            </div>
-          </Form>
-        </>
+        <DeclarationSettings action={here} endorsementsOpen={declaration.endorsementsOpen} organisationPolicy={declaration.organisationPolicy} busy={busy} />
       ) : null}
 
       {published.length > 0 ? (
@@ -331,6 +246,24 @@ export default function PublishPage() {
             ))}
           </ul>
         </>
+      ) : null}
+    </div>
+  );
+}
+
+function PublishedNotice({ published }: { published: NonNullable<ActionResult["published"]> }) {
+  return (
+    <div className="alert ok" role="status">
+      <p>
+        {`Version ${published.number} is published at `}<Link to={`/d/${published.slug}`}>{`/d/${published.slug}`}</Link>.
+      </p>
+      <p className="hash-line">SHA-256 <code>{published.hash}</code></p>
+      {published.number > 1 ? (
+        <p>
+          {published.notified === 1
+            ? "1 person who endorsed an earlier version was e-mailed a link to the changes and to re-confirm."
+            : `${published.notified} people who endorsed an earlier version were e-mailed a link to the changes and to re-confirm.`}
+        </p>
       ) : null}
     </div>
   );

@@ -12,20 +12,13 @@ import { formatDateTime, isoString } from "../utils/dates";
 import { notFound, requireUser } from "../utils/guards.server";
 import diffStyles from "../diff/diff.css";
 import { Breadcrumbs, documentTrail } from "../components/breadcrumbs";
+import { demoteHeadings } from "../editor/demote-headings";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: diffStyles }];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.version.name} — ${data.document.title} — Accord` : "Not found — Accord" },
 ];
-
-/**
- * The stored HTML with its headings moved one level down (h1 → h2 …), so the page keeps one h1 of its own.
- * The renderer writes plain `<hN>` tags and escapes all text, so the tags can be matched literally.
- */
-function demoteHeadings(html: string): string {
-  return html.replace(/<(\/?)h([1-5])>/g, (_m, slash: string, level: string) => `<${slash}h${Number(level) + 1}>`);
-}
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { user } = await requireUser(request, context);

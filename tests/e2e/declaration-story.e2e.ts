@@ -32,17 +32,34 @@ async function visit(page: Page, path: string): Promise<void> {
   await expectNoAxeViolations(page);
 }
 
+/** Save a named version from the document page (in place), then preview and publish it. */
 async function saveAndPublish(page: Page, versionName: string, expectedNumber: number): Promise<void> {
   await visit(page, `/documents/${documentId}`);
   await page.locator("summary", { hasText: "Save a named version" }).click();
   await page.getByLabel("Name of the version").fill(versionName);
   await page.getByRole("button", { name: "Save version" }).click();
-  await page.waitForURL(/\/history/);
-  await visit(page, `/documents/${documentId}/publish`);
-  await page.getByLabel(new RegExp(versionName)).check();
-  await page.getByLabel("I understand that a published version can never be changed or removed.").check();
+  // Confirmed in place: the writer stays in the document, the editor untouched, the field empty for the next name.
+  await page.getByRole("status").filter({ hasText: `Saved the version “${versionName}”.` }).waitFor();
+  expect(new URL(page.url()).pathname).toBe(`/documents/${documentId}`);
+  await page.locator("[data-testid=save-status][data-state=saved]").waitFor();
+  expect(await page.getByLabel("Name of the version").inputValue()).toBe("");
+  await expectNoAxeViolations(page);
+
+  await page.getByRole("link", { name: "Preview it for publishing" }).click();
+  await page.waitForURL(/\/publish\?version=/);
+  await expectNoAxeViolations(page);
+  await expect.poll(() => page.getByRole("radio", { name: new RegExp(versionName) }).isChecked()).toBe(true);
+  const confirm = page.getByLabel("I understand that a published version can never be changed or removed.");
+  expect(await confirm.isChecked(), "the confirmation starts unticked").toBe(false);
+  await confirm.check();
   await page.getByRole("button", { name: `Publish as version ${expectedNumber}` }).click();
   await expect.poll(async () => (await getSql()`select count(*)::int as n from published_versions where document_id = ${documentId}`)[0]!.n).toBe(expectedNumber);
+  await page.waitForURL((u) => !u.search.includes("version="));
+  await page.getByRole("status").filter({ hasText: `Version ${expectedNumber} is published` }).waitFor();
+  // Nothing is left ready to seal: no version chosen, no confirmation, no publish button.
+  expect(await page.getByRole("button", { name: /^Publish as version/ }).count()).toBe(0);
+  expect(await page.getByLabel("I understand that a published version can never be changed or removed.").count()).toBe(0);
+  expect(await page.locator('input[name="version"]:checked').count()).toBe(0);
   await expectNoAxeViolations(page);
 }
 

@@ -168,6 +168,13 @@ describe("the public declaration", () => {
     await expect(page.getByRole("heading", { name: "Publish and endorsements" }).isVisible()).resolves.toBe(true);
     await expectNoAxeViolations(page);
     await shot(page, "publish-page");
+    // The preview of the older version: changes, warnings, full text and the confirmation.
+    await page.getByLabel(/After session 1/).check();
+    await page.getByRole("button", { name: "Preview this version" }).click();
+    await page.getByRole("heading", { name: "Preview of “After session 1”" }).waitFor();
+    await page.getByText("This version was saved before “After session 2”, which is public now as version 2.", { exact: false }).waitFor();
+    await expectNoAxeViolations(page);
+    await shot(page, "publish-preview");
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -48,14 +48,7 @@ async function createDocument(title: string, slug = `doc-${randomBytes(4).toStri
 }
 
 /** A named version as the versions feature stores it: Tiptap JSON, its HTML and plain text. */
-async function createVersion(documentId: string, title: string, paragraphs: string[], name = "Version"): Promise<{ id: string; plainText: string }> {
-  const json: JSONContent = {
-    type: "doc",
-    content: [
-      { type: "heading", attrs: { level: 1 }, content: [{ type: "text", text: title }] },
-      ...paragraphs.map((p) => ({ type: "paragraph", content: [{ type: "text", text: p }] })),
-    ],
-  };
+async function insertVersion(documentId: string, json: JSONContent, name: string): Promise<{ id: string; plainText: string }> {
   const node = tiptapJsonToProseMirror(json);
   const plainText = documentPlainText(node);
   const [row] = await getSql()`
@@ -64,6 +57,21 @@ async function createVersion(documentId: string, title: string, paragraphs: stri
             ${renderDocumentHtml(node)}, ${plainText})
     returning id`;
   return { id: row!.id as string, plainText };
+}
+
+/** A named version: a title heading and paragraphs. */
+async function createVersion(documentId: string, title: string, paragraphs: string[], name = "Version"): Promise<{ id: string; plainText: string }> {
+  return insertVersion(
+    documentId,
+    {
+      type: "doc",
+      content: [
+        { type: "heading", attrs: { level: 1 }, content: [{ type: "text", text: title }] },
+        ...paragraphs.map((p) => ({ type: "paragraph", content: [{ type: "text", text: p }] })),
+      ],
+    },
+    name,
+  );
 }
 
 async function publishOverHttp(browser: Browserish, documentId: string, body: unknown): Promise<Response> {
@@ -611,12 +619,23 @@ describe("the organisers' publish page", () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain("Final text");
-    expect(html).toContain('name="confirm"');
+    expect(html, "the confirmation comes only with a preview").not.toContain('name="confirm"');
+    const preview = await (await organiserBrowser.get(`/documents/${doc.id}/publish?version=${version.id}`)).text();
+    const hash = canonicalHash(canonicalText(version.plainText));
+    expect(preview).toContain(hash);
+    expect(preview).toContain("By form.");
+    expect(preview).toContain('name="confirm"');
 
-    const unconfirmed = await organiserBrowser.post(`/documents/${doc.id}/publish`, { intent: "publish", versionId: version.id });
+    const unconfirmed = await organiserBrowser.post(`/documents/${doc.id}/publish`, { intent: "publish", versionId: version.id, hash });
     expect(unconfirmed.status).toBe(400);
+    const unpreviewed = await organiserBrowser.post(`/documents/${doc.id}/publish`, { intent: "publish", versionId: version.id, confirm: "yes" });
+    expect(unpreviewed.status).toBe(400);
+    expect(await unpreviewed.text()).toContain("Preview the version before publishing it.");
     const slug = `form-${randomBytes(3).toString("hex")}`;
-    const done = await organiserBrowser.post(`/documents/${doc.id}/publish`, { intent: "publish", versionId: version.id, slug, confirm: "yes" });
+    const otherText = await organiserBrowser.post(`/documents/${doc.id}/publish`, { intent: "publish", versionId: version.id, slug, confirm: "yes", hash: "0".repeat(64) });
+    expect(otherText.status).toBe(409);
+    expect(await otherText.text()).toContain("This is not the text you previewed");
+    const done = await organiserBrowser.post(`/documents/${doc.id}/publish`, { intent: "publish", versionId: version.id, slug, confirm: "yes", hash });
     expect(done.status).toBe(200);
     expect(await done.text()).toContain(`/d/${slug}`);
     expect((await fetch(`${server.url}/d/${slug}`)).status).toBe(200);
@@ -654,6 +673,77 @@ describe("the organisers' publish page", () => {
     expect((await new Browserish(server.url).get(`/documents/${doc.id}/publish`)).status).toBe(302);
   });
 });
+
+describe("the publish preview", () => {
+  const checkedRadios = (html: string) => html.match(/<input[^>]*type="radio"[^>]*name="version"[^>]*checked[^>]*>|<input[^>]*checked[^>]*name="version"[^>]*>/g) ?? [];
+
+  it("after a publication offers no version by default, no ticked box, and warns that an older version would replace a newer text", async () => {
+    const doc = await createDocument("Two drafts");
+    const older = await createVersion(doc.id, "Two drafts", ["The first draft."], "Draft one");
+    const newer = await createVersion(doc.id, "Two drafts", ["The second, agreed draft."], "Draft two");
+    const fresh = await (await organiserBrowser.get(`/documents/${doc.id}/publish`)).text();
+    expect(checkedRadios(fresh).join("")).toContain(newer.id);
+    expect(checkedRadios(fresh)).toHaveLength(1);
+
+    const hash = canonicalHash(canonicalText(newer.plainText));
+    const done = await organiserBrowser.post(`/documents/${doc.id}/publish?version=${newer.id}`, { intent: "publish", versionId: newer.id, confirm: "yes", hash });
+    expect(done.status).toBe(200);
+    const after = await done.text();
+    expect(after).toContain("Version 1 is published");
+    expect(after).toContain("already published as version 1");
+    expect(after, "no form to seal the same text again").not.toContain('name="confirm"');
+
+    const reloaded = await (await organiserBrowser.get(`/documents/${doc.id}/publish`)).text();
+    expect(checkedRadios(reloaded), "the older draft is never the default").toEqual([]);
+    expect(reloaded).not.toContain('name="confirm"');
+
+    const olderPreview = await (await organiserBrowser.get(`/documents/${doc.id}/publish?version=${older.id}`)).text();
+    expect(olderPreview).toContain("This version was saved before “Draft two”, which is public now as version 1");
+    expect(olderPreview).toContain("The first draft.");
+    expect(olderPreview).toMatch(/<del[^>]*>[\s\S]*second/);
+    const confirm = olderPreview.match(/<input[^>]*name="confirm"[^>]*>/)?.[0] ?? "";
+    expect(confirm).not.toBe("");
+    expect(confirm).not.toContain("checked");
+  });
+
+  it("warns about sections left empty, and says why an empty version cannot be published", async () => {
+    const doc = await createDocument("Sections");
+    const json: JSONContent = {
+      type: "doc",
+      content: [
+        { type: "heading", attrs: { level: 1 }, content: [{ type: "text", text: "Sections" }] },
+        { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: "1. Principles" }] },
+        { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: "2. Practice" }] },
+        { type: "paragraph", content: [{ type: "text", text: "Police refer people to services." }] },
+        { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: "3. Review" }] },
+      ],
+    };
+    const gaps = await insertVersion(doc.id, json, "With gaps");
+    const html = await (await organiserBrowser.get(`/documents/${doc.id}/publish?version=${gaps.id}`)).text();
+    expect(html).toContain("2 sections have no text under their heading: <span>“1. Principles”</span><span>, “3. Review”</span>");
+    expect(html).toContain('name="confirm"');
+
+    const empty = await insertVersion(doc.id, { type: "doc", content: [{ type: "paragraph" }] }, "Nothing yet");
+    const emptyHtml = await (await organiserBrowser.get(`/documents/${doc.id}/publish?version=${empty.id}`)).text();
+    expect(emptyHtml).toContain("This version has no text: there is nothing to publish.");
+    expect(emptyHtml).not.toContain('name="confirm"');
+    const missing = await organiserBrowser.get(`/documents/${doc.id}/publish?version=${randomUUIDLike()}`);
+    expect(await missing.text()).toContain("This document has no named version with that id.");
+  });
+
+  it("binds the API's publish to a hash when one is given", async () => {
+    const doc = await createDocument("Bound");
+    const version = await createVersion(doc.id, "Bound", ["Exactly this."]);
+    const wrong = await publishOverHttp(organiserBrowser, doc.id, { versionId: version.id, hash: "f".repeat(64) });
+    expect(wrong.status).toBe(409);
+    const hash = canonicalHash(canonicalText(version.plainText));
+    const right = await publishOverHttp(organiserBrowser, doc.id, { versionId: version.id, hash });
+    expect(right.status).toBe(201);
+    expect(((await right.json()) as { hash: string }).hash).toBe(hash);
+  });
+});
+
+const randomUUIDLike = () => "00000000-0000-4000-8000-" + randomBytes(6).toString("hex");
 
 describe("npm run accord -- verify", () => {
   let slug: string;

@@ -133,7 +133,7 @@ describe("saving a named version", () => {
   it("saves the committed text from the document page's form; the history lists it with author and time", async () => {
     const page = await (await as("editor").get(`/documents/${documentId}`)).text();
     expect(page).toContain(`href="/documents/${documentId}/history"`);
-    expect(page).toMatch(/<form[^>]*method="post"[^>]*action="\/documents\/[^"]+\/history"/);
+    expect(page, "the document page's form posts to the page itself").toMatch(new RegExp(`<form[^>]*method="post"[^>]*action="/documents/${documentId}"`));
     expect(page).toContain("Save a named version");
     // A viewer gets the link but not the form.
     const viewerPage = await (await as("viewer").get(`/documents/${documentId}`)).text();
@@ -175,6 +175,41 @@ describe("saving a named version", () => {
     // A viewer reads the history but gets neither the save form nor restore links.
     expect(history).not.toContain('name="intent" value="save"');
     expect(history).not.toContain("?restore=");
+  });
+
+  it("saves from the document page in place: the page answers with the outcome instead of sending the writer to the history", async () => {
+    const res = await as("editor").post(`/documents/${documentId}`, { intent: "save-version", name: "In place" });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("Saved the version “In place”.");
+    const [row] = await getSql()`select id, created_by from document_versions where document_id = ${documentId} and name = 'In place'`;
+    expect(row!.created_by).toBe(people.editor.id);
+    expect(html).toContain(`href="/documents/${documentId}/versions/${row!.id}"`);
+    expect(html, "only organisers are offered publishing").not.toContain("Preview it for publishing");
+    const organiserHtml = await (await as("organiser").post(`/documents/${documentId}`, { intent: "save-version", name: "In place, organised" })).text();
+    expect(organiserHtml).toContain("Preview it for publishing");
+    const viewer = await as("viewer").post(`/documents/${documentId}`, { intent: "save-version", name: "Viewer's" });
+    expect(viewer.status).toBe(403);
+    expect(await viewer.text()).toContain("Only the editors and organisers");
+    expect((await getSql()`select 1 from document_versions where name = 'Viewer''s'`).length).toBe(0);
+  });
+
+  it("refuses a name the document already has, whatever the letter case and door, and numbers the automatic ones", async () => {
+    await saveViaApi("Agreed text");
+    const page = await as("editor").post(`/documents/${documentId}`, { intent: "save-version", name: "  agreed TEXT " });
+    expect(page.status).toBe(409);
+    const html = await page.text();
+    expect(html).toContain("This document already has a version named “agreed TEXT”. Choose another name.");
+    expect(html, "the name stays in the field").toContain('value="  agreed TEXT "');
+    const history = await as("editor").post(`/documents/${documentId}/history`, { intent: "save", name: "Agreed Text" });
+    expect(history.status).toBe(409);
+    const api = await apiPost("editor", `/api/documents/${documentId}/versions`, { name: "AGREED TEXT" });
+    expect(api.status).toBe(409);
+    expect(await jsonOf(api)).toEqual({ error: "This document already has a version named “AGREED TEXT”. Choose another name." });
+    const named = await getSql()`select name from document_versions where document_id = ${documentId} and lower(name) = 'agreed text'`;
+    expect(named).toHaveLength(1);
+    // The same name in another document is fine.
+    expect((await apiPost("editor", `/api/documents/${otherDocumentId}/versions`, { name: "Agreed text" })).status).toBe(201);
   });
 
   it("shows an empty state before any version exists", async () => {
@@ -502,6 +537,13 @@ describe("restoring a version", () => {
     await waitFor(() => viewerClient.text().includes("Typed after the restore."), "editing continues");
     await waitFor(() => editorClient.isSaved(), "saved");
     expect((await liveJson()).content!.at(-1)).toEqual({ type: "paragraph", content: [{ type: "text", text: "Typed after the restore." }] });
+
+    // Restoring the same version again keeps the text before it under a numbered name.
+    const again = await as("editor").post(`/documents/${documentId}/history`, { intent: "restore", versionId });
+    const secondBackupId = /backup=([0-9a-f-]{36})/.exec(again.headers.get("location") ?? "")?.[1];
+    const [secondBackup] = await getSql()`select name, plain_text from document_versions where id = ${secondBackupId!}`;
+    expect(secondBackup!.name).toBe("Before restoring “Clean draft” (2)");
+    expect(secondBackup!.plain_text).toContain("Typed after the restore.");
   });
 
   it("asks for confirmation first, and changes nothing when the live text already equals the version", async () => {
