@@ -241,12 +241,21 @@ export async function listReconfirmable(userId: string, current: { documentId: s
     order by "versionNumber" desc, "createdAt" desc`;
 }
 
-/** The signer withdraws: "withdrawn" (now), "already" (earlier), or null when it is not theirs. */
+/**
+ * What withdrawing or erasing an endorsement empties: every personal field, so that nothing but what its public
+ * receipt shows (kind, version, hash, evidence, times) is left for anyone, organisers included.
+ */
+const erasedFields = (sql: Queryable) => sql`
+  erased_at = now(), display_name = null, role_title = null, affiliation = null, country = null, capacity = null,
+  statement = null, public_fields = '{}', organisation_name = null, organisation_key = null, website = null,
+  signer_role = null, moderation_reason = null`;
+
+/** The signer withdraws (its personal fields are erased): "withdrawn" (now), "already" (earlier), or null when it is not theirs. */
 export async function withdrawEndorsement(id: string, userId: string, sql: Queryable = getSql()): Promise<"withdrawn" | "already" | null> {
   const [row]: [{ fresh: boolean }?] = await sql`
     with target as (select id, withdrawn_at from endorsements where id = ${id} and user_id = ${userId} for update),
     done as (
-      update endorsements e set withdrawn_at = now()
+      update endorsements e set withdrawn_at = now(), ${erasedFields(sql)}
       from target t where e.id = t.id and t.withdrawn_at is null
       returning e.id)
     select exists (select 1 from done) as fresh from target`;
@@ -281,10 +290,11 @@ export interface ExportRow extends EndorsementRow {
   signerEmail: string | null;
 }
 
-/** The organisers' export: everything, with the signer's e-mail (the one query that selects it). */
+/** The organisers' export: everything, with the signer's e-mail (the one query that selects it) unless withdrawn. */
 export async function listEndorsementsForExport(documentId: string, sql: Queryable = getSql()): Promise<ExportRow[]> {
   return sql<ExportRow[]>`
-    select ${endorsementColumns(sql)}, pv.number as "versionNumber", u.email as "signerEmail"
+    select ${endorsementColumns(sql)}, pv.number as "versionNumber",
+           case when e.withdrawn_at is null then u.email end as "signerEmail"
     from endorsements e
     join published_versions pv on pv.id = e.published_version_id
     left join users u on u.id = e.user_id
@@ -346,11 +356,7 @@ export async function moderateEndorsement(
 /** Withdraw (keeping an earlier withdrawal's date) and erase every personal field of a user's endorsements. */
 export async function eraseUserEndorsements(userId: string, sql: Queryable = getSql()): Promise<number> {
   const rows = await sql`
-    update endorsements set
-      withdrawn_at = coalesce(withdrawn_at, now()), erased_at = now(),
-      display_name = null, role_title = null, affiliation = null, country = null, capacity = null, statement = null,
-      public_fields = '{}', organisation_name = null, organisation_key = null, website = null, signer_role = null,
-      moderation_reason = null
+    update endorsements set withdrawn_at = coalesce(withdrawn_at, now()), ${erasedFields(sql)}
     where user_id = ${userId}`;
   return rows.count;
 }

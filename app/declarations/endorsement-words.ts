@@ -1,7 +1,8 @@
 /**
- * Endorsements in words: the choices of the forms, the evidence levels, and the sentence a listing reads as
- * ("A serving police officer, Sweden"). Pure and isomorphic (the form's live preview runs it in the browser);
- * no zod here, so the browser bundle stays small. The rules that validate input live in endorsement-input.ts.
+ * Endorsements in words — the one vocabulary of every page, form, list, export and mail: the choices of the forms,
+ * the evidence levels, and the sentence a listing reads as ("A serving police officer, Sweden"). Pure and isomorphic
+ * (the form's live preview runs it in the browser); no zod here, so the browser bundle stays small. The rules that
+ * validate input live in endorsement-input.ts; public lines are assembled in public-view.ts from these words.
  */
 import { countryName } from "./countries";
 
@@ -10,9 +11,9 @@ export type Capacity = (typeof CAPACITIES)[number];
 
 /** For the form's choices. */
 export const CAPACITY_LABELS: Record<Capacity, string> = {
-  serving_officer: "Serving law-enforcement officer",
-  retired_officer: "Retired law-enforcement officer",
-  professional: "Other professional",
+  serving_officer: "Serving police officer (or other law-enforcement officer)",
+  retired_officer: "Retired police officer (or other law-enforcement officer)",
+  professional: "Professional in another field",
   individual: "Private individual",
 };
 
@@ -20,15 +21,15 @@ export const CAPACITY_LABELS: Record<Capacity, string> = {
 export const CAPACITY_PHRASES: Record<Capacity, string> = {
   serving_officer: "A serving police officer",
   retired_officer: "A retired police officer",
-  professional: "A professional",
+  professional: "A professional in another field",
   individual: "A private individual",
 };
 
 /** After a name: "Anna Berg, serving police officer, Sweden". */
-const CAPACITY_NOUNS: Record<Capacity, string> = {
+export const CAPACITY_NOUNS: Record<Capacity, string> = {
   serving_officer: "serving police officer",
   retired_officer: "retired police officer",
-  professional: "professional",
+  professional: "professional in another field",
   individual: "private individual",
 };
 
@@ -59,13 +60,17 @@ export const PUBLIC_FIELD_LABELS: Record<PublicField, string> = {
 
 export type Evidence = "email" | "domain" | "verified" | "unverified";
 
-/** The evidence level in words (receipts, lists). */
+/** The evidence level in words (receipts, lists; public lists use them in lower case, in brackets). */
 export const EVIDENCE_LABELS: Record<Evidence, string> = {
   email: "Signed with a confirmed e-mail address",
   domain: "E-mail domain matches the organisation’s website",
   verified: "Verified by the organisers",
   unverified: "Unverified",
 };
+
+/** The heading of the list of those who endorse a version, and of those who endorsed an earlier one. */
+export const signatoriesOfVersion = (n: number): string => `Endorsing version ${n}`;
+export const SIGNATORIES_OF_EARLIER = "Endorsed an earlier version";
 
 export const KIND_LABELS = { individual: "Individual endorsement", organisation: "Endorsement on behalf of an organisation" } as const;
 

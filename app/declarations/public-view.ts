@@ -1,33 +1,10 @@
 /**
- * How public pages, the JSON/CSV and the badge word things: labels, a signatory's line from its public fields
- * only, evidence levels in words, the honest count sentence, CSV cells and SVG text. Pure (no I/O) and
- * isomorphic, but country names come from the runtime's ICU data: format lines on the server and send strings.
+ * How public pages, the JSON/CSV and the badge assemble things: a signatory's line from its public fields only, the
+ * honest count sentence, CSV cells and SVG text, in the words of endorsement-words.ts (the one vocabulary). Pure.
  */
-import type { Capacity, Evidence, OrganisationType, PublicCounts, PublicEndorsement } from "../../db/public-endorsements";
-
-export const CAPACITY_LABELS: Record<Capacity, string> = {
-  serving_officer: "serving police officer",
-  retired_officer: "retired police officer",
-  professional: "professional in another field",
-  individual: "private individual",
-};
-
-export const ORGANISATION_TYPE_LABELS: Record<OrganisationType, string> = {
-  police_agency: "Police agency",
-  police_association: "Police association or union",
-  public_health: "Public-health body",
-  ngo: "Non-governmental organisation",
-  academic: "Academic institution",
-  international: "International body",
-  other: "Other organisation",
-};
-
-export const EVIDENCE_LABELS: Record<Evidence, string> = {
-  email: "e-mail address confirmed",
-  domain: "e-mail domain matches the organisation's website",
-  verified: "verified by the organisers",
-  unverified: "unverified",
-};
+import type { PublicCounts, PublicEndorsement } from "../../db/public-endorsements";
+import { countryName as knownCountryName, isCountryCode } from "./countries";
+import { CAPACITY_NOUNS, CAPACITY_PHRASES, EVIDENCE_LABELS, ORGANISATION_TYPE_LABELS } from "./endorsement-words";
 
 /** The organisers' choice of when organisations are listed (declarations.organisation_policy). */
 export const ORGANISATION_POLICIES = ["list_unverified", "verified_only"] as const;
@@ -40,25 +17,21 @@ export const ORGANISATION_POLICY_LABELS: Record<OrganisationPolicy, string> = {
 const label = <K extends string>(labels: Record<K, string>, key: string | undefined): string | null =>
   key !== undefined && Object.prototype.hasOwnProperty.call(labels, key) ? labels[key as K] : null;
 
-export const capacityLabel = (c: string | undefined) => label(CAPACITY_LABELS, c);
-export const organisationTypeLabel = (t: string | undefined) => label(ORGANISATION_TYPE_LABELS, t);
-export const evidenceLabel = (e: string | undefined) => label(EVIDENCE_LABELS, e);
-
+const lowerFirst = (s: string) => (s ? s[0]!.toLowerCase() + s.slice(1) : s);
 const capitalise = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
-const withArticle = (s: string) => `${/^[aeiou]/i.test(s) ? "An" : "A"} ${s}`;
 
-let regionNames: Intl.DisplayNames | null = null;
+export const capacityLabel = (c: string | undefined) => label(CAPACITY_NOUNS, c);
+export const organisationTypeLabel = (t: string | undefined) => label(ORGANISATION_TYPE_LABELS, t);
+export const evidenceLabel = (e: string | undefined) => {
+  const words = label(EVIDENCE_LABELS, e);
+  return words === null ? null : lowerFirst(words);
+};
 
-/** "Sweden" for "SE" (English); the code itself when the runtime does not know it. */
+/** "Sweden" for "SE" (the country list of the forms); the code itself when it is not one we know. */
 export function countryName(code: string | undefined | null): string | null {
   if (!code) return null;
-  try {
-    regionNames ??= new Intl.DisplayNames(["en"], { type: "region", fallback: "code" });
-    const name = regionNames.of(code.toUpperCase());
-    return name && name !== "Unknown Region" ? name : code;
-  } catch {
-    return code;
-  }
+  const upper = code.toUpperCase();
+  return isCountryCode(upper) ? knownCountryName(upper) : code;
 }
 
 /** An http(s) URL safe to link to, or null (then the website is shown as text, if at all). */
@@ -115,7 +88,8 @@ export function signatoryLine(e: PublicEndorsement): SignatoryLine {
       evidence: null,
     };
   }
-  const who = capacity ? withArticle(capacity) : "An individual signatory";
+  const phrase = label(CAPACITY_PHRASES, e.capacity);
+  const who = phrase ?? "An individual signatory";
   return {
     id: e.id,
     kind: e.kind,

@@ -19,6 +19,7 @@ import {
   signatoryLine,
   type SignatoryLine,
 } from "../declarations/public-view";
+import { SIGNATORIES_OF_EARLIER, signatoriesOfVersion } from "../declarations/endorsement-words";
 import {
   countPublicEndorsements,
   listPublicCountries,
@@ -282,7 +283,7 @@ export default function DeclarationPage() {
         </form>
         {filtered ? <p className="muted small" role="status">{`${data.total} ${data.total === 1 ? "entry matches" : "entries match"} the filter.`}</p> : null}
 
-        <h3 id="signatories-current">{`Endorse version ${d.number}`}</h3>
+        <h3 id="signatories-current">{signatoriesOfVersion(d.number)}</h3>
         {signatories.current.length === 0 ? (
           <p className="empty">{filtered ? "Nobody matches the filter." : `Nobody has endorsed version ${d.number} yet.`}</p>
         ) : (
@@ -292,7 +293,7 @@ export default function DeclarationPage() {
         )}
         {signatories.earlier.length > 0 ? (
           <>
-            <h3 id="signatories-earlier">Endorsed an earlier version</h3>
+            <h3 id="signatories-earlier">{SIGNATORIES_OF_EARLIER}</h3>
             <p className="muted small">
               {`These endorsements are bound to the version they signed and are not counted as endorsing version ${d.number}.`}
             </p>

@@ -13,7 +13,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { Field } from "../components/field";
 import { COUNTRIES } from "../declarations/countries";
-import { endorsementFromForm, LIMITS } from "../declarations/endorsement-input";
+import { endorsementFromForm, LIMITS, parseEndorsementInput } from "../declarations/endorsement-input";
 import {
   CAPACITIES,
   CAPACITY_LABELS,
@@ -241,6 +241,45 @@ function Explanation({ state, loginUrl, slug }: { state: Exclude<State, "ready">
   );
 }
 
+/** The contract's field (the key of its error) that a form input feeds. */
+const errorKeyOf = (inputName: string): string => (inputName === "organisationCountry" ? "country" : inputName);
+
+/**
+ * Errors as the person fixes them: a field changed since the last answer shows what the same rules (the API's zod
+ * schema, run in the browser) say of it now, so an error disappears as soon as the field is valid. Before the first
+ * answer only problems with something typed (too long, a web address) are shown, never "required" while typing.
+ */
+interface LiveErrors {
+  errors: Record<string, string>;
+  touched: Set<string>;
+  filled: Set<string>;
+}
+
+function liveErrorsOf(form: HTMLFormElement, changed: HTMLInputElement | null, previous: LiveErrors | null): LiveErrors {
+  const parsed = parseEndorsementInput(endorsementFromForm(new FormData(form)));
+  const touched = new Set(previous?.touched);
+  const filled = new Set(previous?.filled);
+  if (changed?.name) {
+    const key = errorKeyOf(changed.name);
+    touched.add(key);
+    const typed = changed.type !== "checkbox" && changed.type !== "radio" && changed.value.trim() !== "";
+    if (typed) filled.add(key);
+    else filled.delete(key);
+  }
+  return { errors: parsed.ok ? {} : parsed.fieldErrors, touched, filled };
+}
+
+function shownErrors(server: Record<string, string>, live: LiveErrors | null, answered: boolean): Record<string, string> {
+  if (!live) return server;
+  const out: Record<string, string> = {};
+  for (const [key, message] of Object.entries(server)) if (!live.touched.has(key)) out[key] = message;
+  for (const key of live.touched) {
+    const message = live.errors[key];
+    if (message && (answered || live.filled.has(key))) out[key] = message;
+  }
+  return out;
+}
+
 export default function Endorse() {
   const { declaration, state, kind: initialKind, mine, canReconfirm, loginUrl } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
@@ -249,9 +288,10 @@ export default function Endorse() {
   const text = (key: string) => (typeof values[key] === "string" ? (values[key] as string) : "");
   const submittedKind: Kind = values.kind === "organisation" ? "organisation" : values.kind === "individual" ? "individual" : initialKind;
   const submittedPublic = Array.isArray(values.publicFields) ? values.publicFields : [];
-  const errors = result?.fields ?? {};
-  const individualErrors = submittedKind === "individual" ? errors : {};
-  const organisationErrors = submittedKind === "organisation" ? errors : {};
+  const [live, setLive] = useState<LiveErrors | null>(null);
+  // A new answer from the server starts the live checking afresh.
+  useEffect(() => setLive(null), [result]);
+  const errors = shownErrors(result?.fields ?? {}, live, Boolean(result));
 
   const [preview, setPreview] = useState<PreviewValues>({
     kind: submittedKind,
@@ -262,7 +302,14 @@ export default function Endorse() {
   useEffect(() => {
     if (result) summary.current?.focus();
   }, [result]);
-  const update = (event: FormEvent<HTMLFormElement>) => setPreview(readPreview(event.currentTarget));
+  const update = (event: FormEvent<HTMLFormElement>) => {
+    const form = event.currentTarget;
+    setPreview(readPreview(form));
+    setLive((previous) => liveErrorsOf(form, event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement || event.target instanceof HTMLSelectElement ? (event.target as HTMLInputElement) : null, previous));
+  };
+  const kindNow: Kind = live ? preview.kind : submittedKind;
+  const individualErrors = kindNow === "individual" ? errors : {};
+  const organisationErrors = kindNow === "organisation" ? errors : {};
   const individualMine = mine.find((m) => m.kind === "individual");
 
   return (
@@ -297,16 +344,18 @@ export default function Endorse() {
       ) : null}
 
       {state === "ready" ? (
-        <Form method="post" className="stack endorse-form" noValidate onChange={update}>
+        <Form method="post" className="stack endorse-form" noValidate onChange={update} onInput={update}>
           {result ? (
             <div className="alert error" role="alert" tabIndex={-1} ref={summary}>
               <p>{result.error}</p>
               {Object.keys(errors).length > 0 ? (
                 <ul>
                   {Object.entries(errors).map(([field, message]) => (
-                    <li key={field}><a href={`#${inputIdFor(field, submittedKind)}`}>{message}</a></li>
+                    <li key={field}><a href={`#${inputIdFor(field, kindNow)}`}>{message}</a></li>
                   ))}
                 </ul>
+              ) : Object.keys(result.fields).length > 0 ? (
+                <p>Everything is corrected: you can send the form again.</p>
               ) : null}
             </div>
           ) : null}
@@ -330,9 +379,8 @@ export default function Endorse() {
               label="Your name"
               type="text"
               autoComplete="name"
-              maxLength={LIMITS.name}
               defaultValue={text("name")}
-              hint="Kept private unless you tick “Your name” below."
+              hint={`Kept private unless you tick “${PUBLIC_FIELD_LABELS.name}” below. At most ${LIMITS.name} characters.`}
               error={individualErrors.name}
             />
             <Field
@@ -340,7 +388,6 @@ export default function Endorse() {
               label="Role or rank (optional)"
               type="text"
               autoComplete="organization-title"
-              maxLength={LIMITS.role}
               defaultValue={text("role")}
               hint="For example “Detective Inspector” or “Professor of public health”."
               error={individualErrors.role}
@@ -350,7 +397,6 @@ export default function Endorse() {
               label="Affiliation (optional)"
               type="text"
               autoComplete="organization"
-              maxLength={LIMITS.affiliation}
               defaultValue={text("affiliation")}
               hint="Your police service, organisation or university, in your own words. No web addresses."
               error={individualErrors.affiliation}
@@ -375,7 +421,6 @@ export default function Endorse() {
                 id="field-statement"
                 name="statement"
                 rows={4}
-                maxLength={LIMITS.statement}
                 defaultValue={text("statement")}
                 aria-invalid={individualErrors.statement ? true : undefined}
                 aria-describedby={describedBy("field-statement-hint", individualErrors.statement && "field-statement-error")}
@@ -405,7 +450,6 @@ export default function Endorse() {
               label="Organisation’s name"
               type="text"
               autoComplete="organization"
-              maxLength={LIMITS.organisationName}
               defaultValue={text("organisationName")}
               error={organisationErrors.organisationName}
             />
@@ -424,7 +468,6 @@ export default function Endorse() {
               type="url"
               inputMode="url"
               autoComplete="url"
-              maxLength={LIMITS.website}
               defaultValue={text("website")}
               hint={
                 "If your e-mail address is at the website’s domain (for example you@polisen.se for polisen.se), the endorsement is shown " +
@@ -438,7 +481,6 @@ export default function Endorse() {
               label="Your role in the organisation"
               type="text"
               autoComplete="organization-title"
-              maxLength={LIMITS.signerRole}
               defaultValue={text("signerRole")}
               hint="For example “Chief Constable” or “Secretary General”. Not shown publicly."
               error={organisationErrors.signerRole}

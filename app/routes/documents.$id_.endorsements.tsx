@@ -57,7 +57,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
           evidence: e.evidence,
           createdAt: e.createdAt.toISOString(),
           withdrawnAt: e.withdrawnAt?.toISOString() ?? null,
-          erased: e.erasedAt !== null,
+          erased: e.erasedAt === null ? null : e.userId === null ? "account deleted" : "withdrawn",
           reason: e.moderationReason,
           // Everything the signer gave (organisers see all of it), marked with what is public.
           name: e.kind === "organisation" ? e.organisationName : e.displayName,
@@ -229,7 +229,7 @@ function EndorsementTable({ rows, caption, here, busy }: { rows: Row[]; caption:
         </thead>
         <tbody>
           {rows.map((e) => {
-            const label = e.name ?? (e.erased ? "erased (account deleted)" : "endorsement");
+            const label = e.name ?? (e.erased ? `details erased (${e.erased})` : "endorsement");
             return (
               <tr key={e.id}>
                 <td data-label="Endorsement">

@@ -2,7 +2,8 @@
  * /e/:id — the public receipt of one endorsement: which declaration, which version, the SHA-256 of that version's
  * text, when, and the evidence level in words. Nothing private: no e-mail, no account, and no name unless the
  * endorsement is publicly listed. A withdrawn endorsement shows a dated "withdrawn" line and no name.
- * The signer (signed in) also sees how theirs is listed, any organisers' note, and a Withdraw button (POST).
+ * The signer (signed in) also sees how theirs is listed, any organisers' note, and "Withdraw…", which first says what
+ * stays public and what is erased (`?withdraw=1`), then withdraws (POST with `confirm=yes`). Works without JavaScript.
  */
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
@@ -35,13 +36,17 @@ export async function loader({ context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { user } = await requireUser(request, context);
-  let intent: FormDataEntryValue | null = null;
+  let form: FormData | null = null;
   try {
-    intent = (await request.formData()).get("intent");
+    form = await request.formData();
   } catch {
-    intent = null;
+    form = null;
   }
+  const intent = form?.get("intent");
   if (intent !== "withdraw") return data({ error: "That action is not known. Please reload the page and try again." }, { status: 400 });
+  if (form?.get("confirm") !== "yes") {
+    return data({ error: "Nothing was withdrawn: confirm the withdrawal on the page that says what stays public." }, { status: 400 });
+  }
   if (!(await withdrawOwnEndorsement(user.id, params.id))) throw notFound();
   return redirect(`/e/${params.id}?withdrawn=1`);
 }
@@ -132,24 +137,46 @@ export default function Receipt() {
         for example with <code>{`npm run accord -- verify ${r.slug}`}</code>, and compare.
       </p>
 
-      {r.isSigner && r.status !== "withdrawn" ? (
-        <section className="card" aria-labelledby="withdraw-heading">
-          <h2 id="withdraw-heading">Withdraw your endorsement</h2>
+      {r.isSigner && r.status !== "withdrawn" ? <WithdrawSection slug={r.slug} newer={newer ? r.currentNumber : null} confirming={params.get("withdraw") === "1"} busy={busy} /> : null}
+    </div>
+  );
+}
+
+/** The signer's withdrawal: a first step that says what stays and what goes, then the confirmation. */
+function WithdrawSection({ slug, newer, confirming, busy }: { slug: string; newer: number | null; confirming: boolean; busy: boolean }) {
+  return (
+    <section className="card" aria-labelledby="withdraw-heading" id="withdraw">
+      <h2 id="withdraw-heading">Withdraw your endorsement</h2>
+      {confirming ? (
+        <>
           <p>
-            Withdrawing removes it from the list and the counts at once. This receipt stays, with the date of withdrawal and without
-            your name. You can endorse again later.
+            <strong>Withdrawing removes your endorsement from the list and the counts at once, and cannot be undone.</strong>
           </p>
+          <ul>
+            <li>
+              Erased, for everyone including the organisers: your name, role, affiliation, country, capacity and statement
+              (or the organisation&apos;s details).
+            </li>
+            <li>Stays public on this receipt: the declaration, the version and its SHA-256, when you endorsed, the evidence level and the date of withdrawal.</li>
+          </ul>
+          <p>You can endorse again later.</p>
           <Form method="post" className="actions">
             <input type="hidden" name="intent" value="withdraw" />
-            <button type="submit" className="danger" disabled={busy}>{busy ? "Withdrawing…" : "Withdraw"}</button>
+            <input type="hidden" name="confirm" value="yes" />
+            <button type="submit" className="danger" disabled={busy}>{busy ? "Withdrawing…" : "Yes, withdraw my endorsement"}</button>
+            <Link to="?">Keep my endorsement</Link>
           </Form>
-          {newer ? (
-            <p>
-              <Link to={`/d/${r.slug}/reconfirm`}>{`Endorse version ${r.currentNumber} with the same details`}</Link>
-            </p>
-          ) : null}
-        </section>
+        </>
+      ) : (
+        <p className="actions">
+          <Link to="?withdraw=1#withdraw" className="button danger">Withdraw…</Link>
+        </p>
+      )}
+      {newer ? (
+        <p>
+          <Link to={`/d/${slug}/reconfirm`}>{`Endorse version ${newer} with the same details`}</Link>
+        </p>
       ) : null}
-    </div>
+    </section>
   );
 }

@@ -100,7 +100,7 @@ describe("a declaration from first publication to re-confirmation", () => {
     await visit(idaPage, `/d/${SLUG}/endorse`);
     await idaPage.getByLabel("Your name").fill("Ida Inspector");
     await idaPage.locator("#field-country").selectOption("SE");
-    await idaPage.getByLabel("Serving law-enforcement officer").check();
+    await idaPage.getByLabel("Serving police officer (or other law-enforcement officer)").check();
     await idaPage.getByLabel("My capacity (for example “serving police officer”)").check();
     await idaPage.getByLabel("My country").check();
     await idaPage.getByLabel(/I agree that this endorsement is listed publicly/).check();
@@ -147,5 +147,5 @@ describe("a declaration from first publication to re-confirmation", () => {
     await idaPage.waitForURL(/\/e\/[0-9a-f-]{36}\?new=1$/);
     page = await publicCounts();
     expect(page).toContain("1 endorses version 2; 1 endorsed an earlier version");
-  });
+  }, 150_000); // the whole story, with axe-core on every page: longer than one interaction
 });

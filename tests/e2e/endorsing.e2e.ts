@@ -57,11 +57,23 @@ describe("endorsing in a browser", () => {
     await page.getByRole("alert").waitFor();
     await expectNoAxeViolations(page);
     expect(await page.getByLabel("Your name").getAttribute("aria-invalid")).toBe("true");
+    await page.getByText("Enter your name.").first().waitFor();
+
+    // Errors clear as each field becomes valid, without sending the form again; a name over the limit is refused in
+    // words, never cut short.
+    await page.getByLabel("Your name").fill("x".repeat(130));
+    await page.locator("#field-name-error").filter({ hasText: "Use at most 120 characters." }).waitFor();
+    expect((await page.getByLabel("Your name").inputValue()).length).toBe(130);
+    await page.getByLabel("Your name").fill("Anna Berg");
+    await expect.poll(() => page.getByLabel("Your name").getAttribute("aria-invalid")).toBeNull();
+    expect(await page.locator("#field-name-error").count()).toBe(0);
+    expect(await page.getByRole("alert").textContent()).not.toContain("Enter your name.");
+    await expectNoAxeViolations(page);
 
     await page.getByLabel("Your name").fill("Anna Berg");
     await page.getByLabel("Role or rank (optional)").fill("Detective Inspector");
     await page.locator("#field-country").selectOption("SE");
-    await page.getByLabel("Serving law-enforcement officer").check();
+    await page.getByLabel("Serving police officer (or other law-enforcement officer)").check();
     await page.getByLabel("My capacity (for example “serving police officer”)").check();
     await page.getByLabel("My country").check();
     await expect.poll(() => preview.textContent()).toBe("A serving police officer, Sweden");
@@ -76,8 +88,11 @@ describe("endorsing in a browser", () => {
     expect(await page.locator("main").textContent()).toContain("A serving police officer, Sweden");
     expect(await page.locator("main").textContent()).not.toContain("Anna Berg");
 
-    // Withdraw from the receipt.
-    await page.getByRole("button", { name: "Withdraw" }).click();
+    // Withdraw from the receipt, after a confirmation that says what stays public.
+    await page.getByRole("link", { name: "Withdraw…" }).click();
+    await page.getByText("Stays public on this receipt").waitFor();
+    await expectNoAxeViolations(page);
+    await page.getByRole("button", { name: "Yes, withdraw my endorsement" }).click();
     await page.waitForURL(/\?withdrawn=1$/);
     await expectNoAxeViolations(page);
     expect(await page.locator(".withdrawn-line").textContent()).toMatch(/^Withdrawn on \d{1,2} [A-Z][a-z]+ \d{4}\./);

@@ -389,6 +389,38 @@ describe("exports", () => {
   });
 });
 
+describe("after a withdrawal", () => {
+  it("shows organisers only what the public receipt keeps: no name, rank, statement or e-mail on the moderation page or in exports", async () => {
+    const d = await publishDeclaration();
+    const ivan = await signer({ name: "Ivan Inspector" });
+    const org = await signer();
+    const individual = (await (await endorse(d, ivan, person({ name: "Ivan Inspector", role: "Detective Chief Superintendent", statement: "Harm reduction saves lives." }))).json()) as { id: string };
+    const organisationEndorsement = (await (await endorse(d, org, organisation({ organisationName: "Gothenburg Police District", signerRole: "Head of Operations" }))).json()) as { id: string };
+    const olive = await sessionCookie(d.organiser.id);
+    const before = await (await api("GET", `/documents/${d.documentId}/endorsements`, { cookie: olive })).text();
+    expect(before).toContain("Ivan Inspector");
+    expect(before).toContain("Detective Chief Superintendent");
+
+    expect((await api("DELETE", `/api/endorsements/${individual.id}`, { cookie: ivan.cookie })).status).toBe(204);
+    expect((await api("DELETE", `/api/endorsements/${organisationEndorsement.id}`, { cookie: org.cookie })).status).toBe(204);
+
+    const page = await (await api("GET", `/documents/${d.documentId}/endorsements`, { cookie: olive })).text();
+    const exported = [
+      await (await api("GET", `/documents/${d.documentId}/endorsements/export?format=csv`, { cookie: olive })).text(),
+      await (await api("GET", `/documents/${d.documentId}/endorsements/export?format=json`, { cookie: olive })).text(),
+    ];
+    for (const body of [page, ...exported]) {
+      for (const secret of ["Ivan Inspector", "Detective Chief Superintendent", "Harm reduction saves lives.", "Gothenburg Police District", "Head of Operations", ivan.user.email, org.user.email]) {
+        expect(body, secret).not.toContain(secret);
+      }
+    }
+    expect(page).toContain("details erased (withdrawn)");
+    expect(exported[1]).toContain(d.versions[0]!.sha256);
+    // The signer can endorse again, with their details.
+    expect((await endorse(d, ivan, person({ name: "Ivan Inspector" }))).status).toBe(201);
+  });
+});
+
 describe("re-confirmation", () => {
   it("endorses the new version with the same details in one step; the old endorsement stays bound to the old version", async () => {
     const d = await publishDeclaration();
@@ -477,17 +509,24 @@ describe("withdrawal and receipts", () => {
     expect((await endorse(d, anna, person())).status).toBe(201);
   });
 
-  it("offers the signer alone a Withdraw button on the receipt, which works without JavaScript", async () => {
+  it("offers the signer alone to withdraw on the receipt, asks to confirm saying what stays public, and works without JavaScript", async () => {
     const d = await publishDeclaration();
     const anna = await signer();
     const { id } = (await (await endorse(d, anna, person())).json()) as { id: string };
     const asAnna = await (await api("GET", `/e/${id}`, { cookie: anna.cookie })).text();
-    expect(asAnna).toContain(">Withdraw</button>");
+    expect(asAnna).toContain(`href="/e/${id}?withdraw=1#withdraw"`);
+    expect(asAnna, "no one-click withdrawal").not.toContain('name="intent" value="withdraw"');
+    const confirming = await (await api("GET", `/e/${id}?withdraw=1`, { cookie: anna.cookie })).text();
+    expect(confirming).toContain("Stays public on this receipt: the declaration, the version and its SHA-256");
+    expect(confirming).toContain(">Yes, withdraw my endorsement</button>");
     const other = await signer();
-    expect(await (await api("GET", `/e/${id}`, { cookie: other.cookie })).text()).not.toContain(">Withdraw</button>");
-    expect(await (await api("GET", `/e/${id}`)).text()).not.toContain(">Withdraw</button>");
-    expect((await api("POST", `/e/${id}`, { cookie: other.cookie, form: [["intent", "withdraw"]] })).status).toBe(404);
-    const res = await api("POST", `/e/${id}`, { cookie: anna.cookie, form: [["intent", "withdraw"]] });
+    expect(await (await api("GET", `/e/${id}?withdraw=1`, { cookie: other.cookie })).text()).not.toContain("Yes, withdraw");
+    expect(await (await api("GET", `/e/${id}?withdraw=1`)).text()).not.toContain("Yes, withdraw");
+    expect((await api("POST", `/e/${id}`, { cookie: other.cookie, form: [["intent", "withdraw"], ["confirm", "yes"]] })).status).toBe(404);
+    const unconfirmed = await api("POST", `/e/${id}`, { cookie: anna.cookie, form: [["intent", "withdraw"]] });
+    expect(unconfirmed.status).toBe(400);
+    expect((await endorsementRows(d))[0]!.withdrawnAt).toBeNull();
+    const res = await api("POST", `/e/${id}`, { cookie: anna.cookie, form: [["intent", "withdraw"], ["confirm", "yes"]] });
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe(`/e/${id}?withdrawn=1`);
     expect((await endorsementRows(d))[0]!.withdrawnAt).not.toBeNull();

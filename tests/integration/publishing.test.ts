@@ -59,8 +59,10 @@ async function insertVersion(documentId: string, json: JSONContent, name: string
   return { id: row!.id as string, plainText };
 }
 
-/** A named version: a title heading and paragraphs. */
-async function createVersion(documentId: string, title: string, paragraphs: string[], name = "Version"): Promise<{ id: string; plainText: string }> {
+let versionCount = 0;
+
+/** A named version: a title heading and paragraphs (names are distinct in a document: a counter tells them apart). */
+async function createVersion(documentId: string, title: string, paragraphs: string[], name = `Version ${++versionCount}`): Promise<{ id: string; plainText: string }> {
   return insertVersion(
     documentId,
     {
@@ -341,7 +343,7 @@ describe("the public declaration", () => {
     expect(html).toContain("An individual signatory");
     expect(html).toContain("Law Enforcement Action Partnership");
     expect(html).toContain("Police association or union");
-    expect(html).toContain("e-mail domain matches the organisation&#x27;s website");
+    expect(html).toContain("e-mail domain matches the organisation’s website");
     expect(html).toContain("Unverified Org");
     expect(html).toContain("(unverified)");
     expect(html).not.toContain("javascript:alert");

@@ -63,7 +63,7 @@ describe("signatoryLine", () => {
       lead: "LEAP",
       details: ["Police association or union", "Germany"],
       website: "https://leap.example",
-      evidence: "e-mail domain matches the organisation's website",
+      evidence: "e-mail domain matches the organisation’s website",
     });
     expect(signatoryLine({ ...entry, evidence: "verified" }).evidence).toBe("verified by the organisers");
     expect(signatoryLine({ ...entry, evidence: "unverified" }).evidence).toBe("unverified");
@@ -121,5 +121,29 @@ describe("filters and links", () => {
     expect(safeWebsite("data:text/html,x")).toBeNull();
     expect(safeWebsite("not a url")).toBeNull();
     expect(safeWebsite("https://example.org")).toBe("https://example.org/");
+  });
+});
+
+describe("one vocabulary", () => {
+  it("words each capacity the same way in the form, the public list and the preview", async () => {
+    const { CAPACITIES, CAPACITY_LABELS, CAPACITY_NOUNS, CAPACITY_PHRASES, describeIndividual } = await import("../../app/declarations/endorsement-words");
+    for (const c of CAPACITIES) {
+      expect(CAPACITY_LABELS[c].toLowerCase().startsWith(CAPACITY_NOUNS[c]), c).toBe(true);
+      expect(CAPACITY_PHRASES[c].toLowerCase()).toBe(`a ${CAPACITY_NOUNS[c]}`);
+      const publicLine = signatoryLine({ id: "e", kind: "individual", versionNumber: 1, evidence: "email", capacity: c, country: "SE" }).lead;
+      expect(describeIndividual({ capacity: c, country: "SE" }), c).toBe(publicLine);
+    }
+  });
+
+  it("words organisation kinds and evidence as the forms and receipts do", async () => {
+    const words = await import("../../app/declarations/endorsement-words");
+    for (const t of words.ORGANISATION_TYPES) {
+      const line = signatoryLine({ id: "e", kind: "organisation", versionNumber: 1, evidence: "verified", organisationName: "X", organisationType: t });
+      expect(line.details[0]).toBe(words.ORGANISATION_TYPE_LABELS[t]);
+    }
+    for (const e of ["domain", "verified", "unverified"] as const) {
+      const line = signatoryLine({ id: "e", kind: "organisation", versionNumber: 1, evidence: e, organisationName: "X" });
+      expect(line.evidence).toBe(words.EVIDENCE_LABELS[e].toLowerCase());
+    }
   });
 });
