@@ -1,7 +1,8 @@
 /**
  * The collaborative document editor. It owns the whole client collab lifecycle:
  *
- * - Server render and first client render show the server's HTML, so the page reads before JavaScript.
+ * - Server render and first client render show the server's HTML, so the page reads before JavaScript; without
+ *   JavaScript a <noscript> note says that live editing needs it, and no connection status is shown.
  * - On mount: one Y.Doc and one WebsocketProvider (`/collab/<documentId>`), destroyed on unmount.
  * - The live Tiptap editor (the shared `editorExtensions()` plus Collaboration and CollaborationCaret) replaces
  *   the server HTML once the provider synced the first time, so there is never a flash of an empty editor.
@@ -185,7 +186,15 @@ function LiveEditor({ doc, provider, user, canEdit, editable, hidden, status }: 
   );
 }
 
+/** False on the server and during hydration, true once this browser runs the page's JavaScript. */
+function useHydrated(): boolean {
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  return hydrated;
+}
+
 export function CollabEditor({ documentId, initialHtml, canEdit, user }: CollabEditorProps) {
+  const hydrated = useHydrated();
   const { session, connection, retry } = useCollabSession(documentId);
   const { everSynced, online, closedCode } = connection;
   const unsaved = canEdit && connection.unsaved;
@@ -199,10 +208,20 @@ export function CollabEditor({ documentId, initialHtml, canEdit, user }: CollabE
 
   return (
     <div className="collab-editor">
-      <div className="collab-editor__bar">
-        <p className="save-status" role="status" aria-live="polite" data-testid="save-status" data-state={status.state}>
-          {status.text}
+      <noscript>
+        <p className="alert info">
+          {canEdit
+            ? "Live editing needs JavaScript, which is off in this browser. Below is the text as last saved; turn JavaScript on to edit it and to see others’ changes as they type."
+            : "Following the text live needs JavaScript, which is off in this browser. Below is the text as last saved; reload to see later changes."}
         </p>
+      </noscript>
+      <div className="collab-editor__bar">
+        {/* Only where JavaScript runs: without it the page would say "Connecting…" for ever. */}
+        {hydrated ? (
+          <p className="save-status" role="status" aria-live="polite" data-testid="save-status" data-state={status.state}>
+            {status.text}
+          </p>
+        ) : null}
         {note ? <p className="collab-editor__note">{note}</p> : null}
         {session ? <PresenceList awareness={session.provider.awareness} /> : null}
       </div>

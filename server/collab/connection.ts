@@ -97,6 +97,9 @@ export class Connection {
     if (step !== syncProtocol.messageYjsSyncStep2 && step !== syncProtocol.messageYjsUpdate) throw new BadMessage(`unknown sync step ${step}`);
     const update = decoding.readVarUint8Array(decoder);
     if (!this.member.canWrite) {
+      // Every provider answers the server's sync step 1 with what it has; for a reader that is nothing new, and
+      // refusing it would log a permission error in every reader's console on every visit.
+      if (this.bringsNothing(update, step === syncProtocol.messageYjsSyncStep2)) return;
       const encoder = encoding.createEncoder();
       encoding.writeVarUint(encoder, MESSAGE_AUTH);
       authProtocol.writePermissionDenied(encoder, "You can read this document but not change it.");
@@ -106,10 +109,15 @@ export class Connection {
     this.onWrite(update, step === syncProtocol.messageYjsSyncStep2);
   }
 
+  /** An empty update, or a sync step 2 (on connecting) whose structs and deletions the document already holds. */
+  private bringsNothing(update: Uint8Array, syncStep2: boolean): boolean {
+    const inspection = inspectUpdate(update);
+    return inspection.ok && (inspection.empty || (syncStep2 && this.room.holds(update)));
+  }
+
   private onWrite(update: Uint8Array, syncStep2: boolean): void {
     const inspection = inspectUpdate(update);
     if (!inspection.ok) throw new BadMessage(`update refused: ${inspection.reason}`);
-    // Nothing new: an empty update, or a sync step 2 (on connecting) whose structs and deletions the document holds.
     if (inspection.empty || (syncStep2 && this.room.holds(update))) return this.room.confirmNothingPending(this.member);
     if (!this.room.claimClients(this.member, inspection.clients)) throw new BadMessage("update refused: it uses another connection's client ID");
     if (this.room.approxBytes + update.byteLength > this.room.limitBytes()) {

@@ -157,9 +157,13 @@ describe("co-editing in the browser", () => {
     await ann.context.close();
   });
 
-  it("a viewer reads along live but cannot type", async () => {
+  it("a viewer reads along live but cannot type, with nothing in the console", async () => {
     const vic = await signedInPage("vic");
     const ann = await signedInPage("ann");
+    const consoleLines: string[] = [];
+    vic.page.on("console", (m) => {
+      if (m.type() === "warning" || m.type() === "error") consoleLines.push(`${m.type()}: ${m.text()}`);
+    });
     await openDocument(vic.page);
     await openDocument(ann.page);
     await expect(status(vic.page).getAttribute("data-state")).resolves.toBe("readonly");
@@ -173,7 +177,27 @@ describe("co-editing in the browser", () => {
     await ann.page.keyboard.type(" Live for viewers.");
     await vic.page.locator(".document-editor", { hasText: "Live for viewers." }).waitFor();
     await expectNoAxeViolations(vic.page);
+    expect(consoleLines.filter((l) => /permission/i.test(l))).toEqual([]);
     await vic.context.close();
     await ann.context.close();
+  });
+
+  it("without JavaScript shows the text and says live editing needs JavaScript, never “Connecting…”", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(server.url + "/login");
+    await page.getByLabel("E-mail").fill(people.ann.email);
+    await page.getByLabel("Password").fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/workshops/);
+    await page.goto(`${server.url}/documents/${documentId}`);
+    // (Playwright's text engine skips <noscript>; a CSS selector reaches what the browser shows.)
+    const note = page.locator("noscript p.alert");
+    expect(await note.isVisible()).toBe(true);
+    expect(await note.textContent()).toContain("Live editing needs JavaScript, which is off in this browser.");
+    expect(await page.locator("article.document").textContent()).toContain("Safe injecting facilities");
+    expect(await page.locator("main").textContent()).not.toContain("Connecting…");
+    expect(await page.locator("[data-testid=save-status]").count()).toBe(0);
+    await context.close();
   });
 });

@@ -116,6 +116,20 @@ describe("real-time co-editing", () => {
     expect(row!.user_id).toBe(editors[0]!.id);
   });
 
+  it("tells a reader nothing on a plain visit: no permission error for the empty answer every provider sends on joining", async () => {
+    const e = client(editors[2]!.cookie);
+    await waitFor(() => e.provider.synced, "sync");
+    typeParagraph(e, "written before the reader came");
+    await waitFor(() => e.isSaved(), "saved");
+    const v = client(viewer.cookie);
+    await waitFor(() => v.provider.synced && v.text().includes("written before the reader came"), "reader synced");
+    typeParagraph(e, "written while the reader reads");
+    await waitFor(() => v.text().includes("written while the reader reads"), "relayed to the reader");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(v.denied).toEqual([]);
+    expect(v.closes).toEqual([]);
+  });
+
   it("refuses a viewer's writes: told permission denied, nothing stored or relayed", async () => {
     const v = client(viewer.cookie);
     const e = client(editors[3]!.cookie);
