@@ -226,6 +226,26 @@ export async function findPublishedVersion(documentId: string, number: number, s
   return row ?? null;
 }
 
+/** A published version found by its SHA-256, with its declaration and whether it is still the current version. */
+export interface PublishedMatch {
+  slug: string;
+  title: string;
+  number: number;
+  publishedAt: Date;
+  currentNumber: number;
+}
+
+/** Every published version (of any declaration) whose canonical text has this SHA-256; oldest declarations first. */
+export async function listPublishedVersionsByHash(sha256: string, sql: Queryable = getSql()): Promise<PublishedMatch[]> {
+  return sql<PublishedMatch[]>`
+    select dl.slug, pv.title, pv.number, pv.published_at as "publishedAt",
+           (select max(p2.number) from published_versions p2 where p2.document_id = pv.document_id) as "currentNumber"
+    from published_versions pv join declarations dl on dl.document_id = pv.document_id
+    where pv.sha256 = ${sha256}
+    order by dl.created_at, pv.number
+    limit 50`;
+}
+
 export interface SignerToNotify {
   email: string;
   name: string;

@@ -159,7 +159,7 @@ export function DiffView({ html, changes, insertedWords, deletedWords, truncated
       <div ref={diffRef} className="document diff" role="region" aria-label={label} dangerouslySetInnerHTML={{ __html: html }} />
       {total > 0 ? (
         <details className="diff-all-changes">
-          <summary>{`List of all ${plural(total, "change", "changes")}`}</summary>
+          <summary>{total === 1 ? "The change, as a list" : `List of all ${total} changes`}</summary>
           <ol>
             {changes.map((c) => (
               <li key={c.number}>

@@ -203,6 +203,11 @@ export default function DeclarationPage() {
           paragraphs, ending with one newline; UTF-8). The canonical text is the <code>text</code> field of{" "}
           <a href={`/api/declarations/${d.slug}`}>{`/api/declarations/${d.slug}`}</a>.<span className="no-print"> To check it yourself:</span>
         </p>
+        <p className="no-print">
+          <a href={`/verify?slug=${d.slug}`}>Check a text or a file against it</a>
+          {" · "}
+          <a href={`/d/${d.slug}/v/${d.number}/text`}>{`Download the exact text of version ${d.number}`}</a>
+        </p>
         <pre className="command no-print">{`curl -s ${d.apiUrl} | jq -j .text | sha256sum`}</pre>
         <p className="small no-print">
           or, with Accord&apos;s source: <code>{`npm run accord -- verify ${d.url}`}</code>

@@ -151,6 +151,13 @@ describe("the public declaration", () => {
     await page.goto(`${server.url}/d/${slug}`);
     await page.locator("details.changes summary").click();
     await expectNoAxeViolations(page);
+    // The verification page, with a text that differs from the current version (the result shows the difference).
+    await page.getByRole("link", { name: "Check a text or a file against it" }).click();
+    await page.getByLabel("The text").fill("A text nobody published.");
+    await page.getByRole("button", { name: "Check the text" }).click();
+    await page.getByText("No published version has this fingerprint.").first().waitFor();
+    await expectNoAxeViolations(page);
+    await shot(page, "verify");
     expect(errors).toEqual([]);
     await context.close();
   });
