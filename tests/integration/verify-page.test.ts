@@ -25,7 +25,7 @@ afterAll(async () => {
 
 const reader = () => new Browserish(server.url);
 
-async function upload(bytes: Uint8Array | string, name = "declaration.txt", extra: Record<string, string> = {}): Promise<Response> {
+async function upload(bytes: Uint8Array<ArrayBuffer> | string, name = "declaration.txt", extra: Record<string, string> = {}): Promise<Response> {
   const form = new FormData();
   form.set("text", "");
   form.set("file", new Blob([bytes], { type: "text/plain" }), name);
