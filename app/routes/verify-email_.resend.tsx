@@ -60,8 +60,7 @@ export default function ResendVerification() {
       <h1>Confirm your e-mail address</h1>
       {sent && !result ? (
         <div className="alert ok" role="status">
-          {sent === "changed" ? "Your address was changed. " : ""}We sent a new link to {email}. It works for 48 hours and replaces
-          the links we sent before.
+          {`${sent === "changed" ? "Your address was changed. " : ""}We sent a new link to ${email}. It works for 48 hours and replaces the links we sent before.`}
         </div>
       ) : null}
       {result?.error ? <div className="alert error" role="alert">{result.error}</div> : null}
