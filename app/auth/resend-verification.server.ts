@@ -1,8 +1,8 @@
 /**
  * "Send the confirmation link again", rate-limited to one mail a minute per person (a mailbox is not a
- * megaphone), and each mail sent counts against the address's sign-up allowance (5 an hour with the sign-ups). The limit is read from email_tokens.created_at, so it holds across restarts. Requests for the
- * same person are queued in this process, so a double click cannot pass the check twice; no database
- * connection is held while waiting (a transaction-scoped lock held across the send would need a second
+ * megaphone); each mail sent also counts against the address's sign-up allowance (5 an hour, with the sign-ups).
+ * The minute is read from email_tokens.created_at, so it holds across restarts. Requests for the same person are
+ * queued in this process, so a double click cannot pass the check twice; no database connection is held while waiting (a transaction-scoped lock held across the send would need a second
  * pooled connection and could starve the pool). Several app instances could, in a race of milliseconds,
  * each send one mail: harmless, and Accord runs as one process.
  */

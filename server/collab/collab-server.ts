@@ -269,8 +269,9 @@ export class CollabServer {
   }
 
   /**
-   * Four queries per pass, however many rooms are loaded: every loaded document's log tail, every member's role,
-   * every member's session and every member's access token (revoked or expired: closed).
+   * Three queries per pass, however many rooms are loaded: every loaded document's log tail, every member's role,
+   * and every member's session; a fourth for every member's access token while token sockets are open (revoked or
+   * expired: closed).
    */
   private async recheckAllRooms(): Promise<void> {
     const settled = await Promise.allSettled([...this.rooms.values()]);

@@ -156,6 +156,29 @@ describe("an account whose address is not confirmed", () => {
     expect((await there.get("/workshops")).headers.get("location")).toMatch(/^\/login/);
   });
 
+  it("refuses a bad name or password at confirmation in words, keeps the link usable, and shows a forged link as broken", async () => {
+    const email = uniqueEmail("careful");
+    await new Browserish(server.url).post("/signup", { name: "Careful", email, password: OWNER_PASSWORD });
+    const link = await mailedLink(email, "/verify-email");
+    const browser = new Browserish(server.url);
+    const cases: [Record<string, string>, string][] = [
+      [{ name: "tab\tname", password: OWNER_PASSWORD, confirmPassword: OWNER_PASSWORD }, "Remove control characters from your name."],
+      [{ name: "Careful", password: OWNER_PASSWORD, confirmPassword: "something else entirely" }, "The two passwords are not the same."],
+      [{ name: "Careful", password: "qwerty123456", confirmPassword: "qwerty123456" }, "This password is one of the most commonly used; choose another."],
+      [{ name: "", password: "short", confirmPassword: "short" }, "Use at least 12 characters."],
+    ];
+    for (const [fields, words] of cases) {
+      const res = await browser.post(link.path, { token: link.token, ...fields });
+      expect(res.status, words).toBe(400);
+      expect(await res.text(), words).toContain(words);
+    }
+    expect((await findUserByEmail(email))!.emailVerifiedAt).toBeNull();
+    const forged = await browser.post("/verify-email", { token: "<script>alert(1)</script>", name: "X", password: OWNER_PASSWORD, confirmPassword: OWNER_PASSWORD });
+    expect(forged.status).toBe(400);
+    expect(h1(await forged.text())).toBe("This link does not work");
+    expect((await browser.post(link.path, { token: link.token, name: "Careful", password: OWNER_PASSWORD, confirmPassword: OWNER_PASSWORD })).status).toBe(302);
+  });
+
   it("changes its address: the link goes to the new one, the old one is free at once, a taken one is refused in words", async () => {
     const typo = uniqueEmail("typo");
     const right = uniqueEmail("right");
