@@ -6,8 +6,14 @@ export interface AccordLoadContext {
   clientIp: string | null;
   /** Per-response nonce for inline scripts (Content-Security-Policy). */
   cspNonce: string;
-  /** The authenticated caller, resolved once per request (renews the session cookie when due). */
+  /**
+   * The authenticated caller, resolved once per request (renews the session cookie when due). Throws the access
+   * gate's refusal (app/auth/access-gate.server.ts): an unconfirmed account is sent to confirm its address, a token
+   * used on a page is refused.
+   */
   auth: () => Promise<RequestAuth | null>;
+  /** The request carried `Authorization: Bearer …` (a refused token then gets words about tokens). */
+  bearerPresented: boolean;
 }
 
 declare module "@remix-run/node" {

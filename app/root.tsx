@@ -1,5 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, isRouteErrorResponse, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { Form, isRouteErrorResponse, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import styles from "./styles/app.css";
 import { getUser } from "./utils/guards.server";
@@ -17,7 +17,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
   return { user: user ? { name: user.name, emailVerified: user.emailVerifiedAt != null } : null };
 }
 
-function Header({ user }: { user: { name: string } | null }) {
+function Header({ user }: { user: { name: string; emailVerified: boolean } | null }) {
   return (
     <header className="site-header">
       <div className="site-header__inner">
@@ -28,8 +28,14 @@ function Header({ user }: { user: { name: string } | null }) {
           <ul className="nav">
             {user ? (
               <>
-                <li><NavLink to="/workshops">Workshops</NavLink></li>
-                <li><NavLink to="/account">Account</NavLink></li>
+                {user.emailVerified ? (
+                  <>
+                    <li><NavLink to="/workshops">Workshops</NavLink></li>
+                    <li><NavLink to="/account">Account</NavLink></li>
+                  </>
+                ) : (
+                  <li><NavLink to="/verify-email/resend">Confirm your e-mail</NavLink></li>
+                )}
                 <li>
                   <Form method="post" action="/logout">
                     <button type="submit" className="link-button">Sign out</button>
@@ -77,17 +83,8 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
-  const { user } = useLoaderData<typeof loader>();
-  return (
-    <>
-      {user && !user.emailVerified ? (
-        <div className="banner" role="status">
-          Please confirm your e-mail address: we sent you a link. <Link to="/verify-email/resend">Send it again</Link>
-        </div>
-      ) : null}
-      <Outlet />
-    </>
-  );
+  // An account with an unconfirmed address only reaches the pages about confirming it (app/auth/access-gate.server.ts).
+  return <Outlet />;
 }
 
 export function ErrorBoundary() {

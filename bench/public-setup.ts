@@ -92,5 +92,5 @@ export async function createSpikeUsers(db: BenchDatabase, count: number): Promis
     order by i
     returning id`;
   if (rows.length !== count) throw new Error(`created ${rows.length} of ${count} users`);
-  return inBatches(rows, 16, async (row) => ({ id: row.id, token: (await createAccessToken(row.id, "accord-bench")).token }));
+  return inBatches(rows, 16, async (row) => ({ id: row.id, token: (await createAccessToken(row.id, { name: "accord-bench", scopes: ["endorse"], lifetimeDays: 7 })).token }));
 }

@@ -6,29 +6,41 @@ export interface AccessTokenRow {
   id: string;
   userId: string;
   name: string;
+  scopes: string[];
   createdAt: Date;
+  expiresAt: Date;
   lastUsedAt: Date | null;
 }
 
 export async function insertAccessToken(
-  t: { id: string; secretHash: Uint8Array; userId: string; name: string },
+  t: { id: string; secretHash: Uint8Array; userId: string; name: string; scopes: string[]; lifetimeDays: number },
   sql: Queryable = getSql(),
-): Promise<void> {
-  await sql`
-    insert into personal_access_tokens (id, secret_hash, user_id, name)
-    values (${t.id}, ${Buffer.from(t.secretHash)}, ${t.userId}, ${t.name})`;
+): Promise<{ expiresAt: Date }> {
+  const [row]: [{ expiresAt: Date }?] = await sql`
+    insert into personal_access_tokens (id, secret_hash, user_id, name, scopes, expires_at)
+    values (${t.id}, ${Buffer.from(t.secretHash)}, ${t.userId}, ${t.name}, ${t.scopes}::text[], now() + make_interval(days => ${t.lifetimeDays}))
+    returning expires_at as "expiresAt"`;
+  if (!row) throw new Error("insertAccessToken: no row returned");
+  return row;
 }
 
-/** A token's secret hash and last use, with its user, in one round trip. */
-export async function findAccessTokenWithUser(
-  id: string,
-  sql: Queryable = getSql(),
-): Promise<{ secretHash: Uint8Array; lastUsedAt: Date | null; user: UserRow } | null> {
-  const [row]: [({ secretHash: Uint8Array; lastUsedAt: Date | null } & Record<string, unknown>)?] = await sql`
-    select t.secret_hash as "secretHash", t.last_used_at as "lastUsedAt", ${joinedUserColumns(sql)}
+export interface AccessTokenWithUser {
+  secretHash: Uint8Array;
+  scopes: string[];
+  expiresAt: Date;
+  lastUsedAt: Date | null;
+  user: UserRow;
+}
+
+/** A token's secret hash, scopes, expiry and last use, with its user, in one round trip. */
+export async function findAccessTokenWithUser(id: string, sql: Queryable = getSql()): Promise<AccessTokenWithUser | null> {
+  const [row]: [(Omit<AccessTokenWithUser, "user"> & Record<string, unknown>)?] = await sql`
+    select t.secret_hash as "secretHash", t.scopes, t.expires_at as "expiresAt", t.last_used_at as "lastUsedAt",
+           ${joinedUserColumns(sql)}
     from personal_access_tokens t join users u on u.id = t.user_id
     where t.id = ${id}`;
-  return row ? { secretHash: row.secretHash, lastUsedAt: row.lastUsedAt, user: userFromJoin(row) } : null;
+  if (!row) return null;
+  return { secretHash: row.secretHash, scopes: row.scopes, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, user: userFromJoin(row) };
 }
 
 /** Note that these tokens were used now (one statement for every token used since the last call). */
@@ -38,11 +50,24 @@ export async function markAccessTokensUsed(ids: string[], sql: Queryable = getSq
 
 export async function listAccessTokens(userId: string, sql: Queryable = getSql()): Promise<AccessTokenRow[]> {
   return sql<AccessTokenRow[]>`
-    select id, user_id as "userId", name, created_at as "createdAt", last_used_at as "lastUsedAt"
+    select id, user_id as "userId", name, scopes, created_at as "createdAt", expires_at as "expiresAt", last_used_at as "lastUsedAt"
     from personal_access_tokens where user_id = ${userId} order by created_at desc`;
 }
 
 export async function deleteAccessToken(userId: string, id: string, sql: Queryable = getSql()): Promise<boolean> {
   const rows = await sql`delete from personal_access_tokens where id = ${id} and user_id = ${userId}`;
   return rows.count === 1;
+}
+
+/** Revoke every token of a user (a password reset or change, a confirmed address). */
+export async function deleteUserAccessTokens(userId: string, sql: Queryable = getSql()): Promise<void> {
+  await sql`delete from personal_access_tokens where user_id = ${userId}`;
+}
+
+/** Which of these token ids still work (not revoked, not expired): the collaboration server's re-check. */
+export async function findLiveAccessTokenIds(ids: string[], sql: Queryable = getSql()): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await sql<{ id: string }[]>`
+    select id from personal_access_tokens where id = any(${ids}::text[]) and expires_at > now()`;
+  return new Set(rows.map((r) => r.id));
 }

@@ -35,10 +35,12 @@ export async function listOwnSessions(userId: string, sql: Queryable = getSql())
     order by last_used_at desc`;
 }
 
-/** Personal access tokens by name and dates (never ids or hashes). */
-export async function listOwnTokens(userId: string, sql: Queryable = getSql()): Promise<{ name: string; createdAt: Date; lastUsedAt: Date | null }[]> {
-  return sql<{ name: string; createdAt: Date; lastUsedAt: Date | null }[]>`
-    select name, created_at as "createdAt", last_used_at as "lastUsedAt"
+type OwnToken = { name: string; scopes: string[]; createdAt: Date; expiresAt: Date; lastUsedAt: Date | null };
+
+/** Personal access tokens by name, scopes and dates (never ids or hashes). */
+export async function listOwnTokens(userId: string, sql: Queryable = getSql()): Promise<OwnToken[]> {
+  return sql<OwnToken[]>`
+    select name, scopes, created_at as "createdAt", expires_at as "expiresAt", last_used_at as "lastUsedAt"
     from personal_access_tokens where user_id = ${userId} order by created_at`;
 }
 

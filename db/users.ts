@@ -76,6 +76,22 @@ export async function markEmailVerified(userId: string, email: string, sql: Quer
   return rows.count === 1;
 }
 
+/**
+ * Move an account whose address is not confirmed to another address; false when the account is confirmed or the
+ * address is taken (checked here and by the unique index, should two requests race).
+ */
+export async function updateUnconfirmedEmail(userId: string, email: string, sql: Queryable = getSql()): Promise<boolean> {
+  try {
+    const rows = await sql`
+      update users set email = ${email}, updated_at = now()
+      where id = ${userId} and email_verified_at is null and not exists (select 1 from users where email = ${email})`;
+    return rows.count === 1;
+  } catch (error) {
+    if ((error as { code?: string }).code === "23505") return false;
+    throw error;
+  }
+}
+
 export async function updateUserName(userId: string, name: string, sql: Queryable = getSql()): Promise<void> {
   await sql`update users set name = ${name}, updated_at = now() where id = ${userId}`;
 }

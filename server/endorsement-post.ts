@@ -7,10 +7,11 @@
  * guard (a session cookie needs our Origin; a personal access token does not).
  */
 import type { NextFunction, Request, Response } from "express";
-import { authenticate } from "../app/auth/request-auth.server";
+import { requireScope } from "../app/auth/access-gate.server";
 import { MAX_BODY_BYTES, NOT_SIGNED_IN, parseJsonBody, refusal } from "../app/declarations/endorsement-api.server";
 import { createEndorsement, EndorsementError } from "../app/models/endorsements.server";
 import { log } from "../app/utils/log.server";
+import { requestAuth } from "./request-caller";
 
 function answer(res: Response, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.status(status);
@@ -45,12 +46,25 @@ function readBody(req: Request): Promise<string | null> {
   });
 }
 
+/** The caller, through the same gate and scope rule as every API route; a refusal is answered here. */
+async function endorser(req: Request, res: Response) {
+  try {
+    const auth = await requestAuth(req, res, "api")();
+    if (!auth) answer(res, 401, { error: NOT_SIGNED_IN });
+    else requireScope(auth, "endorse");
+    return auth;
+  } catch (refusal) {
+    if (!(refusal instanceof globalThis.Response)) throw refusal;
+    answer(res, refusal.status, JSON.parse(await refusal.text()));
+    return null;
+  }
+}
+
 async function endorse(req: Request, res: Response): Promise<void> {
-  const auth = await authenticate({ cookie: req.get("cookie"), authorization: req.get("authorization") });
-  if (auth?.renewedCookie) res.append("Set-Cookie", auth.renewedCookie);
+  const auth = await endorser(req, res);
   if (!auth) {
     req.resume();
-    return answer(res, 401, { error: NOT_SIGNED_IN });
+    return;
   }
   const text = await readBody(req);
   const parsed = text === null ? ({ ok: false, error: "The body is too large." } as const) : parseJsonBody(req.get("content-type"), text);

@@ -8,12 +8,12 @@ import express, { type NextFunction, type Request, type Response } from "express
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { crossOriginRefusal } from "../app/auth/origin-check.server";
-import { authenticate, type RequestAuth } from "../app/auth/request-auth.server";
 import { getConfig } from "../app/config.server";
 import { log } from "../app/utils/log.server";
 import { getSql } from "../db/client";
 import { endorsementPost } from "./endorsement-post";
 import { publicCache } from "./public-cache";
+import { requestAuth } from "./request-caller";
 
 export interface HttpAppOptions {
   build: ServerBuild;
@@ -82,17 +82,11 @@ async function healthz(_req: Request, res: Response): Promise<void> {
 }
 
 function loadContext(req: Request, res: Response) {
-  let pending: Promise<RequestAuth | null> | null = null;
   return {
     clientIp: req.ip ?? null,
     cspNonce: String(res.locals.cspNonce ?? ""),
-    auth: () => {
-      pending ??= authenticate({ cookie: req.get("cookie"), authorization: req.get("authorization") }).then((auth) => {
-        if (auth?.renewedCookie && !res.headersSent) res.append("Set-Cookie", auth.renewedCookie);
-        return auth;
-      });
-      return pending;
-    },
+    auth: requestAuth(req, res, req.path.startsWith("/api/") ? "api" : "page"),
+    bearerPresented: /^Bearer\s/i.test(req.get("authorization") ?? ""),
   };
 }
 

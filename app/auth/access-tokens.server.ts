@@ -1,18 +1,32 @@
-/** Personal access tokens ("accord_pat_<id>.<secret>"), for scripts and integrations; stored hashed. */
+/**
+ * Personal access tokens ("accord_pat_<id>.<secret>"), for scripts and integrations; stored hashed. Each has scopes
+ * (app/auth/token-scopes.ts) and an expiry, both chosen at creation; an expired token is refused like a revoked one.
+ */
 import { deleteAccessToken, findAccessTokenWithUser, insertAccessToken, listAccessTokens, markAccessTokensUsed } from "../../db/access-tokens";
 import type { UserRow } from "../../db/users";
 import { createMicroBatcher } from "../utils/micro-batch.server";
 import { log } from "../utils/log.server";
 import { createSecretToken, parseSecretToken, secretMatches } from "./secret-token.server";
+import { isScope, SCOPES, type Scope } from "./token-scopes";
 
 export const ACCESS_TOKEN_PREFIX = "accord_pat_";
 
 export { listAccessTokens };
 
-export async function createAccessToken(userId: string, name: string): Promise<{ id: string; token: string }> {
+export interface TokenGrant {
+  name: string;
+  /** At least one; repeated ones count once. */
+  scopes: readonly Scope[];
+  /** One of TOKEN_LIFETIMES_DAYS (the form offers no other). */
+  lifetimeDays: number;
+}
+
+export async function createAccessToken(userId: string, grant: TokenGrant): Promise<{ id: string; token: string; expiresAt: Date }> {
+  const scopes = SCOPES.filter((s) => grant.scopes.includes(s));
+  if (scopes.length === 0) throw new Error("createAccessToken: a token needs at least one scope");
   const { id, token, secretHash } = createSecretToken(ACCESS_TOKEN_PREFIX);
-  await insertAccessToken({ id, secretHash, userId, name: name.trim() });
-  return { id, token };
+  const { expiresAt } = await insertAccessToken({ id, secretHash, userId, name: grant.name.trim(), scopes, lifetimeDays: grant.lifetimeDays });
+  return { id, token, expiresAt };
 }
 
 export async function revokeAccessToken(userId: string, id: string): Promise<boolean> {
@@ -29,15 +43,23 @@ const markUsed = createMicroBatcher<string, null>(
   { maxBatch: 500, maxConcurrent: 1 },
 );
 
-/** The user a presented token belongs to, or null for anything invalid. */
-export async function validateAccessToken(token: string): Promise<UserRow | null> {
+/** What a valid token is: its id (the socket re-check follows it), scopes and expiry. */
+export interface AccessTokenGrant {
+  id: string;
+  scopes: Scope[];
+  expiresAt: Date;
+}
+
+/** The user a presented token belongs to and what it may do, or null for anything invalid, revoked or expired. */
+export async function validateAccessToken(token: string, now = new Date()): Promise<{ user: UserRow; token: AccessTokenGrant } | null> {
   const parsed = parseSecretToken(token, ACCESS_TOKEN_PREFIX);
   if (!parsed) return null;
   const row = await findAccessTokenWithUser(parsed.id);
   if (!row || !secretMatches(parsed.secret, row.secretHash)) return null;
+  if (row.expiresAt.getTime() <= now.getTime()) return null;
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
     // Not awaited: the request does not wait for bookkeeping; a failure is logged and the next use marks it again.
     markUsed(parsed.id).catch((error: unknown) => log.warn(`could not mark an access token used: ${error instanceof Error ? error.message : String(error)}`));
   }
-  return row.user;
+  return { user: row.user, token: { id: parsed.id, scopes: row.scopes.filter(isScope), expiresAt: row.expiresAt } };
 }

@@ -6,6 +6,7 @@ import { deleteUserSession, listUserSessions } from "../../db/sessions";
 import { describeUserAgent } from "../utils/user-agent";
 import { formatDateTime, timeAgo } from "../utils/when";
 import { listAccessTokens } from "./access-tokens.server";
+import { isScope, type Scope } from "./token-scopes";
 
 export interface SessionView {
   id: string;
@@ -20,8 +21,12 @@ export interface SessionView {
 export interface AccessTokenView {
   id: string;
   name: string;
+  scopes: Scope[];
   createdAt: string;
   createdLabel: string;
+  expiresAt: string;
+  expiresLabel: string;
+  expired: boolean;
   lastUsedLabel: string;
 }
 
@@ -45,8 +50,12 @@ export async function listAccessTokenViews(userId: string, now = new Date()): Pr
   return rows.map((t) => ({
     id: t.id,
     name: t.name,
+    scopes: t.scopes.filter(isScope),
     createdAt: t.createdAt.toISOString(),
     createdLabel: formatDateTime(t.createdAt),
+    expiresAt: t.expiresAt.toISOString(),
+    expiresLabel: formatDateTime(t.expiresAt),
+    expired: t.expiresAt.getTime() <= now.getTime(),
     lastUsedLabel: t.lastUsedAt ? timeAgo(t.lastUsedAt, now) : "never",
   }));
 }

@@ -1,10 +1,13 @@
 /**
- * Account flows: sign up, verify e-mail, sign in, reset and change password, rename.
+ * Account flows: sign up, sign in, reset and change password, rename (confirming an address, and changing an
+ * unconfirmed one: email-confirmation.server.ts).
  * Answers never reveal whether an e-mail is registered: sign-up and reset give the same words and spend the
  * same work (one Argon2 hash or verification, one e-mail) in both cases.
+ * A password reset or change ends every session and personal access token of the account (a change keeps only the
+ * browser that made it, with a fresh session) and retires outstanding reset links.
  */
 import { getSql } from "../../db/client";
-import { consumeEmailToken, findEmailToken, insertEmailToken, retireEmailTokens, type EmailTokenPurpose } from "../../db/email-tokens";
+import { consumeEmailToken, retireEmailTokens } from "../../db/email-tokens";
 import {
   findPasswordHashByEmail,
   findPasswordHashById,
@@ -17,36 +20,21 @@ import {
 } from "../../db/users";
 import { getConfig } from "../config.server";
 import { sendMail } from "../mail/mailer.server";
+import { endAccountAccess } from "./account-access.server";
+import { checkEmailToken, emailLink, issueEmailToken } from "./email-links.server";
+import { sendConfirmationMail } from "./email-confirmation.server";
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from "./password.server";
-import { createSecretToken, parseSecretToken, secretMatches } from "./secret-token.server";
-import { createSession, invalidateUserSessions } from "./session.server";
+import { createSession } from "./session.server";
 import { recordLoginFailure, recordLoginSuccess, secondsUntilAllowed, throttleKeys } from "./throttle.server";
 
-const VERIFY_TTL_MS = 48 * 3600 * 1000;
-const RESET_TTL_MS = 3600 * 1000;
+export { peekEmailToken } from "./email-links.server";
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-async function issueEmailToken(user: { id: string; email: string }, purpose: EmailTokenPurpose): Promise<string> {
-  const ttl = purpose === "verify_email" ? VERIFY_TTL_MS : RESET_TTL_MS;
-  const { id, token, secretHash } = createSecretToken();
-  await retireEmailTokens(user.id, purpose);
-  await insertEmailToken({ id, secretHash, userId: user.id, purpose, email: user.email, expiresAt: new Date(Date.now() + ttl) });
-  return token;
-}
-
-const link = (path: string, token: string) => `${getConfig().publicUrl}${path}?token=${encodeURIComponent(token)}`;
-
-export async function sendVerificationEmail(user: { id: string; email: string; name: string }): Promise<void> {
-  const token = await issueEmailToken(user, "verify_email");
-  await sendMail({
-    to: user.email,
-    subject: "Confirm your e-mail address for Accord",
-    text: `Hello ${user.name},\n\nPlease confirm your e-mail address by opening this link (valid for 48 hours):\n\n${link("/verify-email", token)}\n\nIf you did not create an Accord account, ignore this message.\n`,
-  });
-}
+/** Names are chosen by whoever signed up: mails to an address nobody has confirmed do not repeat them. */
+const greeting = (user: Pick<UserRow, "name" | "emailVerifiedAt">) => (user.emailVerifiedAt ? `Hello ${user.name},` : "Hello,");
 
 export type SignupResult = { ok: true } | { ok: false; fieldErrors: Partial<Record<"name" | "email" | "password", string>> };
 
@@ -56,8 +44,10 @@ export async function signup(input: { name: string; email: string; password: str
   if (problem) return { ok: false, fieldErrors: { password: problem } };
   const passwordHash = await hashPassword(input.password);
   const user = await insertUser({ email, name: input.name.trim(), passwordHash });
-  if (user) {
-    await sendVerificationEmail(user);
+  const existing = user ? null : await findUserByEmail(email);
+  if (user || (existing && !existing.emailVerifiedAt)) {
+    // A second sign-up for an unconfirmed address gets the link too: whoever confirms chooses the password.
+    await sendConfirmationMail(user ?? existing!);
   } else {
     await sendMail({
       to: email,
@@ -66,34 +56,6 @@ export async function signup(input: { name: string; email: string; password: str
     });
   }
   return { ok: true };
-}
-
-export type VerifyResult = { ok: true; userId: string } | { ok: false; reason: "invalid" | "expired" };
-
-async function checkEmailToken(token: string, purpose: EmailTokenPurpose) {
-  const parsed = parseSecretToken(token);
-  if (!parsed) return null;
-  const row = await findEmailToken(parsed.id, purpose);
-  if (!row || !secretMatches(parsed.secret, row.secretHash)) return null;
-  return row;
-}
-
-/** Is this link still usable? (Read-only: the GET page uses it to choose what to show.) */
-export async function peekEmailToken(token: string, purpose: EmailTokenPurpose): Promise<"valid" | "invalid" | "expired"> {
-  const row = await checkEmailToken(token, purpose);
-  if (!row) return "invalid";
-  if (row.usedAt || row.expiresAt.getTime() <= Date.now()) return "expired";
-  return "valid";
-}
-
-export async function verifyEmail(token: string): Promise<VerifyResult> {
-  const row = await checkEmailToken(token, "verify_email");
-  if (!row) return { ok: false, reason: "invalid" };
-  const ok = await getSql().begin(async (tx) => {
-    if (!(await consumeEmailToken(row.id, tx))) return false;
-    return markEmailVerified(row.userId, row.email, tx);
-  });
-  return ok ? { ok: true, userId: row.userId } : { ok: false, reason: "expired" };
 }
 
 export type LoginResult =
@@ -132,7 +94,7 @@ export async function requestPasswordReset(emailInput: string): Promise<void> {
   await sendMail({
     to: user.email,
     subject: "Reset your Accord password",
-    text: `Hello ${user.name},\n\nTo choose a new password, open this link (valid for one hour):\n\n${link("/reset-password", token)}\n\nIf you did not ask for this, ignore this message: your password stays as it is.\n`,
+    text: `${greeting(user)}\n\nTo choose a new password, open this link (valid for one hour):\n\n${emailLink("/reset-password", token)}\n\nChoosing it signs out every browser and revokes every personal access token of the account.\n\nIf you did not ask for this, ignore this message: your password stays as it is.\n`,
   });
 }
 
@@ -148,18 +110,17 @@ export async function resetPassword(token: string, password: string): Promise<Re
     if (!(await consumeEmailToken(row.id, tx))) return false;
     await updatePasswordHash(row.userId, passwordHash, tx);
     await markEmailVerified(row.userId, row.email, tx); // they proved they read this mailbox
+    await endAccountAccess(row.userId, null, tx);
     return true;
   });
-  if (!ok) return { ok: false, reason: "expired" };
-  await invalidateUserSessions(row.userId);
-  return { ok: true };
+  return ok ? { ok: true } : { ok: false, reason: "expired" };
 }
 
 export type ChangePasswordResult =
   | { ok: true; token: string; expiresAt: Date }
   | { ok: false; fieldErrors: Partial<Record<"currentPassword" | "newPassword", string>> };
 
-/** Change the password, end every session, and open a fresh one for the browser that asked. */
+/** Change the password, end every session and token, retire reset links, and open a fresh session for this browser. */
 export async function changePassword(
   user: { id: string; email: string; name: string },
   input: { currentPassword: string; newPassword: string; userAgent: string | null },
@@ -170,8 +131,12 @@ export async function changePassword(
   }
   const problem = passwordProblem(input.newPassword, user);
   if (problem) return { ok: false, fieldErrors: { newPassword: problem } };
-  await updatePasswordHash(user.id, await hashPassword(input.newPassword));
-  await invalidateUserSessions(user.id);
+  const passwordHash = await hashPassword(input.newPassword);
+  await getSql().begin(async (tx) => {
+    await updatePasswordHash(user.id, passwordHash, tx);
+    await retireEmailTokens(user.id, "reset_password", tx);
+    await endAccountAccess(user.id, null, tx);
+  });
   const { token, session } = await createSession(user.id, input.userAgent);
   return { ok: true, token, expiresAt: session.expiresAt };
 }

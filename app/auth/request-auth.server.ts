@@ -3,13 +3,13 @@
  * One function for HTTP routes (through the load context) and for the collaboration socket's upgrade.
  */
 import type { UserRow } from "../../db/users";
-import { ACCESS_TOKEN_PREFIX, validateAccessToken } from "./access-tokens.server";
+import { ACCESS_TOKEN_PREFIX, validateAccessToken, type AccessTokenGrant } from "./access-tokens.server";
 import { readSessionToken, serializeSessionCookie } from "./cookie.server";
 import { validateSessionToken, type Session } from "./session.server";
 
 export type RequestAuth =
   | { via: "session"; user: UserRow; session: Session; renewedCookie: string | null }
-  | { via: "token"; user: UserRow; session: null; renewedCookie: null };
+  | { via: "token"; user: UserRow; session: null; renewedCookie: null; token: AccessTokenGrant };
 
 export interface AuthHeaders {
   cookie?: string | null;
@@ -20,8 +20,8 @@ export async function authenticate(headers: AuthHeaders): Promise<RequestAuth | 
   const bearer = headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (bearer) {
     if (!bearer.startsWith(ACCESS_TOKEN_PREFIX)) return null;
-    const user = await validateAccessToken(bearer);
-    return user ? { via: "token", user, session: null, renewedCookie: null } : null;
+    const valid = await validateAccessToken(bearer);
+    return valid ? { via: "token", user: valid.user, session: null, renewedCookie: null, token: valid.token } : null;
   }
   const token = readSessionToken(headers.cookie);
   if (!token) return null;

@@ -74,6 +74,17 @@ export async function spendRequest(checks: { key: string; limit: Limit }[]): Pro
   return wait;
 }
 
+/**
+ * Every mail Accord sends to an address nobody has confirmed — a sign-up, a confirmation link sent again, a changed
+ * address — counts against that address's sign-up allowance (and, for sign-ups and changed addresses, the IP's):
+ * nobody can make Accord write to a stranger's mailbox more often than sign-ups allow. Seconds to wait, or 0.
+ */
+export function spendSignupAllowance(input: { email: string; ip?: string }): Promise<number> {
+  const checks = [{ key: `signup:email:${input.email}`, limit: LIMITS.signupPerAddress }];
+  if (input.ip !== undefined) checks.unshift({ key: `signup:ip:${input.ip}`, limit: LIMITS.signupPerIp });
+  return spendRequest(checks);
+}
+
 /** The attempt at `rank` (1-based) among `n` hits just counted for a key. */
 export function positionOf(c: WindowCount, rank: number, n = 1): AttemptCount {
   return { position: c.hits - n + rank, previousHits: c.previousHits, elapsedSeconds: c.elapsedSeconds };

@@ -6,16 +6,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { useEffect, useRef } from "react";
 import { z } from "zod";
 import { listAccessTokenViews, listSessionViews, revokeOwnSession } from "../auth/account.server";
 import { createAccessToken, revokeAccessToken } from "../auth/access-tokens.server";
+import { SCOPES, TOKEN_LIFETIMES_DAYS } from "../auth/token-scopes";
 import { changePassword, renameUser } from "../auth/accounts.server";
 import { serializeBlankSessionCookie, serializeSessionCookie } from "../auth/cookie.server";
 import { nameField, passwordField } from "../auth/fields";
 import { passwordProblem } from "../auth/password.server";
 import { invalidateSession, invalidateUserSessions } from "../auth/session.server";
-import { CopyButton } from "../components/copy-button";
+import { AccessTokens } from "../components/access-tokens";
 import { Field } from "../components/field";
 import { PASSWORD_HINT } from "../components/password-hint";
 import { formToObject, parseWith } from "../utils/forms.server";
@@ -54,6 +54,13 @@ const schemas = {
       .min(1, "Give the token a name, such as the script that will use it.")
       .max(80, "Use at most 80 characters.")
       .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "Remove control characters from the name."),
+    scopes: z
+      .array(z.enum(SCOPES, { message: "Choose the token's scopes from the list." }), { message: "Choose at least one scope." })
+      .min(1, "Choose at least one scope: what may the token do?")
+      .max(8, "Choose the token's scopes from the list."),
+    lifetimeDays: z.coerce
+      .number({ message: "Choose when the token expires." })
+      .refine((d) => (TOKEN_LIFETIMES_DAYS as readonly number[]).includes(d), "Choose when the token expires: after 7, 30, 90 or 365 days."),
   }),
   "revoke-token": z.object({ tokenId }),
 } as const;
@@ -67,7 +74,7 @@ const DONE: Record<string, { section: string; message: string }> = {
   password: { section: "password", message: "Your password was changed. Every other browser and device was signed out." },
   session: { section: "sessions", message: "That session was signed out." },
   sessions: { section: "sessions", message: "Every other session was signed out." },
-  "token-revoked": { section: "tokens", message: "The token was revoked. Anything still using it is now refused." },
+  "token-revoked": { section: "tokens", message: "The token was revoked. Anything still using it is now refused, and its live connections close within seconds." },
 };
 
 interface ActionResult {
@@ -83,9 +90,11 @@ function refuse(result: ActionResult, status = 400) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user, session } = await requireSessionUser(request, context);
-  let form: Record<string, string>;
+  let form: Record<string, string | string[]>;
   try {
-    form = formToObject(await request.formData());
+    const body = await request.formData();
+    // The scopes are checkboxes: every ticked one is sent under the same name.
+    form = { ...formToObject(body), scopes: body.getAll("scopes").filter((v) => typeof v === "string") };
   } catch {
     return refuse({ intent: null, fieldErrors: {}, error: "The form could not be read. Please try again." });
   }
@@ -134,8 +143,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return redirect("/account?done=sessions#sessions");
     }
     case "create-token": {
-      const { token } = await createAccessToken(user.id, input.tokenName);
-      return data<ActionResult>({ intent, fieldErrors: {}, created: { name: input.tokenName, token } }, { headers: NO_STORE });
+      const grant = parsed.data as z.infer<(typeof schemas)["create-token"]>;
+      const { token } = await createAccessToken(user.id, { name: grant.tokenName, scopes: grant.scopes, lifetimeDays: grant.lifetimeDays });
+      return data<ActionResult>({ intent, fieldErrors: {}, created: { name: grant.tokenName, token } }, { headers: NO_STORE });
     }
     case "revoke-token": {
       const revoked = await revokeAccessToken(user.id, input.tokenId);
@@ -170,15 +180,6 @@ export default function Account() {
   const navigation = useNavigation();
   const busyIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
   const errorsFor = (intent: Intent): Record<string, string> => (result?.intent === intent ? result.fieldErrors : {});
-  const tokenForm = useRef<HTMLFormElement>(null);
-  const newToken = useRef<HTMLInputElement>(null);
-  const created = result?.created;
-  useEffect(() => {
-    // With JavaScript the page stays put: empty the name field and bring the new token to the keyboard.
-    if (!created) return;
-    tokenForm.current?.reset();
-    newToken.current?.focus();
-  }, [created]);
   const others = sessions.filter((s) => !s.current).length;
 
   return (
@@ -293,87 +294,13 @@ export default function Account() {
         )}
       </section>
 
-      <section id="tokens" aria-labelledby="tokens-heading" className="card">
-        <h2 id="tokens-heading">Personal access tokens</h2>
-        <Notice section="tokens" result={result} />
-        <p>
-          A token lets a script use Accord's API as you (send it as <code>Authorization: Bearer …</code>). Treat it like a
-          password; revoke it when the script no longer needs it.
-        </p>
-        {created ? (
-          <div className="alert ok new-token">
-            <p role="status"><strong>Token “{created.name}” created.</strong></p>
-            <p id="new-token-warning">Copy it now: it is shown only this once, and Accord keeps no copy it could show you again.</p>
-            <div className="field">
-              <label htmlFor="new-token">Your new token</label>
-              <input
-                id="new-token"
-                ref={newToken}
-                type="text"
-                className="copy-box"
-                readOnly
-                value={created.token}
-                aria-describedby="new-token-warning"
-                autoComplete="off"
-                spellCheck={false}
-                onFocus={(e) => e.currentTarget.select()}
-              />
-            </div>
-            <div className="actions">
-              <CopyButton value={created.token} label="Copy token" />
-            </div>
-          </div>
-        ) : null}
-        <Form method="post" action="/account" className="stack" noValidate ref={tokenForm}>
-          <input type="hidden" name="intent" value="create-token" />
-          <Field
-            name="tokenName"
-            label="Token name"
-            type="text"
-            autoComplete="off"
-            maxLength={80}
-            required
-            hint="What will use it, for example “nightly export”."
-            error={errorsFor("create-token").tokenName}
-          />
-          <div className="actions">
-            <button type="submit" disabled={busyIntent === "create-token"}>{busyIntent === "create-token" ? "Creating…" : "Create token"}</button>
-          </div>
-        </Form>
-        {tokens.length > 0 ? (
-          <div className="table-wrap">
-            <table className="data responsive">
-              <caption className="visually-hidden">Your personal access tokens</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col"><span className="visually-hidden">Actions</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                {tokens.map((t) => (
-                  <tr key={t.id}>
-                    <td data-label="Name">{t.name}</td>
-                    <td data-label="Created"><time dateTime={t.createdAt}>{t.createdLabel}</time></td>
-                    <td data-label="Last used">{t.lastUsedLabel}</td>
-                    <td>
-                      <Form method="post" action="/account" className="inline-form">
-                        <input type="hidden" name="intent" value="revoke-token" />
-                        <input type="hidden" name="tokenId" value={t.id} />
-                        <button type="submit" className="danger" aria-label={`Revoke the token “${t.name}”`}>Revoke</button>
-                      </Form>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : (
-          <p className="empty">You have no personal access tokens.</p>
-        )}
-      </section>
+      <AccessTokens
+        tokens={tokens}
+        created={result?.created}
+        errors={errorsFor("create-token")}
+        busy={busyIntent === "create-token"}
+        notice={<Notice section="tokens" result={result} />}
+      />
 
       <section id="your-data" aria-labelledby="your-data-heading" className="card">
         <h2 id="your-data-heading">Your data</h2>

@@ -30,7 +30,7 @@ export const loader = postOnly;
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   if (request.method !== "POST") return postOnly();
-  return withApiUser(context, async ({ user }) => {
+  return withApiUser(context, "admin", async ({ user }) => {
     const document = await findDocumentForUser(params.id ?? "", user.id);
     if (!document) return apiError(404, "No such document, or you are not a member of its workshop.");
     if (!canPublish(document.role)) return apiError(403, "Only the organisers of this workshop can publish its documents.");

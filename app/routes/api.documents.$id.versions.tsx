@@ -1,8 +1,8 @@
 /**
  * /api/documents/:id/versions — named versions of a document.
  *
- *   GET  → 200 [{id, name, author, createdAt, logSeq}] (newest first; any member)
- *   POST {name} → 201 {id, name} (editors and organisers; JSON body)
+ *   GET  → 200 [{id, name, author, createdAt, logSeq}] (newest first; any member; a token needs the "read" scope)
+ *   POST {name} → 201 {id, name} (editors and organisers; JSON body; a token needs the "write" scope)
  *
  * Session cookie from our Origin (cross-origin posts are refused before they get here) or a personal access token.
  * Errors are JSON `{error, fields?}`: 400 bad input, 401 not signed in, 403 the role cannot edit, 404 no such
@@ -26,7 +26,7 @@ const badRequest = (error: string, fields?: Record<string, string>) => apiJson(f
 const missing = () => apiError(404, "No document with that id, or you are not a member of its workshop.");
 
 export async function loader({ context, params }: LoaderFunctionArgs) {
-  return withApiUser(context, async ({ user }) => {
+  return withApiUser(context, "read", async ({ user }) => {
     const document = await findDocumentForUser(params.id ?? "", user.id);
     if (!document) return missing();
     const versions = await listVersions(document, user.id);
@@ -53,8 +53,8 @@ async function readJson(request: Request): Promise<{ ok: true; value: unknown } 
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  return withApiUser(context, async ({ user }) => {
-    if (request.method !== "POST") return apiError(405, "Use GET to list versions or POST to save one.", { Allow: "GET, HEAD, POST" });
+  if (request.method !== "POST") return apiError(405, "Use GET to list versions or POST to save one.", { Allow: "GET, HEAD, POST" });
+  return withApiUser(context, "write", async ({ user }) => {
     const document = await findDocumentForUser(params.id ?? "", user.id);
     if (!document) return missing();
     if (!canEditDocuments(document.role)) {

@@ -13,7 +13,7 @@ export const loader = onlyDelete;
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   if (request.method !== "DELETE") return onlyDelete();
-  return withApiUser(context, async ({ user }) => {
+  return withApiUser(context, "endorse", async ({ user }) => {
     if (!(await withdrawOwnEndorsement(user.id, params.id))) return apiNotFound("You have no endorsement with that id.");
     return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
   });

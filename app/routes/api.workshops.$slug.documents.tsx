@@ -9,7 +9,7 @@ import { apiJson, apiNotFound, methodNotAllowed, withApiUser } from "../utils/ap
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 export async function loader({ context, params }: LoaderFunctionArgs) {
-  return withApiUser(context, async ({ user }) => {
+  return withApiUser(context, "read", async ({ user }) => {
     const slug = params.slug ?? "";
     const missing = () => apiNotFound("No workshop with that name, or you are not a member of it.");
     if (slug.length > 100 || !SLUG.test(slug)) return missing();

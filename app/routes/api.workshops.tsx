@@ -4,7 +4,7 @@ import { listWorkshopsForUser } from "../models/workshops.server";
 import { apiJson, methodNotAllowed, withApiUser } from "../utils/api.server";
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  return withApiUser(context, async ({ user }) => {
+  return withApiUser(context, "read", async ({ user }) => {
     const workshops = await listWorkshopsForUser(user.id);
     return apiJson(
       workshops.map((w) => ({ slug: w.slug, title: w.title, startsOn: w.startsOn, endsOn: w.endsOn, venue: w.venue, role: w.role })),

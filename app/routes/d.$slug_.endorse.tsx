@@ -1,6 +1,7 @@
 /**
  * /d/:slug/endorse — endorse the declaration's current published version, as an individual or on behalf of an
- * organisation. Requires sign-in with a confirmed e-mail (otherwise the page says so and links on).
+ * organisation. Requires sign-in (otherwise the page says so and links on) with a confirmed e-mail (the access gate
+ * sends an unconfirmed account to confirm it first).
  *
  * One form for both kinds: the choice is a radio group, and CSS (:has) shows only the chosen kind's fieldset, so it
  * works without JavaScript. With JavaScript a live preview shows the sentence the public list will read.
@@ -37,7 +38,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export const headers = forwardHeaders;
 
 type Kind = "individual" | "organisation";
-type State = "signed-out" | "unverified" | "closed" | "ready";
+type State = "signed-out" | "closed" | "ready";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const current = await findDeclarationToEndorse(params.slug);
@@ -53,9 +54,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     verifiedOnly: current.organisationPolicy === "verified_only",
   };
   const auth = await context.auth();
+  // An account with an unconfirmed address never gets here: the access gate sends it to confirm (load-context.ts).
   let state: State = "ready";
   if (!auth) state = "signed-out";
-  else if (!auth.user.emailVerifiedAt) state = "unverified";
   else if (!current.endorsementsOpen) state = "closed";
   const { currentOnes: mine, choices } = auth ? await loadReconfirmPage(auth.user, current) : { currentOnes: [], choices: [] };
   const canReconfirm = choices.length > 0;
@@ -217,18 +218,6 @@ function Explanation({ state, loginUrl, slug }: { state: Exclude<State, "ready">
           <Link className="button" to={loginUrl}>Sign in</Link>
           <Link to="/signup">Create an account</Link>
         </p>
-      </div>
-    );
-  }
-  if (state === "unverified") {
-    return (
-      <div className="card">
-        <h2>Confirm your e-mail address first</h2>
-        <p>
-          You can endorse once your e-mail address is confirmed: open the link we sent you when you created your account, then
-          come back to this page.
-        </p>
-        <p><Link to="/verify-email/resend">Send the confirmation link again</Link></p>
       </div>
     );
   }

@@ -10,7 +10,7 @@ import { PASSWORD_HINT } from "../components/password-hint";
 import { getConfig } from "../config.server";
 import { formToObject, parseWith } from "../utils/forms.server";
 import { getUser } from "../utils/guards.server";
-import { LIMITS, spendRequest } from "../auth/request-limits.server";
+import { spendSignupAllowance } from "../auth/request-limits.server";
 import { forwardHeaders } from "../utils/route-headers";
 
 export const headers = forwardHeaders;
@@ -46,10 +46,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     return data({ fieldErrors }, { status: 400 });
   }
-  const wait = await spendRequest([
-    { key: `signup:ip:${context.clientIp ?? "unknown"}`, limit: LIMITS.signupPerIp },
-    { key: `signup:email:${parsed.data.email}`, limit: LIMITS.signupPerAddress },
-  ]);
+  const wait = await spendSignupAllowance({ email: parsed.data.email, ip: context.clientIp ?? "unknown" });
   if (wait > 0) {
     return data(
       { fieldErrors: { form: `Too many sign-up attempts. Please wait ${Math.ceil(wait / 60)} minutes and try again.` } as Record<string, string> },

@@ -1,13 +1,21 @@
+/**
+ * /verify-email?token=… — the link of a confirmation mail. GET only looks at the link (mail scanners follow links);
+ * POST confirms. Whoever confirms chooses the account's name and a new password, and everyone else is signed out
+ * of it (app/auth/email-confirmation.server.ts) — unless this browser is signed in to that very account, when one
+ * button confirms.
+ */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { peekEmailToken, verifyEmail } from "../auth/accounts.server";
-import { parseForm } from "../utils/forms.server";
-import { getUser } from "../utils/guards.server";
+import { confirmEmail, inspectConfirmationLink } from "../auth/email-confirmation.server";
+import type { LinkState } from "../auth/email-links.server";
+import { nameField, passwordField } from "../auth/fields";
+import { passwordProblem } from "../auth/password.server";
+import { Field, FormError } from "../components/field";
+import { PASSWORD_HINT } from "../components/password-hint";
+import { formToObject, parseWith } from "../utils/forms.server";
 import { forwardHeaders, NO_STORE } from "../utils/route-headers";
-
-type LinkState = "valid" | "invalid" | "expired";
 
 const TITLES: Record<LinkState, string> = {
   valid: "Confirm your e-mail address",
@@ -18,22 +26,59 @@ const TITLES: Record<LinkState, string> = {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${TITLES[data?.state ?? "invalid"]} — Accord` }];
 export const headers = forwardHeaders;
 
-/** GET only looks at the link (it never confirms anything: mail scanners follow links). */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("token") ?? "";
-  const state: LinkState = token ? await peekEmailToken(token, "verify_email") : "invalid";
-  const signedIn = (await getUser(context)) != null;
-  return data({ state, token: state === "valid" ? token : "", signedIn }, { headers: NO_STORE });
+  const link = token ? await inspectConfirmationLink(token) : { state: "invalid" as const, userId: null };
+  const auth = await context.auth();
+  const ownAccount = auth?.via === "session" && link.userId === auth.user.id;
+  return data({ state: link.state, token: link.state === "valid" ? token : "", ownAccount, signedIn: auth != null }, { headers: NO_STORE });
 }
 
-const schema = z.object({ token: z.string().max(200) });
+const plain = z.object({ token: z.string().max(200) });
+const chosen = z
+  .object({
+    token: z.string().max(200),
+    name: nameField,
+    password: passwordField,
+    confirmPassword: z.string({ message: "Type the new password again." }).min(1, "Type the new password again."),
+  })
+  .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: "The two passwords are not the same." });
+
+interface ActionResult {
+  state: LinkState;
+  fieldErrors: Record<string, string>;
+}
+
+/** The token, and the name and password when the form asked for them (then every problem is named at once). */
+function parseInput(form: Record<string, string>) {
+  if (!("password" in form)) {
+    const parsed = parseWith(plain, form);
+    return parsed.ok ? { ok: true as const, token: parsed.data.token, chosen: null } : { ok: false as const, fieldErrors: parsed.fieldErrors };
+  }
+  const parsed = parseWith(chosen, form);
+  if (parsed.ok) return { ok: true as const, token: parsed.data.token, chosen: { name: parsed.data.name, password: parsed.data.password } };
+  const problem = parsed.fieldErrors.password ? null : passwordProblem(form.password ?? "", { name: form.name });
+  return { ok: false as const, fieldErrors: problem ? { ...parsed.fieldErrors, password: problem } : parsed.fieldErrors };
+}
+
+const answer = (result: ActionResult) => data<ActionResult>(result, { status: 400, headers: NO_STORE });
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const parsed = await parseForm(request, schema);
-  const result = parsed.ok ? await verifyEmail(parsed.data.token) : ({ ok: false, reason: "invalid" } as const);
-  if (!result.ok) return data({ state: result.reason as LinkState }, { status: 400, headers: NO_STORE });
-  if (await getUser(context)) return redirect("/workshops");
-  return redirect("/login?verified=1");
+  let form: Record<string, string>;
+  try {
+    form = formToObject(await request.formData());
+  } catch {
+    return answer({ state: "valid", fieldErrors: { form: "The form could not be read. Please try again." } });
+  }
+  const auth = await context.auth();
+  const session = auth?.via === "session" ? { userId: auth.user.id, sessionId: auth.session.id } : null;
+  const input = parseInput(form);
+  if (!input.ok) return answer({ state: "valid", fieldErrors: input.fieldErrors });
+  const result = await confirmEmail({ token: input.token, session, chosen: input.chosen });
+  if (result.ok) return result.keptSession ? redirect("/workshops") : redirect("/login?verified=1");
+  if (result.reason === "choose-password") return answer({ state: "valid", fieldErrors: { form: "Choose the account's name and password to confirm." } });
+  if (result.reason === "weak") return answer({ state: "valid", fieldErrors: { password: result.message } });
+  return answer({ state: result.reason, fieldErrors: {} });
 }
 
 function Broken({ state, signedIn }: { state: "invalid" | "expired"; signedIn: boolean }) {
@@ -55,17 +100,43 @@ function Broken({ state, signedIn }: { state: "invalid" | "expired"; signedIn: b
 }
 
 export default function VerifyEmail() {
-  const { state, token, signedIn } = useLoaderData<typeof loader>();
+  const { state, token, ownAccount, signedIn } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const shown = result?.state ?? state;
   if (shown !== "valid") return <Broken state={shown} signedIn={signedIn} />;
+  const errors = result?.fieldErrors ?? {};
+  if (ownAccount) {
+    return (
+      <div className="page narrow">
+        <h1>{TITLES.valid}</h1>
+        <p>One more step: press the button to confirm that this e-mail address is yours.</p>
+        <FormError message={errors.form} />
+        <Form method="post" className="stack card">
+          <input type="hidden" name="token" value={token} />
+          <div className="actions">
+            <button type="submit" disabled={busy}>{busy ? "Confirming…" : "Confirm my e-mail address"}</button>
+          </div>
+        </Form>
+      </div>
+    );
+  }
+  const count = Object.keys(errors).filter((k) => k !== "form").length;
   return (
     <div className="page narrow">
       <h1>{TITLES.valid}</h1>
-      <p>One more step: press the button to confirm that this e-mail address is yours.</p>
-      <Form method="post" action="/verify-email" className="stack card">
+      <p>
+        To confirm that this address is yours, choose the account&apos;s name and password (you may use the password you
+        chose when you signed up). Anyone else who was signed in to the account is signed out, and its access tokens stop
+        working: from now on it is yours alone.
+      </p>
+      <FormError message={errors.form ?? (count > 0 ? (count === 1 ? "Please correct the field marked below." : "Please correct the fields marked below.") : null)} />
+      {/* No action: the post goes to this URL, token included, so a refused attempt still shows a usable form. */}
+      <Form method="post" className="stack card" noValidate>
         <input type="hidden" name="token" value={token} />
+        <Field name="name" label="Your name" type="text" autoComplete="name" required maxLength={120} hint="Shown to the people in your workshops." error={errors.name} />
+        <Field name="password" label="Password" type="password" autoComplete="new-password" hint={PASSWORD_HINT} required error={errors.password} />
+        <Field name="confirmPassword" label="Password again" type="password" autoComplete="new-password" required error={errors.confirmPassword} />
         <div className="actions">
           <button type="submit" disabled={busy}>{busy ? "Confirming…" : "Confirm my e-mail address"}</button>
         </div>

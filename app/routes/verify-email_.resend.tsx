@@ -1,11 +1,15 @@
-/** /verify-email/resend (the trailing "_" keeps it out of /verify-email's layout): send the confirmation link again. */
+/**
+ * /verify-email/resend (the trailing "_" keeps it out of /verify-email's layout): the "confirm your e-mail" page.
+ * Every page sends an account whose address is not confirmed here (app/auth/access-gate.server.ts); it sends the
+ * link again, links to changing the address, and signs out.
+ */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { resendVerificationEmail } from "../auth/resend-verification.server";
 import { getConfig } from "../config.server";
 import { requireSessionUser } from "../utils/guards.server";
-import { forwardHeaders } from "../utils/route-headers";
+import { forwardHeaders, NO_STORE } from "../utils/route-headers";
 
 export const meta: MetaFunction = () => [{ title: "Confirm your e-mail address — Accord" }];
 export const headers = forwardHeaders;
@@ -13,30 +17,34 @@ export const headers = forwardHeaders;
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user } = await requireSessionUser(request, context);
   const config = getConfig();
-  return {
-    verified: user.emailVerifiedAt != null,
-    sent: new URL(request.url).searchParams.get("sent") === "1",
-    devOutbox: !config.isProduction && !config.SMTP_URL,
-  };
+  const sent = new URL(request.url).searchParams.get("sent");
+  return data(
+    {
+      verified: user.emailVerifiedAt != null,
+      email: user.email,
+      sent: sent === "1" ? "again" : sent === "changed" ? "changed" : null,
+      devOutbox: !config.isProduction && !config.SMTP_URL,
+    },
+    { headers: NO_STORE },
+  );
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user } = await requireSessionUser(request, context);
   const result = await resendVerificationEmail(user);
-  if (!result.ok && result.reason === "too-soon") {
-    return data(
-      {
-        error: `We sent you a link less than a minute ago. Please wait ${result.retryAfterSeconds} seconds before asking for another one, and look in your spam folder meanwhile.`,
-      },
-      { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } },
-    );
+  if (!result.ok && result.reason !== "already-verified") {
+    const error =
+      result.reason === "too-soon"
+        ? `We sent you a link less than a minute ago. Please wait ${result.retryAfterSeconds} seconds before asking for another one, and look in your spam folder meanwhile.`
+        : `Too many mails were sent to this address in the last hour. Please wait ${Math.ceil(result.retryAfterSeconds / 60)} minutes before asking for another link.`;
+    return data({ error }, { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds), ...NO_STORE } });
   }
   if (!result.ok) return redirect("/verify-email/resend");
   return redirect("/verify-email/resend?sent=1");
 }
 
 export default function ResendVerification() {
-  const { verified, sent, devOutbox } = useLoaderData<typeof loader>();
+  const { verified, email, sent, devOutbox } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   if (verified) {
@@ -52,11 +60,14 @@ export default function ResendVerification() {
       <h1>Confirm your e-mail address</h1>
       {sent && !result ? (
         <div className="alert ok" role="status">
-          We sent a new link to your address. It works for 48 hours and replaces the links we sent before.
+          {`${sent === "changed" ? "Your address was changed. " : ""}We sent a new link to ${email}. It works for 48 hours and replaces the links we sent before.`}
         </div>
       ) : null}
       {result?.error ? <div className="alert error" role="alert">{result.error}</div> : null}
-      <p>We send a link to the address of your account. Open it to confirm that the address is yours.</p>
+      <p>
+        Until you confirm <strong>{email}</strong>, this account can do nothing else: no workshops, endorsements or access
+        tokens. Open the link we sent to that address to confirm it.
+      </p>
       {devOutbox ? (
         <p className="muted small">
           This Accord has no mail server configured: read the message in the <Link to="/dev/outbox">development outbox</Link>.
@@ -65,8 +76,11 @@ export default function ResendVerification() {
       <Form method="post" action="/verify-email/resend" className="card">
         <div className="actions">
           <button type="submit" disabled={busy}>{busy ? "Sending…" : sent ? "Send another link" : "Send me a new link"}</button>
-          <Link to="/workshops">Not now</Link>
+          <Link to="/verify-email/change">Change your address</Link>
         </div>
+      </Form>
+      <Form method="post" action="/logout" className="actions">
+        <button type="submit" className="secondary">Sign out</button>
       </Form>
     </div>
   );

@@ -3,7 +3,9 @@
  * errors are `{error}`, and an unexpected failure is a 500 JSON answer rather than the HTML error page.
  */
 import type { AppLoadContext } from "@remix-run/node";
+import { requireScope } from "../auth/access-gate.server";
 import type { RequestAuth } from "../auth/request-auth.server";
+import type { Scope } from "../auth/token-scopes";
 import { requireApiUser } from "./guards.server";
 import { log } from "./log.server";
 
@@ -25,12 +27,14 @@ export function methodNotAllowed(): Response {
 }
 
 /**
- * Run an API loader for the authenticated caller (401 JSON without one). Thrown Responses pass through;
- * anything else is logged and answered with a 500 JSON error.
+ * Run an API loader or action for the authenticated caller (401 JSON without one) when it may use `scope` (403 JSON
+ * for a token without it; sessions have every scope). Thrown Responses pass through; anything else is logged and
+ * answered with a 500 JSON error.
  */
-export async function withApiUser(context: AppLoadContext, handler: (auth: RequestAuth) => Promise<Response>): Promise<Response> {
+export async function withApiUser(context: AppLoadContext, scope: Scope, handler: (auth: RequestAuth) => Promise<Response>): Promise<Response> {
   try {
     const auth = await requireApiUser(context);
+    requireScope(auth, scope);
     return await handler(auth);
   } catch (error) {
     if (error instanceof Response) return error;

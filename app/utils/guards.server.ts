@@ -35,10 +35,13 @@ export function jsonError(status: number, error: string, fields?: Record<string,
   return json(fields ? { error, fields } : { error }, { status, headers: { "Cache-Control": "no-store" } });
 }
 
+export const INVALID_TOKEN =
+  "This personal access token is not valid: it was revoked, it has expired, or it was not copied whole. Create a new one on your Account page.";
+
 /** API: the caller, or 401 JSON. */
 export async function requireApiUser(context: AppLoadContext): Promise<RequestAuth> {
   const auth = await context.auth();
-  if (!auth) throw jsonError(401, "Sign in or send a personal access token (Authorization: Bearer …).");
+  if (!auth) throw jsonError(401, context.bearerPresented ? INVALID_TOKEN : "Sign in or send a personal access token (Authorization: Bearer …).");
   return auth;
 }
 

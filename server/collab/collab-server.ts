@@ -1,20 +1,23 @@
 /**
  * The collaboration websocket on the HTTP server's port, path `/collab/<documentId>`.
  *
- * Before a socket is accepted: the Origin must be ours, the session cookie (or bearer token) must name a user,
- * and that user must have a role on the document; otherwise the upgrade is answered 401/403/404 and no socket
- * opens. Nothing the client sends before acceptance is read.
+ * Before a socket is accepted: the Origin must be ours, the session cookie (or bearer token) must name a user that
+ * passes the access gate (a confirmed address; a token with the "read" or "write" scope), and that user must have a
+ * role on the document; otherwise the upgrade is answered 401/403/404 and no socket opens. A token without "write"
+ * gets a read-only socket. Nothing the client sends before acceptance is read.
  * Rooms are loaded on first join, shared by all connections of this instance, and unloaded after the last one
  * leaves once their writes are committed. Other instances' commits arrive by LISTEN/NOTIFY.
- * Every few seconds each room re-checks its members' roles and sessions and closes those that changed, and compares
- * its log position with the database's: a room behind (a NOTIFY that was lost — the LISTEN connection dropped, or
- * the instance that committed died before announcing) reads the rows it lacks.
+ * Every few seconds each room re-checks its members' roles, sessions and access tokens and closes those that changed
+ * or ended (a revoked or expired token too), and compares its log position with the database's: a room behind (a
+ * NOTIFY that was lost — the LISTEN connection dropped, or the instance that committed died before announcing)
+ * reads the rows it lacks.
  */
 import type { IncomingMessage, Server } from "node:http";
 import { randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
 import * as Y from "yjs";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import { allows, gate } from "../../app/auth/access-gate.server";
 import { isSameOrigin } from "../../app/auth/origin-check.server";
 import { authenticate } from "../../app/auth/request-auth.server";
 import { CloseCode, COLLAB_PATH, colourFor } from "../../app/collab/protocol";
@@ -25,6 +28,7 @@ import { openSingleConnections, type Sql } from "../../db/client";
 import { findDocumentForUser, findRolesOnDocuments } from "../../db/access";
 import { announceInstance, parseChannelMessage, readLogTails } from "../../db/document-log";
 import { findLiveSessionIds } from "../../db/sessions";
+import { findLiveAccessTokenIds } from "../../db/access-tokens";
 import { CommitLanes } from "./commit-lanes";
 import { Connection, type RateLimit } from "./connection";
 import { PeerInstances } from "./peer-instances";
@@ -122,6 +126,7 @@ export class CollabServer {
     }
     const auth = await authenticate({ cookie: req.headers.cookie, authorization: req.headers.authorization });
     if (!auth) return refuse(socket, 401, "Unauthorized");
+    if (gate(auth, { door: "socket", method: "GET", path: url.pathname })) return refuse(socket, 403, "Forbidden");
     if (!UUID.test(documentId)) return refuse(socket, 404, "Not Found");
     const document = await findDocumentForUser(documentId, auth.user.id);
     if (!document) return refuse(socket, 404, "Not Found");
@@ -132,10 +137,12 @@ export class CollabServer {
         socket,
         userId: auth.user.id,
         sessionId: auth.session?.id ?? null,
+        tokenId: auth.via === "token" ? auth.token.id : null,
         name: auth.user.name,
         color: colourFor(auth.user.id),
         role: document.role,
-        canWrite: canEditDocuments(document.role),
+        // A token without the "write" scope reads along like a viewer.
+        canWrite: canEditDocuments(document.role) && allows(auth, "write"),
         clientIds: new Set(),
         awarenessIds: new Set(),
         deletes: Y.createDeleteSet(),
@@ -263,7 +270,8 @@ export class CollabServer {
 
   /**
    * Three queries per pass, however many rooms are loaded: every loaded document's log tail, every member's role,
-   * and every member's session.
+   * and every member's session; a fourth for every member's access token while token sockets are open (revoked or
+   * expired: closed).
    */
   private async recheckAllRooms(): Promise<void> {
     const settled = await Promise.allSettled([...this.rooms.values()]);
@@ -294,13 +302,16 @@ export class CollabServer {
     try {
       const pairs = new Map<string, { documentId: string; userId: string }>();
       for (const { room, member } of members) pairs.set(`${room.documentId} ${member.userId}`, { documentId: room.documentId, userId: member.userId });
-      const [roles, sessions] = await Promise.all([
+      const ids = (key: "sessionId" | "tokenId") => [...new Set(members.flatMap(({ member }) => (member[key] ? [member[key]] : [])))];
+      const [roles, sessions, tokens] = await Promise.all([
         findRolesOnDocuments([...pairs.values()], this.sql),
-        findLiveSessionIds([...new Set(members.flatMap(({ member }) => (member.sessionId ? [member.sessionId] : [])))], this.sql),
+        findLiveSessionIds(ids("sessionId"), this.sql),
+        findLiveAccessTokenIds(ids("tokenId"), this.sql),
       ]);
       for (const { room, member } of members) {
         const role: Role | null = roles.get(`${room.documentId} ${member.userId}`) ?? null;
         if (member.sessionId && !sessions.has(member.sessionId)) closeMember(member, CloseCode.Unauthenticated, "session ended");
+        else if (member.tokenId && !tokens.has(member.tokenId)) closeMember(member, CloseCode.Unauthenticated, "access token revoked or expired");
         else if (role !== member.role) closeMember(member, CloseCode.AccessChanged, "Your access to this document changed");
       }
     } catch (error) {

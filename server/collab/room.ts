@@ -54,7 +54,9 @@ export interface Member {
   /** The connection under `ws`: messages to many members are framed once and written to it directly (frames.ts). */
   socket: Duplex;
   userId: string;
+  /** The session or the personal access token the socket was opened with (re-checked every few seconds). */
   sessionId: string | null;
+  tokenId: string | null;
   name: string;
   color: string;
   role: Role;

@@ -72,6 +72,10 @@ describe("a new member's first visit", () => {
     const href = await verifyLink.getAttribute("href");
     expect(href).toBeTruthy();
     await page.goto(href!.replace(/^http:\/\/localhost:\d+/, server.url));
+    // Whoever confirms the address chooses the account's name and password (docs/security.md).
+    await page.getByLabel("Your name").fill("Nils Newcomer");
+    await page.getByLabel("Password", { exact: true }).fill(password);
+    await page.getByLabel("Password again").fill(password);
     await expectNoAxeViolations(page);
     await page.getByRole("button", { name: "Confirm my e-mail address" }).click();
     await page.waitForURL(/\/login\?verified=1/);
@@ -110,5 +114,33 @@ describe("a new member's first visit", () => {
     await page.waitForURL(server.url + "/");
     await page.goto(server.url + "/workshops");
     await page.waitForURL(/\/login\?redirectTo=/);
+  });
+});
+
+describe("personal access tokens on the Account page", () => {
+  it("names a missing scope at its checkboxes, then shows the new token once and lists its scopes and expiry", async () => {
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, organiserEmail, TEST_PASSWORD);
+    await visit(page, "/account");
+    const form = page.locator("form", { has: page.getByLabel("Token name") });
+    await form.getByLabel("Token name").fill("Nightly export");
+    await form.getByLabel("Read", { exact: true }).uncheck();
+    await form.getByRole("button", { name: "Create token" }).click();
+    await page.getByText("Choose at least one scope: what may the token do?").waitFor();
+    await expectNoAxeViolations(page);
+
+    await form.getByLabel("Token name").fill("Nightly export");
+    await form.getByLabel("Read", { exact: true }).check();
+    await form.getByLabel("Admin", { exact: true }).check();
+    await form.getByLabel("Expires after").selectOption("30");
+    await form.getByRole("button", { name: "Create token" }).click();
+    const created = page.getByLabel("Your new token");
+    await created.waitFor();
+    expect(await created.inputValue()).toMatch(/^accord_pat_[a-z2-9]{24}\.[a-z2-9]{24}$/);
+    await expect(created.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    const row = page.getByRole("row", { name: /Nightly export/ });
+    await expect(row.getByRole("cell").nth(1).textContent()).resolves.toBe("Read, Admin");
+    await expect(row.getByRole("cell").nth(4).textContent()).resolves.toBe("never");
+    await expectNoAxeViolations(page);
   });
 });

@@ -11,8 +11,8 @@ import {
   requestPasswordReset,
   resetPassword,
   signup,
-  verifyEmail,
 } from "../../app/auth/accounts.server";
+import { confirmEmail } from "../../app/auth/email-confirmation.server";
 import { resendVerificationEmail } from "../../app/auth/resend-verification.server";
 import { createSession, validateSessionToken } from "../../app/auth/session.server";
 import { getConfig, resetConfigCache } from "../../app/config.server";
@@ -52,6 +52,9 @@ function tokenFrom(mail: Mail, path: "/verify-email" | "/reset-password"): strin
   return decodeURIComponent(mail.text.slice(start + prefix.length).split(/\s/)[0]!);
 }
 
+/** Confirm from a browser that is not signed in to the account: the confirmer chooses name and password. */
+const verifyEmail = (token: string, password = GOOD_PASSWORD) => confirmEmail({ token, session: null, chosen: { name: "Confirmer", password } });
+
 async function countUsers(email: string): Promise<number> {
   const [row] = await getSql()<{ n: number }[]>`select count(*)::int as n from users where email = ${email}`;
   return row!.n;
@@ -84,23 +87,56 @@ describe("signing up", () => {
     expect(await countUsers(email)).toBe(1);
   });
 
-  it("answers the same for an e-mail already registered, creates no second user, and tells the owner someone tried", async () => {
+  it("answers the same for a confirmed e-mail already registered, creates no second user, and tells the owner someone tried", async () => {
     const email = uniqueEmail("taken");
     const first = await signup({ name: "Owner", email, password: GOOD_PASSWORD });
+    await verifyEmail(tokenFrom(await lastMailTo(email), "/verify-email"));
     const second = await signup({ name: "Intruder", email, password: "another decent passphrase 9" });
     expect(second).toEqual(first);
     expect(await countUsers(email)).toBe(1);
     const user = await findUserByEmail(email);
-    expect(user!.name).toBe("Owner");
+    expect(user!.name).toBe("Confirmer");
     const mails = await mailsTo(email);
     expect(mails).toHaveLength(2);
     expect(mails[1]!.subject).toMatch(/someone tried/i);
     expect(mails[1]!.text).toContain("/forgot-password");
     expect(mails[1]!.text).not.toContain("token=");
     // The intruder's password does not open the account; the owner's still does.
-    await verifyEmail(tokenFrom(mails[0]!, "/verify-email"));
     expect(await loginOk(email, "another decent passphrase 9")).toBe(false);
     expect(await loginOk(email, GOOD_PASSWORD)).toBe(true);
+  });
+
+  it("sends a second sign-up for an unconfirmed address a confirmation link, and whoever confirms sets the password", async () => {
+    const email = uniqueEmail("squatted");
+    await signup({ name: "First comer", email, password: "first comer passphrase 31" });
+    expect(await signup({ name: "Real owner", email, password: "real owner passphrase 42" })).toEqual({ ok: true });
+    expect(await countUsers(email)).toBe(1);
+    const mails = await mailsTo(email);
+    expect(mails).toHaveLength(2);
+    expect(mails[1]!.subject).toMatch(/confirm your e-mail/i);
+    // The newest link replaced the first one; confirming it needs a new password, which then is the only one.
+    expect(await peekEmailToken(tokenFrom(mails[0]!, "/verify-email"), "verify_email")).toBe("expired");
+    const token = tokenFrom(mails[1]!, "/verify-email");
+    expect(await confirmEmail({ token, session: null, chosen: null })).toEqual({ ok: false, reason: "choose-password" });
+    expect(await confirmEmail({ token, session: null, chosen: { name: "Real Owner", password: "real owner passphrase 42" } })).toMatchObject({ ok: true });
+    expect(await loginOk(email, "first comer passphrase 31")).toBe(false);
+    expect(await loginOk(email, "real owner passphrase 42")).toBe(true);
+    expect((await findUserByEmail(email))!.name).toBe("Real Owner");
+  });
+
+  it("never repeats the chosen name in mails to an unconfirmed address", async () => {
+    const email = uniqueEmail("phish");
+    const name = "Accord security notice: re-verify at https://accord-verify.example/login";
+    await signup({ name, email, password: GOOD_PASSWORD });
+    await signup({ name, email, password: GOOD_PASSWORD });
+    await requestPasswordReset(email);
+    const mails = await mailsTo(email);
+    expect(mails).toHaveLength(3);
+    for (const mail of mails) {
+      expect(mail.text).not.toContain("accord-verify.example");
+      expect(mail.text).not.toContain("security notice");
+      expect(mail.text).toMatch(/^Hello,\n/);
+    }
   });
 });
 

@@ -100,15 +100,18 @@ describe("sign up, verify, sign in", () => {
     expect(page.headers.get("cache-control")).toBe("no-store");
     const pageHtml = await page.text();
     expect(pageHtml).toContain("Confirm my e-mail address");
+    // Whoever confirms chooses the account's name and password (the sign-up may have been someone else's).
+    expect(pageHtml).toContain('<label for="field-password">Password</label>');
     await b.get(verifyPath); // a mail scanner following the link twice
     expect((await findUserByEmail(email))!.emailVerifiedAt).toBeNull();
 
     const token = new URLSearchParams(verifyPath.split("?")[1]).get("token")!;
-    const verified = await b.post("/verify-email", { token });
+    const chosen = { token, name: "Flow Person", password: "signal harbour quill 31", confirmPassword: "signal harbour quill 31" };
+    const verified = await b.post(verifyPath, chosen);
     expect(verified.status).toBe(302);
     expect(verified.headers.get("location")).toBe("/login?verified=1");
     expect((await findUserByEmail(email))!.emailVerifiedAt).toBeInstanceOf(Date);
-    const again = await b.post("/verify-email", { token });
+    const again = await b.post(verifyPath, chosen);
     expect(again.status).toBe(400);
     expect(h1(await again.text())).toBe("This link has expired or was already used");
 
@@ -437,7 +440,7 @@ describe("the account page", () => {
   it("creates a personal access token shown once, which works as a Bearer token on /api/me until revoked", async () => {
     const user = await createUser();
     const b = await signedIn(user);
-    const created = await b.post("/account", { intent: "create-token", tokenName: "Nightly <export>" });
+    const created = await b.post("/account", { intent: "create-token", tokenName: "Nightly <export>", scopes: "read", lifetimeDays: "90" });
     expect(created.status).toBe(200);
     expect(created.headers.get("cache-control")).toBe("no-store");
     const html = await created.text();
@@ -457,9 +460,10 @@ describe("the account page", () => {
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ id: user.id, email: user.email });
     expect((await authenticate({ authorization: `Bearer ${token}` }))?.user.id).toBe(user.id);
-    // A token is for the API: it does not open the account page.
+    // A token is for the API: the account page refuses it in words.
     const page = await fetch(`${server.url}/account`, { redirect: "manual", headers: { authorization: `Bearer ${token}` } });
-    expect(page.status).toBe(302);
+    expect(page.status).toBe(403);
+    expect(await page.text()).toContain("Personal access tokens work with the JSON API");
 
     const tokenId = token!.slice("accord_pat_".length).split(".")[0]!;
     const stranger = await signedIn(await createUser());
@@ -474,11 +478,11 @@ describe("the account page", () => {
 
   it("refuses a token without a name or with a name over 80 characters", async () => {
     const b = await signedIn(await createUser());
-    const empty = await b.post("/account", { intent: "create-token", tokenName: " " });
+    const empty = await b.post("/account", { intent: "create-token", tokenName: " ", scopes: "read", lifetimeDays: "90" });
     expect(empty.status).toBe(400);
     expect(await empty.text()).toMatch(/id="field-tokenName-error">Give the token a name/);
-    expect((await b.post("/account", { intent: "create-token", tokenName: "n".repeat(81) })).status).toBe(400);
-    expect((await b.post("/account", { intent: "create-token", tokenName: "tab\there" })).status).toBe(400);
+    expect((await b.post("/account", { intent: "create-token", tokenName: "n".repeat(81), scopes: "read", lifetimeDays: "90" })).status).toBe(400);
+    expect((await b.post("/account", { intent: "create-token", tokenName: "tab\there", scopes: "read", lifetimeDays: "90" })).status).toBe(400);
   });
 });
 

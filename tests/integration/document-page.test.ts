@@ -89,8 +89,9 @@ describe("the document page", () => {
     expect(html).toContain(`<span aria-current="page">${CALL_TITLE}</span>`);
     expect(html).toContain('<span class="badge draft">Draft</span>');
     expect(html).toContain("<span>Your role: Commenter</span>");
-    // A commenter reads along: the status line says so before JavaScript starts the live editor.
-    expect(html).toMatch(/data-state="readonly"[^>]*>Read-only — you can read along live/);
+    // Before JavaScript runs there is no connection to speak of: no status line, and a note for browsers without it.
+    expect(html).not.toContain('data-testid="save-status"');
+    expect(html).toContain("<noscript><p class=\"alert info\">Following the text live needs JavaScript, which is off in this browser.");
   });
 
   it("renders every seeded draft of both workshops", async () => {

@@ -281,7 +281,7 @@ describe("saving a named version", () => {
   });
 
   it("accepts a personal access token (no Origin, no cookie)", async () => {
-    const { token } = await createAccessToken(people.editor.id, "script");
+    const { token } = await createAccessToken(people.editor.id, { name: "script", scopes: ["write"], lifetimeDays: 30 });
     const res = await fetch(`${server.url}/api/documents/${documentId}/versions`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -291,7 +291,7 @@ describe("saving a named version", () => {
     const { id } = await jsonOf(res);
     const [row] = await getSql()`select created_by from document_versions where id = ${id as string}`;
     expect(row!.created_by).toBe(people.editor.id);
-    const viewerToken = (await createAccessToken(people.viewer.id, "script")).token;
+    const viewerToken = (await createAccessToken(people.viewer.id, { name: "script", scopes: ["write"], lifetimeDays: 30 })).token;
     const refused = await fetch(`${server.url}/api/documents/${documentId}/versions`, {
       method: "POST",
       headers: { authorization: `Bearer ${viewerToken}`, "content-type": "application/json" },

@@ -165,12 +165,19 @@ describe("the workshops API", () => {
   it("accepts a personal access token as a Bearer token, and nothing else in its place", async () => {
     const user = await createUser({ name: "Tok En" });
     await addMember(workshopIds[HEALTH]!, user.id, "viewer");
-    const { token } = await createAccessToken(user.id, "script");
+    const { token } = await createAccessToken(user.id, { name: "script", scopes: ["read"], lifetimeDays: 30 });
     const auth = { authorization: `Bearer ${token}` };
 
     const me = await fetch(`${server.url}/api/me`, { headers: auth });
     expect(me.status).toBe(200);
-    expect(await me.json()).toEqual({ id: user.id, name: "Tok En", email: user.email, emailVerified: true, isAdmin: false });
+    expect(await me.json()).toEqual({
+      id: user.id,
+      name: "Tok En",
+      email: user.email,
+      emailVerified: true,
+      isAdmin: false,
+      access: { via: "token", scopes: ["read"], expiresAt: expect.any(String) },
+    });
     const workshops = await fetch(`${server.url}/api/workshops`, { headers: auth });
     expect(((await workshops.json()) as { slug: string; role: string }[]).map((w) => [w.slug, w.role])).toEqual([[HEALTH, "viewer"]]);
     const docs = await fetch(`${server.url}/api/workshops/${HEALTH}/documents`, { headers: auth });
@@ -203,7 +210,7 @@ describe("the workshops API", () => {
   it("answers other methods on the read-only resources with 405 JSON", async () => {
     const user = await createUser();
     const browser = await signedIn(user);
-    const { token } = await createAccessToken(user.id, "script");
+    const { token } = await createAccessToken(user.id, { name: "script", scopes: ["read"], lifetimeDays: 30 });
     for (const path of ["/api/me", "/api/workshops", `/api/workshops/${HARM}/documents`]) {
       const res = await browser.post(path, { anything: "1" });
       expectJsonError(res, await res.json(), 405);

@@ -34,10 +34,11 @@ export async function sessionCookie(userId: string): Promise<string> {
   return `accord_session=${token}`;
 }
 
-export function connectClient(baseUrl: string, documentId: string, cookie: string, origin = baseUrl): TestClient {
+/** A client as a browser would connect: with `cookie` (or, in `headers`, an `authorization` bearer token). */
+export function connectClient(baseUrl: string, documentId: string, cookie: string, origin = baseUrl, headers: Record<string, string> = {}): TestClient {
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(baseUrl.replace(/^http/, "ws") + "/collab", documentId, doc, {
-    WebSocketPolyfill: socketClass({ cookie, origin }) as never,
+    WebSocketPolyfill: socketClass({ cookie, origin, ...headers }) as never,
     disableBc: true,
     maxBackoffTime: 300,
   });

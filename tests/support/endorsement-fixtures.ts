@@ -104,7 +104,7 @@ export async function signer(overrides: Parameters<typeof createUser>[0] = {}): 
   const user = await createUser(overrides);
   const cookie = await sessionCookie(user.id);
   let token: string | null = null;
-  return { user, cookie, token: async () => (token ??= (await createAccessToken(user.id, "tests")).token) };
+  return { user, cookie, token: async () => (token ??= (await createAccessToken(user.id, { name: "tests", scopes: ["read", "write", "endorse", "admin"], lifetimeDays: 7 })).token) };
 }
 
 export interface CallOptions {

@@ -1,0 +1,94 @@
+/**
+ * Confirming an e-mail address, and changing the address of an account that has not confirmed it.
+ *
+ * An unconfirmed account belongs to whoever typed the address first, who may not own it (review H2). So the person
+ * who confirms decides: unless they are signed in to that very account in this browser (then they know its
+ * password), confirming asks for the account's name and a new password, and ends every session and personal access
+ * token the account had — the first registrant's included. Until then the account can do nothing but confirm or
+ * change its address (app/auth/access-gate.server.ts).
+ * Mails to an unconfirmed address never repeat the account's name (anyone can choose it, URLs included), and each
+ * one counts against the address's sign-up allowance (app/auth/request-limits.server.ts).
+ */
+import { getSql } from "../../db/client";
+import { consumeEmailToken, retireEmailTokens } from "../../db/email-tokens";
+import { markEmailVerified, updatePasswordHash, updateUnconfirmedEmail, updateUserName, type UserRow } from "../../db/users";
+import { sendMail } from "../mail/mailer.server";
+import { endAccountAccess } from "./account-access.server";
+import { checkEmailToken, emailLink, issueEmailToken, linkState, type LinkState } from "./email-links.server";
+import { hashPassword, passwordProblem } from "./password.server";
+
+/** The confirmation link, to the account's current address, without its name. */
+export async function sendConfirmationMail(user: { id: string; email: string }): Promise<void> {
+  const token = await issueEmailToken(user, "verify_email");
+  await sendMail({
+    to: user.email,
+    subject: "Confirm your e-mail address for Accord",
+    text:
+      `Hello,\n\nSomeone asked to create an Accord account with this e-mail address (or to send its link again). ` +
+      `If it was you, open this link (valid for 48 hours) to confirm that the address is yours:\n\n${emailLink("/verify-email", token)}\n\n` +
+      `Confirming lets you choose the account's name and password; anyone else who was signed in to it is signed out.\n\n` +
+      `If it was not you, ignore this message: the account can do nothing until the address is confirmed.\n`,
+  });
+}
+
+/** What the link page shows: whether the link works, and for which account (to know who is confirming). */
+export async function inspectConfirmationLink(token: string): Promise<{ state: LinkState; userId: string | null }> {
+  const row = await checkEmailToken(token, "verify_email");
+  const state = linkState(row);
+  return { state, userId: state === "valid" ? row!.userId : null };
+}
+
+export type ConfirmResult =
+  | { ok: true; userId: string; keptSession: boolean }
+  | { ok: false; reason: "invalid" | "expired" }
+  | { ok: false; reason: "choose-password" }
+  | { ok: false; reason: "weak"; message: string };
+
+export interface ConfirmInput {
+  token: string;
+  /** The browser's session, if any: confirming from the account's own session needs no new password. */
+  session: { userId: string; sessionId: string } | null;
+  /** The name and new password chosen by whoever confirms (needed unless `session` is the account's). */
+  chosen: { name: string; password: string } | null;
+}
+
+export async function confirmEmail(input: ConfirmInput): Promise<ConfirmResult> {
+  const row = await checkEmailToken(input.token, "verify_email");
+  if (!row) return { ok: false, reason: "invalid" };
+  if (linkState(row) !== "valid") return { ok: false, reason: "expired" };
+  const keep = input.session?.userId === row.userId ? input.session.sessionId : null;
+  const chosen = keep ? null : input.chosen;
+  if (!keep && !chosen) return { ok: false, reason: "choose-password" };
+  let passwordHash: string | null = null;
+  if (chosen) {
+    const problem = passwordProblem(chosen.password, { email: row.email, name: chosen.name });
+    if (problem) return { ok: false, reason: "weak", message: problem };
+    passwordHash = await hashPassword(chosen.password);
+  }
+  const ok = await getSql().begin(async (tx) => {
+    if (!(await consumeEmailToken(row.id, tx))) return false;
+    if (!(await markEmailVerified(row.userId, row.email, tx))) return false;
+    if (chosen && passwordHash) {
+      await updatePasswordHash(row.userId, passwordHash, tx);
+      await updateUserName(row.userId, chosen.name.trim(), tx);
+      await retireEmailTokens(row.userId, "reset_password", tx);
+    }
+    await endAccountAccess(row.userId, keep, tx);
+    return true;
+  });
+  return ok ? { ok: true, userId: row.userId, keptSession: keep !== null } : { ok: false, reason: "expired" };
+}
+
+export type AddressChangeResult = { ok: true } | { ok: false; reason: "confirmed" | "taken" };
+
+/**
+ * Move an unconfirmed account to another address and send the link there; the old address is free at once and its
+ * links stop working. An address another account uses is refused: like a sign-up followed by a sign-in, this tells
+ * the person that the address has an account, so it counts against the same allowances (the route spends them).
+ */
+export async function changeUnconfirmedAddress(user: Pick<UserRow, "id" | "email" | "emailVerifiedAt">, email: string): Promise<AddressChangeResult> {
+  if (user.emailVerifiedAt) return { ok: false, reason: "confirmed" };
+  if (email !== user.email && !(await updateUnconfirmedEmail(user.id, email))) return { ok: false, reason: "taken" };
+  await sendConfirmationMail({ id: user.id, email });
+  return { ok: true };
+}
