@@ -4,6 +4,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { resendVerificationEmail } from "../auth/resend-verification.server";
 import { getConfig } from "../config.server";
+import { outboxIsTheDelivery } from "../deployment.server";
 import { requireSessionUser } from "../utils/guards.server";
 import { forwardHeaders } from "../utils/route-headers";
 
@@ -16,7 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     verified: user.emailVerifiedAt != null,
     sent: new URL(request.url).searchParams.get("sent") === "1",
-    devOutbox: !config.isProduction && !config.SMTP_URL,
+    devOutbox: outboxIsTheDelivery(config, context.fromThisMachine),
   };
 }
 
