@@ -144,6 +144,7 @@ describe("cookies and HSTS", () => {
     expect(res.status).toBe(302);
     const session = res.headers.getSetCookie().find((c) => c.startsWith("__Host-accord_session="));
     expect(session).toMatch(/; Secure/);
+    expect(res.headers.getSetCookie().find((c) => c.startsWith("__Host-accord_device="))).toMatch(/; Secure/);
     expect(res.headers.get("strict-transport-security")).toBe("max-age=31536000; includeSubDomains");
     expect((await b.get("/account")).status).toBe(200);
 
