@@ -58,7 +58,7 @@ export async function mayReadDevOutbox(
   auth: () => Promise<RequestAuth | null>,
 ): Promise<boolean> {
   if (config.isProduction) return false;
-  if (fromThisMachine && !config.SMTP_URL) return true;
+  if (outboxIsTheDelivery(config, fromThisMachine)) return true;
   const caller = await auth();
   return caller?.via === "session" && caller.user.isAdmin;
 }

@@ -17,7 +17,7 @@ function macOf(id: string, email: string): string {
   return key.slice(key.indexOf(":") + 1);
 }
 
-export function deviceCookieName(): string {
+function deviceCookieName(): string {
   return cookieName("accord_device");
 }
 
@@ -32,7 +32,7 @@ export function readKnownDevice(cookieHeader: string | null | undefined, email: 
 }
 
 /** A fresh device cookie for `email` (normalised), as a Set-Cookie value. */
-export function serializeDeviceCookie(email: string, now = Date.now()): string {
+export function serializeDeviceCookie(email: string): string {
   const id = randomBytes(15).toString("base64url");
-  return `${deviceCookieName()}=${id}.${macOf(id, email)}; ${cookieAttributes(new Date(now + LIFETIME_MS))}`;
+  return `${deviceCookieName()}=${id}.${macOf(id, email)}; ${cookieAttributes(new Date(Date.now() + LIFETIME_MS))}`;
 }
