@@ -11,22 +11,24 @@ import type { NextFunction, Request, Response } from "express";
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
-const TOO_LARGE = "This request is too large (413).";
-
 /** Set on `res.locals` once the request was refused: the error handler stays quiet about the reader's failure. */
 export const BODY_REFUSED = "bodyRefused";
 
-function refuse(res: Response): void {
+function refuse(req: Request, res: Response, maxBytes: number): void {
   res.locals[BODY_REFUSED] = true;
   if (res.headersSent) return;
-  res.status(413).set("Connection", "close").type("text/plain").send(TOO_LARGE);
+  const words = `This request is too large: at most ${Math.floor(maxBytes / 1024)} kB are taken (413).`;
+  res.status(413).set("Connection", "close");
+  // The JSON API answers errors in JSON, as its contract says; pages in words.
+  if (req.path.startsWith("/api/") || (req.get("accept") ?? "").includes("application/json")) res.json({ error: words });
+  else res.type("text/plain").send(words);
 }
 
 export function bodyLimit(maxBytes = DEFAULT_MAX_BODY_BYTES) {
   return function bodyLimitMiddleware(req: Request, res: Response, next: NextFunction): void {
     const declared = req.get("content-length");
     if (declared !== undefined) {
-      if (Number(declared) > maxBytes) return refuse(res);
+      if (Number(declared) > maxBytes) return refuse(req, res, maxBytes);
       return next(); // Node's parser never delivers more than the declared length
     }
     if (req.get("transfer-encoding") === undefined) return next(); // no body
@@ -38,7 +40,7 @@ export function bodyLimit(maxBytes = DEFAULT_MAX_BODY_BYTES) {
       if (chunk === null) return push(null);
       seen += chunk instanceof Uint8Array ? chunk.length : Buffer.byteLength(String(chunk), encoding);
       if (seen <= maxBytes) return push(chunk, encoding);
-      refuse(res);
+      refuse(req, res, maxBytes);
       const destroy = () => req.destroy(new Error("request body too large"));
       if (res.writableFinished) destroy();
       else res.once("close", destroy);
