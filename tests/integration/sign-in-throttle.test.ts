@@ -49,7 +49,17 @@ async function counted(email: string, network: string | null, cookie?: string): 
   return Object.fromEntries(keys.map((k) => [k.kind, rows.find((r) => r.key === k.key)?.failures ?? 0]));
 }
 
-const tally = (statuses: number[]) => statuses.reduce<Record<number, number>>((t, s) => ({ ...t, [s]: (t[s] ?? 0) + 1 }), {});
+/**
+ * Of 100 parallel wrong passwords, only the free ones and the one after them (which starts a 2 s wait) are checked, the
+ * rest answered 429. Should the burst take longer than those 2 s to reach the database on a busy machine, one more goes
+ * ahead, and it sets the 60 s wait: never more than that.
+ */
+function expectFewEvaluated(statuses: number[], free: number): void {
+  const checked = statuses.filter((s) => s === 400).length;
+  expect(statuses.filter((s) => s !== 400 && s !== 429), "only 400 and 429").toEqual([]);
+  expect(checked).toBeGreaterThanOrEqual(free + 1);
+  expect(checked).toBeLessThanOrEqual(free + 2);
+}
 
 describe("parallel guesses", () => {
   it("counts 100 simultaneous wrong passwords against one account as 100, and answers all but the free ones 429 with Retry-After", async () => {
@@ -58,8 +68,7 @@ describe("parallel guesses", () => {
     const responses = await Promise.all(
       Array.from({ length: 100 }, (_, i) => from(ip).post("/login", { email: user.email, password: `wrong guess number ${i}` })),
     );
-    const evaluated = SIGN_IN_POLICIES.pair.free + 1; // the attempt after the free ones goes ahead and starts the first wait
-    expect(tally(responses.map((r) => r.status))).toEqual({ 400: evaluated, 429: 100 - evaluated });
+    expectFewEvaluated(responses.map((r) => r.status), SIGN_IN_POLICIES.pair.free);
     for (const res of responses.filter((r) => r.status === 429)) {
       const retryAfter = Number(res.headers.get("retry-after"));
       expect(retryAfter).toBeGreaterThanOrEqual(1);
@@ -78,8 +87,7 @@ describe("parallel guesses", () => {
     const b = from("198.51.100.20");
     expect((await b.post("/login", { email: user.email, password: TEST_PASSWORD })).status).toBe(302);
     const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => b.post("/account/delete", { password: `wrong guess number ${i}` })));
-    const evaluated = SIGN_IN_POLICIES.device.free + 1;
-    expect(tally(responses.map((r) => r.status))).toEqual({ 400: evaluated, 429: 100 - evaluated });
+    expectFewEvaluated(responses.map((r) => r.status), SIGN_IN_POLICIES.device.free);
     const refused = responses.find((r) => r.status === 429)!;
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(decode(await refused.text())).toContain(`Too many attempts. ${pleaseWait(Number(refused.headers.get("retry-after")))}`);
@@ -93,7 +101,7 @@ describe("parallel guesses", () => {
     for (let i = 0; i <= SIGN_IN_POLICIES.pair.free; i++) expect((await b.post("/login", { email: user.email, password: `wrong ${i} guess` })).status).toBe(400);
     // The wait now running is 2 s; refused attempts leave it as it is, so asking again soon shows it counting down.
     let seen: Response | null = null;
-    for (let tries = 0; tries < 40 && !seen; tries++) {
+    for (let tries = 0; tries < 80 && !seen; tries++) {
       const res = await b.post("/login", { email: user.email, password: "still wrong, sorry" });
       if (res.status === 429 && res.headers.get("retry-after") === "1") seen = res;
       else await new Promise((r) => setTimeout(r, 150));
@@ -117,6 +125,12 @@ describe("a shared network", () => {
     for (let i = 0; i < 30; i++) await from(ip).post("/login", { email: alice.email, password: `guess number ${i} for alice` });
     for (let i = 0; i < 30; i++) await from(ip).post("/login", { email: uniqueEmail(`spray${i}`), password: "Summer2024!!" });
     expect((await counted(alice.email, ip)).network).toBeGreaterThan(SIGN_IN_POLICIES.network.free);
+    // Mallory keeps on until a long wait runs on the address (the first one, 2 s, may pass before Bob tries).
+    for (let tries = 0; tries < 40; tries++) {
+      const res = await from(ip).post("/login", { email: uniqueEmail("spray"), password: "Summer2024!!" });
+      if (res.status === 400 || Number(res.headers.get("retry-after")) > 10) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
 
     // Bob has never signed in from here: the address's limit holds him back (no device cookie), as it holds Mallory.
     expect((await from(ip).post("/login", { email: bob.email, password: TEST_PASSWORD })).status).toBe(429);
