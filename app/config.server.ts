@@ -28,14 +28,23 @@ const schema = z.object({
 /** The names of every variable read (kept in step with .env.example and the README by a test). */
 export const CONFIG_VARIABLES = Object.keys(schema.shape);
 
-export type Config = z.infer<typeof schema> & { isProduction: boolean; publicUrl: string };
+export type Config = z.infer<typeof schema> & {
+  isProduction: boolean;
+  publicUrl: string;
+  /** The public URL is https: the session cookie is `Secure` with the `__Host-` prefix, and HSTS is sent (not NODE_ENV). */
+  isHttps: boolean;
+};
 
-let cached: Config | null = null;
+// On globalThis, like the database client: the Remix server build carries its own copy of this module, and both
+// copies must read one configuration (a test that changes the environment resets it for both).
+const KEY = Symbol.for("accord.config");
+const holder = globalThis as unknown as { [KEY]?: Config | null };
 
 export class ConfigError extends Error {}
 
 /** The validated configuration. Throws ConfigError naming every bad variable. */
 export function getConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cached = holder[KEY];
   if (cached && env === process.env) return cached;
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
   const parsed = schema.safeParse(cleaned);
@@ -44,16 +53,18 @@ export function getConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const c = parsed.data;
+  const publicUrl = (c.ACCORD_PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, "");
   const config: Config = {
     ...c,
     isProduction: c.NODE_ENV === "production",
-    publicUrl: (c.ACCORD_PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ""),
+    publicUrl,
+    isHttps: new URL(publicUrl).protocol === "https:",
   };
-  if (env === process.env) cached = config;
+  if (env === process.env) holder[KEY] = config;
   return config;
 }
 
 /** Forget the cached configuration (tests change the environment). */
 export function resetConfigCache(): void {
-  cached = null;
+  holder[KEY] = null;
 }

@@ -2,8 +2,13 @@
 import type { RequestAuth } from "./auth/request-auth.server";
 
 export interface AccordLoadContext {
-  /** The client's IP (proxy headers honoured only with ACCORD_TRUST_PROXY). Never shown or logged. */
+  /**
+   * The client's address as per-IP limits count it: IPv4 as is, IPv6 as its /64 (app/auth/client-network.ts); proxy
+   * headers honoured only with ACCORD_TRUST_PROXY. Never shown or logged.
+   */
   clientIp: string | null;
+  /** The request came from this machine (loopback socket, no proxy headers): app/deployment.server.ts. */
+  fromThisMachine: boolean;
   /** Per-response nonce for inline scripts (Content-Security-Policy). */
   cspNonce: string;
   /**

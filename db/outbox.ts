@@ -1,5 +1,5 @@
 /** SQL for the e-mail outbox. */
-import { getSql, type Queryable } from "./client";
+import { getSql, type Queryable, type Sql } from "./client";
 
 export interface OutboxRow {
   id: number;
@@ -9,6 +9,8 @@ export interface OutboxRow {
   createdAt: Date;
   sentAt: Date | null;
   lastError: string | null;
+  /** When the retention purge blanked the body (null while it is kept). */
+  bodyRemovedAt: Date | null;
 }
 
 export async function insertOutbox(m: { to: string; subject: string; text: string }, sql: Queryable = getSql()): Promise<number> {
@@ -43,6 +45,22 @@ export async function markOutboxFailed(id: number, error: string, sql: Queryable
 export async function listOutbox(limit = 50, sql: Queryable = getSql()): Promise<OutboxRow[]> {
   return sql<OutboxRow[]>`
     select id, to_address as "toAddress", subject, text_body as "textBody", created_at as "createdAt",
-           sent_at as "sentAt", last_error as "lastError"
+           sent_at as "sentAt", last_error as "lastError", body_removed_at as "bodyRemovedAt"
     from outbox order by id desc limit ${limit}`;
+}
+
+/**
+ * Blank the bodies of mails sent more than `days` ago, and of mails never sent that were stored that long ago (there
+ * is no retry: without SMTP the row was the delivery, and its links expired long before). Idempotent. Runs only when
+ * this transaction gets the purge's advisory lock (null when another instance holds it: it is doing the same work).
+ */
+export async function removeOldOutboxBodies(days: number, sql: Sql = getSql()): Promise<number | null> {
+  return sql.begin(async (tx) => {
+    const [lock]: [{ got: boolean }?] = await tx`select pg_try_advisory_xact_lock(hashtext('accord.outbox-retention')) as got`;
+    if (!lock?.got) return null;
+    const result = await tx`
+      update outbox set text_body = '', body_removed_at = now()
+      where body_removed_at is null and coalesce(sent_at, created_at) < now() - make_interval(days => ${days})`;
+    return result.count;
+  });
 }

@@ -102,6 +102,11 @@ export async function updatePasswordHash(userId: string, passwordHash: string, s
     where id = ${userId}`;
 }
 
-export async function setAdmin(userId: string, isAdmin: boolean, sql: Queryable = getSql()): Promise<void> {
-  await sql`update users set is_admin = ${isAdmin}, updated_at = now() where id = ${userId}`;
+/** Make a user whose address is verified an administrator (the condition is in the WHERE); null when it is not. */
+export async function promoteVerifiedUser(userId: string, sql: Queryable = getSql()): Promise<UserRow | null> {
+  const [row]: [UserRow?] = await sql`
+    update users set is_admin = true, updated_at = now()
+    where id = ${userId} and email_verified_at is not null
+    returning id, email, name, email_verified_at as "emailVerifiedAt", is_admin as "isAdmin", created_at as "createdAt"`;
+  return row ?? null;
 }

@@ -5,6 +5,7 @@ import { initHashedKeys } from "../app/auth/hashed-key.server";
 import { getSql } from "../db/client";
 import { CollabServer, DEFAULT_COLLAB_OPTIONS, type CollabOptions } from "./collab/collab-server";
 import { createHttpApp } from "./http-app";
+import { startMaintenance } from "./maintenance";
 
 export interface AccordServer {
   http: http.Server;
@@ -33,6 +34,7 @@ export async function startAccordServer(options: {
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
+  const stopMaintenance = startMaintenance();
   return {
     http: server,
     collab,
@@ -43,6 +45,7 @@ export async function startAccordServer(options: {
       await collab.close();
       server.closeAllConnections();
       await closed;
+      await stopMaintenance();
     },
   };
 }

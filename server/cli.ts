@@ -2,7 +2,10 @@
  * Operator CLI: `npm run accord -- <command>`. Works whether or not the server runs (embedded or DATABASE_URL).
  *   migrate                                   apply pending migrations
  *   seed                                      create the LEPH 2023 workshops and drafts (once)
- *   create-user --email E --name N [--admin]  password on stdin; the account is verified
+ *   create-user --email E --name N [--admin]  password on stdin; the account is verified. An address that already
+ *                                             has an account is refused, unless --admin --promote is given and its
+ *                                             address is verified: then it becomes an administrator (nothing else
+ *                                             changes; no password is read)
  *   add-member --workshop SLUG --email E --role R   R: organizer | editor | commenter | viewer
  *   verify <url-or-slug> [--hash H]           recompute a published declaration's SHA-256 from its public text
  *                                             (a URL: fetched from <site>/api/declarations/<slug>; a bare slug:
@@ -14,19 +17,19 @@ import { z } from "zod";
 import { normaliseEmail } from "../app/auth/accounts.server";
 import { emailField, nameField } from "../app/auth/fields";
 import { hashPassword, passwordProblem } from "../app/auth/password.server";
+import { createUserAsOperator, promoteToAdministrator, type CreateAsOperatorResult } from "../app/auth/operator-accounts.server";
 import { ConfigError, getConfig } from "../app/config.server";
 import { addMemberByEmail, MembershipError } from "../app/models/memberships.server";
 import { isRole, ROLES } from "../app/models/roles";
 import { seed } from "../app/models/seed.server";
 import { getSql } from "../db/client";
 import { canonicalHash, canonicalText } from "../app/declarations/canonical";
-import { insertUser, setAdmin, findUserByEmail } from "../db/users";
 import { openConfiguredDatabase } from "./database";
 import { EmbeddedPostgresError } from "./embedded-postgres";
 
 class UsageError extends Error {}
 
-const USAGE = `usage: npm run accord -- <migrate | seed | create-user --email E --name N [--admin] | add-member --workshop SLUG --email E --role R | verify <url-or-slug> [--hash H]>`;
+const USAGE = `usage: npm run accord -- <migrate | seed | create-user --email E --name N [--admin [--promote]] | add-member --workshop SLUG --email E --role R | verify <url-or-slug> [--hash H]>`;
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) {
@@ -133,6 +136,51 @@ async function verifyDeclaration(args: string[]): Promise<string> {
   return `OK: version ${published.number} of ${published.title} has SHA-256 ${recomputed}`;
 }
 
+/** What create-user did, in one line; UsageError (exit code 2) for a refusal, which changed nothing. */
+function createUserOutcome(email: string, result: CreateAsOperatorResult): string {
+  switch (result.status) {
+    case "created":
+      return `created ${result.user.isAdmin ? "administrator" : "user"} ${email}`;
+    case "promoted":
+      return `promoted ${email} (${result.user.name}): administrator no → yes; its name, password, sessions and tokens are unchanged`;
+    case "already-admin":
+      return `${email} (${result.user.name}) is already an administrator: nothing changed`;
+    case "unverified":
+      throw new UsageError(
+        `the account with ${email} has not confirmed its address, so it may not be yours (anyone can sign up with any address): nothing changed. Confirm the address first, or delete that account`,
+      );
+    case "taken":
+      throw new UsageError(
+        `an account with ${email} already exists: nothing changed. To make it an administrator, run create-user --email ${email} --name N --admin --promote (only for an account whose address is verified)`,
+      );
+  }
+}
+
+/** `create-user`: a new verified account, or with --admin --promote an existing verified one made administrator. */
+async function createUser(args: string[]): Promise<string> {
+  const v = parse(args, { email: { type: "string" }, name: { type: "string" }, admin: { type: "boolean" }, promote: { type: "boolean" } });
+  if (v.promote === true && v.admin !== true) throw new UsageError("--promote goes with --admin: it makes an existing, verified account an administrator");
+  const email = normaliseEmail(need(emailField, v.email ?? "", "--email"));
+  const name = need(nameField, v.name ?? "", "--name");
+  const readPassword = async () => {
+    const password = (await readStdin()).replace(/\r?\n$/, "");
+    const problem = passwordProblem(password, { email, name });
+    if (problem) throw new UsageError(`password (stdin): ${problem}`);
+    return hashPassword(password);
+  };
+  // Without --promote the password is checked before any database is opened (or an embedded one started).
+  const passwordHash = v.promote === true ? null : await readPassword();
+  const db = await openConfiguredDatabase({ migrate: true, applicationName: "accord-cli" });
+  try {
+    const promoted = v.promote === true ? await promoteToAdministrator(email) : null;
+    if (promoted) return createUserOutcome(email, promoted);
+    const created = await createUserAsOperator({ email, name, passwordHash: passwordHash ?? (await readPassword()), isAdmin: v.admin === true });
+    return createUserOutcome(email, created);
+  } finally {
+    await db.close();
+  }
+}
+
 async function run(argv: string[]): Promise<string> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -152,27 +200,8 @@ async function run(argv: string[]): Promise<string> {
         await db.close();
       }
     }
-    case "create-user": {
-      const v = parse(rest, { email: { type: "string" }, name: { type: "string" }, admin: { type: "boolean" } });
-      const email = need(emailField, v.email ?? "", "--email");
-      const name = need(nameField, v.name ?? "", "--name");
-      const password = (await readStdin()).replace(/\r?\n$/, "");
-      const problem = passwordProblem(password, { email, name });
-      if (problem) throw new UsageError(`password (stdin): ${problem}`);
-      const passwordHash = await hashPassword(password);
-      const db = await openConfiguredDatabase({ migrate: true, applicationName: "accord-cli" });
-      try {
-        const user = await insertUser({ email, name, passwordHash, verified: true, isAdmin: v.admin === true });
-        if (!user) {
-          const existing = await findUserByEmail(email);
-          if (existing && v.admin === true) await setAdmin(existing.id, true);
-          throw new UsageError(`an account with ${email} already exists${v.admin === true ? " (it is now an administrator)" : ""}`);
-        }
-        return `created ${user.isAdmin ? "administrator" : "user"} ${email}`;
-      } finally {
-        await db.close();
-      }
-    }
+    case "create-user":
+      return createUser(rest);
     case "add-member": {
       const v = parse(rest, { workshop: { type: "string" }, email: { type: "string" }, role: { type: "string" } });
       const slug = need(z.string().regex(/^[a-z0-9-]{1,80}$/, "give a workshop slug"), v.workshop ?? "", "--workshop");

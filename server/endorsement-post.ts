@@ -70,7 +70,7 @@ async function endorse(req: Request, res: Response): Promise<void> {
   const parsed = text === null ? ({ ok: false, error: "The body is too large." } as const) : parseJsonBody(req.get("content-type"), text);
   if (!parsed.ok) return answer(res, 400, { error: parsed.error });
   try {
-    const created = await createEndorsement({ user: auth.user, slug: req.params.slug, body: parsed.body, ip: req.ip ?? null });
+    const created = await createEndorsement({ user: auth.user, slug: req.params.slug, body: parsed.body, ip: (res.locals.clientNetwork as string | null) ?? null });
     answer(res, 201, { id: created.id, receiptUrl: created.receiptUrl }, { Location: created.receiptUrl });
   } catch (error) {
     if (!(error instanceof EndorsementError)) throw error;

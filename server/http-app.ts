@@ -1,16 +1,22 @@
 /**
- * The HTTP side of the process: security headers, static assets, /healthz, the cross-origin guard, and the
- * Remix request handler with Accord's load context.
+ * The HTTP side of the process: security headers, static assets, /healthz, the body-size cap, the cross-origin guard,
+ * and the Remix request handler with Accord's load context (in Remix's development mode, which sends error details,
+ * only for requests from this machine outside production: app/deployment.server.ts).
  */
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { crossOriginRefusal } from "../app/auth/origin-check.server";
+import { crossOriginRefusal, ownOrigin } from "../app/auth/origin-check.server";
+import { parseBearer } from "../app/auth/bearer";
+import { clientNetwork } from "../app/auth/client-network";
 import { getConfig } from "../app/config.server";
+import { isFromThisMachine, showsErrorDetails } from "../app/deployment.server";
+import { MAX_VERIFY_BYTES } from "../app/models/verification.server";
 import { log } from "../app/utils/log.server";
 import { getSql } from "../db/client";
+import { BODY_REFUSED, bodyLimit, DEFAULT_MAX_BODY_BYTES } from "./body-limit";
 import { endorsementPost } from "./endorsement-post";
 import { publicCache } from "./public-cache";
 import { requestAuth } from "./request-caller";
@@ -20,6 +26,29 @@ export interface HttpAppOptions {
   root: string;
   /** Override ACCORD_PUBLIC_CACHE_MS (tests turn the micro-cache off). */
   publicCacheMs?: number;
+  /** The largest request body taken (default 64 kB). */
+  maxBodyBytes?: number;
+}
+
+/** Where the request came from, decided once: from this machine, and the network per-IP limits count on. */
+function whereFrom(req: Request, res: Response, next: NextFunction): void {
+  res.locals.fromThisMachine = isFromThisMachine(req, getConfig());
+  res.locals.clientNetwork = clientNetwork(req.ip);
+  next();
+}
+
+/** Behind a proxy with ACCORD_TRUST_PROXY off, every client shares the proxy's address: say so once. */
+function warnAboutUntrustedProxy(): (req: Request, res: Response, next: NextFunction) => void {
+  let warned = getConfig().ACCORD_TRUST_PROXY;
+  return (req, _res, next) => {
+    if (!warned && req.get("x-forwarded-for") !== undefined) {
+      warned = true;
+      log.warn(
+        "A request arrived with X-Forwarded-For while ACCORD_TRUST_PROXY is off: if Accord runs behind a reverse proxy, every client now shares the proxy's address for rate limits and sign-in throttling. Set ACCORD_TRUST_PROXY=1 behind exactly one proxy (and never without one).",
+      );
+    }
+    next();
+  };
 }
 
 function securityHeaders(req: Request, res: Response, next: NextFunction): void {
@@ -47,19 +76,17 @@ function securityHeaders(req: Request, res: Response, next: NextFunction): void 
   res.setHeader("X-Frame-Options", "DENY");
   res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
   res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
-  if (getConfig().isProduction) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  if (getConfig().isHttps) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   next();
 }
 
 function refuseCrossOrigin(req: Request, res: Response, next: NextFunction): void {
   const refusal = crossOriginRefusal({
+    ...ownOrigin(req, getConfig()),
     method: req.method,
     origin: req.get("origin"),
     secFetchSite: req.get("sec-fetch-site"),
-    host: req.get("host"),
-    protocol: req.protocol === "https" ? "https" : "http",
-    publicUrl: getConfig().publicUrl,
-    hasBearer: /^Bearer\s/i.test(req.get("authorization") ?? ""),
+    hasBearer: parseBearer(req.get("authorization")) !== null,
   });
   if (!refusal) return next();
   log.warn(`refused ${req.method} ${req.path}: ${refusal}`);
@@ -83,10 +110,11 @@ async function healthz(_req: Request, res: Response): Promise<void> {
 
 function loadContext(req: Request, res: Response) {
   return {
-    clientIp: req.ip ?? null,
+    clientIp: (res.locals.clientNetwork as string | null) ?? null,
+    fromThisMachine: res.locals.fromThisMachine === true,
     cspNonce: String(res.locals.cspNonce ?? ""),
     auth: requestAuth(req, res, req.path.startsWith("/api/") ? "api" : "page"),
-    bearerPresented: /^Bearer\s/i.test(req.get("authorization") ?? ""),
+    bearerPresented: parseBearer(req.get("authorization")) !== null,
   };
 }
 
@@ -95,22 +123,22 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.ACCORD_TRUST_PROXY ? 1 : false);
+  app.use(whereFrom);
+  app.use(warnAboutUntrustedProxy());
   app.use(securityHeaders);
   app.use("/build", express.static(path.join(options.root, "public/build"), { immutable: true, maxAge: "1y", index: false }));
   app.use(express.static(path.join(options.root, "public"), { maxAge: "1h", index: false }));
   app.get("/healthz", (req, res) => void healthz(req, res));
+  // The verification page takes a text file of up to 1 MB (plus the form around it).
+  app.use(bodyLimit(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, { "/verify": MAX_VERIFY_BYTES + 64 * 1024 }));
   app.use(refuseCrossOrigin);
   app.post("/api/declarations/:slug/endorsements", endorsementPost);
   app.use(publicCache(options.publicCacheMs ?? config.ACCORD_PUBLIC_CACHE_MS));
-  app.all(
-    "*",
-    createRequestHandler({
-      build: options.build,
-      mode: config.isProduction ? "production" : "development",
-      getLoadContext: loadContext,
-    }),
-  );
+  const remix = createRequestHandler({ build: options.build, mode: "production", getLoadContext: loadContext });
+  const remixWithDetails = config.isProduction ? remix : createRequestHandler({ build: options.build, mode: "development", getLoadContext: loadContext });
+  app.all("*", (req, res, next) => (showsErrorDetails(config, res.locals.fromThisMachine === true) ? remixWithDetails : remix)(req, res, next));
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (res.locals[BODY_REFUSED]) return; // the reader of a refused body failed as intended; the 413 is sent
     // Express's own 4xx (a malformed %-escape in a path parameter, say) are the client's mistake, not ours.
     const status = (error as { status?: unknown } | null)?.status;
     if (typeof status === "number" && status >= 400 && status < 500) {

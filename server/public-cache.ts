@@ -4,14 +4,18 @@
  * public traffic this turns N renders a second into one, at the cost of counts up to one second old.
  *
  * Only GET/HEAD of public paths, without a cookie or Authorization header (signed-in pages differ per person), and
- * only 200 answers that set no cookie are kept. Each hit gets a fresh CSP nonce (the old one is replaced in the body
- * and the header), and If-None-Match is answered with 304 from the cached ETag (a miss renders, and answers, in full).
+ * only 200 answers that set no cookie are kept. Headers built from the request itself are never kept: each hit keeps
+ * the Content-Security-Policy its own request got (with a fresh nonce, which replaces the old one in the body; its
+ * connect-src names the request's Host, so a forged Host cannot reach anyone else), and If-None-Match is answered
+ * with 304 from the cached ETag (a miss renders, and answers, in full).
  */
 import type { NextFunction, Request, Response } from "express";
 
 const PUBLIC_PATH = /^\/(declarations|d\/[a-z0-9-]{1,80}(\/badge\.svg|\/v\/\d{1,6}|\/changes\/\d{1,6})?|api\/declarations(\/[a-z0-9-]{1,80}(\/endorsements(\.csv)?)?)?)$/;
 const MAX_ENTRIES = 500;
 const MAX_BODY = 2 * 1024 * 1024;
+/** Per-request headers: set for each request before this middleware runs, never replayed from the cache. */
+const NOT_KEPT = new Set(["content-length", "x-accord-cache", "content-security-policy", "set-cookie"]);
 
 interface Entry {
   expires: number;
@@ -28,14 +32,10 @@ export function publicCache(ttlMs: number) {
   const inFlight = new Map<string, Promise<Entry | null>>();
 
   function serve(req: Request, res: Response, entry: Entry): void {
-    const headers = { ...entry.headers };
+    const headers = entry.headers;
     const nonce = (res.locals.cspNonce as string | undefined) ?? entry.nonce ?? "";
     const glue = Buffer.from(nonce, "utf8");
     const body = entry.parts.length === 1 ? entry.parts[0]! : Buffer.concat(entry.parts.flatMap((p, i) => (i === 0 ? [p] : [glue, p])));
-    if (entry.nonce) {
-      const csp = headers["content-security-policy"];
-      if (typeof csp === "string") headers["content-security-policy"] = csp.replaceAll(entry.nonce, nonce);
-    }
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
     res.setHeader("X-Accord-Cache", "hit");
     const etag = headers["etag"];
@@ -94,7 +94,7 @@ export function publicCache(ttlMs: number) {
       if (keep && res.statusCode === 200 && !res.getHeader("set-cookie")) {
         const headers: Record<string, string | string[]> = {};
         for (const [k, v] of Object.entries(res.getHeaders())) {
-          if (v === undefined || k === "content-length" || k === "x-accord-cache") continue;
+          if (v === undefined || NOT_KEPT.has(k)) continue;
           headers[k] = Array.isArray(v) ? v : String(v);
         }
         if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);

@@ -6,6 +6,7 @@ import type { ServerBuild } from "@remix-run/node";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { ConfigError, getConfig, resetConfigCache } from "../app/config.server";
+import { describeDeployment } from "../app/deployment.server";
 import { log } from "../app/utils/log.server";
 import { ensureBuild } from "./build";
 import { openConfiguredDatabase, type Database } from "./database";
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
     process.env.ACCORD_PUBLIC_URL = `http://localhost:${port}`;
     resetConfigCache();
   }
+  log.info(describeDeployment(getConfig(), { host: config.HOST, port }));
   log.info(`Accord is ready on http://localhost:${port} (${db.embedded ? "embedded PostgreSQL" : "DATABASE_URL"})`);
 
   let stopping = false;

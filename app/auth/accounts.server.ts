@@ -25,7 +25,8 @@ import { checkEmailToken, emailLink, issueEmailToken } from "./email-links.serve
 import { sendConfirmationMail } from "./email-confirmation.server";
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from "./password.server";
 import { createSession } from "./session.server";
-import { recordLoginFailure, recordLoginSuccess, secondsUntilAllowed, throttleKeys } from "./throttle.server";
+import { serializeDeviceCookie } from "./device-cookie.server";
+import { releaseSignInAttempt, reserveSignInAttempt, signInAttempt } from "./throttle.server";
 
 export { peekEmailToken } from "./email-links.server";
 
@@ -59,26 +60,34 @@ export async function signup(input: { name: string; email: string; password: str
 }
 
 export type LoginResult =
-  | { ok: true; token: string; expiresAt: Date; user: UserRow }
+  | { ok: true; token: string; expiresAt: Date; user: UserRow; deviceCookie: string }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "throttled"; retryAfterSeconds: number };
 
-export async function login(input: { email: string; password: string; ip: string | null; userAgent: string | null }): Promise<LoginResult> {
+/**
+ * Sign in. The attempt is counted before the password is checked (app/auth/throttle.server.ts); `ip` is the network
+ * per-IP limits count on, `cookie` the request's Cookie header (a device cookie lifts others' throttles). On success
+ * `deviceCookie` is a fresh device cookie for the browser (Set-Cookie).
+ */
+export async function login(input: {
+  email: string;
+  password: string;
+  ip: string | null;
+  userAgent: string | null;
+  cookie?: string | null;
+}): Promise<LoginResult> {
   const email = normaliseEmail(input.email);
-  const keys = throttleKeys(email, input.ip);
-  const wait = await secondsUntilAllowed(keys);
-  if (wait > 0) return { ok: false, reason: "throttled", retryAfterSeconds: wait };
+  const attempt = signInAttempt({ email, network: input.ip, cookie: input.cookie });
+  const reserved = await reserveSignInAttempt(attempt);
+  if (!reserved.allowed) return { ok: false, reason: "throttled", retryAfterSeconds: reserved.retryAfterSeconds };
   const found = await findPasswordHashByEmail(email);
   const valid = found ? await verifyPassword(found.passwordHash, input.password) : (await verifyAgainstDummy(input.password), false);
-  if (!found || !valid) {
-    await recordLoginFailure(keys);
-    return { ok: false, reason: "invalid" };
-  }
-  await recordLoginSuccess(keys);
+  if (!found || !valid) return { ok: false, reason: "invalid" };
+  await releaseSignInAttempt(attempt);
   const user = await findUserByEmail(email);
   if (!user) return { ok: false, reason: "invalid" };
   const { token, session } = await createSession(user.id, input.userAgent);
-  return { ok: true, token, expiresAt: session.expiresAt, user };
+  return { ok: true, token, expiresAt: session.expiresAt, user, deviceCookie: serializeDeviceCookie(email) };
 }
 
 export async function requestPasswordReset(emailInput: string): Promise<void> {

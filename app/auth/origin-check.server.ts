@@ -3,7 +3,11 @@
  * `Origin` is compared with our origin (the public URL, or the request's own host); without `Origin`,
  * `Sec-Fetch-Site` must say same-origin. Requests authenticated only by a bearer token carry no ambient
  * credential and are exempt. Also used for websocket upgrades, where Origin is always required.
+ * Both doors (server/http-app.ts and server/collab/collab-server.ts) compute "our origins" with `ownOrigin(req)`:
+ * the same inputs, so an Origin one accepts the other accepts too.
  */
+import type { IncomingMessage } from "node:http";
+
 export interface OriginCheckInput {
   method: string;
   origin: string | undefined | null;
@@ -12,6 +16,20 @@ export interface OriginCheckInput {
   protocol: "http" | "https";
   publicUrl: string;
   hasBearer: boolean;
+}
+
+/**
+ * Where this request was sent, as the browser saw it: the Host header, and the scheme of the connection (or, behind a
+ * trusted proxy, its X-Forwarded-Proto), plus our public URL.
+ */
+export function ownOrigin(
+  req: Pick<IncomingMessage, "headers" | "socket">,
+  config: { publicUrl: string; ACCORD_TRUST_PROXY: boolean },
+): Pick<OriginCheckInput, "host" | "protocol" | "publicUrl"> {
+  const forwarded = config.ACCORD_TRUST_PROXY ? String(req.headers["x-forwarded-proto"] ?? "").split(",")[0]!.trim().toLowerCase() : "";
+  const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+  const protocol = forwarded === "https" || forwarded === "http" ? forwarded : encrypted ? "https" : "http";
+  return { host: req.headers.host, protocol, publicUrl: config.publicUrl };
 }
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);

@@ -3,6 +3,7 @@
  * One function for HTTP routes (through the load context) and for the collaboration socket's upgrade.
  */
 import type { UserRow } from "../../db/users";
+import { parseBearer } from "./bearer";
 import { ACCESS_TOKEN_PREFIX, validateAccessToken, type AccessTokenGrant } from "./access-tokens.server";
 import { readSessionToken, serializeSessionCookie } from "./cookie.server";
 import { validateSessionToken, type Session } from "./session.server";
@@ -17,7 +18,7 @@ export interface AuthHeaders {
 }
 
 export async function authenticate(headers: AuthHeaders): Promise<RequestAuth | null> {
-  const bearer = headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  const bearer = parseBearer(headers.authorization);
   if (bearer) {
     if (!bearer.startsWith(ACCESS_TOKEN_PREFIX)) return null;
     const valid = await validateAccessToken(bearer);

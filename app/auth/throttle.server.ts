@@ -1,32 +1,71 @@
 /**
- * Sign-in throttling, stored in PostgreSQL so it holds across restarts and instances.
- * Per account: 5 free failures, then waits doubling from 2 s up to 60 s — slow for a guesser (≈1,400 tries a
- * day at most), never a lock-out for the person who knows the password. Per IP: 20 free failures, then up to
- * 15 minutes. Keys are SHA-256 of the e-mail/IP so the table holds neither. A success clears the account's counter.
+ * Sign-in throttling (also for the password check of account deletion), stored in PostgreSQL so it holds across
+ * restarts and instances. An attempt is counted on its keys BEFORE the slow password check, in one statement that also
+ * says whether it may go ahead (db/login-throttles.ts), so a hundred parallel guesses are a hundred counted attempts,
+ * of which only the free ones are checked. A correct password then takes its attempt back.
+ *
+ * Keys (HMACs, app/auth/hashed-key.server.ts; the network is an IPv4 address or an IPv6 /64, app/auth/client-network.ts):
+ * - from a browser holding a device cookie issued to this account (app/auth/device-cookie.server.ts): that device
+ *   alone, 5 free attempts, then waits doubling from 2 s to 60 s. Nobody else's failures can lock it out;
+ * - from anywhere else: the account on this network first (5 free, then 2 s … 60 s: the owner's typos), the account
+ *   from every network (20 free, then up to 15 min: guessing spread over many addresses), and the network across
+ *   every account (20 free, then up to 15 min: password spraying).
+ * Every attempt counts, refused ones too; a key quiet for a day starts afresh. Success clears the account's keys and
+ * gives the network back its attempt (clearing it would let one good account reset a sprayer's count).
  */
+import { deleteQuietThrottles, releaseAttempts, reserveAttempts, type ThrottlePolicy } from "../../db/login-throttles";
+import { readKnownDevice } from "./device-cookie.server";
 import { hashedKey } from "./hashed-key.server";
-import { clearThrottle, findBlockedUntil, recordFailure } from "../../db/login-throttles";
 
-const ACCOUNT = { free: 5, capSeconds: 60, forgetAfterSeconds: 24 * 3600 };
-const IP = { free: 20, capSeconds: 15 * 60, forgetAfterSeconds: 24 * 3600 };
+const DAY = 24 * 3600;
+export const SIGN_IN_POLICIES = {
+  device: { free: 5, capSeconds: 60, forgetAfterSeconds: DAY },
+  pair: { free: 5, capSeconds: 60, forgetAfterSeconds: DAY },
+  account: { free: 20, capSeconds: 15 * 60, forgetAfterSeconds: DAY },
+  network: { free: 20, capSeconds: 15 * 60, forgetAfterSeconds: DAY },
+} satisfies Record<string, ThrottlePolicy>;
 
+type Kind = keyof typeof SIGN_IN_POLICIES;
 
-export function throttleKeys(email: string, ip: string | null): { account: string; ip: string | null } {
-  return { account: hashedKey("account", email), ip: ip ? hashedKey("ip", ip) : null };
+/** The keys one sign-in attempt is counted on. */
+export interface SignInAttempt {
+  keys: { kind: Kind; key: string }[];
 }
 
-/** Seconds to wait before another attempt is considered, or 0. */
-export async function secondsUntilAllowed(keys: { account: string; ip: string | null }, now = Date.now()): Promise<number> {
-  const until = await findBlockedUntil([keys.account, ...(keys.ip ? [keys.ip] : [])]);
-  if (!until) return 0;
-  return Math.max(0, Math.ceil((until.getTime() - now) / 1000));
+/**
+ * The keys for an attempt on `email` (normalised) from `network` (null when unknown), by a browser sending `cookie`
+ * (its Cookie header, for the device cookie).
+ */
+export function signInAttempt(input: { email: string; network: string | null; cookie?: string | null }): SignInAttempt {
+  const device = readKnownDevice(input.cookie, input.email);
+  if (device) return { keys: [{ kind: "device", key: hashedKey("login:device", `${device}\n${input.email}`) }] };
+  const keys: SignInAttempt["keys"] = [{ kind: "account", key: hashedKey("login:account", input.email) }];
+  if (input.network) {
+    keys.push({ kind: "pair", key: hashedKey("login:pair", `${input.email}\n${input.network}`) });
+    keys.push({ kind: "network", key: hashedKey("login:ip", input.network) });
+  }
+  return { keys };
 }
 
-export async function recordLoginFailure(keys: { account: string; ip: string | null }): Promise<void> {
-  await recordFailure(keys.account, ACCOUNT);
-  if (keys.ip) await recordFailure(keys.ip, IP);
+export type ReserveResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/** Count the attempt on every key; it goes ahead only if every key allows it. */
+export async function reserveSignInAttempt(attempt: SignInAttempt): Promise<ReserveResult> {
+  const rows = await reserveAttempts(attempt.keys.map(({ kind, key }) => ({ key, policy: SIGN_IN_POLICIES[kind] })));
+  const refused = rows.filter((r) => !r.allowed);
+  if (refused.length === 0) return { allowed: true };
+  return { allowed: false, retryAfterSeconds: Math.max(1, ...refused.map((r) => Math.ceil(r.waitSeconds))) };
 }
 
-export async function recordLoginSuccess(keys: { account: string; ip: string | null }): Promise<void> {
-  await clearThrottle(keys.account);
+/** The password was right: forget the account's (or device's) count, and give the network back its attempt. */
+export async function releaseSignInAttempt(attempt: SignInAttempt): Promise<void> {
+  await releaseAttempts({
+    clear: attempt.keys.filter((k) => k.kind !== "network").map((k) => k.key),
+    giveBack: attempt.keys.filter((k) => k.kind === "network").map((k) => ({ key: k.key, free: SIGN_IN_POLICIES.network.free })),
+  });
+}
+
+/** Forget keys quiet for longer than any policy remembers (run now and then: server/maintenance.ts). */
+export function forgetQuietSignInKeys(): Promise<number> {
+  return deleteQuietThrottles(DAY);
 }

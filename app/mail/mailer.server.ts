@@ -1,12 +1,16 @@
 /**
  * Outgoing e-mail. Every message is first stored in the outbox table. With SMTP_URL it is then sent through
  * nodemailer (in the background, so the time a request takes does not reveal whether a mail was sent);
- * without it the outbox row is the delivery: readable at /dev/outbox and printed to the log outside production.
+ * without it the outbox row is the delivery: readable at /dev/outbox from this machine, and its body (which carries
+ * reset and verification links) printed to the log only when the server listens on loopback alone
+ * (app/deployment.server.ts). SMTP errors lose every e-mail address before they are logged or stored.
  */
 import nodemailer, { type Transporter } from "nodemailer";
 import { insertOutbox, insertOutboxMany, markOutboxFailed, markOutboxSent } from "../../db/outbox";
 import { getConfig } from "../config.server";
+import { mayLogMailBodies } from "../deployment.server";
 import { log } from "../utils/log.server";
+import { withoutEmailAddresses } from "../utils/redact";
 
 export interface Mail {
   to: string;
@@ -51,15 +55,17 @@ export async function sendMails(mails: Mail[]): Promise<number> {
 function deliver(id: number, mail: Mail): void {
   const transport = smtp();
   if (!transport) {
-    if (!getConfig().isProduction) log.info(`mail #${id} stored in the outbox (no SMTP_URL): "${mail.subject}" — read it at /dev/outbox\n${mail.text}`);
+    const body = mayLogMailBodies(getConfig()) ? `\n${mail.text}` : "";
+    log.info(`mail #${id} stored in the outbox (no SMTP_URL): "${mail.subject}" — read it at /dev/outbox from this machine${body}`);
     return;
   }
   const job = transport
     .sendMail({ from: getConfig().MAIL_FROM, to: mail.to, subject: mail.subject, text: mail.text })
     .then(() => markOutboxSent(id))
     .catch(async (error: unknown) => {
-      log.warn(`mail #${id} could not be sent: ${(error as Error).message}`);
-      await markOutboxFailed(id, (error as Error).message).catch(() => {});
+      const reason = withoutEmailAddresses(error instanceof Error ? error.message : String(error));
+      log.warn(`mail #${id} could not be sent: ${reason}`);
+      await markOutboxFailed(id, reason).catch(() => {});
     })
     .finally(() => pending.delete(job));
   pending.add(job);

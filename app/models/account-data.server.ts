@@ -29,7 +29,7 @@ import {
 import { eraseUserEndorsements, listUserEndorsements } from "../../db/endorsements";
 import { findPasswordHashById, type UserRow } from "../../db/users";
 import { verifyPassword } from "../auth/password.server";
-import { recordLoginFailure, secondsUntilAllowed, throttleKeys } from "../auth/throttle.server";
+import { releaseSignInAttempt, reserveSignInAttempt, signInAttempt } from "../auth/throttle.server";
 import { receiptUrl } from "./endorsements.server";
 
 /** The data download: the account, its sessions (no ids or secrets), tokens (names only), memberships, endorsements. */
@@ -85,16 +85,16 @@ export type DeleteResult =
   | { ok: false; reason: "throttled"; retryAfterSeconds: number }
   | { ok: false; reason: "sole_organiser"; workshops: { slug: string; title: string }[] };
 
-export async function deleteAccount(input: { user: UserRow; password: string; ip: string | null }): Promise<DeleteResult> {
-  // The password is checked with the sign-in throttle: a stolen session cannot guess its way to a deletion.
-  const keys = throttleKeys(input.user.email, input.ip);
-  const wait = await secondsUntilAllowed(keys);
-  if (wait > 0) return { ok: false, reason: "throttled", retryAfterSeconds: wait };
+/** `ip`: the network per-IP limits count on; `cookie`: the request's Cookie header (the device cookie). */
+export async function deleteAccount(input: { user: UserRow; password: string; ip: string | null; cookie?: string | null }): Promise<DeleteResult> {
+  // The password is checked under the sign-in throttle, the attempt counted before the check: a stolen session cannot
+  // guess its way to a deletion, not even with many requests at once.
+  const attempt = signInAttempt({ email: input.user.email, network: input.ip, cookie: input.cookie });
+  const reserved = await reserveSignInAttempt(attempt);
+  if (!reserved.allowed) return { ok: false, reason: "throttled", retryAfterSeconds: reserved.retryAfterSeconds };
   const hash = await findPasswordHashById(input.user.id);
-  if (!hash || !(await verifyPassword(hash, input.password))) {
-    await recordLoginFailure(keys);
-    return { ok: false, reason: "password" };
-  }
+  if (!hash || !(await verifyPassword(hash, input.password))) return { ok: false, reason: "password" };
+  await releaseSignInAttempt(attempt);
   // Checked inside the deletion's transaction, with the workshops locked: two organisers deleting their accounts at
   // the same moment cannot both pass and leave a workshop without one.
   return getSql().begin(async (tx): Promise<DeleteResult> => {

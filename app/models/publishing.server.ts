@@ -280,32 +280,39 @@ export const contractCounts = (c: PublicCounts) => ({ current: c.current, earlie
 
 /* Diffs between published versions ------------------------------------------------------------------------- */
 
-// Published versions never change, so the diff between two of them can be kept.
+// Published versions never change, so the diff between two of them can be kept: also one that ran out of its time
+// budget (shown with changed blocks whole), so that a diff too costly to finish is paid for once per key, not on every
+// request for it (an anonymous visitor could otherwise spend up to the budget's CPU per request).
 const diffCache = new Map<string, TextDiff>();
 const DIFF_CACHE_SIZE = 200;
 
 /** The readable diff (app/diff/text-diff.ts, escaped HTML) of two published versions' canonical texts. */
-function diffPublished(a: PublishedVersion, b: PublishedVersion, headingOffset: number): TextDiff {
+function diffPublished(a: PublishedVersion, b: PublishedVersion, headingOffset: number, budgetMs: number | undefined): TextDiff {
   const key = `${a.id}:${b.id}:${headingOffset}`;
   const cached = diffCache.get(key);
   if (cached) return cached;
-  const diff = diffPlainTexts(a.canonicalText, b.canonicalText, { headingOffset });
-  if (!diff.truncated) {
-    if (diffCache.size >= DIFF_CACHE_SIZE) diffCache.delete(diffCache.keys().next().value!);
-    diffCache.set(key, diff);
-  }
+  const diff = diffPlainTexts(a.canonicalText, b.canonicalText, { headingOffset, budgetMs });
+  if (diffCache.size >= DIFF_CACHE_SIZE) diffCache.delete(diffCache.keys().next().value!);
+  diffCache.set(key, diff);
   return diff;
 }
 
 /**
  * The diff from published version `from` to `to` of a declaration, or null when either does not exist.
  * `headingOffset`: how many levels the text's headings move down (1 under the page's h1, 2 under an h2).
+ * `budgetMs`: the diff's time budget (text-diff's default when absent).
  */
-export async function loadChanges(documentId: string, from: number, to: number, headingOffset = 1): Promise<{ from: PublishedVersion; to: PublishedVersion; diff: TextDiff } | null> {
+export async function loadChanges(
+  documentId: string,
+  from: number,
+  to: number,
+  headingOffset = 1,
+  budgetMs?: number,
+): Promise<{ from: PublishedVersion; to: PublishedVersion; diff: TextDiff } | null> {
   if (!(Number.isSafeInteger(from) && Number.isSafeInteger(to) && from >= 1 && to > from)) return null;
   const [a, b] = await Promise.all([loadPublishedVersion(documentId, from), loadPublishedVersion(documentId, to)]);
   if (!a || !b) return null;
-  return { from: a, to: b, diff: diffPublished(a, b, headingOffset) };
+  return { from: a, to: b, diff: diffPublished(a, b, headingOffset, budgetMs) };
 }
 
 /** A short description for link previews: the text's start, after its title line. */

@@ -12,6 +12,7 @@ import { Field, FormError } from "../components/field";
 import { deleteAccount } from "../models/account-data.server";
 import { getUser, requireSessionUser } from "../utils/guards.server";
 import { forwardHeaders, NO_STORE } from "../utils/route-headers";
+import { pleaseWait } from "../utils/wait-words";
 import { Breadcrumbs } from "../components/breadcrumbs";
 
 export const meta: MetaFunction = () => [{ title: "Delete your account — Accord" }];
@@ -41,13 +42,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
     password = "";
   }
   if (!password) return data<ActionResult>({ error: null, passwordError: "Enter your password.", workshops: [] }, { status: 400, headers: NO_STORE });
-  const result = await deleteAccount({ user, password, ip: context.clientIp });
+  const result = await deleteAccount({ user, password, ip: context.clientIp, cookie: request.headers.get("cookie") });
   if (result.ok) {
     return redirect("/account/delete?done=1", { headers: { "Set-Cookie": serializeBlankSessionCookie() } });
   }
   if (result.reason === "throttled") {
     return data<ActionResult>(
-      { error: `Too many attempts. Please wait ${result.retryAfterSeconds} seconds and try again.`, passwordError: null, workshops: [] },
+      { error: `Too many attempts. ${pleaseWait(result.retryAfterSeconds)}`, passwordError: null, workshops: [] },
       { status: 429, headers: { ...NO_STORE, "Retry-After": String(result.retryAfterSeconds) } },
     );
   }

@@ -1,7 +1,9 @@
 /**
- * /dev/outbox: the newest e-mails Accord stored, so sign-up and reset work on a machine without a mail
- * server. Outside production only (404 there); read-only. Links in bodies are made clickable, http(s) only,
- * built as React elements (never as HTML), so a hostile body cannot inject markup or javascript: links.
+ * /dev/outbox: the newest e-mails Accord stored, so sign-up and reset work on a machine without a mail server.
+ * Outside production, and only for requests from this machine while no SMTP_URL is set, or for a signed-in
+ * administrator (app/deployment.server.ts); 404 for everyone else, as if it did not exist. Read-only. Links in bodies
+ * are made clickable, http(s) only, built as React elements (never as HTML), so a hostile body cannot inject markup or
+ * javascript: links.
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
@@ -9,6 +11,7 @@ import { useLoaderData } from "@remix-run/react";
 import { linkify } from "../components/linkify";
 import { listOutboxForDevelopers } from "../mail/dev-outbox.server";
 import { getConfig } from "../config.server";
+import { mayReadDevOutbox } from "../deployment.server";
 import { notFound } from "../utils/guards.server";
 import { forwardHeaders, NO_STORE } from "../utils/route-headers";
 import { formatDateTime } from "../utils/when";
@@ -21,8 +24,8 @@ export const headers = forwardHeaders;
 
 const LIMIT = 50;
 
-export async function loader(_args: LoaderFunctionArgs) {
-  if (getConfig().isProduction) throw notFound();
+export async function loader({ context }: LoaderFunctionArgs) {
+  if (!(await mayReadDevOutbox(getConfig(), context.fromThisMachine, context.auth))) throw notFound();
   const mails = await listOutboxForDevelopers(LIMIT);
   return data(
     {
@@ -31,7 +34,7 @@ export async function loader(_args: LoaderFunctionArgs) {
         id: m.id,
         to: m.toAddress,
         subject: m.subject,
-        body: m.textBody,
+        body: m.bodyRemovedAt ? "(The body was removed 7 days after the mail was sent.)" : m.textBody,
         createdAt: m.createdAt.toISOString(),
         createdLabel: formatDateTime(m.createdAt),
         status: m.sentAt ? "sent" : m.lastError ? "failed" : "stored",
@@ -48,7 +51,7 @@ export default function DevOutbox() {
       <h1>Development outbox</h1>
       <p className="lead">
         The {LIMIT} newest e-mails Accord stored, newest first. {smtp ? "A mail server is configured, so they were also sent." : "No mail server is configured (SMTP_URL), so this page is their only delivery."}{" "}
-        This page does not exist in production.
+        Only this machine (and signed-in administrators) can read this page; it does not exist in production.
       </p>
       {mails.length === 0 ? (
         <p className="empty">No e-mail yet. Create an account or ask for a password reset, then reload this page.</p>

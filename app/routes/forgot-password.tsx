@@ -6,19 +6,21 @@ import { requestPasswordReset } from "../auth/accounts.server";
 import { emailField } from "../auth/fields";
 import { Field, FormError } from "../components/field";
 import { getConfig } from "../config.server";
+import { outboxIsTheDelivery } from "../deployment.server";
 import { LIMITS, spendRequest } from "../auth/request-limits.server";
 import { forwardHeaders } from "../utils/route-headers";
+import { pleaseWait } from "../utils/wait-words";
 
 export const headers = forwardHeaders;
 import { parseForm } from "../utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Reset your password — Accord" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const config = getConfig();
   return {
     sent: new URL(request.url).searchParams.get("sent") === "1",
-    devOutbox: !config.isProduction && !config.SMTP_URL,
+    devOutbox: outboxIsTheDelivery(config, context.fromThisMachine),
   };
 }
 
@@ -33,7 +35,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   ]);
   if (wait > 0) {
     return data(
-      { fieldErrors: { form: `Too many requests. Please wait ${Math.ceil(wait / 60)} minutes and try again.` } as Record<string, string> },
+      { fieldErrors: { form: `Too many requests. ${pleaseWait(wait)}` } as Record<string, string> },
       { status: 429, headers: { "Retry-After": String(wait) } },
     );
   }

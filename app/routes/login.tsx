@@ -9,6 +9,7 @@ import { Field, FormError } from "../components/field";
 import { parseForm } from "../utils/forms.server";
 import { getUser, safeRedirectTarget } from "../utils/guards.server";
 import { forwardHeaders } from "../utils/route-headers";
+import { pleaseWait } from "../utils/wait-words";
 
 export const meta: MetaFunction = () => [{ title: "Sign in — Accord" }];
 // Without a `headers` export Remix keeps only Set-Cookie from `data()`: this lets Retry-After through.
@@ -29,17 +30,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
     password: parsed.data.password,
     ip: context.clientIp,
     userAgent: request.headers.get("user-agent"),
+    cookie: request.headers.get("cookie"),
   });
   if (!result.ok && result.reason === "throttled") {
     return data(
-      { error: `Too many attempts. Please wait ${result.retryAfterSeconds} seconds and try again.`, fieldErrors: {} },
+      { error: `Too many attempts. ${pleaseWait(result.retryAfterSeconds)}`, fieldErrors: {} },
       { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } },
     );
   }
   if (!result.ok) return data({ error: "That e-mail and password do not match an account.", fieldErrors: {} }, { status: 400 });
-  return redirect(safeRedirectTarget(parsed.data.redirectTo), {
-    headers: { "Set-Cookie": serializeSessionCookie(result.token, result.expiresAt) },
-  });
+  const headers = new Headers();
+  headers.append("Set-Cookie", serializeSessionCookie(result.token, result.expiresAt));
+  headers.append("Set-Cookie", result.deviceCookie);
+  return redirect(safeRedirectTarget(parsed.data.redirectTo), { headers });
 }
 
 export default function Login() {

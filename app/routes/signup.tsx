@@ -8,10 +8,12 @@ import { emailField, nameField, passwordField } from "../auth/fields";
 import { Field, FormError } from "../components/field";
 import { PASSWORD_HINT } from "../components/password-hint";
 import { getConfig } from "../config.server";
+import { outboxIsTheDelivery } from "../deployment.server";
 import { formToObject, parseWith } from "../utils/forms.server";
 import { getUser } from "../utils/guards.server";
 import { spendSignupAllowance } from "../auth/request-limits.server";
 import { forwardHeaders } from "../utils/route-headers";
+import { pleaseWait } from "../utils/wait-words";
 
 export const headers = forwardHeaders;
 
@@ -23,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     sent: new URL(request.url).searchParams.get("sent") === "1",
     // On a machine without a mail server the message waits in the outbox page: say where.
-    devOutbox: !config.isProduction && !config.SMTP_URL,
+    devOutbox: outboxIsTheDelivery(config, context.fromThisMachine),
   };
 }
 
@@ -49,7 +51,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const wait = await spendSignupAllowance({ email: parsed.data.email, ip: context.clientIp ?? "unknown" });
   if (wait > 0) {
     return data(
-      { fieldErrors: { form: `Too many sign-up attempts. Please wait ${Math.ceil(wait / 60)} minutes and try again.` } as Record<string, string> },
+      { fieldErrors: { form: `Too many sign-up attempts. ${pleaseWait(wait)}` } as Record<string, string> },
       { status: 429, headers: { "Retry-After": String(wait) } },
     );
   }

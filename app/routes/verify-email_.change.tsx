@@ -12,6 +12,7 @@ import { emailField } from "../auth/fields";
 import { spendSignupAllowance } from "../auth/request-limits.server";
 import { Field, FormError } from "../components/field";
 import { parseForm } from "../utils/forms.server";
+import { waitWords } from "../utils/wait-words";
 import { requireSessionUser } from "../utils/guards.server";
 import { forwardHeaders, NO_STORE } from "../utils/route-headers";
 
@@ -35,7 +36,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors }, { status: 400, headers: NO_STORE });
   const wait = await spendSignupAllowance({ email: parsed.data.email, ip: context.clientIp ?? "unknown" });
   if (wait > 0) {
-    const form = `Too many attempts for this address or from your network. Please wait ${Math.ceil(wait / 60)} minutes and try again.`;
+    const form = `Too many attempts for this address or from your network. Please wait ${waitWords(wait)} and try again.`;
     return data({ fieldErrors: { form } as Record<string, string> }, { status: 429, headers: { "Retry-After": String(wait), ...NO_STORE } });
   }
   const result = await changeUnconfirmedAddress(user, parsed.data.email);

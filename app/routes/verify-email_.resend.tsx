@@ -8,8 +8,10 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { resendVerificationEmail } from "../auth/resend-verification.server";
 import { getConfig } from "../config.server";
+import { outboxIsTheDelivery } from "../deployment.server";
 import { requireSessionUser } from "../utils/guards.server";
 import { forwardHeaders, NO_STORE } from "../utils/route-headers";
+import { waitWords } from "../utils/wait-words";
 
 export const meta: MetaFunction = () => [{ title: "Confirm your e-mail address — Accord" }];
 export const headers = forwardHeaders;
@@ -23,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       verified: user.emailVerifiedAt != null,
       email: user.email,
       sent: sent === "1" ? "again" : sent === "changed" ? "changed" : null,
-      devOutbox: !config.isProduction && !config.SMTP_URL,
+      devOutbox: outboxIsTheDelivery(config, context.fromThisMachine),
     },
     { headers: NO_STORE },
   );
@@ -35,8 +37,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!result.ok && result.reason !== "already-verified") {
     const error =
       result.reason === "too-soon"
-        ? `We sent you a link less than a minute ago. Please wait ${result.retryAfterSeconds} seconds before asking for another one, and look in your spam folder meanwhile.`
-        : `Too many mails were sent to this address in the last hour. Please wait ${Math.ceil(result.retryAfterSeconds / 60)} minutes before asking for another link.`;
+        ? `We sent you a link less than a minute ago. Please wait ${waitWords(result.retryAfterSeconds)} before asking for another one, and look in your spam folder meanwhile.`
+        : `Too many mails were sent to this address in the last hour. Please wait ${waitWords(result.retryAfterSeconds)} before asking for another link.`;
     return data({ error }, { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds), ...NO_STORE } });
   }
   if (!result.ok) return redirect("/verify-email/resend");

@@ -6,14 +6,39 @@ import { json, redirect } from "@remix-run/node";
 import type { AppLoadContext } from "@remix-run/node";
 import type { RequestAuth } from "../auth/request-auth.server";
 import type { UserRow } from "../../db/users";
+import { getConfig } from "../config.server";
 
 export async function getUser(context: AppLoadContext): Promise<UserRow | null> {
   return (await context.auth())?.user ?? null;
 }
 
+const MAX_REDIRECT_LENGTH = 2048;
+
+/** The path+search+hash of `value` when a browser would resolve it to our own origin, else null. */
+function ownPathOf(value: string, origin: string): string | null {
+  // Browsers drop tabs and newlines anywhere in a URL (and C0 controls and spaces at its ends) before parsing;
+  // the WHATWG URL parser does the same, so `/\t/evil.example` is seen as `//evil.example`, as a browser sees it.
+  let url: URL;
+  try {
+    url = new URL(value, origin);
+  } catch {
+    return null;
+  }
+  if (url.origin !== origin) return null;
+  return url.pathname + url.search + url.hash;
+}
+
+/**
+ * Where to send someone after signing in: `target` only when it leads to a page of our own origin (the public URL's),
+ * as its path+search+hash; anything else, including every way of writing another host, gives `fallback`.
+ */
 export function safeRedirectTarget(target: FormDataEntryValue | string | null | undefined, fallback = "/workshops"): string {
-  if (typeof target !== "string" || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) return fallback;
-  return target;
+  if (typeof target !== "string" || target === "" || target.length > MAX_REDIRECT_LENGTH) return fallback;
+  const origin = new URL(getConfig().publicUrl).origin;
+  const path = ownPathOf(target, origin);
+  // The answer is read again by the browser, relative to us: it must lead home too (a path like `//evil` would not).
+  if (path === null || ownPathOf(path, origin) !== path) return fallback;
+  return path;
 }
 
 /** Pages: the signed-in person, or a redirect to sign in that comes back here. */

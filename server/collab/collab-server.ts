@@ -18,7 +18,7 @@ import type { Duplex } from "node:stream";
 import * as Y from "yjs";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { allows, gate } from "../../app/auth/access-gate.server";
-import { isSameOrigin } from "../../app/auth/origin-check.server";
+import { isSameOrigin, ownOrigin } from "../../app/auth/origin-check.server";
 import { authenticate } from "../../app/auth/request-auth.server";
 import { CloseCode, COLLAB_PATH, colourFor } from "../../app/collab/protocol";
 import { getConfig } from "../../app/config.server";
@@ -119,8 +119,7 @@ export class CollabServer {
     if (this.closing) return refuse(socket, 503, "Service Unavailable");
     const documentId = url.pathname.slice(COLLAB_PATH.length + 1);
     const origin = req.headers.origin;
-    const config = getConfig();
-    if (!origin || !isSameOrigin(origin, { host: req.headers.host, protocol: config.isProduction ? "https" : "http", publicUrl: config.publicUrl })) {
+    if (!origin || !isSameOrigin(origin, ownOrigin(req, getConfig()))) {
       log.warn(`collab: refused an upgrade from another origin`);
       return refuse(socket, 403, "Forbidden");
     }

@@ -11,6 +11,7 @@ import { login } from "../../app/auth/accounts.server";
 import { authenticate } from "../../app/auth/request-auth.server";
 import { validateSessionToken } from "../../app/auth/session.server";
 import { resetConfigCache } from "../../app/config.server";
+import { pleaseWait } from "../../app/utils/wait-words";
 import { insertOutbox } from "../../db/outbox";
 import { findUserByEmail, findUserById } from "../../db/users";
 import { createUser, TEST_PASSWORD, uniqueEmail } from "../support/factories";
@@ -118,7 +119,9 @@ describe("sign up, verify, sign in", () => {
     const res = await b.post("/login", { email, password: "signal harbour quill 31" });
     expect(res.status).toBe(302);
     const [cookie, ...rest] = res.headers.getSetCookie();
-    expect(rest).toEqual([]);
+    // Besides the session, only the device cookie (sign-in throttling: tests/integration/sign-in-throttle.test.ts).
+    expect(rest).toHaveLength(1);
+    expect(rest[0]).toMatch(/^accord_device=[A-Za-z0-9_-]{20}\.[0-9a-f]{32}; Path=\/; HttpOnly; SameSite=Lax; Expires=/);
     expect(cookie).toMatch(new RegExp(`^${COOKIE}=[a-z2-9]{24}\\.[a-z2-9]{24};`));
     const attributes = cookie!.split(";").map((p) => p.trim().toLowerCase());
     expect(attributes).toContain("httponly");
@@ -192,7 +195,7 @@ describe("signing in", () => {
     const retryAfter = Number(blocked.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(alertText(await blocked.text())).toMatch(/Too many attempts\. Please wait \d+ seconds/);
+    expect(alertText(await blocked.text())).toBe(`Too many attempts. ${pleaseWait(retryAfter)}`);
 
     const rightTooSoon = await b.post("/login", { email: user.email, password: TEST_PASSWORD });
     expect(rightTooSoon.status).toBe(429);
@@ -229,6 +232,22 @@ describe("signing in", () => {
     expect((await b.get("/login?redirectTo=%2Faccount")).headers.get("location")).toBe("/account");
     expect((await b.get("/login?redirectTo=%2F%2Fevil.example")).headers.get("location")).toBe("/workshops");
     expect((await b.get("/login?redirectTo=https%3A%2F%2Fevil.example")).headers.get("location")).toBe("/workshops");
+  });
+
+  it("keeps a signed-in visitor on the site when redirectTo hides a second slash behind a tab, a newline or a backslash", async () => {
+    const b = await signedIn(await createUser());
+    for (const value of ["%2F%09%2Fevil.example", "%2F%0D%0A%2Fevil.example", "%2F%5Cevil.example", "%5C%2F%5C%2Fevil.example", "https%3Aevil.example", "%2F.%2F%2Fevil.example"]) {
+      const res = await b.get(`/login?redirectTo=${value}`);
+      expect(res.status, value).toBe(302);
+      const location = res.headers.get("location")!;
+      // Where a browser lands (it strips tabs and newlines, and reads backslashes as slashes) is our own site.
+      expect(new URL(location, server.url).origin, `${value} → ${JSON.stringify(location)}`).toBe(server.url);
+    }
+    expect((await b.get("/login?redirectTo=%2F%09%2Fevil.example")).headers.get("location")).toBe("/workshops");
+    // …and after signing in with the form too.
+    const user = await createUser();
+    const form = await browser().post("/login", { email: user.email, password: TEST_PASSWORD, redirectTo: "/\t/evil.example" });
+    expect(form.headers.get("location")).toBe("/workshops");
   });
 });
 
@@ -538,7 +557,7 @@ describe("sending the confirmation link again", () => {
     const second = await b.post("/verify-email/resend", {});
     expect(second.status).toBe(429);
     expect(Number(second.headers.get("retry-after"))).toBeGreaterThan(50);
-    expect(await second.text()).toMatch(/Please wait \d+ seconds/);
+    expect(await second.text()).toMatch(/Please wait (a minute|\d+ seconds|a second) before asking for another one/);
     const [row] = await getSql()<{ n: number }[]>`select count(*)::int as n from outbox where to_address = ${user.email}`;
     expect(row!.n).toBe(1);
   });

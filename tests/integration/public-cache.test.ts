@@ -1,3 +1,4 @@
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/http-server";
 
@@ -57,5 +58,24 @@ describe("the public micro-cache", () => {
     const next = await fetch(`${server.url}/api/declarations`, { headers: { "if-none-match": etag } });
     expect(next.status).toBe(304);
     expect(next.headers.get("x-accord-cache")).toBe("hit");
+  });
+
+  it("never hands one visitor a header built from another request's Host", async () => {
+    const url = new URL(`${server.url}/declarations?forged-host`);
+    const forged = await new Promise<{ csp: string; body: string }>((resolve, reject) => {
+      const req = http.request({ host: url.hostname, port: url.port, path: url.pathname + url.search, headers: { host: "evil.example" }, agent: false }, (res) => {
+        let body = "";
+        res.on("data", (c: Buffer) => (body += c.toString()));
+        res.on("end", () => resolve({ csp: String(res.headers["content-security-policy"]), body }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(forged.csp).toContain("ws://evil.example"); // the forger's own answer names the host it sent
+    const next = await fetch(url);
+    expect(next.headers.get("x-accord-cache")).toBe("hit");
+    expect(next.headers.get("content-security-policy")).not.toContain("evil.example");
+    expect(next.headers.get("content-security-policy")).toContain(`ws://${url.host}`);
+    expect(await next.text()).not.toContain("evil.example");
   });
 });

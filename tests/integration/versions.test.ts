@@ -369,9 +369,14 @@ describe("hostile names", () => {
     const ok = await apiPost("editor", `/api/documents/${documentId}/versions`, { name: emoji });
     expect(ok.status).toBe(201);
     expect((await apiPost("editor", `/api/documents/${documentId}/versions`, { name: emoji + "🕊" })).status).toBe(400);
-    // A body far beyond any name is refused before it is parsed.
+    // A body far beyond any name is refused before it is parsed: over the route's own 16 kB with 400, and over the
+    // server's 64 kB cap on every body with 413 before any route runs (both in JSON).
+    const large = await apiPost("editor", `/api/documents/${documentId}/versions`, { name: "y".repeat(20_000) });
+    expect(large.status).toBe(400);
+    expect((await jsonOf(large)).error).toBe("The request body is too large.");
     const huge = await apiPost("editor", `/api/documents/${documentId}/versions`, { name: "y".repeat(100_000) });
-    expect(huge.status).toBe(400);
+    expect(huge.status).toBe(413);
+    expect((await jsonOf(huge)).error).toMatch(/too large: at most 64 kB/);
   });
 });
 

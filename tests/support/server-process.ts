@@ -37,8 +37,8 @@ export async function startServerProcess(databaseUrl: string, env: Record<string
       reject(new Error(`server exited (${code}):\n${output}`));
     });
   });
-  // Keep the server's log (the last 200 lines) so a failing test can show what the server said.
-  const tail: string[] = [];
+  // Keep the server's log (the last 200 lines, from its start) so a failing test can show what the server said.
+  const tail: string[] = output.split("\n").filter((line) => line.trim());
   const keep = (c: Buffer) => {
     for (const line of c.toString().split("\n")) if (line.trim()) tail.push(line);
     if (tail.length > 200) tail.splice(0, tail.length - 200);
