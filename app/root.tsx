@@ -26,6 +26,7 @@ function Header({ user }: { user: { name: string; emailVerified: boolean } | nul
         </Link>
         <nav aria-label="Main">
           <ul className="nav">
+            <li><NavLink to="/declarations">Declarations</NavLink></li>
             {user ? (
               <>
                 {user.emailVerified ? (

@@ -11,20 +11,35 @@ export interface EmailTokenRow {
   email: string;
   expiresAt: Date;
   usedAt: Date | null;
+  /** SHA-256 of the signing-up browser's secret (new accounts' confirmation links only). */
+  browserHash: Uint8Array | null;
+  /** Where to go after confirming (an on-site path). */
+  nextPath: string | null;
 }
 
 export async function insertEmailToken(
-  t: { id: string; secretHash: Uint8Array; userId: string; purpose: EmailTokenPurpose; email: string; expiresAt: Date },
+  t: {
+    id: string;
+    secretHash: Uint8Array;
+    userId: string;
+    purpose: EmailTokenPurpose;
+    email: string;
+    expiresAt: Date;
+    browserHash?: Uint8Array | null;
+    nextPath?: string | null;
+  },
   sql: Queryable = getSql(),
 ): Promise<void> {
   await sql`
-    insert into email_tokens (id, secret_hash, user_id, purpose, email, expires_at)
-    values (${t.id}, ${Buffer.from(t.secretHash)}, ${t.userId}, ${t.purpose}, ${t.email}, ${t.expiresAt})`;
+    insert into email_tokens (id, secret_hash, user_id, purpose, email, expires_at, browser_hash, next_path)
+    values (${t.id}, ${Buffer.from(t.secretHash)}, ${t.userId}, ${t.purpose}, ${t.email}, ${t.expiresAt},
+            ${t.browserHash ? Buffer.from(t.browserHash) : null}, ${t.nextPath ?? null})`;
 }
 
 export async function findEmailToken(id: string, purpose: EmailTokenPurpose, sql: Queryable = getSql()): Promise<EmailTokenRow | null> {
   const [row]: [EmailTokenRow?] = await sql`
-    select id, secret_hash as "secretHash", user_id as "userId", purpose, email, expires_at as "expiresAt", used_at as "usedAt"
+    select id, secret_hash as "secretHash", user_id as "userId", purpose, email, expires_at as "expiresAt", used_at as "usedAt",
+           browser_hash as "browserHash", next_path as "nextPath"
     from email_tokens where id = ${id} and purpose = ${purpose}`;
   return row ?? null;
 }

@@ -25,6 +25,7 @@ import { checkEmailToken, emailLink, issueEmailToken } from "./email-links.serve
 import { sendConfirmationMail } from "./email-confirmation.server";
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from "./password.server";
 import { createSession } from "./session.server";
+import { signupSecretHash } from "./signup-browser.server";
 import { serializeDeviceCookie } from "./device-cookie.server";
 import { releaseSignInAttempt, reserveSignInAttempt, signInAttempt } from "./throttle.server";
 
@@ -39,16 +40,22 @@ const greeting = (user: Pick<UserRow, "name" | "emailVerifiedAt">) => (user.emai
 
 export type SignupResult = { ok: true } | { ok: false; fieldErrors: Partial<Record<"name" | "email" | "password", string>> };
 
-export async function signup(input: { name: string; email: string; password: string }): Promise<SignupResult> {
+/**
+ * `browserSecret`: the signing-up browser's secret (app/auth/signup-browser.server.ts), bound to a NEW account's link
+ * only — its password is the one this browser chose. `next`: an on-site path to return to after confirming.
+ */
+export async function signup(input: { name: string; email: string; password: string; browserSecret?: string | null; next?: string | null }): Promise<SignupResult> {
   const email = normaliseEmail(input.email);
   const problem = passwordProblem(input.password, { email, name: input.name });
   if (problem) return { ok: false, fieldErrors: { password: problem } };
   const passwordHash = await hashPassword(input.password);
   const user = await insertUser({ email, name: input.name.trim(), passwordHash });
   const existing = user ? null : await findUserByEmail(email);
-  if (user || (existing && !existing.emailVerifiedAt)) {
+  if (user) {
+    await sendConfirmationMail(user, { browserHash: input.browserSecret ? signupSecretHash(input.browserSecret) : null, nextPath: input.next ?? null });
+  } else if (existing && !existing.emailVerifiedAt) {
     // A second sign-up for an unconfirmed address gets the link too: whoever confirms chooses the password.
-    await sendConfirmationMail(user ?? existing!);
+    await sendConfirmationMail(existing, { nextPath: input.next ?? null });
   } else {
     await sendMail({
       to: email,

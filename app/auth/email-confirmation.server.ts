@@ -2,8 +2,9 @@
  * Confirming an e-mail address, and changing the address of an account that has not confirmed it.
  *
  * An unconfirmed account belongs to whoever typed the address first, who may not own it (review H2). So the person
- * who confirms decides: unless they are signed in to that very account in this browser (then they know its
- * password), confirming asks for the account's name and a new password, and ends every session and personal access
+ * who confirms decides: unless they are signed in to that very account in this browser, or this browser is the one
+ * that signed up for it (app/auth/signup-browser.server.ts) — either way they know its password —, confirming asks for
+ * the account's name and a new password, and ends every session and personal access
  * token the account had — the first registrant's included. Until then the account can do nothing but confirm or
  * change its address (app/auth/access-gate.server.ts).
  * Mails to an unconfirmed address never repeat the account's name (anyone can choose it, URLs included), and each
@@ -14,12 +15,13 @@ import { consumeEmailToken, retireEmailTokens } from "../../db/email-tokens";
 import { markEmailVerified, updatePasswordHash, updateUnconfirmedEmail, updateUserName, type UserRow } from "../../db/users";
 import { sendMail } from "../mail/mailer.server";
 import { endAccountAccess } from "./account-access.server";
-import { checkEmailToken, emailLink, issueEmailToken, linkState, type LinkState } from "./email-links.server";
+import { checkEmailToken, emailLink, issueEmailToken, linkState, type LinkExtras, type LinkState } from "./email-links.server";
+import { isSigningUpBrowser } from "./signup-browser.server";
 import { hashPassword, passwordProblem } from "./password.server";
 
 /** The confirmation link, to the account's current address, without its name. */
-export async function sendConfirmationMail(user: { id: string; email: string }): Promise<void> {
-  const token = await issueEmailToken(user, "verify_email");
+export async function sendConfirmationMail(user: { id: string; email: string }, extras: LinkExtras = {}): Promise<void> {
+  const token = await issueEmailToken(user, "verify_email", extras);
   await sendMail({
     to: user.email,
     subject: "Confirm your e-mail address for Accord",
@@ -31,15 +33,20 @@ export async function sendConfirmationMail(user: { id: string; email: string }):
   });
 }
 
-/** What the link page shows: whether the link works, and for which account (to know who is confirming). */
-export async function inspectConfirmationLink(token: string): Promise<{ state: LinkState; userId: string | null }> {
+/**
+ * What the link page shows: whether the link works, for which account (to know who is confirming), and whether this
+ * browser is the one that signed up for it (then it chose the password).
+ */
+export async function inspectConfirmationLink(token: string, browserSecret: string | null = null): Promise<{ state: LinkState; userId: string | null; signingUpBrowser: boolean }> {
   const row = await checkEmailToken(token, "verify_email");
   const state = linkState(row);
-  return { state, userId: state === "valid" ? row!.userId : null };
+  const valid = state === "valid" && row !== null;
+  return { state, userId: valid ? row.userId : null, signingUpBrowser: valid && isSigningUpBrowser(row.browserHash, browserSecret) };
 }
 
 export type ConfirmResult =
-  | { ok: true; userId: string; keptSession: boolean }
+  /** `signIn`: confirmed from the browser that signed up (it chose the password): open a session for it. */
+  | { ok: true; userId: string; keptSession: boolean; signIn: boolean; next: string | null }
   | { ok: false; reason: "invalid" | "expired" }
   | { ok: false; reason: "choose-password" }
   | { ok: false; reason: "weak"; message: string };
@@ -50,6 +57,8 @@ export interface ConfirmInput {
   session: { userId: string; sessionId: string } | null;
   /** The name and new password chosen by whoever confirms (needed unless `session` is the account's). */
   chosen: { name: string; password: string } | null;
+  /** The secret of the browser that signed up, from its cookie (app/auth/signup-browser.server.ts). */
+  browserSecret?: string | null;
 }
 
 export async function confirmEmail(input: ConfirmInput): Promise<ConfirmResult> {
@@ -57,8 +66,9 @@ export async function confirmEmail(input: ConfirmInput): Promise<ConfirmResult> 
   if (!row) return { ok: false, reason: "invalid" };
   if (linkState(row) !== "valid") return { ok: false, reason: "expired" };
   const keep = input.session?.userId === row.userId ? input.session.sessionId : null;
-  const chosen = keep ? null : input.chosen;
-  if (!keep && !chosen) return { ok: false, reason: "choose-password" };
+  const registrant = !keep && isSigningUpBrowser(row.browserHash, input.browserSecret ?? null);
+  const chosen = keep || registrant ? null : input.chosen;
+  if (!keep && !registrant && !chosen) return { ok: false, reason: "choose-password" };
   let passwordHash: string | null = null;
   if (chosen) {
     const problem = passwordProblem(chosen.password, { email: row.email, name: chosen.name });
@@ -76,7 +86,7 @@ export async function confirmEmail(input: ConfirmInput): Promise<ConfirmResult> 
     await endAccountAccess(row.userId, keep, tx);
     return true;
   });
-  return ok ? { ok: true, userId: row.userId, keptSession: keep !== null } : { ok: false, reason: "expired" };
+  return ok ? { ok: true, userId: row.userId, keptSession: keep !== null, signIn: registrant, next: row.nextPath } : { ok: false, reason: "expired" };
 }
 
 export type AddressChangeResult = { ok: true } | { ok: false; reason: "confirmed" | "taken" };

@@ -8,10 +8,16 @@ import { createSecretToken, parseSecretToken, secretMatches } from "./secret-tok
 
 const TTL_MS: Record<EmailTokenPurpose, number> = { verify_email: 48 * 3600 * 1000, reset_password: 3600 * 1000 };
 
-export async function issueEmailToken(user: { id: string; email: string }, purpose: EmailTokenPurpose): Promise<string> {
+/** What a link may carry besides its purpose: the signing-up browser's binding, and where to go afterwards. */
+export interface LinkExtras {
+  browserHash?: Uint8Array | null;
+  nextPath?: string | null;
+}
+
+export async function issueEmailToken(user: { id: string; email: string }, purpose: EmailTokenPurpose, extras: LinkExtras = {}): Promise<string> {
   const { id, token, secretHash } = createSecretToken();
   await retireEmailTokens(user.id, purpose);
-  await insertEmailToken({ id, secretHash, userId: user.id, purpose, email: user.email, expiresAt: new Date(Date.now() + TTL_MS[purpose]) });
+  await insertEmailToken({ id, secretHash, userId: user.id, purpose, email: user.email, expiresAt: new Date(Date.now() + TTL_MS[purpose]), ...extras });
   return token;
 }
 

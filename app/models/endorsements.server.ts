@@ -23,6 +23,7 @@ import {
   listEndorsementsForExport,
   listEndorsementsOfDocument,
   listReconfirmable,
+  listUserEndorsements,
   listUserEndorsementsOfDocument,
   moderateEndorsement,
   withdrawEndorsement,
@@ -296,6 +297,41 @@ export async function withdrawOwnEndorsement(userId: string, id: string | undefi
 }
 
 export type ReceiptStatus = "listed" | "withdrawn" | "pending" | "hidden" | "rejected";
+
+/** One of the signer's own endorsements, as their "My endorsements" page lists it. */
+export interface OwnEndorsement {
+  id: string;
+  title: string;
+  slug: string;
+  versionNumber: number;
+  currentNumber: number;
+  kind: "individual" | "organisation";
+  createdAt: Date;
+  status: ReceiptStatus;
+  withdrawnAt: Date | null;
+  /** How it reads in the list (nothing once withdrawn: its details are erased). */
+  listing: string | null;
+}
+
+/** Every endorsement the user made, newest first, with its status in the receipt's terms. */
+export async function listOwnEndorsements(userId: string): Promise<OwnEndorsement[]> {
+  const rows = await listUserEndorsements(userId);
+  return rows.map((e) => {
+    const status = statusOf(e);
+    return {
+      id: e.id,
+      title: e.title,
+      slug: e.slug,
+      versionNumber: e.versionNumber,
+      currentNumber: e.currentNumber,
+      kind: e.kind,
+      createdAt: e.createdAt,
+      status,
+      withdrawnAt: e.withdrawnAt,
+      listing: status === "withdrawn" ? null : ownListing(e),
+    };
+  });
+}
 
 /** Everything the receipt page shows. Only public facts, plus — for the signer alone — their own listing and status. */
 export interface ReceiptView {

@@ -185,6 +185,7 @@ export default function Account() {
   return (
     <div className="page reading">
       <h1>Your account</h1>
+      <p><Link to="/account/endorsements">My endorsements</Link>: each one with its receipt, and a way to withdraw it.</p>
       {result?.intent == null && result?.error ? <div className="alert error" role="alert">{result.error}</div> : null}
 
       <section id="profile" aria-labelledby="profile-heading" className="card">

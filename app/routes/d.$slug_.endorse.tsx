@@ -61,7 +61,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { currentOnes: mine, choices } = auth ? await loadReconfirmPage(auth.user, current) : { currentOnes: [], choices: [] };
   const canReconfirm = choices.length > 0;
   return data(
-    { declaration, state, kind, mine, canReconfirm, loginUrl: `/login?redirectTo=${encodeURIComponent(`/d/${current.slug}/endorse`)}` },
+    { declaration, state, kind, mine, canReconfirm, returnTo: encodeURIComponent(`/d/${current.slug}/endorse`) },
     { headers: NO_STORE },
   );
 }
@@ -205,7 +205,8 @@ function previewSentence(v: PreviewValues): string {
   );
 }
 
-function Explanation({ state, loginUrl, slug }: { state: Exclude<State, "ready">; loginUrl: string; slug: string }) {
+/** `returnTo`: this page, URL-encoded: signing in, or signing up and confirming the address, comes back here. */
+function Explanation({ state, returnTo, slug }: { state: Exclude<State, "ready">; returnTo: string; slug: string }) {
   if (state === "signed-out") {
     return (
       <div className="card">
@@ -215,8 +216,8 @@ function Explanation({ state, loginUrl, slug }: { state: Exclude<State, "ready">
           yours at any time. Your e-mail address is never shown publicly.
         </p>
         <p className="actions">
-          <Link className="button" to={loginUrl}>Sign in</Link>
-          <Link to="/signup">Create an account</Link>
+          <Link className="button" to={`/login?redirectTo=${returnTo}`}>Sign in</Link>
+          <Link to={`/signup?redirectTo=${returnTo}`}>Create an account</Link>
         </p>
       </div>
     );
@@ -270,7 +271,7 @@ function shownErrors(server: Record<string, string>, live: LiveErrors | null, an
 }
 
 export default function Endorse() {
-  const { declaration, state, kind: initialKind, mine, canReconfirm, loginUrl } = useLoaderData<typeof loader>();
+  const { declaration, state, kind: initialKind, mine, canReconfirm, returnTo } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const busy = useNavigation().state === "submitting";
   const values = result?.values ?? {};
@@ -311,7 +312,7 @@ export default function Endorse() {
         this exact text: its SHA-256 is <code className="hash">{declaration.sha256}</code>.
       </p>
 
-      {state !== "ready" ? <Explanation state={state} loginUrl={loginUrl} slug={declaration.slug} /> : null}
+      {state !== "ready" ? <Explanation state={state} returnTo={returnTo} slug={declaration.slug} /> : null}
 
       {mine.length > 0 ? (
         <div className="alert info">

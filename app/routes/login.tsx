@@ -65,7 +65,10 @@ export default function Login() {
           <Link to="/forgot-password">Forgot your password?</Link>
         </div>
       </Form>
-      <p>New to Accord? <Link to="/signup">Create an account</Link>.</p>
+      <p>
+        New to Accord?{" "}
+        <Link to={params.get("redirectTo") ? `/signup?redirectTo=${encodeURIComponent(params.get("redirectTo") ?? "")}` : "/signup"}>Create an account</Link>.
+      </p>
     </div>
   );
 }

@@ -10,7 +10,8 @@ import { PASSWORD_HINT } from "../components/password-hint";
 import { getConfig } from "../config.server";
 import { outboxIsTheDelivery } from "../deployment.server";
 import { formToObject, parseWith } from "../utils/forms.server";
-import { getUser } from "../utils/guards.server";
+import { getUser, safeRedirectTarget } from "../utils/guards.server";
+import { newSignupSecret, serializeSignupCookie } from "../auth/signup-browser.server";
 import { spendSignupAllowance } from "../auth/request-limits.server";
 import { forwardHeaders } from "../utils/route-headers";
 import { pleaseWait } from "../utils/wait-words";
@@ -20,16 +21,18 @@ export const headers = forwardHeaders;
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.sent ? "Check your e-mail — Accord" : "Create an account — Accord" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (await getUser(context)) throw redirect("/workshops");
+  const redirectTo = safeRedirectTarget(new URL(request.url).searchParams.get("redirectTo"), "");
+  if (await getUser(context)) throw redirect(redirectTo || "/workshops");
   const config = getConfig();
   return {
     sent: new URL(request.url).searchParams.get("sent") === "1",
+    redirectTo,
     // On a machine without a mail server the message waits in the outbox page: say where.
     devOutbox: outboxIsTheDelivery(config, context.fromThisMachine),
   };
 }
 
-const schema = z.object({ name: nameField, email: emailField, password: passwordField });
+const schema = z.object({ name: nameField, email: emailField, password: passwordField, redirectTo: z.string().max(500).optional() });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   let form: Record<string, string>;
@@ -55,14 +58,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: 429, headers: { "Retry-After": String(wait) } },
     );
   }
-  const result = await signup(parsed.data);
+  // Whoever confirms from this browser chose the password (app/auth/signup-browser.server.ts).
+  const browserSecret = newSignupSecret();
+  const next = parsed.data.redirectTo ? safeRedirectTarget(parsed.data.redirectTo, "") || null : null;
+  const result = await signup({ ...parsed.data, browserSecret, next });
   if (!result.ok) return data({ fieldErrors: result.fieldErrors as Record<string, string> }, { status: 400 });
   // The same answer whether or not the address already had an account (the mail itself tells the owner).
-  return redirect("/signup?sent=1");
+  return redirect("/signup?sent=1", { headers: { "Set-Cookie": serializeSignupCookie(browserSecret) } });
 }
 
 export default function Signup() {
-  const { sent, devOutbox } = useLoaderData<typeof loader>();
+  const { sent, devOutbox, redirectTo } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const fieldErrors: Record<string, string> = result?.fieldErrors ?? {};
@@ -92,6 +98,7 @@ export default function Signup() {
       <h1>Create an account</h1>
       <FormError message={fieldErrors.form ?? (count > 0 ? (count === 1 ? "Please correct the field marked below." : "Please correct the fields marked below.") : null)} />
       <Form method="post" action="/signup" className="stack card" noValidate>
+        {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
         <Field name="name" label="Your name" type="text" autoComplete="name" required maxLength={120} error={fieldErrors.name} />
         <Field
           name="email"

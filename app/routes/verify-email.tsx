@@ -1,14 +1,19 @@
 /**
  * /verify-email?token=… — the link of a confirmation mail. GET only looks at the link (mail scanners follow links);
  * POST confirms. Whoever confirms chooses the account's name and a new password, and everyone else is signed out
- * of it (app/auth/email-confirmation.server.ts) — unless this browser is signed in to that very account, when one
- * button confirms.
+ * of it (app/auth/email-confirmation.server.ts) — unless this browser is signed in to that very account, or is the one
+ * that signed up for it, when one button confirms (and, for the browser that signed up, signs in). Then the person is
+ * taken back where they were heading when they signed up (the declaration they came to endorse, say).
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
+import { serializeSessionCookie } from "../auth/cookie.server";
 import { confirmEmail, inspectConfirmationLink } from "../auth/email-confirmation.server";
+import { createSession } from "../auth/session.server";
+import { clearSignupCookie, readSignupSecret } from "../auth/signup-browser.server";
+import { safeRedirectTarget } from "../utils/guards.server";
 import type { LinkState } from "../auth/email-links.server";
 import { nameField, passwordField } from "../auth/fields";
 import { passwordProblem } from "../auth/password.server";
@@ -28,9 +33,11 @@ export const headers = forwardHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("token") ?? "";
-  const link = token ? await inspectConfirmationLink(token) : { state: "invalid" as const, userId: null };
+  const browserSecret = readSignupSecret(request.headers.get("cookie"));
+  const link = token ? await inspectConfirmationLink(token, browserSecret) : { state: "invalid" as const, userId: null, signingUpBrowser: false };
   const auth = await context.auth();
-  const ownAccount = auth?.via === "session" && link.userId === auth.user.id;
+  // This browser knows the account's password: signed in to it, or it signed up for it.
+  const ownAccount = (auth?.via === "session" && link.userId === auth.user.id) || link.signingUpBrowser;
   return data({ state: link.state, token: link.state === "valid" ? token : "", ownAccount, signedIn: auth != null }, { headers: NO_STORE });
 }
 
@@ -61,6 +68,19 @@ function parseInput(form: Record<string, string>) {
   return { ok: false as const, fieldErrors: problem ? { ...parsed.fieldErrors, password: problem } : parsed.fieldErrors };
 }
 
+/** Where a confirmed person goes: back where they were heading (signed in when this browser signed up), else sign in. */
+async function afterConfirming(result: Extract<Awaited<ReturnType<typeof confirmEmail>>, { ok: true }>, userAgent: string | null): Promise<Response> {
+  const next = result.next ? safeRedirectTarget(result.next, "") : "";
+  if (result.keptSession) return redirect(next || "/workshops");
+  if (result.signIn) {
+    const { token, session } = await createSession(result.userId, userAgent);
+    const headers = new Headers({ "Set-Cookie": serializeSessionCookie(token, session.expiresAt) });
+    headers.append("Set-Cookie", clearSignupCookie());
+    return redirect(next || "/workshops", { headers });
+  }
+  return redirect(next ? `/login?verified=1&redirectTo=${encodeURIComponent(next)}` : "/login?verified=1");
+}
+
 const answer = (result: ActionResult) => data<ActionResult>(result, { status: 400, headers: NO_STORE });
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -74,8 +94,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const session = auth?.via === "session" ? { userId: auth.user.id, sessionId: auth.session.id } : null;
   const input = parseInput(form);
   if (!input.ok) return answer({ state: "valid", fieldErrors: input.fieldErrors });
-  const result = await confirmEmail({ token: input.token, session, chosen: input.chosen });
-  if (result.ok) return result.keptSession ? redirect("/workshops") : redirect("/login?verified=1");
+  const browserSecret = readSignupSecret(request.headers.get("cookie"));
+  const result = await confirmEmail({ token: input.token, session, chosen: input.chosen, browserSecret });
+  if (result.ok) return afterConfirming(result, request.headers.get("user-agent"));
   if (result.reason === "choose-password") return answer({ state: "valid", fieldErrors: { form: "Choose the account's name and password to confirm." } });
   if (result.reason === "weak") return answer({ state: "valid", fieldErrors: { password: result.message } });
   return answer({ state: result.reason, fieldErrors: {} });
