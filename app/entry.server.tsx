@@ -1,13 +1,23 @@
-/** Server rendering: stream HTML, wait for everything for bots, and put the CSP nonce on Remix's scripts. */
+/**
+ * Server rendering: stream HTML, wait for everything for bots, and put the CSP nonce on Remix's scripts. Errors are
+ * logged unless they are the client's own (a 4xx answer, such as a POST to a page without a form) or the client left.
+ */
 import { PassThrough } from "node:stream";
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./utils/nonce";
 
 const ABORT_DELAY = 5_000;
+
+/** Anyone can send a POST to a page that takes none: answered 405, it is not an incident worth a log line. */
+export function handleError(error: unknown, { request }: LoaderFunctionArgs | ActionFunctionArgs): void {
+  if (request.signal.aborted) return;
+  if (isRouteErrorResponse(error) && error.status < 500) return;
+  console.error(error);
+}
 
 export default function handleRequest(
   request: Request,
