@@ -11,7 +11,7 @@ import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } fro
 import { z } from "zod";
 import { SAVE_VERSION_INTENT, SaveVersionForm, type SaveVersionOutcome } from "../components/save-version-form";
 import { saveVersion, versionNameField, VersionError } from "../models/versions.server";
-import { formToObject, parseWith } from "../utils/forms.server";
+import { readForm } from "../utils/forms.server";
 import { findDocumentForUser } from "../models/workshops.server";
 import { CollabEditor } from "../components/collab-editor";
 import { DocumentBody } from "../components/document-body";
@@ -53,18 +53,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const document = await findDocumentForUser(params.id ?? "", user.id);
   if (!document) throw notFound();
   const outcome = (o: Partial<SaveVersionOutcome>, status = 200) => data<SaveVersionOutcome>({ saved: null, error: null, name: "", ...o }, { status });
-  let form: FormData;
+  const read = await readForm(request, saveSchema());
+  const name = (read.fields.name ?? "").slice(0, 500);
+  if (!read.ok) return outcome({ error: read.firstError, name }, 400);
   try {
-    form = await request.formData();
-  } catch {
-    return outcome({ error: "The form could not be read. Please try again." }, 400);
-  }
-  const fields = formToObject(form);
-  const name = (fields.name ?? "").slice(0, 500);
-  const parsed = parseWith(saveSchema(), fields);
-  if (!parsed.ok) return outcome({ error: Object.values(parsed.fieldErrors)[0] ?? "Please check the form.", name }, 400);
-  try {
-    const version = await saveVersion({ document, userId: user.id, name: parsed.data.name });
+    const version = await saveVersion({ document, userId: user.id, name: read.data.name });
     return outcome({ saved: { id: version.id, name: version.name } });
   } catch (error) {
     if (error instanceof VersionError) return outcome({ error: error.message, name }, error.status);

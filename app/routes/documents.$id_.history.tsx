@@ -15,7 +15,7 @@ import { findDocumentForUser } from "../models/workshops.server";
 import { canEditDocuments, ROLE_LABELS } from "../models/roles";
 import { listVersions, restoreVersion, saveVersion, UUID, VERSION_NAME_MAX, versionNameField, VersionError } from "../models/versions.server";
 import { formatDateTime, isoString } from "../utils/dates";
-import { formToObject, parseWith } from "../utils/forms.server";
+import { readForm } from "../utils/forms.server";
 import { notFound, requireUser } from "../utils/guards.server";
 import diffStyles from "../diff/diff.css";
 import { Breadcrumbs, documentTrail } from "../components/breadcrumbs";
@@ -93,26 +93,16 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       { status: 403, statusText: "Forbidden", headers: { "Content-Type": "text/plain; charset=utf-8" } },
     );
   }
-  let form: FormData;
-  try {
-    form = await request.formData();
-  } catch {
-    return failure({ error: "The form could not be read. Please try again." }, 400);
-  }
-  const fields = formToObject(form);
-  const submittedName = (fields.name ?? "").slice(0, 500);
-  const parsed = parseWith(actionSchema(), fields);
-  if (!parsed.ok) {
-    const first = Object.values(parsed.fieldErrors)[0] ?? "Please check the form.";
-    return failure({ error: first, fieldErrors: parsed.fieldErrors, name: submittedName }, 400);
-  }
+  const read = await readForm(request, actionSchema());
+  const submittedName = (read.fields.name ?? "").slice(0, 500);
+  if (!read.ok) return failure({ error: read.firstError, fieldErrors: read.fieldErrors, name: submittedName }, 400);
   const here = `/documents/${document.id}/history`;
   try {
-    if (parsed.data.intent === "save") {
-      const version = await saveVersion({ document, userId: user.id, name: parsed.data.name });
+    if (read.data.intent === "save") {
+      const version = await saveVersion({ document, userId: user.id, name: read.data.name });
       return redirect(`${here}?saved=${version.id}#versions`);
     }
-    const versionId = parsed.data.versionId;
+    const versionId = read.data.versionId;
     const result = await restoreVersion({ document, userId: user.id, versionId });
     const query = new URLSearchParams({ restored: versionId });
     if (!result.changed) query.set("unchanged", "1");

@@ -92,11 +92,7 @@ function Outcome({ result }: { result: Verification }) {
         <section aria-labelledby="comparison">
           <h3 id="comparison">{`How it differs from version ${result.comparison.number} of “${result.comparison.title}”`}</h3>
           <DiffView
-            html={result.comparison.diff.html}
-            changes={result.comparison.diff.changes}
-            insertedWords={result.comparison.diff.insertedWords}
-            deletedWords={result.comparison.diff.deletedWords}
-            truncated={result.comparison.diff.truncated}
+            {...result.comparison.diff}
             label={`From the published version ${result.comparison.number} to the text you gave`}
           />
         </section>

@@ -31,3 +31,20 @@ export async function parseForm<S extends z.ZodType>(request: Request, schema: S
   }
   return parseWith(schema, formToObject(form));
 }
+
+/** A posted form read and checked in one step: the data, or every field's problem and the first one in words. */
+export type ReadForm<T> =
+  | { ok: true; data: T; fields: Record<string, string> }
+  | { ok: false; fieldErrors: FieldErrors; firstError: string; fields: Record<string, string> };
+
+export async function readForm<S extends z.ZodType>(request: Request, schema: S): Promise<ReadForm<z.infer<S>>> {
+  let fields: Record<string, string>;
+  try {
+    fields = formToObject(await request.formData());
+  } catch {
+    return { ok: false, fieldErrors: { form: "The form could not be read. Please try again." }, firstError: "The form could not be read. Please try again.", fields: {} };
+  }
+  const parsed = parseWith(schema, fields);
+  if (parsed.ok) return { ok: true, data: parsed.data, fields };
+  return { ok: false, fieldErrors: parsed.fieldErrors, firstError: Object.values(parsed.fieldErrors)[0] ?? "Please check the form.", fields };
+}

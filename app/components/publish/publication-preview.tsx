@@ -147,11 +147,7 @@ export function PublicationPreview({ action, preview, form }: { action: string; 
           <h3 id="preview-changes">{latest ? `What changes from version ${latest.number}` : "What changes"}</h3>
           {diff ? (
             <DiffView
-              html={diff.html}
-              changes={diff.changes}
-              insertedWords={diff.insertedWords}
-              deletedWords={diff.deletedWords}
-              truncated={diff.truncated}
+              {...diff}
               label={`Changes from version ${latest?.number ?? ""} to “${preview.version.name}”`}
             />
           ) : (
