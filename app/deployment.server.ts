@@ -102,3 +102,19 @@ export function describeDeployment(config: Config, listening: { host: string; po
   if (config.ACCORD_TRUST_PROXY) parts.push("Client addresses are taken from X-Forwarded-For (ACCORD_TRUST_PROXY=1).");
   return parts.join(" ");
 }
+
+/**
+ * What a production deployment (NODE_ENV=production) must have set, in words; the server refuses to start while any
+ * is missing (server/start.ts). Each keeps a promise: an https public URL (Secure cookies, HSTS, right links in mails),
+ * a key secret of its own (a copy of the database alone cannot reveal which IPs were limited), and a mail server
+ * (without one nobody can confirm an address or reset a password).
+ */
+export function productionProblems(config: Pick<Config, "isProduction" | "ACCORD_PUBLIC_URL" | "isHttps" | "ACCORD_KEY_SECRET" | "SMTP_URL">): string[] {
+  if (!config.isProduction) return [];
+  const problems: string[] = [];
+  if (!config.ACCORD_PUBLIC_URL) problems.push("ACCORD_PUBLIC_URL: set it to the https address people use (links in e-mails and the cross-origin check depend on it).");
+  else if (!config.isHttps) problems.push("ACCORD_PUBLIC_URL: it must be an https address in production (Secure cookies and HSTS follow it).");
+  if (!config.ACCORD_KEY_SECRET) problems.push("ACCORD_KEY_SECRET: set a secret of 32+ characters, the same on every instance (rate-limit and throttle keys).");
+  if (!config.SMTP_URL) problems.push("SMTP_URL: set your mail server (without it nobody can confirm an address or reset a password).");
+  return problems;
+}

@@ -6,7 +6,7 @@ import type { ServerBuild } from "@remix-run/node";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { ConfigError, getConfig, resetConfigCache } from "../app/config.server";
-import { describeDeployment } from "../app/deployment.server";
+import { describeDeployment, productionProblems } from "../app/deployment.server";
 import { log } from "../app/utils/log.server";
 import { ensureBuild } from "./build";
 import { openConfiguredDatabase, type Database } from "./database";
@@ -17,6 +17,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 async function main(): Promise<void> {
   const config = getConfig();
+  const problems = productionProblems(config);
+  if (problems.length > 0) {
+    throw new ConfigError(`Accord refuses to run in production without:\n${problems.map((p) => `  ${p}`).join("\n")}\n(Set them, or run without NODE_ENV=production to try Accord out.)`);
+  }
   ensureBuild(root, (m) => log.info(m));
   const build = (await import(pathToFileURL(path.join(root, "build/index.js")).href)) as ServerBuild;
   const db: Database = await openConfiguredDatabase({ migrate: true, seed: true });

@@ -251,6 +251,18 @@ describe("a reverse proxy Accord is not told about", () => {
 });
 
 describe("starting up", () => {
+  it("refuses production without an https public URL, a key secret and a mail server, naming each", async () => {
+    const refused = await startServerProcess(testDatabaseUrl, { NODE_ENV: "production", ACCORD_PUBLIC_URL: "", ACCORD_KEY_SECRET: "", SMTP_URL: "" }).then(
+      async (proc) => {
+        await proc.kill();
+        return "started";
+      },
+      (error: Error) => error.message,
+    );
+    expect(refused).toContain("Accord refuses to run in production without:");
+    for (const name of ["ACCORD_PUBLIC_URL", "ACCORD_KEY_SECRET", "SMTP_URL"]) expect(refused).toContain(`  ${name}:`);
+  });
+
   it("says in one paragraph which mode Accord runs in and what that exposes", async () => {
     const proc = await startServerProcess(testDatabaseUrl, { NODE_ENV: "development" });
     try {

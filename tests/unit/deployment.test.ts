@@ -1,7 +1,7 @@
 /** Who counts as "this machine", and what the start-up paragraph promises (app/deployment.server.ts). */
 import { describe, expect, it } from "vitest";
 import { getConfig } from "../../app/config.server";
-import { describeDeployment, isFromThisMachine, isLoopbackName, mayLogMailBodies } from "../../app/deployment.server";
+import { describeDeployment, isFromThisMachine, isLoopbackName, mayLogMailBodies, productionProblems } from "../../app/deployment.server";
 
 const config = (vars: Record<string, string> = {}) => getConfig({ NODE_ENV: "development", ...vars } as NodeJS.ProcessEnv);
 const request = (remoteAddress: string, headers: Record<string, string>) => ({ socket: { remoteAddress }, headers }) as never;
@@ -45,5 +45,20 @@ describe("the start-up paragraph", () => {
     expect(text).toContain("Accord runs in production mode at https://accord.example.org");
     expect(text).toContain("the session cookie is Secure with the __Host- prefix, and HSTS is sent");
     expect(text).toContain("/dev/outbox does not exist");
+  });
+});
+
+describe("what production refuses to run without", () => {
+  const secret = "a".repeat(32);
+  it("names each missing setting: an https public URL, a key secret, a mail server", () => {
+    const bare = productionProblems(config({ NODE_ENV: "production" }));
+    expect(bare.map((p) => p.split(":")[0])).toEqual(["ACCORD_PUBLIC_URL", "ACCORD_KEY_SECRET", "SMTP_URL"]);
+    const http = productionProblems(config({ NODE_ENV: "production", ACCORD_PUBLIC_URL: "http://accord.example.org", ACCORD_KEY_SECRET: secret, SMTP_URL: "smtp://mail.example.org:587" }));
+    expect(http).toEqual(["ACCORD_PUBLIC_URL: it must be an https address in production (Secure cookies and HSTS follow it)."]);
+  });
+
+  it("has nothing to say of a complete production setting, nor outside production", () => {
+    expect(productionProblems(config({ NODE_ENV: "production", ACCORD_PUBLIC_URL: "https://accord.example.org", ACCORD_KEY_SECRET: secret, SMTP_URL: "smtp://mail.example.org:587" }))).toEqual([]);
+    expect(productionProblems(config())).toEqual([]);
   });
 });
