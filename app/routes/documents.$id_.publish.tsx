@@ -60,7 +60,7 @@ async function requireOrganiser(request: Request, context: AppLoadContext, id: s
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { document } = await requireOrganiser(request, context, params.id);
-  const chosen = new URL(request.url).searchParams.get("version");
+  const chosen = new URL(request.url).searchParams.get("version") || null;
   const [declaration, versions, published, preview] = await Promise.all([
     findDeclarationForDocument(document.id),
     listVersionChoices(document.id),
