@@ -52,6 +52,32 @@ export async function deleteMembership(workshopId: string, userId: string, sql: 
   return rows.count === 1;
 }
 
+/** Remember when someone was removed (the latest removal counts): links made before it no longer admit them. */
+export async function recordRemoval(workshopId: string, userId: string, sql: Queryable = getSql()): Promise<void> {
+  await sql`
+    insert into membership_removals (workshop_id, user_id) values (${workshopId}, ${userId})
+    on conflict (workshop_id, user_id) do update set removed_at = now()`;
+}
+
+/** Whether the person was removed from the invitation's workshop at or after the moment the link was made. */
+export async function removedSinceInvitation(invitationId: string, userId: string, sql: Queryable = getSql()): Promise<boolean> {
+  const [row]: [{ removed: boolean }?] = await sql`
+    select exists (
+      select 1 from membership_removals r join invitations i on i.workshop_id = r.workshop_id
+      where i.id = ${invitationId} and r.user_id = ${userId} and r.removed_at >= i.created_at
+    ) as removed`;
+  return row?.removed ?? false;
+}
+
+/** Which of these (lower-cased) addresses belong to members of the workshop already. */
+export async function listMemberEmailsAmong(workshopId: string, emails: string[], sql: Queryable = getSql()): Promise<string[]> {
+  if (emails.length === 0) return [];
+  const rows = await sql<{ email: string }[]>`
+    select u.email from memberships m join users u on u.id = m.user_id
+    where m.workshop_id = ${workshopId} and u.email = any(${emails}::text[])`;
+  return rows.map((r) => r.email);
+}
+
 /** Serialise membership changes of one workshop (so "the last organiser" checks cannot race). */
 export async function lockWorkshopMemberships(workshopId: string, sql: Queryable): Promise<void> {
   await sql`select id from workshops where id = ${workshopId} for update`;

@@ -4,7 +4,7 @@
  * the collaboration socket's upgrade (server/collab/collab-server.ts). Pure: the same inputs give the same answer.
  *
  * 1. An account whose e-mail address is not confirmed can only confirm it, change it, or sign out: every other page
- *    sends it to the "confirm your e-mail" page, and the API and the socket refuse it (403) in words.
+ *    sends it to the "confirm your e-mail" page (an invitation link explains this itself), and the API and the socket refuse it (403) in words.
  * 2. Personal access tokens are for the JSON API and the socket. On pages they are refused (403), except the two
  *    downloads a script may need, which need the `admin` scope: the organisers' endorsement export and the account
  *    data. (A token is no ambient credential, so these requests are also exempt from the cross-origin check.)
@@ -36,6 +36,10 @@ export const TOKENS_ARE_FOR_THE_API =
 /** Pages an account with an unconfirmed address may still open. */
 const UNCONFIRMED_PAGES = new Set(["/verify-email", "/verify-email/resend", "/verify-email/change", "/logout", "/forgot-password", "/reset-password", "/dev/outbox"]);
 
+/** Pages that explain themselves to an account with an unconfirmed address (an invitation link says to confirm
+ * first, and keeps the invitation in view); the route itself refuses to act for it. */
+const UNCONFIRMED_EXPLAINED = /^\/join\/[^/]+$/;
+
 /** The only pages a token opens (GET), and the scope each needs. */
 const TOKEN_PAGES: { path: RegExp; scope: Scope }[] = [
   { path: /^\/documents\/[^/]+\/endorsements\/export$/, scope: "admin" },
@@ -53,7 +57,8 @@ export function gate(auth: RequestAuth | null, request: GateRequest): GateRefusa
   if (!auth) return null;
   if (!auth.user.emailVerifiedAt) {
     if (request.door !== "page" || auth.via === "token") return { status: 403, error: UNCONFIRMED };
-    return UNCONFIRMED_PAGES.has(pagePath(request.path)) ? null : { status: 303, location: CONFIRM_PAGE };
+    const page = pagePath(request.path);
+    return UNCONFIRMED_PAGES.has(page) || UNCONFIRMED_EXPLAINED.test(page) ? null : { status: 303, location: CONFIRM_PAGE };
   }
   if (auth.via !== "token") return null;
   if (request.door === "page") {

@@ -21,6 +21,8 @@ export const LIMITS = {
   signupPerAddress: { max: 5, windowSeconds: 3600 },
   resetPerIp: { max: 20, windowSeconds: 3600 },
   resetPerAddress: { max: 5, windowSeconds: 3600 },
+  /** Invitation mails one organiser may send (app/models/invitation-mail.server.ts). */
+  invitationMailsPerOrganiser: { max: 50, windowSeconds: 3600 },
 } satisfies Record<string, Limit>;
 
 /** The state of one key for one attempt: its place among the current window's hits (1 = the first). */
@@ -55,19 +57,22 @@ export function pruneNowAndThen(): void {
   if (Math.random() < 0.01) void deleteOldWindows(2 * 24 * 3600).catch(() => undefined);
 }
 
-/** Count this request against each (key, limit); the seconds to wait when any is exceeded, else 0. */
-export async function spendRequest(checks: { key: string; limit: Limit }[]): Promise<number> {
+/**
+ * Count this request against each (key, limit), as `n` hits (default 1, e.g. one per mail it sends); the seconds
+ * to wait when any is exceeded, else 0.
+ */
+export async function spendRequest(checks: { key: string; limit: Limit; n?: number }[]): Promise<number> {
   let wait = 0;
-  const byWindow = new Map<number, { key: string; limit: Limit }[]>();
+  const byWindow = new Map<number, { key: string; limit: Limit; n: number }[]>();
   for (const check of checks) {
-    const hashed = { key: hashedKey("request", check.key), limit: check.limit };
+    const hashed = { key: hashedKey("request", check.key), limit: check.limit, n: check.n ?? 1 };
     byWindow.set(check.limit.windowSeconds, [...(byWindow.get(check.limit.windowSeconds) ?? []), hashed]);
   }
   for (const [windowSeconds, group] of byWindow) {
-    const counts = await countHits(group.map((c) => ({ key: c.key, n: 1 })), windowSeconds);
-    for (const { key, limit } of group) {
+    const counts = await countHits(group.map((c) => ({ key: c.key, n: c.n })), windowSeconds);
+    for (const { key, limit, n } of group) {
       const c = counts.get(key);
-      if (c) wait = Math.max(wait, secondsToWait(positionOf(c, 1), limit));
+      if (c) wait = Math.max(wait, secondsToWait(positionOf(c, n, n), limit));
     }
   }
   pruneNowAndThen();

@@ -34,3 +34,9 @@ export const canModerateEndorsements = canPublish;
 
 /** How long an invitation link may stay valid, in days (the form's choices). */
 export const INVITATION_DAYS = [1, 7, 30] as const;
+
+/** How many people may join with one invitation link (the form's choices; links mailed to an address: 1). */
+export const INVITATION_USES = [1, 5, 25, 100] as const;
+
+/** How many addresses one "invite by e-mail" form may carry. */
+export const MAX_INVITATION_ADDRESSES = 20;

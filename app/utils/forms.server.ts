@@ -22,14 +22,20 @@ export function formToObject(form: FormData): Record<string, string> {
   return out;
 }
 
-export async function parseForm<S extends z.ZodType>(request: Request, schema: S): Promise<Parsed<z.infer<S>>> {
-  let form: FormData;
+/** The posted form as a plain object of strings, or null when the body cannot be read as a form. */
+export async function readFormFields(request: Request): Promise<Record<string, string> | null> {
   try {
-    form = await request.formData();
+    return formToObject(await request.formData());
   } catch {
-    return { ok: false, fieldErrors: { form: "The form could not be read. Please try again." } };
+    return null;
   }
-  return parseWith(schema, formToObject(form));
+}
+
+const UNREADABLE = "The form could not be read. Please try again.";
+
+export async function parseForm<S extends z.ZodType>(request: Request, schema: S): Promise<Parsed<z.infer<S>>> {
+  const fields = await readFormFields(request);
+  return fields ? parseWith(schema, fields) : { ok: false, fieldErrors: { form: UNREADABLE } };
 }
 
 /** A posted form read and checked in one step: the data, or every field's problem and the first one in words. */
@@ -38,12 +44,8 @@ export type ReadForm<T> =
   | { ok: false; fieldErrors: FieldErrors; firstError: string; fields: Record<string, string> };
 
 export async function readForm<S extends z.ZodType>(request: Request, schema: S): Promise<ReadForm<z.infer<S>>> {
-  let fields: Record<string, string>;
-  try {
-    fields = formToObject(await request.formData());
-  } catch {
-    return { ok: false, fieldErrors: { form: "The form could not be read. Please try again." }, firstError: "The form could not be read. Please try again.", fields: {} };
-  }
+  const fields = await readFormFields(request);
+  if (!fields) return { ok: false, fieldErrors: { form: UNREADABLE }, firstError: UNREADABLE, fields: {} };
   const parsed = parseWith(schema, fields);
   if (parsed.ok) return { ok: true, data: parsed.data, fields };
   return { ok: false, fieldErrors: parsed.fieldErrors, firstError: Object.values(parsed.fieldErrors)[0] ?? "Please check the form.", fields };

@@ -30,7 +30,7 @@ async function createInvitation(page: Page, workshopSlug: string): Promise<strin
   const box = page.locator("#invitation-url");
   await box.waitFor();
   await expectNoAxeViolations(page);
-  return (await box.textContent())!.trim();
+  return (await box.inputValue()).trim();
 }
 
 beforeAll(async () => {

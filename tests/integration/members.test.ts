@@ -7,8 +7,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getSql } from "../../db/client";
 import type { UserRow } from "../../db/users";
 import type { Role } from "../../app/models/roles";
-import { addMember, createUser, createWorkshop, TEST_PASSWORD } from "../support/factories";
-import { Browserish, startTestServer, type TestServer } from "../support/http-server";
+import { createUser } from "../support/factories";
+import { startTestServer, type TestServer } from "../support/http-server";
+import { auditActions, createMembersScene, inviteAs, roleOf, signedIn as signedInAt, type MembersScene } from "../support/members-scene";
 
 let server: TestServer;
 
@@ -20,55 +21,16 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function signedIn(user: UserRow): Promise<Browserish> {
-  const browser = new Browserish(server.url);
-  const res = await browser.post("/login", { email: user.email, password: TEST_PASSWORD });
-  expect(res.status, "login should redirect").toBe(302);
-  return browser;
-}
-
-async function roleOf(workshopId: string, userId: string): Promise<Role | null> {
-  const [row] = await getSql()`select role from memberships where workshop_id = ${workshopId} and user_id = ${userId}`;
-  return (row?.role as Role | undefined) ?? null;
-}
-
-async function auditActions(workshopId: string): Promise<{ action: string; actorId: string | null; details: Record<string, unknown> }[]> {
-  return getSql()`
-    select action, actor_id as "actorId", details from audit_log where workshop_id = ${workshopId} order by id`;
-}
-
-const TOKEN = /\/join\/(inv_[a-z2-9]{24}\.[a-z2-9]{24})/;
+const signedIn = (user: UserRow) => signedInAt(server.url, user);
 
 /** A workshop with an organiser (Olive), an editor (Ed) and a viewer (Vi), Olive signed in. */
-interface Scene {
-  workshop: { id: string; slug: string };
-  olive: UserRow;
-  ed: UserRow;
-  vi: UserRow;
-  asOlive: Browserish;
-  membersPath: string;
-}
-let scene: Scene;
+let scene: MembersScene;
 
 beforeEach(async () => {
-  const workshop = await createWorkshop();
-  const olive = await createUser({ name: "Olive Organiser" });
-  const ed = await createUser({ name: "Ed Editor" });
-  const vi = await createUser({ name: "Vi Viewer" });
-  await addMember(workshop.id, olive.id, "organizer");
-  await addMember(workshop.id, ed.id, "editor");
-  await addMember(workshop.id, vi.id, "viewer");
-  scene = { workshop, olive, ed, vi, asOlive: await signedIn(olive), membersPath: `/workshops/${workshop.slug}/members` };
+  scene = await createMembersScene(server.url);
 });
 
-async function invite(role: Role, days = "7"): Promise<string> {
-  const res = await scene.asOlive.post(scene.membersPath, { intent: "invite", role, days });
-  expect(res.status).toBe(200);
-  const html = await res.text();
-  const token = TOKEN.exec(html)?.[1];
-  expect(token, "the new link is shown").toBeTruthy();
-  return token!;
-}
+const invite = (role: Role, days = "7"): Promise<string> => inviteAs(scene.asOlive, scene.membersPath, { role, days });
 
 describe("the members page", () => {
   it("shows an organiser every member with e-mail, role and a labelled role control, and is never cached", async () => {

@@ -39,9 +39,15 @@ describe("the access gate", () => {
     expect(gate(null, at("api", "/api/me"))).toBeNull();
   });
 
+  it("lets an unconfirmed account open an invitation link, which tells it to confirm first", () => {
+    expect(gate(session(false), at("page", "/join/x.y"))).toBeNull();
+    expect(gate(session(false), at("page", "/join/x.y.data", "POST"))).toBeNull();
+    expect(gate(token(["read"], false), at("page", "/join/x.y"))).toEqual({ status: 403, error: UNCONFIRMED });
+  });
+
   it("sends an unconfirmed account from every page but the confirming ones to the confirm page", () => {
     const unconfirmed = session(false);
-    for (const path of ["/", "/_root.data", "/workshops", "/workshops.data", "/account", "/account/", "/d/a-declaration/endorse", "/join/x.y", "/documents/x"]) {
+    for (const path of ["/", "/_root.data", "/workshops", "/workshops.data", "/account", "/account/", "/d/a-declaration/endorse", "/join/x.y/more", "/documents/x"]) {
       expect(gate(unconfirmed, at("page", path)), path).toEqual({ status: 303, location: CONFIRM_PAGE });
       expect(gate(unconfirmed, at("page", path, "POST")), path).toEqual({ status: 303, location: CONFIRM_PAGE });
     }
