@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, isRouteErrorResponse, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
+import { timeZoneCookie, timeZoneFromCookies, validTimeZone } from "./auth/session-place";
 import styles from "./styles/app.css";
 import { getUser } from "./utils/guards.server";
 import { useNonce } from "./utils/nonce";
@@ -85,6 +86,16 @@ export function Layout({ children }: { children: ReactNode }) {
 
 export default function App() {
   // An account with an unconfirmed address only reaches the pages about confirming it (app/auth/access-gate.server.ts).
+  const data = useRouteLoaderData<typeof loader>("root");
+  const signedIn = data?.user != null;
+  useEffect(() => {
+    // The sessions list says where each session was used: the browser's own time zone, never an address.
+    if (!signedIn) return;
+    const timeZone = validTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone);
+    if (timeZone && timeZoneFromCookies(document.cookie) !== timeZone) {
+      document.cookie = timeZoneCookie(timeZone, location.protocol === "https:");
+    }
+  }, [signedIn]);
   return <Outlet />;
 }
 

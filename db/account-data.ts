@@ -24,12 +24,16 @@ export interface OwnSession {
   lastUsedAt: Date;
   expiresAt: Date;
   userAgent: string | null;
+  /** The time zone its browser last reported; whether a network key is kept (the key itself is an HMAC, meaningless outside). */
+  timeZone: string | null;
+  networkRecorded: boolean;
 }
 
 /** Sessions without their ids or secret hashes. */
 export async function listOwnSessions(userId: string, sql: Queryable = getSql()): Promise<OwnSession[]> {
   return sql<OwnSession[]>`
-    select created_at as "createdAt", last_used_at as "lastUsedAt", expires_at as "expiresAt", user_agent as "userAgent"
+    select created_at as "createdAt", last_used_at as "lastUsedAt", expires_at as "expiresAt", user_agent as "userAgent",
+      time_zone as "timeZone", network_key is not null as "networkRecorded"
     from sessions
     where user_id = ${userId} and expires_at > now() and absolute_expires_at > now()
     order by last_used_at desc`;

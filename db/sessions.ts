@@ -11,20 +11,25 @@ export interface SessionRow {
   expiresAt: Date;
   absoluteExpiresAt: Date;
   userAgent: string | null;
+  /** Where the session was last used, approximately (migration 0023). */
+  timeZone: string | null;
+  networkKey: string | null;
 }
 
 /** The columns of a SessionRow, from the table aliased `s`. */
 const columns = (sql: Queryable) => sql`
   s.id, s.secret_hash as "secretHash", s.user_id as "userId", s.created_at as "createdAt", s.last_used_at as "lastUsedAt",
-  s.expires_at as "expiresAt", s.absolute_expires_at as "absoluteExpiresAt", s.user_agent as "userAgent"`;
+  s.expires_at as "expiresAt", s.absolute_expires_at as "absoluteExpiresAt", s.user_agent as "userAgent",
+  s.time_zone as "timeZone", s.network_key as "networkKey"`;
 
 export async function insertSession(
-  s: { id: string; secretHash: Uint8Array; userId: string; expiresAt: Date; absoluteExpiresAt: Date; userAgent: string | null },
+  s: { id: string; secretHash: Uint8Array; userId: string; expiresAt: Date; absoluteExpiresAt: Date; userAgent: string | null; place?: SessionPlace },
   sql: Queryable = getSql(),
 ): Promise<void> {
   await sql`
-    insert into sessions (id, secret_hash, user_id, expires_at, absolute_expires_at, user_agent)
-    values (${s.id}, ${Buffer.from(s.secretHash)}, ${s.userId}, ${s.expiresAt}, ${s.absoluteExpiresAt}, ${s.userAgent})`;
+    insert into sessions (id, secret_hash, user_id, expires_at, absolute_expires_at, user_agent, time_zone, network_key)
+    values (${s.id}, ${Buffer.from(s.secretHash)}, ${s.userId}, ${s.expiresAt}, ${s.absoluteExpiresAt}, ${s.userAgent},
+      ${s.place?.timeZone ?? null}, ${s.place?.networkKey ?? null})`;
 }
 
 /** The session with its user, in one round trip (every signed-in request starts here). */
@@ -34,12 +39,29 @@ export async function findSessionWithUser(id: string, sql: Queryable = getSql())
     from sessions s join users u on u.id = s.user_id
     where s.id = ${id}`;
   if (!row) return null;
-  const { id: sessionId, secretHash, userId, createdAt, lastUsedAt, expiresAt, absoluteExpiresAt, userAgent } = row;
-  return { session: { id: sessionId, secretHash, userId, createdAt, lastUsedAt, expiresAt, absoluteExpiresAt, userAgent }, user: userFromJoin(row) };
+  const { id: sessionId, secretHash, userId, createdAt, lastUsedAt, expiresAt, absoluteExpiresAt, userAgent, timeZone, networkKey } = row;
+  return {
+    session: { id: sessionId, secretHash, userId, createdAt, lastUsedAt, expiresAt, absoluteExpiresAt, userAgent, timeZone, networkKey },
+    user: userFromJoin(row),
+  };
 }
 
-export async function touchSession(id: string, expiresAt: Date, sql: Queryable = getSql()): Promise<void> {
-  await sql`update sessions set expires_at = ${expiresAt}, last_used_at = now() where id = ${id}`;
+/** Where a session is used from: a time zone the browser reported and a keyed hash of its network; null = unknown. */
+export interface SessionPlace {
+  timeZone: string | null;
+  networkKey: string | null;
+}
+
+/** Renew the idle expiry and "last used"; with `place`, also where it was used from (a time zone kept if none is known now). */
+export async function touchSession(id: string, expiresAt: Date, place: SessionPlace | null = null, sql: Queryable = getSql()): Promise<void> {
+  if (!place) {
+    await sql`update sessions set expires_at = ${expiresAt}, last_used_at = now() where id = ${id}`;
+    return;
+  }
+  await sql`
+    update sessions set expires_at = ${expiresAt}, last_used_at = now(),
+      time_zone = coalesce(${place.timeZone}, time_zone), network_key = ${place.networkKey}
+    where id = ${id}`;
 }
 
 export async function deleteSession(id: string, sql: Queryable = getSql()): Promise<void> {

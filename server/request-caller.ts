@@ -2,6 +2,7 @@
 import type { Request, Response } from "express";
 import { gate, refusalResponse, type Door } from "../app/auth/access-gate.server";
 import { authenticate, type RequestAuth } from "../app/auth/request-auth.server";
+import { requestPlace } from "../app/auth/session-place.server";
 
 /**
  * The caller of this request, resolved once (renewing the session cookie when due) and passed through the access gate
@@ -11,7 +12,7 @@ import { authenticate, type RequestAuth } from "../app/auth/request-auth.server"
 export function requestAuth(req: Request, res: Response, door: Door): () => Promise<RequestAuth | null> {
   return async () => {
     const pending = (res.locals.auth as Promise<RequestAuth | null> | undefined) ??
-      authenticate({ cookie: req.get("cookie"), authorization: req.get("authorization") }).then((auth) => {
+      authenticate({ cookie: req.get("cookie"), authorization: req.get("authorization"), place: requestPlace(req.ip, req.get("cookie")) }).then((auth) => {
         if (auth?.renewedCookie && !res.headersSent) res.append("Set-Cookie", auth.renewedCookie);
         return auth;
       });

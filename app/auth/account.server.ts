@@ -3,6 +3,8 @@
  * personal access tokens, and revoking either — always scoped to the signed-in user in the query itself.
  */
 import { deleteUserSession, listUserSessions } from "../../db/sessions";
+import { describeTimeZone } from "./session-place";
+import { describeNetwork } from "./session-place.server";
 import { describeUserAgent } from "../utils/user-agent";
 import { formatDateTime, timeAgo } from "../utils/when";
 import { listAccessTokens } from "./access-tokens.server";
@@ -16,6 +18,8 @@ export interface SessionView {
   createdLabel: string;
   lastUsedAt: string;
   lastUsedLabel: string;
+  /** Where it was last used, approximately: "Stockholm (Europe) time zone, this network"; "not known yet". */
+  placeLabel: string;
 }
 
 export interface AccessTokenView {
@@ -30,8 +34,15 @@ export interface AccessTokenView {
   lastUsedLabel: string;
 }
 
+function placeLabel(timeZone: string | null, network: string | null): string {
+  const words = [timeZone ? `${describeTimeZone(timeZone)} time zone` : null, network].filter((w) => w !== null);
+  return words.length > 0 ? words.join(", ") : "not known yet";
+}
+
 export async function listSessionViews(userId: string, currentSessionId: string, now = new Date()): Promise<SessionView[]> {
   const rows = await listUserSessions(userId);
+  // The current session's place was brought up to date by this very request (app/auth/session.server.ts).
+  const currentNetwork = rows.find((s) => s.id === currentSessionId)?.networkKey ?? null;
   const views = rows.map((s) => ({
     id: s.id,
     browser: describeUserAgent(s.userAgent),
@@ -40,6 +51,7 @@ export async function listSessionViews(userId: string, currentSessionId: string,
     createdLabel: formatDateTime(s.createdAt),
     lastUsedAt: s.lastUsedAt.toISOString(),
     lastUsedLabel: s.id === currentSessionId ? "now" : timeAgo(s.lastUsedAt, now),
+    placeLabel: placeLabel(s.timeZone, describeNetwork(s.networkKey, currentNetwork)),
   }));
   // This browser first, then the most recently used.
   return views.sort((a, b) => Number(b.current) - Number(a.current));

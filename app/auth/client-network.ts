@@ -35,3 +35,16 @@ export function clientNetwork(ip: string | null | undefined): string | null {
   }
   return `${groups.slice(0, 4).map((g) => g.toString(16)).join(":")}::/64`;
 }
+
+/**
+ * The wider network an address belongs to, for the sessions list's "approximate place": IPv4 /24 ("192.0.2.0/24"),
+ * IPv6 /48 ("2001:db8:1::/48"); null when there is no address or it is not one.
+ */
+export function approximateNetwork(ip: string | null | undefined): string | null {
+  const network = clientNetwork(ip);
+  if (!network) return null;
+  if (isIP(network) === 4) return `${network.split(".").slice(0, 3).join(".")}.0/24`;
+  if (!network.endsWith("::/64")) return null;
+  const groups = network.slice(0, -"::/64".length).split(":");
+  return `${groups.slice(0, 3).join(":")}::/48`;
+}

@@ -2,6 +2,7 @@
  * Who is making a request: a session cookie, or `Authorization: Bearer <personal access token>`.
  * One function for HTTP routes (through the load context) and for the collaboration socket's upgrade.
  */
+import type { SessionPlace } from "../../db/sessions";
 import type { UserRow } from "../../db/users";
 import { parseBearer } from "./bearer";
 import { ACCESS_TOKEN_PREFIX, validateAccessToken, type AccessTokenGrant } from "./access-tokens.server";
@@ -15,6 +16,8 @@ export type RequestAuth =
 export interface AuthHeaders {
   cookie?: string | null;
   authorization?: string | null;
+  /** Where the request comes from, approximately: a session keeps it for its owner's sessions list. */
+  place?: SessionPlace | null;
 }
 
 export async function authenticate(headers: AuthHeaders): Promise<RequestAuth | null> {
@@ -26,7 +29,7 @@ export async function authenticate(headers: AuthHeaders): Promise<RequestAuth | 
   }
   const token = readSessionToken(headers.cookie);
   if (!token) return null;
-  const result = await validateSessionToken(token);
+  const result = await validateSessionToken(token, new Date(), headers.place ?? null);
   if (!result) return null;
   return {
     via: "session",

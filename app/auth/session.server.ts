@@ -7,9 +7,10 @@
  * - a new session (new token) at every sign-in; all sessions die when the password changes.
  * See docs/decisions/0002-sessions-after-lucia.md.
  */
-import { findSessionWithUser, insertSession, touchSession, deleteSession, deleteUserSessions } from "../../db/sessions";
+import { findSessionWithUser, insertSession, touchSession, deleteSession, deleteUserSessions, type SessionPlace } from "../../db/sessions";
 import type { UserRow } from "../../db/users";
 import { createSecretToken, parseSecretToken, secretMatches } from "./secret-token.server";
+import { placeChanged } from "./session-place.server";
 
 export const IDLE_MS = 7 * 24 * 60 * 60 * 1000;
 export const ABSOLUTE_MS = 30 * 24 * 60 * 60 * 1000;
@@ -33,8 +34,11 @@ export async function createSession(userId: string, userAgent: string | null, no
   return { token, session: { id, userId, createdAt: now, expiresAt, absoluteExpiresAt } };
 }
 
-/** The session and user a token belongs to, renewing its idle expiry when half spent; null if invalid. */
-export async function validateSessionToken(token: string, now = new Date()): Promise<SessionValidation> {
+/**
+ * The session and user a token belongs to, renewing its idle expiry when half spent; null if invalid. With `place`
+ * (where this request comes from, approximately), the session's stored place follows it when it changed.
+ */
+export async function validateSessionToken(token: string, now = new Date(), place: SessionPlace | null = null): Promise<SessionValidation> {
   const parsed = parseSecretToken(token);
   if (!parsed) return null;
   const found = await findSessionWithUser(parsed.id);
@@ -47,12 +51,14 @@ export async function validateSessionToken(token: string, now = new Date()): Pro
   }
   let expiresAt = row.expiresAt;
   let fresh = false;
+  const moved = place !== null && placeChanged(row, place) ? place : null;
   if (expiresAt.getTime() - t < IDLE_MS / 2) {
     expiresAt = new Date(Math.min(t + IDLE_MS, row.absoluteExpiresAt.getTime()));
-    await touchSession(row.id, expiresAt);
+    await touchSession(row.id, expiresAt, moved);
     fresh = true;
-  } else if (t - row.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
-    await touchSession(row.id, expiresAt); // keeps "last active" on the sessions list roughly true, one write an hour
+  } else if (moved || t - row.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
+    // Keeps "last used" on the sessions list roughly true (one write an hour) and its place current.
+    await touchSession(row.id, expiresAt, moved);
   }
   return {
     session: { id: row.id, userId: row.userId, createdAt: row.createdAt, expiresAt, absoluteExpiresAt: row.absoluteExpiresAt },

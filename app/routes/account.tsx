@@ -245,7 +245,11 @@ export default function Account() {
       <section id="sessions" aria-labelledby="sessions-heading" className="card">
         <h2 id="sessions-heading">Sessions</h2>
         <Notice section="sessions" result={result} />
-        <p>The browsers and devices signed in to your account. Sign out any you do not recognise, then change your password.</p>
+        <p>
+          The browsers and devices signed in to your account. Sign out any you do not recognise, then change your password.
+          “Where” is approximate: the time zone the browser reported and whether it was your current network (Accord keeps
+          no IP address).
+        </p>
         <div className="table-wrap">
           <table className="data responsive">
             <caption className="visually-hidden">Your sessions</caption>
@@ -254,6 +258,7 @@ export default function Account() {
                 <th scope="col">Browser</th>
                 <th scope="col">Signed in</th>
                 <th scope="col">Last used</th>
+                <th scope="col">Where</th>
                 <th scope="col"><span className="visually-hidden">Actions</span></th>
               </tr>
             </thead>
@@ -265,6 +270,7 @@ export default function Account() {
                   </td>
                   <td data-label="Signed in"><time dateTime={s.createdAt}>{s.createdLabel}</time></td>
                   <td data-label="Last used"><time dateTime={s.lastUsedAt}>{s.lastUsedLabel}</time></td>
+                  <td data-label="Where">{s.placeLabel}</td>
                   <td>
                     <Form method="post" action="/account" className="inline-form">
                       <input type="hidden" name="intent" value="revoke-session" />
@@ -272,7 +278,7 @@ export default function Account() {
                       <button
                         type="submit"
                         className="secondary"
-                        aria-label={s.current ? "Sign out this browser" : `Sign out ${s.browser}, last used ${s.lastUsedLabel}`}
+                        aria-label={s.current ? "Sign out this browser" : `Sign out ${s.browser}, last used ${s.lastUsedLabel}, ${s.placeLabel}`}
                       >
                         Sign out
                       </button>
