@@ -4,6 +4,7 @@
  * without it as a plain form post that renders the page again with the outcome. The outcome is announced politely.
  */
 import { Link, useFetcher } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 
 export interface SaveVersionOutcome {
   saved: { id: string; name: string } | null;
@@ -19,6 +20,12 @@ export function SaveVersionForm({ documentId, canPublish, fallback }: { document
   const outcome = fetcher.data ?? fallback;
   const busy = fetcher.state !== "idle";
   const saved = outcome?.saved ?? null;
+  // The button is disabled while saving and the form is re-made after a save, so focus would fall to the page body:
+  // bring it back to the name field (empty after a save, holding the name after an error), next to the outcome.
+  const nameField = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (fetcher.data) nameField.current?.focus();
+  }, [fetcher.data]);
   return (
     <details className="no-print" open={outcome ? true : undefined}>
       <summary>Save a named version</summary>
@@ -27,6 +34,7 @@ export function SaveVersionForm({ documentId, canPublish, fallback }: { document
         <input type="hidden" name="intent" value={SAVE_VERSION_INTENT} />
         <label htmlFor="save-version-name">Name of the version</label>
         <input
+          ref={nameField}
           id="save-version-name"
           name="name"
           type="text"

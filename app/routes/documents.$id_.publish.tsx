@@ -37,6 +37,7 @@ import { formatDateTime, isoString } from "../utils/dates";
 import { formToObject, parseWith } from "../utils/forms.server";
 import { notFound, requireUser } from "../utils/guards.server";
 import { Breadcrumbs, documentTrail } from "../components/breadcrumbs";
+import { useFocusOnArrival } from "../components/focus-on-arrival";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Publish — ${data.document.title} — Accord` : "Publish — Accord" },
@@ -252,8 +253,9 @@ export default function PublishPage() {
 }
 
 function PublishedNotice({ published }: { published: NonNullable<ActionResult["published"]> }) {
+  const notice = useFocusOnArrival<HTMLDivElement>();
   return (
-    <div className="alert ok" role="status">
+    <div className="alert ok" role="status" tabIndex={-1} ref={notice}>
       <p>
         {`Version ${published.number} is published at `}<Link to={`/d/${published.slug}`}>{`/d/${published.slug}`}</Link>.
       </p>

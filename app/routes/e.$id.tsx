@@ -11,6 +11,7 @@ import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remi
 import { loadReceipt, withdrawOwnEndorsement, type ReceiptStatus } from "../models/endorsements.server";
 import { formatDate, formatDateTime, isoString } from "../utils/dates";
 import { notFound, requireUser } from "../utils/guards.server";
+import { useFocusOnArrival } from "../components/focus-on-arrival";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Endorsement receipt — ${data.receipt.title} — Accord` : "Endorsement receipt — Accord" },
@@ -67,10 +68,10 @@ export default function Receipt() {
       <p className="eyebrow">Endorsement receipt</p>
       <h1>{r.title}</h1>
       {params.get("new") === "1" && r.isSigner ? (
-        <div className="alert ok" role="status">Thank you: your endorsement is recorded. Keep this page’s address as your receipt.</div>
+        <ArrivalNotice>Thank you: your endorsement is recorded. Keep this page’s address as your receipt.</ArrivalNotice>
       ) : null}
       {params.get("withdrawn") === "1" && r.status === "withdrawn" ? (
-        <div className="alert ok" role="status">Your endorsement is withdrawn: it no longer appears in the list or the counts.</div>
+        <ArrivalNotice>Your endorsement is withdrawn: it no longer appears in the list or the counts.</ArrivalNotice>
       ) : null}
       {r.status === "withdrawn" && r.withdrawnAt ? (
         <p className="withdrawn-line">
@@ -142,13 +143,33 @@ export default function Receipt() {
   );
 }
 
+/** The outcome of what the signer just did, focused on arrival (app/components/focus-on-arrival.ts). */
+function ArrivalNotice({ children }: { children: React.ReactNode }) {
+  const notice = useFocusOnArrival<HTMLDivElement>();
+  return (
+    <div className="alert ok" role="status" tabIndex={-1} ref={notice}>
+      {children}
+    </div>
+  );
+}
+
+/** Asking to withdraw: focus goes to what the first step says, so it is read before the button that confirms. */
+function WithdrawQuestion({ children }: { children: React.ReactNode }) {
+  const question = useFocusOnArrival<HTMLDivElement>();
+  return (
+    <div tabIndex={-1} ref={question} className="withdraw-question">
+      {children}
+    </div>
+  );
+}
+
 /** The signer's withdrawal: a first step that says what stays and what goes, then the confirmation. */
 function WithdrawSection({ slug, newer, confirming, busy }: { slug: string; newer: number | null; confirming: boolean; busy: boolean }) {
   return (
     <section className="card" aria-labelledby="withdraw-heading" id="withdraw">
       <h2 id="withdraw-heading">Withdraw your endorsement</h2>
       {confirming ? (
-        <>
+        <WithdrawQuestion>
           <p>
             <strong>Withdrawing removes your endorsement from the list and the counts at once, and cannot be undone.</strong>
           </p>
@@ -166,7 +187,7 @@ function WithdrawSection({ slug, newer, confirming, busy }: { slug: string; newe
             <button type="submit" className="danger" disabled={busy}>{busy ? "Withdrawing…" : "Yes, withdraw my endorsement"}</button>
             <Link to="?">Keep my endorsement</Link>
           </Form>
-        </>
+        </WithdrawQuestion>
       ) : (
         <p className="actions">
           <Link to="?withdraw=1#withdraw" className="button danger">Withdraw…</Link>
