@@ -39,6 +39,8 @@ import type { CommitLane, CommitLanes } from "./commit-lanes";
 import type { PeerInstances } from "./peer-instances";
 import { binaryFrame } from "./frames";
 import type { DeleteSet } from "./inspect-update";
+import { encodeAwareness, type AwarenessEntry, type PresenceOwner } from "./awareness-filter";
+import { MAX_ECHO_CREDIT, RELEASED_PRESENCE_MS, SYNC_ANSWER_CACHE_BYTES, SYNC_ANSWER_CACHE_ENTRIES } from "./limits";
 
 export const NOTIFY_CHANNEL = DOCUMENT_UPDATES_CHANNEL;
 
@@ -65,6 +67,8 @@ export interface Member {
   clientIds: Set<number>;
   /** Awareness client IDs it publishes. */
   awarenessIds: Set<number>;
+  /** Presence messages sent to it and not yet echoed back (its provider echoes each: limits.ts MESSAGE_RATE). */
+  echoCredit: number;
   /**
    * Everything this connection's committed updates deleted: its "saved" messages carry this, not the whole
    * document's delete set (which grows with every deletion anyone ever made: 36 kB and 4 ms per commit for a
@@ -82,6 +86,9 @@ export interface RoomLimits {
   snapshotEvery: number;
   /** After this long without a write, the committed document is kept encoded (one Yjs update) instead of as a Y.Doc. */
   sleepAfterMs: number;
+  /** Answers to partial state vectors kept per log position (limits.ts SYNC_ANSWER_CACHE_*). */
+  syncAnswerCacheEntries?: number;
+  syncAnswerCacheBytes?: number;
 }
 
 interface Pending {
@@ -125,6 +132,16 @@ export class Room {
   private diffsWhileAsleep = 0;
   private sleepTimer: NodeJS.Timeout | null = null;
   readonly awareness: awarenessProtocol.Awareness;
+  /** Bytes of each presence state (as JSON) held in `awareness`, and their sum (capped per document). */
+  private readonly presenceSizes = new Map<number, number>();
+  presenceBytes = 0;
+  /** Presence client IDs of the connections here, and those of connections gone within RELEASED_PRESENCE_MS. */
+  private readonly presenceClaims = new Map<number, Member>();
+  private readonly releasedPresence = new Map<number, number>();
+  /** Answers to partial state vectors, for log position `answersSeq` (the same request is computed once). */
+  private answers = new Map<string, Uint8Array>();
+  private answersSeq = -1;
+  private answersBytes = 0;
   readonly members = new Set<Member>();
   seq: number;
   approxBytes: number;
@@ -180,10 +197,11 @@ export class Room {
     this.awareness.setLocalState(null);
     this.awareness.on("update", ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
       const changed = [...added, ...updated, ...removed];
+      for (const id of changed) this.recordPresenceSize(id);
       const encoder = encoding.createEncoder();
       encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
       encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-      this.broadcast(encoding.toUint8Array(encoder), null);
+      this.broadcast(encoding.toUint8Array(encoder), null, true);
     });
   }
 
@@ -228,8 +246,14 @@ export class Room {
       const a = encoding.createEncoder();
       encoding.writeVarUint(a, MESSAGE_AWARENESS);
       encoding.writeVarUint8Array(a, awarenessProtocol.encodeAwarenessUpdate(this.awareness, states));
-      this.send(member, encoding.toUint8Array(a));
+      this.sendPresence(member, encoding.toUint8Array(a));
     }
+  }
+
+  /** Send a presence message; its echo from the member's provider will not count against its message rate. */
+  sendPresence(member: Member, message: Uint8Array): void {
+    member.echoCredit = Math.min(MAX_ECHO_CREDIT, member.echoCredit + 1);
+    this.send(member, message);
   }
 
   leave(member: Member): void {
@@ -238,6 +262,52 @@ export class Room {
     for (const id of member.clientIds) if (this.liveClaims.get(id) === member) this.liveClaims.delete(id);
     const mine = [...member.awarenessIds].filter((id) => this.awareness.getStates().has(id));
     if (mine.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, mine, null);
+    // y-protocols keeps a clock for every client ID it ever saw ("meta"): a gone connection's are forgotten.
+    const now = Date.now();
+    for (const id of member.awarenessIds) {
+      this.awareness.meta.delete(id);
+      this.recordPresenceSize(id);
+      if (this.presenceClaims.get(id) === member) this.presenceClaims.delete(id);
+      this.releasedPresence.delete(id);
+      this.releasedPresence.set(id, now);
+    }
+    for (const [id, at] of this.releasedPresence) {
+      if (now - at < RELEASED_PRESENCE_MS && this.releasedPresence.size <= 4096) break;
+      this.releasedPresence.delete(id);
+    }
+  }
+
+  /**
+   * Apply presence states a member may publish (claimed and stamped), each only if the document's presence stays
+   * within `maxBytes` altogether; a state that would pass it is dropped (that client is not shown).
+   */
+  applyPresence(member: Member, entries: AwarenessEntry[], maxBytes: number): void {
+    const accepted: AwarenessEntry[] = [];
+    let total = this.presenceBytes;
+    for (const e of entries) {
+      const bytes = e.state === null ? 0 : Buffer.byteLength(JSON.stringify(e.state));
+      const next = total - (this.presenceSizes.get(e.clientID) ?? 0) + bytes;
+      if (bytes > 0 && next > maxBytes) {
+        log.warn(`collab: presence of document ${this.documentId.slice(0, 8)} is at its cap (${maxBytes} bytes); a state was dropped`);
+        continue;
+      }
+      total = next;
+      accepted.push(e);
+    }
+    if (accepted.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwareness(accepted), member);
+  }
+
+  private recordPresenceSize(id: number): void {
+    const state = this.awareness.getStates().get(id);
+    const bytes = state ? Buffer.byteLength(JSON.stringify(state)) : 0;
+    this.presenceBytes += bytes - (this.presenceSizes.get(id) ?? 0);
+    if (bytes > 0) this.presenceSizes.set(id, bytes);
+    else this.presenceSizes.delete(id);
+  }
+
+  /** Presence client IDs y-protocols keeps any bookkeeping for (for tests: they go when their connection goes). */
+  get presenceBookkeeping(): number {
+    return new Set([...this.awareness.meta.keys(), ...this.awareness.getStates().keys(), ...this.presenceSizes.keys()]).size;
   }
 
   /**
@@ -247,10 +317,35 @@ export class Room {
    * 1 MB, then 0.7 ms per join), so that everyone reconnecting after a restart does not pay a decoding each.
    */
   stateFor(stateVector: Uint8Array): Uint8Array {
-    if (!this.live && stateVector.length > 1 && ++this.diffsWhileAsleep > DIFFS_BEFORE_WAKE) this.wake();
-    if (!this.live) return stateVector.length <= 1 ? this.encoded! : Y.diffUpdate(this.encoded!, stateVector);
-    if (stateVector.length <= 1) return (this.fullState ??= Y.encodeStateAsUpdate(this.live));
-    return Y.encodeStateAsUpdate(this.live, stateVector);
+    if (stateVector.length <= 1) return this.live ? (this.fullState ??= Y.encodeStateAsUpdate(this.live)) : this.encoded!;
+    // The same partial state vector at the same log position has the same answer: computed once.
+    if (this.answersSeq !== this.seq) this.forgetAnswers();
+    const key = Buffer.from(stateVector).toString("base64");
+    const cached = this.answers.get(key);
+    if (cached) return cached;
+    if (!this.live && ++this.diffsWhileAsleep > DIFFS_BEFORE_WAKE) this.wake();
+    const answer = this.live ? Y.encodeStateAsUpdate(this.live, stateVector) : Y.diffUpdate(this.encoded!, stateVector);
+    this.rememberAnswer(key, answer);
+    return answer;
+  }
+
+  private forgetAnswers(): void {
+    this.answers.clear();
+    this.answersBytes = 0;
+    this.answersSeq = this.seq;
+  }
+
+  private rememberAnswer(key: string, answer: Uint8Array): void {
+    const maxBytes = this.limits.syncAnswerCacheBytes ?? SYNC_ANSWER_CACHE_BYTES;
+    const maxEntries = this.limits.syncAnswerCacheEntries ?? SYNC_ANSWER_CACHE_ENTRIES;
+    if (answer.byteLength > maxBytes || maxEntries < 1) return;
+    for (const [oldest, bytes] of this.answers) {
+      if (this.answers.size < maxEntries && this.answersBytes + answer.byteLength <= maxBytes) break;
+      this.answers.delete(oldest);
+      this.answersBytes -= bytes.byteLength;
+    }
+    this.answers.set(key, answer);
+    this.answersBytes += answer.byteLength;
   }
 
   /** May this member write with these client IDs? Claims new ones. */
@@ -272,10 +367,24 @@ export class Room {
     return true;
   }
 
+  /** Whose this presence client ID is, for `member`: its own, another connection's (or one just gone), or nobody's. */
+  presenceOwner(member: Member, clientID: number): PresenceOwner {
+    if (member.awarenessIds.has(clientID)) return "mine";
+    const claimant = this.presenceClaims.get(clientID);
+    if (claimant && claimant !== member) return "other";
+    const released = this.releasedPresence.get(clientID);
+    if (released !== undefined && Date.now() - released < RELEASED_PRESENCE_MS) return "other";
+    return "free";
+  }
+
   claimAwareness(member: Member, clientID: number): boolean {
-    if (member.awarenessIds.has(clientID)) return true;
-    for (const m of this.members) if (m !== member && m.awarenessIds.has(clientID)) return false;
-    member.awarenessIds.add(clientID);
+    const owner = this.presenceOwner(member, clientID);
+    if (owner === "other") return false;
+    if (owner === "free") {
+      member.awarenessIds.add(clientID);
+      this.presenceClaims.set(clientID, member);
+      this.releasedPresence.delete(clientID);
+    }
     return true;
   }
 
@@ -553,10 +662,11 @@ export class Room {
   }
 
   /** Send one message to every member but `except`: framed once, the same bytes written to each socket. */
-  private broadcast(message: Uint8Array, except: Member | null): void {
+  private broadcast(message: Uint8Array, except: Member | null, presence = false): void {
     let frame: Buffer | null = null;
     for (const m of this.members) {
       if (m === except || !this.ready(m)) continue;
+      if (presence) m.echoCredit = Math.min(MAX_ECHO_CREDIT, m.echoCredit + 1);
       frame ??= binaryFrame(message);
       // ws sends nothing of its own in between (no compression, no fragments): its frames and these stay in order.
       m.socket.write(frame);
@@ -624,6 +734,7 @@ export class Room {
 
   destroy(): void {
     this.destroyed = true;
+    this.forgetAnswers();
     this.wakeIdleWaiters();
     if (this.sleepTimer) clearTimeout(this.sleepTimer);
     this.awareness.doc.destroy();
@@ -679,6 +790,7 @@ export function closeMember(member: Member, code: number, reason: string): void 
   if (member.closed) return;
   member.closed = true;
   try {
+    if (member.ws.isPaused) member.ws.resume(); // paused while its document loads: it must read the close reply
     member.ws.close(code, reason.slice(0, 120));
   } catch {
     member.ws.terminate();
