@@ -137,11 +137,13 @@ export class Connection {
     if (!inspection.ok) throw new BadMessage(`update refused: ${inspection.reason}`);
     if (inspection.empty || (syncStep2 && this.room.holds(update))) return this.room.confirmNothingPending(this.member);
     if (!this.room.claimClients(this.member, inspection.clients)) throw new BadMessage("update refused: it uses another connection's client ID");
-    if (this.room.approxBytes + update.byteLength > this.room.limitBytes()) {
+    const admitted = this.room.admit(update, inspection.inserts);
+    if (!admitted.ok && admitted.tooLarge) {
       log.warn(`collab: ${this.tag()} would grow the document past its cap; closing`);
       closeMember(this.member, CloseCode.DocumentTooLarge, "document too large");
       return;
     }
+    if (!admitted.ok) throw new BadMessage(`update refused: ${admitted.reason}`);
     this.room.enqueue(this.member, update, inspection.deletes);
   }
 

@@ -30,6 +30,8 @@ export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
  * and saving one, so a full document can always be cut down again.
  */
 export const DOCUMENT_HEADROOM_BYTES = 2 * 1024 * 1024;
+/** The document's size is counted from its updates' bytes; past the cap, it is measured exactly after this many more. */
+export const REMEASURE_AFTER_BYTES = 256 * 1024;
 /** Unsent bytes queued to one socket; above: 1013 (transient, the client resyncs). */
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 

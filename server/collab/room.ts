@@ -40,7 +40,8 @@ import type { PeerInstances } from "./peer-instances";
 import { binaryFrame } from "./frames";
 import type { DeleteSet } from "./inspect-update";
 import { encodeAwareness, type AwarenessEntry, type PresenceOwner } from "./awareness-filter";
-import { MAX_ECHO_CREDIT, RELEASED_PRESENCE_MS, SYNC_ANSWER_CACHE_BYTES, SYNC_ANSWER_CACHE_ENTRIES } from "./limits";
+import { DOCUMENT_HEADROOM_BYTES, MAX_ECHO_CREDIT, REMEASURE_AFTER_BYTES, RELEASED_PRESENCE_MS, SYNC_ANSWER_CACHE_BYTES, SYNC_ANSWER_CACHE_ENTRIES } from "./limits";
+import { applyAndCheck } from "./whole-document";
 
 export const NOTIFY_CHANNEL = DOCUMENT_UPDATES_CHANNEL;
 
@@ -89,7 +90,14 @@ export interface RoomLimits {
   /** Answers to partial state vectors kept per log position (limits.ts SYNC_ANSWER_CACHE_*). */
   syncAnswerCacheEntries?: number;
   syncAnswerCacheBytes?: number;
+  /** Kept free below maxDocumentBytes for updates that only delete (limits.ts DOCUMENT_HEADROOM_BYTES). */
+  headroomBytes?: number;
+  /** Bytes of updates after which a document past its cap is measured again (limits.ts REMEASURE_AFTER_BYTES). */
+  remeasureAfterBytes?: number;
 }
+
+/** Why `Room.admit` refused an update. */
+export type Admission = { ok: true } | { ok: false; tooLarge: boolean; reason: string };
 
 interface Pending {
   member: Member;
@@ -155,6 +163,15 @@ export class Room {
   private idleWaiters: (() => void)[] = [];
   private catchUpRequested = false;
   private liveClaims = new Map<number, Member>();
+  /**
+   * The committed document plus every update accepted for commit (pending, in flight, set aside): where each new
+   * update is tried and checked as a whole (whole-document.ts) before it is queued. Built at the first write after
+   * a load or a sleep; dropped (to be built again) when an update tried on it is refused or an accepted one is
+   * given up, and when the room sleeps.
+   */
+  private accepted: Y.Doc | null = null;
+  /** `approxBytes` when the document's encoded size was last measured exactly. */
+  private measuredBytes = 0;
   private owners = new Map<number, string | null>();
   private fullState: Uint8Array | null = null;
   /** The live document's state vector, as its last transaction left it (Yjs works it out for every transaction). */
@@ -190,6 +207,7 @@ export class Room {
     this.savedCache = { seq: this.seq, message: loaded.saved };
     this.tailHash = loaded.tail.hash;
     this.approxBytes = loaded.approxBytes;
+    this.measuredBytes = loaded.approxBytes;
     this.owners = loaded.owners;
     this.sinceSnapshot = loaded.sinceSnapshot;
     // Presence has its own (empty) Y.Doc: the awareness protocol needs one, and the content's may be asleep.
@@ -222,6 +240,8 @@ export class Room {
       const encoded = Y.encodeStateAsUpdate(doc);
       const stateVector = Y.encodeStateVector(doc);
       const saved = savedMessageOf(doc, tail.seq);
+      // The log's bytes count what was since deleted; the encoded state is the document's size.
+      approxBytes = Math.min(approxBytes, encoded.byteLength);
       return new Room(documentId, sql, lanes, peers, limits, { encoded, stateVector, saved, tail, approxBytes, owners: new Map(), sinceSnapshot: updates.length });
     } finally {
       doc.destroy();
@@ -388,6 +408,49 @@ export class Room {
     return true;
   }
 
+  /**
+   * May this update be queued? It is applied to the accepted document and refused when the document it leaves is not
+   * one the schema accepts as a whole (whole-document.ts), or, when it adds anything, when the document would pass
+   * its size cap less the headroom kept for deletions (limits.ts). Nothing refused is stored or relayed.
+   */
+  admit(update: Uint8Array, addsContent: boolean): Admission {
+    const doc = this.acceptedDoc();
+    const checked = applyAndCheck(doc, update);
+    if (!checked.ok) {
+      this.dropAccepted();
+      return { ok: false, tooLarge: false, reason: checked.reason };
+    }
+    const hardCap = this.limits.maxDocumentBytes;
+    const cap = addsContent ? hardCap - Math.min(this.limits.headroomBytes ?? DOCUMENT_HEADROOM_BYTES, Math.floor(hardCap / 8)) : hardCap;
+    if (this.approxBytes + update.byteLength > cap) {
+      // approxBytes only grows (deletions add bytes too): measure the document itself, at most once per
+      // REMEASURE_AFTER_BYTES of updates.
+      const exact = this.approxBytes - this.measuredBytes >= (this.limits.remeasureAfterBytes ?? REMEASURE_AFTER_BYTES) ? Y.encodeStateAsUpdate(doc).byteLength : null;
+      if (exact === null || exact > cap) {
+        this.dropAccepted();
+        return { ok: false, tooLarge: true, reason: "document too large" };
+      }
+      this.approxBytes = Math.max(0, exact - update.byteLength);
+      this.measuredBytes = this.approxBytes;
+    }
+    return { ok: true };
+  }
+
+  private acceptedDoc(): Y.Doc {
+    if (this.accepted) return this.accepted;
+    const doc = new Y.Doc({ gc: true });
+    Y.applyUpdate(doc, this.live ? Y.encodeStateAsUpdate(this.live) : this.encoded!);
+    const queued = [...this.unsettled.flatMap((f) => f.batch), ...this.flights.flatMap((f) => f.batch), ...this.pending].map((p) => p.update);
+    if (queued.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(queued));
+    this.accepted = doc;
+    return doc;
+  }
+
+  private dropAccepted(): void {
+    this.accepted?.destroy();
+    this.accepted = null;
+  }
+
   /** Queue an accepted update for the next group commit. */
   enqueue(member: Member, update: Uint8Array, deletes: DeleteSet): void {
     this.pending.push({ member, update, deletes, attempts: 0, failures: 0 });
@@ -537,6 +600,7 @@ export class Room {
             else {
               this.approxBytes -= p.update.byteLength;
               failed.add(p.member);
+              this.dropAccepted(); // it holds an update that will not be committed
             }
           }
         }
@@ -589,6 +653,7 @@ export class Room {
     const doc = this.wake();
     for (const row of rows) {
       Y.applyUpdate(doc, row.update);
+      if (this.accepted) Y.applyUpdate(this.accepted, row.update);
       this.broadcast(syncMessage(row.update), null); // committed by others (or ours whose answer was lost): everyone gets it
       this.seq = row.seq;
       this.tailHash = row.hash;
@@ -717,7 +782,9 @@ export class Room {
       return;
     }
     this.savedMessage(); // cached for this seq, so a sleeping room can still confirm "nothing pending"
+    this.dropAccepted();
     this.encoded = this.fullState ?? Y.encodeStateAsUpdate(doc);
+    this.approxBytes = this.measuredBytes = this.encoded.byteLength; // idle: nothing is pending
     this.encodedStateVector = Y.encodeStateVector(doc);
     this.diffsWhileAsleep = 0;
     this.fullState = null;
@@ -741,6 +808,7 @@ export class Room {
     this.awareness.destroy();
     this.live?.destroy();
     this.live = null;
+    this.dropAccepted();
   }
 }
 
