@@ -18,6 +18,7 @@ import * as Y from "yjs";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as encoding from "lib0/encoding";
+import { createHash } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import { CloseCode, MESSAGE_AWARENESS, MESSAGE_SYNC, writeSaved } from "../../app/collab/protocol";
@@ -340,7 +341,7 @@ export class Room {
     if (stateVector.length <= 1) return this.live ? (this.fullState ??= Y.encodeStateAsUpdate(this.live)) : this.encoded!;
     // The same partial state vector at the same log position has the same answer: computed once.
     if (this.answersSeq !== this.seq) this.forgetAnswers();
-    const key = Buffer.from(stateVector).toString("base64");
+    const key = createHash("sha256").update(stateVector).digest("base64"); // a state vector may be large
     const cached = this.answers.get(key);
     if (cached) return cached;
     if (!this.live && ++this.diffsWhileAsleep > DIFFS_BEFORE_WAKE) this.wake();

@@ -116,3 +116,17 @@ describe("presence caps (server/collab/limits.ts)", () => {
     expect(() => decodeAwareness(encodeAwareness(many), { entries: 10, stateBytes: 2048 }, () => "other")).toThrow(/more than 10 states/);
   });
 });
+
+describe("the token bucket every rate of the socket uses", () => {
+  it("allows its burst at once, then its rate, and says how long until the next", async () => {
+    const { TokenBucket } = await import("../../server/collab/limits");
+    let now = 0;
+    const bucket = new TokenBucket({ perSecond: 0.2, burst: 5 }, () => now);
+    for (let i = 0; i < 5; i++) expect(bucket.allow()).toBe(true);
+    expect(bucket.allow()).toBe(false);
+    expect(bucket.waitMs()).toBe(5000);
+    now = 5000;
+    expect(bucket.allow()).toBe(true);
+    expect(bucket.allow()).toBe(false);
+  });
+});
