@@ -7,7 +7,6 @@
  * capped in IDs and bytes (over: 4400) and applied at most PRESENCE_RATE times a second (faster: coalesced).
  */
 import * as Y from "yjs";
-import * as awarenessProtocol from "y-protocols/awareness";
 import * as authProtocol from "y-protocols/auth";
 import * as syncProtocol from "y-protocols/sync";
 import * as decoding from "lib0/decoding";
@@ -19,9 +18,6 @@ import { decodeAwareness, filterAndStamp, PresenceRefused, type AwarenessEntry }
 import { inspectUpdate } from "./inspect-update";
 import { DEFAULT_PRESENCE_CAPS, SYNC_REQUEST_RATE, TokenBucket, type PresenceCaps, type Rate } from "./limits";
 import { closeMember, type Member, type Room } from "./room";
-
-/** Kept for callers that name the message rate's type. */
-export type RateLimit = Rate;
 
 export interface ConnectionCaps {
   rate: Rate;
@@ -86,10 +82,8 @@ export class Connection {
         return this.onAwareness(decoding.readVarUint8Array(decoder));
       case MESSAGE_QUERY_AWARENESS: {
         if (!this.allowSyncRequest("presence queries")) return;
-        const encoder = encoding.createEncoder();
-        encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
-        encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.room.awareness, [...this.room.awareness.getStates().keys()]));
-        this.room.sendPresence(this.member, encoding.toUint8Array(encoder));
+        const presence = this.room.presence.message();
+        if (presence) this.room.sendPresence(this.member, presence);
         return;
       }
       default:
@@ -157,12 +151,12 @@ export class Connection {
 
   private onAwareness(update: Uint8Array): void {
     const caps = this.presence;
-    const entries = decodeAwareness(update, { entries: caps.entriesPerMessage, stateBytes: caps.stateBytes }, (id) => this.room.presenceOwner(this.member, id));
+    const entries = decodeAwareness(update, { entries: caps.entriesPerMessage, stateBytes: caps.stateBytes }, (id) => this.room.presence.owner(this.member, id));
     const fresh = new Set(entries.map((e) => e.clientID).filter((id) => !this.member.awarenessIds.has(id)));
     if (this.member.awarenessIds.size + fresh.size > caps.idsPerConnection) {
       throw new PresenceRefused(`presence for more than ${caps.idsPerConnection} client IDs on one connection`);
     }
-    const kept = filterAndStamp(entries, (id) => this.room.claimAwareness(this.member, id), {
+    const kept = filterAndStamp(entries, (id) => this.room.presence.claim(this.member, id), {
       name: this.member.name,
       color: this.member.color,
       role: this.member.role,
@@ -185,7 +179,7 @@ export class Connection {
     }
     const entries = [...this.deferredPresence.values()];
     this.deferredPresence.clear();
-    this.room.applyPresence(this.member, entries, this.presence.bytesPerDocument);
+    this.room.presence.apply(this.member, entries, this.presence.bytesPerDocument);
   }
 
   private tag(): string {

@@ -15,13 +15,12 @@
  * committed.
  */
 import * as Y from "yjs";
-import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as encoding from "lib0/encoding";
 import { createHash } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
-import { CloseCode, MESSAGE_AWARENESS, MESSAGE_SYNC, writeSaved } from "../../app/collab/protocol";
+import { CloseCode, MESSAGE_SYNC, writeSaved } from "../../app/collab/protocol";
 import type { Role } from "../../app/models/roles";
 import { log } from "../../app/utils/log.server";
 import type { Sql } from "../../db/client";
@@ -40,8 +39,8 @@ import type { CommitLane, CommitLanes } from "./commit-lanes";
 import type { PeerInstances } from "./peer-instances";
 import { binaryFrame } from "./frames";
 import type { DeleteSet } from "./inspect-update";
-import { encodeAwareness, type AwarenessEntry, type PresenceOwner } from "./awareness-filter";
-import { DOCUMENT_HEADROOM_BYTES, MAX_ECHO_CREDIT, REMEASURE_AFTER_BYTES, RELEASED_PRESENCE_MS, SYNC_ANSWER_CACHE_BYTES, SYNC_ANSWER_CACHE_ENTRIES } from "./limits";
+import { Presence } from "./presence";
+import { DOCUMENT_HEADROOM_BYTES, MAX_ECHO_CREDIT, REMEASURE_AFTER_BYTES, SYNC_ANSWER_CACHE_BYTES, SYNC_ANSWER_CACHE_ENTRIES } from "./limits";
 import { applyAndCheck } from "./whole-document";
 
 export const NOTIFY_CHANNEL = DOCUMENT_UPDATES_CHANNEL;
@@ -140,13 +139,8 @@ export class Room {
   /** Joins answered from `encoded` with a diff (clients that had part of the document) since it fell asleep. */
   private diffsWhileAsleep = 0;
   private sleepTimer: NodeJS.Timeout | null = null;
-  readonly awareness: awarenessProtocol.Awareness;
-  /** Bytes of each presence state (as JSON) held in `awareness`, and their sum (capped per document). */
-  private readonly presenceSizes = new Map<number, number>();
-  presenceBytes = 0;
-  /** Presence client IDs of the connections here, and those of connections gone within RELEASED_PRESENCE_MS. */
-  private readonly presenceClaims = new Map<number, Member>();
-  private readonly releasedPresence = new Map<number, number>();
+  /** Who is here and where their caret is (presence.ts). */
+  readonly presence: Presence<Member>;
   /** Answers to partial state vectors, for log position `answersSeq` (the same request is computed once). */
   private answers = new Map<string, Uint8Array>();
   private answersSeq = -1;
@@ -211,17 +205,7 @@ export class Room {
     this.measuredBytes = loaded.approxBytes;
     this.owners = loaded.owners;
     this.sinceSnapshot = loaded.sinceSnapshot;
-    // Presence has its own (empty) Y.Doc: the awareness protocol needs one, and the content's may be asleep.
-    this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
-    this.awareness.setLocalState(null);
-    this.awareness.on("update", ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
-      const changed = [...added, ...updated, ...removed];
-      for (const id of changed) this.recordPresenceSize(id);
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
-      encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-      this.broadcast(encoding.toUint8Array(encoder), null, true);
-    });
+    this.presence = new Presence(documentId, (message) => this.broadcast(message, null, true));
   }
 
   static async load(documentId: string, sql: Sql, lanes: CommitLanes, peers: PeerInstances, limits: RoomLimits): Promise<Room> {
@@ -262,13 +246,8 @@ export class Room {
     encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep1);
     encoding.writeVarUint8Array(encoder, this.live ? Y.encodeStateVector(this.live) : this.encodedStateVector!);
     this.send(member, encoding.toUint8Array(encoder));
-    const states = [...this.awareness.getStates().keys()];
-    if (states.length > 0) {
-      const a = encoding.createEncoder();
-      encoding.writeVarUint(a, MESSAGE_AWARENESS);
-      encoding.writeVarUint8Array(a, awarenessProtocol.encodeAwarenessUpdate(this.awareness, states));
-      this.sendPresence(member, encoding.toUint8Array(a));
-    }
+    const presence = this.presence.message();
+    if (presence) this.sendPresence(member, presence);
   }
 
   /** Send a presence message; its echo from the member's provider will not count against its message rate. */
@@ -281,54 +260,7 @@ export class Room {
     if (!this.members.delete(member)) return;
     member.closed = true;
     for (const id of member.clientIds) if (this.liveClaims.get(id) === member) this.liveClaims.delete(id);
-    const mine = [...member.awarenessIds].filter((id) => this.awareness.getStates().has(id));
-    if (mine.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, mine, null);
-    // y-protocols keeps a clock for every client ID it ever saw ("meta"): a gone connection's are forgotten.
-    const now = Date.now();
-    for (const id of member.awarenessIds) {
-      this.awareness.meta.delete(id);
-      this.recordPresenceSize(id);
-      if (this.presenceClaims.get(id) === member) this.presenceClaims.delete(id);
-      this.releasedPresence.delete(id);
-      this.releasedPresence.set(id, now);
-    }
-    for (const [id, at] of this.releasedPresence) {
-      if (now - at < RELEASED_PRESENCE_MS && this.releasedPresence.size <= 4096) break;
-      this.releasedPresence.delete(id);
-    }
-  }
-
-  /**
-   * Apply presence states a member may publish (claimed and stamped), each only if the document's presence stays
-   * within `maxBytes` altogether; a state that would pass it is dropped (that client is not shown).
-   */
-  applyPresence(member: Member, entries: AwarenessEntry[], maxBytes: number): void {
-    const accepted: AwarenessEntry[] = [];
-    let total = this.presenceBytes;
-    for (const e of entries) {
-      const bytes = e.state === null ? 0 : Buffer.byteLength(JSON.stringify(e.state));
-      const next = total - (this.presenceSizes.get(e.clientID) ?? 0) + bytes;
-      if (bytes > 0 && next > maxBytes) {
-        log.warn(`collab: presence of document ${this.documentId.slice(0, 8)} is at its cap (${maxBytes} bytes); a state was dropped`);
-        continue;
-      }
-      total = next;
-      accepted.push(e);
-    }
-    if (accepted.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwareness(accepted), member);
-  }
-
-  private recordPresenceSize(id: number): void {
-    const state = this.awareness.getStates().get(id);
-    const bytes = state ? Buffer.byteLength(JSON.stringify(state)) : 0;
-    this.presenceBytes += bytes - (this.presenceSizes.get(id) ?? 0);
-    if (bytes > 0) this.presenceSizes.set(id, bytes);
-    else this.presenceSizes.delete(id);
-  }
-
-  /** Presence client IDs y-protocols keeps any bookkeeping for (for tests: they go when their connection goes). */
-  get presenceBookkeeping(): number {
-    return new Set([...this.awareness.meta.keys(), ...this.awareness.getStates().keys(), ...this.presenceSizes.keys()]).size;
+    this.presence.release(member);
   }
 
   /**
@@ -388,27 +320,6 @@ export class Room {
     return true;
   }
 
-  /** Whose this presence client ID is, for `member`: its own, another connection's (or one just gone), or nobody's. */
-  presenceOwner(member: Member, clientID: number): PresenceOwner {
-    if (member.awarenessIds.has(clientID)) return "mine";
-    const claimant = this.presenceClaims.get(clientID);
-    if (claimant && claimant !== member) return "other";
-    const released = this.releasedPresence.get(clientID);
-    if (released !== undefined && Date.now() - released < RELEASED_PRESENCE_MS) return "other";
-    return "free";
-  }
-
-  claimAwareness(member: Member, clientID: number): boolean {
-    const owner = this.presenceOwner(member, clientID);
-    if (owner === "other") return false;
-    if (owner === "free") {
-      member.awarenessIds.add(clientID);
-      this.presenceClaims.set(clientID, member);
-      this.releasedPresence.delete(clientID);
-    }
-    return true;
-  }
-
   /**
    * May this update be queued? It is applied to the accepted document and refused when the document it leaves is not
    * one the schema accepts as a whole (whole-document.ts), or, when it adds anything, when the document would pass
@@ -463,10 +374,6 @@ export class Room {
   requestCatchUp(): void {
     this.catchUpRequested = true;
     this.pump();
-  }
-
-  limitBytes(): number {
-    return this.limits.maxDocumentBytes;
   }
 
   /** Nothing waiting, in flight, being recovered, announced or snapshotted. */
@@ -805,8 +712,7 @@ export class Room {
     this.forgetAnswers();
     this.wakeIdleWaiters();
     if (this.sleepTimer) clearTimeout(this.sleepTimer);
-    this.awareness.doc.destroy();
-    this.awareness.destroy();
+    this.presence.destroy();
     this.live?.destroy();
     this.live = null;
     this.dropAccepted();

@@ -219,8 +219,8 @@ describe("a viewer's attack on the collaboration server (review M4)", () => {
     // The attacker's presence is gone with its sockets: nothing of it is kept.
     const room = await server.server.collab.loadedRoom(documentId);
     await waitFor(() => room!.members.size === 1, "only the editor left in the room");
-    expect(room!.presenceBookkeeping).toBeLessThanOrEqual(1);
-    expect(room!.presenceBytes).toBeLessThan(1024);
+    expect(room!.presence.bookkeeping).toBeLessThanOrEqual(1);
+    expect(room!.presence.bytes).toBeLessThan(1024);
     expect(server.server.collab.openSockets).toBe(2);
   }, 60_000);
 
