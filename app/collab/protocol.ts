@@ -35,7 +35,10 @@ export const CloseCode = {
   TryAgainLater: 1013,
   /** A message above the size cap (ws maxPayload). The browser treats it as final: resending would loop. */
   MessageTooLarge: 1009,
-  /** A malformed, truncated or unknown message, or an update the server refuses (schema, client ID). */
+  /**
+   * A malformed, truncated or unknown message, an update the server refuses (schema, whole-document validity, client
+   * ID), or presence over its caps (more client IDs or a larger state than one editor tab sends).
+   */
   BadMessage: 4400,
   /** The session ended (signed out, expired). */
   Unauthenticated: 4401,
@@ -43,6 +46,8 @@ export const CloseCode = {
   AccessChanged: 4403,
   /** The document would grow past its size cap. */
   DocumentTooLarge: 4413,
+  /** This user opened more sockets (tabs) on this document, or on this server, than allowed: the oldest is closed. */
+  TooManyConnections: 4429,
   /** Too many messages per second from this connection. Transient: the provider reconnects after a pause. */
   RateLimited: 4529,
   /** The document could not be loaded. Transient. */
@@ -63,6 +68,8 @@ export function describeClose(code: number): string {
       return "The connection sent something the server refused. Reload the page.";
     case CloseCode.DocumentTooLarge:
       return "This document has reached its maximum size. Your last change could not be saved.";
+    case CloseCode.TooManyConnections:
+      return "This document is open in too many of your tabs or windows, so this one was disconnected. Close some, then reload this page.";
     case CloseCode.MessageTooLarge:
       return "That change is too large to send at once. Try smaller pieces.";
     case CloseCode.RateLimited:

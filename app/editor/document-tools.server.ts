@@ -70,10 +70,15 @@ function checkProseMirrorNode(node: PMNode, schema: Schema): void {
     reject(`schema check failed: ${errorMessage(error)}`);
   }
   node.descendants((child) => {
-    checkNodeAttrs(child);
-    for (const mark of child.marks) if (mark.type.name === "link") checkLinkMark(mark);
+    checkAccordRules(child);
     return true;
   });
+}
+
+/** Accord's rules beyond the schema, for one node (attributes, link marks). */
+function checkAccordRules(node: PMNode): void {
+  checkNodeAttrs(node);
+  for (const mark of node.marks) if (mark.type.name === "link") checkLinkMark(mark);
 }
 
 function errorMessage(error: unknown): string {
@@ -441,6 +446,71 @@ export function validateYDocAgainstSchema(doc: Y.Doc): ValidationResult {
     if (fragment.length === 0) return { ok: true };
     const children = childrenFromYType(schema, fragment, 1);
     checkProseMirrorNode(schema.topNodeType.create(null, children), schema);
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof DocumentRejected) return { ok: false, reason: error.message };
+    return { ok: false, reason: `invalid document: ${errorMessage(error)}` };
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Validating part of a Y.Doc (after a live update)                          */
+/* ------------------------------------------------------------------------ */
+
+/** Elements above `element`, plus one: its depth as validateYDocAgainstSchema counts it. */
+function depthOf(element: Y.XmlElement): number {
+  let depth = 1;
+  for (let parent = element.parent; parent instanceof Y.XmlElement; parent = parent.parent) depth += 1;
+  return depth;
+}
+
+/**
+ * Strictly check one element and everything under it, the way `validateYDocAgainstSchema` checks a whole document:
+ * its attributes, its content (children, text, marks) against the schema, and Accord's rules.
+ */
+export function validateYElement(element: Y.XmlElement): ValidationResult {
+  const schema = getEditorSchema();
+  try {
+    const node = nodeFromYElement(schema, element, depthOf(element));
+    try {
+      node.check();
+    } catch (error) {
+      reject(`schema check failed: ${errorMessage(error)}`);
+    }
+    checkAccordRules(node);
+    node.descendants((child) => {
+      checkAccordRules(child);
+      return true;
+    });
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof DocumentRejected) return { ok: false, reason: error.message };
+    return { ok: false, reason: `invalid element: ${errorMessage(error)}` };
+  }
+}
+
+/**
+ * Strictly check the top level of the YJS_FIELD fragment: only elements, in an order the document node's content
+ * allows (an empty fragment is accepted); children for which `isNew` says so are checked whole (validateYElement),
+ * the others only by their node type.
+ */
+export function validateYFragmentTop(fragment: Y.XmlFragment, isNew: (element: Y.XmlElement) => boolean): ValidationResult {
+  const schema = getEditorSchema();
+  try {
+    if (fragment.length === 0) return { ok: true };
+    let match = schema.topNodeType.contentMatch;
+    for (const child of fragment.toArray() as unknown[]) {
+      if (!(child instanceof Y.XmlElement)) reject(`unexpected ${describe(child)} at the top of the document`);
+      const type = nodeTypeForName(schema, child.nodeName);
+      const next = match.matchType(type);
+      if (!next) reject(`"${type.name}" is not allowed at the top of the document there`);
+      match = next;
+      if (isNew(child)) {
+        const result = validateYElement(child);
+        if (!result.ok) return result;
+      }
+    }
+    if (!match.validEnd) reject("the document's content is incomplete");
     return { ok: true };
   } catch (error) {
     if (error instanceof DocumentRejected) return { ok: false, reason: error.message };

@@ -1,9 +1,12 @@
 /**
  * Awareness (presence) as the server accepts it: a connection may only publish states for client IDs it owns,
  * and the server writes the user's name, colour and role into every state (never what the client claims).
+ * A connection publishes at most MAX_PRESENCE_IDS_PER_CONNECTION client IDs, each state at most
+ * MAX_PRESENCE_STATE_BYTES (limits.ts): more is not an editor tab, and the connection is closed (4400).
  */
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
+import { MAX_PRESENCE_ENTRIES_PER_MESSAGE, MAX_PRESENCE_STATE_BYTES } from "./limits";
 
 export interface PresenceIdentity {
   name: string;
@@ -17,24 +20,49 @@ export interface AwarenessEntry {
   state: Record<string, unknown> | null;
 }
 
-const MAX_STATE_JSON = 16 * 1024;
+export class PresenceRefused extends Error {}
 
-/** Decode an awareness update; throws on malformed input. */
-export function decodeAwareness(update: Uint8Array): AwarenessEntry[] {
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+const NULL_STATE = new Uint8Array([0x6e, 0x75, 0x6c, 0x6c]); // "null"
+
+/** Whose a presence client ID is, seen from one connection: its own, another's (or just gone), or nobody's. */
+export type PresenceOwner = "mine" | "other" | "free";
+
+export interface PresenceCapsForDecoding {
+  /** Entries one message may carry (a provider echoes everyone's presence back, so this is the room's size). */
+  entries: number;
+  /** Bytes of one state this connection publishes. */
+  stateBytes: number;
+}
+
+const DEFAULT_DECODING_CAPS: PresenceCapsForDecoding = { entries: MAX_PRESENCE_ENTRIES_PER_MESSAGE, stateBytes: MAX_PRESENCE_STATE_BYTES };
+
+/**
+ * Decode an awareness update; throws on malformed input, PresenceRefused over the caps. y-websocket's provider sends
+ * back every presence change it receives, so a message holds others' states too: those (and removals of IDs that
+ * are not this connection's) are skipped unread; only what the connection may publish is size-checked and parsed.
+ */
+export function decodeAwareness(update: Uint8Array, caps = DEFAULT_DECODING_CAPS, owner: (clientID: number) => PresenceOwner = () => "free"): AwarenessEntry[] {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
-  if (count > 1000) throw new Error("too many awareness states");
+  if (count > caps.entries) throw new PresenceRefused(`presence with more than ${caps.entries} states`);
   const entries: AwarenessEntry[] = [];
   for (let i = 0; i < count; i++) {
     const clientID = decoding.readVarUint(decoder);
     const clock = decoding.readVarUint(decoder);
-    const json = decoding.readVarString(decoder);
-    if (json.length > MAX_STATE_JSON) throw new Error("awareness state too large");
-    const state = JSON.parse(json) as unknown;
+    const bytes = decoding.readVarUint8Array(decoder);
+    const whose = owner(clientID);
+    if (whose === "other" || (whose === "free" && isNull(bytes))) continue;
+    if (bytes.byteLength > caps.stateBytes) throw new PresenceRefused(`a presence state over ${caps.stateBytes} bytes`);
+    const state = JSON.parse(utf8.decode(bytes)) as unknown;
     if (state !== null && (typeof state !== "object" || Array.isArray(state))) throw new Error("awareness state is not an object");
     entries.push({ clientID, clock, state: state as Record<string, unknown> | null });
   }
   return entries;
+}
+
+function isNull(bytes: Uint8Array): boolean {
+  return bytes.byteLength === 4 && bytes.every((b, i) => b === NULL_STATE[i]);
 }
 
 export function encodeAwareness(entries: AwarenessEntry[]): Uint8Array {

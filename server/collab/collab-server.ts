@@ -11,6 +11,8 @@
  * or ended (a revoked or expired token too), and compares its log position with the database's: a room behind (a
  * NOTIFY that was lost — the LISTEN connection dropped, or the instance that committed died before announcing)
  * reads the rows it lacks.
+ * Sockets are capped per user and document, per user, and per instance, and a socket is paused while its document
+ * loads (limits.ts; docs/security.md, "Collaboration socket").
  */
 import type { IncomingMessage, Server } from "node:http";
 import { randomUUID } from "node:crypto";
@@ -30,7 +32,21 @@ import { announceInstance, parseChannelMessage, readLogTails } from "../../db/do
 import { findLiveSessionIds } from "../../db/sessions";
 import { findLiveAccessTokenIds } from "../../db/access-tokens";
 import { CommitLanes } from "./commit-lanes";
-import { Connection, type RateLimit } from "./connection";
+import { Connection } from "./connection";
+import {
+  DEFAULT_PRESENCE_CAPS,
+  DEFAULT_SOCKET_CAPS,
+  MAX_BUFFERED_BYTES,
+  MAX_DOCUMENT_BYTES,
+  MAX_EARLY_BYTES,
+  MAX_EARLY_MESSAGES,
+  MAX_MESSAGE_BYTES,
+  MESSAGE_RATE,
+  SYNC_REQUEST_RATE,
+  type PresenceCaps,
+  type Rate,
+  type SocketCaps,
+} from "./limits";
 import { PeerInstances } from "./peer-instances";
 import { closeMember, NOTIFY_CHANNEL, Room, type Member, type RoomLimits } from "./room";
 
@@ -41,19 +57,30 @@ export interface CollabOptions {
   /** Where the lanes connect, when not at the process's database URL (the tests reach it through a faulty proxy). */
   commitDatabaseUrl?: string;
   limits: RoomLimits;
-  rate: RateLimit;
+  rate: Rate;
+  /** Sync step 1 with a partial state vector, and presence queries, per connection. */
+  syncRequests: Rate;
+  presence: PresenceCaps;
+  sockets: SocketCaps;
   accessCheckMs: number;
   unloadAfterMs: number;
 }
 
 export const DEFAULT_COLLAB_OPTIONS: CollabOptions = {
-  maxMessageBytes: 2 * 1024 * 1024,
+  maxMessageBytes: MAX_MESSAGE_BYTES,
   commitConnections: 2,
-  limits: { maxDocumentBytes: 16 * 1024 * 1024, maxBufferedBytes: 16 * 1024 * 1024, maxBatch: 500, snapshotEvery: 1000, sleepAfterMs: 30_000 },
-  rate: { perSecond: 200, burst: 400 },
+  limits: { maxDocumentBytes: MAX_DOCUMENT_BYTES, maxBufferedBytes: MAX_BUFFERED_BYTES, maxBatch: 500, snapshotEvery: 1000, sleepAfterMs: 30_000 },
+  rate: MESSAGE_RATE,
+  syncRequests: SYNC_REQUEST_RATE,
+  presence: DEFAULT_PRESENCE_CAPS,
+  sockets: DEFAULT_SOCKET_CAPS,
   accessCheckMs: 2000,
   unloadAfterMs: 5000,
 };
+
+function rawLength(data: RawData): number {
+  return Array.isArray(data) ? data.reduce((n, b) => n + b.byteLength, 0) : data.byteLength;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -75,6 +102,9 @@ export class CollabServer {
   private unlisten: (() => Promise<void>) | null = null;
   private closing = false;
   private lanes: CommitLanes | null = null;
+  /** Open sockets on this instance, and each user's, oldest first (with the document each is on). */
+  private socketCount = 0;
+  private readonly socketsByUser = new Map<string, { member: Member; documentId: string }[]>();
 
   constructor(
     private readonly sql: Sql,
@@ -117,6 +147,10 @@ export class CollabServer {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (!url.pathname.startsWith(`${COLLAB_PATH}/`)) return refuse(socket, 404, "Not Found");
     if (this.closing) return refuse(socket, 503, "Service Unavailable");
+    if (this.socketCount >= this.options.sockets.total) {
+      log.warn(`collab: refused an upgrade: ${this.socketCount} sockets open, the cap of this instance`);
+      return refuse(socket, 503, "Service Unavailable");
+    }
     const documentId = url.pathname.slice(COLLAB_PATH.length + 1);
     const origin = req.headers.origin;
     if (!origin || !isSameOrigin(origin, ownOrigin(req, getConfig()))) {
@@ -144,16 +178,26 @@ export class CollabServer {
         canWrite: canEditDocuments(document.role) && allows(auth, "write"),
         clientIds: new Set(),
         awarenessIds: new Set(),
+        echoCredit: 0,
         deletes: Y.createDeleteSet(),
         closed: false,
       };
-      // Messages that arrive while the document loads wait, in order, for it.
+      this.register(member, documentId);
+      // While the document loads the socket is not read (what the client sends waits in the kernel); what ws had
+      // already read waits here, in order, within MAX_EARLY_MESSAGES and MAX_EARLY_BYTES.
+      ws.pause();
       const early: { data: RawData; isBinary: boolean }[] = [];
+      let earlyBytes = 0;
       const hold = (data: RawData, isBinary: boolean) => {
-        if (early.length < 64) early.push({ data, isBinary });
-        else closeMember(member, CloseCode.RateLimited, "too many messages before the document loaded");
+        earlyBytes += rawLength(data);
+        if (early.length < MAX_EARLY_MESSAGES && earlyBytes <= MAX_EARLY_BYTES) early.push({ data, isBinary });
+        else {
+          early.length = 0;
+          closeMember(member, CloseCode.RateLimited, "too many messages before the document loaded");
+        }
       };
       ws.on("message", hold);
+      ws.on("close", () => this.unregister(member));
       ws.on("error", (error) => {
         log.warn(`collab: socket error: ${error.message}`);
         const tooLarge = (error as { code?: string }).code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH";
@@ -164,7 +208,8 @@ export class CollabServer {
           ws.off("message", hold);
           if (member.closed || ws.readyState !== ws.OPEN) return;
           this.accept(room, member, ws);
-          for (const m of early) ws.emit("message", m.data, m.isBinary);
+          for (const m of early.splice(0)) ws.emit("message", m.data, m.isBinary);
+          ws.resume();
         },
         (error: unknown) => {
           // Never an empty document in its place: the client is told, and nothing is written.
@@ -181,13 +226,49 @@ export class CollabServer {
       return;
     }
     this.cancelUnload(room.documentId);
-    const connection = new Connection(member, room, this.options.rate);
+    const connection = new Connection(member, room, { rate: this.options.rate, syncRequests: this.options.syncRequests, presence: this.options.presence });
     ws.on("message", (data, isBinary) => connection.handle(data, isBinary));
     ws.on("close", () => {
       room.leave(member);
       if (room.members.size === 0) this.scheduleUnload(room);
     });
     room.join(member);
+  }
+
+  /**
+   * Count a new socket. One past the user's cap on this document, or on this instance, closes that user's oldest
+   * socket (there, or anywhere) with 4429: an attacker only closes their own, and a person's forgotten or half-open
+   * tabs make way for the one in use.
+   */
+  private register(member: Member, documentId: string): void {
+    this.socketCount += 1;
+    const mine = this.socketsByUser.get(member.userId) ?? [];
+    mine.push({ member, documentId });
+    this.socketsByUser.set(member.userId, mine);
+    const caps = this.options.sockets;
+    const here = mine.filter((s) => s.documentId === documentId);
+    if (here.length > caps.perUserPerDocument) this.closeTooMany(here[0]!.member, `more than ${caps.perUserPerDocument} connections of one account to this document`);
+    if (mine.length > caps.perUser) this.closeTooMany(mine[0]!.member, `more than ${caps.perUser} connections of one account to this server`);
+  }
+
+  private closeTooMany(member: Member, why: string): void {
+    log.warn(`collab: closing the oldest connection of user ${member.userId.slice(0, 8)}: ${why}`);
+    this.unregister(member);
+    closeMember(member, CloseCode.TooManyConnections, why);
+  }
+
+  private unregister(member: Member): void {
+    const mine = this.socketsByUser.get(member.userId);
+    const at = mine?.findIndex((s) => s.member === member) ?? -1;
+    if (!mine || at < 0) return;
+    mine.splice(at, 1);
+    this.socketCount -= 1;
+    if (mine.length === 0) this.socketsByUser.delete(member.userId);
+  }
+
+  /** Open sockets on this instance (for tests). */
+  get openSockets(): number {
+    return this.socketCount;
   }
 
   private room(documentId: string): Promise<Room> {

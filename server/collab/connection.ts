@@ -1,10 +1,12 @@
 /**
- * One accepted socket: reads y-websocket messages, enforces the rate cap, refuses writes from read-only roles,
+ * One accepted socket: reads y-websocket messages, enforces the rate caps, refuses writes from read-only roles,
  * checks every update (client IDs, schema) before it is queued for commit, and filters presence.
- * A malformed message closes this connection only, with a typed code and a log line.
+ * A malformed message closes this connection only, with a typed code and a log line. The caps (limits.ts): every
+ * message counts against MESSAGE_RATE; requests that make the server work on the whole document (a sync step 1
+ * with a partial state vector, a presence query) against SYNC_REQUEST_RATE too (over either: 4529); presence is
+ * capped in IDs and bytes (over: 4400) and applied at most PRESENCE_RATE times a second (faster: coalesced).
  */
 import * as Y from "yjs";
-import * as awarenessProtocol from "y-protocols/awareness";
 import * as authProtocol from "y-protocols/auth";
 import * as syncProtocol from "y-protocols/sync";
 import * as decoding from "lib0/decoding";
@@ -12,42 +14,43 @@ import * as encoding from "lib0/encoding";
 import type { RawData } from "ws";
 import { CloseCode, MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from "../../app/collab/protocol";
 import { log } from "../../app/utils/log.server";
-import { decodeAwareness, encodeAwareness, filterAndStamp } from "./awareness-filter";
+import { decodeAwareness, filterAndStamp, PresenceRefused, type AwarenessEntry } from "./awareness-filter";
 import { inspectUpdate } from "./inspect-update";
+import { DEFAULT_PRESENCE_CAPS, SYNC_REQUEST_RATE, TokenBucket, type PresenceCaps, type Rate } from "./limits";
 import { closeMember, type Member, type Room } from "./room";
 
-export interface RateLimit {
-  perSecond: number;
-  burst: number;
+export interface ConnectionCaps {
+  rate: Rate;
+  syncRequests?: Rate;
+  presence?: PresenceCaps;
 }
 
 class BadMessage extends Error {}
 
 export class Connection {
-  private tokens: number;
-  private refilledAt = Date.now();
+  private readonly messages: TokenBucket;
+  private readonly syncRequests: TokenBucket;
+  private readonly presenceUpdates: TokenBucket;
+  private readonly presence: PresenceCaps;
+  /** Presence waiting for the rate: the latest state per client ID. */
+  private readonly deferredPresence = new Map<number, AwarenessEntry>();
+  private presenceTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly member: Member,
     private readonly room: Room,
-    private readonly rate: RateLimit,
+    private readonly caps: ConnectionCaps,
   ) {
-    this.tokens = rate.burst;
-  }
-
-  private allow(): boolean {
-    const now = Date.now();
-    this.tokens = Math.min(this.rate.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.rate.perSecond);
-    this.refilledAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+    this.messages = new TokenBucket(caps.rate);
+    this.syncRequests = new TokenBucket(caps.syncRequests ?? SYNC_REQUEST_RATE);
+    this.presence = caps.presence ?? DEFAULT_PRESENCE_CAPS;
+    this.presenceUpdates = new TokenBucket(this.presence.rate);
   }
 
   handle(data: RawData, isBinary: boolean): void {
     if (this.member.closed) return;
-    if (!this.allow()) {
-      log.warn(`collab: ${this.tag()} exceeded ${this.rate.perSecond} messages/s; closing`);
+    if (!this.messages.allow() && !this.echo(data)) {
+      log.warn(`collab: ${this.tag()} exceeded ${this.caps.rate.perSecond} messages/s; closing`);
       closeMember(this.member, CloseCode.RateLimited, "rate limited");
       return;
     }
@@ -56,10 +59,17 @@ export class Connection {
       const buf = toUint8(data);
       this.dispatch(buf);
     } catch (error) {
-      const why = error instanceof BadMessage ? error.message : `malformed message (${(error as Error).message})`;
+      const why = error instanceof BadMessage || error instanceof PresenceRefused ? error.message : `malformed message (${(error as Error).message})`;
       log.warn(`collab: ${this.tag()} sent a bad message: ${why}; closing`);
       closeMember(this.member, CloseCode.BadMessage, why);
     }
+  }
+
+  /** A presence message the member's provider may be echoing back: allowed once per presence message it was sent. */
+  private echo(data: RawData): boolean {
+    if (this.member.echoCredit < 1 || firstByte(data) !== MESSAGE_AWARENESS) return false;
+    this.member.echoCredit -= 1;
+    return true;
   }
 
   private dispatch(buf: Uint8Array): void {
@@ -71,10 +81,9 @@ export class Connection {
       case MESSAGE_AWARENESS:
         return this.onAwareness(decoding.readVarUint8Array(decoder));
       case MESSAGE_QUERY_AWARENESS: {
-        const encoder = encoding.createEncoder();
-        encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
-        encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.room.awareness, [...this.room.awareness.getStates().keys()]));
-        this.room.send(this.member, encoding.toUint8Array(encoder));
+        if (!this.allowSyncRequest("presence queries")) return;
+        const presence = this.room.presence.message();
+        if (presence) this.room.sendPresence(this.member, presence);
         return;
       }
       default:
@@ -87,6 +96,8 @@ export class Connection {
     if (step === syncProtocol.messageYjsSyncStep1) {
       const stateVector = decoding.readVarUint8Array(decoder);
       Y.decodeStateVector(stateVector); // throws on garbage
+      // An empty state vector is answered from one cached encoding; a partial one costs a diff of the whole document.
+      if (stateVector.length > 1 && !this.allowSyncRequest("sync requests")) return;
       const encoder = encoding.createEncoder();
       encoding.writeVarUint(encoder, MESSAGE_SYNC);
       encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
@@ -120,27 +131,66 @@ export class Connection {
     if (!inspection.ok) throw new BadMessage(`update refused: ${inspection.reason}`);
     if (inspection.empty || (syncStep2 && this.room.holds(update))) return this.room.confirmNothingPending(this.member);
     if (!this.room.claimClients(this.member, inspection.clients)) throw new BadMessage("update refused: it uses another connection's client ID");
-    if (this.room.approxBytes + update.byteLength > this.room.limitBytes()) {
+    const admitted = this.room.admit(update, inspection.inserts);
+    if (!admitted.ok && admitted.tooLarge) {
       log.warn(`collab: ${this.tag()} would grow the document past its cap; closing`);
       closeMember(this.member, CloseCode.DocumentTooLarge, "document too large");
       return;
     }
+    if (!admitted.ok) throw new BadMessage(`update refused: ${admitted.reason}`);
     this.room.enqueue(this.member, update, inspection.deletes);
   }
 
+  /** Counts a request that costs the server work on the whole document; over the rate, closes (4529). */
+  private allowSyncRequest(what: string): boolean {
+    if (this.syncRequests.allow()) return true;
+    log.warn(`collab: ${this.tag()} sent too many ${what}; closing`);
+    closeMember(this.member, CloseCode.RateLimited, `too many ${what}`);
+    return false;
+  }
+
   private onAwareness(update: Uint8Array): void {
-    const entries = decodeAwareness(update);
-    const kept = filterAndStamp(entries, (id) => this.room.claimAwareness(this.member, id), {
+    const caps = this.presence;
+    const entries = decodeAwareness(update, { entries: caps.entriesPerMessage, stateBytes: caps.stateBytes }, (id) => this.room.presence.owner(this.member, id));
+    const fresh = new Set(entries.map((e) => e.clientID).filter((id) => !this.member.awarenessIds.has(id)));
+    if (this.member.awarenessIds.size + fresh.size > caps.idsPerConnection) {
+      throw new PresenceRefused(`presence for more than ${caps.idsPerConnection} client IDs on one connection`);
+    }
+    const kept = filterAndStamp(entries, (id) => this.room.presence.claim(this.member, id), {
       name: this.member.name,
       color: this.member.color,
       role: this.member.role,
     });
-    if (kept.length > 0) awarenessProtocol.applyAwarenessUpdate(this.room.awareness, encodeAwareness(kept), this.member);
+    for (const e of kept) this.deferredPresence.set(e.clientID, e);
+    this.flushPresence();
+  }
+
+  /** Apply the waiting presence now if the rate allows, or when it next does (the latest state per ID wins). */
+  private flushPresence(): void {
+    if (this.presenceTimer || this.deferredPresence.size === 0) return;
+    if (this.member.closed) return this.deferredPresence.clear();
+    if (!this.presenceUpdates.allow()) {
+      this.presenceTimer = setTimeout(() => {
+        this.presenceTimer = null;
+        this.flushPresence();
+      }, this.presenceUpdates.waitMs());
+      this.presenceTimer.unref();
+      return;
+    }
+    const entries = [...this.deferredPresence.values()];
+    this.deferredPresence.clear();
+    this.room.presence.apply(this.member, entries, this.presence.bytesPerDocument);
   }
 
   private tag(): string {
     return `connection of user ${this.member.userId.slice(0, 8)} on document ${this.room.documentId.slice(0, 8)}`;
   }
+}
+
+function firstByte(data: RawData): number | undefined {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data)[0];
+  if (Array.isArray(data)) return data[0]?.[0];
+  return data[0];
 }
 
 function toUint8(data: RawData): Uint8Array {

@@ -3,6 +3,8 @@
  * inserts fits the editor's schema (app/editor/extensions.ts). This runs on the update bytes alone (no copy of
  * the document), so it is cheap enough for every message.
  *
+ * Whether the document stays valid as a whole once an update is applied is checked by whole-document.ts.
+ *
  * Refused: root types other than the editor's field; elements whose name is not a node of the schema; text
  * formatting that is not a mark of the schema; links whose href is not http(s)/mailto; embeds, binary, JSON,
  * sub-documents and plain arrays/maps (the editor never writes them); malformed or truncated bytes.
@@ -13,7 +15,8 @@ import { getEditorSchema, isSafeHref, YJS_FIELD } from "../../app/editor/extensi
 /** What an update deletes (Yjs's delete set), as `Y.decodeUpdate` reads it. */
 export type DeleteSet = ReturnType<typeof Y.createDeleteSet>;
 
-export type Inspection = { ok: true; clients: Set<number>; deletes: DeleteSet; empty: boolean } | { ok: false; reason: string };
+/** `inserts`: the update carries structs (it may add content); without, it only deletes. */
+export type Inspection = { ok: true; clients: Set<number>; deletes: DeleteSet; empty: boolean; inserts: boolean } | { ok: false; reason: string };
 
 let nodeNames: Set<string> | null = null;
 let markNames: Set<string> | null = null;
@@ -58,6 +61,12 @@ function inspectItem(item: Y.Item, names: { nodes: Set<string>; marks: Set<strin
     }
     return null;
   }
+  if (content instanceof Y.ContentAny && item.parent === null) {
+    // A new value of an existing attribute (a heading's level changed): the update names its previous value, not its
+    // element or key. Which element and key it lands on is known once applied: whole-document.ts checks it there.
+    for (const value of content.arr as unknown[]) if (value !== null && typeof value === "object") return "an attribute that is not a plain value";
+    return null;
+  }
   return `content the editor never writes (${content.constructor.name})`;
 }
 
@@ -78,5 +87,5 @@ export function inspectUpdate(update: Uint8Array): Inspection {
       if (problem) return { ok: false, reason: problem };
     }
   }
-  return { ok: true, clients, deletes: decoded.ds, empty: decoded.structs.length === 0 && decoded.ds.clients.size === 0 };
+  return { ok: true, clients, deletes: decoded.ds, empty: decoded.structs.length === 0 && decoded.ds.clients.size === 0, inserts: decoded.structs.length > 0 };
 }

@@ -15,12 +15,12 @@
  * committed.
  */
 import * as Y from "yjs";
-import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as encoding from "lib0/encoding";
+import { createHash } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
-import { CloseCode, MESSAGE_AWARENESS, MESSAGE_SYNC, writeSaved } from "../../app/collab/protocol";
+import { CloseCode, MESSAGE_SYNC, writeSaved } from "../../app/collab/protocol";
 import type { Role } from "../../app/models/roles";
 import { log } from "../../app/utils/log.server";
 import type { Sql } from "../../db/client";
@@ -39,6 +39,9 @@ import type { CommitLane, CommitLanes } from "./commit-lanes";
 import type { PeerInstances } from "./peer-instances";
 import { binaryFrame } from "./frames";
 import type { DeleteSet } from "./inspect-update";
+import { Presence } from "./presence";
+import { DOCUMENT_HEADROOM_BYTES, MAX_ECHO_CREDIT, REMEASURE_AFTER_BYTES, SYNC_ANSWER_CACHE_BYTES, SYNC_ANSWER_CACHE_ENTRIES } from "./limits";
+import { applyAndCheck } from "./whole-document";
 
 export const NOTIFY_CHANNEL = DOCUMENT_UPDATES_CHANNEL;
 
@@ -65,6 +68,8 @@ export interface Member {
   clientIds: Set<number>;
   /** Awareness client IDs it publishes. */
   awarenessIds: Set<number>;
+  /** Presence messages sent to it and not yet echoed back (its provider echoes each: limits.ts MESSAGE_RATE). */
+  echoCredit: number;
   /**
    * Everything this connection's committed updates deleted: its "saved" messages carry this, not the whole
    * document's delete set (which grows with every deletion anyone ever made: 36 kB and 4 ms per commit for a
@@ -82,7 +87,17 @@ export interface RoomLimits {
   snapshotEvery: number;
   /** After this long without a write, the committed document is kept encoded (one Yjs update) instead of as a Y.Doc. */
   sleepAfterMs: number;
+  /** Answers to partial state vectors kept per log position (limits.ts SYNC_ANSWER_CACHE_*). */
+  syncAnswerCacheEntries?: number;
+  syncAnswerCacheBytes?: number;
+  /** Kept free below maxDocumentBytes for updates that only delete (limits.ts DOCUMENT_HEADROOM_BYTES). */
+  headroomBytes?: number;
+  /** Bytes of updates after which a document past its cap is measured again (limits.ts REMEASURE_AFTER_BYTES). */
+  remeasureAfterBytes?: number;
 }
+
+/** Why `Room.admit` refused an update. */
+export type Admission = { ok: true } | { ok: false; tooLarge: boolean; reason: string };
 
 interface Pending {
   member: Member;
@@ -124,7 +139,12 @@ export class Room {
   /** Joins answered from `encoded` with a diff (clients that had part of the document) since it fell asleep. */
   private diffsWhileAsleep = 0;
   private sleepTimer: NodeJS.Timeout | null = null;
-  readonly awareness: awarenessProtocol.Awareness;
+  /** Who is here and where their caret is (presence.ts). */
+  readonly presence: Presence<Member>;
+  /** Answers to partial state vectors, for log position `answersSeq` (the same request is computed once). */
+  private answers = new Map<string, Uint8Array>();
+  private answersSeq = -1;
+  private answersBytes = 0;
   readonly members = new Set<Member>();
   seq: number;
   approxBytes: number;
@@ -138,6 +158,15 @@ export class Room {
   private idleWaiters: (() => void)[] = [];
   private catchUpRequested = false;
   private liveClaims = new Map<number, Member>();
+  /**
+   * The committed document plus every update accepted for commit (pending, in flight, set aside): where each new
+   * update is tried and checked as a whole (whole-document.ts) before it is queued. Built at the first write after
+   * a load or a sleep; dropped (to be built again) when an update tried on it is refused or an accepted one is
+   * given up, and when the room sleeps.
+   */
+  private accepted: Y.Doc | null = null;
+  /** `approxBytes` when the document's encoded size was last measured exactly. */
+  private measuredBytes = 0;
   private owners = new Map<number, string | null>();
   private fullState: Uint8Array | null = null;
   /** The live document's state vector, as its last transaction left it (Yjs works it out for every transaction). */
@@ -173,18 +202,10 @@ export class Room {
     this.savedCache = { seq: this.seq, message: loaded.saved };
     this.tailHash = loaded.tail.hash;
     this.approxBytes = loaded.approxBytes;
+    this.measuredBytes = loaded.approxBytes;
     this.owners = loaded.owners;
     this.sinceSnapshot = loaded.sinceSnapshot;
-    // Presence has its own (empty) Y.Doc: the awareness protocol needs one, and the content's may be asleep.
-    this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
-    this.awareness.setLocalState(null);
-    this.awareness.on("update", ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
-      const changed = [...added, ...updated, ...removed];
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
-      encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-      this.broadcast(encoding.toUint8Array(encoder), null);
-    });
+    this.presence = new Presence(documentId, (message) => this.broadcast(message, null, true));
   }
 
   static async load(documentId: string, sql: Sql, lanes: CommitLanes, peers: PeerInstances, limits: RoomLimits): Promise<Room> {
@@ -204,6 +225,8 @@ export class Room {
       const encoded = Y.encodeStateAsUpdate(doc);
       const stateVector = Y.encodeStateVector(doc);
       const saved = savedMessageOf(doc, tail.seq);
+      // The log's bytes count what was since deleted; the encoded state is the document's size.
+      approxBytes = Math.min(approxBytes, encoded.byteLength);
       return new Room(documentId, sql, lanes, peers, limits, { encoded, stateVector, saved, tail, approxBytes, owners: new Map(), sinceSnapshot: updates.length });
     } finally {
       doc.destroy();
@@ -223,21 +246,21 @@ export class Room {
     encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep1);
     encoding.writeVarUint8Array(encoder, this.live ? Y.encodeStateVector(this.live) : this.encodedStateVector!);
     this.send(member, encoding.toUint8Array(encoder));
-    const states = [...this.awareness.getStates().keys()];
-    if (states.length > 0) {
-      const a = encoding.createEncoder();
-      encoding.writeVarUint(a, MESSAGE_AWARENESS);
-      encoding.writeVarUint8Array(a, awarenessProtocol.encodeAwarenessUpdate(this.awareness, states));
-      this.send(member, encoding.toUint8Array(a));
-    }
+    const presence = this.presence.message();
+    if (presence) this.sendPresence(member, presence);
+  }
+
+  /** Send a presence message; its echo from the member's provider will not count against its message rate. */
+  sendPresence(member: Member, message: Uint8Array): void {
+    member.echoCredit = Math.min(MAX_ECHO_CREDIT, member.echoCredit + 1);
+    this.send(member, message);
   }
 
   leave(member: Member): void {
     if (!this.members.delete(member)) return;
     member.closed = true;
     for (const id of member.clientIds) if (this.liveClaims.get(id) === member) this.liveClaims.delete(id);
-    const mine = [...member.awarenessIds].filter((id) => this.awareness.getStates().has(id));
-    if (mine.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, mine, null);
+    this.presence.release(member);
   }
 
   /**
@@ -247,10 +270,35 @@ export class Room {
    * 1 MB, then 0.7 ms per join), so that everyone reconnecting after a restart does not pay a decoding each.
    */
   stateFor(stateVector: Uint8Array): Uint8Array {
-    if (!this.live && stateVector.length > 1 && ++this.diffsWhileAsleep > DIFFS_BEFORE_WAKE) this.wake();
-    if (!this.live) return stateVector.length <= 1 ? this.encoded! : Y.diffUpdate(this.encoded!, stateVector);
-    if (stateVector.length <= 1) return (this.fullState ??= Y.encodeStateAsUpdate(this.live));
-    return Y.encodeStateAsUpdate(this.live, stateVector);
+    if (stateVector.length <= 1) return this.live ? (this.fullState ??= Y.encodeStateAsUpdate(this.live)) : this.encoded!;
+    // The same partial state vector at the same log position has the same answer: computed once.
+    if (this.answersSeq !== this.seq) this.forgetAnswers();
+    const key = createHash("sha256").update(stateVector).digest("base64"); // a state vector may be large
+    const cached = this.answers.get(key);
+    if (cached) return cached;
+    if (!this.live && ++this.diffsWhileAsleep > DIFFS_BEFORE_WAKE) this.wake();
+    const answer = this.live ? Y.encodeStateAsUpdate(this.live, stateVector) : Y.diffUpdate(this.encoded!, stateVector);
+    this.rememberAnswer(key, answer);
+    return answer;
+  }
+
+  private forgetAnswers(): void {
+    this.answers.clear();
+    this.answersBytes = 0;
+    this.answersSeq = this.seq;
+  }
+
+  private rememberAnswer(key: string, answer: Uint8Array): void {
+    const maxBytes = this.limits.syncAnswerCacheBytes ?? SYNC_ANSWER_CACHE_BYTES;
+    const maxEntries = this.limits.syncAnswerCacheEntries ?? SYNC_ANSWER_CACHE_ENTRIES;
+    if (answer.byteLength > maxBytes || maxEntries < 1) return;
+    for (const [oldest, bytes] of this.answers) {
+      if (this.answers.size < maxEntries && this.answersBytes + answer.byteLength <= maxBytes) break;
+      this.answers.delete(oldest);
+      this.answersBytes -= bytes.byteLength;
+    }
+    this.answers.set(key, answer);
+    this.answersBytes += answer.byteLength;
   }
 
   /** May this member write with these client IDs? Claims new ones. */
@@ -272,11 +320,47 @@ export class Room {
     return true;
   }
 
-  claimAwareness(member: Member, clientID: number): boolean {
-    if (member.awarenessIds.has(clientID)) return true;
-    for (const m of this.members) if (m !== member && m.awarenessIds.has(clientID)) return false;
-    member.awarenessIds.add(clientID);
-    return true;
+  /**
+   * May this update be queued? It is applied to the accepted document and refused when the document it leaves is not
+   * one the schema accepts as a whole (whole-document.ts), or, when it adds anything, when the document would pass
+   * its size cap less the headroom kept for deletions (limits.ts). Nothing refused is stored or relayed.
+   */
+  admit(update: Uint8Array, addsContent: boolean): Admission {
+    const doc = this.acceptedDoc();
+    const checked = applyAndCheck(doc, update);
+    if (!checked.ok) {
+      this.dropAccepted();
+      return { ok: false, tooLarge: false, reason: checked.reason };
+    }
+    const hardCap = this.limits.maxDocumentBytes;
+    const cap = addsContent ? hardCap - Math.min(this.limits.headroomBytes ?? DOCUMENT_HEADROOM_BYTES, Math.floor(hardCap / 8)) : hardCap;
+    if (this.approxBytes + update.byteLength > cap) {
+      // approxBytes only grows (deletions add bytes too): measure the document itself, at most once per
+      // REMEASURE_AFTER_BYTES of updates.
+      const exact = this.approxBytes - this.measuredBytes >= (this.limits.remeasureAfterBytes ?? REMEASURE_AFTER_BYTES) ? Y.encodeStateAsUpdate(doc).byteLength : null;
+      if (exact === null || exact > cap) {
+        this.dropAccepted();
+        return { ok: false, tooLarge: true, reason: "document too large" };
+      }
+      this.approxBytes = Math.max(0, exact - update.byteLength);
+      this.measuredBytes = this.approxBytes;
+    }
+    return { ok: true };
+  }
+
+  private acceptedDoc(): Y.Doc {
+    if (this.accepted) return this.accepted;
+    const doc = new Y.Doc({ gc: true });
+    Y.applyUpdate(doc, this.live ? Y.encodeStateAsUpdate(this.live) : this.encoded!);
+    const queued = [...this.unsettled.flatMap((f) => f.batch), ...this.flights.flatMap((f) => f.batch), ...this.pending].map((p) => p.update);
+    if (queued.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(queued));
+    this.accepted = doc;
+    return doc;
+  }
+
+  private dropAccepted(): void {
+    this.accepted?.destroy();
+    this.accepted = null;
   }
 
   /** Queue an accepted update for the next group commit. */
@@ -290,10 +374,6 @@ export class Room {
   requestCatchUp(): void {
     this.catchUpRequested = true;
     this.pump();
-  }
-
-  limitBytes(): number {
-    return this.limits.maxDocumentBytes;
   }
 
   /** Nothing waiting, in flight, being recovered, announced or snapshotted. */
@@ -428,6 +508,7 @@ export class Room {
             else {
               this.approxBytes -= p.update.byteLength;
               failed.add(p.member);
+              this.dropAccepted(); // it holds an update that will not be committed
             }
           }
         }
@@ -480,6 +561,7 @@ export class Room {
     const doc = this.wake();
     for (const row of rows) {
       Y.applyUpdate(doc, row.update);
+      if (this.accepted) Y.applyUpdate(this.accepted, row.update);
       this.broadcast(syncMessage(row.update), null); // committed by others (or ours whose answer was lost): everyone gets it
       this.seq = row.seq;
       this.tailHash = row.hash;
@@ -553,10 +635,11 @@ export class Room {
   }
 
   /** Send one message to every member but `except`: framed once, the same bytes written to each socket. */
-  private broadcast(message: Uint8Array, except: Member | null): void {
+  private broadcast(message: Uint8Array, except: Member | null, presence = false): void {
     let frame: Buffer | null = null;
     for (const m of this.members) {
       if (m === except || !this.ready(m)) continue;
+      if (presence) m.echoCredit = Math.min(MAX_ECHO_CREDIT, m.echoCredit + 1);
       frame ??= binaryFrame(message);
       // ws sends nothing of its own in between (no compression, no fragments): its frames and these stay in order.
       m.socket.write(frame);
@@ -607,7 +690,9 @@ export class Room {
       return;
     }
     this.savedMessage(); // cached for this seq, so a sleeping room can still confirm "nothing pending"
+    this.dropAccepted();
     this.encoded = this.fullState ?? Y.encodeStateAsUpdate(doc);
+    this.approxBytes = this.measuredBytes = this.encoded.byteLength; // idle: nothing is pending
     this.encodedStateVector = Y.encodeStateVector(doc);
     this.diffsWhileAsleep = 0;
     this.fullState = null;
@@ -624,12 +709,13 @@ export class Room {
 
   destroy(): void {
     this.destroyed = true;
+    this.forgetAnswers();
     this.wakeIdleWaiters();
     if (this.sleepTimer) clearTimeout(this.sleepTimer);
-    this.awareness.doc.destroy();
-    this.awareness.destroy();
+    this.presence.destroy();
     this.live?.destroy();
     this.live = null;
+    this.dropAccepted();
   }
 }
 
@@ -679,6 +765,7 @@ export function closeMember(member: Member, code: number, reason: string): void 
   if (member.closed) return;
   member.closed = true;
   try {
+    if (member.ws.isPaused) member.ws.resume(); // paused while its document loads: it must read the close reply
     member.ws.close(code, reason.slice(0, 120));
   } catch {
     member.ws.terminate();

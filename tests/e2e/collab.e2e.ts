@@ -103,6 +103,43 @@ describe("co-editing in the browser", () => {
     await ben.context.close();
   });
 
+  it("saves structural edits (new paragraphs, a list, a heading and its level changed) through the whole-document check", async () => {
+    const ann = await signedInPage("ann");
+    const ben = await signedInPage("ben");
+    await openDocument(ann.page);
+    await openDocument(ben.page);
+    await ann.page.locator(".document-editor p").last().click();
+    await ann.page.keyboard.press("End");
+    await ann.page.keyboard.press("Enter");
+    await ann.page.keyboard.type("A new paragraph.");
+    await ann.page.keyboard.press("Enter");
+    await ann.page.keyboard.type("- first item");
+    await ann.page.keyboard.press("Enter");
+    await ann.page.keyboard.type("second item");
+    await ann.page.keyboard.press("Enter");
+    await ann.page.keyboard.press("Enter");
+    await ann.page.keyboard.press("Control+Alt+2");
+    await ann.page.keyboard.type("A structural heading");
+    await ben.page.locator(".document-editor h2", { hasText: "A structural heading" }).waitFor();
+    await ann.page.keyboard.press("Control+Alt+3");
+    await ben.page.locator(".document-editor h3", { hasText: "A structural heading" }).waitFor();
+    await ben.page.locator(".document-editor ul li", { hasText: "second item" }).waitFor();
+    // Take the list apart again from the other side.
+    await ben.page.locator(".document-editor li p", { hasText: "second item" }).click();
+    await ben.page.keyboard.press("End");
+    for (let i = 0; i < "second item".length + 1; i++) await ben.page.keyboard.press("Backspace");
+    await ann.page.locator(".document-editor li", { hasText: "second item" }).waitFor({ state: "detached" });
+    await status(ann.page).and(ann.page.locator("[data-state=saved]")).waitFor();
+    await status(ben.page).and(ben.page.locator("[data-state=saved]")).waitFor();
+    const text = await storedText();
+    expect(text).toContain("A new paragraph.");
+    expect(text).toContain("first item");
+    expect(text).toContain("A structural heading");
+    expect(text).not.toContain("second item");
+    await ann.context.close();
+    await ben.context.close();
+  });
+
   it("shows All changes saved only after PostgreSQL committed the edit", async () => {
     const ann = await signedInPage("ann");
     await openDocument(ann.page);

@@ -95,3 +95,38 @@ describe("presence as the server accepts it", () => {
     expect(() => decodeAwareness(new Uint8Array([5]))).toThrow();
   });
 });
+
+describe("presence caps (server/collab/limits.ts)", () => {
+  const caps = { entries: 5000, stateBytes: 2048 };
+
+  it("refuses a state over its byte cap from the connection itself, but skips others' states unread, however large", () => {
+    const big = { clientID: 9, clock: 1, state: { pad: "x".repeat(3000) } };
+    expect(() => decodeAwareness(encodeAwareness([big]), caps, () => "free")).toThrow(/over 2048 bytes/);
+    expect(decodeAwareness(encodeAwareness([big]), caps, () => "other")).toEqual([]);
+  });
+
+  it("skips removals of client IDs that are not the connection's (a provider echoes everyone's departures)", () => {
+    const gone = { clientID: 4, clock: 3, state: null };
+    expect(decodeAwareness(encodeAwareness([gone]), caps, () => "free")).toEqual([]);
+    expect(decodeAwareness(encodeAwareness([gone]), caps, () => "mine")).toEqual([gone]);
+  });
+
+  it("refuses a message listing more states than a room may hold", () => {
+    const many = Array.from({ length: 11 }, (_, i) => ({ clientID: i, clock: 1, state: {} }));
+    expect(() => decodeAwareness(encodeAwareness(many), { entries: 10, stateBytes: 2048 }, () => "other")).toThrow(/more than 10 states/);
+  });
+});
+
+describe("the token bucket every rate of the socket uses", () => {
+  it("allows its burst at once, then its rate, and says how long until the next", async () => {
+    const { TokenBucket } = await import("../../server/collab/limits");
+    let now = 0;
+    const bucket = new TokenBucket({ perSecond: 0.2, burst: 5 }, () => now);
+    for (let i = 0; i < 5; i++) expect(bucket.allow()).toBe(true);
+    expect(bucket.allow()).toBe(false);
+    expect(bucket.waitMs()).toBe(5000);
+    now = 5000;
+    expect(bucket.allow()).toBe(true);
+    expect(bucket.allow()).toBe(false);
+  });
+});

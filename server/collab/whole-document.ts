@@ -1,0 +1,69 @@
+/**
+ * Whole-document validity of a live update (security review L6): inspect-update.ts checks an update's pieces on its
+ * bytes alone; this applies it to the room's accepted document (room.ts) and checks what it changed, so that the
+ * document as a whole stays one the schema accepts and versions can always be saved.
+ *
+ * Yjs lists the types a transaction changed (children or attributes). For each that is still in the document, the
+ * nearest element holding it is checked with everything under it (validateYElement: schema content, marks,
+ * attributes, Accord's rules); a change at the top level checks the order of the top-level elements against the
+ * document's content and each new one whole. So a typed character costs a check of its paragraph, not of the
+ * document. An update whose structs cannot be placed (they depend on changes the server does not hold) is refused:
+ * it would be integrated later without a check.
+ */
+import * as Y from "yjs";
+import { validateYElement, validateYFragmentTop, type ValidationResult } from "../../app/editor/document-tools.server";
+import { YJS_FIELD } from "../../app/editor/extensions";
+
+interface Applied {
+  changed: Map<Y.AbstractType<unknown>, Set<string | null>>;
+  before: Map<number, number>;
+}
+
+function removed(type: Y.AbstractType<unknown>): boolean {
+  for (let t: Y.AbstractType<unknown> | null = type; t; t = t.parent) if (t._item?.deleted) return true;
+  return false;
+}
+
+/** Apply `update` to `doc` (which it changes whatever the answer) and check the parts it changed. */
+export function applyAndCheck(doc: Y.Doc, update: Uint8Array): ValidationResult {
+  const root = doc.getXmlFragment(YJS_FIELD);
+  const pendingBefore = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
+  let applied: Applied | null = null;
+  const listener = (transaction: Y.Transaction) => {
+    applied ??= { changed: new Map(), before: transaction.beforeState };
+    for (const [type, keys] of transaction.changed) applied.changed.set(type as Y.AbstractType<unknown>, keys);
+  };
+  doc.on("afterTransaction", listener);
+  try {
+    Y.applyUpdate(doc, update);
+  } finally {
+    doc.off("afterTransaction", listener);
+  }
+  if (!pendingBefore && (doc.store.pendingStructs !== null || doc.store.pendingDs !== null)) {
+    return { ok: false, reason: "it depends on changes the server does not hold" };
+  }
+  if (!applied) return { ok: true };
+  const { changed, before } = applied as Applied;
+  const elements = new Set<Y.XmlElement>();
+  let top = false;
+  for (const type of changed.keys()) {
+    if (removed(type)) continue;
+    let holder: Y.AbstractType<unknown> | null = type;
+    while (holder && holder !== root && !(holder instanceof Y.XmlElement)) holder = holder.parent;
+    if (holder === root) top = true;
+    else if (holder instanceof Y.XmlElement) elements.add(holder);
+  }
+  const isNew = (element: Y.XmlElement) => {
+    const id = element._item?.id;
+    return !id || id.clock >= (before.get(id.client) ?? 0);
+  };
+  if (top) {
+    const result = validateYFragmentTop(root, isNew);
+    if (!result.ok) return result;
+  }
+  for (const element of elements) {
+    const result = validateYElement(element);
+    if (!result.ok) return result;
+  }
+  return { ok: true };
+}
