@@ -144,3 +144,68 @@ describe("the editor's toolbar", () => {
     await context.close();
   });
 });
+
+describe("the editor's outline and word count", () => {
+  const wordCount = async (page: Page) => Number((await page.getByTestId("word-count").innerText()).replace(/[^0-9]/g, ""));
+
+  it("lists a heading as soon as it is typed, and activating it scrolls to it with the caret there", async () => {
+    const { context, page } = await openEditor({ width: 1280, height: 700 });
+    const outline = page.getByRole("navigation", { name: "Outline" });
+    await outline.getByRole("button", { name: "Scope" }).waitFor();
+    await page.locator(".document-editor p").last().click();
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: "H2 heading" }).click();
+    await page.keyboard.type("Annex on outlines");
+    const entry = outline.getByRole("button", { name: "Annex on outlines" });
+    await entry.waitFor();
+
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.getByRole("button", { name: "Scope" }).click();
+    await page.waitForTimeout(800);
+    const target = page.locator(".document-editor h2", { hasText: "Scope" });
+    const box = (await target.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(700);
+    const caret = await page.evaluate(() => {
+      const node = window.getSelection()?.anchorNode;
+      const element = node instanceof Element ? node : node?.parentElement;
+      return { heading: element?.closest("h1, h2, h3")?.textContent ?? null, inEditor: document.activeElement?.classList.contains("document-editor") };
+    });
+    expect(caret).toEqual({ heading: "Scope", inEditor: true });
+    // Beside the text: the outline's box is to the right of the document's.
+    const outlineBox = (await outline.boundingBox())!;
+    const documentBox = (await page.locator(".editor-layout .document").boundingBox())!;
+    expect(outlineBox.x).toBeGreaterThanOrEqual(documentBox.x + documentBox.width);
+    await context.close();
+  });
+
+  it("is a collapsed section above the text on a phone", async () => {
+    const { context, page } = await openEditor({ width: 390, height: 700 });
+    const toggle = page.getByRole("button", { name: /^Show the outline/ });
+    await expect(toggle.getAttribute("aria-expanded")).resolves.toBe("false");
+    await expect(page.getByRole("navigation", { name: "Outline" }).getByRole("button", { name: "Scope" }).isVisible()).resolves.toBe(false);
+    await toggle.click();
+    const entry = page.getByRole("navigation", { name: "Outline" }).getByRole("button", { name: "Scope" });
+    await expect(entry.isVisible()).resolves.toBe(true);
+    const outlineBox = (await page.getByRole("navigation", { name: "Outline" }).boundingBox())!;
+    const documentBox = (await page.locator(".editor-layout .document").boundingBox())!;
+    expect(outlineBox.y + outlineBox.height).toBeLessThanOrEqual(documentBox.y);
+    await context.close();
+  });
+
+  it("counts words as they are typed, and is not a live region until asked", async () => {
+    const { context, page } = await openEditor({ width: 1280, height: 900 });
+    const before = await wordCount(page);
+    expect(before).toBeGreaterThan(10);
+    await page.locator(".document-editor p").last().click();
+    await page.keyboard.press("End");
+    await page.keyboard.type(" three more words");
+    await expect.poll(() => wordCount(page)).toBe(before + 3);
+    await expect(page.getByTestId("word-count").evaluate((e) => e.closest("[aria-live]") === null)).resolves.toBe(true);
+    await page.getByTestId("word-count").click();
+    await expect(page.locator("[aria-live=polite]", { hasText: `${before + 3} words in this document.` }).count()).resolves.toBe(1);
+    await expectNoWcagViolations(page);
+    await context.close();
+  });
+});
