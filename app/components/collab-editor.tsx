@@ -11,7 +11,7 @@
  */
 import { useEffect, useReducer, useState } from "react";
 import { useBlocker } from "@remix-run/react";
-import { EditorContent, useEditor } from "@tiptap/react";
+import { EditorContent, useEditor, useEditorState } from "@tiptap/react";
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import * as Y from "yjs";
@@ -21,6 +21,9 @@ import { UnconfirmedEdits, saveStatus, transientCloseNote, type SaveStatus } fro
 import { YJS_FIELD, editorExtensions } from "../editor/extensions";
 import { EditorToolbar } from "./editor-toolbar";
 import { PresenceList } from "./presence-list";
+import { DocumentOutline } from "./document-outline";
+import { WordCount } from "./word-count";
+import { documentFacts } from "../editor/document-outline";
 
 export interface CollabEditorProps {
   documentId: string;
@@ -147,9 +150,11 @@ interface LiveEditorProps extends Session {
   editable: boolean;
   hidden: boolean;
   status: SaveStatus;
+  /** Told the number of words whenever it changes. */
+  onWords: (words: number) => void;
 }
 
-function LiveEditor({ doc, provider, user, canEdit, editable, hidden, status }: LiveEditorProps) {
+function LiveEditor({ doc, provider, user, canEdit, editable, hidden, status, onWords }: LiveEditorProps) {
   const editor = useEditor(
     {
       immediatelyRender: false,
@@ -176,12 +181,21 @@ function LiveEditor({ doc, provider, user, canEdit, editable, hidden, status }: 
     if (editor && !editor.isDestroyed && editor.isEditable !== editable) editor.setEditable(editable, false);
   }, [editor, editable]);
 
+  const facts = useEditorState({ editor, selector: ({ editor: e }) => (e ? documentFacts(e.state.doc) : null) });
+  const words = facts?.words ?? null;
+  useEffect(() => {
+    if (words !== null) onWords(words);
+  }, [words, onWords]);
+
   return (
-    <div className="collab-editor__live" hidden={hidden}>
-      {canEdit && editor ? <EditorToolbar editor={editor} status={status} /> : null}
-      <div className="document">
-        <EditorContent editor={editor} />
+    <div className="collab-editor__live editor-layout" hidden={hidden}>
+      <div className="editor-layout__main">
+        {canEdit && editor ? <EditorToolbar editor={editor} status={status} /> : null}
+        <div className="document">
+          <EditorContent editor={editor} />
+        </div>
       </div>
+      {editor && facts ? <DocumentOutline editor={editor} headings={facts.headings} /> : null}
     </div>
   );
 }
@@ -196,6 +210,7 @@ function useHydrated(): boolean {
 export function CollabEditor({ documentId, initialHtml, canEdit, user }: CollabEditorProps) {
   const hydrated = useHydrated();
   const { session, connection, retry } = useCollabSession(documentId);
+  const [words, setWords] = useState<number | null>(null);
   const { everSynced, online, closedCode } = connection;
   const unsaved = canEdit && connection.unsaved;
   const status = saveStatus({ ...connection, canEdit, unsaved });
@@ -222,6 +237,7 @@ export function CollabEditor({ documentId, initialHtml, canEdit, user }: CollabE
             {status.text}
           </p>
         ) : null}
+        {everSynced && words !== null ? <WordCount words={words} /> : null}
         {note ? <p className="collab-editor__note">{note}</p> : null}
         {session ? <PresenceList awareness={session.provider.awareness} /> : null}
       </div>
@@ -252,6 +268,7 @@ export function CollabEditor({ documentId, initialHtml, canEdit, user }: CollabE
           editable={canEdit && closedCode === null}
           hidden={!everSynced}
           status={status}
+          onWords={setWords}
         />
       ) : null}
     </div>

@@ -52,6 +52,10 @@ export const versionNameField = z
     }
   });
 
+/** The document page's "save a named version" form (kept here, server-only, so the page's browser bundle has no zod). */
+export const saveVersionFormSchema = (intent: string) =>
+  z.object({ intent: z.literal(intent, { message: "That action is not known." }), name: versionNameField });
+
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Why a version operation was refused; `status` is the HTTP status the routes answer with. */

@@ -8,9 +8,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
-import { z } from "zod";
 import { SAVE_VERSION_INTENT, SaveVersionForm, type SaveVersionOutcome } from "../components/save-version-form";
-import { saveVersion, versionNameField, VersionError } from "../models/versions.server";
+import { saveVersion, saveVersionFormSchema, VersionError } from "../models/versions.server";
 import { readForm } from "../utils/forms.server";
 import { findDocumentForUser } from "../models/workshops.server";
 import { CollabEditor } from "../components/collab-editor";
@@ -46,14 +45,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
 }
 
-const saveSchema = () => z.object({ intent: z.literal(SAVE_VERSION_INTENT, { message: "That action is not known." }), name: versionNameField });
-
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { user } = await requireUser(request, context);
   const document = await findDocumentForUser(params.id ?? "", user.id);
   if (!document) throw notFound();
   const outcome = (o: Partial<SaveVersionOutcome>, status = 200) => data<SaveVersionOutcome>({ saved: null, error: null, name: "", ...o }, { status });
-  const read = await readForm(request, saveSchema());
+  const read = await readForm(request, saveVersionFormSchema(SAVE_VERSION_INTENT));
   const name = (read.fields.name ?? "").slice(0, 500);
   if (!read.ok) return outcome({ error: read.firstError, name }, 400);
   try {

@@ -1,0 +1,211 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { AxeBuilder } from "@axe-core/playwright";
+import { closeDatabase, getSql } from "../../db/client";
+import { launchBrowser } from "../support/browser";
+import { createE2eDatabase } from "../support/e2e-database";
+import { startServerProcess, type ServerProcess } from "../support/server-process";
+import { addMember, createUser, TEST_PASSWORD, uniqueEmail } from "../support/factories";
+
+let server: ServerProcess;
+let browser: Browser;
+let documentId: string;
+const writer = { email: uniqueEmail("writer"), name: "Wren Writer" };
+
+async function openEditor(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  await page.goto(server.url + "/login");
+  await page.getByLabel("E-mail").fill(writer.email);
+  await page.getByLabel("Password").fill(TEST_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/workshops/);
+  await page.goto(`${server.url}/documents/${documentId}`);
+  await page.locator("[data-testid=save-status]:not([data-state=connecting])").waitFor();
+  await page.locator(".document-editor").waitFor();
+  return { context, page };
+}
+
+async function expectNoWcagViolations(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}
+
+const focusedName = (page: Page) => page.evaluate(() => document.activeElement?.textContent?.trim() ?? "");
+
+beforeAll(async () => {
+  const url = await createE2eDatabase();
+  server = await startServerProcess(url);
+  const [doc] = await getSql()`select d.id, d.workshop_id from documents d where d.slug = 'guidance-safe-injecting-facilities'`;
+  documentId = doc!.id;
+  const user = await createUser({ email: writer.email, name: writer.name });
+  await addMember(doc!.workshop_id, user.id, "editor");
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.kill();
+  await closeDatabase();
+});
+
+describe("the editor's toolbar", () => {
+  it("is one row on a desktop screen, with targets of at least 24 by 24 pixels whose names contain their words", async () => {
+    const { context, page } = await openEditor({ width: 1280, height: 900 });
+    const buttons = await page.getByRole("toolbar", { name: "Formatting" }).locator("[data-toolbar-item]").evaluateAll((elements) =>
+      elements.map((e) => {
+        const box = e.getBoundingClientRect();
+        const hidden = Array.from(e.querySelectorAll("[aria-hidden=true]")).map((h) => h.textContent ?? "").join("");
+        const visible = (e.textContent ?? "").replace(hidden, "").trim();
+        return { top: (e as HTMLElement).offsetTop, width: box.width, height: box.height, visible, name: e.getAttribute("aria-label") ?? visible };
+      }),
+    );
+    expect(buttons.length).toBeGreaterThanOrEqual(8);
+    expect(new Set(buttons.map((b) => b.top)).size, "every button on the same row").toBe(1);
+    for (const b of buttons) {
+      expect(b.width, b.name).toBeGreaterThanOrEqual(24);
+      expect(b.height, b.name).toBeGreaterThanOrEqual(24);
+      expect(b.name.toLowerCase(), "the accessible name contains the visible text").toContain(b.visible.toLowerCase());
+    }
+    await context.close();
+  });
+
+  it("opens the More menu, moves through it and runs a command by keyboard alone, with no WCAG violation while open", async () => {
+    const { context, page } = await openEditor({ width: 1280, height: 900 });
+    await page.locator(".document-editor p").last().click();
+    await page.keyboard.press("End");
+    const rulesBefore = await page.locator(".document-editor hr").count();
+
+    // Into the toolbar by keyboard: its End key reaches the More button.
+    await page.getByRole("button", { name: "Bold" }).focus();
+    await page.keyboard.press("End");
+    const more = page.getByRole("button", { name: "More" });
+    await expect(more.getAttribute("aria-haspopup")).resolves.toBe("menu");
+    await expect(more.getAttribute("aria-expanded")).resolves.toBe("false");
+    await expect(more.evaluate((e) => e === document.activeElement)).resolves.toBe(true);
+
+    await page.keyboard.press("Enter");
+    const menu = page.getByRole("menu", { name: "More" });
+    await menu.waitFor();
+    await expect(more.getAttribute("aria-expanded")).resolves.toBe("true");
+    await expect(focusedName(page)).resolves.toBe("Strikethrough");
+    await expectNoWcagViolations(page);
+
+    await page.keyboard.press("End");
+    await expect(focusedName(page)).resolves.toBe("Horizontal rule");
+    await page.keyboard.press("ArrowDown");
+    await expect(focusedName(page)).resolves.toBe("Strikethrough");
+    await page.keyboard.press("ArrowUp");
+    await expect(focusedName(page)).resolves.toBe("Horizontal rule");
+    await page.keyboard.press("Home");
+    await expect(focusedName(page)).resolves.toBe("Strikethrough");
+
+    // Escape closes it and gives focus back to the button.
+    await page.keyboard.press("Escape");
+    await menu.waitFor({ state: "hidden" });
+    await expect(more.getAttribute("aria-expanded")).resolves.toBe("false");
+    await expect(more.evaluate((e) => e === document.activeElement)).resolves.toBe(true);
+
+    // Up arrow opens it on the last item; Enter runs it and the caret is back in the text.
+    await page.keyboard.press("ArrowUp");
+    await expect(focusedName(page)).resolves.toBe("Horizontal rule");
+    await page.keyboard.press("Enter");
+    await menu.waitFor({ state: "hidden" });
+    await expect(page.locator(".document-editor hr").count()).resolves.toBe(rulesBefore + 1);
+    await expect(page.evaluate(() => document.activeElement?.classList.contains("document-editor"))).resolves.toBe(true);
+
+    // Quote is a checkbox item that says whether the paragraph is a quote.
+    await page.keyboard.type("Quoted words");
+    await more.click();
+    await page.getByRole("menuitemcheckbox", { name: "Quote" }).click();
+    await page.locator(".document-editor blockquote", { hasText: "Quoted words" }).waitFor();
+    await more.click();
+    await expect(page.getByRole("menuitemcheckbox", { name: "Quote" }).getAttribute("aria-checked")).resolves.toBe("true");
+    // A click outside closes it.
+    await page.locator("h1, .breadcrumbs").first().click();
+    await menu.waitFor({ state: "hidden" });
+    await context.close();
+  });
+
+  it("on a phone stays one row that scrolls sideways, and its More menu opens in view", async () => {
+    const phone = { width: 390, height: 700 };
+    const { context, page } = await openEditor(phone);
+    const toolbar = page.getByRole("toolbar", { name: "Formatting" });
+    const rows = await toolbar.locator("[data-toolbar-item]").evaluateAll((elements) => new Set(elements.map((e) => (e as HTMLElement).offsetTop)).size);
+    expect(rows).toBe(1);
+    const more = page.getByRole("button", { name: "More" });
+    await more.scrollIntoViewIfNeeded();
+    await more.click();
+    const box = await page.getByRole("menu", { name: "More" }).boundingBox();
+    expect(box!.x).toBeGreaterThanOrEqual(0);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(phone.width);
+    const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(sideways, "the page does not scroll sideways").toBeLessThanOrEqual(0);
+    await context.close();
+  });
+});
+
+describe("the editor's outline and word count", () => {
+  const wordCount = async (page: Page) => Number((await page.getByTestId("word-count").innerText()).replace(/[^0-9]/g, ""));
+
+  it("lists a heading as soon as it is typed, and activating it scrolls to it with the caret there", async () => {
+    const { context, page } = await openEditor({ width: 1280, height: 700 });
+    const outline = page.getByRole("navigation", { name: "Outline" });
+    await outline.getByRole("button", { name: "Scope" }).waitFor();
+    await page.locator(".document-editor p").last().click();
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: "H2 heading" }).click();
+    await page.keyboard.type("Annex on outlines");
+    const entry = outline.getByRole("button", { name: "Annex on outlines" });
+    await entry.waitFor();
+
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.getByRole("button", { name: "Scope" }).click();
+    await page.waitForTimeout(800);
+    const target = page.locator(".document-editor h2", { hasText: "Scope" });
+    const box = (await target.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(700);
+    const caret = await page.evaluate(() => {
+      const node = window.getSelection()?.anchorNode;
+      const element = node instanceof Element ? node : node?.parentElement;
+      return { heading: element?.closest("h1, h2, h3")?.textContent ?? null, inEditor: document.activeElement?.classList.contains("document-editor") };
+    });
+    expect(caret).toEqual({ heading: "Scope", inEditor: true });
+    // Beside the text: the outline's box is to the right of the document's.
+    const outlineBox = (await outline.boundingBox())!;
+    const documentBox = (await page.locator(".editor-layout .document").boundingBox())!;
+    expect(outlineBox.x).toBeGreaterThanOrEqual(documentBox.x + documentBox.width);
+    await context.close();
+  });
+
+  it("is a collapsed section above the text on a phone", async () => {
+    const { context, page } = await openEditor({ width: 390, height: 700 });
+    const toggle = page.getByRole("button", { name: /^Show the outline/ });
+    await expect(toggle.getAttribute("aria-expanded")).resolves.toBe("false");
+    await expect(page.getByRole("navigation", { name: "Outline" }).getByRole("button", { name: "Scope" }).isVisible()).resolves.toBe(false);
+    await toggle.click();
+    const entry = page.getByRole("navigation", { name: "Outline" }).getByRole("button", { name: "Scope" });
+    await expect(entry.isVisible()).resolves.toBe(true);
+    const outlineBox = (await page.getByRole("navigation", { name: "Outline" }).boundingBox())!;
+    const documentBox = (await page.locator(".editor-layout .document").boundingBox())!;
+    expect(outlineBox.y + outlineBox.height).toBeLessThanOrEqual(documentBox.y);
+    await context.close();
+  });
+
+  it("counts words as they are typed, and is not a live region until asked", async () => {
+    const { context, page } = await openEditor({ width: 1280, height: 900 });
+    const before = await wordCount(page);
+    expect(before).toBeGreaterThan(10);
+    await page.locator(".document-editor p").last().click();
+    await page.keyboard.press("End");
+    await page.keyboard.type(" three more words");
+    await expect.poll(() => wordCount(page)).toBe(before + 3);
+    await expect(page.getByTestId("word-count").evaluate((e) => e.closest("[aria-live]") === null)).resolves.toBe(true);
+    await page.getByTestId("word-count").click();
+    await expect(page.locator("[aria-live=polite]", { hasText: `${before + 3} words in this document.` }).count()).resolves.toBe(1);
+    await expectNoWcagViolations(page);
+    await context.close();
+  });
+});
