@@ -69,7 +69,7 @@ const LINK = "#1d4e5f";
 const RULE = "#999999";
 const BODY_SIZE = 10.5;
 const HEADING_SIZES = { 1: 18, 2: 14, 3: 12 } as const;
-const YIELD_EVERY = 40;
+const YIELD_EVERY = 20;
 
 type Doc = InstanceType<typeof PDFDocument>;
 
@@ -240,38 +240,63 @@ function signatory(doc: Doc, line: SignatoryLine, box: Box): void {
   }
 }
 
-/** One line of footer text that never wraps or starts a page: cut with an ellipsis when too wide. */
-function footerLine(doc: Doc, text: string, x: number, y: number, width: number, font: FontName, size: number, color: string, link?: string): void {
-  doc.font(font).fontSize(size).fillColor(color);
-  let shown = text;
-  if (doc.widthOfString(shown) > width) {
-    while (shown.length > 1 && doc.widthOfString(`${shown}…`) > width) shown = shown.slice(0, -1);
-    shown = `${shown.trimEnd()}…`;
-  }
-  doc.text(shown, x, y, { width, lineBreak: false, link, underline: false });
+const FOOTER_QR = 66;
+const FOOTER_TEXT_WIDTH = CONTENT_WIDTH - FOOTER_QR - 12;
+
+interface FooterLine {
+  text: string;
+  font: FontName;
+  size: number;
+  color: string;
+  link?: string;
 }
 
-function footer(doc: Doc, input: DeclarationPdfInput, qr: [number, number, number][], qrSize: number, page: number, pages: number): void {
+/** A line cut with an ellipsis to the footer's width (measured once per document, not once per page). */
+function fitted(doc: Doc, line: FooterLine): FooterLine {
+  doc.font(line.font).fontSize(line.size);
+  let shown = line.text;
+  if (doc.widthOfString(shown) > FOOTER_TEXT_WIDTH) {
+    let low = 0;
+    let high = shown.length;
+    while (low < high) {
+      const mid = Math.ceil((low + high) / 2);
+      if (doc.widthOfString(`${shown.slice(0, mid).trimEnd()}…`) <= FOOTER_TEXT_WIDTH) low = mid;
+      else high = mid - 1;
+    }
+    shown = `${shown.slice(0, low).trimEnd()}…`;
+  }
+  return { ...line, text: shown };
+}
+
+function footerLines(doc: Doc, input: DeclarationPdfInput): FooterLine[] {
+  return [
+    { text: input.title, font: "bold" as const, size: 8, color: INK },
+    { text: `Version ${input.number} · published ${input.publishedText}`, font: "regular" as const, size: 7.5, color: INK },
+    { text: `SHA-256 ${input.sha256}`, font: "mono" as const, size: 7, color: INK },
+    { text: `Verify: ${input.verifyUrl}`, font: "regular" as const, size: 7, color: LINK, link: input.verifyUrl },
+  ].map((line) => fitted(doc, line));
+}
+
+function footer(doc: Doc, lines: FooterLine[], verifyUrl: string, qr: [number, number, number][], qrSize: number, page: number, pages: number): void {
   const savedBottom = doc.page.margins.bottom;
   doc.page.margins.bottom = 0; // text below the bottom margin would otherwise start a new page
   const top = PAGE.height - MARGIN.bottom + 22;
-  const qrBox = 66;
-  const qrX = PAGE.width - MARGIN.right - qrBox;
-  const textWidth = CONTENT_WIDTH - qrBox - 12;
+  const qrX = PAGE.width - MARGIN.right - FOOTER_QR;
   doc.save().moveTo(MARGIN.left, top - 8).lineTo(PAGE.width - MARGIN.right, top - 8).lineWidth(0.5).strokeColor(RULE).stroke().restore();
-  footerLine(doc, input.title, MARGIN.left, top, textWidth, "bold", 8, INK);
-  footerLine(doc, `Version ${input.number} · published ${input.publishedText}`, MARGIN.left, top + 12, textWidth, "regular", 7.5, INK);
-  footerLine(doc, `SHA-256 ${input.sha256}`, MARGIN.left, top + 23, textWidth, "mono", 7, INK);
-  footerLine(doc, `Verify: ${input.verifyUrl}`, MARGIN.left, top + 34, textWidth, "regular", 7, LINK, input.verifyUrl);
-  footerLine(doc, `Page ${page} of ${pages}`, MARGIN.left, top + 48, textWidth, "regular", 7, MUTED);
+  const offsets = [0, 12, 23, 34];
+  lines.forEach((line, i) => {
+    doc.font(line.font).fontSize(line.size).fillColor(line.color);
+    doc.text(line.text, MARGIN.left, top + offsets[i]!, { width: FOOTER_TEXT_WIDTH, lineBreak: false, link: line.link ?? null, underline: false });
+  });
+  doc.font("regular").fontSize(7).fillColor(MUTED).text(`Page ${page} of ${pages}`, MARGIN.left, top + 48, { width: FOOTER_TEXT_WIDTH, lineBreak: false });
   // The QR code: dark modules as rectangles, with a quiet zone of 2 modules on each side.
-  const module = qrBox / (qrSize + 4);
+  const module = FOOTER_QR / (qrSize + 4);
   const x0 = qrX + 2 * module;
   const y0 = top - 4 + 2 * module;
   doc.save();
   for (const [row, col, length] of qr) doc.rect(x0 + col * module, y0 + row * module, length * module, module);
   doc.fillColor("#000000").fill().restore();
-  doc.link(qrX, top - 4, qrBox, qrBox, input.verifyUrl);
+  doc.link(qrX, top - 4, FOOTER_QR, FOOTER_QR, verifyUrl);
   doc.page.margins.bottom = savedBottom;
 }
 
@@ -314,11 +339,12 @@ export async function renderDeclarationPdf(input: DeclarationPdfInput): Promise<
 
   const matrix = qrMatrix(input.verifyUrl);
   const qr = qrRuns(matrix);
+  const lines = footerLines(doc, input);
   const { start, count } = doc.bufferedPageRange();
   for (let i = start; i < start + count; i++) {
-    if ((i + 1) % YIELD_EVERY === 0) await pause();
+    if ((i + 1) % 5 === 0) await pause();
     doc.switchToPage(i);
-    footer(doc, input, qr, matrix.size, i - start + 1, count);
+    footer(doc, lines, input.verifyUrl, qr, matrix.size, i - start + 1, count);
   }
   doc.end();
   return ended;
