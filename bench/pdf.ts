@@ -43,6 +43,8 @@ interface Timing {
   ms: number;
   cpuMs: number;
   bytes: number;
+  /** A PDF's page count (its page tree's /Count), else 0. */
+  pages: number;
 }
 
 async function timed(server: Server, url: string, path: string, expectType: string): Promise<Timing> {
@@ -51,7 +53,8 @@ async function timed(server: Server, url: string, path: string, expectType: stri
   const res = await fetchOnce(url, path);
   const ms = performance.now() - started;
   if (res.status !== 200 || !String(res.headers["content-type"]).startsWith(expectType)) throw new Error(`GET ${path} answered ${res.status} ${String(res.headers["content-type"])}`);
-  return { ms, cpuMs: (cpuSeconds(server.pid) - cpu) * 1000, bytes: res.body.length };
+  const pages = Math.max(0, ...[...res.body.toString("latin1").matchAll(/\/Type \/Pages\s*\/Count (\d+)/g)].map((m) => Number(m[1])));
+  return { ms, cpuMs: (cpuSeconds(server.pid) - cpu) * 1000, bytes: res.body.length, pages };
 }
 
 /** Request `path` every 5 ms until `done` settles; the latencies. */
@@ -115,7 +118,7 @@ async function main(): Promise<void> {
       const fresh = await rendering;
       const cached = await timed(accord, url, pdf, "application/pdf");
       const mid = (f: (t: Timing) => number) => median(pages.map(f));
-      rows.push({ page: { ms: mid((t) => t.ms), cpuMs: mid((t) => t.cpuMs), bytes: pages[0]!.bytes }, fresh, cached, worst: Math.max(0, ...during) });
+      rows.push({ page: { ms: mid((t) => t.ms), cpuMs: mid((t) => t.cpuMs), bytes: pages[0]!.bytes, pages: 0 }, fresh, cached, worst: Math.max(0, ...during) });
       log(`round ${round + 1}: page ${fmt(rows.at(-1)!.page.ms, 1)} ms, fresh PDF ${fmt(fresh.ms, 1)} ms, cached ${fmt(cached.ms, 1)} ms`);
     }
 
@@ -152,7 +155,7 @@ async function main(): Promise<void> {
       ),
     );
     const ratio = rows.map((r) => r.fresh.ms / r.page.ms).sort((a, b) => a - b);
-    out(`fresh PDF / page (wall): median ${fmt(median(ratio), 1)}× (range ${fmt(ratio[0]!, 1)}–${fmt(ratio.at(-1)!, 1)}×); PDF ${fmt(rows[0]!.fresh.bytes / 1024, 0)} KiB, page ${fmt(rows[0]!.page.bytes / 1024, 0)} KiB`);
+    out(`fresh PDF / page (wall): median ${fmt(median(ratio), 1)}× (range ${fmt(ratio[0]!, 1)}–${fmt(ratio.at(-1)!, 1)}×); PDF ${fmt(rows[0]!.fresh.bytes / 1024, 0)} KiB (${rows[0]!.fresh.pages} pages), page ${fmt(rows[0]!.page.bytes / 1024, 0)} KiB`);
     out(
       `in this process (no HTTP): read + render ${inProcess.map((r) => fmt(r.ms, 0)).join(", ")} ms; longest event-loop delay ${inProcess.map((r) => fmt(r.maxDelay, 1)).join(", ")} ms`,
     );

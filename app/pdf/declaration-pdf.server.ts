@@ -116,6 +116,9 @@ function listMarker(ordered: boolean, n: number, depth: number): string {
   return ["•", "◦", "▪"][depth % 3]!;
 }
 
+/** The box moved right by `by`, unless that would leave less than a third of the page (deep nesting stops indenting). */
+const indented = (box: Box, by: number): Box => (box.width - by < CONTENT_WIDTH / 3 ? box : { x: box.x + by, width: box.width - by });
+
 /** The blocks in a box; returns after yielding now and then. */
 async function writeBlocks(doc: Doc, blocks: Block[], box: Box, depth: number, counter: { n: number }): Promise<void> {
   for (const [index, block] of blocks.entries()) {
@@ -144,7 +147,7 @@ async function writeBlocks(doc: Doc, blocks: Block[], box: Box, depth: number, c
           const y = doc.y;
           doc.font("regular").fontSize(BODY_SIZE).fillColor(INK).text(listMarker(block.ordered, block.start + i, depth), box.x, y, { width: markerWidth - 4, lineBreak: false });
           doc.y = y;
-          await writeBlocks(doc, item, { x: box.x + markerWidth, width: box.width - markerWidth }, depth + 1, counter);
+          await writeBlocks(doc, item, indented(box, markerWidth), depth + 1, counter);
         }
         break;
       }
@@ -153,7 +156,7 @@ async function writeBlocks(doc: Doc, blocks: Block[], box: Box, depth: number, c
         ensureSpace(doc, BODY_SIZE * 1.3);
         const startY = doc.y;
         const page = doc.page;
-        await writeBlocks(doc, block.blocks, { x: box.x + 14, width: box.width - 14 }, depth, counter);
+        await writeBlocks(doc, block.blocks, indented(box, 14), depth, counter);
         if (doc.page === page) doc.save().moveTo(box.x + 3, startY).lineTo(box.x + 3, doc.y).lineWidth(2).strokeColor(RULE).stroke().restore();
         break;
       }
