@@ -11,7 +11,7 @@ import { canonicalHash, canonicalText } from "../../app/declarations/canonical";
 import { documentPlainText, renderDocumentHtml, tiptapJsonToProseMirror } from "../../app/editor/document-tools.server";
 import { call, organisation, person, publishDeclaration, signer, type Declaration, type Signer } from "../support/endorsement-fixtures";
 import { startTestServer, type TestServer } from "../support/http-server";
-import { pdfText } from "../support/pdf-text";
+import { pdfQrCode, pdfText } from "../support/pdf-text";
 
 let server: TestServer;
 let declaration: Declaration;
@@ -131,6 +131,17 @@ describe("the PDF of a published version", () => {
     expect(text.replace(/\s+/g, ""), "the verification URL (it may wrap)").toContain(`/verify?hash=${hash}`);
     expect(flat).toContain(`Page ${pages} of ${pages}`);
     expect(String(info.Title)).toContain("Police for harm reduction");
+  });
+
+  it("has a QR code on its pages that a phone reads as the version's verification URL", async () => {
+    const { bytes, read } = await fetchPdf(2);
+    const { pages } = await read();
+    const hash = declaration.versions[1]!.sha256;
+    for (const n of new Set([1, pages])) {
+      const url = new URL((await pdfQrCode(bytes, n)) ?? "about:blank");
+      expect(url.protocol, `page ${n}`).toMatch(/^https?:$/);
+      expect(url.pathname + url.search, `page ${n}`).toBe(`/verify?hash=${hash}`);
+    }
   });
 
   it("lists the signatories as the public page does — names in Polish, Greek and Cyrillic — with the page's counts, and never a hidden name, a private field or an e-mail", async () => {
