@@ -166,7 +166,10 @@ function collectProblems(child: ChildProcess, problems: string[]): void {
  * working tree or from `root` (a snapshot, see exportHead).
  * NODE_ENV=production as deployed: the session cookie is `__Host-accord_session` and the expected Origin is https.
  */
-export async function startAccord(databaseUrl: string, options: { cpuProfDir?: string; inspect?: boolean; root?: string } = {}): Promise<Server> {
+export async function startAccord(
+  databaseUrl: string,
+  options: { cpuProfDir?: string; inspect?: boolean; root?: string; /** Set last, over everything else. */ env?: Record<string, string> } = {},
+): Promise<Server> {
   const root = options.root ?? ROOT;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -178,6 +181,7 @@ export async function startAccord(databaseUrl: string, options: { cpuProfDir?: s
   };
   delete env.ACCORD_PUBLIC_URL;
   delete env.NODE_OPTIONS;
+  Object.assign(env, options.env);
   const args = ["--import", "tsx"];
   if (options.cpuProfDir) args.push("--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`);
   if (options.inspect) args.push("--inspect=127.0.0.1:0");

@@ -60,6 +60,8 @@ export interface ListPublicEndorsementsOptions {
    * each signer who has not endorsed the current version, their latest public endorsement of an earlier one.
    */
   scope?: "all" | "counted";
+  /** Only the endorsements of this published version (with scope "all": every public endorsement of it). */
+  versionNumber?: number;
   limit?: number;
   offset?: number;
 }
@@ -132,8 +134,9 @@ const publicColumns = (sql: Queryable) => sql`
 const publicCountry = (sql: Queryable) => sql`
   case when f.kind = 'organisation' or 'country' = any(f.public_fields) then f.country end`;
 
-const filters = (sql: Queryable, o: Pick<ListPublicEndorsementsOptions, "kind" | "country" | "scope">) => sql`
+const filters = (sql: Queryable, o: Pick<ListPublicEndorsementsOptions, "kind" | "country" | "scope" | "versionNumber">) => sql`
   ${o.scope === "counted" ? sql`and not f.superseded and (f.is_current or f.nth = 1)` : sql``}
+  ${o.versionNumber !== undefined ? sql`and f.number = ${o.versionNumber}` : sql``}
   ${o.kind ? sql`and f.kind = ${o.kind}` : sql``}
   ${o.country ? sql`and ${publicCountry(sql)} = ${o.country}` : sql``}`;
 

@@ -3,7 +3,7 @@
  * version's text, number, date and SHA-256 with how to verify it, the honest counts, the readable changes from
  * the previous version, every published version, and the signatories (filter by kind and country with GET
  * parameters `kind`, `country`, `page`), each linked to its receipt. Open Graph and Twitter card meta; a print
- * stylesheet (text, hash, date, URL, signatory annex). Unknown slug: 404.
+ * stylesheet (text, hash, date, URL, signatory annex) and a link to the version's PDF. Unknown slug: 404.
  *
  * Only public fields are ever loaded (db/public-endorsements.ts); nothing here depends on who is signed in.
  */
@@ -171,6 +171,9 @@ export default function DeclarationPage() {
           Published <time dateTime={isoString(d.publishedAt)}>{formatDate(d.publishedAt)}</time>
         </span>
         {d.number > 1 ? <a href="#versions">Earlier versions</a> : null}
+        <a href={`/d/${d.slug}/v/${d.number}/pdf`} className="no-print" type="application/pdf">
+          {`PDF to circulate (version ${d.number}, with the signatories)`}
+        </a>
       </div>
 
       <section className="card endorse-box" aria-labelledby="counts-title">

@@ -1,6 +1,6 @@
 /**
  * GET /d/:slug/v/:number — one published version of a declaration, public and permanent (a citable address):
- * its text, date and SHA-256, and links to the changes before and after it and to the current version.
+ * its text, date and SHA-256, and links to the changes before and after it, to the current version and to its PDF.
  * Unknown slug or number: 404. (`$slug_`: a page of its own, outside /d/:slug's layout.)
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
@@ -74,6 +74,9 @@ export default function PublishedVersionPage() {
         </span>
         {v.number > 1 ? <a href={`/d/${slug}/changes/${v.number}`}>{`Changes from version ${v.number - 1}`}</a> : null}
         {v.number < currentNumber ? <a href={`/d/${slug}/changes/${v.number + 1}`}>{`Changes in version ${v.number + 1}`}</a> : null}
+        <a href={`/d/${slug}/v/${v.number}/pdf`} className="no-print" type="application/pdf">
+          {`PDF to circulate (version ${v.number}, with its signatories)`}
+        </a>
       </div>
       <article className="document declaration-text" aria-label={`${v.title}, version ${v.number}`} dangerouslySetInnerHTML={{ __html: v.html }} />
       <section className="card verify" aria-labelledby="verify-title">

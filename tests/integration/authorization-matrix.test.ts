@@ -56,6 +56,8 @@ const TABLE: [method: Method, route: string, answers: string, body?: Record<stri
   ["POST", "/d/:slug/v/:number", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 403"],
   ["GET", "/d/:slug/v/:number/text", "ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok"],
   ["POST", "/d/:slug/v/:number/text", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 403"],
+  ["GET", "/d/:slug/v/:number/pdf", "ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok"],
+  ["POST", "/d/:slug/v/:number/pdf", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 403"],
   ["GET", "/declarations", "ok confirm ok ok ok ok ok ok 403 403 403 403 ok ok ok"],
   ["POST", "/declarations", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 403"],
   ["GET", "/e/:id", "ok confirm ok ok ok ok ok ok 403 403 403 403 ok ok ok"],

@@ -1,7 +1,7 @@
 /**
  * The privacy sweep: a whole story — people sign up and confirm, an organiser publishes, one person endorses with
  * their name hidden, another on behalf of an organisation, a third endorses and withdraws, a second version is
- * published and re-confirmed — and then every public answer (pages, JSON, CSV, badge, receipts, the exact text, the
+ * published and re-confirmed — and then every public answer (pages, JSON, CSV, badge, receipts, the exact text, PDFs, the
  * verification page, Open Graph tags, headers) and every log line the server wrote during the story is searched
  * for what must never be public: e-mail addresses, account ids, IP addresses, session and access tokens, hidden
  * names, and the signers' private fields.
@@ -13,6 +13,7 @@ import { call, organisation, person, publishDeclaration, publishVersion, type De
 import { createUser } from "../support/factories";
 import { sessionCookie } from "../support/collab-client";
 import { startTestServer, type TestServer } from "../support/http-server";
+import { pdfText } from "../support/pdf-text";
 
 let server: TestServer;
 let declaration: Declaration;
@@ -85,7 +86,7 @@ describe("the privacy sweep", () => {
     const slug = declaration.slug;
     const publicPaths = [
       "/", "/declarations", `/d/${slug}`, `/d/${slug}?kind=organisation`, `/d/${slug}?country=SE`, `/d/${slug}/v/1`, `/d/${slug}/v/2`,
-      `/d/${slug}/changes/2`, `/d/${slug}/badge.svg`, `/d/${slug}/v/1/text`, `/d/${slug}/endorse`, "/api/declarations", `/api/declarations/${slug}`,
+      `/d/${slug}/changes/2`, `/d/${slug}/badge.svg`, `/d/${slug}/v/1/text`, `/d/${slug}/v/1/pdf`, `/d/${slug}/v/2/pdf`, `/d/${slug}/endorse`, "/api/declarations", `/api/declarations/${slug}`,
       `/api/declarations/${slug}/endorsements`, `/api/declarations/${slug}/endorsements.csv`, `/verify?hash=${pv!.sha256}`, `/verify?slug=${slug}`,
       ...ids.map((id) => `/e/${id}`),
     ];
@@ -96,7 +97,11 @@ describe("the privacy sweep", () => {
       const res = await fetch(byName + path, { redirect: "manual" });
       expect(res.status, path).toBeLessThan(400);
       const headers = [...res.headers.entries()].map(([k, v]) => `${k}: ${v}`).join("\n");
-      answers.push(`${path}\n${headers}\n${await res.text()}`);
+      // A PDF is searched as the text a reader extracts from it and its document information (title, subject…);
+      // not as raw bytes, whose compressed streams would sooner or later match the e-mail pattern by chance.
+      const pdf = res.headers.get("content-type") === "application/pdf" ? await pdfText(new Uint8Array(await res.arrayBuffer())) : null;
+      const body = pdf ? `${pdf.text}\n${JSON.stringify(pdf.info)}` : await res.text();
+      answers.push(`${path}\n${headers}\n${body}`);
     }
     const everything = [...answers, logLines.join("")];
     const ipv4 = /(?<![\d.])(?:127\.0\.0\.1|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|::1|::ffff:127\.0\.0\.1)(?![\d.])/;

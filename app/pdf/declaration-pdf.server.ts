@@ -1,0 +1,354 @@
+/**
+ * A published version as a PDF people can circulate (pdfkit, on the server, no browser): a title block, the sealed text
+ * with its headings, paragraphs, lists, quotes and emphasis, an annex of the signatories, and on every page a footer
+ * with the title, version, date, SHA-256 and a QR code of the verification URL drawn as vector rectangles.
+ *
+ * Fonts: DejaVu Sans (regular, bold, oblique, bold oblique) and DejaVu Sans Mono from the `dejavu-fonts-ttf` package,
+ * embedded as subsets: Latin, Greek, Cyrillic, Armenian, Georgian and many symbols come out as text. Right-to-left
+ * scripts (Hebrew, Arabic) are not reordered, and scripts DejaVu lacks (CJK, Indic, Ethiopic…) show missing glyphs.
+ *
+ * The render yields to the event loop every few dozen blocks and signatory lines, so a long annex does not hold up
+ * other requests for its whole duration. Pure apart from reading the font files once.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { create as parseFont, type Font } from "fontkit";
+import PDFDocument from "pdfkit";
+import type { Block, Run } from "./html-blocks";
+import { qrMatrix, qrRuns } from "./qr";
+import type { SignatoryLine } from "../declarations/public-view";
+import type { Annex } from "./annex";
+
+export interface DeclarationPdfInput {
+  title: string;
+  number: number;
+  /** "5 December 2026, 14:30 UTC" */
+  publishedText: string;
+  sha256: string;
+  verifyUrl: string;
+  /** Where the current list of signatories is (the declaration's public page). */
+  listUrl: string;
+  /** Shown under the title block, e.g. that this is an earlier version. */
+  notice: string | null;
+  /** The text's own blocks (the title is drawn first unless the text opens with a level-1 heading). */
+  blocks: Block[];
+  annex: Annex;
+  /** "5 December 2026, 15:02 UTC": when this file was made (the annex is a snapshot). */
+  madeText: string;
+}
+
+const require = createRequire(import.meta.url);
+const FONT_FILES = {
+  regular: "DejaVuSans.ttf",
+  bold: "DejaVuSans-Bold.ttf",
+  italic: "DejaVuSans-Oblique.ttf",
+  boldItalic: "DejaVuSans-BoldOblique.ttf",
+  mono: "DejaVuSansMono.ttf",
+} as const;
+type FontName = keyof typeof FONT_FILES;
+let fonts: Record<FontName, Font> | null = null;
+
+/**
+ * The fonts, parsed once per process and shared by every document: fontkit decodes a font's tables lazily and keeps
+ * them, so a second PDF lays its text out several times faster than with a fresh parse per document. (Each pdfkit
+ * document still makes its own subset of the glyphs it used.)
+ */
+function loadFonts(): Record<FontName, Font> {
+  fonts ??= Object.fromEntries(
+    Object.entries(FONT_FILES).map(([name, file]) => [name, parseFont(readFileSync(require.resolve(`dejavu-fonts-ttf/ttf/${file}`)))]),
+  ) as Record<FontName, Font>;
+  return fonts;
+}
+
+const PAGE = { width: 595.28, height: 841.89 }; // A4
+const MARGIN = { top: 64, bottom: 112, left: 64, right: 64 };
+const CONTENT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right;
+const INK = "#111111";
+const MUTED = "#555555";
+const LINK = "#1d4e5f";
+const RULE = "#999999";
+const BODY_SIZE = 10.5;
+const HEADING_SIZES = { 1: 18, 2: 14, 3: 12 } as const;
+const YIELD_EVERY = 20;
+
+type Doc = InstanceType<typeof PDFDocument>;
+
+const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function fontOf(run: Pick<Run, "bold" | "italic">): FontName {
+  return run.bold ? (run.italic ? "boldItalic" : "bold") : run.italic ? "italic" : "regular";
+}
+
+/** Move to a new page unless `height` points fit above the bottom margin. */
+function ensureSpace(doc: Doc, height: number): void {
+  if (doc.y + height > PAGE.height - MARGIN.bottom) doc.addPage();
+}
+
+interface Box {
+  x: number;
+  width: number;
+}
+
+/** Styled runs as one paragraph (pdfkit's continued text) at the box's left edge. */
+function writeRuns(doc: Doc, runs: Run[], box: Box, size: number, color = INK, extra: { bold?: boolean; italic?: boolean } = {}): void {
+  if (runs.length === 0) return;
+  doc.fontSize(size);
+  runs.forEach((run, i) => {
+    doc.font(fontOf({ bold: run.bold || !!extra.bold, italic: run.italic || !!extra.italic })).fillColor(run.link ? LINK : color);
+    const options = {
+      width: box.width,
+      lineGap: size * 0.3,
+      continued: i < runs.length - 1,
+      strike: run.strike,
+      underline: run.underline || run.link !== null,
+      link: run.link,
+    };
+    if (i === 0) doc.text(run.text, box.x, doc.y, options);
+    else doc.text(run.text, options);
+  });
+  doc.fillColor(INK);
+}
+
+const plainRun = (text: string, over: Partial<Run> = {}): Run => ({ text, bold: false, italic: false, strike: false, underline: false, link: null, ...over });
+
+function listMarker(ordered: boolean, n: number, depth: number): string {
+  if (ordered) return `${n}.`;
+  return ["•", "◦", "▪"][depth % 3]!;
+}
+
+/** The box moved right by `by`, unless that would leave less than a third of the page (deep nesting stops indenting). */
+const indented = (box: Box, by: number): Box => (box.width - by < CONTENT_WIDTH / 3 ? box : { x: box.x + by, width: box.width - by });
+
+/** The blocks in a box; returns after yielding now and then. */
+async function writeBlocks(doc: Doc, blocks: Block[], box: Box, depth: number, counter: { n: number }): Promise<void> {
+  for (const [index, block] of blocks.entries()) {
+    if (++counter.n % YIELD_EVERY === 0) await pause();
+    const gap = index === 0 ? 0 : BODY_SIZE * 0.6;
+    switch (block.type) {
+      case "heading": {
+        const size = HEADING_SIZES[block.level];
+        doc.y += index === 0 ? 0 : size * 0.8;
+        ensureSpace(doc, size * 1.4 + BODY_SIZE * 3.5); // keep a heading with the lines that follow it
+        writeRuns(doc, block.runs, box, size, INK, { bold: true });
+        doc.y += size * 0.25;
+        break;
+      }
+      case "paragraph":
+        doc.y += gap;
+        ensureSpace(doc, BODY_SIZE * 1.3);
+        writeRuns(doc, block.runs, box, BODY_SIZE);
+        break;
+      case "list": {
+        doc.y += gap;
+        const markerWidth = block.ordered ? Math.max(18, doc.font("regular").fontSize(BODY_SIZE).widthOfString(`${block.start + block.items.length}.`) + 6) : 14;
+        for (const [i, item] of block.items.entries()) {
+          if (i > 0) doc.y += BODY_SIZE * 0.3;
+          ensureSpace(doc, BODY_SIZE * 1.3);
+          const y = doc.y;
+          doc.font("regular").fontSize(BODY_SIZE).fillColor(INK).text(listMarker(block.ordered, block.start + i, depth), box.x, y, { width: markerWidth - 4, lineBreak: false });
+          doc.y = y;
+          await writeBlocks(doc, item, indented(box, markerWidth), depth + 1, counter);
+        }
+        break;
+      }
+      case "quote": {
+        doc.y += gap;
+        ensureSpace(doc, BODY_SIZE * 1.3);
+        const startY = doc.y;
+        const page = doc.page;
+        await writeBlocks(doc, block.blocks, indented(box, 14), depth, counter);
+        if (doc.page === page) doc.save().moveTo(box.x + 3, startY).lineTo(box.x + 3, doc.y).lineWidth(2).strokeColor(RULE).stroke().restore();
+        break;
+      }
+      case "rule":
+        doc.y += gap + 4;
+        ensureSpace(doc, 10);
+        doc.save().moveTo(box.x, doc.y).lineTo(box.x + box.width, doc.y).lineWidth(0.5).strokeColor(RULE).stroke().restore();
+        doc.y += 6;
+        break;
+    }
+  }
+}
+
+/** The title (the text's own opening level-1 heading when it has one, else the version's title) and the facts. */
+function titleBlock(doc: Doc, input: DeclarationPdfInput, titleRuns: Run[]): void {
+  const box = { x: MARGIN.left, width: CONTENT_WIDTH };
+  doc.font("regular").fontSize(8.5).fillColor(MUTED).text("Published declaration · Accord", box.x, MARGIN.top, { width: box.width });
+  doc.y += 8;
+  writeRuns(doc, titleRuns, box, 22, INK, { bold: true });
+  doc.y += 6;
+  doc.font("regular").fontSize(9.5).fillColor(INK).text(`Version ${input.number} · Published ${input.publishedText}`, box.x, doc.y, { width: box.width });
+  doc.y += 3;
+  doc.font("regular").fontSize(8.5).fillColor(MUTED).text("SHA-256 of the canonical text:", { width: box.width });
+  doc.font("mono").fontSize(8.5).fillColor(INK).text(input.sha256, { width: box.width });
+  doc.font("regular").fontSize(8.5).fillColor(MUTED).text("Check a copy of the text against it, or scan the code at the foot of each page:", { width: box.width });
+  doc.fontSize(7.5).fillColor(LINK).text(input.verifyUrl, { width: box.width, link: input.verifyUrl, underline: true });
+  if (input.notice) {
+    doc.y += 6;
+    doc.font("bold").fontSize(9.5).fillColor(INK).text(input.notice, { width: box.width });
+  }
+  doc.y += 10;
+  doc.save().moveTo(box.x, doc.y).lineTo(box.x + box.width, doc.y).lineWidth(0.75).strokeColor(RULE).stroke().restore();
+  doc.y += 16;
+  doc.fillColor(INK);
+}
+
+async function annex(doc: Doc, input: DeclarationPdfInput): Promise<void> {
+  doc.addPage();
+  const box = { x: MARGIN.left, width: CONTENT_WIDTH };
+  writeRuns(doc, [plainRun("Annex: Signatories")], box, HEADING_SIZES[1], INK, { bold: true });
+  doc.y += 6;
+  writeRuns(doc, [plainRun(input.annex.counts)], box, 12, INK, { bold: true });
+  for (const line of input.annex.details) {
+    doc.y += 3;
+    writeRuns(doc, [plainRun(line)], box, 9, MUTED);
+  }
+  let written = 0;
+  for (const section of input.annex.sections) {
+    doc.y += 14;
+    ensureSpace(doc, 60);
+    writeRuns(doc, [plainRun(section.heading)], box, HEADING_SIZES[2], INK, { bold: true });
+    if (section.note) {
+      doc.y += 2;
+      writeRuns(doc, [plainRun(section.note)], box, 9, MUTED);
+    }
+    for (const group of section.groups) {
+      doc.y += 10;
+      ensureSpace(doc, 40);
+      writeRuns(doc, [plainRun(group.heading)], box, HEADING_SIZES[3], INK, { bold: true });
+      doc.y += 2;
+      for (const line of group.lines) {
+        if (++written % YIELD_EVERY === 0) await pause();
+        signatory(doc, line, box);
+      }
+    }
+  }
+  if (input.annex.after) {
+    doc.y += 12;
+    writeRuns(doc, [plainRun(input.annex.after)], box, 9, MUTED);
+  }
+}
+
+function signatory(doc: Doc, line: SignatoryLine, box: Box): void {
+  doc.y += 3;
+  ensureSpace(doc, 12);
+  const runs: Run[] = [plainRun(line.lead, { bold: true })];
+  if (line.details.length > 0) runs.push(plainRun(` — ${line.details.join(" · ")}`));
+  if (line.website) runs.push(plainRun(` · ${line.website.replace(/^https?:\/\//, "").replace(/\/$/, "")}`));
+  if (line.evidence) runs.push(plainRun(` (${line.evidence})`, { italic: true }));
+  writeRuns(doc, runs, box, 9.5);
+  if (line.statement) {
+    doc.y += 1;
+    writeRuns(doc, [plainRun(`“${line.statement}”`)], { x: box.x + 14, width: box.width - 14 }, 9, MUTED, { italic: true });
+  }
+}
+
+const FOOTER_QR = 66;
+const FOOTER_TEXT_WIDTH = CONTENT_WIDTH - FOOTER_QR - 12;
+
+interface FooterLine {
+  text: string;
+  font: FontName;
+  size: number;
+  color: string;
+  link?: string;
+}
+
+/** A line cut with an ellipsis to the footer's width (measured once per document, not once per page). */
+function fitted(doc: Doc, line: FooterLine): FooterLine {
+  doc.font(line.font).fontSize(line.size);
+  let shown = line.text;
+  if (doc.widthOfString(shown) > FOOTER_TEXT_WIDTH) {
+    let low = 0;
+    let high = shown.length;
+    while (low < high) {
+      const mid = Math.ceil((low + high) / 2);
+      if (doc.widthOfString(`${shown.slice(0, mid).trimEnd()}…`) <= FOOTER_TEXT_WIDTH) low = mid;
+      else high = mid - 1;
+    }
+    shown = `${shown.slice(0, low).trimEnd()}…`;
+  }
+  return { ...line, text: shown };
+}
+
+function footerLines(doc: Doc, input: DeclarationPdfInput): FooterLine[] {
+  return [
+    { text: input.title, font: "bold" as const, size: 8, color: INK },
+    { text: `Version ${input.number} · published ${input.publishedText}`, font: "regular" as const, size: 7.5, color: INK },
+    { text: `SHA-256 ${input.sha256}`, font: "mono" as const, size: 7, color: INK },
+    { text: `Verify: ${input.verifyUrl}`, font: "regular" as const, size: 7, color: LINK, link: input.verifyUrl },
+  ].map((line) => fitted(doc, line));
+}
+
+function footer(doc: Doc, lines: FooterLine[], verifyUrl: string, qr: [number, number, number][], qrSize: number, page: number, pages: number): void {
+  const savedBottom = doc.page.margins.bottom;
+  doc.page.margins.bottom = 0; // text below the bottom margin would otherwise start a new page
+  const top = PAGE.height - MARGIN.bottom + 22;
+  const qrX = PAGE.width - MARGIN.right - FOOTER_QR;
+  doc.save().moveTo(MARGIN.left, top - 8).lineTo(PAGE.width - MARGIN.right, top - 8).lineWidth(0.5).strokeColor(RULE).stroke().restore();
+  const offsets = [0, 12, 23, 34];
+  lines.forEach((line, i) => {
+    doc.font(line.font).fontSize(line.size).fillColor(line.color);
+    doc.text(line.text, MARGIN.left, top + offsets[i]!, { width: FOOTER_TEXT_WIDTH, lineBreak: false, link: line.link ?? null, underline: false });
+  });
+  doc.font("regular").fontSize(7).fillColor(MUTED).text(`Page ${page} of ${pages}`, MARGIN.left, top + 48, { width: FOOTER_TEXT_WIDTH, lineBreak: false });
+  // The QR code: dark modules as rectangles, with a quiet zone of 2 modules on each side.
+  const module = FOOTER_QR / (qrSize + 4);
+  const x0 = qrX + 2 * module;
+  const y0 = top - 4 + 2 * module;
+  doc.save();
+  for (const [row, col, length] of qr) doc.rect(x0 + col * module, y0 + row * module, length * module, module);
+  doc.fillColor("#000000").fill().restore();
+  doc.link(qrX, top - 4, FOOTER_QR, FOOTER_QR, verifyUrl);
+  doc.page.margins.bottom = savedBottom;
+}
+
+/** The PDF's bytes. */
+export async function renderDeclarationPdf(input: DeclarationPdfInput): Promise<Buffer> {
+  const f = loadFonts();
+  const doc = new PDFDocument({
+    size: [PAGE.width, PAGE.height],
+    margins: MARGIN,
+    bufferPages: true,
+    autoFirstPage: true,
+    font: null as unknown as string, // no default font to open (Helvetica): ours are registered below
+    lang: "en",
+    displayTitle: true,
+    info: {
+      Title: `${input.title} — version ${input.number}`,
+      Subject: `Published version ${input.number}, SHA-256 ${input.sha256}`,
+      Creator: "Accord",
+      Keywords: input.sha256,
+    },
+  });
+  // pdfkit takes a parsed fontkit font where its types say a file name or buffer.
+  for (const [name, font] of Object.entries(f)) doc.registerFont(name, font as unknown as string);
+  doc.font("regular");
+  const chunks: Buffer[] = [];
+  doc.on("data", (chunk: Buffer) => chunks.push(chunk));
+  const ended = new Promise<Buffer>((resolve, reject) => {
+    doc.on("end", () => resolve(Buffer.concat(chunks)));
+    doc.on("error", reject);
+  });
+
+  const [first, ...rest] = input.blocks;
+  const textHasTitle = first?.type === "heading" && first.level === 1;
+  titleBlock(doc, input, textHasTitle ? first.runs : [plainRun(input.title)]);
+  await writeBlocks(doc, textHasTitle ? rest : input.blocks, { x: MARGIN.left, width: CONTENT_WIDTH }, 0, { n: 0 });
+  await annex(doc, input);
+  doc.y += 14;
+  ensureSpace(doc, 20);
+  writeRuns(doc, [plainRun(`This file was made on ${input.madeText}. The current list of signatories is at ${input.listUrl}.`)], { x: MARGIN.left, width: CONTENT_WIDTH }, 8.5, MUTED);
+
+  const matrix = qrMatrix(input.verifyUrl);
+  const qr = qrRuns(matrix);
+  const lines = footerLines(doc, input);
+  const { start, count } = doc.bufferedPageRange();
+  for (let i = start; i < start + count; i++) {
+    if ((i + 1) % 5 === 0) await pause();
+    doc.switchToPage(i);
+    footer(doc, lines, input.verifyUrl, qr, matrix.size, i - start + 1, count);
+  }
+  doc.end();
+  return ended;
+}

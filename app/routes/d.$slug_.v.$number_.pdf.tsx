@@ -1,0 +1,24 @@
+/**
+ * GET /d/:slug/v/:number/pdf — a published version as a PDF to circulate: its text, title, version, date and SHA-256,
+ * a QR code of its verification URL on every page, and an annex of the signatories as the public page lists them.
+ * Public (no account), cacheable with a strong ETag; unknown slug or number: 404. Built and kept by
+ * app/models/declaration-pdf.server.ts.
+ */
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { loadDeclarationPdf } from "../models/declaration-pdf.server";
+import { matchesIfNoneMatch } from "../models/publishing.server";
+import { notFound } from "../utils/guards.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const number = /^[1-9][0-9]{0,8}$/.test(params.number ?? "") ? Number(params.number) : NaN;
+  const pdf = Number.isSafeInteger(number) ? await loadDeclarationPdf(params.slug ?? "", number) : null;
+  if (!pdf) throw notFound();
+  const headers = {
+    "Cache-Control": "public, max-age=30",
+    "Access-Control-Allow-Origin": "*",
+    ETag: pdf.etag,
+    "Content-Disposition": `inline; filename="${pdf.filename}"`,
+  };
+  if (matchesIfNoneMatch(request, pdf.etag)) return new Response(null, { status: 304, headers });
+  return new Response(pdf.body, { status: 200, headers: { ...headers, "Content-Type": "application/pdf", "Content-Length": String(pdf.body.length) } });
+}
