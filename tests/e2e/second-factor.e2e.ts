@@ -1,7 +1,7 @@
 /**
  * The second factor in Chromium: set it up from the account page (scan the QR code — here, read the key typed
  * beside it — and confirm a first code computed with @oslojs/otp), keep the recovery codes, then sign in again with
- * the password and a code. The set-up page passes axe.
+ * the password and a code. The set-up page and the code page pass axe.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
@@ -65,6 +65,7 @@ describe("a second factor in the browser", () => {
     await tab.getByLabel("Password").fill(TEST_PASSWORD);
     await tab.getByRole("button", { name: "Sign in" }).click();
     await tab.waitForURL((u) => u.pathname === "/login/second-factor");
+    await expectNoAxeViolations(tab);
     await tab.getByLabel("Code").fill("000000" === (await codeAt(key)) ? "111111" : "000000");
     await tab.getByRole("button", { name: "Sign in" }).click();
     await tab.getByRole("alert").filter({ hasText: "That code is not right" }).waitFor();
