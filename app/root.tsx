@@ -119,6 +119,7 @@ export function ErrorBoundary() {
     <div className="page narrow">
       <h1>{title}</h1>
       <p>{message}</p>
+      {message.includes("/account/second-factor") ? <p><Link to="/account/second-factor">Set up a second factor</Link></p> : null}
       <p><Link to="/">Back to the start page</Link></p>
     </div>
   );

@@ -13,12 +13,13 @@ export interface AccessTokenRow {
 }
 
 export async function insertAccessToken(
-  t: { id: string; secretHash: Uint8Array; userId: string; name: string; scopes: string[]; lifetimeDays: number },
+  t: { id: string; secretHash: Uint8Array; userId: string; name: string; scopes: string[]; lifetimeDays: number; secondFactor: boolean },
   sql: Queryable = getSql(),
 ): Promise<{ expiresAt: Date }> {
   const [row]: [{ expiresAt: Date }?] = await sql`
-    insert into personal_access_tokens (id, secret_hash, user_id, name, scopes, expires_at)
-    values (${t.id}, ${Buffer.from(t.secretHash)}, ${t.userId}, ${t.name}, ${t.scopes}::text[], now() + make_interval(days => ${t.lifetimeDays}))
+    insert into personal_access_tokens (id, secret_hash, user_id, name, scopes, expires_at, second_factor)
+    values (${t.id}, ${Buffer.from(t.secretHash)}, ${t.userId}, ${t.name}, ${t.scopes}::text[], now() + make_interval(days => ${t.lifetimeDays}),
+            ${t.secondFactor})
     returning expires_at as "expiresAt"`;
   if (!row) throw new Error("insertAccessToken: no row returned");
   return row;
@@ -29,6 +30,8 @@ export interface AccessTokenWithUser {
   scopes: string[];
   expiresAt: Date;
   lastUsedAt: Date | null;
+  /** Created from a session with a verified second factor, and the account still has one. */
+  secondFactor: boolean;
   user: UserRow;
 }
 
@@ -36,11 +39,13 @@ export interface AccessTokenWithUser {
 export async function findAccessTokenWithUser(id: string, sql: Queryable = getSql()): Promise<AccessTokenWithUser | null> {
   const [row]: [(Omit<AccessTokenWithUser, "user"> & Record<string, unknown>)?] = await sql`
     select t.secret_hash as "secretHash", t.scopes, t.expires_at as "expiresAt", t.last_used_at as "lastUsedAt",
+           (t.second_factor and exists (
+             select 1 from totp_credentials c where c.user_id = t.user_id and c.confirmed_at is not null)) as "secondFactor",
            ${joinedUserColumns(sql)}
     from personal_access_tokens t join users u on u.id = t.user_id
     where t.id = ${id}`;
   if (!row) return null;
-  return { secretHash: row.secretHash, scopes: row.scopes, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, user: userFromJoin(row) };
+  return { secretHash: row.secretHash, scopes: row.scopes, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, secondFactor: row.secondFactor, user: userFromJoin(row) };
 }
 
 /** Note that these tokens were used now (one statement for every token used since the last call). */

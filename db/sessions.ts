@@ -14,35 +14,46 @@ export interface SessionRow {
   /** Where the session was last used, approximately (migration 0023). */
   timeZone: string | null;
   networkKey: string | null;
+  /** When this session proved the second factor; null when it did not. */
+  secondFactorVerifiedAt: Date | null;
 }
 
 /** The columns of a SessionRow, from the table aliased `s`. */
 const columns = (sql: Queryable) => sql`
   s.id, s.secret_hash as "secretHash", s.user_id as "userId", s.created_at as "createdAt", s.last_used_at as "lastUsedAt",
   s.expires_at as "expiresAt", s.absolute_expires_at as "absoluteExpiresAt", s.user_agent as "userAgent",
-  s.time_zone as "timeZone", s.network_key as "networkKey"`;
+  s.time_zone as "timeZone", s.network_key as "networkKey", s.second_factor_verified_at as "secondFactorVerifiedAt"`;
 
 export async function insertSession(
-  s: { id: string; secretHash: Uint8Array; userId: string; expiresAt: Date; absoluteExpiresAt: Date; userAgent: string | null; place?: SessionPlace },
+  s: {
+    id: string; secretHash: Uint8Array; userId: string; expiresAt: Date; absoluteExpiresAt: Date; userAgent: string | null;
+    secondFactorVerified: boolean; place?: SessionPlace;
+  },
   sql: Queryable = getSql(),
 ): Promise<void> {
   await sql`
-    insert into sessions (id, secret_hash, user_id, expires_at, absolute_expires_at, user_agent, time_zone, network_key)
+    insert into sessions (id, secret_hash, user_id, expires_at, absolute_expires_at, user_agent, second_factor_verified_at, time_zone, network_key)
     values (${s.id}, ${Buffer.from(s.secretHash)}, ${s.userId}, ${s.expiresAt}, ${s.absoluteExpiresAt}, ${s.userAgent},
-      ${s.place?.timeZone ?? null}, ${s.place?.networkKey ?? null})`;
+            ${s.secondFactorVerified ? sql`now()` : null}, ${s.place?.timeZone ?? null}, ${s.place?.networkKey ?? null})`;
 }
 
-/** The session with its user, in one round trip (every signed-in request starts here). */
-export async function findSessionWithUser(id: string, sql: Queryable = getSql()): Promise<{ session: SessionRow; user: UserRow } | null> {
-  const [row]: [(SessionRow & Record<string, unknown>)?] = await sql`
-    select ${columns(sql)}, ${joinedUserColumns(sql)}
+/**
+ * The session with its user, in one round trip (every signed-in request starts here). `secondFactor`: the session
+ * proved the second factor and the account still has one (app/auth/second-factor-gate.server.ts).
+ */
+export async function findSessionWithUser(id: string, sql: Queryable = getSql()): Promise<{ session: SessionRow; user: UserRow; secondFactor: boolean } | null> {
+  const [row]: [(SessionRow & { secondFactor: boolean } & Record<string, unknown>)?] = await sql`
+    select ${columns(sql)}, ${joinedUserColumns(sql)},
+      (s.second_factor_verified_at is not null and exists (
+        select 1 from totp_credentials c where c.user_id = s.user_id and c.confirmed_at is not null)) as "secondFactor"
     from sessions s join users u on u.id = s.user_id
     where s.id = ${id}`;
   if (!row) return null;
-  const { id: sessionId, secretHash, userId, createdAt, lastUsedAt, expiresAt, absoluteExpiresAt, userAgent, timeZone, networkKey } = row;
+  const { id: sessionId, secretHash, userId, createdAt, lastUsedAt, expiresAt, absoluteExpiresAt, userAgent, timeZone, networkKey, secondFactorVerifiedAt } = row;
   return {
-    session: { id: sessionId, secretHash, userId, createdAt, lastUsedAt, expiresAt, absoluteExpiresAt, userAgent, timeZone, networkKey },
+    session: { id: sessionId, secretHash, userId, createdAt, lastUsedAt, expiresAt, absoluteExpiresAt, userAgent, timeZone, networkKey, secondFactorVerifiedAt },
     user: userFromJoin(row),
+    secondFactor: row.secondFactor,
   };
 }
 

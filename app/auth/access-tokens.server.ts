@@ -19,13 +19,15 @@ export interface TokenGrant {
   scopes: readonly Scope[];
   /** One of TOKEN_LIFETIMES_DAYS (the form offers no other). */
   lifetimeDays: number;
+  /** Created from a session that proved the second factor (such a token counts as one: docs/security.md). */
+  secondFactor?: boolean;
 }
 
 export async function createAccessToken(userId: string, grant: TokenGrant): Promise<{ id: string; token: string; expiresAt: Date }> {
   const scopes = SCOPES.filter((s) => grant.scopes.includes(s));
   if (scopes.length === 0) throw new Error("createAccessToken: a token needs at least one scope");
   const { id, token, secretHash } = createSecretToken(ACCESS_TOKEN_PREFIX);
-  const { expiresAt } = await insertAccessToken({ id, secretHash, userId, name: grant.name.trim(), scopes, lifetimeDays: grant.lifetimeDays });
+  const { expiresAt } = await insertAccessToken({ id, secretHash, userId, name: grant.name.trim(), scopes, lifetimeDays: grant.lifetimeDays, secondFactor: grant.secondFactor ?? false });
   return { id, token, expiresAt };
 }
 
@@ -48,6 +50,8 @@ export interface AccessTokenGrant {
   id: string;
   scopes: Scope[];
   expiresAt: Date;
+  /** Created after a second-factor sign-in, and the account still has a second factor. */
+  secondFactor: boolean;
 }
 
 /** The user a presented token belongs to and what it may do, or null for anything invalid, revoked or expired. */
@@ -61,5 +65,5 @@ export async function validateAccessToken(token: string, now = new Date()): Prom
     // Not awaited: the request does not wait for bookkeeping; a failure is logged and the next use marks it again.
     markUsed(parsed.id).catch((error: unknown) => log.warn(`could not mark an access token used: ${error instanceof Error ? error.message : String(error)}`));
   }
-  return { user: row.user, token: { id: parsed.id, scopes: row.scopes.filter(isScope), expiresAt: row.expiresAt } };
+  return { user: row.user, token: { id: parsed.id, scopes: row.scopes.filter(isScope), expiresAt: row.expiresAt, secondFactor: row.secondFactor } };
 }

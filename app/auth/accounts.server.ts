@@ -25,6 +25,8 @@ import { checkEmailToken, emailLink, issueEmailToken } from "./email-links.serve
 import { sendConfirmationMail } from "./email-confirmation.server";
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from "./password.server";
 import { createSession } from "./session.server";
+import { beginPendingSignIn } from "./pending-sign-in.server";
+import { hasSecondFactor } from "./second-factor.server";
 import { signupSecretHash } from "./signup-browser.server";
 import { serializeDeviceCookie } from "./device-cookie.server";
 import { releaseSignInAttempt, reserveSignInAttempt, signInAttempt } from "./throttle.server";
@@ -67,14 +69,16 @@ export async function signup(input: { name: string; email: string; password: str
 }
 
 export type LoginResult =
-  | { ok: true; token: string; expiresAt: Date; user: UserRow; deviceCookie: string }
+  | { ok: true; next: "session"; token: string; expiresAt: Date; user: UserRow; deviceCookie: string }
+  | { ok: true; next: "second-factor"; pendingCookie: string }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "throttled"; retryAfterSeconds: number };
 
 /**
  * Sign in. The attempt is counted before the password is checked (app/auth/throttle.server.ts); `ip` is the network
  * per-IP limits count on, `cookie` the request's Cookie header (a device cookie lifts others' throttles). On success
- * `deviceCookie` is a fresh device cookie for the browser (Set-Cookie).
+ * `deviceCookie` is a fresh device cookie for the browser (Set-Cookie). An account with a second factor gets no session
+ * yet: a pending sign-in bound to this browser (`pendingCookie`), finished at /login/second-factor with a code.
  */
 export async function login(input: {
   email: string;
@@ -82,6 +86,8 @@ export async function login(input: {
   ip: string | null;
   userAgent: string | null;
   cookie?: string | null;
+  /** Where to go once signed in (already checked to be on-site), kept with a pending sign-in. */
+  redirectTo?: string | null;
 }): Promise<LoginResult> {
   const email = normaliseEmail(input.email);
   const attempt = signInAttempt({ email, network: input.ip, cookie: input.cookie });
@@ -93,8 +99,11 @@ export async function login(input: {
   await releaseSignInAttempt(attempt);
   const user = await findUserByEmail(email);
   if (!user) return { ok: false, reason: "invalid" };
+  if (await hasSecondFactor(user.id)) {
+    return { ok: true, next: "second-factor", pendingCookie: await beginPendingSignIn(user.id, input.redirectTo ?? null) };
+  }
   const { token, session } = await createSession(user.id, input.userAgent);
-  return { ok: true, token, expiresAt: session.expiresAt, user, deviceCookie: serializeDeviceCookie(email) };
+  return { ok: true, next: "session", token, expiresAt: session.expiresAt, user, deviceCookie: serializeDeviceCookie(email) };
 }
 
 export async function requestPasswordReset(emailInput: string): Promise<void> {
@@ -139,7 +148,7 @@ export type ChangePasswordResult =
 /** Change the password, end every session and token, retire reset links, and open a fresh session for this browser. */
 export async function changePassword(
   user: { id: string; email: string; name: string },
-  input: { currentPassword: string; newPassword: string; userAgent: string | null },
+  input: { currentPassword: string; newPassword: string; userAgent: string | null; secondFactorVerified?: boolean },
 ): Promise<ChangePasswordResult> {
   const hash = await findPasswordHashById(user.id);
   if (!hash || !(await verifyPassword(hash, input.currentPassword))) {
@@ -153,7 +162,8 @@ export async function changePassword(
     await retireEmailTokens(user.id, "reset_password", tx);
     await endAccountAccess(user.id, null, tx);
   });
-  const { token, session } = await createSession(user.id, input.userAgent);
+  // The new session of this browser keeps what the old one had proved (the second factor).
+  const { token, session } = await createSession(user.id, input.userAgent, new Date(), { secondFactorVerified: input.secondFactorVerified ?? false });
   return { ok: true, token, expiresAt: session.expiresAt };
 }
 

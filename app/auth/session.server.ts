@@ -4,7 +4,9 @@
  *   sessions table cannot be replayed as a cookie;
  * - validation compares the secret hash in constant time and returns null for every invalid case;
  * - expiry slides (IDLE_MS after last use, renewed when half spent) and is capped by an absolute lifetime;
- * - a new session (new token) at every sign-in; all sessions die when the password changes.
+ * - a new session (new token) at every sign-in; all sessions die when the password changes;
+ * - a session records whether it proved the second factor (Lucia's "two-factor authentication" guide): at sign-in,
+ *   after the code (app/auth/pending-sign-in.server.ts), or at enrolment (app/auth/second-factor.server.ts).
  * See docs/decisions/0002-sessions-after-lucia.md.
  */
 import { findSessionWithUser, insertSession, touchSession, deleteSession, deleteUserSessions, type SessionPlace } from "../../db/sessions";
@@ -22,16 +24,24 @@ export interface Session {
   createdAt: Date;
   expiresAt: Date;
   absoluteExpiresAt: Date;
+  /** This session proved the second factor, and the account still has one. */
+  secondFactor: boolean;
 }
 
 export type SessionValidation = { session: Session; user: UserRow; fresh: boolean } | null;
 
-export async function createSession(userId: string, userAgent: string | null, now = new Date()): Promise<{ token: string; session: Session }> {
+export async function createSession(
+  userId: string,
+  userAgent: string | null,
+  now = new Date(),
+  options: { secondFactorVerified?: boolean } = {},
+): Promise<{ token: string; session: Session }> {
+  const secondFactor = options.secondFactorVerified ?? false;
   const { id, token, secretHash } = createSecretToken();
   const absoluteExpiresAt = new Date(now.getTime() + ABSOLUTE_MS);
   const expiresAt = new Date(Math.min(now.getTime() + IDLE_MS, absoluteExpiresAt.getTime()));
-  await insertSession({ id, secretHash, userId, expiresAt, absoluteExpiresAt, userAgent: userAgent?.slice(0, 300) ?? null });
-  return { token, session: { id, userId, createdAt: now, expiresAt, absoluteExpiresAt } };
+  await insertSession({ id, secretHash, userId, expiresAt, absoluteExpiresAt, userAgent: userAgent?.slice(0, 300) ?? null, secondFactorVerified: secondFactor });
+  return { token, session: { id, userId, createdAt: now, expiresAt, absoluteExpiresAt, secondFactor } };
 }
 
 /**
@@ -43,7 +53,7 @@ export async function validateSessionToken(token: string, now = new Date(), plac
   if (!parsed) return null;
   const found = await findSessionWithUser(parsed.id);
   if (!found || !secretMatches(parsed.secret, found.session.secretHash)) return null;
-  const { session: row, user } = found;
+  const { session: row, user, secondFactor } = found;
   const t = now.getTime();
   if (row.expiresAt.getTime() <= t || row.absoluteExpiresAt.getTime() <= t) {
     await deleteSession(row.id);
@@ -61,7 +71,7 @@ export async function validateSessionToken(token: string, now = new Date(), plac
     await touchSession(row.id, expiresAt, moved);
   }
   return {
-    session: { id: row.id, userId: row.userId, createdAt: row.createdAt, expiresAt, absoluteExpiresAt: row.absoluteExpiresAt },
+    session: { id: row.id, userId: row.userId, createdAt: row.createdAt, expiresAt, absoluteExpiresAt: row.absoluteExpiresAt, secondFactor },
     user,
     fresh,
   };

@@ -65,6 +65,40 @@ export async function releaseSignInAttempt(attempt: SignInAttempt): Promise<void
   });
 }
 
+/**
+ * Second-factor codes (after the password at sign-in, and to turn the second factor off) are throttled the same way,
+ * on their own keys: the account (5 free, then 2 s … 15 min: a 6-digit code cannot be guessed online) and the network
+ * across every account (20 free, then up to 15 min). A right code releases them as a right password does.
+ */
+export const SECOND_FACTOR_POLICIES = {
+  account: { free: 5, capSeconds: 15 * 60, forgetAfterSeconds: DAY },
+  network: { free: 20, capSeconds: 15 * 60, forgetAfterSeconds: DAY },
+} satisfies Record<string, ThrottlePolicy>;
+
+export interface SecondFactorAttempt {
+  keys: { kind: keyof typeof SECOND_FACTOR_POLICIES; key: string }[];
+}
+
+export function secondFactorAttempt(input: { userId: string; network: string | null }): SecondFactorAttempt {
+  const keys: SecondFactorAttempt["keys"] = [{ kind: "account", key: hashedKey("2fa:account", input.userId) }];
+  if (input.network) keys.push({ kind: "network", key: hashedKey("2fa:ip", input.network) });
+  return { keys };
+}
+
+export async function reserveSecondFactorAttempt(attempt: SecondFactorAttempt): Promise<ReserveResult> {
+  const rows = await reserveAttempts(attempt.keys.map(({ kind, key }) => ({ key, policy: SECOND_FACTOR_POLICIES[kind] })));
+  const refused = rows.filter((r) => !r.allowed);
+  if (refused.length === 0) return { allowed: true };
+  return { allowed: false, retryAfterSeconds: Math.max(1, ...refused.map((r) => Math.ceil(r.waitSeconds))) };
+}
+
+export async function releaseSecondFactorAttempt(attempt: SecondFactorAttempt): Promise<void> {
+  await releaseAttempts({
+    clear: attempt.keys.filter((k) => k.kind === "account").map((k) => k.key),
+    giveBack: attempt.keys.filter((k) => k.kind === "network").map((k) => ({ key: k.key, free: SECOND_FACTOR_POLICIES.network.free })),
+  });
+}
+
 /** Forget keys quiet for longer than any policy remembers (run now and then: server/maintenance.ts). */
 export function forgetQuietSignInKeys(): Promise<number> {
   return deleteQuietThrottles(DAY);

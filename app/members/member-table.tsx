@@ -3,6 +3,7 @@ import { Form, Link } from "@remix-run/react";
 import { ROLE_LABELS, type Role } from "../models/roles";
 import { formatDate, isoString } from "../utils/dates";
 import { RoleOptions } from "./invitation-fields";
+import { ResetSecondFactor } from "./second-factor-rule";
 
 export interface MemberView {
   userId: string;
@@ -11,6 +12,8 @@ export interface MemberView {
   role: Role;
   joinedAt: string | Date;
   isYou: boolean;
+  /** Has a second factor (an organiser's can be reset here by another organiser). */
+  secondFactor: boolean;
 }
 
 export function MemberTable({ members, action, busy, resetKey }: { members: MemberView[]; action: string; busy: boolean; resetKey: number }) {
@@ -37,7 +40,10 @@ export function MemberTable({ members, action, busy, resetKey }: { members: Memb
                   {m.isYou ? <span className="muted"> (you)</span> : null}
                 </td>
                 <td data-label="E-mail">{m.email}</td>
-                <td data-label="Role"><span className="badge">{ROLE_LABELS[m.role]}</span></td>
+                <td data-label="Role">
+                  <span className="badge">{ROLE_LABELS[m.role]}</span>
+                  {m.secondFactor ? <span className="badge">Second factor</span> : null}
+                </td>
                 <td data-label="Joined"><time dateTime={isoString(m.joinedAt)}>{formatDate(m.joinedAt)}</time></td>
                 <td data-label="Change">
                   <Form key={`${m.role}:${resetKey}`} method="post" action={action} className="inline-form">
@@ -54,6 +60,7 @@ export function MemberTable({ members, action, busy, resetKey }: { members: Memb
                   <p className="small">
                     <Link to={`${action}?remove=${m.userId}#confirm-remove`}>{`Remove ${m.name}`}</Link>
                   </p>
+                  {m.role === "organizer" && m.secondFactor && !m.isYou ? <ResetSecondFactor member={m} action={action} busy={busy} /> : null}
                 </td>
               </tr>
             );

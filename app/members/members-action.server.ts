@@ -1,8 +1,9 @@
 /**
- * The members page's form posts: change a role, remove a member, create a link, invite by e-mail, revoke a link.
+ * The members page's form posts: change a role, remove a member, create a link, invite by e-mail, revoke a link;
+ * the second-factor setting and resets (second-factor-action.server.ts).
  * Input is checked here with zod; the rules live in app/models (memberships, invitations, invitation-mail).
  */
-import { data, redirect } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { z } from "zod";
 import type { UserRow } from "../../db/users";
 import { emailField } from "../auth/fields";
@@ -12,7 +13,8 @@ import { changeMemberRole, listMembers, MembershipError, removeMember } from "..
 import { canManageMembers, INVITATION_DAYS, INVITATION_USES, isRole, MAX_INVITATION_ADDRESSES, ROLE_LABELS, type Role } from "../models/roles";
 import { findWorkshopForUser } from "../models/workshops.server";
 import { parseWith, readFormFields } from "../utils/forms.server";
-import type { MembersActionResult } from "./action-result";
+import { membersResult } from "./members-result.server";
+import { handleSecondFactorIntent, secondFactorIntents } from "./second-factor-action.server";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -54,18 +56,15 @@ const schema = z.discriminatedUnion(
     z.object({ intent: z.literal("invite"), role: roleField, days: daysField, uses: usesField }),
     z.object({ intent: z.literal("invite-email"), emails: emailsField, role: roleField, days: daysField }),
     z.object({ intent: z.literal("revoke"), invitationId: z.string().regex(/^[a-z2-9]{24}$/, "That invitation does not exist.") }),
+    ...secondFactorIntents,
   ],
   { message: "That action is not known." },
 );
 type Input = z.infer<typeof schema>;
 
-export const membersResult = (r: Partial<MembersActionResult>, init: number | ResponseInit = 200) =>
-  data<MembersActionResult>(
-    { error: null, fieldErrors: {}, notice: null, invitation: null, intent: null, values: {}, at: Date.now(), ...r },
-    typeof init === "number" ? { status: init } : init,
-  );
+export { membersResult };
 
-type Actor = Pick<UserRow, "id" | "name">;
+type Actor = Pick<UserRow, "id" | "name"> & { /** proved a second factor (app/auth/second-factor-gate.server.ts) */ secondFactor: boolean };
 type Workshop = { id: string; slug: string; title: string };
 
 export async function handleMembersAction(request: Request, user: Actor, workshop: Workshop) {
@@ -83,6 +82,7 @@ export async function handleMembersAction(request: Request, user: Actor, worksho
     return membersResult({ intent: "invite", notice: `Invitation link created for the role ${ROLE_LABELS[input.role]}.`, invitation });
   }
   if (input.intent === "invite-email") return inviteEmails(input, user, workshop);
+  if (input.intent === "second-factor-rule" || input.intent === "reset-second-factor") return handleSecondFactorIntent(input, user, workshop);
   if (input.intent === "revoke") {
     const done = await cancelInvitation(workshop.id, user.id, input.invitationId);
     return done

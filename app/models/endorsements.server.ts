@@ -36,6 +36,7 @@ import {
   type NewEndorsement,
 } from "../../db/endorsements";
 import { insertAudit } from "../../db/memberships";
+import { requireSecondFactorFor } from "../auth/second-factor-gate.server";
 import type { UserRow } from "../../db/users";
 import { getConfig } from "../config.server";
 import { emailMatchesWebsite, parseEndorsementInput, parseWebsite, organisationKey, type EndorsementInput } from "../declarations/endorsement-input";
@@ -407,7 +408,8 @@ export { countEndorsementsOfDocument, findCurrentVersionByDocument, listEndorsem
 
 /** The document and its organiser (pages: 404 outside the workshop, 403 for a member who is not an organiser). */
 export async function requireEndorsementOrganiser(request: Request, context: AppLoadContext, id: string | undefined) {
-  const { user } = await requireUser(request, context);
+  const auth = await requireUser(request, context);
+  const { user } = auth;
   const document = await findDocumentForUser(id ?? "", user.id);
   if (!document) throw notFound();
   if (!canModerateEndorsements(document.role)) {
@@ -417,6 +419,7 @@ export async function requireEndorsementOrganiser(request: Request, context: App
       { status: 403, statusText: "Forbidden", headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } },
     );
   }
+  await requireSecondFactorFor(auth, { id: document.workshopId, title: document.workshopTitle }, "page");
   return { user, document };
 }
 

@@ -14,6 +14,7 @@ import { changePassword, renameUser } from "../auth/accounts.server";
 import { serializeBlankSessionCookie, serializeSessionCookie } from "../auth/cookie.server";
 import { nameField, passwordField } from "../auth/fields";
 import { passwordProblem } from "../auth/password.server";
+import { getSecondFactorStatus } from "../auth/second-factor.server";
 import { invalidateSession, invalidateUserSessions } from "../auth/session.server";
 import { AccessTokens } from "../components/access-tokens";
 import { Field } from "../components/field";
@@ -27,9 +28,9 @@ export const headers = forwardHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, session } = await requireSessionUser(request, context);
-  const [sessions, tokens] = await Promise.all([listSessionViews(user.id, session.id), listAccessTokenViews(user.id)]);
+  const [sessions, tokens, secondFactor] = await Promise.all([listSessionViews(user.id, session.id), listAccessTokenViews(user.id), getSecondFactorStatus(user.id)]);
   return data(
-    { user: { name: user.name, email: user.email, verified: user.emailVerifiedAt != null }, sessions, tokens },
+    { user: { name: user.name, email: user.email, verified: user.emailVerifiedAt != null }, sessions, tokens, secondFactor },
     { headers: NO_STORE },
   );
 }
@@ -122,6 +123,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         currentPassword: input.currentPassword,
         newPassword: input.newPassword,
         userAgent: request.headers.get("user-agent"),
+        secondFactorVerified: session.secondFactor,
       });
       if (!result.ok) return refuse({ intent, fieldErrors: result.fieldErrors as Record<string, string> });
       return redirect("/account?done=password#password", {
@@ -144,7 +146,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     case "create-token": {
       const grant = parsed.data as z.infer<(typeof schemas)["create-token"]>;
-      const { token } = await createAccessToken(user.id, { name: grant.tokenName, scopes: grant.scopes, lifetimeDays: grant.lifetimeDays });
+      const { token } = await createAccessToken(user.id, { name: grant.tokenName, scopes: grant.scopes, lifetimeDays: grant.lifetimeDays, secondFactor: session.secondFactor });
       return data<ActionResult>({ intent, fieldErrors: {}, created: { name: grant.tokenName, token } }, { headers: NO_STORE });
     }
     case "revoke-token": {
@@ -175,7 +177,7 @@ function sectionOf(intent: Intent): string {
 }
 
 export default function Account() {
-  const { user, sessions, tokens } = useLoaderData<typeof loader>();
+  const { user, sessions, tokens, secondFactor } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const navigation = useNavigation();
   const busyIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
@@ -240,6 +242,16 @@ export default function Account() {
             <Link to="/forgot-password">Forgot your current password?</Link>
           </div>
         </Form>
+      </section>
+
+      <section id="second-factor" aria-labelledby="second-factor-heading" className="card">
+        <h2 id="second-factor-heading">Second factor</h2>
+        <p>
+          {secondFactor.enabled
+            ? `On: signing in asks for a code from your authenticator app. ${secondFactor.recoveryCodesLeft} of 10 recovery codes left.`
+            : "Off: signing in needs only your password. Organisers of many workshops must turn it on to publish, moderate and manage members."}
+        </p>
+        <p><Link to="/account/second-factor">{secondFactor.enabled ? "Manage your second factor" : "Set up a second factor"}</Link></p>
       </section>
 
       <section id="sessions" aria-labelledby="sessions-heading" className="card">

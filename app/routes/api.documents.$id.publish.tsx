@@ -11,6 +11,7 @@ import { findDocumentForUser } from "../models/workshops.server";
 import { canPublish, isSlug, publishVersion, PublishError } from "../models/publishing.server";
 import { apiError, apiJson, withApiUser } from "../utils/api.server";
 import { parseWith } from "../utils/forms.server";
+import { requireSecondFactorFor } from "../auth/second-factor-gate.server";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -30,10 +31,12 @@ export const loader = postOnly;
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   if (request.method !== "POST") return postOnly();
-  return withApiUser(context, "admin", async ({ user }) => {
+  return withApiUser(context, "admin", async (auth) => {
+    const { user } = auth;
     const document = await findDocumentForUser(params.id ?? "", user.id);
     if (!document) return apiError(404, "No such document, or you are not a member of its workshop.");
     if (!canPublish(document.role)) return apiError(403, "Only the organisers of this workshop can publish its documents.");
+    await requireSecondFactorFor(auth, { id: document.workshopId, title: document.workshopTitle }, "api");
     let input: unknown;
     try {
       input = await request.json();

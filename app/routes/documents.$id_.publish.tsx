@@ -36,6 +36,7 @@ import { ROLE_LABELS } from "../models/roles";
 import { formatDateTime, isoString } from "../utils/dates";
 import { formToObject, parseWith } from "../utils/forms.server";
 import { notFound, requireUser } from "../utils/guards.server";
+import { requireSecondFactorFor } from "../auth/second-factor-gate.server";
 import { Breadcrumbs, documentTrail } from "../components/breadcrumbs";
 import { useFocusOnArrival } from "../components/focus-on-arrival";
 
@@ -46,7 +47,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
 async function requireOrganiser(request: Request, context: AppLoadContext, id: string | undefined) {
-  const { user } = await requireUser(request, context);
+  const auth = await requireUser(request, context);
+  const { user } = auth;
   const document = await findDocumentForUser(id ?? "", user.id);
   if (!document) throw notFound();
   if (!canPublish(document.role)) {
@@ -56,6 +58,7 @@ async function requireOrganiser(request: Request, context: AppLoadContext, id: s
       { status: 403, statusText: "Forbidden", headers: { "Content-Type": "text/plain; charset=utf-8" } },
     );
   }
+  await requireSecondFactorFor(auth, { id: document.workshopId, title: document.workshopTitle }, "page");
   return { user, document };
 }
 

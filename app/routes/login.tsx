@@ -31,6 +31,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     ip: context.clientIp,
     userAgent: request.headers.get("user-agent"),
     cookie: request.headers.get("cookie"),
+    redirectTo: safeRedirectTarget(parsed.data.redirectTo),
   });
   if (!result.ok && result.reason === "throttled") {
     return data(
@@ -39,6 +40,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     );
   }
   if (!result.ok) return data({ error: "That e-mail and password do not match an account.", fieldErrors: {} }, { status: 400 });
+  if (result.next === "second-factor") {
+    return redirect("/login/second-factor", { headers: { "Set-Cookie": result.pendingCookie, "Cache-Control": "no-store" } });
+  }
   const headers = new Headers();
   headers.append("Set-Cookie", serializeSessionCookie(result.token, result.expiresAt));
   headers.append("Set-Cookie", result.deviceCookie);
@@ -54,6 +58,7 @@ export default function Login() {
     <div className="page narrow">
       <h1>Sign in</h1>
       {params.get("reset") === "1" ? <div className="alert ok" role="status">Your password was changed. Sign in with the new one.</div> : null}
+      {params.get("expired") === "1" ? <div className="alert error" role="alert">That sign-in was no longer open (a code is asked for within five minutes, five tries at most, in the browser that gave the password). Sign in again.</div> : null}
       {params.get("verified") === "1" ? <div className="alert ok" role="status">Your e-mail address is confirmed. Sign in to continue.</div> : null}
       <FormError message={result?.error} />
       <Form method="post" className="stack card" noValidate>

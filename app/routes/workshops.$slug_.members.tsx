@@ -21,6 +21,9 @@ import { canManageMembers, ROLE_LABELS } from "../models/roles";
 import { findWorkshopForUser } from "../models/workshops.server";
 import { notFound, requireUser } from "../utils/guards.server";
 import { forwardHeaders } from "../utils/route-headers";
+import { provedSecondFactor, requireSecondFactorFor } from "../auth/second-factor-gate.server";
+import { findUsersWithSecondFactor, findWorkshopSecondFactorRule } from "../models/workshop-second-factor.server";
+import { SecondFactorRule } from "../members/second-factor-rule";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Members and invitations — ${data.workshop.title} — Accord` : "Members and invitations — Accord" },
@@ -34,7 +37,8 @@ export const headers: HeadersFunction = (args) => {
 };
 
 async function requireOrganiser(request: Request, context: AppLoadContext, slug: string | undefined) {
-  const { user } = await requireUser(request, context);
+  const auth = await requireUser(request, context);
+  const { user } = auth;
   const workshop = await findWorkshopForUser(slug ?? "", user.id);
   if (!workshop) throw notFound();
   if (!canManageMembers(workshop.role)) {
@@ -44,29 +48,32 @@ async function requireOrganiser(request: Request, context: AppLoadContext, slug:
       { status: 403, statusText: "Forbidden", headers: { "Content-Type": "text/plain; charset=utf-8" } },
     );
   }
-  return { user, workshop };
+  await requireSecondFactorFor(auth, workshop, "page");
+  return { auth, user, workshop };
 }
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { user, workshop } = await requireOrganiser(request, context, params.slug);
-  const [members, invitations] = await Promise.all([listMembers(workshop.id), listInvitationsWithJoins(workshop.id)]);
+  const [members, invitations, required] = await Promise.all([listMembers(workshop.id), listInvitationsWithJoins(workshop.id), findWorkshopSecondFactorRule(workshop.id)]);
+  const withSecondFactor = await findUsersWithSecondFactor(members.map((m) => m.userId));
   const removeId = new URL(request.url).searchParams.get("remove");
   const toRemove = removeId ? members.find((m) => m.userId === removeId) : undefined;
   return {
     workshop: { slug: workshop.slug, title: workshop.title },
-    members: members.map((m) => ({ userId: m.userId, name: m.name, email: m.email, role: m.role, joinedAt: m.joinedAt, isYou: m.userId === user.id })),
+    members: members.map((m) => ({ userId: m.userId, name: m.name, email: m.email, role: m.role, joinedAt: m.joinedAt, isYou: m.userId === user.id, secondFactor: withSecondFactor.has(m.userId) })),
+    secondFactorRequired: required ?? false,
     invitations,
     confirmRemove: toRemove ? { userId: toRemove.userId, name: toRemove.name, isYou: toRemove.userId === user.id } : null,
   };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { user, workshop } = await requireOrganiser(request, context, params.slug);
-  return handleMembersAction(request, user, workshop);
+  const { auth, user, workshop } = await requireOrganiser(request, context, params.slug);
+  return handleMembersAction(request, { ...user, secondFactor: provedSecondFactor(auth) }, workshop);
 }
 
 export default function MembersPage() {
-  const { workshop, members, invitations, confirmRemove } = useLoaderData<typeof loader>();
+  const { workshop, members, invitations, confirmRemove, secondFactorRequired } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const here = `/workshops/${workshop.slug}/members`;
@@ -87,6 +94,8 @@ export default function MembersPage() {
 
       <h2 id="members">Members</h2>
       <MemberTable members={members} action={here} busy={busy} resetKey={outcome?.at ?? 0} />
+
+      <SecondFactorRule required={secondFactorRequired} action={here} busy={busy} />
 
       <h2 id="invite">Invite people</h2>
       <InviteLinkForm action={here} busy={busy} errors={errorsFor("invite")} />

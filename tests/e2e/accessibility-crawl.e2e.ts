@@ -32,6 +32,7 @@ type Who = (typeof ROLES)[number];
 const REACHED_ELSEWHERE: Record<string, string> = {
   "/join/:token": "an invitation link, handed out by organisers: tests/e2e/foundation.e2e.ts (axe on the join page)",
   "/verify-email": "the confirmation link in a mail: tests/e2e/foundation.e2e.ts (axe on both forms)",
+  "/login/second-factor": "only after the password of an account with a second factor: tests/e2e/second-factor.e2e.ts (axe on it)",
 };
 
 /** Links the crawler never follows: files, data downloads and the way out. */

@@ -72,6 +72,9 @@ const TABLE: [method: Method, route: string, answers: string, body?: Record<stri
   ["POST", "/forgot-password", "ok ok ok ok ok ok ok ok ok ok ok ok ok ok 403"],
   ["GET", "/join/:token", "404 404 404 404 404 404 404 404 403 403 403 403 404 404 404"],
   ["POST", "/join/:token", "login 404 404 404 404 404 404 404 403 403 403 403 login login 403"],
+  // The second step of signing in: only a browser with a pending sign-in (none here) gets the form; everyone else is sent to sign in.
+  ["GET", "/login/second-factor", "login confirm ok ok ok ok ok ok 403 403 403 403 login login ok"],
+  ["POST", "/login/second-factor", "login login login login login login login login login login login login login login 403"],
   ["GET", "/login", "ok confirm ok ok ok ok ok ok 403 403 403 403 ok ok ok"],
   ["POST", "/login", "ok confirm ok ok ok ok ok ok ok ok ok ok ok ok 403"],
   ["GET", "/logout", "ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok"],
@@ -116,6 +119,8 @@ const TABLE: [method: Method, route: string, answers: string, body?: Record<stri
   ["POST", "/account/delete", "login confirm ok ok ok ok ok ok 403 403 403 403 login login 403"],
   ["GET", "/account/endorsements", "login confirm ok ok ok ok ok ok 403 403 403 403 login login ok"],
   ["POST", "/account/endorsements", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 403"],
+  ["GET", "/account/second-factor", "login confirm ok ok ok ok ok ok 403 403 403 403 login login ok"],
+  ["POST", "/account/second-factor", "login confirm ok ok ok ok ok ok 403 403 403 403 login login 403"],
   // The JSON API: 401 without a caller, 403 without the scope or the role, 404 outside the workshop; public declarations for everyone.
   ["GET", "/api/declarations", "ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok"],
   ["POST", "/api/declarations", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 403"],

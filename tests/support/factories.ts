@@ -26,9 +26,14 @@ export async function createUser(overrides: { email?: string; name?: string; ver
   return user;
 }
 
-export async function createWorkshop(slug = `ws-${randomBytes(4).toString("hex")}`): Promise<{ id: string; slug: string }> {
+/** A workshop; its organisers need no second factor unless `secondFactorRequired` (the database's default for new ones). */
+export async function createWorkshop(
+  slug = `ws-${randomBytes(4).toString("hex")}`,
+  options: { secondFactorRequired?: boolean } = {},
+): Promise<{ id: string; slug: string }> {
   const [row]: [{ id: string }?] = await getSql()`
-    insert into workshops (slug, title, starts_on, ends_on) values (${slug}, ${"Workshop " + slug}, '2023-05-19', '2023-05-20') returning id`;
+    insert into workshops (slug, title, starts_on, ends_on, organisers_need_second_factor)
+    values (${slug}, ${"Workshop " + slug}, '2023-05-19', '2023-05-20', ${options.secondFactorRequired ?? false}) returning id`;
   if (!row) throw new Error("createWorkshop failed");
   return { id: row.id, slug };
 }

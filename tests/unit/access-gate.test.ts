@@ -19,7 +19,7 @@ const user = (verified: boolean) => ({
 const session = (verified = true): RequestAuth => ({
   via: "session",
   user: user(verified),
-  session: { id: "s", userId: "u", createdAt: new Date(), expiresAt: new Date(), absoluteExpiresAt: new Date() },
+  session: { id: "s", userId: "u", createdAt: new Date(), expiresAt: new Date(), absoluteExpiresAt: new Date(), secondFactor: false },
   renewedCookie: null,
 });
 
@@ -28,7 +28,7 @@ const token = (scopes: Scope[], verified = true): RequestAuth => ({
   user: user(verified),
   session: null,
   renewedCookie: null,
-  token: { id: "t", scopes, expiresAt: new Date(Date.now() + 86_400_000) },
+  token: { id: "t", scopes, expiresAt: new Date(Date.now() + 86_400_000), secondFactor: false },
 });
 
 const at = (door: Door, path: string, method = "GET") => ({ door, path, method });

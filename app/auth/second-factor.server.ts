@@ -1,0 +1,206 @@
+/**
+ * The second factor of an account: a TOTP key (app/auth/totp.server.ts) and ten single-use recovery codes.
+ * - Enrolment stores a new key unconfirmed and shows it (QR code and text); a first right code confirms it, gives the
+ *   recovery codes once, marks this session as having proved it and ends the account's other sessions (they signed
+ *   in without it).
+ * - A code is taken once: the last accepted time step is stored per account and only a later one is accepted.
+ * - Codes are throttled like passwords (app/auth/throttle.server.ts, SECOND_FACTOR_POLICIES).
+ * - Turning it off needs the password or a code; another organiser of a workshop where the person is an organiser
+ *   may reset it (recorded in that workshop's audit log, and the person is told by e-mail).
+ */
+import { sha256 } from "@oslojs/crypto/sha2";
+import { getRandomValues } from "node:crypto";
+import { getSql } from "../../db/client";
+import { findMemberRole, insertAudit } from "../../db/memberships";
+import {
+  acceptTotpStep,
+  countUnusedRecoveryCodes,
+  deleteSecondFactor,
+  findTotp,
+  markSessionSecondFactor,
+  replaceRecoveryCodes,
+  upsertUnconfirmedTotp,
+  spendRecoveryCode,
+} from "../../db/second-factor";
+import { deleteUserSessions } from "../../db/sessions";
+import { findPasswordHashById, findUserById, type UserRow } from "../../db/users";
+import { getConfig } from "../config.server";
+import { sendMail } from "../mail/mailer.server";
+import { verifyPassword } from "./password.server";
+import { releaseSecondFactorAttempt, reserveSecondFactorAttempt, secondFactorAttempt } from "./throttle.server";
+import { formatKeyForTyping, generateTotpKey, matchingStep, qrSvg, totpUri } from "./totp.server";
+
+export const RECOVERY_CODE_COUNT = 10;
+const RECOVERY_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"; // 32 letters, no 0/o, 1/l: 16 of them are 80 bits
+const RECOVERY_LENGTH = 16;
+/** Longer input than this is refused before any work (a code with spaces and hyphens is far shorter). */
+export const MAX_CODE_INPUT = 64;
+
+export type CodeInput = { kind: "totp"; code: string } | { kind: "recovery"; code: string };
+
+/** What someone typed, as a TOTP code (6 digits) or a recovery code (16 letters and digits); null for anything else. */
+export function readCode(raw: unknown): CodeInput | null {
+  if (typeof raw !== "string" || raw.length > MAX_CODE_INPUT) return null;
+  const compact = raw.replace(/[\s-]/g, "").toLowerCase();
+  if (/^\d{6}$/.test(compact)) return { kind: "totp", code: compact };
+  if (compact.length === RECOVERY_LENGTH && [...compact].every((c) => RECOVERY_ALPHABET.includes(c))) return { kind: "recovery", code: compact };
+  return null;
+}
+
+const hashRecoveryCode = (code: string): Uint8Array => sha256(new TextEncoder().encode(code));
+
+function newRecoveryCodes(): string[] {
+  return Array.from({ length: RECOVERY_CODE_COUNT }, () => {
+    const bytes = new Uint8Array(RECOVERY_LENGTH);
+    getRandomValues(bytes);
+    const code = [...bytes].map((b) => RECOVERY_ALPHABET[b >> 3]).join("");
+    return code.replace(/(.{4})(?=.)/g, "$1-");
+  });
+}
+
+export interface SecondFactorStatus {
+  enabled: boolean;
+  recoveryCodesLeft: number;
+}
+
+export async function getSecondFactorStatus(userId: string): Promise<SecondFactorStatus> {
+  const totp = await findTotp(userId);
+  const enabled = Boolean(totp?.confirmedAt);
+  return { enabled, recoveryCodesLeft: enabled ? await countUnusedRecoveryCodes(userId) : 0 };
+}
+
+export async function hasSecondFactor(userId: string): Promise<boolean> {
+  return Boolean((await findTotp(userId))?.confirmedAt);
+}
+
+export interface Enrolment {
+  qrSvg: string;
+  typedKey: string;
+}
+
+function enrolmentView(key: Uint8Array, user: Pick<UserRow, "email">): Enrolment {
+  return { qrSvg: qrSvg(totpUri(key, user.email)), typedKey: formatKeyForTyping(key) };
+}
+
+/** A new key to scan; null when the account already has a confirmed second factor. */
+export async function startEnrolment(user: Pick<UserRow, "id" | "email">): Promise<Enrolment | null> {
+  const key = generateTotpKey();
+  if (!(await upsertUnconfirmedTotp(user.id, key))) return null;
+  return enrolmentView(key, user);
+}
+
+/** The key being enrolled (after a reload, or a wrong first code); null when none is. */
+export async function enrolmentInProgress(user: Pick<UserRow, "id" | "email">): Promise<Enrolment | null> {
+  const totp = await findTotp(user.id);
+  return totp && !totp.confirmedAt ? enrolmentView(totp.key, user) : null;
+}
+
+export type ConfirmResult = { ok: true; recoveryCodes: string[] } | { ok: false; error: string };
+
+export const WRONG_CODE = "That code is not right, or it was already used. Type the 6 digits your app shows now (a new code comes every 30 seconds).";
+
+/** Confirm enrolment with a first code from the app. */
+export async function confirmEnrolment(user: Pick<UserRow, "id" | "email">, sessionId: string, raw: unknown, now = new Date()): Promise<ConfirmResult> {
+  const input = readCode(raw);
+  if (!input || input.kind !== "totp") return { ok: false, error: "Type the 6 digits your authenticator app shows for Accord." };
+  const totp = await findTotp(user.id);
+  if (!totp || totp.confirmedAt) return { ok: false, error: "Start setting up the second factor again: this set-up is no longer open." };
+  const step = matchingStep(totp.key, input.code, now);
+  if (step === null) return { ok: false, error: WRONG_CODE };
+  const codes = newRecoveryCodes();
+  const done = await getSql().begin(async (tx) => {
+    if (!(await acceptTotpStep(user.id, step, true, tx))) return false;
+    await replaceRecoveryCodes(user.id, codes.map((c) => hashRecoveryCode(readCode(c)!.code)), tx);
+    await markSessionSecondFactor(sessionId, tx);
+    await deleteUserSessions(user.id, sessionId, tx);
+    await insertAudit({ workshopId: null, actorId: user.id, action: "account.second_factor_enabled", details: { userId: user.id } }, tx);
+    return true;
+  });
+  return done ? { ok: true, recoveryCodes: codes } : { ok: false, error: WRONG_CODE };
+}
+
+export type CodeCheck = { ok: true; via: "totp" | "recovery" } | { ok: false; reason: "invalid" } | { ok: false; reason: "throttled"; retryAfterSeconds: number };
+
+/**
+ * Check a code of an account's confirmed second factor: a TOTP code not used before, or an unused recovery code
+ * (then spent). Counted under the throttle before it is checked; a right code gives its attempt back.
+ */
+export async function checkSecondFactorCode(userId: string, raw: unknown, network: string | null, now = new Date()): Promise<CodeCheck> {
+  const attempt = secondFactorAttempt({ userId, network });
+  const reserved = await reserveSecondFactorAttempt(attempt);
+  if (!reserved.allowed) return { ok: false, reason: "throttled", retryAfterSeconds: reserved.retryAfterSeconds };
+  const input = readCode(raw);
+  if (!input) return { ok: false, reason: "invalid" };
+  let ok = false;
+  if (input.kind === "totp") {
+    const totp = await findTotp(userId);
+    const step = totp?.confirmedAt ? matchingStep(totp.key, input.code, now) : null;
+    ok = step !== null && (await acceptTotpStep(userId, step, false));
+  } else {
+    ok = (await hasSecondFactor(userId)) && (await spendRecoveryCode(userId, hashRecoveryCode(input.code)));
+  }
+  if (!ok) return { ok: false, reason: "invalid" };
+  await releaseSecondFactorAttempt(attempt);
+  return { ok: true, via: input.kind };
+}
+
+export type DisableResult = { ok: true } | { ok: false; error: string; retryAfterSeconds?: number };
+
+/** Turn the second factor off: with the account's password, or a code (TOTP or recovery). */
+export async function disableSecondFactor(user: Pick<UserRow, "id" | "email" | "name">, proof: { password?: string; code?: string }, network: string | null): Promise<DisableResult> {
+  if (proof.code) {
+    const check = await checkSecondFactorCode(user.id, proof.code, network);
+    if (!check.ok && check.reason === "throttled") return { ok: false, error: "Too many attempts.", retryAfterSeconds: check.retryAfterSeconds };
+    if (!check.ok) return { ok: false, error: WRONG_CODE };
+  } else {
+    const attempt = secondFactorAttempt({ userId: user.id, network });
+    const reserved = await reserveSecondFactorAttempt(attempt);
+    if (!reserved.allowed) return { ok: false, error: "Too many attempts.", retryAfterSeconds: reserved.retryAfterSeconds };
+    const hash = await findPasswordHashById(user.id);
+    if (!hash || !proof.password || !(await verifyPassword(hash, proof.password))) {
+      return { ok: false, error: "That is not your password. Give your password, or a code from your app or a recovery code." };
+    }
+    await releaseSecondFactorAttempt(attempt);
+  }
+  await getSql().begin(async (tx) => {
+    await deleteSecondFactor(user.id, tx);
+    await insertAudit({ workshopId: null, actorId: user.id, action: "account.second_factor_disabled", details: { userId: user.id } }, tx);
+  });
+  await sendMail({
+    to: user.email,
+    subject: "The second factor of your Accord account was turned off",
+    text: `Hello ${user.name},\n\nThe second factor (authenticator app and recovery codes) of your Accord account was turned off. Signing in now needs only your password.\n\nIf it was not you, change your password now and set up the second factor again: ${getConfig().publicUrl}/account/second-factor\n`,
+  });
+  return { ok: true };
+}
+
+export class SecondFactorResetError extends Error {}
+
+/**
+ * Another organiser of the workshop resets a person's second factor (they lost their phone and their recovery
+ * codes). Only for organisers of this workshop, never one's own, and only by an organiser who has proved a second
+ * factor themselves (`actorVerified`). Recorded in the workshop's audit log; the person is told by e-mail.
+ */
+export async function resetSecondFactorByOrganiser(input: { workshopId: string; workshopTitle: string; actorId: string; actorVerified: boolean; userId: string }): Promise<void> {
+  if (!input.actorVerified) {
+    throw new SecondFactorResetError("Set up your own second factor, and sign in with it, before you reset someone else's: /account/second-factor.");
+  }
+  if (input.userId === input.actorId) throw new SecondFactorResetError("You cannot reset your own second factor here: use a recovery code, or ask another organiser.");
+  const reset = await getSql().begin(async (tx) => {
+    if ((await findMemberRole(input.workshopId, input.userId, tx)) !== "organizer") {
+      throw new SecondFactorResetError("Only the second factor of another organiser of this workshop can be reset here.");
+    }
+    if (!(await deleteSecondFactor(input.userId, tx))) return false;
+    await insertAudit({ workshopId: input.workshopId, actorId: input.actorId, action: "member.second_factor_reset", details: { userId: input.userId } }, tx);
+    return true;
+  });
+  if (!reset) throw new SecondFactorResetError("That organiser has no second factor to reset.");
+  const person = await findUserById(input.userId);
+  if (person) {
+    await sendMail({
+      to: person.email,
+      subject: "Your Accord second factor was reset",
+      text: `Hello ${person.name},\n\nAnother organiser of “${input.workshopTitle}” reset the second factor of your Accord account: signing in now needs only your password. Set up a new one at ${getConfig().publicUrl}/account/second-factor\n\nIf you did not ask for this, tell the organisers of the workshop.\n`,
+    });
+  }
+}
