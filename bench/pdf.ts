@@ -23,7 +23,6 @@ import { cpuSeconds, killAllChildren, ROOT, startAccord, type Server } from "./p
 import { fetchOnce } from "./public-load";
 import { insertVisibleEndorsements, publishSeededDeclaration } from "./public-setup";
 import { fmt, percentile, sortedOf, table } from "./stats";
-import { randomBytes } from "node:crypto";
 import { loadavg } from "node:os";
 
 const log = (m: string) => process.stderr.write(`· ${m}\n`);
@@ -95,10 +94,7 @@ async function main(): Promise<void> {
     const declaration = await publishSeededDeclaration(db);
     await insertVisibleEndorsements(db, declaration, opts.signatories);
     log(`published /d/${declaration.slug} with ${opts.signatories} visible endorsements`);
-    // Production refuses to start without these; the benchmark only reads, so no mail is sent and no Origin checked.
-    accord = await startAccord(db.url, {
-      env: { ACCORD_PUBLIC_URL: "https://accord.bench.invalid", ACCORD_KEY_SECRET: randomBytes(24).toString("hex"), SMTP_URL: "smtp://127.0.0.1:9" },
-    });
+    accord = await startAccord(db.url);
     const url = accord.origin.replace(/^https:/, "http:");
     const page = `/d/${declaration.slug}`;
     const pdf = `/d/${declaration.slug}/v/1/pdf`;

@@ -4,6 +4,8 @@
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command, Commands, Reply } from "./protocol";
@@ -164,22 +166,33 @@ function collectProblems(child: ChildProcess, problems: string[]): void {
 /**
  * `node --import tsx server/start.ts` (one process, so its pid is the server's) on the benchmark database, from the
  * working tree or from `root` (a snapshot, see exportHead).
- * NODE_ENV=production as deployed: the session cookie is `__Host-accord_session` and the expected Origin is https.
+ * NODE_ENV=production as deployed: the session cookie is `__Host-accord_session` and the expected Origin is https;
+ * production refuses to start without an https public URL, a key secret and SMTP, so it gets them (https://127.0.0.1
+ * on a port chosen here, a random secret, and an SMTP port nothing listens on: benchmarks send no mail).
  */
 export async function startAccord(
   databaseUrl: string,
   options: { cpuProfDir?: string; inspect?: boolean; root?: string; /** Set last, over everything else. */ env?: Record<string, string> } = {},
 ): Promise<Server> {
   const root = options.root ?? ROOT;
+  const freePort = await new Promise<number>((resolve, reject) => {
+    const probe = createServer().once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
-    PORT: "0",
+    PORT: String(freePort),
     HOST: "127.0.0.1",
     ACCORD_LOG_LEVEL: "info", // the "ready on" line is logged at info
     NODE_ENV: "production",
+    ACCORD_PUBLIC_URL: `https://127.0.0.1:${freePort}`,
+    ACCORD_KEY_SECRET: randomBytes(24).toString("hex"),
+    SMTP_URL: "smtp://127.0.0.1:9",
   };
-  delete env.ACCORD_PUBLIC_URL;
   delete env.NODE_OPTIONS;
   Object.assign(env, options.env);
   const args = ["--import", "tsx"];
