@@ -58,7 +58,7 @@ describe("downloading your data", () => {
     };
     expect(data.account).toMatchObject({ id: anna.user.id, email: anna.user.email, name: "Anna Berg" });
     expect(data.sessions.length).toBeGreaterThan(0);
-    for (const s of data.sessions) expect(Object.keys(s).sort()).toEqual(["createdAt", "expiresAt", "lastUsedAt", "userAgent"]);
+    for (const s of data.sessions) expect(Object.keys(s).sort()).toEqual(["createdAt", "expiresAt", "lastUsedAt", "networkRecorded", "timeZone", "userAgent"]);
     expect(data.accessTokens).toEqual([expect.objectContaining({ name: "tests" })]);
     expect(data.memberships).toEqual([expect.objectContaining({ role: "editor" })]);
     expect(data.endorsements.map((e) => e.id).sort()).toEqual([...annaIds].sort());
