@@ -89,6 +89,11 @@ export default function App() {
   const data = useRouteLoaderData<typeof loader>("root");
   const signedIn = data?.user != null;
   useEffect(() => {
+    // The page is interactive from here: browser tests wait for this before typing (input during React's
+    // interruptible hydration can abort it: "Root did not complete").
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
+  useEffect(() => {
     // The sessions list says where each session was used: the browser's own time zone, never an address.
     if (!signedIn) return;
     const timeZone = validTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone);

@@ -64,11 +64,20 @@ async function tabTo(page: Page, name: RegExp, { back = false, max = 60 } = {}):
   throw new Error(`Tab never reached ${name} on ${page.url()}`);
 }
 
-/** Focus must land somewhere a keyboard user can go on from after an action: inside the main content. */
+/** Open a page and wait until React has hydrated it (keys pressed during hydration can abort it). */
+async function open(page: Page, path: string): Promise<void> {
+  await page.goto(server.url + path);
+  await page.waitForFunction(() => document.documentElement.dataset.hydrated === "true");
+}
+
+/** Focus must land where a keyboard user can go on from after an action: inside the main content (given a moment to render). */
 async function expectFocusKept(page: Page, what: string): Promise<void> {
-  const now = await focused(page);
-  expect(now.tag, `focus after ${what}`).not.toBe("body");
-  expect(now.inMain, `focus after ${what} is in the main content (${now.tag} “${now.name}”)`).toBe(true);
+  await expect
+    .poll(async () => {
+      const now = await focused(page);
+      return now.inMain ? "in main" : `${now.tag} “${now.name}”`;
+    }, { message: `focus after ${what} is in the main content`, timeout: 5000 })
+    .toBe("in main");
 }
 
 describe("the whole story by keyboard alone", () => {
@@ -80,7 +89,7 @@ describe("the whole story by keyboard alone", () => {
     page.setDefaultTimeout(15_000);
 
     // Sign in: the first Tab reaches the skip link, which moves focus to the main content.
-    await page.goto(`${server.url}/login?redirectTo=${encodeURIComponent(`/documents/${documentId}`)}`);
+    await open(page, `/login?redirectTo=${encodeURIComponent(`/documents/${documentId}`)}`);
     await page.keyboard.press("Tab");
     expect((await focused(page)).name).toBe("Skip to content");
     expect((await focused(page)).visibleFocus).toBe(true);
@@ -91,6 +100,7 @@ describe("the whole story by keyboard alone", () => {
     await page.keyboard.type(TEST_PASSWORD);
     await page.keyboard.press("Enter");
     await page.waitForURL(`${server.url}/documents/${documentId}`);
+    await page.waitForFunction(() => document.documentElement.dataset.hydrated === "true");
 
     // Edit: Tab into the editor, go to the end, type; the status says saved once PostgreSQL committed it.
     await page.locator("[data-testid=save-status][data-state=saved]").waitFor();
@@ -127,7 +137,7 @@ describe("the whole story by keyboard alone", () => {
     expect((await getSql()`select count(*)::int as n from published_versions where document_id = ${documentId}`)[0]!.n).toBe(1);
 
     // Endorse, as an individual: fields by Tab, boxes by Space, the country by typing its name.
-    await page.goto(`${server.url}/d/${SLUG}/endorse`);
+    await open(page, `/d/${SLUG}/endorse`);
     await tabTo(page, /^Your name/);
     await page.keyboard.type("Olga Keyboard");
     await tabTo(page, /^Country/);
