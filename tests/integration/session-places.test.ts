@@ -2,37 +2,19 @@
  * The sessions list tells sessions apart by when and, approximately, where they were used — without Accord keeping an
  * IP address. ACCORD_TRUST_PROXY is on in this file, so each browser picks its address with X-Forwarded-For.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getSql } from "../../db/client";
-import { resetConfigCache } from "../../app/config.server";
 import { TIME_ZONE_COOKIE } from "../../app/auth/session-place";
 import { createUser, TEST_PASSWORD } from "../support/factories";
-import { Browserish, startTestServer, type TestServer } from "../support/http-server";
+import { Browserish } from "../support/http-server";
+import { browserFrom, serveBehindProxy } from "../support/trusted-proxy";
 
-let server: TestServer;
-const before = process.env.ACCORD_TRUST_PROXY;
-
-beforeAll(async () => {
-  process.env.ACCORD_TRUST_PROXY = "1";
-  resetConfigCache();
-  server = await startTestServer();
-});
-
-afterAll(async () => {
-  await server?.close();
-  if (before === undefined) delete process.env.ACCORD_TRUST_PROXY;
-  else process.env.ACCORD_TRUST_PROXY = before;
-  resetConfigCache();
-});
+const proxied = serveBehindProxy();
 
 /** A browser whose requests come from `ip` and whose page reported `timeZone` (the cookie the page sets). */
 function browserAt(ip: string, timeZone: string | null): Browserish {
-  const b = new Browserish(server.url);
+  const b = browserFrom(proxied.server.url, ip);
   if (timeZone) b.cookies.set(TIME_ZONE_COOKIE, encodeURIComponent(timeZone));
-  const get = b.get.bind(b);
-  const post = b.post.bind(b);
-  b.get = (path, headers = {}) => get(path, { "x-forwarded-for": ip, ...headers });
-  b.post = (path, form, headers = {}) => post(path, form, { "x-forwarded-for": ip, ...headers });
   return b;
 }
 
@@ -94,7 +76,7 @@ describe("the sessions list", () => {
     const b = browserAt("198.51.100.1", null);
     expect((await b.post("/login", { email: user.email, password: TEST_PASSWORD })).status).toBe(302);
     await getSql()`update sessions set network_key = null where user_id = ${user.id}`;
-    const other = new Browserish(server.url); // no X-Forwarded-For: the proxy's own address
+    const other = new Browserish(proxied.server.url); // no X-Forwarded-For: the proxy's own address
     expect((await other.post("/login", { email: user.email, password: TEST_PASSWORD })).status).toBe(302);
     await getSql()`update sessions set network_key = null, time_zone = null where user_id = ${user.id}`;
     const rows = sessionRows(await (await b.get("/account")).text());

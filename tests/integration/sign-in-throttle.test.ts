@@ -3,40 +3,19 @@
  * ACCORD_TRUST_PROXY is on in this file, so each test picks its client addresses with X-Forwarded-For and the tests
  * do not share a network's counters.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getSql } from "../../db/client";
-import { resetConfigCache } from "../../app/config.server";
 import { signInAttempt, SIGN_IN_POLICIES } from "../../app/auth/throttle.server";
 import { pleaseWait } from "../../app/utils/wait-words";
 import { createUser, TEST_PASSWORD, uniqueEmail } from "../support/factories";
 import { call, person, publishDeclaration, signer } from "../support/endorsement-fixtures";
-import { Browserish, startTestServer, type TestServer } from "../support/http-server";
+import type { Browserish } from "../support/http-server";
+import { browserFrom, serveBehindProxy } from "../support/trusted-proxy";
 
-let server: TestServer;
-const before = process.env.ACCORD_TRUST_PROXY;
-
-beforeAll(async () => {
-  process.env.ACCORD_TRUST_PROXY = "1";
-  resetConfigCache();
-  server = await startTestServer();
-});
-
-afterAll(async () => {
-  await server?.close();
-  if (before === undefined) delete process.env.ACCORD_TRUST_PROXY;
-  else process.env.ACCORD_TRUST_PROXY = before;
-  resetConfigCache();
-});
+const proxied = serveBehindProxy();
 
 /** A browser (cookie jar) whose requests come from `ip`, as a trusted proxy would say. */
-function from(ip: string): Browserish {
-  const b = new Browserish(server.url);
-  const get = b.get.bind(b);
-  const post = b.post.bind(b);
-  b.get = (path, headers = {}) => get(path, { "x-forwarded-for": ip, ...headers });
-  b.post = (path, form, headers = {}) => post(path, form, { "x-forwarded-for": ip, ...headers });
-  return b;
-}
+const from = (ip: string): Browserish => browserFrom(proxied.server.url, ip);
 
 const alertText = (html: string) => /<div class="alert error" role="alert">([^<]*)<\/div>/.exec(html)?.[1] ?? null;
 const decode = (text: string | null) => text?.replaceAll("&#x27;", "'").replaceAll("&amp;", "&") ?? null;
@@ -195,13 +174,13 @@ describe("IPv6 clients", () => {
     for (let s = 0; s < 7; s++) {
       const token = await (await signer()).token();
       for (let i = 0; i < 9; i++) {
-        const res = await call(server.url, "POST", path, { bearer: token, json: person({ name: `Signer ${s}` }), headers: { "x-forwarded-for": `2001:db8:dd:1::${s}:${i}` } });
+        const res = await call(proxied.server.url, "POST", path, { bearer: token, json: person({ name: `Signer ${s}` }), headers: { "x-forwarded-for": `2001:db8:dd:1::${s}:${i}` } });
         statuses.push(res.status);
       }
     }
     expect(statuses.slice(0, 60).every((s) => s === 201 || s === 409)).toBe(true);
     expect(statuses.slice(60)).toEqual([429, 429, 429]);
-    const elsewhere = await call(server.url, "POST", path, { bearer: await (await signer()).token(), json: person(), headers: { "x-forwarded-for": "2001:db8:dd:2::1" } });
+    const elsewhere = await call(proxied.server.url, "POST", path, { bearer: await (await signer()).token(), json: person(), headers: { "x-forwarded-for": "2001:db8:dd:2::1" } });
     expect(elsewhere.status).toBe(201);
   });
 });
