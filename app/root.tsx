@@ -1,10 +1,11 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, isRouteErrorResponse, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { Form, isRouteErrorResponse, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useMatches, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { useEffect, type ReactNode } from "react";
 import { timeZoneCookie, timeZoneFromCookies, validTimeZone } from "./auth/session-place";
 import styles from "./styles/app.css";
 import { getUser } from "./utils/guards.server";
 import { useNonce } from "./utils/nonce";
+import { isStaticPage } from "./utils/static-page";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
@@ -60,6 +61,8 @@ function Header({ user }: { user: { name: string; emailVerified: boolean } | nul
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
   const data = useRouteLoaderData<typeof loader>("root");
+  // Public reading pages carry no JavaScript at all (app/utils/static-page.ts).
+  const scripts = !isStaticPage(useMatches());
   return (
     <html lang="en">
       <head>
@@ -77,8 +80,12 @@ export function Layout({ children }: { children: ReactNode }) {
         <footer className="site-footer">
           <p>Accord — draft together, endorse in public.</p>
         </footer>
-        <ScrollRestoration nonce={nonce} />
-        <Scripts nonce={nonce} />
+        {scripts ? (
+          <>
+            <ScrollRestoration nonce={nonce} />
+            <Scripts nonce={nonce} />
+          </>
+        ) : null}
       </body>
     </html>
   );

@@ -2,6 +2,10 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Link } from "@remix-run/react";
 import { getUser } from "../utils/guards.server";
+import { staticPage } from "../utils/static-page";
+
+/** A reading page: sent without JavaScript. */
+export const handle = staticPage;
 
 export const meta: MetaFunction = () => [
   { title: "Accord — draft a declaration together, then collect endorsements" },

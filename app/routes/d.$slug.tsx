@@ -32,8 +32,12 @@ import diffStyles from "../diff/diff.css";
 import { formatDate, formatDateTime, isoString } from "../utils/dates";
 import { notFound } from "../utils/guards.server";
 import { Breadcrumbs } from "../components/breadcrumbs";
+import { staticPage } from "../utils/static-page";
 
 const PAGE_SIZE = 500;
+
+/** A reading page: sent without JavaScript. */
+export const handle = staticPage;
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: diffStyles }];
 

@@ -11,6 +11,10 @@ import { loadChanges, loadPublicDeclaration } from "../models/publishing.server"
 import { formatDate, isoString } from "../utils/dates";
 import { notFound } from "../utils/guards.server";
 import { Breadcrumbs, declarationTrail } from "../components/breadcrumbs";
+import { staticPage } from "../utils/static-page";
+
+/** A reading page: sent without JavaScript. */
+export const handle = staticPage;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Changes in version ${data.to.number} — ${data.title} — Accord` : "Not found — Accord" },

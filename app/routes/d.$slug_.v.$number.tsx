@@ -10,6 +10,10 @@ import { loadPublicDeclaration, loadPublishedVersion, previewText } from "../mod
 import { formatDate, formatDateTime, isoString } from "../utils/dates";
 import { notFound } from "../utils/guards.server";
 import { Breadcrumbs, declarationTrail } from "../components/breadcrumbs";
+import { staticPage } from "../utils/static-page";
+
+/** A reading page: sent without JavaScript. */
+export const handle = staticPage;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Not found — Accord" }];

@@ -7,6 +7,10 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { countsSentence, kindsSentence } from "../declarations/public-view";
 import { loadPublicDeclarations } from "../models/publishing.server";
 import { formatDate, isoString } from "../utils/dates";
+import { staticPage } from "../utils/static-page";
+
+/** A reading page: sent without JavaScript. */
+export const handle = staticPage;
 
 export const meta: MetaFunction = () => [
   { title: "Declarations — Accord" },

@@ -12,6 +12,10 @@ import diffStyles from "../diff/diff.css";
 import { loadPublicDeclarations } from "../models/publishing.server";
 import { SHA256_HEX, textOfUpload, verifyHash, verifyText, VerifyError, type PublishedMatch, type Verification } from "../models/verification.server";
 import { formatDate, isoString } from "../utils/dates";
+import { staticPage } from "../utils/static-page";
+
+/** A reading page: sent without JavaScript. */
+export const handle = staticPage;
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: diffStyles }];
 

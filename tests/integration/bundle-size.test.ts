@@ -7,7 +7,10 @@ import { EDITOR_ROUTE, PUBLIC_ROUTES, readManifest, routeBundle } from "../../be
  * guard against growth, to be lowered to the aim as the editor slims.
  */
 const EDITOR_BUDGET_BYTES = 262 * 1024;
-/** Every page loads React and Remix (the entry chunk, ≈ 84 kB) to hydrate; a public page adds little to it. */
+/**
+ * The public reading pages are sent without scripts (zero-javascript.test.ts); their route modules load only when a
+ * hydrated page navigates to one, and add little to React and Remix (the entry chunk, ≈ 84 kB).
+ */
 const PUBLIC_PAGE_OWN_BUDGET_BYTES = 12 * 1024;
 
 describe("the JavaScript pages load", () => {
