@@ -12,7 +12,7 @@ import { requestPlace } from "../app/auth/session-place.server";
 export function requestAuth(req: Request, res: Response, door: Door): () => Promise<RequestAuth | null> {
   return async () => {
     const pending = (res.locals.auth as Promise<RequestAuth | null> | undefined) ??
-      authenticate({ cookie: req.get("cookie"), authorization: req.get("authorization"), place: requestPlace(req.ip, req.get("cookie")) }).then((auth) => {
+      authenticate({ cookie: req.get("cookie"), authorization: req.get("authorization"), place: () => requestPlace(req.ip, req.get("cookie")) }).then((auth) => {
         if (auth?.renewedCookie && !res.headersSent) res.append("Set-Cookie", auth.renewedCookie);
         return auth;
       });

@@ -16,8 +16,11 @@ export type RequestAuth =
 export interface AuthHeaders {
   cookie?: string | null;
   authorization?: string | null;
-  /** Where the request comes from, approximately: a session keeps it for its owner's sessions list. */
-  place?: SessionPlace | null;
+  /**
+   * Where the request comes from, approximately: a session keeps it for its owner's sessions list. A function, called
+   * only once a session cookie is found, so anonymous requests (the public pages) never compute it.
+   */
+  place?: () => SessionPlace | null;
 }
 
 export async function authenticate(headers: AuthHeaders): Promise<RequestAuth | null> {
@@ -29,7 +32,7 @@ export async function authenticate(headers: AuthHeaders): Promise<RequestAuth | 
   }
   const token = readSessionToken(headers.cookie);
   if (!token) return null;
-  const result = await validateSessionToken(token, new Date(), headers.place ?? null);
+  const result = await validateSessionToken(token, new Date(), headers.place?.() ?? null);
   if (!result) return null;
   return {
     via: "session",

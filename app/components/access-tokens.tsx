@@ -6,7 +6,7 @@ import { Form } from "@remix-run/react";
 import { useEffect, useRef, type ReactNode } from "react";
 import type { AccessTokenView } from "../auth/account.server";
 import { DEFAULT_TOKEN_LIFETIME_DAYS, lifetimeLabel, SCOPE_WORDS, SCOPES, TOKEN_LIFETIMES_DAYS } from "../auth/token-scopes";
-import { CopyButton } from "./copy-button";
+import { CopyBox, CopyButton } from "./copy-button";
 import { Field } from "./field";
 
 export interface AccessTokensProps {
@@ -106,18 +106,7 @@ function NewToken({ created, inputRef }: { created: { name: string; token: strin
       <p id="new-token-warning">Copy it now: it is shown only this once, and Accord keeps no copy it could show you again.</p>
       <div className="field">
         <label htmlFor="new-token">Your new token</label>
-        <input
-          id="new-token"
-          ref={inputRef}
-          type="text"
-          className="copy-box"
-          readOnly
-          value={created.token}
-          aria-describedby="new-token-warning"
-          autoComplete="off"
-          spellCheck={false}
-          onFocus={(e) => e.currentTarget.select()}
-        />
+        <CopyBox id="new-token" ref={inputRef} value={created.token} describedBy="new-token-warning" />
       </div>
       <div className="actions">
         <CopyButton value={created.token} label="Copy token" />

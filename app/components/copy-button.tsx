@@ -4,7 +4,7 @@
  * refused (a plain-http address other than localhost), it selects the field named by `fieldId` and asks the browser
  * to copy. The outcome is announced politely: the live region is on the page before its text changes.
  */
-import { useEffect, useState } from "react";
+import { forwardRef, useEffect, useState } from "react";
 
 export const COPIED = "Copied to the clipboard.";
 
@@ -46,3 +46,27 @@ export function CopyButton({ value, label = "Copy", fieldId }: { value: string; 
     </>
   );
 }
+
+/**
+ * The read-only field that shows a value made to be copied (a secret shown once, a link): selected whole on focus,
+ * never spell-checked or autofilled, described by the text that says what it is for.
+ */
+export const CopyBox = forwardRef<HTMLInputElement, { id: string; value: string; describedBy: string }>(function CopyBox(
+  { id, value, describedBy },
+  ref,
+) {
+  return (
+    <input
+      id={id}
+      ref={ref}
+      type="text"
+      className="copy-box"
+      readOnly
+      value={value}
+      aria-describedby={describedBy}
+      autoComplete="off"
+      spellCheck={false}
+      onFocus={(e) => e.currentTarget.select()}
+    />
+  );
+});

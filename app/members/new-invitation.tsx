@@ -1,5 +1,5 @@
 /** A link made just now, shown once: in a read-only field (selectable without JavaScript) with a copy button. */
-import { CopyButton } from "../components/copy-button";
+import { CopyBox, CopyButton } from "../components/copy-button";
 import { ROLE_LABELS, type Role } from "../models/roles";
 import { formatDateTime, isoString } from "../utils/dates";
 
@@ -15,17 +15,7 @@ export function NewInvitation({ invitation }: { invitation: { url: string; role:
       </p>
       <label htmlFor="invitation-url">Invitation link</label>
       <div className="copy-row">
-        <input
-          id="invitation-url"
-          type="text"
-          className="copy-box"
-          readOnly
-          value={invitation.url}
-          aria-describedby="new-invitation-help"
-          autoComplete="off"
-          spellCheck={false}
-          onFocus={(e) => e.currentTarget.select()}
-        />
+        <CopyBox id="invitation-url" value={invitation.url} describedBy="new-invitation-help" />
         <CopyButton value={invitation.url} label="Copy link" fieldId="invitation-url" />
       </div>
     </section>
