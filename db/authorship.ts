@@ -9,13 +9,14 @@ export interface AuthoredRow {
   update: Uint8Array;
   /** Null for the system (seed, server-side changes without a person) or a deleted account. */
   userId: string | null;
-  createdAt: Date;
+  /** When the row was committed, in milliseconds since 1970 (a number parses faster than a Date, 30,000 times). */
+  createdAtMs: number;
 }
 
 /** The rows of a document's log after `afterSeq`, in order (all of them for 0). */
 export async function listAuthoredRowsAfter(documentId: string, afterSeq: number, sql: Queryable = getSql()): Promise<AuthoredRow[]> {
   return sql<AuthoredRow[]>`
-    select seq, update, user_id as "userId", created_at as "createdAt"
+    select seq, update, user_id as "userId", (extract(epoch from created_at) * 1000)::float8 as "createdAtMs"
     from document_updates
     where document_id = ${documentId} and seq > ${afterSeq}
     order by seq`;
