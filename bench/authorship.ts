@@ -12,9 +12,11 @@
  *   names) — wall and CPU time of this process, R rounds;
  * - unchanged: asked again with nothing new (one query for rows after the cached seq);
  * - incremental: one more update appended by one author, then asked again (reads and applies that row only).
- * Prints each figure and its ratio to the 500 ms aim. Only 127.0.0.1; every loop bounded.
+ * Prints each figure and its ratio to the 500 ms aim, and the longest event-loop delay during a cold computation (the
+ * collaboration server shares the process). Only 127.0.0.1; every loop bounded.
  */
 import { loadavg } from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import * as Y from "yjs";
 import { forgetAuthorship, getAuthorship } from "../app/models/authorship.server";
@@ -183,11 +185,16 @@ async function main(): Promise<void> {
     await getAuthorship(documentId);
 
     const cold: { ms: number; cpuMs: number }[] = [];
+    const longestBlock: number[] = [];
     const readOnly: number[] = [];
     for (let round = 0; round < opts.rounds; round++) {
       forgetAuthorship();
       readOnly.push((await timed(() => listAuthoredRowsAfter(documentId, 0))).ms);
+      const histogram = monitorEventLoopDelay({ resolution: 1 });
+      histogram.enable();
       cold.push(await timed(async () => JSON.stringify(await getAuthorship(documentId))));
+      histogram.disable();
+      longestBlock.push(histogram.max / 1e6);
       log(`round ${round + 1}: cold ${fmt(cold.at(-1)!.ms, 0)} ms`);
     }
     const unchanged: number[] = [];
@@ -221,6 +228,7 @@ async function main(): Promise<void> {
         ],
       ),
     );
+    out(`longest event-loop delay during a cold computation: ${range(longestBlock)} ms (median ${fmt(med(longestBlock), 0)} ms)`);
     out(`answer: ${fmt(JSON.stringify(answer).length / 1024, 0)} KiB of JSON, ${answer.paragraphs.reduce((n, p) => n + p.runs.length, 0)} runs`);
   } finally {
     await db?.drop().catch((e: unknown) => log(`could not drop the database: ${String(e)}`));

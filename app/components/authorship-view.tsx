@@ -52,6 +52,8 @@ function selectedParagraph(editor: Editor, pos = editor.state.selection.from): n
   return -1;
 }
 
+const span = (first: string, last: string) => (first === last ? first : `${first} to ${last}`);
+
 type Loaded = { state: "loading" } | { state: "error"; message: string } | { state: "ready"; answer: Authorship };
 
 export default function AuthorshipView({ editor, documentId, pm }: { editor: Editor; documentId: string; pm: ProseMirrorClasses }) {
@@ -132,7 +134,7 @@ export default function AuthorshipView({ editor, documentId, pm }: { editor: Edi
                 <span className={`${authorStyle(a.author)} authorship__sample`} aria-hidden="true">
                   Text
                 </span>{" "}
-                {answer.authors[a.author]?.name}: {a.first === a.last ? when(a.first, format) : `${when(a.first, format)} to ${when(a.last, format)}`}
+                {answer.authors[a.author]?.name}: {span(when(a.first, format), when(a.last, format))}
               </li>
             ))}
           </ul>
