@@ -6,12 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { getSql } from "../../db/client";
+import { appendUpdates } from "../../db/document-log";
 import type { UserRow } from "../../db/users";
 import { createAccessToken } from "../../app/auth/access-tokens.server";
 import type { Authorship } from "../../app/editor/authorship";
 import { addMember, createUser, createWorkshop } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/http-server";
 import { connectClient, sessionCookie, waitFor, type TestClient } from "../support/collab-client";
+import { paragraphUpdate } from "../support/document-log";
 
 let server: TestServer;
 let documentId: string;
@@ -138,6 +140,23 @@ describe("who wrote what", () => {
     expect((await fetch(`${server.url}/api/documents/${documentId}/authorship`)).status).toBe(401);
     const post = await fetch(`${server.url}/api/documents/${documentId}/authorship`, { method: "POST", headers: { cookie: viewerCookie, origin: server.url } });
     expect(post.status).toBe(405);
+  });
+
+  it("skips a log row that does not decode (the server never stores one) instead of failing", async () => {
+    const [workshop] = await getSql()<{ id: string }[]>`select workshop_id as id from documents where id = ${documentId}`;
+    const [other] = await getSql()<{ id: string }[]>`
+      insert into documents (workshop_id, slug, title, kind) values (${workshop!.id}, 'hand-written-log', 'Hand-written log', 'declaration') returning id`;
+    await getSql().begin((tx) =>
+      appendUpdates(tx, other!.id, [
+        { update: paragraphUpdate("Kept text."), userId: ana.id },
+        { update: Uint8Array.from([0xff, 0xff, 0xff, 0x01, 0x02]), userId: ben.id },
+      ]),
+    );
+    const res = await fetch(`${server.url}/api/documents/${other!.id}/authorship`, { headers: { cookie: viewerCookie } });
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as Authorship;
+    expect(answer.seq).toBe(2);
+    expect(answer.authors).toEqual([{ name: "Ana Author", characters: "Kept text.".length }]);
   });
 
   it("answers a personal access token with the read scope", async () => {
