@@ -16,6 +16,7 @@ let server: ServerProcess;
 let browser: Browser;
 let documentId: string;
 const writer = { email: uniqueEmail("author"), name: "Wren Writer" };
+const reader = { email: uniqueEmail("reader"), name: "Rhea Reader" };
 const SENTENCE = "Officers refer people to services.";
 
 const logRows = async () => {
@@ -30,6 +31,8 @@ beforeAll(async () => {
   documentId = doc!.id;
   const user = await createUser({ email: writer.email, name: writer.name });
   await addMember(doc!.workshop_id, user.id, "editor");
+  const viewer = await createUser({ email: reader.email, name: reader.name });
+  await addMember(doc!.workshop_id, viewer.id, "viewer");
   browser = await launchBrowser();
 });
 
@@ -39,18 +42,23 @@ afterAll(async () => {
   await closeDatabase();
 });
 
+async function openDocument(email: string) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(server.url + "/login");
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(TEST_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/workshops/);
+  await page.goto(`${server.url}/documents/${documentId}`);
+  await page.locator("[data-testid=save-status]:not([data-state=connecting])").waitFor();
+  await page.locator(".document-editor").waitFor();
+  return { context, page };
+}
+
 describe("the authorship view", () => {
   it("colours the text by author with a legend, lists the paragraph's authors, and changes nothing in the document", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(server.url + "/login");
-    await page.getByLabel("E-mail").fill(writer.email);
-    await page.getByLabel("Password").fill(TEST_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(/\/workshops/);
-    await page.goto(`${server.url}/documents/${documentId}`);
-    await page.locator("[data-testid=save-status]:not([data-state=connecting])").waitFor();
-    await page.locator(".document-editor").waitFor();
+    const { context, page } = await openDocument(writer.email);
 
     await page.locator(".document-editor p").last().click();
     await page.keyboard.press("End");
@@ -83,6 +91,15 @@ describe("the authorship view", () => {
     await toggle.click();
     await expect(page.locator(".document-editor .authorship-mark").count()).resolves.toBe(0);
     expect(await logRows()).toBe(rowsBefore);
+    await context.close();
+  });
+
+  it("shows a reader, who has no caret, who wrote the paragraph they click", async () => {
+    const { context, page } = await openDocument(reader.email);
+    await page.getByRole("button", { name: "Who wrote what" }).click();
+    await page.getByRole("list", { name: /Legend/ }).waitFor();
+    await page.locator(".document-editor p", { hasText: SENTENCE }).click();
+    await expect(page.getByTestId("paragraph-authors").textContent()).resolves.toContain("Wren Writer");
     await context.close();
   });
 });
