@@ -22,6 +22,7 @@ import { YJS_FIELD, editorExtensions } from "../editor/extensions";
 import { EditorToolbar } from "./editor-toolbar";
 import { PresenceList } from "./presence-list";
 import { DocumentOutline } from "./document-outline";
+import { AuthorshipToggle } from "./authorship-toggle";
 import { WordCount } from "./word-count";
 import { documentFacts } from "../editor/document-outline";
 
@@ -145,6 +146,7 @@ function useLeaveWarning(unsaved: boolean, offline: boolean) {
 }
 
 interface LiveEditorProps extends Session {
+  documentId: string;
   user: CollabEditorProps["user"];
   canEdit: boolean;
   editable: boolean;
@@ -154,7 +156,7 @@ interface LiveEditorProps extends Session {
   onWords: (words: number) => void;
 }
 
-function LiveEditor({ doc, provider, user, canEdit, editable, hidden, status, onWords }: LiveEditorProps) {
+function LiveEditor({ documentId, doc, provider, user, canEdit, editable, hidden, status, onWords }: LiveEditorProps) {
   const editor = useEditor(
     {
       immediatelyRender: false,
@@ -191,6 +193,7 @@ function LiveEditor({ doc, provider, user, canEdit, editable, hidden, status, on
     <div className="collab-editor__live editor-layout" hidden={hidden}>
       <div className="editor-layout__main">
         {canEdit && editor ? <EditorToolbar editor={editor} status={status} /> : null}
+        {editor ? <AuthorshipToggle editor={editor} documentId={documentId} /> : null}
         <div className="document">
           <EditorContent editor={editor} />
         </div>
@@ -261,6 +264,7 @@ export function CollabEditor({ documentId, initialHtml, canEdit, user }: CollabE
       )}
       {session ? (
         <LiveEditor
+          documentId={documentId}
           doc={session.doc}
           provider={session.provider}
           user={user}

@@ -130,6 +130,8 @@ const TABLE: [method: Method, route: string, answers: string, body?: Record<stri
   ["POST", "/api/declarations/:slug/endorsements", "401 403 ok ok ok ok ok ok 403 403 ok 403 401 401 403"],
   ["GET", "/api/declarations/:slug/endorsements.csv", "ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok"],
   ["POST", "/api/declarations/:slug/endorsements.csv", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 403"],
+  ["GET", "/api/documents/:id/authorship", "401 403 ok ok ok ok ok 404 ok 403 403 403 401 401 ok"],
+  ["POST", "/api/documents/:id/authorship", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 403"],
   ["GET", "/api/documents/:id/publish", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405"],
   ["POST", "/api/documents/:id/publish", "401 403 403 403 403 ok ok 404 403 403 403 ok 401 401 403"],
   ["GET", "/api/documents/:id/versions", "401 403 ok ok ok ok ok 404 ok 403 403 403 401 401 ok"],
