@@ -23,6 +23,7 @@ import {
   type RegistrationResponseJSON,
 } from "@simplewebauthn/server";
 import { z } from "zod";
+import { lockUser } from "../../db/account-data";
 import { getSql } from "../../db/client";
 import { insertAudit } from "../../db/memberships";
 import {
@@ -158,8 +159,10 @@ export async function finishPasskeyRegistration(
     return { ok: false, error: REGISTRATION_FAILED };
   }
   const transports = (info.credential.transports ?? []).filter((t) => KNOWN_TRANSPORTS.has(t));
-  const wasFirst = !(await hasSecondFactor(user.id));
   const result = await getSql().begin(async (tx) => {
+    // The account row is locked: of two first registrations at once, only one gives recovery codes and ends sessions.
+    if (!(await lockUser(user.id, tx))) return null;
+    const wasFirst = !(await hasSecondFactor(user.id, tx));
     const id = await insertPasskey(
       { userId: user.id, credentialId: info.credential.id, publicKey: info.credential.publicKey, counter: info.credential.counter, transports, name },
       tx,
