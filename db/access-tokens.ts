@@ -40,7 +40,8 @@ export async function findAccessTokenWithUser(id: string, sql: Queryable = getSq
   const [row]: [(Omit<AccessTokenWithUser, "user"> & Record<string, unknown>)?] = await sql`
     select t.secret_hash as "secretHash", t.scopes, t.expires_at as "expiresAt", t.last_used_at as "lastUsedAt",
            (t.second_factor and exists (
-             select 1 from totp_credentials c where c.user_id = t.user_id and c.confirmed_at is not null)) as "secondFactor",
+             select 1 from totp_credentials c where c.user_id = t.user_id and c.confirmed_at is not null
+        union all select 1 from passkeys k where k.user_id = t.user_id)) as "secondFactor",
            ${joinedUserColumns(sql)}
     from personal_access_tokens t join users u on u.id = t.user_id
     where t.id = ${id}`;

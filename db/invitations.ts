@@ -105,6 +105,14 @@ export async function revokeInvitationsCreatedBy(workshopId: string, userId: str
   return rows.map((r) => r.id);
 }
 
+/** Revoke every still-usable link a person created, in every workshop (their account is being deleted). */
+export async function revokeAllInvitationsCreatedBy(userId: string, sql: Queryable = getSql()): Promise<{ id: string; workshopId: string }[]> {
+  return await sql<{ id: string; workshopId: string }[]>`
+    update invitations i set revoked_at = now()
+    where i.created_by = ${userId} and ${isActive(sql)}
+    returning i.id, i.workshop_id as "workshopId"`;
+}
+
 /**
  * Take one use of a link if it is still usable. The row lock makes concurrent callers wait and re-check, so the
  * last use goes to exactly one of them. False when revoked, expired or used up meanwhile.

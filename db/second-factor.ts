@@ -36,17 +36,19 @@ export async function acceptTotpStep(userId: string, step: number, confirm: bool
 }
 
 /**
- * Remove the key and every recovery code, and what its sessions and tokens had proved with it (a second factor
- * enrolled later does not make them count again); true when the account had a confirmed key.
+ * Remove the key, every passkey and every recovery code, and what its sessions and tokens had proved with them (a
+ * second factor enrolled later does not make them count again); true when the account had a confirmed key or a passkey.
  */
 export async function deleteSecondFactor(userId: string, sql: Queryable = getSql()): Promise<boolean> {
   const rows = await sql<{ confirmed: boolean }[]>`
     delete from totp_credentials where user_id = ${userId} returning confirmed_at is not null as confirmed`;
+  const passkeys = await sql`delete from passkeys where user_id = ${userId}`;
+  await sql`delete from webauthn_challenges where user_id = ${userId}`;
   await sql`delete from recovery_codes where user_id = ${userId}`;
   await sql`delete from pending_sign_ins where user_id = ${userId}`;
   await sql`update sessions set second_factor_verified_at = null where user_id = ${userId} and second_factor_verified_at is not null`;
   await sql`update personal_access_tokens set second_factor = false where user_id = ${userId} and second_factor`;
-  return rows.some((r) => r.confirmed);
+  return rows.some((r) => r.confirmed) || passkeys.count > 0;
 }
 
 export async function replaceRecoveryCodes(userId: string, hashes: Uint8Array[], sql: Queryable = getSql()): Promise<void> {
@@ -133,10 +135,12 @@ export async function updateWorkshopSecondFactorRule(workshopId: string, require
   return rows.count === 1;
 }
 
-/** Which of these accounts have a confirmed second factor. */
+/** Which of these accounts have a second factor (a confirmed TOTP key, or a passkey). */
 export async function findUsersWithSecondFactor(userIds: string[], sql: Queryable = getSql()): Promise<Set<string>> {
   if (userIds.length === 0) return new Set();
   const rows = await sql<{ userId: string }[]>`
-    select user_id as "userId" from totp_credentials where user_id = any(${userIds}::uuid[]) and confirmed_at is not null`;
+    select user_id as "userId" from totp_credentials where user_id = any(${userIds}::uuid[]) and confirmed_at is not null
+    union
+    select user_id as "userId" from passkeys where user_id = any(${userIds}::uuid[])`;
   return new Set(rows.map((r) => r.userId));
 }

@@ -45,7 +45,8 @@ export async function findSessionWithUser(id: string, sql: Queryable = getSql())
   const [row]: [(SessionRow & { secondFactor: boolean } & Record<string, unknown>)?] = await sql`
     select ${columns(sql)}, ${joinedUserColumns(sql)},
       (s.second_factor_verified_at is not null and exists (
-        select 1 from totp_credentials c where c.user_id = s.user_id and c.confirmed_at is not null)) as "secondFactor"
+        select 1 from totp_credentials c where c.user_id = s.user_id and c.confirmed_at is not null
+        union all select 1 from passkeys k where k.user_id = s.user_id)) as "secondFactor"
     from sessions s join users u on u.id = s.user_id
     where s.id = ${id}`;
   if (!row) return null;

@@ -2,12 +2,14 @@
  * Between the password and the second factor: a pending sign-in, bound to the browser that gave the password by a
  * cookie (`accord_pending`, "<id>.<secret>" like a session; only SHA-256(secret) is stored). It lasts five minutes and
  * five wrong codes, and is taken once; another browser (no cookie, or another pending sign-in's) gets nothing. No
- * session exists until the code is right: then one is made that records the second factor was verified.
+ * session exists until the code (or a passkey's answer to a challenge bound to this pending sign-in) is right: then one
+ * is made that records the second factor was verified.
  */
 import { consumePendingSignIn, deletePendingSignIn, failPendingSignIn, findPendingSignIn, insertPendingSignIn, type PendingSignInRow } from "../../db/second-factor";
 import { findUserById } from "../../db/users";
 import { cookieAttributes, cookieName, readCookie } from "./cookie.server";
 import { serializeDeviceCookie } from "./device-cookie.server";
+import { checkPasskeyAssertion, startPasskeySignIn } from "./passkeys.server";
 import { checkSecondFactorCode } from "./second-factor.server";
 import { createSecretToken, parseSecretToken, secretMatches } from "./secret-token.server";
 import { createSession } from "./session.server";
@@ -49,11 +51,22 @@ export type CompleteResult =
   | { ok: false; reason: "invalid"; attemptsLeft: number }
   | { ok: false; reason: "throttled"; retryAfterSeconds: number };
 
-/** Finish signing in with a code (TOTP or recovery). */
-export async function completePendingSignIn(input: { cookie: string | null; code: unknown; network: string | null; userAgent: string | null }): Promise<CompleteResult> {
+/** Options for the browser to sign this pending sign-in in with a passkey; null when it has none open, or the account no passkey. */
+export async function passkeyOptionsForPending(cookie: string | null) {
+  const pending = await readPendingSignIn(cookie);
+  return pending ? await startPasskeySignIn(pending) : null;
+}
+
+/** Finish signing in with a code (TOTP or recovery), or with a passkey's answer (JSON text) to this sign-in's challenge. */
+export async function completePendingSignIn(
+  input: { cookie: string | null; network: string | null; userAgent: string | null } & ({ code: unknown } | { passkey: unknown }),
+): Promise<CompleteResult> {
   const pending = await readPendingSignIn(input.cookie);
   if (!pending) return { ok: false, reason: "missing" };
-  const check = await checkSecondFactorCode(pending.userId, input.code, input.network);
+  const check =
+    "passkey" in input
+      ? await checkPasskeyAssertion(pending.userId, { purpose: "authenticate", pendingSignInId: pending.id }, input.passkey, input.network)
+      : await checkSecondFactorCode(pending.userId, input.code, input.network);
   if (!check.ok && check.reason === "throttled") return check;
   if (!check.ok) {
     await failPendingSignIn(pending.id, PENDING_MAX_FAILURES);

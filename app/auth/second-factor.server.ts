@@ -1,17 +1,20 @@
 /**
- * The second factor of an account: a TOTP key (app/auth/totp.server.ts) and ten single-use recovery codes.
+ * The second factor of an account: a TOTP key (app/auth/totp.server.ts) and/or passkeys (app/auth/passkeys.server.ts),
+ * and ten single-use recovery codes. An account with either has a second factor.
  * - Enrolment stores a new key unconfirmed and shows it (QR code and text); a first right code confirms it, gives the
  *   recovery codes once, marks this session as having proved it and ends the account's other sessions (they signed
  *   in without it).
  * - A code is taken once: the last accepted time step is stored per account and only a later one is accepted.
  * - Codes are throttled like passwords (app/auth/throttle.server.ts, SECOND_FACTOR_POLICIES).
- * - Turning it off needs the password or a code; another organiser of a workshop where the person is an organiser
+ * - Recovery codes can be replaced by ten new ones (the old ones stop working) with the password or a code.
+ * - Turning it off (the app, every passkey and the recovery codes) needs the password or a code; another organiser of a workshop where the person is an organiser
  *   may reset it (recorded in that workshop's audit log, and the person is told by e-mail).
  */
 import { sha256 } from "@oslojs/crypto/sha2";
 import { getRandomValues } from "node:crypto";
-import { getSql } from "../../db/client";
+import { getSql, type Queryable } from "../../db/client";
 import { findMemberRole, insertAudit } from "../../db/memberships";
+import { countPasskeys, listPasskeys, type PasskeyListing } from "../../db/passkeys";
 import {
   acceptTotpStep,
   countUnusedRecoveryCodes,
@@ -59,18 +62,29 @@ function newRecoveryCodes(): string[] {
 }
 
 export interface SecondFactorStatus {
+  /** The account has a second factor: the app, or at least one passkey. */
   enabled: boolean;
+  totp: boolean;
+  passkeys: PasskeyListing[];
   recoveryCodesLeft: number;
 }
 
 export async function getSecondFactorStatus(userId: string): Promise<SecondFactorStatus> {
-  const totp = await findTotp(userId);
-  const enabled = Boolean(totp?.confirmedAt);
-  return { enabled, recoveryCodesLeft: enabled ? await countUnusedRecoveryCodes(userId) : 0 };
+  const [totpRow, passkeys] = await Promise.all([findTotp(userId), listPasskeys(userId)]);
+  const totp = Boolean(totpRow?.confirmedAt);
+  const enabled = totp || passkeys.length > 0;
+  return { enabled, totp, passkeys, recoveryCodesLeft: enabled ? await countUnusedRecoveryCodes(userId) : 0 };
 }
 
-export async function hasSecondFactor(userId: string): Promise<boolean> {
-  return Boolean((await findTotp(userId))?.confirmedAt);
+export async function hasSecondFactor(userId: string, sql: Queryable = getSql()): Promise<boolean> {
+  return Boolean((await findTotp(userId, sql))?.confirmedAt) || (await countPasskeys(userId, sql)) > 0;
+}
+
+/** Ten new recovery codes for the account (the previous ones stop working); returned to be shown once. */
+export async function issueRecoveryCodes(userId: string, sql: Queryable): Promise<string[]> {
+  const codes = newRecoveryCodes();
+  await replaceRecoveryCodes(userId, codes.map((c) => hashRecoveryCode(readCode(c)!.code)), sql);
+  return codes;
 }
 
 export interface Enrolment {
@@ -82,7 +96,7 @@ function enrolmentView(key: Uint8Array, user: Pick<UserRow, "email">): Enrolment
   return { qrSvg: qrSvg(totpUri(key, user.email)), typedKey: formatKeyForTyping(key) };
 }
 
-/** A new key to scan; null when the account already has a confirmed second factor. */
+/** A new key to scan; null when the account already has a confirmed key. */
 export async function startEnrolment(user: Pick<UserRow, "id" | "email">): Promise<Enrolment | null> {
   const key = generateTotpKey();
   if (!(await upsertUnconfirmedTotp(user.id, key))) return null;
@@ -107,16 +121,15 @@ export async function confirmEnrolment(user: Pick<UserRow, "id" | "email">, sess
   if (!totp || totp.confirmedAt) return { ok: false, error: "Start setting up the second factor again: this set-up is no longer open." };
   const step = matchingStep(totp.key, input.code, now);
   if (step === null) return { ok: false, error: WRONG_CODE };
-  const codes = newRecoveryCodes();
-  const done = await getSql().begin(async (tx) => {
-    if (!(await acceptTotpStep(user.id, step, true, tx))) return false;
-    await replaceRecoveryCodes(user.id, codes.map((c) => hashRecoveryCode(readCode(c)!.code)), tx);
+  const codes = await getSql().begin(async (tx) => {
+    if (!(await acceptTotpStep(user.id, step, true, tx))) return null;
+    const issued = await issueRecoveryCodes(user.id, tx);
     await markSessionSecondFactor(sessionId, tx);
     await deleteUserSessions(user.id, sessionId, tx);
     await insertAudit({ workshopId: null, actorId: user.id, action: "account.second_factor_enabled", details: { userId: user.id } }, tx);
-    return true;
+    return issued;
   });
-  return done ? { ok: true, recoveryCodes: codes } : { ok: false, error: WRONG_CODE };
+  return codes ? { ok: true, recoveryCodes: codes } : { ok: false, error: WRONG_CODE };
 }
 
 export type CodeCheck = { ok: true; via: "totp" | "recovery" } | { ok: false; reason: "invalid" } | { ok: false; reason: "throttled"; retryAfterSeconds: number };
@@ -145,9 +158,13 @@ export async function checkSecondFactorCode(userId: string, raw: unknown, networ
 }
 
 export type DisableResult = { ok: true } | { ok: false; error: string; retryAfterSeconds?: number };
+export type ProofResult = DisableResult;
 
-/** Turn the second factor off: with the account's password, or a code (TOTP or recovery). */
-export async function disableSecondFactor(user: Pick<UserRow, "id" | "email" | "name">, proof: { password?: string; code?: string }, network: string | null): Promise<DisableResult> {
+/**
+ * Check that the person at the keyboard is the account's owner: its password, or a code (TOTP or recovery; a
+ * recovery code is spent). Throttled like codes.
+ */
+export async function checkOwnerProof(user: Pick<UserRow, "id">, proof: { password?: string; code?: string }, network: string | null): Promise<ProofResult> {
   if (proof.code) {
     const check = await checkSecondFactorCode(user.id, proof.code, network);
     if (!check.ok && check.reason === "throttled") return { ok: false, error: "Too many attempts.", retryAfterSeconds: check.retryAfterSeconds };
@@ -162,6 +179,13 @@ export async function disableSecondFactor(user: Pick<UserRow, "id" | "email" | "
     }
     await releaseSecondFactorAttempt(attempt);
   }
+  return { ok: true };
+}
+
+/** Turn the second factor off (the app, every passkey, the recovery codes): with the account's password, or a code. */
+export async function disableSecondFactor(user: Pick<UserRow, "id" | "email" | "name">, proof: { password?: string; code?: string }, network: string | null): Promise<DisableResult> {
+  const proved = await checkOwnerProof(user, proof, network);
+  if (!proved.ok) return proved;
   await getSql().begin(async (tx) => {
     await deleteSecondFactor(user.id, tx);
     await insertAudit({ workshopId: null, actorId: user.id, action: "account.second_factor_disabled", details: { userId: user.id } }, tx);
@@ -169,9 +193,34 @@ export async function disableSecondFactor(user: Pick<UserRow, "id" | "email" | "
   await sendMail({
     to: user.email,
     subject: "The second factor of your Accord account was turned off",
-    text: `Hello ${user.name},\n\nThe second factor (authenticator app and recovery codes) of your Accord account was turned off. Signing in now needs only your password.\n\nIf it was not you, change your password now and set up the second factor again: ${getConfig().publicUrl}/account/second-factor\n`,
+    text: `Hello ${user.name},\n\nThe second factor (authenticator app, passkeys and recovery codes) of your Accord account was turned off. Signing in now needs only your password.\n\nIf it was not you, change your password now and set up the second factor again: ${getConfig().publicUrl}/account/second-factor\n`,
   });
   return { ok: true };
+}
+
+export type RegenerateResult = { ok: true; recoveryCodes: string[] } | { ok: false; error: string; retryAfterSeconds?: number };
+
+/** Ten new recovery codes, with the password or a code; the old ones stop working. Only for an account with a second factor. */
+export async function regenerateRecoveryCodes(user: Pick<UserRow, "id" | "email" | "name">, proof: { password?: string; code?: string }, network: string | null): Promise<RegenerateResult> {
+  if (!(await hasSecondFactor(user.id))) return { ok: false, error: "Your account has no second factor: set one up first, and its recovery codes come with it." };
+  const proved = await checkOwnerProof(user, proof, network);
+  if (!proved.ok) return proved;
+  const codes = await getSql().begin(async (tx) => {
+    const issued = await issueRecoveryCodes(user.id, tx);
+    await insertAudit({ workshopId: null, actorId: user.id, action: "account.recovery_codes_replaced", details: { userId: user.id } }, tx);
+    return issued;
+  });
+  await sendMail({
+    to: user.email,
+    subject: "New recovery codes for your Accord account",
+    text: `Hello ${user.name},
+
+Ten new recovery codes were made for your Accord account; the previous ones no longer work.
+
+If it was not you, change your password now: ${getConfig().publicUrl}/account/second-factor
+`,
+  });
+  return { ok: true, recoveryCodes: codes };
 }
 
 export class SecondFactorResetError extends Error {}

@@ -27,6 +27,8 @@ import {
   lockUser,
 } from "../../db/account-data";
 import { eraseUserEndorsements, listUserEndorsements } from "../../db/endorsements";
+import { revokeAllInvitationsCreatedBy } from "../../db/invitations";
+import { insertAudit } from "../../db/memberships";
 import { findPasswordHashById, type UserRow } from "../../db/users";
 import { verifyPassword } from "../auth/password.server";
 import { releaseSignInAttempt, reserveSignInAttempt, signInAttempt } from "../auth/throttle.server";
@@ -104,6 +106,10 @@ export async function deleteAccount(input: { user: UserRow; password: string; ip
     const locked = await lockUser(input.user.id, tx);
     if (!locked) return { ok: true };
     await eraseUserEndorsements(input.user.id, tx);
+    // The links they made stop working: nobody joins a workshop by the word of an account that no longer exists.
+    for (const link of await revokeAllInvitationsCreatedBy(input.user.id, tx)) {
+      await insertAudit({ workshopId: link.workshopId, actorId: null, action: "invitation.revoked", details: { invitationId: link.id, reason: "creator_deleted" } }, tx);
+    }
     await deleteOutboxTo(locked.email, tx);
     if (await hasPublished(input.user.id, tx)) await anonymiseUser(input.user.id, tx);
     else await deleteUser(input.user.id, tx);

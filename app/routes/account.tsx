@@ -248,7 +248,7 @@ export default function Account() {
         <h2 id="second-factor-heading">Second factor</h2>
         <p>
           {secondFactor.enabled
-            ? `On: signing in asks for a code from your authenticator app. ${secondFactor.recoveryCodesLeft} of 10 recovery codes left.`
+            ? `On: signing in asks for ${secondFactor.totp ? "a code from your authenticator app" : "a passkey"}${secondFactor.totp && secondFactor.passkeys.length > 0 ? " or a passkey" : ""} after your password. ${secondFactor.recoveryCodesLeft} of 10 recovery codes left.`
             : "Off: signing in needs only your password. Organisers of many workshops must turn it on to publish, moderate and manage members."}
         </p>
         <p><Link to="/account/second-factor">{secondFactor.enabled ? "Manage your second factor" : "Set up a second factor"}</Link></p>

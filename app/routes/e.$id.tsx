@@ -7,7 +7,7 @@
  */
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useLoaderData, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
 import { loadReceipt, withdrawOwnEndorsement, type ReceiptStatus } from "../models/endorsements.server";
 import { formatDate, formatDateTime, isoString } from "../utils/dates";
 import { notFound, requireUser } from "../utils/guards.server";
@@ -163,6 +163,16 @@ function WithdrawQuestion({ children }: { children: React.ReactNode }) {
   );
 }
 
+/**
+ * The first step's link. After "Keep my endorsement" the question (and the link that had focus) is gone: focus
+ * returns to this link, where the person started, instead of falling to the page body.
+ */
+function WithdrawStart() {
+  const kept = (useLocation().state as { keptEndorsement?: boolean } | null)?.keptEndorsement === true;
+  const link = useFocusOnArrival<HTMLAnchorElement>();
+  return <Link to="?withdraw=1#withdraw" className="button danger" ref={kept ? link : undefined}>Withdraw…</Link>;
+}
+
 /** The signer's withdrawal: a first step that says what stays and what goes, then the confirmation. */
 function WithdrawSection({ slug, newer, confirming, busy }: { slug: string; newer: number | null; confirming: boolean; busy: boolean }) {
   return (
@@ -185,12 +195,12 @@ function WithdrawSection({ slug, newer, confirming, busy }: { slug: string; newe
             <input type="hidden" name="intent" value="withdraw" />
             <input type="hidden" name="confirm" value="yes" />
             <button type="submit" className="danger" disabled={busy}>{busy ? "Withdrawing…" : "Yes, withdraw my endorsement"}</button>
-            <Link to="?">Keep my endorsement</Link>
+            <Link to="?#withdraw" state={{ keptEndorsement: true }}>Keep my endorsement</Link>
           </Form>
         </WithdrawQuestion>
       ) : (
         <p className="actions">
-          <Link to="?withdraw=1#withdraw" className="button danger">Withdraw…</Link>
+          <WithdrawStart />
         </p>
       )}
       {newer ? (

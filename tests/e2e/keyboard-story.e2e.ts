@@ -154,7 +154,19 @@ describe("the whole story by keyboard alone", () => {
     const receipt = new URL(page.url()).pathname;
     await expectNoAxeViolations(page);
 
+    // Asking to withdraw and then keeping the endorsement: focus returns to the "Withdraw…" link, not the page body.
+    await tabTo(page, /^Withdraw…/);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/withdraw=1/);
+    await expectFocusKept(page, "asking to withdraw");
+    await tabTo(page, /^Keep my endorsement/, { max: 10 });
+    await page.keyboard.press("Enter");
+    await page.waitForURL((u) => !u.search.includes("withdraw=1"));
+    await expect.poll(async () => (await focused(page)).name, { message: "focus after keeping the endorsement is on “Withdraw…”", timeout: 5000 }).toBe("Withdraw…");
+    expect((await focused(page)).visibleFocus).toBe(true);
+
     // Withdraw: the first step says what stays public and takes focus to its confirmation; then confirm.
+    await page.keyboard.press("Shift+Tab");
     await tabTo(page, /^Withdraw…/);
     await page.keyboard.press("Enter");
     await page.waitForURL(/withdraw=1/);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getSql } from "../../db/client";
 import type { UserRow } from "../../db/users";
 import type { Role } from "../../app/models/roles";
-import { addMember, createUser } from "../support/factories";
+import { addMember, createUser, TEST_PASSWORD } from "../support/factories";
 import { Browserish, startTestServer, type TestServer } from "../support/http-server";
 import { auditActions, createMembersScene, INVITATION_TOKEN, inviteAs, roleOf, signedIn as signedInAt, type MembersScene } from "../support/members-scene";
 
@@ -150,6 +150,31 @@ describe("the organisers' list of links", () => {
       { action: "member.joined_by_invitation", actorId: joiner.id, details: { invitationId: id, role: "editor" } },
       { action: "invitation.revoked", actorId: scene.olive.id, details: { invitationId: id, reason: "organiser" } },
     ]);
+  });
+});
+
+describe("deleting the account that made a link", () => {
+  it("revokes every link it created, in every workshop, audited; the other organisers' links keep working", async () => {
+    await addMember(scene.workshop.id, scene.ed.id, "organizer");
+    const asEd = await signedIn(scene.ed);
+    const edsLink = await inviteAs(asEd, scene.membersPath, { role: "editor", uses: "25" });
+    const elsewhere = await createMembersScene(server.url);
+    await addMember(elsewhere.workshop.id, scene.ed.id, "organizer");
+    const edsOtherLink = await inviteAs(asEd, elsewhere.membersPath, { role: "viewer" });
+    const olivesLink = await invite("commenter");
+
+    const deleted = await asEd.post("/account/delete", { password: TEST_PASSWORD });
+    expect(deleted.headers.get("location")).toBe("/account/delete?done=1");
+
+    for (const token of [edsLink, edsOtherLink]) {
+      expect((await invitationRow(token)).revokedAt, token).not.toBeNull();
+      const newcomer = await signedIn(await createUser());
+      expect((await newcomer.get(`/join/${token}`)).status, token).toBe(410);
+      expect((await newcomer.post(`/join/${token}`, {})).status, token).toBe(410);
+    }
+    const edsId = edsLink.slice("inv_".length).split(".")[0]!;
+    expect(await auditActions(scene.workshop.id)).toContainEqual({ action: "invitation.revoked", actorId: null, details: { invitationId: edsId, reason: "creator_deleted" } });
+    expect((await (await signedIn(await createUser())).post(`/join/${olivesLink}`, {})).status).toBe(302);
   });
 });
 
