@@ -10,6 +10,7 @@ import { describeDeployment, productionProblems } from "../app/deployment.server
 import { log } from "../app/utils/log.server";
 import { ensureBuild } from "./build";
 import { openConfiguredDatabase, type Database } from "./database";
+import { checkDurability, DurabilityError } from "./durability";
 import { EmbeddedPostgresError } from "./embedded-postgres";
 import { startAccordServer } from "./accord-server";
 
@@ -24,6 +25,11 @@ async function main(): Promise<void> {
   ensureBuild(root, (m) => log.info(m));
   const build = (await import(pathToFileURL(path.join(root, "build/index.js")).href)) as ServerBuild;
   const db: Database = await openConfiguredDatabase({ migrate: true, seed: true });
+  const unsafe = await checkDurability(db.sql, { allowUnsafe: config.ACCORD_ALLOW_UNSAFE_DURABILITY }).catch(async (error: unknown) => {
+    await db.close();
+    throw error;
+  });
+  for (const problem of unsafe) log.warn(`ACCORD_ALLOW_UNSAFE_DURABILITY is set, so Accord starts although ${problem}`);
   const server = await startAccordServer({ build, root, port: config.PORT, host: config.HOST, collab: { commitConnections: config.ACCORD_COMMIT_CONNECTIONS } });
   const port = server.port;
   if (!config.ACCORD_PUBLIC_URL && config.PORT === 0) {
@@ -50,7 +56,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof EmbeddedPostgresError) {
+  if (error instanceof ConfigError || error instanceof EmbeddedPostgresError || error instanceof DurabilityError) {
     process.stderr.write(`\n${error.message}\n\n`);
   } else if ((error as NodeJS.ErrnoException)?.code === "EADDRINUSE") {
     process.stderr.write(`\nPort ${getConfig().PORT} is already in use: set PORT to a free port.\n\n`);
