@@ -30,7 +30,14 @@ async function main(): Promise<void> {
     throw error;
   });
   for (const problem of unsafe) log.warn(`ACCORD_ALLOW_UNSAFE_DURABILITY is set, so Accord starts although ${problem}`);
-  const server = await startAccordServer({ build, root, port: config.PORT, host: config.HOST, collab: { commitConnections: config.ACCORD_COMMIT_CONNECTIONS } });
+  const server = await startAccordServer({
+    build,
+    root,
+    port: config.PORT,
+    host: config.HOST,
+    collab: { commitConnections: config.ACCORD_COMMIT_CONNECTIONS },
+    metrics: config.ACCORD_METRICS_PORT === undefined ? null : { port: config.ACCORD_METRICS_PORT, host: config.ACCORD_METRICS_HOST },
+  });
   const port = server.port;
   if (!config.ACCORD_PUBLIC_URL && config.PORT === 0) {
     // PORT=0 picked a free port: links in e-mails must carry the real one.
@@ -38,6 +45,7 @@ async function main(): Promise<void> {
     resetConfigCache();
   }
   log.info(describeDeployment(getConfig(), { host: config.HOST, port }));
+  if (server.metricsPort !== null) log.info(`metrics: GET http://${config.ACCORD_METRICS_HOST}:${server.metricsPort}/metrics (Prometheus; keep this port private)`);
   log.info(`Accord is ready on http://localhost:${port} (${db.embedded ? "embedded PostgreSQL" : "DATABASE_URL"})`);
 
   let stopping = false;
