@@ -78,6 +78,10 @@ describe("GET /metrics", () => {
     expect((await endorse()).status).toBe(409);
     expect((await call(base, "POST", `/api/declarations/${declaration.slug}/endorsements`, { cookie: endorser.cookie, json: { kind: "individual" } })).status).toBe(400);
 
+    // Hostile paths never become labels: each lands in a route pattern or "unmatched".
+    const hostile = ["/%ZZ", "/d/%3Cscript%3E/v/1", `/${"a".repeat(2000)}`, "/join/../../etc/passwd", "/api/%00"];
+    for (const p of hostile) await fetch(base + p).then((r) => r.arrayBuffer());
+
     // Two editors of one document, one on each instance: A's commits reach B by NOTIFY.
     const cookie = await sessionCookie(declaration.organiser.id);
     const onA = connectClient(base, declaration.documentId, cookie);
@@ -98,6 +102,7 @@ describe("GET /metrics", () => {
     expect(sample(text, "accord_http_request_duration_seconds_count", { method: "GET", route: "/d/:slug", status: "200" })).toBeGreaterThanOrEqual(2);
     expect(sample(text, "accord_http_request_duration_seconds_count", { method: "POST", route: "/login", status: "400" })).toBeGreaterThanOrEqual(1);
     expect(text).not.toContain(declaration.slug); // routes are patterns, never paths
+    for (const p of ["%ZZ", "%3Cscript", "<script", "aaaaaaaa", "passwd", "%00"]) expect(text).not.toContain(p);
     expect(sample(text, "accord_open_sockets")).toBeGreaterThanOrEqual(2);
     expect(sample(text, "accord_loaded_rooms")).toBeGreaterThanOrEqual(2); // the document, once on each instance
     expect(sample(text, "accord_commit_duration_seconds_count", { outcome: "committed" })).toBeGreaterThanOrEqual(1);

@@ -92,6 +92,14 @@ describe("the log", () => {
     expect((await call(proc.url, "POST", `/api/declarations/${declaration.slug}/endorsements`, { bearer: bearer.token, json: person({ name: "Script Signer" }), headers: forwarded })).status).toBe(201);
     expect((await call(proc.url, "GET", "/api/me", { bearer: "not-a-real.token", headers: forwarded })).status).toBe(401);
 
+    // A proxy's request id is kept when it is a plain token; anything else (a forged log line) is replaced by ours.
+    const kept = await call(proc.url, "GET", "/healthz", { headers: { ...forwarded, "x-request-id": "nginx-0123456789abcdef" } });
+    expect(kept.headers.get("x-request-id")).toBe("nginx-0123456789abcdef");
+    const forged = '","level":"error","msg":"forged';
+    const replaced = await call(proc.url, "GET", "/join/secret-invitation.link-123", { headers: { ...forwarded, "x-request-id": forged } });
+    expect(replaced.headers.get("x-request-id")).not.toBe(forged);
+    secrets.push(forged, "secret-invitation.link-123");
+
     await new Promise((r) => setTimeout(r, 200)); // the last lines are written when each answer finishes
     const parsed = lines().map((line) => {
       expect(() => JSON.parse(line), line).not.toThrow();
@@ -103,6 +111,8 @@ describe("the log", () => {
     expect(requests.find((e) => e.reqId === requestId)).toMatchObject({ method: "GET", route: "/api/me", status: 200, durationMs: expect.any(Number) });
     expect(requests.map((e) => e.route)).toEqual(expect.arrayContaining(["/signup", "/verify-email", "/login", "/forgot-password", "/reset-password", "/api/declarations/:slug/endorsements"]));
     expect(requests.find((e) => e.route === "/login" && e.status === 400)).toBeDefined();
+    expect(requests.find((e) => e.reqId === "nginx-0123456789abcdef")).toMatchObject({ route: "/healthz", level: "debug" });
+    expect(requests.find((e) => e.reqId === replaced.headers.get("x-request-id"))).toMatchObject({ route: "/join/:token" });
 
     const everything = output.toLowerCase();
     for (const secret of secrets) expect(everything, `the log contains ${secret}`).not.toContain(secret.toLowerCase());
