@@ -149,7 +149,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       if (!res.headersSent) res.status(status).type("text/plain").send(words);
       return;
     }
-    log.error(`unhandled request error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, { reqId: String(res.locals.requestId ?? "") , method: req.method });
+    log.error(`unhandled request error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, { reqId: String(res.locals.requestId ?? ""), method: req.method });
     if (!res.headersSent) res.status(500).type("text/plain").send("Something went wrong on our side. Nothing you sent was lost; please try again.");
   });
   return app;
