@@ -23,6 +23,12 @@ const schema = z.object({
   ACCORD_PUBLIC_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   ACCORD_KEY_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   ACCORD_COMMIT_CONNECTIONS: z.coerce.number().int().min(1).max(32).default(2),
+  ACCORD_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  ACCORD_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+  ACCORD_ALLOW_UNSAFE_DURABILITY: z
+    .enum(["0", "1", "true", "false"])
+    .default("0")
+    .transform((v) => v === "1" || v === "true"),
 });
 
 /** The names of every variable read (kept in step with .env.example and the README by a test). */

@@ -109,12 +109,13 @@ export function describeDeployment(config: Config, listening: { host: string; po
  * a key secret of its own (a copy of the database alone cannot reveal which IPs were limited), and a mail server
  * (without one nobody can confirm an address or reset a password).
  */
-export function productionProblems(config: Pick<Config, "isProduction" | "ACCORD_PUBLIC_URL" | "isHttps" | "ACCORD_KEY_SECRET" | "SMTP_URL">): string[] {
+export function productionProblems(config: Pick<Config, "isProduction" | "ACCORD_PUBLIC_URL" | "isHttps" | "ACCORD_KEY_SECRET" | "SMTP_URL"> & { ACCORD_ALLOW_UNSAFE_DURABILITY?: boolean }): string[] {
   if (!config.isProduction) return [];
   const problems: string[] = [];
   if (!config.ACCORD_PUBLIC_URL) problems.push("ACCORD_PUBLIC_URL: set it to the https address people use (links in e-mails and the cross-origin check depend on it).");
   else if (!config.isHttps) problems.push("ACCORD_PUBLIC_URL: it must be an https address in production (Secure cookies and HSTS follow it).");
   if (!config.ACCORD_KEY_SECRET) problems.push("ACCORD_KEY_SECRET: set a secret of 32+ characters, the same on every instance (rate-limit and throttle keys).");
   if (!config.SMTP_URL) problems.push("SMTP_URL: set your mail server (without it nobody can confirm an address or reset a password).");
+  if (config.ACCORD_ALLOW_UNSAFE_DURABILITY) problems.push("ACCORD_ALLOW_UNSAFE_DURABILITY: unset it; it is for throwaway test databases, and lets edits shown as saved be lost.");
   return problems;
 }

@@ -17,8 +17,8 @@ export interface LogTail {
 }
 
 /**
- * NOTIFY channel between collaboration instances. Two payloads: "<documentId> <lastSeq> <instanceId>" announces
- * committed updates; "instance <instanceId>" says an instance is there (server/collab/peer-instances.ts).
+ * NOTIFY channel between collaboration instances. Two payloads: "<documentId> <lastSeq> <instanceId> <sentAtMs>"
+ * announces committed updates (the sending time, for the NOTIFY lag metric, is absent from older instances' payloads); "instance <instanceId>" says an instance is there (server/collab/peer-instances.ts).
  */
 export const DOCUMENT_UPDATES_CHANNEL = "accord_document_updates";
 
@@ -26,7 +26,7 @@ const INSTANCE_PREFIX = "instance ";
 
 export type ChannelMessage =
   | { kind: "instance"; instanceId: string }
-  | { kind: "updated"; documentId: string; lastSeq: number; instanceId: string | null };
+  | { kind: "updated"; documentId: string; lastSeq: number; instanceId: string | null; sentAtMs?: number };
 
 /** Read a payload of the channel (null for one that is neither form). */
 export function parseChannelMessage(payload: string): ChannelMessage | null {
@@ -34,10 +34,11 @@ export function parseChannelMessage(payload: string): ChannelMessage | null {
     const instanceId = payload.slice(INSTANCE_PREFIX.length).trim();
     return instanceId ? { kind: "instance", instanceId } : null;
   }
-  const [documentId, seq, instanceId] = payload.split(" ");
+  const [documentId, seq, instanceId, sent] = payload.split(" ");
   const lastSeq = Number(seq);
   if (!documentId || !Number.isSafeInteger(lastSeq)) return null;
-  return { kind: "updated", documentId, lastSeq, instanceId: instanceId ?? null };
+  const sentAtMs = Number(sent);
+  return { kind: "updated", documentId, lastSeq, instanceId: instanceId ?? null, ...(sent && Number.isSafeInteger(sentAtMs) ? { sentAtMs } : {}) };
 }
 
 /** Tell the other collaboration instances this one is there. */
@@ -50,7 +51,7 @@ export async function announceInstance(sql: Queryable, instanceId: string): Prom
  * commits (server-side changes); alone, as soon as it runs (collaboration rooms, right after their commit).
  */
 export async function notifyDocumentUpdated(tx: Queryable, documentId: string, lastSeq: number, instanceId: string): Promise<void> {
-  await tx`select pg_notify(${DOCUMENT_UPDATES_CHANNEL}, ${`${documentId} ${lastSeq} ${instanceId}`})`;
+  await tx`select pg_notify(${DOCUMENT_UPDATES_CHANNEL}, ${`${documentId} ${lastSeq} ${instanceId} ${Date.now()}`})`;
 }
 
 export function chainHash(prev: Uint8Array | null, update: Uint8Array): Buffer {

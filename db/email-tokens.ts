@@ -54,3 +54,11 @@ export async function consumeEmailToken(id: string, sql: Queryable = getSql()): 
 export async function retireEmailTokens(userId: string, purpose: EmailTokenPurpose, sql: Queryable = getSql()): Promise<void> {
   await sql`update email_tokens set used_at = now() where user_id = ${userId} and purpose = ${purpose} and used_at is null`;
 }
+
+/** Forget links used, superseded or expired more than `days` ago (their rows hold an address). */
+export async function deleteSpentEmailTokens(days: number, sql: Queryable = getSql()): Promise<number> {
+  const result = await sql`
+    delete from email_tokens
+    where least(coalesce(used_at, expires_at), expires_at) < now() - make_interval(days => ${days})`;
+  return result.count;
+}

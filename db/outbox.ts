@@ -1,5 +1,5 @@
 /** SQL for the e-mail outbox. */
-import { getSql, type Queryable, type Sql } from "./client";
+import { getSql, type Queryable } from "./client";
 
 export interface OutboxRow {
   id: number;
@@ -51,16 +51,12 @@ export async function listOutbox(limit = 50, sql: Queryable = getSql()): Promise
 
 /**
  * Blank the bodies of mails sent more than `days` ago, and of mails never sent that were stored that long ago (there
- * is no retry: without SMTP the row was the delivery, and its links expired long before). Idempotent. Runs only when
- * this transaction gets the purge's advisory lock (null when another instance holds it: it is doing the same work).
+ * is no retry: without SMTP the row was the delivery, and its links expired long before). Idempotent. The retention
+ * job (app/models/retention.server.ts) runs it under its advisory lock.
  */
-export async function removeOldOutboxBodies(days: number, sql: Sql = getSql()): Promise<number | null> {
-  return sql.begin(async (tx) => {
-    const [lock]: [{ got: boolean }?] = await tx`select pg_try_advisory_xact_lock(hashtext('accord.outbox-retention')) as got`;
-    if (!lock?.got) return null;
-    const result = await tx`
-      update outbox set text_body = '', body_removed_at = now()
-      where body_removed_at is null and coalesce(sent_at, created_at) < now() - make_interval(days => ${days})`;
-    return result.count;
-  });
+export async function removeOldOutboxBodies(days: number, sql: Queryable = getSql()): Promise<number> {
+  const result = await sql`
+    update outbox set text_body = '', body_removed_at = now()
+    where body_removed_at is null and coalesce(sent_at, created_at) < now() - make_interval(days => ${days})`;
+  return result.count;
 }

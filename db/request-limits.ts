@@ -45,6 +45,7 @@ export async function countHits(
   return new Map(rows.map((r) => [r.key, r]));
 }
 
-export async function deleteOldWindows(olderThanSeconds: number, sql: Queryable = getSql()): Promise<void> {
-  await sql`delete from request_limits where window_start < now() - make_interval(secs => ${olderThanSeconds})`;
+export async function deleteOldWindows(olderThanSeconds: number, sql: Queryable = getSql()): Promise<number> {
+  const result = await sql`delete from request_limits where window_start < now() - make_interval(secs => ${olderThanSeconds})`;
+  return result.count;
 }

@@ -6,11 +6,14 @@ import { getSql } from "../db/client";
 import { CollabServer, DEFAULT_COLLAB_OPTIONS, type CollabOptions } from "./collab/collab-server";
 import { createHttpApp } from "./http-app";
 import { startMaintenance } from "./maintenance";
+import { startMetricsServer, type MetricsServer } from "./metrics-server";
 
 export interface AccordServer {
   http: http.Server;
   collab: CollabServer;
   port: number;
+  /** The metrics port, or null when metrics are off. */
+  metricsPort: number | null;
   close(): Promise<void>;
 }
 
@@ -21,6 +24,8 @@ export async function startAccordServer(options: {
   host: string;
   collab?: Partial<CollabOptions>;
   publicCacheMs?: number;
+  /** Serve GET /metrics on this port and interface (server/metrics-server.ts); off when absent. */
+  metrics?: { port: number; host: string } | null;
 }): Promise<AccordServer> {
   await initHashedKeys();
   const app = createHttpApp({ build: options.build, root: options.root, publicCacheMs: options.publicCacheMs });
@@ -34,11 +39,13 @@ export async function startAccordServer(options: {
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
+  const metricsServer: MetricsServer | null = options.metrics ? await startMetricsServer(options.metrics) : null;
   const stopMaintenance = startMaintenance();
   return {
     http: server,
     collab,
     port,
+    metricsPort: metricsServer?.port ?? null,
     async close() {
       server.closeIdleConnections();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -46,6 +53,7 @@ export async function startAccordServer(options: {
       server.closeAllConnections();
       await closed;
       await stopMaintenance();
+      await metricsServer?.close();
     },
   };
 }

@@ -19,6 +19,8 @@ import { getSql } from "../db/client";
 import { BODY_REFUSED, bodyLimit, DEFAULT_MAX_BODY_BYTES } from "./body-limit";
 import { endorsementPost } from "./endorsement-post";
 import { publicCache } from "./public-cache";
+import { requestLog } from "./request-log";
+import { routePatterns } from "./route-patterns";
 import { requestAuth } from "./request-caller";
 
 export interface HttpAppOptions {
@@ -123,6 +125,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.ACCORD_TRUST_PROXY ? 1 : false);
+  app.use(requestLog(routePatterns(options.build)));
   app.use(whereFrom);
   app.use(warnAboutUntrustedProxy());
   app.use(securityHeaders);
@@ -137,7 +140,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   const remix = createRequestHandler({ build: options.build, mode: "production", getLoadContext: loadContext });
   const remixWithDetails = config.isProduction ? remix : createRequestHandler({ build: options.build, mode: "development", getLoadContext: loadContext });
   app.all("*", (req, res, next) => (showsErrorDetails(config, res.locals.fromThisMachine === true) ? remixWithDetails : remix)(req, res, next));
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (res.locals[BODY_REFUSED]) return; // the reader of a refused body failed as intended; the 413 is sent
     // Express's own 4xx (a malformed %-escape in a path parameter, say) are the client's mistake, not ours.
     const status = (error as { status?: unknown } | null)?.status;
@@ -146,7 +149,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       if (!res.headersSent) res.status(status).type("text/plain").send(words);
       return;
     }
-    log.error(`unhandled request error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    log.error(`unhandled request error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, { reqId: String(res.locals.requestId ?? ""), method: req.method });
     if (!res.headersSent) res.status(500).type("text/plain").send("Something went wrong on our side. Nothing you sent was lost; please try again.");
   });
   return app;

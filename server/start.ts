@@ -10,6 +10,7 @@ import { describeDeployment, productionProblems } from "../app/deployment.server
 import { log } from "../app/utils/log.server";
 import { ensureBuild } from "./build";
 import { openConfiguredDatabase, type Database } from "./database";
+import { checkDurability, DurabilityError } from "./durability";
 import { EmbeddedPostgresError } from "./embedded-postgres";
 import { startAccordServer } from "./accord-server";
 
@@ -24,7 +25,19 @@ async function main(): Promise<void> {
   ensureBuild(root, (m) => log.info(m));
   const build = (await import(pathToFileURL(path.join(root, "build/index.js")).href)) as ServerBuild;
   const db: Database = await openConfiguredDatabase({ migrate: true, seed: true });
-  const server = await startAccordServer({ build, root, port: config.PORT, host: config.HOST, collab: { commitConnections: config.ACCORD_COMMIT_CONNECTIONS } });
+  const unsafe = await checkDurability(db.sql, { allowUnsafe: config.ACCORD_ALLOW_UNSAFE_DURABILITY }).catch(async (error: unknown) => {
+    await db.close();
+    throw error;
+  });
+  for (const problem of unsafe) log.warn(`ACCORD_ALLOW_UNSAFE_DURABILITY is set, so Accord starts although ${problem}`);
+  const server = await startAccordServer({
+    build,
+    root,
+    port: config.PORT,
+    host: config.HOST,
+    collab: { commitConnections: config.ACCORD_COMMIT_CONNECTIONS },
+    metrics: config.ACCORD_METRICS_PORT === undefined ? null : { port: config.ACCORD_METRICS_PORT, host: config.ACCORD_METRICS_HOST },
+  });
   const port = server.port;
   if (!config.ACCORD_PUBLIC_URL && config.PORT === 0) {
     // PORT=0 picked a free port: links in e-mails must carry the real one.
@@ -32,6 +45,7 @@ async function main(): Promise<void> {
     resetConfigCache();
   }
   log.info(describeDeployment(getConfig(), { host: config.HOST, port }));
+  if (server.metricsPort !== null) log.info(`metrics: GET http://${config.ACCORD_METRICS_HOST}:${server.metricsPort}/metrics (Prometheus; keep this port private)`);
   log.info(`Accord is ready on http://localhost:${port} (${db.embedded ? "embedded PostgreSQL" : "DATABASE_URL"})`);
 
   let stopping = false;
@@ -50,7 +64,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof EmbeddedPostgresError) {
+  if (error instanceof ConfigError || error instanceof EmbeddedPostgresError || error instanceof DurabilityError) {
     process.stderr.write(`\n${error.message}\n\n`);
   } else if ((error as NodeJS.ErrnoException)?.code === "EADDRINUSE") {
     process.stderr.write(`\nPort ${getConfig().PORT} is already in use: set PORT to a free port.\n\n`);

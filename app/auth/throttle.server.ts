@@ -13,7 +13,7 @@
  * Every attempt counts, refused ones too; a key quiet for a day starts afresh. Success clears the account's keys and
  * gives the network back its attempt (clearing it would let one good account reset a sprayer's count).
  */
-import { deleteQuietThrottles, releaseAttempts, reserveAttempts, type ThrottlePolicy } from "../../db/login-throttles";
+import { releaseAttempts, reserveAttempts, type ThrottlePolicy } from "../../db/login-throttles";
 import { readKnownDevice } from "./device-cookie.server";
 import { hashedKey } from "./hashed-key.server";
 
@@ -97,9 +97,4 @@ export async function releaseSecondFactorAttempt(attempt: SecondFactorAttempt): 
     clear: attempt.keys.filter((k) => k.kind === "account").map((k) => k.key),
     giveBack: attempt.keys.filter((k) => k.kind === "network").map((k) => ({ key: k.key, free: SECOND_FACTOR_POLICIES.network.free })),
   });
-}
-
-/** Forget keys quiet for longer than any policy remembers (run now and then: server/maintenance.ts). */
-export function forgetQuietSignInKeys(): Promise<number> {
-  return deleteQuietThrottles(DAY);
 }

@@ -10,6 +10,7 @@ import { insertOutbox, insertOutboxMany, markOutboxFailed, markOutboxSent } from
 import { getConfig } from "../config.server";
 import { mayLogMailBodies } from "../deployment.server";
 import { log } from "../utils/log.server";
+import { metrics } from "../utils/metrics.server";
 import { withoutEmailAddresses } from "../utils/redact";
 
 export interface Mail {
@@ -53,6 +54,7 @@ export async function sendMails(mails: Mail[]): Promise<number> {
 }
 
 function deliver(id: number, mail: Mail): void {
+  metrics().mails.inc({ outcome: "queued" });
   const transport = smtp();
   if (!transport) {
     const body = mayLogMailBodies(getConfig()) ? `\n${mail.text}` : "";
@@ -61,8 +63,12 @@ function deliver(id: number, mail: Mail): void {
   }
   const job = transport
     .sendMail({ from: getConfig().MAIL_FROM, to: mail.to, subject: mail.subject, text: mail.text })
-    .then(() => markOutboxSent(id))
+    .then(() => {
+      metrics().mails.inc({ outcome: "sent" });
+      return markOutboxSent(id);
+    })
     .catch(async (error: unknown) => {
+      metrics().mails.inc({ outcome: "failed" });
       const reason = withoutEmailAddresses(error instanceof Error ? error.message : String(error));
       log.warn(`mail #${id} could not be sent: ${reason}`);
       await markOutboxFailed(id, reason).catch(() => {});

@@ -43,6 +43,7 @@ import { emailMatchesWebsite, parseEndorsementInput, parseWebsite, organisationK
 import { describeIndividual, describeOrganisation, EVIDENCE_LABELS, KIND_LABELS, publicPartsOf } from "../declarations/endorsement-words";
 import type { FieldErrors } from "../utils/forms.server";
 import { notFound, requireUser } from "../utils/guards.server";
+import { countEndorsement } from "../utils/metrics.server";
 import { writeEndorsement } from "./endorsement-writer.server";
 import { canModerateEndorsements, ROLE_LABELS } from "./roles";
 
@@ -202,7 +203,11 @@ export interface Created {
 }
 
 /** Create an endorsement of the declaration's current version from a JSON body or a form (already shaped). */
-export async function createEndorsement(input: { user: UserRow; slug: string | undefined; body: unknown; ip: string | null }): Promise<Created> {
+export function createEndorsement(input: { user: UserRow; slug: string | undefined; body: unknown; ip: string | null }): Promise<Created> {
+  return countEndorsement(create(input));
+}
+
+async function create(input: { user: UserRow; slug: string | undefined; body: unknown; ip: string | null }): Promise<Created> {
   const current = requireCanEndorse(input.user, await findDeclarationToEndorse(input.slug));
   const parsed = parseEndorsementInput(input.body);
   if (!parsed.ok) throw new EndorsementError(400, "Some of the details need correcting.", parsed.fieldErrors);
@@ -253,7 +258,11 @@ export async function loadReconfirmPage(user: UserRow, current: CurrentVersion):
  * its id). The earlier one stays as it is, bound to its version. An organisation verified by the organisers stays
  * verified (same signer, same organisation); otherwise its evidence is worked out again.
  */
-export async function reconfirmEndorsement(input: { user: UserRow; slug: string | undefined; endorsementId: string; ip: string | null }): Promise<Created> {
+export function reconfirmEndorsement(input: { user: UserRow; slug: string | undefined; endorsementId: string; ip: string | null }): Promise<Created> {
+  return countEndorsement(reconfirm(input));
+}
+
+async function reconfirm(input: { user: UserRow; slug: string | undefined; endorsementId: string; ip: string | null }): Promise<Created> {
   const current = requireCanEndorse(input.user, await findDeclarationToEndorse(input.slug));
   const old = isEndorsementId(input.endorsementId) ? (await listReconfirmable(input.user.id, current)).find((e) => e.id === input.endorsementId) : undefined;
   if (!old) {

@@ -26,6 +26,7 @@ import { CloseCode, COLLAB_PATH, colourFor } from "../../app/collab/protocol";
 import { getConfig } from "../../app/config.server";
 import { canEditDocuments, type Role } from "../../app/models/roles";
 import { log } from "../../app/utils/log.server";
+import { metrics, type CollabGauges } from "../../app/utils/metrics.server";
 import { openSingleConnections, type Sql } from "../../db/client";
 import { findDocumentForUser, findRolesOnDocuments } from "../../db/access";
 import { announceInstance, parseChannelMessage, readLogTails } from "../../db/document-log";
@@ -114,7 +115,11 @@ export class CollabServer {
     this.peers = new PeerInstances(this.instanceId, options.accessCheckMs);
   }
 
+  /** What this server reports to /metrics (server/metrics-server.ts) while it runs. */
+  private readonly gauges: CollabGauges = { openSockets: () => this.socketCount, loadedRooms: () => this.rooms.size };
+
   async start(server: Server): Promise<void> {
+    metrics().collabServers.add(this.gauges);
     this.lanes = new CommitLanes(openSingleConnections(this.options.commitConnections, "accord-collab-commit", this.options.commitDatabaseUrl));
     await this.lanes.connect().catch((error: unknown) => log.warn(`collab: commit connections will open on first use: ${(error as Error).message}`));
     // postgres.js listens again by itself after its connection was lost; saying we are there again lets the others
@@ -325,6 +330,7 @@ export class CollabServer {
       return;
     }
     if (message.instanceId === this.instanceId) return;
+    if (message.sentAtMs !== undefined) metrics().notifyLag.observe(Math.max(0, Date.now() - message.sentAtMs) / 1000);
     const pending = this.rooms.get(message.documentId);
     if (pending) void pending.then((room) => room.requestCatchUp()).catch(() => {});
   }
@@ -402,6 +408,7 @@ export class CollabServer {
   /** Stop accepting, close sockets (1012), and wait until every queued write is committed. */
   async close(): Promise<void> {
     this.closing = true;
+    metrics().collabServers.delete(this.gauges);
     if (this.accessTimer) clearInterval(this.accessTimer);
     for (const t of this.unloadTimers.values()) clearTimeout(t);
     const rooms = await Promise.allSettled([...this.rooms.values()]);

@@ -23,6 +23,7 @@ import type { WebSocket } from "ws";
 import { CloseCode, MESSAGE_SYNC, writeSaved } from "../../app/collab/protocol";
 import type { Role } from "../../app/models/roles";
 import { log } from "../../app/utils/log.server";
+import { metrics } from "../../app/utils/metrics.server";
 import type { Sql } from "../../db/client";
 import {
   appendPlanned,
@@ -422,6 +423,9 @@ export class Room {
     const flight: Flight = { batch, plan, outcome: null };
     this.flights.push(flight);
     lane.inFlight += 1;
+    const { commitDuration, commitsInFlight } = metrics();
+    const timer = commitDuration.startTimer();
+    commitsInFlight.inc();
     appendPlanned(this.documentId, plan, lane.sql).then(
       (result) => (flight.outcome = result.ok ? "committed" : "refused"),
       (error: unknown) => {
@@ -429,6 +433,8 @@ export class Room {
         flight.outcome = "failed";
       },
     ).finally(() => {
+      commitsInFlight.dec();
+      timer({ outcome: flight.outcome ?? "failed" });
       lane.inFlight -= 1;
       this.settle();
     });

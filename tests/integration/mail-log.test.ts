@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { getSql } from "../../db/client";
 import { resetConfigCache } from "../../app/config.server";
 import { flushMail, sendMail } from "../../app/mail/mailer.server";
+import { flushLog } from "../../app/utils/log.server";
 import { uniqueEmail } from "../support/factories";
 
 const saved = { ...process.env };
@@ -38,6 +39,7 @@ async function logOf(work: () => Promise<void>): Promise<string> {
   vi.spyOn(process.stdout, "write").mockImplementation(keep);
   vi.spyOn(process.stderr, "write").mockImplementation(keep);
   await work();
+  flushLog();
   vi.restoreAllMocks();
   return lines.join("");
 }

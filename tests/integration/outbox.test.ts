@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { getSql } from "../../db/client";
 import { insertOutbox, insertOutboxMany } from "../../db/outbox";
 import { sendMails } from "../../app/mail/mailer.server";
-import { purgeOldMailBodies } from "../../app/mail/outbox-retention.server";
+import { RETENTION_LOCK, runRetention } from "../../app/models/retention.server";
 import { startTestServer } from "../support/http-server";
 
 describe("the outbox", () => {
@@ -37,6 +37,11 @@ async function mailFrom(createdDaysAgo: number, sentDaysAgo: number | null): Pro
   return id;
 }
 
+/** The retention job's mail-body purge: how many bodies it blanked, or null when another instance holds its lock. */
+async function purgeOldMailBodies(): Promise<number | null> {
+  return (await runRetention())?.mailBodies ?? null;
+}
+
 async function bodyOf(id: number): Promise<{ body: string; removedAt: Date | null; to: string; subject: string }> {
   const [row] = await getSql()<{ body: string; removedAt: Date | null; to: string; subject: string }[]>`
     select text_body as body, body_removed_at as "removedAt", to_address as "to", subject from outbox where id = ${id}`;
@@ -66,7 +71,7 @@ describe("keeping mail bodies", () => {
     const id = await mailFrom(30, 30);
     let purgedMeanwhile: number | null | undefined;
     await getSql().begin(async (tx) => {
-      await tx`select pg_advisory_xact_lock(hashtext('accord.outbox-retention'))`; // another instance, mid-purge
+      await tx`select pg_advisory_xact_lock(hashtext(${RETENTION_LOCK}))`; // another instance, mid-purge
       purgedMeanwhile = await purgeOldMailBodies();
     });
     expect(purgedMeanwhile).toBeNull();

@@ -55,6 +55,8 @@ describe("messages between instances", () => {
   it("read an instance saying it is there, and a document's announced commits", () => {
     expect(parseChannelMessage("instance 5f0c")).toEqual({ kind: "instance", instanceId: "5f0c" });
     expect(parseChannelMessage("3b2a 42 5f0c")).toEqual({ kind: "updated", documentId: "3b2a", lastSeq: 42, instanceId: "5f0c" });
+    expect(parseChannelMessage("3b2a 42 5f0c 1796494851706")).toEqual({ kind: "updated", documentId: "3b2a", lastSeq: 42, instanceId: "5f0c", sentAtMs: 1796494851706 });
+    expect(parseChannelMessage("3b2a 42 5f0c soon")).toEqual({ kind: "updated", documentId: "3b2a", lastSeq: 42, instanceId: "5f0c" });
     // Server-side changes announce with a name of their own; older payloads may have none.
     expect(parseChannelMessage("3b2a 7 http")).toEqual({ kind: "updated", documentId: "3b2a", lastSeq: 7, instanceId: "http" });
     expect(parseChannelMessage("3b2a 7")).toEqual({ kind: "updated", documentId: "3b2a", lastSeq: 7, instanceId: null });
