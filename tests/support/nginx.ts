@@ -6,7 +6,7 @@
  * Each answer carries `X-Accord-Upstream` (which instance served it), for the tests only.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -23,6 +23,8 @@ export interface Nginx {
   url: string;
   port: number;
   pid: number;
+  /** The master's and its workers' pids (for the benchmark's CPU figures). */
+  pids(): number[];
   /** nginx's error log so far. */
   errors(): string;
   stop(): Promise<void>;
@@ -67,6 +69,21 @@ export function renderNginxConf(options: { dir: string; port: number; upstreamPo
   ].join("\n");
 }
 
+/** Processes whose parent is `pid` (nginx's workers), from /proc. */
+function childrenOf(pid: number): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
 async function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, "127.0.0.1");
@@ -104,6 +121,7 @@ export async function startNginx(upstreamPorts: number[], options: { workers?: n
     url: `http://127.0.0.1:${port}`,
     port,
     pid: child.pid!,
+    pids: () => [child.pid!, ...childrenOf(child.pid!)],
     errors,
     stop: () =>
       new Promise<void>((resolve) => {
