@@ -3,9 +3,10 @@
  *
  * The main workload of bench:collab (1 document × 50 clients × 5 writers × 10 edits/s) through nginx — the
  * repository's configuration (deploy/nginx, rendered by tests/support/nginx.ts), round-robin, no sticky sessions —
- * in front of one Accord instance, and in front of three on the same database, in the same run, alternating which
- * goes first. Clients spread over the instances as nginx sends them, so most edits cross instances (commit, NOTIFY,
- * read back by the others). Reports propagation p50/p99 and the ratio three/one (target p99 ≤ 1.5×), server CPU
+ * in front of one Accord instance, and in front of three on the same database, in the same run, rotating which goes
+ * first. Three instances twice: collaboration sockets round-robin (most edits cross instances: commit, NOTIFY, read
+ * back by the others), and by document (`hash $uri consistent`, deploy/nginx/accord.conf: one document's sockets on
+ * one instance). Reports propagation p50/p99 and the ratio to one instance (target p99 ≤ 1.5×), server CPU
  * summed over the instances and per delivery, nginx's CPU, PostgreSQL's backends' CPU, and checks every update was
  * delivered and committed. `--capacity` adds 300 clients with 50 writers on one document, and 2,000 documents × 4
  * clients × 1 edit/s, each over one and three instances.
@@ -64,9 +65,9 @@ function options() {
 }
 
 /** `count` Accord instances (production mode, one key secret, ACCORD_TRUST_PROXY=1) behind one nginx. */
-async function startBehindNginx(db: BenchDatabase, count: number): Promise<Server> {
+async function startBehindNginx(db: BenchDatabase, count: number, collabByDocument = false): Promise<Server> {
   const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
-  const nginx = await startNginx(ports);
+  const nginx = await startNginx(ports, { collabByDocument });
   const origin = `https://127.0.0.1:${nginx.port}`;
   const secret = randomBytes(24).toString("hex");
   const instances: Server[] = [];
@@ -108,39 +109,50 @@ function range(results: WorkloadResult[], f: (r: WorkloadResult) => number, digi
   return results.length === 1 ? fmt(v[0]!, digits) : `${fmt(median(v), digits)} (${fmt(Math.min(...v), digits)}–${fmt(Math.max(...v), digits)})`;
 }
 
-function print(title: string, one: WorkloadResult[], many: WorkloadResult[], instances: number): void {
+interface Setup {
+  label: string;
+  instances: number;
+  collabByDocument: boolean;
+  results: WorkloadResult[];
+}
+
+function print(title: string, setups: Setup[]): void {
   out(title);
-  const row = (label: string, f: (r: WorkloadResult) => number, digits = 2) => [label, range(one, f, digits), range(many, f, digits)];
+  const row = (label: string, f: (r: WorkloadResult) => number, digits = 2) => [label, ...setups.map((x) => range(x.results, f, digits))];
+  const each = (f: (r: WorkloadResult) => string) => setups.map((x) => x.results.map(f).join("; "));
   out(
     table(
-      ["", "1 instance behind nginx", `${instances} instances behind nginx`],
+      ["", ...setups.map((x) => x.label)],
       [
         row("propagation p50 (ms)", (r) => r.p50),
         row("propagation p99 (ms)", (r) => r.p99),
         row("propagation max (ms)", (r) => r.max),
         row('author\'s time to "saved" p99 (ms)', (r) => r.savedP99),
-        ["deliveries made / expected", ...[one, many].map((rs) => rs.map((r) => `${r.deliveries}/${r.expected}`).join(", "))],
+        ["deliveries made / expected", ...each((r) => `${r.deliveries}/${r.expected}`)],
         row("server CPU, all instances (s)", (r) => r.serverCpuSeconds),
         row("server CPU per delivery (µs)", (r) => r.cpuMicrosPerDelivery, 1),
         row("nginx CPU (s)", (r) => r.proxyCpuSeconds ?? NaN),
         row("PostgreSQL backends CPU (s)", (r) => r.postgresCpuSeconds ?? NaN),
         row("server RSS, all instances (MB)", (r) => r.rssMB, 0),
         row("client processes CPU (s)", (r) => r.clientCpuSeconds),
-        ["socket closes seen by clients", ...[one, many].map((rs) => rs.map((r) => Object.entries(r.closes).map(([c, n]) => `${n}× ${c}`).join(" ") || "none").join("; "))],
+        ["socket closes seen by clients", ...each((r) => Object.entries(r.closes).map(([c, n]) => `${n}× ${c}`).join(" ") || "none")],
       ],
     ),
   );
-  for (const [label, rs] of [["1", one], [String(instances), many]] as const) {
-    for (const r of rs) {
+  for (const x of setups) {
+    for (const r of x.results) {
       const c = r.commit;
       const ok = c !== null && c.confirmed === c.writers && c.textsFound === c.textsTotal && r.deliveries === r.expected;
-      if (!ok) out(`WARNING (${label}): not every update delivered and committed — deliveries ${r.deliveries}/${r.expected}, writers confirmed ${c?.confirmed}/${c?.writers}, texts stored ${c?.textsFound}/${c?.textsTotal}`);
-      if (r.problems.length) out(`(${label}) instances logged ${r.problems.length} warning/error line(s), first: ${r.problems.slice(0, 3).join(" | ")}`);
+      if (!ok) out(`WARNING (${x.label}): not every update delivered and committed — deliveries ${r.deliveries}/${r.expected}, writers confirmed ${c?.confirmed}/${c?.writers}, texts stored ${c?.textsFound}/${c?.textsTotal}`);
+      if (r.problems.length) out(`(${x.label}) logged ${r.problems.length} warning/error line(s) (warm-up included), first: ${r.problems.slice(0, 2).join(" | ")}`);
     }
   }
-  const ratio = median(many.map((r) => r.p99)) / median(one.map((r) => r.p99));
-  out(`p99 ratio (${instances} instances / 1): ${fmt(ratio)} (target ≤ ${TARGET_P99_RATIO})${ratio <= TARGET_P99_RATIO ? "" : "  — ABOVE TARGET"}`);
-  if (one.length > 1) out(`p99 per round (ms): 1 instance ${one.map((r) => fmt(r.p99, 1)).join(", ")}; ${instances} instances ${many.map((r) => fmt(r.p99, 1)).join(", ")}`);
+  const base = median(setups[0]!.results.map((r) => r.p99));
+  for (const x of setups.slice(1)) {
+    const ratio = median(x.results.map((r) => r.p99)) / base;
+    out(`p99 ratio (${x.label} / ${setups[0]!.label}): ${fmt(ratio)} (target ≤ ${TARGET_P99_RATIO})${ratio <= TARGET_P99_RATIO ? "" : "  — ABOVE TARGET"}`);
+  }
+  if (setups[0]!.results.length > 1) out(`p99 per round (ms): ${setups.map((x) => `${x.label} ${x.results.map((r) => fmt(r.p99, 1)).join(", ")}`).join("; ")}`);
 }
 
 async function main(): Promise<void> {
@@ -185,23 +197,25 @@ async function main(): Promise<void> {
     out(`Accord behind nginx: 1 vs ${opts.instances} instances — ${db.description}; ${workers.length} client process(es); node ${process.version}; ${(await import("node:os")).cpus().length} CPUs`);
     for (const [i, params] of [main, ...capacity].entries()) {
       const documentIds = await createDocuments(db, `scale${i}`, params.docs, () => small);
-      const results: Record<"one" | "many", WorkloadResult[]> = { one: [], many: [] };
+      const setups: Setup[] = [
+        { label: "1 instance", instances: 1, collabByDocument: false, results: [] },
+        { label: `${opts.instances}, round-robin`, instances: opts.instances, collabByDocument: false, results: [] },
+        { label: `${opts.instances}, by document`, instances: opts.instances, collabByDocument: true, results: [] },
+      ];
       for (let round = 0; round < opts.rounds; round++) {
-        for (const which of round % 2 === 0 ? (["one", "many"] as const) : (["many", "one"] as const)) {
-          const count = which === "one" ? 1 : opts.instances;
-          const ctx: Context = { db, workers, tokens, cpuProfDir: null, serverRoot: ROOT, log, running, startAccord: () => startBehindNginx(db!, count) };
+        for (let k = 0; k < setups.length; k++) {
+          const setup = setups[(round + k) % setups.length]!;
+          const ctx: Context = { db, workers, tokens, cpuProfDir: null, serverRoot: ROOT, log, running, startAccord: () => startBehindNginx(db!, setup.instances, setup.collabByDocument) };
           const r = await runWorkload(ctx, "accord", params, documentIds);
-          log(`${count} instance(s): p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms; server CPU ${fmt(r.serverCpuSeconds)} s, nginx ${fmt(r.proxyCpuSeconds ?? NaN)} s, PostgreSQL ${fmt(r.postgresCpuSeconds ?? NaN)} s`);
-          results[which].push(r);
+          log(`${setup.label}: p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms; server CPU ${fmt(r.serverCpuSeconds)} s, nginx ${fmt(r.proxyCpuSeconds ?? NaN)} s, PostgreSQL ${fmt(r.postgresCpuSeconds ?? NaN)} s`);
+          setup.results.push(r);
         }
       }
       out();
       print(
-        `${i === 0 ? "Main workload" : "Capacity"}: ${params.docs} document(s) × ${params.clients} clients × ${params.writers} writer(s) × ${params.rate} edits/s × ${params.seconds} s` +
-          (opts.rounds > 1 ? ` — median (range) of ${opts.rounds} alternating rounds` : ""),
-        results.one,
-        results.many,
-        opts.instances,
+        `${i === 0 ? "Main workload" : "Capacity"}: ${params.docs} document(s) × ${params.clients} clients × ${params.writers} writer(s) × ${params.rate} edits/s × ${params.seconds} s, through nginx` +
+          (opts.rounds > 1 ? ` — median (range) of ${opts.rounds} rounds, rotating which goes first` : ""),
+        setups,
       );
     }
     out();

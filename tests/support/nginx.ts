@@ -41,7 +41,7 @@ export function freePort(): Promise<number> {
 }
 
 /** The nginx.conf the harness runs: the repository's locations, an upstream of `ports`, everything else in `dir`. */
-export function renderNginxConf(options: { dir: string; port: number; upstreamPorts: number[]; workers?: number }): string {
+export function renderNginxConf(options: { dir: string; port: number; upstreamPorts: number[]; workers?: number; collabByDocument?: boolean }): string {
   const { dir } = options;
   const asRoot = process.getuid?.() === 0;
   return [
@@ -58,6 +58,11 @@ export function renderNginxConf(options: { dir: string; port: number; upstreamPo
     "  upstream accord {",
     ...options.upstreamPorts.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`),
     "    keepalive 32;",
+    "  }",
+    // Round-robin unless asked (deploy/nginx/accord.conf explains `hash $uri consistent`).
+    "  upstream accord_collab {",
+    ...(options.collabByDocument ? ["    hash $uri consistent;"] : []),
+    ...options.upstreamPorts.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`),
     "  }",
     "  server {",
     `    listen 127.0.0.1:${options.port};`,
@@ -95,14 +100,14 @@ async function listening(port: number): Promise<boolean> {
   });
 }
 
-export async function startNginx(upstreamPorts: number[], options: { workers?: number } = {}): Promise<Nginx> {
+export async function startNginx(upstreamPorts: number[], options: { workers?: number; collabByDocument?: boolean } = {}): Promise<Nginx> {
   const binary = nginxPath();
   if (!existsSync(binary)) throw new Error(`nginx is not installed at ${binary}: apt-get install -y nginx (or set NGINX_PATH)`);
   const dir = mkdtempSync(path.join(os.tmpdir(), "accord-nginx-"));
   for (const t of ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]) mkdirSync(path.join(dir, `${t}_temp`));
   const port = await freePort();
   const conf = path.join(dir, "nginx.conf");
-  writeFileSync(conf, renderNginxConf({ dir, port, upstreamPorts, workers: options.workers }));
+  writeFileSync(conf, renderNginxConf({ dir, port, upstreamPorts, workers: options.workers, collabByDocument: options.collabByDocument }));
   // -e: the log nginx writes before it has read its configuration (it would try /var/log/nginx otherwise).
   const child: ChildProcess = spawn(binary, ["-p", dir, "-c", conf, "-e", path.join(dir, "early-error.log")], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
