@@ -88,7 +88,10 @@ function typeContinuously(clients: TestClient[], label: string) {
 
 /** Everything typed is stored exactly once, every client holds the same document, and the log's chain is intact. */
 async function expectNothingLostOrDoubled(clients: TestClient[], typed: { text: string }[][]): Promise<void> {
-  await waitFor(() => clients.every((c) => c.provider.synced && c.isSaved()), "every client's edits saved", 30_000);
+  await waitFor(() => clients.every((c) => c.provider.synced && c.isSaved()), "every client's edits saved", 30_000).catch((error: Error) => {
+    const state = clients.map((c) => `synced ${c.provider.synced}, connected ${c.provider.wsconnected}, saved ${c.isSaved()}, closes ${c.closes.map((x) => x.code).join(" ")}`);
+    throw new Error(`${error.message}:\n${state.join("\n")}`);
+  });
   await waitFor(() => clients.every((c) => c.text() === clients[0]!.text()), "clients converged", 30_000);
   const stored = await storedParagraphs();
   const all = typed.flat().map((t) => t.text);
@@ -142,7 +145,7 @@ describe("several instances behind nginx", () => {
     for (let i = 0; i < cluster.instances.length; i++) {
       await cluster.stop(i, "SIGTERM");
       await cluster.start(i);
-      await waitFor(() => clients.every((c) => c.provider.wsconnected && c.provider.synced), `clients connected after instance ${i} restarted`, 10_000);
+      await waitFor(() => clients.every((c) => c.provider.wsconnected && c.provider.synced), `clients connected after instance ${i} restarted`, 30_000);
     }
     await new Promise((r) => setTimeout(r, 500));
     await typing.stop();
@@ -155,7 +158,7 @@ describe("several instances behind nginx", () => {
       expect(c.denied).toEqual([]);
     }
     for (const c of clients) c.destroy();
-  }, 120_000);
+  }, 420_000);
 
   it("counts sign-in failures across instances: the attempt after the free ones is refused whichever instance nginx sends it to, even with forged X-Forwarded-For", async () => {
     const user = await createUser();

@@ -54,7 +54,8 @@ export async function startNginxCluster(databaseUrl: string, count = 3): Promise
     upstream: (index) => `127.0.0.1:${instances[index]!.port}`,
     async start(index) {
       const instance = instances[index]!;
-      instance.process = await startServerProcess(databaseUrl, { ...env, PORT: String(instance.port) });
+      // A restart during a test competes with the other instances and the typing clients for the CPUs: give it time.
+      instance.process = await startServerProcess(databaseUrl, { ...env, PORT: String(instance.port) }, 120_000);
     },
     async stop(index, signal) {
       const instance = instances[index]!;
