@@ -74,6 +74,10 @@ export function rssMB(pid: number): number {
 export interface Server {
   kind: "accord" | "relay" | "commit-relay";
   pid: number;
+  /** Several processes serving together (instances behind a proxy): their CPU and RSS are summed. Default: [pid]. */
+  pids?: number[];
+  /** The reverse proxy's processes in front of them (nginx: master and workers), measured apart. */
+  proxyPids?: number[];
   /** ws:// base the providers use (…/collab for Accord). */
   wsUrl: string;
   /** http origin the server accepts in Origin. */

@@ -4,7 +4,6 @@
  *   memory    1,000 loaded documents of ~20 kB, unloaded, then 1,000 others: RSS
  *   joins     100 clients joining one ~1 MB document at once: time until each is synced
  */
-import { sessionCookieName } from "../app/auth/cookie.server";
 import {
   backendCpu,
   backendCpuDelta,
@@ -30,6 +29,8 @@ export interface Context {
   log: (m: string) => void;
   /** Servers running now (so an interrupted run can stop them). */
   running: Set<Server>;
+  /** Start "accord" some other way than one process on its own port (bench/scale.ts: instances behind nginx). */
+  startAccord?: () => Promise<Server>;
 }
 
 export interface WorkloadParams {
@@ -58,6 +59,8 @@ export interface WorkloadResult {
   cpuMicrosPerDelivery: number;
   rssMB: number;
   postgresCpuSeconds: number | null;
+  /** CPU seconds of the reverse proxy in front of the server (its `proxyPids`), when there is one. */
+  proxyCpuSeconds: number | null;
   /** CPU seconds of the client worker processes over the run. */
   clientCpuSeconds: number;
   /** CPU seconds the whole machine was busy over the run, and how many CPUs it has. */
@@ -72,11 +75,14 @@ export interface WorkloadResult {
 }
 
 const SYNC_TIMEOUT_MS = 120_000;
+const SESSION_COOKIE = "accord_session"; // app/auth/cookie.server.ts
 const IDLE_WINDOW_MS = 6000;
 
 async function startServer(ctx: Context, target: Target, options: { inspect?: boolean } = {}): Promise<Server> {
   const server =
-    target === "accord"
+    target === "accord" && ctx.startAccord
+      ? await ctx.startAccord()
+      : target === "accord"
       ? await startAccord(ctx.db.url, { cpuProfDir: ctx.cpuProfDir ?? undefined, inspect: options.inspect, root: ctx.serverRoot })
       : await startRelay({ commitTo: target === "commit-relay" ? ctx.db.url : undefined });
   ctx.running.add(server);
@@ -88,9 +94,11 @@ async function stopServer(ctx: Context, server: Server): Promise<void> {
   ctx.running.delete(server);
 }
 
+/** As a browser on the server's origin would send them; the session cookie is `__Host-` prefixed on an https origin. */
 function headers(ctx: Context, server: Server, index: number): Record<string, string> {
   const token = ctx.tokens[index % ctx.tokens.length]!;
-  return { cookie: `${sessionCookieName()}=${token}`, origin: server.origin };
+  const name = server.origin.startsWith("https:") ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
+  return { cookie: `${name}=${token}`, origin: server.origin };
 }
 
 function sleep(ms: number): Promise<void> {
@@ -168,14 +176,19 @@ export async function runWorkload(ctx: Context, target: Target, p: WorkloadParam
     const startAt = now() + 300;
     const running = all(ctx, "run", { startAt, seconds: p.seconds, rate: p.rate, editText: 4 });
     await sleep(startAt - now());
-    const cpu0 = cpuSeconds(server.pid);
+    const serverPids = server.pids ?? [server.pid];
+    const serverCpu = () => serverPids.reduce((t, pid) => t + cpuSeconds(pid), 0);
+    const proxyCpu = () => (server.proxyPids ? server.proxyPids.reduce((t, pid) => t + cpuSeconds(pid), 0) : NaN);
+    const cpu0 = serverCpu();
+    const proxy0 = proxyCpu();
     const clients0 = ctx.workers.reduce((t, w) => t + cpuSeconds(w.pid), 0);
     const machine0 = machineBusy();
     const t0 = now();
     const pg0 = target === "accord" ? await backendCpu(ctx.db) : null;
     const runs = await running;
     const missing = await waitState(ctx, runs.flatMap((r) => r.writers), 60_000);
-    const cpu1 = cpuSeconds(server.pid);
+    const cpu1 = serverCpu();
+    const proxy1 = proxyCpu();
     const clients1 = ctx.workers.reduce((t, w) => t + cpuSeconds(w.pid), 0);
     const machine1 = machineBusy();
     const t1 = now();
@@ -192,7 +205,7 @@ export async function runWorkload(ctx: Context, target: Target, p: WorkloadParam
       collected.flatMap((c) => c.sendLogs),
       collected.map((c) => c.arrivals),
     );
-    const rss = rssMB(server.pid);
+    const rss = serverPids.reduce((t, pid) => t + rssMB(pid), 0);
     const saved = sortedOf(collected.flatMap((c) => [...c.savedMs]));
 
     if (commit && seqBefore) {
@@ -226,6 +239,7 @@ export async function runWorkload(ctx: Context, target: Target, p: WorkloadParam
       cpuMicrosPerDelivery: deliveries > 0 ? ((cpu1 - cpu0) * 1e6) / deliveries : NaN,
       rssMB: rss,
       postgresCpuSeconds: pg0 && pg1 ? backendCpuDelta(pg0, pg1) : null,
+      proxyCpuSeconds: server.proxyPids ? proxy1 - proxy0 : null,
       clientCpuSeconds: clients1 - clients0,
       machineBusySeconds: machine1.busy - machine0.busy,
       windowSeconds: (t1 - t0) / 1000,

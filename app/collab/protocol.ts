@@ -31,7 +31,7 @@ export const COLLAB_PATH = "/collab";
 export const CloseCode = {
   /** Service restarting (server shutdown): reconnect. */
   ServiceRestart: 1012,
-  /** The socket fell too far behind (slow reader): reconnect and resync. */
+  /** The socket fell too far behind (slow reader), or sent an update that waits for commits this instance is still reading: reconnect and resync. */
   TryAgainLater: 1013,
   /** A message above the size cap (ws maxPayload). The browser treats it as final: resending would loop. */
   MessageTooLarge: 1009,

@@ -137,7 +137,13 @@ export class Connection {
       closeMember(this.member, CloseCode.DocumentTooLarge, "document too large");
       return;
     }
+    if (!admitted.ok && admitted.missingDependencies && this.room.mayBeBehind(this.member.userId)) {
+      log.info(`collab: ${this.tag()} sent an update that depends on changes this instance has not read yet; reading the log, the client resends`);
+      closeMember(this.member, CloseCode.TryAgainLater, "catching up; resync");
+      return;
+    }
     if (!admitted.ok) throw new BadMessage(`update refused: ${admitted.reason}`);
+    this.room.admitted(this.member.userId);
     this.room.enqueue(this.member, update, inspection.deletes);
   }
 

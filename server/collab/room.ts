@@ -98,7 +98,7 @@ export interface RoomLimits {
 }
 
 /** Why `Room.admit` refused an update. */
-export type Admission = { ok: true } | { ok: false; tooLarge: boolean; reason: string };
+export type Admission = { ok: true } | { ok: false; tooLarge: boolean; reason: string; missingDependencies?: true };
 
 interface Pending {
   member: Member;
@@ -158,6 +158,9 @@ export class Room {
   private snapshotting = false;
   private idleWaiters: (() => void)[] = [];
   private catchUpRequested = false;
+  /** Reads of the log completed (catch-ups), and per user the count when one of theirs waited for one (mayBeBehind). */
+  private catchUpsDone = 0;
+  private readonly behindFor = new Map<string, number>();
   private liveClaims = new Map<number, Member>();
   /**
    * The committed document plus every update accepted for commit (pending, in flight, set aside): where each new
@@ -331,7 +334,7 @@ export class Room {
     const checked = applyAndCheck(doc, update);
     if (!checked.ok) {
       this.dropAccepted();
-      return { ok: false, tooLarge: false, reason: checked.reason };
+      return { ok: false, tooLarge: false, reason: checked.reason, ...("missingDependencies" in checked ? { missingDependencies: true as const } : {}) };
     }
     const hardCap = this.limits.maxDocumentBytes;
     const cap = addsContent ? hardCap - Math.min(this.limits.headroomBytes ?? DOCUMENT_HEADROOM_BYTES, Math.floor(hardCap / 8)) : hardCap;
@@ -369,6 +372,28 @@ export class Room {
     this.pending.push({ member, update, deletes, attempts: 0, failures: 0 });
     this.approxBytes += update.byteLength;
     this.pump();
+  }
+
+  /**
+   * An update of `userId` depends on changes this room does not hold. Behind a load balancer that is an honest client
+   * that moved here from an instance that stopped, holding commits this instance has not read yet (ADR 0008): the
+   * first time, the room reads the log and the answer is true (the client should resend after reconnecting). Only when
+   * the user sends such an update again after a read of the log has completed is it refused (false).
+   */
+  mayBeBehind(userId: string): boolean {
+    const askedAt = this.behindFor.get(userId);
+    if (askedAt !== undefined && this.catchUpsDone > askedAt) {
+      this.behindFor.delete(userId);
+      return false;
+    }
+    if (askedAt === undefined) this.behindFor.set(userId, this.catchUpsDone);
+    this.requestCatchUp();
+    return true;
+  }
+
+  /** The user's update was admitted: a later one that waits for unread changes gets a read of the log again. */
+  admitted(userId: string): void {
+    if (this.behindFor.size > 0) this.behindFor.delete(userId);
   }
 
   /** Another instance committed: read its rows (once nothing of ours is in flight). */
@@ -497,6 +522,7 @@ export class Room {
       })
       .then(async (read) => {
         const caughtUp = read !== null;
+        if (caughtUp) this.catchUpsDone += 1;
         const landed = new UpdateSet(read ?? []);
         this.unsettled = [];
         const retry: Pending[] = [];

@@ -14,6 +14,15 @@ import * as Y from "yjs";
 import { validateYElement, validateYFragmentTop, type ValidationResult } from "../../app/editor/document-tools.server";
 import { YJS_FIELD } from "../../app/editor/extensions";
 
+export const MISSING_DEPENDENCIES = "it depends on changes the server does not hold";
+
+/** The update's structs wait for changes this document does not hold (which another instance may have committed). */
+export interface MissingDependencies {
+  ok: false;
+  reason: string;
+  missingDependencies: true;
+}
+
 interface Applied {
   changed: Map<Y.AbstractType<unknown>, Set<string | null>>;
   before: Map<number, number>;
@@ -25,7 +34,7 @@ function removed(type: Y.AbstractType<unknown>): boolean {
 }
 
 /** Apply `update` to `doc` (which it changes whatever the answer) and check the parts it changed. */
-export function applyAndCheck(doc: Y.Doc, update: Uint8Array): ValidationResult {
+export function applyAndCheck(doc: Y.Doc, update: Uint8Array): ValidationResult | MissingDependencies {
   const root = doc.getXmlFragment(YJS_FIELD);
   const pendingBefore = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
   let applied: Applied | null = null;
@@ -40,7 +49,7 @@ export function applyAndCheck(doc: Y.Doc, update: Uint8Array): ValidationResult 
     doc.off("afterTransaction", listener);
   }
   if (!pendingBefore && (doc.store.pendingStructs !== null || doc.store.pendingDs !== null)) {
-    return { ok: false, reason: "it depends on changes the server does not hold" };
+    return { ok: false, reason: MISSING_DEPENDENCIES, missingDependencies: true };
   }
   if (!applied) return { ok: true };
   const { changed, before } = applied as Applied;

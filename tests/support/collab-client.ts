@@ -9,10 +9,12 @@ import { MESSAGE_SAVED, MESSAGE_SYNC, readSaved } from "../../app/collab/protoco
 import { UnconfirmedEdits } from "../../app/collab/saved-state";
 import { createSession } from "../../app/auth/session.server";
 
-export function socketClass(headers: Record<string, string>): typeof WebSocket {
+/** A WebSocket class that sends `headers`; `onUpgrade` hears each handshake's answer headers (which instance served it, behind the test nginx). */
+export function socketClass(headers: Record<string, string>, onUpgrade?: (headers: Record<string, string | string[] | undefined>) => void): typeof WebSocket {
   return class extends WebSocket {
     constructor(address: string | URL, protocols?: string | string[]) {
       super(address, protocols, { headers });
+      if (onUpgrade) this.once("upgrade", (res) => onUpgrade(res.headers));
     }
   } as unknown as typeof WebSocket;
 }
@@ -24,6 +26,8 @@ export interface TestClient {
   /** Each "saved" message: the log seq it confirms, this client's clock in its snapshot, and the snapshot's size. */
   saved: { seq: number; clock: number; bytes: number }[];
   closes: { code: number; reason: string }[];
+  /** Behind the test nginx: the instance ("127.0.0.1:<port>") each of its connections reached, in order. */
+  upstreams: string[];
   denied: string[];
   isSaved: () => boolean;
   destroy: () => void;
@@ -38,7 +42,10 @@ export async function sessionCookie(userId: string): Promise<string> {
 export function connectClient(baseUrl: string, documentId: string, cookie: string, origin = baseUrl, headers: Record<string, string> = {}): TestClient {
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(baseUrl.replace(/^http/, "ws") + "/collab", documentId, doc, {
-    WebSocketPolyfill: socketClass({ cookie, origin, ...headers }) as never,
+    WebSocketPolyfill: socketClass({ cookie, origin, ...headers }, (answer) => {
+      const upstream = answer["x-accord-upstream"];
+      if (typeof upstream === "string") client.upstreams.push(upstream);
+    }) as never,
     disableBc: true,
     maxBackoffTime: 300,
   });
@@ -52,6 +59,7 @@ export function connectClient(baseUrl: string, documentId: string, cookie: strin
     text: () => doc.getXmlFragment("default").toString(),
     saved: [],
     closes: [],
+    upstreams: [],
     denied: [],
     isSaved: () => unconfirmed.empty,
     destroy: () => {

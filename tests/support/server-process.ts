@@ -12,7 +12,8 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startServerProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+/** `startTimeoutMs`: how long it may take to say it is ready (compiling and importing everything on a busy machine). */
+export async function startServerProcess(databaseUrl: string, env: Record<string, string> = {}, startTimeoutMs = 30_000): Promise<ServerProcess> {
   // `node --import tsx`, not the tsx CLI: the CLI forks a second process, and SIGKILL must hit the server itself.
   const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server/start.ts")], {
     cwd: root,
@@ -21,7 +22,7 @@ export async function startServerProcess(databaseUrl: string, env: Record<string
   });
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start within ${startTimeoutMs / 1000} s:\n${output}`)), startTimeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = output.match(/ready on (http:\/\/localhost:\d+)/);
