@@ -110,3 +110,24 @@ describe("the thread anchor mark", () => {
     expect(documentPlainText(yDocToProseMirror(doc))).toBe(documentPlainText(tiptapJsonToProseMirror(plain)));
   });
 });
+
+describe("a live update carrying anchors", () => {
+  it("passes the socket's inspection when threads overlap (y-tiptap keys them anchor--<hash>)", async () => {
+    const { inspectUpdate } = await import("../../server/collab/inspect-update");
+    const update = Y.encodeStateAsUpdate(tiptapJsonToYDoc(withThreads));
+    const text = JSON.stringify(yDocToTiptapJson(tiptapJsonToYDoc(withThreads)));
+    expect(text).toContain(T1);
+    expect(inspectUpdate(update)).toMatchObject({ ok: true });
+  });
+
+  it("is refused by the socket's inspection when an anchor carries no thread id", async () => {
+    const { inspectUpdate } = await import("../../server/collab/inspect-update");
+    const doc = new Y.Doc();
+    const text = new Y.XmlText();
+    const paragraph = new Y.XmlElement("paragraph");
+    paragraph.insert(0, [text]);
+    doc.getXmlFragment(YJS_FIELD).insert(0, [paragraph]);
+    text.insert(0, "water", { "anchor--AAAAAAAA": { threadId: "javascript:alert(1)" } });
+    expect(inspectUpdate(Y.encodeStateAsUpdate(doc))).toMatchObject({ ok: false });
+  });
+});
