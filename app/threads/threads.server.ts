@@ -19,6 +19,7 @@ import { getSql, type Queryable, type TransactionSql } from "../../db/client";
 import { DOCUMENT_UPDATES_CHANNEL, notifyDocumentUpdated, readDocumentContent, type LogTail } from "../../db/document-log";
 import {
   appendServerRow,
+  countOpenDiscussion,
   countOpenThreads,
   deleteComment as deleteCommentRow,
   decideProposal,
@@ -140,6 +141,19 @@ export async function listThreads(document: DocumentWithRole): Promise<Thread[]>
   } finally {
     ydoc.destroy();
   }
+}
+
+/** Open threads and pending proposals on a named version: the publish page shows them. */
+export function discussionOnVersion(documentId: string, versionId: string): Promise<{ openThreads: number; pendingProposals: number }> {
+  return countOpenDiscussion(documentId, versionId);
+}
+
+/** "2 open threads and 1 pending proposal", or null when there is nothing under discussion. */
+export function discussionSentence(counts: { openThreads: number; pendingProposals: number }): string | null {
+  const parts: string[] = [];
+  if (counts.openThreads > 0) parts.push(`${counts.openThreads} open ${counts.openThreads === 1 ? "thread" : "threads"}`);
+  if (counts.pendingProposals > 0) parts.push(`${counts.pendingProposals} pending ${counts.pendingProposals === 1 ? "proposal" : "proposals"}`);
+  return parts.length > 0 ? parts.join(" and ") : null;
 }
 
 /* ---------------------------------------------------------------------------------------------------------------- */
