@@ -211,6 +211,36 @@ describe("starting a thread on quoted words", () => {
   });
 });
 
+describe("thread events on another instance", () => {
+  it("reach a client connected to a second instance on the same database, after the mark, in order", async () => {
+    const second = await startTestServer({ accessCheckMs: 300, unloadAfterMs: 200 });
+    try {
+      const doc = await newDocument(["Two instances share one database."]);
+      const client = connectClient(second.url, doc, people.viewer.cookie) as TestClient & { events: ThreadEvent[] };
+      client.events = [];
+      client.provider.messageHandlers[MESSAGE_THREADS] = (_encoder: unknown, decoder: decoding.Decoder) => {
+        client.events.push(readThreadEvent(decoder));
+      };
+      clients.push(client);
+      await waitFor(() => client.provider.synced, "the client synced");
+      const id = await createThread("commenter", doc, "share one database", "Seen over there?");
+      await api("commenter", "POST", `/api/threads/${id}/comments`, { body: "A reply." });
+      await api("commenter", "POST", `/api/threads/${id}/resolve`);
+      await waitFor(() => client.events.length >= 3, "three thread events");
+      expect(client.events.map((e) => [e.seq, e.type])).toEqual([
+        [1, "thread-created"],
+        [2, "comment-added"],
+        [3, "thread-resolved"],
+      ]);
+      expect(client.events[0]!.thread).toMatchObject({ id, anchorState: "active" });
+      expect(client.events[2]!.thread).toMatchObject({ status: "resolved", comments: [{ body: "Seen over there?" }, { body: "A reply." }] });
+      expect(clientAnchors(client).get(id)?.text).toBe("share one database");
+    } finally {
+      await second.close();
+    }
+  });
+});
+
 describe("anchors through the editor's edits", () => {
   const cases: [string, (doc: PMNode, range: { from: number; to: number }) => PMNode][] = [
     ["Enter inside the range", (doc, r) => new Transform(doc).split(r.from + 3).doc],
