@@ -329,6 +329,12 @@ export class CollabServer {
       if (this.peers.heard(message.instanceId)) this.sayWeAreThere();
       return;
     }
+    if (message.kind === "threads") {
+      // Thread events (app/threads): every instance's open room sends them to its connections.
+      const room = this.rooms.get(message.documentId);
+      if (room) void room.then((r) => r.relayThreadEvents(message.seq)).catch(() => {});
+      return;
+    }
     if (message.instanceId === this.instanceId) return;
     if (message.sentAtMs !== undefined) metrics().notifyLag.observe(Math.max(0, Date.now() - message.sentAtMs) / 1000);
     const pending = this.rooms.get(message.documentId);
