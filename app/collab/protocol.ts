@@ -13,18 +13,24 @@
  *                answering an update with nothing new, e.g. on connecting). The author's edits are saved when
  *                the snapshot contains every local update it made (`Y.snapshotContainsUpdate`), so deletions are
  *                confirmed too, not only insertions.
+ *   101 threads  ours, server → every connection of the document, after a thread change committed: varString, the
+ *                JSON of one ThreadEvent (app/threads/contract.ts) — `{seq, type, threadId, thread}`. `seq` numbers the
+ *                document's thread events without gaps; a client that sees a gap, or reconnects, reloads the threads
+ *                (`GET /api/documents/:id/threads`). Clients never send it (the server closes with BadMessage).
  *
  * Close codes follow y-websocket 3's convention: 4400–4499 are final (the provider does not reconnect),
  * everything else is transient (it reconnects and resyncs; nothing the client holds is lost).
  */
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
+import type { ThreadEvent } from "../threads/contract";
 
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
 export const MESSAGE_AUTH = 2;
 export const MESSAGE_QUERY_AWARENESS = 3;
 export const MESSAGE_SAVED = 100;
+export const MESSAGE_THREADS = 101;
 
 export const COLLAB_PATH = "/collab";
 
@@ -100,6 +106,16 @@ export function readSaved(decoder: decoding.Decoder): SavedMessage {
   const seq = decoding.readVarUint(decoder);
   const snapshot = decoding.readVarUint8Array(decoder);
   return { seq, snapshot };
+}
+
+export function writeThreadEvent(encoder: encoding.Encoder, event: ThreadEvent): void {
+  encoding.writeVarUint(encoder, MESSAGE_THREADS);
+  encoding.writeVarString(encoder, JSON.stringify(event));
+}
+
+/** Reads a threads message's body (after the message type). */
+export function readThreadEvent(decoder: decoding.Decoder): ThreadEvent {
+  return JSON.parse(decoding.readVarString(decoder)) as ThreadEvent;
 }
 
 /** Server-chosen caret colours (never taken from the client). */

@@ -18,6 +18,7 @@ import {
 import type { JSONContent } from "@tiptap/core";
 import { prosemirrorToYXmlFragment, yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
 import { HEADING_LEVELS, LINK_REL, YJS_FIELD, getEditorSchema, isSafeHref } from "./extensions";
+import { ANCHOR_MARK, THREAD_ID_PATTERN, stripAnchors } from "./thread-anchor";
 
 export type ValidationResult = { ok: true } | { ok: false; reason: string };
 
@@ -49,6 +50,12 @@ function checkLinkMark(mark: Mark): void {
   if (title !== null && typeof title !== "string") reject("link title must be a string");
 }
 
+/** A thread anchor carries exactly one thing: a thread id (a UUID). */
+function checkAnchorMark(mark: Mark): void {
+  const { threadId } = mark.attrs as Record<string, unknown>;
+  if (typeof threadId !== "string" || !THREAD_ID_PATTERN.test(threadId)) reject(`anchor threadId is not a thread id: ${JSON.stringify(threadId)}`);
+}
+
 function checkNodeAttrs(node: PMNode): void {
   const name = node.type.name;
   if (name === "heading" && !(HEADING_LEVELS as readonly unknown[]).includes(node.attrs.level)) {
@@ -78,7 +85,10 @@ function checkProseMirrorNode(node: PMNode, schema: Schema): void {
 /** Accord's rules beyond the schema, for one node (attributes, link marks). */
 function checkAccordRules(node: PMNode): void {
   checkNodeAttrs(node);
-  for (const mark of node.marks) if (mark.type.name === "link") checkLinkMark(mark);
+  for (const mark of node.marks) {
+    if (mark.type.name === "link") checkLinkMark(mark);
+    else if (mark.type.name === ANCHOR_MARK) checkAnchorMark(mark);
+  }
 }
 
 function errorMessage(error: unknown): string {
@@ -252,8 +262,9 @@ function stringifyChildren(children: readonly FakeChild[]): string {
  * only from the schema's toDOM specs. Text and attribute values are escaped,
  * hrefs that fail `isSafeHref` are dropped, links always get rel="noopener noreferrer nofollow".
  */
+/** HTML of a document, without thread anchors (they belong to the workshop's discussion, never to a page). */
 export function renderDocumentHtml(input: Y.Doc | PMNode): string {
-  const node = toProseMirror(input);
+  const node = stripAnchors(toProseMirror(input));
   const root = new FakeFragment();
   DOMSerializer.fromSchema(node.type.schema).serializeFragment(
     node.content,

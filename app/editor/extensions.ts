@@ -11,6 +11,7 @@
 import { getSchema, type Extensions } from "@tiptap/core";
 import StarterKit from "@tiptap/starter-kit";
 import type { Schema } from "@tiptap/pm/model";
+import { ThreadAnchor } from "./thread-anchor";
 
 /** Name of the Y.XmlFragment that Tiptap's Collaboration extension uses by default. */
 export const YJS_FIELD = "default";
@@ -85,6 +86,8 @@ export function editorExtensions(): Extensions {
         isAllowedUri: (url: string) => isSafeHref(url),
       },
     }),
+    // The anchor of a discussion thread (thread-anchor.ts): written only by the server, never copied or published.
+    ThreadAnchor,
   ];
 }
 

@@ -11,6 +11,7 @@
  */
 import * as Y from "yjs";
 import { getEditorSchema, isSafeHref, YJS_FIELD } from "../../app/editor/extensions";
+import { ANCHOR_MARK, THREAD_ID_PATTERN } from "../../app/editor/thread-anchor";
 
 /** What an update deletes (Yjs's delete set), as `Y.decodeUpdate` reads it. */
 export type DeleteSet = ReturnType<typeof Y.createDeleteSet>;
@@ -29,11 +30,19 @@ function schemaNames(): { nodes: Set<string>; marks: Set<string> } {
   return { nodes: nodeNames, marks: markNames };
 }
 
+/** y-tiptap keys marks that may overlap themselves (only the thread anchor) as "name--<hash of the attributes>". */
+const HASHED_ANCHOR_KEY = new RegExp(`^${ANCHOR_MARK}--[a-zA-Z0-9+/=]{8}$`);
+
 function inspectFormat(content: Y.ContentFormat, marks: Set<string>): string | null {
-  if (!marks.has(content.key)) return `unknown mark "${String(content.key).slice(0, 40)}"`;
+  const anchor = content.key === ANCHOR_MARK || HASHED_ANCHOR_KEY.test(content.key);
+  if (!anchor && !marks.has(content.key)) return `unknown mark "${String(content.key).slice(0, 40)}"`;
   const value = content.value as unknown;
   if (value === null) return null;
   if (typeof value !== "object") return `mark "${content.key}" has a non-object value`;
+  if (anchor) {
+    const threadId = (value as { threadId?: unknown }).threadId;
+    if (typeof threadId !== "string" || !THREAD_ID_PATTERN.test(threadId)) return "anchor without a thread id";
+  }
   if (content.key === "link") {
     const href = (value as { href?: unknown }).href;
     if (typeof href !== "string" || !isSafeHref(href)) return "link with an unsafe or missing href";

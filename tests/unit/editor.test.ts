@@ -105,12 +105,12 @@ describe("editor schema", () => {
     expect(Object.keys(schema.nodes).sort()).toEqual(
       ["blockquote", "bulletList", "doc", "hardBreak", "heading", "horizontalRule", "listItem", "orderedList", "paragraph", "text"].sort(),
     );
-    expect(Object.keys(schema.marks).sort()).toEqual(["bold", "italic", "link", "strike"]);
+    expect(Object.keys(schema.marks).sort()).toEqual(["anchor", "bold", "italic", "link", "strike"]);
   });
 
   it("is built once and shared", () => {
     expect(getEditorSchema()).toBe(getEditorSchema());
-    expect(editorExtensions()).toHaveLength(1);
+    expect(editorExtensions()).toHaveLength(2); // StarterKit and the thread anchor
   });
 
   it("has a link mark whose own renderer blanks unsafe hrefs", () => {
