@@ -69,7 +69,7 @@ export function useDiscussion({ editor, provider, documentId, role, me, onActiva
       setFocused(id);
       if (moveFocus) setFocusRequest((n) => n + 1);
       if (scrollText && editor && !editor.isDestroyed) {
-        const words = editor.view.dom.querySelector(`[data-thread-id="${CSS.escape(id)}"]`);
+        const words = editor.view.dom.querySelector(`.thread-highlight[data-thread-id="${CSS.escape(id)}"]`);
         const reduce = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
         words?.scrollIntoView({ block: "center", behavior: reduce ? "auto" : "smooth" });
       }
@@ -86,7 +86,7 @@ export function useDiscussion({ editor, provider, documentId, role, me, onActiva
     if (!editor) return;
     const words = selectedWords(editor);
     if (!words) return kind === "comment" ? "Select the words to comment on first." : "Select the words to change first.";
-    setDraft({ kind, quote: words.quote, range: kind === "comment" ? encodeRange(editor, words.from, words.to) : null });
+    setDraft({ kind, quote: words.quote, range: encodeRange(editor, words.from, words.to) });
     setOpen(true);
   };
 

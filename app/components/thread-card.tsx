@@ -13,7 +13,8 @@ import type { OutdatedProposal, Thread, ThreadComment } from "../threads/types";
 import type { Role } from "../models/roles";
 import { formatDateTime, isoString } from "../utils/dates";
 
-export const MAX_COMMENT = 10_000;
+export { MAX_COMMENT_CHARS as MAX_COMMENT } from "../threads/contract";
+import { MAX_COMMENT_CHARS as MAX_COMMENT, MAX_REASON_CHARS } from "../threads/contract";
 
 interface CardProps {
   thread: Thread;
@@ -237,7 +238,7 @@ function Proposal({ thread, role, onChanged }: { thread: Thread; role: Role; onC
           {rejecting ? (
             <form className="proposal__reject" onSubmit={reject}>
               <label htmlFor={`${id}-reason`}>Reason for rejecting (optional)</label>
-              <input id={`${id}-reason`} name="reason" type="text" maxLength={1000} autoFocus />
+              <input id={`${id}-reason`} name="reason" type="text" maxLength={MAX_REASON_CHARS} autoFocus />
               <div className="actions">
                 <button type="submit" disabled={busy}>
                   Reject the proposal

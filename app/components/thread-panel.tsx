@@ -9,16 +9,15 @@ import { useEditorState, type Editor } from "@tiptap/react";
 import { threadsApi, ThreadApiError } from "../threads/api";
 import { anchorRanges, type AnchorRange } from "../threads/thread-highlights";
 import { countThreads, FILTER_LABELS, visibleThreads, type ThreadFilter } from "../threads/panel-model";
-import type { Quote, Thread } from "../threads/types";
+import type { EncodedRange, Quote, Thread } from "../threads/types";
+import { MAX_PROPOSAL_CHARS as MAX_PROPOSAL } from "../threads/contract";
 import type { Role } from "../models/roles";
 import { MAX_COMMENT, ProposedWords, ThreadCard } from "./thread-card";
-
-export const MAX_PROPOSAL = 20_000;
 
 export interface ThreadDraft {
   kind: "comment" | "proposal";
   quote: Quote;
-  range: { start: string; end: string } | null;
+  range: EncodedRange | null;
 }
 
 export interface ThreadPanelProps {
@@ -57,7 +56,7 @@ function Composer({ draft, documentId, onDone }: { draft: ThreadDraft; documentI
     setError(null);
     try {
       const created = proposing
-        ? await threadsApi.createProposal(documentId, { quote: draft.quote, proposed, ...(body ? { body } : {}) })
+        ? await threadsApi.createProposal(documentId, { ...(draft.range ? { range: draft.range } : { quote: draft.quote }), proposed, ...(body ? { body } : {}) })
         : await threadsApi.createComment(documentId, draft.range ? { body, range: draft.range } : { body, quote: draft.quote });
       onDone(created.id);
     } catch (caught) {

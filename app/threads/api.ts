@@ -3,7 +3,7 @@
  * cookie, so the server's Origin check and authorization apply as to any other request. Every failure becomes a
  * `ThreadApiError` carrying words for people (the server's `error`, else a sentence for the status).
  */
-import type { OutdatedProposal, Quote, Thread } from "./types";
+import type { EncodedRange, OutdatedProposal, QuoteSelector, Thread } from "./types";
 
 export class ThreadApiError extends Error {
   constructor(
@@ -59,9 +59,9 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 
 export const threadsApi = {
   list: (documentId: string) => call<Thread[]>("GET", `/api/documents/${encodeURIComponent(documentId)}/threads`),
-  createComment: (documentId: string, input: { body: string; range?: { start: string; end: string }; quote?: Quote }) =>
+  createComment: (documentId: string, input: { body: string; range: EncodedRange } | { body: string; quote: QuoteSelector }) =>
     call<{ id: string }>("POST", `/api/documents/${encodeURIComponent(documentId)}/threads`, input),
-  createProposal: (documentId: string, input: { quote: Quote; proposed: string; body?: string }) =>
+  createProposal: (documentId: string, input: ({ quote: QuoteSelector } | { range: EncodedRange }) & { proposed: string; body?: string }) =>
     call<{ id: string }>("POST", `/api/documents/${encodeURIComponent(documentId)}/proposals`, input),
   reply: (threadId: string, body: string) => call<{ id: string }>("POST", `/api/threads/${encodeURIComponent(threadId)}/comments`, { body }),
   editComment: (commentId: string, body: string) => call<unknown>("PATCH", `/api/comments/${encodeURIComponent(commentId)}`, { body }),

@@ -53,4 +53,5 @@ export function highlighted(threads: readonly Thread[]): { id: string; proposed:
     .map((t) => ({ id: t.id, proposed: t.kind === "proposal" && t.proposal?.status === "pending" ? t.proposal.proposed : null }));
 }
 
-export const proposalId = (thread: Thread): string => thread.proposal?.id ?? thread.id;
+/** A proposal is named by its thread's id. */
+export const proposalId = (thread: Thread): string => thread.id;

@@ -8,9 +8,8 @@ import type { Editor } from "@tiptap/react";
 import * as Y from "yjs";
 import { toBase64 } from "lib0/buffer";
 import { absolutePositionToRelativePosition, ySyncPluginKey } from "@tiptap/y-tiptap";
-import type { Quote } from "./types";
-
-export const QUOTE_CONTEXT = 32;
+import type { EncodedRange, Quote } from "./types";
+import { QUOTE_CONTEXT_CHARS as QUOTE_CONTEXT } from "./contract";
 
 export interface SelectedWords {
   from: number;
@@ -56,11 +55,11 @@ export function selectedWords(editor: Editor): SelectedWords | null {
 }
 
 /** The range as encoded Yjs relative positions (base64), or null when the editor is not bound to a Y.Doc. */
-export function encodeRange(editor: Editor, from: number, to: number): { start: string; end: string } | null {
+export function encodeRange(editor: Editor, from: number, to: number): EncodedRange | null {
   const sync = ySyncPluginKey.getState(editor.state) as { type?: Y.XmlFragment; binding?: { mapping: unknown } } | undefined;
   if (!sync?.type || !sync.binding) return null;
   const mapping = sync.binding.mapping as Parameters<typeof absolutePositionToRelativePosition>[2];
   const start = absolutePositionToRelativePosition(from, sync.type, mapping) as Y.RelativePosition;
   const end = absolutePositionToRelativePosition(to, sync.type, mapping) as Y.RelativePosition;
-  return { start: toBase64(Y.encodeRelativePosition(start)), end: toBase64(Y.encodeRelativePosition(end)) };
+  return { from: toBase64(Y.encodeRelativePosition(start)), to: toBase64(Y.encodeRelativePosition(end)) };
 }

@@ -7,20 +7,18 @@
  * - the focused thread's words are outlined (`is-focused`);
  * - a pending proposal strikes its words through and shows the proposed wording beside them, only its changed words
  *   marked (a widget: never part of the document, never sent anywhere);
- * - a click on highlighted words tells `onActivate` which thread (the innermost) they belong to;
- * - pasting never carries anchors (a cut and paste orphans the thread; the server may re-attach it).
+ * - a click on highlighted words tells `onActivate` which thread (the innermost) they belong to.
  *
  * The panel hands the threads in with `setThreadHighlights`; `anchorRanges` reads where each thread's words are.
  */
 import { Extension } from "@tiptap/core";
 import { Plugin, PluginKey, type EditorState } from "@tiptap/pm/state";
 import { Decoration, DecorationSet } from "@tiptap/pm/view";
-import { Fragment, Slice, type Node as PmNode } from "@tiptap/pm/model";
+import type { Node as PmNode } from "@tiptap/pm/model";
+import { ANCHOR_MARK } from "../editor/thread-anchor";
 import { diffWords } from "./word-diff";
 
-/** The anchor mark's name and attribute in the shared editor schema. */
-export const ANCHOR_MARK = "anchor";
-export const ANCHOR_ATTR = "threadId";
+const ANCHOR_ATTR = "threadId";
 
 export interface AnchorRange {
   from: number;
@@ -125,16 +123,6 @@ function buildDecorations(doc: PmNode, threads: HighlightThread[], focused: stri
   return DecorationSet.create(doc, decorations);
 }
 
-function stripAnchors(fragment: Fragment): Fragment {
-  const nodes: PmNode[] = [];
-  fragment.forEach((node) => {
-    let next = node.isText ? node.mark(node.marks.filter((m) => m.type.name !== ANCHOR_MARK)) : node;
-    if (!node.isText && node.content.size > 0) next = node.copy(stripAnchors(node.content));
-    nodes.push(next);
-  });
-  return Fragment.fromArray(nodes);
-}
-
 /** Give the text the threads to draw and which one is focused (either may be left out to keep it). */
 export function setThreadHighlights(state: EditorState, meta: HighlightMeta) {
   return state.tr.setMeta(threadHighlightsKey, meta).setMeta("addToHistory", false);
@@ -144,37 +132,38 @@ export interface ThreadHighlightsOptions {
   onActivate: (threadId: string) => void;
 }
 
+/** The plugin that draws the threads; `onActivate` hears which thread's words were clicked. */
+export function threadHighlightsPlugin(onActivate: (threadId: string) => void): Plugin<HighlightState> {
+  return new Plugin<HighlightState>({
+    key: threadHighlightsKey,
+    state: {
+      init: () => ({ threads: [], focused: null, decorations: DecorationSet.empty }),
+      apply(tr, value, _old, newState) {
+        const meta = tr.getMeta(threadHighlightsKey) as HighlightMeta | undefined;
+        if (!meta && !tr.docChanged) return value;
+        const threads = meta?.threads ?? value.threads;
+        const focused = meta && "focused" in meta ? (meta.focused ?? null) : value.focused;
+        return { threads, focused, decorations: buildDecorations(newState.doc, threads, focused) };
+      },
+    },
+    props: {
+      decorations: (state) => threadHighlightsKey.getState(state)?.decorations ?? DecorationSet.empty,
+      handleClick(_view, _pos, event) {
+        const target = event.target instanceof Element ? event.target.closest<HTMLElement>(".thread-highlight, .thread-proposal") : null;
+        const id = target?.dataset.threadId;
+        if (id) onActivate(id);
+        return false;
+      },
+    },
+  });
+}
+
 export const ThreadHighlights = Extension.create<ThreadHighlightsOptions>({
   name: "threadHighlights",
   addOptions() {
     return { onActivate: () => {} };
   },
   addProseMirrorPlugins() {
-    const options = this.options;
-    return [
-      new Plugin<HighlightState>({
-        key: threadHighlightsKey,
-        state: {
-          init: () => ({ threads: [], focused: null, decorations: DecorationSet.empty }),
-          apply(tr, value, _old, newState) {
-            const meta = tr.getMeta(threadHighlightsKey) as HighlightMeta | undefined;
-            if (!meta && !tr.docChanged) return value;
-            const threads = meta?.threads ?? value.threads;
-            const focused = meta && "focused" in meta ? (meta.focused ?? null) : value.focused;
-            return { threads, focused, decorations: buildDecorations(newState.doc, threads, focused) };
-          },
-        },
-        props: {
-          decorations: (state) => threadHighlightsKey.getState(state)?.decorations ?? DecorationSet.empty,
-          handleClick(_view, _pos, event) {
-            const target = event.target instanceof Element ? event.target.closest<HTMLElement>("[data-thread-id]") : null;
-            const id = target?.dataset.threadId;
-            if (id) options.onActivate(id);
-            return false;
-          },
-          transformPasted: (slice) => new Slice(stripAnchors(slice.content), slice.openStart, slice.openEnd),
-        },
-      }),
-    ];
+    return [threadHighlightsPlugin(this.options.onActivate)];
   },
 });

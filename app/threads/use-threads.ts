@@ -66,8 +66,8 @@ export function useThreads(documentId: string, provider: WebsocketProvider): Thr
       lastSeq.current = event.seq;
       const changed = event.thread;
       if (!changed) {
-        if (event.type === "deleted") setThreads((list) => list?.filter((t) => t.id !== event.threadId) ?? list);
-        else reload();
+        // Deleted: the event carries no thread any more.
+        setThreads((list) => list?.filter((t) => t.id !== event.threadId) ?? list);
         return;
       }
       setThreads((list) => {
