@@ -2,7 +2,7 @@
  * The words someone selected, as the threads API wants them: the W3C TextQuoteSelector quote (exact words and up
  * to 32 characters either side) and, for comments, the range as encoded Yjs relative positions taken just before
  * sending (the server resolves them on its own copy, so an edit elsewhere in flight does not move the words).
- * Commenters' text is read-only: their selection is read from the browser's when ProseMirror has none.
+ * Commenters' text is read-only, so the browser's selection is read first, then ProseMirror's.
  */
 import type { Editor } from "@tiptap/react";
 import * as Y from "yjs";
@@ -34,12 +34,9 @@ function domSelection(editor: Editor): { from: number; to: number } | null {
 
 /** The selected words, or null when nothing (or only spaces) is selected. */
 export function selectedWords(editor: Editor): SelectedWords | null {
-  let { from, to } = editor.state.selection;
-  if (from === to) {
-    const fromDom = domSelection(editor);
-    if (!fromDom) return null;
-    ({ from, to } = fromDom);
-  }
+  // The browser's selection first (a toolbar button took focus, or the text is read-only), else the editor's.
+  let { from, to } = domSelection(editor) ?? editor.state.selection;
+  if (from === to) return null;
   const doc = editor.state.doc;
   // Leading and trailing spaces are not part of the words (a double-click often takes the space after a word).
   const raw = doc.textBetween(from, to, "\n");
