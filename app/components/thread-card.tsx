@@ -269,23 +269,36 @@ function Proposal({ thread, role, onChanged }: { thread: Thread; role: Role; onC
   );
 }
 
+/** A "Reply" button that opens the form (a long discussion would otherwise put hundreds of text boxes in the tab order). */
 function ReplyForm({ thread, onChanged }: { thread: Thread; onChanged: () => void }) {
   const { busy, error, run } = useAction(onChanged);
+  const [open, setOpen] = useState(false);
   const id = useId();
   const send = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const form = event.currentTarget;
-    const body = String(new FormData(form).get("body") ?? "").trim();
+    const body = String(new FormData(event.currentTarget).get("body") ?? "").trim();
     if (!body) return;
-    if (await run(() => threadsApi.reply(thread.id, body))) form.reset();
+    if (await run(() => threadsApi.reply(thread.id, body))) setOpen(false);
   };
+  if (!open) {
+    return (
+      <button type="button" className="secondary thread__reply-button" onClick={() => setOpen(true)}>
+        Reply<span className="visually-hidden">{` to ${thread.author.name}`}</span>
+      </button>
+    );
+  }
   return (
     <form className="thread__reply" onSubmit={send}>
-      <label htmlFor={`${id}-reply`}>Reply</label>
-      <textarea id={`${id}-reply`} name="body" rows={2} maxLength={MAX_COMMENT} required />
-      <button type="submit" disabled={busy}>
-        Send reply
-      </button>
+      <label htmlFor={`${id}-reply`}>Your reply</label>
+      <textarea id={`${id}-reply`} name="body" rows={2} maxLength={MAX_COMMENT} required autoFocus />
+      <div className="actions">
+        <button type="submit" disabled={busy}>
+          Send reply
+        </button>
+        <button type="button" className="secondary" onClick={() => setOpen(false)}>
+          Cancel
+        </button>
+      </div>
       {error ? (
         <p className="thread__error" role="alert">
           {error}
