@@ -17,15 +17,18 @@ export interface LogTail {
 }
 
 /**
- * NOTIFY channel between collaboration instances. Two payloads: "<documentId> <lastSeq> <instanceId>" announces
- * committed updates; "instance <instanceId>" says an instance is there (server/collab/peer-instances.ts).
+ * NOTIFY channel between collaboration instances. Three payloads: "<documentId> <lastSeq> <instanceId>" announces
+ * committed updates; "instance <instanceId>" says an instance is there (server/collab/peer-instances.ts);
+ * "threads <documentId> <seq>" announces committed thread events (db/threads.ts).
  */
 export const DOCUMENT_UPDATES_CHANNEL = "accord_document_updates";
 
 const INSTANCE_PREFIX = "instance ";
+const THREADS_PREFIX = "threads ";
 
 export type ChannelMessage =
   | { kind: "instance"; instanceId: string }
+  | { kind: "threads"; documentId: string; seq: number }
   | { kind: "updated"; documentId: string; lastSeq: number; instanceId: string | null };
 
 /** Read a payload of the channel (null for one that is neither form). */
@@ -33,6 +36,11 @@ export function parseChannelMessage(payload: string): ChannelMessage | null {
   if (payload.startsWith(INSTANCE_PREFIX)) {
     const instanceId = payload.slice(INSTANCE_PREFIX.length).trim();
     return instanceId ? { kind: "instance", instanceId } : null;
+  }
+  if (payload.startsWith(THREADS_PREFIX)) {
+    const [documentId, seqText] = payload.slice(THREADS_PREFIX.length).split(" ");
+    const seq = Number(seqText);
+    return documentId && Number.isSafeInteger(seq) ? { kind: "threads", documentId, seq } : null;
   }
   const [documentId, seq, instanceId] = payload.split(" ");
   const lastSeq = Number(seq);

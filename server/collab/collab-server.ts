@@ -324,6 +324,12 @@ export class CollabServer {
       if (this.peers.heard(message.instanceId)) this.sayWeAreThere();
       return;
     }
+    if (message.kind === "threads") {
+      // Thread events (app/threads): every instance's open room sends them to its connections.
+      const room = this.rooms.get(message.documentId);
+      if (room) void room.then((r) => r.relayThreadEvents(message.seq)).catch(() => {});
+      return;
+    }
     if (message.instanceId === this.instanceId) return;
     const pending = this.rooms.get(message.documentId);
     if (pending) void pending.then((room) => room.requestCatchUp()).catch(() => {});

@@ -20,7 +20,11 @@ import * as encoding from "lib0/encoding";
 import { createHash } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
-import { CloseCode, MESSAGE_SYNC, writeSaved } from "../../app/collab/protocol";
+import { CloseCode, MESSAGE_SYNC, writeSaved, writeThreadEvent } from "../../app/collab/protocol";
+import { proseMirrorOf } from "../../app/threads/anchoring.server";
+import { threadsJson } from "../../app/threads/threads.server";
+import type { ThreadEventType } from "../../app/threads/contract";
+import { lastThreadEventSeq, listThreadEventsAfter } from "../../db/threads";
 import type { Role } from "../../app/models/roles";
 import { log } from "../../app/utils/log.server";
 import type { Sql } from "../../db/client";
@@ -178,6 +182,10 @@ export class Room {
   private announcedSeq: number;
   private announcing = false;
   destroyed = false;
+  /** The last thread event sent to this room's connections, and the newest one announced. */
+  private threadSeq: number;
+  private threadTarget = 0;
+  private relayingThreads = false;
 
   constructor(
     readonly documentId: string,
@@ -193,8 +201,10 @@ export class Room {
       approxBytes: number;
       owners: Map<number, string | null>;
       sinceSnapshot: number;
+      threadSeq?: number;
     },
   ) {
+    this.threadSeq = loaded.threadSeq ?? 0;
     this.encoded = loaded.encoded;
     this.encodedStateVector = loaded.stateVector;
     this.seq = loaded.tail.seq;
@@ -209,6 +219,8 @@ export class Room {
   }
 
   static async load(documentId: string, sql: Sql, lanes: CommitLanes, peers: PeerInstances, limits: RoomLimits): Promise<Room> {
+    // Thread events first: one committed after this read is announced again, and the content read next holds its anchor.
+    const threadSeq = await lastThreadEventSeq(documentId, sql);
     const { snapshot, updates, tail } = await readDocumentContent(documentId, sql);
     // Built once as a Y.Doc (which proves the stored state decodes), then kept encoded until someone writes.
     const doc = new Y.Doc({ gc: true });
@@ -227,7 +239,7 @@ export class Room {
       const saved = savedMessageOf(doc, tail.seq);
       // The log's bytes count what was since deleted; the encoded state is the document's size.
       approxBytes = Math.min(approxBytes, encoded.byteLength);
-      return new Room(documentId, sql, lanes, peers, limits, { encoded, stateVector, saved, tail, approxBytes, owners: new Map(), sinceSnapshot: updates.length });
+      return new Room(documentId, sql, lanes, peers, limits, { encoded, stateVector, saved, tail, approxBytes, owners: new Map(), sinceSnapshot: updates.length, threadSeq });
     } finally {
       doc.destroy();
     }
@@ -368,6 +380,41 @@ export class Room {
     this.pending.push({ member, update, deletes, attempts: 0, failures: 0 });
     this.approxBytes += update.byteLength;
     this.pump();
+  }
+
+  /**
+   * Thread events up to `seq` were committed (NOTIFY "threads"): send each, in order, to every connection, with the
+   * thread as it is now. An event waits until the room holds the log row it names (the anchor of a new thread, an
+   * accepted proposal's change), so that its anchor state is read from a document that has it.
+   */
+  async relayThreadEvents(seq: number): Promise<void> {
+    this.threadTarget = Math.max(this.threadTarget, seq);
+    if (this.relayingThreads) return;
+    this.relayingThreads = true;
+    try {
+      while (!this.destroyed && this.threadSeq < this.threadTarget) {
+        const events = await listThreadEventsAfter(this.documentId, this.threadSeq, this.sql);
+        if (events.length === 0) break;
+        const needed = Math.max(...events.map((e) => e.logSeq));
+        for (let tries = 0; this.seq < needed && tries < 5 && !this.destroyed; tries++) {
+          this.requestCatchUp();
+          await this.drained();
+        }
+        if (this.destroyed) return;
+        const threads = await threadsJson(this.documentId, proseMirrorOf(this.wake()).doc, [...new Set(events.map((e) => e.threadId))], this.sql);
+        const byId = new Map(threads.map((t) => [t.id, t]));
+        for (const event of events) {
+          const encoder = encoding.createEncoder();
+          writeThreadEvent(encoder, { seq: event.seq, type: event.type as ThreadEventType, threadId: event.threadId, thread: byId.get(event.threadId) ?? null });
+          this.broadcast(encoding.toUint8Array(encoder), null);
+          this.threadSeq = event.seq;
+        }
+      }
+    } catch (error) {
+      log.warn(`collab: thread events of ${this.documentId} could not be relayed (clients reload on the next one): ${(error as Error).message}`);
+    } finally {
+      this.relayingThreads = false;
+    }
   }
 
   /** Another instance committed: read its rows (once nothing of ours is in flight). */

@@ -1,0 +1,204 @@
+/**
+ * The document side of threads (issue 13), pure over a Y.Doc: where the words of a quote or a range are, which words
+ * each anchor mark covers, and the Yjs updates the server writes (an anchor mark; an accepted proposal's
+ * replacement). Positions are ProseMirror positions of y-tiptap's view of the document, the one the editor has.
+ */
+import * as Y from "yjs";
+import type { Node as PMNode, Mark } from "@tiptap/pm/model";
+import { Transform } from "@tiptap/pm/transform";
+import { initProseMirrorDoc, relativePositionToAbsolutePosition, updateYFragment } from "@tiptap/y-tiptap";
+import { getEditorSchema, YJS_FIELD } from "../editor/extensions";
+import { ANCHOR_MARK } from "../editor/thread-anchor";
+import { validateYDocAgainstSchema } from "../editor/document-tools.server";
+import { QUOTE_CONTEXT_CHARS, type AnchorState, type EncodedRange, type Quote, type QuoteSelector } from "./contract";
+
+/** Transaction origin of the server's own changes (clients' undo managers never track it). */
+export const SERVER_ORIGIN = "accord-server";
+
+/** The document's text as one string, blocks separated by "\n", with the position of every character. */
+export interface TextIndex {
+  text: string;
+  /** ProseMirror position of each character of `text`; -1 for a block separator or a hard break. */
+  positions: number[];
+}
+
+export function indexText(doc: PMNode): TextIndex {
+  let text = "";
+  const positions: number[] = [];
+  let blocks = 0;
+  doc.descendants((node, pos) => {
+    if (node.isTextblock) {
+      if (blocks++ > 0) {
+        text += "\n";
+        positions.push(-1);
+      }
+    } else if (node.isText) {
+      const t = node.text ?? "";
+      text += t;
+      for (let i = 0; i < t.length; i++) positions.push(pos + i);
+    } else if (node.isInline && node.isLeaf) {
+      text += "\n";
+      positions.push(-1);
+    }
+    return true;
+  });
+  return { text, positions };
+}
+
+export type Located = { ok: true; from: number; to: number; quote: Quote } | { ok: false; error: string };
+
+function quoteAt(index: TextIndex, start: number, end: number): Located {
+  const from = index.positions[start];
+  const last = index.positions[end - 1];
+  if (from === undefined || last === undefined || from < 0 || last < 0) {
+    return { ok: false, error: "The words must start and end with text." };
+  }
+  return {
+    ok: true,
+    from,
+    to: last + 1,
+    quote: {
+      exact: index.text.slice(start, end),
+      prefix: index.text.slice(Math.max(0, start - QUOTE_CONTEXT_CHARS), start),
+      suffix: index.text.slice(end, end + QUOTE_CONTEXT_CHARS),
+    },
+  };
+}
+
+/** The one place of `selector` in the text (its prefix and suffix, when given, must surround it). */
+export function locateQuote(index: TextIndex, selector: QuoteSelector): Located {
+  const { exact, prefix, suffix } = selector;
+  const found: number[] = [];
+  for (let at = index.text.indexOf(exact); at >= 0; at = index.text.indexOf(exact, at + 1)) {
+    if (prefix && !index.text.slice(0, at).endsWith(prefix)) continue;
+    if (suffix && !index.text.slice(at + exact.length).startsWith(suffix)) continue;
+    found.push(at);
+    if (found.length > 1) break;
+  }
+  if (found.length === 0) return { ok: false, error: "Those words are not in the current text." };
+  if (found.length > 1) return { ok: false, error: "Those words appear more than once in the text; add a prefix or suffix to choose one." };
+  return quoteAt(index, found[0]!, found[0]! + exact.length);
+}
+
+function decodePosition(encoded: string): Y.RelativePosition | null {
+  try {
+    const bytes = Buffer.from(encoded, "base64");
+    if (bytes.length === 0 || bytes.length > 256) return null;
+    return Y.decodeRelativePosition(new Uint8Array(bytes));
+  } catch {
+    return null;
+  }
+}
+
+/** The words between two encoded relative positions, resolved on the committed document. */
+export function locateRange(ydoc: Y.Doc, mapping: Map<unknown, unknown>, index: TextIndex, range: EncodedRange): Located {
+  const fragment = ydoc.getXmlFragment(YJS_FIELD);
+  const a = decodePosition(range.from);
+  const b = decodePosition(range.to);
+  if (!a || !b) return { ok: false, error: "The selection could not be read." };
+  let from: number | null;
+  let to: number | null;
+  try {
+    from = relativePositionToAbsolutePosition(ydoc, fragment, a, mapping as never);
+    to = relativePositionToAbsolutePosition(ydoc, fragment, b, mapping as never);
+  } catch {
+    return { ok: false, error: "The selection could not be read." };
+  }
+  if (from === null || to === null || to <= from) return { ok: false, error: "The selected words are no longer in the text." };
+  let start = -1;
+  let end = -1;
+  index.positions.forEach((p, i) => {
+    if (p >= from! && p < to!) {
+      if (start < 0) start = i;
+      end = i + 1;
+    }
+  });
+  if (start < 0) return { ok: false, error: "The selected words are no longer in the text." };
+  return quoteAt(index, start, end);
+}
+
+/** What one thread's anchor covers now. */
+export interface AnchorSpan {
+  /** The marked characters, "\n" between blocks. */
+  text: string;
+  from: number;
+  to: number;
+}
+
+/** Every anchor in the document, by thread id. */
+export function anchorSpans(doc: PMNode): Map<string, AnchorSpan> {
+  const spans = new Map<string, AnchorSpan & { block: number }>();
+  let block = -1;
+  doc.descendants((node, pos) => {
+    if (node.isTextblock) block++;
+    if (!node.isText) return true;
+    for (const mark of node.marks) {
+      if (mark.type.name !== ANCHOR_MARK) continue;
+      const id = String(mark.attrs.threadId);
+      const span = spans.get(id);
+      const t = node.text ?? "";
+      if (!span) spans.set(id, { text: t, from: pos, to: pos + t.length, block });
+      else {
+        span.text += (span.block !== block ? "\n" : "") + t;
+        span.to = pos + t.length;
+        span.block = block;
+      }
+    }
+    return true;
+  });
+  return new Map([...spans].map(([id, { text, from, to }]) => [id, { text, from, to }]));
+}
+
+/**
+ * Do the marked words read as the quote? Block boundaries do not count: Enter inside the words, or joining their
+ * paragraphs, leaves the same words.
+ */
+export function sameWords(a: string, b: string): boolean {
+  return a.replace(/\n/g, "") === b.replace(/\n/g, "");
+}
+
+export function anchorStateOf(span: AnchorSpan | undefined, exact: string): AnchorState {
+  if (!span || span.text === "") return "orphaned";
+  return sameWords(span.text, exact) ? "active" : "edited";
+}
+
+/** The committed document as y-tiptap reads it (the mapping resolves relative positions). */
+export function proseMirrorOf(ydoc: Y.Doc): { doc: PMNode; mapping: Map<unknown, unknown>; meta: Parameters<typeof updateYFragment>[3] } {
+  const { doc, meta } = initProseMirrorDoc(ydoc.getXmlFragment(YJS_FIELD), getEditorSchema());
+  return { doc, mapping: meta.mapping, meta };
+}
+
+/** Apply `next` (a changed copy of the document) to `ydoc` as the server; the Yjs update it made, or null. */
+export function writeAsServer(ydoc: Y.Doc, next: PMNode, meta: Parameters<typeof updateYFragment>[3]): Uint8Array | null {
+  next.check();
+  const updates: Uint8Array[] = [];
+  const collect = (update: Uint8Array) => updates.push(update);
+  ydoc.on("update", collect);
+  try {
+    ydoc.transact(() => updateYFragment(ydoc, ydoc.getXmlFragment(YJS_FIELD), next, meta), SERVER_ORIGIN);
+  } finally {
+    ydoc.off("update", collect);
+  }
+  const valid = validateYDocAgainstSchema(ydoc);
+  if (!valid.ok) throw new Error(`server change left an invalid document: ${valid.reason}`);
+  return updates.length === 0 ? null : updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+}
+
+/** The document with `threadId`'s anchor on [from, to). */
+export function withAnchor(doc: PMNode, from: number, to: number, threadId: string): PMNode {
+  const type = getEditorSchema().marks[ANCHOR_MARK]!;
+  return new Transform(doc).addMark(from, to, type.create({ threadId })).doc;
+}
+
+/**
+ * The document with [from, to) replaced by `text`, carrying the marks of the first replaced character (so the
+ * thread's own anchor, and any other thread's anchor that covered those words, now cover the new words).
+ */
+export function withReplacement(doc: PMNode, from: number, to: number, text: string): PMNode {
+  const schema = getEditorSchema();
+  const marks: readonly Mark[] = doc.nodeAt(from)?.marks ?? [];
+  const tr = new Transform(doc);
+  if (text === "") tr.delete(from, to);
+  else tr.replaceWith(from, to, schema.text(text, marks));
+  return tr.doc;
+}

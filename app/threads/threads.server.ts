@@ -1,0 +1,363 @@
+/**
+ * Discussion threads and amendment proposals (issue 13): the one place of their rules, used by the JSON API
+ * (app/routes/api.*threads*, api.comments.$id, api.proposals.$id.$decision) and by the collaboration server (which
+ * relays thread events to connected clients).
+ *
+ * - Roles: viewers read; commenters and up create threads, reply and propose; a comment's author edits or deletes it,
+ *   and so do editors and organisers; a commenter resolves or reopens their own threads, editors and organisers any;
+ *   editors and organisers decide proposals.
+ * - Every anchor mark is written by the server, in the same transaction as the thread row: the document's log gets
+ *   one row of kind "annotation" attributed to the requester, after the tail read under the document's lock (a row
+ *   another writer slipped in first makes the whole transaction run again). Accepting a proposal is a
+ *   compare-and-swap: the proposal row is locked (FOR UPDATE), the marked words must still equal the original, and
+ *   the replacement is one row of kind "edit". Either way NOTIFY tells every instance's open room to read the row
+ *   and relay it, after COMMIT.
+ * - Every change records a thread event (numbered per document) and NOTIFYs it; rooms send it to their clients.
+ */
+import * as Y from "yjs";
+import { getSql, type Queryable, type TransactionSql } from "../../db/client";
+import { DOCUMENT_UPDATES_CHANNEL, notifyDocumentUpdated, readDocumentContent, type LogTail } from "../../db/document-log";
+import {
+  appendServerRow,
+  countOpenThreads,
+  deleteComment as deleteCommentRow,
+  decideProposal,
+  findCommentForUser,
+  findThreadForUser,
+  insertComment,
+  insertProposal,
+  insertThread,
+  insertThreadEvent,
+  listThreadRows,
+  lockDocumentThreads,
+  lockProposal,
+  notifyThreadEvent,
+  updateCommentBody,
+  updateThreadStatus,
+  type ThreadRow,
+} from "../../db/threads";
+import type { DocumentWithRole, Role } from "../../db/access";
+import { canEditDocuments } from "../models/roles";
+import {
+  MAX_OPEN_THREADS,
+  type EncodedRange,
+  type OutdatedAnswer,
+  type QuoteSelector,
+  type Thread,
+  type ThreadEventType,
+} from "./contract";
+import {
+  anchorSpans,
+  anchorStateOf,
+  indexText,
+  locateQuote,
+  locateRange,
+  proseMirrorOf,
+  sameWords,
+  withAnchor,
+  withReplacement,
+  writeAsServer,
+  type AnchorSpan,
+} from "./anchoring.server";
+import type { Node as PMNode } from "@tiptap/pm/model";
+
+export const canComment = (role: Role | null | undefined): boolean => role === "organizer" || role === "editor" || role === "commenter";
+export const canModerateThreads = canEditDocuments;
+
+/** A refusal the API answers with `status` and `body`. */
+export class ThreadError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: { error: string } & Record<string, unknown>,
+  ) {
+    super(body.error);
+  }
+}
+
+const NOT_FOUND = () => new ThreadError(404, { error: "No such thread, or you are not a member of its workshop." });
+
+class LogRace extends Error {}
+
+/* ---------------------------------------------------------------------------------------------------------------- */
+/* Reading                                                                                                          */
+/* ---------------------------------------------------------------------------------------------------------------- */
+
+async function committedDoc(documentId: string, sql: Queryable): Promise<{ ydoc: Y.Doc; tail: LogTail }> {
+  const { snapshot, updates, tail } = await readDocumentContent(documentId, sql);
+  const ydoc = new Y.Doc({ gc: true });
+  if (snapshot) Y.applyUpdate(ydoc, snapshot.state);
+  if (updates.length > 0) Y.applyUpdate(ydoc, Y.mergeUpdates(updates.map((u) => u.update)));
+  return { ydoc, tail };
+}
+
+const personName = (name: string | null) => ({ name: name ?? "Former member" });
+
+/** Threads as the API and the socket show them, with each anchor's state read from `doc`. */
+export async function threadsJson(documentId: string, doc: PMNode, threadIds?: string[], sql: Queryable = getSql()): Promise<Thread[]> {
+  const rows = await listThreadRows(documentId, threadIds ? { threadIds } : {}, sql);
+  const spans = anchorSpans(doc);
+  const comments = new Map<string, Thread["comments"]>();
+  for (const c of rows.comments) {
+    const list = comments.get(c.threadId) ?? [];
+    list.push({ id: c.id, author: personName(c.authorName), body: c.body, createdAt: c.createdAt.toISOString(), editedAt: c.editedAt?.toISOString() ?? null });
+    comments.set(c.threadId, list);
+  }
+  const proposals = new Map(rows.proposals.map((p) => [p.threadId, p]));
+  const threads = rows.threads.map((t): Thread & { position: number } => {
+    const span: AnchorSpan | undefined = spans.get(t.id);
+    const p = proposals.get(t.id);
+    const thread: Thread & { position: number } = {
+      id: t.id,
+      kind: t.kind,
+      status: t.status,
+      anchorState: anchorStateOf(span, t.quoteExact),
+      quote: { exact: t.quoteExact, prefix: t.quotePrefix, suffix: t.quoteSuffix },
+      author: personName(t.authorName),
+      createdAt: t.createdAt.toISOString(),
+      comments: comments.get(t.id) ?? [],
+      position: span?.from ?? Number.MAX_SAFE_INTEGER,
+    };
+    if (p) {
+      thread.proposal = { original: p.original, proposed: p.proposed, status: p.status };
+      if (p.decidedAt) {
+        thread.proposal.decidedBy = personName(p.decidedByName);
+        thread.proposal.decidedAt = p.decidedAt.toISOString();
+      }
+      if (p.reason) thread.proposal.reason = p.reason;
+    }
+    return thread;
+  });
+  // Document order (orphaned ones last, oldest first).
+  threads.sort((a, b) => a.position - b.position);
+  return threads.map(({ position: _position, ...thread }) => thread);
+}
+
+/** `GET /api/documents/:id/threads` (any member). */
+export async function listThreads(document: DocumentWithRole): Promise<Thread[]> {
+  const { ydoc } = await committedDoc(document.id, getSql());
+  try {
+    return await threadsJson(document.id, proseMirrorOf(ydoc).doc);
+  } finally {
+    ydoc.destroy();
+  }
+}
+
+/* ---------------------------------------------------------------------------------------------------------------- */
+/* Writing                                                                                                          */
+/* ---------------------------------------------------------------------------------------------------------------- */
+
+interface Change {
+  tx: TransactionSql;
+  /** Append a server-written document change after the tail read under the lock; returns its log seq. */
+  append(update: Uint8Array, kind: "edit" | "annotation"): Promise<number>;
+  /** Record a thread event (after any append). */
+  event(type: ThreadEventType, threadId: string): Promise<void>;
+  tail(): LogTail;
+}
+
+/**
+ * Run `work` in one transaction holding the document's lock; the log tail it appends after is the one `loadDoc`
+ * read under that lock. Tried again when another writer took the log's next place first.
+ */
+async function inDocumentTransaction<T>(
+  documentId: string,
+  actorId: string,
+  work: (change: Change, loadDoc: () => Promise<Y.Doc>) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await getSql().begin(async (tx) => {
+        await lockDocumentThreads(tx, documentId);
+        let tail: LogTail | null = null;
+        const docs: Y.Doc[] = [];
+        const loadDoc = async () => {
+          const loaded = await committedDoc(documentId, tx);
+          tail = loaded.tail;
+          docs.push(loaded.ydoc);
+          return loaded.ydoc;
+        };
+        const currentTail = async (): Promise<LogTail> => tail ?? (await readDocumentContent(documentId, tx)).tail;
+        const change: Change = {
+          tx,
+          append: async (update, kind) => {
+            const after = await currentTail();
+            const appended = await appendServerRow(tx, { documentId, tail: after, update, userId: actorId, kind });
+            if (!appended) throw new LogRace();
+            tail = appended;
+            await notifyDocumentUpdated(tx, documentId, after.seq + 1, "http");
+            return after.seq + 1;
+          },
+          event: async (type, threadId) => {
+            const logSeq = (await currentTail()).seq;
+            const seq = await insertThreadEvent({ documentId, type, threadId, actorId, logSeq }, tx);
+            await notifyThreadEvent(tx, DOCUMENT_UPDATES_CHANNEL, documentId, seq);
+          },
+          tail: () => tail ?? { seq: 0, hash: null },
+        };
+        try {
+          return await work(change, loadDoc);
+        } finally {
+          for (const d of docs) d.destroy();
+        }
+      })) as T;
+    } catch (error) {
+      if (error instanceof LogRace && attempt < 20) continue;
+      throw error;
+    }
+  }
+}
+
+export type Anchoring = { quote: QuoteSelector } | { range: EncodedRange };
+
+async function openThread(input: {
+  document: DocumentWithRole;
+  userId: string;
+  anchoring: Anchoring;
+  body: string | null;
+  proposed: string | null;
+}): Promise<{ id: string }> {
+  const { document, userId } = input;
+  if (!canComment(document.role)) throw new ThreadError(403, { error: "Viewers can read the discussion but not start threads." });
+  return inDocumentTransaction(document.id, userId, async (change, loadDoc) => {
+    if ((await countOpenThreads(document.id, change.tx)) >= MAX_OPEN_THREADS) {
+      throw new ThreadError(409, { error: `This document already has ${MAX_OPEN_THREADS} open threads. Resolve some before starting more.` });
+    }
+    const ydoc = await loadDoc();
+    const { doc, mapping, meta } = proseMirrorOf(ydoc);
+    const index = indexText(doc);
+    const located = "quote" in input.anchoring ? locateQuote(index, input.anchoring.quote) : locateRange(ydoc, mapping, index, input.anchoring.range);
+    if (!located.ok) throw new ThreadError(409, { error: located.error });
+    if (located.quote.exact.length > 1000) throw new ThreadError(400, { error: "Select at most 1,000 characters.", fields: { quote: "Select at most 1,000 characters." } });
+    const id = crypto.randomUUID();
+    const update = writeAsServer(ydoc, withAnchor(doc, located.from, located.to, id), meta);
+    if (!update) throw new ThreadError(409, { error: "Those words could not be marked." });
+    const seq = await change.append(update, "annotation");
+    await insertThread(
+      { id, documentId: document.id, kind: input.proposed === null ? "comment" : "proposal", authorId: userId, quote: located.quote, createdSeq: seq },
+      change.tx,
+    );
+    if (input.proposed !== null) await insertProposal({ threadId: id, original: located.quote.exact, proposed: input.proposed }, change.tx);
+    if (input.body) await insertComment({ threadId: id, authorId: userId, body: input.body }, change.tx);
+    await change.event("thread-created", id);
+    return { id };
+  });
+}
+
+/** `POST /api/documents/:id/threads`. */
+export function createThread(input: { document: DocumentWithRole; userId: string; anchoring: Anchoring; body: string }): Promise<{ id: string }> {
+  return openThread({ ...input, proposed: null });
+}
+
+/** `POST /api/documents/:id/proposals`. */
+export function createProposal(input: { document: DocumentWithRole; userId: string; anchoring: Anchoring; proposed: string; body: string | null }): Promise<{ id: string }> {
+  return openThread(input);
+}
+
+async function threadFor(threadId: string, userId: string): Promise<{ thread: ThreadRow; role: Role }> {
+  const found = await findThreadForUser(threadId, userId);
+  if (!found) throw NOT_FOUND();
+  return found;
+}
+
+/** `POST /api/threads/:id/comments`. */
+export async function addComment(input: { threadId: string; userId: string; body: string }): Promise<{ id: string }> {
+  const { thread, role } = await threadFor(input.threadId, input.userId);
+  if (!canComment(role)) throw new ThreadError(403, { error: "Viewers can read the discussion but not reply." });
+  return inDocumentTransaction(thread.documentId, input.userId, async (change) => {
+    const id = await insertComment({ threadId: thread.id, authorId: input.userId, body: input.body }, change.tx);
+    await change.event("comment-added", thread.id);
+    return { id };
+  });
+}
+
+async function commentFor(commentId: string, userId: string) {
+  const found = await findCommentForUser(commentId, userId);
+  if (!found) throw new ThreadError(404, { error: "No such comment, or you are not a member of its workshop." });
+  const mayChange = found.comment.authorId === userId ? canComment(found.role) : canModerateThreads(found.role);
+  if (!mayChange) throw new ThreadError(403, { error: "Only its author, the editors and the organisers can change a comment." });
+  return found;
+}
+
+/** `PATCH /api/comments/:id` (its author, or an editor or organiser). */
+export async function editComment(input: { commentId: string; userId: string; body: string }): Promise<void> {
+  const { comment, documentId } = await commentFor(input.commentId, input.userId);
+  await inDocumentTransaction(documentId, input.userId, async (change) => {
+    if (!(await updateCommentBody(comment.id, input.body, change.tx))) throw new ThreadError(404, { error: "That comment was deleted." });
+    await change.event("comment-edited", comment.threadId);
+  });
+}
+
+/** `DELETE /api/comments/:id` (its author, or an editor or organiser). The body is erased. */
+export async function deleteComment(input: { commentId: string; userId: string }): Promise<void> {
+  const { comment, documentId } = await commentFor(input.commentId, input.userId);
+  await inDocumentTransaction(documentId, input.userId, async (change) => {
+    if (!(await deleteCommentRow(comment.id, change.tx))) throw new ThreadError(404, { error: "That comment was already deleted." });
+    await change.event("comment-deleted", comment.threadId);
+  });
+}
+
+/** `POST /api/threads/:id/resolve|reopen`: a commenter their own threads, editors and organisers any. */
+export async function setThreadStatus(input: { threadId: string; userId: string; status: "open" | "resolved" }): Promise<{ changed: boolean }> {
+  const { thread, role } = await threadFor(input.threadId, input.userId);
+  const mayChange = canModerateThreads(role) || (canComment(role) && thread.authorId === input.userId);
+  if (!mayChange) throw new ThreadError(403, { error: "Commenters can resolve and reopen only their own threads." });
+  return inDocumentTransaction(thread.documentId, input.userId, async (change) => {
+    const changed = await updateThreadStatus(thread.id, input.status, input.userId, change.tx);
+    if (changed) await change.event(input.status === "resolved" ? "thread-resolved" : "thread-reopened", thread.id);
+    return { changed };
+  });
+}
+
+async function proposalFor(threadId: string, userId: string) {
+  const { thread, role } = await threadFor(threadId, userId);
+  if (thread.kind !== "proposal") throw new ThreadError(404, { error: "No such proposal, or you are not a member of its workshop." });
+  if (!canModerateThreads(role)) throw new ThreadError(403, { error: "Only the editors and organisers decide proposals." });
+  return thread;
+}
+
+const alreadyDecided = (status: string) => new ThreadError(409, { error: `This proposal was already ${status}.`, status });
+
+/**
+ * `POST /api/proposals/:id/accept`: a compare-and-swap on the live document. The proposal is locked; if the words
+ * its anchor marks are still the original, they are replaced by the proposed words in one committed change (log
+ * kind "edit", attributed to the person accepting; the proposal records its author and who decided), the anchor
+ * covers the new words and the thread is resolved. Otherwise 409 outdated with original, current and proposed.
+ */
+export async function acceptProposal(input: { threadId: string; userId: string }): Promise<void> {
+  const thread = await proposalFor(input.threadId, input.userId);
+  await inDocumentTransaction(thread.documentId, input.userId, async (change, loadDoc) => {
+    const proposal = await lockProposal(thread.id, change.tx);
+    if (!proposal) throw NOT_FOUND();
+    if (proposal.status !== "pending") throw alreadyDecided(proposal.status);
+    const ydoc = await loadDoc();
+    const { doc, meta } = proseMirrorOf(ydoc);
+    const span = anchorSpans(doc).get(thread.id);
+    const current = span?.text ?? "";
+    // The marked words, and everything between the first and the last of them, must still read as the original.
+    if (!span || !sameWords(current, proposal.original) || !sameWords(doc.textBetween(span.from, span.to, "\n"), proposal.original)) {
+      const answer: OutdatedAnswer = { error: "outdated", original: proposal.original, current, proposed: proposal.proposed };
+      throw new ThreadError(409, answer as unknown as { error: string });
+    }
+    const update = writeAsServer(ydoc, withReplacement(doc, span.from, span.to, proposal.proposed), meta);
+    const seq = update ? await change.append(update, "edit") : change.tail().seq;
+    await decideProposal({ threadId: thread.id, status: "accepted", decidedBy: input.userId, reason: null, decidedSeq: seq }, change.tx);
+    if (proposal.proposed !== "") {
+      await change.tx`update comment_threads set quote_exact = ${proposal.proposed} where id = ${thread.id} and char_length(${proposal.proposed}) <= 1000`;
+    }
+    await updateThreadStatus(thread.id, "resolved", input.userId, change.tx);
+    await change.event("proposal-decided", thread.id);
+  });
+}
+
+/** `POST /api/proposals/:id/reject`: a row change only; the thread is resolved. */
+export async function rejectProposal(input: { threadId: string; userId: string; reason: string | null }): Promise<void> {
+  const thread = await proposalFor(input.threadId, input.userId);
+  await inDocumentTransaction(thread.documentId, input.userId, async (change) => {
+    const proposal = await lockProposal(thread.id, change.tx);
+    if (!proposal) throw NOT_FOUND();
+    if (proposal.status !== "pending") throw alreadyDecided(proposal.status);
+    await decideProposal({ threadId: thread.id, status: "rejected", decidedBy: input.userId, reason: input.reason, decidedSeq: null }, change.tx);
+    await updateThreadStatus(thread.id, "resolved", input.userId, change.tx);
+    await change.event("proposal-decided", thread.id);
+  });
+}

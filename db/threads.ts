@@ -1,0 +1,265 @@
+/**
+ * SQL of discussion threads (issue 13): threads, comments, proposals and the per-document thread events, plus the
+ * one append to the document log a thread change makes (its anchor or an accepted proposal). Permission is decided
+ * by the caller from `findThreadForUser` / `findCommentForUser`, which join the membership (db/access.ts).
+ */
+import { getSql, type Queryable } from "./client";
+import { chainHash, type LogTail } from "./document-log";
+import type { Role } from "./access";
+
+export type ThreadKindRow = "comment" | "proposal";
+export type ThreadStatusRow = "open" | "resolved";
+export type ProposalStatusRow = "pending" | "accepted" | "rejected" | "withdrawn";
+
+export interface ThreadRow {
+  id: string;
+  documentId: string;
+  kind: ThreadKindRow;
+  authorId: string | null;
+  authorName: string | null;
+  status: ThreadStatusRow;
+  quoteExact: string;
+  quotePrefix: string;
+  quoteSuffix: string;
+  createdSeq: number;
+  createdAt: Date;
+}
+
+export interface CommentRow {
+  id: string;
+  threadId: string;
+  authorId: string | null;
+  authorName: string | null;
+  body: string;
+  createdAt: Date;
+  editedAt: Date | null;
+}
+
+export interface ProposalRow {
+  threadId: string;
+  original: string;
+  proposed: string;
+  status: ProposalStatusRow;
+  decidedByName: string | null;
+  decidedAt: Date | null;
+  reason: string | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const roleOf = (sql: Queryable, userId: string) => sql`
+  coalesce(
+    (select m.role from memberships m where m.workshop_id = d.workshop_id and m.user_id = ${userId}),
+    (select 'organizer' from users u where u.id = ${userId} and u.is_admin)
+  )`;
+
+/** A thread with its document's workshop and the user's role there; null when there is none or not a member. */
+export async function findThreadForUser(
+  threadId: string,
+  userId: string,
+  sql: Queryable = getSql(),
+): Promise<{ thread: ThreadRow; workshopId: string; role: Role } | null> {
+  if (!UUID.test(threadId)) return null;
+  const [row]: [(ThreadRow & { workshopId: string; role: Role })?] = await sql`
+    select * from (
+      select t.id, t.document_id as "documentId", t.kind, t.author_id as "authorId", a.name as "authorName", t.status,
+        t.quote_exact as "quoteExact", t.quote_prefix as "quotePrefix", t.quote_suffix as "quoteSuffix",
+        t.created_seq as "createdSeq", t.created_at as "createdAt", d.workshop_id as "workshopId", ${roleOf(sql, userId)} as role
+      from comment_threads t join documents d on d.id = t.document_id left join users a on a.id = t.author_id
+      where t.id = ${threadId}
+    ) x where role is not null`;
+  if (!row) return null;
+  const { workshopId, role, ...thread } = row;
+  return { thread, workshopId, role };
+}
+
+/** A comment, its thread's document and the user's role; null when there is none or not a member. */
+export async function findCommentForUser(
+  commentId: string,
+  userId: string,
+  sql: Queryable = getSql(),
+): Promise<{ comment: CommentRow; documentId: string; role: Role } | null> {
+  if (!UUID.test(commentId)) return null;
+  const [row]: [(CommentRow & { documentId: string; role: Role })?] = await sql`
+    select * from (
+      select c.id, c.thread_id as "threadId", c.author_id as "authorId", a.name as "authorName", c.body,
+        c.created_at as "createdAt", c.edited_at as "editedAt", t.document_id as "documentId", ${roleOf(sql, userId)} as role
+      from thread_comments c join comment_threads t on t.id = c.thread_id join documents d on d.id = t.document_id
+        left join users a on a.id = c.author_id
+      where c.id = ${commentId}
+    ) x where role is not null`;
+  if (!row) return null;
+  const { documentId, role, ...comment } = row;
+  return { comment, documentId, role };
+}
+
+const threadColumns = (sql: Queryable) => sql`
+  t.id, t.document_id as "documentId", t.kind, t.author_id as "authorId", a.name as "authorName", t.status,
+  t.quote_exact as "quoteExact", t.quote_prefix as "quotePrefix", t.quote_suffix as "quoteSuffix",
+  t.created_seq as "createdSeq", t.created_at as "createdAt"`;
+
+/** A document's threads (all, or the ones named), oldest first, with their comments and proposals. */
+export async function listThreadRows(
+  documentId: string,
+  options: { threadIds?: string[] } = {},
+  sql: Queryable = getSql(),
+): Promise<{ threads: ThreadRow[]; comments: CommentRow[]; proposals: ProposalRow[] }> {
+  const only = options.threadIds ? sql`and t.id = any(${options.threadIds}::uuid[])` : sql``;
+  const threads = await sql<ThreadRow[]>`
+    select ${threadColumns(sql)} from comment_threads t left join users a on a.id = t.author_id
+    where t.document_id = ${documentId} ${only} order by t.created_at, t.id`;
+  if (threads.length === 0) return { threads, comments: [], proposals: [] };
+  const ids = threads.map((t) => t.id);
+  const [comments, proposals] = await Promise.all([
+    sql<CommentRow[]>`
+      select c.id, c.thread_id as "threadId", c.author_id as "authorId", a.name as "authorName", c.body,
+        c.created_at as "createdAt", c.edited_at as "editedAt"
+      from thread_comments c left join users a on a.id = c.author_id
+      where c.thread_id = any(${ids}::uuid[]) order by c.created_at, c.id`,
+    sql<ProposalRow[]>`
+      select p.thread_id as "threadId", p.original, p.proposed, p.status, u.name as "decidedByName",
+        p.decided_at as "decidedAt", p.reason
+      from thread_proposals p left join users u on u.id = p.decided_by
+      where p.thread_id = any(${ids}::uuid[])`,
+  ]);
+  return { threads, comments, proposals };
+}
+
+export async function countOpenThreads(documentId: string, sql: Queryable = getSql()): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`
+    select count(*)::int as n from comment_threads where document_id = ${documentId} and status = 'open'`;
+  return row?.n ?? 0;
+}
+
+/** Serialise the thread changes of one document (and its server-written log rows) within the caller's transaction. */
+export async function lockDocumentThreads(tx: Queryable, documentId: string): Promise<void> {
+  await tx`select pg_advisory_xact_lock(hashtextextended(${documentId}, 0))`;
+}
+
+export async function insertThread(
+  input: { id: string; documentId: string; kind: ThreadKindRow; authorId: string; quote: { exact: string; prefix: string; suffix: string }; createdSeq: number },
+  sql: Queryable = getSql(),
+): Promise<void> {
+  await sql`
+    insert into comment_threads (id, document_id, kind, author_id, quote_exact, quote_prefix, quote_suffix, created_seq)
+    values (${input.id}, ${input.documentId}, ${input.kind}, ${input.authorId}, ${input.quote.exact}, ${input.quote.prefix},
+      ${input.quote.suffix}, ${input.createdSeq})`;
+}
+
+export async function insertComment(input: { threadId: string; authorId: string; body: string }, sql: Queryable = getSql()): Promise<string> {
+  const [row] = await sql<{ id: string }[]>`
+    insert into thread_comments (thread_id, author_id, body) values (${input.threadId}, ${input.authorId}, ${input.body})
+    returning id`;
+  return row!.id;
+}
+
+export async function updateCommentBody(commentId: string, body: string, sql: Queryable = getSql()): Promise<boolean> {
+  const rows = await sql`update thread_comments set body = ${body}, edited_at = now() where id = ${commentId}`;
+  return rows.count === 1;
+}
+
+export async function deleteComment(commentId: string, sql: Queryable = getSql()): Promise<boolean> {
+  const rows = await sql`delete from thread_comments where id = ${commentId}`;
+  return rows.count === 1;
+}
+
+/** Set a thread's status; false when it already had it (nothing changed). */
+export async function updateThreadStatus(threadId: string, status: ThreadStatusRow, actorId: string, sql: Queryable = getSql()): Promise<boolean> {
+  const rows =
+    status === "resolved"
+      ? await sql`update comment_threads set status = 'resolved', resolved_by = ${actorId}, resolved_at = now()
+          where id = ${threadId} and status = 'open'`
+      : await sql`update comment_threads set status = 'open', resolved_by = null, resolved_at = null
+          where id = ${threadId} and status = 'resolved'`;
+  return rows.count === 1;
+}
+
+export async function insertProposal(input: { threadId: string; original: string; proposed: string }, sql: Queryable = getSql()): Promise<void> {
+  await sql`insert into thread_proposals (thread_id, original, proposed) values (${input.threadId}, ${input.original}, ${input.proposed})`;
+}
+
+/** The proposal, locked for this transaction (compare-and-swap: one decision wins). */
+export async function lockProposal(
+  threadId: string,
+  tx: Queryable,
+): Promise<{ original: string; proposed: string; status: ProposalStatusRow; authorId: string | null } | null> {
+  const [row] = await tx<{ original: string; proposed: string; status: ProposalStatusRow; authorId: string | null }[]>`
+    select p.original, p.proposed, p.status, t.author_id as "authorId"
+    from thread_proposals p join comment_threads t on t.id = p.thread_id
+    where p.thread_id = ${threadId} for update of p`;
+  return row ?? null;
+}
+
+export async function decideProposal(
+  input: { threadId: string; status: "accepted" | "rejected"; decidedBy: string; reason: string | null; decidedSeq: number | null },
+  tx: Queryable,
+): Promise<void> {
+  await tx`
+    update thread_proposals set status = ${input.status}, decided_by = ${input.decidedBy}, decided_at = now(),
+      reason = ${input.reason}, decided_seq = ${input.decidedSeq}
+    where thread_id = ${input.threadId} and status = 'pending'`;
+}
+
+/** Record an event under the document's thread lock (`lockDocumentThreads`); returns its seq. */
+export async function insertThreadEvent(
+  input: { documentId: string; type: string; threadId: string; actorId: string; logSeq: number },
+  tx: Queryable,
+): Promise<number> {
+  const [row] = await tx<{ seq: number }[]>`
+    insert into thread_events (document_id, seq, type, thread_id, actor_id, log_seq)
+    select ${input.documentId}, coalesce(max(seq), 0) + 1, ${input.type}, ${input.threadId}, ${input.actorId}, ${input.logSeq}
+    from thread_events where document_id = ${input.documentId}
+    returning seq`;
+  return row!.seq;
+}
+
+export interface ThreadEventRow {
+  seq: number;
+  type: string;
+  threadId: string;
+  logSeq: number;
+}
+
+export async function listThreadEventsAfter(documentId: string, afterSeq: number, sql: Queryable = getSql()): Promise<ThreadEventRow[]> {
+  return sql<ThreadEventRow[]>`
+    select seq, type, thread_id as "threadId", log_seq as "logSeq" from thread_events
+    where document_id = ${documentId} and seq > ${afterSeq} order by seq limit 1000`;
+}
+
+export async function lastThreadEventSeq(documentId: string, sql: Queryable = getSql()): Promise<number> {
+  const [row] = await sql<{ seq: number }[]>`
+    select coalesce(max(seq), 0)::bigint as seq from thread_events where document_id = ${documentId}`;
+  return Number(row?.seq ?? 0);
+}
+
+/** Tell every instance a document has new thread events ("threads <documentId> <seq>"; delivered at COMMIT). */
+export async function notifyThreadEvent(tx: Queryable, channel: string, documentId: string, seq: number): Promise<void> {
+  await tx`select pg_notify(${channel}, ${`threads ${documentId} ${seq}`})`;
+}
+
+/**
+ * Append one server-written row right after `tail` (which the caller read under `lockDocumentThreads`), with its
+ * kind. Returns the new tail, or null when another writer took the place first (the caller's transaction is then tried again).
+ */
+export async function appendServerRow(
+  tx: Queryable,
+  input: { documentId: string; tail: LogTail; update: Uint8Array; userId: string; kind: "edit" | "annotation" },
+): Promise<LogTail | null> {
+  const { documentId, tail } = input;
+  const bytes = Buffer.from(input.update.buffer, input.update.byteOffset, input.update.byteLength);
+  const hash = chainHash(tail.hash, bytes);
+  const predecessor = tail.hash
+    ? tx`exists (select 1 from document_updates where document_id = ${documentId} and seq = ${tail.seq} and hash = ${tail.hash})`
+    : tx`not exists (select 1 from document_updates where document_id = ${documentId})`;
+  try {
+    const rows = await tx`
+      insert into document_updates (document_id, seq, update, user_id, prev_hash, hash, kind)
+      select ${documentId}::uuid, ${tail.seq + 1}::bigint, ${bytes}::bytea, ${input.userId}::uuid, ${tail.hash}::bytea, ${hash}::bytea, ${input.kind}
+      where ${predecessor}`;
+    return rows.count === 1 ? { seq: tail.seq + 1, hash } : null;
+  } catch (error) {
+    const e = error as { code?: string; constraint_name?: string };
+    if (e.code === "23505" && e.constraint_name === "document_updates_pkey") return null;
+    throw error;
+  }
+}

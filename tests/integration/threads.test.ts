@@ -1,0 +1,517 @@
+/**
+ * Threads and proposals over real HTTP and real sockets on real PostgreSQL (issue 13): the server writes every
+ * anchor mark in the thread's transaction and relays it like any committed edit; anchors survive the editor's
+ * structural edits; accepting a proposal is a compare-and-swap; roles; thread events on the socket; hostile input.
+ */
+import * as Y from "yjs";
+import type * as decoding from "lib0/decoding";
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Node as PMNode } from "@tiptap/pm/model";
+import { Transform, findWrapping } from "@tiptap/pm/transform";
+import { initProseMirrorDoc, updateYFragment, absolutePositionToRelativePosition } from "@tiptap/y-tiptap";
+import { getSql } from "../../db/client";
+import { appendUpdates } from "../../db/document-log";
+import { getEditorSchema, YJS_FIELD } from "../../app/editor/extensions";
+import { tiptapJsonToYDocUpdate } from "../../app/editor/document-tools.server";
+import { createAccessToken } from "../../app/auth/access-tokens.server";
+import { loadDocument } from "../../app/models/document-content.server";
+import { MESSAGE_THREADS, readThreadEvent } from "../../app/collab/protocol";
+import type { Thread, ThreadEvent } from "../../app/threads/contract";
+import { anchorSpans, indexText, locateQuote, proseMirrorOf } from "../../app/threads/anchoring.server";
+import type { Role } from "../../app/models/roles";
+import { addMember, createUser, createWorkshop } from "../support/factories";
+import { startTestServer, type TestServer } from "../support/http-server";
+import { connectClient, sessionCookie, waitFor, type TestClient } from "../support/collab-client";
+
+type Who = "organiser" | "editor" | "commenter" | "commenter2" | "viewer" | "outsider";
+
+let server: TestServer;
+let workshopId: string;
+let otherWorkshopDocument: string;
+const people = {} as Record<Who, { id: string; name: string; cookie: string }>;
+const clients: TestClient[] = [];
+
+async function newDocument(paragraphs: string[], workshop = workshopId): Promise<string> {
+  const slug = `d-${randomBytes(5).toString("hex")}`;
+  const [row] = await getSql()<{ id: string }[]>`
+    insert into documents (workshop_id, slug, title, kind) values (${workshop}, ${slug}, ${"Draft " + slug}, 'declaration') returning id`;
+  const content = { type: "doc", content: paragraphs.map((text) => ({ type: "paragraph", content: [{ type: "text", text }] })) };
+  await getSql().begin((tx) => appendUpdates(tx, row!.id, [{ update: tiptapJsonToYDocUpdate(content), userId: null }]));
+  return row!.id;
+}
+
+async function api(who: Who | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(server.url + path, {
+    method,
+    headers: {
+      origin: server.url,
+      ...(body !== undefined ? { "content-type": "application/json" } : {}),
+      ...(who ? { cookie: people[who].cookie } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+async function createThread(who: Who, documentId: string, exact: string, body = "Why these words?", extra: Record<string, string> = {}): Promise<string> {
+  const res = await api(who, "POST", `/api/documents/${documentId}/threads`, { body, quote: { exact, ...extra } });
+  const answer = (await res.json()) as { id?: string; error?: string };
+  expect(res.status, answer.error).toBe(201);
+  return answer.id!;
+}
+
+async function threads(documentId: string, who: Who = "viewer"): Promise<Thread[]> {
+  const res = await api(who, "GET", `/api/documents/${documentId}/threads`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as Thread[];
+}
+
+async function threadOf(documentId: string, id: string): Promise<Thread> {
+  const found = (await threads(documentId)).find((t) => t.id === id);
+  if (!found) throw new Error(`no thread ${id}`);
+  return found;
+}
+
+async function committedText(documentId: string): Promise<string> {
+  const { doc } = await loadDocument(documentId);
+  try {
+    return indexText(proseMirrorOf(doc).doc).text;
+  } finally {
+    doc.destroy();
+  }
+}
+
+async function committedAnchors(documentId: string) {
+  const { doc } = await loadDocument(documentId);
+  try {
+    return anchorSpans(proseMirrorOf(doc).doc);
+  } finally {
+    doc.destroy();
+  }
+}
+
+/** An editor's browser: a live client that changes its document the way y-tiptap's binding does. */
+async function editorClient(documentId: string, who: Who = "editor"): Promise<TestClient & { events: ThreadEvent[] }> {
+  const client = connectClient(server.url, documentId, people[who].cookie) as TestClient & { events: ThreadEvent[] };
+  client.events = [];
+  client.provider.messageHandlers[MESSAGE_THREADS] = (_encoder: unknown, decoder: decoding.Decoder) => {
+    client.events.push(readThreadEvent(decoder));
+  };
+  clients.push(client);
+  await waitFor(() => client.provider.synced, "the client synced");
+  return client;
+}
+
+function edit(client: TestClient, change: (doc: PMNode) => PMNode, origin: unknown = "local"): void {
+  const fragment = client.doc.getXmlFragment(YJS_FIELD);
+  const { doc, meta } = initProseMirrorDoc(fragment, getEditorSchema());
+  const next = change(doc);
+  client.doc.transact(() => updateYFragment(client.doc, fragment, next, meta), origin);
+}
+
+function where(doc: PMNode, exact: string): { from: number; to: number } {
+  const found = locateQuote(indexText(doc), { exact });
+  if (!found.ok) throw new Error(found.error);
+  return found;
+}
+
+const clientAnchors = (client: TestClient) => anchorSpans(initProseMirrorDoc(client.doc.getXmlFragment(YJS_FIELD), getEditorSchema()).doc);
+
+async function settled(client: TestClient): Promise<void> {
+  await waitFor(() => client.isSaved(), "the edit was saved");
+}
+
+beforeAll(async () => {
+  const workshop = await createWorkshop();
+  workshopId = workshop.id;
+  const roles: [Who, Role | null, string][] = [
+    ["organiser", "organizer", "Olga Organiser"],
+    ["editor", "editor", "Edna Editor"],
+    ["commenter", "commenter", "Cora Commenter"],
+    ["commenter2", "commenter", "Carl Commenter"],
+    ["viewer", "viewer", "Vic Viewer"],
+    ["outsider", null, "Otto Outsider"],
+  ];
+  for (const [key, role, name] of roles) {
+    const user = await createUser({ name });
+    if (role) await addMember(workshopId, user.id, role);
+    people[key] = { id: user.id, name, cookie: await sessionCookie(user.id) };
+  }
+  const other = await createWorkshop();
+  await addMember(other.id, people.outsider.id, "organizer");
+  otherWorkshopDocument = await newDocument(["Another workshop's words."], other.id);
+  server = await startTestServer({ accessCheckMs: 300, unloadAfterMs: 200 });
+});
+
+afterAll(async () => {
+  for (const c of clients) c.destroy();
+  await server?.close();
+});
+
+describe("starting a thread on quoted words", () => {
+  it("adds exactly one thread row, one log row of kind annotation by the requester, and one mark on those words", async () => {
+    const id0 = await newDocument(["We, the participants, declare that water is a common good.", "Access is a right."]);
+    const [{ n: logBefore }] = await getSql()<{ n: number }[]>`select count(*)::int as n from document_updates where document_id = ${id0}`;
+    const id = await createThread("commenter", id0, "water is a common good", "Should we say 'public good'?");
+    const rows = await getSql()`select id, author_id, kind, status, quote_exact, quote_prefix, quote_suffix from comment_threads where document_id = ${id0}`;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id, author_id: people.commenter.id, kind: "comment", status: "open", quote_exact: "water is a common good" });
+    expect(rows[0]!.quote_prefix).toBe(" the participants, declare that "); // 32 characters
+    const log = await getSql()`select user_id, kind from document_updates where document_id = ${id0} order by seq`;
+    expect(log).toHaveLength(logBefore + 1);
+    expect(log[log.length - 1]).toMatchObject({ user_id: people.commenter.id, kind: "annotation" });
+    const anchors = await committedAnchors(id0);
+    expect([...anchors.keys()]).toEqual([id]);
+    expect(anchors.get(id)!.text).toBe("water is a common good");
+
+    const [thread] = await threads(id0);
+    expect(thread).toMatchObject({
+      id,
+      kind: "comment",
+      status: "open",
+      anchorState: "active",
+      quote: { exact: "water is a common good", prefix: " the participants, declare that ", suffix: ".\nAccess is a right." },
+      author: { name: "Cora Commenter" },
+      comments: [{ author: { name: "Cora Commenter" }, body: "Should we say 'public good'?", editedAt: null }],
+    });
+    expect(thread!.proposal).toBeUndefined();
+  });
+
+  it("answers 409 when the words are not in the text or appear twice, and a prefix chooses between two", async () => {
+    const doc = await newDocument(["the state shall protect; the state shall fund."]);
+    const missing = await api("commenter", "POST", `/api/documents/${doc}/threads`, { body: "?", quote: { exact: "the city" } });
+    expect(missing.status).toBe(409);
+    expect(((await missing.json()) as { error: string }).error).toMatch(/not in the current text/);
+    const twice = await api("commenter", "POST", `/api/documents/${doc}/threads`, { body: "?", quote: { exact: "the state shall" } });
+    expect(twice.status).toBe(409);
+    expect(((await twice.json()) as { error: string }).error).toMatch(/more than once/);
+    const id = await createThread("commenter", doc, "the state shall", "Which one?", { prefix: "protect; " });
+    expect((await threadOf(doc, id)).quote.prefix).toBe("the state shall protect; ");
+    expect((await committedAnchors(doc)).get(id)!.from).toBeGreaterThan(20);
+    expect(await getSql()`select 1 from comment_threads where document_id = ${doc}`).toHaveLength(1);
+  });
+
+  it("takes an editor's selection as encoded Yjs relative positions", async () => {
+    const doc = await newDocument(["Everyone has the right to clean water."]);
+    const client = await editorClient(doc, "commenter");
+    const fragment = client.doc.getXmlFragment(YJS_FIELD);
+    const { doc: pm, mapping } = initProseMirrorDoc(fragment, getEditorSchema());
+    const { from, to } = where(pm, "clean water");
+    const encode = (pos: number) => Buffer.from(Y.encodeRelativePosition(absolutePositionToRelativePosition(pos, fragment, mapping))).toString("base64");
+    const res = await api("commenter", "POST", `/api/documents/${doc}/threads`, { body: "Drinkable?", range: { from: encode(from), to: encode(to) } });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    expect((await threadOf(doc, id)).quote.exact).toBe("clean water");
+    // The commenter's own client receives the mark like any committed edit, and the thread event after it.
+    await waitFor(() => clientAnchors(client).get(id)?.text === "clean water", "the mark reached the client");
+    await waitFor(() => client.events.some((e) => e.threadId === id && e.type === "thread-created"), "the thread event");
+    const event = client.events.find((e) => e.threadId === id)!;
+    expect(event.thread).toMatchObject({ id, anchorState: "active", comments: [{ body: "Drinkable?" }] });
+  });
+});
+
+describe("anchors through the editor's edits", () => {
+  const cases: [string, (doc: PMNode, range: { from: number; to: number }) => PMNode][] = [
+    ["Enter inside the range", (doc, r) => new Transform(doc).split(r.from + 3).doc],
+    ["Enter before the range", (doc, r) => new Transform(doc).split(r.from - 4).doc],
+    ["joining the paragraph with the one before", (doc) => new Transform(doc).join(doc.child(0).nodeSize).doc],
+    ["turning the paragraph into a heading", (doc, r) => new Transform(doc).setBlockType(r.from, r.to, getEditorSchema().nodes.heading!, { level: 2 }).doc],
+    [
+      "wrapping the paragraph in a quote",
+      (doc, r) => {
+        const range = doc.resolve(r.from).blockRange(doc.resolve(r.to))!;
+        return new Transform(doc).wrap(range, findWrapping(range, getEditorSchema().nodes.blockquote!)!).doc;
+      },
+    ],
+    ["typing just before the range", (doc, r) => new Transform(doc).insert(r.from, getEditorSchema().text("very ", doc.resolve(r.from).marks())).doc],
+    ["typing just after the range", (doc, r) => new Transform(doc).insert(r.to, getEditorSchema().text(" indeed", doc.resolve(r.to).marks())).doc],
+  ];
+  for (const [what, change] of cases) {
+    it(`keeps the thread active after ${what}`, async () => {
+      const doc = await newDocument(["A first paragraph.", "The parties agree to share water fairly."]);
+      const client = await editorClient(doc);
+      const id = await createThread("commenter", doc, "share water fairly");
+      await waitFor(() => clientAnchors(client).has(id), "the mark reached the editor");
+      edit(client, (pm) => change(pm, where(pm, "share water fairly")));
+      await settled(client);
+      const thread = await threadOf(doc, id);
+      expect(thread.anchorState).toBe("active");
+      expect((await committedAnchors(doc)).get(id)!.text.replace(/\n/g, "")).toBe("share water fairly");
+    });
+  }
+
+  it("keeps 20 overlapping threads on one span; resolving one leaves 19 open", async () => {
+    const doc = await newDocument(["Nothing about us without us."]);
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push(await createThread(i % 2 ? "commenter" : "editor", doc, "without us", `Comment ${i}`));
+    const anchors = await committedAnchors(doc);
+    for (const id of ids) expect(anchors.get(id)?.text).toBe("without us");
+    const res = await api("editor", "POST", `/api/threads/${ids[7]}/resolve`);
+    expect(res.status).toBe(200);
+    const all = await threads(doc);
+    expect(all.filter((t) => t.status === "open")).toHaveLength(19);
+    expect(all.every((t) => t.anchorState === "active")).toBe(true);
+  });
+
+  it("orphans the thread when its words are deleted, and undoing the deletion makes it active again", async () => {
+    const doc = await newDocument(["Housing first, always and everywhere."]);
+    const client = await editorClient(doc);
+    const id = await createThread("commenter", doc, "always and everywhere");
+    await waitFor(() => clientAnchors(client).has(id), "the mark reached the editor");
+    const undo = new Y.UndoManager(client.doc.getXmlFragment(YJS_FIELD), { trackedOrigins: new Set(["local"]) });
+    edit(client, (pm) => {
+      const r = where(pm, "always and everywhere");
+      return new Transform(pm).delete(r.from, r.to).doc;
+    });
+    await settled(client);
+    expect((await threadOf(doc, id)).anchorState).toBe("orphaned");
+    undo.undo();
+    await settled(client);
+    expect((await threadOf(doc, id)).anchorState).toBe("active");
+  });
+
+  it("shows a thread as edited when words inside it change", async () => {
+    const doc = await newDocument(["Rights are universal."]);
+    const client = await editorClient(doc);
+    const id = await createThread("commenter", doc, "are universal");
+    await waitFor(() => clientAnchors(client).has(id), "the mark reached the editor");
+    edit(client, (pm) => {
+      const r = where(pm, "universal");
+      return new Transform(pm).replaceWith(r.from, r.from + 3, getEditorSchema().text("UNI", pm.resolve(r.from + 1).marks())).doc;
+    });
+    await settled(client);
+    expect(await committedText(doc)).toBe("Rights are UNIversal.");
+    expect((await threadOf(doc, id)).anchorState).toBe("edited");
+  });
+});
+
+describe("proposals", () => {
+  async function propose(doc: string, exact: string, proposed: string, who: Who = "commenter"): Promise<string> {
+    const res = await api(who, "POST", `/api/documents/${doc}/proposals`, { quote: { exact }, proposed, body: "Clearer." });
+    const answer = (await res.json()) as { id?: string; error?: string };
+    expect(res.status, answer.error).toBe(201);
+    return answer.id!;
+  }
+
+  it("accepting replaces exactly those words in the live document, records both people, and resolves the thread", async () => {
+    const doc = await newDocument(["States should decriminalise possession.", "Other text stays."]);
+    const client = await editorClient(doc);
+    const id = await propose(doc, "should decriminalise", "must decriminalise");
+    const pending = await threadOf(doc, id);
+    expect(pending).toMatchObject({ kind: "proposal", proposal: { original: "should decriminalise", proposed: "must decriminalise", status: "pending" } });
+    const res = await api("organiser", "POST", `/api/proposals/${id}/accept`);
+    expect(res.status).toBe(200);
+    expect(await committedText(doc)).toBe("States must decriminalise possession.\nOther text stays.");
+    await waitFor(() => indexText(initProseMirrorDoc(client.doc.getXmlFragment(YJS_FIELD), getEditorSchema()).doc).text.startsWith("States must"), "the client has the new words");
+    const decided = await threadOf(doc, id);
+    expect(decided).toMatchObject({ status: "resolved", anchorState: "active", author: { name: "Cora Commenter" }, proposal: { status: "accepted", decidedBy: { name: "Olga Organiser" } } });
+    const [row] = await getSql()`select user_id, kind from document_updates where document_id = ${doc} order by seq desc limit 1`;
+    expect(row).toMatchObject({ user_id: people.organiser.id, kind: "edit" });
+    await waitFor(() => client.events.some((e) => e.threadId === id && e.type === "proposal-decided"), "the decision event");
+  });
+
+  it("accepting after the words changed answers outdated with original, current and proposed, and changes nothing", async () => {
+    const doc = await newDocument(["Harm reduction saves lives."]);
+    const client = await editorClient(doc);
+    const id = await propose(doc, "saves lives", "saves many lives");
+    await waitFor(() => clientAnchors(client).has(id), "the mark reached the editor");
+    edit(client, (pm) => {
+      const r = where(pm, "lives");
+      return new Transform(pm).insert(r.from, getEditorSchema().text("human ", pm.resolve(r.from + 1).marks())).doc;
+    });
+    await settled(client);
+    const res = await api("editor", "POST", `/api/proposals/${id}/accept`);
+    expect(res.status).toBe(409);
+    expect(await res.json()).toEqual({ error: "outdated", original: "saves lives", current: "saves human lives", proposed: "saves many lives" });
+    expect(await committedText(doc)).toBe("Harm reduction saves human lives.");
+    expect((await threadOf(doc, id)).proposal!.status).toBe("pending");
+  });
+
+  it("accept ∥ reject and accept ∥ accept: exactly one decision wins and the text changes at most once", async () => {
+    const doc = await newDocument(["Alpha beta gamma.", "Delta epsilon zeta."]);
+    const first = await propose(doc, "beta", "BETA");
+    const second = await propose(doc, "epsilon", "EPSILON");
+    const [a, r] = await Promise.all([api("organiser", "POST", `/api/proposals/${first}/accept`), api("editor", "POST", `/api/proposals/${first}/reject`, { reason: "no" })]);
+    expect([a.status, r.status].sort()).toEqual([200, 409]);
+    const [x, y] = await Promise.all([api("organiser", "POST", `/api/proposals/${second}/accept`), api("editor", "POST", `/api/proposals/${second}/accept`)]);
+    expect([x.status, y.status].sort()).toEqual([200, 409]);
+    const text = await committedText(doc);
+    expect(text.split("EPSILON")).toHaveLength(2);
+    expect(text).toBe(a.status === 200 ? "Alpha BETA gamma.\nDelta EPSILON zeta." : "Alpha beta gamma.\nDelta EPSILON zeta.");
+  });
+
+  it("rejecting records the reason and who decided, and leaves the text", async () => {
+    const doc = await newDocument(["Keep this sentence."]);
+    const id = await propose(doc, "this sentence", "");
+    const res = await api("editor", "POST", `/api/proposals/${id}/reject`, { reason: "We need it." });
+    expect(res.status).toBe(200);
+    expect(await threadOf(doc, id)).toMatchObject({ status: "resolved", proposal: { status: "rejected", reason: "We need it.", decidedBy: { name: "Edna Editor" } } });
+    expect(await committedText(doc)).toBe("Keep this sentence.");
+  });
+});
+
+describe("who may do what", () => {
+  let doc: string;
+  let thread: string;
+  let comment: string;
+  beforeAll(async () => {
+    doc = await newDocument(["Roles decide who may speak."]);
+    thread = await createThread("commenter", doc, "who may speak", "First.");
+    comment = (await threadOf(doc, thread)).comments[0]!.id;
+  });
+
+  it("a viewer reads but cannot start, reply or propose (403)", async () => {
+    expect((await threads(doc, "viewer")).length).toBe(1);
+    expect((await api("viewer", "POST", `/api/documents/${doc}/threads`, { body: "x", quote: { exact: "Roles" } })).status).toBe(403);
+    expect((await api("viewer", "POST", `/api/documents/${doc}/proposals`, { quote: { exact: "Roles" }, proposed: "x" })).status).toBe(403);
+    expect((await api("viewer", "POST", `/api/threads/${thread}/comments`, { body: "x" })).status).toBe(403);
+    expect((await api("viewer", "POST", `/api/threads/${thread}/resolve`)).status).toBe(403);
+  });
+
+  it("a stranger gets 404 for everything, as for a thread that does not exist", async () => {
+    expect((await api("outsider", "GET", `/api/documents/${doc}/threads`)).status).toBe(404);
+    expect((await api("outsider", "POST", `/api/threads/${thread}/comments`, { body: "x" })).status).toBe(404);
+    expect((await api("outsider", "PATCH", `/api/comments/${comment}`, { body: "x" })).status).toBe(404);
+    expect((await api("outsider", "POST", `/api/threads/${thread}/resolve`)).status).toBe(404);
+    expect((await api("outsider", "POST", `/api/proposals/${thread}/accept`)).status).toBe(404);
+    expect((await api(null, "GET", `/api/documents/${doc}/threads`)).status).toBe(401);
+  });
+
+  it("a commenter cannot resolve another's thread, edit another's comment or decide proposals; its author and editors can", async () => {
+    expect((await api("commenter2", "POST", `/api/threads/${thread}/resolve`)).status).toBe(403);
+    expect((await api("commenter2", "PATCH", `/api/comments/${comment}`, { body: "Hijacked" })).status).toBe(403);
+    expect((await api("commenter2", "DELETE", `/api/comments/${comment}`)).status).toBe(403);
+    const proposal = await api("commenter2", "POST", `/api/documents/${doc}/proposals`, { quote: { exact: "Roles decide" }, proposed: "Roles settle" });
+    const { id } = (await proposal.json()) as { id: string };
+    expect((await api("commenter2", "POST", `/api/proposals/${id}/accept`)).status).toBe(403);
+    expect((await api("commenter", "POST", `/api/proposals/${id}/reject`, {})).status).toBe(403);
+
+    const edited = await api("commenter", "PATCH", `/api/comments/${comment}`, { body: "First, edited." });
+    expect(edited.status).toBe(200);
+    expect((await threadOf(doc, thread)).comments[0]).toMatchObject({ body: "First, edited." });
+    expect((await threadOf(doc, thread)).comments[0]!.editedAt).not.toBeNull();
+    expect((await api("commenter", "POST", `/api/threads/${thread}/resolve`)).status).toBe(200);
+    expect((await api("editor", "POST", `/api/threads/${thread}/reopen`)).status).toBe(200);
+    const reply = await api("commenter2", "POST", `/api/threads/${thread}/comments`, { body: "A reply." });
+    expect(reply.status).toBe(201);
+    const { id: replyId } = (await reply.json()) as { id: string };
+    expect((await api("editor", "DELETE", `/api/comments/${replyId}`)).status).toBe(204);
+    expect((await threadOf(doc, thread)).comments.map((c) => c.body)).toEqual(["First, edited."]);
+    expect(await getSql()`select 1 from thread_comments where id = ${replyId}`).toHaveLength(0);
+  });
+
+  it("a commenter's raw Yjs update is still refused on the socket", async () => {
+    const client = await editorClient(doc, "commenter");
+    const p = new Y.XmlElement("paragraph");
+    p.insert(0, [new Y.XmlText("Commenters cannot write.")]);
+    client.doc.getXmlFragment(YJS_FIELD).push([p]);
+    await waitFor(() => client.denied.length > 0 || client.closes.length > 0, "the refusal");
+    expect(await committedText(doc)).not.toContain("Commenters cannot write");
+  });
+
+  it("a token needs the write scope to start a thread, and the read scope to list", async () => {
+    const { token: reader } = await createAccessToken(people.commenter.id, { name: "reader", scopes: ["read"], lifetimeDays: 7 });
+    const { token: writer } = await createAccessToken(people.commenter.id, { name: "writer", scopes: ["write"], lifetimeDays: 7 });
+    const list = await fetch(`${server.url}/api/documents/${doc}/threads`, { headers: { authorization: `Bearer ${reader}` } });
+    expect(list.status).toBe(200);
+    const post = (token: string) =>
+      fetch(`${server.url}/api/documents/${doc}/threads`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ body: "By token.", quote: { exact: "decide" } }),
+      });
+    expect((await post(reader)).status).toBe(403);
+    expect((await post(writer)).status).toBe(201);
+  });
+});
+
+describe("hostile input", () => {
+  let doc: string;
+  beforeAll(async () => {
+    doc = await newDocument(["Short text for hostile tests."]);
+  });
+
+  it("answers 400 {error, fields} to garbage, wrong shapes and over-long bodies, and stores nothing", async () => {
+    const path = `/api/documents/${doc}/threads`;
+    const cases: [unknown, number][] = [
+      ["{not json", 400],
+      ["[]", 400],
+      ["null", 400],
+      [{ body: "x" }, 400],
+      [{ body: "x", quote: { exact: "" } }, 400],
+      [{ body: "", quote: { exact: "Short" } }, 400],
+      [{ body: "x", quote: { exact: "Short" }, range: { from: "AA==", to: "AA==" } }, 400],
+      [{ body: 42, quote: { exact: "Short" } }, 400],
+      [{ body: "x", quote: { exact: "Short".repeat(300) } }, 400],
+      [{ body: "x".repeat(10_001), quote: { exact: "Short" } }, 400],
+      [{ body: "bell\u0007", quote: { exact: "Short" } }, 400],
+      [{ body: "x", range: { from: "!!!", to: "???" } }, 400],
+      [{ body: "x", range: { from: "AAAA", to: "AAAA" } }, 409],
+    ];
+    for (const [body, status] of cases) {
+      const res = await api("editor", "POST", path, body);
+      expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(status);
+      const answer = (await res.json()) as { error: string; fields?: Record<string, string> };
+      expect(typeof answer.error).toBe("string");
+      if (status === 400 && typeof body === "object" && body !== null && !Array.isArray(body)) expect(answer.fields).toBeDefined();
+    }
+    const notJson = await api("editor", "POST", path, "body=x", { "content-type": "application/x-www-form-urlencoded" });
+    expect(notJson.status).toBe(400);
+    const huge = await api("editor", "POST", path, JSON.stringify({ body: "x".repeat(200_000), quote: { exact: "Short" } }));
+    expect(huge.status).toBe(413);
+    const proposal = await api("editor", "POST", `/api/documents/${doc}/proposals`, { quote: { exact: "Short" }, proposed: "x".repeat(20_001) });
+    expect(proposal.status).toBe(400);
+    const lines = await api("editor", "POST", `/api/documents/${doc}/proposals`, { quote: { exact: "Short" }, proposed: "two\nlines" });
+    expect(lines.status).toBe(400);
+    expect(await getSql()`select 1 from comment_threads where document_id = ${doc}`).toHaveLength(0);
+  });
+
+  it("treats ids of another workshop's threads, and ids that are not ids, as not found", async () => {
+    const foreign = await createThread("outsider", otherWorkshopDocument, "Another workshop's");
+    const foreignComment = (await (await api("outsider", "GET", `/api/documents/${otherWorkshopDocument}/threads`)).json()) as Thread[];
+    for (const [method, path, body] of [
+      ["POST", `/api/threads/${foreign}/comments`, { body: "x" }],
+      ["POST", `/api/threads/${foreign}/resolve`, undefined],
+      ["POST", `/api/proposals/${foreign}/accept`, undefined],
+      ["PATCH", `/api/comments/${foreignComment[0]!.comments[0]!.id}`, { body: "x" }],
+      ["DELETE", `/api/comments/${foreignComment[0]!.comments[0]!.id}`, undefined],
+      ["POST", `/api/threads/not-a-uuid/comments`, { body: "x" }],
+      ["POST", `/api/proposals/'; drop table comment_threads; --/accept`, undefined],
+      ["GET", `/api/documents/${otherWorkshopDocument}/threads`, undefined],
+    ] as [string, string, unknown][]) {
+      const res = await api("organiser", method, path, body);
+      expect(res.status, `${method} ${path}`).toBe(404);
+    }
+  });
+
+  it("refuses a state-changing call from another origin", async () => {
+    const res = await api("editor", "POST", `/api/documents/${doc}/threads`, { body: "x", quote: { exact: "Short" } }, { origin: "https://evil.example" });
+    expect(res.status).toBe(403);
+  });
+});
+
+describe("publishing and public pages", () => {
+  it("never shows a thread id on the public page of a version published with threads on its text", async () => {
+    const doc = await newDocument(["Published words with a thread on them."]);
+    const id = await createThread("commenter", doc, "a thread on them");
+    const version = await api("organiser", "POST", `/api/documents/${doc}/versions`, { name: "With threads" });
+    expect(version.status).toBe(201);
+    const { id: versionId } = (await version.json()) as { id: string };
+    const published = await api("organiser", "POST", `/api/documents/${doc}/publish`, { versionId });
+    expect(published.status).toBe(201);
+    const { slug, hash } = (await published.json()) as { slug: string; hash: string };
+    // The same text without threads has the same hash.
+    const bare = await newDocument(["Published words with a thread on them."]);
+    const bareVersion = (await (await api("organiser", "POST", `/api/documents/${bare}/versions`, { name: "Bare" })).json()) as { id: string };
+    const barePublished = (await (await api("organiser", "POST", `/api/documents/${bare}/publish`, { versionId: bareVersion.id })).json()) as { hash: string };
+    expect(hash).toBe(barePublished.hash);
+    for (const path of [`/d/${slug}`, `/d/${slug}/v/1`, `/d/${slug}/v/1/text`, `/api/declarations/${slug}`]) {
+      const res = await fetch(server.url + path);
+      expect(res.status, path).toBe(200);
+      const body = await res.text();
+      expect(body, path).not.toContain(id);
+      expect(body, path).not.toContain("data-thread-id");
+    }
+  });
+});
