@@ -151,7 +151,11 @@ function CommentItem({ comment, role, me, onChanged }: { comment: ThreadComment;
   );
 }
 
-function Outdated({ outdated, onApply, onReject, busy }: { outdated: OutdatedProposal; onApply: () => void; onReject: () => void; busy: boolean }) {
+/**
+ * Accepting answered "outdated": original, current and proposed side by side. The server accepts only when the words
+ * are still the original ones, so applying the proposal to changed words is the editor's own edit in the text.
+ */
+function Outdated({ outdated, onReject, busy }: { outdated: OutdatedProposal; onReject: () => void; busy: boolean }) {
   return (
     <div className="proposal__outdated" role="alert">
       <p>
@@ -167,12 +171,10 @@ function Outdated({ outdated, onApply, onReject, busy }: { outdated: OutdatedPro
           <ProposedWords original={outdated.current} proposed={outdated.proposed} />
         </dd>
       </dl>
+      <p>To apply it to the current text, change the words in the text yourself, then resolve the thread; or reject it.</p>
       <div className="actions">
-        <button type="button" disabled={busy} onClick={onApply}>
-          Apply to the current text
-        </button>
         <button type="button" className="secondary" disabled={busy} onClick={onReject}>
-          Reject
+          Reject…
         </button>
       </div>
     </div>
@@ -187,10 +189,10 @@ function Proposal({ thread, role, onChanged }: { thread: Thread; role: Role; onC
   const id = useId();
   if (!proposal) return null;
   const pending = proposal.status === "pending";
-  const accept = async (current?: string) => {
+  const accept = async () => {
     setOutdated(null);
     try {
-      await threadsApi.accept(proposalId(thread), current);
+      await threadsApi.accept(proposalId(thread));
       onChanged();
     } catch (caught) {
       const stale = outdatedProposal(caught);
@@ -233,7 +235,7 @@ function Proposal({ thread, role, onChanged }: { thread: Thread; role: Role; onC
       {pending && canDecide(role) ? (
         <>
           {outdated ? (
-            <Outdated outdated={outdated} busy={busy} onApply={() => void accept(outdated.current)} onReject={() => setRejecting(true)} />
+            <Outdated outdated={outdated} busy={busy} onReject={() => setRejecting(true)} />
           ) : null}
           {rejecting ? (
             <form className="proposal__reject" onSubmit={reject}>

@@ -68,8 +68,7 @@ export const threadsApi = {
   deleteComment: (commentId: string) => call<unknown>("DELETE", `/api/comments/${encodeURIComponent(commentId)}`),
   resolve: (threadId: string) => call<unknown>("POST", `/api/threads/${encodeURIComponent(threadId)}/resolve`),
   reopen: (threadId: string) => call<unknown>("POST", `/api/threads/${encodeURIComponent(threadId)}/reopen`),
-  accept: (proposalId: string, current?: string) =>
-    call<unknown>("POST", `/api/proposals/${encodeURIComponent(proposalId)}/accept`, current === undefined ? undefined : { current }),
+  accept: (proposalId: string) => call<unknown>("POST", `/api/proposals/${encodeURIComponent(proposalId)}/accept`),
   reject: (proposalId: string, reason?: string) =>
     call<unknown>("POST", `/api/proposals/${encodeURIComponent(proposalId)}/reject`, reason ? { reason } : {}),
 };
