@@ -263,3 +263,17 @@ export async function appendServerRow(
     throw error;
   }
 }
+
+/**
+ * What is still under discussion on a version: threads started on it (their anchor is in its log: `created_seq` ≤ the
+ * version's `log_seq`) and still open, and their pending proposals.
+ */
+export async function countOpenDiscussion(documentId: string, versionId: string, sql: Queryable = getSql()): Promise<{ openThreads: number; pendingProposals: number }> {
+  const [row] = await sql<{ openThreads: number; pendingProposals: number }[]>`
+    select count(*) filter (where t.status = 'open')::int as "openThreads",
+      count(*) filter (where p.status = 'pending')::int as "pendingProposals"
+    from comment_threads t left join thread_proposals p on p.thread_id = t.id
+    where t.document_id = ${documentId}
+      and t.created_seq <= (select v.log_seq from document_versions v where v.id = ${versionId} and v.document_id = ${documentId})`;
+  return row ?? { openThreads: 0, pendingProposals: 0 };
+}

@@ -3,7 +3,7 @@
  * (app/auth/access-gate.server.ts `requireScope`). Pure: the browser renders the same list.
  *
  * - read:    the GET endpoints of the JSON API, and a read-only collaboration socket;
- * - write:   saving versions, and editing over the collaboration socket (where the person's role allows it);
+ * - write:   saving versions, editing over the collaboration socket, comments and proposals (where the role allows it);
  * - endorse: endorsing a declaration and withdrawing an endorsement;
  * - admin:   publishing, the organisers' endorsement export (signer e-mails) and the account data download.
  * Browser sessions have every scope. Scopes never widen a role: an admin token of a viewer publishes nothing.
@@ -13,7 +13,7 @@ export type Scope = (typeof SCOPES)[number];
 
 export const SCOPE_WORDS: Record<Scope, { label: string; description: string }> = {
   read: { label: "Read", description: "Read your workshops, documents and versions through the API, and follow documents live without changing them." },
-  write: { label: "Write", description: "Save versions and edit documents live, where your role allows it." },
+  write: { label: "Write", description: "Save versions, edit documents live, comment and propose changes, where your role allows it." },
   endorse: { label: "Endorse", description: "Endorse declarations in your name and withdraw your endorsements." },
   admin: {
     label: "Admin",

@@ -17,7 +17,7 @@ export const ROLE_LABELS: Record<Role, string> = {
 export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   organizer: "Edits, manages members and invitations, publishes",
   editor: "Edits documents",
-  commenter: "Reads documents and will comment on them",
+  commenter: "Reads documents, comments on them and proposes changes",
   viewer: "Reads documents",
 };
 

@@ -9,7 +9,7 @@
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { apiError, apiJson, methodNotAllowed, withApiUser } from "../utils/api.server";
-import { deleteComment, editComment } from "../threads/threads.server";
+import { checkCommentChange, deleteComment, editComment } from "../threads/threads.server";
 import { commentSchema, parseBody, threadErrorResponse } from "../threads/api.server";
 
 export const loader = () => methodNotAllowed();
@@ -25,6 +25,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         await deleteComment({ commentId, userId: user.id });
         return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
       }
+      await checkCommentChange(commentId, user.id);
       const parsed = await parseBody(request, commentSchema);
       if (!parsed.ok) return parsed.response;
       await editComment({ commentId, userId: user.id, body: parsed.data.body });

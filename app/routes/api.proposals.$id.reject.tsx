@@ -7,7 +7,7 @@
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { apiJson, methodNotAllowed, withApiUser } from "../utils/api.server";
-import { rejectProposal } from "../threads/threads.server";
+import { checkDecision, rejectProposal } from "../threads/threads.server";
 import { parseBody, postOnly, rejectSchema, threadErrorResponse } from "../threads/api.server";
 
 export const loader = () => methodNotAllowed();
@@ -16,6 +16,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (request.method !== "POST") return postOnly("reject the proposal");
   return withApiUser(context, "write", async ({ user }) => {
     try {
+      await checkDecision(params.id ?? "", user.id);
       const parsed = await parseBody(request, rejectSchema, true);
       if (!parsed.ok) return parsed.response;
       await rejectProposal({ threadId: params.id ?? "", userId: user.id, reason: parsed.data.reason });

@@ -7,7 +7,7 @@
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { apiJson, methodNotAllowed, withApiUser } from "../utils/api.server";
-import { addComment } from "../threads/threads.server";
+import { addComment, checkReply } from "../threads/threads.server";
 import { commentSchema, parseBody, postOnly, threadErrorResponse } from "../threads/api.server";
 
 export const loader = () => methodNotAllowed();
@@ -16,6 +16,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (request.method !== "POST") return postOnly("reply");
   return withApiUser(context, "write", async ({ user }) => {
     try {
+      await checkReply(params.id ?? "", user.id);
       const parsed = await parseBody(request, commentSchema);
       if (!parsed.ok) return parsed.response;
       const { id } = await addComment({ threadId: params.id ?? "", userId: user.id, body: parsed.data.body });

@@ -39,6 +39,7 @@ import { notFound, requireUser } from "../utils/guards.server";
 import { requireSecondFactorFor } from "../auth/second-factor-gate.server";
 import { Breadcrumbs, documentTrail } from "../components/breadcrumbs";
 import { useFocusOnArrival } from "../components/focus-on-arrival";
+import { discussionOnVersion, discussionSentence } from "../threads/threads.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Publish — ${data.document.title} — Accord` : "Publish — Accord" },
@@ -72,6 +73,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     chosen ? previewPublication(document.id, chosen, 3) : null,
   ]);
   const counts = declaration ? await countPublicEndorsementsOf({ documentId: document.id }) : null;
+  const discussion = preview && chosen ? discussionSentence(await discussionOnVersion(document.id, chosen)) : null;
   const current = published[0] ?? null;
   return {
     document: { id: document.id, title: document.title, slug: document.slug, workshopSlug: document.workshopSlug, workshopTitle: document.workshopTitle },
@@ -84,6 +86,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       seal: preview.seal && { hash: preview.seal.hash, words: preview.seal.words, html: demoteHeadings(preview.seal.html, 3) },
     },
     previewMissing: chosen !== null && !preview,
+    discussion,
   };
 }
 
@@ -169,7 +172,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function PublishPage() {
-  const { document, declaration, versions, published, countsText, preview, previewMissing } = useLoaderData<typeof loader>();
+  const { document, declaration, versions, published, countsText, preview, previewMissing, discussion } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -220,6 +223,12 @@ export default function PublishPage() {
           </p>
           <VersionChooser action={here} versions={versions} previewed={preview?.version.id ?? null} />
           {previewMissing ? <div className="alert error" role="alert">This document has no named version with that id.</div> : null}
+          {preview && discussion ? (
+            <p className="notice" role="status" id="discussion-on-version">
+              {`Still under discussion on this version: ${discussion}.`} You can publish anyway; comments and proposals are
+              never part of the published text.
+            </p>
+          ) : null}
           {preview ? (
             <PublicationPreview
               action={here}

@@ -19,6 +19,7 @@ import { getSql, type Queryable, type TransactionSql } from "../../db/client";
 import { DOCUMENT_UPDATES_CHANNEL, notifyDocumentUpdated, readDocumentContent, type LogTail } from "../../db/document-log";
 import {
   appendServerRow,
+  countOpenDiscussion,
   countOpenThreads,
   deleteComment as deleteCommentRow,
   decideProposal,
@@ -142,6 +143,19 @@ export async function listThreads(document: DocumentWithRole): Promise<Thread[]>
   }
 }
 
+/** Open threads and pending proposals on a named version: the publish page shows them. */
+export function discussionOnVersion(documentId: string, versionId: string): Promise<{ openThreads: number; pendingProposals: number }> {
+  return countOpenDiscussion(documentId, versionId);
+}
+
+/** "2 open threads and 1 pending proposal", or null when there is nothing under discussion. */
+export function discussionSentence(counts: { openThreads: number; pendingProposals: number }): string | null {
+  const parts: string[] = [];
+  if (counts.openThreads > 0) parts.push(`${counts.openThreads} open ${counts.openThreads === 1 ? "thread" : "threads"}`);
+  if (counts.pendingProposals > 0) parts.push(`${counts.pendingProposals} pending ${counts.pendingProposals === 1 ? "proposal" : "proposals"}`);
+  return parts.length > 0 ? parts.join(" and ") : null;
+}
+
 /* ---------------------------------------------------------------------------------------------------------------- */
 /* Writing                                                                                                          */
 /* ---------------------------------------------------------------------------------------------------------------- */
@@ -259,10 +273,20 @@ async function threadFor(threadId: string, userId: string): Promise<{ thread: Th
   return found;
 }
 
+async function replyable(threadId: string, userId: string) {
+  const found = await threadFor(threadId, userId);
+  if (!canComment(found.role)) throw new ThreadError(403, { error: "Viewers can read the discussion but not reply." });
+  return found;
+}
+
+/** May this user reply to this thread? Throws the refusal (routes ask before reading the body). */
+export async function checkReply(threadId: string, userId: string): Promise<void> {
+  await replyable(threadId, userId);
+}
+
 /** `POST /api/threads/:id/comments`. */
 export async function addComment(input: { threadId: string; userId: string; body: string }): Promise<{ id: string }> {
-  const { thread, role } = await threadFor(input.threadId, input.userId);
-  if (!canComment(role)) throw new ThreadError(403, { error: "Viewers can read the discussion but not reply." });
+  const { thread } = await replyable(input.threadId, input.userId);
   return inDocumentTransaction(thread.documentId, input.userId, async (change) => {
     const id = await insertComment({ threadId: thread.id, authorId: input.userId, body: input.body }, change.tx);
     await change.event("comment-added", thread.id);
@@ -276,6 +300,11 @@ async function commentFor(commentId: string, userId: string) {
   const mayChange = found.comment.authorId === userId ? canComment(found.role) : canModerateThreads(found.role);
   if (!mayChange) throw new ThreadError(403, { error: "Only its author, the editors and the organisers can change a comment." });
   return found;
+}
+
+/** May this user change or delete this comment? Throws the refusal (routes ask before reading the body). */
+export async function checkCommentChange(commentId: string, userId: string): Promise<void> {
+  await commentFor(commentId, userId);
 }
 
 /** `PATCH /api/comments/:id` (its author, or an editor or organiser). */
@@ -313,6 +342,11 @@ async function proposalFor(threadId: string, userId: string) {
   if (thread.kind !== "proposal") throw new ThreadError(404, { error: "No such proposal, or you are not a member of its workshop." });
   if (!canModerateThreads(role)) throw new ThreadError(403, { error: "Only the editors and organisers decide proposals." });
   return thread;
+}
+
+/** May this user decide this proposal? Throws the refusal (routes ask before reading the body). */
+export async function checkDecision(threadId: string, userId: string): Promise<void> {
+  await proposalFor(threadId, userId);
 }
 
 const alreadyDecided = (status: string) => new ThreadError(409, { error: `This proposal was already ${status}.`, status });

@@ -28,6 +28,10 @@ import { startTestServer, type TestServer } from "../support/http-server";
 import { awarenessMessage, realMessages, syncMessage } from "../support/fuzz-inputs";
 import { paragraphUpdate } from "../support/document-log";
 import { MESSAGE_AUTH, MESSAGE_SAVED, MESSAGE_SYNC } from "../../app/collab/protocol";
+import { createProposal, createThread } from "../../app/threads/threads.server";
+import { indexText, proseMirrorOf } from "../../app/threads/anchoring.server";
+import { insertComment } from "../../db/threads";
+import { loadDocument } from "../../app/models/document-content.server";
 
 /** Who asks. */
 const CALLERS = ["anon", "unconf", "viewer", "commenter", "editor", "organiser", "admin", "otherOrg", "tRead", "tWrite", "tEndorse", "tAdmin", "expired", "revoked", "foreign"] as const;
@@ -37,7 +41,7 @@ type Caller = (typeof CALLERS)[number];
  * What each caller gets, in CALLERS order: ok (past authorization), login (sent to sign in), confirm (sent to confirm
  * the address), or the status of the refusal (401, 403, 404, 405). `*` stands for one code repeated for every caller.
  */
-type Method = "GET" | "POST" | "DELETE";
+type Method = "GET" | "POST" | "PATCH" | "DELETE";
 const TABLE: [method: Method, route: string, answers: string, body?: Record<string, string>][] = [
   // Public pages and files: the same for everyone. An unconfirmed account is sent to confirm its address first; a token is refused where the page asks who is calling (tokens are for the API).
   ["GET", "/", "ok confirm ok ok ok ok ok ok 403 403 403 403 ok ok ok"],
@@ -134,6 +138,26 @@ const TABLE: [method: Method, route: string, answers: string, body?: Record<stri
   ["POST", "/api/documents/:id/publish", "401 403 403 403 403 ok ok 404 403 403 403 ok 401 401 403"],
   ["GET", "/api/documents/:id/versions", "401 403 ok ok ok ok ok 404 ok 403 403 403 401 401 ok"],
   ["POST", "/api/documents/:id/versions", "401 403 403 403 ok ok ok 404 403 ok 403 403 401 401 403"],
+  // Threads (issue 13): members read; commenters and up start threads, reply and propose; the commenter here wrote the
+  // thread and its comment (so resolves and edits them); editors and organisers decide proposals.
+  ["GET", "/api/documents/:id/threads", "401 403 ok ok ok ok ok 404 ok 403 403 403 401 401 ok"],
+  ["POST", "/api/documents/:id/threads", "401 403 403 ok ok ok ok 404 403 ok 403 403 401 401 403"],
+  ["GET", "/api/documents/:id/proposals", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405"],
+  ["POST", "/api/documents/:id/proposals", "401 403 403 ok ok ok ok 404 403 ok 403 403 401 401 403"],
+  ["GET", "/api/threads/:id/comments", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405"],
+  ["POST", "/api/threads/:id/comments", "401 403 403 ok ok ok ok 404 403 ok 403 403 401 401 403"],
+  ["GET", "/api/threads/:id/resolve", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405"],
+  ["POST", "/api/threads/:id/resolve", "401 403 403 ok ok ok ok 404 403 ok 403 403 401 401 403"],
+  ["GET", "/api/threads/:id/reopen", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405"],
+  ["POST", "/api/threads/:id/reopen", "401 403 403 ok ok ok ok 404 403 ok 403 403 401 401 403"],
+  ["GET", "/api/comments/:id", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405"],
+  ["POST", "/api/comments/:id", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 403"],
+  ["PATCH", "/api/comments/:id", "401 403 403 ok ok ok ok 404 403 ok 403 403 401 401 403"],
+  ["DELETE", "/api/comments/:id", "401 403 403 ok ok ok ok 404 403 ok 403 403 401 401 403"],
+  ["GET", "/api/proposals/:id/accept", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405"],
+  ["POST", "/api/proposals/:id/accept", "401 403 403 403 ok ok ok 404 403 ok 403 403 401 401 403"],
+  ["GET", "/api/proposals/:id/reject", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405"],
+  ["POST", "/api/proposals/:id/reject", "401 403 403 403 ok ok ok 404 403 ok 403 403 401 401 403"],
   ["GET", "/api/endorsements/:id", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405"],
   ["POST", "/api/endorsements/:id", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 403"],
   ["DELETE", "/api/endorsements/:id", "401 403 404 404 404 404 404 404 403 403 404 403 401 401 403"],
@@ -215,6 +239,14 @@ async function setUp(): Promise<void> {
     values (${doc!.id}, 'Matrix version 2', ${people.organiser.id}, 0, ${Buffer.from([0, 0])}, ${sql.json(json)}, '<p>A second text.</p>', 'A second text.')
     returning id`;
   await publishVersion({ documentId: doc!.id, versionId: second!.id, actorId: people.organiser.id });
+  // A thread and a proposal the commenter started on the document, and the commenter's first comment.
+  const documentWithRole = (await findDocumentForUser(doc!.id, people.commenter.id))!;
+  const words = await uniqueWords(doc!.id, 2);
+  const thread = await createThread({ document: documentWithRole, userId: people.commenter.id, anchoring: { quote: { exact: words[0]! } }, body: "Matrix thread." });
+  const proposal = await createProposal({ document: documentWithRole, userId: people.commenter.id, anchoring: { quote: { exact: words[1]! } }, proposed: words[1]!, body: null });
+  const [comment] = await sql<{ id: string }[]>`select id from thread_comments where thread_id = ${thread.id}`;
+  matrixThread = { threadId: thread.id, authorId: people.commenter.id };
+  Object.assign(params, { thread: thread.id, proposal: proposal.id, comment: comment!.id });
   Object.assign(params, { id: doc!.id, slug: doc!.slug, declaration: "matrix-call", versionId: version.id, number: "2", token: "inv_notarealinvitation.xxxxxxxxxxxxxxxxxxxxxxxx", endorsement: endorsement!.id });
   for (const [who, user] of Object.entries(people)) userIds.set(who as Caller, user.id);
   userIds.set("foreign", people.organiser.id);
@@ -236,6 +268,21 @@ async function setUp(): Promise<void> {
   headersOf.set("revoked", { authorization: `Bearer ${revoked.token}` });
 }
 
+let matrixThread: { threadId: string; authorId: string };
+
+/** Two stretches of the document's text that each appear once in it (for a thread and a proposal). */
+async function uniqueWords(documentId: string, count: number): Promise<string[]> {
+  const { doc } = await loadDocument(documentId);
+  const text = indexText(proseMirrorOf(doc).doc).text;
+  doc.destroy();
+  const found: string[] = [];
+  for (let at = 0; at + 16 < text.length && found.length < count; at += 40) {
+    const words = text.slice(at, at + 16);
+    if (/^\S[^\n]*\S$/.test(words) && text.indexOf(words) === text.lastIndexOf(words) && !found.some((f) => f === words)) found.push(words);
+  }
+  return found;
+}
+
 /** A route pattern with this test's data in its parameters (/d/:slug is the declaration; /workshops/:slug the workshop). */
 function concrete(route: string): string {
   return route
@@ -243,6 +290,9 @@ function concrete(route: string): string {
     .replace(/^\/api\/declarations\/:slug/, `/api/declarations/${params.declaration}`)
     .replace(/^\/e\/:id/, `/e/${params.endorsement}`)
     .replace(/^\/api\/endorsements\/:id/, `/api/endorsements/${params.endorsement}`)
+    .replace(/^\/api\/threads\/:id/, `/api/threads/${params.thread}`)
+    .replace(/^\/api\/proposals\/:id/, `/api/proposals/${params.proposal}`)
+    .replace(/^\/api\/comments\/:id/, `/api/comments/${params.comment}`)
     .replace(/:([a-zA-Z]+)/g, (_m, name: string) => params[name] ?? `missing-${name}`);
 }
 
@@ -263,7 +313,13 @@ async function ask(method: Method, route: string, caller: Caller, form?: Record<
     headers["content-type"] = api ? "application/json" : "application/x-www-form-urlencoded";
     body = api ? JSON.stringify(form ?? {}) : new URLSearchParams(form ?? {}).toString();
   }
-  const res = await fetch(server.url + concrete(route), { method, headers, redirect: "manual", body });
+  let path = concrete(route);
+  if (method === "DELETE" && route === "/api/comments/:id") {
+    // Deleting erases: each caller tries a comment of its own (written by the thread's author, the commenter).
+    const id = await insertComment({ threadId: matrixThread.threadId, authorId: matrixThread.authorId, body: "To delete." });
+    path = `/api/comments/${id}`;
+  }
+  const res = await fetch(server.url + path, { method, headers, redirect: "manual", body });
   await res.arrayBuffer();
   const location = res.headers.get("location") ?? "";
   if (res.status >= 300 && res.status < 400) {
@@ -337,6 +393,8 @@ if (process.env.ACCORD_MATRIX_ALL) {
   TABLE.length = 0;
   for (const r of routePatterns()) for (const m of ["GET", "POST"] as const) TABLE.push([m, r, "*x"]);
   TABLE.push(["DELETE", "/api/endorsements/:id", "*x"]);
+  TABLE.push(["PATCH", "/api/comments/:id", "*x"]);
+  TABLE.push(["DELETE", "/api/comments/:id", "*x"]);
   TABLE.push(["POST", "/e/:id", "*x", { intent: "withdraw", confirm: "yes" }]);
 }
 

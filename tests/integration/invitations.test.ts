@@ -238,7 +238,7 @@ describe("inviting by e-mail", () => {
       expect(mails).toHaveLength(1);
       expect(mails[0]!.subject).toBe(`Invitation to join “Workshop ${scene.workshop.slug}” on Accord`);
       expect(mails[0]!.text).toContain("Olive Organiser invites you to join the workshop");
-      expect(mails[0]!.text).toContain("as Commenter (reads documents and will comment on them)");
+      expect(mails[0]!.text).toContain("as Commenter (reads documents, comments on them and proposes changes)");
       expect(mails[0]!.text).toMatch(/It works once, until \d{1,2} \w+ \d{4}, \d\d:\d\d UTC/);
       tokens.push(INVITATION_TOKEN.exec(mails[0]!.text)![1]!);
     }

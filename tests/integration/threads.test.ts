@@ -498,6 +498,14 @@ describe("publishing and public pages", () => {
     const version = await api("organiser", "POST", `/api/documents/${doc}/versions`, { name: "With threads" });
     expect(version.status).toBe(201);
     const { id: versionId } = (await version.json()) as { id: string };
+    // The publish page counts what is still under discussion on that version (a thread started later does not count).
+    const proposal = await api("commenter", "POST", `/api/documents/${doc}/proposals`, { quote: { exact: "Published words" }, proposed: "Sealed words" });
+    expect(proposal.status).toBe(201);
+    const page = await (await api("organiser", "GET", `/documents/${doc}/publish?version=${versionId}`)).text();
+    expect(page).toContain("Still under discussion on this version: 1 open thread.");
+    const laterVersion = (await (await api("organiser", "POST", `/api/documents/${doc}/versions`, { name: "Later" })).json()) as { id: string };
+    const laterPage = await (await api("organiser", "GET", `/documents/${doc}/publish?version=${laterVersion.id}`)).text();
+    expect(laterPage).toContain("Still under discussion on this version: 2 open threads and 1 pending proposal.");
     const published = await api("organiser", "POST", `/api/documents/${doc}/publish`, { versionId });
     expect(published.status).toBe(201);
     const { slug, hash } = (await published.json()) as { slug: string; hash: string };
