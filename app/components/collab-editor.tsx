@@ -25,12 +25,16 @@ import { DocumentOutline } from "./document-outline";
 import { AuthorshipToggle } from "./authorship-toggle";
 import { WordCount } from "./word-count";
 import { documentFacts } from "../editor/document-outline";
+import { useDiscussion, useThreadHighlightsExtension } from "./discussion";
+import type { Role } from "../models/roles";
 
 export interface CollabEditorProps {
   documentId: string;
   /** The document as HTML, rendered and escaped by the server. */
   initialHtml: string;
   canEdit: boolean;
+  /** The reader's role in the workshop: what the discussion offers (commenters comment and propose). */
+  role: Role;
   user: { name: string; colour: string };
 }
 
@@ -147,6 +151,7 @@ function useLeaveWarning(unsaved: boolean, offline: boolean) {
 
 interface LiveEditorProps extends Session {
   documentId: string;
+  role: Role;
   user: CollabEditorProps["user"];
   canEdit: boolean;
   editable: boolean;
@@ -156,7 +161,8 @@ interface LiveEditorProps extends Session {
   onWords: (words: number) => void;
 }
 
-function LiveEditor({ documentId, doc, provider, user, canEdit, editable, hidden, status, onWords }: LiveEditorProps) {
+function LiveEditor({ doc, provider, documentId, role, user, canEdit, editable, hidden, status, onWords }: LiveEditorProps) {
+  const threadHighlights = useThreadHighlightsExtension();
   const editor = useEditor(
     {
       immediatelyRender: false,
@@ -165,6 +171,7 @@ function LiveEditor({ documentId, doc, provider, user, canEdit, editable, hidden
         ...editorExtensions(),
         Collaboration.configure({ document: doc, field: YJS_FIELD }),
         CollaborationCaret.configure({ provider, user: { name: user.name, color: user.colour } }),
+        threadHighlights.extension,
       ],
       editorProps: {
         attributes: {
@@ -189,16 +196,22 @@ function LiveEditor({ documentId, doc, provider, user, canEdit, editable, hidden
     if (words !== null) onWords(words);
   }, [words, onWords]);
 
+  const discussion = useDiscussion({ editor, provider, documentId, role, me: user.name, onActivate: threadHighlights.onActivate });
+
   return (
-    <div className="collab-editor__live editor-layout" hidden={hidden}>
+    <div className="collab-editor__live editor-layout" hidden={hidden} ref={discussion.rootRef}>
       <div className="editor-layout__main">
-        {canEdit && editor ? <EditorToolbar editor={editor} status={status} /> : null}
+        {editor ? <EditorToolbar editor={editor} status={canEdit ? status : null} formatting={canEdit} extras={discussion.extras} /> : null}
         {editor ? <AuthorshipToggle editor={editor} documentId={documentId} /> : null}
+        {discussion.noticeLine}
         <div className="document">
           <EditorContent editor={editor} />
         </div>
       </div>
-      {editor && facts ? <DocumentOutline editor={editor} headings={facts.headings} /> : null}
+      <div className="editor-layout__side">
+        {editor && facts ? <DocumentOutline editor={editor} headings={facts.headings} /> : null}
+        {discussion.panel}
+      </div>
     </div>
   );
 }
@@ -210,7 +223,7 @@ function useHydrated(): boolean {
   return hydrated;
 }
 
-export function CollabEditor({ documentId, initialHtml, canEdit, user }: CollabEditorProps) {
+export function CollabEditor({ documentId, initialHtml, canEdit, role, user }: CollabEditorProps) {
   const hydrated = useHydrated();
   const { session, connection, retry } = useCollabSession(documentId);
   const [words, setWords] = useState<number | null>(null);
@@ -264,9 +277,10 @@ export function CollabEditor({ documentId, initialHtml, canEdit, user }: CollabE
       )}
       {session ? (
         <LiveEditor
-          documentId={documentId}
           doc={session.doc}
           provider={session.provider}
+          documentId={documentId}
+          role={role}
           user={user}
           canEdit={canEdit}
           editable={canEdit && closedCode === null}

@@ -4,13 +4,25 @@
  * commands sit in a "More" menu (more-menu.tsx) so the toolbar is one row in the document column. Undo and redo are
  * the collaboration ones (they only undo this person's own changes). The commands are app/editor/toolbar-commands.ts.
  */
-import { useRef, useState, type KeyboardEvent } from "react";
-import { useEditorState, type Editor, type EditorStateSnapshot } from "@tiptap/react";
+import { useRef, useState, type KeyboardEvent, type RefObject } from "react";
+import {
+  useEditorState,
+  type Editor,
+  type EditorStateSnapshot,
+} from "@tiptap/react";
 import { SHORT_STATUS_TEXT, type SaveStatus } from "../collab/saved-state";
-import { MORE_COMMANDS, TOOLBAR_COMMANDS, readToolbarState, type ToolbarCommand, type ToolbarState } from "../editor/toolbar-commands";
+import {
+  MORE_COMMANDS,
+  TOOLBAR_COMMANDS,
+  readToolbarState,
+  type ToolbarCommand,
+  type ToolbarState,
+} from "../editor/toolbar-commands";
 import { MoreMenu } from "./more-menu";
 
-const selectToolbarState = ({ editor }: EditorStateSnapshot<Editor>): ToolbarState => readToolbarState(editor);
+const selectToolbarState = ({
+  editor,
+}: EditorStateSnapshot<Editor>): ToolbarState => readToolbarState(editor);
 
 const ROVING_KEYS: Record<string, (index: number, count: number) => number> = {
   ArrowRight: (i, n) => (i + 1) % n,
@@ -21,26 +33,73 @@ const ROVING_KEYS: Record<string, (index: number, count: number) => number> = {
 
 const MORE_INDEX = TOOLBAR_COMMANDS.length;
 
-/**
- * `status` is shown, in short, at the toolbar's end: the toolbar stays at the top of the window while someone writes
- * far down a long document, where the full status line above the editor has scrolled away. It is for the eyes only
- * (`aria-hidden`): the status line is the live region that screen readers announce.
- */
-export function EditorToolbar({ editor, status }: { editor: Editor; status: SaveStatus }) {
-  const state = useEditorState({ editor, selector: selectToolbarState });
-  const toolbarRef = useRef<HTMLDivElement>(null);
-  const [focusIndex, setFocusIndex] = useState(0);
-  const [message, setMessage] = useState<string | null>(null);
+/** A button of the second toolbar, "Discussion" (Comment, Propose a change, the panel's toggle). */
+export interface ToolbarExtra {
+  id?: string;
+  label: string;
+  title?: string;
+  keyshortcuts?: string;
+  expanded?: boolean;
+  onRun: () => string | void;
+}
 
+/** One tab stop for a toolbar; arrow keys, Home and End move between its `[data-toolbar-item]`s. */
+function useRovingToolbar(): {
+  ref: RefObject<HTMLDivElement>;
+  focusIndex: number;
+  setFocusIndex: (i: number) => void;
+  onKeyDown: (e: KeyboardEvent<HTMLDivElement>) => void;
+} {
+  const ref = useRef<HTMLDivElement>(null);
+  const [focusIndex, setFocusIndex] = useState(0);
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const move = ROVING_KEYS[event.key];
-    const items = Array.from(toolbarRef.current?.querySelectorAll<HTMLButtonElement>("[data-toolbar-item]") ?? []);
-    if (!move || items.length === 0) return;
+    const items = Array.from(
+      ref.current?.querySelectorAll<HTMLButtonElement>("[data-toolbar-item]") ??
+        []
+    );
+    if (
+      !move ||
+      items.length === 0 ||
+      event.altKey ||
+      event.ctrlKey ||
+      event.metaKey
+    )
+      return;
     event.preventDefault();
     const next = move(focusIndex, items.length);
     setFocusIndex(next);
     items[next]?.focus();
   };
+  return { ref, focusIndex, setFocusIndex, onKeyDown };
+}
+
+/**
+ * `status` is shown, in short, at the toolbar's end: the toolbar stays at the top of the window while someone writes
+ * far down a long document, where the full status line above the editor has scrolled away. It is for the eyes only
+ * (`aria-hidden`): the status line is the live region that screen readers announce.
+ */
+export function EditorToolbar({
+  editor,
+  status,
+  formatting = true,
+  extras = [],
+}: {
+  editor: Editor;
+  status: SaveStatus | null;
+  /** False for those who may not edit the text (commenters, viewers): no formatting toolbar. */
+  formatting?: boolean;
+  extras?: ToolbarExtra[];
+}) {
+  const state = useEditorState({ editor, selector: selectToolbarState });
+  const {
+    ref: toolbarRef,
+    focusIndex,
+    setFocusIndex,
+    onKeyDown,
+  } = useRovingToolbar();
+  const discussion = useRovingToolbar();
+  const [message, setMessage] = useState<string | null>(null);
 
   const run = (command: ToolbarCommand) => {
     const said = command.run(editor);
@@ -50,41 +109,99 @@ export function EditorToolbar({ editor, status }: { editor: Editor; status: Save
   return (
     <>
       <div className="toolbar-bar">
-        <div ref={toolbarRef} className="toolbar" role="toolbar" aria-label="Formatting" onKeyDown={onKeyDown}>
-          {TOOLBAR_COMMANDS.map((command, index) => {
-            const disabled = command.enabled ? !state[command.enabled] : false;
-            return (
+        {formatting ? (
+          <div
+            ref={toolbarRef}
+            className="toolbar"
+            role="toolbar"
+            aria-label="Formatting"
+            onKeyDown={onKeyDown}
+          >
+            {TOOLBAR_COMMANDS.map((command, index) => {
+              const disabled = command.enabled
+                ? !state[command.enabled]
+                : false;
+              return (
+                <button
+                  key={command.label}
+                  type="button"
+                  className={
+                    command.groupStart
+                      ? "toolbar__button toolbar__button--group"
+                      : "toolbar__button"
+                  }
+                  aria-label={command.label}
+                  aria-pressed={
+                    command.pressed ? state[command.pressed] : undefined
+                  }
+                  aria-disabled={disabled || undefined}
+                  title={command.title}
+                  tabIndex={index === focusIndex ? 0 : -1}
+                  data-toolbar-item
+                  onFocus={() => setFocusIndex(index)}
+                  onClick={() => {
+                    if (!disabled) run(command);
+                  }}
+                >
+                  {command.glyph ? (
+                    <span aria-hidden="true" className="toolbar__glyph">
+                      {command.glyph}
+                    </span>
+                  ) : null}
+                  {command.text}
+                </button>
+              );
+            })}
+            <MoreMenu
+              commands={MORE_COMMANDS}
+              state={state}
+              tabIndex={focusIndex === MORE_INDEX ? 0 : -1}
+              onFocus={() => setFocusIndex(MORE_INDEX)}
+              onRun={run}
+            />
+          </div>
+        ) : null}
+        {extras.length > 0 ? (
+          <div
+            ref={discussion.ref}
+            className="toolbar toolbar--discussion"
+            role="toolbar"
+            aria-label="Discussion"
+            onKeyDown={discussion.onKeyDown}
+          >
+            {extras.map((extra, index) => (
               <button
-                key={command.label}
+                key={extra.id ?? extra.label}
+                id={extra.id}
                 type="button"
-                className={command.groupStart ? "toolbar__button toolbar__button--group" : "toolbar__button"}
-                aria-label={command.label}
-                aria-pressed={command.pressed ? state[command.pressed] : undefined}
-                aria-disabled={disabled || undefined}
-                title={command.title}
-                tabIndex={index === focusIndex ? 0 : -1}
+                className="toolbar__button"
+                aria-keyshortcuts={extra.keyshortcuts}
+                aria-expanded={extra.expanded}
+                title={extra.title}
+                tabIndex={index === discussion.focusIndex ? 0 : -1}
                 data-toolbar-item
-                onFocus={() => setFocusIndex(index)}
+                onFocus={() => discussion.setFocusIndex(index)}
                 onClick={() => {
-                  if (!disabled) run(command);
+                  const said = extra.onRun();
+                  setMessage(typeof said === "string" ? said : null);
                 }}
               >
-                {command.glyph ? <span aria-hidden="true" className="toolbar__glyph">{command.glyph}</span> : null}
-                {command.text}
+                {extra.label}
               </button>
-            );
-          })}
-          <MoreMenu
-            commands={MORE_COMMANDS}
-            state={state}
-            tabIndex={focusIndex === MORE_INDEX ? 0 : -1}
-            onFocus={() => setFocusIndex(MORE_INDEX)}
-            onRun={run}
-          />
-        </div>
-        <span className="toolbar__status save-status" data-state={status.state} data-testid="toolbar-status" aria-hidden="true" title={status.text}>
-          {SHORT_STATUS_TEXT[status.state]}
-        </span>
+            ))}
+          </div>
+        ) : null}
+        {status ? (
+          <span
+            className="toolbar__status save-status"
+            data-state={status.state}
+            data-testid="toolbar-status"
+            aria-hidden="true"
+            title={status.text}
+          >
+            {SHORT_STATUS_TEXT[status.state]}
+          </span>
+        ) : null}
       </div>
       {message ? (
         <p className="toolbar__message" role="alert">

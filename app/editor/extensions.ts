@@ -9,7 +9,20 @@
  * Browser-safe: this module must not import anything Node-only.
  */
 import { getSchema, type Extensions } from "@tiptap/core";
-import StarterKit from "@tiptap/starter-kit";
+import { Blockquote } from "@tiptap/extension-blockquote";
+import { Bold } from "@tiptap/extension-bold";
+import { Document } from "@tiptap/extension-document";
+import { HardBreak } from "@tiptap/extension-hard-break";
+import { Heading } from "@tiptap/extension-heading";
+import { HorizontalRule } from "@tiptap/extension-horizontal-rule";
+import { Italic } from "@tiptap/extension-italic";
+import { Link } from "@tiptap/extension-link";
+import { BulletList, ListItem, ListKeymap, OrderedList } from "@tiptap/extension-list";
+import { Paragraph } from "@tiptap/extension-paragraph";
+import { Strike } from "@tiptap/extension-strike";
+import { Text } from "@tiptap/extension-text";
+import { Dropcursor } from "@tiptap/extensions/drop-cursor";
+import { Gapcursor } from "@tiptap/extensions/gap-cursor";
 import type { Schema } from "@tiptap/pm/model";
 import { ThreadAnchor } from "./thread-anchor";
 
@@ -64,28 +77,39 @@ export function isSafeHref(href: string): boolean {
   return url.hostname.length > 0;
 }
 
-/** The Tiptap extensions of the Accord editor (no undo: collaboration provides it). */
+/**
+ * The Tiptap extensions of the Accord editor: StarterKit's, in its order, without code, code blocks, underline, undo
+ * (collaboration provides it) and the trailing node (it would make every browser, even a viewer's, append an empty
+ * paragraph to a document that ends in a heading or list — a write nobody typed). Listed one by one rather than
+ * through StarterKit so the browser does not download the extensions left out.
+ */
 export function editorExtensions(): Extensions {
   return [
-    StarterKit.configure({
-      heading: { levels: [...HEADING_LEVELS] },
-      code: false,
-      codeBlock: false,
-      underline: false,
-      undoRedo: false,
-      // TrailingNode would make every browser (even a viewer's) append an empty paragraph to a document that ends
-      // in a heading or list — a write nobody typed. It is not part of the schema, so turning it off is safe.
-      trailingNode: false,
-      link: {
-        openOnClick: false,
-        autolink: true,
-        linkOnPaste: true,
-        defaultProtocol: "https",
-        protocols: [],
-        HTMLAttributes: { rel: LINK_REL, target: "_blank", class: null },
-        isAllowedUri: (url: string) => isSafeHref(url),
-      },
+    Bold,
+    Blockquote,
+    BulletList,
+    Document,
+    Dropcursor,
+    Gapcursor,
+    HardBreak,
+    Heading.configure({ levels: [...HEADING_LEVELS] }),
+    HorizontalRule,
+    Italic,
+    ListItem,
+    ListKeymap,
+    Link.configure({
+      openOnClick: false,
+      autolink: true,
+      linkOnPaste: true,
+      defaultProtocol: "https",
+      protocols: [],
+      HTMLAttributes: { rel: LINK_REL, target: "_blank", class: null },
+      isAllowedUri: (url: string) => isSafeHref(url),
     }),
+    OrderedList,
+    Paragraph,
+    Strike,
+    Text,
     // The anchor of a discussion thread (thread-anchor.ts): written only by the server, never copied or published.
     ThreadAnchor,
   ];

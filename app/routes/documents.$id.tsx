@@ -90,7 +90,7 @@ export default function DocumentPage() {
       </div>
       {canEditDocuments(role) ? <SaveVersionForm documentId={document.id} canPublish={canPublish(role)} fallback={posted ?? null} /> : null}
       {rendered.ok ? (
-        <CollabEditor key={document.id} documentId={document.id} initialHtml={rendered.html} canEdit={canEditDocuments(role)} user={user} />
+        <CollabEditor key={document.id} documentId={document.id} initialHtml={rendered.html} canEdit={canEditDocuments(role)} role={role} user={user} />
       ) : (
         <DocumentBody rendered={rendered} label={document.title} />
       )}

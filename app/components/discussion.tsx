@@ -1,0 +1,194 @@
+/**
+ * The discussion layer of the live editor, as one hook: the threads (use-threads.ts), the highlights in the text
+ * (thread-highlights.ts), the toolbar's "Comment", "Propose a change" and "Discussion" buttons, the keyboard
+ * shortcuts, and the lazily loaded panel. The text itself is never written here: the server writes every anchor.
+ *
+ * Keys, anywhere in the editor or the panel: Ctrl+Alt+M comments on the selected words; Alt+Shift+↓ / ↑ move to
+ * the next / previous thread (its words scroll into view, focus goes to its card).
+ */
+import { lazy, Suspense, useCallback, useEffect, useId, useMemo, useRef, useState, type MutableRefObject } from "react";
+import type { Editor } from "@tiptap/react";
+import type { WebsocketProvider } from "y-websocket";
+import type { Role } from "../models/roles";
+import { ThreadHighlights, setThreadHighlights } from "../threads/thread-highlights";
+import { encodeRange, selectedWords } from "../threads/selection";
+import { canComment, countThreads, highlighted } from "../threads/panel-model";
+import { useThreads } from "../threads/use-threads";
+import type { ThreadDraft } from "./thread-panel";
+import type { ToolbarExtra } from "./editor-toolbar";
+
+const ThreadPanel = lazy(() => import("./thread-panel"));
+
+export const COMMENT_KEYS = "Control+Alt+M";
+export const NEXT_THREAD_KEYS = "Alt+Shift+ArrowDown";
+export const PREVIOUS_THREAD_KEYS = "Alt+Shift+ArrowUp";
+
+/** The extension to give the editor, calling back into the hook once the editor exists. */
+export function useThreadHighlightsExtension(): { extension: ReturnType<typeof ThreadHighlights.configure>; onActivate: MutableRefObject<(id: string) => void> } {
+  const onActivate = useRef<(id: string) => void>(() => {});
+  const extension = useMemo(() => ThreadHighlights.configure({ onActivate: (id) => onActivate.current(id) }), []);
+  return { extension, onActivate };
+}
+
+interface DiscussionInput {
+  editor: Editor | null;
+  provider: WebsocketProvider;
+  documentId: string;
+  role: Role;
+  me: string;
+  onActivate: MutableRefObject<(id: string) => void>;
+}
+
+function isCommentKey(event: KeyboardEvent): boolean {
+  return event.ctrlKey && event.altKey && !event.shiftKey && !event.metaKey && event.code === "KeyM" && !event.getModifierState("AltGraph");
+}
+
+function threadStep(event: KeyboardEvent): number {
+  if (!event.altKey || !event.shiftKey || event.ctrlKey || event.metaKey) return 0;
+  return event.key === "ArrowDown" ? 1 : event.key === "ArrowUp" ? -1 : 0;
+}
+
+export function useDiscussion({ editor, provider, documentId, role, me, onActivate }: DiscussionInput) {
+  const { threads, error, reload } = useThreads(documentId, provider);
+  const [focused, setFocused] = useState<string | null>(null);
+  const [focusRequest, setFocusRequest] = useState(0);
+  const [draft, setDraft] = useState<ThreadDraft | null>(null);
+  const [open, setOpen] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const visible = useRef<string[]>([]);
+  const toggleId = `${useId()}-discussion`;
+
+  // What the text highlights follows the threads and the focused one.
+  useEffect(() => {
+    if (!editor || editor.isDestroyed) return;
+    editor.view.dispatch(setThreadHighlights(editor.state, { threads: highlighted(threads ?? []), focused }));
+  }, [editor, threads, focused]);
+
+  const focusThread = useCallback(
+    (id: string, scrollText: boolean, moveFocus = false) => {
+      setFocused(id);
+      if (moveFocus) setFocusRequest((n) => n + 1);
+      if (scrollText && editor && !editor.isDestroyed) {
+        const words = editor.view.dom.querySelector(`.thread-highlight[data-thread-id="${CSS.escape(id)}"]`);
+        const reduce = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+        words?.scrollIntoView({ block: "center", behavior: reduce ? "auto" : "smooth" });
+      }
+    },
+    [editor],
+  );
+
+  // A click on highlighted words makes their thread the focused one (the caret stays in the text).
+  useEffect(() => {
+    onActivate.current = (id) => focusThread(id, false);
+  }, [onActivate, focusThread]);
+
+  const startDraft = (kind: ThreadDraft["kind"]): string | void => {
+    if (!editor) return;
+    const words = selectedWords(editor);
+    if (!words) return kind === "comment" ? "Select the words to comment on first." : "Select the words to change first.";
+    setDraft({ kind, quote: words.quote, range: encodeRange(editor, words.from, words.to) });
+    setOpen(true);
+  };
+
+  const closePanel = useCallback(() => {
+    setOpen(false);
+    document.getElementById(toggleId)?.focus();
+  }, [toggleId]);
+
+  const onDraftDone = useCallback(
+    (created: string | null) => {
+      setDraft(null);
+      if (created) {
+        reload();
+        focusThread(created, false, true);
+      } else {
+        document.getElementById(toggleId)?.focus();
+      }
+    },
+    [reload, focusThread, toggleId],
+  );
+
+  const onVisible = useCallback((ids: string[]) => {
+    visible.current = ids;
+  }, []);
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (canComment(role) && isCommentKey(event)) {
+      event.preventDefault();
+      setNotice(startDraft("comment") ?? null);
+      return;
+    }
+    const step = threadStep(event);
+    if (step === 0) return;
+    const ids = visible.current;
+    if (ids.length === 0) return;
+    event.preventDefault();
+    const at = focused ? ids.indexOf(focused) : -1;
+    const next = at === -1 ? (step > 0 ? 0 : ids.length - 1) : (at + step + ids.length) % ids.length;
+    setOpen(true);
+    focusThread(ids[next]!, true, true);
+  };
+
+  // Keys are read on the editor's whole area (text, toolbars, panel) through a native listener.
+  const keyHandler = useRef(onKeyDown);
+  keyHandler.current = onKeyDown;
+  const rootRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const root = rootRef.current;
+    if (!root) return;
+    const listener = (event: KeyboardEvent) => keyHandler.current(event);
+    root.addEventListener("keydown", listener);
+    return () => root.removeEventListener("keydown", listener);
+  }, []);
+
+  const openCount = countThreads(threads ?? []).open;
+  const extras: ToolbarExtra[] = [
+    ...(canComment(role)
+      ? [
+          { label: "Comment", title: "Comment on the selected words (Ctrl+Alt+M)", keyshortcuts: COMMENT_KEYS, onRun: () => startDraft("comment") },
+          { label: "Propose a change", title: "Propose new wording for the selected words", onRun: () => startDraft("proposal") },
+        ]
+      : []),
+    {
+      id: toggleId,
+      label: `Discussion (${openCount} open)`,
+      title: "Show the discussion",
+      expanded: open,
+      onRun: () => {
+        setOpen(true);
+        // On wide screens the panel is always beside the text: take the reader there.
+        requestAnimationFrame(() => document.querySelector<HTMLElement>(".thread-panel__title")?.focus());
+      },
+    },
+  ];
+
+  const panel = editor ? (
+    <Suspense fallback={null}>
+      <ThreadPanel
+        editor={editor}
+        documentId={documentId}
+        threads={threads}
+        error={error}
+        role={role}
+        me={me}
+        focused={focused}
+        focusRequest={focusRequest}
+        draft={draft}
+        open={open}
+        onClose={closePanel}
+        onFocusThread={focusThread}
+        onDraftDone={onDraftDone}
+        onChanged={reload}
+        onVisible={onVisible}
+      />
+    </Suspense>
+  ) : null;
+
+  const noticeLine = notice ? (
+    <p className="toolbar__message" role="alert">
+      {notice}
+    </p>
+  ) : null;
+
+  return { extras, panel, rootRef, noticeLine };
+}

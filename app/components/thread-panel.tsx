@@ -1,0 +1,211 @@
+/**
+ * The discussion panel: beside the text on wide screens, a sheet opened from the toolbar on phones (Escape or
+ * "Close" shuts it and returns focus to the toolbar). It lists the threads in document order, filtered Open /
+ * Resolved / All with counts, and holds the form for a new comment or proposal on the words selected. Loaded lazily
+ * by the editor (its own chunk), so reading a document does not wait for it.
+ */
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
+import { useEditorState, type Editor } from "@tiptap/react";
+import { threadsApi, ThreadApiError } from "../threads/api";
+import { anchorRanges, type AnchorRange } from "../threads/thread-highlights";
+import { countThreads, FILTER_LABELS, visibleThreads, type ThreadFilter } from "../threads/panel-model";
+import type { EncodedRange, Quote, Thread } from "../threads/types";
+import { MAX_PROPOSAL_CHARS as MAX_PROPOSAL } from "../threads/contract";
+import type { Role } from "../models/roles";
+import { MAX_COMMENT, ProposedWords, ThreadCard } from "./thread-card";
+
+export interface ThreadDraft {
+  kind: "comment" | "proposal";
+  quote: Quote;
+  range: EncodedRange | null;
+}
+
+export interface ThreadPanelProps {
+  editor: Editor;
+  documentId: string;
+  threads: Thread[] | null;
+  error: string | null;
+  role: Role;
+  me: string;
+  focused: string | null;
+  /** Set when the panel should move keyboard focus to the focused thread (a shortcut, a click on its words). */
+  focusRequest: number;
+  draft: ThreadDraft | null;
+  open: boolean;
+  onClose: () => void;
+  onFocusThread: (id: string, scrollText: boolean) => void;
+  onDraftDone: (createdId: string | null) => void;
+  onChanged: () => void;
+  onVisible: (ids: string[]) => void;
+}
+
+function Composer({ draft, documentId, onDone }: { draft: ThreadDraft; documentId: string; onDone: (id: string | null) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [proposed, setProposed] = useState(draft.quote.exact);
+  const id = useId();
+  const proposing = draft.kind === "proposal";
+  const send = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const body = String(new FormData(event.currentTarget).get("body") ?? "").trim();
+    if (!proposing && !body) {
+      setError("Write a comment first.");
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const created = proposing
+        ? await threadsApi.createProposal(documentId, { ...(draft.range ? { range: draft.range } : { quote: draft.quote }), proposed, ...(body ? { body } : {}) })
+        : await threadsApi.createComment(documentId, draft.range ? { body, range: draft.range } : { body, quote: draft.quote });
+      onDone(created.id);
+    } catch (caught) {
+      setError(caught instanceof ThreadApiError ? caught.message : "That could not be sent. Try again.");
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="thread-composer" onSubmit={send} aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>{proposing ? "Propose a change" : "New comment"}</h3>
+      <p className="thread-composer__on">On the words:</p>
+      <blockquote className="thread__quote">{draft.quote.exact}</blockquote>
+      {proposing ? (
+        <>
+          <label htmlFor={`${id}-proposed`}>Replace them with (leave empty to delete them)</label>
+          <textarea id={`${id}-proposed`} value={proposed} onChange={(e) => setProposed(e.target.value)} maxLength={MAX_PROPOSAL} rows={3} autoFocus />
+          <p className="proposal__line" aria-live="polite">
+            <span className="proposal__label">Proposed: </span>
+            <span className="proposal__new">
+              <ProposedWords original={draft.quote.exact} proposed={proposed} />
+            </span>
+          </p>
+          <label htmlFor={`${id}-body`}>Why (optional)</label>
+          <textarea id={`${id}-body`} name="body" maxLength={MAX_COMMENT} rows={2} />
+        </>
+      ) : (
+        <>
+          <label htmlFor={`${id}-body`}>Your comment</label>
+          <textarea id={`${id}-body`} name="body" maxLength={MAX_COMMENT} rows={3} required autoFocus />
+        </>
+      )}
+      {error ? (
+        <p className="thread__error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div className="actions">
+        <button type="submit" disabled={busy || (proposing && proposed === draft.quote.exact)}>
+          {proposing ? "Send the proposal" : "Send the comment"}
+        </button>
+        <button type="button" className="secondary" onClick={() => onDone(null)}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+const selectRanges = ({ editor }: { editor: Editor | null }): [string, AnchorRange][] => (editor ? Array.from(anchorRanges(editor.state.doc)) : []);
+
+export function ThreadPanel(props: ThreadPanelProps) {
+  const { editor, threads, error, role, me, focused, focusRequest, draft, open, onClose, onFocusThread, onDraftDone, onChanged, onVisible } = props;
+  const [filter, setFilter] = useState<ThreadFilter>("open");
+  const rangeList = useEditorState({ editor, selector: selectRanges });
+  const ranges = useMemo(() => new Map(rangeList), [rangeList]);
+  const list = useMemo(() => visibleThreads(threads ?? [], filter, ranges), [threads, filter, ranges]);
+  const counts = countThreads(threads ?? []);
+  const panelRef = useRef<HTMLElement>(null);
+  const id = useId();
+
+  const visibleIds = list.map((t) => t.id).join(" ");
+  useEffect(() => onVisible(visibleIds ? visibleIds.split(" ") : []), [visibleIds, onVisible]);
+
+  // A focused thread hidden by the filter: show all, so it can be seen.
+  useEffect(() => {
+    if (focused && filter !== "all" && threads?.some((t) => t.id === focused && t.status !== filter)) setFilter("all");
+  }, [focused, filter, threads]);
+
+  useEffect(() => {
+    if (!focusRequest || !focused) return;
+    const card = panelRef.current?.querySelector<HTMLElement>(`[data-thread-id="${CSS.escape(focused)}"]`);
+    if (!card) return;
+    card.scrollIntoView({ block: "nearest" });
+    card.focus({ preventScroll: true });
+  }, [focusRequest, focused, list]);
+
+  // Escape closes the sheet (on phones); a native listener, as the panel is a section, not a widget.
+  useEffect(() => {
+    const panel = panelRef.current;
+    if (!panel || !open) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== "Escape") return;
+      event.preventDefault();
+      onClose();
+    };
+    panel.addEventListener("keydown", onKeyDown);
+    return () => panel.removeEventListener("keydown", onKeyDown);
+  }, [open, onClose]);
+
+  return (
+    <section
+      ref={panelRef}
+      className={open ? "thread-panel thread-panel--open" : "thread-panel"}
+      aria-labelledby={`${id}-title`}
+      data-testid="thread-panel"
+    >
+      <div className="thread-panel__head">
+        <h2 className="thread-panel__title" id={`${id}-title`} tabIndex={-1}>
+          Discussion
+        </h2>
+        <button type="button" className="secondary thread-panel__close" onClick={onClose}>
+          Close<span className="visually-hidden"> the discussion</span>
+        </button>
+      </div>
+      {draft ? <Composer key={`${draft.kind}-${draft.quote.exact}`} draft={draft} documentId={props.documentId} onDone={onDraftDone} /> : null}
+      <fieldset className="thread-filter">
+        <legend className="visually-hidden">Show threads</legend>
+        {(Object.keys(FILTER_LABELS) as ThreadFilter[]).map((value) => (
+          <label key={value} className="thread-filter__choice">
+            <input type="radio" name={`${id}-filter`} value={value} checked={filter === value} onChange={() => setFilter(value)} />
+            {`${FILTER_LABELS[value]} (${counts[value]})`}
+          </label>
+        ))}
+      </fieldset>
+      {error ? (
+        <p className="thread__error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {threads === null ? (
+        <p className="thread-panel__empty">Loading the discussion…</p>
+      ) : list.length === 0 ? (
+        <p className="thread-panel__empty">
+          {filter === "resolved" ? "No resolved threads." : role === "viewer" ? "No open threads." : "No open threads. Select words and choose “Comment” to start one."}
+        </p>
+      ) : (
+        <ol className="thread-list">
+          {list.map((thread) => (
+            <li key={thread.id}>
+              <ThreadCard
+                thread={thread}
+                currentText={ranges.get(thread.id)?.text}
+                role={role}
+                me={me}
+                focused={thread.id === focused}
+                onShow={() => onFocusThread(thread.id, true)}
+                onChanged={onChanged}
+              />
+            </li>
+          ))}
+        </ol>
+      )}
+      <p className="thread-panel__keys">
+        <kbd>Alt</kbd>+<kbd>Shift</kbd>+<kbd>↓</kbd> / <kbd>↑</kbd>: next / previous thread. <kbd>Ctrl</kbd>+<kbd>Alt</kbd>+<kbd>M</kbd>: comment on
+        the selected words.
+      </p>
+    </section>
+  );
+}
+
+export default ThreadPanel;

@@ -1,0 +1,82 @@
+/**
+ * The browser's calls to the threads API (docs/api.md, issue 13's Contracts): same-origin fetches with the session
+ * cookie, so the server's Origin check and authorization apply as to any other request. Every failure becomes a
+ * `ThreadApiError` carrying words for people (the server's `error`, else a sentence for the status).
+ */
+import type { EncodedRange, OutdatedProposal, QuoteSelector, Thread } from "./types";
+
+export class ThreadApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(message);
+  }
+}
+
+const STATUS_WORDS: Record<number, string> = {
+  400: "That could not be sent: check what you wrote.",
+  401: "You were signed out. Sign in again, then try once more.",
+  403: "Your role does not allow this.",
+  404: "This thread or document no longer exists, or you lost access to it.",
+  409: "The text changed meanwhile: those words are no longer found exactly once. Select them again.",
+  413: "That is too long.",
+  429: "Too many requests at once; wait a moment and try again.",
+};
+
+function describe(status: number, body: unknown): string {
+  if (body && typeof body === "object" && "error" in body && typeof body.error === "string" && body.error !== "outdated") {
+    const fields = "fields" in body && body.fields && typeof body.fields === "object" ? Object.values(body.fields as Record<string, unknown>) : [];
+    const detail = fields.flat().find((f): f is string => typeof f === "string");
+    return detail ? `${body.error} ${detail}` : body.error;
+  }
+  return STATUS_WORDS[status] ?? "The server could not do that just now. Try again in a moment.";
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: body === undefined ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+    });
+  } catch {
+    throw new ThreadApiError("No connection to the server. Try again once you are back online.", 0, null);
+  }
+  const text = await response.text();
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = null;
+  }
+  if (!response.ok) throw new ThreadApiError(describe(response.status, parsed), response.status, parsed);
+  return parsed as T;
+}
+
+export const threadsApi = {
+  list: (documentId: string) => call<Thread[]>("GET", `/api/documents/${encodeURIComponent(documentId)}/threads`),
+  createComment: (documentId: string, input: { body: string; range: EncodedRange } | { body: string; quote: QuoteSelector }) =>
+    call<{ id: string }>("POST", `/api/documents/${encodeURIComponent(documentId)}/threads`, input),
+  createProposal: (documentId: string, input: ({ quote: QuoteSelector } | { range: EncodedRange }) & { proposed: string; body?: string }) =>
+    call<{ id: string }>("POST", `/api/documents/${encodeURIComponent(documentId)}/proposals`, input),
+  reply: (threadId: string, body: string) => call<{ id: string }>("POST", `/api/threads/${encodeURIComponent(threadId)}/comments`, { body }),
+  editComment: (commentId: string, body: string) => call<unknown>("PATCH", `/api/comments/${encodeURIComponent(commentId)}`, { body }),
+  deleteComment: (commentId: string) => call<unknown>("DELETE", `/api/comments/${encodeURIComponent(commentId)}`),
+  resolve: (threadId: string) => call<unknown>("POST", `/api/threads/${encodeURIComponent(threadId)}/resolve`),
+  reopen: (threadId: string) => call<unknown>("POST", `/api/threads/${encodeURIComponent(threadId)}/reopen`),
+  accept: (proposalId: string) => call<unknown>("POST", `/api/proposals/${encodeURIComponent(proposalId)}/accept`),
+  reject: (proposalId: string, reason?: string) =>
+    call<unknown>("POST", `/api/proposals/${encodeURIComponent(proposalId)}/reject`, reason ? { reason } : {}),
+};
+
+/** The body of a 409 `outdated` answer to accepting a proposal, or null for any other error. */
+export function outdatedProposal(error: unknown): OutdatedProposal | null {
+  if (!(error instanceof ThreadApiError) || error.status !== 409) return null;
+  const body = error.body as Partial<OutdatedProposal> | null;
+  if (body?.error !== "outdated" || typeof body.current !== "string") return null;
+  return { error: "outdated", original: String(body.original ?? ""), current: body.current, proposed: String(body.proposed ?? "") };
+}

@@ -1,0 +1,57 @@
+/**
+ * What the discussion panel shows, worked out without React: which threads a filter keeps, in document order, with
+ * counts; who may do what (the server decides again; this only avoids offering what it would refuse).
+ */
+import type { Role } from "../models/roles";
+import type { AnchorRange } from "./thread-highlights";
+import type { Thread } from "./types";
+
+export type ThreadFilter = "open" | "resolved" | "all";
+
+export const FILTER_LABELS: Record<ThreadFilter, string> = { open: "Open", resolved: "Resolved", all: "All" };
+
+export function countThreads(threads: readonly Thread[]): Record<ThreadFilter, number> {
+  const open = threads.filter((t) => t.status === "open").length;
+  return { open, resolved: threads.length - open, all: threads.length };
+}
+
+/** The threads a filter keeps: those anchored in the text first, in its order, then the others, oldest first. */
+export function visibleThreads(threads: readonly Thread[], filter: ThreadFilter, order: ReadonlyMap<string, AnchorRange>): Thread[] {
+  const positions = new Map<string, number>();
+  let index = 0;
+  for (const id of order.keys()) positions.set(id, index++);
+  return threads
+    .filter((t) => filter === "all" || t.status === filter)
+    .slice()
+    .sort((a, b) => {
+      const pa = positions.get(a.id) ?? Number.MAX_SAFE_INTEGER;
+      const pb = positions.get(b.id) ?? Number.MAX_SAFE_INTEGER;
+      return pa !== pb ? pa - pb : a.createdAt.localeCompare(b.createdAt);
+    });
+}
+
+export const canComment = (role: Role): boolean => role !== "viewer";
+export const canDecide = (role: Role): boolean => role === "organizer" || role === "editor";
+
+/** Commenters resolve and reopen their own threads; editors and organisers any. */
+export function canResolve(role: Role, thread: Thread, me: string): boolean {
+  return canDecide(role) || (role === "commenter" && thread.author.name === me);
+}
+
+/** Authors edit and delete their own comments; editors and organisers delete any. */
+export function canEditComment(author: string, me: string): boolean {
+  return author === me;
+}
+export function canDeleteComment(role: Role, author: string, me: string): boolean {
+  return canDecide(role) || author === me;
+}
+
+/** The open threads and pending proposals the text highlights. */
+export function highlighted(threads: readonly Thread[]): { id: string; proposed: string | null }[] {
+  return threads
+    .filter((t) => t.status === "open")
+    .map((t) => ({ id: t.id, proposed: t.kind === "proposal" && t.proposal?.status === "pending" ? t.proposal.proposed : null }));
+}
+
+/** A proposal is named by its thread's id. */
+export const proposalId = (thread: Thread): string => thread.id;

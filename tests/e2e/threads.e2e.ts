@@ -1,0 +1,236 @@
+/**
+ * The discussion in real Chromium, two browsers against one server: an organiser and a commenter discuss a sentence,
+ * the commenter proposes new wording, the organiser accepts it, and both see the new text and the resolved thread;
+ * axe-core finds nothing with the panel open (also as a sheet on a phone); and the flow works by keyboard alone.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { AxeBuilder } from "@axe-core/playwright";
+import { closeDatabase, getSql } from "../../db/client";
+import { loadDocument } from "../../app/models/document-content.server";
+import { documentPlainText } from "../../app/editor/document-tools.server";
+import { launchBrowser, pageErrors } from "../support/browser";
+import { createE2eDatabase } from "../support/e2e-database";
+import { startServerProcess, type ServerProcess } from "../support/server-process";
+import { addMember, createUser, TEST_PASSWORD, uniqueEmail } from "../support/factories";
+
+let server: ServerProcess;
+let browser: Browser;
+let documentId: string;
+const people = {
+  olivia: { email: uniqueEmail("olivia"), name: "Olivia Organiser" },
+  cleo: { email: uniqueEmail("cleo"), name: "Cleo Commenter" },
+  kim: { email: uniqueEmail("kim"), name: "Kim Keyboard" },
+};
+type Who = keyof typeof people;
+
+const WIDE = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 760 };
+
+async function signedIn(who: Who, viewport = WIDE): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  await page.goto(server.url + "/login");
+  await page.getByLabel("E-mail").fill(people[who].email);
+  await page.getByLabel("Password").fill(TEST_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/workshops/);
+  await page.goto(`${server.url}/documents/${documentId}`);
+  await page.waitForFunction(() => document.documentElement.dataset.hydrated === "true");
+  await page.locator(".document-editor").waitFor();
+  return { context, page };
+}
+
+async function expectNoWcagViolations(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  expect(pageErrors, "uncaught errors in the browser").toEqual([]);
+}
+
+/** Select `words` in the text with the browser's selection, as a mouse drag would (across highlight spans too). */
+async function selectWords(page: Page, words: string): Promise<void> {
+  await page.evaluate((wanted) => {
+    const root = document.querySelector(".document-editor")!;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+      // Proposals drawn beside the words are not the text.
+      acceptNode: (n) => (n.parentElement?.closest(".thread-proposal") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+    });
+    const nodes: { node: Node; start: number }[] = [];
+    let text = "";
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      nodes.push({ node, start: text.length });
+      text += node.textContent ?? "";
+    }
+    const at = text.indexOf(wanted);
+    if (at === -1) throw new Error(`No text “${wanted}” in the editor`);
+    const locate = (offset: number, end: boolean) => {
+      const hit = nodes.findLast((n) => (end ? n.start < offset : n.start <= offset))!;
+      return { node: hit.node, offset: offset - hit.start };
+    };
+    const from = locate(at, false);
+    const to = locate(at + wanted.length, true);
+    const range = document.createRange();
+    range.setStart(from.node, from.offset);
+    range.setEnd(to.node, to.offset);
+    const selection = window.getSelection()!;
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }, words);
+}
+
+/** The first few words of the document's first plain paragraph: the sentence the workshop discusses. */
+async function firstWords(page: Page, count: number): Promise<string> {
+  const text = await page.locator(".document-editor p").first().innerText();
+  return text.split(" ").slice(0, count).join(" ");
+}
+
+const card = (page: Page, hasText: string) => page.locator("[data-testid=thread]", { hasText });
+
+async function storedText(): Promise<string> {
+  const { doc } = await loadDocument(documentId);
+  return documentPlainText(doc);
+}
+
+beforeAll(async () => {
+  const url = await createE2eDatabase();
+  server = await startServerProcess(url);
+  const [doc] = await getSql()`select d.id, d.workshop_id from documents d where d.slug = 'guidance-safe-injecting-facilities'`;
+  documentId = doc!.id;
+  for (const [who, role] of [["olivia", "organizer"], ["cleo", "commenter"], ["kim", "organizer"]] as const) {
+    const user = await createUser({ email: people[who].email, name: people[who].name });
+    await addMember(doc!.workshop_id, user.id, role);
+  }
+  browser = await launchBrowser();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.kill();
+  await closeDatabase();
+});
+
+describe("discussing and amending the text", () => {
+  it("an organiser and a commenter discuss a sentence, the commenter proposes new wording, the organiser accepts it, and both see the new text and the resolved thread", async () => {
+    const olivia = await signedIn("olivia");
+    const cleo = await signedIn("cleo");
+    const words = await firstWords(cleo.page, 4);
+
+    // The commenter, who cannot edit the text, comments on the words.
+    await expect(cleo.page.getByRole("toolbar", { name: "Formatting" }).count()).resolves.toBe(0);
+    await selectWords(cleo.page, words);
+    await cleo.page.getByRole("button", { name: "Comment", exact: true }).click();
+    await cleo.page.getByLabel("Your comment").fill("Why “must” here, and not “should”?");
+    await cleo.page.getByRole("button", { name: "Send the comment" }).click();
+
+    // Both see the highlight and the thread, with its words, author and comment, live.
+    for (const page of [cleo.page, olivia.page]) {
+      await card(page, "Why “must” here").waitFor();
+      await page.locator(".document-editor .thread-highlight", { hasText: words.split(" ")[0]! }).first().waitFor();
+    }
+    const thread = card(olivia.page, "Why “must” here");
+    await expect(thread.locator(".thread__quote").innerText()).resolves.toBe(words);
+    await expect(thread.locator(".thread__title").innerText()).resolves.toContain("Comment by Cleo Commenter");
+    await expect(olivia.page.getByRole("radio", { name: "Open (1)" }).isChecked()).resolves.toBe(true);
+
+    // The organiser replies; the commenter sees the reply arrive.
+    await thread.getByRole("button", { name: /^Reply/ }).click();
+    await thread.getByLabel("Your reply").fill("Because the law says so.");
+    await thread.getByRole("button", { name: "Send reply" }).click();
+    await card(cleo.page, "Because the law says so.").waitFor();
+
+    // Clicking the highlighted words focuses their thread.
+    await cleo.page.locator(".document-editor .thread-highlight").first().click();
+    await cleo.page.locator("[data-testid=thread].is-focused", { hasText: "Why “must” here" }).waitFor();
+
+    // The commenter proposes new wording for the same words.
+    const proposed = `${words} (as amended)`;
+    await selectWords(cleo.page, words);
+    await cleo.page.getByRole("button", { name: "Propose a change" }).click();
+    await cleo.page.getByLabel("Replace them with (leave empty to delete them)").fill(proposed);
+    await cleo.page.getByLabel("Why (optional)").fill("Clearer.");
+    await cleo.page.getByRole("button", { name: "Send the proposal" }).click();
+
+    // Everyone sees the original struck through with the proposal beside it, only the new words marked.
+    const proposal = card(olivia.page, "Proposal by Cleo Commenter");
+    await proposal.waitFor();
+    await expect(proposal.locator(".proposal__new ins").innerText()).resolves.toContain("(as amended)");
+    await olivia.page.locator(".document-editor .thread-proposal ins", { hasText: "(as amended)" }).waitFor();
+    await expect(card(cleo.page, "Proposal by Cleo Commenter").getByRole("button", { name: /^Accept/ }).count()).resolves.toBe(0);
+    await expectNoWcagViolations(olivia.page);
+    await expectNoWcagViolations(cleo.page);
+
+    // The organiser accepts: the live text holds the proposal, for both, and the thread is resolved.
+    await proposal.getByRole("button", { name: /^Accept/ }).click();
+    for (const page of [olivia.page, cleo.page]) {
+      await page.locator(".document-editor p", { hasText: proposed }).first().waitFor();
+      await page.getByRole("radio", { name: /^Resolved \(1\)/ }).waitFor();
+      await page.getByRole("radio", { name: /^Resolved/ }).check();
+      await card(page, "Proposal by Cleo Commenter").locator(".thread__status", { hasText: "Resolved" }).waitFor();
+      await expect(card(page, "Proposal by Cleo Commenter").locator(".proposal__status").innerText()).resolves.toContain("Accepted by Olivia Organiser");
+    }
+    await expect.poll(storedText).toContain(proposed);
+    await olivia.context.close();
+    await cleo.context.close();
+  }, 180_000);
+
+  it("on a phone the discussion is a sheet opened from the toolbar, with no WCAG violation while open, and Escape closes it", async () => {
+    const { context, page } = await signedIn("cleo", PHONE);
+    await expect(page.getByTestId("thread-panel").isVisible()).resolves.toBe(false);
+    const toggle = page.getByRole("button", { name: /^Discussion \(\d+ open\)$/ });
+    await toggle.click();
+    await page.getByTestId("thread-panel").waitFor({ state: "visible" });
+    await expect(toggle.getAttribute("aria-expanded")).resolves.toBe("true");
+    await expectNoWcagViolations(page);
+    await page.keyboard.press("Escape");
+    await page.getByTestId("thread-panel").waitFor({ state: "hidden" });
+    await expect(toggle.evaluate((e) => e === document.activeElement)).resolves.toBe(true);
+    await context.close();
+  }, 90_000);
+
+  it("works by keyboard alone: select words, Ctrl+Alt+M, write and send, move to the thread, reply, resolve", async () => {
+    const { context, page } = await signedIn("kim");
+    await page.locator("[data-testid=save-status][data-state=saved]").waitFor();
+    for (let i = 0; i < 80 && !(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.isContentEditable)); i++) {
+      await page.keyboard.press("Tab");
+    }
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement).isContentEditable), "Tab reaches the text").toBe(true);
+    await page.keyboard.press("Control+End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("Keyboard people comment too.");
+    await page.locator("[data-testid=save-status][data-state=saved]").waitFor();
+    // Select "too." and the word before it, then comment.
+    for (let i = 0; i < 3; i++) await page.keyboard.press("Control+Shift+ArrowLeft");
+    await page.keyboard.press("Control+Alt+KeyM");
+    const comment = page.getByLabel("Your comment");
+    await expect(comment.evaluate((e) => e === document.activeElement)).resolves.toBe(true);
+    await page.keyboard.type("Typed without a mouse.");
+    await page.keyboard.press("Tab");
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe("Send the comment");
+    await page.keyboard.press("Enter");
+
+    // Focus lands on the new thread; Alt+Shift+Down and Up move between threads and keep it in view.
+    const created = card(page, "Typed without a mouse.");
+    await created.waitFor();
+    await expect.poll(() => created.evaluate((e) => e === document.activeElement)).toBe(true);
+    await page.keyboard.press("Alt+Shift+ArrowDown");
+    await page.keyboard.press("Alt+Shift+ArrowUp");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest("[data-testid=thread]") !== null)).toBe(true);
+    await created.focus();
+
+    // Reply and resolve with Tab and Enter.
+    for (let i = 0; i < 10 && !(await page.evaluate(() => document.activeElement?.textContent?.startsWith("Reply"))); i++) await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await expect(page.evaluate(() => document.activeElement?.tagName)).resolves.toBe("TEXTAREA");
+    await page.keyboard.type("And a reply.");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await created.locator(".comment__body", { hasText: "And a reply." }).waitFor();
+    await created.getByRole("button", { name: /^Resolve/ }).focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("radio", { name: /^Resolved \(\d+\)/ }).waitFor();
+    await expect.poll(async () => (await getSql()`select count(*)::int as n from comment_threads where status = 'resolved'`)[0]!.n).toBeGreaterThan(0);
+    await expectNoWcagViolations(page);
+    await context.close();
+  }, 180_000);
+});
