@@ -18,6 +18,7 @@ import {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
   type AuthenticationResponseJSON,
+  type AuthenticatorTransportFuture,
   type PublicKeyCredentialCreationOptionsJSON,
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
@@ -99,7 +100,12 @@ function readAnswer<T extends z.ZodTypeAny>(raw: unknown, schema: T): z.infer<T>
   return parsed.success ? (parsed.data as z.infer<T>) : null;
 }
 
-const KNOWN_TRANSPORTS = new Set(["ble", "cable", "hybrid", "internal", "nfc", "smart-card", "usb"]);
+const KNOWN_TRANSPORTS: ReadonlySet<string> = new Set<AuthenticatorTransportFuture>(["ble", "cable", "hybrid", "internal", "nfc", "smart-card", "usb"]);
+
+/** The transports WebAuthn knows, from what was stored or sent (anything else is dropped). */
+function knownTransports(list: readonly string[]): AuthenticatorTransportFuture[] {
+  return list.filter((t): t is AuthenticatorTransportFuture => KNOWN_TRANSPORTS.has(t));
+}
 
 export type RegistrationStart = { ok: true; options: PublicKeyCredentialCreationOptionsJSON } | { ok: false; error: string };
 
@@ -119,7 +125,7 @@ export async function startPasskeyRegistration(user: Pick<UserRow, "id" | "email
     userID: new TextEncoder().encode(user.id),
     attestationType: "none",
     timeout: CHALLENGE_MS,
-    excludeCredentials: existing.map((c) => ({ id: c.credentialId, transports: c.transports })),
+    excludeCredentials: existing.map((c) => ({ id: c.credentialId, transports: knownTransports(c.transports) })),
     authenticatorSelection: { residentKey: "preferred", userVerification: "preferred" },
   });
   await replaceChallenge({ challenge: options.challenge, userId: user.id, binding: { purpose: "register", sessionId: session.id }, expiresAt: new Date(Date.now() + CHALLENGE_MS) });
@@ -158,7 +164,7 @@ export async function finishPasskeyRegistration(
   } catch {
     return { ok: false, error: REGISTRATION_FAILED };
   }
-  const transports = (info.credential.transports ?? []).filter((t) => KNOWN_TRANSPORTS.has(t));
+  const transports = knownTransports(info.credential.transports ?? []);
   const result = await getSql().begin(async (tx) => {
     // The account row is locked: of two first registrations at once, only one gives recovery codes and ends sessions.
     if (!(await lockUser(user.id, tx))) return null;
@@ -198,7 +204,7 @@ export async function startPasskeySignIn(pending: { id: string; userId: string }
   if (credentials.length === 0) return null;
   const options = await generateAuthenticationOptions({
     rpID: relyingParty().id,
-    allowCredentials: credentials.map((c) => ({ id: c.credentialId, transports: c.transports })),
+    allowCredentials: credentials.map((c) => ({ id: c.credentialId, transports: knownTransports(c.transports) })),
     userVerification: "preferred",
     timeout: CHALLENGE_MS,
   });
@@ -229,7 +235,7 @@ export async function checkPasskeyAssertion(userId: string, binding: ChallengeBi
       expectedChallenge: challenge,
       expectedOrigin: rp.origin,
       expectedRPID: rp.id,
-      credential: { id: passkey.credentialId, publicKey: new Uint8Array(passkey.publicKey), counter: passkey.counter, transports: passkey.transports },
+      credential: { id: passkey.credentialId, publicKey: new Uint8Array(passkey.publicKey), counter: passkey.counter, transports: knownTransports(passkey.transports) },
       requireUserVerification: false,
     });
     if (!verified.verified) return { ok: false, reason: "invalid" };
