@@ -25,6 +25,7 @@ import { summarise } from "./profile-summary";
 import type { Target } from "./protocol";
 import { runJoinStorm, runMemory, runWorkload, type Context, type JoinResult, type MemoryResult, type WorkloadParams, type WorkloadResult } from "./scenarios";
 import { fmt, percentile, sortedOf, table } from "./stats";
+import { integerOption, log, out } from "./cli";
 
 const TARGET_P99_RATIO = 1.5;
 const FANOUT: Omit<WorkloadParams, "warmup"> = { docs: 1, clients: 200, writers: 2, rate: 20, seconds: 10 };
@@ -37,13 +38,6 @@ const UNLOAD_WAIT_MS = 5000 + 4000; // the server unloads a room ~5 s after its 
 /** Set when a signal or fatal error started the shutdown (which then sets the exit code). */
 let interrupted = false;
 
-function log(message: string): void {
-  process.stderr.write(`· ${message}\n`);
-}
-
-function out(text = ""): void {
-  process.stdout.write(text + "\n");
-}
 
 function options() {
   const { values } = parseArgs({
@@ -67,11 +61,7 @@ function options() {
     out("npm run bench:collab -- [--docs 1] [--clients 50] [--writers 5] [--rate 10] [--seconds 10] [--warmup 5] [--workers 2] [--rounds 1] [--all | --only main,a,b,c] [--snapshot] [--cpu-prof]");
     process.exit(0);
   }
-  const int = (name: string, value: string, min: number, max: number) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer from ${min} to ${max}`);
-    return n;
-  };
+  const int = integerOption;
   const params: WorkloadParams = {
     docs: int("docs", values.docs, 1, 50),
     clients: int("clients", values.clients, 2, 500),

@@ -25,6 +25,7 @@ import { summarise } from "./profile-summary";
 import { closedLoop, fetchOnce, requestAll, type HttpRequest, type LoadResult } from "./public-load";
 import { createSpikeUsers, insertVisibleEndorsements, letters, publishSeededDeclaration } from "./public-setup";
 import { fmt, table } from "./stats";
+import { integerOption, log, out } from "./cli";
 
 const TARGET_RATIO = 0.5;
 const TARGET_ENDORSEMENTS_PER_SECOND = 1000;
@@ -32,13 +33,6 @@ const TARGET_ENDORSEMENTS_PER_SECOND = 1000;
 let interrupted = false;
 const ownChildren = new Set<ChildProcess>();
 
-function log(message: string): void {
-  process.stderr.write(`· ${message}\n`);
-}
-
-function out(text = ""): void {
-  process.stdout.write(text + "\n");
-}
 
 function options() {
   const { values } = parseArgs({
@@ -57,11 +51,7 @@ function options() {
     out("npm run bench:public -- [--seconds 5] [--connections 32] [--users 2000] [--in-flight 64] [--signatories 200] [--cpu-prof] [--only reads|spike]");
     process.exit(0);
   }
-  const int = (name: string, value: string, min: number, max: number) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer from ${min} to ${max}`);
-    return n;
-  };
+  const int = integerOption;
   return {
     seconds: int("seconds", values.seconds, 1, 120),
     connections: int("connections", values.connections, 1, 512),

@@ -22,16 +22,10 @@ import { createBenchDatabase, createDocuments, createEditors, type BenchDatabase
 import { killAllChildren, ROOT, startAccord, startWorkers, type Server, type WorkerProcess } from "./processes";
 import { runWorkload, type Context, type WorkloadParams, type WorkloadResult } from "./scenarios";
 import { fmt, table } from "./stats";
+import { integerOption, log, out } from "./cli";
 
 const TARGET_P99_RATIO = 1.5;
 
-function log(message: string): void {
-  process.stderr.write(`· ${message}\n`);
-}
-
-function out(text = ""): void {
-  process.stdout.write(text + "\n");
-}
 
 function options() {
   const { values } = parseArgs({
@@ -49,11 +43,7 @@ function options() {
     out("npm run bench:scale -- [--seconds 10] [--warmup 5] [--rounds 1] [--instances 3] [--workers 2] [--capacity]");
     process.exit(0);
   }
-  const int = (name: string, value: string, min: number, max: number) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer from ${min} to ${max}`);
-    return n;
-  };
+  const int = integerOption;
   return {
     seconds: int("seconds", values.seconds, 1, 300),
     warmup: int("warmup", values.warmup, 0, 300),
