@@ -127,10 +127,21 @@ export function ErrorBoundary() {
       message = typeof error.data === "string" && error.data ? error.data : message;
     }
   }
+  // Remix passes an error's stack only where details may be shown (outside production, to this machine:
+  // app/deployment.server.ts); everyone else gets a sanitised error without one. A page with JavaScript carries it in
+  // Remix's own data; a page without (app/utils/static-page.ts) never runs in a browser, so it shows it here.
+  const staticPage = isStaticPage(useMatches());
+  const details = staticPage && error instanceof Error && error.stack ? error.stack : null;
   return (
     <div className="page narrow">
       <h1>{title}</h1>
       <p>{message}</p>
+      {details ? (
+        <details className="error-details" open>
+          <summary>Error details (shown only on this machine, outside production)</summary>
+          <pre>{details}</pre>
+        </details>
+      ) : null}
       {message.includes("/account/second-factor") ? <p><Link to="/account/second-factor">Set up a second factor</Link></p> : null}
       <p><Link to="/">Back to the start page</Link></p>
     </div>

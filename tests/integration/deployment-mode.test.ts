@@ -122,7 +122,8 @@ describe("error details", () => {
       const elsewhere = await fetch(`${remote}/declarations`);
       expect(elsewhere.status).toBe(500);
       const plain = await elsewhere.text();
-      expect(plain).toContain("Unexpected Server Error");
+      expect(plain).toContain("An unexpected error happened on our side.");
+      expect(plain).not.toContain("Error details");
       expect(plain).not.toContain("does not exist");
       expect(plain).not.toContain("PostgresError");
       expect(plain).not.toContain("node_modules");

@@ -11,7 +11,7 @@ afterAll(async () => {
 });
 
 describe("the public micro-cache", () => {
-  it("serves repeated anonymous reads of a public page from the cache, with a fresh CSP nonce each time", async () => {
+  it("serves repeated anonymous reads of a public page from the cache, with a fresh CSP nonce in each answer's header", async () => {
     const first = await fetch(`${server.url}/declarations`);
     const body1 = await first.text();
     expect(first.status).toBe(200);
@@ -22,9 +22,9 @@ describe("the public micro-cache", () => {
     const nonce = (res: Response) => res.headers.get("content-security-policy")?.match(/'nonce-([^']+)'/)?.[1];
     expect(nonce(second)).toBeTruthy();
     expect(nonce(second)).not.toBe(nonce(first));
-    expect(body2).toContain(`nonce="${nonce(second)}"`);
-    expect(body2).not.toContain(`nonce="${nonce(first)}"`);
-    expect(body2.replaceAll(nonce(second)!, "N")).toBe(body1.replaceAll(nonce(first)!, "N"));
+    // A reading page carries no script (zero-javascript.test.ts), so no nonce in its body: nothing stale to serve.
+    expect(body2).not.toContain("nonce=");
+    expect(body2).toBe(body1);
   });
 
   it("never caches for signed-in visitors, private paths, or after the time to live", async () => {
