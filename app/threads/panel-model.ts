@@ -33,17 +33,17 @@ export function visibleThreads(threads: readonly Thread[], filter: ThreadFilter,
 export const canComment = (role: Role): boolean => role !== "viewer";
 export const canDecide = (role: Role): boolean => role === "organizer" || role === "editor";
 
-/** Commenters resolve and reopen their own threads; editors and organisers any. */
-export function canResolve(role: Role, thread: Thread, me: string): boolean {
-  return canDecide(role) || (role === "commenter" && thread.author.name === me);
+/** Commenters resolve and reopen their own threads (the server says which are: `mine`); editors and organisers any. */
+export function canResolve(role: Role, thread: Pick<Thread, "mine">): boolean {
+  return canDecide(role) || (role === "commenter" && thread.mine);
 }
 
 /** Authors edit and delete their own comments; editors and organisers delete any. */
-export function canEditComment(author: string, me: string): boolean {
-  return author === me;
+export function canEditComment(comment: Pick<Thread["comments"][number], "mine">): boolean {
+  return comment.mine;
 }
-export function canDeleteComment(role: Role, author: string, me: string): boolean {
-  return canDecide(role) || author === me;
+export function canDeleteComment(role: Role, comment: Pick<Thread["comments"][number], "mine">): boolean {
+  return canDecide(role) || comment.mine;
 }
 
 /** The open threads and pending proposals the text highlights. */

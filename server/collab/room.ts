@@ -22,7 +22,7 @@ import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import { CloseCode, MESSAGE_SYNC, writeSaved, writeThreadEvent } from "../../app/collab/protocol";
 import { proseMirrorOf } from "../../app/threads/anchoring.server";
-import { threadsJson } from "../../app/threads/threads.server";
+import { authoredThreads, seenBy } from "../../app/threads/threads.server";
 import type { ThreadEventType } from "../../app/threads/contract";
 import { lastThreadEventSeq, listThreadEventsAfter } from "../../db/threads";
 import type { Role } from "../../app/models/roles";
@@ -427,12 +427,19 @@ export class Room {
           await this.drained();
         }
         if (this.destroyed) return;
-        const threads = await threadsJson(this.documentId, proseMirrorOf(this.wake()).doc, [...new Set(events.map((e) => e.threadId))], this.sql);
-        const byId = new Map(threads.map((t) => [t.id, t]));
+        const threads = await authoredThreads(this.documentId, proseMirrorOf(this.wake()).doc, [...new Set(events.map((e) => e.threadId))], this.sql);
+        const byId = new Map(threads.map((t) => [t.thread.id, t]));
+        // Each person sees `mine` on what they wrote: the message is made once per person, sent to each of their sockets.
+        const byUser = new Map<string, Member[]>();
+        for (const m of this.members) byUser.set(m.userId, [...(byUser.get(m.userId) ?? []), m]);
         for (const event of events) {
-          const encoder = encoding.createEncoder();
-          writeThreadEvent(encoder, { seq: event.seq, type: event.type as ThreadEventType, threadId: event.threadId, thread: byId.get(event.threadId) ?? null });
-          this.broadcast(encoding.toUint8Array(encoder), null);
+          const entry = byId.get(event.threadId);
+          for (const [userId, members] of byUser) {
+            const encoder = encoding.createEncoder();
+            writeThreadEvent(encoder, { seq: event.seq, type: event.type as ThreadEventType, threadId: event.threadId, thread: entry ? seenBy(entry, userId) : null });
+            const message = encoding.toUint8Array(encoder);
+            for (const m of members) this.send(m, message);
+          }
           this.threadSeq = event.seq;
         }
       }
