@@ -55,3 +55,15 @@ export function highlighted(threads: readonly Thread[]): { id: string; proposed:
 
 /** A proposal is named by its thread's id. */
 export const proposalId = (thread: Thread): string => thread.id;
+
+/**
+ * What to do with a thread event on the socket, given the seq of the last event the list holds (null: unknown) and
+ * whether the list is being loaded: "skip" an event the list already includes, "apply" the next one, "reload" on a
+ * gap, an unreadable event (null) or while loading.
+ */
+export function eventStep(lastSeq: number | null, event: { seq: number } | null, loading: boolean): "skip" | "apply" | "reload" {
+  if (event === null || loading) return "reload";
+  if (lastSeq === null) return "apply";
+  if (event.seq <= lastSeq) return "skip";
+  return event.seq === lastSeq + 1 ? "apply" : "reload";
+}

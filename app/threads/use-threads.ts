@@ -9,6 +9,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { WebsocketProvider } from "y-websocket";
 import { threadsApi, ThreadApiError } from "./api";
 import { installThreadEvents, type ThreadEvent } from "./live";
+import { eventStep } from "./panel-model";
 import type { Thread } from "./types";
 
 export interface ThreadsState {
@@ -60,9 +61,9 @@ export function useThreads(documentId: string, provider: WebsocketProvider): Thr
     };
     const onEvent = (event: ThreadEvent | null) => {
       if (!synced) return;
-      if (event !== null && !loading.current && lastSeq.current !== null && event.seq <= lastSeq.current) return; // already in the list
-      const expected = lastSeq.current === null ? null : lastSeq.current + 1;
-      if (event === null || (expected !== null && event.seq !== expected) || loading.current) {
+      const step = eventStep(lastSeq.current, event, loading.current !== null);
+      if (step === "skip") return; // already in the list
+      if (step === "reload" || event === null) {
         reload();
         return;
       }

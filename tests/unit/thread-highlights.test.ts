@@ -10,7 +10,7 @@ import { getEditorSchema } from "../../app/editor/extensions";
 import { ANCHOR_MARK } from "../../app/editor/thread-anchor";
 import { anchorRanges, setThreadHighlights, threadHighlightsKey, threadHighlightsPlugin } from "../../app/threads/thread-highlights";
 import { diffWords } from "../../app/threads/word-diff";
-import { canDeleteComment, canEditComment, canResolve, countThreads, highlighted, visibleThreads } from "../../app/threads/panel-model";
+import { canDeleteComment, canEditComment, canResolve, countThreads, eventStep, highlighted, visibleThreads } from "../../app/threads/panel-model";
 import type { Thread } from "../../app/threads/contract";
 
 const A = "0b6c2d3e-1f20-4a5b-8c9d-0e1f2a3b4c5d";
@@ -100,6 +100,16 @@ describe("the discussion panel", () => {
     expect(canResolve("commenter", namesake)).toBe(false);
     expect(canResolve("editor", namesake)).toBe(true);
     expect(canResolve("viewer", mine)).toBe(false);
+  });
+
+  it("after a reload takes socket events from the list's X-Thread-Seq on: skips older ones, applies the next, reloads on a gap", () => {
+    expect(eventStep(5, { seq: 4 }, false)).toBe("skip");
+    expect(eventStep(5, { seq: 5 }, false)).toBe("skip");
+    expect(eventStep(5, { seq: 6 }, false)).toBe("apply");
+    expect(eventStep(5, { seq: 8 }, false)).toBe("reload");
+    expect(eventStep(null, { seq: 8 }, false)).toBe("apply");
+    expect(eventStep(5, { seq: 6 }, true)).toBe("reload");
+    expect(eventStep(5, null, false)).toBe("reload");
   });
 
   it("offers editing a comment to its writer only, and deleting also to editors and organisers, whatever the names", () => {
