@@ -93,7 +93,7 @@ export async function queueThreadMails(
   tx: Queryable,
   input: { documentId: string; threadId: string; authorId: string; body: string; reply: boolean },
 ): Promise<() => void> {
-  const mentioned = findMentions(input.body, await listMentionableMembers(input.documentId, tx));
+  const mentioned = input.body.includes("@") ? findMentions(input.body, await listMentionableMembers(input.documentId, tx)) : [];
   const participants = input.reply ? await listThreadParticipants(input.threadId, tx) : [];
   const reasons = new Map<string, Reason>();
   for (const id of participants) reasons.set(id, "reply");
