@@ -84,6 +84,10 @@ async function setThreadEmails(who: Who, on: boolean): Promise<void> {
   });
   expect(res.status).toBe(302);
   expect(res.headers.get("location")).toBe(`/account?done=thread-emails-${on ? "on" : "off"}#notifications`);
+  const page = await (await fetch(`${server.url}/account`, { headers: { cookie: people[who].cookie } })).text();
+  const box = /<input[^>]*id="thread-emails"[^>]*>/.exec(page)?.[0];
+  expect(box, "the account page shows the setting").toBeDefined();
+  expect(/\schecked(=""|\s|\/|>)/.test(box!)).toBe(on);
 }
 
 beforeAll(async () => {
