@@ -429,17 +429,25 @@ export class Room {
         if (this.destroyed) return;
         const threads = await authoredThreads(this.documentId, proseMirrorOf(this.wake()).doc, [...new Set(events.map((e) => e.threadId))], this.sql);
         const byId = new Map(threads.map((t) => [t.thread.id, t]));
-        // Each person sees `mine` on what they wrote: the message is made once per person, sent to each of their sockets.
-        const byUser = new Map<string, Member[]>();
-        for (const m of this.members) byUser.set(m.userId, [...(byUser.get(m.userId) ?? []), m]);
+        // Each person sees `mine` on what they wrote: one message for each person who wrote in the thread, and one
+        // shared by everyone else (all `mine: false`).
         for (const event of events) {
           const entry = byId.get(event.threadId);
-          for (const [userId, members] of byUser) {
-            const encoder = encoding.createEncoder();
-            writeThreadEvent(encoder, { seq: event.seq, type: event.type as ThreadEventType, threadId: event.threadId, thread: entry ? seenBy(entry, userId) : null });
-            const message = encoding.toUint8Array(encoder);
-            for (const m of members) this.send(m, message);
-          }
+          const writers = new Set(entry ? [entry.authorId, ...entry.commentAuthorIds].filter((id): id is string => id !== null) : []);
+          const messages = new Map<string, Uint8Array>();
+          const messageFor = (viewer: string): Uint8Array => {
+            const key = writers.has(viewer) ? viewer : "";
+            let message = messages.get(key);
+            if (!message) {
+              const encoder = encoding.createEncoder();
+              const thread = entry ? seenBy(entry, key) : null;
+              writeThreadEvent(encoder, { seq: event.seq, type: event.type as ThreadEventType, threadId: event.threadId, thread });
+              message = encoding.toUint8Array(encoder);
+              messages.set(key, message);
+            }
+            return message;
+          };
+          for (const m of this.members) this.send(m, messageFor(m.userId));
           this.threadSeq = event.seq;
         }
       }
