@@ -105,8 +105,9 @@ export async function anonymiseUser(userId: string, sql: Queryable = getSql()): 
   await sql`delete from personal_access_tokens where user_id = ${userId}`;
   await sql`delete from email_tokens where user_id = ${userId}`;
   await sql`delete from memberships where user_id = ${userId}`;
+  await sql`delete from thread_mail_sends where user_id = ${userId}`;
   await sql`
     update users set email = ${`deleted-${userId}@deleted.invalid`}, name = 'Deleted account', password_hash = '!deleted',
-      email_verified_at = null, is_admin = false, updated_at = now()
+      email_verified_at = null, is_admin = false, thread_emails = false, updated_at = now()
     where id = ${userId}`;
 }

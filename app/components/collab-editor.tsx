@@ -196,7 +196,7 @@ function LiveEditor({ doc, provider, documentId, role, user, canEdit, editable, 
     if (words !== null) onWords(words);
   }, [words, onWords]);
 
-  const discussion = useDiscussion({ editor, provider, documentId, role, me: user.name, onActivate: threadHighlights.onActivate });
+  const discussion = useDiscussion({ editor, provider, documentId, role, onActivate: threadHighlights.onActivate });
 
   return (
     <div className="collab-editor__live editor-layout" hidden={hidden} ref={discussion.rootRef}>

@@ -35,7 +35,6 @@ interface DiscussionInput {
   provider: WebsocketProvider;
   documentId: string;
   role: Role;
-  me: string;
   onActivate: MutableRefObject<(id: string) => void>;
 }
 
@@ -48,7 +47,7 @@ function threadStep(event: KeyboardEvent): number {
   return event.key === "ArrowDown" ? 1 : event.key === "ArrowUp" ? -1 : 0;
 }
 
-export function useDiscussion({ editor, provider, documentId, role, me, onActivate }: DiscussionInput) {
+export function useDiscussion({ editor, provider, documentId, role, onActivate }: DiscussionInput) {
   const { threads, error, reload } = useThreads(documentId, provider);
   const [focused, setFocused] = useState<string | null>(null);
   const [focusRequest, setFocusRequest] = useState(0);
@@ -170,7 +169,6 @@ export function useDiscussion({ editor, provider, documentId, role, me, onActiva
         threads={threads}
         error={error}
         role={role}
-        me={me}
         focused={focused}
         focusRequest={focusRequest}
         draft={draft}

@@ -21,7 +21,6 @@ interface CardProps {
   /** The thread's words as they are in the text now (undefined when no longer marked). */
   currentText: string | undefined;
   role: Role;
-  me: string;
   focused: boolean;
   onShow: () => void;
   onChanged: () => void;
@@ -89,7 +88,7 @@ function Words({ thread, currentText }: { thread: Thread; currentText: string | 
   return <blockquote className="thread__quote">{currentText}</blockquote>;
 }
 
-function CommentItem({ comment, role, me, onChanged }: { comment: ThreadComment; role: Role; me: string; onChanged: () => void }) {
+function CommentItem({ comment, role, onChanged }: { comment: ThreadComment; role: Role; onChanged: () => void }) {
   const [editing, setEditing] = useState(false);
   const { busy, error, run } = useAction(onChanged);
   const id = useId();
@@ -123,12 +122,12 @@ function CommentItem({ comment, role, me, onChanged }: { comment: ThreadComment;
       )}
       {!editing ? (
         <div className="comment__actions">
-          {canEditComment(comment.author.name, me) ? (
+          {canEditComment(comment) ? (
             <button type="button" className="link-button" onClick={() => setEditing(true)}>
               Edit<span className="visually-hidden"> your comment</span>
             </button>
           ) : null}
-          {canDeleteComment(role, comment.author.name, me) ? (
+          {canDeleteComment(role, comment) ? (
             <button
               type="button"
               className="link-button"
@@ -310,7 +309,7 @@ function ReplyForm({ thread, onChanged }: { thread: Thread; onChanged: () => voi
   );
 }
 
-export function ThreadCard({ thread, currentText, role, me, focused, onShow, onChanged }: CardProps): ReactNode {
+export function ThreadCard({ thread, currentText, role, focused, onShow, onChanged }: CardProps): ReactNode {
   const { busy, error, run } = useAction(onChanged);
   const headingId = useId();
   const kind = thread.kind === "proposal" ? "Proposal" : "Comment";
@@ -341,12 +340,12 @@ export function ThreadCard({ thread, currentText, role, me, focused, onShow, onC
       {thread.comments.length > 0 ? (
         <ol className="thread__comments" aria-label="Comments">
           {thread.comments.map((comment) => (
-            <CommentItem key={comment.id} comment={comment} role={role} me={me} onChanged={onChanged} />
+            <CommentItem key={comment.id} comment={comment} role={role} onChanged={onChanged} />
           ))}
         </ol>
       ) : null}
       {role !== "viewer" ? <ReplyForm thread={thread} onChanged={onChanged} /> : null}
-      {canResolve(role, thread, me) ? (
+      {canResolve(role, thread) ? (
         <button
           type="button"
           className="secondary thread__resolve"

@@ -26,7 +26,6 @@ export interface ThreadPanelProps {
   threads: Thread[] | null;
   error: string | null;
   role: Role;
-  me: string;
   focused: string | null;
   /** Set when the panel should move keyboard focus to the focused thread (a shortcut, a click on its words). */
   focusRequest: number;
@@ -109,7 +108,7 @@ function Composer({ draft, documentId, onDone }: { draft: ThreadDraft; documentI
 const selectRanges = ({ editor }: { editor: Editor | null }): [string, AnchorRange][] => (editor ? Array.from(anchorRanges(editor.state.doc)) : []);
 
 export function ThreadPanel(props: ThreadPanelProps) {
-  const { editor, threads, error, role, me, focused, focusRequest, draft, open, onClose, onFocusThread, onDraftDone, onChanged, onVisible } = props;
+  const { editor, threads, error, role, focused, focusRequest, draft, open, onClose, onFocusThread, onDraftDone, onChanged, onVisible } = props;
   const [filter, setFilter] = useState<ThreadFilter>("open");
   const rangeList = useEditorState({ editor, selector: selectRanges });
   const ranges = useMemo(() => new Map(rangeList), [rangeList]);
@@ -191,7 +190,6 @@ export function ThreadPanel(props: ThreadPanelProps) {
                 thread={thread}
                 currentText={ranges.get(thread.id)?.text}
                 role={role}
-                me={me}
                 focused={thread.id === focused}
                 onShow={() => onFocusThread(thread.id, true)}
                 onChanged={onChanged}

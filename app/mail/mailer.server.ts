@@ -6,6 +6,7 @@
  * (app/deployment.server.ts). SMTP errors lose every e-mail address before they are logged or stored.
  */
 import nodemailer, { type Transporter } from "nodemailer";
+import type { Queryable } from "../../db/client";
 import { insertOutbox, insertOutboxMany, markOutboxFailed, markOutboxSent } from "../../db/outbox";
 import { getConfig } from "../config.server";
 import { mayLogMailBodies } from "../deployment.server";
@@ -51,6 +52,15 @@ export async function sendMails(mails: Mail[]): Promise<number> {
     }
   }
   return stored;
+}
+
+/**
+ * Store mails in the outbox inside the caller's transaction (they exist exactly when its other rows do); call the
+ * returned function after COMMIT to hand them to SMTP.
+ */
+export async function queueMailsIn(tx: Queryable, mails: Mail[]): Promise<() => void> {
+  const ids = await insertOutboxMany(mails, tx);
+  return () => mails.forEach((mail, j) => deliver(ids[j]!, mail));
 }
 
 function deliver(id: number, mail: Mail): void {

@@ -1,5 +1,5 @@
 /**
- * /account: profile (name), password, sessions and personal access tokens. One action, multiplexed by the
+ * /account: profile (name), e-mail notifications, password, sessions and personal access tokens. One action, multiplexed by the
  * `intent` field; every intent has its own zod schema. Successes redirect back (POST/redirect/GET) with a
  * `done` word, except a new token, which is shown once in the POST's answer and never again.
  */
@@ -19,6 +19,7 @@ import { invalidateSession, invalidateUserSessions } from "../auth/session.serve
 import { AccessTokens } from "../components/access-tokens";
 import { Field } from "../components/field";
 import { PASSWORD_HINT } from "../components/password-hint";
+import { setThreadEmails, threadEmailsOn } from "../threads/thread-mails.server";
 import { formToObject, parseWith } from "../utils/forms.server";
 import { requireSessionUser } from "../utils/guards.server";
 import { forwardHeaders, NO_STORE } from "../utils/route-headers";
@@ -28,9 +29,14 @@ export const headers = forwardHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, session } = await requireSessionUser(request, context);
-  const [sessions, tokens, secondFactor] = await Promise.all([listSessionViews(user.id, session.id), listAccessTokenViews(user.id), getSecondFactorStatus(user.id)]);
+  const [sessions, tokens, secondFactor, threadEmails] = await Promise.all([
+    listSessionViews(user.id, session.id),
+    listAccessTokenViews(user.id),
+    getSecondFactorStatus(user.id),
+    threadEmailsOn(user.id),
+  ]);
   return data(
-    { user: { name: user.name, email: user.email, verified: user.emailVerifiedAt != null }, sessions, tokens, secondFactor },
+    { user: { name: user.name, email: user.email, verified: user.emailVerifiedAt != null }, sessions, tokens, secondFactor, threadEmails },
     { headers: NO_STORE },
   );
 }
@@ -39,6 +45,7 @@ const tokenId = z.string().regex(/^[a-z2-9]{24}$/, "That item no longer exists."
 
 const schemas = {
   rename: z.object({ name: nameField }),
+  notifications: z.object({ threadEmails: z.literal("on", { message: "Tick the box or leave it empty." }).optional() }),
   "change-password": z
     .object({
       currentPassword: z.string({ message: "Enter your current password." }).min(1, "Enter your current password.").max(1024),
@@ -72,6 +79,8 @@ const isIntent = (v: unknown): v is Intent => typeof v === "string" && Object.ha
 /** Words for `?done=` after a successful change (a fixed list: nothing from the URL is echoed). */
 const DONE: Record<string, { section: string; message: string }> = {
   name: { section: "profile", message: "Your name was changed." },
+  "thread-emails-on": { section: "notifications", message: "Saved: you get an e-mail when you are mentioned or someone replies in your threads." },
+  "thread-emails-off": { section: "notifications", message: "Saved: you get no e-mails about mentions and replies." },
   password: { section: "password", message: "Your password was changed. Every other browser and device was signed out." },
   session: { section: "sessions", message: "That session was signed out." },
   sessions: { section: "sessions", message: "Every other session was signed out." },
@@ -117,6 +126,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     case "rename": {
       await renameUser(user.id, input.name);
       return redirect("/account?done=name#profile");
+    }
+    case "notifications": {
+      const on = input.threadEmails === "on";
+      await setThreadEmails(user.id, on);
+      return redirect(`/account?done=${on ? "thread-emails-on" : "thread-emails-off"}#notifications`);
     }
     case "change-password": {
       const result = await changePassword(user, {
@@ -171,13 +185,14 @@ function Notice({ section, result }: { section: string; result: ActionResult | u
 
 function sectionOf(intent: Intent): string {
   if (intent === "rename") return "profile";
+  if (intent === "notifications") return "notifications";
   if (intent === "change-password") return "password";
   if (intent === "revoke-session" || intent === "revoke-other-sessions") return "sessions";
   return "tokens";
 }
 
 export default function Account() {
-  const { user, sessions, tokens, secondFactor } = useLoaderData<typeof loader>();
+  const { user, sessions, tokens, secondFactor, threadEmails } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const navigation = useNavigation();
   const busyIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
@@ -221,6 +236,24 @@ export default function Account() {
           />
           <div className="actions">
             <button type="submit" disabled={busyIntent === "rename"}>{busyIntent === "rename" ? "Saving…" : "Save name"}</button>
+          </div>
+        </Form>
+      </section>
+
+      <section id="notifications" aria-labelledby="notifications-heading" className="card">
+        <h2 id="notifications-heading">E-mail notifications</h2>
+        <Notice section="notifications" result={result} />
+        <Form method="post" action="/account" className="stack" noValidate>
+          <input type="hidden" name="intent" value="notifications" />
+          <div className="checkbox-row">
+            <input type="checkbox" id="thread-emails" name="threadEmails" value="on" defaultChecked={threadEmails} aria-describedby="thread-emails-hint" />
+            <div>
+              <label htmlFor="thread-emails">E-mail me when I am mentioned or someone replies in my threads</label>
+              <p className="hint" id="thread-emails-hint">At most one e-mail per thread every 10 minutes, with the quoted words and a link to the document.</p>
+            </div>
+          </div>
+          <div className="actions">
+            <button type="submit" disabled={busyIntent === "notifications"}>{busyIntent === "notifications" ? "Saving…" : "Save notifications"}</button>
           </div>
         </Form>
       </section>

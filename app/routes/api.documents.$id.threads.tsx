@@ -1,7 +1,8 @@
 /**
  * /api/documents/:id/threads — the discussion of a document (issue 13; contract in app/threads/contract.ts).
  *
- *   GET  → 200 [Thread] in document order (any member; a token needs the "read" scope)
+ *   GET  → 200 [Thread] in document order (any member; a token needs the "read" scope), each with `mine` on the
+ *        thread and its comments for the caller; header X-Thread-Seq: the latest thread event the list includes
  *   POST {body, quote: {exact, prefix?, suffix?}} or {body, range: {from, to}} → 201 {id} (commenters, editors and
  *        organisers; a token needs the "write" scope). The words must be found exactly once in the current text,
  *        else 409 {error}. The server marks them (the anchor) in the same transaction as the thread.
@@ -13,6 +14,7 @@ import { findDocumentForUser } from "../models/workshops.server";
 import { apiError, apiJson, withApiUser } from "../utils/api.server";
 import { createThread, listThreads } from "../threads/threads.server";
 import { createThreadSchema, parseBody, threadErrorResponse } from "../threads/api.server";
+import { THREAD_SEQ_HEADER } from "../threads/contract";
 
 const missing = () => apiError(404, "No document with that id, or you are not a member of its workshop.");
 
@@ -20,7 +22,8 @@ export async function loader({ context, params }: LoaderFunctionArgs) {
   return withApiUser(context, "read", async ({ user }) => {
     const document = await findDocumentForUser(params.id ?? "", user.id);
     if (!document) return missing();
-    return apiJson(await listThreads(document));
+    const { threads, seq } = await listThreads(document, user.id);
+    return apiJson(threads, 200, { [THREAD_SEQ_HEADER]: String(seq) });
   });
 }
 

@@ -3,6 +3,7 @@
  * cookie, so the server's Origin check and authorization apply as to any other request. Every failure becomes a
  * `ThreadApiError` carrying words for people (the server's `error`, else a sentence for the status).
  */
+import { THREAD_SEQ_HEADER } from "./contract";
 import type { EncodedRange, OutdatedProposal, QuoteSelector, Thread } from "./types";
 
 export class ThreadApiError extends Error {
@@ -35,6 +36,10 @@ function describe(status: number, body: unknown): string {
 }
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return (await exchange<T>(method, path, body)).value;
+}
+
+async function exchange<T>(method: string, path: string, body?: unknown): Promise<{ value: T; headers: Headers }> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -54,11 +59,18 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     parsed = null;
   }
   if (!response.ok) throw new ThreadApiError(describe(response.status, parsed), response.status, parsed);
-  return parsed as T;
+  return { value: parsed as T, headers: response.headers };
+}
+
+/** The threads, and the seq of the latest thread event they include (null if the server did not say). */
+async function listThreads(documentId: string): Promise<{ threads: Thread[]; seq: number | null }> {
+  const { value, headers } = await exchange<Thread[]>("GET", `/api/documents/${encodeURIComponent(documentId)}/threads`);
+  const seq = Number(headers.get(THREAD_SEQ_HEADER) ?? "");
+  return { threads: value, seq: Number.isSafeInteger(seq) && seq >= 0 && headers.has(THREAD_SEQ_HEADER) ? seq : null };
 }
 
 export const threadsApi = {
-  list: (documentId: string) => call<Thread[]>("GET", `/api/documents/${encodeURIComponent(documentId)}/threads`),
+  list: listThreads,
   createComment: (documentId: string, input: { body: string; range: EncodedRange } | { body: string; quote: QuoteSelector }) =>
     call<{ id: string }>("POST", `/api/documents/${encodeURIComponent(documentId)}/threads`, input),
   createProposal: (documentId: string, input: ({ quote: QuoteSelector } | { range: EncodedRange }) & { proposed: string; body?: string }) =>

@@ -38,6 +38,8 @@ export interface Quote {
 export interface Comment {
   id: string;
   author: Person;
+  /** The caller wrote it. */
+  mine: boolean;
   body: string;
   /** ISO 8601. */
   createdAt: string;
@@ -65,6 +67,8 @@ export interface Thread {
   anchorState: AnchorState;
   quote: Quote;
   author: Person;
+  /** The caller started it. */
+  mine: boolean;
   createdAt: string;
   /** In the order written; the first is the thread's opening comment (a proposal's may be absent). */
   comments: Comment[];
@@ -116,6 +120,9 @@ export interface OutdatedAnswer {
 /* Socket events                                                                                                     */
 /* ---------------------------------------------------------------------------------------------------------------- */
 
+/** Response header of `GET /api/documents/:id/threads`: the seq of the latest thread event the list includes. */
+export const THREAD_SEQ_HEADER = "X-Thread-Seq";
+
 export type ThreadEventType =
   | "thread-created"
   | "comment-added"
@@ -129,7 +136,8 @@ export type ThreadEventType =
 /**
  * One thread event, sent to every connection of the document after its transaction committed. `seq` counts the
  * document's thread events from 1 without gaps: a client that sees a gap (or reconnects) reloads the threads with
- * `GET /api/documents/:id/threads`. `thread` is the thread as it is after the event (null once deleted).
+ * `GET /api/documents/:id/threads`, whose `X-Thread-Seq` header (THREAD_SEQ_HEADER) is the seq of the latest event
+ * the list includes: the next event to expect is that plus one. `thread` is the thread as it is after the event (null once deleted).
  */
 export interface ThreadEvent {
   seq: number;

@@ -33,17 +33,17 @@ export function visibleThreads(threads: readonly Thread[], filter: ThreadFilter,
 export const canComment = (role: Role): boolean => role !== "viewer";
 export const canDecide = (role: Role): boolean => role === "organizer" || role === "editor";
 
-/** Commenters resolve and reopen their own threads; editors and organisers any. */
-export function canResolve(role: Role, thread: Thread, me: string): boolean {
-  return canDecide(role) || (role === "commenter" && thread.author.name === me);
+/** Commenters resolve and reopen their own threads (the server says which are: `mine`); editors and organisers any. */
+export function canResolve(role: Role, thread: Pick<Thread, "mine">): boolean {
+  return canDecide(role) || (role === "commenter" && thread.mine);
 }
 
 /** Authors edit and delete their own comments; editors and organisers delete any. */
-export function canEditComment(author: string, me: string): boolean {
-  return author === me;
+export function canEditComment(comment: Pick<Thread["comments"][number], "mine">): boolean {
+  return comment.mine;
 }
-export function canDeleteComment(role: Role, author: string, me: string): boolean {
-  return canDecide(role) || author === me;
+export function canDeleteComment(role: Role, comment: Pick<Thread["comments"][number], "mine">): boolean {
+  return canDecide(role) || comment.mine;
 }
 
 /** The open threads and pending proposals the text highlights. */
@@ -55,3 +55,15 @@ export function highlighted(threads: readonly Thread[]): { id: string; proposed:
 
 /** A proposal is named by its thread's id. */
 export const proposalId = (thread: Thread): string => thread.id;
+
+/**
+ * What to do with a thread event on the socket, given the seq of the last event the list holds (null: unknown) and
+ * whether the list is being loaded: "skip" an event the list already includes, "apply" the next one, "reload" on a
+ * gap, an unreadable event (null) or while loading.
+ */
+export function eventStep(lastSeq: number | null, event: { seq: number } | null, loading: boolean): "skip" | "apply" | "reload" {
+  if (event === null || loading) return "reload";
+  if (lastSeq === null) return "apply";
+  if (event.seq <= lastSeq) return "skip";
+  return event.seq === lastSeq + 1 ? "apply" : "reload";
+}

@@ -29,6 +29,7 @@ import {
   insertProposal,
   insertThread,
   insertThreadEvent,
+  lastThreadEventSeq,
   listThreadRows,
   lockDocumentThreads,
   lockProposal,
@@ -61,6 +62,7 @@ import {
   type AnchorSpan,
 } from "./anchoring.server";
 import type { Node as PMNode } from "@tiptap/pm/model";
+import { queueThreadMails } from "./thread-mails.server";
 
 export const canComment = (role: Role | null | undefined): boolean => role === "organizer" || role === "editor" || role === "commenter";
 export const canModerateThreads = canEditDocuments;
@@ -93,30 +95,49 @@ async function committedDoc(documentId: string, sql: Queryable): Promise<{ ydoc:
 
 const personName = (name: string | null) => ({ name: name ?? "Former member" });
 
-/** Threads as the API and the socket show them, with each anchor's state read from `doc`. */
-export async function threadsJson(documentId: string, doc: PMNode, threadIds?: string[], sql: Queryable = getSql()): Promise<Thread[]> {
+/** A thread with the ids of the people who wrote it, to be shown to one reader (`seenBy`). */
+export interface AuthoredThread {
+  thread: Thread;
+  authorId: string | null;
+  /** The author of each comment, in the order of `thread.comments`. */
+  commentAuthorIds: (string | null)[];
+}
+
+/** The thread as `viewerId` sees it: `mine` on the thread and on each comment they wrote. */
+export function seenBy(entry: AuthoredThread, viewerId: string): Thread {
+  return {
+    ...entry.thread,
+    mine: entry.authorId === viewerId,
+    comments: entry.thread.comments.map((c, i) => ({ ...c, mine: entry.commentAuthorIds[i] === viewerId })),
+  };
+}
+
+/** Threads as the API and the socket show them (before `seenBy`), with each anchor's state read from `doc`. */
+export async function authoredThreads(documentId: string, doc: PMNode, threadIds?: string[], sql: Queryable = getSql()): Promise<AuthoredThread[]> {
   const rows = await listThreadRows(documentId, threadIds ? { threadIds } : {}, sql);
   const spans = anchorSpans(doc);
-  const comments = new Map<string, Thread["comments"]>();
+  const comments = new Map<string, { list: Thread["comments"]; authors: (string | null)[] }>();
   for (const c of rows.comments) {
-    const list = comments.get(c.threadId) ?? [];
-    list.push({ id: c.id, author: personName(c.authorName), body: c.body, createdAt: c.createdAt.toISOString(), editedAt: c.editedAt?.toISOString() ?? null });
-    comments.set(c.threadId, list);
+    const entry = comments.get(c.threadId) ?? { list: [], authors: [] };
+    entry.list.push({ id: c.id, author: personName(c.authorName), mine: false, body: c.body, createdAt: c.createdAt.toISOString(), editedAt: c.editedAt?.toISOString() ?? null });
+    entry.authors.push(c.authorId);
+    comments.set(c.threadId, entry);
   }
   const proposals = new Map(rows.proposals.map((p) => [p.threadId, p]));
-  const threads = rows.threads.map((t): Thread & { position: number } => {
+  const threads = rows.threads.map((t): AuthoredThread & { position: number } => {
     const span: AnchorSpan | undefined = spans.get(t.id);
     const p = proposals.get(t.id);
-    const thread: Thread & { position: number } = {
+    const own = comments.get(t.id);
+    const thread: Thread = {
       id: t.id,
       kind: t.kind,
       status: t.status,
       anchorState: anchorStateOf(span, t.quoteExact),
       quote: { exact: t.quoteExact, prefix: t.quotePrefix, suffix: t.quoteSuffix },
       author: personName(t.authorName),
+      mine: false,
       createdAt: t.createdAt.toISOString(),
-      comments: comments.get(t.id) ?? [],
-      position: span?.from ?? Number.MAX_SAFE_INTEGER,
+      comments: own?.list ?? [],
     };
     if (p) {
       thread.proposal = { original: p.original, proposed: p.proposed, status: p.status };
@@ -126,21 +147,33 @@ export async function threadsJson(documentId: string, doc: PMNode, threadIds?: s
       }
       if (p.reason) thread.proposal.reason = p.reason;
     }
-    return thread;
+    return { thread, authorId: t.authorId, commentAuthorIds: own?.authors ?? [], position: span?.from ?? Number.MAX_SAFE_INTEGER };
   });
   // Document order (orphaned ones last, oldest first).
   threads.sort((a, b) => a.position - b.position);
-  return threads.map(({ position: _position, ...thread }) => thread);
+  return threads.map(({ position: _position, ...entry }) => entry);
 }
 
-/** `GET /api/documents/:id/threads` (any member). */
-export async function listThreads(document: DocumentWithRole): Promise<Thread[]> {
-  const { ydoc } = await committedDoc(document.id, getSql());
-  try {
-    return await threadsJson(document.id, proseMirrorOf(ydoc).doc);
-  } finally {
-    ydoc.destroy();
-  }
+/** Threads as `viewerId` sees them, with each anchor's state read from `doc`. */
+export async function threadsJson(documentId: string, doc: PMNode, viewerId: string, threadIds?: string[], sql: Queryable = getSql()): Promise<Thread[]> {
+  return (await authoredThreads(documentId, doc, threadIds, sql)).map((entry) => seenBy(entry, viewerId));
+}
+
+/**
+ * `GET /api/documents/:id/threads` (any member): the threads as `viewerId` sees them, and the seq of the latest
+ * thread event they include (the answer's `X-Thread-Seq`: a client takes socket events from the next one).
+ */
+export async function listThreads(document: DocumentWithRole, viewerId: string): Promise<{ threads: Thread[]; seq: number }> {
+  // One snapshot: the events, the rows and the document read in one repeatable-read transaction agree.
+  return (await getSql().begin("isolation level repeatable read read only", async (tx) => {
+    const seq = await lastThreadEventSeq(document.id, tx);
+    const { ydoc } = await committedDoc(document.id, tx);
+    try {
+      return { threads: await threadsJson(document.id, proseMirrorOf(ydoc).doc, viewerId, undefined, tx), seq };
+    } finally {
+      ydoc.destroy();
+    }
+  })) as { threads: Thread[]; seq: number };
 }
 
 /** Open threads and pending proposals on a named version: the publish page shows them. */
@@ -232,7 +265,7 @@ async function openThread(input: {
 }): Promise<{ id: string }> {
   const { document, userId } = input;
   if (!canComment(document.role)) throw new ThreadError(403, { error: "Viewers can read the discussion but not start threads." });
-  return inDocumentTransaction(document.id, userId, async (change, loadDoc) => {
+  const { id, sendMails } = await inDocumentTransaction(document.id, userId, async (change, loadDoc) => {
     if ((await countOpenThreads(document.id, change.tx)) >= MAX_OPEN_THREADS) {
       throw new ThreadError(409, { error: `This document already has ${MAX_OPEN_THREADS} open threads. Resolve some before starting more.` });
     }
@@ -251,10 +284,16 @@ async function openThread(input: {
       change.tx,
     );
     if (input.proposed !== null) await insertProposal({ threadId: id, original: located.quote.exact, proposed: input.proposed }, change.tx);
-    if (input.body) await insertComment({ threadId: id, authorId: userId, body: input.body }, change.tx);
+    let sendMails = () => {};
+    if (input.body) {
+      await insertComment({ threadId: id, authorId: userId, body: input.body }, change.tx);
+      sendMails = await queueThreadMails(change.tx, { documentId: document.id, threadId: id, authorId: userId, body: input.body, reply: false });
+    }
     await change.event("thread-created", id);
-    return { id };
+    return { id, sendMails };
   });
+  sendMails();
+  return { id };
 }
 
 /** `POST /api/documents/:id/threads`. */
@@ -287,11 +326,14 @@ export async function checkReply(threadId: string, userId: string): Promise<void
 /** `POST /api/threads/:id/comments`. */
 export async function addComment(input: { threadId: string; userId: string; body: string }): Promise<{ id: string }> {
   const { thread } = await replyable(input.threadId, input.userId);
-  return inDocumentTransaction(thread.documentId, input.userId, async (change) => {
+  const { id, sendMails } = await inDocumentTransaction(thread.documentId, input.userId, async (change) => {
     const id = await insertComment({ threadId: thread.id, authorId: input.userId, body: input.body }, change.tx);
+    const sendMails = await queueThreadMails(change.tx, { documentId: thread.documentId, threadId: thread.id, authorId: input.userId, body: input.body, reply: true });
     await change.event("comment-added", thread.id);
-    return { id };
+    return { id, sendMails };
   });
+  sendMails();
+  return { id };
 }
 
 async function commentFor(commentId: string, userId: string) {

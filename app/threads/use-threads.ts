@@ -1,13 +1,15 @@
 /**
  * The document's threads in the browser: loaded once the socket first synced (GET /api/documents/:id/threads),
  * then kept current by the thread events the server relays on the document's socket after each commit. Events
- * carry a per-document sequence number: one that does not follow the last seen (a gap), a reconnection, or an event
- * this client cannot read makes it load the list again. Nothing polls.
+ * carry a per-document sequence number: the list's answer says the latest it includes (X-Thread-Seq), so events up
+ * to it are skipped and the next one is expected; one that does not follow the last seen (a gap), a reconnection,
+ * or an event this client cannot read makes it load the list again. Nothing polls.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { WebsocketProvider } from "y-websocket";
 import { threadsApi, ThreadApiError } from "./api";
 import { installThreadEvents, type ThreadEvent } from "./live";
+import { eventStep } from "./panel-model";
 import type { Thread } from "./types";
 
 export interface ThreadsState {
@@ -30,8 +32,9 @@ export function useThreads(documentId: string, provider: WebsocketProvider): Thr
     }
     const run = async (): Promise<void> => {
       try {
-        const list = await threadsApi.list(documentId);
+        const { threads: list, seq } = await threadsApi.list(documentId);
         setThreads(list);
+        if (!again.current) lastSeq.current = seq;
         setError(null);
       } catch (caught) {
         setError(caught instanceof ThreadApiError ? caught.message : "The discussion could not be loaded.");
@@ -58,8 +61,9 @@ export function useThreads(documentId: string, provider: WebsocketProvider): Thr
     };
     const onEvent = (event: ThreadEvent | null) => {
       if (!synced) return;
-      const expected = lastSeq.current === null ? null : lastSeq.current + 1;
-      if (event === null || (expected !== null && event.seq !== expected) || loading.current) {
+      const step = eventStep(lastSeq.current, event, loading.current !== null);
+      if (step === "skip") return; // already in the list
+      if (step === "reload" || event === null) {
         reload();
         return;
       }

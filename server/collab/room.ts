@@ -22,7 +22,7 @@ import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import { CloseCode, MESSAGE_SYNC, writeSaved, writeThreadEvent } from "../../app/collab/protocol";
 import { proseMirrorOf } from "../../app/threads/anchoring.server";
-import { threadsJson } from "../../app/threads/threads.server";
+import { authoredThreads, seenBy } from "../../app/threads/threads.server";
 import type { ThreadEventType } from "../../app/threads/contract";
 import { lastThreadEventSeq, listThreadEventsAfter } from "../../db/threads";
 import type { Role } from "../../app/models/roles";
@@ -427,12 +427,27 @@ export class Room {
           await this.drained();
         }
         if (this.destroyed) return;
-        const threads = await threadsJson(this.documentId, proseMirrorOf(this.wake()).doc, [...new Set(events.map((e) => e.threadId))], this.sql);
-        const byId = new Map(threads.map((t) => [t.id, t]));
+        const threads = await authoredThreads(this.documentId, proseMirrorOf(this.wake()).doc, [...new Set(events.map((e) => e.threadId))], this.sql);
+        const byId = new Map(threads.map((t) => [t.thread.id, t]));
+        // Each person sees `mine` on what they wrote: one message for each person who wrote in the thread, and one
+        // shared by everyone else (all `mine: false`).
         for (const event of events) {
-          const encoder = encoding.createEncoder();
-          writeThreadEvent(encoder, { seq: event.seq, type: event.type as ThreadEventType, threadId: event.threadId, thread: byId.get(event.threadId) ?? null });
-          this.broadcast(encoding.toUint8Array(encoder), null);
+          const entry = byId.get(event.threadId);
+          const writers = new Set(entry ? [entry.authorId, ...entry.commentAuthorIds].filter((id): id is string => id !== null) : []);
+          const messages = new Map<string, Uint8Array>();
+          const messageFor = (viewer: string): Uint8Array => {
+            const key = writers.has(viewer) ? viewer : "";
+            let message = messages.get(key);
+            if (!message) {
+              const encoder = encoding.createEncoder();
+              const thread = entry ? seenBy(entry, key) : null;
+              writeThreadEvent(encoder, { seq: event.seq, type: event.type as ThreadEventType, threadId: event.threadId, thread });
+              message = encoding.toUint8Array(encoder);
+              messages.set(key, message);
+            }
+            return message;
+          };
+          for (const m of this.members) this.send(m, messageFor(m.userId));
           this.threadSeq = event.seq;
         }
       }

@@ -1,7 +1,7 @@
 /**
  * The discussion in real Chromium, two browsers against one server: an organiser and a commenter discuss a sentence,
  * the commenter proposes new wording, the organiser accepts it, and both see the new text and the resolved thread;
- * axe-core finds nothing with the panel open (also as a sheet on a phone); and the flow works by keyboard alone.
+ * a mention and a reply each land as an e-mail in the outbox; axe-core finds nothing with the panel open (also as a sheet on a phone); and the flow works by keyboard alone.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -120,7 +120,7 @@ describe("discussing and amending the text", () => {
     await expect(cleo.page.getByRole("toolbar", { name: "Formatting" }).count()).resolves.toBe(0);
     await selectWords(cleo.page, words);
     await cleo.page.getByRole("button", { name: "Comment", exact: true }).click();
-    await cleo.page.getByLabel("Your comment").fill("Why “must” here, and not “should”?");
+    await cleo.page.getByLabel("Your comment").fill("Why “must” here, and not “should”? @Olivia Organiser, do you know?");
     await cleo.page.getByRole("button", { name: "Send the comment" }).click();
 
     // Both see the highlight and the thread, with its words, author and comment, live.
@@ -138,6 +138,17 @@ describe("discussing and amending the text", () => {
     await thread.getByLabel("Your reply").fill("Because the law says so.");
     await thread.getByRole("button", { name: "Send reply" }).click();
     await card(cleo.page, "Because the law says so.").waitFor();
+
+    // The mention e-mailed the organiser, and the reply the commenter: each one mail, with the words and a link.
+    const mailsTo = (who: Who) => getSql()<{ subject: string; text: string }[]>`select subject, text_body as text from outbox where to_address = ${people[who].email}`;
+    const [mention, ...moreMentions] = await mailsTo("olivia");
+    expect(moreMentions).toEqual([]);
+    expect(mention!.subject).toContain("Cleo Commenter mentioned you in");
+    expect(mention!.text).toContain(`“${words}”`);
+    expect(mention!.text).toContain(`/documents/${documentId}`);
+    const replies = await mailsTo("cleo");
+    expect(replies.map((m) => m.subject)).toEqual([expect.stringContaining("Olivia Organiser replied in")]);
+    expect(replies[0]!.text).toContain("Because the law says so.");
 
     // Clicking the highlighted words focuses their thread.
     await cleo.page.locator(".document-editor .thread-highlight").first().click();

@@ -10,7 +10,7 @@ import { getEditorSchema } from "../../app/editor/extensions";
 import { ANCHOR_MARK } from "../../app/editor/thread-anchor";
 import { anchorRanges, setThreadHighlights, threadHighlightsKey, threadHighlightsPlugin } from "../../app/threads/thread-highlights";
 import { diffWords } from "../../app/threads/word-diff";
-import { canResolve, countThreads, highlighted, visibleThreads } from "../../app/threads/panel-model";
+import { canDeleteComment, canEditComment, canResolve, countThreads, eventStep, highlighted, visibleThreads } from "../../app/threads/panel-model";
 import type { Thread } from "../../app/threads/contract";
 
 const A = "0b6c2d3e-1f20-4a5b-8c9d-0e1f2a3b4c5d";
@@ -28,6 +28,7 @@ function thread(id: string, over: Partial<Thread> = {}): Thread {
     anchorState: "active",
     quote: { exact: "", prefix: "", suffix: "" },
     author: { name: "Ana" },
+    mine: false,
     createdAt: "2026-12-05T10:00:00.000Z",
     comments: [],
     ...over,
@@ -92,11 +93,30 @@ describe("the discussion panel", () => {
     expect(countThreads(threads)).toEqual({ open: 4, resolved: 1, all: 5 });
   });
 
-  it("offers resolving to a commenter on their own threads only, and to editors and organisers on any", () => {
-    const mine = thread(A, { author: { name: "Ana" } });
-    expect(canResolve("commenter", mine, "Ana")).toBe(true);
-    expect(canResolve("commenter", mine, "Ben")).toBe(false);
-    expect(canResolve("editor", mine, "Ben")).toBe(true);
-    expect(canResolve("viewer", mine, "Ana")).toBe(false);
+  it("offers resolving to a commenter on their own threads only (as the server marks them), and to editors and organisers on any", () => {
+    const mine = thread(A, { author: { name: "Ana" }, mine: true });
+    const namesake = thread(B, { author: { name: "Ana" }, mine: false });
+    expect(canResolve("commenter", mine)).toBe(true);
+    expect(canResolve("commenter", namesake)).toBe(false);
+    expect(canResolve("editor", namesake)).toBe(true);
+    expect(canResolve("viewer", mine)).toBe(false);
+  });
+
+  it("after a reload takes socket events from the list's X-Thread-Seq on: skips older ones, applies the next, reloads on a gap", () => {
+    expect(eventStep(5, { seq: 4 }, false)).toBe("skip");
+    expect(eventStep(5, { seq: 5 }, false)).toBe("skip");
+    expect(eventStep(5, { seq: 6 }, false)).toBe("apply");
+    expect(eventStep(5, { seq: 8 }, false)).toBe("reload");
+    expect(eventStep(null, { seq: 8 }, false)).toBe("apply");
+    expect(eventStep(5, { seq: 6 }, true)).toBe("reload");
+    expect(eventStep(5, null, false)).toBe("reload");
+  });
+
+  it("offers editing a comment to its writer only, and deleting also to editors and organisers, whatever the names", () => {
+    expect(canEditComment({ mine: true })).toBe(true);
+    expect(canEditComment({ mine: false })).toBe(false);
+    expect(canDeleteComment("commenter", { mine: false })).toBe(false);
+    expect(canDeleteComment("commenter", { mine: true })).toBe(true);
+    expect(canDeleteComment("editor", { mine: false })).toBe(true);
   });
 });

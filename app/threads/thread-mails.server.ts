@@ -1,0 +1,118 @@
+/**
+ * Mention and reply e-mails of the discussion (issue 13). A comment (a new thread's, a reply, a proposal's) may
+ * mention members of the document's workshop as `@Name`: names are matched as plain text, case-insensitively, the
+ * longest name first, and only when the `@` does not follow a letter or digit (an e-mail address mentions nobody);
+ * a name that is not a member's mentions nobody. A reply also tells the thread's earlier participants (its author
+ * and commenters). Nobody is mailed about their own comment, nor without the account setting on, nor unless they
+ * are a member now with a confirmed address; each person gets at most one e-mail per thread per 10 minutes.
+ *
+ * The mails are stored in the outbox in the comment's own transaction (a comment that is not stored mails nobody)
+ * and handed to SMTP after COMMIT by the function `queueThreadMails` returns.
+ */
+import {
+  claimThreadMailSlots,
+  findThreadEmailsSetting,
+  findThreadMailContext,
+  listMentionableMembers,
+  listThreadMailRecipients,
+  listThreadParticipants,
+  updateThreadEmailsSetting,
+  type MailRecipient,
+  type MentionableMember,
+} from "../../db/thread-mails";
+import type { Queryable } from "../../db/client";
+import { getConfig } from "../config.server";
+import { queueMailsIn, type Mail } from "../mail/mailer.server";
+
+/** At most one e-mail per member and thread in this many minutes. */
+export const THREAD_MAIL_MINUTES = 10;
+
+const WORD_CHAR = /[\p{L}\p{N}_]/u;
+
+/**
+ * The members `body` mentions, by id. Names are compared as text (never as patterns), longest first, so "Ann Lee"
+ * wins over "Ann"; a name must end at the end of the body or before a character that is not a letter or digit.
+ */
+export function findMentions(body: string, members: MentionableMember[]): string[] {
+  const names = members
+    .map((m) => ({ id: m.id, length: m.name.length, name: m.name.toLocaleLowerCase("en") }))
+    .filter((m) => m.length > 0)
+    .sort((a, b) => b.length - a.length);
+  const found = new Set<string>();
+  for (let at = body.indexOf("@"); at !== -1; at = body.indexOf("@", at + 1)) {
+    if (at > 0 && WORD_CHAR.test(body[at - 1]!)) continue;
+    for (const m of names) {
+      const words = body.slice(at + 1, at + 1 + m.length);
+      if (words.length !== m.length || words.toLocaleLowerCase("en") !== m.name) continue;
+      const next = body[at + 1 + m.length];
+      if (next !== undefined && WORD_CHAR.test(next)) continue;
+      found.add(m.id);
+      break;
+    }
+  }
+  return [...found];
+}
+
+const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+const indented = (text: string) =>
+  text
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, " ")
+    .split("\n")
+    .map((line) => `  ${line}`)
+    .join("\n");
+
+type Reason = "mention" | "reply";
+
+function threadMail(
+  to: MailRecipient,
+  reason: Reason,
+  context: { documentId: string; documentTitle: string; workshopTitle: string; quote: string; authorName: string },
+  body: string,
+): Mail {
+  const author = oneLine(context.authorName) || "A member";
+  const title = oneLine(context.documentTitle);
+  const url = `${getConfig().publicUrl}/documents/${context.documentId}`;
+  const what = reason === "mention" ? `${author} mentioned you in the discussion of` : `${author} replied in a thread you took part in on`;
+  return {
+    to: to.email,
+    subject: reason === "mention" ? `${author} mentioned you in “${title}”` : `${author} replied in “${title}”`,
+    text:
+      `Hello ${oneLine(to.name)},\n\n${what} “${title}” (workshop “${oneLine(context.workshopTitle)}”).\n\n` +
+      `On the words:\n\n${indented(`“${context.quote}”`)}\n\n${author} wrote:\n\n${indented(body)}\n\n` +
+      `Open the document to read the thread and reply:\n\n${url}\n\n` +
+      `You get at most one e-mail per thread every ${THREAD_MAIL_MINUTES} minutes. To get none, untick ` +
+      `“E-mail me when I am mentioned or someone replies in my threads” on your account page: ${getConfig().publicUrl}/account#notifications\n`,
+  };
+}
+
+/**
+ * Store the e-mails a new comment causes, in the comment's transaction `tx` (after the comment row). `reply`: the
+ * comment answers an existing thread (its participants are told too). Returns what to run after COMMIT.
+ */
+export async function queueThreadMails(
+  tx: Queryable,
+  input: { documentId: string; threadId: string; authorId: string; body: string; reply: boolean },
+): Promise<() => void> {
+  const mentioned = input.body.includes("@") ? findMentions(input.body, await listMentionableMembers(input.documentId, tx)) : [];
+  const participants = input.reply ? await listThreadParticipants(input.threadId, tx) : [];
+  const reasons = new Map<string, Reason>();
+  for (const id of participants) reasons.set(id, "reply");
+  for (const id of mentioned) reasons.set(id, "mention");
+  if (reasons.size === 0) return () => {};
+  const recipients = await listThreadMailRecipients({ documentId: input.documentId, userIds: [...reasons.keys()], exceptUserId: input.authorId }, tx);
+  if (recipients.length === 0) return () => {};
+  const slots = new Set(await claimThreadMailSlots({ threadId: input.threadId, userIds: recipients.map((r) => r.id), minutes: THREAD_MAIL_MINUTES }, tx));
+  const context = await findThreadMailContext({ threadId: input.threadId, authorId: input.authorId }, tx);
+  if (!context || slots.size === 0) return () => {};
+  const mails = recipients.filter((r) => slots.has(r.id)).map((r) => threadMail(r, reasons.get(r.id)!, context, input.body));
+  return queueMailsIn(tx, mails);
+}
+
+/** The account setting "E-mail me when I am mentioned or someone replies in my threads" (on by default). */
+export function threadEmailsOn(userId: string): Promise<boolean> {
+  return findThreadEmailsSetting(userId);
+}
+
+export function setThreadEmails(userId: string, on: boolean): Promise<void> {
+  return updateThreadEmailsSetting(userId, on);
+}
