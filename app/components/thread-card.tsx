@@ -8,7 +8,7 @@
 import { useId, useState, type FormEvent, type ReactNode } from "react";
 import { outdatedProposal, threadsApi, ThreadApiError } from "../threads/api";
 import { diffWords } from "../threads/word-diff";
-import { canDecide, canDeleteComment, canEditComment, canResolve, proposalId } from "../threads/panel-model";
+import { canComment, canDecide, canDeleteComment, canEditComment, canResolve, proposalId } from "../threads/panel-model";
 import type { OutdatedProposal, Thread, ThreadComment } from "../threads/types";
 import type { Role } from "../models/roles";
 import { formatDateTime, isoString } from "../utils/dates";
@@ -344,7 +344,7 @@ export function ThreadCard({ thread, currentText, role, focused, onShow, onChang
           ))}
         </ol>
       ) : null}
-      {role !== "viewer" ? <ReplyForm thread={thread} onChanged={onChanged} /> : null}
+      {canComment(role) ? <ReplyForm thread={thread} onChanged={onChanged} /> : null}
       {canResolve(role, thread) ? (
         <button
           type="button"

@@ -31,6 +31,13 @@ export const canManageMembers = (role: Role | null | undefined): boolean => role
 /** Publishing a version and moderating or exporting its endorsements are the organisers'. */
 export const canPublish = (role: Role | null | undefined): boolean => role === "organizer";
 export const canModerateEndorsements = canPublish;
+/** Starting threads, replying and proposing changes in a document's discussion: commenters and up. */
+export const canDiscuss = (role: Role | null | undefined): boolean => role === "organizer" || role === "editor" || role === "commenter";
+/** Resolving anyone's thread, deleting any comment, accepting or rejecting proposals: the editors. */
+export const canModerateThreads = canEditDocuments;
+/** Resolving or reopening a thread, or deleting a comment: its author while they may discuss, or an editor. */
+export const canChangeOwnOrModerate = (role: Role | null | undefined, own: boolean): boolean =>
+  canModerateThreads(role) || (own && canDiscuss(role));
 
 /** How long an invitation link may stay valid, in days (the form's choices). */
 export const INVITATION_DAYS = [1, 7, 30] as const;

@@ -2,7 +2,7 @@
  * What the discussion panel shows, worked out without React: which threads a filter keeps, in document order, with
  * counts; who may do what (the server decides again; this only avoids offering what it would refuse).
  */
-import type { Role } from "../models/roles";
+import { canChangeOwnOrModerate, canDiscuss, canModerateThreads, type Role } from "../models/roles";
 import type { AnchorRange } from "./thread-highlights";
 import type { Thread } from "./types";
 
@@ -30,12 +30,13 @@ export function visibleThreads(threads: readonly Thread[], filter: ThreadFilter,
     });
 }
 
-export const canComment = (role: Role): boolean => role !== "viewer";
-export const canDecide = (role: Role): boolean => role === "organizer" || role === "editor";
+// The rules are the server's (app/models/roles.ts); the panel only hides what the server would refuse.
+export const canComment = canDiscuss;
+export const canDecide = canModerateThreads;
 
 /** Commenters resolve and reopen their own threads (the server says which are: `mine`); editors and organisers any. */
 export function canResolve(role: Role, thread: Pick<Thread, "mine">): boolean {
-  return canDecide(role) || (role === "commenter" && thread.mine);
+  return canChangeOwnOrModerate(role, thread.mine);
 }
 
 /** Authors edit and delete their own comments; editors and organisers delete any. */
@@ -43,7 +44,7 @@ export function canEditComment(comment: Pick<Thread["comments"][number], "mine">
   return comment.mine;
 }
 export function canDeleteComment(role: Role, comment: Pick<Thread["comments"][number], "mine">): boolean {
-  return canDecide(role) || comment.mine;
+  return canChangeOwnOrModerate(role, comment.mine);
 }
 
 /** The open threads and pending proposals the text highlights. */

@@ -39,7 +39,7 @@ import {
   type ThreadRow,
 } from "../../db/threads";
 import type { DocumentWithRole, Role } from "../../db/access";
-import { canEditDocuments } from "../models/roles";
+import { canChangeOwnOrModerate, canDiscuss, canModerateThreads } from "../models/roles";
 import {
   MAX_OPEN_THREADS,
   type EncodedRange,
@@ -64,8 +64,6 @@ import {
 import type { Node as PMNode } from "@tiptap/pm/model";
 import { queueThreadMails } from "./thread-mails.server";
 
-export const canComment = (role: Role | null | undefined): boolean => role === "organizer" || role === "editor" || role === "commenter";
-export const canModerateThreads = canEditDocuments;
 
 /** A refusal the API answers with `status` and `body`. */
 export class ThreadError extends Error {
@@ -264,7 +262,7 @@ async function openThread(input: {
   proposed: string | null;
 }): Promise<{ id: string }> {
   const { document, userId } = input;
-  if (!canComment(document.role)) throw new ThreadError(403, { error: "Viewers can read the discussion but not start threads." });
+  if (!canDiscuss(document.role)) throw new ThreadError(403, { error: "Viewers can read the discussion but not start threads." });
   const { id, sendMails } = await inDocumentTransaction(document.id, userId, async (change, loadDoc) => {
     if ((await countOpenThreads(document.id, change.tx)) >= MAX_OPEN_THREADS) {
       throw new ThreadError(409, { error: `This document already has ${MAX_OPEN_THREADS} open threads. Resolve some before starting more.` });
@@ -314,7 +312,7 @@ async function threadFor(threadId: string, userId: string): Promise<{ thread: Th
 
 async function replyable(threadId: string, userId: string) {
   const found = await threadFor(threadId, userId);
-  if (!canComment(found.role)) throw new ThreadError(403, { error: "Viewers can read the discussion but not reply." });
+  if (!canDiscuss(found.role)) throw new ThreadError(403, { error: "Viewers can read the discussion but not reply." });
   return found;
 }
 
@@ -339,7 +337,7 @@ export async function addComment(input: { threadId: string; userId: string; body
 async function commentFor(commentId: string, userId: string) {
   const found = await findCommentForUser(commentId, userId);
   if (!found) throw new ThreadError(404, { error: "No such comment, or you are not a member of its workshop." });
-  const mayChange = found.comment.authorId === userId ? canComment(found.role) : canModerateThreads(found.role);
+  const mayChange = canChangeOwnOrModerate(found.role, found.comment.authorId === userId);
   if (!mayChange) throw new ThreadError(403, { error: "Only its author, the editors and the organisers can change a comment." });
   return found;
 }
@@ -370,7 +368,7 @@ export async function deleteComment(input: { commentId: string; userId: string }
 /** `POST /api/threads/:id/resolve|reopen`: a commenter their own threads, editors and organisers any. */
 export async function setThreadStatus(input: { threadId: string; userId: string; status: "open" | "resolved" }): Promise<{ changed: boolean }> {
   const { thread, role } = await threadFor(input.threadId, input.userId);
-  const mayChange = canModerateThreads(role) || (canComment(role) && thread.authorId === input.userId);
+  const mayChange = canChangeOwnOrModerate(role, thread.authorId === input.userId);
   if (!mayChange) throw new ThreadError(403, { error: "Commenters can resolve and reopen only their own threads." });
   return inDocumentTransaction(thread.documentId, input.userId, async (change) => {
     const changed = await updateThreadStatus(thread.id, input.status, input.userId, change.tx);
