@@ -5,7 +5,7 @@
  * shared one, and the two compress worse than one (npm run bench:bundle counts the lazy chunk too).
  */
 import { lazy, Suspense, useState } from "react";
-import type { Editor } from "@tiptap/react";
+import type { Editor } from "@tiptap/core";
 import { Plugin, PluginKey } from "@tiptap/pm/state";
 import { Decoration, DecorationSet } from "@tiptap/pm/view";
 

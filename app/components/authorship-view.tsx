@@ -6,7 +6,7 @@
  * on, edits move the colours with the text and a fresh answer is asked for a moment after typing stops.
  */
 import { useEffect, useMemo, useState } from "react";
-import type { Editor } from "@tiptap/react";
+import type { Editor } from "@tiptap/core";
 import type { Plugin, PluginKey } from "@tiptap/pm/state";
 import type { DecorationSet } from "@tiptap/pm/view";
 import type { ProseMirrorClasses } from "./authorship-toggle";

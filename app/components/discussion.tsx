@@ -7,7 +7,7 @@
  * the next / previous thread (its words scroll into view, focus goes to its card).
  */
 import { lazy, Suspense, useCallback, useEffect, useId, useMemo, useRef, useState, type MutableRefObject } from "react";
-import type { Editor } from "@tiptap/react";
+import type { Editor } from "@tiptap/core";
 import type { WebsocketProvider } from "y-websocket";
 import type { Role } from "../models/roles";
 import { ThreadHighlights, setThreadHighlights } from "../threads/thread-highlights";

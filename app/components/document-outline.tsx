@@ -4,7 +4,7 @@
  * screens; on narrow ones a collapsed section above the text (a disclosure button, `aria-expanded`).
  */
 import { useId, useState } from "react";
-import type { Editor } from "@tiptap/react";
+import type { Editor } from "@tiptap/core";
 import type { OutlineHeading } from "../editor/document-outline";
 
 function goTo(editor: Editor, heading: OutlineHeading) {

@@ -5,11 +5,8 @@
  * the collaboration ones (they only undo this person's own changes). The commands are app/editor/toolbar-commands.ts.
  */
 import { useRef, useState, type KeyboardEvent, type RefObject } from "react";
-import {
-  useEditorState,
-  type Editor,
-  type EditorStateSnapshot,
-} from "@tiptap/react";
+import type { Editor } from "@tiptap/core";
+import { useEditorState, type EditorStateSnapshot } from "../editor/use-editor";
 import { SHORT_STATUS_TEXT, type SaveStatus } from "../collab/saved-state";
 import {
   MORE_COMMANDS,

@@ -5,7 +5,8 @@
  * by the editor (its own chunk), so reading a document does not wait for it.
  */
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
-import { useEditorState, type Editor } from "@tiptap/react";
+import type { Editor } from "@tiptap/core";
+import { useEditorState } from "../editor/use-editor";
 import { threadsApi, ThreadApiError } from "../threads/api";
 import { anchorRanges, type AnchorRange } from "../threads/thread-highlights";
 import { countThreads, FILTER_LABELS, visibleThreads, type ThreadFilter } from "../threads/panel-model";

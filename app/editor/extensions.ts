@@ -16,14 +16,17 @@ import { HardBreak } from "@tiptap/extension-hard-break";
 import { Heading } from "@tiptap/extension-heading";
 import { HorizontalRule } from "@tiptap/extension-horizontal-rule";
 import { Italic } from "@tiptap/extension-italic";
-import { Link } from "@tiptap/extension-link";
-import { BulletList, ListItem, ListKeymap, OrderedList } from "@tiptap/extension-list";
+import { BulletList } from "@tiptap/extension-list/bullet-list";
+import { ListItem } from "@tiptap/extension-list/item";
+import { ListKeymap } from "@tiptap/extension-list/keymap";
+import { OrderedList } from "@tiptap/extension-list/ordered-list";
 import { Paragraph } from "@tiptap/extension-paragraph";
 import { Strike } from "@tiptap/extension-strike";
 import { Text } from "@tiptap/extension-text";
 import { Dropcursor } from "@tiptap/extensions/drop-cursor";
 import { Gapcursor } from "@tiptap/extensions/gap-cursor";
 import type { Schema } from "@tiptap/pm/model";
+import { Link } from "./link";
 import { ThreadAnchor } from "./thread-anchor";
 
 /** Name of the Y.XmlFragment that Tiptap's Collaboration extension uses by default. */
@@ -97,12 +100,8 @@ export function editorExtensions(): Extensions {
     Italic,
     ListItem,
     ListKeymap,
+    // Our own link mark (link.ts): the same schema as @tiptap/extension-link's, without linkifyjs.
     Link.configure({
-      openOnClick: false,
-      autolink: true,
-      linkOnPaste: true,
-      defaultProtocol: "https",
-      protocols: [],
       HTMLAttributes: { rel: LINK_REL, target: "_blank", class: null },
       isAllowedUri: (url: string) => isSafeHref(url),
     }),

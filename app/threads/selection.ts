@@ -4,7 +4,7 @@
  * sending (the server resolves them on its own copy, so an edit elsewhere in flight does not move the words).
  * Commenters' text is read-only, so the browser's selection is read first, then ProseMirror's.
  */
-import type { Editor } from "@tiptap/react";
+import type { Editor } from "@tiptap/core";
 import * as Y from "yjs";
 import { toBase64 } from "lib0/buffer";
 import { absolutePositionToRelativePosition, ySyncPluginKey } from "@tiptap/y-tiptap";

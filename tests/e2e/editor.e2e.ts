@@ -209,3 +209,45 @@ describe("the editor's outline and word count", () => {
     await context.close();
   });
 });
+
+describe("links in the editor", () => {
+  it("links an address typed before a space, every address in pasted text, and a selection an address is pasted over", async () => {
+    const { context, page } = await openEditor({ width: 1280, height: 900 });
+    const paste = (text: string) =>
+      page.locator(".document-editor").evaluate((editor, value) => {
+        const data = new DataTransfer();
+        data.setData("text/plain", value);
+        editor.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+      }, text);
+    const hrefs = () => page.locator(".document-editor p").last().locator("a").evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute("href"), a.getAttribute("rel")]));
+    await page.locator(".document-editor p").last().click();
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+
+    // Typed: only once the word is finished, and never a scheme Accord refuses.
+    await page.keyboard.type("See https://example.org/typed");
+    await expect(hrefs()).resolves.toEqual([]);
+    await page.keyboard.type(" and javascript:alert(1) then ");
+    await expect.poll(hrefs).toEqual([["https://example.org/typed", "https://example.org/typed", "noopener noreferrer nofollow"]]);
+
+    // Pasted text: each address, without the sentence's full stop.
+    await paste("read mailto:ana@example.org.");
+    await expect.poll(hrefs).toEqual([
+      ["https://example.org/typed", "https://example.org/typed", "noopener noreferrer nofollow"],
+      ["mailto:ana@example.org", "mailto:ana@example.org", "noopener noreferrer nofollow"],
+    ]);
+
+    // An address pasted over selected words links them; a file name pasted over words replaces them.
+    await page.keyboard.type(" the charter");
+    for (let i = 0; i < "charter".length; i += 1) await page.keyboard.press("Shift+ArrowLeft");
+    await paste("www.example.test");
+    await expect.poll(async () => (await hrefs()).at(-1)).toEqual(["charter", "https://www.example.test", "noopener noreferrer nofollow"]);
+    await page.keyboard.press("End");
+    await page.keyboard.type(" notes");
+    for (let i = 0; i < "notes".length; i += 1) await page.keyboard.press("Shift+ArrowLeft");
+    await paste("notes.txt");
+    await expect.poll(() => page.locator(".document-editor p").last().innerText()).toMatch(/the charter notes\.txt$/);
+    await expect(hrefs()).resolves.toHaveLength(3);
+    await context.close();
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { getSchema } from "@tiptap/core";
+import { Link as TiptapLink } from "@tiptap/extension-link";
+import { editorExtensions, getEditorSchema, LINK_REL } from "../../app/editor/extensions";
+import { pastedAddressHref, typedUrl, urlsInText } from "../../app/editor/link";
+
+/*
+ * Accord's own link mark (app/editor/link.ts) replaced @tiptap/extension-link in the browser to drop linkifyjs. Its
+ * schema must stay the one stored documents were written with, and it must find the same addresses people type.
+ */
+describe("the link mark", () => {
+  it("has the schema @tiptap/extension-link gave it, so stored documents read the same", () => {
+    const ours = getEditorSchema().marks.link!.spec;
+    const extensions = editorExtensions().map((e) =>
+      e.name === "link" ? TiptapLink.configure({ HTMLAttributes: { rel: LINK_REL, target: "_blank", class: null } }) : e,
+    );
+    const theirs = getSchema(extensions).marks.link!.spec;
+    expect(Object.keys(ours.attrs ?? {})).toEqual(Object.keys(theirs.attrs ?? {}));
+    for (const [name, attr] of Object.entries(theirs.attrs ?? {})) expect(ours.attrs![name]!.default, name).toEqual(attr.default);
+    expect([ours.inclusive, ours.excludes, ours.group, ours.spanning]).toEqual([theirs.inclusive, theirs.excludes, theirs.group, theirs.spanning]);
+  });
+
+  it("links a typed word only when it is an http:, https: or mailto: address, alone or in brackets", () => {
+    expect(typedUrl("https://example.org/a?b=c")).toEqual({ url: "https://example.org/a?b=c", offset: 0 });
+    expect(typedUrl("(https://example.org)")).toEqual({ url: "https://example.org", offset: 1 });
+    expect(typedUrl("[mailto:ana@example.org]")).toEqual({ url: "mailto:ana@example.org", offset: 1 });
+    for (const word of ["example.org", "https://example.org.", "(https://example.org", "javascript:alert(1)", "ftp://example.org", "e.g."]) {
+      expect(typedUrl(word), word).toBeNull();
+    }
+  });
+
+  it("finds every address in a pasted text without the punctuation around it", () => {
+    const text = "See https://example.org/a, then (mailto:ana@example.org). Or https://en.wikipedia.org/wiki/Accord_(law).";
+    const expected = ["https://example.org/a", "mailto:ana@example.org", "https://en.wikipedia.org/wiki/Accord_(law)"];
+    expect(urlsInText(text)).toEqual(expected.map((url) => ({ url, index: text.indexOf(url) })));
+    expect(urlsInText("no address, javascript:alert(1) nor data:text/html,x")).toEqual([]);
+  });
+
+  it("reads an address pasted over a selection, and leaves file names and words alone", () => {
+    expect(pastedAddressHref("https://example.org")).toBe("https://example.org");
+    expect(pastedAddressHref("example.org/page")).toBe("https://example.org/page");
+    expect(pastedAddressHref("www.example.test")).toBe("https://www.example.test");
+    expect(pastedAddressHref("ana@example.org")).toBe("mailto:ana@example.org");
+    for (const text of ["Node.js", "notes.txt", "two words.org", "example", ""]) expect(pastedAddressHref(text), text).toBeNull();
+  });
+});
