@@ -84,6 +84,14 @@ describe("the authorship view", () => {
     await page.locator(".document-editor p", { hasText: SENTENCE }).click();
     await expect(page.getByTestId("paragraph-authors").textContent()).resolves.toContain("Wren Writer");
 
+    // From the caret's paragraph, Shift+Tab reaches "Say who wrote this paragraph", which announces its authors.
+    await page.keyboard.press("Shift+Tab");
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe("Say who wrote this paragraph");
+    await page.keyboard.press("Enter");
+    await expect
+      .poll(() => page.getByTestId("authorship-announcement").textContent())
+      .toMatch(/^Paragraph \d+ of \d+, “Officers refer people to services\.”: written by Wren Writer, /);
+
     const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
     expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 
@@ -100,6 +108,52 @@ describe("the authorship view", () => {
     await page.getByRole("list", { name: /Legend/ }).waitFor();
     await page.locator(".document-editor p", { hasText: SENTENCE }).click();
     await expect(page.getByTestId("paragraph-authors").textContent()).resolves.toContain("Wren Writer");
+    await context.close();
+  });
+
+  it("lets a keyboard user step through the paragraphs and hear who wrote each, focus staying on the button", async () => {
+    const { context, page } = await openDocument(reader.email);
+    const toggle = page.getByRole("button", { name: "Who wrote what" });
+    await toggle.focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("list", { name: /Legend/ }).waitFor();
+    const announcement = page.getByTestId("authorship-announcement");
+    await expect(announcement.getAttribute("aria-live")).resolves.toBe("polite");
+    const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? "");
+
+    // Tab reaches the picker; "Next paragraph" goes through the text until the writer's sentence, the last paragraph.
+    await page.keyboard.press("Tab");
+    await expect(focused()).resolves.toBe("Previous paragraph");
+    await page.keyboard.press("Tab");
+    await expect(focused()).resolves.toBe("Next paragraph");
+    const said: string[] = [];
+    while (!said.at(-1)?.includes("Officers") && said.length < 30) {
+      const before = said.at(-1) ?? "";
+      await page.keyboard.press("Enter");
+      await expect.poll(() => announcement.textContent()).not.toBe(before);
+      said.push((await announcement.textContent()) ?? "");
+    }
+    const last = said.at(-1)!;
+    expect(last).toMatch(/^Paragraph (\d+) of \1, “Officers refer people to services\.”: written by Wren Writer, /);
+    await expect(page.locator(".document-editor .authorship-picked").textContent()).resolves.toBe(SENTENCE);
+    await expect(page.getByTestId("paragraph-authors").textContent()).resolves.toContain("Wren Writer");
+    await expect(focused()).resolves.toBe("Next paragraph");
+
+    const count = Number(/^Paragraph (\d+)/.exec(last)![1]);
+
+    // Past the end it wraps to the first; back again with "Previous paragraph", then the paragraph before it.
+    await page.keyboard.press("Enter");
+    await expect.poll(() => announcement.textContent()).toMatch(/^Paragraph 1 of \d+, “.+”: written by Imported or removed account, /);
+    await page.keyboard.press("Shift+Tab");
+    await expect(focused()).resolves.toBe("Previous paragraph");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => announcement.textContent()).toBe(last);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => announcement.textContent()).toMatch(new RegExp(`^Paragraph ${count - 1} of ${count}, `));
+    await expect(page.locator(".document-editor .authorship-picked").textContent()).resolves.not.toBe(SENTENCE);
+
+    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
     await context.close();
   });
 });
