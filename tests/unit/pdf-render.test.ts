@@ -4,6 +4,7 @@ import { renderDeclarationPdf, type DeclarationPdfInput } from "../../app/pdf/de
 import { htmlToBlocks } from "../../app/pdf/html-blocks";
 import { currentAnnex } from "../../app/pdf/annex";
 import type { PublicEndorsement } from "../../db/public-endorsements";
+import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { pdfText } from "../support/pdf-text";
 
 const HASH = "0123456789abcdef".repeat(4);
@@ -67,5 +68,61 @@ describe("renderDeclarationPdf", () => {
     expect(text).toContain(`Page ${pages} of ${pages}`);
     expect(text).toContain("Signatory 299");
     expect(text.indexOf("Title in the text")).toBeLessThan(text.indexOf("Version 1 · Published"));
+  });
+
+  it("is tagged in English: headings, paragraphs, lists and quotes in the structure tree, the footers left out as artifacts", async () => {
+    const html = "<h1>Title in the text</h1><h2>What we ask</h2><p>Body words.</p><ol><li><p>First ask.</p></li></ol><blockquote><p>Quoted.</p></blockquote>";
+    const entries = Array.from({ length: 120 }, (_, i) => person(`Signatory ${i}`, { ...(i === 0 ? { statement: "Said once." } : {}) }));
+    const pdf = await renderDeclarationPdf(input(html, entries));
+    expect(Buffer.from(pdf).toString("latin1")).toMatch(/\/Lang \(en\)/);
+
+    interface Node { role?: string; type?: string; children?: Node[] }
+    const doc = await getDocument({ data: new Uint8Array(pdf), useSystemFonts: false, isEvalSupported: false, verbosity: 0 }).promise;
+    try {
+      expect(await doc.getMarkInfo()).toMatchObject({ Marked: true });
+      const roles: string[][] = [];
+      let tagged = 0;
+      for (let n = 1; n <= doc.numPages; n++) {
+        const page = await doc.getPage(n);
+        const tree = (await page.getStructTree()) as Node;
+        const pageRoles: string[] = [];
+        const walk = (node: Node) => {
+          if (node.role) pageRoles.push(node.role);
+          if (node.type === "content") tagged++;
+          node.children?.forEach(walk);
+        };
+        walk(tree);
+        roles.push(pageRoles);
+        // Every piece of text on the page is marked, as structure or as an artifact (the footer, with its hash).
+        const content = await page.getTextContent({ includeMarkedContent: true });
+        const open: string[] = [];
+        const unmarked: string[] = [];
+        const inArtifact: string[] = [];
+        for (const item of content.items) {
+          if ("type" in item) {
+            if (item.type.startsWith("beginMarkedContent")) open.push((item as { tag?: string }).tag ?? "");
+            else if (item.type === "endMarkedContent") open.pop();
+          } else if (item.str.trim() !== "") {
+            if (open.length === 0) unmarked.push(item.str);
+            if (open.includes("Artifact")) inArtifact.push(item.str);
+          }
+        }
+        expect(unmarked, `page ${n}`).toEqual([]);
+        expect(inArtifact.join(" "), `page ${n}`).toContain(`Page ${n} of ${doc.numPages}`);
+        expect(inArtifact.join(" "), `page ${n}`).toContain(HASH);
+      }
+      const first = roles[0]!;
+      for (const role of ["Document", "H1", "H2", "P", "L", "LI", "Lbl", "LBody", "BlockQuote"]) expect(first, role).toContain(role);
+      expect(first.indexOf("H1")).toBeLessThan(first.indexOf("H2"));
+      expect(roles.flat()).toContain("Sect");
+      expect(roles.slice(1).flat().filter((role) => role === "P").length, "a paragraph per signatory").toBeGreaterThanOrEqual(120);
+      expect(tagged).toBeGreaterThan(120);
+    } finally {
+      await doc.destroy();
+    }
+    // What a reader extracts is unchanged by tagging.
+    const { text } = await pdfText(pdf);
+    expect(text).toContain("Signatory 119");
+    expect(text).toContain(`SHA-256 ${HASH}`);
   });
 });
