@@ -14,7 +14,10 @@ describe("the link mark", () => {
     const extensions = editorExtensions().map((e) =>
       e.name === "link" ? TiptapLink.configure({ HTMLAttributes: { rel: LINK_REL, target: "_blank", class: null } }) : e,
     );
-    const theirs = getSchema(extensions).marks.link!.spec;
+    const theirSchema = getSchema(extensions);
+    const theirs = theirSchema.marks.link!.spec;
+    // The marks' order is their rank: it decides how overlapping marks nest in HTML and in the Yjs document.
+    expect(Object.keys(getEditorSchema().marks)).toEqual(Object.keys(theirSchema.marks));
     expect(Object.keys(ours.attrs ?? {})).toEqual(Object.keys(theirs.attrs ?? {}));
     for (const [name, attr] of Object.entries(theirs.attrs ?? {})) expect(ours.attrs![name]!.default, name).toEqual(attr.default);
     expect([ours.inclusive, ours.excludes, ours.group, ours.spanning]).toEqual([theirs.inclusive, theirs.excludes, theirs.group, theirs.spanning]);
