@@ -44,6 +44,6 @@ describe("the link mark", () => {
     expect(pastedAddressHref("example.org/page")).toBe("https://example.org/page");
     expect(pastedAddressHref("www.example.test")).toBe("https://www.example.test");
     expect(pastedAddressHref("ana@example.org")).toBe("mailto:ana@example.org");
-    for (const text of ["Node.js", "notes.txt", "two words.org", "example", ""]) expect(pastedAddressHref(text), text).toBeNull();
+    for (const text of ["Node.js", "notes.txt", "two words.org", "example", "", "javascript:alert(1)", "data:text/html,x", " https://example.org"]) expect(pastedAddressHref(text), text).toBeNull();
   });
 });
