@@ -11,7 +11,7 @@
  */
 import { useEffect, useReducer, useState } from "react";
 import { useBlocker } from "@remix-run/react";
-import { EditorContent, useEditor, useEditorState } from "../editor/use-editor";
+import { EditorContent, useEditor, useEditorState } from "@tiptap/react";
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import * as Y from "yjs";
@@ -165,6 +165,7 @@ function LiveEditor({ doc, provider, documentId, role, user, canEdit, editable, 
   const threadHighlights = useThreadHighlightsExtension();
   const editor = useEditor(
     {
+      immediatelyRender: false,
       editable,
       extensions: [
         ...editorExtensions(),

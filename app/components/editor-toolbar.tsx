@@ -6,7 +6,7 @@
  */
 import { useRef, useState, type KeyboardEvent, type RefObject } from "react";
 import type { Editor } from "@tiptap/core";
-import { useEditorState, type EditorStateSnapshot } from "../editor/use-editor";
+import { useEditorState, type EditorStateSnapshot } from "@tiptap/react";
 import { SHORT_STATUS_TEXT, type SaveStatus } from "../collab/saved-state";
 import {
   MORE_COMMANDS,

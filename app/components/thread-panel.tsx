@@ -6,7 +6,7 @@
  */
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
 import type { Editor } from "@tiptap/core";
-import { useEditorState } from "../editor/use-editor";
+import { useEditorState } from "@tiptap/react";
 import { threadsApi, ThreadApiError } from "../threads/api";
 import { anchorRanges, type AnchorRange } from "../threads/thread-highlights";
 import { countThreads, FILTER_LABELS, visibleThreads, type ThreadFilter } from "../threads/panel-model";
