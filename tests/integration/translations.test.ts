@@ -6,6 +6,8 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { execFile } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
 import type * as Y from "yjs";
@@ -365,5 +367,50 @@ describe("endorsing from a translated page", () => {
   });
 });
 
-void run;
-void TSX;
+describe("npm run accord -- verify, for a translation", () => {
+  const cli = async (args: string[]) => {
+    try {
+      const { stdout, stderr } = await run(TSX, ["server/cli.ts", "verify", ...args], { cwd: ROOT, env: process.env, timeout: 60_000 });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const e = error as { code?: number; stdout?: string; stderr?: string };
+      return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+    }
+  };
+
+  it("recomputes the translation's hash and the source hash it names (OK, exit 0), and reports a tampered one (MISMATCH, exit 1)", { timeout: 120_000 }, async () => {
+    const d = await withTranslation("Verify me", ["Check this."], "sv", ["Kontrollera mig", "Kontrollera detta."]);
+    // A stand-in server that names a source hash its source text does not have.
+    const real = await (await fetch(`${server.url}/api/declarations/${d.slug}/translations/sv`)).json();
+    const sourceText = await (await fetch(`${server.url}/d/${d.slug}/v/1/text`)).text();
+    const fake = createServer((req, res) => {
+      if ((req.url ?? "").includes("/translations/")) {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ ...real, sourceVersion: { number: 1, hash: "f".repeat(64) } }));
+      } else {
+        res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
+        res.end(sourceText);
+      }
+    });
+    await new Promise<void>((resolve) => fake.listen(0, "127.0.0.1", resolve));
+    try {
+      const [viaPage, viaApi, wrongHash, tampered, missing] = await Promise.all([
+        cli([`${server.url}/d/${d.slug}?lang=sv`]),
+        cli([`${server.url}/api/declarations/${d.slug}/translations/sv`, "--hash", d.translationHash]),
+        cli([`${server.url}/d/${d.slug}?lang=sv`, "--hash", "0".repeat(64)]),
+        cli([`http://127.0.0.1:${(fake.address() as AddressInfo).port}/d/${d.slug}?lang=sv`]),
+        cli([`${server.url}/d/${d.slug}?lang=fr`]),
+      ]);
+      const expected = `OK: the sv translation “Kontrollera mig” has SHA-256 ${d.translationHash}; it translates version 1, whose text has SHA-256 ${d.hashes[0]}\n`;
+      expect(viaPage).toMatchObject({ code: 0, stdout: expected });
+      expect(viaApi).toMatchObject({ code: 0, stdout: expected });
+      expect(wrongHash.code).toBe(1);
+      expect(wrongHash.stderr + wrongHash.stdout).toMatch(/MISMATCH/);
+      expect(tampered.code).toBe(1);
+      expect(tampered.stderr + tampered.stdout).toMatch(/MISMATCH: .*names version 1 with SHA-256 f{64}/);
+      expect(missing.code).not.toBe(0);
+    } finally {
+      await new Promise((resolve) => fake.close(resolve));
+    }
+  });
+});
