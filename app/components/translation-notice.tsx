@@ -3,7 +3,7 @@
  * version, "translates version N — outdated" with the source's changes since (app/diff's rendering). Every English
  * word of the translation editor's notice is here (to move into i18n keys later).
  */
-import { TranslationOf } from "./publish/translations-panel";
+import { Link } from "@remix-run/react";
 
 export interface TranslationNoticeProps {
   translation: {
@@ -24,8 +24,6 @@ export function TranslationNotice({ translation: t }: TranslationNoticeProps) {
       <TranslationOf
         sourceId={t.sourceId}
         sourceTitle={t.sourceTitle}
-        sourceSlug={t.sourceSlug}
-        language={t.language}
         languageName={t.languageName}
         sourceNumber={t.sourceNumber}
         latestSourceNumber={t.latestSourceNumber}
@@ -41,5 +39,25 @@ export function TranslationNotice({ translation: t }: TranslationNoticeProps) {
         </details>
       ) : null}
     </section>
+  );
+}
+
+export interface TranslationOfProps {
+  sourceId: string;
+  sourceTitle: string;
+  languageName: string;
+  sourceNumber: number;
+  latestSourceNumber: number;
+}
+
+/** On a translation document's pages: what it translates, and whether that version is still the current one. */
+export function TranslationOf({ sourceId, sourceTitle, languageName, sourceNumber, latestSourceNumber }: TranslationOfProps) {
+  const outdated = sourceNumber < latestSourceNumber;
+  return (
+    <p className={outdated ? "notice" : "muted"} role={outdated ? "status" : undefined}>
+      {`Translation into ${languageName} of `}
+      <Link to={`/documents/${sourceId}`}>{sourceTitle}</Link>
+      {` — translates version ${sourceNumber}${outdated ? ` — outdated: version ${latestSourceNumber} has been published since.` : "."}`}
+    </p>
   );
 }

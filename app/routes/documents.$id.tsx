@@ -22,6 +22,7 @@ import { formatDateTime, isoString } from "../utils/dates";
 import { notFound, requireUser } from "../utils/guards.server";
 import { Breadcrumbs, workshopTrail } from "../components/breadcrumbs";
 import diffStyles from "../diff/diff.css";
+import { SideBySideToggle } from "../components/side-by-side-toggle";
 import { TranslationNotice } from "../components/translation-notice";
 import { loadTranslationContext } from "../models/translation-context.server";
 
@@ -96,7 +97,17 @@ export default function DocumentPage() {
       </div>
       {translation ? <TranslationNotice translation={translation} /> : null}
       {canEditDocuments(role) ? <SaveVersionForm documentId={document.id} canPublish={canPublish(role)} fallback={posted ?? null} /> : null}
-      <div lang={translation?.language} dir={translation?.dir}>
+      {translation ? (
+        <SideBySideToggle
+          sourceHtml={translation.sourceHtml}
+          sourceLanguage={translation.sourceLanguage}
+          sourceNumber={translation.sourceNumber}
+          language={translation.language}
+          dir={translation.dir}
+          editorContainerId="document-text"
+        />
+      ) : null}
+      <div id="document-text" lang={translation?.language} dir={translation?.dir}>
         {rendered.ok ? (
           <CollabEditor key={document.id} documentId={document.id} initialHtml={rendered.html} canEdit={canEditDocuments(role)} role={role} user={user} />
         ) : (

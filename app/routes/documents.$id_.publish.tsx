@@ -40,7 +40,7 @@ import { requireSecondFactorFor } from "../auth/second-factor-gate.server";
 import { Breadcrumbs, documentTrail } from "../components/breadcrumbs";
 import { useFocusOnArrival } from "../components/focus-on-arrival";
 import { discussionOnVersion, discussionSentence } from "../threads/threads.server";
-import { TranslationOf, TranslationsPanel } from "../components/publish/translations-panel";
+import { TranslationPublishNote, TranslationsPanel } from "../components/publish/translations-panel";
 import { createTranslation, findDocumentLanguage, findTranslationBinding, listTranslationDocuments, publishTranslation, TranslationError } from "../models/translations.server";
 import { languageNameInEnglish } from "../declarations/languages";
 
@@ -227,7 +227,7 @@ export default function PublishPage() {
       <Breadcrumbs trail={documentTrail(document)} current="Publish" />
       <h1>Publish and endorsements</h1>
       <p className="lead">{document.title}</p>
-      {translationOf ? <TranslationOf {...translationOf} /> : null}
+      {translationOf ? <TranslationPublishNote {...translationOf} /> : null}
 
       <FormError message={outcome?.error} />
       <FormNotice message={outcome?.notice} />

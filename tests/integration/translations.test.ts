@@ -315,6 +315,26 @@ describe("the public pages in several languages", () => {
   });
 });
 
+describe("the public micro-cache", () => {
+  it("keeps one copy of a declaration's page per reader language, so a cached page never answers in another language", async () => {
+    const d = await withTranslation("Cached", ["Cached text."], "fi", ["Välimuisti", "Välimuistissa oleva teksti."]);
+    const cached = await startTestServer({}, 60_000);
+    try {
+      const read = async (language: string) => {
+        const res = await fetch(`${cached.url}/d/${d.slug}`, { headers: { "accept-language": language } });
+        return { cache: res.headers.get("x-accord-cache"), finnish: (await res.text()).includes("Välimuistissa oleva teksti.") };
+      };
+      expect(await read("fi")).toEqual({ cache: "miss", finnish: true });
+      expect(await read("en")).toEqual({ cache: "miss", finnish: false });
+      expect(await read("fi-FI,fi;q=0.9")).toEqual({ cache: "miss", finnish: true });
+      expect(await read("fi")).toEqual({ cache: "hit", finnish: true });
+      expect(await read("en")).toEqual({ cache: "hit", finnish: false });
+    } finally {
+      await cached.close();
+    }
+  });
+});
+
 describe("endorsing from a translated page", () => {
   it("binds the endorsement to the authoritative version's hash, records the language read and that translation's hash, shows both on the receipt, and counts it with the authoritative version", async () => {
     const d = await withTranslation("Endorse me", ["Please endorse."], "fr", ["Approuvez-moi", "Merci d'approuver."]);

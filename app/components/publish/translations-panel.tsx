@@ -69,30 +69,11 @@ export function TranslationsPanel({ action, translations, publishedNumbers, sour
   );
 }
 
-export interface TranslationOfProps {
-  sourceId: string;
-  sourceTitle: string;
-  sourceSlug: string | null;
-  language: string;
-  languageName: string;
-  sourceNumber: number;
-  latestSourceNumber: number;
-}
-
-/** On a translation document's pages: what it translates, and whether that version is still the current one. */
-export function TranslationOf({ sourceId, sourceTitle, sourceSlug, language, languageName, sourceNumber, latestSourceNumber }: TranslationOfProps) {
-  const outdated = sourceNumber < latestSourceNumber;
+/** On a translation document's publish page: what publishing it seals it against. */
+export function TranslationPublishNote({ languageName, sourceTitle, sourceNumber, latestSourceNumber }: { languageName: string; sourceTitle: string; sourceNumber: number; latestSourceNumber: number }) {
   return (
-    <p className={outdated ? "notice" : "muted"} role={outdated ? "status" : undefined}>
-      {`Translation into ${languageName} of `}
-      <Link to={`/documents/${sourceId}`}>{sourceTitle}</Link>
-      {` — translates version ${sourceNumber}${outdated ? ` — outdated: version ${latestSourceNumber} has been published since.` : "."}`}
-      {sourceSlug ? (
-        <>
-          {" Published translations appear at "}
-          <a href={`/d/${sourceSlug}?lang=${encodeURIComponent(language)}`}>{`/d/${sourceSlug}?lang=${language}`}</a>.
-        </>
-      ) : null}
+    <p className={sourceNumber < latestSourceNumber ? "notice" : "muted"}>
+      {`Translation into ${languageName} of “${sourceTitle}”, version ${sourceNumber}${sourceNumber < latestSourceNumber ? ` — outdated: version ${latestSourceNumber} has been published since` : ""}. Publishing seals it with its own SHA-256, bound to version ${sourceNumber} and its SHA-256, at the declaration's address.`}
     </p>
   );
 }
