@@ -148,6 +148,14 @@ describe("a translation's lifecycle", () => {
     expect(html).toMatch(/translates version 1\./);
     expect(html).toContain('lang="fr"');
 
+    // The organisers' publish pages: the source offers to start translations and lists this one; the translation says what it translates.
+    const sourcePublish = await (await organiserBrowser.get(`/documents/${source.id}/publish`)).text();
+    expect(sourcePublish).toMatch(/Start a translation/);
+    expect(sourcePublish).toMatch(/French · translates version 1 · not published yet/);
+    const translationPublish = await (await organiserBrowser.get(`/documents/${documentId}/publish`)).text();
+    expect(translationPublish).toMatch(/Translation into French of “Call by police”, version 1\./);
+    expect(translationPublish).not.toMatch(/Start a translation/);
+
     await translateLive(documentId, ["Appel de la police", "Nous appelons à une réforme."]);
     const translationVersion = await saveVersion(documentId);
     const sealed = await publish(documentId, { versionId: translationVersion });
@@ -182,10 +190,15 @@ describe("a translation's lifecycle", () => {
     const frenchReader = await (await fetch(`${server.url}/d/${source.slug}`, { headers: { "accept-language": "fr-FR,fr;q=0.9" } })).text();
     expect(frenchReader).not.toContain("Nous appelons");
 
-    // A translation of version 2, published: current again.
-    const second = await translate(source.id, { language: "fr", versionNumber: 2 });
-    expect(second.status).toBe(201);
-    const secondId = ((await second.json()) as { documentId: string }).documentId;
+    // A translation of version 2 (started from the publish page's form), published: current again.
+    const second = await organiserBrowser.post(`/documents/${source.id}/publish`, { intent: "translate", language: "fr", versionNumber: "2" });
+    expect(second.status).toBe(302);
+    const secondId = (second.headers.get("location") ?? "").replace(/^\/documents\//, "");
+    const [bound] = await getSql()`select source_version_number, source_sha256 from documents where id = ${secondId}`;
+    expect(bound).toEqual({ source_version_number: 2, source_sha256: v2Hash });
+    const badForm = await organiserBrowser.post(`/documents/${source.id}/publish`, { intent: "translate", language: "en_US", versionNumber: "2" });
+    expect(badForm.status).toBe(400);
+    expect(await badForm.text()).toMatch(/BCP 47/);
     await translateLive(secondId, ["Appel de la police", "Nous appelons à une réforme.", "Maintenant."]);
     const sealed2 = await publish(secondId, { versionId: await saveVersion(secondId) });
     expect(sealed2.status).toBe(201);

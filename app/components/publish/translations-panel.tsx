@@ -38,8 +38,9 @@ export function TranslationsPanel({ action, translations, publishedNumbers, sour
             <li key={t.id}>
               <Link to={`/documents/${t.id}`} lang={t.language}>{t.title}</Link>{" "}
               <span className="muted small">
-                {`${t.languageName} · translates version ${t.sourceNumber}${current !== null && t.sourceNumber < current ? " — outdated" : ""}`}
-                {t.publishedNumber ? ` · published (${t.publishedNumber === 1 ? "once" : `${t.publishedNumber} times`})` : " · not published yet"}
+                {`${t.languageName} · translates version ${t.sourceNumber}${current !== null && t.sourceNumber < current ? " — outdated" : ""}${
+                  t.publishedNumber ? ` · published (${t.publishedNumber === 1 ? "once" : `${t.publishedNumber} times`})` : " · not published yet"
+                }`}
               </span>
             </li>
           ))}
