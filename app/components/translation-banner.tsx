@@ -110,3 +110,21 @@ export function ReadTranslationFacts({ read }: { read: { language: string; name:
     </>
   );
 }
+
+/** On /verify: the sealed translations a text or fingerprint is (each with the authoritative version it translates). */
+export function TranslationMatchList({ matches }: { matches: { slug: string; language: string; title: string; sourceNumber: number; sourceSha256: string; currentNumber: number }[] }) {
+  return (
+    <>
+      <p><strong>This is exactly a published translation.</strong> Only the authoritative text is endorsed.</p>
+      <ul>
+        {matches.map((m) => (
+          <li key={`${m.slug}:${m.language}:${m.sourceNumber}`}>
+            <a href={`/d/${m.slug}?lang=${encodeURIComponent(m.language)}`} lang={m.language}>{m.title}</a>
+            {` (${m.language}) translates version ${m.sourceNumber}${m.sourceNumber === m.currentNumber ? "" : " — outdated"}, whose SHA-256 is `}
+            <code className="hash">{m.sourceSha256}</code>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
