@@ -50,7 +50,7 @@ export function TranslationsPanel({ action, translations, publishedNumbers, sour
         <Form method="post" action={action} className="card stack" aria-labelledby="translate-title">
           <h3 id="translate-title">Start a translation</h3>
           <input type="hidden" name="intent" value="translate" />
-          <Field id="translate-language" name="language" label="Language" hint="A BCP 47 tag: fr, es, sv, pt-BR, ar…" error={error} required maxLength={35} autoComplete="off" spellCheck={false} />
+          <Field id="translate-language" name="language" label="Language" hint="A BCP 47 tag: fr, es, sv, pt-BR, ar…" error={error} type="text" required maxLength={35} autoComplete="off" spellCheck={false} />
           <div className="field">
             <label htmlFor="translate-version">Version to translate</label>
             <select id="translate-version" name="versionNumber" defaultValue={String(current)}>
