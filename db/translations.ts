@@ -59,13 +59,16 @@ export interface TranslationBinding {
   sourceSha256: string;
   latestSourceNumber: number;
   latestSourceSha256: string;
+  /** The source version its latest published translation translated (null before its first publication). */
+  lastPublishedSourceNumber: number | null;
 }
 
 export async function findTranslationBinding(documentId: string, sql: Queryable = getSql()): Promise<TranslationBinding | null> {
   const [row]: [TranslationBinding?] = await sql`
     select d.id as "documentId", d.language, s.id as "sourceDocumentId", s.title as "sourceTitle", s.language as "sourceLanguage",
            dl.slug as "sourceSlug", d.source_version_number as "sourceNumber", d.source_sha256 as "sourceSha256",
-           latest.number as "latestSourceNumber", latest.sha256 as "latestSourceSha256"
+           latest.number as "latestSourceNumber", latest.sha256 as "latestSourceSha256",
+           (select t.source_number from published_translations t where t.document_id = d.id order by t.number desc limit 1) as "lastPublishedSourceNumber"
     from documents d
     join documents s on s.id = d.translation_of
     left join declarations dl on dl.document_id = s.id
@@ -180,4 +183,14 @@ export async function listTranslationDocuments(sourceDocumentId: string, sql: Qu
     from documents d where d.translation_of = ${sourceDocumentId}
     order by d.language, d.created_at
     limit 200`;
+}
+
+/** Bind a translation document to another published version of its source (number and SHA-256 given). */
+export async function updateTranslationBinding(documentId: string, source: { number: number; sha256: string }, sql: Queryable = getSql()): Promise<boolean> {
+  const rows = await sql`
+    update documents d set source_version_number = ${source.number}, source_sha256 = ${source.sha256}, updated_at = now()
+    where d.id = ${documentId} and d.translation_of is not null
+      and exists (select 1 from published_versions pv where pv.document_id = d.translation_of and pv.number = ${source.number} and pv.sha256 = ${source.sha256})
+    returning d.id`;
+  return rows.length === 1;
 }

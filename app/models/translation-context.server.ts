@@ -28,7 +28,13 @@ export async function loadTranslationContext(documentId: string): Promise<Transl
   if (!binding) return null;
   const [source, changes] = await Promise.all([
     loadPublishedVersion(binding.sourceDocumentId, binding.sourceNumber),
-    binding.latestSourceNumber > binding.sourceNumber ? loadChanges(binding.sourceDocumentId, binding.sourceNumber, binding.latestSourceNumber, 2) : null,
+    // Outdated: the source's changes since the version translated; just moved on to a newer version: the changes since
+    // the version its last publication translated.
+    binding.latestSourceNumber > binding.sourceNumber
+      ? loadChanges(binding.sourceDocumentId, binding.sourceNumber, binding.latestSourceNumber, 2)
+      : binding.lastPublishedSourceNumber !== null && binding.lastPublishedSourceNumber < binding.sourceNumber
+        ? loadChanges(binding.sourceDocumentId, binding.lastPublishedSourceNumber, binding.sourceNumber, 2)
+        : null,
   ]);
   return {
     language: binding.language,

@@ -20,6 +20,7 @@ import {
   insertTranslationDocument,
   listPublicTranslations,
   listTranslationDocuments,
+  updateTranslationBinding,
   type PublicTranslation,
   type TranslationBinding,
   type TranslationDocument,
@@ -88,6 +89,33 @@ export async function createTranslation(input: { sourceDocumentId: string; versi
       tx,
     );
     return { documentId: created.id, slug: created.slug, language };
+  });
+}
+
+/**
+ * An outdated translation document now translates the source's newest published version: its text stays as the
+ * translators left it (they bring it up to date with the source's changes, shown beside the editor), and its next
+ * publication is bound to the newest version. The caller has checked that the actor is an organiser.
+ */
+export async function retargetTranslation(input: { documentId: string; actorId: string; workshopId: string }): Promise<{ from: number; to: number }> {
+  return getSql().begin(async (tx) => {
+    const document = await lockDocumentForPublishing(input.documentId, tx);
+    const binding = document ? await findTranslationBinding(document.id, tx) : null;
+    if (!document || !binding) throw new TranslationError("version_not_found", 404, "This document is not a translation.");
+    if (binding.sourceNumber >= binding.latestSourceNumber) {
+      throw new TranslationError("same_language", 409, `This translation already translates version ${binding.sourceNumber}, the current one.`);
+    }
+    await updateTranslationBinding(document.id, { number: binding.latestSourceNumber, sha256: binding.latestSourceSha256 }, tx);
+    await insertAudit(
+      {
+        workshopId: input.workshopId,
+        actorId: input.actorId,
+        action: "translation.retargeted",
+        details: { documentId: document.id, from: binding.sourceNumber, to: binding.latestSourceNumber, sourceSha256: binding.latestSourceSha256 },
+      },
+      tx,
+    );
+    return { from: binding.sourceNumber, to: binding.latestSourceNumber };
   });
 }
 

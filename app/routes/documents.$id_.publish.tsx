@@ -41,7 +41,7 @@ import { Breadcrumbs, documentTrail } from "../components/breadcrumbs";
 import { useFocusOnArrival } from "../components/focus-on-arrival";
 import { discussionOnVersion, discussionSentence } from "../threads/threads.server";
 import { TranslationPublishNote, TranslationsPanel } from "../components/publish/translations-panel";
-import { createTranslation, findDocumentLanguage, findTranslationBinding, listTranslationDocuments, publishTranslation, TranslationError } from "../models/translations.server";
+import { createTranslation, retargetTranslation, findDocumentLanguage, findTranslationBinding, listTranslationDocuments, publishTranslation, TranslationError } from "../models/translations.server";
 import { languageNameInEnglish } from "../declarations/languages";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -129,6 +129,7 @@ const schema = z.discriminatedUnion(
       language: z.string({ message: "Give the language to translate into." }).trim().min(1, "Give the language to translate into.").max(35, "A language tag has at most 35 characters."),
       versionNumber: z.coerce.number({ message: "Choose the version to translate." }).int("Choose the version to translate.").min(1, "Choose the version to translate."),
     }),
+    z.object({ intent: z.literal("retarget") }),
     z.object({ intent: z.literal("endorsements"), open: z.enum(["1", "0"], { message: "Choose open or closed." }) }),
     z.object({
       intent: z.literal("policy"),
@@ -170,6 +171,15 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return redirect(`/documents/${created.documentId}`);
     } catch (error) {
       if (error instanceof TranslationError) return result({ intent: "translate", error: error.message, fieldErrors: { language: error.message } }, error.status);
+      throw error;
+    }
+  }
+  if (input.intent === "retarget") {
+    try {
+      const moved = await retargetTranslation({ documentId: document.id, actorId: user.id, workshopId: document.workshopId });
+      return result({ intent: "retarget", notice: `This translation now translates version ${moved.to}. Bring its text up to date with the changes since version ${moved.from}, then publish it.` });
+    } catch (error) {
+      if (error instanceof TranslationError) return result({ intent: "retarget", error: error.message }, error.status);
       throw error;
     }
   }
@@ -227,7 +237,7 @@ export default function PublishPage() {
       <Breadcrumbs trail={documentTrail(document)} current="Publish" />
       <h1>Publish and endorsements</h1>
       <p className="lead">{document.title}</p>
-      {translationOf ? <TranslationPublishNote {...translationOf} /> : null}
+      {translationOf ? <TranslationPublishNote {...translationOf} action={here} busy={busy} /> : null}
 
       <FormError message={outcome?.error} />
       <FormNotice message={outcome?.notice} />

@@ -10,7 +10,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
-import type * as Y from "yjs";
+import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JSONContent } from "@tiptap/core";
 import { getSql } from "../../db/client";
@@ -206,6 +206,52 @@ describe("a translation's lifecycle", () => {
     api = (await (await fetch(`${server.url}/api/declarations/${source.slug}/translations/fr`)).json()) as Record<string, unknown>;
     expect(api).toMatchObject({ current: true, sourceVersion: { number: 2, hash: v2Hash } });
     expect(api.text).toContain("Maintenant.");
+  });
+});
+
+describe("an outdated translation moving on", () => {
+  it("translates the newest version in the same document: its text stays, the source's changes are shown, and its next publication is bound to the newest version", async () => {
+    const d = await withTranslation("Moving on", ["First words."], "it", ["Andare avanti", "Prime parole."]);
+    const documentId = ((await getSql()`select id from documents where translation_of = ${d.id}`) as unknown as [{ id: string }])[0].id;
+    const early = await organiserBrowser.post(`/documents/${documentId}/publish`, { intent: "retarget" });
+    expect(early.status).toBe(409);
+    const v2 = await publish(d.id, { versionId: await createVersion(d.id, "Moving on", ["First words.", "Added words."]) });
+    const v2Hash = ((await v2.json()) as { hash: string }).hash;
+    expect(await (await organiserBrowser.get(`/documents/${documentId}/publish`)).text()).toMatch(/Translate version 2 now/);
+
+    const moved = await organiserBrowser.post(`/documents/${documentId}/publish`, { intent: "retarget" });
+    expect(moved.status).toBe(200);
+    expect(await moved.text()).toMatch(/now translates version 2/);
+    const [bound] = await getSql()`select source_version_number, source_sha256 from documents where id = ${documentId}`;
+    expect(bound).toEqual({ source_version_number: 2, source_sha256: v2Hash });
+    const page = await (await organiserBrowser.get(`/documents/${documentId}`)).text();
+    expect(page).toMatch(/translates version 2\./);
+    expect(page).toMatch(/What changed in the source from version 1 to version 2/);
+    expect(page).toContain("Prime parole.");
+    // Still outdated in public until the translation of version 2 is published.
+    let api = (await (await fetch(`${server.url}/api/declarations/${d.slug}/translations/it`)).json()) as Record<string, unknown>;
+    expect(api).toMatchObject({ current: false, sourceVersion: { number: 1 } });
+
+    const client = connectClient(server.url, documentId, await sessionCookie(organiser.id));
+    try {
+      await waitFor(() => client.provider.synced, "the first sync");
+      const paragraph = new Y.XmlElement("paragraph");
+      paragraph.insert(0, [new Y.XmlText("Parole aggiunte.")]);
+      client.doc.getXmlFragment("default").push([paragraph]);
+      await waitFor(() => client.isSaved(), "the edit to be saved");
+    } finally {
+      client.destroy();
+    }
+    const sealed = await publish(documentId, { versionId: await saveVersion(documentId) });
+    expect(sealed.status).toBe(201);
+    expect(await sealed.json()).toMatchObject({ language: "it", number: 2, sourceVersion: { number: 2, hash: v2Hash } });
+    api = (await (await fetch(`${server.url}/api/declarations/${d.slug}/translations/it`)).json()) as Record<string, unknown>;
+    expect(api).toMatchObject({ current: true, sourceVersion: { number: 2, hash: v2Hash } });
+    expect(api.text).toBe("Andare avanti\n\nPrime parole.\n\nParole aggiunte.\n");
+    // The editor, a non-organiser, cannot move it on.
+    const editor = await createUser({ name: "Edna Editor" });
+    await addMember(workshop.id, editor.id, "editor");
+    expect((await (await signedIn(editor)).post(`/documents/${documentId}/publish`, { intent: "retarget" })).status).toBe(403);
   });
 });
 

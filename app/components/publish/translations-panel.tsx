@@ -70,11 +70,30 @@ export function TranslationsPanel({ action, translations, publishedNumbers, sour
   );
 }
 
-/** On a translation document's publish page: what publishing it seals it against. */
-export function TranslationPublishNote({ languageName, sourceTitle, sourceNumber, latestSourceNumber }: { languageName: string; sourceTitle: string; sourceNumber: number; latestSourceNumber: number }) {
+/** On a translation document's publish page: what publishing seals it against; when outdated, a way to move on. */
+export function TranslationPublishNote({ languageName, sourceTitle, sourceNumber, latestSourceNumber, action, busy }: {
+  languageName: string;
+  sourceTitle: string;
+  sourceNumber: number;
+  latestSourceNumber: number;
+  action: string;
+  busy: boolean;
+}) {
+  const outdated = sourceNumber < latestSourceNumber;
   return (
-    <p className={sourceNumber < latestSourceNumber ? "notice" : "muted"}>
-      {`Translation into ${languageName} of “${sourceTitle}”, version ${sourceNumber}${sourceNumber < latestSourceNumber ? ` — outdated: version ${latestSourceNumber} has been published since` : ""}. Publishing seals it with its own SHA-256, bound to version ${sourceNumber} and its SHA-256, at the declaration's address.`}
-    </p>
+    <>
+      <p className={outdated ? "notice" : "muted"}>
+        {`Translation into ${languageName} of “${sourceTitle}”, version ${sourceNumber}${outdated ? ` — outdated: version ${latestSourceNumber} has been published since` : ""}. Publishing seals it with its own SHA-256, bound to version ${sourceNumber} and its SHA-256, at the declaration's address.`}
+      </p>
+      {outdated ? (
+        <Form method="post" action={action} className="card stack">
+          <input type="hidden" name="intent" value="retarget" />
+          <p>{`Translate version ${latestSourceNumber} in this document: its text stays as it is, the document page shows what changed in the source since version ${sourceNumber}, and its next publication is bound to version ${latestSourceNumber}.`}</p>
+          <div className="actions">
+            <button type="submit" className="secondary" disabled={busy}>{`Translate version ${latestSourceNumber} now`}</button>
+          </div>
+        </Form>
+      ) : null}
+    </>
   );
 }
