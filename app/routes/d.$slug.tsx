@@ -132,6 +132,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         current: shown.current,
       },
       originalName: languageNameInEnglish(language),
+      /** The language asked for with `lang` (kept by the filters and pages of signatories). */
+      requested: requested === null ? null : (shown?.language ?? language),
     },
     declaration: {
       slug,
@@ -196,8 +198,9 @@ function Signatory({ line }: { line: SignatoryLine }) {
   );
 }
 
-function pageHref(slug: string, filter: Loaded["filter"], page: number): string {
+function pageHref(slug: string, filter: Loaded["filter"], page: number, lang: string | null): string {
   const q = new URLSearchParams();
+  if (lang) q.set("lang", lang);
   if (filter.kind) q.set("kind", filter.kind);
   if (filter.country) q.set("country", filter.country);
   if (page > 1) q.set("page", String(page));
@@ -341,6 +344,7 @@ export default function DeclarationPage() {
           <span className="print-only">Annex: </span>Signatories
         </h2>
         <form method="get" action={`/d/${d.slug}#signatories`} className="filters">
+          {languages.requested ? <input type="hidden" name="lang" value={languages.requested} /> : null}
           <div className="field">
             <label htmlFor="filter-kind">Who</label>
             <select id="filter-kind" name="kind" defaultValue={filter.kind}>
@@ -360,7 +364,7 @@ export default function DeclarationPage() {
           </div>
           <div className="actions">
             <button type="submit" className="secondary">Show</button>
-            {filtered ? <a href={`/d/${d.slug}#signatories`}>Show everyone</a> : null}
+            {filtered ? <a href={`/d/${d.slug}${languages.requested ? `?lang=${encodeURIComponent(languages.requested)}` : ""}#signatories`}>Show everyone</a> : null}
           </div>
         </form>
         {filtered ? <p className="muted small" role="status">{`${data.total} ${data.total === 1 ? "entry matches" : "entries match"} the filter.`}</p> : null}
@@ -394,7 +398,7 @@ export default function DeclarationPage() {
                   {p === data.page ? (
                     <span aria-current="page">{`Page ${p}`}</span>
                   ) : (
-                    <a href={pageHref(d.slug, filter, p)}>{`Page ${p}`}</a>
+                    <a href={pageHref(d.slug, filter, p, languages.requested)}>{`Page ${p}`}</a>
                   )}
                 </li>
               ))}

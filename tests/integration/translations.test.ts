@@ -354,6 +354,10 @@ describe("the public pages in several languages", () => {
     expect(back).not.toMatch(/This is a translation/);
     // A reader whose languages have no translation reads the original.
     expect(await (await fetch(`${server.url}/d/${d.slug}`, { headers: { "accept-language": "sv, de;q=0.8" } })).text()).toContain("We call for reform.");
+    // Filtering the signatories keeps the language chosen.
+    const filteredPage = await (await fetch(`${server.url}/d/${d.slug}?lang=ar&kind=individual`)).text();
+    expect(filteredPage).toContain('<input type="hidden" name="lang" value="ar"/>');
+    expect(filteredPage).toContain(`href="/d/${d.slug}?lang=ar#signatories"`);
     // The verification page knows a translation's fingerprint.
     const verified = await (await fetch(`${server.url}/verify?hash=${d.translationHash}`)).text();
     expect(verified).toMatch(/This is exactly a published translation/);
