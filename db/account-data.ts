@@ -82,9 +82,11 @@ export async function deleteOutboxTo(email: string, sql: Queryable = getSql()): 
   await sql`delete from outbox where to_address = ${email}`;
 }
 
-/** Did this user publish a version? (published_versions is immutable and names its publisher.) */
+/** Did this user publish a version or a translation? (Both are immutable and name their publisher.) */
 export async function hasPublished(userId: string, sql: Queryable = getSql()): Promise<boolean> {
-  const [row]: [{ yes: boolean }?] = await sql`select exists (select 1 from published_versions where published_by = ${userId}) as yes`;
+  const [row]: [{ yes: boolean }?] = await sql`
+    select exists (select 1 from published_versions where published_by = ${userId})
+        or exists (select 1 from published_translations where published_by = ${userId}) as yes`;
   return row?.yes ?? false;
 }
 

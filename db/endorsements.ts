@@ -77,6 +77,10 @@ export interface NewEndorsement {
   evidence: Evidence;
   moderation: Moderation;
   reconfirms: string | null;
+  /** Endorsed from a translated page: the language read and that translation (id, SHA-256); absent or null otherwise. */
+  readLanguage?: string | null;
+  readTranslationId?: string | null;
+  readSha256?: string | null;
 }
 
 /**
@@ -109,6 +113,9 @@ export async function insertEndorsements(rows: (NewEndorsement & { id: string })
     evidence: e.evidence,
     moderation: e.moderation,
     reconfirms: e.reconfirms,
+    read_language: e.readLanguage ?? null,
+    read_translation_id: e.readTranslationId ?? null,
+    read_sha256: e.readSha256 ?? null,
     ord: 0,
   }));
   json.forEach((row, i) => (row.ord = i));
@@ -116,16 +123,18 @@ export async function insertEndorsements(rows: (NewEndorsement & { id: string })
     insert into endorsements (
       id, published_version_id, version_sha256, user_id, kind, display_name, role_title, affiliation, country, capacity,
       statement, public_fields, organisation_name, organisation_key, organisation_type, website, signer_role,
-      authorised, evidence, moderation, consent, reconfirms)
+      authorised, evidence, moderation, consent, reconfirms, read_language, read_translation_id, read_sha256)
     select
       r.id, r.published_version_id, r.version_sha256, r.user_id, r.kind, r.display_name, r.role_title, r.affiliation,
       r.country, r.capacity, r.statement, r.public_fields, r.organisation_name, r.organisation_key, r.organisation_type,
-      r.website, r.signer_role, r.authorised, r.evidence, r.moderation, true, r.reconfirms
+      r.website, r.signer_role, r.authorised, r.evidence, r.moderation, true, r.reconfirms, r.read_language,
+      r.read_translation_id, r.read_sha256
     from jsonb_to_recordset(${sql.json(json as never)}) as r(
       id uuid, published_version_id uuid, version_sha256 text, user_id uuid, kind text, display_name text,
       role_title text, affiliation text, country text, capacity text, statement text, public_fields text[],
       organisation_name text, organisation_key text, organisation_type text, website text, signer_role text,
-      authorised boolean, evidence text, moderation text, reconfirms uuid, ord int)
+      authorised boolean, evidence text, moderation text, reconfirms uuid, read_language text, read_translation_id uuid,
+      read_sha256 text, ord int)
     order by r.ord
     on conflict do nothing
     returning id, created_at as "createdAt"`;
@@ -156,6 +165,9 @@ export interface EndorsementRow {
   moderation: Moderation;
   moderationReason: string | null;
   reconfirms: string | null;
+  /** The translation read when endorsing (language and SHA-256), null for the authoritative text. */
+  readLanguage: string | null;
+  readSha256: string | null;
   createdAt: Date;
   withdrawnAt: Date | null;
   erasedAt: Date | null;
@@ -167,7 +179,7 @@ const endorsementColumns = (sql: Queryable) => sql`
   e.statement, e.public_fields as "publicFields", e.organisation_name as "organisationName",
   e.organisation_key as "organisationKey", e.organisation_type as "organisationType", e.website,
   e.signer_role as "signerRole", e.authorised, e.evidence, e.moderation, e.moderation_reason as "moderationReason",
-  e.reconfirms, e.created_at as "createdAt", e.withdrawn_at as "withdrawnAt", e.erased_at as "erasedAt"`;
+  e.reconfirms, e.read_language as "readLanguage", e.read_sha256 as "readSha256", e.created_at as "createdAt", e.withdrawn_at as "withdrawnAt", e.erased_at as "erasedAt"`;
 
 /** An endorsement with what it endorsed: the version, its declaration, and the declaration's current version number. */
 export interface EndorsementWithVersion extends EndorsementRow {

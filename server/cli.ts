@@ -7,7 +7,8 @@
  *                                             address is verified: then it becomes an administrator (nothing else
  *                                             changes; no password is read)
  *   add-member --workshop SLUG --email E --role R   R: organizer | editor | commenter | viewer
- *   verify <url-or-slug> [--hash H]           recompute a published declaration's SHA-256 from its public text
+ *   verify <url-or-slug> [--hash H]           recompute a published declaration's SHA-256 from its public text; for a
+ *                                             translation (…/d/<slug>?lang=<tag>), its own SHA-256 and the source's it names
  *                                             (a URL: fetched from <site>/api/declarations/<slug>; a bare slug:
  *                                             read from the database); exit 0 if it matches, 1 if not
  * Bad arguments: a one-line error and exit code 2.
@@ -24,6 +25,7 @@ import { isRole, ROLES } from "../app/models/roles";
 import { seed } from "../app/models/seed.server";
 import { getSql } from "../db/client";
 import { canonicalHash, canonicalText } from "../app/declarations/canonical";
+import { canonicalLanguage } from "../app/declarations/languages";
 import { openConfiguredDatabase } from "./database";
 import { EmbeddedPostgresError } from "./embedded-postgres";
 
@@ -86,6 +88,9 @@ async function verifyDeclaration(args: string[]): Promise<string> {
     }
     const match = /^(.*?)\/(?:d|api\/declarations)\/([a-z0-9]+(?:-[a-z0-9]+)*)(?:[/.?#]|$)/.exec(url.pathname);
     if (!match) throw new UsageError(`give the address of a declaration (…/d/<slug> or …/api/declarations/<slug>), not ${target}`);
+    // A translation: /d/<slug>?lang=<tag> or /api/declarations/<slug>/translations/<tag>.
+    const translated = /\/api\/declarations\/[a-z0-9-]+\/translations\/([^/?#]+)$/.exec(url.pathname)?.[1] ?? url.searchParams.get("lang");
+    if (translated !== null) return verifyTranslation(new URL(match[1]!, url.origin).href.replace(/\/$/, ""), match[2]!, decodeURIComponent(translated), expected);
     const api = new URL(`${match[1]}/api/declarations/${match[2]}`, url.origin);
     let response: Response;
     try {
@@ -134,6 +139,63 @@ async function verifyDeclaration(args: string[]): Promise<string> {
     throw new VerifyMismatch(`MISMATCH: version ${published.number} of ${published.title}: ${problems.join("; ")}`);
   }
   return `OK: version ${published.number} of ${published.title} has SHA-256 ${recomputed}`;
+}
+
+/**
+ * `verify` of a translation: fetch <site>/api/declarations/<slug>/translations/<tag>, recompute SHA-256(canonical text)
+ * and compare it with the translation's hash (and --hash); then fetch the exact text of the source version it names
+ * (<site>/d/<slug>/v/<n>/text) and check that it hashes to the source hash the translation is bound to.
+ */
+async function verifyTranslation(site: string, slug: string, language: string, expected: string | undefined): Promise<string> {
+  const tag = canonicalLanguage(language);
+  if (!tag) throw new UsageError(`not a language tag: ${language.slice(0, 40)}`);
+  const api = `${site}/api/declarations/${slug}/translations/${encodeURIComponent(tag)}`;
+  const fetched = async (href: string): Promise<Response> => {
+    let response: Response;
+    try {
+      response = await fetch(href, { redirect: "follow", signal: AbortSignal.timeout(20_000) });
+    } catch (error) {
+      throw new Error(`could not fetch ${href}: ${(error as Error).message}`);
+    }
+    if (response.status === 404) throw new Error(`${href}: nothing published there (404)`);
+    if (!response.ok) throw new Error(`${href} answered ${response.status} ${response.statusText}`);
+    return response;
+  };
+  let body: unknown;
+  try {
+    body = await (await fetched(api)).json();
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new VerifyMismatch(`MISMATCH: ${api} did not answer JSON`);
+    throw error;
+  }
+  const parsed = z
+    .object({
+      language: z.string(),
+      title: z.string(),
+      text: z.string(),
+      hash: z.string(),
+      sourceVersion: z.object({ number: z.number().int().positive().max(1_000_000), hash: z.string() }),
+      current: z.boolean(),
+    })
+    .safeParse(body);
+  if (!parsed.success) throw new VerifyMismatch(`MISMATCH: ${api} did not answer a translation (language, title, text, hash, sourceVersion, current)`);
+  const t = parsed.data;
+  const recomputed = canonicalHash(t.text);
+  const problems: string[] = [];
+  if (recomputed !== t.hash.toLowerCase()) problems.push(`the translation's text hashes to ${recomputed}, but ${api} gives ${t.hash}`);
+  if (canonicalText(t.text) !== t.text) problems.push("the translation's text is not in canonical form");
+  if (expected !== undefined && expected !== recomputed) problems.push(`the translation's text hashes to ${recomputed}, not the expected ${expected}`);
+  const sourceHref = `${site}/d/${slug}/v/${t.sourceVersion.number}/text`;
+  const sourceText = await (await fetched(sourceHref)).text();
+  const sourceHash = canonicalHash(sourceText);
+  if (sourceHash !== t.sourceVersion.hash.toLowerCase()) {
+    problems.push(`it names version ${t.sourceVersion.number} with SHA-256 ${t.sourceVersion.hash}, but that version's text (${sourceHref}) hashes to ${sourceHash}`);
+  }
+  if (problems.length > 0) throw new VerifyMismatch(`MISMATCH: the ${t.language} translation of ${slug}: ${problems.join("; ")}`);
+  return (
+    `OK: the ${t.language} translation “${t.title}” has SHA-256 ${recomputed}; it translates version ${t.sourceVersion.number}, ` +
+    `whose text has SHA-256 ${sourceHash}${t.current ? "" : " (outdated: a newer version has been published since)"}`
+  );
 }
 
 /** What create-user did, in one line; UsageError (exit code 2) for a refusal, which changed nothing. */

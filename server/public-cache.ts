@@ -10,6 +10,7 @@
  * with 304 from the cached ETag (a miss renders, and answers, in full).
  */
 import type { NextFunction, Request, Response } from "express";
+import { acceptedLanguages } from "../app/declarations/languages";
 
 const PUBLIC_PATH = /^\/(declarations|d\/[a-z0-9-]{1,80}(\/badge\.svg|\/v\/\d{1,6}(\/pdf)?|\/changes\/\d{1,6})?|api\/declarations(\/[a-z0-9-]{1,80}(\/endorsements(\.csv)?)?)?)$/;
 const MAX_ENTRIES = 500;
@@ -53,7 +54,7 @@ export function publicCache(ttlMs: number) {
   return function publicCacheMiddleware(req: Request, res: Response, next: NextFunction): void {
     if (ttlMs <= 0 || (req.method !== "GET" && req.method !== "HEAD")) return next();
     if (req.get("cookie") || req.get("authorization") || !PUBLIC_PATH.test(req.path)) return next();
-    const key = req.originalUrl;
+    const key = cacheKey(req);
     const now = Date.now();
     const hit = entries.get(key);
     if (hit && hit.expires > now) return serve(req, res, hit);
@@ -113,6 +114,16 @@ export function publicCache(ttlMs: number) {
     res.setHeader("X-Accord-Cache", "miss");
     next();
   };
+}
+
+/**
+ * A declaration's page without `lang` is in the reader's language (Accept-Language chooses among its translations):
+ * its key holds the reader's first four languages in order of preference.
+ */
+function cacheKey(req: Request): string {
+  if (!/^\/d\/[a-z0-9-]{1,80}$/.test(req.path) || "lang" in req.query) return req.originalUrl;
+  const languages = acceptedLanguages(req.get("accept-language")).map((tag) => tag.toLowerCase()).slice(0, 4);
+  return `${req.originalUrl} ${languages.join(",")}`;
 }
 
 function splitAt(body: Buffer, marker: string | null): Buffer[] {

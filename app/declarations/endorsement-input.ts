@@ -8,6 +8,7 @@
  * publicFields that are not a list of known names, websites that are not http(s) or carry credentials.
  */
 import { z } from "zod";
+import { canonicalLanguage, LANGUAGE_TAG_ERROR, LANGUAGE_TAG_MAX } from "./languages";
 import { isCountryCode } from "./countries";
 import {
   CAPACITIES,
@@ -186,6 +187,21 @@ const publicFieldsField = z
   .refine((v) => v.length <= PUBLIC_FIELDS.length * 2, "publicFields must be a list.")
   .transform((v) => PUBLIC_FIELDS.filter((f) => v.includes(f)));
 
+/** The language of the translation read when endorsing from a translated page (optional; a BCP 47 tag). */
+const readLanguageField = z
+  .string({ message: "readLanguage must be a language tag." })
+  .max(LANGUAGE_TAG_MAX, LANGUAGE_TAG_ERROR)
+  .transform((v, ctx) => {
+    if (v === "") return undefined;
+    const tag = canonicalLanguage(v);
+    if (!tag) {
+      ctx.addIssue({ code: "custom", message: LANGUAGE_TAG_ERROR });
+      return z.NEVER;
+    }
+    return tag;
+  })
+  .nullish();
+
 export const individualSchema = z
   .object({
     kind: z.literal("individual"),
@@ -197,6 +213,7 @@ export const individualSchema = z
     statement: textField({ what: "Your statement", max: LIMITS.statement, multiline: true, noUrls: "A statement cannot contain a web address." }),
     publicFields: publicFieldsField,
     consent: consentField,
+    readLanguage: readLanguageField,
   })
   .superRefine((v, ctx) => {
     for (const field of ["role", "affiliation", "statement"] as const) {
@@ -232,6 +249,7 @@ export const organisationSchema = z.object({
   }),
   authorised: z.literal(true, { message: "Confirm that you are authorised to endorse on behalf of this organisation." }),
   consent: consentField,
+  readLanguage: readLanguageField,
 });
 
 export type IndividualInput = z.infer<typeof individualSchema>;
@@ -280,6 +298,7 @@ export function endorsementFromForm(form: FormData): Record<string, unknown> {
       signerRole: text("signerRole"),
       authorised: text("authorised") === "on",
       consent: text("consent") === "on",
+      readLanguage: text("readLanguage"),
     };
   }
   return {
@@ -292,5 +311,6 @@ export function endorsementFromForm(form: FormData): Record<string, unknown> {
     statement: text("statement"),
     publicFields: form.getAll("publicFields").filter((v): v is string => typeof v === "string"),
     consent: text("consent") === "on",
+    readLanguage: text("readLanguage"),
   };
 }

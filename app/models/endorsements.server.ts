@@ -46,6 +46,8 @@ import { notFound, requireUser } from "../utils/guards.server";
 import { countEndorsement } from "../utils/metrics.server";
 import { writeEndorsement } from "./endorsement-writer.server";
 import { canModerateEndorsements, ROLE_LABELS } from "./roles";
+import { findTranslationIn, loadDeclarationLanguages } from "./translations.server";
+import { languageNameInEnglish } from "../declarations/languages";
 
 
 /** A refusal with its HTTP status and words (and, for 400, the fields to fix). */
@@ -171,6 +173,19 @@ function rowFor(user: UserRow, current: CurrentVersion, input: EndorsementInput)
   return organisationRow(binding, current, o, evidenceFor(user, input.website));
 }
 
+/**
+ * Endorsing from a translated page: the translation the public reads in `language` (null for the authoritative
+ * language or none given). The endorsement stays bound to the authoritative version; the translation is recorded.
+ */
+async function translationRead(current: CurrentVersion, language: string | null | undefined): Promise<Pick<NewEndorsement, "readLanguage" | "readTranslationId" | "readSha256">> {
+  if (!language) return {};
+  const { language: original, translations } = await loadDeclarationLanguages(current.documentId, current.number);
+  if (original.toLowerCase() === language.toLowerCase()) return {};
+  const read = findTranslationIn(translations, language);
+  if (!read) throw new EndorsementError(400, "Some of the details need correcting.", { readLanguage: "This declaration has no published translation into that language." });
+  return { readLanguage: read.language, readTranslationId: read.id, readSha256: read.sha256 };
+}
+
 const isUniqueViolation = (error: unknown) => (error as { code?: string } | null)?.code === "23505";
 
 /** Store the endorsement (rate limit and uniqueness included), or the refusal in words. */
@@ -211,7 +226,7 @@ async function create(input: { user: UserRow; slug: string | undefined; body: un
   const current = requireCanEndorse(input.user, await findDeclarationToEndorse(input.slug));
   const parsed = parseEndorsementInput(input.body);
   if (!parsed.ok) throw new EndorsementError(400, "Some of the details need correcting.", parsed.fieldErrors);
-  const row = rowFor(input.user, current, parsed.data);
+  const row = { ...rowFor(input.user, current, parsed.data), ...(await translationRead(current, parsed.data.readLanguage)) };
   const { id } = await store(row, current, input.ip);
   return { id, receiptUrl: receiptUrl(id), kind: row.kind, evidence: row.evidence, moderation: row.moderation };
 }
@@ -367,6 +382,8 @@ export interface ReceiptView {
   /** Shown to the signer only. */
   moderationReason: string | null;
   reconfirmed: boolean;
+  /** Endorsed from a translated page: the translation read (the endorsement is of the authoritative text). */
+  read: { language: string; name: string; sha256: string } | null;
 }
 
 function statusOf(e: EndorsementWithVersion): ReceiptStatus {
@@ -408,6 +425,7 @@ export async function loadReceipt(id: string | undefined, viewerId: string | nul
     isSigner,
     moderationReason: isSigner && status !== "withdrawn" ? e.moderationReason : null,
     reconfirmed: e.reconfirms !== null,
+    read: e.readLanguage && e.readSha256 ? { language: e.readLanguage, name: languageNameInEnglish(e.readLanguage), sha256: e.readSha256 } : null,
   };
 }
 

@@ -7,8 +7,9 @@ import { listPublishedVersionsByHash, type PublishedMatch } from "../../db/decla
 import { canonicalHash, canonicalText } from "../declarations/canonical";
 import { diffPlainTexts, type TextDiff } from "../diff/text-diff";
 import { findPublicDeclarationBySlug } from "./publishing.server";
+import { listPublishedTranslationsByHash, type TranslationMatch } from "../../db/translations";
 
-export type { PublishedMatch };
+export type { PublishedMatch, TranslationMatch };
 
 /** The most a pasted or uploaded text may weigh (a long declaration is well under 100 kB). */
 export const MAX_VERIFY_BYTES = 1024 * 1024;
@@ -20,6 +21,8 @@ export interface Verification {
   /** Characters of the canonical text that was hashed. */
   length: number;
   matches: PublishedMatch[];
+  /** Sealed translations with this fingerprint (issue 14). */
+  translations: TranslationMatch[];
   /** When nothing matched and a declaration was named: what differs from its current version. */
   comparison: { slug: string; title: string; number: number; diff: TextDiff } | null;
 }
@@ -47,19 +50,24 @@ export async function verifyHash(hash: string): Promise<PublishedMatch[]> {
   return SHA256_HEX.test(hash) ? listPublishedVersionsByHash(hash) : [];
 }
 
+/** The sealed translations with this fingerprint. */
+export async function verifyTranslationHash(hash: string): Promise<TranslationMatch[]> {
+  return SHA256_HEX.test(hash) ? listPublishedTranslationsByHash(hash) : [];
+}
+
 export async function verifyText(input: { text: string; slug?: string | null }): Promise<Verification> {
   if (new TextEncoder().encode(input.text).byteLength > MAX_VERIFY_BYTES) throw new VerifyError(413, "That text is longer than 1 MB.");
   const canonical = canonicalText(input.text);
   if (canonical.trim() === "") throw new VerifyError(400, "Paste the text to check, or choose its file.");
   const hash = canonicalHash(canonical);
-  const matches = await listPublishedVersionsByHash(hash);
+  const [matches, translations] = await Promise.all([listPublishedVersionsByHash(hash), listPublishedTranslationsByHash(hash)]);
   let comparison: Verification["comparison"] = null;
-  if (matches.length === 0 && input.slug) {
+  if (matches.length === 0 && translations.length === 0 && input.slug) {
     const declaration = await findPublicDeclarationBySlug(input.slug);
     if (declaration) {
       const { current } = declaration;
       comparison = { slug: declaration.slug, title: current.title, number: current.number, diff: diffPlainTexts(current.canonicalText, canonical, { headingOffset: 2 }) };
     }
   }
-  return { hash, length: [...canonical].length, matches, comparison };
+  return { hash, length: [...canonical].length, matches, translations, comparison };
 }

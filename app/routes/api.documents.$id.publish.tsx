@@ -4,6 +4,8 @@
  * `hash` (the SHA-256 the caller checked), any other text is refused with 409.
  * Errors are JSON `{error, fields?}`: 400 bad body, 401 not signed in, 403 not an organiser, 404 no such document
  * (or not a member of its workshop) or no such version of it, 409 slug taken / slug cannot change / same text / not the `hash` given.
+ * A translation document (app/models/translations.server.ts) is sealed as its next published translation, bound to
+ * the source version it translates: 201 `{slug, language, number, hash, sourceVersion: {number, hash}}`.
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
@@ -12,6 +14,7 @@ import { canPublish, isSlug, publishVersion, PublishError } from "../models/publ
 import { apiError, apiJson, withApiUser } from "../utils/api.server";
 import { parseWith } from "../utils/forms.server";
 import { requireSecondFactorFor } from "../auth/second-factor-gate.server";
+import { findTranslationBinding, publishTranslation } from "../models/translations.server";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -49,6 +52,16 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return apiJson({ error: first, fields: parsed.fieldErrors }, 400);
     }
     try {
+      if (await findTranslationBinding(document.id)) {
+        const sealed = await publishTranslation({
+          documentId: document.id,
+          versionId: parsed.data.versionId,
+          slug: parsed.data.slug || null,
+          actorId: user.id,
+          expectedHash: parsed.data.hash ?? null,
+        });
+        return apiJson(sealed, 201);
+      }
       const published = await publishVersion({
         documentId: document.id,
         versionId: parsed.data.versionId,

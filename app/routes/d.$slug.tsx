@@ -7,7 +7,8 @@
  *
  * Only public fields are ever loaded (db/public-endorsements.ts); nothing here depends on who is signed in.
  */
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data as withHeaders } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import {
   countryName,
@@ -33,18 +34,30 @@ import { formatDate, formatDateTime, isoString } from "../utils/dates";
 import { notFound } from "../utils/guards.server";
 import { Breadcrumbs } from "../components/breadcrumbs";
 import { staticPage } from "../utils/static-page";
+import { LanguageList, TranslationStatement } from "../components/translation-banner";
+import { findTranslationIn, loadDeclarationLanguages, type TranslationView } from "../models/translations.server";
+import { acceptedLanguages, canonicalLanguage, chooseLanguage, languageDirection, languageEndonym, languageNameInEnglish } from "../declarations/languages";
 
 const PAGE_SIZE = 500;
 
 /** A reading page: sent without JavaScript. */
 export const handle = staticPage;
 
+/** The page depends on Accept-Language when no `lang` is asked for: caches must keep one copy per language. */
+export const headers: HeadersFunction = ({ loaderHeaders }) => {
+  const out = new Headers();
+  const vary = loaderHeaders.get("Vary");
+  if (vary) out.set("Vary", vary);
+  return out;
+};
+
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: diffStyles }];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Not found — Accord" }];
   const d = data.declaration;
-  const title = `${d.title} — version ${d.number}`;
+  const shown = data.languages.shown;
+  const title = shown ? `${shown.title} — ${shown.name}` : `${d.title} — version ${d.number}`;
   const description = `${data.countsText}. ${data.description}`.slice(0, 300);
   return [
     { title: `${d.title} — Accord` },
@@ -58,7 +71,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
     { name: "twitter:card", content: "summary" },
     { name: "twitter:title", content: title },
     { name: "twitter:description", content: description },
-    { tagName: "link", rel: "canonical", href: d.url },
+    { tagName: "link", rel: "canonical", href: shown ? `${d.url}?lang=${encodeURIComponent(shown.language)}` : d.url },
+    ...(data.languages.translations.length > 0
+      ? [data.languages.original, ...data.languages.translations].map((l) => ({ tagName: "link", rel: "alternate", hrefLang: l.language, href: `${d.url}?lang=${encodeURIComponent(l.language)}` }))
+      : []),
+    ...(data.languages.translations.length > 0 ? [{ tagName: "link", rel: "alternate", hrefLang: "x-default", href: d.url }] : []),
   ];
 };
 
@@ -67,6 +84,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!declaration) throw notFound();
   const { slug, current, counts } = declaration;
   const query = new URL(request.url).searchParams;
+  // The language read: `lang` when asked for (404 when there is no such translation), else the reader's
+  // Accept-Language among the original and the translations of the current version.
+  const { language, translations } = await loadDeclarationLanguages(declaration.documentId, current.number);
+  const requested = query.get("lang");
+  let shown: TranslationView | null = null;
+  if (requested !== null) {
+    const tag = canonicalLanguage(requested.slice(0, 40));
+    if (!tag) throw notFound();
+    if (tag.toLowerCase() !== language.toLowerCase()) {
+      shown = findTranslationIn(translations, tag);
+      if (!shown) throw notFound();
+    }
+  } else {
+    const currentOnes = translations.filter((t) => t.current);
+    const chosen = chooseLanguage(acceptedLanguages(request.headers.get("Accept-Language")), [language, ...currentOnes.map((t) => t.language)]);
+    shown = chosen && chosen !== language ? (currentOnes.find((t) => t.language === chosen) ?? null) : null;
+  }
   const kind = parseKindFilter(query.get("kind"));
   const country = parseCountryFilter(query.get("country"));
   const requestedPage = Number(query.get("page") ?? "1");
@@ -80,7 +114,27 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = Number.isSafeInteger(requestedPage) && requestedPage >= 1 ? Math.min(requestedPage, pages) : 1;
   const entries = await listPublicEndorsements({ ...filter, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
   const lines = entries.map(signatoryLine).map((l) => ({ ...l, website: safeWebsite(l.website) }));
-  return {
+  const linkTo = (tag: string) => `/d/${slug}?lang=${encodeURIComponent(tag)}`;
+  return withHeaders({
+    languages: {
+      original: { language, name: languageEndonym(language), href: linkTo(language), current: true, sourceNumber: null },
+      translations: translations.map((t) => ({ language: t.language, name: languageEndonym(t.language), href: linkTo(t.language), current: t.current, sourceNumber: t.sourceNumber })),
+      shown: shown && {
+        language: shown.language,
+        dir: languageDirection(shown.language),
+        name: languageEndonym(shown.language),
+        englishName: languageNameInEnglish(shown.language),
+        title: shown.title,
+        html: shown.html,
+        sha256: shown.sha256,
+        sourceNumber: shown.sourceNumber,
+        sourceSha256: shown.sourceSha256,
+        current: shown.current,
+      },
+      originalName: languageNameInEnglish(language),
+      /** The language asked for with `lang` (kept by the filters and pages of signatories). */
+      requested: requested === null ? null : (shown?.language ?? language),
+    },
     declaration: {
       slug,
       title: current.title,
@@ -103,7 +157,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     countsText: countsSentence(counts, current.number),
     currentKindsText: kindsSentence(counts.individuals, counts.organisations),
     earlierKindsText: kindsSentence(counts.earlierIndividuals, counts.earlierOrganisations),
-    description: previewText(current.canonicalText, current.title),
+    description: shown ? previewText(shown.canonicalText, shown.title) : previewText(current.canonicalText, current.title),
     versions: declaration.versions.map((v) => ({ number: v.number, sha256: v.sha256, publishedAt: v.publishedAt })),
     changes: changes
       ? { from: changes.from.number, html: changes.diff.html, count: changes.diff.changes.length, identical: changes.diff.identical }
@@ -117,7 +171,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     page,
     pages,
     total,
-  };
+  }, requested === null ? { headers: { Vary: "Accept-Language" } } : undefined);
 }
 
 type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
@@ -144,8 +198,9 @@ function Signatory({ line }: { line: SignatoryLine }) {
   );
 }
 
-function pageHref(slug: string, filter: Loaded["filter"], page: number): string {
+function pageHref(slug: string, filter: Loaded["filter"], page: number, lang: string | null): string {
   const q = new URLSearchParams();
+  if (lang) q.set("lang", lang);
   if (filter.kind) q.set("kind", filter.kind);
   if (filter.country) q.set("country", filter.country);
   if (page > 1) q.set("page", String(page));
@@ -155,8 +210,10 @@ function pageHref(slug: string, filter: Loaded["filter"], page: number): string 
 
 export default function DeclarationPage() {
   const data = useLoaderData<typeof loader>();
-  const { declaration: d, counts, signatories, filter } = data;
-  const textHasTitle = d.html.startsWith("<h1>");
+  const { declaration: d, counts, signatories, filter, languages } = data;
+  const shown = languages.shown;
+  const textHasTitle = (shown ? shown.html : d.html).startsWith("<h1>");
+  const endorseHref = shown ? `/d/${d.slug}/endorse?lang=${encodeURIComponent(shown.language)}` : `/d/${d.slug}/endorse`;
   const filtered = filter.kind !== "" || filter.country !== "";
   return (
     <div className="page reading declaration-page">
@@ -166,9 +223,11 @@ export default function DeclarationPage() {
         <p>{d.url}</p>
         <p>{`Version ${d.number}, published ${formatDateTime(d.publishedAt)}`}</p>
         <p>{`SHA-256 of the canonical text: ${d.sha256}`}</p>
+        {shown ? <p>{`Translation into ${shown.englishName} of version ${shown.sourceNumber}; SHA-256 of the translation: ${shown.sha256}`}</p> : null}
       </div>
 
-      {textHasTitle ? null : <h1>{d.title}</h1>}
+      <LanguageList original={languages.original} translations={languages.translations} shown={shown?.language ?? null} />
+      {textHasTitle ? null : shown ? <h1 lang={shown.language} dir={shown.dir}>{shown.title}</h1> : <h1>{d.title}</h1>}
       <div className="meta declaration-meta">
         <span>{`Version ${d.number}`}</span>
         <span>
@@ -189,14 +248,28 @@ export default function DeclarationPage() {
         </p>
         {d.endorsementsOpen ? (
           <p className="no-print">
-            <a className="button" href={`/d/${d.slug}/endorse`}>{`Endorse version ${d.number}`}</a>
+            <a className="button" href={endorseHref}>{`Endorse version ${d.number}`}</a>
           </p>
         ) : (
           <p className="muted no-print">Endorsements are closed.</p>
         )}
       </section>
 
-      <article className="document declaration-text" aria-label={d.title} dangerouslySetInnerHTML={{ __html: d.html }} />
+      {shown ? (
+        <TranslationStatement
+          t={shown}
+          originalHref={languages.original.href}
+          originalName={languages.originalName}
+          authoritativeHash={d.sha256}
+          currentNumber={d.number}
+          jsonHref={`/api/declarations/${d.slug}/translations/${shown.language}`}
+        />
+      ) : null}
+      {shown ? (
+        <article className="document declaration-text" aria-label={shown.title} lang={shown.language} dir={shown.dir} dangerouslySetInnerHTML={{ __html: shown.html }} />
+      ) : (
+        <article className="document declaration-text" aria-label={d.title} dangerouslySetInnerHTML={{ __html: d.html }} />
+      )}
 
       <section className="card verify" aria-labelledby="verify-title">
         <h2 id="verify-title">Verify this text</h2>
@@ -271,6 +344,7 @@ export default function DeclarationPage() {
           <span className="print-only">Annex: </span>Signatories
         </h2>
         <form method="get" action={`/d/${d.slug}#signatories`} className="filters">
+          {languages.requested ? <input type="hidden" name="lang" value={languages.requested} /> : null}
           <div className="field">
             <label htmlFor="filter-kind">Who</label>
             <select id="filter-kind" name="kind" defaultValue={filter.kind}>
@@ -290,7 +364,7 @@ export default function DeclarationPage() {
           </div>
           <div className="actions">
             <button type="submit" className="secondary">Show</button>
-            {filtered ? <a href={`/d/${d.slug}#signatories`}>Show everyone</a> : null}
+            {filtered ? <a href={`/d/${d.slug}${languages.requested ? `?lang=${encodeURIComponent(languages.requested)}` : ""}#signatories`}>Show everyone</a> : null}
           </div>
         </form>
         {filtered ? <p className="muted small" role="status">{`${data.total} ${data.total === 1 ? "entry matches" : "entries match"} the filter.`}</p> : null}
@@ -324,7 +398,7 @@ export default function DeclarationPage() {
                   {p === data.page ? (
                     <span aria-current="page">{`Page ${p}`}</span>
                   ) : (
-                    <a href={pageHref(d.slug, filter, p)}>{`Page ${p}`}</a>
+                    <a href={pageHref(d.slug, filter, p, languages.requested)}>{`Page ${p}`}</a>
                   )}
                 </li>
               ))}

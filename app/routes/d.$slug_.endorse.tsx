@@ -8,6 +8,8 @@
  * Errors come back per field (tied with aria-describedby) and in a summary that links to each field.
  * The rules are the API's (app/models/endorsements.server.ts), so the form and POST /api/… cannot disagree.
  */
+import { ReadTranslationNotice } from "../components/translation-banner";
+import { translationReadFor } from "../models/translations.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -60,8 +62,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   else if (!current.endorsementsOpen) state = "closed";
   const { currentOnes: mine, choices } = auth ? await loadReconfirmPage(auth.user, current) : { currentOnes: [], choices: [] };
   const canReconfirm = choices.length > 0;
+  // Arriving from a translated page (`?lang=`): the endorsement is still of the authoritative text; the translation is recorded.
+  const read = await translationReadFor(current, url.searchParams.get("lang"));
+  const here = `/d/${current.slug}/endorse${read ? `?lang=${encodeURIComponent(read.language)}` : ""}`;
   return data(
-    { declaration, state, kind, mine, canReconfirm, returnTo: encodeURIComponent(`/d/${current.slug}/endorse`) },
+    { declaration, state, kind, mine, canReconfirm, read, returnTo: encodeURIComponent(here) },
     { headers: NO_STORE },
   );
 }
@@ -271,7 +276,7 @@ function shownErrors(server: Record<string, string>, live: LiveErrors | null, an
 }
 
 export default function Endorse() {
-  const { declaration, state, kind: initialKind, mine, canReconfirm, returnTo } = useLoaderData<typeof loader>();
+  const { declaration, state, kind: initialKind, mine, canReconfirm, returnTo, read } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const busy = useNavigation().state === "submitting";
   const values = result?.values ?? {};
@@ -311,6 +316,7 @@ export default function Endorse() {
         <time dateTime={isoString(declaration.publishedAt)}>{formatDate(declaration.publishedAt)}</time>. Your endorsement is bound to
         this exact text: its SHA-256 is <code className="hash">{declaration.sha256}</code>.
       </p>
+      {read ? <ReadTranslationNotice read={read} number={declaration.number} /> : null}
 
       {state !== "ready" ? <Explanation state={state} returnTo={returnTo} slug={declaration.slug} /> : null}
 
@@ -335,6 +341,7 @@ export default function Endorse() {
 
       {state === "ready" ? (
         <Form method="post" className="stack endorse-form" noValidate onChange={update} onInput={update}>
+          {read ? <input type="hidden" name="readLanguage" value={read.language} /> : null}
           {result ? (
             <div className="alert error" role="alert" tabIndex={-1} ref={summary}>
               <p>{result.error}</p>

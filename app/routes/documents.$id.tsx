@@ -5,7 +5,7 @@
  * POST (editors and organisers) saves a named version and answers with the outcome on this page: the writer keeps
  * their place (app/components/save-version-form.tsx); the rules are app/models/versions.server.ts's.
  */
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { SAVE_VERSION_INTENT, SaveVersionForm, type SaveVersionOutcome } from "../components/save-version-form";
@@ -21,6 +21,12 @@ import { kindLabel, statusBadgeClass, statusLabel } from "../models/workshop-vie
 import { formatDateTime, isoString } from "../utils/dates";
 import { notFound, requireUser } from "../utils/guards.server";
 import { Breadcrumbs, workshopTrail } from "../components/breadcrumbs";
+import diffStyles from "../diff/diff.css";
+import { SideBySideToggle } from "../components/side-by-side-toggle";
+import { TranslationNotice } from "../components/translation-notice";
+import { loadTranslationContext } from "../models/translation-context.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: diffStyles }];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} — Accord` : "Not found — Accord" }];
 
@@ -28,8 +34,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { user } = await requireUser(request, context);
   const document = await findDocumentForUser(params.id ?? "", user.id);
   if (!document) throw notFound();
-  const rendered = await loadDocumentHtml(document.id);
+  const [rendered, translation] = await Promise.all([loadDocumentHtml(document.id), loadTranslationContext(document.id)]);
   return {
+    translation,
     document: {
       id: document.id,
       title: document.title,
@@ -67,7 +74,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultSh
   formData?.get("intent") === SAVE_VERSION_INTENT ? false : defaultShouldRevalidate;
 
 export default function DocumentPage() {
-  const { document, role, rendered, user } = useLoaderData<typeof loader>();
+  const { document, role, rendered, user, translation } = useLoaderData<typeof loader>();
   const posted = useActionData<typeof action>();
   // The stored text normally opens with the title as its own <h1>; otherwise the page supplies one.
   const textHasTitle = rendered.ok && rendered.html.startsWith("<h1>");
@@ -84,16 +91,29 @@ export default function DocumentPage() {
         </span>
         <Link to={`/documents/${document.id}/history`}>History and versions</Link>
         {canManageMembers(role) ? <Link to={`/documents/${document.id}/publish`}>Publish</Link> : null}
-        {canManageMembers(role) && document.status === "published" ? (
+        {canManageMembers(role) && document.status === "published" && !translation ? (
           <Link to={`/documents/${document.id}/endorsements`}>Endorsements and moderation</Link>
         ) : null}
       </div>
+      {translation ? <TranslationNotice translation={translation} /> : null}
       {canEditDocuments(role) ? <SaveVersionForm documentId={document.id} canPublish={canPublish(role)} fallback={posted ?? null} /> : null}
-      {rendered.ok ? (
-        <CollabEditor key={document.id} documentId={document.id} initialHtml={rendered.html} canEdit={canEditDocuments(role)} role={role} user={user} />
-      ) : (
-        <DocumentBody rendered={rendered} label={document.title} />
-      )}
+      {translation ? (
+        <SideBySideToggle
+          sourceHtml={translation.sourceHtml}
+          sourceLanguage={translation.sourceLanguage}
+          sourceNumber={translation.sourceNumber}
+          language={translation.language}
+          dir={translation.dir}
+          editorContainerId="document-text"
+        />
+      ) : null}
+      <div id="document-text" lang={translation?.language} dir={translation?.dir}>
+        {rendered.ok ? (
+          <CollabEditor key={document.id} documentId={document.id} initialHtml={rendered.html} canEdit={canEditDocuments(role)} role={role} user={user} />
+        ) : (
+          <DocumentBody rendered={rendered} label={document.title} />
+        )}
+      </div>
     </div>
   );
 }

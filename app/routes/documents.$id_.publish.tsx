@@ -9,7 +9,7 @@
  * (`$id_` keeps this page out of the document page's layout: it is a page of its own.)
  */
 import type { ActionFunctionArgs, AppLoadContext, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { FormError, FormNotice } from "../components/field";
@@ -40,6 +40,9 @@ import { requireSecondFactorFor } from "../auth/second-factor-gate.server";
 import { Breadcrumbs, documentTrail } from "../components/breadcrumbs";
 import { useFocusOnArrival } from "../components/focus-on-arrival";
 import { discussionOnVersion, discussionSentence } from "../threads/threads.server";
+import { TranslationPublishNote, TranslationsPanel } from "../components/publish/translations-panel";
+import { createTranslation, retargetTranslation, findDocumentLanguage, findTranslationBinding, listTranslationDocuments, publishTranslation, TranslationError } from "../models/translations.server";
+import { languageNameInEnglish } from "../declarations/languages";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Publish — ${data.document.title} — Accord` : "Publish — Accord" },
@@ -66,11 +69,14 @@ async function requireOrganiser(request: Request, context: AppLoadContext, id: s
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { document } = await requireOrganiser(request, context, params.id);
   const chosen = new URL(request.url).searchParams.get("version") || null;
-  const [declaration, versions, published, preview] = await Promise.all([
+  const [declaration, versions, published, preview, binding, translationDocs, language] = await Promise.all([
     findDeclarationForDocument(document.id),
     listVersionChoices(document.id),
     listPublishedVersions(document.id),
     chosen ? previewPublication(document.id, chosen, 3) : null,
+    findTranslationBinding(document.id),
+    listTranslationDocuments(document.id),
+    findDocumentLanguage(document.id),
   ]);
   const counts = declaration ? await countPublicEndorsementsOf({ documentId: document.id }) : null;
   const discussion = preview && chosen ? discussionSentence(await discussionOnVersion(document.id, chosen)) : null;
@@ -87,6 +93,17 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     },
     previewMissing: chosen !== null && !preview,
     discussion,
+    translationOf: binding && {
+      sourceId: binding.sourceDocumentId,
+      sourceTitle: binding.sourceTitle,
+      sourceSlug: binding.sourceSlug,
+      language: binding.language,
+      languageName: languageNameInEnglish(binding.language),
+      sourceNumber: binding.sourceNumber,
+      latestSourceNumber: binding.latestSourceNumber,
+    },
+    translations: translationDocs.map((t) => ({ ...t, languageName: languageNameInEnglish(t.language) })),
+    languageName: languageNameInEnglish(language ?? "en"),
   };
 }
 
@@ -107,6 +124,12 @@ const schema = z.discriminatedUnion(
       hash: z.string({ message: "Preview the version before publishing it." }).regex(/^[0-9a-f]{64}$/, "Preview the version before publishing it."),
       confirm: z.literal("yes", { message: "Confirm that you understand a published version can never be changed." }),
     }),
+    z.object({
+      intent: z.literal("translate"),
+      language: z.string({ message: "Give the language to translate into." }).trim().min(1, "Give the language to translate into.").max(35, "A language tag has at most 35 characters."),
+      versionNumber: z.coerce.number({ message: "Choose the version to translate." }).int("Choose the version to translate.").min(1, "Choose the version to translate."),
+    }),
+    z.object({ intent: z.literal("retarget") }),
     z.object({ intent: z.literal("endorsements"), open: z.enum(["1", "0"], { message: "Choose open or closed." }) }),
     z.object({
       intent: z.literal("policy"),
@@ -120,7 +143,7 @@ interface ActionResult {
   error: string | null;
   fieldErrors: Record<string, string>;
   notice: string | null;
-  published: { slug: string; number: number; hash: string; notified: number } | null;
+  published: { slug: string; number: number; hash: string; notified: number; language?: string } | null;
   intent: string | null;
 }
 
@@ -142,6 +165,36 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     return result({ error: first, fieldErrors: parsed.fieldErrors, intent: typeof submitted === "string" ? submitted : null }, 400);
   }
   const input = parsed.data;
+  if (input.intent === "translate") {
+    try {
+      const created = await createTranslation({ sourceDocumentId: document.id, versionNumber: input.versionNumber, language: input.language, actorId: user.id });
+      return redirect(`/documents/${created.documentId}`);
+    } catch (error) {
+      if (error instanceof TranslationError) return result({ intent: "translate", error: error.message, fieldErrors: { language: error.message } }, error.status);
+      throw error;
+    }
+  }
+  if (input.intent === "retarget") {
+    try {
+      const moved = await retargetTranslation({ documentId: document.id, actorId: user.id, workshopId: document.workshopId });
+      return result({ intent: "retarget", notice: `This translation now translates version ${moved.to}. Bring its text up to date with the changes since version ${moved.from}, then publish it.` });
+    } catch (error) {
+      if (error instanceof TranslationError) return result({ intent: "retarget", error: error.message }, error.status);
+      throw error;
+    }
+  }
+  if (input.intent === "publish" && (await findTranslationBinding(document.id))) {
+    try {
+      const sealed = await publishTranslation({ documentId: document.id, versionId: input.versionId, slug: input.slug || null, actorId: user.id, expectedHash: input.hash });
+      return result({ intent: "publish", published: { slug: sealed.slug, number: sealed.number, hash: sealed.hash, notified: 0, language: sealed.language } });
+    } catch (error) {
+      if (error instanceof PublishError) {
+        const field = error.code === "not_previewed" ? "hash" : "versionId";
+        return result({ intent: "publish", error: error.message, fieldErrors: { [field]: error.message } }, error.status);
+      }
+      throw error;
+    }
+  }
   if (input.intent === "publish") {
     try {
       const published = await publishVersion({
@@ -172,7 +225,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function PublishPage() {
-  const { document, declaration, versions, published, countsText, preview, previewMissing, discussion } = useLoaderData<typeof loader>();
+  const { document, declaration, versions, published, countsText, preview, previewMissing, discussion, translationOf, translations, languageName } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -184,6 +237,7 @@ export default function PublishPage() {
       <Breadcrumbs trail={documentTrail(document)} current="Publish" />
       <h1>Publish and endorsements</h1>
       <p className="lead">{document.title}</p>
+      {translationOf ? <TranslationPublishNote {...translationOf} action={here} busy={busy} /> : null}
 
       <FormError message={outcome?.error} />
       <FormNotice message={outcome?.notice} />
@@ -233,7 +287,7 @@ export default function PublishPage() {
             <PublicationPreview
               action={here}
               preview={preview}
-              form={{ errors, busy, publicSlug: declaration?.slug ?? null, documentSlug: document.slug }}
+              form={{ errors, busy, publicSlug: declaration?.slug ?? translationOf?.sourceSlug ?? null, documentSlug: document.slug }}
             />
           ) : null}
         </>
@@ -242,6 +296,17 @@ export default function PublishPage() {
       {declaration ? (
         <DeclarationSettings action={here} endorsementsOpen={declaration.endorsementsOpen} organisationPolicy={declaration.organisationPolicy} busy={busy} />
       ) : null}
+
+      {translationOf ? null : (
+        <TranslationsPanel
+          action={here}
+          translations={translations}
+          publishedNumbers={published.map((p) => p.number)}
+          sourceLanguageName={languageName}
+          error={outcome?.intent === "translate" ? outcome.error : null}
+          busy={busy}
+        />
+      )}
 
       {published.length > 0 ? (
         <>
@@ -268,11 +333,18 @@ function PublishedNotice({ published }: { published: NonNullable<ActionResult["p
   const notice = useFocusOnArrival<HTMLDivElement>();
   return (
     <div className="alert ok" role="status" tabIndex={-1} ref={notice}>
-      <p>
-        {`Version ${published.number} is published at `}<Link to={`/d/${published.slug}`}>{`/d/${published.slug}`}</Link>.
-      </p>
+      {published.language ? (
+        <p>
+          {`Translation ${published.number} is published at `}
+          <Link to={`/d/${published.slug}?lang=${encodeURIComponent(published.language)}`}>{`/d/${published.slug}?lang=${published.language}`}</Link>.
+        </p>
+      ) : (
+        <p>
+          {`Version ${published.number} is published at `}<Link to={`/d/${published.slug}`}>{`/d/${published.slug}`}</Link>.
+        </p>
+      )}
       <p className="hash-line">SHA-256 <code>{published.hash}</code></p>
-      {published.number > 1 ? (
+      {published.number > 1 && !published.language ? (
         <p>
           {published.notified === 1
             ? "1 person who endorsed an earlier version was e-mailed a link to the changes and to re-confirm."

@@ -5,6 +5,7 @@
  * The signer (signed in) also sees how theirs is listed, any organisers' note, and "Withdraw…", which first says what
  * stays public and what is erased (`?withdraw=1`), then withdraws (POST with `confirm=yes`). Works without JavaScript.
  */
+import { ReadTranslationFacts } from "../components/translation-banner";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
@@ -97,6 +98,7 @@ export default function Receipt() {
         <dd>
           <code className="hash">{r.sha256}</code>
         </dd>
+        {r.read ? <ReadTranslationFacts read={r.read} /> : null}
         <dt>Endorsed</dt>
         <dd>
           <time dateTime={isoString(r.createdAt)}>{formatDateTime(r.createdAt)}</time>

@@ -10,7 +10,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { DiffView } from "../diff/diff-view";
 import diffStyles from "../diff/diff.css";
 import { loadPublicDeclarations } from "../models/publishing.server";
-import { SHA256_HEX, textOfUpload, verifyHash, verifyText, VerifyError, type PublishedMatch, type Verification } from "../models/verification.server";
+import { SHA256_HEX, textOfUpload, verifyHash, verifyText, verifyTranslationHash, VerifyError, type PublishedMatch, type Verification } from "../models/verification.server";
+import { TranslationMatchList } from "../components/translation-banner";
 import { formatDate, isoString } from "../utils/dates";
 import { staticPage } from "../utils/static-page";
 
@@ -31,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     declarations: declarations.map((d) => ({ slug: d.slug, title: d.title })).sort((a, b) => a.title.localeCompare(b.title, "en")),
     slug: url.searchParams.get("slug") ?? "",
-    hashLookup: hash === "" ? null : { hash, valid: SHA256_HEX.test(hash), matches: await verifyHash(hash) },
+    hashLookup: hash === "" ? null : { hash, valid: SHA256_HEX.test(hash), matches: await verifyHash(hash), translations: await verifyTranslationHash(hash) },
   };
 }
 
@@ -77,6 +78,14 @@ function MatchList({ matches }: { matches: PublishedMatch[] }) {
 }
 
 function Outcome({ result }: { result: Verification }) {
+  if (result.matches.length === 0 && result.translations.length > 0) {
+    return (
+      <div className="alert ok">
+        <TranslationMatchList matches={result.translations} />
+        <p className="small">SHA-256 <code className="hash">{result.hash}</code></p>
+      </div>
+    );
+  }
   if (result.matches.length > 0) {
     return (
       <div className="alert ok">
@@ -169,6 +178,8 @@ export default function VerifyPage() {
         {hashLookup ? (
           hashLookup.matches.length > 0 ? (
             <div className="alert ok" role="status"><p>This fingerprint is sealed as:</p><MatchList matches={hashLookup.matches} /></div>
+          ) : hashLookup.translations.length > 0 ? (
+            <div className="alert ok" role="status"><TranslationMatchList matches={hashLookup.translations} /></div>
           ) : (
             <div className="alert warning" role="status">
               {hashLookup.valid ? "No published version has this fingerprint." : "A SHA-256 fingerprint is 64 characters, 0–9 and a–f."}

@@ -22,6 +22,7 @@ import { createSession } from "../../app/auth/session.server";
 import { findDocumentForUser } from "../../db/access";
 import { saveVersion } from "../../app/models/versions.server";
 import { publishVersion } from "../../app/models/publishing.server";
+import { createTranslation, publishTranslation } from "../../app/models/translations.server";
 import { SCOPES, type Scope } from "../../app/auth/token-scopes";
 import { addMember, createUser } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/http-server";
@@ -134,10 +135,14 @@ const TABLE: [method: Method, route: string, answers: string, body?: Record<stri
   ["POST", "/api/declarations/:slug/endorsements", "401 403 ok ok ok ok ok ok 403 403 ok 403 401 401 403"],
   ["GET", "/api/declarations/:slug/endorsements.csv", "ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok"],
   ["POST", "/api/declarations/:slug/endorsements.csv", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 403"],
+  ["GET", "/api/declarations/:slug/translations/:language", "ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok"],
+  ["POST", "/api/declarations/:slug/translations/:language", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 403"],
   ["GET", "/api/documents/:id/authorship", "401 403 ok ok ok ok ok 404 ok 403 403 403 401 401 ok"],
   ["POST", "/api/documents/:id/authorship", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 403"],
   ["GET", "/api/documents/:id/publish", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405"],
   ["POST", "/api/documents/:id/publish", "401 403 403 403 403 ok ok 404 403 403 403 ok 401 401 403"],
+  ["GET", "/api/documents/:id/translations", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405"],
+  ["POST", "/api/documents/:id/translations", "401 403 403 403 403 ok ok 404 403 403 403 ok 401 401 403"],
   ["GET", "/api/documents/:id/versions", "401 403 ok ok ok ok ok 404 ok 403 403 403 401 401 ok"],
   ["POST", "/api/documents/:id/versions", "401 403 403 403 ok ok ok 404 403 ok 403 403 401 401 403"],
   // Threads (issue 13): members read; commenters and up start threads, reply and propose; the commenter here wrote the
@@ -241,6 +246,14 @@ async function setUp(): Promise<void> {
     values (${doc!.id}, 'Matrix version 2', ${people.organiser.id}, 0, ${Buffer.from([0, 0])}, ${sql.json(json)}, '<p>A second text.</p>', 'A second text.')
     returning id`;
   await publishVersion({ documentId: doc!.id, versionId: second!.id, actorId: people.organiser.id });
+  // A French translation of version 2, published (its public JSON is /api/declarations/:slug/translations/fr).
+  const { documentId: french } = await createTranslation({ sourceDocumentId: doc!.id, versionNumber: 2, language: "fr", actorId: people.organiser.id });
+  const [frenchVersion] = await sql<{ id: string }[]>`
+    insert into document_versions (document_id, name, created_by, log_seq, yjs_state, tiptap_json, html, plain_text)
+    values (${french}, 'Traduction', ${people.organiser.id}, 0, ${Buffer.from([0, 0])},
+      ${sql.json({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "Un second texte." }] }] })}, '<p>Un second texte.</p>', 'Un second texte.')
+    returning id`;
+  await publishTranslation({ documentId: french, versionId: frenchVersion!.id, actorId: people.organiser.id });
   // A thread and a proposal the commenter started on the document, and the commenter's first comment.
   const documentWithRole = (await findDocumentForUser(doc!.id, people.commenter.id))!;
   const words = await uniqueWords(doc!.id, 2);
@@ -249,7 +262,7 @@ async function setUp(): Promise<void> {
   const [comment] = await sql<{ id: string }[]>`select id from thread_comments where thread_id = ${thread.id}`;
   matrixThread = { threadId: thread.id, authorId: people.commenter.id };
   Object.assign(params, { thread: thread.id, proposal: proposal.id, comment: comment!.id });
-  Object.assign(params, { id: doc!.id, slug: doc!.slug, declaration: "matrix-call", versionId: version.id, number: "2", token: "inv_notarealinvitation.xxxxxxxxxxxxxxxxxxxxxxxx", endorsement: endorsement!.id });
+  Object.assign(params, { id: doc!.id, slug: doc!.slug, declaration: "matrix-call", versionId: version.id, number: "2", token: "inv_notarealinvitation.xxxxxxxxxxxxxxxxxxxxxxxx", endorsement: endorsement!.id, language: "fr" });
   for (const [who, user] of Object.entries(people)) userIds.set(who as Caller, user.id);
   userIds.set("foreign", people.organiser.id);
 

@@ -396,7 +396,7 @@ describe("the public declaration", () => {
     const etag = res.headers.get("etag")!;
     expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
     const body = (await res.json()) as { slug: string; title: string; version: { number: number; hash: string; publishedAt: string }; html: string; text: string; counts: Record<string, number> };
-    expect(Object.keys(body).sort()).toEqual(["counts", "html", "slug", "text", "title", "version"]);
+    expect(Object.keys(body).sort()).toEqual(["counts", "html", "language", "slug", "text", "title", "translations", "version"]);
     expect(Object.keys(body.version).sort()).toEqual(["hash", "number", "publishedAt"]);
     expect(body.counts).toEqual({ current: 6, earlier: 0, individuals: 4, organisations: 2 });
     expect(body.slug).toBe(slug);
