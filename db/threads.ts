@@ -153,13 +153,30 @@ export async function insertComment(input: { threadId: string; authorId: string;
   return row!.id;
 }
 
-export async function updateCommentBody(commentId: string, body: string, sql: Queryable = getSql()): Promise<boolean> {
-  const rows = await sql`update thread_comments set body = ${body}, edited_at = now() where id = ${commentId}`;
-  return rows.count === 1;
+/** Change a comment's body; the body it had before (null when the comment is gone), read under the row's lock. */
+export async function updateCommentBody(commentId: string, body: string, sql: Queryable = getSql()): Promise<string | null> {
+  const [row]: [{ previous: string }?] = await sql`
+    update thread_comments c set body = ${body}, edited_at = now()
+    from (select id, body from thread_comments where id = ${commentId} for update) old
+    where c.id = old.id
+    returning old.body as previous`;
+  return row?.previous ?? null;
 }
 
 export async function deleteComment(commentId: string, sql: Queryable = getSql()): Promise<boolean> {
   const rows = await sql`delete from thread_comments where id = ${commentId}`;
+  return rows.count === 1;
+}
+
+/** Lock a thread's row for the rest of the transaction; false when there is none (any more). */
+export async function lockThread(threadId: string, tx: Queryable): Promise<boolean> {
+  const rows = await tx`select id from comment_threads where id = ${threadId} for update`;
+  return rows.length === 1;
+}
+
+/** Erase a thread with its comments, proposal and mail records (cascade); false when it was already gone. */
+export async function deleteThreadRow(threadId: string, sql: Queryable = getSql()): Promise<boolean> {
+  const rows = await sql`delete from comment_threads where id = ${threadId}`;
   return rows.count === 1;
 }
 

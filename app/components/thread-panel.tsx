@@ -13,6 +13,7 @@ import type { EncodedRange, Quote, Thread } from "../threads/types";
 import { MAX_PROPOSAL_CHARS as MAX_PROPOSAL } from "../threads/contract";
 import type { Role } from "../models/roles";
 import { MAX_COMMENT, ProposedWords, ThreadCard } from "./thread-card";
+import { MentionField } from "./mention-field";
 
 export interface ThreadDraft {
   kind: "comment" | "proposal";
@@ -80,12 +81,12 @@ function Composer({ draft, documentId, onDone }: { draft: ThreadDraft; documentI
             </span>
           </p>
           <label htmlFor={`${id}-body`}>Why (optional)</label>
-          <textarea id={`${id}-body`} name="body" maxLength={MAX_COMMENT} rows={2} />
+          <MentionField id={`${id}-body`} name="body" maxLength={MAX_COMMENT} rows={2} />
         </>
       ) : (
         <>
           <label htmlFor={`${id}-body`}>Your comment</label>
-          <textarea id={`${id}-body`} name="body" maxLength={MAX_COMMENT} rows={3} required autoFocus />
+          <MentionField id={`${id}-body`} name="body" maxLength={MAX_COMMENT} rows={3} required autoFocus />
         </>
       )}
       {error ? (

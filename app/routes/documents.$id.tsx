@@ -16,7 +16,9 @@ import { CollabEditor } from "../components/collab-editor";
 import { DocumentBody } from "../components/document-body";
 import { colourFor } from "../collab/protocol";
 import { loadDocumentHtml } from "../models/document-html.server";
-import { canEditDocuments, canManageMembers, canPublish, ROLE_LABELS } from "../models/roles";
+import { canDiscuss, canEditDocuments, canManageMembers, canPublish, ROLE_LABELS } from "../models/roles";
+import { mentionableNames } from "../threads/thread-mails.server";
+import { MentionNames } from "../components/mention-field";
 import { kindLabel, statusBadgeClass, statusLabel } from "../models/workshop-view";
 import { formatDateTime, isoString } from "../utils/dates";
 import { notFound, requireUser } from "../utils/guards.server";
@@ -29,6 +31,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const document = await findDocumentForUser(params.id ?? "", user.id);
   if (!document) throw notFound();
   const rendered = await loadDocumentHtml(document.id);
+  // The `@` picker of the comment fields offers the workshop's members by name (those who may comment only).
+  const mentionNames = canDiscuss(document.role) ? await mentionableNames(document.id, user.id) : [];
   return {
     document: {
       id: document.id,
@@ -42,6 +46,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     role: document.role,
     rendered,
     user: { name: user.name, colour: colourFor(user.id) },
+    mentionNames,
   };
 }
 
@@ -67,7 +72,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultSh
   formData?.get("intent") === SAVE_VERSION_INTENT ? false : defaultShouldRevalidate;
 
 export default function DocumentPage() {
-  const { document, role, rendered, user } = useLoaderData<typeof loader>();
+  const { document, role, rendered, user, mentionNames } = useLoaderData<typeof loader>();
   const posted = useActionData<typeof action>();
   // The stored text normally opens with the title as its own <h1>; otherwise the page supplies one.
   const textHasTitle = rendered.ok && rendered.html.startsWith("<h1>");
@@ -90,7 +95,9 @@ export default function DocumentPage() {
       </div>
       {canEditDocuments(role) ? <SaveVersionForm documentId={document.id} canPublish={canPublish(role)} fallback={posted ?? null} /> : null}
       {rendered.ok ? (
-        <CollabEditor key={document.id} documentId={document.id} initialHtml={rendered.html} canEdit={canEditDocuments(role)} role={role} user={user} />
+        <MentionNames.Provider value={mentionNames}>
+          <CollabEditor key={document.id} documentId={document.id} initialHtml={rendered.html} canEdit={canEditDocuments(role)} role={role} user={user} />
+        </MentionNames.Provider>
       ) : (
         <DocumentBody rendered={rendered} label={document.title} />
       )}

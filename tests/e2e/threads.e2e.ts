@@ -120,7 +120,18 @@ describe("discussing and amending the text", () => {
     await expect(cleo.page.getByRole("toolbar", { name: "Formatting" }).count()).resolves.toBe(0);
     await selectWords(cleo.page, words);
     await cleo.page.getByRole("button", { name: "Comment", exact: true }).click();
-    await cleo.page.getByLabel("Your comment").fill("Why “must” here, and not “should”? @Olivia Organiser, do you know?");
+    // Typing @ offers the workshop's members; the keyboard chooses one.
+    const field = cleo.page.getByLabel("Your comment");
+    await field.fill("Why “must” here, and not “should”? ");
+    await field.press("End");
+    await field.pressSequentially("@oli");
+    const picker = cleo.page.getByRole("listbox", { name: "Members to mention" });
+    await expect(picker.getByRole("option").allInnerTexts()).resolves.toEqual(["@Olivia Organiser"]);
+    await expect(field.getAttribute("aria-activedescendant")).resolves.toBe(await picker.getByRole("option").first().getAttribute("id"));
+    await field.press("Enter");
+    await picker.waitFor({ state: "detached" });
+    await field.pressSequentially("do you know?");
+    await expect(field.inputValue()).resolves.toBe("Why “must” here, and not “should”? @Olivia Organiser do you know?");
     await cleo.page.getByRole("button", { name: "Send the comment" }).click();
 
     // Both see the highlight and the thread, with its words, author and comment, live.

@@ -456,6 +456,58 @@ describe("who may do what", () => {
   });
 });
 
+describe("deleting a whole thread", () => {
+  it("erases the thread and its comments, takes only its mark off the words in one annotation row, and tells every client", async () => {
+    const doc = await newDocument(["Treatment on demand, free of charge."]);
+    const client = await editorClient(doc, "viewer");
+    const gone = await createThread("commenter", doc, "free of charge", "Who pays?");
+    const stays = await createThread("commenter2", doc, "free of charge", "Agreed.");
+    expect((await api("commenter2", "POST", `/api/threads/${gone}/comments`, { body: "A reply." })).status).toBe(201);
+    await waitFor(() => clientAnchors(client).has(gone) && clientAnchors(client).has(stays), "both marks reached the client");
+    const [{ n: logBefore }] = await getSql()<{ n: number }[]>`select count(*)::int as n from document_updates where document_id = ${doc}`;
+
+    const res = await api("editor", "DELETE", `/api/threads/${gone}`);
+    expect(res.status).toBe(204);
+    expect(await getSql()`select 1 from comment_threads where id = ${gone}`).toHaveLength(0);
+    expect(await getSql()`select 1 from thread_comments where thread_id = ${gone}`).toHaveLength(0);
+    const log = await getSql()`select user_id, kind from document_updates where document_id = ${doc} order by seq`;
+    expect(log).toHaveLength(logBefore + 1);
+    expect(log[log.length - 1]).toMatchObject({ user_id: people.editor.id, kind: "annotation" });
+    expect(await committedText(doc)).toBe("Treatment on demand, free of charge.");
+    const anchors = await committedAnchors(doc);
+    expect([...anchors.keys()]).toEqual([stays]);
+    expect((await threads(doc)).map((t) => t.id)).toEqual([stays]);
+
+    await waitFor(() => client.events.some((e) => e.type === "thread-deleted" && e.threadId === gone), "the deletion event");
+    expect(client.events.find((e) => e.type === "thread-deleted")!.thread).toBeNull();
+    await waitFor(() => !clientAnchors(client).has(gone), "the mark left the client's text");
+    expect(clientAnchors(client).get(stays)?.text).toBe("free of charge");
+    expect((await api("editor", "DELETE", `/api/threads/${gone}`)).status).toBe(404);
+  });
+
+  it("is for editors and organisers only: the thread's own commenter and viewers get 403, strangers 404", async () => {
+    const doc = await newDocument(["Harm reduction saves lives."]);
+    const id = await createThread("commenter", doc, "saves lives");
+    expect((await api("commenter", "DELETE", `/api/threads/${id}`)).status).toBe(403);
+    expect((await api("viewer", "DELETE", `/api/threads/${id}`)).status).toBe(403);
+    expect((await api("outsider", "DELETE", `/api/threads/${id}`)).status).toBe(404);
+    expect((await api(null, "DELETE", `/api/threads/${id}`)).status).toBe(401);
+    expect((await api("organiser", "DELETE", `/api/threads/${id}`, undefined, { origin: "https://evil.example" })).status).toBe(403);
+    expect((await api("editor", "GET", `/api/threads/${id}`)).status).toBe(405);
+    expect(await getSql()`select 1 from comment_threads where id = ${id}`).toHaveLength(1);
+    expect((await api("organiser", "DELETE", `/api/threads/${id}`)).status).toBe(204);
+  });
+
+  it("two deletions at once: one answers 204, the other 404, and one event is recorded", async () => {
+    const doc = await newDocument(["Peer workers belong in every team."]);
+    const id = await createThread("commenter", doc, "every team");
+    const statuses = (await Promise.all([api("editor", "DELETE", `/api/threads/${id}`), api("organiser", "DELETE", `/api/threads/${id}`)])).map((r) => r.status);
+    expect(statuses.sort()).toEqual([204, 404]);
+    expect(await getSql()`select 1 from thread_events where thread_id = ${id} and type = 'thread-deleted'`).toHaveLength(1);
+    expect((await committedAnchors(doc)).size).toBe(0);
+  });
+});
+
 describe("hostile input", () => {
   let doc: string;
   beforeAll(async () => {
