@@ -174,6 +174,13 @@ export async function lockThread(threadId: string, tx: Queryable): Promise<boole
   return rows.length === 1;
 }
 
+/** The words a thread is on now (after it was re-attached). */
+export async function updateThreadQuote(threadId: string, quote: { exact: string; prefix: string; suffix: string }, sql: Queryable = getSql()): Promise<void> {
+  await sql`
+    update comment_threads set quote_exact = ${quote.exact}, quote_prefix = ${quote.prefix}, quote_suffix = ${quote.suffix}
+    where id = ${threadId}`;
+}
+
 /** Erase a thread with its comments, proposal and mail records (cascade); false when it was already gone. */
 export async function deleteThreadRow(threadId: string, sql: Queryable = getSql()): Promise<boolean> {
   const rows = await sql`delete from comment_threads where id = ${threadId}`;

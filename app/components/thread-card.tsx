@@ -25,6 +25,8 @@ interface CardProps {
   focused: boolean;
   onShow: () => void;
   onChanged: () => void;
+  /** Anchor this (orphaned) thread to the words selected in the text now (editors and organisers). */
+  onReattach?: () => Promise<unknown>;
 }
 
 function When({ at }: { at: string }) {
@@ -310,7 +312,7 @@ function ReplyForm({ thread, onChanged }: { thread: Thread; onChanged: () => voi
   );
 }
 
-export function ThreadCard({ thread, currentText, role, focused, onShow, onChanged }: CardProps): ReactNode {
+export function ThreadCard({ thread, currentText, role, focused, onShow, onChanged, onReattach }: CardProps): ReactNode {
   const { busy, error, run } = useAction(onChanged);
   const headingId = useId();
   const kind = thread.kind === "proposal" ? "Proposal" : "Comment";
@@ -355,6 +357,12 @@ export function ThreadCard({ thread, currentText, role, focused, onShow, onChang
         >
           {resolved ? "Reopen" : "Resolve"}
           <span className="visually-hidden">{` the ${kind.toLowerCase()} by ${thread.author.name}`}</span>
+        </button>
+      ) : null}
+      {onReattach && currentText === undefined && !resolved && canDecide(role) ? (
+        <button type="button" className="secondary thread__reattach" disabled={busy} onClick={() => void run(onReattach)}>
+          Re-attach to the selected words
+          <span className="visually-hidden">{` (the ${kind.toLowerCase()} by ${thread.author.name})`}</span>
         </button>
       ) : null}
       {canDeleteThread(role) ? (

@@ -4,7 +4,7 @@
  * Resolved / All with counts, and holds the form for a new comment or proposal on the words selected. Loaded lazily
  * by the editor (its own chunk), so reading a document does not wait for it.
  */
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
 import { useEditorState, type Editor } from "@tiptap/react";
 import { threadsApi, ThreadApiError } from "../threads/api";
 import { anchorRanges, type AnchorRange } from "../threads/thread-highlights";
@@ -14,6 +14,7 @@ import { MAX_PROPOSAL_CHARS as MAX_PROPOSAL } from "../threads/contract";
 import type { Role } from "../models/roles";
 import { MAX_COMMENT, ProposedWords, ThreadCard } from "./thread-card";
 import { MentionField } from "./mention-field";
+import { encodeRange, selectedWords } from "../threads/selection";
 
 export interface ThreadDraft {
   kind: "comment" | "proposal";
@@ -118,6 +119,17 @@ export function ThreadPanel(props: ThreadPanelProps) {
   const panelRef = useRef<HTMLElement>(null);
   const id = useId();
 
+  // An orphaned thread goes to the words selected in the text (the selection stays while the panel has the focus).
+  const reattach = useCallback(
+    (threadId: string) => {
+      const words = selectedWords(editor);
+      const range = words ? encodeRange(editor, words.from, words.to) : null;
+      if (!words || !range) return Promise.reject(new ThreadApiError("Select the new words in the text first, then choose “Re-attach”.", 0, null));
+      return threadsApi.reattach(threadId, { range });
+    },
+    [editor],
+  );
+
   const visibleIds = list.map((t) => t.id).join(" ");
   useEffect(() => onVisible(visibleIds ? visibleIds.split(" ") : []), [visibleIds, onVisible]);
 
@@ -194,6 +206,7 @@ export function ThreadPanel(props: ThreadPanelProps) {
                 focused={thread.id === focused}
                 onShow={() => onFocusThread(thread.id, true)}
                 onChanged={onChanged}
+                onReattach={() => reattach(thread.id)}
               />
             </li>
           ))}

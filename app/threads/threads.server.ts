@@ -37,6 +37,7 @@ import {
   lockThread,
   notifyThreadEvent,
   updateCommentBody,
+  updateThreadQuote,
   updateThreadStatus,
   type ThreadRow,
 } from "../../db/threads";
@@ -46,6 +47,7 @@ import {
   MAX_OPEN_THREADS,
   type EncodedRange,
   type OutdatedAnswer,
+  type Quote,
   type QuoteSelector,
   type Thread,
   type ThreadEventType,
@@ -440,6 +442,47 @@ export async function deleteThread(input: { threadId: string; userId: string }):
     }
     await deleteThreadRow(thread.id, change.tx);
     await change.event("thread-deleted", thread.id);
+  });
+}
+
+async function moderated(threadId: string, userId: string, refusal: string) {
+  const found = await threadFor(threadId, userId);
+  if (!canModerateThreads(found.role)) throw new ThreadError(403, { error: refusal });
+  return found.thread;
+}
+
+const REATTACH_REFUSAL = "Only the editors and organisers re-attach threads.";
+
+/** May this user re-attach this thread? Throws the refusal (the route asks before reading the body). */
+export async function checkReattach(threadId: string, userId: string): Promise<void> {
+  await moderated(threadId, userId, REATTACH_REFUSAL);
+}
+
+/**
+ * `POST /api/threads/:id/reattach` (editors and organisers): an orphaned thread — none of its words are marked any
+ * more — is anchored to new words, found as when a thread is started (a quote found exactly once, or the editor's
+ * selection), in one transaction: the mark (one log row of kind "annotation"), the thread's new quote, and the event
+ * "thread-reattached". A thread whose words are still marked answers 409 (it is not orphaned).
+ */
+export async function reattachThread(input: { threadId: string; userId: string; anchoring: Anchoring }): Promise<{ quote: Quote }> {
+  const thread = await moderated(input.threadId, input.userId, REATTACH_REFUSAL);
+  return inDocumentTransaction(thread.documentId, input.userId, async (change, loadDoc) => {
+    if (!(await lockThread(thread.id, change.tx))) throw new ThreadError(404, { error: "That thread was deleted." });
+    const ydoc = await loadDoc();
+    const { doc, mapping, meta } = proseMirrorOf(ydoc);
+    if (anchorStateOf(anchorSpans(doc).get(thread.id), thread.quoteExact) !== "orphaned") {
+      throw new ThreadError(409, { error: "This thread is still attached to words of the text; only an orphaned thread can be re-attached." });
+    }
+    const index = indexText(doc);
+    const located = "quote" in input.anchoring ? locateQuote(index, input.anchoring.quote) : locateRange(ydoc, mapping, index, input.anchoring.range);
+    if (!located.ok) throw new ThreadError(409, { error: located.error });
+    if (located.quote.exact.length > 1000) throw new ThreadError(400, { error: "Select at most 1,000 characters.", fields: { quote: "Select at most 1,000 characters." } });
+    const update = writeAsServer(ydoc, withAnchor(doc, located.from, located.to, thread.id), meta);
+    if (!update) throw new ThreadError(409, { error: "Those words could not be marked." });
+    await change.append(update, "annotation");
+    await updateThreadQuote(thread.id, located.quote, change.tx);
+    await change.event("thread-reattached", thread.id);
+    return { quote: located.quote };
   });
 }
 

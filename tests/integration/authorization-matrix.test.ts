@@ -156,6 +156,8 @@ const TABLE: [method: Method, route: string, answers: string, body?: Record<stri
   ["POST", "/api/comments/:id", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 403"],
   ["PATCH", "/api/comments/:id", "401 403 403 ok ok ok ok 404 403 ok 403 403 401 401 403"],
   ["DELETE", "/api/comments/:id", "401 403 403 ok ok ok ok 404 403 ok 403 403 401 401 403"],
+  ["GET", "/api/threads/:id/reattach", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405"],
+  ["POST", "/api/threads/:id/reattach", "401 403 403 403 ok ok ok 404 403 ok 403 403 401 401 403"],
   ["GET", "/api/threads/:id", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405"],
   ["POST", "/api/threads/:id", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 403"],
   ["DELETE", "/api/threads/:id", "401 403 403 403 ok ok ok 404 403 ok 403 403 401 401 403"],

@@ -316,6 +316,95 @@ describe("anchors through the editor's edits", () => {
   });
 });
 
+describe("a thread started while the text changes", () => {
+  const clientText = (client: TestClient) => indexText(initProseMirrorDoc(client.doc.getXmlFragment(YJS_FIELD), getEditorSchema()).doc).text;
+  const anchorTexts = (anchors: Map<string, { text: string }>) => JSON.stringify([...anchors].map(([id, a]) => [id, a.text]).sort());
+
+  it("while another client splits that paragraph, ends anchored or orphaned with its quote, and every client converges", async () => {
+    for (const delayMs of [0, 3, 15]) {
+      const doc = await newDocument(["Opening words.", "Drug checking services save lives every day."]);
+      const writer = await editorClient(doc);
+      const reader = await editorClient(doc, "viewer");
+      const creating = api("commenter", "POST", `/api/documents/${doc}/threads`, { body: "Which services?", quote: { exact: "save lives every day" } });
+      await new Promise((r) => setTimeout(r, delayMs));
+      edit(writer, (pm) => new Transform(pm).split(where(pm, "save lives").from - 1).doc);
+      const res = await creating;
+      expect(res.status).toBe(201);
+      const { id } = (await res.json()) as { id: string };
+      await settled(writer);
+      const thread = await threadOf(doc, id);
+      expect(["active", "orphaned"]).toContain(thread.anchorState);
+      expect(thread.quote.exact).toBe("save lives every day");
+      const text = await committedText(doc);
+      expect(text).toBe("Opening words.\nDrug checking services\n save lives every day.");
+      const anchors = anchorTexts(await committedAnchors(doc));
+      if (thread.anchorState === "active") expect(anchors).toBe(JSON.stringify([[id, "save lives every day"]]));
+      for (const client of [writer, reader]) {
+        await waitFor(() => clientText(client) === text && anchorTexts(clientAnchors(client)) === anchors, "the client converged");
+      }
+    }
+  });
+});
+
+describe("re-attaching an orphaned thread", () => {
+  async function orphaned(): Promise<{ doc: string; id: string; client: TestClient & { events: ThreadEvent[] } }> {
+    const doc = await newDocument(["Naloxone in every police car, and training for every officer."]);
+    const client = await editorClient(doc);
+    const id = await createThread("commenter", doc, "in every police car", "Is this affordable?");
+    await waitFor(() => clientAnchors(client).has(id), "the mark reached the editor");
+    edit(client, (pm) => {
+      const r = where(pm, " in every police car");
+      return new Transform(pm).delete(r.from, r.to).doc;
+    });
+    await settled(client);
+    expect((await threadOf(doc, id)).anchorState).toBe("orphaned");
+    return { doc, id, client };
+  }
+
+  it("anchors it to the new words in one annotation row, with its new quote, and tells every client", async () => {
+    const { doc, id, client } = await orphaned();
+    const [{ n: logBefore }] = await getSql()<{ n: number }[]>`select count(*)::int as n from document_updates where document_id = ${doc}`;
+    const res = await api("editor", "POST", `/api/threads/${id}/reattach`, { quote: { exact: "training for every officer" } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id, quote: { exact: "training for every officer", prefix: "Naloxone, and " } });
+    const log = await getSql()`select user_id, kind from document_updates where document_id = ${doc} order by seq`;
+    expect(log).toHaveLength(logBefore + 1);
+    expect(log[log.length - 1]).toMatchObject({ user_id: people.editor.id, kind: "annotation" });
+    expect(await threadOf(doc, id)).toMatchObject({ anchorState: "active", quote: { exact: "training for every officer" }, comments: [{ body: "Is this affordable?" }] });
+    await waitFor(() => clientAnchors(client).get(id)?.text === "training for every officer", "the mark reached the editor");
+    await waitFor(() => client.events.some((e) => e.type === "thread-reattached" && e.threadId === id), "the event");
+    expect(client.events.find((e) => e.type === "thread-reattached")!.thread).toMatchObject({ anchorState: "active" });
+  });
+
+  it("takes the editor's selection as encoded relative positions", async () => {
+    const { doc, id, client } = await orphaned();
+    const fragment = client.doc.getXmlFragment(YJS_FIELD);
+    const { doc: pm, mapping } = initProseMirrorDoc(fragment, getEditorSchema());
+    const { from, to } = where(pm, "every officer");
+    const encode = (pos: number) => Buffer.from(Y.encodeRelativePosition(absolutePositionToRelativePosition(pos, fragment, mapping))).toString("base64");
+    const res = await api("organiser", "POST", `/api/threads/${id}/reattach`, { range: { from: encode(from), to: encode(to) } });
+    expect(res.status).toBe(200);
+    expect((await committedAnchors(doc)).get(id)?.text).toBe("every officer");
+  });
+
+  it("is for editors and organisers, for orphaned threads only, and refuses words not found once", async () => {
+    const { doc, id } = await orphaned();
+    expect((await api("commenter", "POST", `/api/threads/${id}/reattach`, { quote: { exact: "Naloxone" } })).status).toBe(403);
+    expect((await api("viewer", "POST", `/api/threads/${id}/reattach`, { quote: { exact: "Naloxone" } })).status).toBe(403);
+    expect((await api("outsider", "POST", `/api/threads/${id}/reattach`, { quote: { exact: "Naloxone" } })).status).toBe(404);
+    expect((await api("editor", "POST", `/api/threads/${id}/reattach`, { quote: { exact: "a" } })).status).toBe(409);
+    expect((await api("editor", "POST", `/api/threads/${id}/reattach`, { quote: { exact: "not in the text" } })).status).toBe(409);
+    const bad = await api("editor", "POST", `/api/threads/${id}/reattach`, { quote: { exact: "" } });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: expect.any(String), fields: expect.any(Object) });
+    expect((await api("editor", "POST", `/api/threads/${id}/reattach`, { quote: { exact: "Naloxone" } })).status).toBe(200);
+    // Attached again: no longer orphaned, so not re-attached a second time.
+    const again = await api("editor", "POST", `/api/threads/${id}/reattach`, { quote: { exact: "training" } });
+    expect(again.status).toBe(409);
+    expect((await committedAnchors(doc)).get(id)?.text).toBe("Naloxone");
+  });
+});
+
 describe("proposals", () => {
   async function propose(doc: string, exact: string, proposed: string, who: Who = "commenter"): Promise<string> {
     const res = await api(who, "POST", `/api/documents/${doc}/proposals`, { quote: { exact }, proposed, body: "Clearer." });
@@ -356,6 +445,34 @@ describe("proposals", () => {
     expect(await res.json()).toEqual({ error: "outdated", original: "saves lives", current: "saves human lives", proposed: "saves many lives" });
     expect(await committedText(doc)).toBe("Harm reduction saves human lives.");
     expect((await threadOf(doc, id)).proposal!.status).toBe("pending");
+  });
+
+  it("accepting while an editor types inside the words answers a clean 409 outdated: every keystroke stays, once, and nothing else changes", async () => {
+    const doc = await newDocument(["Outreach workers need stable funding."]);
+    const client = await editorClient(doc);
+    const id = await propose(doc, "stable funding", "long-term funding");
+    await waitFor(() => clientAnchors(client).has(id), "the mark reached the editor");
+    const typeInside = (letter: string) =>
+      edit(client, (pm) => {
+        const r = where(pm, "funding");
+        return new Transform(pm).insert(r.from, getEditorSchema().text(letter, pm.resolve(r.from + 1).marks())).doc;
+      });
+    // One keystroke is committed first; the rest are typed while the organiser accepts.
+    typeInside("a");
+    await settled(client);
+    const accepting = api("organiser", "POST", `/api/proposals/${id}/accept`);
+    for (const letter of ["b", "c", "d", "e"]) {
+      typeInside(letter);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const res = await accepting;
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ error: "outdated", original: "stable funding", proposed: "long-term funding" });
+    await settled(client);
+    expect(await committedText(doc)).toBe("Outreach workers need stable abcdefunding.");
+    expect(indexText(initProseMirrorDoc(client.doc.getXmlFragment(YJS_FIELD), getEditorSchema()).doc).text).toBe("Outreach workers need stable abcdefunding.");
+    expect((await threadOf(doc, id)).proposal!.status).toBe("pending");
+    expect(await getSql()`select 1 from document_updates where document_id = ${doc} and user_id = ${people.organiser.id}`).toHaveLength(0);
   });
 
   it("accept ∥ reject and accept ∥ accept: exactly one decision wins and the text changes at most once", async () => {
