@@ -21,6 +21,7 @@ import {
   appendServerRow,
   countOpenDiscussion,
   countOpenThreads,
+  countThreadsAtVersions,
   deleteComment as deleteCommentRow,
   deleteThreadRow,
   decideProposal,
@@ -32,6 +33,7 @@ import {
   insertThreadEvent,
   lastThreadEventSeq,
   listThreadRows,
+  listThreadRowsAtVersion,
   lockDocumentThreads,
   lockProposal,
   lockThread,
@@ -67,6 +69,7 @@ import {
   type AnchorSpan,
 } from "./anchoring.server";
 import type { Node as PMNode } from "@tiptap/pm/model";
+import { getEditorSchema } from "../editor/extensions";
 import { queueThreadMails } from "./thread-mails.server";
 
 
@@ -152,7 +155,10 @@ export function seenBy(entry: AuthoredThread, viewerId: string): Thread {
 
 /** Threads as the API and the socket show them (before `seenBy`), with each anchor's state read from `doc`. */
 export async function authoredThreads(documentId: string, doc: PMNode, threadIds?: string[], sql: Queryable = getSql()): Promise<AuthoredThread[]> {
-  const rows = await listThreadRows(documentId, threadIds ? { threadIds } : {}, sql);
+  return threadsFromRows(await listThreadRows(documentId, threadIds ? { threadIds } : {}, sql), doc);
+}
+
+function threadsFromRows(rows: Awaited<ReturnType<typeof listThreadRows>>, doc: PMNode): AuthoredThread[] {
   const spans = anchorSpans(doc);
   const comments = new Map<string, { list: Thread["comments"]; authors: (string | null)[] }>();
   for (const c of rows.comments) {
@@ -190,6 +196,54 @@ export async function authoredThreads(documentId: string, doc: PMNode, threadIds
   // Document order (orphaned ones last, oldest first).
   threads.sort((a, b) => a.position - b.position);
   return threads.map(({ position: _position, ...entry }) => entry);
+}
+
+/**
+ * The threads a named version shows, read-only, as they were when it was saved (`listThreadRowsAtVersion`), in the
+ * version's document order, each anchor's state read from the version's own text (`doc`, its saved content).
+ */
+export async function threadsAtVersion(documentId: string, version: { logSeq: number; createdAt: Date }, doc: PMNode | null): Promise<Thread[]> {
+  const rows = await listThreadRowsAtVersion(documentId, { logSeq: version.logSeq, at: version.createdAt });
+  const empty = getEditorSchema().topNodeType.createAndFill()!;
+  return threadsFromRows(rows, doc ?? empty).map((entry) => seenBy(entry, ""));
+}
+
+/** How many threads each named version of the document shows (and how many were open then): the history lists them. */
+export function threadCountsAtVersions(documentId: string): Promise<Map<string, { threads: number; open: number }>> {
+  return countThreadsAtVersions(documentId);
+}
+
+/** The threads shown beside a named version: `threadsAtVersion` on its saved content (none readable: no anchors). */
+export function versionThreads(documentId: string, version: { logSeq: number; createdAt: Date; tiptapJson: unknown }): Promise<Thread[]> {
+  let doc: PMNode | null = null;
+  try {
+    doc = getEditorSchema().nodeFromJSON(version.tiptapJson);
+  } catch {
+    doc = null;
+  }
+  return threadsAtVersion(documentId, version, doc);
+}
+
+/**
+ * The content of a version being restored, with the anchors the document's threads should have in it: marks of
+ * threads that no longer exist are taken off; a thread the version does not mark (started later, or its mark lost)
+ * is marked where its quote is found exactly once (with its prefix and suffix, else alone); the others stay without
+ * a mark, so they show as orphaned with their quote. Marks the version has for existing threads stay.
+ */
+export async function withRestoredAnchors(documentId: string, target: PMNode, sql: Queryable = getSql()): Promise<PMNode> {
+  const { threads } = await listThreadRows(documentId, {}, sql);
+  const existing = new Set(threads.map((t) => t.id));
+  const marked = anchorSpans(target);
+  let doc = target;
+  for (const id of marked.keys()) if (!existing.has(id)) doc = withoutAnchor(doc, id);
+  const index = indexText(doc);
+  for (const t of threads) {
+    if (marked.has(t.id)) continue;
+    let found = locateQuote(index, { exact: t.quoteExact, prefix: t.quotePrefix, suffix: t.quoteSuffix });
+    if (!found.ok) found = locateQuote(index, { exact: t.quoteExact });
+    if (found.ok) doc = withAnchor(doc, found.from, found.to, t.id);
+  }
+  return doc;
 }
 
 /** Threads as `viewerId` sees them, with each anchor's state read from `doc`. */

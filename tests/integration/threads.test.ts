@@ -19,6 +19,8 @@ import { loadDocument } from "../../app/models/document-content.server";
 import { MESSAGE_THREADS, readThreadEvent } from "../../app/collab/protocol";
 import type { Thread, ThreadEvent } from "../../app/threads/contract";
 import { anchorSpans, indexText, locateQuote, proseMirrorOf } from "../../app/threads/anchoring.server";
+import { restoreVersion, saveVersion } from "../../app/models/versions.server";
+import { findDocumentForUser } from "../../db/access";
 import type { Role } from "../../app/models/roles";
 import { addMember, createUser, createWorkshop } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/http-server";
@@ -570,6 +572,64 @@ describe("who may do what", () => {
       });
     expect((await post(reader)).status).toBe(403);
     expect((await post(writer)).status).toBe(201);
+  });
+});
+
+describe("named versions and restoring", () => {
+  it("a version shows, read-only, the threads that existed when it was saved, as they were then", async () => {
+    const doc = await newDocument(["Alpha clause one. Beta clause two."]);
+    const before = await createThread("commenter", doc, "clause one", "Said before the version.");
+    const document = (await findDocumentForUser(doc, people.editor.id))!;
+    const version = await saveVersion({ document, userId: people.editor.id, name: "First reading" });
+    await api("editor", "POST", `/api/threads/${before}/comments`, { body: "A reply after the version." });
+    await api("editor", "POST", `/api/threads/${before}/resolve`);
+    await createThread("commenter", doc, "clause two", "Started after the version.");
+
+    const res = await api("viewer", "GET", `/documents/${doc}/versions/${version.id}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const section = html.slice(html.indexOf("Discussion at this version"));
+    expect(section).toContain("1 thread when it was saved, 1 of them open");
+    expect(section).toContain("Said before the version.");
+    expect(section).toContain("clause one");
+    expect(section).not.toContain("A reply after the version.");
+    expect(section).not.toContain("Started after the version.");
+    expect(section).not.toMatch(/<button|<textarea|<form/);
+
+    // The history lists each version with the discussion it shows.
+    const history = await (await api("viewer", "GET", `/documents/${doc}/history`)).text();
+    expect(history).toContain(`href="/documents/${doc}/versions/${version.id}#version-threads-title">1 thread, 1 open`);
+  });
+
+  it("restoring keeps live threads attached where their words are, strips deleted threads' marks and orphans the rest", async () => {
+    const doc = await newDocument(["Alpha clause one.", "Beta clause two."]);
+    const client = await editorClient(doc);
+    const kept = await createThread("commenter", doc, "clause one", "In the version.");
+    const deleted = await createThread("commenter", doc, "Beta", "Deleted later.");
+    const document = (await findDocumentForUser(doc, people.editor.id))!;
+    const version = await saveVersion({ document, userId: people.editor.id, name: "Before the rewrite" });
+    expect((await api("editor", "DELETE", `/api/threads/${deleted}`)).status).toBe(204);
+    await waitFor(() => clientAnchors(client).has(kept) && !clientAnchors(client).has(deleted), "the marks reached the editor");
+    edit(client, (pm) => {
+      const r = where(pm, "Beta clause two.");
+      return new Transform(pm).replaceWith(r.from, r.to, getEditorSchema().text("Gamma clause three.")).doc;
+    });
+    await settled(client);
+    const later = await createThread("commenter", doc, "Gamma clause three", "Words the version lacks.");
+    const laterInVersion = await createThread("commenter", doc, "Alpha", "Words the version has too.");
+
+    const restored = await restoreVersion({ document, userId: people.editor.id, versionId: version.id });
+    expect(restored.changed).toBe(true);
+    expect(await committedText(doc)).toBe("Alpha clause one.\nBeta clause two.");
+    const anchors = await committedAnchors(doc);
+    expect(anchors.get(kept)?.text).toBe("clause one");
+    expect(anchors.get(laterInVersion)?.text).toBe("Alpha");
+    expect(anchors.has(later)).toBe(false);
+    expect(anchors.has(deleted)).toBe(false);
+    const states = Object.fromEntries((await threads(doc)).map((t) => [t.id, t.anchorState]));
+    expect(states).toEqual({ [kept]: "active", [laterInVersion]: "active", [later]: "orphaned" });
+    expect((await threadOf(doc, later)).quote.exact).toBe("Gamma clause three");
+    await waitFor(() => clientAnchors(client).get(laterInVersion)?.text === "Alpha" && !clientAnchors(client).has(later), "the editor converged");
   });
 });
 
