@@ -339,6 +339,18 @@ export async function appendServerRow(
   }
 }
 
+/** The log's last row now (what a server change that may follow any later row appends after). */
+export async function readLogTail(documentId: string, sql: Queryable = getSql()): Promise<LogTail> {
+  const [row]: [{ seq: number; hash: Buffer }?] = await sql`
+    select seq, hash from document_updates where document_id = ${documentId} order by seq desc limit 1`;
+  return row ?? { seq: 0, hash: null };
+}
+
+/** The log row that holds a thread's anchor (known once the row is appended, after the thread's own rows). */
+export async function updateThreadCreatedSeq(threadId: string, seq: number, sql: Queryable = getSql()): Promise<void> {
+  await sql`update comment_threads set created_seq = ${seq} where id = ${threadId}`;
+}
+
 /**
  * What is still under discussion on a version: threads started on it (their anchor is in its log: `created_seq` ≤ the
  * version's `log_seq`) and still open, and their pending proposals.

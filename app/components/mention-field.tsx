@@ -7,7 +7,7 @@
  * (the combobox pattern; the textarea keeps its own textbox role, since ARIA in HTML allows no other role on a
  * textarea); a polite live region says how many members match and which keys to use.
  */
-import { createContext, useContext, useRef, useState, type KeyboardEvent, type TextareaHTMLAttributes } from "react";
+import { createContext, useContext, useEffect, useRef, useState, type KeyboardEvent, type TextareaHTMLAttributes } from "react";
 import { matchingMembers, mentionAt, withMention } from "../threads/mention-picker";
 
 /** The names the picker offers: the members of the document's workshop (set by the document page). */
@@ -55,14 +55,24 @@ export function MentionField(props: TextareaHTMLAttributes<HTMLTextAreaElement> 
       if (event.shiftKey) return;
       event.preventDefault();
       choose(picking.options[picking.active]!);
-    } else if (event.key === "Escape") {
-      // Closes the list only: not the panel or the sheet around the field.
-      event.preventDefault();
-      event.stopPropagation();
-      event.nativeEvent.stopImmediatePropagation();
-      setPicking(null);
     }
   };
+
+  // Escape closes the list only, not the sheet around the field: the panel listens natively on its own element,
+  // which a React handler (run at the root, after the event bubbled) would be too late to stop.
+  const open = picking !== null;
+  useEffect(() => {
+    const field = ref.current;
+    if (!field || !open) return;
+    const onEscape = (event: globalThis.KeyboardEvent) => {
+      if (event.key !== "Escape") return;
+      event.preventDefault();
+      event.stopPropagation();
+      setPicking(null);
+    };
+    field.addEventListener("keydown", onEscape);
+    return () => field.removeEventListener("keydown", onEscape);
+  }, [open]);
 
   const optionId = (i: number) => `${listId}-${i}`;
   return (

@@ -39,6 +39,8 @@ import {
   lockThread,
   notifyThreadEvent,
   updateCommentBody,
+  readLogTail,
+  updateThreadCreatedSeq,
   updateThreadQuote,
   updateThreadStatus,
   type ThreadRow,
@@ -287,8 +289,14 @@ export function discussionSentence(counts: { openThreads: number; pendingProposa
 
 interface Change {
   tx: TransactionSql;
-  /** Append a server-written document change after the tail read under the lock; returns its log seq. */
-  append(update: Uint8Array, kind: "edit" | "annotation"): Promise<number>;
+  /**
+   * Append a server-written document change after the tail read under the lock; returns its log seq. A change that
+   * only adds or removes anchor marks may `rebase`: when an edit took the log's next place meanwhile (the editors'
+   * rows arrive every few ms on a busy document), it goes after the new tail instead of the whole transaction being
+   * tried again — a Yjs update stays valid after later ones, and the marks land on the same characters. A change
+   * of the text (an accepted proposal: a compare-and-swap) never rebases.
+   */
+  append(update: Uint8Array, kind: "edit" | "annotation", options?: { rebase?: boolean }): Promise<number>;
   /** Record a thread event (after any append). */
   event(type: ThreadEventType, threadId: string): Promise<void>;
   tail(): LogTail;
@@ -318,13 +326,31 @@ async function inDocumentTransaction<T>(
         const currentTail = async (): Promise<LogTail> => tail ?? (await readDocumentContent(documentId, tx)).tail;
         const change: Change = {
           tx,
-          append: async (update, kind) => {
-            const after = await currentTail();
-            const appended = await appendServerRow(tx, { documentId, tail: after, update, userId: actorId, kind });
-            if (!appended) throw new LogRace();
-            tail = appended;
-            await notifyDocumentUpdated(tx, documentId, after.seq + 1, "http");
-            return after.seq + 1;
+          append: async (update, kind, options = {}) => {
+            let after = await currentTail();
+            for (let tries = 1; ; tries++) {
+              const row = { documentId, tail: after, update, userId: actorId, kind };
+              const appended = options.rebase
+                ? // In a savepoint: losing the race to the log's next place (a unique violation) must not end the transaction.
+                  await tx
+                    .savepoint(async (sp) => {
+                      const done = await appendServerRow(sp, row);
+                      if (!done) throw new LogRace();
+                      return done;
+                    })
+                    .catch((error: unknown) => {
+                      if (error instanceof LogRace) return null;
+                      throw error;
+                    })
+                : await appendServerRow(tx, row);
+              if (appended) {
+                tail = appended;
+                await notifyDocumentUpdated(tx, documentId, appended.seq, "http");
+                return appended.seq;
+              }
+              if (!options.rebase || tries >= 50) throw new LogRace();
+              after = await readLogTail(documentId, tx);
+            }
           },
           event: async (type, threadId) => {
             const logSeq = (await currentTail()).seq;
@@ -370,9 +396,11 @@ async function openThread(input: {
     const id = crypto.randomUUID();
     const update = writeAsServer(ydoc, withAnchor(doc, located.from, located.to, id), meta);
     if (!update) throw new ThreadError(409, { error: "Those words could not be marked." });
-    const seq = await change.append(update, "annotation");
+    // The thread's own rows first, the log row last: from the moment the row is written until COMMIT, the editors'
+    // next rows wait for this transaction (the log's next place), so that moment is kept short.
+    const expectedSeq = change.tail().seq + 1;
     await insertThread(
-      { id, documentId: document.id, kind: input.proposed === null ? "comment" : "proposal", authorId: userId, quote: located.quote, createdSeq: seq },
+      { id, documentId: document.id, kind: input.proposed === null ? "comment" : "proposal", authorId: userId, quote: located.quote, createdSeq: expectedSeq },
       change.tx,
     );
     if (input.proposed !== null) await insertProposal({ threadId: id, original: located.quote.exact, proposed: input.proposed }, change.tx);
@@ -381,6 +409,8 @@ async function openThread(input: {
       await insertComment({ threadId: id, authorId: userId, body: input.body }, change.tx);
       sendMails = await queueThreadMails(change.tx, { documentId: document.id, threadId: id, authorId: userId, body: input.body, reply: false });
     }
+    const seq = await change.append(update, "annotation", { rebase: true });
+    if (seq !== expectedSeq) await updateThreadCreatedSeq(id, seq, change.tx);
     await change.event("thread-created", id);
     return { id, sendMails };
   });
@@ -490,11 +520,9 @@ export async function deleteThread(input: { threadId: string; userId: string }):
     if (!(await lockThread(thread.id, change.tx))) throw new ThreadError(404, { error: "That thread was already deleted." });
     const ydoc = await loadDoc();
     const { doc, meta } = proseMirrorOf(ydoc);
-    if (anchorSpans(doc).has(thread.id)) {
-      const update = writeAsServer(ydoc, withoutAnchor(doc, thread.id), meta);
-      if (update) await change.append(update, "annotation");
-    }
+    const update = anchorSpans(doc).has(thread.id) ? writeAsServer(ydoc, withoutAnchor(doc, thread.id), meta) : null;
     await deleteThreadRow(thread.id, change.tx);
+    if (update) await change.append(update, "annotation", { rebase: true });
     await change.event("thread-deleted", thread.id);
   });
 }
@@ -533,8 +561,8 @@ export async function reattachThread(input: { threadId: string; userId: string; 
     if (located.quote.exact.length > 1000) throw new ThreadError(400, { error: "Select at most 1,000 characters.", fields: { quote: "Select at most 1,000 characters." } });
     const update = writeAsServer(ydoc, withAnchor(doc, located.from, located.to, thread.id), meta);
     if (!update) throw new ThreadError(409, { error: "Those words could not be marked." });
-    await change.append(update, "annotation");
     await updateThreadQuote(thread.id, located.quote, change.tx);
+    await change.append(update, "annotation", { rebase: true });
     await change.event("thread-reattached", thread.id);
     return { quote: located.quote };
   });

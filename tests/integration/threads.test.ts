@@ -11,7 +11,8 @@ import type { Node as PMNode } from "@tiptap/pm/model";
 import { Transform, findWrapping } from "@tiptap/pm/transform";
 import { initProseMirrorDoc, updateYFragment, absolutePositionToRelativePosition } from "@tiptap/y-tiptap";
 import { getSql } from "../../db/client";
-import { appendUpdates } from "../../db/document-log";
+import { appendAfterTail, appendUpdates } from "../../db/document-log";
+import { expectIntactChain, paragraphUpdate } from "../support/document-log";
 import { getEditorSchema, YJS_FIELD } from "../../app/editor/extensions";
 import { tiptapJsonToYDocUpdate } from "../../app/editor/document-tools.server";
 import { createAccessToken } from "../../app/auth/access-tokens.server";
@@ -321,6 +322,48 @@ describe("anchors through the editor's edits", () => {
 describe("a thread started while the text changes", () => {
   const clientText = (client: TestClient) => indexText(initProseMirrorDoc(client.doc.getXmlFragment(YJS_FIELD), getEditorSchema()).doc).text;
   const anchorTexts = (anchors: Map<string, { text: string }>) => JSON.stringify([...anchors].map(([id, a]) => [id, a.text]).sort());
+
+  it("goes in after an edit committed while it was being prepared, and records that log row as its anchor's", async () => {
+    const doc = await newDocument(["Clause one stays.", "Clause two too."]);
+    // Hold the commenter's account row: the thread's first insert (its author's foreign key) waits there, after the
+    // document was read and the mark worked out.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = getSql().begin(async (tx) => {
+      await tx`select 1 from users where id = ${people.commenter.id} for update`;
+      locked();
+      await released;
+    });
+    await isLocked;
+    const creating = api("commenter", "POST", `/api/documents/${doc}/threads`, { body: "Late?", quote: { exact: "Clause two" } });
+    for (let i = 0; ; i++) {
+      const [{ n }] = await getSql()<{ n: number }[]>`
+        select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid() and query like '%insert into comment_threads%'`;
+      if (n > 0) break;
+      if (i > 400) throw new Error("the thread's insert never waited");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // Meanwhile an editor's edit takes the log's next place.
+    const [tail] = await getSql()<{ seq: number; hash: Buffer }[]>`select seq, hash from document_updates where document_id = ${doc} order by seq desc limit 1`;
+    const typed = await appendAfterTail(doc, tail!, [{ update: paragraphUpdate("Typed meanwhile."), userId: people.editor.id }]);
+    expect(typed.ok).toBe(true);
+    release();
+    await holder;
+    const res = await creating;
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    const [row] = await getSql()<{ seq: number; kind: string; createdSeq: number }[]>`
+      select u.seq, u.kind, t.created_seq as "createdSeq" from document_updates u join comment_threads t on t.id = ${id}
+      where u.document_id = ${doc} order by u.seq desc limit 1`;
+    expect(row).toEqual({ seq: tail!.seq + 2, kind: "annotation", createdSeq: tail!.seq + 2 });
+    expect(await expectIntactChain(doc)).toBe(tail!.seq + 2);
+    // (The fresh client's paragraph goes before or after the others, as Yjs orders concurrent inserts.)
+    expect((await committedText(doc)).split("\n").sort()).toEqual(["Clause one stays.", "Clause two too.", "Typed meanwhile."]);
+    expect(await threadOf(doc, id)).toMatchObject({ anchorState: "active", quote: { exact: "Clause two" } });
+  });
 
   it("while another client splits that paragraph, ends anchored or orphaned with its quote, and every client converges", async () => {
     for (const delayMs of [0, 3, 15]) {
