@@ -198,6 +198,14 @@ describe("discussing and amending the text", () => {
       await expect(card(page, "Proposal by Cleo Commenter").locator(".proposal__status").innerText()).resolves.toContain("Accepted by Olivia Organiser");
     }
     await expect.poll(storedText).toContain(proposed);
+
+    // The organiser deletes the decided proposal's thread (the commenter is not offered to): it leaves both panels,
+    // and the accepted words stay.
+    await expect(card(cleo.page, "Proposal by Cleo Commenter").getByRole("button", { name: /^Delete thread/ }).count()).resolves.toBe(0);
+    olivia.page.once("dialog", (dialog) => void dialog.accept());
+    await card(olivia.page, "Proposal by Cleo Commenter").getByRole("button", { name: /^Delete thread/ }).click();
+    for (const page of [olivia.page, cleo.page]) await card(page, "Proposal by Cleo Commenter").waitFor({ state: "detached" });
+    await expect.poll(storedText).toContain(proposed);
     await olivia.context.close();
     await cleo.context.close();
   }, 180_000);
