@@ -1,7 +1,9 @@
 /**
  * The discussion in real Chromium, two browsers against one server: an organiser and a commenter discuss a sentence,
  * the commenter proposes new wording, the organiser accepts it, and both see the new text and the resolved thread;
- * a mention and a reply each land as an e-mail in the outbox; axe-core finds nothing with the panel open (also as a sheet on a phone); and the flow works by keyboard alone.
+ * a mention (chosen with the @ picker) and a reply each land as an e-mail in the outbox; the organiser deletes a thread
+ * and re-attaches an orphaned one; axe-core finds nothing with the panel open (also as a sheet on a phone); and the
+ * flow works by keyboard alone.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -206,6 +208,32 @@ describe("discussing and amending the text", () => {
     await card(olivia.page, "Proposal by Cleo Commenter").getByRole("button", { name: /^Delete thread/ }).click();
     for (const page of [olivia.page, cleo.page]) await card(page, "Proposal by Cleo Commenter").waitFor({ state: "detached" });
     await expect.poll(storedText).toContain(proposed);
+
+    // The organiser deletes the words of the first thread, which is orphaned; selecting other words and choosing
+    // "Re-attach" anchors it there, for both.
+    for (const page of [olivia.page, cleo.page]) await page.getByRole("radio", { name: /^Open/ }).check();
+    await olivia.page.locator(".document-editor").first().focus();
+    await selectWords(olivia.page, proposed);
+    // ProseMirror reads the browser's selection on its next selectionchange: press once it has.
+    await olivia.page.waitForFunction(() => {
+      const editor = document.querySelector(".document-editor");
+      return editor?.contains(window.getSelection()?.anchorNode ?? null) && !window.getSelection()!.isCollapsed;
+    });
+    await olivia.page.waitForTimeout(100);
+    await olivia.page.keyboard.press("Backspace");
+    const orphan = card(olivia.page, "Why “must” here");
+    await orphan.locator(".thread__anchor", { hasText: "no longer in the text" }).waitFor();
+    await expect(card(cleo.page, "Why “must” here").getByRole("button", { name: /^Re-attach/ }).count()).resolves.toBe(0);
+    const other = await olivia.page.evaluate(() => {
+      const texts = [...document.querySelectorAll(".document-editor p")].map((p) => (p.textContent ?? "").trim().split(/\s+/));
+      return texts.filter((w) => w.length >= 3)[0]!.slice(0, 3).join(" ");
+    });
+    await selectWords(olivia.page, other);
+    await orphan.getByRole("button", { name: /^Re-attach/ }).click();
+    for (const page of [olivia.page, cleo.page]) {
+      await card(page, "Why “must” here").locator("blockquote.thread__quote", { hasText: other }).waitFor();
+      await page.locator(".document-editor .thread-highlight", { hasText: other.split(" ")[0]! }).first().waitFor();
+    }
     await olivia.context.close();
     await cleo.context.close();
   }, 180_000);
