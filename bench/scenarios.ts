@@ -153,7 +153,15 @@ async function warmUp(ctx: Context, target: Target, p: WorkloadParams): Promise<
   await sleep(500);
 }
 
-export async function runWorkload(ctx: Context, target: Target, p: WorkloadParams, documentIds: string[]): Promise<WorkloadResult> {
+/** Work of its own alongside a workload (bench/comments.ts: commenters starting threads over HTTP). */
+export interface WorkloadHooks {
+  /** Once the clients are connected, before the warm-up (e.g. warm the server's own code for this work). */
+  ready?: (server: Server) => Promise<void>;
+  /** Runs over the measured window (from `startAt`, a now(), for `seconds`); awaited before the figures are read. */
+  during?: (server: Server, startAt: number, seconds: number) => Promise<void>;
+}
+
+export async function runWorkload(ctx: Context, target: Target, p: WorkloadParams, documentIds: string[], hooks: WorkloadHooks = {}): Promise<WorkloadResult> {
   ctx.log(`${target}: starting the server`);
   const server = await startServer(ctx, target);
   try {
@@ -169,12 +177,14 @@ export async function runWorkload(ctx: Context, target: Target, p: WorkloadParam
     const notReady = await waitState(ctx, prepared, 30_000);
     if (notReady > 0) throw new Error(`${target}: ${notReady} clients did not receive the writers' paragraphs`);
     await sleep(500); // let join traffic settle
+    if (hooks.ready) await hooks.ready(server);
     if (p.warmup > 0) await warmUp(ctx, target, p);
     const seqBefore = target === "accord" ? await lastSeqs(documentIds) : null;
 
     ctx.log(`${target}: ${p.docs} doc × ${p.clients} clients × ${p.writers} writers × ${p.rate} edits/s for ${p.seconds} s`);
     const startAt = now() + 300;
     const running = all(ctx, "run", { startAt, seconds: p.seconds, rate: p.rate, editText: 4 });
+    const alongside = hooks.during ? hooks.during(server, startAt, p.seconds) : Promise.resolve();
     await sleep(startAt - now());
     const serverPids = server.pids ?? [server.pid];
     const serverCpu = () => serverPids.reduce((t, pid) => t + cpuSeconds(pid), 0);
@@ -186,6 +196,7 @@ export async function runWorkload(ctx: Context, target: Target, p: WorkloadParam
     const t0 = now();
     const pg0 = target === "accord" ? await backendCpu(ctx.db) : null;
     const runs = await running;
+    await alongside;
     const missing = await waitState(ctx, runs.flatMap((r) => r.writers), 60_000);
     const cpu1 = serverCpu();
     const proxy1 = proxyCpu();

@@ -48,6 +48,55 @@ export async function listOwnTokens(userId: string, sql: Queryable = getSql()): 
     from personal_access_tokens where user_id = ${userId} order by created_at`;
 }
 
+export interface OwnComment {
+  document: { id: string; title: string };
+  threadId: string;
+  /** The words the thread is on (its quote). */
+  onWords: string;
+  body: string;
+  createdAt: Date;
+  editedAt: Date | null;
+}
+
+/** Every comment this person wrote (threads they started and replies), with the document and the words it is on. */
+export async function listOwnComments(userId: string, sql: Queryable = getSql()): Promise<OwnComment[]> {
+  const rows = await sql<(Omit<OwnComment, "document"> & { documentId: string; documentTitle: string })[]>`
+    select d.id as "documentId", d.title as "documentTitle", t.id as "threadId", t.quote_exact as "onWords", c.body,
+      c.created_at as "createdAt", c.edited_at as "editedAt"
+    from thread_comments c join comment_threads t on t.id = c.thread_id join documents d on d.id = t.document_id
+    where c.author_id = ${userId}
+    order by c.created_at, c.id`;
+  return rows.map(({ documentId, documentTitle, ...rest }) => ({ document: { id: documentId, title: documentTitle }, ...rest }));
+}
+
+export interface OwnProposal {
+  document: { id: string; title: string };
+  threadId: string;
+  original: string;
+  proposed: string;
+  status: string;
+  createdAt: Date;
+  decidedAt: Date | null;
+  reason: string | null;
+}
+
+/** Every amendment proposal this person made, and what became of it (who decided is another person's data). */
+export async function listOwnProposals(userId: string, sql: Queryable = getSql()): Promise<OwnProposal[]> {
+  const rows = await sql<(Omit<OwnProposal, "document"> & { documentId: string; documentTitle: string })[]>`
+    select d.id as "documentId", d.title as "documentTitle", t.id as "threadId", p.original, p.proposed, p.status,
+      t.created_at as "createdAt", p.decided_at as "decidedAt", p.reason
+    from thread_proposals p join comment_threads t on t.id = p.thread_id join documents d on d.id = t.document_id
+    where t.author_id = ${userId}
+    order by t.created_at, t.id`;
+  return rows.map(({ documentId, documentTitle, ...rest }) => ({ document: { id: documentId, title: documentTitle }, ...rest }));
+}
+
+/** Passkeys by name and dates (never the credential id, public key or counter). */
+export async function listOwnPasskeys(userId: string, sql: Queryable = getSql()): Promise<{ name: string; createdAt: Date; lastUsedAt: Date | null }[]> {
+  return sql<{ name: string; createdAt: Date; lastUsedAt: Date | null }[]>`
+    select name, created_at as "createdAt", last_used_at as "lastUsedAt" from passkeys where user_id = ${userId} order by created_at`;
+}
+
 /** Workshops where this user is the only organiser while other people are members (deleting them would strand it). */
 export async function listWorkshopsOnlyOrganisedBy(userId: string, sql: Queryable = getSql()): Promise<{ slug: string; title: string }[]> {
   return sql<{ slug: string; title: string }[]>`

@@ -125,6 +125,57 @@ export async function listThreadRows(
   return { threads, comments, proposals };
 }
 
+/**
+ * The threads a named version shows (read-only): those whose anchor was written at or before the version's log
+ * position `logSeq`, as they were at `at` (when it was saved): resolved only if resolved by then, a proposal decided
+ * only if decided by then, and the comments written by then (a comment erased since is gone; an edited one reads as
+ * it does now). Threads deleted since are gone too.
+ */
+export async function listThreadRowsAtVersion(
+  documentId: string,
+  version: { logSeq: number; at: Date },
+  sql: Queryable = getSql(),
+): Promise<{ threads: ThreadRow[]; comments: CommentRow[]; proposals: ProposalRow[] }> {
+  const threads = await sql<ThreadRow[]>`
+    select t.id, t.document_id as "documentId", t.kind, t.author_id as "authorId", a.name as "authorName",
+      case when t.resolved_at is not null and t.resolved_at <= ${version.at} then 'resolved' else 'open' end as status,
+      t.quote_exact as "quoteExact", t.quote_prefix as "quotePrefix", t.quote_suffix as "quoteSuffix",
+      t.created_seq as "createdSeq", t.created_at as "createdAt"
+    from comment_threads t left join users a on a.id = t.author_id
+    where t.document_id = ${documentId} and t.created_seq <= ${version.logSeq} and t.created_at <= ${version.at}
+    order by t.created_at, t.id`;
+  if (threads.length === 0) return { threads, comments: [], proposals: [] };
+  const ids = threads.map((t) => t.id);
+  const [comments, proposals] = await Promise.all([
+    sql<CommentRow[]>`
+      select c.id, c.thread_id as "threadId", c.author_id as "authorId", a.name as "authorName", c.body,
+        c.created_at as "createdAt", c.edited_at as "editedAt"
+      from thread_comments c left join users a on a.id = c.author_id
+      where c.thread_id = any(${ids}::uuid[]) and c.created_at <= ${version.at} order by c.created_at, c.id`,
+    sql<ProposalRow[]>`
+      select p.thread_id as "threadId", p.original, p.proposed,
+        case when p.decided_at is not null and p.decided_at <= ${version.at} then p.status else 'pending' end as status,
+        case when p.decided_at <= ${version.at} then u.name end as "decidedByName",
+        case when p.decided_at <= ${version.at} then p.decided_at end as "decidedAt",
+        case when p.decided_at <= ${version.at} then p.reason end as reason
+      from thread_proposals p left join users u on u.id = p.decided_by
+      where p.thread_id = any(${ids}::uuid[])`,
+  ]);
+  return { threads, comments, proposals };
+}
+
+/** For each named version of the document: how many threads it shows, and how many of them were open when it was saved. */
+export async function countThreadsAtVersions(documentId: string, sql: Queryable = getSql()): Promise<Map<string, { threads: number; open: number }>> {
+  const rows = await sql<{ id: string; threads: number; open: number }[]>`
+    select v.id, count(t.id)::int as threads,
+      count(t.id) filter (where t.resolved_at is null or t.resolved_at > v.created_at)::int as open
+    from document_versions v
+    left join comment_threads t on t.document_id = v.document_id and t.created_seq <= v.log_seq and t.created_at <= v.created_at
+    where v.document_id = ${documentId}
+    group by v.id`;
+  return new Map(rows.map((r) => [r.id, { threads: r.threads, open: r.open }]));
+}
+
 export async function countOpenThreads(documentId: string, sql: Queryable = getSql()): Promise<number> {
   const [row] = await sql<{ n: number }[]>`
     select count(*)::int as n from comment_threads where document_id = ${documentId} and status = 'open'`;
@@ -153,13 +204,37 @@ export async function insertComment(input: { threadId: string; authorId: string;
   return row!.id;
 }
 
-export async function updateCommentBody(commentId: string, body: string, sql: Queryable = getSql()): Promise<boolean> {
-  const rows = await sql`update thread_comments set body = ${body}, edited_at = now() where id = ${commentId}`;
-  return rows.count === 1;
+/** Change a comment's body; the body it had before (null when the comment is gone), read under the row's lock. */
+export async function updateCommentBody(commentId: string, body: string, sql: Queryable = getSql()): Promise<string | null> {
+  const [row]: [{ previous: string }?] = await sql`
+    update thread_comments c set body = ${body}, edited_at = now()
+    from (select id, body from thread_comments where id = ${commentId} for update) old
+    where c.id = old.id
+    returning old.body as previous`;
+  return row?.previous ?? null;
 }
 
 export async function deleteComment(commentId: string, sql: Queryable = getSql()): Promise<boolean> {
   const rows = await sql`delete from thread_comments where id = ${commentId}`;
+  return rows.count === 1;
+}
+
+/** Lock a thread's row for the rest of the transaction; false when there is none (any more). */
+export async function lockThread(threadId: string, tx: Queryable): Promise<boolean> {
+  const rows = await tx`select id from comment_threads where id = ${threadId} for update`;
+  return rows.length === 1;
+}
+
+/** The words a thread is on now (after it was re-attached). */
+export async function updateThreadQuote(threadId: string, quote: { exact: string; prefix: string; suffix: string }, sql: Queryable = getSql()): Promise<void> {
+  await sql`
+    update comment_threads set quote_exact = ${quote.exact}, quote_prefix = ${quote.prefix}, quote_suffix = ${quote.suffix}
+    where id = ${threadId}`;
+}
+
+/** Erase a thread with its comments, proposal and mail records (cascade); false when it was already gone. */
+export async function deleteThreadRow(threadId: string, sql: Queryable = getSql()): Promise<boolean> {
+  const rows = await sql`delete from comment_threads where id = ${threadId}`;
   return rows.count === 1;
 }
 
@@ -262,6 +337,18 @@ export async function appendServerRow(
     if (e.code === "23505" && e.constraint_name === "document_updates_pkey") return null;
     throw error;
   }
+}
+
+/** The log's last row now (what a server change that may follow any later row appends after). */
+export async function readLogTail(documentId: string, sql: Queryable = getSql()): Promise<LogTail> {
+  const [row]: [{ seq: number; hash: Buffer }?] = await sql`
+    select seq, hash from document_updates where document_id = ${documentId} order by seq desc limit 1`;
+  return row ?? { seq: 0, hash: null };
+}
+
+/** The log row that holds a thread's anchor (known once the row is appended, after the thread's own rows). */
+export async function updateThreadCreatedSeq(threadId: string, seq: number, sql: Queryable = getSql()): Promise<void> {
+  await sql`update comment_threads set created_seq = ${seq} where id = ${threadId}`;
 }
 
 /**

@@ -8,13 +8,14 @@
 import { useId, useState, type FormEvent, type ReactNode } from "react";
 import { outdatedProposal, threadsApi, ThreadApiError } from "../threads/api";
 import { diffWords } from "../threads/word-diff";
-import { canComment, canDecide, canDeleteComment, canEditComment, canResolve, proposalId } from "../threads/panel-model";
+import { canComment, canDecide, canDeleteComment, canDeleteThread, canEditComment, canResolve, proposalId } from "../threads/panel-model";
 import type { OutdatedProposal, Thread, ThreadComment } from "../threads/types";
 import type { Role } from "../models/roles";
 import { formatDateTime, isoString } from "../utils/dates";
 
 export { MAX_COMMENT_CHARS as MAX_COMMENT } from "../threads/contract";
 import { MAX_COMMENT_CHARS as MAX_COMMENT, MAX_REASON_CHARS } from "../threads/contract";
+import { MentionField } from "./mention-field";
 
 interface CardProps {
   thread: Thread;
@@ -24,6 +25,8 @@ interface CardProps {
   focused: boolean;
   onShow: () => void;
   onChanged: () => void;
+  /** Anchor this (orphaned) thread to the words selected in the text now (editors and organisers). */
+  onReattach?: () => Promise<unknown>;
 }
 
 function When({ at }: { at: string }) {
@@ -107,7 +110,7 @@ function CommentItem({ comment, role, onChanged }: { comment: ThreadComment; rol
       {editing ? (
         <form onSubmit={save} className="comment__form">
           <label htmlFor={`${id}-body`}>Edit your comment</label>
-          <textarea id={`${id}-body`} name="body" defaultValue={comment.body} maxLength={MAX_COMMENT} required rows={3} autoFocus />
+          <MentionField id={`${id}-body`} name="body" defaultValue={comment.body} maxLength={MAX_COMMENT} required rows={3} autoFocus />
           <div className="actions">
             <button type="submit" disabled={busy}>
               Save
@@ -291,7 +294,7 @@ function ReplyForm({ thread, onChanged }: { thread: Thread; onChanged: () => voi
   return (
     <form className="thread__reply" onSubmit={send}>
       <label htmlFor={`${id}-reply`}>Your reply</label>
-      <textarea id={`${id}-reply`} name="body" rows={2} maxLength={MAX_COMMENT} required autoFocus />
+      <MentionField id={`${id}-reply`} name="body" rows={2} maxLength={MAX_COMMENT} required autoFocus />
       <div className="actions">
         <button type="submit" disabled={busy}>
           Send reply
@@ -309,7 +312,7 @@ function ReplyForm({ thread, onChanged }: { thread: Thread; onChanged: () => voi
   );
 }
 
-export function ThreadCard({ thread, currentText, role, focused, onShow, onChanged }: CardProps): ReactNode {
+export function ThreadCard({ thread, currentText, role, focused, onShow, onChanged, onReattach }: CardProps): ReactNode {
   const { busy, error, run } = useAction(onChanged);
   const headingId = useId();
   const kind = thread.kind === "proposal" ? "Proposal" : "Comment";
@@ -354,6 +357,25 @@ export function ThreadCard({ thread, currentText, role, focused, onShow, onChang
         >
           {resolved ? "Reopen" : "Resolve"}
           <span className="visually-hidden">{` the ${kind.toLowerCase()} by ${thread.author.name}`}</span>
+        </button>
+      ) : null}
+      {onReattach && currentText === undefined && !resolved && canDecide(role) ? (
+        <button type="button" className="secondary thread__reattach" disabled={busy} onClick={() => void run(onReattach)}>
+          Re-attach to the selected words
+          <span className="visually-hidden">{` (the ${kind.toLowerCase()} by ${thread.author.name})`}</span>
+        </button>
+      ) : null}
+      {canDeleteThread(role) ? (
+        <button
+          type="button"
+          className="secondary thread__delete"
+          disabled={busy}
+          onClick={() => {
+            if (window.confirm(`Delete this ${kind.toLowerCase()} and all its replies? The words stay in the text.`)) void run(() => threadsApi.deleteThread(thread.id));
+          }}
+        >
+          Delete thread
+          <span className="visually-hidden">{` (the ${kind.toLowerCase()} by ${thread.author.name})`}</span>
         </button>
       ) : null}
       {error ? (

@@ -4,7 +4,7 @@
  * Resolved / All with counts, and holds the form for a new comment or proposal on the words selected. Loaded lazily
  * by the editor (its own chunk), so reading a document does not wait for it.
  */
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
 import type { Editor } from "@tiptap/core";
 import { useEditorState } from "@tiptap/react";
 import { threadsApi, ThreadApiError } from "../threads/api";
@@ -14,6 +14,8 @@ import type { EncodedRange, Quote, Thread } from "../threads/types";
 import { MAX_PROPOSAL_CHARS as MAX_PROPOSAL } from "../threads/contract";
 import type { Role } from "../models/roles";
 import { MAX_COMMENT, ProposedWords, ThreadCard } from "./thread-card";
+import { MentionField } from "./mention-field";
+import { encodeRange, selectedWords } from "../threads/selection";
 
 export interface ThreadDraft {
   kind: "comment" | "proposal";
@@ -81,12 +83,12 @@ function Composer({ draft, documentId, onDone }: { draft: ThreadDraft; documentI
             </span>
           </p>
           <label htmlFor={`${id}-body`}>Why (optional)</label>
-          <textarea id={`${id}-body`} name="body" maxLength={MAX_COMMENT} rows={2} />
+          <MentionField id={`${id}-body`} name="body" maxLength={MAX_COMMENT} rows={2} />
         </>
       ) : (
         <>
           <label htmlFor={`${id}-body`}>Your comment</label>
-          <textarea id={`${id}-body`} name="body" maxLength={MAX_COMMENT} rows={3} required autoFocus />
+          <MentionField id={`${id}-body`} name="body" maxLength={MAX_COMMENT} rows={3} required autoFocus />
         </>
       )}
       {error ? (
@@ -117,6 +119,17 @@ export function ThreadPanel(props: ThreadPanelProps) {
   const counts = countThreads(threads ?? []);
   const panelRef = useRef<HTMLElement>(null);
   const id = useId();
+
+  // An orphaned thread goes to the words selected in the text (the selection stays while the panel has the focus).
+  const reattach = useCallback(
+    (threadId: string) => {
+      const words = selectedWords(editor);
+      const range = words ? encodeRange(editor, words.from, words.to) : null;
+      if (!words || !range) return Promise.reject(new ThreadApiError("Select the new words in the text first, then choose “Re-attach”.", 0, null));
+      return threadsApi.reattach(threadId, { range });
+    },
+    [editor],
+  );
 
   const visibleIds = list.map((t) => t.id).join(" ");
   useEffect(() => onVisible(visibleIds ? visibleIds.split(" ") : []), [visibleIds, onVisible]);
@@ -194,6 +207,7 @@ export function ThreadPanel(props: ThreadPanelProps) {
                 focused={thread.id === focused}
                 onShow={() => onFocusThread(thread.id, true)}
                 onChanged={onChanged}
+                onReattach={() => reattach(thread.id)}
               />
             </li>
           ))}

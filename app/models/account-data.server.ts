@@ -19,7 +19,10 @@ import {
   deleteOutboxTo,
   deleteUser,
   hasPublished,
+  listOwnComments,
   listOwnMemberships,
+  listOwnPasskeys,
+  listOwnProposals,
   listOwnSessions,
   listOwnTokens,
   listWorkshopsOnlyOrganisedBy,
@@ -32,15 +35,24 @@ import { insertAudit } from "../../db/memberships";
 import { findPasswordHashById, type UserRow } from "../../db/users";
 import { verifyPassword } from "../auth/password.server";
 import { releaseSignInAttempt, reserveSignInAttempt, signInAttempt } from "../auth/throttle.server";
+import { threadEmailsOn } from "../threads/thread-mails.server";
 import { receiptUrl } from "./endorsements.server";
 
-/** The data download: the account, its sessions (no ids or secrets), tokens (names only), memberships, endorsements. */
+/**
+ * The data download: the account (with its discussion e-mail setting), its sessions (no ids or secrets), tokens and
+ * passkeys (names and dates only, never key material), memberships, endorsements, and what the person wrote in the
+ * discussion: their comments and their amendment proposals.
+ */
 export async function buildAccountData(user: UserRow): Promise<Record<string, unknown>> {
-  const [sessions, tokens, memberships, endorsements] = await Promise.all([
+  const [sessions, tokens, passkeys, memberships, endorsements, comments, proposals, threadEmails] = await Promise.all([
     listOwnSessions(user.id),
     listOwnTokens(user.id),
+    listOwnPasskeys(user.id),
     listOwnMemberships(user.id),
     listUserEndorsements(user.id),
+    listOwnComments(user.id),
+    listOwnProposals(user.id),
+    threadEmailsOn(user.id),
   ]);
   return {
     exportedAt: new Date().toISOString(),
@@ -51,10 +63,15 @@ export async function buildAccountData(user: UserRow): Promise<Record<string, un
       emailVerifiedAt: user.emailVerifiedAt,
       isAdmin: user.isAdmin,
       createdAt: user.createdAt,
+      /** "E-mail me when I am mentioned or someone replies in my threads". */
+      discussionEmails: threadEmails,
     },
     sessions,
     accessTokens: tokens,
+    passkeys,
     memberships,
+    comments,
+    proposals,
     endorsements: endorsements.map((e) => ({
       id: e.id,
       receiptUrl: receiptUrl(e.id),

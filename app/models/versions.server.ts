@@ -12,6 +12,9 @@
  *   (NOTIFY → every open room catches up and relays it to its clients), and records it in the audit log. The live
  *   text just before is saved first as a version ("Before restoring …"), so a restore can itself be undone from
  *   the history page. Edits committed concurrently by others merge with the restore as any Yjs edits do.
+ * - Threads (issue 13): the restored text keeps the anchors of threads that still exist where their words are in it
+ *   (the version's own marks, or the thread's quote found exactly once), drops those of deleted threads, and leaves
+ *   the other threads orphaned with their quote (app/threads/threads.server.ts, `withRestoredAnchors`).
  */
 import * as Y from "yjs";
 import { z } from "zod";
@@ -31,6 +34,7 @@ import { YJS_FIELD } from "../editor/extensions";
 import { loadDocument } from "./document-content.server";
 import { appendServerUpdate } from "./document-writes.server";
 import { canEditDocuments } from "./roles";
+import { withRestoredAnchors } from "../threads/threads.server";
 
 export type { VersionRow, VersionSummary };
 
@@ -244,7 +248,9 @@ export async function restoreVersion(input: { document: DocumentWithRole; userId
   requireEditor(input.document);
   const version = await findVersion(input.document, input.userId, input.versionId);
   if (!version) throw new VersionError(404, "That version does not exist, or it belongs to another document.");
-  const target = versionContent(version);
+  const content = versionContent(version);
+  // The document's threads keep their anchors where their words are in the restored text; the others are orphaned.
+  const target = content ? await withRestoredAnchors(input.document.id, content) : null;
   const { doc, seq } = await loadDocument(input.document.id);
   try {
     const liveValid = validateYDocAgainstSchema(doc).ok;

@@ -16,7 +16,9 @@ import { CollabEditor } from "../components/collab-editor";
 import { DocumentBody } from "../components/document-body";
 import { colourFor } from "../collab/protocol";
 import { loadDocumentHtml } from "../models/document-html.server";
-import { canEditDocuments, canManageMembers, canPublish, ROLE_LABELS } from "../models/roles";
+import { canDiscuss, canEditDocuments, canManageMembers, canPublish, ROLE_LABELS } from "../models/roles";
+import { mentionableNames } from "../threads/thread-mails.server";
+import { MentionNames } from "../components/mention-field";
 import { kindLabel, statusBadgeClass, statusLabel } from "../models/workshop-view";
 import { formatDateTime, isoString } from "../utils/dates";
 import { notFound, requireUser } from "../utils/guards.server";
@@ -34,7 +36,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { user } = await requireUser(request, context);
   const document = await findDocumentForUser(params.id ?? "", user.id);
   if (!document) throw notFound();
-  const [rendered, translation] = await Promise.all([loadDocumentHtml(document.id), loadTranslationContext(document.id)]);
+  const [rendered, translation, mentionNames] = await Promise.all([
+    loadDocumentHtml(document.id),
+    loadTranslationContext(document.id),
+    // The `@` picker of the comment fields offers the workshop's members by name (those who may comment only).
+    canDiscuss(document.role) ? mentionableNames(document.id, user.id) : Promise.resolve([]),
+  ]);
   return {
     translation,
     document: {
@@ -49,6 +56,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     role: document.role,
     rendered,
     user: { name: user.name, colour: colourFor(user.id) },
+    mentionNames,
   };
 }
 
@@ -74,7 +82,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultSh
   formData?.get("intent") === SAVE_VERSION_INTENT ? false : defaultShouldRevalidate;
 
 export default function DocumentPage() {
-  const { document, role, rendered, user, translation } = useLoaderData<typeof loader>();
+  const { document, role, rendered, user, translation, mentionNames } = useLoaderData<typeof loader>();
   const posted = useActionData<typeof action>();
   // The stored text normally opens with the title as its own <h1>; otherwise the page supplies one.
   const textHasTitle = rendered.ok && rendered.html.startsWith("<h1>");
@@ -109,7 +117,9 @@ export default function DocumentPage() {
       ) : null}
       <div id="document-text" lang={translation?.language} dir={translation?.dir}>
         {rendered.ok ? (
-          <CollabEditor key={document.id} documentId={document.id} initialHtml={rendered.html} canEdit={canEditDocuments(role)} role={role} user={user} />
+          <MentionNames.Provider value={mentionNames}>
+            <CollabEditor key={document.id} documentId={document.id} initialHtml={rendered.html} canEdit={canEditDocuments(role)} role={role} user={user} />
+          </MentionNames.Provider>
         ) : (
           <DocumentBody rendered={rendered} label={document.title} />
         )}

@@ -13,6 +13,7 @@ import { z } from "zod";
 import { Field, FormError, FormNotice } from "../components/field";
 import { findDocumentForUser } from "../models/workshops.server";
 import { canEditDocuments, ROLE_LABELS } from "../models/roles";
+import { threadCountsAtVersions } from "../threads/threads.server";
 import { listVersions, restoreVersion, saveVersion, UUID, VERSION_NAME_MAX, versionNameField, VersionError } from "../models/versions.server";
 import { formatDateTime, isoString } from "../utils/dates";
 import { readForm } from "../utils/forms.server";
@@ -36,6 +37,7 @@ async function requireDocument(request: Request, context: AppLoadContext, id: st
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { user, document } = await requireDocument(request, context, params.id);
   const versions = await listVersions(document, user.id);
+  const threadCounts = await threadCountsAtVersions(document.id);
   const url = new URL(request.url);
   const named = (param: string) => {
     const id = url.searchParams.get(param);
@@ -59,7 +61,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     role: document.role,
     canEdit: canEditDocuments(document.role),
     nameMax: VERSION_NAME_MAX,
-    versions: versions.map((v) => ({ id: v.id, name: v.name, author: v.authorName, createdAt: v.createdAt })),
+    versions: versions.map((v) => ({ id: v.id, name: v.name, author: v.authorName, createdAt: v.createdAt, discussion: threadCounts.get(v.id) ?? { threads: 0, open: 0 } })),
     notice,
     confirmRestore: toRestore ? { id: toRestore.id, name: toRestore.name } : null,
   };
@@ -209,6 +211,7 @@ export default function HistoryPage() {
                   <th scope="col">Name</th>
                   <th scope="col">Saved by</th>
                   <th scope="col">Saved</th>
+                  <th scope="col">Discussion then</th>
                   <th scope="col">Actions</th>
                 </tr>
               </thead>
@@ -218,6 +221,16 @@ export default function HistoryPage() {
                     <td data-label="Name" className="version-name">{v.name}</td>
                     <td data-label="Saved by">{v.author ?? <span className="muted">A former member</span>}</td>
                     <td data-label="Saved"><time dateTime={isoString(v.createdAt)}>{formatDateTime(v.createdAt)}</time></td>
+                    <td data-label="Discussion then">
+                      {v.discussion.threads === 0 ? (
+                        <span className="muted">No threads</span>
+                      ) : (
+                        <Link to={`/documents/${document.id}/versions/${v.id}#version-threads-title`}>
+                          {`${v.discussion.threads} ${v.discussion.threads === 1 ? "thread" : "threads"}, ${v.discussion.open} open`}
+                          <span className="visually-hidden">{` in “${v.name}”`}</span>
+                        </Link>
+                      )}
+                    </td>
                     <td data-label="Actions">
                       <ul className="version-actions">
                         <li>

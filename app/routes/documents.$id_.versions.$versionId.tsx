@@ -1,12 +1,15 @@
 /**
  * /documents/:id/versions/:versionId — one saved version of a document, read-only: its HTML as rendered when it
- * was saved (by the editor's own schema, which escapes every text and attribute value), who saved it and when.
+ * was saved (by the editor's own schema, which escapes every text and attribute value), who saved it and when, and
+ * the discussion as it was then (read-only: app/components/version-threads.tsx).
  * Members read; not a member, no such version, or a version of another document: 404.
  */
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { findDocumentForUser } from "../models/workshops.server";
 import { findVersion } from "../models/versions.server";
+import { versionThreads } from "../threads/threads.server";
+import { VersionThreads } from "../components/version-threads";
 import { canEditDocuments } from "../models/roles";
 import { formatDateTime, isoString } from "../utils/dates";
 import { notFound, requireUser } from "../utils/guards.server";
@@ -26,7 +29,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   if (!document) throw notFound();
   const version = await findVersion(document, user.id, params.versionId ?? "");
   if (!version) throw notFound();
+  const threads = await versionThreads(document.id, version);
   return {
+    threads,
     document: { id: document.id, title: document.title, workshopSlug: document.workshopSlug, workshopTitle: document.workshopTitle },
     canEdit: canEditDocuments(document.role),
     version: {
@@ -40,7 +45,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export default function VersionPage() {
-  const { document, canEdit, version } = useLoaderData<typeof loader>();
+  const { document, canEdit, version, threads } = useLoaderData<typeof loader>();
   const history = `/documents/${document.id}/history`;
   return (
     <div className="page reading">
@@ -69,6 +74,7 @@ export default function VersionPage() {
       ) : (
         <article className="document" aria-label={`Version “${version.name}”`} dangerouslySetInnerHTML={{ __html: version.html }} />
       )}
+      <VersionThreads threads={threads} />
     </div>
   );
 }

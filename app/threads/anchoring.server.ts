@@ -190,6 +190,12 @@ export function withAnchor(doc: PMNode, from: number, to: number, threadId: stri
   return new Transform(doc).addMark(from, to, type.create({ threadId })).doc;
 }
 
+/** The document without any of `threadId`'s anchor (the words stay; other threads' anchors stay). */
+export function withoutAnchor(doc: PMNode, threadId: string): PMNode {
+  const type = getEditorSchema().marks[ANCHOR_MARK]!;
+  return new Transform(doc).removeMark(0, doc.content.size, type.create({ threadId })).doc;
+}
+
 /**
  * The document with [from, to) replaced by `text`, carrying the marks of the first replaced character (so the
  * thread's own anchor, and any other thread's anchor that covered those words, now cover the new words).

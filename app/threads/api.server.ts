@@ -80,6 +80,11 @@ export const createProposalSchema = z
   .refine(oneAnchor, ONE_ANCHOR)
   .transform((d) => ({ proposed: d.proposed, body: d.body ?? null, anchoring: anchoringOf(d) }));
 
+export const reattachSchema = z
+  .object({ ...anchoringFields }, { message: "Send a JSON object: {\"quote\": {\"exact\": \"…\"}} or {\"range\": {…}}." })
+  .refine(oneAnchor, ONE_ANCHOR)
+  .transform((d) => ({ anchoring: anchoringOf(d) }));
+
 export const commentSchema = z.object({ body: commentText }, { message: "Send a JSON object: {\"body\": \"…\"}." });
 
 export const rejectSchema = z

@@ -78,6 +78,9 @@ export const threadsApi = {
   reply: (threadId: string, body: string) => call<{ id: string }>("POST", `/api/threads/${encodeURIComponent(threadId)}/comments`, { body }),
   editComment: (commentId: string, body: string) => call<unknown>("PATCH", `/api/comments/${encodeURIComponent(commentId)}`, { body }),
   deleteComment: (commentId: string) => call<unknown>("DELETE", `/api/comments/${encodeURIComponent(commentId)}`),
+  reattach: (threadId: string, input: { range: EncodedRange } | { quote: QuoteSelector }) =>
+    call<{ id: string; quote: QuoteSelector }>("POST", `/api/threads/${encodeURIComponent(threadId)}/reattach`, input),
+  deleteThread: (threadId: string) => call<unknown>("DELETE", `/api/threads/${encodeURIComponent(threadId)}`),
   resolve: (threadId: string) => call<unknown>("POST", `/api/threads/${encodeURIComponent(threadId)}/resolve`),
   reopen: (threadId: string) => call<unknown>("POST", `/api/threads/${encodeURIComponent(threadId)}/reopen`),
   accept: (proposalId: string) => call<unknown>("POST", `/api/proposals/${encodeURIComponent(proposalId)}/accept`),

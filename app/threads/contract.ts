@@ -131,7 +131,8 @@ export type ThreadEventType =
   | "thread-resolved"
   | "thread-reopened"
   | "thread-deleted"
-  | "proposal-decided";
+  | "proposal-decided"
+  | "thread-reattached";
 
 /**
  * One thread event, sent to every connection of the document after its transaction committed. `seq` counts the

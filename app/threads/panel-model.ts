@@ -47,6 +47,9 @@ export function canDeleteComment(role: Role, comment: Pick<Thread["comments"][nu
   return canChangeOwnOrModerate(role, comment.mine);
 }
 
+/** Editors and organisers delete whole threads (the anchor goes with it). */
+export const canDeleteThread = canModerateThreads;
+
 /** The open threads and pending proposals the text highlights. */
 export function highlighted(threads: readonly Thread[]): { id: string; proposed: string | null }[] {
   return threads

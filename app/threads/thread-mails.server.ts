@@ -87,13 +87,22 @@ function threadMail(
 
 /**
  * Store the e-mails a new comment causes, in the comment's transaction `tx` (after the comment row). `reply`: the
- * comment answers an existing thread (its participants are told too). Returns what to run after COMMIT.
+ * comment answers an existing thread (its participants are told too). `mentionedBefore`: the body an edited comment
+ * had, whose mentions are not told again (only the members the edit adds). Returns what to run after COMMIT.
  */
 export async function queueThreadMails(
   tx: Queryable,
-  input: { documentId: string; threadId: string; authorId: string; body: string; reply: boolean },
+  input: { documentId: string; threadId: string; authorId: string; body: string; reply: boolean; mentionedBefore?: string },
 ): Promise<() => void> {
-  const mentioned = input.body.includes("@") ? findMentions(input.body, await listMentionableMembers(input.documentId, tx)) : [];
+  let mentioned: string[] = [];
+  if (input.body.includes("@")) {
+    const members = await listMentionableMembers(input.documentId, tx);
+    mentioned = findMentions(input.body, members);
+    if (input.mentionedBefore !== undefined) {
+      const before = new Set(findMentions(input.mentionedBefore, members));
+      mentioned = mentioned.filter((id) => !before.has(id));
+    }
+  }
   const participants = input.reply ? await listThreadParticipants(input.threadId, tx) : [];
   const reasons = new Map<string, Reason>();
   for (const id of participants) reasons.set(id, "reply");
@@ -106,6 +115,15 @@ export async function queueThreadMails(
   if (!context || slots.size === 0) return () => {};
   const mails = recipients.filter((r) => slots.has(r.id)).map((r) => threadMail(r, reasons.get(r.id)!, context, input.body));
   return queueMailsIn(tx, mails);
+}
+
+/**
+ * The names the comment fields offer after `@` to `viewerId` (a member who may comment): the other members of the
+ * document's workshop, by name only (never an address), alphabetically.
+ */
+export async function mentionableNames(documentId: string, viewerId: string): Promise<string[]> {
+  const members = await listMentionableMembers(documentId);
+  return [...new Set(members.filter((m) => m.id !== viewerId).map((m) => m.name))].sort((a, b) => a.localeCompare(b, "en"));
 }
 
 /** The account setting "E-mail me when I am mentioned or someone replies in my threads" (on by default). */

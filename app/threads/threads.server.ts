@@ -16,12 +16,14 @@
  */
 import * as Y from "yjs";
 import { getSql, type Queryable, type TransactionSql } from "../../db/client";
-import { DOCUMENT_UPDATES_CHANNEL, notifyDocumentUpdated, readDocumentContent, type LogTail } from "../../db/document-log";
+import { DOCUMENT_UPDATES_CHANNEL, notifyDocumentUpdated, readDocumentContent, readUpdatesAfter, type LogTail } from "../../db/document-log";
 import {
   appendServerRow,
   countOpenDiscussion,
   countOpenThreads,
+  countThreadsAtVersions,
   deleteComment as deleteCommentRow,
+  deleteThreadRow,
   decideProposal,
   findCommentForUser,
   findThreadForUser,
@@ -31,10 +33,15 @@ import {
   insertThreadEvent,
   lastThreadEventSeq,
   listThreadRows,
+  listThreadRowsAtVersion,
   lockDocumentThreads,
   lockProposal,
+  lockThread,
   notifyThreadEvent,
   updateCommentBody,
+  readLogTail,
+  updateThreadCreatedSeq,
+  updateThreadQuote,
   updateThreadStatus,
   type ThreadRow,
 } from "../../db/threads";
@@ -44,6 +51,7 @@ import {
   MAX_OPEN_THREADS,
   type EncodedRange,
   type OutdatedAnswer,
+  type Quote,
   type QuoteSelector,
   type Thread,
   type ThreadEventType,
@@ -58,10 +66,12 @@ import {
   sameWords,
   withAnchor,
   withReplacement,
+  withoutAnchor,
   writeAsServer,
   type AnchorSpan,
 } from "./anchoring.server";
 import type { Node as PMNode } from "@tiptap/pm/model";
+import { getEditorSchema } from "../editor/extensions";
 import { queueThreadMails } from "./thread-mails.server";
 
 
@@ -83,11 +93,46 @@ class LogRace extends Error {}
 /* Reading                                                                                                          */
 /* ---------------------------------------------------------------------------------------------------------------- */
 
+/**
+ * The committed state of the documents whose threads changed lately in this process, encoded, at a log position: the
+ * next thread change of the document reads only the rows after it instead of the snapshot and every row since (on a
+ * busy document, thousands: rebuilding from them cost 0.2–1.4 s per new thread, see bench/comments.ts). An entry is
+ * used only when the log still has its row with the same hash (a later transaction snapshot, a rewritten log or a
+ * deleted document falls back to the full read).
+ */
+const committedStates = new Map<string, { seq: number; hash: Buffer; state: Uint8Array }>();
+const MAX_COMMITTED_STATES = 64;
+
+function remember(documentId: string, tail: LogTail, ydoc: Y.Doc): void {
+  if (tail.seq === 0 || !tail.hash) return;
+  committedStates.delete(documentId);
+  committedStates.set(documentId, { seq: tail.seq, hash: Buffer.from(tail.hash), state: Y.encodeStateAsUpdate(ydoc) });
+  if (committedStates.size > MAX_COMMITTED_STATES) committedStates.delete(committedStates.keys().next().value!);
+}
+
 async function committedDoc(documentId: string, sql: Queryable): Promise<{ ydoc: Y.Doc; tail: LogTail }> {
+  const cached = committedStates.get(documentId);
+  if (cached) {
+    // From the remembered row on: it must still be there, with the same hash, for the rows after it to follow it.
+    const rows = await readUpdatesAfter(documentId, cached.seq - 1, sql);
+    const first = rows[0];
+    if (first && first.seq === cached.seq && Buffer.from(first.hash).equals(cached.hash)) {
+      const ydoc = new Y.Doc({ gc: true });
+      Y.applyUpdate(ydoc, cached.state);
+      const after = rows.slice(1);
+      if (after.length > 0) Y.applyUpdate(ydoc, Y.mergeUpdates(after.map((u) => u.update)));
+      const last = rows[rows.length - 1]!;
+      const tail = { seq: last.seq, hash: last.hash };
+      if (after.length > 0) remember(documentId, tail, ydoc);
+      return { ydoc, tail };
+    }
+    committedStates.delete(documentId);
+  }
   const { snapshot, updates, tail } = await readDocumentContent(documentId, sql);
   const ydoc = new Y.Doc({ gc: true });
   if (snapshot) Y.applyUpdate(ydoc, snapshot.state);
   if (updates.length > 0) Y.applyUpdate(ydoc, Y.mergeUpdates(updates.map((u) => u.update)));
+  remember(documentId, tail, ydoc);
   return { ydoc, tail };
 }
 
@@ -112,7 +157,10 @@ export function seenBy(entry: AuthoredThread, viewerId: string): Thread {
 
 /** Threads as the API and the socket show them (before `seenBy`), with each anchor's state read from `doc`. */
 export async function authoredThreads(documentId: string, doc: PMNode, threadIds?: string[], sql: Queryable = getSql()): Promise<AuthoredThread[]> {
-  const rows = await listThreadRows(documentId, threadIds ? { threadIds } : {}, sql);
+  return threadsFromRows(await listThreadRows(documentId, threadIds ? { threadIds } : {}, sql), doc);
+}
+
+function threadsFromRows(rows: Awaited<ReturnType<typeof listThreadRows>>, doc: PMNode): AuthoredThread[] {
   const spans = anchorSpans(doc);
   const comments = new Map<string, { list: Thread["comments"]; authors: (string | null)[] }>();
   for (const c of rows.comments) {
@@ -150,6 +198,54 @@ export async function authoredThreads(documentId: string, doc: PMNode, threadIds
   // Document order (orphaned ones last, oldest first).
   threads.sort((a, b) => a.position - b.position);
   return threads.map(({ position: _position, ...entry }) => entry);
+}
+
+/**
+ * The threads a named version shows, read-only, as they were when it was saved (`listThreadRowsAtVersion`), in the
+ * version's document order, each anchor's state read from the version's own text (`doc`, its saved content).
+ */
+export async function threadsAtVersion(documentId: string, version: { logSeq: number; createdAt: Date }, doc: PMNode | null): Promise<Thread[]> {
+  const rows = await listThreadRowsAtVersion(documentId, { logSeq: version.logSeq, at: version.createdAt });
+  const empty = getEditorSchema().topNodeType.createAndFill()!;
+  return threadsFromRows(rows, doc ?? empty).map((entry) => seenBy(entry, ""));
+}
+
+/** How many threads each named version of the document shows (and how many were open then): the history lists them. */
+export function threadCountsAtVersions(documentId: string): Promise<Map<string, { threads: number; open: number }>> {
+  return countThreadsAtVersions(documentId);
+}
+
+/** The threads shown beside a named version: `threadsAtVersion` on its saved content (none readable: no anchors). */
+export function versionThreads(documentId: string, version: { logSeq: number; createdAt: Date; tiptapJson: unknown }): Promise<Thread[]> {
+  let doc: PMNode | null = null;
+  try {
+    doc = getEditorSchema().nodeFromJSON(version.tiptapJson);
+  } catch {
+    doc = null;
+  }
+  return threadsAtVersion(documentId, version, doc);
+}
+
+/**
+ * The content of a version being restored, with the anchors the document's threads should have in it: marks of
+ * threads that no longer exist are taken off; a thread the version does not mark (started later, or its mark lost)
+ * is marked where its quote is found exactly once (with its prefix and suffix, else alone); the others stay without
+ * a mark, so they show as orphaned with their quote. Marks the version has for existing threads stay.
+ */
+export async function withRestoredAnchors(documentId: string, target: PMNode, sql: Queryable = getSql()): Promise<PMNode> {
+  const { threads } = await listThreadRows(documentId, {}, sql);
+  const existing = new Set(threads.map((t) => t.id));
+  const marked = anchorSpans(target);
+  let doc = target;
+  for (const id of marked.keys()) if (!existing.has(id)) doc = withoutAnchor(doc, id);
+  const index = indexText(doc);
+  for (const t of threads) {
+    if (marked.has(t.id)) continue;
+    let found = locateQuote(index, { exact: t.quoteExact, prefix: t.quotePrefix, suffix: t.quoteSuffix });
+    if (!found.ok) found = locateQuote(index, { exact: t.quoteExact });
+    if (found.ok) doc = withAnchor(doc, found.from, found.to, t.id);
+  }
+  return doc;
 }
 
 /** Threads as `viewerId` sees them, with each anchor's state read from `doc`. */
@@ -193,8 +289,14 @@ export function discussionSentence(counts: { openThreads: number; pendingProposa
 
 interface Change {
   tx: TransactionSql;
-  /** Append a server-written document change after the tail read under the lock; returns its log seq. */
-  append(update: Uint8Array, kind: "edit" | "annotation"): Promise<number>;
+  /**
+   * Append a server-written document change after the tail read under the lock; returns its log seq. A change that
+   * only adds or removes anchor marks may `rebase`: when an edit took the log's next place meanwhile (the editors'
+   * rows arrive every few ms on a busy document), it goes after the new tail instead of the whole transaction being
+   * tried again — a Yjs update stays valid after later ones, and the marks land on the same characters. A change
+   * of the text (an accepted proposal: a compare-and-swap) never rebases.
+   */
+  append(update: Uint8Array, kind: "edit" | "annotation", options?: { rebase?: boolean }): Promise<number>;
   /** Record a thread event (after any append). */
   event(type: ThreadEventType, threadId: string): Promise<void>;
   tail(): LogTail;
@@ -224,13 +326,31 @@ async function inDocumentTransaction<T>(
         const currentTail = async (): Promise<LogTail> => tail ?? (await readDocumentContent(documentId, tx)).tail;
         const change: Change = {
           tx,
-          append: async (update, kind) => {
-            const after = await currentTail();
-            const appended = await appendServerRow(tx, { documentId, tail: after, update, userId: actorId, kind });
-            if (!appended) throw new LogRace();
-            tail = appended;
-            await notifyDocumentUpdated(tx, documentId, after.seq + 1, "http");
-            return after.seq + 1;
+          append: async (update, kind, options = {}) => {
+            let after = await currentTail();
+            for (let tries = 1; ; tries++) {
+              const row = { documentId, tail: after, update, userId: actorId, kind };
+              const appended = options.rebase
+                ? // In a savepoint: losing the race to the log's next place (a unique violation) must not end the transaction.
+                  await tx
+                    .savepoint(async (sp) => {
+                      const done = await appendServerRow(sp, row);
+                      if (!done) throw new LogRace();
+                      return done;
+                    })
+                    .catch((error: unknown) => {
+                      if (error instanceof LogRace) return null;
+                      throw error;
+                    })
+                : await appendServerRow(tx, row);
+              if (appended) {
+                tail = appended;
+                await notifyDocumentUpdated(tx, documentId, appended.seq, "http");
+                return appended.seq;
+              }
+              if (!options.rebase || tries >= 50) throw new LogRace();
+              after = await readLogTail(documentId, tx);
+            }
           },
           event: async (type, threadId) => {
             const logSeq = (await currentTail()).seq;
@@ -276,9 +396,11 @@ async function openThread(input: {
     const id = crypto.randomUUID();
     const update = writeAsServer(ydoc, withAnchor(doc, located.from, located.to, id), meta);
     if (!update) throw new ThreadError(409, { error: "Those words could not be marked." });
-    const seq = await change.append(update, "annotation");
+    // The thread's own rows first, the log row last: from the moment the row is written until COMMIT, the editors'
+    // next rows wait for this transaction (the log's next place), so that moment is kept short.
+    const expectedSeq = change.tail().seq + 1;
     await insertThread(
-      { id, documentId: document.id, kind: input.proposed === null ? "comment" : "proposal", authorId: userId, quote: located.quote, createdSeq: seq },
+      { id, documentId: document.id, kind: input.proposed === null ? "comment" : "proposal", authorId: userId, quote: located.quote, createdSeq: expectedSeq },
       change.tx,
     );
     if (input.proposed !== null) await insertProposal({ threadId: id, original: located.quote.exact, proposed: input.proposed }, change.tx);
@@ -287,6 +409,8 @@ async function openThread(input: {
       await insertComment({ threadId: id, authorId: userId, body: input.body }, change.tx);
       sendMails = await queueThreadMails(change.tx, { documentId: document.id, threadId: id, authorId: userId, body: input.body, reply: false });
     }
+    const seq = await change.append(update, "annotation", { rebase: true });
+    if (seq !== expectedSeq) await updateThreadCreatedSeq(id, seq, change.tx);
     await change.event("thread-created", id);
     return { id, sendMails };
   });
@@ -347,13 +471,19 @@ export async function checkCommentChange(commentId: string, userId: string): Pro
   await commentFor(commentId, userId);
 }
 
-/** `PATCH /api/comments/:id` (its author, or an editor or organiser). */
+/** `PATCH /api/comments/:id` (its author, or an editor or organiser); members newly mentioned get an e-mail. */
 export async function editComment(input: { commentId: string; userId: string; body: string }): Promise<void> {
   const { comment, documentId } = await commentFor(input.commentId, input.userId);
-  await inDocumentTransaction(documentId, input.userId, async (change) => {
-    if (!(await updateCommentBody(comment.id, input.body, change.tx))) throw new ThreadError(404, { error: "That comment was deleted." });
+  const sendMails = await inDocumentTransaction(documentId, input.userId, async (change) => {
+    const previous = await updateCommentBody(comment.id, input.body, change.tx);
+    if (previous === null) throw new ThreadError(404, { error: "That comment was deleted." });
+    // Members the edit newly mentions are told, as for a new comment (by the person who edited it); those the body
+    // already mentioned were told then.
+    const sendMails = await queueThreadMails(change.tx, { documentId, threadId: comment.threadId, authorId: input.userId, body: input.body, reply: false, mentionedBefore: previous });
     await change.event("comment-edited", comment.threadId);
+    return sendMails;
   });
+  sendMails();
 }
 
 /** `DELETE /api/comments/:id` (its author, or an editor or organiser). The body is erased. */
@@ -374,6 +504,67 @@ export async function setThreadStatus(input: { threadId: string; userId: string;
     const changed = await updateThreadStatus(thread.id, input.status, input.userId, change.tx);
     if (changed) await change.event(input.status === "resolved" ? "thread-resolved" : "thread-reopened", thread.id);
     return { changed };
+  });
+}
+
+/**
+ * `DELETE /api/threads/:id` (editors and organisers): the thread, its comments and its proposal are erased, and its
+ * anchor mark is taken off the words in the same transaction (one log row of kind "annotation" attributed to the
+ * person deleting; none when no mark was left). The event "thread-deleted" tells every client to drop it.
+ */
+export async function deleteThread(input: { threadId: string; userId: string }): Promise<void> {
+  const { thread, role } = await threadFor(input.threadId, input.userId);
+  if (!canModerateThreads(role)) throw new ThreadError(403, { error: "Only the editors and organisers delete threads." });
+  await inDocumentTransaction(thread.documentId, input.userId, async (change, loadDoc) => {
+    // Locked first, so that two deletions (or a deletion and a decision) take turns and the second finds it gone.
+    if (!(await lockThread(thread.id, change.tx))) throw new ThreadError(404, { error: "That thread was already deleted." });
+    const ydoc = await loadDoc();
+    const { doc, meta } = proseMirrorOf(ydoc);
+    const update = anchorSpans(doc).has(thread.id) ? writeAsServer(ydoc, withoutAnchor(doc, thread.id), meta) : null;
+    await deleteThreadRow(thread.id, change.tx);
+    if (update) await change.append(update, "annotation", { rebase: true });
+    await change.event("thread-deleted", thread.id);
+  });
+}
+
+async function moderated(threadId: string, userId: string, refusal: string) {
+  const found = await threadFor(threadId, userId);
+  if (!canModerateThreads(found.role)) throw new ThreadError(403, { error: refusal });
+  return found.thread;
+}
+
+const REATTACH_REFUSAL = "Only the editors and organisers re-attach threads.";
+
+/** May this user re-attach this thread? Throws the refusal (the route asks before reading the body). */
+export async function checkReattach(threadId: string, userId: string): Promise<void> {
+  await moderated(threadId, userId, REATTACH_REFUSAL);
+}
+
+/**
+ * `POST /api/threads/:id/reattach` (editors and organisers): an orphaned thread — none of its words are marked any
+ * more — is anchored to new words, found as when a thread is started (a quote found exactly once, or the editor's
+ * selection), in one transaction: the mark (one log row of kind "annotation"), the thread's new quote, and the event
+ * "thread-reattached". A thread whose words are still marked answers 409 (it is not orphaned).
+ */
+export async function reattachThread(input: { threadId: string; userId: string; anchoring: Anchoring }): Promise<{ quote: Quote }> {
+  const thread = await moderated(input.threadId, input.userId, REATTACH_REFUSAL);
+  return inDocumentTransaction(thread.documentId, input.userId, async (change, loadDoc) => {
+    if (!(await lockThread(thread.id, change.tx))) throw new ThreadError(404, { error: "That thread was deleted." });
+    const ydoc = await loadDoc();
+    const { doc, mapping, meta } = proseMirrorOf(ydoc);
+    if (anchorStateOf(anchorSpans(doc).get(thread.id), thread.quoteExact) !== "orphaned") {
+      throw new ThreadError(409, { error: "This thread is still attached to words of the text; only an orphaned thread can be re-attached." });
+    }
+    const index = indexText(doc);
+    const located = "quote" in input.anchoring ? locateQuote(index, input.anchoring.quote) : locateRange(ydoc, mapping, index, input.anchoring.range);
+    if (!located.ok) throw new ThreadError(409, { error: located.error });
+    if (located.quote.exact.length > 1000) throw new ThreadError(400, { error: "Select at most 1,000 characters.", fields: { quote: "Select at most 1,000 characters." } });
+    const update = writeAsServer(ydoc, withAnchor(doc, located.from, located.to, thread.id), meta);
+    if (!update) throw new ThreadError(409, { error: "Those words could not be marked." });
+    await updateThreadQuote(thread.id, located.quote, change.tx);
+    await change.append(update, "annotation", { rebase: true });
+    await change.event("thread-reattached", thread.id);
+    return { quote: located.quote };
   });
 }
 

@@ -1,7 +1,9 @@
 /**
  * The discussion in real Chromium, two browsers against one server: an organiser and a commenter discuss a sentence,
  * the commenter proposes new wording, the organiser accepts it, and both see the new text and the resolved thread;
- * a mention and a reply each land as an e-mail in the outbox; axe-core finds nothing with the panel open (also as a sheet on a phone); and the flow works by keyboard alone.
+ * a mention (chosen with the @ picker) and a reply each land as an e-mail in the outbox; the organiser deletes a thread
+ * and re-attaches an orphaned one; axe-core finds nothing with the panel open (also as a sheet on a phone); and the
+ * flow works by keyboard alone.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -120,7 +122,24 @@ describe("discussing and amending the text", () => {
     await expect(cleo.page.getByRole("toolbar", { name: "Formatting" }).count()).resolves.toBe(0);
     await selectWords(cleo.page, words);
     await cleo.page.getByRole("button", { name: "Comment", exact: true }).click();
-    await cleo.page.getByLabel("Your comment").fill("Why “must” here, and not “should”? @Olivia Organiser, do you know?");
+    // Typing @ offers the workshop's members; the keyboard chooses one.
+    const field = cleo.page.getByLabel("Your comment");
+    await field.fill("Why “must” here, and not “should”? ");
+    await field.press("End");
+    await field.pressSequentially("@oli");
+    const picker = cleo.page.getByRole("listbox", { name: "Members to mention" });
+    await picker.waitFor();
+    // Escape closes the list and nothing else; typing on opens it again.
+    await field.press("Escape");
+    await picker.waitFor({ state: "detached" });
+    await expect(field.isVisible()).resolves.toBe(true);
+    await field.pressSequentially("v");
+    await expect(picker.getByRole("option").allInnerTexts()).resolves.toEqual(["@Olivia Organiser"]);
+    await expect(field.getAttribute("aria-activedescendant")).resolves.toBe(await picker.getByRole("option").first().getAttribute("id"));
+    await field.press("Enter");
+    await picker.waitFor({ state: "detached" });
+    await field.pressSequentially("do you know?");
+    await expect(field.inputValue()).resolves.toBe("Why “must” here, and not “should”? @Olivia Organiser do you know?");
     await cleo.page.getByRole("button", { name: "Send the comment" }).click();
 
     // Both see the highlight and the thread, with its words, author and comment, live.
@@ -181,6 +200,40 @@ describe("discussing and amending the text", () => {
       await expect(card(page, "Proposal by Cleo Commenter").locator(".proposal__status").innerText()).resolves.toContain("Accepted by Olivia Organiser");
     }
     await expect.poll(storedText).toContain(proposed);
+
+    // The organiser deletes the decided proposal's thread (the commenter is not offered to): it leaves both panels,
+    // and the accepted words stay.
+    await expect(card(cleo.page, "Proposal by Cleo Commenter").getByRole("button", { name: /^Delete thread/ }).count()).resolves.toBe(0);
+    olivia.page.once("dialog", (dialog) => void dialog.accept());
+    await card(olivia.page, "Proposal by Cleo Commenter").getByRole("button", { name: /^Delete thread/ }).click();
+    for (const page of [olivia.page, cleo.page]) await card(page, "Proposal by Cleo Commenter").waitFor({ state: "detached" });
+    await expect.poll(storedText).toContain(proposed);
+
+    // The organiser deletes the words of the first thread, which is orphaned; selecting other words and choosing
+    // "Re-attach" anchors it there, for both.
+    for (const page of [olivia.page, cleo.page]) await page.getByRole("radio", { name: /^Open/ }).check();
+    await olivia.page.locator(".document-editor").first().focus();
+    await selectWords(olivia.page, proposed);
+    // ProseMirror reads the browser's selection on its next selectionchange: press once it has.
+    await olivia.page.waitForFunction(() => {
+      const editor = document.querySelector(".document-editor");
+      return editor?.contains(window.getSelection()?.anchorNode ?? null) && !window.getSelection()!.isCollapsed;
+    });
+    await olivia.page.waitForTimeout(100);
+    await olivia.page.keyboard.press("Backspace");
+    const orphan = card(olivia.page, "Why “must” here");
+    await orphan.locator(".thread__anchor", { hasText: "no longer in the text" }).waitFor();
+    await expect(card(cleo.page, "Why “must” here").getByRole("button", { name: /^Re-attach/ }).count()).resolves.toBe(0);
+    const other = await olivia.page.evaluate(() => {
+      const texts = [...document.querySelectorAll(".document-editor p")].map((p) => (p.textContent ?? "").trim().split(/\s+/));
+      return texts.filter((w) => w.length >= 3)[0]!.slice(0, 3).join(" ");
+    });
+    await selectWords(olivia.page, other);
+    await orphan.getByRole("button", { name: /^Re-attach/ }).click();
+    for (const page of [olivia.page, cleo.page]) {
+      await card(page, "Why “must” here").locator("blockquote.thread__quote", { hasText: other }).waitFor();
+      await page.locator(".document-editor .thread-highlight", { hasText: other.split(" ")[0]! }).first().waitFor();
+    }
     await olivia.context.close();
     await cleo.context.close();
   }, 180_000);

@@ -10,6 +10,11 @@ import { addMember, createUser, createWorkshop, TEST_PASSWORD } from "../support
 import { call, endorsementRows, organisation, person, publishDeclaration, signer, type Declaration, type Signer } from "../support/endorsement-fixtures";
 import { sessionCookie } from "../support/collab-client";
 import { startTestServer, type TestServer } from "../support/http-server";
+import { appendUpdates } from "../../db/document-log";
+import { findDocumentForUser } from "../../db/access";
+import { tiptapJsonToYDocUpdate } from "../../app/editor/document-tools.server";
+import { addComment, createProposal, createThread } from "../../app/threads/threads.server";
+import { setThreadEmails } from "../../app/threads/thread-mails.server";
 
 let server: TestServer;
 const api = (method: string, path: string, o: Parameters<typeof call>[3] = {}) => call(server.url, method, path, o);
@@ -74,6 +79,42 @@ describe("downloading your data", () => {
     expect(viaToken.status).toBe(200);
     expect(((await viaToken.json()) as { account: { id: string } }).account.id).toBe(anna.user.id);
     expect((await api("GET", "/account/data")).status).toBe(302);
+  });
+});
+
+describe("downloading your data: the discussion and passkeys", () => {
+  it("holds the person's comments and proposals, their discussion e-mail setting and their passkeys' names and dates, never key material", async () => {
+    const workshop = await createWorkshop();
+    const cleo = await createUser({ name: "Cleo Commenter" });
+    const other = await createUser({ name: "Olaf Other" });
+    await addMember(workshop.id, cleo.id, "commenter");
+    await addMember(workshop.id, other.id, "editor");
+    const [doc] = await getSql()<{ id: string }[]>`
+      insert into documents (workshop_id, slug, title, kind) values (${workshop.id}, ${`data-${cleo.id.slice(0, 8)}`}, 'Data draft', 'declaration') returning id`;
+    const content = { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "Services must reach everyone who needs them." }] }] };
+    await getSql().begin((tx) => appendUpdates(tx, doc!.id, [{ update: tiptapJsonToYDocUpdate(content), userId: null }]));
+    const document = (await findDocumentForUser(doc!.id, cleo.id))!;
+    const thread = await createThread({ document, userId: cleo.id, anchoring: { quote: { exact: "reach everyone" } }, body: "Everyone, really?" });
+    await addComment({ threadId: thread.id, userId: other.id, body: "Olaf's own reply." });
+    await addComment({ threadId: thread.id, userId: cleo.id, body: "Yes, everyone." });
+    await createProposal({ document, userId: cleo.id, anchoring: { quote: { exact: "who needs them" } }, proposed: "in need", body: "Shorter." });
+    await setThreadEmails(cleo.id, false);
+    const publicKey = Buffer.from("pretend COSE public key bytes of Cleo");
+    await getSql()`insert into passkeys (user_id, credential_id, public_key, name) values (${cleo.id}, 'cred-id-of-cleo-xyz', ${publicKey}, 'Cleo laptop')`;
+
+    const res = await api("GET", "/account/data", { cookie: await sessionCookie(cleo.id) });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const data = JSON.parse(text) as { account: Record<string, unknown>; comments: Record<string, unknown>[]; proposals: Record<string, unknown>[]; passkeys: Record<string, unknown>[] };
+    expect(data.account.discussionEmails).toBe(false);
+    expect(data.comments.map((c) => c.body)).toEqual(["Everyone, really?", "Yes, everyone.", "Shorter."]);
+    expect(data.comments[0]).toMatchObject({ document: { id: doc!.id, title: "Data draft" }, threadId: thread.id, onWords: "reach everyone", editedAt: null });
+    expect(data.proposals).toEqual([
+      expect.objectContaining({ document: { id: doc!.id, title: "Data draft" }, original: "who needs them", proposed: "in need", status: "pending", decidedAt: null }),
+    ]);
+    expect(data.passkeys).toEqual([{ name: "Cleo laptop", createdAt: expect.any(String), lastUsedAt: null }]);
+    // Not another member's reply, nor the passkey's credential id or public key.
+    for (const secret of ["Olaf's own reply.", "Olaf Other", other.id, "cred-id-of-cleo-xyz", publicKey.toString("base64"), publicKey.toString("hex")]) expect(text).not.toContain(secret);
   });
 });
 

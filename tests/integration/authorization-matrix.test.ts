@@ -161,6 +161,11 @@ const TABLE: [method: Method, route: string, answers: string, body?: Record<stri
   ["POST", "/api/comments/:id", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 403"],
   ["PATCH", "/api/comments/:id", "401 403 403 ok ok ok ok 404 403 ok 403 403 401 401 403"],
   ["DELETE", "/api/comments/:id", "401 403 403 ok ok ok ok 404 403 ok 403 403 401 401 403"],
+  ["GET", "/api/threads/:id/reattach", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405"],
+  ["POST", "/api/threads/:id/reattach", "401 403 403 403 ok ok ok 404 403 ok 403 403 401 401 403"],
+  ["GET", "/api/threads/:id", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405"],
+  ["POST", "/api/threads/:id", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 403"],
+  ["DELETE", "/api/threads/:id", "401 403 403 403 ok ok ok 404 403 ok 403 403 401 401 403"],
   ["GET", "/api/proposals/:id/accept", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405"],
   ["POST", "/api/proposals/:id/accept", "401 403 403 403 ok ok ok 404 403 ok 403 403 401 401 403"],
   ["GET", "/api/proposals/:id/reject", "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405"],
@@ -260,7 +265,7 @@ async function setUp(): Promise<void> {
   const thread = await createThread({ document: documentWithRole, userId: people.commenter.id, anchoring: { quote: { exact: words[0]! } }, body: "Matrix thread." });
   const proposal = await createProposal({ document: documentWithRole, userId: people.commenter.id, anchoring: { quote: { exact: words[1]! } }, proposed: words[1]!, body: null });
   const [comment] = await sql<{ id: string }[]>`select id from thread_comments where thread_id = ${thread.id}`;
-  matrixThread = { threadId: thread.id, authorId: people.commenter.id };
+  matrixThread = { threadId: thread.id, authorId: people.commenter.id, quote: words[0]! };
   Object.assign(params, { thread: thread.id, proposal: proposal.id, comment: comment!.id });
   Object.assign(params, { id: doc!.id, slug: doc!.slug, declaration: "matrix-call", versionId: version.id, number: "2", token: "inv_notarealinvitation.xxxxxxxxxxxxxxxxxxxxxxxx", endorsement: endorsement!.id, language: "fr" });
   for (const [who, user] of Object.entries(people)) userIds.set(who as Caller, user.id);
@@ -283,7 +288,7 @@ async function setUp(): Promise<void> {
   headersOf.set("revoked", { authorization: `Bearer ${revoked.token}` });
 }
 
-let matrixThread: { threadId: string; authorId: string };
+let matrixThread: { threadId: string; authorId: string; quote: string };
 
 /** Two stretches of the document's text that each appear once in it (for a thread and a proposal). */
 async function uniqueWords(documentId: string, count: number): Promise<string[]> {
@@ -329,6 +334,12 @@ async function ask(method: Method, route: string, caller: Caller, form?: Record<
     body = api ? JSON.stringify(form ?? {}) : new URLSearchParams(form ?? {}).toString();
   }
   let path = concrete(route);
+  if (method === "DELETE" && route === "/api/threads/:id") {
+    // Deleting erases: each caller tries a thread of its own (the commenter's, on the matrix document).
+    const document = await findDocumentForUser(params.id!, matrixThread.authorId);
+    const { id } = await createThread({ document: document!, userId: matrixThread.authorId, anchoring: { quote: { exact: matrixThread.quote } }, body: "To delete." });
+    path = `/api/threads/${id}`;
+  }
   if (method === "DELETE" && route === "/api/comments/:id") {
     // Deleting erases: each caller tries a comment of its own (written by the thread's author, the commenter).
     const id = await insertComment({ threadId: matrixThread.threadId, authorId: matrixThread.authorId, body: "To delete." });

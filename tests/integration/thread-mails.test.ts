@@ -191,6 +191,56 @@ describe("mentions", () => {
   });
 });
 
+describe("editing a comment", () => {
+  async function firstCommentId(doc: string, thread: string): Promise<string> {
+    const res = await api("commenter", "GET", `/api/documents/${doc}/threads`);
+    const list = (await res.json()) as Thread[];
+    return list.find((t) => t.id === thread)!.comments[0]!.id;
+  }
+
+  async function edit(who: Who, commentId: string, body: string): Promise<void> {
+    const res = await api(who, "PATCH", `/api/comments/${commentId}`, { body });
+    expect(res.status).toBe(200);
+  }
+
+  it("mails only the members the edit newly mentions, within the 10-minute limit and the account setting", async () => {
+    const doc = await newDocument(["Editing words are here."]);
+    const thread = await startThread("commenter", doc, "Editing words", "@Vic Viewer look.");
+    await reply("editor", thread, "@Ann you too."); // Ann's slot for this thread is taken now.
+    const comment = await firstCommentId(doc, thread);
+    expect(await mailsTo("viewer", doc)).toHaveLength(1);
+
+    await edit("commenter", comment, "@Vic Viewer look. And @Edna Editor, @Ann, @Olga Organiser?");
+    // Edna is newly mentioned: one mail, from the person who edited; Vic was mentioned before: nothing new.
+    const edna = await mailsTo("editor", doc);
+    expect(edna).toHaveLength(1);
+    expect(edna[0]!.subject).toBe(`Cora Commenter mentioned you in “${await title(doc)}”`);
+    expect(edna[0]!.text).toContain("And @Edna Editor");
+    expect(await mailsTo("viewer", doc)).toHaveLength(1);
+    // Ann was mailed about this thread minutes ago; Olga newly mentioned too.
+    expect(await mailsTo("ann", doc)).toHaveLength(1);
+    expect(await mailsTo("organiser", doc)).toHaveLength(1);
+
+    // An edit that mentions nobody new mails nobody.
+    const before = await mailsAbout(doc);
+    await edit("commenter", comment, "@Vic Viewer look. And @Edna Editor, @Ann, @Olga Organiser? (typo fixed)");
+    expect(await mailsAbout(doc)).toBe(before);
+  });
+
+  it("respects the account setting of the newly mentioned member", async () => {
+    const doc = await newDocument(["Quiet words are here."]);
+    const thread = await startThread("commenter", doc, "Quiet words", "Nobody yet.");
+    const comment = await firstCommentId(doc, thread);
+    await setThreadEmails("viewer", false);
+    try {
+      await edit("commenter", comment, "Now @Vic Viewer.");
+      expect(await mailsTo("viewer", doc)).toHaveLength(0);
+    } finally {
+      await setThreadEmails("viewer", true);
+    }
+  });
+});
+
 describe("replies", () => {
   it("tell the thread's author and earlier commenters, never the one replying", async () => {
     const doc = await newDocument(["All persons are equal before the law."]);

@@ -11,7 +11,8 @@ import type { Node as PMNode } from "@tiptap/pm/model";
 import { Transform, findWrapping } from "@tiptap/pm/transform";
 import { initProseMirrorDoc, updateYFragment, absolutePositionToRelativePosition } from "@tiptap/y-tiptap";
 import { getSql } from "../../db/client";
-import { appendUpdates } from "../../db/document-log";
+import { appendAfterTail, appendUpdates } from "../../db/document-log";
+import { expectIntactChain, paragraphUpdate } from "../support/document-log";
 import { getEditorSchema, YJS_FIELD } from "../../app/editor/extensions";
 import { tiptapJsonToYDocUpdate } from "../../app/editor/document-tools.server";
 import { createAccessToken } from "../../app/auth/access-tokens.server";
@@ -19,6 +20,8 @@ import { loadDocument } from "../../app/models/document-content.server";
 import { MESSAGE_THREADS, readThreadEvent } from "../../app/collab/protocol";
 import type { Thread, ThreadEvent } from "../../app/threads/contract";
 import { anchorSpans, indexText, locateQuote, proseMirrorOf } from "../../app/threads/anchoring.server";
+import { restoreVersion, saveVersion } from "../../app/models/versions.server";
+import { findDocumentForUser } from "../../db/access";
 import type { Role } from "../../app/models/roles";
 import { addMember, createUser, createWorkshop } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/http-server";
@@ -316,6 +319,137 @@ describe("anchors through the editor's edits", () => {
   });
 });
 
+describe("a thread started while the text changes", () => {
+  const clientText = (client: TestClient) => indexText(initProseMirrorDoc(client.doc.getXmlFragment(YJS_FIELD), getEditorSchema()).doc).text;
+  const anchorTexts = (anchors: Map<string, { text: string }>) => JSON.stringify([...anchors].map(([id, a]) => [id, a.text]).sort());
+
+  it("goes in after an edit committed while it was being prepared, and records that log row as its anchor's", async () => {
+    const doc = await newDocument(["Clause one stays.", "Clause two too."]);
+    // Hold the commenter's account row: the thread's first insert (its author's foreign key) waits there, after the
+    // document was read and the mark worked out.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = getSql().begin(async (tx) => {
+      await tx`select 1 from users where id = ${people.commenter.id} for update`;
+      locked();
+      await released;
+    });
+    await isLocked;
+    const creating = api("commenter", "POST", `/api/documents/${doc}/threads`, { body: "Late?", quote: { exact: "Clause two" } });
+    for (let i = 0; ; i++) {
+      const [{ n }] = await getSql()<{ n: number }[]>`
+        select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid() and query like '%insert into comment_threads%'`;
+      if (n > 0) break;
+      if (i > 400) throw new Error("the thread's insert never waited");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // Meanwhile an editor's edit takes the log's next place.
+    const [tail] = await getSql()<{ seq: number; hash: Buffer }[]>`select seq, hash from document_updates where document_id = ${doc} order by seq desc limit 1`;
+    const typed = await appendAfterTail(doc, tail!, [{ update: paragraphUpdate("Typed meanwhile."), userId: people.editor.id }]);
+    expect(typed.ok).toBe(true);
+    release();
+    await holder;
+    const res = await creating;
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    const [row] = await getSql()<{ seq: number; kind: string; createdSeq: number }[]>`
+      select u.seq, u.kind, t.created_seq as "createdSeq" from document_updates u join comment_threads t on t.id = ${id}
+      where u.document_id = ${doc} order by u.seq desc limit 1`;
+    expect(row).toEqual({ seq: tail!.seq + 2, kind: "annotation", createdSeq: tail!.seq + 2 });
+    expect(await expectIntactChain(doc)).toBe(tail!.seq + 2);
+    // (The fresh client's paragraph goes before or after the others, as Yjs orders concurrent inserts.)
+    expect((await committedText(doc)).split("\n").sort()).toEqual(["Clause one stays.", "Clause two too.", "Typed meanwhile."]);
+    expect(await threadOf(doc, id)).toMatchObject({ anchorState: "active", quote: { exact: "Clause two" } });
+  });
+
+  it("while another client splits that paragraph, ends anchored or orphaned with its quote, and every client converges", async () => {
+    for (const delayMs of [0, 3, 15]) {
+      const doc = await newDocument(["Opening words.", "Drug checking services save lives every day."]);
+      const writer = await editorClient(doc);
+      const reader = await editorClient(doc, "viewer");
+      const creating = api("commenter", "POST", `/api/documents/${doc}/threads`, { body: "Which services?", quote: { exact: "save lives every day" } });
+      await new Promise((r) => setTimeout(r, delayMs));
+      edit(writer, (pm) => new Transform(pm).split(where(pm, "save lives").from - 1).doc);
+      const res = await creating;
+      expect(res.status).toBe(201);
+      const { id } = (await res.json()) as { id: string };
+      await settled(writer);
+      const thread = await threadOf(doc, id);
+      expect(["active", "orphaned"]).toContain(thread.anchorState);
+      expect(thread.quote.exact).toBe("save lives every day");
+      const text = await committedText(doc);
+      expect(text).toBe("Opening words.\nDrug checking services\n save lives every day.");
+      const anchors = anchorTexts(await committedAnchors(doc));
+      if (thread.anchorState === "active") expect(anchors).toBe(JSON.stringify([[id, "save lives every day"]]));
+      for (const client of [writer, reader]) {
+        await waitFor(() => clientText(client) === text && anchorTexts(clientAnchors(client)) === anchors, "the client converged");
+      }
+    }
+  });
+});
+
+describe("re-attaching an orphaned thread", () => {
+  async function orphaned(): Promise<{ doc: string; id: string; client: TestClient & { events: ThreadEvent[] } }> {
+    const doc = await newDocument(["Naloxone in every police car, and training for every officer."]);
+    const client = await editorClient(doc);
+    const id = await createThread("commenter", doc, "in every police car", "Is this affordable?");
+    await waitFor(() => clientAnchors(client).has(id), "the mark reached the editor");
+    edit(client, (pm) => {
+      const r = where(pm, " in every police car");
+      return new Transform(pm).delete(r.from, r.to).doc;
+    });
+    await settled(client);
+    expect((await threadOf(doc, id)).anchorState).toBe("orphaned");
+    return { doc, id, client };
+  }
+
+  it("anchors it to the new words in one annotation row, with its new quote, and tells every client", async () => {
+    const { doc, id, client } = await orphaned();
+    const [{ n: logBefore }] = await getSql()<{ n: number }[]>`select count(*)::int as n from document_updates where document_id = ${doc}`;
+    const res = await api("editor", "POST", `/api/threads/${id}/reattach`, { quote: { exact: "training for every officer" } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id, quote: { exact: "training for every officer", prefix: "Naloxone, and " } });
+    const log = await getSql()`select user_id, kind from document_updates where document_id = ${doc} order by seq`;
+    expect(log).toHaveLength(logBefore + 1);
+    expect(log[log.length - 1]).toMatchObject({ user_id: people.editor.id, kind: "annotation" });
+    expect(await threadOf(doc, id)).toMatchObject({ anchorState: "active", quote: { exact: "training for every officer" }, comments: [{ body: "Is this affordable?" }] });
+    await waitFor(() => clientAnchors(client).get(id)?.text === "training for every officer", "the mark reached the editor");
+    await waitFor(() => client.events.some((e) => e.type === "thread-reattached" && e.threadId === id), "the event");
+    expect(client.events.find((e) => e.type === "thread-reattached")!.thread).toMatchObject({ anchorState: "active" });
+  });
+
+  it("takes the editor's selection as encoded relative positions", async () => {
+    const { doc, id, client } = await orphaned();
+    const fragment = client.doc.getXmlFragment(YJS_FIELD);
+    const { doc: pm, mapping } = initProseMirrorDoc(fragment, getEditorSchema());
+    const { from, to } = where(pm, "every officer");
+    const encode = (pos: number) => Buffer.from(Y.encodeRelativePosition(absolutePositionToRelativePosition(pos, fragment, mapping))).toString("base64");
+    const res = await api("organiser", "POST", `/api/threads/${id}/reattach`, { range: { from: encode(from), to: encode(to) } });
+    expect(res.status).toBe(200);
+    expect((await committedAnchors(doc)).get(id)?.text).toBe("every officer");
+  });
+
+  it("is for editors and organisers, for orphaned threads only, and refuses words not found once", async () => {
+    const { doc, id } = await orphaned();
+    expect((await api("commenter", "POST", `/api/threads/${id}/reattach`, { quote: { exact: "Naloxone" } })).status).toBe(403);
+    expect((await api("viewer", "POST", `/api/threads/${id}/reattach`, { quote: { exact: "Naloxone" } })).status).toBe(403);
+    expect((await api("outsider", "POST", `/api/threads/${id}/reattach`, { quote: { exact: "Naloxone" } })).status).toBe(404);
+    expect((await api("editor", "POST", `/api/threads/${id}/reattach`, { quote: { exact: "a" } })).status).toBe(409);
+    expect((await api("editor", "POST", `/api/threads/${id}/reattach`, { quote: { exact: "not in the text" } })).status).toBe(409);
+    const bad = await api("editor", "POST", `/api/threads/${id}/reattach`, { quote: { exact: "" } });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: expect.any(String), fields: expect.any(Object) });
+    expect((await api("editor", "POST", `/api/threads/${id}/reattach`, { quote: { exact: "Naloxone" } })).status).toBe(200);
+    // Attached again: no longer orphaned, so not re-attached a second time.
+    const again = await api("editor", "POST", `/api/threads/${id}/reattach`, { quote: { exact: "training" } });
+    expect(again.status).toBe(409);
+    expect((await committedAnchors(doc)).get(id)?.text).toBe("Naloxone");
+  });
+});
+
 describe("proposals", () => {
   async function propose(doc: string, exact: string, proposed: string, who: Who = "commenter"): Promise<string> {
     const res = await api(who, "POST", `/api/documents/${doc}/proposals`, { quote: { exact }, proposed, body: "Clearer." });
@@ -356,6 +490,34 @@ describe("proposals", () => {
     expect(await res.json()).toEqual({ error: "outdated", original: "saves lives", current: "saves human lives", proposed: "saves many lives" });
     expect(await committedText(doc)).toBe("Harm reduction saves human lives.");
     expect((await threadOf(doc, id)).proposal!.status).toBe("pending");
+  });
+
+  it("accepting while an editor types inside the words answers a clean 409 outdated: every keystroke stays, once, and nothing else changes", async () => {
+    const doc = await newDocument(["Outreach workers need stable funding."]);
+    const client = await editorClient(doc);
+    const id = await propose(doc, "stable funding", "long-term funding");
+    await waitFor(() => clientAnchors(client).has(id), "the mark reached the editor");
+    const typeInside = (letter: string) =>
+      edit(client, (pm) => {
+        const r = where(pm, "funding");
+        return new Transform(pm).insert(r.from, getEditorSchema().text(letter, pm.resolve(r.from + 1).marks())).doc;
+      });
+    // One keystroke is committed first; the rest are typed while the organiser accepts.
+    typeInside("a");
+    await settled(client);
+    const accepting = api("organiser", "POST", `/api/proposals/${id}/accept`);
+    for (const letter of ["b", "c", "d", "e"]) {
+      typeInside(letter);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const res = await accepting;
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ error: "outdated", original: "stable funding", proposed: "long-term funding" });
+    await settled(client);
+    expect(await committedText(doc)).toBe("Outreach workers need stable abcdefunding.");
+    expect(indexText(initProseMirrorDoc(client.doc.getXmlFragment(YJS_FIELD), getEditorSchema()).doc).text).toBe("Outreach workers need stable abcdefunding.");
+    expect((await threadOf(doc, id)).proposal!.status).toBe("pending");
+    expect(await getSql()`select 1 from document_updates where document_id = ${doc} and user_id = ${people.organiser.id}`).toHaveLength(0);
   });
 
   it("accept ∥ reject and accept ∥ accept: exactly one decision wins and the text changes at most once", async () => {
@@ -453,6 +615,116 @@ describe("who may do what", () => {
       });
     expect((await post(reader)).status).toBe(403);
     expect((await post(writer)).status).toBe(201);
+  });
+});
+
+describe("named versions and restoring", () => {
+  it("a version shows, read-only, the threads that existed when it was saved, as they were then", async () => {
+    const doc = await newDocument(["Alpha clause one. Beta clause two."]);
+    const before = await createThread("commenter", doc, "clause one", "Said before the version.");
+    const document = (await findDocumentForUser(doc, people.editor.id))!;
+    const version = await saveVersion({ document, userId: people.editor.id, name: "First reading" });
+    await api("editor", "POST", `/api/threads/${before}/comments`, { body: "A reply after the version." });
+    await api("editor", "POST", `/api/threads/${before}/resolve`);
+    await createThread("commenter", doc, "clause two", "Started after the version.");
+
+    const res = await api("viewer", "GET", `/documents/${doc}/versions/${version.id}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const section = html.slice(html.indexOf("Discussion at this version"));
+    expect(section).toContain("1 thread when it was saved, 1 of them open");
+    expect(section).toContain("Said before the version.");
+    expect(section).toContain("clause one");
+    expect(section).not.toContain("A reply after the version.");
+    expect(section).not.toContain("Started after the version.");
+    expect(section).not.toMatch(/<button|<textarea|<form/);
+
+    // The history lists each version with the discussion it shows.
+    const history = await (await api("viewer", "GET", `/documents/${doc}/history`)).text();
+    expect(history).toContain(`href="/documents/${doc}/versions/${version.id}#version-threads-title">1 thread, 1 open`);
+  });
+
+  it("restoring keeps live threads attached where their words are, strips deleted threads' marks and orphans the rest", async () => {
+    const doc = await newDocument(["Alpha clause one.", "Beta clause two."]);
+    const client = await editorClient(doc);
+    const kept = await createThread("commenter", doc, "clause one", "In the version.");
+    const deleted = await createThread("commenter", doc, "Beta", "Deleted later.");
+    const document = (await findDocumentForUser(doc, people.editor.id))!;
+    const version = await saveVersion({ document, userId: people.editor.id, name: "Before the rewrite" });
+    expect((await api("editor", "DELETE", `/api/threads/${deleted}`)).status).toBe(204);
+    await waitFor(() => clientAnchors(client).has(kept) && !clientAnchors(client).has(deleted), "the marks reached the editor");
+    edit(client, (pm) => {
+      const r = where(pm, "Beta clause two.");
+      return new Transform(pm).replaceWith(r.from, r.to, getEditorSchema().text("Gamma clause three.")).doc;
+    });
+    await settled(client);
+    const later = await createThread("commenter", doc, "Gamma clause three", "Words the version lacks.");
+    const laterInVersion = await createThread("commenter", doc, "Alpha", "Words the version has too.");
+
+    const restored = await restoreVersion({ document, userId: people.editor.id, versionId: version.id });
+    expect(restored.changed).toBe(true);
+    expect(await committedText(doc)).toBe("Alpha clause one.\nBeta clause two.");
+    const anchors = await committedAnchors(doc);
+    expect(anchors.get(kept)?.text).toBe("clause one");
+    expect(anchors.get(laterInVersion)?.text).toBe("Alpha");
+    expect(anchors.has(later)).toBe(false);
+    expect(anchors.has(deleted)).toBe(false);
+    const states = Object.fromEntries((await threads(doc)).map((t) => [t.id, t.anchorState]));
+    expect(states).toEqual({ [kept]: "active", [laterInVersion]: "active", [later]: "orphaned" });
+    expect((await threadOf(doc, later)).quote.exact).toBe("Gamma clause three");
+    await waitFor(() => clientAnchors(client).get(laterInVersion)?.text === "Alpha" && !clientAnchors(client).has(later), "the editor converged");
+  });
+});
+
+describe("deleting a whole thread", () => {
+  it("erases the thread and its comments, takes only its mark off the words in one annotation row, and tells every client", async () => {
+    const doc = await newDocument(["Treatment on demand, free of charge."]);
+    const client = await editorClient(doc, "viewer");
+    const gone = await createThread("commenter", doc, "free of charge", "Who pays?");
+    const stays = await createThread("commenter2", doc, "free of charge", "Agreed.");
+    expect((await api("commenter2", "POST", `/api/threads/${gone}/comments`, { body: "A reply." })).status).toBe(201);
+    await waitFor(() => clientAnchors(client).has(gone) && clientAnchors(client).has(stays), "both marks reached the client");
+    const [{ n: logBefore }] = await getSql()<{ n: number }[]>`select count(*)::int as n from document_updates where document_id = ${doc}`;
+
+    const res = await api("editor", "DELETE", `/api/threads/${gone}`);
+    expect(res.status).toBe(204);
+    expect(await getSql()`select 1 from comment_threads where id = ${gone}`).toHaveLength(0);
+    expect(await getSql()`select 1 from thread_comments where thread_id = ${gone}`).toHaveLength(0);
+    const log = await getSql()`select user_id, kind from document_updates where document_id = ${doc} order by seq`;
+    expect(log).toHaveLength(logBefore + 1);
+    expect(log[log.length - 1]).toMatchObject({ user_id: people.editor.id, kind: "annotation" });
+    expect(await committedText(doc)).toBe("Treatment on demand, free of charge.");
+    const anchors = await committedAnchors(doc);
+    expect([...anchors.keys()]).toEqual([stays]);
+    expect((await threads(doc)).map((t) => t.id)).toEqual([stays]);
+
+    await waitFor(() => client.events.some((e) => e.type === "thread-deleted" && e.threadId === gone), "the deletion event");
+    expect(client.events.find((e) => e.type === "thread-deleted")!.thread).toBeNull();
+    await waitFor(() => !clientAnchors(client).has(gone), "the mark left the client's text");
+    expect(clientAnchors(client).get(stays)?.text).toBe("free of charge");
+    expect((await api("editor", "DELETE", `/api/threads/${gone}`)).status).toBe(404);
+  });
+
+  it("is for editors and organisers only: the thread's own commenter and viewers get 403, strangers 404", async () => {
+    const doc = await newDocument(["Harm reduction saves lives."]);
+    const id = await createThread("commenter", doc, "saves lives");
+    expect((await api("commenter", "DELETE", `/api/threads/${id}`)).status).toBe(403);
+    expect((await api("viewer", "DELETE", `/api/threads/${id}`)).status).toBe(403);
+    expect((await api("outsider", "DELETE", `/api/threads/${id}`)).status).toBe(404);
+    expect((await api(null, "DELETE", `/api/threads/${id}`)).status).toBe(401);
+    expect((await api("organiser", "DELETE", `/api/threads/${id}`, undefined, { origin: "https://evil.example" })).status).toBe(403);
+    expect((await api("editor", "GET", `/api/threads/${id}`)).status).toBe(405);
+    expect(await getSql()`select 1 from comment_threads where id = ${id}`).toHaveLength(1);
+    expect((await api("organiser", "DELETE", `/api/threads/${id}`)).status).toBe(204);
+  });
+
+  it("two deletions at once: one answers 204, the other 404, and one event is recorded", async () => {
+    const doc = await newDocument(["Peer workers belong in every team."]);
+    const id = await createThread("commenter", doc, "every team");
+    const statuses = (await Promise.all([api("editor", "DELETE", `/api/threads/${id}`), api("organiser", "DELETE", `/api/threads/${id}`)])).map((r) => r.status);
+    expect(statuses.sort()).toEqual([204, 404]);
+    expect(await getSql()`select 1 from thread_events where thread_id = ${id} and type = 'thread-deleted'`).toHaveLength(1);
+    expect((await committedAnchors(doc)).size).toBe(0);
   });
 });
 
