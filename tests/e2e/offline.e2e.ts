@@ -1,0 +1,128 @@
+/**
+ * Offline tabs (issue 16): an editor who loses the network keeps typing; the changes are kept on the device
+ * (IndexedDB), survive a reload while offline, are merged with what others wrote meanwhile and committed once when
+ * the tab is back; signing out deletes the device copy.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { closeDatabase, getSql } from "../../db/client";
+import { loadDocument } from "../../app/models/document-content.server";
+import { documentPlainText } from "../../app/editor/document-tools.server";
+import { launchBrowser, pageErrors } from "../support/browser";
+import { createE2eDatabase } from "../support/e2e-database";
+import { startServerProcess, type ServerProcess } from "../support/server-process";
+import { addMember, createUser, TEST_PASSWORD, uniqueEmail } from "../support/factories";
+
+let server: ServerProcess;
+let browser: Browser;
+let documentId: string;
+const people = {
+  ann: { email: uniqueEmail("offline-ann"), name: "Ann Offline" },
+  ben: { email: uniqueEmail("offline-ben"), name: "Ben Online" },
+};
+
+async function signedInPage(who: keyof typeof people): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.url + "/login");
+  await page.getByLabel("E-mail").fill(people[who].email);
+  await page.getByLabel("Password").fill(TEST_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/workshops/);
+  return { context, page };
+}
+
+const status = (page: Page) => page.getByTestId("save-status");
+
+async function openDocument(page: Page): Promise<void> {
+  await page.goto(`${server.url}/documents/${documentId}`);
+  await page.locator(".document-editor").waitFor();
+}
+
+async function typeAtEnd(page: Page, text: string): Promise<void> {
+  await page.locator(".document-editor p").last().click();
+  await page.keyboard.press("End");
+  await page.keyboard.type(text);
+}
+
+async function storedText(): Promise<string> {
+  return documentPlainText((await loadDocument(documentId)).doc);
+}
+
+const deviceCopies = (page: Page) =>
+  page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? "").filter((n) => n.startsWith("accord-device-copy:")));
+
+const occurrences = (text: string, part: string) => text.split(part).length - 1;
+
+beforeAll(async () => {
+  server = await startServerProcess(await createE2eDatabase());
+  const [doc] = await getSql()`select d.id, d.workshop_id from documents d where d.slug = 'guidance-safe-injecting-facilities'`;
+  documentId = doc!.id;
+  for (const who of ["ann", "ben"] as const) {
+    const user = await createUser({ email: people[who].email, name: people[who].name });
+    await addMember(doc!.workshop_id, user.id, "editor");
+  }
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.kill();
+  await closeDatabase();
+});
+
+describe("an editor's tab that goes offline", () => {
+  it("keeps typing, keeps the changes on the device across a reload, and commits them once when back", async () => {
+    const ann = await signedInPage("ann");
+    const ben = await signedInPage("ben");
+    await openDocument(ann.page);
+    await openDocument(ben.page);
+    await ann.page.locator("[data-testid=save-status][data-state=saved]").waitFor();
+
+    // The live socket can be refused while the page itself loads (as when the collaboration server is unreachable).
+    let socketsRefused = false;
+    await ann.context.routeWebSocket(/\/collab\//, (ws) => (socketsRefused ? ws.close() : ws.connectToServer()));
+
+    // The browser says the network is gone (an open socket would take up to 30 s to notice): the tab says Offline.
+    await ann.context.setOffline(true);
+    await ann.page.locator("[data-testid=save-status][data-state=offline]").waitFor();
+    await typeAtEnd(ann.page, " Typed while offline.");
+    await expect.poll(() => status(ann.page).textContent()).toMatch(/^Offline — \d+ changes kept on this device$/);
+    const kept = (await status(ann.page).textContent())!;
+
+    // Meanwhile Ben, online, writes elsewhere: Ann's copy on the device is now older than the server's state.
+    await typeAtEnd(ben.page, " Ben wrote meanwhile.");
+    await ben.page.locator("[data-testid=save-status][data-state=saved]").waitFor();
+    await expect.poll(storedText).toContain("Ben wrote meanwhile.");
+
+    // A reload while offline fails (the browser cannot load the page); the tab is closed, its memory gone.
+    await expect(ann.page.reload()).rejects.toThrow(/ERR_INTERNET_DISCONNECTED/);
+    await ann.page.close();
+
+    // A new tab loads the page, the live socket not yet: the text comes from the device, with the same count.
+    socketsRefused = true;
+    await ann.context.setOffline(false);
+    ann.page = await ann.context.newPage();
+    await openDocument(ann.page);
+    await ann.page.locator(".document-editor", { hasText: "Typed while offline." }).waitFor();
+    await expect.poll(() => status(ann.page).textContent()).toBe(kept);
+    expect(await storedText()).not.toContain("Typed while offline.");
+
+    // Back for good: merged with Ben's text, committed once, shown saved, and seen by Ben.
+    socketsRefused = false;
+    await ann.page.locator("[data-testid=save-status][data-state=saved]").waitFor({ timeout: 15_000 });
+    await ben.page.locator(".document-editor", { hasText: "Typed while offline." }).waitFor();
+    await ann.page.locator(".document-editor", { hasText: "Ben wrote meanwhile." }).waitFor();
+    const stored = await storedText();
+    expect(occurrences(stored, "Typed while offline.")).toBe(1);
+    expect(occurrences(stored, "Ben wrote meanwhile.")).toBe(1);
+    await expect.poll(() => status(ann.page).textContent()).toBe("All changes saved");
+
+    // Signing out deletes what this device kept.
+    expect(await deviceCopies(ann.page)).toHaveLength(1);
+    await ann.page.getByRole("button", { name: "Sign out" }).click();
+    await ann.page.waitForURL(`${server.url}/`);
+    await expect.poll(() => deviceCopies(ann.page)).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+});
