@@ -122,7 +122,7 @@ export default function App() {
 function useForgetLostDocument(status: number | null) {
   const prefix = useRouteLoaderData<typeof loader>("root")?.user?.deviceCopies;
   useEffect(() => {
-    const id = /^\/documents\/([0-9a-f-]{36})\/?$/.exec(window.location.pathname)?.[1];
+    const id = /^\/documents\/([\w-]{36})$/.exec(window.location.pathname)?.[1];
     if (status === 404 && prefix && id) indexedDB.deleteDatabase(prefix + id);
   }, [status, prefix]);
 }

@@ -57,6 +57,9 @@ export class UnconfirmedEdits {
   }
 }
 
+/** How long "Saving…" may wait for a confirmation before it says "Not saved yet — will retry". */
+export const SLOW_SAVE_MS = 5000;
+
 export type SaveState = "connecting" | "saving" | "saved" | "offline" | "closed" | "readonly";
 
 export interface SaveStatusInput {
@@ -72,6 +75,8 @@ export interface SaveStatusInput {
   /** How many (when known), and whether this device keeps them (IndexedDB) across a reload or a browser restart. */
   unsavedCount?: number;
   keptOnDevice?: boolean;
+  /** Online, but nothing was confirmed for a while (SLOW_SAVE_MS): the server cannot commit yet, e.g. PostgreSQL is away. */
+  slow?: boolean;
   /** The close code of a final close (4400–4499), or null. */
   closedCode: number | null;
 }
@@ -125,7 +130,7 @@ export function saveStatus(input: SaveStatusInput): SaveStatus {
     const count = input.unsavedCount ?? 0;
     return { state: "offline", text: input.keptOnDevice && count > 0 ? keptOnDeviceText(count) : STATUS_TEXT.offlineUnsaved };
   }
-  if (input.unsaved) return { state: "saving", text: STATUS_TEXT.saving };
+  if (input.unsaved) return { state: "saving", text: input.slow ? STATUS_TEXT.notSavedYet : STATUS_TEXT.saving };
   return { state: "saved", text: STATUS_TEXT.saved };
 }
 

@@ -21,7 +21,7 @@ import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import { COLLAB_PATH, MESSAGE_SAVED, describeClose, readSaved, CloseCode, shouldReconnect } from "../collab/protocol";
-import { UnconfirmedEdits, saveStatus, transientCloseNote, type SaveStatus } from "../collab/saved-state";
+import { SLOW_SAVE_MS, UnconfirmedEdits, saveStatus, transientCloseNote, type SaveStatus } from "../collab/saved-state";
 import { openDeviceCopy, type DeviceCopy } from "../collab/device-copy";
 import { YJS_FIELD, editorExtensions } from "../editor/extensions";
 import { EditorToolbar } from "./editor-toolbar";
@@ -55,6 +55,8 @@ interface Connection {
   dropped: boolean;
   /** How many local changes are unconfirmed, and whether the device copy keeps them. */
   unsavedCount: number;
+  /** Counts the confirmations that left fewer changes unconfirmed. */
+  confirmations: number;
   keptOnDevice: boolean;
   /** The device copy held a state, shown before the first sync. */
   restored: boolean;
@@ -73,6 +75,7 @@ const INITIAL: Connection = {
   online: false,
   dropped: false,
   unsavedCount: 0,
+  confirmations: 0,
   keptOnDevice: false,
   restored: false,
   closedCode: null,
@@ -94,7 +97,9 @@ function connectionReducer(state: Connection, event: ConnectionEvent): Connectio
     case "retry":
       return { ...state, closedCode: null };
     case "pending":
-      return state.unsavedCount === event.count ? state : { ...state, unsavedCount: event.count };
+      return state.unsavedCount === event.count
+        ? state
+        : { ...state, unsavedCount: event.count, confirmations: state.confirmations + (event.count < state.unsavedCount ? 1 : 0) };
     case "device-copy":
       return { ...state, keptOnDevice: true, restored: event.restored };
   }
@@ -310,7 +315,16 @@ export function CollabEditor({ documentId, initialHtml, canEdit, role, user }: C
   const [words, setWords] = useState<number | null>(null);
   const { everSynced, online, closedCode } = connection;
   const unsaved = canEdit && connection.unsavedCount > 0;
-  const status = saveStatus({ ...connection, canEdit, unsaved });
+  // "Saving…" with no confirmation for a while: say in words that it is not saved yet and will be retried.
+  const [slow, setSlow] = useState(false);
+  const saving = unsaved && online;
+  useEffect(() => {
+    setSlow(false);
+    if (!saving) return;
+    const timer = setTimeout(() => setSlow(true), SLOW_SAVE_MS);
+    return () => clearTimeout(timer);
+  }, [saving, connection.confirmations]);
+  const status = saveStatus({ ...connection, canEdit, unsaved, slow });
   const note = online || closedCode !== null ? null : transientCloseNote(connection.lastCloseCode);
   useLeaveWarning(unsaved && !connection.keptOnDevice, !online);
   // What the device kept is shown (and editable) before the first sync; Yjs merges it with the server's state.

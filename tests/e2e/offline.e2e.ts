@@ -1,7 +1,8 @@
 /**
  * Offline tabs (issue 16): an editor who loses the network keeps typing; the changes are kept on the device
  * (IndexedDB), survive a reload while offline, are merged with what others wrote meanwhile and committed once when
- * the tab is back; signing out deletes the device copy.
+ * the tab is back; signing out deletes the device copy. And while PostgreSQL is cut off (tests/support/pg-cut-proxy.ts,
+ * between the server and PostgreSQL), the tab says so in words and loses nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -12,8 +13,10 @@ import { launchBrowser, pageErrors } from "../support/browser";
 import { createE2eDatabase } from "../support/e2e-database";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { addMember, createUser, TEST_PASSWORD, uniqueEmail } from "../support/factories";
+import { startCutProxy, type CutProxy } from "../support/pg-cut-proxy";
 
 let server: ServerProcess;
+let proxy: CutProxy;
 let browser: Browser;
 let documentId: string;
 const people = {
@@ -55,7 +58,8 @@ const deviceCopies = (page: Page) =>
 const occurrences = (text: string, part: string) => text.split(part).length - 1;
 
 beforeAll(async () => {
-  server = await startServerProcess(await createE2eDatabase());
+  proxy = await startCutProxy(await createE2eDatabase());
+  server = await startServerProcess(proxy.url);
   const [doc] = await getSql()`select d.id, d.workshop_id from documents d where d.slug = 'guidance-safe-injecting-facilities'`;
   documentId = doc!.id;
   for (const who of ["ann", "ben"] as const) {
@@ -68,6 +72,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.kill();
+  await proxy?.close();
   await closeDatabase();
 });
 
@@ -124,5 +129,25 @@ describe("an editor's tab that goes offline", () => {
     await ann.page.waitForURL(`${server.url}/`);
     await expect.poll(() => deviceCopies(ann.page)).toEqual([]);
     expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it("while PostgreSQL is cut off, says Saving… and then in words that nothing is saved yet, and stores it all once when back", async () => {
+    const ann = await signedInPage("ann");
+    await openDocument(ann.page);
+    await ann.page.locator("[data-testid=save-status][data-state=saved]").waitFor();
+    proxy.cut();
+    try {
+      await typeAtEnd(ann.page, " Typed during the cut.");
+      await expect.poll(() => status(ann.page).textContent()).toBe("Saving…");
+      const words = /^(Not saved yet — will retry|Offline — \d+ changes? kept on this device)$/;
+      await expect.poll(() => status(ann.page).textContent(), { timeout: 15_000 }).toMatch(words);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(await status(ann.page).textContent()).not.toBe("All changes saved");
+    } finally {
+      proxy.restore();
+    }
+    await ann.page.locator("[data-testid=save-status][data-state=saved]").waitFor({ timeout: 30_000 });
+    expect(occurrences(await storedText(), "Typed during the cut.")).toBe(1);
+    await ann.context.close();
   }, 60_000);
 });

@@ -135,6 +135,11 @@ describe("saveStatus", () => {
     expect(saveStatus(offline).text).toBe("Offline — reconnecting…");
   });
 
+  it("says in words that changes are not saved yet and will be retried when Saving… lasts, as while PostgreSQL is away", () => {
+    expect(saveStatus({ ...online, unsaved: true, slow: true })).toEqual({ state: "saving", text: "Not saved yet — will retry" });
+    expect(saveStatus({ ...online, slow: true })).toEqual({ state: "saved", text: "All changes saved" });
+  });
+
   it("says how many changes this device keeps while offline, when it keeps them", () => {
     const offline = { ...online, online: false, dropped: true, unsaved: true };
     expect(saveStatus({ ...offline, unsavedCount: 3, keptOnDevice: true })).toEqual({ state: "offline", text: "Offline — 3 changes kept on this device" });
