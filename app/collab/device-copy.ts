@@ -31,16 +31,17 @@ export interface DeviceCopy {
   keep(pending: () => PendingChanges | null): void;
 }
 
+/** Written only by `keep` below; checked all the same (an older or damaged copy): an update and a count. */
 function isPending(value: unknown): value is PendingChanges {
   const v = value as Partial<PendingChanges> | undefined;
-  return v?.update instanceof Uint8Array && Number.isInteger(v.changes) && v.changes! > 0;
+  return v?.update instanceof Uint8Array && v.changes! > 0;
 }
 
 /** Opens (or creates) the device copy and applies what it holds to `doc`; rejects when IndexedDB is unavailable. */
 export async function openDeviceCopy(name: string, doc: Y.Doc): Promise<DeviceCopy> {
   const persistence = new IndexeddbPersistence(name, doc);
-  await persistence._db; // rejects where IndexedDB is unavailable
-  await persistence.whenSynced;
+  // IndexedDB unavailable (its open fails) or stuck: the tab goes on without a device copy after 3 s.
+  await Promise.race([persistence.whenSynced, new Promise((_, fail) => setTimeout(fail, 3000))]);
   // Deleted elsewhere (sign-out in another tab): stop writing to it (y-indexeddb would throw on a closed database).
   persistence.db!.onversionchange = () => void persistence.destroy();
   const stored: unknown = await persistence.get(PENDING_KEY).catch(() => undefined);

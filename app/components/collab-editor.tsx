@@ -187,7 +187,7 @@ function useCollabSession(documentId: string, copyName: string, keepCopy: boolea
           else send({ type: "connection-close", code: null });
         });
     } else {
-      if (typeof indexedDB !== "undefined") indexedDB.deleteDatabase(copyName);
+      indexedDB.deleteDatabase(copyName); // readers keep no copy
       ready = true;
       setSession({ doc, provider });
       provider.connect();
