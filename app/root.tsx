@@ -1,6 +1,8 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, isRouteErrorResponse, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useMatches, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { useEffect, type ReactNode } from "react";
+import { deleteDeviceCopies } from "./collab/device-copies";
+import { deviceCopyPrefix } from "./collab/device-key.server";
 import { timeZoneCookie, timeZoneFromCookies, validTimeZone } from "./auth/session-place";
 import styles from "./styles/app.css";
 import { getUser } from "./utils/guards.server";
@@ -16,7 +18,12 @@ export const meta: MetaFunction = () => [{ title: "Accord" }];
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const user = await getUser(context);
-  return { user: user ? { name: user.name, emailVerified: user.emailVerifiedAt != null } : null };
+  return { user: user ? { name: user.name, emailVerified: user.emailVerifiedAt != null, deviceCopies: deviceCopyPrefix(user.id) } : null };
+}
+
+/** Signing out deletes the documents kept on this device for offline editing (every account's). */
+function onSignOut() {
+  deleteDeviceCopies().catch(() => undefined);
 }
 
 function Header({ user }: { user: { name: string; emailVerified: boolean } | null }) {
@@ -40,7 +47,7 @@ function Header({ user }: { user: { name: string; emailVerified: boolean } | nul
                   <li><NavLink to="/verify-email/resend">Confirm your e-mail</NavLink></li>
                 )}
                 <li>
-                  <Form method="post" action="/logout">
+                  <Form method="post" action="/logout" onSubmit={onSignOut}>
                     <button type="submit" className="link-button">Sign out</button>
                   </Form>
                 </li>
@@ -111,8 +118,18 @@ export default function App() {
   return <Outlet />;
 }
 
+/** A document page answering 404 (gone, or no longer ours): its device copy can never be saved, so it goes. */
+function useForgetLostDocument(status: number | null) {
+  const prefix = useRouteLoaderData<typeof loader>("root")?.user?.deviceCopies;
+  useEffect(() => {
+    const id = /^\/documents\/([\w-]{36})$/.exec(window.location.pathname)?.[1];
+    if (status === 404 && prefix && id) indexedDB.deleteDatabase(prefix + id);
+  }, [status, prefix]);
+}
+
 export function ErrorBoundary() {
   const error = useRouteError();
+  useForgetLostDocument(isRouteErrorResponse(error) ? error.status : null);
   let title = "Something went wrong";
   let message = "An unexpected error happened on our side. Nothing you sent was lost; please try again.";
   if (isRouteErrorResponse(error)) {

@@ -21,6 +21,8 @@ export interface HttpRequest {
   path: string;
   headers?: Record<string, string>;
   body?: string;
+  /** The client's own address (a distinct 127.x.y.z per user behind nginx, which forwards the peer's address). */
+  localAddress?: string;
 }
 
 function assertLocal(base: URL): void {
@@ -39,7 +41,7 @@ function send(agent: http.Agent, base: URL, r: HttpRequest, keepBody: boolean): 
     const headers: Record<string, string> = { ...r.headers };
     if (r.body !== undefined) headers["content-length"] = String(Buffer.byteLength(r.body));
     const req = http.request(
-      { agent, host: base.hostname, port: base.port, method: r.method ?? "GET", path: r.path, headers, timeout: REQUEST_TIMEOUT_MS },
+      { agent, host: base.hostname, port: base.port, method: r.method ?? "GET", path: r.path, headers, timeout: REQUEST_TIMEOUT_MS, localAddress: r.localAddress },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:scale [-- --seconds T] [--warmup W] [--rounds N] [--instances 3] [--capacity]` (see bench/README.md)
+ * `npm run bench:scale [-- --seconds T] [--warmup W] [--rounds N] [--instances 3] [--capacity] [--only main,300,2000]` (see bench/README.md)
  *
  * The main workload of bench:collab (1 document × 50 clients × 5 writers × 10 edits/s) through nginx — the
  * repository's configuration (deploy/nginx, rendered by tests/support/nginx.ts), round-robin, no sticky sessions —
@@ -9,7 +9,8 @@
  * one instance). Reports propagation p50/p99 and the ratio to one instance (target p99 ≤ 1.5×), server CPU
  * summed over the instances and per delivery, nginx's CPU, PostgreSQL's backends' CPU, and checks every update was
  * delivered and committed. `--capacity` adds 300 clients with 50 writers on one document, and 2,000 documents × 4
- * clients × 1 edit/s, each over one and three instances.
+ * clients × 1 edit/s, each over one and three instances. `--only` picks among the three workloads (`main`; `300`: 300
+ * clients × 50 writers; `2000`: 2,000 documents), e.g. `--only 300` for the capacity of one busy document alone.
  * The measuring is bench/scenarios.ts's runWorkload; only how "accord" starts differs.
  */
 import { randomBytes } from "node:crypto";
@@ -36,11 +37,12 @@ function options() {
       instances: { type: "string", default: "3" },
       workers: { type: "string", default: "2" },
       capacity: { type: "boolean", default: false },
+      only: { type: "string", default: "" },
       help: { type: "boolean", default: false },
     },
   });
   if (values.help) {
-    out("npm run bench:scale -- [--seconds 10] [--warmup 5] [--rounds 1] [--instances 3] [--workers 2] [--capacity]");
+    out("npm run bench:scale -- [--seconds 10] [--warmup 5] [--rounds 1] [--instances 3] [--workers 2] [--capacity] [--only main,300,2000]");
     process.exit(0);
   }
   const int = integerOption;
@@ -51,7 +53,17 @@ function options() {
     instances: int("instances", values.instances, 2, 8),
     workers: int("workers", values.workers, 1, 8),
     capacity: values.capacity,
+    only: onlyWorkloads(values.only, values.capacity),
   };
+}
+
+/** Which workloads run: `--only` names them; otherwise the main one, and with `--capacity` the two capacity ones. */
+function onlyWorkloads(value: string, capacity: boolean): Set<string> {
+  if (!value) return new Set(capacity ? ["main", "300", "2000"] : ["main"]);
+  const parts = value.split(",").map((p) => p.trim());
+  const unknown = parts.filter((p) => !["main", "300", "2000"].includes(p));
+  if (unknown.length) throw new Error(`--only takes main, 300 and/or 2000; got ${value}`);
+  return new Set(parts);
 }
 
 /** `count` Accord instances (production mode, one key secret, ACCORD_TRUST_PROXY=1) behind one nginx. */
@@ -172,20 +184,19 @@ async function main(): Promise<void> {
   try {
     ensureBuild(ROOT, log);
     db = await createBenchDatabase(log);
-    const main: WorkloadParams = { docs: 1, clients: 50, writers: 5, rate: 10, seconds: opts.seconds, warmup: opts.warmup };
-    const capacity: WorkloadParams[] = opts.capacity
-      ? [
-          { docs: 1, clients: 300, writers: 50, rate: 10, seconds: opts.seconds, warmup: opts.warmup },
-          { docs: 2000, clients: 4, writers: 1, rate: 1, seconds: opts.seconds, warmup: 0 },
-        ]
-      : [];
-    const editors = Math.max(...[main, ...capacity].map((p) => p.docs * p.clients));
+    const all: [string, WorkloadParams][] = [
+      ["main", { docs: 1, clients: 50, writers: 5, rate: 10, seconds: opts.seconds, warmup: opts.warmup }],
+      ["300", { docs: 1, clients: 300, writers: 50, rate: 10, seconds: opts.seconds, warmup: opts.warmup }],
+      ["2000", { docs: 2000, clients: 4, writers: 1, rate: 1, seconds: opts.seconds, warmup: 0 }],
+    ];
+    const workloads = all.filter(([name]) => opts.only.has(name));
+    const editors = Math.max(...workloads.map(([, p]) => p.docs * p.clients));
     log(`creating ${editors} editors with sessions`);
     const tokens = await createEditors(db, editors);
     workers = await startWorkers(opts.workers);
     const small = tiptapJsonToYDocUpdate({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "Benchmark document." }] }] });
     out(`Accord behind nginx: 1 vs ${opts.instances} instances — ${db.description}; ${workers.length} client process(es); node ${process.version}; ${(await import("node:os")).cpus().length} CPUs`);
-    for (const [i, params] of [main, ...capacity].entries()) {
+    for (const [i, [name, params]] of workloads.entries()) {
       const documentIds = await createDocuments(db, `scale${i}`, params.docs, () => small);
       const setups: Setup[] = [
         { label: "1 instance", instances: 1, collabByDocument: false, results: [] },
@@ -203,7 +214,7 @@ async function main(): Promise<void> {
       }
       out();
       print(
-        `${i === 0 ? "Main workload" : "Capacity"}: ${params.docs} document(s) × ${params.clients} clients × ${params.writers} writer(s) × ${params.rate} edits/s × ${params.seconds} s, through nginx` +
+        `${name === "main" ? "Main workload" : "Capacity"}: ${params.docs} document(s) × ${params.clients} clients × ${params.writers} writer(s) × ${params.rate} edits/s × ${params.seconds} s, through nginx` +
           (opts.rounds > 1 ? ` — median (range) of ${opts.rounds} rounds, rotating which goes first` : ""),
         setups,
       );

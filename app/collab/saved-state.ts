@@ -15,31 +15,50 @@ export function localClock(doc: Y.Doc): number {
   return Y.getState(doc.store, doc.clientID);
 }
 
-/** Local updates the server has not yet confirmed as committed. */
+/**
+ * Local updates the server has not yet confirmed as committed, each counting as one or more changes (a keystroke is
+ * one; the changes restored from the device copy are kept as one update with their count).
+ */
 export class UnconfirmedEdits {
-  private updates: Uint8Array[] = [];
+  private entries: { update: Uint8Array; changes: number }[] = [];
+  private total = 0;
 
-  /** Record a local update (cheap: merged only when a confirmation is checked). */
-  add(update: Uint8Array): void {
-    this.updates.push(update);
+  /** Record a local update (cheap: checked only when a confirmation arrives). */
+  add(update: Uint8Array, changes = 1): void {
+    this.entries.push({ update, changes });
+    this.total += changes;
   }
 
   get empty(): boolean {
-    return this.updates.length === 0;
+    return this.entries.length === 0;
   }
 
-  /** Check a `saved` snapshot; true when it contains every recorded update (they are then forgotten). */
+  /** How many changes are not yet confirmed. */
+  get count(): number {
+    return this.total;
+  }
+
+  /** Everything not yet confirmed as one update, with its count (to keep on the device), or null. */
+  merged(): { update: Uint8Array; changes: number } | null {
+    if (this.entries.length === 0) return null;
+    return { update: Y.mergeUpdates(this.entries.map((e) => e.update)), changes: this.total };
+  }
+
+  /**
+   * Check a `saved` snapshot: the updates it contains (insertions and deletions) are forgotten; true when none is
+   * left.
+   */
   confirm(encodedSnapshot: Uint8Array): boolean {
-    if (this.updates.length === 0) return true;
-    const merged = this.updates.length === 1 ? this.updates[0]! : Y.mergeUpdates(this.updates);
-    if (Y.snapshotContainsUpdate(Y.decodeSnapshot(encodedSnapshot), merged)) {
-      this.updates = [];
-      return true;
-    }
-    this.updates = [merged];
-    return false;
+    if (this.entries.length === 0) return true;
+    const snapshot = Y.decodeSnapshot(encodedSnapshot);
+    this.entries = this.entries.filter((e) => !Y.snapshotContainsUpdate(snapshot, e.update));
+    this.total = this.entries.reduce((sum, e) => sum + e.changes, 0);
+    return this.entries.length === 0;
   }
 }
+
+/** How long "Saving…" may wait for a confirmation before it says "Not saved yet — will retry". */
+export const SLOW_SAVE_MS = 5000;
 
 export type SaveState = "connecting" | "saving" | "saved" | "offline" | "closed" | "readonly";
 
@@ -53,6 +72,11 @@ export interface SaveStatusInput {
   dropped: boolean;
   /** Local changes not yet confirmed by a `saved` message. */
   unsaved: boolean;
+  /** How many (when known), and whether this device keeps them (IndexedDB) across a reload or a browser restart. */
+  unsavedCount?: number;
+  keptOnDevice?: boolean;
+  /** Online, but nothing was confirmed for a while (SLOW_SAVE_MS): the server cannot commit yet, e.g. PostgreSQL is away. */
+  slow?: boolean;
   /** The close code of a final close (4400–4499), or null. */
   closedCode: number | null;
 }
@@ -68,10 +92,17 @@ export const STATUS_TEXT = {
   saved: "All changes saved",
   offlineUnsaved: "Offline — your changes are kept and will be saved when you reconnect",
   offline: "Offline — reconnecting…",
+  /** Not yet confirmed after a while online: the server could not commit them yet (e.g. PostgreSQL is unreachable). */
+  notSavedYet: "Not saved yet — will retry",
   closed: "Disconnected",
   readonly: "Read-only — you can read along live",
   readonlyLive: "Connected",
 } as const;
+
+/** "Offline — 3 changes kept on this device": what survives a reload or a browser restart while offline. */
+export function keptOnDeviceText(count: number): string {
+  return `Offline — ${count} ${count === 1 ? "change" : "changes"} kept on this device`;
+}
 
 /** The same states in a word or two, for the toolbar that stays in view while someone writes. */
 export const SHORT_STATUS_TEXT: Record<SaveState, string> = {
@@ -95,9 +126,11 @@ export function saveStatus(input: SaveStatusInput): SaveStatus {
   if (!input.canEdit) return { state: "readonly", text: `${STATUS_TEXT.readonly} · ${connectionText(input)}` };
   if (!input.online) {
     if (!input.everSynced && !input.dropped) return { state: "connecting", text: STATUS_TEXT.connecting };
-    return { state: "offline", text: input.unsaved ? STATUS_TEXT.offlineUnsaved : STATUS_TEXT.offline };
+    if (!input.unsaved) return { state: "offline", text: STATUS_TEXT.offline };
+    const count = input.unsavedCount ?? 0;
+    return { state: "offline", text: input.keptOnDevice && count > 0 ? keptOnDeviceText(count) : STATUS_TEXT.offlineUnsaved };
   }
-  if (input.unsaved) return { state: "saving", text: STATUS_TEXT.saving };
+  if (input.unsaved) return { state: "saving", text: input.slow ? STATUS_TEXT.notSavedYet : STATUS_TEXT.saving };
   return { state: "saved", text: STATUS_TEXT.saved };
 }
 

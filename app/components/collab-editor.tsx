@@ -8,16 +8,21 @@
  *   the server HTML once the provider synced the first time, so there is never a flash of an empty editor.
  * - Our `saved` message (protocol.ts) tells the author when PostgreSQL committed their edits; the status line
  *   says "Saving…" until then, and leaving the page warns while edits are unconfirmed.
+ * - For editors, the document and the unconfirmed changes are also kept on this device (IndexedDB,
+ *   app/collab/device-copy.ts) before connecting: what was typed offline survives a reload or a browser restart, is
+ *   sent (and merged by Yjs) when the tab reconnects, and the status says "Offline — N changes kept on this device".
+ *   The copy is deleted when the server says access was lost (4403); readers keep none.
  */
 import { useEffect, useReducer, useState } from "react";
-import { useBlocker } from "@remix-run/react";
+import { useBlocker, useRouteLoaderData } from "@remix-run/react";
 import { EditorContent, useEditor, useEditorState } from "@tiptap/react";
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import { COLLAB_PATH, MESSAGE_SAVED, describeClose, readSaved, CloseCode, shouldReconnect } from "../collab/protocol";
-import { UnconfirmedEdits, saveStatus, transientCloseNote, type SaveStatus } from "../collab/saved-state";
+import { SLOW_SAVE_MS, UnconfirmedEdits, saveStatus, transientCloseNote, type SaveStatus } from "../collab/saved-state";
+import { openDeviceCopy, type DeviceCopy } from "../collab/device-copy";
 import { YJS_FIELD, editorExtensions } from "../editor/extensions";
 import { EditorToolbar } from "./editor-toolbar";
 import { PresenceList } from "./presence-list";
@@ -27,6 +32,7 @@ import { WordCount } from "./word-count";
 import { documentFacts } from "../editor/document-outline";
 import { useDiscussion, useThreadHighlightsExtension } from "./discussion";
 import type { Role } from "../models/roles";
+import type { loader as rootLoader } from "../root";
 
 export interface CollabEditorProps {
   documentId: string;
@@ -47,16 +53,34 @@ interface Connection {
   everSynced: boolean;
   online: boolean;
   dropped: boolean;
-  unsaved: boolean;
+  /** How many local changes are unconfirmed, and whether the device copy keeps them. */
+  unsavedCount: number;
+  /** Counts the confirmations that left fewer changes unconfirmed. */
+  confirmations: number;
+  keptOnDevice: boolean;
+  /** The device copy held a state, shown before the first sync. */
+  restored: boolean;
   closedCode: number | null;
   lastCloseCode: number | null;
 }
 
 type ConnectionEvent =
-  | { type: "reset" | "synced" | "unsynced" | "local-change" | "confirmed" | "retry" }
+  | { type: "reset" | "synced" | "unsynced" | "retry" }
+  | { type: "pending"; count: number }
+  | { type: "device-copy"; restored: boolean }
   | { type: "connection-close" | "closed"; code: number | null };
 
-const INITIAL: Connection = { everSynced: false, online: false, dropped: false, unsaved: false, closedCode: null, lastCloseCode: null };
+const INITIAL: Connection = {
+  everSynced: false,
+  online: false,
+  dropped: false,
+  unsavedCount: 0,
+  confirmations: 0,
+  keptOnDevice: false,
+  restored: false,
+  closedCode: null,
+  lastCloseCode: null,
+};
 
 function connectionReducer(state: Connection, event: ConnectionEvent): Connection {
   switch (event.type) {
@@ -72,10 +96,12 @@ function connectionReducer(state: Connection, event: ConnectionEvent): Connectio
       return { ...state, online: false, closedCode: event.code };
     case "retry":
       return { ...state, closedCode: null };
-    case "local-change":
-      return state.unsaved ? state : { ...state, unsaved: true };
-    case "confirmed":
-      return state.unsaved ? { ...state, unsaved: false } : state;
+    case "pending":
+      return state.unsavedCount === event.count
+        ? state
+        : { ...state, unsavedCount: event.count, confirmations: state.confirmations + (event.count < state.unsavedCount ? 1 : 0) };
+    case "device-copy":
+      return { ...state, keptOnDevice: true, restored: event.restored };
   }
 }
 
@@ -83,43 +109,98 @@ function collabServerUrl(): string {
   return window.location.origin.replace(/^http/, "ws") + COLLAB_PATH;
 }
 
-/** One Y.Doc and one provider per mounted document, and what the status line needs to know about them. */
-function useCollabSession(documentId: string) {
+/**
+ * One Y.Doc and one provider per mounted document, and what the status line needs to know about them. `copyName`
+ * names the device copy: kept for editors, deleted for readers (`keepCopy` false).
+ */
+function useCollabSession(documentId: string, copyName: string, keepCopy: boolean) {
   const [session, setSession] = useState<Session | null>(null);
   const [connection, dispatch] = useReducer(connectionReducer, INITIAL);
 
   useEffect(() => {
     dispatch({ type: "reset" });
     const doc = new Y.Doc();
-    const provider = new WebsocketProvider(collabServerUrl(), documentId, doc, { disableBc: true, shouldReconnect });
+    // Connects once the device copy is applied, so the first sync sends what it holds that the server lacks.
+    const provider = new WebsocketProvider(collabServerUrl(), documentId, doc, { disableBc: true, shouldReconnect, connect: false });
     const unconfirmed = new UnconfirmedEdits();
+    let copy: DeviceCopy | null = null;
     let active = true;
     const send = (event: ConnectionEvent) => {
       if (active) dispatch(event);
     };
+    const changed = () => {
+      copy?.keep(() => unconfirmed.merged());
+      send({ type: "pending", count: unconfirmed.count });
+    };
     provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
       try {
-        if (unconfirmed.confirm(readSaved(decoder).snapshot)) send({ type: "confirmed" });
+        const before = unconfirmed.count;
+        unconfirmed.confirm(readSaved(decoder).snapshot);
+        if (unconfirmed.count !== before) changed();
       } catch {
         console.warn("Ignored a malformed saved message");
       }
     };
     provider.on("sync", (isSynced) => send({ type: isSynced ? "synced" : "unsynced" }));
     provider.on("connection-close", (event) => send({ type: "connection-close", code: event?.code ?? null }));
-    provider.on("closed", ({ code }) => send({ type: "closed", code }));
-    doc.on("update", (update: Uint8Array, origin: unknown) => {
-      if (origin === provider) return;
-      unconfirmed.add(update);
-      send({ type: "local-change" });
+    // The browser knows before the socket does when the network went: say "Offline" now, reconnect when it is back.
+    let ready = false;
+    let closed = false;
+    const onOffline = () => provider.disconnect();
+    const onOnline = () => ready && !closed && provider.connect();
+    addEventListener("offline", onOffline);
+    addEventListener("online", onOnline);
+    provider.on("closed", ({ code }) => {
+      closed = true;
+      send({ type: "closed", code });
+      if (code === CloseCode.AccessChanged) {
+        // Access lost or changed: what this device kept can no longer be saved as it was.
+        void copy?.origin.destroy();
+        copy = null;
+        indexedDB.deleteDatabase(copyName);
+      }
     });
-    setSession({ doc, provider });
+    doc.on("update", (update: Uint8Array, origin: unknown) => {
+      // Not local changes: the server's, and what the device copy restores (before `ready`).
+      if (origin === provider || !ready) return;
+      unconfirmed.add(update);
+      changed();
+    });
+    if (keepCopy) {
+      openDeviceCopy(copyName, doc)
+        .then((opened) => {
+          if (!active) return opened.origin.destroy();
+          copy = opened;
+          if (opened.pending) unconfirmed.add(opened.pending.update, opened.pending.changes);
+          changed();
+          send({ type: "device-copy", restored: doc.store.clients.size > 0 });
+        })
+        // No IndexedDB here (some private windows): the changes are kept in this tab only, and the status says so.
+        .catch(() => undefined)
+        .finally(() => {
+          // From here on, updates not from the server are this tab's changes; the editor binds to the document
+          // with the device copy in it, and the first sync sends what the server lacks.
+          ready = active;
+          if (!ready) return;
+          setSession({ doc, provider });
+          if (navigator.onLine) provider.connect();
+          else send({ type: "connection-close", code: null });
+        });
+    } else {
+      indexedDB.deleteDatabase(copyName); // readers keep no copy
+      ready = true;
+      setSession({ doc, provider });
+      provider.connect();
+    }
     return () => {
       active = false;
+      removeEventListener("offline", onOffline);
+      removeEventListener("online", onOnline);
       setSession(null);
       provider.destroy();
       doc.destroy();
     };
-  }, [documentId]);
+  }, [documentId, copyName, keepCopy]);
 
   const retry = () => {
     dispatch({ type: "retry" });
@@ -128,7 +209,10 @@ function useCollabSession(documentId: string) {
   return { session, connection, retry };
 }
 
-/** Warn before leaving while edits are unconfirmed; block in-app navigation while they never left this tab. */
+/**
+ * Warn before leaving while edits are unconfirmed and only in this tab (not kept on the device); block in-app
+ * navigation while they never left this tab.
+ */
 function useLeaveWarning(unsaved: boolean, offline: boolean) {
   useEffect(() => {
     if (!unsaved) return;
@@ -225,13 +309,26 @@ function useHydrated(): boolean {
 
 export function CollabEditor({ documentId, initialHtml, canEdit, role, user }: CollabEditorProps) {
   const hydrated = useHydrated();
-  const { session, connection, retry } = useCollabSession(documentId);
+  // The root names this account's device copies (app/collab/device-key.server.ts); without it, none is kept.
+  const prefix = useRouteLoaderData<typeof rootLoader>("root")?.user?.deviceCopies;
+  const { session, connection, retry } = useCollabSession(documentId, `${prefix}${documentId}`, canEdit && !!prefix);
   const [words, setWords] = useState<number | null>(null);
   const { everSynced, online, closedCode } = connection;
-  const unsaved = canEdit && connection.unsaved;
-  const status = saveStatus({ ...connection, canEdit, unsaved });
+  const unsaved = canEdit && connection.unsavedCount > 0;
+  // "Saving…" with no confirmation for a while: say in words that it is not saved yet and will be retried.
+  const [slow, setSlow] = useState(false);
+  const saving = unsaved && online;
+  useEffect(() => {
+    setSlow(false);
+    if (!saving) return;
+    const timer = setTimeout(() => setSlow(true), SLOW_SAVE_MS);
+    return () => clearTimeout(timer);
+  }, [saving, connection.confirmations]);
+  const status = saveStatus({ ...connection, canEdit, unsaved, slow });
   const note = online || closedCode !== null ? null : transientCloseNote(connection.lastCloseCode);
-  useLeaveWarning(unsaved, !online);
+  useLeaveWarning(unsaved && !connection.keptOnDevice, !online);
+  // What the device kept is shown (and editable) before the first sync; Yjs merges it with the server's state.
+  const shown = everSynced || connection.restored;
 
   useEffect(() => {
     session?.provider.awareness.setLocalStateField("user", { name: user.name, color: user.colour });
@@ -272,7 +369,7 @@ export function CollabEditor({ documentId, initialHtml, canEdit, role, user }: C
           </div>
         </div>
       ) : null}
-      {everSynced ? null : (
+      {shown ? null : (
         <article className="document" aria-label="Document text" dangerouslySetInnerHTML={{ __html: initialHtml }} />
       )}
       {session ? (
@@ -284,7 +381,7 @@ export function CollabEditor({ documentId, initialHtml, canEdit, role, user }: C
           user={user}
           canEdit={canEdit}
           editable={canEdit && closedCode === null}
-          hidden={!everSynced}
+          hidden={!shown}
           status={status}
           onWords={setWords}
         />

@@ -7,7 +7,7 @@ import * as Y from "yjs";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import { MESSAGE_SAVED, readSaved, writeSaved } from "../../app/collab/protocol";
-import { STATUS_TEXT, UnconfirmedEdits, saveStatus, type SaveStatusInput } from "../../app/collab/saved-state";
+import { STATUS_TEXT, UnconfirmedEdits, keptOnDeviceText, saveStatus, type SaveStatusInput } from "../../app/collab/saved-state";
 
 /** A browser doc and a server doc that receives every browser update (as the server commits them). */
 function authorAndServer() {
@@ -60,6 +60,44 @@ describe("UnconfirmedEdits", () => {
     expect(edits.confirm(snap(author))).toBe(true);
   });
 
+  it("counts the changes not yet confirmed and forgets each one a snapshot contains, keeping the later ones", () => {
+    const { author, server, text } = authorAndServer();
+    const edits = new UnconfirmedEdits();
+    author.on("update", (u: Uint8Array) => edits.add(u));
+    text.insert(0, "a");
+    text.insert(1, "b");
+    const committedTwo = snap(server);
+    text.insert(2, "c");
+    expect(edits.count).toBe(3);
+    expect(edits.confirm(committedTwo)).toBe(false);
+    expect(edits.count).toBe(1);
+    expect(edits.confirm(snap(server))).toBe(true);
+    expect(edits.count).toBe(0);
+  });
+
+  it("kept on the device as one update with its count, is confirmed in a new tab only once the server has it all", () => {
+    const author = new Y.Doc();
+    const server = new Y.Doc();
+    const edits = new UnconfirmedEdits();
+    author.on("update", (u: Uint8Array) => edits.add(u));
+    const text = author.getText("t");
+    text.insert(0, "offline");
+    text.delete(0, 3);
+    const kept = edits.merged()!;
+    expect(kept.changes).toBe(2);
+
+    const reloaded = new UnconfirmedEdits();
+    reloaded.add(kept.update, kept.changes);
+    expect(reloaded.count).toBe(2);
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(author));
+    const partial = new Y.Doc();
+    partial.getText("t").insert(0, "offline"); // another client's text: not the author's
+    expect(reloaded.confirm(snap(partial))).toBe(false);
+    expect(reloaded.count).toBe(2);
+    expect(reloaded.confirm(snap(server))).toBe(true);
+    expect(new UnconfirmedEdits().merged()).toBeNull();
+  });
+
   it("reads the snapshot out of a saved message as the server writes it", () => {
     const { author, server, text } = authorAndServer();
     const edits = new UnconfirmedEdits();
@@ -95,6 +133,19 @@ describe("saveStatus", () => {
       "Offline — your changes are kept and will be saved when you reconnect",
     );
     expect(saveStatus(offline).text).toBe("Offline — reconnecting…");
+  });
+
+  it("says in words that changes are not saved yet and will be retried when Saving… lasts, as while PostgreSQL is away", () => {
+    expect(saveStatus({ ...online, unsaved: true, slow: true })).toEqual({ state: "saving", text: "Not saved yet — will retry" });
+    expect(saveStatus({ ...online, slow: true })).toEqual({ state: "saved", text: "All changes saved" });
+  });
+
+  it("says how many changes this device keeps while offline, when it keeps them", () => {
+    const offline = { ...online, online: false, dropped: true, unsaved: true };
+    expect(saveStatus({ ...offline, unsavedCount: 3, keptOnDevice: true })).toEqual({ state: "offline", text: "Offline — 3 changes kept on this device" });
+    expect(keptOnDeviceText(1)).toBe("Offline — 1 change kept on this device");
+    expect(saveStatus({ ...offline, unsavedCount: 3, keptOnDevice: false }).text).toBe(STATUS_TEXT.offlineUnsaved);
+    expect(saveStatus({ ...online, unsaved: true, unsavedCount: 3, keptOnDevice: true }).text).toBe("Saving…");
   });
 
   it("says read-only with the connection state, and closed above everything", () => {
