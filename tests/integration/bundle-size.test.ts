@@ -7,10 +7,12 @@ import { EDITOR_ROUTE, PUBLIC_ROUTES, readManifest, routeBundle } from "../../be
  * 4 kB of it a chunk loaded after the editor) and the authorship view (+ 2.3 kB, 1.8 kB of it loaded when turned on),
  * less 7.4 kB from listing Tiptap's extensions one by one (docs/editor.md); 251.2 kB with our own link mark (no
  * linkifyjs), the list extensions imported one by one and the authorship view's keyboard picker (its lazy chunk);
- * @tiptap/react stays (≈ 5 kB; it is part of the stack the project is built on). The budget below is a guard against
+ * @tiptap/react stays (≈ 5 kB; it is part of the stack the project is built on). 257.3 kB with the `@` member picker,
+ * the translation's side-by-side view (a lazy chunk) and the offline device copy (y-indexeddb): the guard was raised
+ * from 254 to 260 kB for those three features. The budget below is a guard against
  * growth, to be lowered to the aim as the editor slims.
  */
-const EDITOR_BUDGET_BYTES = 254 * 1024;
+const EDITOR_BUDGET_BYTES = 260 * 1024;
 /**
  * The public reading pages are sent without scripts (zero-javascript.test.ts); their route modules load only when a
  * hydrated page navigates to one, and add little to React and Remix (the entry chunk, ≈ 84 kB).
