@@ -219,6 +219,15 @@ describe("links in the editor", () => {
         data.setData("text/plain", value);
         editor.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
       }, text);
+    // ProseMirror reads a keyboard selection from the page's selectionchange event, a moment later: wait for the
+    // editor's own selection to hold the words before pasting over them.
+    const editorSelection = () =>
+      page.locator(".document-editor").evaluate((element) => {
+        const editor = (element as HTMLElement & { editor?: { state: { selection: { from: number; to: number }; doc: { textBetween(a: number, b: number): string } } } }).editor;
+        if (!editor) return null;
+        const { from, to } = editor.state.selection;
+        return editor.state.doc.textBetween(from, to);
+      });
     const hrefs = () => page.locator(".document-editor p").last().locator("a").evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute("href"), a.getAttribute("rel")]));
     await page.locator(".document-editor p").last().click();
     await page.keyboard.press("End");
@@ -240,11 +249,13 @@ describe("links in the editor", () => {
     // An address pasted over selected words links them; a file name pasted over words replaces them.
     await page.keyboard.type(" the charter");
     for (let i = 0; i < "charter".length; i += 1) await page.keyboard.press("Shift+ArrowLeft");
+    await expect.poll(editorSelection).toBe("charter");
     await paste("www.example.test");
     await expect.poll(async () => (await hrefs()).at(-1)).toEqual(["charter", "https://www.example.test", "noopener noreferrer nofollow"]);
     await page.keyboard.press("End");
     await page.keyboard.type(" notes");
     for (let i = 0; i < "notes".length; i += 1) await page.keyboard.press("Shift+ArrowLeft");
+    await expect.poll(editorSelection).toBe("notes");
     await paste("notes.txt");
     await expect.poll(() => page.locator(".document-editor p").last().innerText()).toMatch(/the charter notes\.txt$/);
     await expect(hrefs()).resolves.toHaveLength(3);
