@@ -40,6 +40,11 @@ export default function handleRequest(
           shellRendered = true;
           const body = new PassThrough();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+          // Every page is in the reader's interface language (app/i18n/locales.ts): account, cookie or Accept-Language.
+          const vary = new Set((responseHeaders.get("Vary") ?? "").split(",").map((v) => v.trim()).filter(Boolean));
+          vary.add("Accept-Language");
+          vary.add("Cookie");
+          responseHeaders.set("Vary", [...vary].join(", "));
           resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
           pipe(body);
         },

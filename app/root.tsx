@@ -1,10 +1,14 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, isRouteErrorResponse, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useMatches, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { Form, isRouteErrorResponse, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLocation, useMatches, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { useEffect, type ReactNode } from "react";
 import { deleteDeviceCopies } from "./collab/device-copies";
 import { deviceCopyPrefix } from "./collab/device-key.server";
 import { timeZoneCookie, timeZoneFromCookies, validTimeZone } from "./auth/session-place";
 import styles from "./styles/app.css";
+import { languageDirection } from "./declarations/languages";
+import { I18nProvider, useT } from "./i18n/react";
+import { LOCALE_NAMES, LOCALES, type Locale } from "./i18n/locales";
+import { requestLocale, stringsFor } from "./i18n/strings.server";
 import { getUser } from "./utils/guards.server";
 import { useNonce } from "./utils/nonce";
 import { isStaticPage } from "./utils/static-page";
@@ -14,11 +18,19 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export const meta: MetaFunction = () => [{ title: "Accord" }];
+/** The product's name, the same in every language. */
+const BRAND = "Accord";
 
-export async function loader({ context }: LoaderFunctionArgs) {
+export const meta: MetaFunction = () => [{ title: BRAND }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getUser(context);
-  return { user: user ? { name: user.name, emailVerified: user.emailVerifiedAt != null, deviceCopies: deviceCopyPrefix(user.id) } : null };
+  const locale = await requestLocale(request, context);
+  return {
+    user: user ? { name: user.name, emailVerified: user.emailVerifiedAt != null, deviceCopies: deviceCopyPrefix(user.id) } : null,
+    locale,
+    i18n: stringsFor(locale, ["common"]),
+  };
 }
 
 /** Signing out deletes the documents kept on this device for offline editing (every account's). */
@@ -27,35 +39,36 @@ function onSignOut() {
 }
 
 function Header({ user }: { user: { name: string; emailVerified: boolean } | null }) {
+  const { t } = useT();
   return (
     <header className="site-header">
       <div className="site-header__inner">
-        <Link to="/" className="brand" aria-label="Accord, home">
-          Accord
+        <Link to="/" className="brand" aria-label={t("common:header.home")}>
+          {BRAND}
         </Link>
-        <nav aria-label="Main">
+        <nav aria-label={t("common:header.main")}>
           <ul className="nav">
-            <li><NavLink to="/declarations">Declarations</NavLink></li>
+            <li><NavLink to="/declarations">{t("common:header.declarations")}</NavLink></li>
             {user ? (
               <>
                 {user.emailVerified ? (
                   <>
-                    <li><NavLink to="/workshops">Workshops</NavLink></li>
-                    <li><NavLink to="/account">Account</NavLink></li>
+                    <li><NavLink to="/workshops">{t("common:header.workshops")}</NavLink></li>
+                    <li><NavLink to="/account">{t("common:header.account")}</NavLink></li>
                   </>
                 ) : (
-                  <li><NavLink to="/verify-email/resend">Confirm your e-mail</NavLink></li>
+                  <li><NavLink to="/verify-email/resend">{t("common:header.confirmEmail")}</NavLink></li>
                 )}
                 <li>
                   <Form method="post" action="/logout" onSubmit={onSignOut}>
-                    <button type="submit" className="link-button">Sign out</button>
+                    <button type="submit" className="link-button">{t("common:header.signOut")}</button>
                   </Form>
                 </li>
               </>
             ) : (
               <>
-                <li><NavLink to="/login">Sign in</NavLink></li>
-                <li><NavLink to="/signup">Create account</NavLink></li>
+                <li><NavLink to="/login">{t("common:header.signIn")}</NavLink></li>
+                <li><NavLink to="/signup">{t("common:header.createAccount")}</NavLink></li>
               </>
             )}
           </ul>
@@ -70,8 +83,9 @@ export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   // Public reading pages carry no JavaScript at all (app/utils/static-page.ts).
   const scripts = !isStaticPage(useMatches());
+  const locale = data?.locale ?? null;
   return (
-    <html lang="en">
+    <html lang={locale ?? "en"} dir={languageDirection(locale ?? "en")}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -79,14 +93,14 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
-        <a href="#main" className="skip-link">Skip to content</a>
-        <Header user={data?.user ?? null} />
-        <main id="main" tabIndex={-1}>
-          {children}
-        </main>
-        <footer className="site-footer">
-          <p>Accord — draft together, endorse in public.</p>
-        </footer>
+        <I18nProvider locale={locale}>
+          <SkipLink />
+          <Header user={data?.user ?? null} />
+          <main id="main" tabIndex={-1}>
+            {children}
+          </main>
+          <Footer />
+        </I18nProvider>
         {scripts ? (
           <>
             <ScrollRestoration nonce={nonce} />
@@ -95,6 +109,34 @@ export function Layout({ children }: { children: ReactNode }) {
         ) : null}
       </body>
     </html>
+  );
+}
+
+function SkipLink() {
+  const { t } = useT();
+  return <a href="#main" className="skip-link">{t("common:skipToContent")}</a>;
+}
+
+/** The language switch works without JavaScript: a form posting to /language, back to this page. */
+function Footer() {
+  const { t, locale } = useT();
+  const location = useLocation();
+  return (
+    <footer className="site-footer">
+      <p>{t("common:footer.tagline")}</p>
+      <Form method="post" action="/language" className="language-switch" reloadDocument>
+        <input type="hidden" name="back" value={location.pathname + location.search} />
+        <label htmlFor="language-switch">{t("common:footer.language")}</label>{" "}
+        <select id="language-switch" name="locale" defaultValue={locale}>
+          {LOCALES.map((l: Locale) => (
+            <option key={l} value={l} lang={l}>
+              {LOCALE_NAMES[l]}
+            </option>
+          ))}
+        </select>{" "}
+        <button type="submit" className="button-secondary">{t("common:footer.change")}</button>
+      </Form>
+    </footer>
   );
 }
 
@@ -129,16 +171,17 @@ function useForgetLostDocument(status: number | null) {
 
 export function ErrorBoundary() {
   const error = useRouteError();
+  const { t } = useT();
   useForgetLostDocument(isRouteErrorResponse(error) ? error.status : null);
-  let title = "Something went wrong";
-  let message = "An unexpected error happened on our side. Nothing you sent was lost; please try again.";
+  let title = t("common:error.title");
+  let message = t("common:error.message");
   if (isRouteErrorResponse(error)) {
     if (error.status === 404) {
-      title = "Page not found";
-      message = "There is nothing here, or you do not have access to it.";
+      title = t("common:error.notFoundTitle");
+      message = t("common:error.notFound");
     } else if (error.status === 403) {
-      title = "Not allowed";
-      message = typeof error.data === "string" && error.data ? error.data : "You do not have access to this.";
+      title = t("common:error.forbiddenTitle");
+      message = typeof error.data === "string" && error.data ? error.data : t("common:error.forbidden");
     } else {
       title = `${error.status} ${error.statusText}`;
       message = typeof error.data === "string" && error.data ? error.data : message;
@@ -155,12 +198,12 @@ export function ErrorBoundary() {
       <p>{message}</p>
       {details ? (
         <details className="error-details" open>
-          <summary>Error details (shown only on this machine, outside production)</summary>
+          <summary>{t("common:error.details")}</summary>
           <pre>{details}</pre>
         </details>
       ) : null}
-      {message.includes("/account/second-factor") ? <p><Link to="/account/second-factor">Set up a second factor</Link></p> : null}
-      <p><Link to="/">Back to the start page</Link></p>
+      {message.includes("/account/second-factor") ? <p><Link to="/account/second-factor">{t("common:error.setUpSecondFactor")}</Link></p> : null}
+      <p><Link to="/">{t("common:error.backHome")}</Link></p>
     </div>
   );
 }

@@ -8,12 +8,14 @@ export interface UserRow {
   emailVerifiedAt: Date | null;
   isAdmin: boolean;
   createdAt: Date;
+  /** The interface language the account chose (app/i18n/locales.ts), or null to follow the browser. */
+  language: string | null;
 }
 
 /** The columns of a UserRow from the table aliased `u`, prefixed "user." (join queries; see `userFromJoin`). */
 export const joinedUserColumns = (sql: Queryable) => sql`
   u.id as "user.id", u.email as "user.email", u.name as "user.name", u.email_verified_at as "user.emailVerifiedAt",
-  u.is_admin as "user.isAdmin", u.created_at as "user.createdAt"`;
+  u.is_admin as "user.isAdmin", u.created_at as "user.createdAt", u.language as "user.language"`;
 
 /** The UserRow inside a row selected with `joinedUserColumns`. */
 export function userFromJoin(row: Record<string, unknown>): UserRow {
@@ -24,19 +26,20 @@ export function userFromJoin(row: Record<string, unknown>): UserRow {
     emailVerifiedAt: row["user.emailVerifiedAt"] as Date | null,
     isAdmin: row["user.isAdmin"] as boolean,
     createdAt: row["user.createdAt"] as Date,
+    language: row["user.language"] as string | null,
   };
 }
 
 export async function findUserById(id: string, sql: Queryable = getSql()): Promise<UserRow | null> {
   const [row]: [UserRow?] = await sql`
-    select id, email, name, email_verified_at as "emailVerifiedAt", is_admin as "isAdmin", created_at as "createdAt"
+    select id, email, name, email_verified_at as "emailVerifiedAt", is_admin as "isAdmin", created_at as "createdAt", language
     from users where id = ${id}`;
   return row ?? null;
 }
 
 export async function findUserByEmail(email: string, sql: Queryable = getSql()): Promise<UserRow | null> {
   const [row]: [UserRow?] = await sql`
-    select id, email, name, email_verified_at as "emailVerifiedAt", is_admin as "isAdmin", created_at as "createdAt"
+    select id, email, name, email_verified_at as "emailVerifiedAt", is_admin as "isAdmin", created_at as "createdAt", language
     from users where email = ${email}`;
   return row ?? null;
 }
@@ -65,7 +68,7 @@ export async function insertUser(
     values (${input.email}, ${input.name}, ${input.passwordHash},
             ${input.verified ? sql`now()` : null}, ${input.isAdmin ?? false})
     on conflict (email) do nothing
-    returning id, email, name, email_verified_at as "emailVerifiedAt", is_admin as "isAdmin", created_at as "createdAt"`;
+    returning id, email, name, email_verified_at as "emailVerifiedAt", is_admin as "isAdmin", created_at as "createdAt", language`;
   return row ?? null;
 }
 
@@ -107,6 +110,11 @@ export async function promoteVerifiedUser(userId: string, sql: Queryable = getSq
   const [row]: [UserRow?] = await sql`
     update users set is_admin = true, updated_at = now()
     where id = ${userId} and email_verified_at is not null
-    returning id, email, name, email_verified_at as "emailVerifiedAt", is_admin as "isAdmin", created_at as "createdAt"`;
+    returning id, email, name, email_verified_at as "emailVerifiedAt", is_admin as "isAdmin", created_at as "createdAt", language`;
   return row ?? null;
+}
+
+/** Sets the interface language an account reads Accord in (null: follow the browser). */
+export async function setUserLanguage(userId: string, language: string | null, sql: Queryable = getSql()): Promise<void> {
+  await sql`update users set language = ${language} where id = ${userId}`;
 }

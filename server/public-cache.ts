@@ -10,6 +10,7 @@
  * with 304 from the cached ETag (a miss renders, and answers, in full).
  */
 import type { NextFunction, Request, Response } from "express";
+import { DEFAULT_LOCALE, localeFromAcceptLanguage } from "../app/i18n/locales";
 import { acceptedLanguages } from "../app/declarations/languages";
 
 const PUBLIC_PATH = /^\/(declarations|d\/[a-z0-9-]{1,80}(\/badge\.svg|\/v\/\d{1,6}(\/pdf)?|\/changes\/\d{1,6})?|api\/declarations(\/[a-z0-9-]{1,80}(\/endorsements(\.csv)?)?)?)$/;
@@ -117,13 +118,15 @@ export function publicCache(ttlMs: number) {
 }
 
 /**
- * A declaration's page without `lang` is in the reader's language (Accept-Language chooses among its translations):
- * its key holds the reader's first four languages in order of preference.
+ * Every page is in the reader's interface language (Accept-Language, as nobody here sends a cookie:
+ * app/i18n/locales.ts), so the key starts with it. A declaration's page without `lang` is also in the reader's
+ * language (Accept-Language chooses among its translations): its key holds the reader's first four languages in order.
  */
 function cacheKey(req: Request): string {
-  if (!/^\/d\/[a-z0-9-]{1,80}$/.test(req.path) || "lang" in req.query) return req.originalUrl;
+  const locale = localeFromAcceptLanguage(req.get("accept-language")) ?? DEFAULT_LOCALE;
+  if (!/^\/d\/[a-z0-9-]{1,80}$/.test(req.path) || "lang" in req.query) return `${locale} ${req.originalUrl}`;
   const languages = acceptedLanguages(req.get("accept-language")).map((tag) => tag.toLowerCase()).slice(0, 4);
-  return `${req.originalUrl} ${languages.join(",")}`;
+  return `${locale} ${req.originalUrl} ${languages.join(",")}`;
 }
 
 function splitAt(body: Buffer, marker: string | null): Buffer[] {

@@ -84,6 +84,9 @@ const TABLE: [method: Method, route: string, answers: string, body?: Record<stri
   ["POST", "/login", "ok confirm ok ok ok ok ok ok ok ok ok ok ok ok 403"],
   ["GET", "/logout", "ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok"],
   ["POST", "/logout", "ok ok ok ok ok ok ok ok 403 403 403 403 ok ok 403"],
+  // The footer's language switch: anyone (a cookie; a signed-in account's preference); never from another site.
+  ["GET", "/language", "ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok"],
+  ["POST", "/language", "ok ok ok ok ok ok ok ok ok ok ok ok ok ok 403", { locale: "fr", back: "/" }],
   ["GET", "/reset-password", "ok ok ok ok ok ok ok ok 403 403 403 403 ok ok ok"],
   ["POST", "/reset-password", "ok ok ok ok ok ok ok ok ok ok ok ok ok ok 403"],
   ["GET", "/signup", "ok confirm ok ok ok ok ok ok 403 403 403 403 ok ok ok"],

@@ -9,10 +9,12 @@ import { EDITOR_ROUTE, PUBLIC_ROUTES, readManifest, routeBundle } from "../../be
  * linkifyjs), the list extensions imported one by one and the authorship view's keyboard picker (its lazy chunk);
  * @tiptap/react stays (≈ 5 kB; it is part of the stack the project is built on). 257.3 kB with the `@` member picker,
  * the translation's side-by-side view (a lazy chunk) and the offline device copy (y-indexeddb): the guard was raised
- * from 254 to 260 kB for those three features. The budget below is a guard against
+ * from 254 to 260 kB for those three features. 274.3 kB with the interface in four languages: i18next's runtime
+ * (≈ 16.5 kB, in every hydrated page; the strings themselves come in the loaders' data, one language and only the
+ * route's namespaces: ADR 0009): raised to 276 kB for it. The budget below is a guard against
  * growth, to be lowered to the aim as the editor slims.
  */
-const EDITOR_BUDGET_BYTES = 260 * 1024;
+const EDITOR_BUDGET_BYTES = 276 * 1024;
 /**
  * The public reading pages are sent without scripts (zero-javascript.test.ts); their route modules load only when a
  * hydrated page navigates to one, and add little to React and Remix (the entry chunk, ≈ 84 kB).

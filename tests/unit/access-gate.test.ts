@@ -14,6 +14,7 @@ const user = (verified: boolean) => ({
   emailVerifiedAt: verified ? new Date("2026-01-01") : null,
   isAdmin: false,
   createdAt: new Date("2026-01-01"),
+  language: null,
 });
 
 const session = (verified = true): RequestAuth => ({
