@@ -13,7 +13,7 @@ import type { NextFunction, Request, Response } from "express";
 import { DEFAULT_LOCALE, localeFromAcceptLanguage } from "../app/i18n/locales";
 import { acceptedLanguages } from "../app/declarations/languages";
 
-const PUBLIC_PATH = /^\/(declarations|d\/[a-z0-9-]{1,80}(\/badge\.svg|\/v\/\d{1,6}(\/pdf)?|\/changes\/\d{1,6})?|api\/declarations(\/[a-z0-9-]{1,80}(\/endorsements(\.csv)?)?)?)$/;
+const PUBLIC_PATH = /^\/(declarations|d\/[a-z0-9-]{1,80}(\/badge\.svg|\/v\/\d{1,6}(\/pdf)?|\/changes\/\d{1,6})?|api\/declarations(\/[a-z0-9-]{1,80}(\/endorsements(\.csv)?|\/translations\/[A-Za-z0-9-]{1,35})?)?)$/;
 const MAX_ENTRIES = 500;
 const MAX_BODY = 2 * 1024 * 1024;
 /** Per-request headers: set for each request before this middleware runs, never replayed from the cache. */

@@ -533,6 +533,9 @@ const EXPORT_COLUMNS: [string, (r: ExportRow) => unknown][] = [
   ["signer_role", (r) => r.signerRole],
   ["signer_email", (r) => r.signerEmail],
   ["reconfirms", (r) => r.reconfirms],
+  // Endorsed from a translation (issue 14): the language read and that translation's SHA-256 (empty: the original).
+  ["read_language", (r) => r.readLanguage],
+  ["read_sha256", (r) => r.readSha256],
 ];
 
 /** CSV with a UTF-8 byte-order mark (so Excel reads the accents), CRLF line ends, every cell neutralised. */

@@ -396,6 +396,13 @@ describe("the public micro-cache", () => {
       expect(await read("fi-FI,fi;q=0.9")).toEqual({ cache: "miss", finnish: true });
       expect(await read("fi")).toEqual({ cache: "hit", finnish: true });
       expect(await read("en")).toEqual({ cache: "hit", finnish: false });
+      // A translation's JSON is cached like the declaration's (one copy per path: the language is in it).
+      const json = async () => {
+        const res = await fetch(`${cached.url}/api/declarations/${d.slug}/translations/fi`);
+        return { cache: res.headers.get("x-accord-cache"), text: ((await res.json()) as { text: string }).text };
+      };
+      expect(await json()).toMatchObject({ cache: "miss", text: expect.stringContaining("Välimuistissa oleva teksti.") });
+      expect(await json()).toMatchObject({ cache: "hit", text: expect.stringContaining("Välimuistissa oleva teksti.") });
     } finally {
       await cached.close();
     }
@@ -430,6 +437,13 @@ describe("endorsing from a translated page", () => {
     expect(JSON.stringify(entries)).not.toMatch(/fr"|readLanguage|read_|translation/i);
     const declaration = (await (await fetch(`${server.url}/api/declarations/${d.slug}`)).json()) as { counts: { current: number } };
     expect(declaration.counts.current).toBe(1);
+    // The organisers' export says which language each signer read, with that translation's hash.
+    const exported = (await (await organiserBrowser.get(`/documents/${d.id}/endorsements/export?format=json`)).json()) as Record<string, unknown>[];
+    expect(exported).toHaveLength(1);
+    expect(exported[0]).toMatchObject({ version_sha256: d.hashes[0], read_language: "fr", read_sha256: d.translationHash });
+    const csv = await (await organiserBrowser.get(`/documents/${d.id}/endorsements/export?format=csv`)).text();
+    expect(csv.split("\r\n")[0]).toMatch(/,read_language,read_sha256$/);
+    expect(csv).toContain(`,fr,${d.translationHash}`);
   });
 
   it("refuses a bad readLanguage and one without a translation, and takes the authoritative language as no translation", async () => {
