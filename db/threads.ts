@@ -232,6 +232,11 @@ export async function updateThreadQuote(threadId: string, quote: { exact: string
     where id = ${threadId}`;
 }
 
+/** After an accepted proposal the thread is on its new words (kept as the quote when they fit its 1,000 characters). */
+export async function updateThreadQuoteExact(threadId: string, exact: string, sql: Queryable = getSql()): Promise<void> {
+  await sql`update comment_threads set quote_exact = ${exact} where id = ${threadId} and char_length(${exact}) <= 1000`;
+}
+
 /** Erase a thread with its comments, proposal and mail records (cascade); false when it was already gone. */
 export async function deleteThreadRow(threadId: string, sql: Queryable = getSql()): Promise<boolean> {
   const rows = await sql`delete from comment_threads where id = ${threadId}`;

@@ -12,7 +12,7 @@ import { apiError, apiJson, methodNotAllowed, withApiUser } from "../utils/api.s
 import { checkCommentChange, deleteComment, editComment } from "../threads/threads.server";
 import { commentSchema, parseBody, threadErrorResponse } from "../threads/api.server";
 
-export const loader = () => methodNotAllowed();
+export const loader = () => methodNotAllowed(["PATCH", "DELETE"]);
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   if (request.method !== "PATCH" && request.method !== "DELETE") {

@@ -13,7 +13,7 @@ import { apiError, apiJson, methodNotAllowed, withApiUser } from "../utils/api.s
 import { createProposal } from "../threads/threads.server";
 import { createProposalSchema, parseBody, postOnly, threadErrorResponse } from "../threads/api.server";
 
-export const loader = () => methodNotAllowed();
+export const loader = () => methodNotAllowed(["POST"]);
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   if (request.method !== "POST") return postOnly("propose a change");

@@ -11,7 +11,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { findDocumentForUser } from "../models/workshops.server";
 import { canPublish, isSlug, publishVersion, PublishError } from "../models/publishing.server";
-import { apiError, apiJson, withApiUser } from "../utils/api.server";
+import { apiError, apiJson, methodNotAllowed, withApiUser } from "../utils/api.server";
 import { parseWith } from "../utils/forms.server";
 import { requireSecondFactorFor } from "../auth/second-factor-gate.server";
 import { findTranslationBinding, publishTranslation } from "../models/translations.server";
@@ -28,7 +28,7 @@ const body = z.object({
   hash: z.string({ message: "hash must be a string." }).regex(/^[0-9a-f]{64}$/, "hash must be a SHA-256 in lower-case hexadecimal.").nullish(),
 });
 
-const postOnly = () => apiError(405, "This endpoint only answers POST requests.", { Allow: "POST" });
+const postOnly = () => methodNotAllowed(["POST"]);
 
 export const loader = postOnly;
 

@@ -12,7 +12,7 @@ import { findDocumentForUser } from "../models/workshops.server";
 import { canPublish } from "../models/roles";
 import { createTranslation, TranslationError } from "../models/translations.server";
 import { canonicalLanguage, LANGUAGE_TAG_ERROR, LANGUAGE_TAG_MAX } from "../declarations/languages";
-import { apiError, apiJson, withApiUser } from "../utils/api.server";
+import { apiError, apiJson, methodNotAllowed, withApiUser } from "../utils/api.server";
 import { parseWith } from "../utils/forms.server";
 import { requireSecondFactorFor } from "../auth/second-factor-gate.server";
 
@@ -28,7 +28,7 @@ const body = z.object({
     .max(1_000_000, "This document has no published version with that number."),
 });
 
-const postOnly = () => apiError(405, "This endpoint only answers POST requests.", { Allow: "POST" });
+const postOnly = () => methodNotAllowed(["POST"]);
 
 export const loader = postOnly;
 

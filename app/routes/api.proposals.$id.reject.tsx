@@ -10,7 +10,7 @@ import { apiJson, methodNotAllowed, withApiUser } from "../utils/api.server";
 import { checkDecision, rejectProposal } from "../threads/threads.server";
 import { parseBody, postOnly, rejectSchema, threadErrorResponse } from "../threads/api.server";
 
-export const loader = () => methodNotAllowed();
+export const loader = () => methodNotAllowed(["POST"]);
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   if (request.method !== "POST") return postOnly("reject the proposal");

@@ -10,7 +10,7 @@ import { apiJson, methodNotAllowed, withApiUser } from "../utils/api.server";
 import { addComment, checkReply } from "../threads/threads.server";
 import { commentSchema, parseBody, postOnly, threadErrorResponse } from "../threads/api.server";
 
-export const loader = () => methodNotAllowed();
+export const loader = () => methodNotAllowed(["POST"]);
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   if (request.method !== "POST") return postOnly("reply");

@@ -11,7 +11,7 @@ import { apiJson, methodNotAllowed, withApiUser } from "../utils/api.server";
 import { setThreadStatus } from "../threads/threads.server";
 import { postOnly, threadErrorResponse } from "../threads/api.server";
 
-export const loader = () => methodNotAllowed();
+export const loader = () => methodNotAllowed(["POST"]);
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   if (request.method !== "POST") return postOnly("resolve the thread");

@@ -42,6 +42,7 @@ import {
   readLogTail,
   updateThreadCreatedSeq,
   updateThreadQuote,
+  updateThreadQuoteExact,
   updateThreadStatus,
   type ThreadRow,
 } from "../../db/threads";
@@ -607,7 +608,7 @@ export async function acceptProposal(input: { threadId: string; userId: string }
     const seq = update ? await change.append(update, "edit") : change.tail().seq;
     await decideProposal({ threadId: thread.id, status: "accepted", decidedBy: input.userId, reason: null, decidedSeq: seq }, change.tx);
     if (proposal.proposed !== "") {
-      await change.tx`update comment_threads set quote_exact = ${proposal.proposed} where id = ${thread.id} and char_length(${proposal.proposed}) <= 1000`;
+      await updateThreadQuoteExact(thread.id, proposal.proposed, change.tx);
     }
     await updateThreadStatus(thread.id, "resolved", input.userId, change.tx);
     await change.event("proposal-decided", thread.id);

@@ -21,9 +21,14 @@ export function apiError(status: number, error: string, headers: Record<string, 
 
 export const apiNotFound = (error = "Not found."): Response => apiError(404, error);
 
-/** For `action` exports of read-only resources: anything but GET/HEAD. */
-export function methodNotAllowed(): Response {
-  return apiError(405, "This endpoint only answers GET requests.", { Allow: "GET, HEAD" });
+/**
+ * 405 with the methods the endpoint does answer: for `action` exports of read-only resources (the default, GET and
+ * HEAD), and for `loader` exports of endpoints that only change things (`methodNotAllowed(["POST"])`).
+ */
+export function methodNotAllowed(allowed: readonly string[] = ["GET", "HEAD"]): Response {
+  const named = allowed.filter((m) => m !== "HEAD");
+  const words = named.length === 1 ? named[0] : `${named.slice(0, -1).join(", ")} or ${named[named.length - 1]}`;
+  return apiError(405, `This endpoint only answers ${words} requests.`, { Allow: allowed.join(", ") });
 }
 
 /**

@@ -631,7 +631,7 @@ describe("named versions and restoring", () => {
     const res = await api("viewer", "GET", `/documents/${doc}/versions/${version.id}`);
     expect(res.status).toBe(200);
     const html = await res.text();
-    const section = html.slice(html.indexOf("Discussion at this version"));
+    const section = html.slice(html.indexOf("Discussion at this version"), html.indexOf("</main>"));
     expect(section).toContain("1 thread when it was saved, 1 of them open");
     expect(section).toContain("Said before the version.");
     expect(section).toContain("clause one");

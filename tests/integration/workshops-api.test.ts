@@ -2,6 +2,7 @@
  * Who sees which workshops and documents, over real HTTP (Express + the Remix build) on a seeded database:
  * the JSON API (session cookie or personal access token) and the workshop pages.
  */
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getSql } from "../../db/client";
 import { createAccessToken } from "../../app/auth/access-tokens.server";
@@ -205,6 +206,18 @@ describe("the workshops API", () => {
     }
     const anonymous = await fetch(`${server.url}/api/nope`);
     expectJsonError(anonymous, await anonymous.json(), 404);
+  });
+
+  it("answers GET on an endpoint that only changes things with 405 JSON naming the methods it answers", async () => {
+    const browser = await signedIn(await createUser());
+    const resolve = await browser.get(`/api/threads/${randomUUID()}/resolve`);
+    const body = (await resolve.json()) as { error: string };
+    expectJsonError(resolve, body, 405);
+    expect(body.error).toBe("This endpoint only answers POST requests.");
+    expect(resolve.headers.get("allow")).toBe("POST");
+    const comment = await browser.get(`/api/comments/${randomUUID()}`);
+    expect(((await comment.json()) as { error: string }).error).toBe("This endpoint only answers PATCH or DELETE requests.");
+    expect(comment.headers.get("allow")).toBe("PATCH, DELETE");
   });
 
   it("answers other methods on the read-only resources with 405 JSON", async () => {
