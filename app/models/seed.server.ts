@@ -5,10 +5,9 @@
  */
 import { getSql } from "../../db/client";
 import { appendUpdates } from "../../db/document-log";
+import { ensureSeedWorkshop, insertSeedDocument, lockSeeding } from "../../db/seed";
 import { tiptapJsonToYDocUpdate } from "../editor/document-tools.server";
 import { SEED_WORKSHOPS } from "../seed/workshops";
-
-const SEED_LOCK = 7_220_002;
 
 export interface SeedReport {
   workshopsCreated: number;
@@ -18,28 +17,17 @@ export interface SeedReport {
 export async function seed(): Promise<SeedReport> {
   const report: SeedReport = { workshopsCreated: 0, documentsCreated: 0 };
   await getSql().begin(async (tx) => {
-    await tx`select pg_advisory_xact_lock(${SEED_LOCK})`;
+    await lockSeeding(tx);
     for (const w of SEED_WORKSHOPS) {
       const { slug, title, startsOn, endsOn, venue, description, documents, ...details } = w;
       // The description is stored as its paragraphs separated by a blank line (the workshop page splits them).
-      // The LEPH 2023 workshops predate the second-factor setting, like the workshops that existed before migration
-      // 0019: they start with it off, and their organisers turn it on on the members page (docs/security.md).
-      const inserted = await tx<{ id: string }[]>`
-        insert into workshops (slug, title, starts_on, ends_on, venue, description, details, organisers_need_second_factor)
-        values (${slug}, ${title}, ${startsOn}, ${endsOn}, ${venue ?? null}, ${description.join("\n\n")}, ${tx.json(details as never)}, false)
-        on conflict (slug) do nothing returning id`;
-      if (inserted.length > 0) report.workshopsCreated += 1;
-      const [workshop]: [{ id: string }?] = await tx`select id from workshops where slug = ${slug}`;
-      if (!workshop) throw new Error(`seed: workshop ${slug} missing after insert`);
+      const workshop = await ensureSeedWorkshop({ slug, title, startsOn, endsOn, venue: venue ?? null, description: description.join("\n\n"), details }, tx);
+      if (workshop.created) report.workshopsCreated += 1;
       for (const d of documents) {
-        const created = await tx<{ id: string }[]>`
-          insert into documents (workshop_id, slug, title, kind, status)
-          values (${workshop.id}, ${d.slug}, ${d.title}, ${d.kind}, ${d.status})
-          on conflict (workshop_id, slug) do nothing returning id`;
-        const doc = created[0];
-        if (!doc) continue;
+        const documentId = await insertSeedDocument({ workshopId: workshop.id, slug: d.slug, title: d.title, kind: d.kind, status: d.status }, tx);
+        if (!documentId) continue;
         report.documentsCreated += 1;
-        await appendUpdates(tx, doc.id, [{ update: tiptapJsonToYDocUpdate(d.content), userId: null }]);
+        await appendUpdates(tx, documentId, [{ update: tiptapJsonToYDocUpdate(d.content), userId: null }]);
       }
     }
   });
