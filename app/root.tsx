@@ -1,7 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, isRouteErrorResponse, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLocation, useMatches, useRouteError, useRouteLoaderData } from "@remix-run/react";
-import { useEffect, type ReactNode } from "react";
-import { deleteDeviceCopies } from "./collab/device-copies";
+import { useEffect, type FormEvent, type ReactNode } from "react";
+import { deleteDeviceCopies, unsavedChanges } from "./collab/device-copies";
 import { deviceCopyPrefix } from "./collab/device-key.server";
 import { timeZoneCookie, timeZoneFromCookies, validTimeZone } from "./auth/session-place";
 import styles from "./styles/app.css";
@@ -33,13 +33,31 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
-/** Signing out deletes the documents kept on this device for offline editing (every account's). */
-function onSignOut() {
-  deleteDeviceCopies().catch(() => undefined);
+/**
+ * Signing out deletes the documents kept on this device for offline editing (every account's): not while offline
+ * (the sign-out could not reach the server, and the copies are all that holds the changes), and only once the
+ * person agreed when the open document has changes the server has not confirmed.
+ */
+function useSignOut(): (event: FormEvent<HTMLFormElement>) => void {
+  const { t } = useT();
+  return (event) => {
+    if (!navigator.onLine) {
+      event.preventDefault();
+      window.alert(t("common:signOut.offline"));
+      return;
+    }
+    const unsaved = unsavedChanges.get();
+    if (unsaved > 0 && !window.confirm(t("common:signOut.unsaved", { count: unsaved }))) {
+      event.preventDefault();
+      return;
+    }
+    deleteDeviceCopies().catch(() => undefined);
+  };
 }
 
 function Header({ user }: { user: { name: string; emailVerified: boolean } | null }) {
   const { t } = useT();
+  const onSignOut = useSignOut();
   return (
     <header className="site-header">
       <div className="site-header__inner">

@@ -12,3 +12,18 @@ export const DEVICE_COPY_PREFIX = "accord-device-copy:";
 export async function deleteDeviceCopies(): Promise<void> {
   for (const { name } of await indexedDB.databases()) if (name?.startsWith(DEVICE_COPY_PREFIX)) indexedDB.deleteDatabase(name);
 }
+
+let unsaved = 0;
+
+/**
+ * The open editor's count of changes not yet confirmed by the server (app/components/collab-editor.tsx keeps it
+ * current), so that signing out — which deletes the device copies — can warn first.
+ */
+export const unsavedChanges = {
+  set(count: number): void {
+    unsaved = count;
+  },
+  get(): number {
+    return unsaved;
+  },
+};

@@ -24,6 +24,7 @@ import { WebsocketProvider } from "y-websocket";
 import { COLLAB_PATH, MESSAGE_SAVED, describeClose, readSaved, CloseCode, shouldReconnect } from "../collab/protocol";
 import { SLOW_SAVE_MS, UnconfirmedEdits, saveStatus, transientCloseNote, type SaveStatus } from "../collab/saved-state";
 import { openDeviceCopy, type DeviceCopy } from "../collab/device-copy";
+import { unsavedChanges } from "../collab/device-copies";
 import { YJS_FIELD, editorExtensions } from "../editor/extensions";
 import { EditorToolbar } from "./editor-toolbar";
 import { PresenceList } from "./presence-list";
@@ -131,6 +132,7 @@ function useCollabSession(documentId: string, copyName: string, keepCopy: boolea
     };
     const changed = () => {
       copy?.keep(() => unconfirmed.merged());
+      unsavedChanges.set(unconfirmed.count);
       send({ type: "pending", count: unconfirmed.count });
     };
     provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
@@ -195,6 +197,7 @@ function useCollabSession(documentId: string, copyName: string, keepCopy: boolea
     }
     return () => {
       active = false;
+      unsavedChanges.set(0);
       removeEventListener("offline", onOffline);
       removeEventListener("online", onOnline);
       setSession(null);

@@ -9,11 +9,9 @@
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { findDocumentForUser } from "../models/workshops.server";
-import { canPublish, isSlug, publishVersion, PublishError } from "../models/publishing.server";
-import { apiError, apiJson, methodNotAllowed, withApiUser } from "../utils/api.server";
-import { parseWith } from "../utils/forms.server";
-import { requireSecondFactorFor } from "../auth/second-factor-gate.server";
+import { isSlug, publishVersion, PublishError } from "../models/publishing.server";
+import { apiError, apiJson, methodNotAllowed } from "../utils/api.server";
+import { organiserJsonAction } from "../utils/organiser-api.server";
 import { findTranslationBinding, publishTranslation } from "../models/translations.server";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -28,51 +26,35 @@ const body = z.object({
   hash: z.string({ message: "hash must be a string." }).regex(/^[0-9a-f]{64}$/, "hash must be a SHA-256 in lower-case hexadecimal.").nullish(),
 });
 
-const postOnly = () => methodNotAllowed(["POST"]);
+export const loader = () => methodNotAllowed(["POST"]);
 
-export const loader = postOnly;
-
-export async function action({ request, context, params }: ActionFunctionArgs) {
-  if (request.method !== "POST") return postOnly();
-  return withApiUser(context, "admin", async (auth) => {
-    const { user } = auth;
-    const document = await findDocumentForUser(params.id ?? "", user.id);
-    if (!document) return apiError(404, "No such document, or you are not a member of its workshop.");
-    if (!canPublish(document.role)) return apiError(403, "Only the organisers of this workshop can publish its documents.");
-    await requireSecondFactorFor(auth, { id: document.workshopId, title: document.workshopTitle }, "api");
-    let input: unknown;
-    try {
-      input = await request.json();
-    } catch {
-      return apiError(400, "Send a JSON body: {\"versionId\": \"…\", \"slug\": \"…\"} (slug optional).");
-    }
-    const parsed = parseWith(body, input);
-    if (!parsed.ok) {
-      const first = Object.values(parsed.fieldErrors)[0] ?? "Please check the request.";
-      return apiJson({ error: first, fields: parsed.fieldErrors }, 400);
-    }
-    try {
-      if (await findTranslationBinding(document.id)) {
-        const sealed = await publishTranslation({
+export function action({ request, context, params }: ActionFunctionArgs) {
+  return organiserJsonAction(
+    { request, context, documentId: params.id, body, forbidden: "Only the organisers of this workshop can publish its documents.", example: '{"versionId": "…", "slug": "…"} (slug optional)' },
+    async ({ auth, document, input }) => {
+      try {
+        if (await findTranslationBinding(document.id)) {
+          const sealed = await publishTranslation({
+            documentId: document.id,
+            versionId: input.versionId,
+            slug: input.slug || null,
+            actorId: auth.user.id,
+            expectedHash: input.hash ?? null,
+          });
+          return apiJson(sealed, 201);
+        }
+        const published = await publishVersion({
           documentId: document.id,
-          versionId: parsed.data.versionId,
-          slug: parsed.data.slug || null,
-          actorId: user.id,
-          expectedHash: parsed.data.hash ?? null,
+          versionId: input.versionId,
+          slug: input.slug || null,
+          actorId: auth.user.id,
+          expectedHash: input.hash ?? null,
         });
-        return apiJson(sealed, 201);
+        return apiJson({ slug: published.slug, number: published.number, hash: published.hash }, 201);
+      } catch (error) {
+        if (error instanceof PublishError) return apiError(error.status, error.message);
+        throw error;
       }
-      const published = await publishVersion({
-        documentId: document.id,
-        versionId: parsed.data.versionId,
-        slug: parsed.data.slug || null,
-        actorId: user.id,
-        expectedHash: parsed.data.hash ?? null,
-      });
-      return apiJson({ slug: published.slug, number: published.number, hash: published.hash }, 201);
-    } catch (error) {
-      if (error instanceof PublishError) return apiError(error.status, error.message);
-      throw error;
-    }
-  });
+    },
+  );
 }

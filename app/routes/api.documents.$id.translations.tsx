@@ -8,13 +8,10 @@
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { findDocumentForUser } from "../models/workshops.server";
-import { canPublish } from "../models/roles";
 import { createTranslation, TranslationError } from "../models/translations.server";
 import { canonicalLanguage, LANGUAGE_TAG_ERROR, LANGUAGE_TAG_MAX } from "../declarations/languages";
-import { apiError, apiJson, methodNotAllowed, withApiUser } from "../utils/api.server";
-import { parseWith } from "../utils/forms.server";
-import { requireSecondFactorFor } from "../auth/second-factor-gate.server";
+import { apiError, apiJson, methodNotAllowed } from "../utils/api.server";
+import { organiserJsonAction } from "../utils/organiser-api.server";
 
 const body = z.object({
   language: z
@@ -28,35 +25,19 @@ const body = z.object({
     .max(1_000_000, "This document has no published version with that number."),
 });
 
-const postOnly = () => methodNotAllowed(["POST"]);
+export const loader = () => methodNotAllowed(["POST"]);
 
-export const loader = postOnly;
-
-export async function action({ request, context, params }: ActionFunctionArgs) {
-  if (request.method !== "POST") return postOnly();
-  return withApiUser(context, "admin", async (auth) => {
-    const { user } = auth;
-    const document = await findDocumentForUser(params.id ?? "", user.id);
-    if (!document) return apiError(404, "No such document, or you are not a member of its workshop.");
-    if (!canPublish(document.role)) return apiError(403, "Only the organisers of this workshop can start translations of its documents.");
-    await requireSecondFactorFor(auth, { id: document.workshopId, title: document.workshopTitle }, "api");
-    let input: unknown;
-    try {
-      input = await request.json();
-    } catch {
-      return apiError(400, "Send a JSON body: {\"language\": \"fr\", \"versionNumber\": 1}.");
-    }
-    const parsed = parseWith(body, input);
-    if (!parsed.ok) {
-      const first = Object.values(parsed.fieldErrors)[0] ?? "Please check the request.";
-      return apiJson({ error: first, fields: parsed.fieldErrors }, 400);
-    }
-    try {
-      const created = await createTranslation({ sourceDocumentId: document.id, versionNumber: parsed.data.versionNumber, language: parsed.data.language, actorId: user.id });
-      return apiJson({ documentId: created.documentId }, 201);
-    } catch (error) {
-      if (error instanceof TranslationError) return apiError(error.status, error.message);
-      throw error;
-    }
-  });
+export function action({ request, context, params }: ActionFunctionArgs) {
+  return organiserJsonAction(
+    { request, context, documentId: params.id, body, forbidden: "Only the organisers of this workshop can start translations of its documents.", example: '{"language": "fr", "versionNumber": 1}' },
+    async ({ auth, document, input }) => {
+      try {
+        const created = await createTranslation({ sourceDocumentId: document.id, versionNumber: input.versionNumber, language: input.language, actorId: auth.user.id });
+        return apiJson({ documentId: created.documentId }, 201);
+      } catch (error) {
+        if (error instanceof TranslationError) return apiError(error.status, error.message);
+        throw error;
+      }
+    },
+  );
 }

@@ -162,4 +162,52 @@ describe("an editor's tab that goes offline", () => {
     expect(occurrences(await storedText(), "Typed during the cut.")).toBe(1);
     await ann.context.close();
   }, 90_000);
+
+  it("does not sign out while offline, and asks first when the open document has changes not saved yet, keeping them on the device until agreed", async () => {
+    const ann = await signedInPage("ann");
+    await openDocument(ann.page);
+    await ann.page.locator("[data-testid=save-status][data-state=saved]").waitFor();
+    const dialogs: string[] = [];
+    // Every question is answered "Cancel" (an alert has only OK, which dismissing presses).
+    ann.page.on("dialog", (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+
+    // Offline: signing out could not reach the server; the device copy is all that holds the changes.
+    await ann.context.setOffline(true);
+    await ann.page.locator("[data-testid=save-status][data-state=offline]").waitFor();
+    await typeAtEnd(ann.page, " Kept through a sign-out attempt.");
+    await ann.page.getByRole("button", { name: "Sign out" }).click();
+    await expect.poll(() => dialogs.length).toBe(1);
+    expect(dialogs[0]).toMatch(/^You are offline\. Sign out once you are back online/);
+    expect(ann.page.url()).toBe(`${server.url}/documents/${documentId}`);
+    expect(await deviceCopies(ann.page)).toHaveLength(1);
+    await ann.context.setOffline(false);
+    await ann.page.locator("[data-testid=save-status][data-state=saved]").waitFor({ timeout: 15_000 });
+
+    // Online, but PostgreSQL cut off: the changes are not confirmed; signing out asks, and "Cancel" keeps everything.
+    proxy.cut();
+    try {
+      await typeAtEnd(ann.page, " Not yet confirmed.");
+      await ann.page.locator("[data-testid=save-status]:not([data-state=saved])").waitFor();
+      await ann.page.getByRole("button", { name: "Sign out" }).click();
+      await expect.poll(() => dialogs.length).toBe(2);
+      expect(dialogs[1]).toMatch(/^(One change|\d+ changes) to this document (is|are) not saved yet\. Signing out now deletes (it|them) from this device\. Sign out anyway\?$/);
+      expect(ann.page.url()).toBe(`${server.url}/documents/${documentId}`);
+      expect(await deviceCopies(ann.page)).toHaveLength(1);
+    } finally {
+      proxy.restore();
+    }
+    await ann.page.locator("[data-testid=save-status][data-state=saved]").waitFor({ timeout: 60_000 });
+    expect(occurrences(await storedText(), "Not yet confirmed.")).toBe(1);
+    expect(occurrences(await storedText(), "Kept through a sign-out attempt.")).toBe(1);
+
+    // Everything saved: signing out asks nothing and deletes the copy.
+    await ann.page.getByRole("button", { name: "Sign out" }).click();
+    await ann.page.waitForURL(`${server.url}/`);
+    expect(dialogs).toHaveLength(2);
+    await expect.poll(() => deviceCopies(ann.page)).toEqual([]);
+    await ann.context.close();
+  }, 120_000);
 });
