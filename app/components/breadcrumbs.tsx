@@ -1,6 +1,9 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
-/** The trail at the top of a page: links to where the page sits, then the page itself (aria-current). */
+/**
+ * The trail at the top of a page: links to where the page sits, then the page itself (aria-current). The two lists
+ * (/workshops, /declarations) are named in the page's language whatever label the caller gave.
+ */
 import { Link } from "@remix-run/react";
+import { useT } from "../i18n/react";
 
 export interface Crumb {
   to: string;
@@ -8,12 +11,16 @@ export interface Crumb {
 }
 
 export function Breadcrumbs({ trail, current }: { trail: Crumb[]; current: string }) {
+  const { t } = useT();
+  const name = (c: Crumb) => (c.to === "/workshops" ? t("common:header.workshops") : c.to === "/declarations" ? t("common:header.declarations") : c.label);
+  // Pages outside the workshop area may not receive the `workshop` strings: English is their fallback.
+  const label = t("workshop:breadcrumbs", { defaultValue: "Breadcrumbs" });
   return (
-    <nav className="breadcrumbs" aria-label="Breadcrumbs">
+    <nav className="breadcrumbs" aria-label={label}>
       <ol>
         {trail.map((c) => (
           <li key={c.to}>
-            <Link to={c.to}>{c.label}</Link>
+            <Link to={c.to}>{name(c)}</Link>
           </li>
         ))}
         <li>

@@ -1,11 +1,14 @@
 /** The select fields the two invitation forms share: role, how long the link works, how many may use it. */
-import { INVITATION_DAYS, INVITATION_USES, ROLE_DESCRIPTIONS, ROLE_LABELS, ROLES } from "../models/roles";
+import { INVITATION_DAYS, INVITATION_USES, ROLES } from "../models/roles";
+import { useT } from "../i18n/react";
+import { roleDescription, roleName } from "../workshops/words";
 
 export function RoleOptions() {
+  const { t } = useT();
   return (
     <>
       {ROLES.map((r) => (
-        <option key={r} value={r}>{ROLE_LABELS[r]}</option>
+        <option key={r} value={r}>{roleName(t, r)}</option>
       ))}
     </>
   );
@@ -25,11 +28,12 @@ function describedBy(...ids: (string | false | undefined)[]): string | undefined
 
 export function RoleSelect({ idPrefix, label, error }: SelectProps) {
   const id = `${idPrefix}-role`;
+  const { t } = useT();
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
       <p className="hint" id={`${id}-hint`}>
-        {ROLES.map((r) => `${ROLE_LABELS[r]}: ${ROLE_DESCRIPTIONS[r].toLowerCase()}.`).join(" ")}
+        {ROLES.map((r) => t("workshop:roles.withDescription", { role: roleName(t, r), does: roleDescription(t, r).toLowerCase() })).join(" ")}
       </p>
       <select id={id} name="role" defaultValue="editor" aria-describedby={describedBy(`${id}-hint`, error && `${id}-error`)} aria-invalid={error ? true : undefined}>
         <RoleOptions />
@@ -65,11 +69,13 @@ function ChoiceSelect({ id, name, label, error, choices, defaultValue, text }: C
 }
 
 export function DaysSelect({ idPrefix, label, error }: SelectProps) {
-  const text = (d: number) => (d === 1 ? "1 day" : `${d} days`);
+  const { t } = useT();
+  const text = (d: number) => t("workshop:invite.days", { count: d });
   return <ChoiceSelect id={`${idPrefix}-days`} name="days" label={label} error={error} choices={INVITATION_DAYS} defaultValue={7} text={text} />;
 }
 
 export function UsesSelect({ idPrefix, label, error }: SelectProps) {
-  const text = (n: number) => (n === 1 ? "1 person (one use)" : `${n} people`);
+  const { t } = useT();
+  const text = (n: number) => t("workshop:invite.people", { count: n });
   return <ChoiceSelect id={`${idPrefix}-uses`} name="uses" label={label} error={error} choices={INVITATION_USES} defaultValue={1} text={text} />;
 }

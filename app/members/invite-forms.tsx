@@ -1,8 +1,8 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /** The two ways to invite: a link to share (role, expiry, how many may use it) and links mailed to addresses. */
 import { Form } from "@remix-run/react";
 import { MAX_INVITATION_ADDRESSES } from "../models/roles";
 import { DaysSelect, RoleSelect, UsesSelect } from "./invitation-fields";
+import { useT } from "../i18n/react";
 
 interface FormProps {
   action: string;
@@ -11,19 +11,17 @@ interface FormProps {
 }
 
 export function InviteLinkForm({ action, busy, errors }: FormProps) {
+  const { t } = useT();
   return (
     <Form method="post" action={action} className="stack card" aria-labelledby="invite-link-title">
-      <h3 id="invite-link-title">Create a link to share</h3>
+      <h3 id="invite-link-title">{t("workshop:invite.linkTitle")}</h3>
       <input type="hidden" name="intent" value="invite" />
-      <p className="muted">
-        Whoever opens the link while signed in, with a confirmed e-mail address, joins with the role you choose here, as
-        long as it has uses left. Someone who is already a member keeps their role.
-      </p>
-      <RoleSelect idPrefix="invite" label="Role for people who join with this link" error={errors.role} />
-      <DaysSelect idPrefix="invite" label="The link stops working after" error={errors.days} />
-      <UsesSelect idPrefix="invite" label="How many people can join with it" error={errors.uses} />
+      <p className="muted">{t("workshop:invite.linkHelp")}</p>
+      <RoleSelect idPrefix="invite" label={t("workshop:invite.linkRole")} error={errors.role} />
+      <DaysSelect idPrefix="invite" label={t("workshop:invite.linkDays")} error={errors.days} />
+      <UsesSelect idPrefix="invite" label={t("workshop:invite.linkUses")} error={errors.uses} />
       <div className="actions">
-        <button type="submit" disabled={busy}>Create invitation link</button>
+        <button type="submit" disabled={busy}>{t("workshop:invite.createLink")}</button>
       </div>
     </Form>
   );
@@ -31,14 +29,15 @@ export function InviteLinkForm({ action, busy, errors }: FormProps) {
 
 export function InviteEmailForm({ action, busy, errors, emails }: FormProps & { emails: string }) {
   const error = errors.emails;
+  const { t } = useT();
   return (
     <Form method="post" action={action} className="stack card" aria-labelledby="invite-email-title">
-      <h3 id="invite-email-title">Invite by e-mail</h3>
+      <h3 id="invite-email-title">{t("workshop:invite.emailTitle")}</h3>
       <input type="hidden" name="intent" value="invite-email" />
       <div className="field">
-        <label htmlFor="invite-email-emails">E-mail addresses</label>
+        <label htmlFor="invite-email-emails">{t("workshop:invite.emails")}</label>
         <p className="hint" id="invite-email-emails-hint">
-          {`One or more addresses (at most ${MAX_INVITATION_ADDRESSES}), separated by commas or new lines. Each gets a mail with the workshop, the role, the expiry and a link of its own that works once.`}
+          {t("workshop:invite.emailsHint", { max: MAX_INVITATION_ADDRESSES })}
         </p>
         <textarea
           id="invite-email-emails"
@@ -52,10 +51,10 @@ export function InviteEmailForm({ action, busy, errors, emails }: FormProps & { 
         />
         {error ? <p className="error" id="invite-email-emails-error">{error}</p> : null}
       </div>
-      <RoleSelect idPrefix="invite-email" label="Role for the people you invite" error={errors.role} />
-      <DaysSelect idPrefix="invite-email" label="Their links stop working after" error={errors.days} />
+      <RoleSelect idPrefix="invite-email" label={t("workshop:invite.emailRole")} error={errors.role} />
+      <DaysSelect idPrefix="invite-email" label={t("workshop:invite.emailDays")} error={errors.days} />
       <div className="actions">
-        <button type="submit" disabled={busy}>Send invitations</button>
+        <button type="submit" disabled={busy}>{t("workshop:invite.send")}</button>
       </div>
     </Form>
   );

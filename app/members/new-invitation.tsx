@@ -1,23 +1,26 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /** A link made just now, shown once: in a read-only field (selectable without JavaScript) with a copy button. */
 import { CopyBox, CopyButton } from "../components/copy-button";
-import { ROLE_LABELS, type Role } from "../models/roles";
-import { formatDateTime, isoString } from "../utils/dates";
+import type { Role } from "../models/roles";
+import { isoString } from "../utils/dates";
+import { Trans, useT } from "../i18n/react";
+import { dateTimeIn, roleName } from "../workshops/words";
 
 export function NewInvitation({ invitation }: { invitation: { url: string; role: Role; expiresAt: string | Date; maxUses: number } }) {
-  const who = invitation.maxUses === 1 ? "The first person who opens it" : `Up to ${invitation.maxUses} people who open it`;
+  const { t, locale } = useT();
   return (
     <section className="card" aria-labelledby="new-invitation">
-      <h2 id="new-invitation">Your new invitation link</h2>
+      <h2 id="new-invitation">{t("workshop:newInvitation.title")}</h2>
       <p id="new-invitation-help">
-        Copy it now: it is shown only this once. {who} while signed in joins as <strong>{ROLE_LABELS[invitation.role]}</strong>{" "}
-        until <time dateTime={isoString(invitation.expiresAt)}>{formatDateTime(invitation.expiresAt)}</time>, unless you revoke
-        it. Send it only to the people you mean to invite.
+        <Trans
+          k="workshop:newInvitation.help"
+          values={{ count: invitation.maxUses, role: roleName(t, invitation.role), until: dateTimeIn(locale, invitation.expiresAt) }}
+          tags={{ strong: (c) => <strong>{c}</strong>, time: (c) => <time dateTime={isoString(invitation.expiresAt)}>{c}</time> }}
+        />
       </p>
-      <label htmlFor="invitation-url">Invitation link</label>
+      <label htmlFor="invitation-url">{t("workshop:newInvitation.link")}</label>
       <div className="copy-row">
         <CopyBox id="invitation-url" value={invitation.url} describedBy="new-invitation-help" />
-        <CopyButton value={invitation.url} label="Copy link" fieldId="invitation-url" />
+        <CopyButton value={invitation.url} label={t("workshop:newInvitation.copy")} fieldId="invitation-url" />
       </div>
     </section>
   );

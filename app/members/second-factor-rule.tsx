@@ -1,21 +1,22 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /** The members page's second-factor parts: the workshop's setting, and resetting an organiser's lost second factor. */
 import { Form } from "@remix-run/react";
+import { useT } from "../i18n/react";
 
 export function SecondFactorRule({ required, action, busy }: { required: boolean; action: string; busy: boolean }) {
+  const { t } = useT();
   return (
     <section className="card" aria-labelledby="second-factor-rule">
-      <h2 id="second-factor-rule">Second factor for organisers</h2>
+      <h2 id="second-factor-rule">{t("workshop:secondFactor.title")}</h2>
       <p>
         {required
-          ? "On: organisers need a second factor (an authenticator app) to publish, moderate endorsements, export signers’ addresses and manage members."
-          : "Off: organisers can publish, moderate endorsements, export signers’ addresses and manage members with a password alone."}
+          ? t("workshop:secondFactor.on")
+          : t("workshop:secondFactor.off")}
       </p>
       <Form method="post" action={action} className="inline-form">
         <input type="hidden" name="intent" value="second-factor-rule" />
         <input type="hidden" name="required" value={required ? "off" : "on"} />
         <button type="submit" className="secondary" disabled={busy}>
-          {required ? "Stop requiring a second factor" : "Require a second factor of organisers"}
+          {required ? t("workshop:secondFactor.stop") : t("workshop:secondFactor.require")}
         </button>
       </Form>
     </section>
@@ -23,11 +24,12 @@ export function SecondFactorRule({ required, action, busy }: { required: boolean
 }
 
 export function ResetSecondFactor({ member, action, busy }: { member: { userId: string; name: string }; action: string; busy: boolean }) {
+  const { t } = useT();
   return (
     <Form method="post" action={action} className="inline-form">
       <input type="hidden" name="intent" value="reset-second-factor" />
       <input type="hidden" name="userId" value={member.userId} />
-      <button type="submit" className="secondary" disabled={busy}>{`Reset the second factor of ${member.name}`}</button>
+      <button type="submit" className="secondary" disabled={busy}>{t("workshop:secondFactor.reset", { name: member.name })}</button>
     </Form>
   );
 }

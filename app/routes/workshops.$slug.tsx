@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * GET /workshops/:slug: a workshop's facts, its objective, aims and outputs as the programme states them,
  * and its documents with their status and the reader's role. Unknown, or not a member: 404 (existence is
@@ -7,20 +6,16 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { findWorkshopForUser, listDocumentsForUser } from "../models/workshops.server";
-import { canEditDocuments, canManageMembers, ROLE_LABELS } from "../models/roles";
-import {
-  descriptionParagraphs,
-  kindLabel,
-  readWorkshopDetails,
-  statusBadgeClass,
-  statusLabel,
-  type WorkshopOutput,
-} from "../models/workshop-view";
-import { formatDateRange, formatDateTime, isoString } from "../utils/dates";
+import { canEditDocuments, canManageMembers } from "../models/roles";
+import { descriptionParagraphs, readWorkshopDetails, statusBadgeClass, type WorkshopOutput } from "../models/workshop-view";
+import { isoString } from "../utils/dates";
+import { workshopStrings } from "../workshops/strings.server";
+import { useT } from "../i18n/react";
+import { dateRangeIn, dateTimeIn, kindName, roleName, statusName } from "../workshops/words";
 import { notFound, requireUser } from "../utils/guards.server";
 import { Breadcrumbs } from "../components/breadcrumbs";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.workshop.title} — Accord` : "Not found — Accord" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.workshop.title} — Accord` : "Accord" }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { user } = await requireUser(request, context);
@@ -28,6 +23,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   if (!workshop) throw notFound();
   const documents = await listDocumentsForUser(workshop.slug, user.id);
   return {
+    // Only organisers get the members page's words (its link).
+    i18n: await workshopStrings(request, context, canManageMembers(workshop.role) ? ["workshop", "members"] : ["workshop"]),
     workshop: {
       slug: workshop.slug,
       title: workshop.title,
@@ -43,6 +40,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 function Outputs({ outputs, documentIds }: { outputs: WorkshopOutput[]; documentIds: Map<string, { id: string; title: string }> }) {
+  const { t } = useT();
   return (
     <ol>
       {outputs.map((output, i) => {
@@ -55,7 +53,7 @@ function Outputs({ outputs, documentIds }: { outputs: WorkshopOutput[]; document
             {output.text}
             {linked.length > 0 ? (
               <span className="muted small">
-                {" "}— draft{linked.length > 1 ? "s" : ""}:{" "}
+                {` — ${t("workshop:workshop.drafts", { count: linked.length })} `}
                 {linked.map((doc, j) => (
                   <span key={doc.id}>
                     {j > 0 ? ", " : null}
@@ -76,38 +74,39 @@ export default function WorkshopPage() {
   const { workshop, role, documents } = useLoaderData<typeof loader>();
   const { details } = workshop;
   const documentIds = new Map(documents.map((d) => [d.slug, { id: d.id, title: d.title }]));
-  const roleLabel = ROLE_LABELS[role];
+  const { t, locale } = useT();
+  const roleLabel = roleName(t, role);
   return (
     <div className="page reading">
-      <Breadcrumbs trail={[{ to: "/workshops", label: "Workshops" }]} current={workshop.title} />
+      <Breadcrumbs trail={[{ to: "/workshops", label: t("common:header.workshops") }]} current={workshop.title} />
       <h1>{workshop.title}</h1>
       {details.event ? <p className="lead">{details.event}</p> : null}
 
-      <section className="card" aria-label="Facts">
+      <section className="card" aria-label={t("workshop:workshop.facts")}>
         <dl className="facts">
-          <dt>Dates</dt>
-          <dd>{formatDateRange(workshop.startsOn, workshop.endsOn)}</dd>
+          <dt>{t("workshop:workshop.dates")}</dt>
+          <dd>{dateRangeIn(locale, workshop.startsOn, workshop.endsOn)}</dd>
           {workshop.venue ? (
             <>
-              <dt>Venue</dt>
+              <dt>{t("workshop:workshop.venue")}</dt>
               <dd>{workshop.venue}</dd>
             </>
           ) : null}
           {details.feeNote ? (
             <>
-              <dt>Fee</dt>
+              <dt>{t("workshop:workshop.fee")}</dt>
               <dd>{details.feeNote}</dd>
             </>
           ) : null}
           {details.partner ? (
             <>
-              <dt>With</dt>
+              <dt>{t("workshop:workshop.with")}</dt>
               <dd>{details.partner}</dd>
             </>
           ) : null}
           {details.organisers.length > 0 ? (
             <>
-              <dt>Organised by</dt>
+              <dt>{t("workshop:workshop.organisedBy")}</dt>
               <dd>
                 {details.organisers.map((o, i) => (
                   <span key={o.name}>
@@ -119,34 +118,34 @@ export default function WorkshopPage() {
               </dd>
             </>
           ) : null}
-          <dt>Your role</dt>
+          <dt>{t("workshop:workshop.yourRole")}</dt>
           <dd><span className="badge">{roleLabel}</span></dd>
         </dl>
         {canManageMembers(role) ? (
           <p className="actions">
-            <Link className="button secondary" to={`/workshops/${workshop.slug}/members`}>Members and invitations</Link>
+            <Link className="button secondary" to={`/workshops/${workshop.slug}/members`}>{t("workshop:members.title")}</Link>
           </p>
         ) : null}
       </section>
 
-      <h2 id="documents">Documents</h2>
+      <h2 id="documents">{t("workshop:workshop.documents")}</h2>
       <p className="muted small">
-        {canEditDocuments(role) ? `As ${roleLabel.toLowerCase()} you can edit these drafts together, live.` : `As ${roleLabel.toLowerCase()} you can read these drafts and follow the editing live.`}
+        {canEditDocuments(role) ? t("workshop:workshop.canEdit", { role: roleLabel.toLowerCase() }) : t("workshop:workshop.canRead", { role: roleLabel.toLowerCase() })}
       </p>
       {documents.length === 0 ? (
-        <p className="empty">This workshop has no documents yet.</p>
+        <p className="empty">{t("workshop:workshop.noDocuments")}</p>
       ) : (
         <ul className="card-list" aria-labelledby="documents">
           {documents.map((d) => (
             <li key={d.id}>
               <Link className="title" to={`/documents/${d.id}`}>{d.title}</Link>
               <div className="meta">
-                <span>{kindLabel(d.kind)}</span>
-                <span className={statusBadgeClass(d.status)}>{statusLabel(d.status)}</span>
+                <span>{kindName(t, d.kind)}</span>
+                <span className={statusBadgeClass(d.status)}>{statusName(t, d.status)}</span>
                 <span>
-                  Last updated <time dateTime={isoString(d.updatedAt)}>{formatDateTime(d.updatedAt)}</time>
+                  {`${t("workshop:workshop.lastUpdated")} `}<time dateTime={isoString(d.updatedAt)}>{dateTimeIn(locale, d.updatedAt)}</time>
                 </span>
-                <span>{`Your role: ${roleLabel}`}</span>
+                <span>{`${t("workshop:yourRole")} ${roleLabel}`}</span>
               </div>
             </li>
           ))}
@@ -155,7 +154,7 @@ export default function WorkshopPage() {
 
       {workshop.description.length > 0 ? (
         <>
-          <h2>About this workshop</h2>
+          <h2>{t("workshop:workshop.about")}</h2>
           {workshop.description.map((p, i) => (
             <p key={i}>{p}</p>
           ))}
@@ -163,14 +162,14 @@ export default function WorkshopPage() {
       ) : null}
       {details.objective || details.aims.length > 0 ? (
         <>
-          <h2>{details.aims.length > 0 ? "Objective and aims" : "Objective"}</h2>
+          <h2>{details.aims.length > 0 ? t("workshop:workshop.objectiveAndAims") : t("workshop:workshop.objective")}</h2>
           {details.objective ? (
             // The programme writes "Objective: to explore …"; a full sentence stands on its own.
-            <p>{/^[a-z]/.test(details.objective) ? <><strong>Objective:</strong> {details.objective}</> : details.objective}</p>
+            <p>{/^[a-z]/.test(details.objective) ? <><strong>{t("workshop:workshop.objectiveLabel")}</strong> {details.objective}</> : details.objective}</p>
           ) : null}
           {details.aims.length > 0 ? (
             <>
-              <p><strong>Aims:</strong></p>
+              <p><strong>{t("workshop:workshop.aimsLabel")}</strong></p>
               <ol>
                 {details.aims.map((aim, i) => (
                   <li key={i}>{aim}</li>
@@ -182,13 +181,13 @@ export default function WorkshopPage() {
       ) : null}
       {details.outputs.length > 0 ? (
         <>
-          <h2>Outputs</h2>
+          <h2>{t("workshop:workshop.outputs")}</h2>
           <Outputs outputs={details.outputs} documentIds={documentIds} />
         </>
       ) : null}
       {details.organisers.some((o) => o.about.length > 0) ? (
         <>
-          <h2>Organisers</h2>
+          <h2>{t("workshop:workshop.organisers")}</h2>
           {details.organisers.map((o) => (
             <div key={o.name}>
               <h3>{o.name}</h3>
@@ -200,7 +199,7 @@ export default function WorkshopPage() {
         </>
       ) : null}
       {details.event ? (
-        <p className="muted small">The description, objective, aims and outputs above are quoted from the {details.event} workshop programme.</p>
+        <p className="muted small">{t("workshop:workshop.quoted", { event: details.event })}</p>
       ) : null}
     </div>
   );

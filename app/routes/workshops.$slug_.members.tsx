@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * /workshops/:slug/members — organisers only: the members and their roles, role changes, removals, invitation links
  * (role, expiry, use limit; listed with who created them and who joined by them; revocable) and invitations by
@@ -18,7 +17,11 @@ import { ConfirmRemoval, MemberTable } from "../members/member-table";
 import { NewInvitation } from "../members/new-invitation";
 import { listInvitationsWithJoins } from "../models/invitations.server";
 import { listMembers } from "../models/memberships.server";
-import { canManageMembers, ROLE_LABELS } from "../models/roles";
+import { canManageMembers } from "../models/roles";
+import { requestT } from "../i18n/strings.server";
+import { workshopStrings } from "../workshops/strings.server";
+import { useT } from "../i18n/react";
+import { roleName } from "../workshops/words";
 import { findWorkshopForUser } from "../models/workshops.server";
 import { notFound, requireUser } from "../utils/guards.server";
 import { forwardHeaders } from "../utils/route-headers";
@@ -26,9 +29,7 @@ import { provedSecondFactor, requireSecondFactorFor } from "../auth/second-facto
 import { findUsersWithSecondFactor, findWorkshopSecondFactorRule } from "../models/workshop-second-factor.server";
 import { SecondFactorRule } from "../members/second-factor-rule";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Members and invitations — ${data.workshop.title} — Accord` : "Members and invitations — Accord" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.title} — ${data.workshop.title} — Accord` : "Accord" }];
 
 // The page lists e-mail addresses and, once, a fresh invitation link: never cache it. (Retry-After: mail limit.)
 export const headers: HeadersFunction = (args) => {
@@ -43,9 +44,9 @@ async function requireOrganiser(request: Request, context: AppLoadContext, slug:
   const workshop = await findWorkshopForUser(slug ?? "", user.id);
   if (!workshop) throw notFound();
   if (!canManageMembers(workshop.role)) {
+    const t = await requestT(request, context);
     throw new Response(
-      `Only the organisers of “${workshop.title}” can see and change its members and invitations. ` +
-        `Your role in this workshop is ${ROLE_LABELS[workshop.role]}.`,
+      t("workshop:members.onlyOrganisers", { workshop: workshop.title, role: roleName(t, workshop.role) }),
       { status: 403, statusText: "Forbidden", headers: { "Content-Type": "text/plain; charset=utf-8" } },
     );
   }
@@ -59,7 +60,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const withSecondFactor = await findUsersWithSecondFactor(members.map((m) => m.userId));
   const removeId = new URL(request.url).searchParams.get("remove");
   const toRemove = removeId ? members.find((m) => m.userId === removeId) : undefined;
+  const t = await requestT(request, context);
   return {
+    title: t("workshop:members.title"),
+    i18n: await workshopStrings(request, context, ["members", "secondFactor", "newInvitation", "invite", "memberTable", "invitations"]),
     workshop: { slug: workshop.slug, title: workshop.title },
     members: members.map((m) => ({ userId: m.userId, name: m.name, email: m.email, role: m.role, joinedAt: m.joinedAt, isYou: m.userId === user.id, secondFactor: withSecondFactor.has(m.userId) })),
     secondFactorRequired: required ?? false,
@@ -70,21 +74,22 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { auth, user, workshop } = await requireOrganiser(request, context, params.slug);
-  return handleMembersAction(request, { ...user, secondFactor: provedSecondFactor(auth) }, workshop);
+  return handleMembersAction(request, { ...user, secondFactor: provedSecondFactor(auth) }, workshop, await requestT(request, context));
 }
 
 export default function MembersPage() {
   const { workshop, members, invitations, confirmRemove, secondFactorRequired } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
+  const { t } = useT();
   const here = `/workshops/${workshop.slug}/members`;
   const errorsFor = (intent: string): Record<string, string> => (outcome?.intent === intent ? outcome.fieldErrors : {});
   // The confirmation belongs to the page state before the removal was tried: once answered (done or refused), it closes.
   const askRemove = confirmRemove && outcome?.intent !== "remove" ? confirmRemove : null;
   return (
     <div className="page">
-      <Breadcrumbs trail={workshopTrail(workshop)} current="Members and invitations" />
-      <h1>Members and invitations</h1>
+      <Breadcrumbs trail={workshopTrail(workshop)} current={t("workshop:members.title")} />
+      <h1>{t("workshop:members.title")}</h1>
       <p className="lead">{workshop.title}</p>
 
       <FormError message={outcome?.error} />
@@ -93,12 +98,12 @@ export default function MembersPage() {
       {outcome?.invitation ? <NewInvitation invitation={outcome.invitation} /> : null}
       {askRemove ? <ConfirmRemoval person={askRemove} action={here} busy={busy} /> : null}
 
-      <h2 id="members">Members</h2>
+      <h2 id="members">{t("workshop:members.members")}</h2>
       <MemberTable members={members} action={here} busy={busy} resetKey={outcome?.at ?? 0} />
 
       <SecondFactorRule required={secondFactorRequired} action={here} busy={busy} />
 
-      <h2 id="invite">Invite people</h2>
+      <h2 id="invite">{t("workshop:members.invite")}</h2>
       <InviteLinkForm action={here} busy={busy} errors={errorsFor("invite")} />
       <InviteEmailForm
         key={outcome?.intent === "invite-email" ? outcome.at : 0}

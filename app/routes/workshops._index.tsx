@@ -1,18 +1,22 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /** GET /workshops: the workshops the signed-in person belongs to, with their role and the number of documents. */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { countDocumentsForUser, listWorkshopsForUser } from "../models/workshops.server";
-import { ROLE_LABELS } from "../models/roles";
-import { formatDateRange } from "../utils/dates";
 import { requireUser } from "../utils/guards.server";
+import { requestT } from "../i18n/strings.server";
+import { workshopStrings } from "../workshops/strings.server";
+import { useT } from "../i18n/react";
+import { dateRangeIn, roleName } from "../workshops/words";
 
-export const meta: MetaFunction = () => [{ title: "Your workshops — Accord" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Accord" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user } = await requireUser(request, context);
   const [workshops, counts] = await Promise.all([listWorkshopsForUser(user.id), countDocumentsForUser(user.id)]);
+  const t = await requestT(request, context);
   return {
+    title: t("workshop:list.metaTitle"),
+    i18n: await workshopStrings(request, context, ["list"]),
     workshops: workshops.map((w) => ({
       slug: w.slug,
       title: w.title,
@@ -25,20 +29,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
-const documentsText = (n: number) => (n === 1 ? "1 document" : `${n} documents`);
-
 export default function Workshops() {
   const { workshops } = useLoaderData<typeof loader>();
+  const { t, locale } = useT();
   return (
     <div className="page">
-      <h1>Your workshops</h1>
+      <h1>{t("workshop:list.title")}</h1>
       {workshops.length === 0 ? (
         <div className="card">
-          <p className="empty">You are not a member of any workshop yet.</p>
-          <p>
-            Workshops are private. To join one, ask one of its organisers to send you an invitation link. Open the link
-            while you are signed in to Accord and you will join the workshop with the role the organiser chose.
-          </p>
+          <p className="empty">{t("workshop:list.none")}</p>
+          <p>{t("workshop:list.howToJoin")}</p>
         </div>
       ) : (
         <ul className="card-list">
@@ -46,11 +46,11 @@ export default function Workshops() {
             <li key={w.slug}>
               <Link className="title" to={`/workshops/${w.slug}`}>{w.title}</Link>
               <div className="meta">
-                <span>{formatDateRange(w.startsOn, w.endsOn)}</span>
+                <span>{dateRangeIn(locale, w.startsOn, w.endsOn)}</span>
                 {w.venue ? <span>{w.venue}</span> : null}
-                <span>{documentsText(w.documentCount)}</span>
+                <span>{t("workshop:list.documents", { count: w.documentCount })}</span>
                 <span>
-                  Your role: <span className="badge">{ROLE_LABELS[w.role]}</span>
+                  {`${t("workshop:yourRole")} `}<span className="badge">{roleName(t, w.role)}</span>
                 </span>
               </div>
             </li>
