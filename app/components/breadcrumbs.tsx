@@ -13,8 +13,7 @@ export interface Crumb {
 export function Breadcrumbs({ trail, current }: { trail: Crumb[]; current: string }) {
   const { t } = useT();
   const name = (c: Crumb) => (c.to === "/workshops" ? t("common:header.workshops") : c.to === "/declarations" ? t("common:header.declarations") : c.label);
-  // Pages outside the workshop area may not receive the `workshop` strings: English is their fallback.
-  const label = t("workshop:breadcrumbs", { defaultValue: "Breadcrumbs" });
+  const label = t("common:breadcrumbs");
   return (
     <nav className="breadcrumbs" aria-label={label}>
       <ol>

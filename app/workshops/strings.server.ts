@@ -23,7 +23,7 @@ export type WorkshopGroup =
   | "moderation";
 
 /** Always sent: words every workshop page uses (roles, kinds, statuses, the breadcrumbs' name). */
-const SHARED = ["breadcrumbs", "yourRole", "roles", "kinds", "statuses"];
+const SHARED = ["yourRole", "roles", "kinds", "statuses"];
 
 export async function workshopStrings(request: Request, context: AppLoadContext, groups: readonly WorkshopGroup[]): Promise<Strings> {
   const all = await routeStrings(request, context, ["workshop"]);
