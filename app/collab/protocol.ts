@@ -21,6 +21,7 @@
  * Close codes follow y-websocket 3's convention: 4400–4499 are final (the provider does not reconnect),
  * everything else is transient (it reconnects and resyncs; nothing the client holds is lost).
  */
+import type { TFunction } from "i18next";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import type { ThreadEvent } from "../threads/contract";
@@ -63,29 +64,29 @@ export const CloseCode = {
 } as const;
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode];
 
-/** Words for people, by close code. */
-export function describeClose(code: number): string {
+/** Words for people, by close code, in the page's language (the server sends codes only). */
+export function describeClose(t: TFunction, code: number): string {
   switch (code) {
     case CloseCode.AccessChanged:
-      return "Your access to this document changed. Reload the page to continue.";
+      return t("editor:close.accessChanged");
     case CloseCode.Unauthenticated:
-      return "You were signed out. Sign in again to keep editing; your unsaved changes stay in this tab.";
+      return t("editor:close.unauthenticated");
     case CloseCode.BadMessage:
-      return "The connection sent something the server refused. Reload the page.";
+      return t("editor:close.badMessage");
     case CloseCode.DocumentTooLarge:
-      return "This document has reached its maximum size. Your last change could not be saved.";
+      return t("editor:close.documentTooLarge");
     case CloseCode.TooManyConnections:
-      return "This document is open in too many of your tabs or windows, so this one was disconnected. Close some, then reload this page.";
+      return t("editor:close.tooManyConnections");
     case CloseCode.MessageTooLarge:
-      return "That change is too large to send at once. Try smaller pieces.";
+      return t("editor:close.messageTooLarge");
     case CloseCode.RateLimited:
-      return "Too many changes at once; reconnecting in a moment.";
+      return t("editor:close.rateLimited");
     case CloseCode.LoadFailed:
-      return "The document could not be loaded; retrying.";
+      return t("editor:close.loadFailed");
     case CloseCode.StorageFailed:
-      return "The server could not store your last change; retrying. Your changes are kept in this tab.";
+      return t("editor:close.storageFailed");
     default:
-      return "Connection lost; reconnecting. Your changes are kept in this tab.";
+      return t("editor:close.lost");
   }
 }
 

@@ -7,6 +7,7 @@
  *
  * Pure and browser-safe: no React, no provider.
  */
+import type { TFunction } from "i18next";
 import * as Y from "yjs";
 import { CloseCode, describeClose } from "./protocol";
 
@@ -86,52 +87,64 @@ export interface SaveStatus {
   text: string;
 }
 
-export const STATUS_TEXT = {
-  connecting: "Connecting…",
-  saving: "Saving…",
-  saved: "All changes saved",
-  offlineUnsaved: "Offline — your changes are kept and will be saved when you reconnect",
-  offline: "Offline — reconnecting…",
-  /** Not yet confirmed after a while online: the server could not commit them yet (e.g. PostgreSQL is unreachable). */
-  notSavedYet: "Not saved yet — will retry",
-  closed: "Disconnected",
-  readonly: "Read-only — you can read along live",
-  readonlyLive: "Connected",
-} as const;
+/** The status words, translated by the caller's `t` (the editor's: `useT()`); keys in app/locales/<locale>/editor.json. */
+export function statusWords(t: TFunction) {
+  return {
+    connecting: t("editor:status.connecting"),
+    saving: t("editor:status.saving"),
+    saved: t("editor:status.saved"),
+    offlineUnsaved: t("editor:status.offlineUnsaved"),
+    offline: t("editor:status.offline"),
+    /** Not yet confirmed after a while online: the server could not commit them yet (e.g. PostgreSQL is unreachable). */
+    notSavedYet: t("editor:status.notSavedYet"),
+    closed: t("editor:status.closed"),
+    readonly: t("editor:status.readonly"),
+    readonlyLive: t("editor:status.readonlyLive"),
+  };
+}
 
 /** "Offline — 3 changes kept on this device": what survives a reload or a browser restart while offline. */
-export function keptOnDeviceText(count: number): string {
-  return `Offline — ${count} ${count === 1 ? "change" : "changes"} kept on this device`;
+export function keptOnDeviceText(t: TFunction, count: number): string {
+  return t("editor:status.keptOnDevice", { count });
 }
 
 /** The same states in a word or two, for the toolbar that stays in view while someone writes. */
-export const SHORT_STATUS_TEXT: Record<SaveState, string> = {
-  connecting: "Connecting…",
-  saving: "Saving…",
-  saved: "Saved",
-  offline: "Offline",
-  closed: "Disconnected",
-  readonly: "Read-only",
-};
-
-function connectionText(input: SaveStatusInput): string {
-  if (input.online) return STATUS_TEXT.readonlyLive;
-  if (!input.everSynced && !input.dropped) return STATUS_TEXT.connecting;
-  return STATUS_TEXT.offline;
+export function shortStatusText(t: TFunction, state: SaveState): string {
+  switch (state) {
+    case "connecting":
+      return t("editor:status.short.connecting");
+    case "saving":
+      return t("editor:status.short.saving");
+    case "saved":
+      return t("editor:status.short.saved");
+    case "offline":
+      return t("editor:status.short.offline");
+    case "closed":
+      return t("editor:status.short.closed");
+    case "readonly":
+      return t("editor:status.short.readonly");
+  }
 }
 
-/** The status line: one state (for `data-state`) and its words. */
-export function saveStatus(input: SaveStatusInput): SaveStatus {
-  if (input.closedCode !== null) return { state: "closed", text: STATUS_TEXT.closed };
-  if (!input.canEdit) return { state: "readonly", text: `${STATUS_TEXT.readonly} · ${connectionText(input)}` };
+function connectionText(input: SaveStatusInput, words: ReturnType<typeof statusWords>): string {
+  if (input.online) return words.readonlyLive;
+  if (!input.everSynced && !input.dropped) return words.connecting;
+  return words.offline;
+}
+
+/** The status line: one state (for `data-state`) and its words in the page's language. */
+export function saveStatus(input: SaveStatusInput, t: TFunction): SaveStatus {
+  const words = statusWords(t);
+  if (input.closedCode !== null) return { state: "closed", text: words.closed };
+  if (!input.canEdit) return { state: "readonly", text: `${words.readonly} · ${connectionText(input, words)}` };
   if (!input.online) {
-    if (!input.everSynced && !input.dropped) return { state: "connecting", text: STATUS_TEXT.connecting };
-    if (!input.unsaved) return { state: "offline", text: STATUS_TEXT.offline };
+    if (!input.everSynced && !input.dropped) return { state: "connecting", text: words.connecting };
+    if (!input.unsaved) return { state: "offline", text: words.offline };
     const count = input.unsavedCount ?? 0;
-    return { state: "offline", text: input.keptOnDevice && count > 0 ? keptOnDeviceText(count) : STATUS_TEXT.offlineUnsaved };
+    return { state: "offline", text: input.keptOnDevice && count > 0 ? keptOnDeviceText(t, count) : words.offlineUnsaved };
   }
-  if (input.unsaved) return { state: "saving", text: input.slow ? STATUS_TEXT.notSavedYet : STATUS_TEXT.saving };
-  return { state: "saved", text: STATUS_TEXT.saved };
+  if (input.unsaved) return { state: "saving", text: input.slow ? words.notSavedYet : words.saving };
+  return { state: "saved", text: words.saved };
 }
 
 /** Close codes of a transient close worth explaining while the provider reconnects (others read as plain "Offline"). */
@@ -143,6 +156,6 @@ const EXPLAINED_TRANSIENT_CODES: readonly number[] = [
 ];
 
 /** Words for a transient close (the provider reconnects by itself), or null when "Offline" says enough. */
-export function transientCloseNote(code: number | null): string | null {
-  return code !== null && EXPLAINED_TRANSIENT_CODES.includes(code) ? describeClose(code) : null;
+export function transientCloseNote(t: TFunction, code: number | null): string | null {
+  return code !== null && EXPLAINED_TRANSIENT_CODES.includes(code) ? describeClose(t, code) : null;
 }

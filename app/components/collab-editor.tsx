@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * The collaborative document editor. It owns the whole client collab lifecycle:
  *
@@ -35,6 +34,7 @@ import { documentFacts } from "../editor/document-outline";
 import { useDiscussion, useThreadHighlightsExtension } from "./discussion";
 import type { Role } from "../models/roles";
 import type { loader as rootLoader } from "../root";
+import { useT } from "../i18n/react";
 
 export interface CollabEditorProps {
   documentId: string;
@@ -217,7 +217,7 @@ function useCollabSession(documentId: string, copyName: string, keepCopy: boolea
  * Warn before leaving while edits are unconfirmed and only in this tab (not kept on the device); block in-app
  * navigation while they never left this tab.
  */
-function useLeaveWarning(unsaved: boolean, offline: boolean) {
+function useLeaveWarning(unsaved: boolean, offline: boolean, question: string) {
   useEffect(() => {
     if (!unsaved) return;
     const onBeforeUnload = (event: BeforeUnloadEvent) => {
@@ -231,10 +231,10 @@ function useLeaveWarning(unsaved: boolean, offline: boolean) {
   const blocker = useBlocker(unsaved && offline);
   useEffect(() => {
     if (blocker.state !== "blocked") return;
-    const leave = window.confirm("Your latest changes have not reached the server yet. Leave this page and lose them?");
+    const leave = window.confirm(question);
     if (leave) blocker.proceed();
     else blocker.reset();
-  }, [blocker]);
+  }, [blocker, question]);
 }
 
 interface LiveEditorProps extends Session {
@@ -250,6 +250,7 @@ interface LiveEditorProps extends Session {
 }
 
 function LiveEditor({ doc, provider, documentId, role, user, canEdit, editable, hidden, status, onWords }: LiveEditorProps) {
+  const { t } = useT();
   const threadHighlights = useThreadHighlightsExtension();
   const editor = useEditor(
     {
@@ -263,7 +264,7 @@ function LiveEditor({ doc, provider, documentId, role, user, canEdit, editable, 
       ],
       editorProps: {
         attributes: {
-          "aria-label": "Document text",
+          "aria-label": t("editor:editor.documentText"),
           role: "textbox",
           "aria-multiline": "true",
           ...(canEdit ? {} : { "aria-readonly": "true" }),
@@ -312,6 +313,7 @@ function useHydrated(): boolean {
 }
 
 export function CollabEditor({ documentId, initialHtml, canEdit, role, user }: CollabEditorProps) {
+  const { t } = useT();
   const hydrated = useHydrated();
   // The root names this account's device copies (app/collab/device-key.server.ts); without it, none is kept.
   const prefix = useRouteLoaderData<typeof rootLoader>("root")?.user?.deviceCopies;
@@ -328,9 +330,9 @@ export function CollabEditor({ documentId, initialHtml, canEdit, role, user }: C
     const timer = setTimeout(() => setSlow(true), SLOW_SAVE_MS);
     return () => clearTimeout(timer);
   }, [saving, connection.confirmations]);
-  const status = saveStatus({ ...connection, canEdit, unsaved, slow });
-  const note = online || closedCode !== null ? null : transientCloseNote(connection.lastCloseCode);
-  useLeaveWarning(unsaved && !connection.keptOnDevice, !online);
+  const status = saveStatus({ ...connection, canEdit, unsaved, slow }, t);
+  const note = online || closedCode !== null ? null : transientCloseNote(t, connection.lastCloseCode);
+  useLeaveWarning(unsaved && !connection.keptOnDevice, !online, t("editor:editor.leaveWarning"));
   // What the device kept is shown (and editable) before the first sync; Yjs merges it with the server's state.
   const shown = everSynced || connection.restored;
 
@@ -342,9 +344,7 @@ export function CollabEditor({ documentId, initialHtml, canEdit, role, user }: C
     <div className="collab-editor">
       <noscript>
         <p className="alert info">
-          {canEdit
-            ? "Live editing needs JavaScript, which is off in this browser. Below is the text as last saved; turn JavaScript on to edit it and to see others’ changes as they type."
-            : "Following the text live needs JavaScript, which is off in this browser. Below is the text as last saved; reload to see later changes."}
+          {canEdit ? t("editor:editor.noscriptEdit") : t("editor:editor.noscriptRead")}
         </p>
       </noscript>
       <div className="collab-editor__bar">
@@ -360,21 +360,21 @@ export function CollabEditor({ documentId, initialHtml, canEdit, role, user }: C
       </div>
       {closedCode !== null ? (
         <div className="alert error collab-editor__closed" role="alert">
-          <p>{describeClose(closedCode)}</p>
+          <p>{describeClose(t, closedCode)}</p>
           <div className="actions">
             <button type="button" onClick={() => window.location.reload()}>
-              Reload
+              {t("editor:editor.reload")}
             </button>
             {closedCode === CloseCode.Unauthenticated ? (
               <button type="button" className="secondary" onClick={retry}>
-                Try again
+                {t("editor:editor.tryAgain")}
               </button>
             ) : null}
           </div>
         </div>
       ) : null}
       {shown ? null : (
-        <article className="document" aria-label="Document text" dangerouslySetInnerHTML={{ __html: initialHtml }} />
+        <article className="document" aria-label={t("editor:editor.documentText")} dangerouslySetInnerHTML={{ __html: initialHtml }} />
       )}
       {session ? (
         <LiveEditor

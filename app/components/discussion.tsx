@@ -16,6 +16,7 @@ import { canComment, countThreads, highlighted } from "../threads/panel-model";
 import { useThreads } from "../threads/use-threads";
 import type { ThreadDraft } from "./thread-panel";
 import type { ToolbarExtra } from "./editor-toolbar";
+import { useT } from "../i18n/react";
 
 const ThreadPanel = lazy(() => import("./thread-panel"));
 
@@ -48,6 +49,7 @@ function threadStep(event: KeyboardEvent): number {
 }
 
 export function useDiscussion({ editor, provider, documentId, role, onActivate }: DiscussionInput) {
+  const { t } = useT();
   const { threads, error, reload } = useThreads(documentId, provider);
   const [focused, setFocused] = useState<string | null>(null);
   const [focusRequest, setFocusRequest] = useState(0);
@@ -84,7 +86,7 @@ export function useDiscussion({ editor, provider, documentId, role, onActivate }
   const startDraft = (kind: ThreadDraft["kind"]): string | void => {
     if (!editor) return;
     const words = selectedWords(editor);
-    if (!words) return kind === "comment" ? "Select the words to comment on first." : "Select the words to change first.";
+    if (!words) return kind === "comment" ? t("editor:discussion.selectToComment") : t("editor:discussion.selectToChange");
     setDraft({ kind, quote: words.quote, range: encodeRange(editor, words.from, words.to) });
     setOpen(true);
   };
@@ -144,14 +146,14 @@ export function useDiscussion({ editor, provider, documentId, role, onActivate }
   const extras: ToolbarExtra[] = [
     ...(canComment(role)
       ? [
-          { label: "Comment", title: "Comment on the selected words (Ctrl+Alt+M)", keyshortcuts: COMMENT_KEYS, onRun: () => startDraft("comment") },
-          { label: "Propose a change", title: "Propose new wording for the selected words", onRun: () => startDraft("proposal") },
+          { label: t("editor:discussion.comment"), title: t("editor:discussion.commentTitle"), keyshortcuts: COMMENT_KEYS, onRun: () => startDraft("comment") },
+          { label: t("editor:discussion.propose"), title: t("editor:discussion.proposeTitle"), onRun: () => startDraft("proposal") },
         ]
       : []),
     {
       id: toggleId,
-      label: `Discussion (${openCount} open)`,
-      title: "Show the discussion",
+      label: t("editor:discussion.toggle", { count: openCount }),
+      title: t("editor:discussion.toggleTitle"),
       expanded: open,
       onRun: () => {
         setOpen(true);

@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * The formatting toolbar of the collaborative editor: one tab stop, arrow keys, Home and End move between its
  * buttons (WAI-ARIA toolbar pattern), `aria-pressed` follows the marks and nodes at the selection. The rarer
@@ -8,7 +7,8 @@
 import { useRef, useState, type KeyboardEvent, type RefObject } from "react";
 import type { Editor } from "@tiptap/core";
 import { useEditorState, type EditorStateSnapshot } from "@tiptap/react";
-import { SHORT_STATUS_TEXT, type SaveStatus } from "../collab/saved-state";
+import { shortStatusText, type SaveStatus } from "../collab/saved-state";
+import { useT } from "../i18n/react";
 import {
   MORE_COMMANDS,
   TOOLBAR_COMMANDS,
@@ -89,6 +89,7 @@ export function EditorToolbar({
   formatting?: boolean;
   extras?: ToolbarExtra[];
 }) {
+  const { t } = useT();
   const state = useEditorState({ editor, selector: selectToolbarState });
   const {
     ref: toolbarRef,
@@ -100,7 +101,7 @@ export function EditorToolbar({
   const [message, setMessage] = useState<string | null>(null);
 
   const run = (command: ToolbarCommand) => {
-    const said = command.run(editor);
+    const said = command.run(editor, t);
     setMessage(typeof said === "string" ? said : null);
   };
 
@@ -112,28 +113,29 @@ export function EditorToolbar({
             ref={toolbarRef}
             className="toolbar"
             role="toolbar"
-            aria-label="Formatting"
+            aria-label={t("editor:toolbar.formatting")}
             onKeyDown={onKeyDown}
           >
             {TOOLBAR_COMMANDS.map((command, index) => {
+              const words = command.words(t);
               const disabled = command.enabled
                 ? !state[command.enabled]
                 : false;
               return (
                 <button
-                  key={command.label}
+                  key={command.id}
                   type="button"
                   className={
                     command.groupStart
                       ? "toolbar__button toolbar__button--group"
                       : "toolbar__button"
                   }
-                  aria-label={command.label}
+                  aria-label={words.label}
                   aria-pressed={
                     command.pressed ? state[command.pressed] : undefined
                   }
                   aria-disabled={disabled || undefined}
-                  title={command.title}
+                  title={words.title}
                   tabIndex={index === focusIndex ? 0 : -1}
                   data-toolbar-item
                   onFocus={() => setFocusIndex(index)}
@@ -146,7 +148,7 @@ export function EditorToolbar({
                       {command.glyph}
                     </span>
                   ) : null}
-                  {command.text}
+                  {words.text}
                 </button>
               );
             })}
@@ -164,7 +166,7 @@ export function EditorToolbar({
             ref={discussion.ref}
             className="toolbar toolbar--discussion"
             role="toolbar"
-            aria-label="Discussion"
+            aria-label={t("editor:toolbar.discussion")}
             onKeyDown={discussion.onKeyDown}
           >
             {extras.map((extra, index) => (
@@ -197,7 +199,7 @@ export function EditorToolbar({
             aria-hidden="true"
             title={status.text}
           >
-            {SHORT_STATUS_TEXT[status.state]}
+            {shortStatusText(t, status.state)}
           </span>
         ) : null}
       </div>

@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * A comment field that offers workshop members while `@Name` is typed (issue 13's mentions): a list under the field
  * of up to 8 matching names; ↓/↑ move through it, Enter or Tab writes the chosen `@Name `, Escape closes it (and
@@ -10,6 +9,7 @@
  */
 import { createContext, useContext, useEffect, useRef, useState, type KeyboardEvent, type TextareaHTMLAttributes } from "react";
 import { matchingMembers, mentionAt, withMention } from "../threads/mention-picker";
+import { useT } from "../i18n/react";
 
 /** The names the picker offers: the members of the document's workshop (set by the document page). */
 export const MentionNames = createContext<readonly string[]>([]);
@@ -21,6 +21,7 @@ interface Picking {
 }
 
 export function MentionField(props: TextareaHTMLAttributes<HTMLTextAreaElement> & { id: string }) {
+  const { t } = useT();
   const names = useContext(MentionNames);
   const ref = useRef<HTMLTextAreaElement>(null);
   const [picking, setPicking] = useState<Picking | null>(null);
@@ -99,7 +100,7 @@ export function MentionField(props: TextareaHTMLAttributes<HTMLTextAreaElement> 
         }}
       />
       {picking ? (
-        <ul className="mention-field__list" role="listbox" id={listId} aria-label="Members to mention">
+        <ul className="mention-field__list" role="listbox" id={listId} aria-label={t("editor:mentions.list")}>
           {picking.options.map((name, i) => (
             <li
               key={name}
@@ -113,13 +114,13 @@ export function MentionField(props: TextareaHTMLAttributes<HTMLTextAreaElement> 
                 choose(name);
               }}
             >
-              @{name}
+              {`@${name}`}
             </li>
           ))}
         </ul>
       ) : null}
       <p className="visually-hidden" aria-live="polite">
-        {picking ? `${picking.options.length} ${picking.options.length === 1 ? "member matches" : "members match"}: arrow keys to choose, Enter to mention, Escape to close.` : ""}
+        {picking ? t("editor:mentions.matches", { count: picking.options.length }) : ""}
       </p>
     </div>
   );

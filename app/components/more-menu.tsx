@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * The toolbar's "More" menu: a WAI-ARIA menu button. The button says `aria-haspopup="menu"` and whether it is open
  * (`aria-expanded`); Enter, Space or Down arrow open it on its first item, Up arrow on its last. In the menu, the
@@ -8,6 +7,7 @@
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import type { ToolbarCommand, ToolbarState } from "../editor/toolbar-commands";
+import { useT } from "../i18n/react";
 
 interface MoreMenuProps {
   commands: ToolbarCommand[];
@@ -19,6 +19,10 @@ interface MoreMenuProps {
 }
 
 type Opening = "first" | "last";
+
+/** Symbols, not words: the same in every language. */
+const ARROW = "\u25BE";
+const CHECK = "\u2713";
 
 const MENU_KEYS: Record<string, (index: number, count: number) => number> = {
   ArrowDown: (i, n) => (i + 1) % n,
@@ -32,6 +36,7 @@ export function MoreMenu({ commands, state, tabIndex, onFocus, onRun }: MoreMenu
   const wrapperRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const menuRef = useRef<HTMLDivElement>(null);
+  const { t } = useT();
   const id = useId();
   const buttonId = `${id}-button`;
   const menuId = `${id}-menu`;
@@ -92,26 +97,28 @@ export function MoreMenu({ commands, state, tabIndex, onFocus, onRun }: MoreMenu
         aria-haspopup="menu"
         aria-expanded={open !== null}
         aria-controls={menuId}
-        title="More formatting"
+        title={t("editor:toolbar.more.title")}
         tabIndex={tabIndex}
         data-toolbar-item
         onFocus={onFocus}
         onKeyDown={onButtonKeyDown}
         onClick={() => setOpen(open ? null : "first")}
       >
-        More<span aria-hidden="true" className="more-menu__arrow">▾</span>
+        {t("editor:toolbar.more.text")}
+        <span aria-hidden="true" className="more-menu__arrow">{ARROW}</span>
       </button>
       <div ref={menuRef} id={menuId} role="menu" tabIndex={-1} aria-labelledby={buttonId} className="more-menu__list" hidden={!open} onKeyDown={onMenuKeyDown}>
         {commands.map((command) => {
           const checked = command.pressed ? state[command.pressed] : undefined;
+          const words = command.words(t);
           return (
             <button
-              key={command.label}
+              key={command.id}
               type="button"
               role={checked === undefined ? "menuitem" : "menuitemcheckbox"}
               aria-checked={checked}
               className="more-menu__item"
-              title={command.title}
+              title={words.title}
               tabIndex={-1}
               data-menu-item
               onClick={() => {
@@ -120,9 +127,9 @@ export function MoreMenu({ commands, state, tabIndex, onFocus, onRun }: MoreMenu
               }}
             >
               <span aria-hidden="true" className="more-menu__check">
-                {checked ? "✓" : ""}
+                {checked ? CHECK : null}
               </span>
-              {command.text}
+              {words.text}
             </button>
           );
         })}

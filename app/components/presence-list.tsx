@@ -1,17 +1,18 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * "People here": everyone in the document's awareness, with the name, caret colour and role the server stamped
  * into each state. Awareness states come from other browsers, so every field is checked before it is shown.
  */
 import { useEffect, useId, useState } from "react";
+import type { TFunction } from "i18next";
 import type { Awareness } from "y-protocols/awareness";
-import { ROLE_LABELS, isRole } from "../models/roles";
+import { isRole, type Role } from "../models/roles";
+import { useT } from "../i18n/react";
 
 interface Person {
   clientId: number;
   name: string;
   colour: string;
-  roleLabel: string | null;
+  role: Role | null;
   isYou: boolean;
 }
 
@@ -25,9 +26,22 @@ function toPerson(clientId: number, state: Record<string, unknown>, ownClientId:
     clientId,
     name: user.name.trim().slice(0, MAX_NAME_LENGTH),
     colour: typeof user.color === "string" && HEX_COLOUR.test(user.color) ? user.color : "var(--muted)",
-    roleLabel: isRole(user.role) ? ROLE_LABELS[user.role] : null,
+    role: isRole(user.role) ? user.role : null,
     isYou: clientId === ownClientId,
   };
+}
+
+function roleName(t: TFunction, role: Role): string {
+  switch (role) {
+    case "organizer":
+      return t("editor:roles.organizer");
+    case "editor":
+      return t("editor:roles.editor");
+    case "commenter":
+      return t("editor:roles.commenter");
+    case "viewer":
+      return t("editor:roles.viewer");
+  }
 }
 
 /** You first, then everyone else by name. */
@@ -41,6 +55,7 @@ function readPeople(awareness: Awareness): Person[] {
 }
 
 export function PresenceList({ awareness }: { awareness: Awareness }) {
+  const { t } = useT();
   const headingId = useId();
   const [people, setPeople] = useState<Person[]>(() => readPeople(awareness));
 
@@ -54,7 +69,7 @@ export function PresenceList({ awareness }: { awareness: Awareness }) {
   return (
     <section className="presence" aria-labelledby={headingId}>
       <h2 id={headingId} className="presence__title">
-        People here
+        {t("editor:presence.title")}
       </h2>
       <ul className="presence__list">
         {people.map((person) => (
@@ -62,12 +77,12 @@ export function PresenceList({ awareness }: { awareness: Awareness }) {
             <span className="presence__dot" style={{ backgroundColor: person.colour }} aria-hidden="true" />
             <span className="presence__name">
               {person.name}
-              {person.isYou ? " (you)" : null}
+              {person.isYou ? ` ${t("editor:presence.you")}` : null}
             </span>
-            {person.roleLabel ? (
+            {person.role ? (
               <span className="presence__role">
                 <span className="visually-hidden">, </span>
-                {person.roleLabel}
+                {roleName(t, person.role)}
               </span>
             ) : null}
           </li>

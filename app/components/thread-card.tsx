@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * One thread in the discussion panel: its words (as they are now, as they were, or gone), its comments with replies,
  * and, for a proposal, the original struck through beside the proposed wording with only the changed words marked.
@@ -7,12 +6,15 @@
  * apply the proposal to the current text or to reject it.
  */
 import { useId, useState, type FormEvent, type ReactNode } from "react";
-import { outdatedProposal, threadsApi, ThreadApiError } from "../threads/api";
+import type { TFunction } from "i18next";
+import { outdatedProposal, threadErrorText, threadsApi } from "../threads/api";
+import { useT } from "../i18n/react";
+import { formatDateTimeIn, timeAgoIn } from "../i18n/format";
 import { diffWords } from "../threads/word-diff";
 import { canComment, canDecide, canDeleteComment, canDeleteThread, canEditComment, canResolve, proposalId } from "../threads/panel-model";
 import type { OutdatedProposal, Thread, ThreadComment } from "../threads/types";
 import type { Role } from "../models/roles";
-import { formatDateTime, isoString } from "../utils/dates";
+import { isoString } from "../utils/dates";
 
 export { MAX_COMMENT_CHARS as MAX_COMMENT } from "../threads/contract";
 import { MAX_COMMENT_CHARS as MAX_COMMENT, MAX_REASON_CHARS } from "../threads/contract";
@@ -31,12 +33,19 @@ interface CardProps {
 }
 
 function When({ at }: { at: string }) {
-  return <time dateTime={isoString(at)}>{formatDateTime(at)}</time>;
+  const { locale } = useT();
+  const date = new Date(at);
+  return (
+    <time dateTime={isoString(at)} title={formatDateTimeIn(locale, date)}>
+      {timeAgoIn(locale, date)}
+    </time>
+  );
 }
 
 /** `proposed` with the words it adds to `original` marked. */
 export function ProposedWords({ original, proposed }: { original: string; proposed: string }) {
-  if (proposed === "") return <em>(delete these words)</em>;
+  const { t } = useT();
+  if (proposed === "") return <em>{t("editor:proposal.deleteWords")}</em>;
   return (
     <>
       {diffWords(original, proposed).map((part, index) =>
@@ -47,6 +56,7 @@ export function ProposedWords({ original, proposed }: { original: string; propos
 }
 
 function useAction(onChanged: () => void) {
+  const { t, locale } = useT();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const run = async (work: () => Promise<unknown>): Promise<boolean> => {
@@ -57,7 +67,7 @@ function useAction(onChanged: () => void) {
       onChanged();
       return true;
     } catch (caught) {
-      setError(caught instanceof ThreadApiError ? caught.message : "That did not work. Try again.");
+      setError(threadErrorText(t, locale, caught, t("editor:thread.failed")));
       return false;
     } finally {
       setBusy(false);
@@ -67,11 +77,12 @@ function useAction(onChanged: () => void) {
 }
 
 function Words({ thread, currentText }: { thread: Thread; currentText: string | undefined }) {
+  const { t } = useT();
   // Read from the text itself, so the state follows every keystroke (the server's anchorState catches up after commit).
   if (currentText === undefined) {
     return (
       <div className="thread__words">
-        <p className="thread__anchor badge badge--warn">The words are no longer in the text</p>
+        <p className="thread__anchor badge badge--warn">{t("editor:thread.wordsGone")}</p>
         <blockquote className="thread__quote">{thread.quote.exact}</blockquote>
       </div>
     );
@@ -79,12 +90,14 @@ function Words({ thread, currentText }: { thread: Thread; currentText: string | 
   if (currentText !== thread.quote.exact) {
     return (
       <div className="thread__words">
-        <p className="thread__anchor badge badge--info">The words were edited</p>
+        <p className="thread__anchor badge badge--info">{t("editor:thread.wordsEdited")}</p>
         <p className="thread__was">
-          Now: <q>{currentText}</q>
+          {`${t("editor:thread.now")} `}
+          <q>{currentText}</q>
         </p>
         <p className="thread__was">
-          Was: <q>{thread.quote.exact}</q>
+          {`${t("editor:thread.was")} `}
+          <q>{thread.quote.exact}</q>
         </p>
       </div>
     );
@@ -93,6 +106,7 @@ function Words({ thread, currentText }: { thread: Thread; currentText: string | 
 }
 
 function CommentItem({ comment, role, onChanged }: { comment: ThreadComment; role: Role; onChanged: () => void }) {
+  const { t } = useT();
   const [editing, setEditing] = useState(false);
   const { busy, error, run } = useAction(onChanged);
   const id = useId();
@@ -106,18 +120,18 @@ function CommentItem({ comment, role, onChanged }: { comment: ThreadComment; rol
     <li className="comment">
       <p className="comment__meta">
         <strong>{comment.author.name}</strong> <When at={comment.createdAt} />
-        {comment.editedAt ? <span className="comment__edited"> (edited)</span> : null}
+        {comment.editedAt ? <span className="comment__edited">{` ${t("editor:thread.edited")}`}</span> : null}
       </p>
       {editing ? (
         <form onSubmit={save} className="comment__form">
-          <label htmlFor={`${id}-body`}>Edit your comment</label>
+          <label htmlFor={`${id}-body`}>{t("editor:thread.editYourComment")}</label>
           <MentionField id={`${id}-body`} name="body" defaultValue={comment.body} maxLength={MAX_COMMENT} required rows={3} autoFocus />
           <div className="actions">
             <button type="submit" disabled={busy}>
-              Save
+              {t("editor:thread.save")}
             </button>
             <button type="button" className="secondary" onClick={() => setEditing(false)}>
-              Cancel
+              {t("editor:thread.cancel")}
             </button>
           </div>
         </form>
@@ -128,7 +142,8 @@ function CommentItem({ comment, role, onChanged }: { comment: ThreadComment; rol
         <div className="comment__actions">
           {canEditComment(comment) ? (
             <button type="button" className="link-button" onClick={() => setEditing(true)}>
-              Edit<span className="visually-hidden"> your comment</span>
+              {t("editor:thread.edit")}
+              <span className="visually-hidden">{` ${t("editor:thread.editWhat")}`}</span>
             </button>
           ) : null}
           {canDeleteComment(role, comment) ? (
@@ -137,10 +152,11 @@ function CommentItem({ comment, role, onChanged }: { comment: ThreadComment; rol
               className="link-button"
               disabled={busy}
               onClick={() => {
-                if (window.confirm("Delete this comment?")) void run(() => threadsApi.deleteComment(comment.id));
+                if (window.confirm(t("editor:thread.deleteCommentConfirm"))) void run(() => threadsApi.deleteComment(comment.id));
               }}
             >
-              Delete<span className="visually-hidden">{` the comment by ${comment.author.name}`}</span>
+              {t("editor:thread.delete")}
+              <span className="visually-hidden">{` ${t("editor:thread.deleteWhat", { name: comment.author.name })}`}</span>
             </button>
           ) : null}
         </div>
@@ -159,25 +175,26 @@ function CommentItem({ comment, role, onChanged }: { comment: ThreadComment; rol
  * are still the original ones, so applying the proposal to changed words is the editor's own edit in the text.
  */
 function Outdated({ outdated, onReject, busy }: { outdated: OutdatedProposal; onReject: () => void; busy: boolean }) {
+  const { t } = useT();
   return (
     <div className="proposal__outdated" role="alert">
       <p>
-        <strong>The words changed since this was proposed.</strong>
+        <strong>{t("editor:proposal.outdated")}</strong>
       </p>
       <dl>
-        <dt>Original</dt>
+        <dt>{t("editor:proposal.original")}</dt>
         <dd>{outdated.original}</dd>
-        <dt>Current</dt>
+        <dt>{t("editor:proposal.current")}</dt>
         <dd>{outdated.current}</dd>
-        <dt>Proposed</dt>
+        <dt>{t("editor:proposal.proposedTerm")}</dt>
         <dd>
           <ProposedWords original={outdated.current} proposed={outdated.proposed} />
         </dd>
       </dl>
-      <p>To apply it to the current text, change the words in the text yourself, then resolve the thread; or reject it.</p>
+      <p>{t("editor:proposal.outdatedHelp")}</p>
       <div className="actions">
         <button type="button" className="secondary" disabled={busy} onClick={onReject}>
-          Reject…
+          {t("editor:proposal.reject")}
         </button>
       </div>
     </div>
@@ -185,6 +202,7 @@ function Outdated({ outdated, onReject, busy }: { outdated: OutdatedProposal; on
 }
 
 function Proposal({ thread, role, onChanged }: { thread: Thread; role: Role; onChanged: () => void }) {
+  const { t, locale } = useT();
   const proposal = thread.proposal;
   const [rejecting, setRejecting] = useState(false);
   const [outdated, setOutdated] = useState<OutdatedProposal | null>(null);
@@ -200,7 +218,7 @@ function Proposal({ thread, role, onChanged }: { thread: Thread; role: Role; onC
     } catch (caught) {
       const stale = outdatedProposal(caught);
       if (stale) setOutdated(stale);
-      else setError(caught instanceof ThreadApiError ? caught.message : "That did not work. Try again.");
+      else setError(threadErrorText(t, locale, caught, t("editor:thread.failed")));
     }
   };
   const reject = async (event: FormEvent<HTMLFormElement>) => {
@@ -211,22 +229,20 @@ function Proposal({ thread, role, onChanged }: { thread: Thread; role: Role; onC
       setOutdated(null);
     }
   };
-  const decided: Record<string, string> = { accepted: "Accepted", rejected: "Rejected", withdrawn: "Withdrawn", pending: "Waiting for a decision" };
   return (
     <div className="proposal">
       <p className="proposal__line">
-        <span className="proposal__label">Original: </span>
+        <span className="proposal__label">{`${t("editor:proposal.original")}: `}</span>
         <del>{proposal.original}</del>
       </p>
       <p className="proposal__line">
-        <span className="proposal__label">Proposed: </span>
+        <span className="proposal__label">{`${t("editor:proposal.proposed")} `}</span>
         <span className="proposal__new">
           <ProposedWords original={proposal.original} proposed={proposal.proposed} />
         </span>
       </p>
       <p className="proposal__status">
-        {decided[proposal.status]}
-        {proposal.decidedBy ? ` by ${proposal.decidedBy.name}` : ""}
+        {proposal.decidedBy ? decidedBy(t, proposal.status, proposal.decidedBy.name) : decision(t, proposal.status)}
         {proposal.decidedAt ? (
           <>
             {", "}
@@ -242,24 +258,25 @@ function Proposal({ thread, role, onChanged }: { thread: Thread; role: Role; onC
           ) : null}
           {rejecting ? (
             <form className="proposal__reject" onSubmit={reject}>
-              <label htmlFor={`${id}-reason`}>Reason for rejecting (optional)</label>
+              <label htmlFor={`${id}-reason`}>{t("editor:proposal.reason")}</label>
               <input id={`${id}-reason`} name="reason" type="text" maxLength={MAX_REASON_CHARS} autoFocus />
               <div className="actions">
                 <button type="submit" disabled={busy}>
-                  Reject the proposal
+                  {t("editor:proposal.rejectSubmit")}
                 </button>
                 <button type="button" className="secondary" onClick={() => setRejecting(false)}>
-                  Cancel
+                  {t("editor:thread.cancel")}
                 </button>
               </div>
             </form>
           ) : outdated ? null : (
             <div className="actions">
               <button type="button" disabled={busy} onClick={() => void accept()}>
-                Accept<span className="visually-hidden"> the proposal</span>
+                {t("editor:proposal.accept")}
+                <span className="visually-hidden">{` ${t("editor:proposal.acceptWhat")}`}</span>
               </button>
               <button type="button" className="secondary" onClick={() => setRejecting(true)}>
-                Reject…
+                {t("editor:proposal.reject")}
               </button>
             </div>
           )}
@@ -274,8 +291,35 @@ function Proposal({ thread, role, onChanged }: { thread: Thread; role: Role; onC
   );
 }
 
+function decision(t: TFunction, status: string): string {
+  switch (status) {
+    case "accepted":
+      return t("editor:proposal.accepted");
+    case "rejected":
+      return t("editor:proposal.rejected");
+    case "withdrawn":
+      return t("editor:proposal.withdrawn");
+    default:
+      return t("editor:proposal.pending");
+  }
+}
+
+function decidedBy(t: TFunction, status: string, name: string): string {
+  switch (status) {
+    case "accepted":
+      return t("editor:proposal.acceptedBy", { name });
+    case "rejected":
+      return t("editor:proposal.rejectedBy", { name });
+    case "withdrawn":
+      return t("editor:proposal.withdrawnBy", { name });
+    default:
+      return t("editor:proposal.pending");
+  }
+}
+
 /** A "Reply" button that opens the form (a long discussion would otherwise put hundreds of text boxes in the tab order). */
 function ReplyForm({ thread, onChanged }: { thread: Thread; onChanged: () => void }) {
+  const { t } = useT();
   const { busy, error, run } = useAction(onChanged);
   const [open, setOpen] = useState(false);
   const id = useId();
@@ -288,20 +332,21 @@ function ReplyForm({ thread, onChanged }: { thread: Thread; onChanged: () => voi
   if (!open) {
     return (
       <button type="button" className="secondary thread__reply-button" onClick={() => setOpen(true)}>
-        Reply<span className="visually-hidden">{` to ${thread.author.name}`}</span>
+        {t("editor:thread.reply")}
+        <span className="visually-hidden">{` ${t("editor:thread.replyTo", { name: thread.author.name })}`}</span>
       </button>
     );
   }
   return (
     <form className="thread__reply" onSubmit={send}>
-      <label htmlFor={`${id}-reply`}>Your reply</label>
+      <label htmlFor={`${id}-reply`}>{t("editor:thread.yourReply")}</label>
       <MentionField id={`${id}-reply`} name="body" rows={2} maxLength={MAX_COMMENT} required autoFocus />
       <div className="actions">
         <button type="submit" disabled={busy}>
-          Send reply
+          {t("editor:thread.sendReply")}
         </button>
         <button type="button" className="secondary" onClick={() => setOpen(false)}>
-          Cancel
+          {t("editor:thread.cancel")}
         </button>
       </div>
       {error ? (
@@ -314,9 +359,13 @@ function ReplyForm({ thread, onChanged }: { thread: Thread; onChanged: () => voi
 }
 
 export function ThreadCard({ thread, currentText, role, focused, onShow, onChanged, onReattach }: CardProps): ReactNode {
+  const { t } = useT();
   const { busy, error, run } = useAction(onChanged);
   const headingId = useId();
-  const kind = thread.kind === "proposal" ? "Proposal" : "Comment";
+  const proposal = thread.kind === "proposal";
+  const name = thread.author.name;
+  // "the proposal by Ana" / "the comment by Ana", for the buttons' hidden words.
+  const which = proposal ? t("editor:thread.theProposalBy", { name }) : t("editor:thread.theCommentBy", { name });
   const resolved = thread.status === "resolved";
   return (
     <article
@@ -328,21 +377,21 @@ export function ThreadCard({ thread, currentText, role, focused, onShow, onChang
       tabIndex={-1}
     >
       <h3 className="thread__title" id={headingId}>
-        {`${kind} by ${thread.author.name}`}
-        {resolved ? <span className="badge badge--ok thread__status">Resolved</span> : null}
+        {proposal ? t("editor:thread.proposalBy", { name }) : t("editor:thread.commentBy", { name })}
+        {resolved ? <span className="badge badge--ok thread__status">{t("editor:thread.resolved")}</span> : null}
       </h3>
       <p className="thread__meta">
         <When at={thread.createdAt} />
         {currentText !== undefined && !resolved ? (
           <button type="button" className="link-button" onClick={onShow}>
-            Show in the text
+            {t("editor:thread.show")}
           </button>
         ) : null}
       </p>
       <Words thread={thread} currentText={currentText} />
       {thread.kind === "proposal" ? <Proposal thread={thread} role={role} onChanged={onChanged} /> : null}
       {thread.comments.length > 0 ? (
-        <ol className="thread__comments" aria-label="Comments">
+        <ol className="thread__comments" aria-label={t("editor:thread.comments")}>
           {thread.comments.map((comment) => (
             <CommentItem key={comment.id} comment={comment} role={role} onChanged={onChanged} />
           ))}
@@ -356,14 +405,14 @@ export function ThreadCard({ thread, currentText, role, focused, onShow, onChang
           disabled={busy}
           onClick={() => void run(() => (resolved ? threadsApi.reopen(thread.id) : threadsApi.resolve(thread.id)))}
         >
-          {resolved ? "Reopen" : "Resolve"}
-          <span className="visually-hidden">{` the ${kind.toLowerCase()} by ${thread.author.name}`}</span>
+          {resolved ? t("editor:thread.reopen") : t("editor:thread.resolve")}
+          <span className="visually-hidden">{` ${which}`}</span>
         </button>
       ) : null}
       {onReattach && currentText === undefined && !resolved && canDecide(role) ? (
         <button type="button" className="secondary thread__reattach" disabled={busy} onClick={() => void run(onReattach)}>
-          Re-attach to the selected words
-          <span className="visually-hidden">{` (the ${kind.toLowerCase()} by ${thread.author.name})`}</span>
+          {t("editor:thread.reattach")}
+          <span className="visually-hidden">{` (${which})`}</span>
         </button>
       ) : null}
       {canDeleteThread(role) ? (
@@ -372,11 +421,11 @@ export function ThreadCard({ thread, currentText, role, focused, onShow, onChang
           className="secondary thread__delete"
           disabled={busy}
           onClick={() => {
-            if (window.confirm(`Delete this ${kind.toLowerCase()} and all its replies? The words stay in the text.`)) void run(() => threadsApi.deleteThread(thread.id));
+            if (window.confirm(proposal ? t("editor:thread.deleteProposalConfirm") : t("editor:thread.deleteCommentThreadConfirm"))) void run(() => threadsApi.deleteThread(thread.id));
           }}
         >
-          Delete thread
-          <span className="visually-hidden">{` (the ${kind.toLowerCase()} by ${thread.author.name})`}</span>
+          {t("editor:thread.deleteThread")}
+          <span className="visually-hidden">{` (${which})`}</span>
         </button>
       ) : null}
       {error ? (

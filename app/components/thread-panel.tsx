@@ -1,16 +1,17 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * The discussion panel: beside the text on wide screens, a sheet opened from the toolbar on phones (Escape or
  * "Close" shuts it and returns focus to the toolbar). It lists the threads in document order, filtered Open /
  * Resolved / All with counts, and holds the form for a new comment or proposal on the words selected. Loaded lazily
  * by the editor (its own chunk), so reading a document does not wait for it.
  */
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from "react";
+import type { TFunction } from "i18next";
 import type { Editor } from "@tiptap/core";
 import { useEditorState } from "@tiptap/react";
-import { threadsApi, ThreadApiError } from "../threads/api";
+import { threadErrorText, threadsApi, ThreadApiError } from "../threads/api";
+import { Trans, useT } from "../i18n/react";
 import { anchorRanges, type AnchorRange } from "../threads/thread-highlights";
-import { countThreads, FILTER_LABELS, visibleThreads, type ThreadFilter } from "../threads/panel-model";
+import { countThreads, THREAD_FILTERS, visibleThreads, type ThreadFilter } from "../threads/panel-model";
 import type { EncodedRange, Quote, Thread } from "../threads/types";
 import { MAX_PROPOSAL_CHARS as MAX_PROPOSAL } from "../threads/contract";
 import type { Role } from "../models/roles";
@@ -28,7 +29,7 @@ export interface ThreadPanelProps {
   editor: Editor;
   documentId: string;
   threads: Thread[] | null;
-  error: string | null;
+  error: unknown;
   role: Role;
   focused: string | null;
   /** Set when the panel should move keyboard focus to the focused thread (a shortcut, a click on its words). */
@@ -43,6 +44,7 @@ export interface ThreadPanelProps {
 }
 
 function Composer({ draft, documentId, onDone }: { draft: ThreadDraft; documentId: string; onDone: (id: string | null) => void }) {
+  const { t, locale } = useT();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [proposed, setProposed] = useState(draft.quote.exact);
@@ -52,7 +54,7 @@ function Composer({ draft, documentId, onDone }: { draft: ThreadDraft; documentI
     event.preventDefault();
     const body = String(new FormData(event.currentTarget).get("body") ?? "").trim();
     if (!proposing && !body) {
-      setError("Write a comment first.");
+      setError(t("editor:composer.writeFirst"));
       return;
     }
     setBusy(true);
@@ -63,32 +65,32 @@ function Composer({ draft, documentId, onDone }: { draft: ThreadDraft; documentI
         : await threadsApi.createComment(documentId, draft.range ? { body, range: draft.range } : { body, quote: draft.quote });
       onDone(created.id);
     } catch (caught) {
-      setError(caught instanceof ThreadApiError ? caught.message : "That could not be sent. Try again.");
+      setError(threadErrorText(t, locale, caught, t("editor:composer.notSent")));
     } finally {
       setBusy(false);
     }
   };
   return (
     <form className="thread-composer" onSubmit={send} aria-labelledby={`${id}-title`}>
-      <h3 id={`${id}-title`}>{proposing ? "Propose a change" : "New comment"}</h3>
-      <p className="thread-composer__on">On the words:</p>
+      <h3 id={`${id}-title`}>{proposing ? t("editor:composer.proposeTitle") : t("editor:composer.commentTitle")}</h3>
+      <p className="thread-composer__on">{t("editor:composer.onTheWords")}</p>
       <blockquote className="thread__quote">{draft.quote.exact}</blockquote>
       {proposing ? (
         <>
-          <label htmlFor={`${id}-proposed`}>Replace them with (leave empty to delete them)</label>
+          <label htmlFor={`${id}-proposed`}>{t("editor:composer.replaceWith")}</label>
           <textarea id={`${id}-proposed`} value={proposed} onChange={(e) => setProposed(e.target.value)} maxLength={MAX_PROPOSAL} rows={3} autoFocus />
           <p className="proposal__line" aria-live="polite">
-            <span className="proposal__label">Proposed: </span>
+            <span className="proposal__label">{`${t("editor:proposal.proposed")} `}</span>
             <span className="proposal__new">
               <ProposedWords original={draft.quote.exact} proposed={proposed} />
             </span>
           </p>
-          <label htmlFor={`${id}-body`}>Why (optional)</label>
+          <label htmlFor={`${id}-body`}>{t("editor:composer.why")}</label>
           <MentionField id={`${id}-body`} name="body" maxLength={MAX_COMMENT} rows={2} />
         </>
       ) : (
         <>
-          <label htmlFor={`${id}-body`}>Your comment</label>
+          <label htmlFor={`${id}-body`}>{t("editor:composer.yourComment")}</label>
           <MentionField id={`${id}-body`} name="body" maxLength={MAX_COMMENT} rows={3} required autoFocus />
         </>
       )}
@@ -99,20 +101,34 @@ function Composer({ draft, documentId, onDone }: { draft: ThreadDraft; documentI
       ) : null}
       <div className="actions">
         <button type="submit" disabled={busy || (proposing && proposed === draft.quote.exact)}>
-          {proposing ? "Send the proposal" : "Send the comment"}
+          {proposing ? t("editor:composer.sendProposal") : t("editor:composer.sendComment")}
         </button>
         <button type="button" className="secondary" onClick={() => onDone(null)}>
-          Cancel
+          {t("editor:thread.cancel")}
         </button>
       </div>
     </form>
   );
 }
 
+const kbd = (c: ReactNode) => <kbd>{c}</kbd>;
+
+function filterLabel(t: TFunction, filter: ThreadFilter, count: number): string {
+  switch (filter) {
+    case "open":
+      return t("editor:panel.filter.open", { count });
+    case "resolved":
+      return t("editor:panel.filter.resolved", { count });
+    case "all":
+      return t("editor:panel.filter.all", { count });
+  }
+}
+
 const selectRanges = ({ editor }: { editor: Editor | null }): [string, AnchorRange][] => (editor ? Array.from(anchorRanges(editor.state.doc)) : []);
 
 export function ThreadPanel(props: ThreadPanelProps) {
   const { editor, threads, error, role, focused, focusRequest, draft, open, onClose, onFocusThread, onDraftDone, onChanged, onVisible } = props;
+  const { t, locale } = useT();
   const [filter, setFilter] = useState<ThreadFilter>("open");
   const rangeList = useEditorState({ editor, selector: selectRanges });
   const ranges = useMemo(() => new Map(rangeList), [rangeList]);
@@ -126,10 +142,10 @@ export function ThreadPanel(props: ThreadPanelProps) {
     (threadId: string) => {
       const words = selectedWords(editor);
       const range = words ? encodeRange(editor, words.from, words.to) : null;
-      if (!words || !range) return Promise.reject(new ThreadApiError("Select the new words in the text first, then choose “Re-attach”.", 0, null));
+      if (!words || !range) return Promise.reject(new ThreadApiError(t("editor:panel.selectToReattach"), 0, null, true));
       return threadsApi.reattach(threadId, { range });
     },
-    [editor],
+    [editor, t],
   );
 
   const visibleIds = list.map((t) => t.id).join(" ");
@@ -170,32 +186,33 @@ export function ThreadPanel(props: ThreadPanelProps) {
     >
       <div className="thread-panel__head">
         <h2 className="thread-panel__title" id={`${id}-title`} tabIndex={-1}>
-          Discussion
+          {t("editor:panel.title")}
         </h2>
         <button type="button" className="secondary thread-panel__close" onClick={onClose}>
-          Close<span className="visually-hidden"> the discussion</span>
+          {t("editor:panel.close")}
+          <span className="visually-hidden">{` ${t("editor:panel.closeWhat")}`}</span>
         </button>
       </div>
       {draft ? <Composer key={`${draft.kind}-${draft.quote.exact}`} draft={draft} documentId={props.documentId} onDone={onDraftDone} /> : null}
       <fieldset className="thread-filter">
-        <legend className="visually-hidden">Show threads</legend>
-        {(Object.keys(FILTER_LABELS) as ThreadFilter[]).map((value) => (
+        <legend className="visually-hidden">{t("editor:panel.show")}</legend>
+        {THREAD_FILTERS.map((value) => (
           <label key={value} className="thread-filter__choice">
             <input type="radio" name={`${id}-filter`} value={value} checked={filter === value} onChange={() => setFilter(value)} />
-            {`${FILTER_LABELS[value]} (${counts[value]})`}
+            {filterLabel(t, value, counts[value])}
           </label>
         ))}
       </fieldset>
       {error ? (
         <p className="thread__error" role="alert">
-          {error}
+          {threadErrorText(t, locale, error, t("editor:panel.loadFailed"))}
         </p>
       ) : null}
       {threads === null ? (
-        <p className="thread-panel__empty">Loading the discussion…</p>
+        <p className="thread-panel__empty">{t("editor:panel.loading")}</p>
       ) : list.length === 0 ? (
         <p className="thread-panel__empty">
-          {filter === "resolved" ? "No resolved threads." : role === "viewer" ? "No open threads." : "No open threads. Select words and choose “Comment” to start one."}
+          {filter === "resolved" ? t("editor:panel.noResolved") : role === "viewer" ? t("editor:panel.noOpen") : t("editor:panel.noOpenStart")}
         </p>
       ) : (
         <ol className="thread-list">
@@ -215,8 +232,7 @@ export function ThreadPanel(props: ThreadPanelProps) {
         </ol>
       )}
       <p className="thread-panel__keys">
-        <kbd>Alt</kbd>+<kbd>Shift</kbd>+<kbd>↓</kbd> / <kbd>↑</kbd>: next / previous thread. <kbd>Ctrl</kbd>+<kbd>Alt</kbd>+<kbd>M</kbd>: comment on
-        the selected words.
+        <Trans k="editor:panel.keys" tags={{ k: kbd }} />
       </p>
     </section>
   );

@@ -5,6 +5,7 @@
  * "click H1" or "click List" reaches it. `glyph` is decoration shown before the text and hidden from the name.
  */
 import type { Editor } from "@tiptap/core";
+import type { TFunction } from "i18next";
 import { isSafeHref } from "./extensions";
 
 /** What the toolbar needs to know about the selection to show pressed and disabled states. */
@@ -40,47 +41,53 @@ export function readToolbarState(editor: Editor): ToolbarState {
   };
 }
 
-export interface ToolbarCommand {
+/** A command's words in the page's language. */
+export interface CommandWords {
   /** The accessible name; contains `text`. */
   label: string;
   /** The words shown. */
   text: string;
-  /** A symbol shown before the text, hidden from assistive technology. */
-  glyph?: string;
   /** The tooltip: the name and its keyboard shortcut. */
   title: string;
+}
+
+export interface ToolbarCommand {
+  /** Stable name (React key, tests). */
+  id: string;
+  words: (t: TFunction) => CommandWords;
+  /** A symbol shown before the text, hidden from assistive technology. */
+  glyph?: string;
   /** Toggles say whether the format is on; actions have no `pressed`. */
   pressed?: keyof ToolbarState;
   enabled?: keyof ToolbarState;
   /** Starts a new group on the toolbar (a little space before it). */
   groupStart?: boolean;
   /** Runs the command; may return words to show (a refused link). */
-  run: (editor: Editor) => unknown;
+  run: (editor: Editor, t: TFunction) => unknown;
 }
+
+const words = (label: string, text: string, title: string): CommandWords => ({ label, text, title });
 
 /** On the toolbar, in this order. */
 export const TOOLBAR_COMMANDS: ToolbarCommand[] = [
-  { label: "Bold", text: "B", title: "Bold (Ctrl+B)", pressed: "bold", run: (e) => e.chain().focus().toggleBold().run() },
-  { label: "Italic", text: "I", title: "Italic (Ctrl+I)", pressed: "italic", run: (e) => e.chain().focus().toggleItalic().run() },
-  { label: "H1 heading", text: "H1", title: "Heading 1 (Ctrl+Alt+1)", pressed: "heading1", groupStart: true, run: (e) => e.chain().focus().toggleHeading({ level: 1 }).run() },
-  { label: "H2 heading", text: "H2", title: "Heading 2 (Ctrl+Alt+2)", pressed: "heading2", run: (e) => e.chain().focus().toggleHeading({ level: 2 }).run() },
-  { label: "Bullet list", glyph: "•", text: "List", title: "Bullet list (Ctrl+Shift+8)", pressed: "bulletList", groupStart: true, run: (e) => e.chain().focus().toggleBulletList().run() },
-  { label: "Numbered list", glyph: "1.", text: "List", title: "Numbered list (Ctrl+Shift+7)", pressed: "orderedList", run: (e) => e.chain().focus().toggleOrderedList().run() },
-  { label: "Link", text: "Link", title: "Link (asks for the address)", pressed: "link", run: (e) => editLink(e) },
-  { label: "Undo", text: "Undo", title: "Undo your last change (Ctrl+Z)", enabled: "canUndo", groupStart: true, run: (e) => e.commands.undo() },
-  { label: "Redo", text: "Redo", title: "Redo (Ctrl+Shift+Z)", enabled: "canRedo", run: (e) => e.commands.redo() },
+  { id: "bold", words: (t) => words(t("editor:toolbar.bold.label"), t("editor:toolbar.bold.text"), t("editor:toolbar.bold.title")), pressed: "bold", run: (e) => e.chain().focus().toggleBold().run() },
+  { id: "italic", words: (t) => words(t("editor:toolbar.italic.label"), t("editor:toolbar.italic.text"), t("editor:toolbar.italic.title")), pressed: "italic", run: (e) => e.chain().focus().toggleItalic().run() },
+  { id: "heading1", words: (t) => words(t("editor:toolbar.heading1.label"), "H1", t("editor:toolbar.heading1.title")), pressed: "heading1", groupStart: true, run: (e) => e.chain().focus().toggleHeading({ level: 1 }).run() },
+  { id: "heading2", words: (t) => words(t("editor:toolbar.heading2.label"), "H2", t("editor:toolbar.heading2.title")), pressed: "heading2", run: (e) => e.chain().focus().toggleHeading({ level: 2 }).run() },
+  { id: "bulletList", words: (t) => words(t("editor:toolbar.bulletList.label"), t("editor:toolbar.bulletList.text"), t("editor:toolbar.bulletList.title")), glyph: "•", pressed: "bulletList", groupStart: true, run: (e) => e.chain().focus().toggleBulletList().run() },
+  { id: "orderedList", words: (t) => words(t("editor:toolbar.orderedList.label"), t("editor:toolbar.orderedList.text"), t("editor:toolbar.orderedList.title")), glyph: "1.", pressed: "orderedList", run: (e) => e.chain().focus().toggleOrderedList().run() },
+  { id: "link", words: (t) => words(t("editor:toolbar.link.label"), t("editor:toolbar.link.text"), t("editor:toolbar.link.title")), pressed: "link", run: (e, t) => editLink(e, t) },
+  { id: "undo", words: (t) => words(t("editor:toolbar.undo.label"), t("editor:toolbar.undo.text"), t("editor:toolbar.undo.title")), enabled: "canUndo", groupStart: true, run: (e) => e.commands.undo() },
+  { id: "redo", words: (t) => words(t("editor:toolbar.redo.label"), t("editor:toolbar.redo.text"), t("editor:toolbar.redo.title")), enabled: "canRedo", run: (e) => e.commands.redo() },
 ];
 
 /** In the "More" menu, in this order: the visible text is the whole name. */
 export const MORE_COMMANDS: ToolbarCommand[] = [
-  { label: "Strikethrough", text: "Strikethrough", title: "Ctrl+Shift+S", pressed: "strike", run: (e) => e.chain().focus().toggleStrike().run() },
-  { label: "Heading 3", text: "Heading 3", title: "Ctrl+Alt+3", pressed: "heading3", run: (e) => e.chain().focus().toggleHeading({ level: 3 }).run() },
-  { label: "Quote", text: "Quote", title: "Blockquote (Ctrl+Shift+B)", pressed: "blockquote", run: (e) => e.chain().focus().toggleBlockquote().run() },
-  { label: "Horizontal rule", text: "Horizontal rule", title: "A line across the page", run: (e) => e.chain().focus().setHorizontalRule().run() },
+  { id: "strike", words: (t) => words(t("editor:toolbar.strike.label"), t("editor:toolbar.strike.label"), "Ctrl+Shift+S"), pressed: "strike", run: (e) => e.chain().focus().toggleStrike().run() },
+  { id: "heading3", words: (t) => words(t("editor:toolbar.heading3.label"), t("editor:toolbar.heading3.label"), "Ctrl+Alt+3"), pressed: "heading3", run: (e) => e.chain().focus().toggleHeading({ level: 3 }).run() },
+  { id: "blockquote", words: (t) => words(t("editor:toolbar.blockquote.label"), t("editor:toolbar.blockquote.label"), t("editor:toolbar.blockquote.title")), pressed: "blockquote", run: (e) => e.chain().focus().toggleBlockquote().run() },
+  { id: "horizontalRule", words: (t) => words(t("editor:toolbar.horizontalRule.label"), t("editor:toolbar.horizontalRule.label"), t("editor:toolbar.horizontalRule.title")), run: (e) => e.chain().focus().setHorizontalRule().run() },
 ];
-
-export const LINK_REFUSED =
-  "That link was not added: only web addresses (https:// or http://) and email addresses (mailto:) are allowed.";
 
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 const EMAIL = /^[^\s@/:]+@[^\s@/:]+\.[^\s@/:]+$/;
@@ -92,9 +99,9 @@ export function withDefaultScheme(value: string): string {
 }
 
 /** Asks for an address and links the selection (or inserts the address as a link). Returns a refusal, or null. */
-function editLink(editor: Editor): string | null {
+function editLink(editor: Editor, t: TFunction): string | null {
   const previous = editor.getAttributes("link").href as string | undefined;
-  const input = window.prompt("Link address (leave empty to remove the link)", previous ?? "https://");
+  const input = window.prompt(t("editor:toolbar.link.prompt"), previous ?? "https://");
   if (input === null) return null;
   const value = input.trim();
   if (value === "" || value === "https://") {
@@ -102,7 +109,7 @@ function editLink(editor: Editor): string | null {
     return null;
   }
   const href = withDefaultScheme(value);
-  if (!isSafeHref(href)) return LINK_REFUSED;
+  if (!isSafeHref(href)) return t("editor:toolbar.link.refused");
   if (editor.state.selection.empty && !editor.isActive("link")) {
     editor
       .chain()

@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * GET /documents/:id: a document. The server renders its stored Yjs state as HTML (readable before JavaScript);
  * in the browser the live collaborative editor takes over (editable for organisers and editors, read-along for
@@ -17,11 +16,15 @@ import { CollabEditor } from "../components/collab-editor";
 import { DocumentBody } from "../components/document-body";
 import { colourFor } from "../collab/protocol";
 import { loadDocumentHtml } from "../models/document-html.server";
-import { canDiscuss, canEditDocuments, canManageMembers, canPublish, ROLE_LABELS } from "../models/roles";
+import { canDiscuss, canEditDocuments, canManageMembers, canPublish, type Role } from "../models/roles";
 import { mentionableNames } from "../threads/thread-mails.server";
 import { MentionNames } from "../components/mention-field";
-import { kindLabel, statusBadgeClass, statusLabel } from "../models/workshop-view";
-import { formatDateTime, isoString } from "../utils/dates";
+import { statusBadgeClass } from "../models/workshop-view";
+import { isoString } from "../utils/dates";
+import { routeStrings } from "../i18n/strings.server";
+import { formatDateTimeIn } from "../i18n/format";
+import { useT } from "../i18n/react";
+import type { TFunction } from "i18next";
 import { notFound, requireUser } from "../utils/guards.server";
 import { Breadcrumbs, workshopTrail } from "../components/breadcrumbs";
 import diffStyles from "../diff/diff.css";
@@ -31,7 +34,7 @@ import { loadTranslationContext } from "../models/translation-context.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: diffStyles }];
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} — Accord` : "Not found — Accord" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} — Accord` : "Accord" }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { user } = await requireUser(request, context);
@@ -44,6 +47,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     canDiscuss(document.role) ? mentionableNames(document.id, user.id) : Promise.resolve([]),
   ]);
   return {
+    i18n: await routeStrings(request, context, ["editor"]),
     translation,
     document: {
       id: document.id,
@@ -82,7 +86,49 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
   formData?.get("intent") === SAVE_VERSION_INTENT ? false : defaultShouldRevalidate;
 
+function kindName(t: TFunction, kind: string): string {
+  switch (kind) {
+    case "declaration":
+      return t("editor:page.kind.declaration");
+    case "statement":
+      return t("editor:page.kind.statement");
+    case "guidance":
+      return t("editor:page.kind.guidance");
+    case "discussion_paper":
+      return t("editor:page.kind.discussionPaper");
+    default:
+      return kind;
+  }
+}
+
+function statusName(t: TFunction, status: string): string {
+  switch (status) {
+    case "draft":
+      return t("editor:page.status.draft");
+    case "published":
+      return t("editor:page.status.published");
+    case "archived":
+      return t("editor:page.status.archived");
+    default:
+      return status;
+  }
+}
+
+function roleName(t: TFunction, role: Role): string {
+  switch (role) {
+    case "organizer":
+      return t("editor:roles.organizer");
+    case "editor":
+      return t("editor:roles.editor");
+    case "commenter":
+      return t("editor:roles.commenter");
+    case "viewer":
+      return t("editor:roles.viewer");
+  }
+}
+
 export default function DocumentPage() {
+  const { t, locale } = useT();
   const { document, role, rendered, user, translation, mentionNames } = useLoaderData<typeof loader>();
   const posted = useActionData<typeof action>();
   // The stored text normally opens with the title as its own <h1>; otherwise the page supplies one.
@@ -92,16 +138,17 @@ export default function DocumentPage() {
       <Breadcrumbs trail={workshopTrail({ slug: document.workshopSlug, title: document.workshopTitle })} current={document.title} />
       {textHasTitle ? null : <h1>{document.title}</h1>}
       <div className="meta">
-        <span>{kindLabel(document.kind)}</span>
-        <span className={statusBadgeClass(document.status)}>{statusLabel(document.status)}</span>
-        <span>{`Your role: ${ROLE_LABELS[role]}`}</span>
+        <span>{kindName(t, document.kind)}</span>
+        <span className={statusBadgeClass(document.status)}>{statusName(t, document.status)}</span>
+        <span>{t("editor:page.yourRole", { role: roleName(t, role) })}</span>
         <span>
-          Last updated <time dateTime={isoString(document.updatedAt)}>{formatDateTime(document.updatedAt)}</time>
+          {t("editor:page.lastUpdated")}{" "}
+          <time dateTime={isoString(document.updatedAt)}>{formatDateTimeIn(locale, new Date(document.updatedAt))}</time>
         </span>
-        <Link to={`/documents/${document.id}/history`}>History and versions</Link>
-        {canManageMembers(role) ? <Link to={`/documents/${document.id}/publish`}>Publish</Link> : null}
+        <Link to={`/documents/${document.id}/history`}>{t("editor:page.history")}</Link>
+        {canManageMembers(role) ? <Link to={`/documents/${document.id}/publish`}>{t("editor:page.publish")}</Link> : null}
         {canManageMembers(role) && document.status === "published" && !translation ? (
-          <Link to={`/documents/${document.id}/endorsements`}>Endorsements and moderation</Link>
+          <Link to={`/documents/${document.id}/endorsements`}>{t("editor:page.endorsements")}</Link>
         ) : null}
       </div>
       {translation ? <TranslationNotice translation={translation} /> : null}

@@ -3,6 +3,8 @@
  * cookie, so the server's Origin check and authorization apply as to any other request. Every failure becomes a
  * `ThreadApiError` carrying words for people (the server's `error`, else a sentence for the status).
  */
+import type { TFunction } from "i18next";
+import type { Locale } from "../i18n/locales";
 import { THREAD_SEQ_HEADER } from "./contract";
 import type { EncodedRange, OutdatedProposal, QuoteSelector, Thread } from "./types";
 
@@ -11,8 +13,39 @@ export class ThreadApiError extends Error {
     message: string,
     readonly status: number,
     readonly body: unknown,
+    /** The message is already in the page's language (said by the browser itself, not by a status). */
+    readonly local = false,
   ) {
     super(message);
+  }
+}
+
+/**
+ * Words for a failed call in the page's language: the status's, or the browser's own (`local`); in English, the
+ * server's own words (which may name the field at fault). `fallback` for anything that is not a ThreadApiError.
+ */
+export function threadErrorText(t: TFunction, locale: Locale, caught: unknown, fallback: string): string {
+  if (!(caught instanceof ThreadApiError)) return fallback;
+  if (caught.local || (locale === "en" && caught.status !== 0)) return caught.message;
+  switch (caught.status) {
+    case 0:
+      return t("editor:errors.offline");
+    case 400:
+      return t("editor:errors.invalid");
+    case 401:
+      return t("editor:errors.signedOut");
+    case 403:
+      return t("editor:errors.forbidden");
+    case 404:
+      return t("editor:errors.notFound");
+    case 409:
+      return t("editor:errors.conflict");
+    case 413:
+      return t("editor:errors.tooLong");
+    case 429:
+      return t("editor:errors.tooMany");
+    default:
+      return t("editor:errors.server");
   }
 }
 

@@ -8,7 +8,7 @@ import type { Thread } from "./types";
 
 export type ThreadFilter = "open" | "resolved" | "all";
 
-export const FILTER_LABELS: Record<ThreadFilter, string> = { open: "Open", resolved: "Resolved", all: "All" };
+export const THREAD_FILTERS: readonly ThreadFilter[] = ["open", "resolved", "all"];
 
 export function countThreads(threads: readonly Thread[]): Record<ThreadFilter, number> {
   const open = threads.filter((t) => t.status === "open").length;

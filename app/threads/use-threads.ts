@@ -7,20 +7,21 @@
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { WebsocketProvider } from "y-websocket";
-import { threadsApi, ThreadApiError } from "./api";
+import { threadsApi } from "./api";
 import { installThreadEvents, type ThreadEvent } from "./live";
 import { eventStep } from "./panel-model";
 import type { Thread } from "./types";
 
 export interface ThreadsState {
   threads: Thread[] | null;
-  error: string | null;
+  /** Why the list could not be loaded (translated by the panel: `threadErrorText`), or null. */
+  error: unknown;
   reload: () => void;
 }
 
 export function useThreads(documentId: string, provider: WebsocketProvider): ThreadsState {
   const [threads, setThreads] = useState<Thread[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const lastSeq = useRef<number | null>(null);
   const loading = useRef<Promise<void> | null>(null);
   const again = useRef(false);
@@ -37,7 +38,7 @@ export function useThreads(documentId: string, provider: WebsocketProvider): Thr
         if (!again.current) lastSeq.current = seq;
         setError(null);
       } catch (caught) {
-        setError(caught instanceof ThreadApiError ? caught.message : "The discussion could not be loaded.");
+        setError(caught ?? new Error("load"));
       }
     };
     // Events that arrive while loading may or may not be in the answer: forget the sequence, load once more if asked.

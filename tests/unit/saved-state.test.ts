@@ -7,7 +7,11 @@ import * as Y from "yjs";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import { MESSAGE_SAVED, readSaved, writeSaved } from "../../app/collab/protocol";
-import { STATUS_TEXT, UnconfirmedEdits, keptOnDeviceText, saveStatus, type SaveStatusInput } from "../../app/collab/saved-state";
+import { UnconfirmedEdits, keptOnDeviceText, saveStatus as statusIn, type SaveStatusInput } from "../../app/collab/saved-state";
+import { tFor } from "../../app/i18n/strings.server";
+
+const en = tFor("en");
+const saveStatus = (input: SaveStatusInput) => statusIn(input, en);
 
 /** A browser doc and a server doc that receives every browser update (as the server commits them). */
 function authorAndServer() {
@@ -118,8 +122,8 @@ describe("saveStatus", () => {
 
   it("says Connecting… before the first sync, and Offline once a connection attempt failed", () => {
     const first = { ...online, everSynced: false, online: false };
-    expect(saveStatus(first)).toEqual({ state: "connecting", text: STATUS_TEXT.connecting });
-    expect(saveStatus({ ...first, dropped: true })).toEqual({ state: "offline", text: STATUS_TEXT.offline });
+    expect(saveStatus(first)).toEqual({ state: "connecting", text: "Connecting…" });
+    expect(saveStatus({ ...first, dropped: true })).toEqual({ state: "offline", text: "Offline — reconnecting…" });
   });
 
   it("says Saving… until confirmed, then All changes saved", () => {
@@ -143,8 +147,8 @@ describe("saveStatus", () => {
   it("says how many changes this device keeps while offline, when it keeps them", () => {
     const offline = { ...online, online: false, dropped: true, unsaved: true };
     expect(saveStatus({ ...offline, unsavedCount: 3, keptOnDevice: true })).toEqual({ state: "offline", text: "Offline — 3 changes kept on this device" });
-    expect(keptOnDeviceText(1)).toBe("Offline — 1 change kept on this device");
-    expect(saveStatus({ ...offline, unsavedCount: 3, keptOnDevice: false }).text).toBe(STATUS_TEXT.offlineUnsaved);
+    expect(keptOnDeviceText(en, 1)).toBe("Offline — 1 change kept on this device");
+    expect(saveStatus({ ...offline, unsavedCount: 3, keptOnDevice: false }).text).toBe("Offline — your changes are kept and will be saved when you reconnect");
     expect(saveStatus({ ...online, unsaved: true, unsavedCount: 3, keptOnDevice: true }).text).toBe("Saving…");
   });
 
@@ -157,5 +161,13 @@ describe("saveStatus", () => {
       "Read-only — you can read along live · Offline — reconnecting…",
     );
     expect(saveStatus({ ...online, unsaved: true, closedCode: 4403 }).state).toBe("closed");
+  });
+
+  it("speaks the page's language, with its plural forms", () => {
+    const offline = { ...online, online: false, dropped: true, unsaved: true, keptOnDevice: true };
+    expect(statusIn(online, tFor("fr")).text).toBe("Toutes les modifications sont enregistrées");
+    expect(statusIn({ ...offline, unsavedCount: 1 }, tFor("fr")).text).toBe("Hors ligne — 1 modification conservée sur cet appareil");
+    expect(statusIn({ ...offline, unsavedCount: 2 }, tFor("sv")).text).toBe("Offline — 2 ändringar sparade på den här enheten");
+    expect(statusIn({ ...online, unsaved: true, slow: true }, tFor("es")).text).toBe("Aún sin guardar — se volverá a intentar");
   });
 });
