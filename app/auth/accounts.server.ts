@@ -20,6 +20,10 @@ import {
 } from "../../db/users";
 import { getConfig } from "../config.server";
 import { sendMail } from "../mail/mailer.server";
+import type { TFunction } from "i18next";
+import { tFor } from "../i18n/strings.server";
+import type { Locale } from "../i18n/locales";
+import { recipientLocale } from "../mail/recipient-locale";
 import { endAccountAccess } from "./account-access.server";
 import { checkEmailToken, emailLink, issueEmailToken } from "./email-links.server";
 import { sendConfirmationMail } from "./email-confirmation.server";
@@ -38,7 +42,8 @@ export function normaliseEmail(email: string): string {
 }
 
 /** Names are chosen by whoever signed up: mails to an address nobody has confirmed do not repeat them. */
-const greeting = (user: Pick<UserRow, "name" | "emailVerifiedAt">) => (user.emailVerifiedAt ? `Hello ${user.name},` : "Hello,");
+const greeting = (t: TFunction, user: Pick<UserRow, "name" | "emailVerifiedAt">) =>
+  user.emailVerifiedAt ? t("mail:greeting.named", { name: user.name }) : t("mail:greeting.plain");
 
 export type SignupResult = { ok: true } | { ok: false; fieldErrors: Partial<Record<"name" | "email" | "password", string>> };
 
@@ -46,7 +51,15 @@ export type SignupResult = { ok: true } | { ok: false; fieldErrors: Partial<Reco
  * `browserSecret`: the signing-up browser's secret (app/auth/signup-browser.server.ts), bound to a NEW account's link
  * only — its password is the one this browser chose. `next`: an on-site path to return to after confirming.
  */
-export async function signup(input: { name: string; email: string; password: string; browserSecret?: string | null; next?: string | null }): Promise<SignupResult> {
+export async function signup(input: {
+  name: string;
+  email: string;
+  password: string;
+  browserSecret?: string | null;
+  next?: string | null;
+  /** The sign-up request's language: the mails answering it are in it (unless the account chose one). */
+  locale?: Locale;
+}): Promise<SignupResult> {
   const email = normaliseEmail(input.email);
   const problem = passwordProblem(input.password, { email, name: input.name });
   if (problem) return { ok: false, fieldErrors: { password: problem } };
@@ -54,15 +67,16 @@ export async function signup(input: { name: string; email: string; password: str
   const user = await insertUser({ email, name: input.name.trim(), passwordHash });
   const existing = user ? null : await findUserByEmail(email);
   if (user) {
-    await sendConfirmationMail(user, { browserHash: input.browserSecret ? signupSecretHash(input.browserSecret) : null, nextPath: input.next ?? null });
+    await sendConfirmationMail(user, { browserHash: input.browserSecret ? signupSecretHash(input.browserSecret) : null, nextPath: input.next ?? null }, input.locale);
   } else if (existing && !existing.emailVerifiedAt) {
     // A second sign-up for an unconfirmed address gets the link too: whoever confirms chooses the password.
-    await sendConfirmationMail(existing, { nextPath: input.next ?? null });
+    await sendConfirmationMail(existing, { nextPath: input.next ?? null }, input.locale);
   } else {
+    const t = tFor(recipientLocale(existing?.language, input.locale));
     await sendMail({
       to: email,
-      subject: "Someone tried to create an Accord account with your e-mail",
-      text: `Someone (perhaps you) tried to create an Accord account with this e-mail address, which already has one.\n\nSign in: ${getConfig().publicUrl}/login\nForgot your password? ${getConfig().publicUrl}/forgot-password\n\nIf it was not you, you can ignore this message.\n`,
+      subject: t("mail:existing.subject"),
+      text: t("mail:existing.body", { signIn: `${getConfig().publicUrl}/login`, forgot: `${getConfig().publicUrl}/forgot-password` }),
     });
   }
   return { ok: true };
@@ -106,7 +120,8 @@ export async function login(input: {
   return { ok: true, next: "session", token, expiresAt: session.expiresAt, user, deviceCookie: serializeDeviceCookie(email) };
 }
 
-export async function requestPasswordReset(emailInput: string): Promise<void> {
+/** `locale`: the asking request's language, used unless the account chose one. */
+export async function requestPasswordReset(emailInput: string, locale?: Locale): Promise<void> {
   const email = normaliseEmail(emailInput);
   const user = await findUserByEmail(email);
   if (!user) {
@@ -116,10 +131,11 @@ export async function requestPasswordReset(emailInput: string): Promise<void> {
   }
   await verifyAgainstDummy(email);
   const token = await issueEmailToken(user, "reset_password");
+  const t = tFor(recipientLocale(user.language, locale));
   await sendMail({
     to: user.email,
-    subject: "Reset your Accord password",
-    text: `${greeting(user)}\n\nTo choose a new password, open this link (valid for one hour):\n\n${emailLink("/reset-password", token)}\n\nChoosing it signs out every browser and revokes every personal access token of the account.\n\nIf you did not ask for this, ignore this message: your password stays as it is.\n`,
+    subject: t("mail:reset.subject"),
+    text: t("mail:reset.body", { greeting: greeting(t, user), link: emailLink("/reset-password", token) }),
   });
 }
 

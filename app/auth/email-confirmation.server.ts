@@ -14,22 +14,22 @@ import { getSql } from "../../db/client";
 import { consumeEmailToken, retireEmailTokens } from "../../db/email-tokens";
 import { markEmailVerified, updatePasswordHash, updateUnconfirmedEmail, updateUserName, type UserRow } from "../../db/users";
 import { sendMail } from "../mail/mailer.server";
+import { tFor } from "../i18n/strings.server";
+import type { Locale } from "../i18n/locales";
+import { recipientLocale } from "../mail/recipient-locale";
 import { endAccountAccess } from "./account-access.server";
 import { checkEmailToken, emailLink, issueEmailToken, linkState, type LinkExtras, type LinkState } from "./email-links.server";
 import { isSigningUpBrowser } from "./signup-browser.server";
 import { hashPassword, passwordProblem } from "./password.server";
 
 /** The confirmation link, to the account's current address, without its name. */
-export async function sendConfirmationMail(user: { id: string; email: string }, extras: LinkExtras = {}): Promise<void> {
+export async function sendConfirmationMail(user: { id: string; email: string; language?: string | null }, extras: LinkExtras = {}, locale?: Locale): Promise<void> {
   const token = await issueEmailToken(user, "verify_email", extras);
+  const t = tFor(recipientLocale(user.language, locale));
   await sendMail({
     to: user.email,
-    subject: "Confirm your e-mail address for Accord",
-    text:
-      `Hello,\n\nSomeone asked to create an Accord account with this e-mail address (or to send its link again). ` +
-      `If it was you, open this link (valid for 48 hours) to confirm that the address is yours:\n\n${emailLink("/verify-email", token)}\n\n` +
-      `Confirming lets you choose the account's name and password; anyone else who was signed in to it is signed out.\n\n` +
-      `If it was not you, ignore this message: the account can do nothing until the address is confirmed.\n`,
+    subject: t("mail:confirm.subject"),
+    text: t("mail:confirm.body", { link: emailLink("/verify-email", token) }),
   });
 }
 

@@ -9,6 +9,7 @@
 import type { UserRow } from "../../db/users";
 import { secondsSinceLastEmailToken } from "../../db/email-token-activity";
 import { sendConfirmationMail } from "./email-confirmation.server";
+import type { Locale } from "../i18n/locales";
 import { spendSignupAllowance } from "./request-limits.server";
 
 export const RESEND_INTERVAL_SECONDS = 60;
@@ -35,7 +36,8 @@ function serialised<T>(key: string, fn: () => Promise<T>): Promise<T> {
   return run;
 }
 
-export function resendVerificationEmail(user: Pick<UserRow, "id" | "email" | "emailVerifiedAt">): Promise<ResendResult> {
+/** `locale`: the asking request's language (the mail is in it unless the account chose one). */
+export function resendVerificationEmail(user: Pick<UserRow, "id" | "email" | "emailVerifiedAt"> & { language?: string | null }, locale?: Locale): Promise<ResendResult> {
   if (user.emailVerifiedAt) return Promise.resolve({ ok: false, reason: "already-verified" });
   return serialised(user.id, async (): Promise<ResendResult> => {
     const since = await secondsSinceLastEmailToken(user.id, "verify_email");
@@ -44,7 +46,7 @@ export function resendVerificationEmail(user: Pick<UserRow, "id" | "email" | "em
     }
     const wait = await spendSignupAllowance({ email: user.email });
     if (wait > 0) return { ok: false, reason: "too-many", retryAfterSeconds: wait };
-    await sendConfirmationMail(user);
+    await sendConfirmationMail(user, {}, locale);
     return { ok: true };
   });
 }

@@ -63,6 +63,8 @@ export async function buildAccountData(user: UserRow): Promise<Record<string, un
       emailVerifiedAt: user.emailVerifiedAt,
       isAdmin: user.isAdmin,
       createdAt: user.createdAt,
+      // The interface language the account chose (null: it follows the browser).
+      language: user.language,
       /** "E-mail me when I am mentioned or someone replies in my threads". */
       discussionEmails: threadEmails,
     },

@@ -24,6 +24,10 @@ import { setThreadEmails, threadEmailsOn } from "../threads/thread-mails.server"
 import { formToObject, parseWith } from "../utils/forms.server";
 import { requireSessionUser } from "../utils/guards.server";
 import { forwardHeaders, NO_STORE } from "../utils/route-headers";
+import { saveAccountLanguage } from "../auth/account-language.server";
+import { useT } from "../i18n/react";
+import { isLocale, LOCALE_NAMES, LOCALES } from "../i18n/locales";
+import { requestT, routeStrings } from "../i18n/strings.server";
 
 export const meta: MetaFunction = () => [{ title: "Your account — Accord" }];
 export const headers = forwardHeaders;
@@ -37,7 +41,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     threadEmailsOn(user.id),
   ]);
   return data(
-    { user: { name: user.name, email: user.email, verified: user.emailVerifiedAt != null }, sessions, tokens, secondFactor, threadEmails },
+    {
+      user: { name: user.name, email: user.email, verified: user.emailVerifiedAt != null, language: isLocale(user.language) ? user.language : null },
+      sessions,
+      tokens,
+      secondFactor,
+      threadEmails,
+      i18n: await routeStrings(request, context, ["auth", "account"]),
+    },
     { headers: NO_STORE },
   );
 }
@@ -54,6 +65,8 @@ const schemas = {
       confirmPassword: z.string({ message: "Type the new password again." }).min(1, "Type the new password again."),
     })
     .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: "The two new passwords are not the same." }),
+  // "" follows the browser; anything else must be one of the interface's languages.
+  language: z.object({ language: z.enum(["", ...LOCALES], { message: "Choose one of the languages offered." }) }),
   "revoke-session": z.object({ sessionId: tokenId }),
   "revoke-other-sessions": z.object({}),
   "create-token": z.object({
@@ -119,6 +132,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const problem = passwordProblem(form.newPassword, user);
       if (problem) fieldErrors.newPassword = problem;
     }
+    if (intent === "language") fieldErrors.language = (await requestT(request, context))("account:language.invalid");
     return refuse({ intent, fieldErrors });
   }
   const input = parsed.data as Record<string, string>;
@@ -127,6 +141,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     case "rename": {
       await renameUser(user.id, input.name);
       return redirect("/account?done=name#profile");
+    }
+    case "language": {
+      await saveAccountLanguage(user.id, input.language);
+      // The next page is read in the new language (the account's preference wins: app/i18n/locales.ts).
+      return redirect("/account?done=language#language");
     }
     case "notifications": {
       const on = input.threadEmails === "on";
@@ -187,6 +206,7 @@ function Notice({ section, result }: { section: string; result: ActionResult | u
 function sectionOf(intent: Intent): string {
   if (intent === "rename") return "profile";
   if (intent === "notifications") return "notifications";
+  if (intent === "language") return "language";
   if (intent === "change-password") return "password";
   if (intent === "revoke-session" || intent === "revoke-other-sessions") return "sessions";
   return "tokens";
@@ -194,6 +214,8 @@ function sectionOf(intent: Intent): string {
 
 export default function Account() {
   const { user, sessions, tokens, secondFactor, threadEmails } = useLoaderData<typeof loader>();
+  const { t } = useT();
+  const [search] = useSearchParams();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const navigation = useNavigation();
   const busyIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
@@ -255,6 +277,40 @@ export default function Account() {
           </div>
           <div className="actions">
             <button type="submit" disabled={busyIntent === "notifications"}>{busyIntent === "notifications" ? "Saving…" : "Save notifications"}</button>
+          </div>
+        </Form>
+      </section>
+
+      <section id="language" aria-labelledby="language-heading" className="card">
+        <h2 id="language-heading">{t("account:language.title")}</h2>
+        {search.get("done") === "language" ? <div className="alert ok" role="status">{t("account:language.saved")}</div> : null}
+        <Form method="post" action="/account" className="stack" noValidate>
+          <input type="hidden" name="intent" value="language" />
+          <div className="field">
+            <label htmlFor="account-language">{t("account:language.label")}</label>
+            <select
+              id="account-language"
+              name="language"
+              defaultValue={user.language ?? ""}
+              aria-describedby={errorsFor("language").language ? "account-language-hint account-language-error" : "account-language-hint"}
+              aria-invalid={errorsFor("language").language ? true : undefined}
+            >
+              <option value="">{t("account:language.follow")}</option>
+              {LOCALES.map((code) => (
+                <option key={code} value={code} lang={code}>
+                  {LOCALE_NAMES[code]}
+                </option>
+              ))}
+            </select>
+            <p className="hint" id="account-language-hint">{t("account:language.hint")}</p>
+            {errorsFor("language").language ? (
+              <p className="error" id="account-language-error" role="alert">
+                {errorsFor("language").language}
+              </p>
+            ) : null}
+          </div>
+          <div className="actions">
+            <button type="submit" disabled={busyIntent === "language"}>{busyIntent === "language" ? t("account:language.saving") : t("account:language.save")}</button>
           </div>
         </Form>
       </section>

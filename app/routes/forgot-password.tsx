@@ -4,6 +4,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { requestPasswordReset } from "../auth/accounts.server";
+import { requestLocale } from "../i18n/strings.server";
 import { emailField } from "../auth/fields";
 import { Field, FormError } from "../components/field";
 import { getConfig } from "../config.server";
@@ -40,7 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: 429, headers: { "Retry-After": String(wait) } },
     );
   }
-  await requestPasswordReset(parsed.data.email);
+  await requestPasswordReset(parsed.data.email, await requestLocale(request, context));
   // The same answer, after the same work, whether or not an account uses the address.
   return redirect("/forgot-password?sent=1");
 }

@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -7,7 +6,6 @@ import { signup } from "../auth/accounts.server";
 import { passwordProblem } from "../auth/password.server";
 import { emailField, nameField, passwordField } from "../auth/fields";
 import { Field, FormError } from "../components/field";
-import { PASSWORD_HINT } from "../components/password-hint";
 import { getConfig } from "../config.server";
 import { outboxIsTheDelivery } from "../deployment.server";
 import { formToObject, parseWith } from "../utils/forms.server";
@@ -15,18 +13,25 @@ import { getUser, safeRedirectTarget } from "../utils/guards.server";
 import { newSignupSecret, serializeSignupCookie } from "../auth/signup-browser.server";
 import { spendSignupAllowance } from "../auth/request-limits.server";
 import { forwardHeaders } from "../utils/route-headers";
-import { pleaseWait } from "../utils/wait-words";
+import { pleaseWaitIn } from "../utils/wait-words";
+import { fieldErrorsIn } from "../auth/field-words";
+import { Trans, useT } from "../i18n/react";
+import { requestLocale, requestT, routeStrings, tFor } from "../i18n/strings.server";
 
 export const headers = forwardHeaders;
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.sent ? "Check your e-mail — Accord" : "Create an account — Accord" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Accord" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const redirectTo = safeRedirectTarget(new URL(request.url).searchParams.get("redirectTo"), "");
   if (await getUser(context)) throw redirect(redirectTo || "/workshops");
   const config = getConfig();
+  const t = await requestT(request, context);
+  const sent = new URL(request.url).searchParams.get("sent") === "1";
   return {
-    sent: new URL(request.url).searchParams.get("sent") === "1",
+    title: sent ? t("auth:signup.sentMetaTitle") : t("auth:signup.metaTitle"),
+    i18n: await routeStrings(request, context, ["auth"]),
+    sent,
     redirectTo,
     // On a machine without a mail server the message waits in the outbox page: say where.
     devOutbox: outboxIsTheDelivery(config, context.fromThisMachine),
@@ -36,11 +41,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const schema = z.object({ name: nameField, email: emailField, password: passwordField, redirectTo: z.string().max(500).optional() });
 
 export async function action({ request, context }: ActionFunctionArgs) {
+  const locale = await requestLocale(request, context);
+  const t = tFor(locale);
   let form: Record<string, string>;
   try {
     form = formToObject(await request.formData());
   } catch {
-    return data({ fieldErrors: { form: "The form could not be read. Please try again." } as Record<string, string> }, { status: 400 });
+    return data({ fieldErrors: { form: t("auth:signup.unreadable") } as Record<string, string> }, { status: 400 });
   }
   const parsed = parseWith(schema, form);
   if (!parsed.ok) {
@@ -50,26 +57,27 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const problem = passwordProblem(form.password, { email: form.email?.trim().toLowerCase(), name: form.name });
       if (problem) fieldErrors.password = problem;
     }
-    return data({ fieldErrors }, { status: 400 });
+    return data({ fieldErrors: fieldErrorsIn(t, fieldErrors) }, { status: 400 });
   }
   const wait = await spendSignupAllowance({ email: parsed.data.email, ip: context.clientIp ?? "unknown" });
   if (wait > 0) {
     return data(
-      { fieldErrors: { form: `Too many sign-up attempts. ${pleaseWait(wait)}` } as Record<string, string> },
+      { fieldErrors: { form: t("auth:signup.throttled", { wait: pleaseWaitIn(t, wait) }) } as Record<string, string> },
       { status: 429, headers: { "Retry-After": String(wait) } },
     );
   }
   // Whoever confirms from this browser chose the password (app/auth/signup-browser.server.ts).
   const browserSecret = newSignupSecret();
   const next = parsed.data.redirectTo ? safeRedirectTarget(parsed.data.redirectTo, "") || null : null;
-  const result = await signup({ ...parsed.data, browserSecret, next });
-  if (!result.ok) return data({ fieldErrors: result.fieldErrors as Record<string, string> }, { status: 400 });
+  const result = await signup({ ...parsed.data, browserSecret, next, locale });
+  if (!result.ok) return data({ fieldErrors: fieldErrorsIn(t, result.fieldErrors as Record<string, string>) }, { status: 400 });
   // The same answer whether or not the address already had an account (the mail itself tells the owner).
   return redirect("/signup?sent=1", { headers: { "Set-Cookie": serializeSignupCookie(browserSecret) } });
 }
 
 export default function Signup() {
   const { sent, devOutbox, redirectTo } = useLoaderData<typeof loader>();
+  const { t } = useT();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const fieldErrors: Record<string, string> = result?.fieldErrors ?? {};
@@ -77,18 +85,18 @@ export default function Signup() {
   if (sent) {
     return (
       <div className="page narrow">
-        <h1>Check your e-mail</h1>
+        <h1>{t("auth:signup.sentTitle")}</h1>
         <div className="alert ok" role="status">
-          We sent a message to the address you gave. Open the link in it to confirm your address; the link works for 48 hours.
+          {t("auth:signup.sentBody")}
         </div>
-        <p>If that address already has an Accord account, the message says so and tells you how to sign in instead.</p>
-        <p>No message after a few minutes? Look in your spam folder, or <Link to="/signup">try again</Link> with the address spelled differently.</p>
+        <p>{t("auth:signup.sentExisting")}</p>
+        <p><Trans k="auth:signup.sentNothing" tags={{ go: (c) => <Link to="/signup">{c}</Link> }} /></p>
         {devOutbox ? (
           <p className="muted small">
-            This Accord has no mail server configured: read the message in the <Link to="/dev/outbox">development outbox</Link>.
+            <Trans k="auth:signup.devOutbox" tags={{ go: (c) => <Link to="/dev/outbox">{c}</Link> }} />
           </p>
         ) : null}
-        <p><Link to="/login">Go to sign in</Link></p>
+        <p><Link to="/login">{t("auth:signup.goSignIn")}</Link></p>
       </div>
     );
   }
@@ -96,35 +104,35 @@ export default function Signup() {
   const count = Object.keys(fieldErrors).filter((k) => k !== "form").length;
   return (
     <div className="page narrow">
-      <h1>Create an account</h1>
-      <FormError message={fieldErrors.form ?? (count > 0 ? (count === 1 ? "Please correct the field marked below." : "Please correct the fields marked below.") : null)} />
+      <h1>{t("auth:signup.title")}</h1>
+      <FormError message={fieldErrors.form ?? (count > 0 ? t("auth:signup.fix", { count }) : null)} />
       <Form method="post" action="/signup" className="stack card" noValidate>
         {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
-        <Field name="name" label="Your name" type="text" autoComplete="name" required maxLength={120} error={fieldErrors.name} />
+        <Field name="name" label={t("auth:signup.name")} type="text" autoComplete="name" required maxLength={120} error={fieldErrors.name} />
         <Field
           name="email"
-          label="E-mail"
+          label={t("auth:login.email")}
           type="email"
           autoComplete="email"
-          hint="We send a link to confirm it. It is never shown to other people."
+          hint={t("auth:signup.emailHint")}
           required
           maxLength={254}
           error={fieldErrors.email}
         />
         <Field
           name="password"
-          label="Password"
+          label={t("auth:login.password")}
           type="password"
           autoComplete="new-password"
-          hint={PASSWORD_HINT}
+          hint={t("auth:fields.passwordHint")}
           required
           error={fieldErrors.password}
         />
         <div className="actions">
-          <button type="submit" disabled={busy}>{busy ? "Creating your account…" : "Create account"}</button>
+          <button type="submit" disabled={busy}>{busy ? t("auth:signup.submitting") : t("auth:signup.submit")}</button>
         </div>
       </Form>
-      <p>Already have an account? <Link to="/login">Sign in</Link>.</p>
+      <p><Trans k="auth:signup.haveAccount" tags={{ go: (c) => <Link to="/login">{c}</Link> }} /></p>
     </div>
   );
 }

@@ -8,6 +8,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { resendVerificationEmail } from "../auth/resend-verification.server";
+import { requestLocale } from "../i18n/strings.server";
 import { getConfig } from "../config.server";
 import { outboxIsTheDelivery } from "../deployment.server";
 import { requireSessionUser } from "../utils/guards.server";
@@ -34,7 +35,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user } = await requireSessionUser(request, context);
-  const result = await resendVerificationEmail(user);
+  const result = await resendVerificationEmail(user, await requestLocale(request, context));
   if (!result.ok && result.reason !== "already-verified") {
     const error =
       result.reason === "too-soon"

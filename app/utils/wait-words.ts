@@ -1,3 +1,5 @@
+import type { TFunction } from "i18next";
+
 /** "Please wait …" in words: "a second", "12 seconds", "a minute", "15 minutes" (rounded up), never "1 seconds". */
 export function waitWords(seconds: number): string {
   const s = Math.max(1, Math.ceil(seconds));
@@ -10,4 +12,11 @@ export function waitWords(seconds: number): string {
 /** The sentence after a run of refused attempts: "Please wait 12 seconds before trying again." */
 export function pleaseWait(seconds: number): string {
   return `Please wait ${waitWords(seconds)} before trying again.`;
+}
+
+/** `pleaseWait` in the reader's language, with each language's plurals ("Veuillez patienter 12 secondes…"). */
+export function pleaseWaitIn(t: TFunction, seconds: number): string {
+  const s = Math.max(1, Math.ceil(seconds));
+  const wait = s < 60 ? t("auth:wait.seconds", { count: s }) : t("auth:wait.minutes", { count: Math.ceil(s / 60) });
+  return t("auth:wait.please", { wait });
 }

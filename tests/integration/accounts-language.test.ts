@@ -1,0 +1,111 @@
+/**
+ * Signing up and in, the account's language preference and the mails answering a sign-up, in French, Spanish and
+ * Swedish (issue 14).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getSql } from "../../db/client";
+import { findUserById } from "../../db/users";
+import { sessionCookie } from "../support/collab-client";
+import { createUser, uniqueEmail } from "../support/factories";
+import { Browserish, startTestServer, type TestServer } from "../support/http-server";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const page = async (path: string, lang: string) => (await fetch(server.url + path, { headers: { "accept-language": lang } })).text();
+const lastMail = async (to: string) =>
+  (await getSql()<{ subject: string; text: string }[]>`select subject, text_body as text from outbox where to_address = ${to} order by id desc limit 1`)[0];
+
+describe("signing up and in in the reader's language", () => {
+  it("shows the sign-in page in French, Spanish and Swedish with no English left", async () => {
+    const fr = await page("/login", "fr");
+    expect(fr).toContain("<title>Se connecter — Accord</title>");
+    expect(fr).toContain("Mot de passe oublié ?");
+    expect(fr).toContain("Créez un compte");
+    const es = await page("/login", "es");
+    expect(es).toContain("¿Ha olvidado su contraseña?");
+    const sv = await page("/login", "sv");
+    expect(sv).toContain("Glömt lösenordet?");
+    for (const html of [fr, es, sv]) {
+      for (const english of ["Forgot your password?", "New to Accord?", ">Password<", "Create an account", "Sign in — Accord"]) expect(html).not.toContain(english);
+    }
+  });
+
+  it("shows the sign-up page and its validation errors in the reader's language", async () => {
+    const sv = await page("/signup", "sv");
+    expect(sv).toContain("Skapa ett konto");
+    expect(sv).toContain("Mellan 12 och 256 tecken");
+    for (const english of ["Your name", "Already have an account?", "Between 12 and 256", "Create account<"]) expect(sv).not.toContain(english);
+
+    const b = new Browserish(server.url);
+    const res = await b.post("/signup", { name: "", email: "not-an-address", password: "password" }, { "accept-language": "es-ES" });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain("Escriba su nombre.");
+    expect(html).toContain("Escriba una dirección de correo como nombre@ejemplo.org.");
+    expect(html).toContain("Corrija los campos señalados abajo.");
+    for (const english of ["Enter your name.", "Enter an e-mail address like", "Please correct", "Use at least"]) expect(html).not.toContain(english);
+  });
+
+  it("sends the confirmation mail of a French sign-up in French, its link intact", async () => {
+    const email = uniqueEmail("fr-signup");
+    const b = new Browserish(server.url);
+    const res = await b.post("/signup", { name: "Camille", email, password: "trois mots sans rapport 42" }, { "accept-language": "fr-FR,fr;q=0.9" });
+    expect(res.status).toBe(302);
+    const mail = await lastMail(email);
+    expect(mail?.subject).toBe("Confirmez votre adresse e-mail pour Accord");
+    expect(mail?.text).toContain("Bonjour,");
+    expect(mail?.text).toMatch(/https?:\/\/[^/\s]+\/verify-email\?token=\S+/);
+    expect(mail?.text).not.toContain("Someone asked");
+  });
+
+  it("says to wait with each language's plurals", async () => {
+    const { pleaseWaitIn } = await import("../../app/utils/wait-words");
+    const { tFor } = await import("../../app/i18n/strings.server");
+    expect(pleaseWaitIn(tFor("fr"), 12)).toBe("Veuillez patienter 12 secondes avant de réessayer.");
+    expect(pleaseWaitIn(tFor("sv"), 1)).toBe("Vänta en sekund innan du försöker igen.");
+    expect(pleaseWaitIn(tFor("es"), 61)).toBe("Espere 2 minutos antes de volver a intentarlo.");
+    expect(pleaseWaitIn(tFor("en"), 12)).toBe("Please wait 12 seconds before trying again.");
+  });
+});
+
+describe("the account's language preference", () => {
+  it("is saved and wins over the browser's Accept-Language, and can follow the browser again", async () => {
+    const user = await createUser();
+    const b = new Browserish(server.url);
+    const [name, value] = (await sessionCookie(user.id)).split("=");
+    b.cookies.set(name!, value!);
+    const before = await (await b.get("/account", { "accept-language": "en" })).text();
+    expect(before).toContain("Follow my browser");
+    expect(before).toContain(">Svenska<");
+
+    const saved = await b.post("/account", { intent: "language", language: "sv" }, { "accept-language": "en" });
+    expect(saved.status).toBe(302);
+    expect((await findUserById(user.id))?.language).toBe("sv");
+    const after = await (await b.get("/account?done=language", { "accept-language": "en" })).text();
+    expect(after).toContain('<html lang="sv"');
+    expect(after).toContain("Sparat: Accord talar nu med dig på det här språket.");
+    expect(after).toContain("Följ min webbläsare");
+
+    await b.post("/account", { intent: "language", language: "" }, { "accept-language": "en" });
+    expect((await findUserById(user.id))?.language).toBeNull();
+  });
+
+  it("refuses a language that is not one of the four, with a clear message, and saves nothing", async () => {
+    const user = await createUser();
+    const b = new Browserish(server.url);
+    const [name, value] = (await sessionCookie(user.id)).split("=");
+    b.cookies.set(name!, value!);
+    for (const hostile of ["de", "EN", "fr'; drop table users;--", "x".repeat(5000)]) {
+      const res = await b.post("/account", { intent: "language", language: hostile }, { "accept-language": "fr" });
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain("Choisissez l’une des langues proposées.");
+    }
+    expect((await findUserById(user.id))?.language).toBeNull();
+  });
+});
