@@ -14,7 +14,11 @@ import { DEFAULT_LOCALE, type Locale } from "./locales";
 const instances = new Map<string, i18n>();
 
 function instanceFor(locale: Locale, strings: Strings): i18n {
-  const key = `${locale} ${Object.keys(strings).sort().join(",")}`;
+  // A namespace may be sent in part (app/declarations/public-strings.server.ts): its sections are part of the key.
+  const key = `${locale} ${Object.keys(strings)
+    .sort()
+    .map((ns) => `${ns}(${Object.keys(strings[ns as keyof Strings] ?? {}).join(",")})`)
+    .join(",")}`;
   let instance = instances.get(key);
   if (!instance) {
     if (instances.size > 64) instances.clear();
