@@ -504,7 +504,7 @@ export default function Endorse() {
               inputMode="url"
               autoComplete="url"
               defaultValue={text("website")}
-              hint={declaration.verifiedOnly ? t("public:endorse.websiteHintVerifiedOnly") : t("public:endorse.websiteHint")}
+              hint={declaration.verifiedOnly ? t("public:endorse.websiteHintVerifiedOnly", { address: "you@polisen.se" }) : t("public:endorse.websiteHint", { address: "you@polisen.se" })}
               error={organisationErrors.website}
             />
             <Field

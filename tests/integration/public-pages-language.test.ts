@@ -140,4 +140,14 @@ describe("and one page each in Spanish and Swedish", () => {
     expect(main).toContain(month("sv"));
     expectNoEnglish(main, ["Published", "Open for endorsement", "endorse version", month("en")]);
   });
+
+  it("the badge, in Swedish by ?lang= or by Accept-Language", async () => {
+    const byQuery = await (await get(`/d/${declaration.slug}/badge.svg?lang=sv`, "en")).text();
+    expect(byQuery).toContain(">stöd</text>");
+    expect(byQuery).toContain("står bakom version 1");
+    const byHeader = await get(`/d/${declaration.slug}/badge.svg`, "sv");
+    expect(byHeader.headers.get("vary") ?? "").toContain("Accept-Language");
+    expect(await byHeader.text()).toContain(">stöd</text>");
+    expect(await (await get(`/d/${declaration.slug}/badge.svg`, "en")).text()).toContain(">endorsements</text>");
+  });
 });
