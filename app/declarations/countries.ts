@@ -1,6 +1,7 @@
 /**
  * Countries and territories: the ISO 3166-1 alpha-2 codes with short English names, for the endorsement forms
- * and for showing a stored code in words. Data, isomorphic (the browser's live preview uses it too).
+ * and for showing a stored code in words; in another language the names come from Intl.DisplayNames (type
+ * "region"), falling back to the English name. Data, isomorphic (the browser's live preview uses it too).
  * XK (Kosovo) is a user-assigned code, not part of ISO 3166-1, but in wide official use (EU, Interpol, police
  * cooperation); it is included so Kosovo's police can be named.
  */
@@ -271,7 +272,30 @@ export function isCountryCode(value: unknown): value is string {
   return typeof value === "string" && BY_CODE.has(value);
 }
 
-/** "Sweden" for "SE"; the code itself when unknown (never throws). */
-export function countryName(code: string): string {
-  return BY_CODE.get(code) ?? code;
+const regionNames = new Map<string, Intl.DisplayNames | null>();
+
+function displayNames(locale: string): Intl.DisplayNames | null {
+  if (!regionNames.has(locale)) {
+    let names: Intl.DisplayNames | null = null;
+    try {
+      names = new Intl.DisplayNames([locale], { type: "region", fallback: "none" });
+    } catch {
+      names = null;
+    }
+    regionNames.set(locale, names);
+  }
+  return regionNames.get(locale) ?? null;
+}
+
+/** "Sweden" for "SE" ("Suède" with locale "fr"); the code itself when unknown (never throws). */
+export function countryName(code: string, locale?: string): string {
+  const english = BY_CODE.get(code);
+  if (!english || !locale || locale === "en") return english ?? code;
+  return displayNames(locale)?.of(code) ?? english;
+}
+
+/** Every country in a language's names, sorted as that language sorts them (for a select). */
+export function countriesIn(locale: string): readonly Country[] {
+  if (locale === "en") return COUNTRIES;
+  return LIST.map(([code]) => ({ code, name: countryName(code, locale) })).sort((a, b) => a.name.localeCompare(b.name, locale));
 }

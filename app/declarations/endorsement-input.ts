@@ -6,11 +6,16 @@
  * Hostile input this refuses: URLs or domain-like tokens in names ("Visit cheap-pills.example"), control and
  * bidirectional-override characters (NUL, U+202E…), lone surrogates, over-long text, unknown enum values,
  * publicFields that are not a list of known names, websites that are not http(s) or carry credentials.
+ *
+ * The messages are English (the API's contract, public.json `input`); a page shows them in its language with
+ * `inputMessageIn`.
  */
 import { z } from "zod";
 import { canonicalLanguage, LANGUAGE_TAG_ERROR, LANGUAGE_TAG_MAX } from "./languages";
 import { isCountryCode } from "./countries";
 import {
+  ENGLISH,
+  type Words,
   CAPACITIES,
   ORGANISATION_TYPES,
   PUBLIC_FIELDS,
@@ -74,8 +79,72 @@ function cleanMultiline(v: string): string {
     .trim();
 }
 
+/** Every message of these rules, as keys (English is the API's text; pages translate with `inputMessageIn`). */
+const M = {
+  tooLong: "public:input.tooLong",
+  chooseCountry: "public:input.chooseCountry",
+  countryFromList: "public:input.countryFromList",
+  consent: "public:input.consent",
+  publicFieldsChoice: "public:input.publicFieldsChoice",
+  publicFieldsList: "public:input.publicFieldsList",
+  nameRequired: "public:input.nameRequired",
+  nameNoUrl: "public:input.nameNoUrl",
+  roleNoUrl: "public:input.roleNoUrl",
+  affiliationNoUrl: "public:input.affiliationNoUrl",
+  capacity: "public:input.capacity",
+  statementNoUrl: "public:input.statementNoUrl",
+  showRole: "public:input.showRole",
+  showAffiliation: "public:input.showAffiliation",
+  showStatement: "public:input.showStatement",
+  organisationNameRequired: "public:input.organisationNameRequired",
+  organisationNameNoUrl: "public:input.organisationNameNoUrl",
+  organisationNameLetters: "public:input.organisationNameLetters",
+  organisationType: "public:input.organisationType",
+  websiteRequired: "public:input.websiteRequired",
+  websiteInvalid: "public:input.websiteInvalid",
+  signerRoleRequired: "public:input.signerRoleRequired",
+  authorised: "public:input.authorised",
+  sendObject: "public:input.sendObject",
+  kind: "public:input.kind",
+  needsCorrecting: "public:input.needsCorrecting",
+  closed: "public:input.closed",
+  formUnreadable: "public:input.formUnreadable",
+  notTextName: "public:input.notText.name",
+  notTextRole: "public:input.notText.role",
+  notTextAffiliation: "public:input.notText.affiliation",
+  notTextStatement: "public:input.notText.statement",
+  notTextOrganisationName: "public:input.notText.organisationName",
+  notTextWebsite: "public:input.notText.website",
+  notTextSignerRole: "public:input.notText.signerRole",
+  controlName: "public:input.control.name",
+  controlRole: "public:input.control.role",
+  controlAffiliation: "public:input.control.affiliation",
+  controlStatement: "public:input.control.statement",
+  controlOrganisationName: "public:input.control.organisationName",
+  controlWebsite: "public:input.control.website",
+  controlSignerRole: "public:input.control.signerRole",
+} as const;
+
+const en = (key: string, values?: Record<string, unknown>): string => ENGLISH(key, values);
+
+/** One of these rules' (English) messages in a page's language; any other text as it is. */
+export function inputMessageIn(message: string, t: Words): string {
+  for (const key of Object.values(M)) {
+    if (key === M.tooLong) {
+      const [before, after] = en(key, { max: "\u0000" }).split("\u0000") as [string, string];
+      const max = message.startsWith(before) && message.endsWith(after) ? message.slice(before.length, message.length - after.length) : "";
+      if (/^\d+$/.test(max)) return t(key, { max: Number(max) });
+    } else if (en(key) === message) {
+      return t(key);
+    }
+  }
+  return message;
+}
+
 interface TextOptions {
-  what: string;
+  /** The keys of "… must be text." and "Remove control characters from …". */
+  notText: string;
+  control: string;
   max: number;
   required?: string;
   noUrls?: string;
@@ -85,25 +154,25 @@ interface TextOptions {
 /** A text field: trimmed, NFC, spaces collapsed; "" when optional and empty. */
 function textField(o: TextOptions) {
   return z
-    .preprocess((v) => (v == null ? "" : v), z.string({ message: `${o.what} must be text.` }))
+    .preprocess((v) => (v == null ? "" : v), z.string({ message: en(o.notText) }))
     .superRefine((raw, ctx) => {
       if (hasForbiddenCharacters(raw.trim(), o.multiline)) {
-        ctx.addIssue({ code: "custom", message: `Remove control characters from ${o.what.toLowerCase()}.` });
+        ctx.addIssue({ code: "custom", message: en(o.control) });
       }
     })
     .transform((raw) => (o.multiline ? cleanMultiline(raw) : cleanLine(raw)))
     .superRefine((v, ctx) => {
       if (o.required && v === "") ctx.addIssue({ code: "custom", message: o.required });
-      else if (length(v) > o.max) ctx.addIssue({ code: "custom", message: `Use at most ${o.max} characters.` });
+      else if (length(v) > o.max) ctx.addIssue({ code: "custom", message: en(M.tooLong, { max: o.max }) });
       else if (o.noUrls && containsUrl(v)) ctx.addIssue({ code: "custom", message: o.noUrls });
     });
 }
 
 const countryField = z
-  .preprocess((v) => (typeof v === "string" ? v.trim().toUpperCase() : v), z.string({ message: "Choose a country." }))
-  .refine((v) => isCountryCode(v), "Choose a country from the list.");
+  .preprocess((v) => (typeof v === "string" ? v.trim().toUpperCase() : v), z.string({ message: en(M.chooseCountry) }))
+  .refine((v) => isCountryCode(v), en(M.countryFromList));
 
-const consentField = z.literal(true, { message: "Tick the box to agree that this endorsement is listed publicly." });
+const consentField = z.literal(true, { message: en(M.consent) });
 
 // ── Organisations: key, website, e-mail domain ───────────────────────────────────────────────────────────────
 
@@ -183,8 +252,8 @@ export function emailMatchesWebsite(email: string, websiteHost: string): boolean
 // ── The two shapes ──────────────────────────────────────────────────────────────────────────────────────────
 
 const publicFieldsField = z
-  .preprocess((v) => (v == null ? [] : v), z.array(z.enum(PUBLIC_FIELDS, { message: "Choose public fields from: name, role, affiliation, country, capacity, statement." }), { message: "publicFields must be a list." }))
-  .refine((v) => v.length <= PUBLIC_FIELDS.length * 2, "publicFields must be a list.")
+  .preprocess((v) => (v == null ? [] : v), z.array(z.enum(PUBLIC_FIELDS, { message: en(M.publicFieldsChoice) }), { message: en(M.publicFieldsList) }))
+  .refine((v) => v.length <= PUBLIC_FIELDS.length * 2, en(M.publicFieldsList))
   .transform((v) => PUBLIC_FIELDS.filter((f) => v.includes(f)));
 
 /** The language of the translation read when endorsing from a translated page (optional; a BCP 47 tag). */
@@ -205,20 +274,21 @@ const readLanguageField = z
 export const individualSchema = z
   .object({
     kind: z.literal("individual"),
-    name: textField({ what: "Your name", max: LIMITS.name, required: "Enter your name.", noUrls: "A name cannot contain a web address." }),
-    role: textField({ what: "Your role", max: LIMITS.role, noUrls: "A role cannot contain a web address." }),
-    affiliation: textField({ what: "Your affiliation", max: LIMITS.affiliation, noUrls: "An affiliation cannot contain a web address." }),
+    name: textField({ notText: M.notTextName, control: M.controlName, max: LIMITS.name, required: en(M.nameRequired), noUrls: en(M.nameNoUrl) }),
+    role: textField({ notText: M.notTextRole, control: M.controlRole, max: LIMITS.role, noUrls: en(M.roleNoUrl) }),
+    affiliation: textField({ notText: M.notTextAffiliation, control: M.controlAffiliation, max: LIMITS.affiliation, noUrls: en(M.affiliationNoUrl) }),
     country: countryField,
-    capacity: z.enum(CAPACITIES, { message: "Choose the capacity in which you endorse." }),
-    statement: textField({ what: "Your statement", max: LIMITS.statement, multiline: true, noUrls: "A statement cannot contain a web address." }),
+    capacity: z.enum(CAPACITIES, { message: en(M.capacity) }),
+    statement: textField({ notText: M.notTextStatement, control: M.controlStatement, max: LIMITS.statement, multiline: true, noUrls: en(M.statementNoUrl) }),
     publicFields: publicFieldsField,
     consent: consentField,
     readLanguage: readLanguageField,
   })
   .superRefine((v, ctx) => {
+    const shown = { role: M.showRole, affiliation: M.showAffiliation, statement: M.showStatement } as const;
     for (const field of ["role", "affiliation", "statement"] as const) {
       if (v.publicFields.includes(field) && !v[field]) {
-        ctx.addIssue({ code: "custom", path: ["publicFields"], message: `You chose to show your ${field} publicly: fill it in, or untick it.` });
+        ctx.addIssue({ code: "custom", path: ["publicFields"], message: en(shown[field]) });
       }
     }
   });
@@ -226,28 +296,30 @@ export const individualSchema = z
 export const organisationSchema = z.object({
   kind: z.literal("organisation"),
   organisationName: textField({
-    what: "The organisation's name",
+    notText: M.notTextOrganisationName,
+    control: M.controlOrganisationName,
     max: LIMITS.organisationName,
-    required: "Enter the organisation's name.",
-    noUrls: "An organisation's name cannot contain a web address: put it under Website.",
-  }).refine((v) => v === "" || organisationKey(v) !== "", "Enter the organisation's name in letters."),
-  organisationType: z.enum(ORGANISATION_TYPES, { message: "Choose the kind of organisation." }),
+    required: en(M.organisationNameRequired),
+    noUrls: en(M.organisationNameNoUrl),
+  }).refine((v) => v === "" || organisationKey(v) !== "", en(M.organisationNameLetters)),
+  organisationType: z.enum(ORGANISATION_TYPES, { message: en(M.organisationType) }),
   country: countryField,
-  website: textField({ what: "The website", max: LIMITS.website, required: "Enter the organisation's website." }).transform((v, ctx) => {
+  website: textField({ notText: M.notTextWebsite, control: M.controlWebsite, max: LIMITS.website, required: en(M.websiteRequired) }).transform((v, ctx) => {
     const parsed = v ? parseWebsite(v) : null;
     if (!parsed) {
-      if (v) ctx.addIssue({ code: "custom", message: "Enter the organisation's website address, like https://police.example." });
+      if (v) ctx.addIssue({ code: "custom", message: en(M.websiteInvalid) });
       return z.NEVER;
     }
     return parsed.href;
   }),
   signerRole: textField({
-    what: "Your role",
+    notText: M.notTextSignerRole,
+    control: M.controlSignerRole,
     max: LIMITS.signerRole,
-    required: "Enter your role in the organisation.",
-    noUrls: "A role cannot contain a web address.",
+    required: en(M.signerRoleRequired),
+    noUrls: en(M.roleNoUrl),
   }),
-  authorised: z.literal(true, { message: "Confirm that you are authorised to endorse on behalf of this organisation." }),
+  authorised: z.literal(true, { message: en(M.authorised) }),
   consent: consentField,
   readLanguage: readLanguageField,
 });
@@ -269,11 +341,11 @@ function collect(issues: readonly z.core.$ZodIssue[]): FieldErrors {
 /** Validate a JSON body or a form's fields (as `endorsementFromForm` shapes them). */
 export function parseEndorsementInput(input: unknown): Parsed<EndorsementInput> {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    return { ok: false, fieldErrors: { form: "Send a JSON object." } };
+    return { ok: false, fieldErrors: { form: en(M.sendObject) } };
   }
   const kind = (input as { kind?: unknown }).kind;
   const schema = kind === "individual" ? individualSchema : kind === "organisation" ? organisationSchema : null;
-  if (!schema) return { ok: false, fieldErrors: { kind: "Choose whether you endorse as an individual or on behalf of an organisation." } };
+  if (!schema) return { ok: false, fieldErrors: { kind: en(M.kind) } };
   const result = schema.safeParse(input);
   return result.success ? { ok: true, data: result.data } : { ok: false, fieldErrors: collect(result.error.issues) };
 }

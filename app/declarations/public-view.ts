@@ -4,7 +4,7 @@
  */
 import type { PublicCounts, PublicEndorsement } from "../../db/public-endorsements";
 import { countryName as knownCountryName, isCountryCode } from "./countries";
-import { CAPACITY_NOUNS, CAPACITY_PHRASES, EVIDENCE_LABELS, ORGANISATION_TYPE_LABELS } from "./endorsement-words";
+import { CAPACITY_NOUN_KEYS, CAPACITY_PHRASE_KEYS, ENGLISH, EVIDENCE_KEYS, ORGANISATION_TYPE_KEYS, type Words } from "./endorsement-words";
 
 /** The organisers' choice of when organisations are listed (declarations.organisation_policy). */
 export const ORGANISATION_POLICIES = ["list_unverified", "verified_only"] as const;
@@ -14,24 +14,24 @@ export const ORGANISATION_POLICY_LABELS: Record<OrganisationPolicy, string> = {
   verified_only: "List organisations only once their endorsement is verified (by e-mail domain or by the organisers)",
 };
 
-const label = <K extends string>(labels: Record<K, string>, key: string | undefined): string | null =>
-  key !== undefined && Object.prototype.hasOwnProperty.call(labels, key) ? labels[key as K] : null;
+const label = <K extends string>(keys: Record<K, string>, key: string | undefined, t: Words): string | null =>
+  key !== undefined && Object.prototype.hasOwnProperty.call(keys, key) ? t(keys[key as K]) : null;
 
 const lowerFirst = (s: string) => (s ? s[0]!.toLowerCase() + s.slice(1) : s);
 const capitalise = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
 
-export const capacityLabel = (c: string | undefined) => label(CAPACITY_NOUNS, c);
-export const organisationTypeLabel = (t: string | undefined) => label(ORGANISATION_TYPE_LABELS, t);
-export const evidenceLabel = (e: string | undefined) => {
-  const words = label(EVIDENCE_LABELS, e);
+export const capacityLabel = (c: string | undefined, t: Words = ENGLISH) => label(CAPACITY_NOUN_KEYS, c, t);
+export const organisationTypeLabel = (type: string | undefined, t: Words = ENGLISH) => label(ORGANISATION_TYPE_KEYS, type, t);
+export const evidenceLabel = (e: string | undefined, t: Words = ENGLISH) => {
+  const words = label(EVIDENCE_KEYS, e, t);
   return words === null ? null : lowerFirst(words);
 };
 
 /** "Sweden" for "SE" (the country list of the forms); the code itself when it is not one we know. */
-export function countryName(code: string | undefined | null): string | null {
+export function countryName(code: string | undefined | null, locale?: string): string | null {
   if (!code) return null;
   const upper = code.toUpperCase();
-  return isCountryCode(upper) ? knownCountryName(upper) : code;
+  return isCountryCode(upper) ? knownCountryName(upper, locale) : code;
 }
 
 /** An http(s) URL safe to link to, or null (then the website is shown as text, if at all). */
@@ -59,22 +59,22 @@ export interface SignatoryLine {
   evidence: string | null;
 }
 
-/** The line of one public entry. Uses only the fields present in the entry (which are the public ones). */
-export function signatoryLine(e: PublicEndorsement): SignatoryLine {
-  const country = countryName(e.country);
+/** The line of one public entry, in a language's words. Uses only the fields present in the entry (which are the public ones). */
+export function signatoryLine(e: PublicEndorsement, t: Words = ENGLISH, locale?: string): SignatoryLine {
+  const country = countryName(e.country, locale);
   if (e.kind === "organisation") {
     return {
       id: e.id,
       kind: e.kind,
       versionNumber: e.versionNumber,
-      lead: e.organisationName ?? "An organisation",
-      details: [organisationTypeLabel(e.organisationType), country].filter((x): x is string => !!x),
+      lead: e.organisationName ?? t("public:words.anOrganisation"),
+      details: [organisationTypeLabel(e.organisationType, t), country].filter((x): x is string => !!x),
       statement: null,
       website: e.website ?? null,
-      evidence: evidenceLabel(e.evidence),
+      evidence: evidenceLabel(e.evidence, t),
     };
   }
-  const capacity = capacityLabel(e.capacity);
+  const capacity = capacityLabel(e.capacity, t);
   const position = [e.role, e.affiliation].filter((x): x is string => !!x).join(", ");
   if (e.name) {
     return {
@@ -88,8 +88,8 @@ export function signatoryLine(e: PublicEndorsement): SignatoryLine {
       evidence: null,
     };
   }
-  const phrase = label(CAPACITY_PHRASES, e.capacity);
-  const who = phrase ?? "An individual signatory";
+  const phrase = label(CAPACITY_PHRASE_KEYS, e.capacity, t);
+  const who = phrase ?? t("public:words.anIndividual");
   return {
     id: e.id,
     kind: e.kind,
@@ -107,23 +107,27 @@ export function signatoryText(line: SignatoryLine): string {
   return line.details.length ? `${line.lead} — ${line.details.join(" · ")}` : line.lead;
 }
 
-const plural = (n: number, one: string, many: string) => `${n.toLocaleString("en-GB")} ${n === 1 ? one : many}`;
+const numberIn = (n: number, locale: string) => n.toLocaleString(locale === "en" ? "en-GB" : locale);
 
 /** "128 endorse version 3; 14 endorsed an earlier version" (the second part only when there is an earlier version). */
-export function countsSentence(counts: Pick<PublicCounts, "current" | "earlier">, versionNumber: number): string {
-  const current = currentSentence(counts.current, versionNumber);
+export function countsSentence(counts: Pick<PublicCounts, "current" | "earlier">, versionNumber: number, t: Words = ENGLISH, locale = "en"): string {
+  const current = currentSentence(counts.current, versionNumber, t, locale);
   if (versionNumber <= 1 && counts.earlier === 0) return current;
-  return `${current}; ${counts.earlier.toLocaleString("en-GB")} endorsed an earlier version`;
+  const earlier = t("public:words.endorsedEarlier", { count: counts.earlier, formatted: numberIn(counts.earlier, locale) });
+  return t("public:words.countsJoin", { current, earlier });
 }
 
 /** "128 endorse version 3". */
-export function currentSentence(count: number, versionNumber: number): string {
-  return `${count.toLocaleString("en-GB")} ${count === 1 ? "endorses" : "endorse"} version ${versionNumber}`;
+export function currentSentence(count: number, versionNumber: number, t: Words = ENGLISH, locale = "en"): string {
+  return t("public:words.endorseVersion", { count, formatted: numberIn(count, locale), number: versionNumber });
 }
 
 /** "100 individuals and 28 organisations". */
-export function kindsSentence(individuals: number, organisations: number): string {
-  return `${plural(individuals, "individual", "individuals")} and ${plural(organisations, "organisation", "organisations")}`;
+export function kindsSentence(individuals: number, organisations: number, t: Words = ENGLISH, locale = "en"): string {
+  return t("public:words.kinds", {
+    individuals: t("public:words.individuals", { count: individuals, formatted: numberIn(individuals, locale) }),
+    organisations: t("public:words.organisations", { count: organisations, formatted: numberIn(organisations, locale) }),
+  });
 }
 
 /* Filters (GET parameters) -------------------------------------------------------------------------------- */
@@ -169,19 +173,21 @@ function textWidth(text: string): number {
 }
 
 /** A two-part badge ("endorsements | 128") whose accessible title names the declaration. */
-export function badgeSvg(options: { title: string; count: number; versionNumber: number }): string {
-  const left = "endorsements";
-  const right = options.count.toLocaleString("en-GB");
+export function badgeSvg(options: { title: string; count: number; versionNumber: number; t?: Words; locale?: string }): string {
+  const t = options.t ?? ENGLISH;
+  const locale = options.locale ?? "en";
+  const left = t("public:words.badgeLabel");
+  const right = numberIn(options.count, locale);
   const clean = options.title.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/\s+/g, " ").trim();
   const name = clean.length > 150 ? clean.slice(0, 149) + "…" : clean;
-  const title = `${name}: ${currentSentence(options.count, options.versionNumber)}`;
+  const title = `${name}: ${currentSentence(options.count, options.versionNumber, t, locale)}`;
   const lw = textWidth(left) + 12;
   const rw = textWidth(right) + 12;
   const width = lw + rw;
-  const t = escapeXml(title);
+  const escaped = escapeXml(title);
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="20" viewBox="0 0 ${width} 20" role="img" aria-label="${t}">`,
-    `<title>${t}</title>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="20" viewBox="0 0 ${width} 20" role="img" aria-label="${escaped}">`,
+    `<title>${escaped}</title>`,
     `<rect width="${lw}" height="20" rx="3" fill="#1d4e5f"/>`,
     `<rect x="${lw}" width="${rw}" height="20" rx="3" fill="#1f6a3b"/>`,
     `<rect x="${lw - 3}" width="6" height="20" fill="#1f6a3b"/>`,

@@ -14,7 +14,8 @@ import { DEFAULT_LOCALE, type Locale } from "./locales";
 const instances = new Map<string, i18n>();
 
 function instanceFor(locale: Locale, strings: Strings): i18n {
-  // A page may send part of a namespace (app/workshops/strings.server.ts): its groups are part of the key.
+  // A page may send part of a namespace (app/workshops/strings.server.ts, app/declarations/public-strings.server.ts):
+  // its groups are part of the key.
   const key = `${locale} ${Object.keys(strings).sort().map((ns) => `${ns}(${Object.keys(strings[ns as keyof Strings] ?? {}).join("+")})`).join(",")}`;
   let instance = instances.get(key);
   if (!instance) {

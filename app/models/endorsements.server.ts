@@ -40,7 +40,14 @@ import { requireSecondFactorFor } from "../auth/second-factor-gate.server";
 import type { UserRow } from "../../db/users";
 import { getConfig } from "../config.server";
 import { emailMatchesWebsite, parseEndorsementInput, parseWebsite, organisationKey, type EndorsementInput } from "../declarations/endorsement-input";
-import { describeIndividual, describeOrganisation, EVIDENCE_LABELS, KIND_LABELS, publicPartsOf } from "../declarations/endorsement-words";
+import { describeIndividual, describeOrganisation, ENGLISH, EVIDENCE_KEYS, KIND_KEYS, publicPartsOf, type Words } from "../declarations/endorsement-words";
+
+/** The language pages show listings and labels in (English by default). */
+export interface InWords {
+  t: Words;
+  locale: string;
+}
+const IN_ENGLISH: InWords = { t: ENGLISH, locale: "en" };
 import type { FieldErrors } from "../utils/forms.server";
 import { notFound, requireUser } from "../utils/guards.server";
 import { countEndorsement } from "../utils/metrics.server";
@@ -249,22 +256,24 @@ export interface ReconfirmPage {
   currentOnes: { id: string; kind: "individual" | "organisation"; listing: string; createdAt: string }[];
 }
 
-function ownListing(e: EndorsementWithVersion): string {
-  if (e.kind === "organisation") return describeOrganisation(e);
+function ownListing(e: EndorsementWithVersion, words: InWords = IN_ENGLISH): string {
+  if (e.kind === "organisation") return describeOrganisation(e, words.t, words.locale);
   const listing = describeIndividual(
     publicPartsOf({ name: e.displayName, role: e.roleTitle, affiliation: e.affiliation, country: e.country, capacity: e.capacity }, e.publicFields),
+    words.t,
+    words.locale,
   );
   return listing;
 }
 
-export async function loadReconfirmPage(user: UserRow, current: CurrentVersion): Promise<ReconfirmPage> {
+export async function loadReconfirmPage(user: UserRow, current: CurrentVersion, words: InWords = IN_ENGLISH): Promise<ReconfirmPage> {
   const [choices, mine] = await Promise.all([listReconfirmable(user.id, current), listUserEndorsementsOfDocument(user.id, current.documentId)]);
   return {
     current,
-    choices: choices.map((e) => ({ id: e.id, kind: e.kind, versionNumber: e.versionNumber, createdAt: e.createdAt.toISOString(), listing: ownListing(e) })),
+    choices: choices.map((e) => ({ id: e.id, kind: e.kind, versionNumber: e.versionNumber, createdAt: e.createdAt.toISOString(), listing: ownListing(e, words) })),
     currentOnes: mine
       .filter((e) => e.versionNumber === current.number && !e.withdrawnAt)
-      .map((e) => ({ id: e.id, kind: e.kind, listing: ownListing(e), createdAt: e.createdAt.toISOString() })),
+      .map((e) => ({ id: e.id, kind: e.kind, listing: ownListing(e, words), createdAt: e.createdAt.toISOString() })),
   };
 }
 
@@ -396,7 +405,7 @@ function statusOf(e: EndorsementWithVersion): ReceiptStatus {
   return "listed";
 }
 
-export async function loadReceipt(id: string | undefined, viewerId: string | null): Promise<ReceiptView | null> {
+export async function loadReceipt(id: string | undefined, viewerId: string | null, words: InWords = IN_ENGLISH): Promise<ReceiptView | null> {
   if (!isEndorsementId(id)) return null;
   const e = await findEndorsementWithVersion(id);
   if (!e) return null;
@@ -407,7 +416,7 @@ export async function loadReceipt(id: string | undefined, viewerId: string | nul
   return {
     id: e.id,
     kind: e.kind,
-    kindLabel: KIND_LABELS[e.kind],
+    kindLabel: words.t(KIND_KEYS[e.kind]),
     title: e.title,
     slug: e.slug,
     versionNumber: e.versionNumber,
@@ -416,10 +425,10 @@ export async function loadReceipt(id: string | undefined, viewerId: string | nul
     publishedAt: e.publishedAt.toISOString(),
     createdAt: e.createdAt.toISOString(),
     evidence: e.evidence,
-    evidenceLabel: EVIDENCE_LABELS[e.evidence],
+    evidenceLabel: words.t(EVIDENCE_KEYS[e.evidence]),
     status,
     withdrawnAt: e.withdrawnAt ? e.withdrawnAt.toISOString() : null,
-    listing: showListing ? ownListing(e) : null,
+    listing: showListing ? ownListing(e, words) : null,
     statement: showListing ? publicStatement : null,
     website: showListing && e.kind === "organisation" ? e.website : null,
     isSigner,

@@ -1,40 +1,42 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Link } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { requestT } from "../i18n/strings.server";
+import { publicStrings } from "../declarations/public-strings.server";
+import { Trans, useT } from "../i18n/react";
 import { getUser } from "../utils/guards.server";
 import { staticPage } from "../utils/static-page";
 
 /** A reading page: sent without JavaScript. */
 export const handle = staticPage;
 
-export const meta: MetaFunction = () => [
-  { title: "Accord — draft a declaration together, then collect endorsements" },
-  { name: "description", content: "Police officers and policy experts draft declarations together in real time; organisations and individuals endorse the published text." },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }, { name: "description", content: data.description }] : []);
 
-export async function loader({ context }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getUser(context)) throw redirect("/workshops");
-  return null;
+  const t = await requestT(request, context);
+  return { title: t("public:home.title"), description: t("public:home.description"), i18n: await publicStrings(request, context, ["home"]) };
 }
 
+const bold = { b: (c: ReactNode) => <strong>{c}</strong> };
+
 export default function Index() {
+  useLoaderData<typeof loader>();
+  const { t } = useT();
   return (
     <div className="page reading">
-      <h1>Draft a declaration together. Collect endorsements anyone can verify.</h1>
-      <p className="lead">
-        Accord is where police officers and policy experts from many countries write a text at the same time, and where
-        organisations and individuals then endorse the exact published wording.
-      </p>
+      <h1>{t("public:home.heading")}</h1>
+      <p className="lead">{t("public:home.lead")}</p>
       <div className="actions">
-        <Link className="button" to="/signup">Create an account</Link>
-        <Link className="button secondary" to="/login">Sign in</Link>
+        <Link className="button" to="/signup">{t("public:home.createAccount")}</Link>
+        <Link className="button secondary" to="/login">{t("public:home.signIn")}</Link>
       </div>
-      <h2>What we promise</h2>
+      <h2>{t("public:home.promise")}</h2>
       <ul>
-        <li><strong>Nothing typed is lost.</strong> An edit is shown as saved only after the database has stored it.</li>
-        <li><strong>Anyone can verify what was signed.</strong> Each endorsement is bound to a fingerprint of the exact published text.</li>
-        <li><strong>Signers are protected.</strong> E-mail addresses are never public, and each signer chooses what is shown.</li>
+        <li><Trans k="public:home.lost" tags={bold} /></li>
+        <li><Trans k="public:home.verify" tags={bold} /></li>
+        <li><Trans k="public:home.protected" tags={bold} /></li>
       </ul>
     </div>
   );

@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * GET /d/:slug — a published declaration, public (no account, no JavaScript needed): the current published
  * version's text, number, date and SHA-256 with how to verify it, the honest counts, the readable changes from
@@ -21,7 +20,10 @@ import {
   signatoryLine,
   type SignatoryLine,
 } from "../declarations/public-view";
-import { SIGNATORIES_OF_EARLIER, signatoriesOfVersion } from "../declarations/endorsement-words";
+import { signatoriesOfEarlier, signatoriesOfVersion } from "../declarations/endorsement-words";
+import { Trans, useT } from "../i18n/react";
+import { requestLocale, tFor } from "../i18n/strings.server";
+import { publicStrings } from "../declarations/public-strings.server";
 import {
   countPublicEndorsements,
   listPublicCountries,
@@ -31,7 +33,7 @@ import {
   previewText,
 } from "../models/publishing.server";
 import diffStyles from "../diff/diff.css";
-import { formatDate, formatDateTime, isoString } from "../utils/dates";
+import { formatDateIn, formatDateTimeIn, isoString } from "../utils/dates";
 import { notFound } from "../utils/guards.server";
 import { Breadcrumbs } from "../components/breadcrumbs";
 import { staticPage } from "../utils/static-page";
@@ -55,10 +57,10 @@ export const headers: HeadersFunction = ({ loaderHeaders }) => {
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: diffStyles }];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
-  if (!data) return [{ title: "Not found — Accord" }];
+  if (!data) return [];
   const d = data.declaration;
   const shown = data.languages.shown;
-  const title = shown ? `${shown.title} — ${shown.name}` : `${d.title} — version ${d.number}`;
+  const title = shown ? `${shown.title} — ${shown.name}` : data.versionTitle;
   const description = `${data.countsText}. ${data.description}`.slice(0, 300);
   return [
     { title: `${d.title} — Accord` },
@@ -80,7 +82,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
   ];
 };
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const declaration = await loadPublicDeclaration(params.slug ?? "");
   if (!declaration) throw notFound();
   const { slug, current, counts } = declaration;
@@ -114,9 +116,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const page = Number.isSafeInteger(requestedPage) && requestedPage >= 1 ? Math.min(requestedPage, pages) : 1;
   const entries = await listPublicEndorsements({ ...filter, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-  const lines = entries.map(signatoryLine).map((l) => ({ ...l, website: safeWebsite(l.website) }));
+  const locale = await requestLocale(request, context);
+  const t = tFor(locale);
+  const lines = entries.map((e) => signatoryLine(e, t, locale)).map((l) => ({ ...l, website: safeWebsite(l.website) }));
   const linkTo = (tag: string) => `/d/${slug}?lang=${encodeURIComponent(tag)}`;
   return withHeaders({
+    i18n: await publicStrings(request, context, ["list", "declaration", "words"]),
+    versionTitle: t("public:declaration.versionTitle", { title: current.title, number: current.number }),
     languages: {
       original: { language, name: languageEndonym(language), href: linkTo(language), current: true, sourceNumber: null },
       translations: translations.map((t) => ({ language: t.language, name: languageEndonym(t.language), href: linkTo(t.language), current: t.current, sourceNumber: t.sourceNumber })),
@@ -155,9 +161,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       earlierIndividuals: counts.earlierIndividuals,
       earlierOrganisations: counts.earlierOrganisations,
     },
-    countsText: countsSentence(counts, current.number),
-    currentKindsText: kindsSentence(counts.individuals, counts.organisations),
-    earlierKindsText: kindsSentence(counts.earlierIndividuals, counts.earlierOrganisations),
+    countsText: countsSentence(counts, current.number, t, locale),
+    currentKindsText: kindsSentence(counts.individuals, counts.organisations, t, locale),
+    earlierKindsText: kindsSentence(counts.earlierIndividuals, counts.earlierOrganisations, t, locale),
     description: shown ? previewText(shown.canonicalText, shown.title) : previewText(current.canonicalText, current.title),
     versions: declaration.versions.map((v) => ({ number: v.number, sha256: v.sha256, publishedAt: v.publishedAt })),
     changes: changes
@@ -168,7 +174,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       earlier: lines.filter((l) => l.versionNumber !== current.number),
     },
     filter: { kind: kind ?? "", country: country ?? "" },
-    countries: countries.map((code) => ({ code, name: countryName(code) ?? code })).sort((a, b) => a.name.localeCompare(b.name, "en")),
+    countries: countries.map((code) => ({ code, name: countryName(code, locale) ?? code })).sort((a, b) => a.name.localeCompare(b.name, locale)),
     page,
     pages,
     total,
@@ -193,7 +199,7 @@ function Signatory({ line }: { line: SignatoryLine }) {
       {line.evidence ? <span className={`evidence`}>{` (${line.evidence})`}</span> : null}
       {line.statement ? <blockquote className="signatory__statement">{line.statement}</blockquote> : null}{" "}
       <a href={`/e/${line.id}`} className="signatory__receipt no-print">
-        Receipt<span className="visually-hidden">{` of the endorsement by ${line.lead}`}</span>
+        <Trans k="public:declaration.receipt" values={{ who: line.lead }} tags={{ hidden: (c) => <span className="visually-hidden">{c}</span> }} />
       </a>
     </li>
   );
@@ -216,43 +222,48 @@ export default function DeclarationPage() {
   const textHasTitle = (shown ? shown.html : d.html).startsWith("<h1>");
   const endorseHref = shown ? `/d/${d.slug}/endorse?lang=${encodeURIComponent(shown.language)}` : `/d/${d.slug}/endorse`;
   const filtered = filter.kind !== "" || filter.country !== "";
+  const { t, locale } = useT();
   return (
     <div className="page reading declaration-page">
-      <Breadcrumbs trail={[{ to: "/declarations", label: "Declarations" }]} current={d.title} />
+      <Breadcrumbs trail={[{ to: "/declarations", label: t("public:list.heading") }]} current={d.title} />
 
       <div className="print-only print-head">
         <p>{d.url}</p>
-        <p>{`Version ${d.number}, published ${formatDateTime(d.publishedAt)}`}</p>
-        <p>{`SHA-256 of the canonical text: ${d.sha256}`}</p>
-        {shown ? <p>{`Translation into ${shown.englishName} of version ${shown.sourceNumber}; SHA-256 of the translation: ${shown.sha256}`}</p> : null}
+        <p>{t("public:declaration.printVersion", { number: d.number, date: formatDateTimeIn(locale, d.publishedAt) })}</p>
+        <p>{t("public:declaration.printHash", { hash: d.sha256 })}</p>
+        {shown ? <p>{t("public:declaration.printTranslation", { language: shown.name, number: shown.sourceNumber, hash: shown.sha256 })}</p> : null}
       </div>
 
       <LanguageList original={languages.original} translations={languages.translations} shown={shown?.language ?? null} />
       {textHasTitle ? null : shown ? <h1 lang={shown.language} dir={shown.dir}>{shown.title}</h1> : <h1>{d.title}</h1>}
       <div className="meta declaration-meta">
-        <span>{`Version ${d.number}`}</span>
+        <span>{t("public:list.version", { number: d.number })}</span>
         <span>
-          Published <time dateTime={isoString(d.publishedAt)}>{formatDate(d.publishedAt)}</time>
+          <Trans
+            k="public:list.published"
+            values={{ date: formatDateIn(locale, d.publishedAt) }}
+            tags={{ when: (c) => <time dateTime={isoString(d.publishedAt)}>{c}</time> }}
+          />
         </span>
-        {d.number > 1 ? <a href="#versions">Earlier versions</a> : null}
+        {d.number > 1 ? <a href="#versions">{t("public:declaration.earlierVersions")}</a> : null}
         <a href={`/d/${d.slug}/v/${d.number}/pdf`} className="no-print" type="application/pdf">
-          {`PDF to circulate (version ${d.number}, with the signatories)`}
+          {t("public:declaration.pdf", { number: d.number })}
         </a>
       </div>
 
       <section className="card endorse-box" aria-labelledby="counts-title">
-        <h2 id="counts-title" className="visually-hidden">Endorsements</h2>
+        <h2 id="counts-title" className="visually-hidden">{t("public:declaration.endorsements")}</h2>
         <p className="counts">{data.countsText}</p>
         <p className="muted small">
-          {`Version ${d.number}: ${data.currentKindsText}.`}
-          {counts.earlier > 0 ? ` Earlier versions: ${data.earlierKindsText}.` : ""}
+          {t("public:declaration.versionKinds", { number: d.number, kinds: data.currentKindsText })}
+          {counts.earlier > 0 ? ` ${t("public:declaration.earlierKinds", { kinds: data.earlierKindsText })}` : ""}
         </p>
         {d.endorsementsOpen ? (
           <p className="no-print">
-            <a className="button" href={endorseHref}>{`Endorse version ${d.number}`}</a>
+            <a className="button" href={endorseHref}>{t("public:declaration.endorseVersion", { number: d.number })}</a>
           </p>
         ) : (
-          <p className="muted no-print">Endorsements are closed.</p>
+          <p className="muted no-print">{t("public:declaration.closed")}</p>
         )}
       </section>
 
@@ -273,63 +284,66 @@ export default function DeclarationPage() {
       )}
 
       <section className="card verify" aria-labelledby="verify-title">
-        <h2 id="verify-title">Verify this text</h2>
-        <p>
-          {`Version ${d.number} was sealed on ${formatDateTime(d.publishedAt)}. Its SHA-256 fingerprint is:`}
-        </p>
+        <h2 id="verify-title">{t("public:declaration.verifyTitle")}</h2>
+        <p>{t("public:declaration.sealed", { number: d.number, date: formatDateTimeIn(locale, d.publishedAt) })}</p>
         <p className="hash-line"><code className="hash">{d.sha256}</code></p>
         <p className="small">
-          Every endorsement is bound to this fingerprint. The fingerprint is the SHA-256 of the version&apos;s canonical
-          text (the plain text, Unicode NFC, single spaces, no spaces at line ends, at most one blank line between
-          paragraphs, ending with one newline; UTF-8). The canonical text is the <code>text</code> field of{" "}
-          <a href={`/api/declarations/${d.slug}`}>{`/api/declarations/${d.slug}`}</a>.<span className="no-print"> To check it yourself:</span>
+          <Trans
+            k="public:declaration.recipe"
+            values={{ api: `/api/declarations/${d.slug}` }}
+            tags={{
+              code: (c) => <code>{c}</code>,
+              api: (c) => <a href={`/api/declarations/${d.slug}`}>{c}</a>,
+              screen: (c) => <span className="no-print">{c}</span>,
+            }}
+          />
         </p>
         <p className="no-print">
-          <a href={`/verify?slug=${d.slug}`}>Check a text or a file against it</a>
+          <a href={`/verify?slug=${d.slug}`}>{t("public:declaration.checkText")}</a>
           {" · "}
-          <a href={`/d/${d.slug}/v/${d.number}/text`}>{`Download the exact text of version ${d.number}`}</a>
+          <a href={`/d/${d.slug}/v/${d.number}/text`}>{t("public:declaration.downloadText", { number: d.number })}</a>
         </p>
         <pre className="command no-print">{`curl -s ${d.apiUrl} | jq -j .text | sha256sum`}</pre>
         <p className="small no-print">
-          or, with Accord&apos;s source: <code>{`npm run accord -- verify ${d.url}`}</code>
+          <Trans k="public:declaration.withSource" values={{ command: `npm run accord -- verify ${d.url}` }} tags={{ code: (c) => <code>{c}</code> }} />
         </p>
       </section>
 
       {data.changes ? (
         <section className="no-print" aria-labelledby="changes-title">
-          <h2 id="changes-title">{`What changed since version ${data.changes.from}`}</h2>
+          <h2 id="changes-title">{t("public:declaration.changesTitle", { number: data.changes.from })}</h2>
           <details className="changes">
             <summary>
               {data.changes.identical
-                ? "No change in the text."
-                : `${data.changes.count === 1 ? "1 change" : `${data.changes.count} changes`} from version ${data.changes.from} to version ${d.number} — show them`}
+                ? t("public:declaration.noChange")
+                : t("public:declaration.changesSummary", { count: data.changes.count, from: data.changes.from, to: d.number })}
             </summary>
             <div className="diff" dangerouslySetInnerHTML={{ __html: data.changes.html }} />
           </details>
           <p>
-            <a href={`/d/${d.slug}/changes/${d.number}`}>{`The changes from version ${data.changes.from} to ${d.number} on their own page`}</a>
+            <a href={`/d/${d.slug}/changes/${d.number}`}>{t("public:declaration.changesPage", { from: data.changes.from, to: d.number })}</a>
           </p>
         </section>
       ) : null}
 
       <section aria-labelledby="versions-title" id="versions" className="no-print">
-        <h2 id="versions-title">Published versions</h2>
+        <h2 id="versions-title">{t("public:declaration.versionsTitle")}</h2>
         <ol className="versions-list" reversed>
           {data.versions.map((v) => (
             <li key={v.number}>
               {v.number === d.number ? (
-                <strong>{`Version ${v.number} (current)`}</strong>
+                <strong>{t("public:declaration.currentVersion", { number: v.number })}</strong>
               ) : (
-                <a href={`/d/${d.slug}/v/${v.number}`}>{`Version ${v.number}`}</a>
+                <a href={`/d/${d.slug}/v/${v.number}`}>{t("public:list.version", { number: v.number })}</a>
               )}{" "}
               <span className="muted small">
-                — <time dateTime={isoString(v.publishedAt)}>{formatDate(v.publishedAt)}</time>
+                — <time dateTime={isoString(v.publishedAt)}>{formatDateIn(locale, v.publishedAt)}</time>
               </span>
               {v.number > 1 ? (
                 <>
                   {" · "}
                   <a href={`/d/${d.slug}/changes/${v.number}`}>
-                    {`Changes from version ${v.number - 1}`}
+                    {t("public:declaration.changesFrom", { number: v.number - 1 })}
                   </a>
                 </>
               ) : null}
@@ -342,37 +356,37 @@ export default function DeclarationPage() {
 
       <section aria-labelledby="signatories-title" id="signatories" className="signatories">
         <h2 id="signatories-title">
-          <span className="print-only">Annex: </span>Signatories
+          <Trans k="public:declaration.signatories" tags={{ print: (c) => <span className="print-only">{c}</span> }} />
         </h2>
         <form method="get" action={`/d/${d.slug}#signatories`} className="filters">
           {languages.requested ? <input type="hidden" name="lang" value={languages.requested} /> : null}
           <div className="field">
-            <label htmlFor="filter-kind">Who</label>
+            <label htmlFor="filter-kind">{t("public:declaration.who")}</label>
             <select id="filter-kind" name="kind" defaultValue={filter.kind}>
-              <option value="">Everyone</option>
-              <option value="individual">Individuals</option>
-              <option value="organisation">Organisations</option>
+              <option value="">{t("public:declaration.everyone")}</option>
+              <option value="individual">{t("public:declaration.individuals")}</option>
+              <option value="organisation">{t("public:declaration.organisations")}</option>
             </select>
           </div>
           <div className="field">
-            <label htmlFor="filter-country">Country</label>
+            <label htmlFor="filter-country">{t("public:declaration.country")}</label>
             <select id="filter-country" name="country" defaultValue={filter.country}>
-              <option value="">All countries</option>
+              <option value="">{t("public:declaration.allCountries")}</option>
               {data.countries.map((c) => (
                 <option key={c.code} value={c.code}>{c.name}</option>
               ))}
             </select>
           </div>
           <div className="actions">
-            <button type="submit" className="secondary">Show</button>
-            {filtered ? <a href={`/d/${d.slug}${languages.requested ? `?lang=${encodeURIComponent(languages.requested)}` : ""}#signatories`}>Show everyone</a> : null}
+            <button type="submit" className="secondary">{t("public:declaration.show")}</button>
+            {filtered ? <a href={`/d/${d.slug}${languages.requested ? `?lang=${encodeURIComponent(languages.requested)}` : ""}#signatories`}>{t("public:declaration.showEveryone")}</a> : null}
           </div>
         </form>
-        {filtered ? <p className="muted small" role="status">{`${data.total} ${data.total === 1 ? "entry matches" : "entries match"} the filter.`}</p> : null}
+        {filtered ? <p className="muted small" role="status">{t("public:declaration.matches", { count: data.total })}</p> : null}
 
-        <h3 id="signatories-current">{signatoriesOfVersion(d.number)}</h3>
+        <h3 id="signatories-current">{signatoriesOfVersion(d.number, t)}</h3>
         {signatories.current.length === 0 ? (
-          <p className="empty">{filtered ? "Nobody matches the filter." : `Nobody has endorsed version ${d.number} yet.`}</p>
+          <p className="empty">{filtered ? t("public:declaration.nobodyMatches") : t("public:declaration.nobodyYet", { number: d.number })}</p>
         ) : (
           <ul className="signatory-list" aria-labelledby="signatories-current">
             {signatories.current.map((line) => <Signatory key={line.id} line={line} />)}
@@ -380,26 +394,26 @@ export default function DeclarationPage() {
         )}
         {signatories.earlier.length > 0 ? (
           <>
-            <h3 id="signatories-earlier">{SIGNATORIES_OF_EARLIER}</h3>
+            <h3 id="signatories-earlier">{signatoriesOfEarlier(t)}</h3>
             <p className="muted small">
-              {`These endorsements are bound to the version they signed and are not counted as endorsing version ${d.number}.`}
+              {t("public:declaration.earlierNote", { number: d.number })}
             </p>
             <ul className="signatory-list" aria-labelledby="signatories-earlier">
               {signatories.earlier.map((line) => (
-                <Signatory key={line.id} line={{ ...line, details: [...line.details, `version ${line.versionNumber}`] }} />
+                <Signatory key={line.id} line={{ ...line, details: [...line.details, t("public:declaration.versionLower", { number: line.versionNumber })] }} />
               ))}
             </ul>
           </>
         ) : null}
         {data.pages > 1 ? (
-          <nav className="pagination no-print" aria-label="Signatory pages">
+          <nav className="pagination no-print" aria-label={t("public:declaration.pages")}>
             <ul>
               {Array.from({ length: data.pages }, (_, i) => i + 1).map((p) => (
                 <li key={p}>
                   {p === data.page ? (
-                    <span aria-current="page">{`Page ${p}`}</span>
+                    <span aria-current="page">{t("public:declaration.page", { number: p })}</span>
                   ) : (
-                    <a href={pageHref(d.slug, filter, p, languages.requested)}>{`Page ${p}`}</a>
+                    <a href={pageHref(d.slug, filter, p, languages.requested)}>{t("public:declaration.page", { number: p })}</a>
                   )}
                 </li>
               ))}
@@ -407,8 +421,13 @@ export default function DeclarationPage() {
           </nav>
         ) : null}
         <p className="small no-print">
-          Also as <a href={`/api/declarations/${d.slug}/endorsements.csv`}>CSV</a> and{" "}
-          <a href={`/api/declarations/${d.slug}/endorsements`}>JSON</a>.
+          <Trans
+            k="public:declaration.data"
+            tags={{
+              csv: (c) => <a href={`/api/declarations/${d.slug}/endorsements.csv`}>{c}</a>,
+              json: (c) => <a href={`/api/declarations/${d.slug}/endorsements`}>{c}</a>,
+            }}
+          />
         </p>
       </section>
     </div>

@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * /d/:slug/endorse — endorse the declaration's current published version, as an individual or on behalf of an
  * organisation. Requires sign-in (otherwise the page says so and links on) with a confirmed e-mail (the access gate
@@ -16,28 +15,30 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { Field } from "../components/field";
-import { COUNTRIES } from "../declarations/countries";
-import { endorsementFromForm, LIMITS, parseEndorsementInput } from "../declarations/endorsement-input";
+import { countriesIn } from "../declarations/countries";
+import { endorsementFromForm, inputMessageIn, LIMITS, parseEndorsementInput } from "../declarations/endorsement-input";
 import {
   CAPACITIES,
-  CAPACITY_LABELS,
+  CAPACITY_LABEL_KEYS,
   describeIndividual,
   describeOrganisation,
-  ORGANISATION_TYPE_LABELS,
+  ORGANISATION_TYPE_KEYS,
   ORGANISATION_TYPES,
-  PUBLIC_FIELD_LABELS,
+  PUBLIC_FIELD_KEYS,
   PUBLIC_FIELDS,
   publicPartsOf,
+  type Words,
 } from "../declarations/endorsement-words";
-import { CLOSED, createEndorsement, EndorsementError, findDeclarationToEndorse, loadReconfirmPage } from "../models/endorsements.server";
-import { formatDate, formatDateTime, isoString } from "../utils/dates";
+import { Trans, useT } from "../i18n/react";
+import { requestLocale, requestT, tFor } from "../i18n/strings.server";
+import { publicStrings } from "../declarations/public-strings.server";
+import { createEndorsement, EndorsementError, findDeclarationToEndorse, loadReconfirmPage } from "../models/endorsements.server";
+import { formatDateIn, formatDateTimeIn, isoString } from "../utils/dates";
 import { notFound } from "../utils/guards.server";
 import { forwardHeaders, NO_STORE } from "../utils/route-headers";
 import { Breadcrumbs, declarationTrail } from "../components/breadcrumbs";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Endorse “${data.declaration.title}” — Accord` : "Endorse — Accord" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : []);
 export const headers = forwardHeaders;
 
 type Kind = "individual" | "organisation";
@@ -61,13 +62,25 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   let state: State = "ready";
   if (!auth) state = "signed-out";
   else if (!current.endorsementsOpen) state = "closed";
-  const { currentOnes: mine, choices } = auth ? await loadReconfirmPage(auth.user, current) : { currentOnes: [], choices: [] };
+  const locale = await requestLocale(request, context);
+  const t = tFor(locale);
+  const { currentOnes: mine, choices } = auth ? await loadReconfirmPage(auth.user, current, { t, locale }) : { currentOnes: [], choices: [] };
   const canReconfirm = choices.length > 0;
   // Arriving from a translated page (`?lang=`): the endorsement is still of the authoritative text; the translation is recorded.
   const read = await translationReadFor(current, url.searchParams.get("lang"));
   const here = `/d/${current.slug}/endorse${read ? `?lang=${encodeURIComponent(read.language)}` : ""}`;
   return data(
-    { declaration, state, kind, mine, canReconfirm, read, returnTo: encodeURIComponent(here) },
+    {
+      title: t("public:endorse.title", { title: current.title }),
+      i18n: await publicStrings(request, context, ["home", "list", "declaration", "endorse", "words", "input"]),
+      declaration,
+      state,
+      kind,
+      mine,
+      canReconfirm,
+      read,
+      returnTo: encodeURIComponent(here),
+    },
     { headers: NO_STORE },
   );
 }
@@ -95,7 +108,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   try {
     form = await request.formData();
   } catch {
-    return data<ActionResult>({ error: "The form could not be read. Please try again.", fields: {}, values: {} }, { status: 400, headers: NO_STORE });
+    const t = await requestT(request, context);
+    return data<ActionResult>({ error: t("public:input.formUnreadable"), fields: {}, values: {} }, { status: 400, headers: NO_STORE });
   }
   try {
     const created = await createEndorsement({ user: auth.user, slug: params.slug, body: endorsementFromForm(form), ip: context.clientIp });
@@ -106,8 +120,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     const { form: formError, ...fields } = error.fields ?? {};
     const headers: Record<string, string> = { ...NO_STORE };
     if (error.retryAfterSeconds) headers["Retry-After"] = String(error.retryAfterSeconds);
+    const t = await requestT(request, context);
+    const message = formError ?? (Object.keys(fields).length > 0 ? t("public:endorse.needsCorrecting") : error.message);
     return data<ActionResult>(
-      { error: formError ?? (Object.keys(fields).length > 0 ? "Some of the details need correcting:" : error.message), fields, values: submittedValues(form) },
+      { error: inputMessageIn(message, t), fields, values: submittedValues(form) },
       { status: error.status, headers },
     );
   }
@@ -168,10 +184,11 @@ function CheckboxField(props: { name: string; label: ReactNode; error?: string; 
 }
 
 function CountryOptions() {
+  const { t, locale } = useT();
   return (
     <>
-      <option value="">Choose a country</option>
-      {COUNTRIES.map((c) => (
+      <option value="">{t("public:endorse.chooseCountry")}</option>
+      {countriesIn(locale).map((c) => (
         <option key={c.code} value={c.code}>{c.name}</option>
       ))}
     </>
@@ -195,44 +212,48 @@ function readPreview(form: HTMLFormElement): PreviewValues {
   };
 }
 
-function previewSentence(v: PreviewValues): string {
+function previewSentence(v: PreviewValues, t: Words, locale: string): string {
   if (v.kind === "organisation") {
-    return describeOrganisation({
-      organisationName: v.fields.organisationName || "Your organisation",
-      organisationType: v.fields.organisationType,
-      country: v.fields.organisationCountry,
-    });
+    return describeOrganisation(
+      {
+        organisationName: v.fields.organisationName || t("public:endorse.yourOrganisation"),
+        organisationType: v.fields.organisationType,
+        country: v.fields.organisationCountry,
+      },
+      t,
+      locale,
+    );
   }
   return describeIndividual(
     publicPartsOf(
       { name: v.fields.name, role: v.fields.role, affiliation: v.fields.affiliation, country: v.fields.country, capacity: v.fields.capacity },
       v.publicFields,
     ),
+    t,
+    locale,
   );
 }
 
 /** `returnTo`: this page, URL-encoded: signing in, or signing up and confirming the address, comes back here. */
 function Explanation({ state, returnTo, slug }: { state: Exclude<State, "ready">; returnTo: string; slug: string }) {
+  const { t } = useT();
   if (state === "signed-out") {
     return (
       <div className="card">
-        <h2>Sign in to endorse</h2>
-        <p>
-          Endorsements are made from an account whose e-mail address is confirmed, so that each one is real and you can withdraw
-          yours at any time. Your e-mail address is never shown publicly.
-        </p>
+        <h2>{t("public:endorse.signInTitle")}</h2>
+        <p>{t("public:endorse.signInWhy")}</p>
         <p className="actions">
-          <Link className="button" to={`/login?redirectTo=${returnTo}`}>Sign in</Link>
-          <Link to={`/signup?redirectTo=${returnTo}`}>Create an account</Link>
+          <Link className="button" to={`/login?redirectTo=${returnTo}`}>{t("public:home.signIn")}</Link>
+          <Link to={`/signup?redirectTo=${returnTo}`}>{t("public:home.createAccount")}</Link>
         </p>
       </div>
     );
   }
   return (
     <div className="card">
-      <h2>Endorsements are closed</h2>
-      <p>{CLOSED}</p>
-      <p><Link to={`/d/${slug}`}>Back to the declaration</Link></p>
+      <h2>{t("public:endorse.closedTitle")}</h2>
+      <p>{t("public:input.closed")}</p>
+      <p><Link to={`/d/${slug}`}>{t("public:endorse.back")}</Link></p>
     </div>
   );
 }
@@ -287,7 +308,11 @@ export default function Endorse() {
   const [live, setLive] = useState<LiveErrors | null>(null);
   // A new answer from the server starts the live checking afresh.
   useEffect(() => setLive(null), [result]);
-  const errors = shownErrors(result?.fields ?? {}, live, Boolean(result));
+  const { t, locale } = useT();
+  // The rules' messages are English (the API's); shown here in the page's language.
+  const errors = Object.fromEntries(
+    Object.entries(shownErrors(result?.fields ?? {}, live, Boolean(result))).map(([key, message]) => [key, inputMessageIn(message, t)]),
+  );
 
   const [preview, setPreview] = useState<PreviewValues>({
     kind: submittedKind,
@@ -310,12 +335,17 @@ export default function Endorse() {
 
   return (
     <div className="page reading">
-      <Breadcrumbs trail={declarationTrail(declaration)} current="Endorse" />
-      <h1>{`Endorse “${declaration.title}”`}</h1>
+      <Breadcrumbs trail={declarationTrail(declaration)} current={t("public:endorse.crumb")} />
+      <h1>{t("public:endorse.heading", { title: declaration.title })}</h1>
       <p className="lead">
-        {`You are endorsing version ${declaration.number}, published `}
-        <time dateTime={isoString(declaration.publishedAt)}>{formatDate(declaration.publishedAt)}</time>. Your endorsement is bound to
-        this exact text: its SHA-256 is <code className="hash">{declaration.sha256}</code>.
+        <Trans
+          k="public:endorse.lead"
+          values={{ number: declaration.number, date: formatDateIn(locale, declaration.publishedAt), hash: declaration.sha256 }}
+          tags={{
+            when: (c) => <time dateTime={isoString(declaration.publishedAt)}>{c}</time>,
+            hash: (c) => <code className="hash">{c}</code>,
+          }}
+        />
       </p>
       {read ? <ReadTranslationNotice read={read} number={declaration.number} /> : null}
 
@@ -323,12 +353,18 @@ export default function Endorse() {
 
       {mine.length > 0 ? (
         <div className="alert info">
-          <p>{`You already endorse version ${declaration.number}:`}</p>
+          <p>{t("public:endorse.already", { number: declaration.number })}</p>
           <ul>
             {mine.map((m) => (
               <li key={m.id}>
-                {m.kind === "organisation" ? "On behalf of " : "As "}
-                {m.listing}, <time dateTime={isoString(m.createdAt)}>{formatDateTime(m.createdAt)}</time> — <Link to={`/e/${m.id}`}>receipt</Link>
+                <Trans
+                  k={m.kind === "organisation" ? "public:endorse.mineOrganisation" : "public:endorse.mineIndividual"}
+                  values={{ listing: m.listing, date: formatDateTimeIn(locale, m.createdAt) }}
+                  tags={{
+                    when: (c) => <time dateTime={isoString(m.createdAt)}>{c}</time>,
+                    receipt: (c) => <Link to={`/e/${m.id}`}>{c}</Link>,
+                  }}
+                />
               </li>
             ))}
           </ul>
@@ -336,7 +372,11 @@ export default function Endorse() {
       ) : null}
       {canReconfirm && state === "ready" ? (
         <p className="alert info">
-          You endorsed an earlier version. <Link to={`/d/${declaration.slug}/reconfirm`}>{`Re-confirm for version ${declaration.number} in one step`}</Link>.
+          <Trans
+            k="public:endorse.earlier"
+            values={{ number: declaration.number }}
+            tags={{ go: (c) => <Link to={`/d/${declaration.slug}/reconfirm`}>{c}</Link> }}
+          />
         </p>
       ) : null}
 
@@ -353,68 +393,68 @@ export default function Endorse() {
                   ))}
                 </ul>
               ) : Object.keys(result.fields).length > 0 ? (
-                <p>Everything is corrected: you can send the form again.</p>
+                <p>{t("public:endorse.corrected")}</p>
               ) : null}
             </div>
           ) : null}
 
           <fieldset className="field choice">
-            <legend>How are you endorsing?</legend>
+            <legend>{t("public:endorse.how")}</legend>
             <div className="radio-row">
               <input type="radio" id="kind-individual" name="kind" value="individual" defaultChecked={submittedKind === "individual"} />
-              <label htmlFor="kind-individual">As an individual{individualMine ? " (you already have)" : ""}</label>
+              <label htmlFor="kind-individual">{individualMine ? t("public:endorse.asIndividualAgain") : t("public:endorse.asIndividual")}</label>
             </div>
             <div className="radio-row">
               <input type="radio" id="kind-organisation" name="kind" value="organisation" defaultChecked={submittedKind === "organisation"} />
-              <label htmlFor="kind-organisation">On behalf of an organisation</label>
+              <label htmlFor="kind-organisation">{t("public:endorse.asOrganisation")}</label>
             </div>
           </fieldset>
 
           <fieldset className="kind-fields kind-individual">
-            <legend>About you</legend>
+            <legend>{t("public:endorse.aboutYou")}</legend>
             <Field
               name="name"
-              label="Your name"
+              label={t("public:endorse.name")}
               type="text"
               autoComplete="name"
               defaultValue={text("name")}
-              hint={`Kept private unless you tick “${PUBLIC_FIELD_LABELS.name}” below. At most ${LIMITS.name} characters.`}
+              hint={t("public:endorse.nameHint", { field: t(PUBLIC_FIELD_KEYS.name), max: LIMITS.name })}
               error={individualErrors.name}
             />
             <Field
               name="role"
-              label="Role or rank (optional)"
+              label={t("public:endorse.role")}
               type="text"
               autoComplete="organization-title"
               defaultValue={text("role")}
-              hint="For example “Detective Inspector” or “Professor of public health”."
+              hint={t("public:endorse.roleHint")}
               error={individualErrors.role}
             />
             <Field
               name="affiliation"
-              label="Affiliation (optional)"
+              label={t("public:endorse.affiliation")}
               type="text"
               autoComplete="organization"
               defaultValue={text("affiliation")}
-              hint="Your police service, organisation or university, in your own words. No web addresses."
+              hint={t("public:endorse.affiliationHint")}
               error={individualErrors.affiliation}
             />
-            <SelectField name="country" label="Country" defaultValue={text("country")} error={individualErrors.country}>
+            <SelectField name="country" label={t("public:declaration.country")} defaultValue={text("country")} error={individualErrors.country}>
               <CountryOptions />
             </SelectField>
             <fieldset className="field" aria-describedby={individualErrors.capacity ? "capacity-error" : undefined}>
-              <legend>In which capacity do you endorse?</legend>
+              <legend>{t("public:endorse.capacity")}</legend>
               {CAPACITIES.map((c) => (
                 <div className="radio-row" key={c}>
                   <input type="radio" id={`capacity-${c}`} name="capacity" value={c} defaultChecked={text("capacity") === c} />
-                  <label htmlFor={`capacity-${c}`}>{CAPACITY_LABELS[c]}</label>
+                  <label htmlFor={`capacity-${c}`}>{t(CAPACITY_LABEL_KEYS[c])}</label>
                 </div>
               ))}
               {individualErrors.capacity ? <p className="error" id="capacity-error">{individualErrors.capacity}</p> : null}
             </fieldset>
             <div className="field">
-              <label htmlFor="field-statement">Statement (optional)</label>
-              <p className="hint" id="field-statement-hint">{`A few words on why you endorse, up to ${LIMITS.statement} characters. No web addresses.`}</p>
+              <label htmlFor="field-statement">{t("public:endorse.statement")}</label>
+              <p className="hint" id="field-statement-hint">{t("public:endorse.statementHint", { max: LIMITS.statement })}</p>
               <textarea
                 id="field-statement"
                 name="statement"
@@ -426,15 +466,12 @@ export default function Endorse() {
               {individualErrors.statement ? <p className="error" id="field-statement-error">{individualErrors.statement}</p> : null}
             </div>
             <fieldset className="field" aria-describedby={describedBy("public-hint", individualErrors.publicFields && "public-error")}>
-              <legend>What may be shown publicly?</legend>
-              <p className="hint" id="public-hint">
-                Tick what may appear in the public list. Whatever you leave unticked stays private: only the organisers see it.
-                Serving officers often show only their capacity and country.
-              </p>
+              <legend>{t("public:endorse.publicly")}</legend>
+              <p className="hint" id="public-hint">{t("public:endorse.publiclyHint")}</p>
               {PUBLIC_FIELDS.map((f) => (
                 <div className="checkbox-row" key={f}>
                   <input type="checkbox" id={`public-${f}`} name="publicFields" value={f} defaultChecked={submittedPublic.includes(f)} />
-                  <label htmlFor={`public-${f}`}>{PUBLIC_FIELD_LABELS[f]}</label>
+                  <label htmlFor={`public-${f}`}>{t(PUBLIC_FIELD_KEYS[f])}</label>
                 </div>
               ))}
               {individualErrors.publicFields ? <p className="error" id="public-error">{individualErrors.publicFields}</p> : null}
@@ -442,74 +479,70 @@ export default function Endorse() {
           </fieldset>
 
           <fieldset className="kind-fields kind-organisation">
-            <legend>About the organisation</legend>
+            <legend>{t("public:endorse.aboutOrganisation")}</legend>
             <Field
               name="organisationName"
-              label="Organisation’s name"
+              label={t("public:endorse.organisationName")}
               type="text"
               autoComplete="organization"
               defaultValue={text("organisationName")}
               error={organisationErrors.organisationName}
             />
-            <SelectField name="organisationType" label="Kind of organisation" defaultValue={text("organisationType")} error={organisationErrors.organisationType}>
-              <option value="">Choose a kind</option>
-              {ORGANISATION_TYPES.map((t) => (
-                <option key={t} value={t}>{ORGANISATION_TYPE_LABELS[t]}</option>
+            <SelectField name="organisationType" label={t("public:endorse.organisationType")} defaultValue={text("organisationType")} error={organisationErrors.organisationType}>
+              <option value="">{t("public:endorse.chooseKind")}</option>
+              {ORGANISATION_TYPES.map((type) => (
+                <option key={type} value={type}>{t(ORGANISATION_TYPE_KEYS[type])}</option>
               ))}
             </SelectField>
-            <SelectField name="organisationCountry" label="Country" defaultValue={text("organisationCountry")} error={organisationErrors.country}>
+            <SelectField name="organisationCountry" label={t("public:declaration.country")} defaultValue={text("organisationCountry")} error={organisationErrors.country}>
               <CountryOptions />
             </SelectField>
             <Field
               name="website"
-              label="Website"
+              label={t("public:endorse.website")}
               type="url"
               inputMode="url"
               autoComplete="url"
               defaultValue={text("website")}
-              hint={
-                "If your e-mail address is at the website’s domain (for example you@polisen.se for polisen.se), the endorsement is shown " +
-                "as “e-mail domain matches the organisation’s website”. Otherwise it is “unverified”" +
-                (declaration.verifiedOnly ? " and is listed only once the organisers have verified it." : " until the organisers verify it.")
-              }
+              hint={declaration.verifiedOnly ? t("public:endorse.websiteHintVerifiedOnly", { address: "you@polisen.se" }) : t("public:endorse.websiteHint", { address: "you@polisen.se" })}
               error={organisationErrors.website}
             />
             <Field
               name="signerRole"
-              label="Your role in the organisation"
+              label={t("public:endorse.signerRole")}
               type="text"
               autoComplete="organization-title"
               defaultValue={text("signerRole")}
-              hint="For example “Chief Constable” or “Secretary General”. Not shown publicly."
+              hint={t("public:endorse.signerRoleHint")}
               error={organisationErrors.signerRole}
             />
             <CheckboxField
               name="authorised"
-              label="I am authorised to endorse on behalf of this organisation."
+              label={t("public:endorse.authorised")}
               defaultChecked={values.authorised === "on"}
               error={organisationErrors.authorised}
             />
           </fieldset>
 
           <section className="preview" aria-labelledby="preview-heading">
-            <h2 id="preview-heading">How the public list will read</h2>
-            <p className="preview-sentence" aria-live="polite">{previewSentence(preview)}</p>
+            <h2 id="preview-heading">{t("public:endorse.preview")}</h2>
+            <p className="preview-sentence" aria-live="polite">{previewSentence(preview, t, locale)}</p>
             {preview.kind === "individual" && preview.publicFields.includes("statement") && preview.fields.statement ? (
-              <p className="muted small">Followed by your statement.</p>
+              <p className="muted small">{t("public:endorse.followed")}</p>
             ) : null}
           </section>
 
           <CheckboxField
             name="consent"
-            label="I agree that this endorsement is listed publicly as shown above, on the declaration’s page and in its public data."
-            hint="You can withdraw it at any time from its receipt. Your e-mail address is never shown publicly."
+            label={t("public:endorse.consent")}
+            hint={t("public:endorse.consentHint")}
             defaultChecked={values.consent === "on"}
             error={errors.consent}
           />
 
           <div className="actions">
-            <button type="submit" disabled={busy}>{busy ? "Endorsing…" : `Endorse version ${declaration.number}`}</button>
-            <Link to={`/d/${declaration.slug}`}>Cancel</Link>
+            <button type="submit" disabled={busy}>{busy ? t("public:endorse.busy") : t("public:declaration.endorseVersion", { number: declaration.number })}</button>
+            <Link to={`/d/${declaration.slug}`}>{t("public:endorse.cancel")}</Link>
           </div>
         </Form>
       ) : null}

@@ -1,70 +1,82 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * GET /declarations — every published declaration: its current version, date and honest counts. Public (no
  * account, no JavaScript needed).
  */
-import type { MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { Trans, useT } from "../i18n/react";
+import { requestLocale, tFor } from "../i18n/strings.server";
+import { publicStrings } from "../declarations/public-strings.server";
 import { countsSentence, kindsSentence } from "../declarations/public-view";
 import { loadPublicDeclarations } from "../models/publishing.server";
-import { formatDate, isoString } from "../utils/dates";
+import { formatDateIn, isoString } from "../utils/dates";
 import { staticPage } from "../utils/static-page";
 
 /** A reading page: sent without JavaScript. */
 export const handle = staticPage;
 
-export const meta: MetaFunction = () => [
-  { title: "Declarations — Accord" },
-  { name: "description", content: "Published declarations, their exact texts and who endorses them." },
-  { property: "og:title", content: "Declarations — Accord" },
-  { property: "og:type", content: "website" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  data
+    ? [
+        { title: data.title },
+        { name: "description", content: data.description },
+        { property: "og:title", content: data.title },
+        { property: "og:type", content: "website" },
+      ]
+    : [];
 
-export async function loader() {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const declarations = await loadPublicDeclarations();
+  const locale = await requestLocale(request, context);
+  const t = tFor(locale);
   return {
+    title: t("public:list.title"),
+    description: t("public:list.description"),
+    i18n: await publicStrings(request, context, ["list"]),
     declarations: declarations.map((d) => ({
       slug: d.slug,
       title: d.title,
       number: d.number,
       publishedAt: d.publishedAt,
       endorsementsOpen: d.endorsementsOpen,
-      countsText: countsSentence(d.counts, d.number),
-      kindsText: kindsSentence(d.counts.individuals, d.counts.organisations),
+      countsText: countsSentence(d.counts, d.number, t, locale),
+      kindsText: kindsSentence(d.counts.individuals, d.counts.organisations, t, locale),
     })),
   };
 }
 
 export default function DeclarationsPage() {
   const { declarations } = useLoaderData<typeof loader>();
+  const { t, locale } = useT();
   return (
     <div className="page reading">
-      <h1>Declarations</h1>
-      <p className="lead">
-        Texts published by their drafting groups. Each version is sealed with a SHA-256 fingerprint, and every
-        endorsement is bound to the exact version it signed.
-      </p>
+      <h1>{t("public:list.heading")}</h1>
+      <p className="lead">{t("public:list.lead")}</p>
       {declarations.length === 0 ? (
-        <p className="empty">Nothing has been published yet.</p>
+        <p className="empty">{t("public:list.empty")}</p>
       ) : (
         <ul className="card-list">
           {declarations.map((d) => (
             <li key={d.slug}>
               <Link to={`/d/${d.slug}`} className="title">{d.title}</Link>
               <div className="meta">
-                <span>{`Version ${d.number}`}</span>
+                <span>{t("public:list.version", { number: d.number })}</span>
                 <span>
-                  Published <time dateTime={isoString(d.publishedAt)}>{formatDate(d.publishedAt)}</time>
+                  <Trans
+                    k="public:list.published"
+                    values={{ date: formatDateIn(locale, d.publishedAt) }}
+                    tags={{ when: (c) => <time dateTime={isoString(d.publishedAt)}>{c}</time> }}
+                  />
                 </span>
-                <span>{d.endorsementsOpen ? "Open for endorsement" : "Endorsements closed"}</span>
+                <span>{d.endorsementsOpen ? t("public:list.open") : t("public:list.closed")}</span>
               </div>
-              <p className="small">{`${d.countsText} (version ${d.number}: ${d.kindsText}).`}</p>
+              <p className="small">{t("public:list.counts", { counts: d.countsText, number: d.number, kinds: d.kindsText })}</p>
             </li>
           ))}
         </ul>
       )}
       <p className="small">
-        Also as JSON: <a href="/api/declarations">/api/declarations</a>
+        <Trans k="public:list.json" tags={{ api: (c) => <a href="/api/declarations">{c}</a> }} />
       </p>
     </div>
   );

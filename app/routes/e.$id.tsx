@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * /e/:id — the public receipt of one endorsement: which declaration, which version, the SHA-256 of that version's
  * text, when, and the evidence level in words. Nothing private: no e-mail, no account, and no name unless the
@@ -11,14 +10,14 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
 import { loadReceipt, withdrawOwnEndorsement, type ReceiptStatus } from "../models/endorsements.server";
-import { formatDate, formatDateTime, isoString } from "../utils/dates";
+import { formatDateIn, formatDateTimeIn, isoString } from "../utils/dates";
+import { Trans, useT } from "../i18n/react";
+import { requestLocale, requestT, tFor } from "../i18n/strings.server";
+import { publicStrings } from "../declarations/public-strings.server";
 import { notFound, requireUser } from "../utils/guards.server";
 import { useFocusOnArrival } from "../components/focus-on-arrival";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Endorsement receipt — ${data.receipt.title} — Accord` : "Endorsement receipt — Accord" },
-  { name: "robots", content: "noindex" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [...(data ? [{ title: data.title }] : []), { name: "robots", content: "noindex" }];
 
 export const headers: HeadersFunction = ({ loaderHeaders }) => {
   const out = new Headers();
@@ -29,12 +28,17 @@ export const headers: HeadersFunction = ({ loaderHeaders }) => {
   return out;
 };
 
-export async function loader({ context, params }: LoaderFunctionArgs) {
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const auth = await context.auth();
-  const receipt = await loadReceipt(params.id, auth?.user.id ?? null);
+  const locale = await requestLocale(request, context);
+  const t = tFor(locale);
+  const receipt = await loadReceipt(params.id, auth?.user.id ?? null, { t, locale });
   if (!receipt) throw notFound();
-  // Anyone's view is the same public page; the signer's view is theirs alone.
-  return data({ receipt }, { headers: { "Cache-Control": auth ? "private, no-store" : "public, max-age=60", Vary: "Cookie" } });
+  // Anyone's view is the same public page (in the reader's language); the signer's view is theirs alone.
+  return data(
+    { title: t("public:receipt.title", { title: receipt.title }), receipt, i18n: await publicStrings(request, context, receipt.isSigner ? ["receipt", "withdrawal"] : ["receipt"]) },
+    { headers: { "Cache-Control": auth ? "private, no-store" : "public, max-age=60", Vary: "Cookie, Accept-Language" } },
+  );
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -46,18 +50,19 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     form = null;
   }
   const intent = form?.get("intent");
-  if (intent !== "withdraw") return data({ error: "That action is not known. Please reload the page and try again." }, { status: 400 });
+  const t = await requestT(request, context);
+  if (intent !== "withdraw") return data({ error: t("public:receipt.unknownAction") }, { status: 400 });
   if (form?.get("confirm") !== "yes") {
-    return data({ error: "Nothing was withdrawn: confirm the withdrawal on the page that says what stays public." }, { status: 400 });
+    return data({ error: t("public:receipt.notConfirmed") }, { status: 400 });
   }
   if (!(await withdrawOwnEndorsement(user.id, params.id))) throw notFound();
   return redirect(`/e/${params.id}?withdrawn=1`);
 }
 
-const STATUS_WORDS: Record<Exclude<ReceiptStatus, "listed" | "withdrawn">, string> = {
-  pending: "Not listed yet: the organisers list organisations once they have verified them.",
-  hidden: "Not listed: the organisers have hidden this endorsement.",
-  rejected: "Not listed: the organisers did not accept this endorsement.",
+const STATUS_KEYS: Record<Exclude<ReceiptStatus, "listed" | "withdrawn">, string> = {
+  pending: "public:receipt.status.pending",
+  hidden: "public:receipt.status.hidden",
+  rejected: "public:receipt.status.rejected",
 };
 
 export default function Receipt() {
@@ -65,80 +70,92 @@ export default function Receipt() {
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
   const newer = r.currentNumber > r.versionNumber;
+  const { t, locale } = useT();
   return (
     <div className="page reading receipt">
-      <p className="eyebrow">Endorsement receipt</p>
+      <p className="eyebrow">{t("public:receipt.eyebrow")}</p>
       <h1>{r.title}</h1>
       {params.get("new") === "1" && r.isSigner ? (
-        <ArrivalNotice>Thank you: your endorsement is recorded. Keep this page’s address as your receipt.</ArrivalNotice>
+        <ArrivalNotice>{t("public:receipt.thanks")}</ArrivalNotice>
       ) : null}
       {params.get("withdrawn") === "1" && r.status === "withdrawn" ? (
-        <ArrivalNotice>Your endorsement is withdrawn: it no longer appears in the list or the counts.</ArrivalNotice>
+        <ArrivalNotice>{t("public:receipt.withdrawnNotice")}</ArrivalNotice>
       ) : null}
       {r.status === "withdrawn" && r.withdrawnAt ? (
         <p className="withdrawn-line">
           <strong>
-            Withdrawn on <time dateTime={isoString(r.withdrawnAt)}>{formatDate(r.withdrawnAt)}</time>.
+            <Trans
+              k="public:receipt.withdrawnOn"
+              values={{ date: formatDateIn(locale, r.withdrawnAt) }}
+              tags={{ when: (c) => <time dateTime={isoString(r.withdrawnAt ?? "")}>{c}</time> }}
+            />
           </strong>{" "}
-          This endorsement no longer counts and is not listed.
+          {t("public:receipt.noLongerCounts")}
         </p>
       ) : null}
-      {r.status !== "listed" && r.status !== "withdrawn" ? <p className="alert info">{STATUS_WORDS[r.status]}</p> : null}
+      {r.status !== "listed" && r.status !== "withdrawn" ? <p className="alert info">{t(STATUS_KEYS[r.status])}</p> : null}
 
       <dl className="facts receipt-facts">
-        <dt>Declaration</dt>
+        <dt>{t("public:receipt.declaration")}</dt>
         <dd>
           <Link to={`/d/${r.slug}`}>{r.title}</Link>
         </dd>
-        <dt>Version</dt>
+        <dt>{t("public:receipt.version")}</dt>
         <dd>
-          {`Version ${r.versionNumber}`}, published <time dateTime={isoString(r.publishedAt)}>{formatDate(r.publishedAt)}</time>
-          {newer ? <span className="muted">{` (version ${r.currentNumber} has been published since; this endorsement applies to version ${r.versionNumber} only)`}</span> : null}
+          <Trans
+            k="public:receipt.versionPublished"
+            values={{ number: r.versionNumber, date: formatDateIn(locale, r.publishedAt) }}
+            tags={{ when: (c) => <time dateTime={isoString(r.publishedAt)}>{c}</time> }}
+          />
+          {newer ? <span className="muted">{` ${t("public:receipt.newer", { current: r.currentNumber, number: r.versionNumber })}`}</span> : null}
         </dd>
-        <dt>SHA-256 of the text</dt>
+        <dt>{t("public:receipt.hash")}</dt>
         <dd>
           <code className="hash">{r.sha256}</code>
         </dd>
         {r.read ? <ReadTranslationFacts read={r.read} /> : null}
-        <dt>Endorsed</dt>
+        <dt>{t("public:receipt.endorsed")}</dt>
         <dd>
-          <time dateTime={isoString(r.createdAt)}>{formatDateTime(r.createdAt)}</time>
-          {r.reconfirmed ? <span className="muted"> (re-confirmed from an earlier version)</span> : null}
+          <time dateTime={isoString(r.createdAt)}>{formatDateTimeIn(locale, r.createdAt)}</time>
+          {r.reconfirmed ? <span className="muted">{` ${t("public:receipt.reconfirmed")}`}</span> : null}
         </dd>
-        <dt>Kind</dt>
+        <dt>{t("public:receipt.kind")}</dt>
         <dd>{r.kindLabel}</dd>
-        <dt>Evidence</dt>
+        <dt>{t("public:receipt.evidence")}</dt>
         <dd>{r.evidenceLabel}</dd>
         {r.listing ? (
           <>
-            <dt>{r.status === "listed" ? "Listed as" : "Would be listed as"}</dt>
+            <dt>{r.status === "listed" ? t("public:receipt.listedAs") : t("public:receipt.wouldBeListedAs")}</dt>
             <dd>{r.listing}</dd>
           </>
         ) : null}
         {r.website ? (
           <>
-            <dt>Website</dt>
+            <dt>{t("public:receipt.website")}</dt>
             <dd>{r.website}</dd>
           </>
         ) : null}
         {r.statement ? (
           <>
-            <dt>Statement</dt>
+            <dt>{t("public:receipt.statement")}</dt>
             <dd className="statement">{r.statement}</dd>
           </>
         ) : null}
         {r.moderationReason ? (
           <>
-            <dt>Organisers’ note</dt>
+            <dt>{t("public:receipt.note")}</dt>
             <dd>{r.moderationReason}</dd>
           </>
         ) : null}
       </dl>
 
-      <h2>Checking what was signed</h2>
+      <h2>{t("public:receipt.checking")}</h2>
       <p>
-        The hash above is the SHA-256 of version {r.versionNumber}’s canonical text. Anyone can recompute it from the public text,
-        for example with <code>{`npm run accord -- verify ${r.slug}`}</code>, and compare.
+        <Trans
+          k="public:receipt.checkingHow"
+          values={{ number: r.versionNumber, command: `npm run accord -- verify ${r.slug}` }}
+          tags={{ code: (c) => <code>{c}</code> }}
+        />
       </p>
 
       {r.isSigner && r.status !== "withdrawn" ? <WithdrawSection slug={r.slug} newer={newer ? r.currentNumber : null} confirming={params.get("withdraw") === "1"} busy={busy} /> : null}
@@ -173,32 +190,31 @@ function WithdrawQuestion({ children }: { children: React.ReactNode }) {
 function WithdrawStart() {
   const kept = (useLocation().state as { keptEndorsement?: boolean } | null)?.keptEndorsement === true;
   const link = useFocusOnArrival<HTMLAnchorElement>();
-  return <Link to="?withdraw=1#withdraw" className="button danger" ref={kept ? link : undefined}>Withdraw…</Link>;
+  const { t } = useT();
+  return <Link to="?withdraw=1#withdraw" className="button danger" ref={kept ? link : undefined}>{t("public:withdrawal.withdraw")}</Link>;
 }
 
 /** The signer's withdrawal: a first step that says what stays and what goes, then the confirmation. */
 function WithdrawSection({ slug, newer, confirming, busy }: { slug: string; newer: number | null; confirming: boolean; busy: boolean }) {
+  const { t } = useT();
   return (
     <section className="card" aria-labelledby="withdraw-heading" id="withdraw">
-      <h2 id="withdraw-heading">Withdraw your endorsement</h2>
+      <h2 id="withdraw-heading">{t("public:withdrawal.withdrawTitle")}</h2>
       {confirming ? (
         <WithdrawQuestion>
           <p>
-            <strong>Withdrawing removes your endorsement from the list and the counts at once, and cannot be undone.</strong>
+            <strong>{t("public:withdrawal.withdrawWarning")}</strong>
           </p>
           <ul>
-            <li>
-              Erased, for everyone including the organisers: your name, role, affiliation, country, capacity and statement
-              (or the organisation&apos;s details).
-            </li>
-            <li>Stays public on this receipt: the declaration, the version and its SHA-256, when you endorsed, the evidence level and the date of withdrawal.</li>
+            <li>{t("public:withdrawal.erased")}</li>
+            <li>{t("public:withdrawal.stays")}</li>
           </ul>
-          <p>You can endorse again later.</p>
+          <p>{t("public:withdrawal.again")}</p>
           <Form method="post" className="actions">
             <input type="hidden" name="intent" value="withdraw" />
             <input type="hidden" name="confirm" value="yes" />
-            <button type="submit" className="danger" disabled={busy}>{busy ? "Withdrawing…" : "Yes, withdraw my endorsement"}</button>
-            <Link to="?#withdraw" state={{ keptEndorsement: true }}>Keep my endorsement</Link>
+            <button type="submit" className="danger" disabled={busy}>{busy ? t("public:withdrawal.withdrawing") : t("public:withdrawal.confirmWithdraw")}</button>
+            <Link to="?#withdraw" state={{ keptEndorsement: true }}>{t("public:withdrawal.keep")}</Link>
           </Form>
         </WithdrawQuestion>
       ) : (
@@ -208,7 +224,7 @@ function WithdrawSection({ slug, newer, confirming, busy }: { slug: string; newe
       )}
       {newer ? (
         <p>
-          <Link to={`/d/${slug}/reconfirm`}>{`Endorse version ${newer} with the same details`}</Link>
+          <Link to={`/d/${slug}/reconfirm`}>{t("public:withdrawal.reconfirm", { number: newer })}</Link>
         </p>
       ) : null}
     </section>

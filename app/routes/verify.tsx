@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * /verify — check a text without a command line: paste it or choose its file, and see whether its SHA-256 (after the
  * canonical recipe) is the fingerprint of a published version, and of which; when a declaration is chosen and nothing
@@ -13,7 +12,11 @@ import diffStyles from "../diff/diff.css";
 import { loadPublicDeclarations } from "../models/publishing.server";
 import { SHA256_HEX, textOfUpload, verifyHash, verifyText, verifyTranslationHash, VerifyError, type PublishedMatch, type Verification } from "../models/verification.server";
 import { TranslationMatchList } from "../components/translation-banner";
-import { formatDate, isoString } from "../utils/dates";
+import { formatDateIn, isoString } from "../utils/dates";
+import { formatNumberIn } from "../i18n/format";
+import { Trans, useT } from "../i18n/react";
+import { requestLocale, tFor } from "../i18n/strings.server";
+import { publicStrings } from "../declarations/public-strings.server";
 import { staticPage } from "../utils/static-page";
 
 /** A reading page: sent without JavaScript. */
@@ -21,17 +24,19 @@ export const handle = staticPage;
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: diffStyles }];
 
-export const meta: MetaFunction = () => [
-  { title: "Verify a text — Accord" },
-  { name: "description", content: "Check whether a text is exactly a published version of a declaration, by its SHA-256 fingerprint." },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }, { name: "description", content: data.description }] : []);
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const hash = (url.searchParams.get("hash") ?? "").trim().toLowerCase();
   const declarations = await loadPublicDeclarations();
+  const locale = await requestLocale(request, context);
+  const t = tFor(locale);
   return {
-    declarations: declarations.map((d) => ({ slug: d.slug, title: d.title })).sort((a, b) => a.title.localeCompare(b.title, "en")),
+    title: t("public:verify.title"),
+    description: t("public:verify.description"),
+    i18n: await publicStrings(request, context, ["verify"]),
+    declarations: declarations.map((d) => ({ slug: d.slug, title: d.title })).sort((a, b) => a.title.localeCompare(b.title, locale)),
     slug: url.searchParams.get("slug") ?? "",
     hashLookup: hash === "" ? null : { hash, valid: SHA256_HEX.test(hash), matches: await verifyHash(hash), translations: await verifyTranslationHash(hash) },
   };
@@ -43,13 +48,13 @@ interface ActionResult {
   slug: string;
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const answer = (r: Partial<ActionResult>, status = 200) => data<ActionResult>({ error: null, result: null, slug: "", ...r }, { status });
   let form: FormData;
   try {
     form = await request.formData();
   } catch {
-    return answer({ error: "The form could not be read. Please try again." }, 400);
+    return answer({ error: tFor(await requestLocale(request, context))("public:input.formUnreadable") }, 400);
   }
   const slug = typeof form.get("slug") === "string" ? String(form.get("slug")).slice(0, 100) : "";
   const file = form.get("file");
@@ -58,20 +63,35 @@ export async function action({ request }: ActionFunctionArgs) {
     const text = file instanceof Blob && file.size > 0 ? await textOfUpload(file) : typeof pasted === "string" ? pasted : "";
     return answer({ result: await verifyText({ text, slug: slug || null }), slug });
   } catch (error) {
-    if (error instanceof VerifyError) return answer({ error: error.message, slug }, error.status);
+    if (error instanceof VerifyError) return answer({ error: verifyErrorIn(error.message, tFor(await requestLocale(request, context))), slug }, error.status);
     throw error;
   }
 }
 
+/** The verification rules' (English) refusals in the page's language. */
+function verifyErrorIn(message: string, t: ReturnType<typeof tFor>): string {
+  if (message.startsWith("That file is larger")) return t("public:verify.errors.fileTooLarge");
+  if (message.startsWith("That file is not plain text")) return t("public:verify.errors.notText");
+  if (message.startsWith("That text is longer")) return t("public:verify.errors.textTooLong");
+  if (message.startsWith("Paste the text")) return t("public:verify.errors.empty");
+  return message;
+}
+
 function MatchList({ matches }: { matches: PublishedMatch[] }) {
+  const { t, locale } = useT();
   return (
     <ul>
       {matches.map((m) => (
         <li key={`${m.slug}:${m.number}`}>
-          <Link to={`/d/${m.slug}/v/${m.number}`}>{`Version ${m.number} of “${m.title}”`}</Link>
-          {", published "}
-          <time dateTime={isoString(m.publishedAt)}>{formatDate(m.publishedAt)}</time>
-          {m.currentNumber === m.number ? " — the current version." : ` — version ${m.currentNumber} has been published since.`}
+          <Trans
+            k="public:verify.match"
+            values={{ number: m.number, title: m.title, date: formatDateIn(locale, m.publishedAt) }}
+            tags={{
+              go: (c) => <Link to={`/d/${m.slug}/v/${m.number}`}>{c}</Link>,
+              when: (c) => <time dateTime={isoString(m.publishedAt)}>{c}</time>,
+            }}
+          />
+          {m.currentNumber === m.number ? ` ${t("public:verify.current")}` : ` ${t("public:verify.since", { number: m.currentNumber })}`}
         </li>
       ))}
     </ul>
@@ -79,35 +99,42 @@ function MatchList({ matches }: { matches: PublishedMatch[] }) {
 }
 
 function Outcome({ result }: { result: Verification }) {
+  const { t, locale } = useT();
   if (result.matches.length === 0 && result.translations.length > 0) {
     return (
       <div className="alert ok">
         <TranslationMatchList matches={result.translations} />
-        <p className="small">SHA-256 <code className="hash">{result.hash}</code></p>
+        <p className="small"><Trans k="public:verify.hashIs" values={{ hash: result.hash }} tags={{ hash: (c) => <code className="hash">{c}</code> }} /></p>
       </div>
     );
   }
   if (result.matches.length > 0) {
     return (
       <div className="alert ok">
-        <p><strong>This text is exactly a published version.</strong></p>
+        <p><strong>{t("public:verify.exact")}</strong></p>
         <MatchList matches={result.matches} />
-        <p className="small">SHA-256 <code className="hash">{result.hash}</code></p>
+        <p className="small"><Trans k="public:verify.hashIs" values={{ hash: result.hash }} tags={{ hash: (c) => <code className="hash">{c}</code> }} /></p>
       </div>
     );
   }
   return (
     <>
       <div className="alert warning">
-        <p><strong>No published version has this fingerprint.</strong> The text differs from every published version by at least one character after the canonical recipe (below).</p>
-        <p className="small">SHA-256 of what you gave <code className="hash">{result.hash}</code> ({result.length.toLocaleString("en-GB")} characters)</p>
+        <p><strong>{t("public:verify.noMatch")}</strong> {t("public:verify.differs")}</p>
+        <p className="small">
+          <Trans
+            k="public:verify.yourHash"
+            values={{ hash: result.hash, count: result.length, formatted: formatNumberIn(locale, result.length) }}
+            tags={{ hash: (c) => <code className="hash">{c}</code> }}
+          />
+        </p>
       </div>
       {result.comparison ? (
         <section aria-labelledby="comparison">
-          <h3 id="comparison">{`How it differs from version ${result.comparison.number} of “${result.comparison.title}”`}</h3>
+          <h3 id="comparison">{t("public:verify.howDiffers", { number: result.comparison.number, title: result.comparison.title })}</h3>
           <DiffView
             {...result.comparison.diff}
-            label={`From the published version ${result.comparison.number} to the text you gave`}
+            label={t("public:verify.diffLabel", { number: result.comparison.number })}
           />
         </section>
       ) : null}
@@ -120,40 +147,35 @@ export default function VerifyPage() {
   const posted = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const chosen = posted?.slug ?? slug;
+  const { t } = useT();
   return (
     <div className="page reading">
-      <h1>Verify a text</h1>
-      <p className="lead">
-        Every published version of a declaration is sealed with the SHA-256 fingerprint of its exact text, and every
-        endorsement is bound to it. Check a copy you were given: paste it, or choose its file.
-      </p>
+      <h1>{t("public:verify.heading")}</h1>
+      <p className="lead">{t("public:verify.lead")}</p>
 
       <Form method="post" encType="multipart/form-data" className="stack card" aria-labelledby="check-text">
-        <h2 id="check-text">Check a text</h2>
+        <h2 id="check-text">{t("public:verify.checkText")}</h2>
         <div className="field">
-          <label htmlFor="verify-text">The text</label>
-          <p className="hint" id="verify-text-hint">
-            Spaces, line endings and blank lines are normalised exactly as when the text was sealed, so a copy from an
-            e-mail still matches; any other change, even one letter, does not.
-          </p>
+          <label htmlFor="verify-text">{t("public:verify.text")}</label>
+          <p className="hint" id="verify-text-hint">{t("public:verify.textHint")}</p>
           <textarea id="verify-text" name="text" rows={10} aria-describedby="verify-text-hint" spellCheck={false} />
         </div>
         <div className="field">
-          <label htmlFor="verify-file">Or a text file (.txt, UTF-8, at most 1 MB)</label>
+          <label htmlFor="verify-file">{t("public:verify.file")}</label>
           <input id="verify-file" name="file" type="file" accept=".txt,text/plain" />
         </div>
         <div className="field">
-          <label htmlFor="verify-slug">Compare with (optional)</label>
-          <p className="hint" id="verify-slug-hint">If the text matches no published version, see what differs from this declaration&apos;s current version.</p>
+          <label htmlFor="verify-slug">{t("public:verify.compare")}</label>
+          <p className="hint" id="verify-slug-hint">{t("public:verify.compareHint")}</p>
           <select id="verify-slug" name="slug" defaultValue={chosen} aria-describedby="verify-slug-hint">
-            <option value="">No comparison</option>
+            <option value="">{t("public:verify.noComparison")}</option>
             {declarations.map((d) => (
               <option key={d.slug} value={d.slug}>{d.title}</option>
             ))}
           </select>
         </div>
         <div className="actions">
-          <button type="submit" disabled={busy}>{busy ? "Checking…" : "Check the text"}</button>
+          <button type="submit" disabled={busy}>{busy ? t("public:verify.checking") : t("public:verify.submit")}</button>
         </div>
       </Form>
 
@@ -161,41 +183,38 @@ export default function VerifyPage() {
         {posted?.error ? <div className="alert error" role="alert">{posted.error}</div> : null}
         {posted?.result ? (
           <section aria-labelledby="result-title">
-            <h2 id="result-title">Result</h2>
+            <h2 id="result-title">{t("public:verify.result")}</h2>
             <Outcome result={posted.result} />
           </section>
         ) : null}
       </div>
 
       <Form method="get" className="stack card" aria-labelledby="check-hash">
-        <h2 id="check-hash">Check a fingerprint</h2>
+        <h2 id="check-hash">{t("public:verify.checkHash")}</h2>
         <div className="field">
-          <label htmlFor="verify-hash">SHA-256 (64 hexadecimal characters)</label>
+          <label htmlFor="verify-hash">{t("public:verify.hashLabel")}</label>
           <input id="verify-hash" name="hash" type="text" autoComplete="off" spellCheck={false} defaultValue={hashLookup?.hash ?? ""} />
         </div>
         <div className="actions">
-          <button type="submit" className="secondary">Look it up</button>
+          <button type="submit" className="secondary">{t("public:verify.lookUp")}</button>
         </div>
         {hashLookup ? (
           hashLookup.matches.length > 0 ? (
-            <div className="alert ok" role="status"><p>This fingerprint is sealed as:</p><MatchList matches={hashLookup.matches} /></div>
+            <div className="alert ok" role="status"><p>{t("public:verify.sealedAs")}</p><MatchList matches={hashLookup.matches} /></div>
           ) : hashLookup.translations.length > 0 ? (
             <div className="alert ok" role="status"><TranslationMatchList matches={hashLookup.translations} /></div>
           ) : (
             <div className="alert warning" role="status">
-              {hashLookup.valid ? "No published version has this fingerprint." : "A SHA-256 fingerprint is 64 characters, 0–9 and a–f."}
+              {hashLookup.valid ? t("public:verify.noMatch") : t("public:verify.badHash")}
             </div>
           )
         ) : null}
       </Form>
 
       <section aria-labelledby="recipe">
-        <h2 id="recipe">How the fingerprint is made</h2>
+        <h2 id="recipe">{t("public:verify.recipeTitle")}</h2>
         <p>
-          The canonical text is the version&apos;s plain text in Unicode NFC, with single spaces, no spaces at line ends, at
-          most one blank line between paragraphs, ending with one newline; its fingerprint is the SHA-256 of its UTF-8
-          bytes. Each published version offers its canonical text as a file (“Download the exact text”) and in its public
-          data (<code>/api/declarations/&lt;address&gt;</code>, field <code>text</code>). With a command line:
+          <Trans k="public:verify.recipe" values={{ api: "/api/declarations/<address>" }} tags={{ code: (c) => <code>{c}</code> }} />
         </p>
         <pre className="command">{"sha256sum declaration-v1.txt"}</pre>
       </section>

@@ -2,6 +2,9 @@
  * Dates as people read them ("19–20 May 2023"), the same on the server and in the browser:
  * formatted by hand in UTC so server rendering and hydration always agree.
  */
+import { formatDateTimeIn as formatDateTimeInLocale, formatDayIn } from "../i18n/format";
+import type { Locale } from "../i18n/locales";
+
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 interface Ymd {
@@ -65,4 +68,30 @@ export function formatDateTime(value: Date | string): string {
 export function isoString(value: Date | string): string {
   const date = toDate(value);
   return date ? date.toISOString() : String(value);
+}
+
+/* In the page's language ------------------------------------------------------------------------------------ */
+// English keeps the forms above; the other languages are written by Intl (app/i18n/format.ts), in UTC as well.
+
+/** "12 March 2025", "12 mars 2025", "12 de marzo de 2025", "12 mars 2025"… */
+export function formatDateIn(locale: Locale, value: Date | string): string {
+  const date = toDate(value);
+  if (!date || locale === "en") return formatDate(value);
+  return formatDayIn(locale, date);
+}
+
+/** "12 March 2025, 14:05 UTC" in the page's language. */
+export function formatDateTimeIn(locale: Locale, value: Date | string): string {
+  const date = toDate(value);
+  if (!date || locale === "en") return formatDateTime(value);
+  return formatDateTimeInLocale(locale, date);
+}
+
+/** A workshop's dates in the page's language ("19–20 mai 2023"). */
+export function formatDateRangeIn(locale: Locale, startsOn: string, endsOn: string): string {
+  const a = parseIsoDate(startsOn);
+  const b = parseIsoDate(endsOn);
+  if (locale === "en" || !a || !b) return formatDateRange(startsOn, endsOn);
+  const format = new Intl.DateTimeFormat(locale, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  return format.formatRange(new Date(Date.UTC(a.year, a.month - 1, a.day)), new Date(Date.UTC(b.year, b.month - 1, b.day)));
 }
