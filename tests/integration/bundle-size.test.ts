@@ -17,9 +17,11 @@ import { EDITOR_ROUTE, PUBLIC_ROUTES, readManifest, routeBundle } from "../../be
 const EDITOR_BUDGET_BYTES = 276 * 1024;
 /**
  * The public reading pages are sent without scripts (zero-javascript.test.ts); their route modules load only when a
- * hydrated page navigates to one, and add little to React and Remix (the entry chunk, ≈ 84 kB).
+ * hydrated page navigates to one, and add little to React and Remix (the entry chunk, ≈ 84 kB). 16 kB since the
+ * interface languages: the endorsement vocabulary (app/declarations/endorsement-words.ts) carries its English words
+ * (≈ 3.4 kB) for the endorse form's live checks — to be replaced by the page's own strings.
  */
-const PUBLIC_PAGE_OWN_BUDGET_BYTES = 12 * 1024;
+const PUBLIC_PAGE_OWN_BUDGET_BYTES = 16 * 1024;
 
 describe("the JavaScript pages load", () => {
   const manifest = readManifest();
