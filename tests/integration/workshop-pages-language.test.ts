@@ -215,4 +215,34 @@ describe("the workshop pages in the reader's language", () => {
       expect(await res.text()).toContain("Su rol en este taller es Editor.");
     });
   });
+
+  it("shows a document's history in French, dates included, and in Spanish; refuses a viewer's restore in Swedish", async () => {
+    const sql = getSql();
+    const [doc] = await sql`
+      insert into documents (workshop_id, slug, title, kind) values (${scene.workshop.id}, ${`hist-${Date.now()}`}, 'Note', 'declaration') returning id`;
+    const id = doc!.id as string;
+    const json: JSONContent = { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "Réduction des risques." }] }] };
+    const node = tiptapJsonToProseMirror(json);
+    await sql`
+      insert into document_versions (document_id, name, created_by, log_seq, yjs_state, tiptap_json, html, plain_text)
+      values (${id}, 'Après la séance 1', ${scene.olive.id}, 0, ${Buffer.from([0, 0])}, ${sql.json(json as never)}, ${renderDocumentHtml(node)}, ${documentPlainText(node)})`;
+    const html = await (await scene.asOlive.get(`/documents/${id}/history`, fr)).text();
+    expect(html).toContain("<h1>Historique et versions</h1>");
+    expect(html).toContain("Enregistrer une version nommée");
+    expect(html).toContain("Comparer avec le texte en cours");
+    expect(html).toContain("Aucune discussion");
+    expect(html).toMatch(/<title>Historique et versions — Note — Accord<\/title>/);
+    expect(html).toMatch(/\d{1,2} (janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) \d{4}/);
+    expectNoEnglish(html, ["History and versions", "Save a named version", "Saved versions", "Compare two texts", "Older text", "Saved by", "No threads", "Compare with the live text", "Restore"]);
+
+    const es_html = await (await scene.asOlive.get(`/documents/${id}/history`, es)).text();
+    expect(es_html).toContain("<h1>Historial y versiones</h1>");
+    expectNoEnglish(es_html, ["History and versions", "Saved versions", "The live text"]);
+
+    const { signedIn } = await import("../support/members-scene");
+    const asVi = await signedIn(server.url, scene.vi);
+    const refused = await asVi.post(`/documents/${id}/history`, { intent: "save", name: "x" }, sv);
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain("Din roll i den här workshoppen är");
+  });
 });
