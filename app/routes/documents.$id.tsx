@@ -11,6 +11,7 @@ import { data } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { SAVE_VERSION_INTENT, SaveVersionForm, type SaveVersionOutcome } from "../components/save-version-form";
 import { saveVersion, saveVersionFormSchema, VersionError } from "../models/versions.server";
+import { workshopStrings } from "../workshops/strings.server";
 import { readForm } from "../utils/forms.server";
 import { findDocumentForUser } from "../models/workshops.server";
 import { CollabEditor } from "../components/collab-editor";
@@ -44,6 +45,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     canDiscuss(document.role) ? mentionableNames(document.id, user.id) : Promise.resolve([]),
   ]);
   return {
+    // The "Save a named version" form's words (app/components/save-version-form.tsx).
+    i18n: await workshopStrings(request, context, ["history"]),
     translation,
     document: {
       id: document.id,
