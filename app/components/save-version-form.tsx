@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * "Save a named version" on the document page. It posts to the document page itself, which answers with the outcome
  * instead of navigating: with JavaScript through a fetcher (the writer keeps their place, the editor is untouched),
@@ -6,6 +5,7 @@
  */
 import { Link, useFetcher } from "@remix-run/react";
 import { useEffect, useRef } from "react";
+import { useT } from "../i18n/react";
 
 export interface SaveVersionOutcome {
   saved: { id: string; name: string } | null;
@@ -21,6 +21,7 @@ export function SaveVersionForm({ documentId, canPublish, fallback }: { document
   const outcome = fetcher.data ?? fallback;
   const busy = fetcher.state !== "idle";
   const saved = outcome?.saved ?? null;
+  const { t } = useT();
   // The button is disabled while saving and the form is re-made after a save, so focus would fall to the page body:
   // bring it back to the name field (empty after a save, holding the name after an error), next to the outcome.
   const nameField = useRef<HTMLInputElement>(null);
@@ -29,11 +30,11 @@ export function SaveVersionForm({ documentId, canPublish, fallback }: { document
   }, [fetcher.data]);
   return (
     <details className="no-print" open={outcome ? true : undefined}>
-      <summary>Save a named version</summary>
+      <summary>{t("workshop:history.saveTitle")}</summary>
       {/* Keyed by the last saved version: after a save the field starts empty again. */}
       <fetcher.Form key={saved?.id ?? "new"} method="post" className="inline-form" aria-describedby="save-version-status">
         <input type="hidden" name="intent" value={SAVE_VERSION_INTENT} />
-        <label htmlFor="save-version-name">Name of the version</label>
+        <label htmlFor="save-version-name">{t("workshop:history.nameLabel")}</label>
         <input
           ref={nameField}
           id="save-version-name"
@@ -42,23 +43,23 @@ export function SaveVersionForm({ documentId, canPublish, fallback }: { document
           required
           maxLength={120}
           autoComplete="off"
-          placeholder="After session 2"
+          placeholder={t("workshop:history.quickSave.placeholder")}
           defaultValue={outcome?.error ? outcome.name : ""}
           aria-invalid={outcome?.error ? true : undefined}
           aria-describedby={outcome?.error ? "save-version-status" : undefined}
         />
-        <button type="submit" className="secondary" disabled={busy}>{busy ? "Saving…" : "Save version"}</button>
+        <button type="submit" className="secondary" disabled={busy}>{busy ? t("workshop:history.quickSave.saving") : t("workshop:history.save")}</button>
       </fetcher.Form>
       <div id="save-version-status" role="status" aria-live="polite">
         {outcome?.error ? <p className="error">{outcome.error}</p> : null}
         {saved ? (
           <p className="saved-version">
-            {`Saved the version “${saved.name}”. `}
-            <Link to={`/documents/${documentId}/versions/${saved.id}`}>View it</Link>
+            {`${t("workshop:history.saved", { name: saved.name })} `}
+            <Link to={`/documents/${documentId}/versions/${saved.id}`}>{t("workshop:history.quickSave.view")}</Link>
             {canPublish ? (
               <>
                 {" · "}
-                <Link to={`/documents/${documentId}/publish?version=${saved.id}#preview`}>Preview it for publishing</Link>
+                <Link to={`/documents/${documentId}/publish?version=${saved.id}#preview`}>{t("workshop:history.quickSave.preview")}</Link>
               </>
             ) : null}
           </p>

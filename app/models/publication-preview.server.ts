@@ -8,7 +8,7 @@ import type { JSONContent } from "@tiptap/core";
 import { findLatestPublished, findVersionToPublish } from "../../db/declarations";
 import { emptySections } from "../declarations/empty-sections";
 import { diffPlainTexts, type TextDiff } from "../diff/text-diff";
-import { PublishError, sealFor, type Seal } from "./publishing.server";
+import { PublishError, sealFor, type PublishErrorReason, type Seal } from "./publishing.server";
 
 export type PreviewWarning =
   | { kind: "older"; publishedNumber: number; publishedVersionName: string }
@@ -19,6 +19,8 @@ export interface PublicationPreview {
   /** What would be sealed; null when `refusal` says why nothing can be. */
   seal: (Seal & { words: number }) | null;
   refusal: string | null;
+  /** The refusal's reason and values, for the page to say it in its language. */
+  refusedWith: { reason: PublishErrorReason; values: PublishError["values"] } | null;
   /** The number it would be published as. */
   number: number;
   latest: { number: number; sha256: string; publishedAt: Date } | null;
@@ -38,11 +40,13 @@ export async function previewPublication(documentId: string, versionId: string, 
   if (!version) return null;
   let seal: Seal | null = null;
   let refusal: string | null = null;
+  let refusedWith: PublicationPreview["refusedWith"] = null;
   try {
     seal = sealFor(version, latest);
   } catch (error) {
     if (!(error instanceof PublishError)) throw error;
     refusal = error.message;
+    refusedWith = { reason: error.reason, values: error.values };
   }
   const warnings: PreviewWarning[] = [];
   if (latest && latest.versionId !== version.id && version.createdAt.getTime() < latest.versionCreatedAt.getTime()) {
@@ -54,6 +58,7 @@ export async function previewPublication(documentId: string, versionId: string, 
     version: { id: version.id, name: version.name, createdAt: version.createdAt, authorName: version.authorName },
     seal: seal ? { ...seal, words: countWords(seal.text) } : null,
     refusal,
+    refusedWith,
     number: (latest?.number ?? 0) + 1,
     latest: latest ? { number: latest.number, sha256: latest.sha256, publishedAt: latest.publishedAt } : null,
     diff: seal && latest ? diffPlainTexts(latest.canonicalText, seal.text, { headingOffset }) : null,

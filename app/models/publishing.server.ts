@@ -66,15 +66,23 @@ export { canPublish } from "./roles";
 
 export const isSlug = (value: string): boolean => value.length <= SLUG_MAX && SLUG_PATTERN.test(value);
 
+/**
+ * Why a version cannot be published. `message` is English (the JSON API's); pages say it in their language from
+ * `reason` (finer than `code`: a translation's refusals share codes with a declaration's) and `values`.
+ */
 export class PublishError extends Error {
   constructor(
     public readonly code: "version_not_found" | "slug_taken" | "slug_fixed" | "slug_invalid" | "unchanged" | "empty" | "unrenderable" | "not_previewed",
     public readonly status: 400 | 404 | 409,
     message: string,
+    public readonly values: { number?: number; slug?: string } = {},
+    public readonly reason: PublishErrorReason = code,
   ) {
     super(message);
   }
 }
+
+export type PublishErrorReason = PublishError["code"] | "source_unpublished" | "translation_address" | "untranslated";
 
 export interface Published {
   slug: string;
@@ -113,7 +121,7 @@ export function sealFor(version: Pick<VersionToPublish, "plainText" | "tiptapJso
   if (text.trim() === "") throw new PublishError("empty", 409, "This version has no text: there is nothing to publish.");
   const hash = canonicalHash(text);
   if (latest && latest.sha256 === hash) {
-    throw new PublishError("unchanged", 409, `This text is already published as version ${latest.number} (same SHA-256): nothing to publish.`);
+    throw new PublishError("unchanged", 409, `This text is already published as version ${latest.number} (same SHA-256): nothing to publish.`, { number: latest.number });
   }
   return { text, hash, html: renderPublicHtml(version.tiptapJson) };
 }
@@ -147,18 +155,18 @@ export async function publishVersion(input: {
       const existing = await findDeclarationForDocument(document.id, tx);
       const wanted = existing?.slug ?? requested ?? document.slug;
       if (existing && requested !== null && requested !== existing.slug) {
-        throw new PublishError("slug_fixed", 409, `This declaration is already published at /d/${existing.slug}; its public address cannot change.`);
+        throw new PublishError("slug_fixed", 409, `This declaration is already published at /d/${existing.slug}; its public address cannot change.`, { slug: existing.slug });
       }
       const owner = await findSlugOwner(wanted, tx);
       if (owner && owner !== document.id) {
-        throw new PublishError("slug_taken", 409, `The public address /d/${wanted} is already used by another declaration. Choose another one.`);
+        throw new PublishError("slug_taken", 409, `The public address /d/${wanted} is already used by another declaration. Choose another one.`, { slug: wanted });
       }
       await insertDeclarationIfAbsent({ documentId: document.id, slug: wanted }, tx);
       // From here on, publishes of this document are serialised on its declaration row.
       const declaration = await lockDeclaration(document.id, tx);
       if (!declaration) throw new Error("publishVersion: the declaration row vanished");
       if (requested !== null && requested !== declaration.slug) {
-        throw new PublishError("slug_fixed", 409, `This declaration was just published at /d/${declaration.slug}; its public address cannot change.`);
+        throw new PublishError("slug_fixed", 409, `This declaration was just published at /d/${declaration.slug}; its public address cannot change.`, { slug: declaration.slug });
       }
 
       const latest = await findLatestPublishedNumber(document.id, tx);
@@ -185,7 +193,7 @@ export async function publishVersion(input: {
     });
   } catch (error) {
     if (isUniqueViolation(error, "declarations_slug_key")) {
-      throw new PublishError("slug_taken", 409, `The public address /d/${requested ?? "…"} is already used by another declaration. Choose another one.`);
+      throw new PublishError("slug_taken", 409, `The public address /d/${requested ?? "…"} is already used by another declaration. Choose another one.`, { slug: requested ?? "…" });
     }
     throw error;
   }

@@ -32,15 +32,20 @@ import { PublishError, sealFor } from "./publishing.server";
 export type { PublicTranslation, TranslationBinding, TranslationDocument };
 export { findDocumentLanguage, findTranslationBinding, listTranslationDocuments };
 
+/** Why a translation cannot be started or moved on; `message` is English (the JSON API's), pages use `reason` and `values`. */
 export class TranslationError extends Error {
   constructor(
     public readonly code: "language_invalid" | "version_not_found" | "translation_of_translation" | "same_language" | "no_slug",
     public readonly status: 400 | 404 | 409,
     message: string,
+    public readonly values: { number?: number; language?: string } = {},
+    public readonly reason: TranslationErrorReason = code,
   ) {
     super(message);
   }
 }
+
+export type TranslationErrorReason = TranslationError["code"] | "not_translation" | "already_current";
 
 const MAX_VERSION_NUMBER = 1_000_000;
 
@@ -61,7 +66,7 @@ export async function createTranslation(input: { sourceDocumentId: string; versi
       throw new TranslationError("translation_of_translation", 409, "This document is itself a translation: translate the authoritative text instead.");
     }
     if (source.language.toLowerCase() === language.toLowerCase()) {
-      throw new TranslationError("same_language", 409, `This declaration is already written in ${languageNameInEnglish(language)}: choose another language.`);
+      throw new TranslationError("same_language", 409, `This declaration is already written in ${languageNameInEnglish(language)}: choose another language.`, { language });
     }
     const base = `${source.slug}-${language.toLowerCase()}`;
     const slugs = [base, ...Array.from({ length: 49 }, (_, i) => `${base}-${i + 2}`)];
@@ -101,9 +106,9 @@ export async function retargetTranslation(input: { documentId: string; actorId: 
   return getSql().begin(async (tx) => {
     const document = await lockDocumentForPublishing(input.documentId, tx);
     const binding = document ? await findTranslationBinding(document.id, tx) : null;
-    if (!document || !binding) throw new TranslationError("version_not_found", 404, "This document is not a translation.");
+    if (!document || !binding) throw new TranslationError("version_not_found", 404, "This document is not a translation.", {}, "not_translation");
     if (binding.sourceNumber >= binding.latestSourceNumber) {
-      throw new TranslationError("same_language", 409, `This translation already translates version ${binding.sourceNumber}, the current one.`);
+      throw new TranslationError("same_language", 409, `This translation already translates version ${binding.sourceNumber}, the current one.`, { number: binding.sourceNumber }, "already_current");
     }
     await updateTranslationBinding(document.id, { number: binding.latestSourceNumber, sha256: binding.latestSourceSha256 }, tx);
     await insertAudit(
@@ -144,9 +149,9 @@ export async function publishTranslation(input: { documentId: string; versionId:
     const binding = document ? await findTranslationBinding(document.id, tx) : null;
     const version = document && binding ? await findVersionToPublish(document.id, input.versionId, tx) : null;
     if (!document || !binding || !version) throw new PublishError("version_not_found", 404, "This document has no named version with that id.");
-    if (!binding.sourceSlug) throw new PublishError("version_not_found", 404, "The text this translation translates is not published.");
+    if (!binding.sourceSlug) throw new PublishError("version_not_found", 404, "The text this translation translates is not published.", {}, "source_unpublished");
     if (input.slug && input.slug !== binding.sourceSlug) {
-      throw new PublishError("slug_fixed", 409, `A translation is published at the address of the text it translates, /d/${binding.sourceSlug}.`);
+      throw new PublishError("slug_fixed", 409, `A translation is published at the address of the text it translates, /d/${binding.sourceSlug}.`, { slug: binding.sourceSlug }, "translation_address");
     }
     const latest = await findLatestTranslationNumber(document.id, tx);
     const seal = sealFor(version, latest);
@@ -154,7 +159,7 @@ export async function publishTranslation(input: { documentId: string; versionId:
       throw new PublishError("not_previewed", 409, "This is not the text you previewed: open the preview again and check it before publishing.");
     }
     if (seal.hash === binding.sourceSha256) {
-      throw new PublishError("unchanged", 409, "This text is the very text it translates (same SHA-256): translate it before publishing.");
+      throw new PublishError("unchanged", 409, "This text is the very text it translates (same SHA-256): translate it before publishing.", {}, "untranslated");
     }
     const number = (latest?.number ?? 0) + 1;
     await insertPublishedTranslation(

@@ -10,6 +10,7 @@ import { data } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { SAVE_VERSION_INTENT, SaveVersionForm, type SaveVersionOutcome } from "../components/save-version-form";
 import { saveVersion, saveVersionFormSchema, VersionError } from "../models/versions.server";
+import { workshopStrings } from "../workshops/strings.server";
 import { readForm } from "../utils/forms.server";
 import { findDocumentForUser } from "../models/workshops.server";
 import { CollabEditor } from "../components/collab-editor";
@@ -47,7 +48,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     canDiscuss(document.role) ? mentionableNames(document.id, user.id) : Promise.resolve([]),
   ]);
   return {
-    i18n: await routeStrings(request, context, ["editor"]),
+    // The editor's words, and the "Save a named version" form's (app/components/save-version-form.tsx).
+    i18n: { ...(await routeStrings(request, context, ["editor"])), ...(await workshopStrings(request, context, ["history"])) },
     translation,
     document: {
       id: document.id,

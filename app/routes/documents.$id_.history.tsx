@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * /documents/:id/history — a document's named versions: name, author and time, with View, Compare (any two, or a
  * version with the live text) and, for editors and organisers, Save a named version and Restore (after a
@@ -10,13 +9,18 @@
 import type { ActionFunctionArgs, AppLoadContext, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import type { TFunction } from "i18next";
 import { z } from "zod";
 import { Field, FormError, FormNotice } from "../components/field";
 import { findDocumentForUser } from "../models/workshops.server";
-import { canEditDocuments, ROLE_LABELS } from "../models/roles";
+import { canEditDocuments } from "../models/roles";
+import { requestT } from "../i18n/strings.server";
+import { useT } from "../i18n/react";
+import { workshopStrings } from "../workshops/strings.server";
+import { dateTimeIn, roleName } from "../workshops/words";
 import { threadCountsAtVersions } from "../threads/threads.server";
 import { listVersions, restoreVersion, saveVersion, UUID, VERSION_NAME_MAX, versionNameField, VersionError } from "../models/versions.server";
-import { formatDateTime, isoString } from "../utils/dates";
+import { isoString } from "../utils/dates";
 import { readForm } from "../utils/forms.server";
 import { notFound, requireUser } from "../utils/guards.server";
 import diffStyles from "../diff/diff.css";
@@ -24,9 +28,7 @@ import { Breadcrumbs, documentTrail } from "../components/breadcrumbs";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: diffStyles }];
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `History and versions — ${data.document.title} — Accord` : "History and versions — Accord" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? data.title : "Accord" }];
 
 async function requireDocument(request: Request, context: AppLoadContext, id: string | undefined) {
   const { user } = await requireUser(request, context);
@@ -48,16 +50,20 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const restored = named("restored");
   const backup = named("backup");
   const toRestore = canEditDocuments(document.role) ? named("restore") : null;
+  const t = await requestT(request, context);
   let notice: string | null = null;
-  if (saved) notice = `Saved the version “${saved.name}”.`;
+  if (saved) notice = t("workshop:history.saved", { name: saved.name });
   if (restored) {
     notice =
       url.searchParams.get("unchanged") === "1"
-        ? `The live text already matches “${restored.name}”: nothing was changed.`
-        : `Restored “${restored.name}” as a new change: everyone who has the document open sees it now.` +
-          (backup ? ` The text as it was just before is kept as a version of its own: ${backup.name}.` : "");
+        ? t("workshop:history.unchanged", { name: restored.name })
+        : backup
+          ? t("workshop:history.restoredWithBackup", { name: restored.name, backup: backup.name })
+          : t("workshop:history.restored", { name: restored.name });
   }
   return {
+    title: t("workshop:history.metaTitle", { document: document.title }),
+    i18n: await workshopStrings(request, context, ["history"]),
     document: { id: document.id, title: document.title, workshopSlug: document.workshopSlug, workshopTitle: document.workshopTitle },
     role: document.role,
     canEdit: canEditDocuments(document.role),
@@ -69,13 +75,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 // Built on demand: versionNameField lives in a .server module (absent from the browser bundle).
-const actionSchema = () => z.discriminatedUnion(
+const actionSchema = (t: TFunction) => z.discriminatedUnion(
   "intent",
   [
     z.object({ intent: z.literal("save"), name: versionNameField }),
-    z.object({ intent: z.literal("restore"), versionId: z.string({ message: "Choose a version." }).regex(UUID, "Choose a version.") }),
+    z.object({ intent: z.literal("restore"), versionId: z.string({ message: t("workshop:history.chooseVersion") }).regex(UUID, t("workshop:history.chooseVersion")) }),
   ],
-  { message: "That action is not known." },
+  { message: t("workshop:history.unknownAction") },
 );
 
 interface ActionResult {
@@ -89,14 +95,14 @@ const failure = (r: Partial<ActionResult>, status: number) => data<ActionResult>
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { user, document } = await requireDocument(request, context, params.id);
+  const t = await requestT(request, context);
   if (!canEditDocuments(document.role)) {
     throw new Response(
-      `Only the editors and organisers of “${document.workshopTitle}” can save and restore versions. ` +
-        `Your role in this workshop is ${ROLE_LABELS[document.role]}.`,
+      t("workshop:history.onlyEditors", { workshop: document.workshopTitle, role: roleName(t, document.role) }),
       { status: 403, statusText: "Forbidden", headers: { "Content-Type": "text/plain; charset=utf-8" } },
     );
   }
-  const read = await readForm(request, actionSchema());
+  const read = await readForm(request, actionSchema(t));
   const submittedName = (read.fields.name ?? "").slice(0, 500);
   if (!read.ok) return failure({ error: read.firstError, fieldErrors: read.fieldErrors, name: submittedName }, 400);
   const here = `/documents/${document.id}/history`;
@@ -124,10 +130,11 @@ export default function HistoryPage() {
   const busy = navigation.state === "submitting";
   const here = `/documents/${document.id}/history`;
   const compareUrl = `/documents/${document.id}/compare`;
+  const { t, locale } = useT();
   return (
     <div className="page">
-      <Breadcrumbs trail={documentTrail(document)} current="History and versions" />
-      <h1>History and versions</h1>
+      <Breadcrumbs trail={documentTrail(document)} current={t("workshop:history.title")} />
+      <h1>{t("workshop:history.title")}</h1>
       <p className="lead">{document.title}</p>
 
       <FormError message={outcome?.error} />
@@ -135,25 +142,21 @@ export default function HistoryPage() {
 
       {confirmRestore ? (
         <section className="card confirm-restore" id="confirm-restore" aria-labelledby="confirm-restore-title">
-          <h2 id="confirm-restore-title">{`Restore “${confirmRestore.name}”?`}</h2>
-          <p>
-            The live text becomes the text of this version, as a new change on top of the history: everyone who has the
-            document open sees it at once. Nothing is lost — the text as it is now is first saved as a version, and every
-            earlier change stays in the history.
-          </p>
+          <h2 id="confirm-restore-title">{t("workshop:history.confirmTitle", { name: confirmRestore.name })}</h2>
+          <p>{t("workshop:history.confirmExplain")}</p>
           <Form method="post" action={here} className="actions">
             <input type="hidden" name="intent" value="restore" />
             <input type="hidden" name="versionId" value={confirmRestore.id} />
-            <button type="submit" className="danger" disabled={busy}>{`Restore “${confirmRestore.name}”`}</button>
-            <Link to={`${compareUrl}?from=live&to=${confirmRestore.id}`}>Compare it with the live text first</Link>
-            <Link to={here}>Cancel</Link>
+            <button type="submit" className="danger" disabled={busy}>{t("workshop:history.restoreNamed", { name: confirmRestore.name })}</button>
+            <Link to={`${compareUrl}?from=live&to=${confirmRestore.id}`}>{t("workshop:history.compareFirst")}</Link>
+            <Link to={here}>{t("workshop:history.cancel")}</Link>
           </Form>
         </section>
       ) : null}
 
       {canEdit ? (
         <section className="card" aria-labelledby="save-version">
-          <h2 id="save-version">Save a named version</h2>
+          <h2 id="save-version">{t("workshop:history.saveTitle")}</h2>
           <Form method="post" action={here} className="stack">
             <input type="hidden" name="intent" value="save" />
             <Field
@@ -161,8 +164,8 @@ export default function HistoryPage() {
               name="name"
               id="version-name"
               type="text"
-              label="Name of the version"
-              hint="For example “After session 2”. The version keeps the text exactly as everyone sees it now."
+              label={t("workshop:history.nameLabel")}
+              hint={t("workshop:history.nameHint")}
               required
               maxLength={nameMax}
               autoComplete="off"
@@ -170,38 +173,38 @@ export default function HistoryPage() {
               error={outcome?.fieldErrors.name}
             />
             <div className="actions">
-              <button type="submit" disabled={busy}>Save version</button>
+              <button type="submit" disabled={busy}>{t("workshop:history.save")}</button>
             </div>
           </Form>
         </section>
       ) : null}
 
-      <h2 id="versions">Saved versions</h2>
+      <h2 id="versions">{t("workshop:history.savedVersions")}</h2>
       {versions.length === 0 ? (
         <p className="empty">
           {canEdit
-            ? "No version has been saved yet. Save one above to keep the text as it is now, for example at the end of a session."
-            : "No version has been saved yet. The editors of this document can save named versions of it."}
+            ? t("workshop:history.noneEditor")
+            : t("workshop:history.noneReader")}
         </p>
       ) : (
         <>
           <Form key={versions[0]!.id} method="get" action={compareUrl} className="card compare-form" aria-labelledby="compare-title">
-            <h3 id="compare-title">Compare two texts</h3>
+            <h3 id="compare-title">{t("workshop:history.compareTitle")}</h3>
             <div className="compare-form__fields">
               <div className="field">
-                <label htmlFor="compare-from">Older text</label>
+                <label htmlFor="compare-from">{t("workshop:history.older")}</label>
                 <select id="compare-from" name="from" defaultValue={versions[0]!.id}>
                   <VersionOptions versions={versions} />
                 </select>
               </div>
               <div className="field">
-                <label htmlFor="compare-to">Newer text</label>
+                <label htmlFor="compare-to">{t("workshop:history.newer")}</label>
                 <select id="compare-to" name="to" defaultValue="live">
                   <VersionOptions versions={versions} />
                 </select>
               </div>
               <div className="actions">
-                <button type="submit" className="secondary">Compare</button>
+                <button type="submit" className="secondary">{t("workshop:history.compare")}</button>
               </div>
             </div>
           </Form>
@@ -209,45 +212,45 @@ export default function HistoryPage() {
             <table className="data responsive" aria-labelledby="versions">
               <thead>
                 <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Saved by</th>
-                  <th scope="col">Saved</th>
-                  <th scope="col">Discussion then</th>
-                  <th scope="col">Actions</th>
+                  <th scope="col">{t("workshop:history.name")}</th>
+                  <th scope="col">{t("workshop:history.savedBy")}</th>
+                  <th scope="col">{t("workshop:history.savedAt")}</th>
+                  <th scope="col">{t("workshop:history.discussionThen")}</th>
+                  <th scope="col">{t("workshop:history.actions")}</th>
                 </tr>
               </thead>
               <tbody>
                 {versions.map((v) => (
                   <tr key={v.id}>
-                    <td data-label="Name" className="version-name">{v.name}</td>
-                    <td data-label="Saved by">{v.author ?? <span className="muted">A former member</span>}</td>
-                    <td data-label="Saved"><time dateTime={isoString(v.createdAt)}>{formatDateTime(v.createdAt)}</time></td>
-                    <td data-label="Discussion then">
+                    <td data-label={t("workshop:history.name")} className="version-name">{v.name}</td>
+                    <td data-label={t("workshop:history.savedBy")}>{v.author ?? <span className="muted">{t("workshop:history.formerMember")}</span>}</td>
+                    <td data-label={t("workshop:history.savedAt")}><time dateTime={isoString(v.createdAt)}>{dateTimeIn(locale, v.createdAt)}</time></td>
+                    <td data-label={t("workshop:history.discussionThen")}>
                       {v.discussion.threads === 0 ? (
-                        <span className="muted">No threads</span>
+                        <span className="muted">{t("workshop:history.noThreads")}</span>
                       ) : (
                         <Link to={`/documents/${document.id}/versions/${v.id}#version-threads-title`}>
-                          {`${v.discussion.threads} ${v.discussion.threads === 1 ? "thread" : "threads"}, ${v.discussion.open} open`}
-                          <span className="visually-hidden">{` in “${v.name}”`}</span>
+                          {t("workshop:history.threads", { count: v.discussion.threads, open: v.discussion.open })}
+                          <span className="visually-hidden">{` ${t("workshop:history.inVersion", { name: v.name })}`}</span>
                         </Link>
                       )}
                     </td>
-                    <td data-label="Actions">
+                    <td data-label={t("workshop:history.actions")}>
                       <ul className="version-actions">
                         <li>
                           <Link to={`/documents/${document.id}/versions/${v.id}`}>
-                            View<span className="visually-hidden">{` “${v.name}”`}</span>
+                            {t("workshop:history.view")}<span className="visually-hidden">{` “${v.name}”`}</span>
                           </Link>
                         </li>
                         <li>
                           <Link to={`${compareUrl}?from=${v.id}&to=live`}>
-                            Compare with the live text<span className="visually-hidden">{` (“${v.name}”)`}</span>
+                            {t("workshop:history.compareLive")}<span className="visually-hidden">{` (“${v.name}”)`}</span>
                           </Link>
                         </li>
                         {canEdit ? (
                           <li>
                             <Link to={`${here}?restore=${v.id}#confirm-restore`}>
-                              Restore<span className="visually-hidden">{` “${v.name}”`}</span>
+                              {t("workshop:history.restore")}<span className="visually-hidden">{` “${v.name}”`}</span>
                             </Link>
                           </li>
                         ) : null}
@@ -265,11 +268,12 @@ export default function HistoryPage() {
 }
 
 function VersionOptions({ versions }: { versions: { id: string; name: string; createdAt: string | Date }[] }) {
+  const { t, locale } = useT();
   return (
     <>
-      <option value="live">The live text (now)</option>
+      <option value="live">{t("workshop:history.liveNow")}</option>
       {versions.map((v) => (
-        <option key={v.id} value={v.id}>{`${v.name} — ${formatDateTime(v.createdAt)}`}</option>
+        <option key={v.id} value={v.id}>{`${v.name} — ${dateTimeIn(locale, v.createdAt)}`}</option>
       ))}
     </>
   );

@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * /documents/:id/publish — organisers only: choose a named version, preview exactly what would be sealed
  * (`?version=<id>`: hash, changes since the public version, warnings, full text), then confirm to seal it as the next
@@ -12,9 +11,10 @@
 import type { ActionFunctionArgs, AppLoadContext, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import type { TFunction } from "i18next";
 import { z } from "zod";
 import { FormError, FormNotice } from "../components/field";
-import { countsSentence, ORGANISATION_POLICIES, ORGANISATION_POLICY_LABELS, type OrganisationPolicy } from "../declarations/public-view";
+import { ORGANISATION_POLICIES, type OrganisationPolicy } from "../declarations/public-view";
 import { DeclarationSettings } from "../components/publish/declaration-settings";
 import { PublicationPreview } from "../components/publish/publication-preview";
 import { VersionChooser } from "../components/publish/version-chooser";
@@ -33,8 +33,7 @@ import {
   setEndorsementsOpen,
   setOrganisationPolicy,
 } from "../models/publishing.server";
-import { ROLE_LABELS } from "../models/roles";
-import { formatDateTime, isoString } from "../utils/dates";
+import { isoString } from "../utils/dates";
 import { formToObject, parseWith } from "../utils/forms.server";
 import { notFound, requireUser } from "../utils/guards.server";
 import { requireSecondFactorFor } from "../auth/second-factor-gate.server";
@@ -43,11 +42,16 @@ import { useFocusOnArrival } from "../components/focus-on-arrival";
 import { discussionOnVersion, discussionSentence } from "../threads/threads.server";
 import { TranslationPublishNote, TranslationsPanel } from "../components/publish/translations-panel";
 import { createTranslation, retargetTranslation, findDocumentLanguage, findTranslationBinding, listTranslationDocuments, publishTranslation, TranslationError } from "../models/translations.server";
-import { languageNameInEnglish } from "../declarations/languages";
+import { languageNameIn } from "../declarations/languages";
+import { requestLocale, requestT } from "../i18n/strings.server";
+import { useT } from "../i18n/react";
+import { formatNumberIn } from "../i18n/format";
+import type { Locale } from "../i18n/locales";
+import { workshopStrings } from "../workshops/strings.server";
+import { dateTimeIn, roleName } from "../workshops/words";
+import { policyNotice, publishErrorText, translationErrorText } from "../workshops/publish-words";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Publish — ${data.document.title} — Accord` : "Publish — Accord" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? data.title : "Accord" }];
 
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
@@ -57,9 +61,9 @@ async function requireOrganiser(request: Request, context: AppLoadContext, id: s
   const document = await findDocumentForUser(id ?? "", user.id);
   if (!document) throw notFound();
   if (!canPublish(document.role)) {
+    const t = await requestT(request, context);
     throw new Response(
-      `Only the organisers of “${document.workshopTitle}” can publish “${document.title}” and manage its endorsements. ` +
-        `Your role in this workshop is ${ROLE_LABELS[document.role]}.`,
+      t("workshop:publish.onlyOrganisers", { workshop: document.workshopTitle, document: document.title, role: roleName(t, document.role) }),
       { status: 403, statusText: "Forbidden", headers: { "Content-Type": "text/plain; charset=utf-8" } },
     );
   }
@@ -82,14 +86,19 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const counts = declaration ? await countPublicEndorsementsOf({ documentId: document.id }) : null;
   const discussion = preview && chosen ? discussionSentence(await discussionOnVersion(document.id, chosen)) : null;
   const current = published[0] ?? null;
+  const [t, locale] = await Promise.all([requestT(request, context), requestLocale(request, context)]);
   return {
+    title: t("workshop:publish.metaTitle", { document: document.title }),
+    // A translation document's page has no translations panel: it is not sent the panel's words.
+    i18n: await workshopStrings(request, context, binding ? ["publish"] : ["publish", "translations"]),
     document: { id: document.id, title: document.title, slug: document.slug, workshopSlug: document.workshopSlug, workshopTitle: document.workshopTitle },
     declaration,
     versions: versions.map((v) => ({ id: v.id, name: v.name, createdAt: v.createdAt, authorName: v.authorName, publishedAs: v.publishedAs })),
     published: published.map((p) => ({ number: p.number, sha256: p.sha256, publishedAt: p.publishedAt })),
-    countsText: counts && current ? countsSentence(counts, current.number) : null,
+    countsText: counts && current ? countsText(t, locale, counts, current.number) : null,
     preview: preview && {
       ...preview,
+      refusal: preview.refusedWith ? publishErrorText(t, preview.refusedWith) : preview.refusal,
       seal: preview.seal && { hash: preview.seal.hash, words: preview.seal.words, html: demoteHeadings(preview.seal.html, 3) },
     },
     previewMissing: chosen !== null && !preview,
@@ -99,46 +108,59 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       sourceTitle: binding.sourceTitle,
       sourceSlug: binding.sourceSlug,
       language: binding.language,
-      languageName: languageNameInEnglish(binding.language),
+      languageName: languageNameIn(binding.language, locale),
       sourceNumber: binding.sourceNumber,
       latestSourceNumber: binding.latestSourceNumber,
     },
-    translations: translationDocs.map((t) => ({ ...t, languageName: languageNameInEnglish(t.language) })),
-    languageName: languageNameInEnglish(language ?? "en"),
+    translations: translationDocs.map((tr) => ({ ...tr, languageName: languageNameIn(tr.language, locale) })),
+    languageName: languageNameIn(language ?? "en", locale),
   };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const schema = z.discriminatedUnion(
-  "intent",
-  [
-    z.object({
-      intent: z.literal("publish"),
-      versionId: z.string({ message: "Choose the named version to publish." }).regex(UUID, "Choose the named version to publish."),
-      slug: z
-        .string()
-        .trim()
-        .toLowerCase()
-        .refine((s) => s === "" || isSlug(s), "Use lower-case letters, digits and single hyphens, at most 80 characters (e.g. call-by-police).")
-        .optional(),
-      hash: z.string({ message: "Preview the version before publishing it." }).regex(/^[0-9a-f]{64}$/, "Preview the version before publishing it."),
-      confirm: z.literal("yes", { message: "Confirm that you understand a published version can never be changed." }),
-    }),
-    z.object({
-      intent: z.literal("translate"),
-      language: z.string({ message: "Give the language to translate into." }).trim().min(1, "Give the language to translate into.").max(35, "A language tag has at most 35 characters."),
-      versionNumber: z.coerce.number({ message: "Choose the version to translate." }).int("Choose the version to translate.").min(1, "Choose the version to translate."),
-    }),
-    z.object({ intent: z.literal("retarget") }),
-    z.object({ intent: z.literal("endorsements"), open: z.enum(["1", "0"], { message: "Choose open or closed." }) }),
-    z.object({
-      intent: z.literal("policy"),
-      policy: z.custom<OrganisationPolicy>((v) => (ORGANISATION_POLICIES as readonly unknown[]).includes(v), { message: "Choose one of the policies." }),
-    }),
-  ],
-  { message: "That action is not known." },
-);
+/** "12 endorse version 3; 4 endorsed an earlier version", in the page's language. */
+function countsText(t: TFunction, locale: Locale, counts: { current: number; earlier: number }, number: number): string {
+  const current = t("workshop:publish.countsCurrent", { count: counts.current, n: formatNumberIn(locale, counts.current), number });
+  if (number <= 1 && counts.earlier === 0) return current;
+  return t("workshop:publish.countsWithEarlier", { current, earlier: t("workshop:publish.countsEarlier", { count: counts.earlier, n: formatNumberIn(locale, counts.earlier) }) });
+}
+
+const schemaIn = (t: TFunction) => {
+  const chooseVersion = t("workshop:publish.form.chooseVersion");
+  const previewFirst = t("workshop:publish.form.previewFirst");
+  const giveLanguage = t("workshop:publish.form.giveLanguage");
+  const chooseNumber = t("workshop:publish.form.chooseNumber");
+  return z.discriminatedUnion(
+    "intent",
+    [
+      z.object({
+        intent: z.literal("publish"),
+        versionId: z.string({ message: chooseVersion }).regex(UUID, chooseVersion),
+        slug: z
+          .string()
+          .trim()
+          .toLowerCase()
+          .refine((s) => s === "" || isSlug(s), t("workshop:publish.form.slugShape"))
+          .optional(),
+        hash: z.string({ message: previewFirst }).regex(/^[0-9a-f]{64}$/, previewFirst),
+        confirm: z.literal("yes", { message: t("workshop:publish.form.confirmRequired") }),
+      }),
+      z.object({
+        intent: z.literal("translate"),
+        language: z.string({ message: giveLanguage }).trim().min(1, giveLanguage).max(35, t("workshop:publish.form.languageTooLong")),
+        versionNumber: z.coerce.number({ message: chooseNumber }).int(chooseNumber).min(1, chooseNumber),
+      }),
+      z.object({ intent: z.literal("retarget") }),
+      z.object({ intent: z.literal("endorsements"), open: z.enum(["1", "0"], { message: t("workshop:publish.form.chooseOpen") }) }),
+      z.object({
+        intent: z.literal("policy"),
+        policy: z.custom<OrganisationPolicy>((v) => (ORGANISATION_POLICIES as readonly unknown[]).includes(v), { message: t("workshop:publish.form.choosePolicy") }),
+      }),
+    ],
+    { message: t("workshop:publish.form.unknownAction") },
+  );
+};
 
 interface ActionResult {
   error: string | null;
@@ -153,16 +175,17 @@ const result = (r: Partial<ActionResult>, status = 200) =>
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { user, document } = await requireOrganiser(request, context, params.id);
+  const [t, locale] = await Promise.all([requestT(request, context), requestLocale(request, context)]);
   let form: FormData;
   try {
     form = await request.formData();
   } catch {
-    return result({ error: "The form could not be read. Please try again." }, 400);
+    return result({ error: t("workshop:publish.form.unreadable") }, 400);
   }
   const submitted = form.get("intent");
-  const parsed = parseWith(schema, formToObject(form));
+  const parsed = parseWith(schemaIn(t), formToObject(form));
   if (!parsed.ok) {
-    const first = Object.values(parsed.fieldErrors)[0] ?? "Please check the form.";
+    const first = Object.values(parsed.fieldErrors)[0] ?? t("workshop:publish.form.check");
     return result({ error: first, fieldErrors: parsed.fieldErrors, intent: typeof submitted === "string" ? submitted : null }, 400);
   }
   const input = parsed.data;
@@ -171,16 +194,19 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       const created = await createTranslation({ sourceDocumentId: document.id, versionNumber: input.versionNumber, language: input.language, actorId: user.id });
       return redirect(`/documents/${created.documentId}`);
     } catch (error) {
-      if (error instanceof TranslationError) return result({ intent: "translate", error: error.message, fieldErrors: { language: error.message } }, error.status);
+      if (error instanceof TranslationError) {
+        const message = translationErrorText(t, locale, error);
+        return result({ intent: "translate", error: message, fieldErrors: { language: message } }, error.status);
+      }
       throw error;
     }
   }
   if (input.intent === "retarget") {
     try {
       const moved = await retargetTranslation({ documentId: document.id, actorId: user.id, workshopId: document.workshopId });
-      return result({ intent: "retarget", notice: `This translation now translates version ${moved.to}. Bring its text up to date with the changes since version ${moved.from}, then publish it.` });
+      return result({ intent: "retarget", notice: t("workshop:publish.retargeted", { to: moved.to, from: moved.from }) });
     } catch (error) {
-      if (error instanceof TranslationError) return result({ intent: "retarget", error: error.message }, error.status);
+      if (error instanceof TranslationError) return result({ intent: "retarget", error: translationErrorText(t, locale, error) }, error.status);
       throw error;
     }
   }
@@ -191,7 +217,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     } catch (error) {
       if (error instanceof PublishError) {
         const field = error.code === "not_previewed" ? "hash" : "versionId";
-        return result({ intent: "publish", error: error.message, fieldErrors: { [field]: error.message } }, error.status);
+        const message = publishErrorText(t, error);
+        return result({ intent: "publish", error: message, fieldErrors: { [field]: message } }, error.status);
       }
       throw error;
     }
@@ -209,7 +236,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     } catch (error) {
       if (error instanceof PublishError) {
         const field = error.code.startsWith("slug") ? "slug" : error.code === "not_previewed" ? "hash" : "versionId";
-        return result({ intent: "publish", error: error.message, fieldErrors: { [field]: error.message } }, error.status);
+        const message = publishErrorText(t, error);
+        return result({ intent: "publish", error: message, fieldErrors: { [field]: message } }, error.status);
       }
       throw error;
     }
@@ -217,26 +245,27 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (input.intent === "endorsements") {
     const open = input.open === "1";
     const updated = await setEndorsementsOpen(document.id, document.workshopId, user.id, open);
-    if (!updated) return result({ intent: "endorsements", error: "Publish a version first: there is nothing to endorse yet." }, 409);
-    return result({ intent: "endorsements", notice: open ? "Endorsements are open." : "Endorsements are closed: the public page no longer offers to endorse." });
+    if (!updated) return result({ intent: "endorsements", error: t("workshop:publish.settings.nothingToEndorse") }, 409);
+    return result({ intent: "endorsements", notice: open ? t("workshop:publish.settings.opened") : t("workshop:publish.settings.closed") });
   }
   const updated = await setOrganisationPolicy(document.id, document.workshopId, user.id, input.policy);
-  if (!updated) return result({ intent: "policy", error: "Publish a version first: the policy belongs to the published declaration." }, 409);
-  return result({ intent: "policy", notice: `Organisations: ${ORGANISATION_POLICY_LABELS[input.policy].toLowerCase()}.` });
+  if (!updated) return result({ intent: "policy", error: t("workshop:publish.settings.policyNeedsPublication") }, 409);
+  return result({ intent: "policy", notice: policyNotice(t, input.policy) });
 }
 
 export default function PublishPage() {
   const { document, declaration, versions, published, countsText, preview, previewMissing, discussion, translationOf, translations, languageName } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const navigation = useNavigation();
+  const { t, locale } = useT();
   const busy = navigation.state === "submitting";
   const here = `/documents/${document.id}/publish`;
   const errors: Record<string, string> = outcome?.intent === "publish" ? outcome.fieldErrors : {};
   const current = published[0] ?? null;
   return (
     <div className="page">
-      <Breadcrumbs trail={documentTrail(document)} current="Publish" />
-      <h1>Publish and endorsements</h1>
+      <Breadcrumbs trail={documentTrail(document)} current={t("workshop:publish.crumb")} />
+      <h1>{t("workshop:publish.title")}</h1>
       <p className="lead">{document.title}</p>
       {translationOf ? <TranslationPublishNote {...translationOf} action={here} busy={busy} /> : null}
 
@@ -246,42 +275,38 @@ export default function PublishPage() {
 
       {declaration && current ? (
         <section className="card" aria-labelledby="public-now">
-          <h2 id="public-now">Public now</h2>
+          <h2 id="public-now">{t("workshop:publish.publicNow")}</h2>
           <dl className="facts">
-            <dt>Address</dt>
+            <dt>{t("workshop:publish.address")}</dt>
             <dd><Link to={`/d/${declaration.slug}`}>{`/d/${declaration.slug}`}</Link></dd>
-            <dt>Current version</dt>
+            <dt>{t("workshop:publish.currentVersion")}</dt>
             <dd>
-              {`Version ${current.number}, published `}
-              <time dateTime={isoString(current.publishedAt)}>{formatDateTime(current.publishedAt)}</time>
+              {t("workshop:publish.versionPublished", { number: current.number })}{" "}
+              <time dateTime={isoString(current.publishedAt)}>{dateTimeIn(locale, current.publishedAt)}</time>
             </dd>
-            <dt>SHA-256</dt>
+            <dt>{t("workshop:publish.sha256")}</dt>
             <dd><code className="hash">{current.sha256}</code></dd>
-            <dt>Endorsements</dt>
-            <dd>{`${declaration.endorsementsOpen ? "Open" : "Closed"}${countsText ? ` — ${countsText}` : ""}`}</dd>
+            <dt>{t("workshop:publish.endorsements")}</dt>
+            <dd>{`${declaration.endorsementsOpen ? t("workshop:publish.open") : t("workshop:publish.closed")}${countsText ? ` — ${countsText}` : ""}`}</dd>
           </dl>
         </section>
       ) : null}
 
-      <h2 id="publish">Publish a named version</h2>
+      <h2 id="publish">{t("workshop:publish.publishNamed")}</h2>
       {versions.length === 0 ? (
-        <p className="empty">
-          This document has no named version yet. Save one from the document&apos;s history first; then publish it here.
-        </p>
+        <p className="empty">{t("workshop:publish.noVersion")}</p>
       ) : (
         <>
           <p className="muted">
-            Publishing seals a named version: its text, and the SHA-256 of its text, can never be changed or removed
-            afterwards. {current ? `It becomes version ${current.number + 1}; endorsements of version ${current.number} stay bound to version ${current.number}, and their signers are e-mailed a link to the changes and to re-confirm.` : "It becomes version 1."}{" "}
-            Drafting can continue: the public page shows the latest published version until you publish the next one.
-            Choose a version and preview it: you confirm after reading exactly what will be sealed.
+            {t("workshop:publish.explainSeal")}{" "}
+            {current ? t("workshop:publish.explainNext", { next: current.number + 1, number: current.number }) : t("workshop:publish.explainFirst")}{" "}
+            {t("workshop:publish.explainDrafting")}
           </p>
           <VersionChooser action={here} versions={versions} previewed={preview?.version.id ?? null} />
-          {previewMissing ? <div className="alert error" role="alert">This document has no named version with that id.</div> : null}
+          {previewMissing ? <div className="alert error" role="alert">{t("workshop:publish.errors.versionNotFound")}</div> : null}
           {preview && discussion ? (
             <p className="notice" role="status" id="discussion-on-version">
-              {`Still under discussion on this version: ${discussion}.`} You can publish anyway; comments and proposals are
-              never part of the published text.
+              {t("workshop:publish.underDiscussion", { discussion })}
             </p>
           ) : null}
           {preview ? (
@@ -311,13 +336,13 @@ export default function PublishPage() {
 
       {published.length > 0 ? (
         <>
-          <h2 id="history">Published versions</h2>
+          <h2 id="history">{t("workshop:publish.publishedVersions")}</h2>
           <ul className="card-list">
             {published.map((p) => (
               <li key={p.number}>
-                <Link to={`/d/${declaration?.slug ?? ""}/v/${p.number}`}>{`Version ${p.number}`}</Link>{" "}
+                <Link to={`/d/${declaration?.slug ?? ""}/v/${p.number}`}>{t("workshop:publish.version", { number: p.number })}</Link>{" "}
                 <span className="muted small">
-                  <time dateTime={isoString(p.publishedAt)}>{formatDateTime(p.publishedAt)}</time>
+                  <time dateTime={isoString(p.publishedAt)}>{dateTimeIn(locale, p.publishedAt)}</time>
                 </span>
                 <br />
                 <code className="hash small">{p.sha256}</code>
@@ -332,26 +357,21 @@ export default function PublishPage() {
 
 function PublishedNotice({ published }: { published: NonNullable<ActionResult["published"]> }) {
   const notice = useFocusOnArrival<HTMLDivElement>();
+  const { t } = useT();
   return (
     <div className="alert ok" role="status" tabIndex={-1} ref={notice}>
       {published.language ? (
         <p>
-          {`Translation ${published.number} is published at `}
+          {t("workshop:publish.done.translationAt", { number: published.number })}{" "}
           <Link to={`/d/${published.slug}?lang=${encodeURIComponent(published.language)}`}>{`/d/${published.slug}?lang=${published.language}`}</Link>.
         </p>
       ) : (
         <p>
-          {`Version ${published.number} is published at `}<Link to={`/d/${published.slug}`}>{`/d/${published.slug}`}</Link>.
+          {t("workshop:publish.done.versionAt", { number: published.number })}{" "}<Link to={`/d/${published.slug}`}>{`/d/${published.slug}`}</Link>.
         </p>
       )}
-      <p className="hash-line">SHA-256 <code>{published.hash}</code></p>
-      {published.number > 1 && !published.language ? (
-        <p>
-          {published.notified === 1
-            ? "1 person who endorsed an earlier version was e-mailed a link to the changes and to re-confirm."
-            : `${published.notified} people who endorsed an earlier version were e-mailed a link to the changes and to re-confirm.`}
-        </p>
-      ) : null}
+      <p className="hash-line">{t("workshop:publish.sha256")} <code>{published.hash}</code></p>
+      {published.number > 1 && !published.language ? <p>{t("workshop:publish.done.notified", { count: published.notified })}</p> : null}
     </div>
   );
 }

@@ -19,6 +19,7 @@ export type WorkshopGroup =
   | "memberTable"
   | "invitations"
   | "publish"
+  | "translations"
   | "history"
   | "moderation";
 

@@ -6,6 +6,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/http-server";
 import { createMembersScene, type MembersScene } from "../support/members-scene";
+import { getSql } from "../../db/client";
+import type { JSONContent } from "@tiptap/core";
+import { documentPlainText, renderDocumentHtml, tiptapJsonToProseMirror } from "../../app/editor/document-tools.server";
+import { publishVersion } from "../../app/models/publishing.server";
 
 let server: TestServer;
 
@@ -116,5 +120,129 @@ describe("the workshop pages in the reader's language", () => {
     const res = await asEd.get(scene.membersPath, fr);
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("Votre rôle dans cet atelier : Rédacteur.");
+  });
+
+  describe("the publish page", () => {
+    const paragraphs = (title: string, ...texts: string[]): JSONContent => ({
+      type: "doc",
+      content: [
+        { type: "heading", attrs: { level: 1 }, content: [{ type: "text", text: title }] },
+        ...texts.map((text) => ({ type: "paragraph", content: [{ type: "text", text }] })),
+      ],
+    });
+
+    async function documentWithVersions(): Promise<{ id: string; first: string; same: string; empty: string }> {
+      const sql = getSql();
+      const [doc] = await sql`
+        insert into documents (workshop_id, slug, title, kind) values (${scene.workshop.id}, ${`appel-${Date.now()}`}, 'Appel des policiers', 'declaration') returning id`;
+      const id = doc!.id as string;
+      const insert = async (json: JSONContent, name: string): Promise<string> => {
+        const node = tiptapJsonToProseMirror(json);
+        const [row] = await sql`
+          insert into document_versions (document_id, name, created_by, log_seq, yjs_state, tiptap_json, html, plain_text)
+          values (${id}, ${name}, ${scene.olive.id}, 0, ${Buffer.from([0, 0])}, ${sql.json(json as never)}, ${renderDocumentHtml(node)}, ${documentPlainText(node)})
+          returning id`;
+        return row!.id as string;
+      };
+      const first = await insert(paragraphs("Appel", "Nous appelons à la réduction des risques."), "Première");
+      const same = await insert(paragraphs("Appel", "Nous appelons à la réduction des risques."), "Identique");
+      const empty = await insert(
+        { type: "doc", content: [...paragraphs("Appel", "Un texte nouveau.").content!, { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: "Annexe" }] }] },
+        "Avec annexe",
+      );
+      await publishVersion({ documentId: id, versionId: first, slug: null, actorId: scene.olive.id });
+      return { id, first, same, empty };
+    }
+
+    it("shows the preview, its warnings and a refusal in French, dates included, and refuses a bad form in French", async () => {
+      const doc = await documentWithVersions();
+      const path = `/documents/${doc.id}/publish`;
+      const page = await (await scene.asOlive.get(path, fr)).text();
+      expect(page).toContain("<h1>Publication et soutiens</h1>");
+      expect(page).toContain("Version publique actuelle");
+      expect(page).toContain("Fermer les soutiens");
+      expect(page).toContain("Traductions");
+      expect(page).toMatch(/<title>Publier — Appel des policiers — Accord<\/title>/);
+      expect(page).toMatch(/\d{1,2} (janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) \d{4}/);
+      expectNoEnglish(page, ["Publish and endorsements", "Public now", "Current version", "Close endorsements", "Published versions", "Start a translation", "The authoritative text is in", "Preview this version", "Named version to preview"]);
+
+      const warned = await (await scene.asOlive.get(`${path}?version=${doc.empty}`, fr)).text();
+      expect(warned).toContain("Aperçu de « Avec annexe »");
+      expect(warned).toContain("À vérifier avant de publier :");
+      expect(warned).toContain("Une section n’a pas de texte sous son titre :");
+      expect(warned).toContain("Je comprends qu’une version publiée ne pourra jamais être modifiée ni retirée.");
+      expect(warned).toContain("Publier comme version 2");
+      expectNoEnglish(warned, ["Preview of", "Check before publishing", "has no text under", "Would become", "The full text to be sealed", "I understand", "Publish as version"]);
+
+      const refused = await (await scene.asOlive.get(`${path}?version=${doc.same}`, fr)).text();
+      expect(refused).toContain("Ce texte est déjà publié comme version 1 (même empreinte SHA-256) : rien à publier.");
+      expectNoEnglish(refused, ["already published as version", "nothing to publish"]);
+
+      const stale = await scene.asOlive.post(path, { intent: "publish", versionId: doc.empty, hash: "0".repeat(64), confirm: "yes" }, fr);
+      expect(stale.status).toBe(409);
+      const staleHtml = await stale.text();
+      expect(staleHtml).toContain("Ce n’est pas le texte que vous avez prévisualisé");
+      expectNoEnglish(staleHtml, ["This is not the text you previewed"]);
+
+      const hostile = await scene.asOlive.post(path, { intent: "translate", language: "<img src=x onerror=alert(1)>", versionNumber: "1" }, fr);
+      expect(hostile.status).toBe(400);
+      const hostileHtml = await hostile.text();
+      expect(hostileHtml).toContain("Indiquez une langue par un code BCP 47");
+      expect(hostileHtml).not.toContain("<img src=x");
+    });
+
+    it("shows the publish page in Swedish and Spanish, language names included", async () => {
+      const doc = await documentWithVersions();
+      const sv_page = await (await scene.asOlive.get(`/documents/${doc.id}/publish?version=${doc.empty}`, sv)).text();
+      expect(sv_page).toContain("<h1>Publicering och stöd</h1>");
+      expect(sv_page).toContain("Den gällande texten är på engelska.");
+      expect(sv_page).toContain("Kontrollera innan du publicerar:");
+      expectNoEnglish(sv_page, ["Publish and endorsements", "The authoritative text is in", "Check before publishing", "Translations"]);
+
+      const es_done = await scene.asOlive.post(`/documents/${doc.id}/publish`, { intent: "endorsements", open: "0" }, es);
+      const esHtml = await es_done.text();
+      expect(esHtml).toContain("Los respaldos están cerrados: la página pública ya no ofrece respaldar.");
+      expect(esHtml).toContain("El texto auténtico está en inglés.");
+      expectNoEnglish(esHtml, ["Endorsements are closed", "Open endorsements", "The authoritative text is in"]);
+    });
+
+    it("refuses a non-organiser the publish page in their language", async () => {
+      const doc = await documentWithVersions();
+      const { signedIn } = await import("../support/members-scene");
+      const asEd = await signedIn(server.url, scene.ed);
+      const res = await asEd.get(`/documents/${doc.id}/publish`, es);
+      expect(res.status).toBe(403);
+      expect(await res.text()).toContain("Su rol en este taller es Editor.");
+    });
+  });
+
+  it("shows a document's history in French, dates included, and in Spanish; refuses a viewer's restore in Swedish", async () => {
+    const sql = getSql();
+    const [doc] = await sql`
+      insert into documents (workshop_id, slug, title, kind) values (${scene.workshop.id}, ${`hist-${Date.now()}`}, 'Note', 'declaration') returning id`;
+    const id = doc!.id as string;
+    const json: JSONContent = { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "Réduction des risques." }] }] };
+    const node = tiptapJsonToProseMirror(json);
+    await sql`
+      insert into document_versions (document_id, name, created_by, log_seq, yjs_state, tiptap_json, html, plain_text)
+      values (${id}, 'Après la séance 1', ${scene.olive.id}, 0, ${Buffer.from([0, 0])}, ${sql.json(json as never)}, ${renderDocumentHtml(node)}, ${documentPlainText(node)})`;
+    const html = await (await scene.asOlive.get(`/documents/${id}/history`, fr)).text();
+    expect(html).toContain("<h1>Historique et versions</h1>");
+    expect(html).toContain("Enregistrer une version nommée");
+    expect(html).toContain("Comparer avec le texte en cours");
+    expect(html).toContain("Aucune discussion");
+    expect(html).toMatch(/<title>Historique et versions — Note — Accord<\/title>/);
+    expect(html).toMatch(/\d{1,2} (janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) \d{4}/);
+    expectNoEnglish(html, ["History and versions", "Save a named version", "Saved versions", "Compare two texts", "Older text", "Saved by", "No threads", "Compare with the live text", "Restore"]);
+
+    const es_html = await (await scene.asOlive.get(`/documents/${id}/history`, es)).text();
+    expect(es_html).toContain("<h1>Historial y versiones</h1>");
+    expectNoEnglish(es_html, ["History and versions", "Saved versions", "The live text"]);
+
+    const { signedIn } = await import("../support/members-scene");
+    const asVi = await signedIn(server.url, scene.vi);
+    const refused = await asVi.post(`/documents/${id}/history`, { intent: "save", name: "x" }, sv);
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain("Din roll i den här workshoppen är");
   });
 });

@@ -1,7 +1,8 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /** The organisers' settings of a published declaration: endorsements open or closed, and how organisations are listed. */
 import { Form } from "@remix-run/react";
-import { ORGANISATION_POLICIES, ORGANISATION_POLICY_LABELS, type OrganisationPolicy } from "../../declarations/public-view";
+import { ORGANISATION_POLICIES, type OrganisationPolicy } from "../../declarations/public-view";
+import { useT } from "../../i18n/react";
+import { policyLabel } from "../../workshops/publish-words";
 
 export interface DeclarationSettingsProps {
   action: string;
@@ -11,40 +12,41 @@ export interface DeclarationSettingsProps {
 }
 
 export function DeclarationSettings({ action, endorsementsOpen, organisationPolicy, busy }: DeclarationSettingsProps) {
+  const { t } = useT();
   return (
     <>
-      <h2 id="endorsements">Endorsements</h2>
+      <h2 id="endorsements">{t("workshop:publish.endorsements")}</h2>
       <Form method="post" action={action} className="card stack" aria-labelledby="endorsements">
         <input type="hidden" name="intent" value="endorsements" />
         <p>
           {endorsementsOpen
-            ? "Endorsements are open: the public page invites people and organisations to endorse the current version."
-            : "Endorsements are closed: nobody can endorse until you open them again. Existing endorsements stay listed."}
+            ? t("workshop:publish.settings.openNow")
+            : t("workshop:publish.settings.closedNow")}
         </p>
         <input type="hidden" name="open" value={endorsementsOpen ? "0" : "1"} />
         <div className="actions">
           <button type="submit" className={endorsementsOpen ? "danger" : undefined} disabled={busy}>
-            {endorsementsOpen ? "Close endorsements" : "Open endorsements"}
+            {endorsementsOpen ? t("workshop:publish.settings.close") : t("workshop:publish.settings.open")}
           </button>
         </div>
       </Form>
 
-      <h2 id="policy">Organisations</h2>
+      <h2 id="policy">{t("workshop:publish.settings.organisations")}</h2>
       <Form method="post" action={action} className="card stack" aria-labelledby="policy">
         <input type="hidden" name="intent" value="policy" />
         <fieldset className="field">
-          <legend>When does an organisation&apos;s endorsement appear in the public list?</legend>
+          <legend>{t("workshop:publish.settings.policyQuestion")}</legend>
           <ul className="choice-list">
             {ORGANISATION_POLICIES.map((p) => (
               <li key={p}>
                 <input type="radio" id={`policy-${p}`} name="policy" value={p} defaultChecked={organisationPolicy === p} />{" "}
-                <label htmlFor={`policy-${p}`}>{ORGANISATION_POLICY_LABELS[p]}</label>
+                <label htmlFor={`policy-${p}`}>{policyLabel(t, p)}</label>
               </li>
             ))}
           </ul>
         </fieldset>
         <div className="actions">
-          <button type="submit" className="secondary" disabled={busy}>Save the policy</button>
+          <button type="submit" className="secondary" disabled={busy}>{t("workshop:publish.settings.savePolicy")}</button>
         </div>
       </Form>
     </>

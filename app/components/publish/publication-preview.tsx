@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * Step 2 of publishing: exactly what would be sealed — the SHA-256, what changed since the public version, warnings,
  * the full text — and then the confirmation. The form carries the previewed hash, so publishing refuses any other
@@ -7,7 +6,10 @@
 import { Form, Link } from "@remix-run/react";
 import { DiffView } from "../../diff/diff-view";
 import type { TextDiff } from "../../diff/text-diff";
-import { formatDateTime, isoString } from "../../utils/dates";
+import { isoString } from "../../utils/dates";
+import { Trans, useT } from "../../i18n/react";
+import { formatNumberIn } from "../../i18n/format";
+import { dateTimeIn } from "../../workshops/words";
 
 export type PreviewWarningView =
   | { kind: "older"; publishedNumber: number; publishedVersionName: string }
@@ -32,19 +34,15 @@ export interface PublishFormState {
 }
 
 function Warning({ warning }: { warning: PreviewWarningView }) {
+  const { t } = useT();
   if (warning.kind === "older") {
-    return (
-      <li>
-        {`This version was saved before “${warning.publishedVersionName}”, which is public now as version ${warning.publishedNumber}. ` +
-          "Publishing it would put an older text in its place."}
-      </li>
-    );
+    return <li>{t("workshop:publish.preview.older", { name: warning.publishedVersionName, number: warning.publishedNumber })}</li>;
   }
   return (
     <li>
-      {warning.headings.length === 1 ? "A section has no text under its heading: " : `${warning.headings.length} sections have no text under their heading: `}
+      {`${t("workshop:publish.preview.emptySections", { count: warning.headings.length })} `}
       {warning.headings.map((h, i) => (
-        <span key={i}>{`${i > 0 ? ", " : ""}“${h}”`}</span>
+        <span key={i}>{`${i > 0 ? ", " : ""}${t("workshop:publish.preview.quoted", { text: h })}`}</span>
       ))}
       .
     </li>
@@ -55,21 +53,22 @@ function PublishForm({ action, preview, form }: { action: string; preview: Publi
   const { errors } = form;
   const described = (id: string, hint?: string) => [hint, errors[id] ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
   const seal = preview.seal as NonNullable<PublicationPreviewView["seal"]>;
+  const { t } = useT();
   return (
     <Form key={`${preview.version.id}:${seal.hash}:${preview.number}`} method="post" action={action} className="stack card" aria-labelledby="confirm-publish">
-      <h3 id="confirm-publish">Publish “{preview.version.name}” as version {preview.number}</h3>
+      <h3 id="confirm-publish">{t("workshop:publish.form.heading", { name: preview.version.name, number: preview.number })}</h3>
       <input type="hidden" name="intent" value="publish" />
       <input type="hidden" name="versionId" value={preview.version.id} />
       <input type="hidden" name="hash" value={seal.hash} />
       {form.publicSlug ? (
         <p>
-          Public address: <code>{`/d/${form.publicSlug}`}</code> (it never changes once published).
+          <Trans k="workshop:publish.form.fixedAddress" values={{ address: `/d/${form.publicSlug}` }} tags={{ code: (c) => <code>{c}</code> }} />
         </p>
       ) : (
         <div className="field">
-          <label htmlFor="publish-slug">Public address</label>
+          <label htmlFor="publish-slug">{t("workshop:publish.form.address")}</label>
           <p className="hint" id="publish-slug-hint">
-            {`The declaration will be at /d/<address>. Lower-case letters, digits and hyphens. Leave empty to use “${form.documentSlug}”. It cannot be changed later.`}
+            {t("workshop:publish.form.addressHint", { slug: form.documentSlug, pattern: `/d/<${t("workshop:publish.form.addressWord")}>` })}
           </p>
           <input
             type="text"
@@ -97,13 +96,13 @@ function PublishForm({ action, preview, form }: { action: string; preview: Publi
             aria-describedby={errors.confirm ? "confirm-error" : undefined}
             aria-invalid={errors.confirm ? true : undefined}
           />{" "}
-          <label htmlFor="publish-confirm">I understand that a published version can never be changed or removed.</label>
+          <label htmlFor="publish-confirm">{t("workshop:publish.form.confirm")}</label>
         </div>
         {errors.confirm ? <p className="error" id="confirm-error">{errors.confirm}</p> : null}
       </div>
       <div className="actions">
-        <button type="submit" disabled={form.busy}>{`Publish as version ${preview.number}`}</button>
-        <Link to={action}>Cancel</Link>
+        <button type="submit" disabled={form.busy}>{t("workshop:publish.form.submit", { number: preview.number })}</button>
+        <Link to={action}>{t("workshop:publish.form.cancel")}</Link>
       </div>
     </Form>
   );
@@ -111,31 +110,32 @@ function PublishForm({ action, preview, form }: { action: string; preview: Publi
 
 export function PublicationPreview({ action, preview, form }: { action: string; preview: PublicationPreviewView; form: PublishFormState }) {
   const { seal, latest, diff } = preview;
+  const { t, locale } = useT();
   return (
     <section id="preview" className="stack" aria-labelledby="preview-title" tabIndex={-1}>
-      <h2 id="preview-title">Preview of “{preview.version.name}”</h2>
-      {seal ? <p className="no-print"><a href="#confirm-publish">Skip to the confirmation</a></p> : null}
+      <h2 id="preview-title">{t("workshop:publish.preview.title", { name: preview.version.name })}</h2>
+      {seal ? <p className="no-print"><a href="#confirm-publish">{t("workshop:publish.preview.skip")}</a></p> : null}
       <dl className="facts card">
-        <dt>Saved</dt>
+        <dt>{t("workshop:publish.preview.saved")}</dt>
         <dd>
           {preview.version.authorName ? `${preview.version.authorName}, ` : ""}
-          <time dateTime={isoString(preview.version.createdAt)}>{formatDateTime(preview.version.createdAt)}</time>
+          <time dateTime={isoString(preview.version.createdAt)}>{dateTimeIn(locale, preview.version.createdAt)}</time>
         </dd>
         {seal ? (
           <>
-            <dt>Would become</dt>
-            <dd>{`Version ${preview.number}${latest ? `, replacing version ${latest.number} on the public page` : ", the first published version"}`}</dd>
-            <dt>SHA-256 to be sealed</dt>
+            <dt>{t("workshop:publish.preview.wouldBecome")}</dt>
+            <dd>{latest ? t("workshop:publish.preview.replacing", { number: preview.number, latest: latest.number }) : t("workshop:publish.preview.first", { number: preview.number })}</dd>
+            <dt>{t("workshop:publish.preview.hash")}</dt>
             <dd><code className="hash">{seal.hash}</code></dd>
-            <dt>Length</dt>
-            <dd>{seal.words === 1 ? "1 word" : `${seal.words.toLocaleString("en-GB")} words`}</dd>
+            <dt>{t("workshop:publish.preview.length")}</dt>
+            <dd>{t("workshop:publish.preview.words", { count: seal.words, n: formatNumberIn(locale, seal.words) })}</dd>
           </>
         ) : null}
       </dl>
       {preview.refusal ? <div className="alert error" role="alert">{preview.refusal}</div> : null}
       {preview.warnings.length > 0 ? (
         <div className="alert warning">
-          <p><strong>Check before publishing:</strong></p>
+          <p><strong>{t("workshop:publish.preview.check")}</strong></p>
           <ul>
             {preview.warnings.map((w) => (
               <Warning key={w.kind} warning={w} />
@@ -145,16 +145,16 @@ export function PublicationPreview({ action, preview, form }: { action: string; 
       ) : null}
       {seal ? (
         <>
-          <h3 id="preview-changes">{latest ? `What changes from version ${latest.number}` : "What changes"}</h3>
+          <h3 id="preview-changes">{latest ? t("workshop:publish.preview.changesFrom", { number: latest.number }) : t("workshop:publish.preview.changes")}</h3>
           {diff ? (
             <DiffView
               {...diff}
-              label={`Changes from version ${latest?.number ?? ""} to “${preview.version.name}”`}
+              label={t("workshop:publish.preview.diffLabel", { number: latest?.number ?? "", name: preview.version.name })}
             />
           ) : (
-            <p>Nothing is public yet: this will be the first published version.</p>
+            <p>{t("workshop:publish.preview.nothingPublic")}</p>
           )}
-          <h3 id="preview-text">The full text to be sealed</h3>
+          <h3 id="preview-text">{t("workshop:publish.preview.fullText")}</h3>
           <article className="document card" aria-labelledby="preview-text" dangerouslySetInnerHTML={{ __html: seal.html }} />
           <PublishForm action={action} preview={{ ...preview, seal }} form={form} />
         </>

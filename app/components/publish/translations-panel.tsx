@@ -1,11 +1,11 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * The organisers' translations of a declaration (issue 14), on its publish page: the translation documents with the
- * version each translates, and a form to start one; on a translation document, what it translates. Every English
- * word of this feature's organiser pages is here (to move into i18n keys later).
+ * version each translates, and a form to start one; on a translation document, what it translates. Words: the
+ * `translations` group (the panel) and `publish.translationNote` of the workshop namespace.
  */
 import { Form, Link } from "@remix-run/react";
 import { Field } from "../field";
+import { useT } from "../../i18n/react";
 
 export interface TranslationRow {
   id: string;
@@ -27,21 +27,22 @@ export interface TranslationsPanelProps {
 
 export function TranslationsPanel({ action, translations, publishedNumbers, sourceLanguageName, error, busy }: TranslationsPanelProps) {
   const current = publishedNumbers[0] ?? null;
+  const { t } = useT();
   return (
     <section aria-labelledby="translations-title">
-      <h2 id="translations-title">Translations</h2>
+      <h2 id="translations-title">{t("workshop:translations.title")}</h2>
       <p className="muted">
-        {`The authoritative text is in ${sourceLanguageName}. A translation is a document of its own, co-edited like any draft and published at this declaration's address with its own SHA-256, bound to the version it translates.`}
+        {t("workshop:translations.explain", { language: sourceLanguageName })}
       </p>
       {translations.length > 0 ? (
         <ul className="card-list">
-          {translations.map((t) => (
-            <li key={t.id}>
-              <Link to={`/documents/${t.id}`} lang={t.language}>{t.title}</Link>{" "}
+          {translations.map((tr) => (
+            <li key={tr.id}>
+              <Link to={`/documents/${tr.id}`} lang={tr.language}>{tr.title}</Link>{" "}
               <span className="muted small">
-                {`${t.languageName} · translates version ${t.sourceNumber}${current !== null && t.sourceNumber < current ? " — outdated" : ""}${
-                  t.publishedNumber ? ` · published (${t.publishedNumber === 1 ? "once" : `${t.publishedNumber} times`})` : " · not published yet"
-                }`}
+                {`${tr.languageName} · ${t("workshop:translations.translates", { number: tr.sourceNumber })}${
+                  current !== null && tr.sourceNumber < current ? ` — ${t("workshop:translations.outdated")}` : ""
+                } · ${tr.publishedNumber ? t("workshop:translations.publishedTimes", { count: tr.publishedNumber }) : t("workshop:translations.notPublished")}`}
               </span>
             </li>
           ))}
@@ -49,23 +50,23 @@ export function TranslationsPanel({ action, translations, publishedNumbers, sour
       ) : null}
       {current !== null ? (
         <Form method="post" action={action} className="card stack" aria-labelledby="translate-title">
-          <h3 id="translate-title">Start a translation</h3>
+          <h3 id="translate-title">{t("workshop:translations.start")}</h3>
           <input type="hidden" name="intent" value="translate" />
-          <Field id="translate-language" name="language" label="Language" hint="A BCP 47 tag: fr, es, sv, pt-BR, ar…" error={error} type="text" required maxLength={35} autoComplete="off" spellCheck={false} />
+          <Field id="translate-language" name="language" label={t("workshop:translations.language")} hint={t("workshop:translations.languageHint")} error={error} type="text" required maxLength={35} autoComplete="off" spellCheck={false} />
           <div className="field">
-            <label htmlFor="translate-version">Version to translate</label>
+            <label htmlFor="translate-version">{t("workshop:translations.version")}</label>
             <select id="translate-version" name="versionNumber" defaultValue={String(current)}>
               {publishedNumbers.map((n) => (
-                <option key={n} value={String(n)}>{n === current ? `Version ${n} (current)` : `Version ${n}`}</option>
+                <option key={n} value={String(n)}>{n === current ? t("workshop:translations.versionCurrent", { number: n }) : t("workshop:publish.version", { number: n })}</option>
               ))}
             </select>
           </div>
           <div className="actions">
-            <button type="submit" disabled={busy}>Start the translation</button>
+            <button type="submit" disabled={busy}>{t("workshop:translations.submit")}</button>
           </div>
         </Form>
       ) : (
-        <p className="muted">Publish a version first: a translation translates a published version.</p>
+        <p className="muted">{t("workshop:translations.publishFirst")}</p>
       )}
     </section>
   );
@@ -81,17 +82,20 @@ export function TranslationPublishNote({ languageName, sourceTitle, sourceNumber
   busy: boolean;
 }) {
   const outdated = sourceNumber < latestSourceNumber;
+  const { t } = useT();
   return (
     <>
       <p className={outdated ? "notice" : "muted"}>
-        {`Translation into ${languageName} of “${sourceTitle}”, version ${sourceNumber}${outdated ? ` — outdated: version ${latestSourceNumber} has been published since` : ""}. Publishing seals it with its own SHA-256, bound to version ${sourceNumber} and its SHA-256, at the declaration's address.`}
+        {outdated
+          ? t("workshop:publish.translationNote.noteOutdated", { language: languageName, title: sourceTitle, number: sourceNumber, latest: latestSourceNumber })
+          : t("workshop:publish.translationNote.note", { language: languageName, title: sourceTitle, number: sourceNumber })}
       </p>
       {outdated ? (
         <Form method="post" action={action} className="card stack">
           <input type="hidden" name="intent" value="retarget" />
-          <p>{`Translate version ${latestSourceNumber} in this document: its text stays as it is, the document page shows what changed in the source since version ${sourceNumber}, and its next publication is bound to version ${latestSourceNumber}.`}</p>
+          <p>{t("workshop:publish.translationNote.retargetExplain", { number: sourceNumber, latest: latestSourceNumber })}</p>
           <div className="actions">
-            <button type="submit" className="secondary" disabled={busy}>{`Translate version ${latestSourceNumber} now`}</button>
+            <button type="submit" className="secondary" disabled={busy}>{t("workshop:publish.translationNote.retarget", { latest: latestSourceNumber })}</button>
           </div>
         </Form>
       ) : null}

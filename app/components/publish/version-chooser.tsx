@@ -1,11 +1,12 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * Step 1 of publishing: choose a named version to preview (a GET form, so it works without JavaScript and the
  * preview has an address). Nothing is chosen in advance unless the newest version is still unpublished: an older
  * version is never offered as the default.
  */
 import { Form } from "@remix-run/react";
-import { formatDateTime, isoString } from "../../utils/dates";
+import { isoString } from "../../utils/dates";
+import { useT } from "../../i18n/react";
+import { dateTimeIn } from "../../workshops/words";
 
 export interface VersionChoiceView {
   id: string;
@@ -24,11 +25,12 @@ export function defaultChoice(versions: readonly VersionChoiceView[], previewed:
 
 export function VersionChooser({ action, versions, previewed }: { action: string; versions: VersionChoiceView[]; previewed: string | null }) {
   const chosen = defaultChoice(versions, previewed);
+  const { t, locale } = useT();
   return (
     // Keyed by the choice: when it changes (after a publish, say), the radios start again from it.
     <Form key={chosen ?? "none"} method="get" action={`${action}#preview`} className="stack card" aria-labelledby="choose-version">
       <fieldset className="field">
-        <legend id="choose-version">Named version to preview</legend>
+        <legend id="choose-version">{t("workshop:publish.chooser.legend")}</legend>
         <ul className="choice-list">
           {versions.map((v) => (
             <li key={v.id}>
@@ -37,8 +39,8 @@ export function VersionChooser({ action, versions, previewed }: { action: string
                 <strong>{v.name}</strong>{" "}
                 <span className="muted small">
                   {v.authorName ? `${v.authorName}, ` : ""}
-                  <time dateTime={isoString(v.createdAt)}>{formatDateTime(v.createdAt)}</time>
-                  {v.publishedAs.length > 0 ? ` — published as version ${v.publishedAs.join(", ")}` : ""}
+                  <time dateTime={isoString(v.createdAt)}>{dateTimeIn(locale, v.createdAt)}</time>
+                  {v.publishedAs.length > 0 ? ` — ${t("workshop:publish.chooser.publishedAs", { numbers: v.publishedAs.join(", ") })}` : ""}
                 </span>
               </label>
             </li>
@@ -46,7 +48,7 @@ export function VersionChooser({ action, versions, previewed }: { action: string
         </ul>
       </fieldset>
       <div className="actions">
-        <button type="submit" className="secondary">Preview this version</button>
+        <button type="submit" className="secondary">{t("workshop:publish.chooser.preview")}</button>
       </div>
     </Form>
   );
