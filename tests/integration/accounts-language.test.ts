@@ -1,12 +1,16 @@
 /**
  * Signing up and in, the account's language preference and the mails answering a sign-up, in French, Spanish and
- * Swedish (issue 14).
+ * Swedish (issue 14); mention and reply mails in their recipient's language.
  */
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getConfig } from "../../app/config.server";
+import { tiptapJsonToYDocUpdate } from "../../app/editor/document-tools.server";
 import { getSql } from "../../db/client";
+import { appendUpdates } from "../../db/document-log";
 import { findUserById } from "../../db/users";
 import { sessionCookie } from "../support/collab-client";
-import { createUser, uniqueEmail } from "../support/factories";
+import { addMember, createUser, createWorkshop, uniqueEmail } from "../support/factories";
 import { Browserish, startTestServer, type TestServer } from "../support/http-server";
 
 let server: TestServer;
@@ -107,5 +111,71 @@ describe("the account's language preference", () => {
       expect(await res.text()).toContain("Choisissez l’une des langues proposées.");
     }
     expect((await findUserById(user.id))?.language).toBeNull();
+  });
+});
+
+describe("mention and reply mails in the recipient's language", () => {
+  async function newDocument(workshopId: string, text: string): Promise<string> {
+    const slug = `d-${randomBytes(5).toString("hex")}`;
+    const [row] = await getSql()<{ id: string }[]>`
+      insert into documents (workshop_id, slug, title, kind) values (${workshopId}, ${slug}, ${"Draft " + slug}, 'declaration') returning id`;
+    const content = { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text }] }] };
+    await getSql().begin((tx) => appendUpdates(tx, row!.id, [{ update: tiptapJsonToYDocUpdate(content), userId: null }]));
+    return row!.id;
+  }
+  const mailAbout = async (to: string, documentId: string) =>
+    (
+      await getSql()<{ subject: string; text: string }[]>`
+        select subject, text_body as text from outbox where to_address = ${to} and strpos(text_body, ${`/documents/${documentId}`}) > 0`
+    )[0];
+
+  it("mails a Swedish member in Swedish and an English one in English, whatever the sender reads, links intact", async () => {
+    const workshop = await createWorkshop();
+    const sender = await createUser({ name: "Cora Commenter" });
+    const swede = await createUser({ name: "Stina Svensson" });
+    const english = await createUser({ name: "Eve English" });
+    for (const u of [sender, swede, english]) await addMember(workshop.id, u.id, "commenter");
+    await getSql()`update users set language = 'sv' where id = ${swede.id}`;
+    const doc = await newDocument(workshop.id, "Harm reduction saves lives.");
+    const title = `Draft ${(await getSql()<{ slug: string }[]>`select slug from documents where id = ${doc}`)[0]!.slug}`;
+
+    // Text that looks like i18next markup stays as written.
+    const body = "@Stina Svensson @Eve English agree? {{name}} $& $t(mail:reset.subject)";
+    const res = await fetch(`${server.url}/api/documents/${doc}/threads`, {
+      method: "POST",
+      headers: { origin: server.url, cookie: await sessionCookie(sender.id), "content-type": "application/json", "accept-language": "en" },
+      body: JSON.stringify({ body, quote: { exact: "saves lives" } }),
+    });
+    expect(res.status).toBe(201);
+
+    const sv = await mailAbout(swede.email, doc);
+    expect(sv?.subject).toBe(`Cora Commenter nämnde dig i ”${title}”`);
+    expect(sv?.text).toContain("Hej Stina Svensson!");
+    expect(sv?.text).toContain(`Cora Commenter nämnde dig i diskussionen om ”${title}”`);
+    expect(sv?.text).toContain("Om orden:\n\n  ”saves lives”");
+    expect(sv?.text).toContain(`  ${body}\n`);
+    expect(sv?.text).toContain(`${getConfig().publicUrl}/documents/${doc}\n`);
+    expect(sv?.text).toContain(`${getConfig().publicUrl}/account#notifications`);
+    expect(sv?.text).toContain("var 10:e minut");
+    for (const english of ["Hello", "mentioned you", "On the words", "wrote:", "Open the document", "at most one e-mail"]) expect(sv?.text).not.toContain(english);
+
+    const en = await mailAbout(english.email, doc);
+    expect(en?.subject).toBe(`Cora Commenter mentioned you in “${title}”`);
+    expect(en?.text).toContain("On the words:\n\n  “saves lives”");
+    expect(en?.text).toContain(`  ${body}\n`);
+
+    // A reply tells the thread's author in their language too.
+    await getSql()`update users set language = 'fr' where id = ${sender.id}`;
+    const threadId = ((await res.json()) as { id: string }).id;
+    const answer = await fetch(`${server.url}/api/threads/${threadId}/comments`, {
+      method: "POST",
+      headers: { origin: server.url, cookie: await sessionCookie(english.id), "content-type": "application/json", "accept-language": "sv" },
+      body: JSON.stringify({ body: "Yes." }),
+    });
+    expect(answer.status).toBe(201);
+    const fr = await mailAbout(sender.email, doc);
+    expect(fr?.subject).toBe(`Eve English a répondu dans « ${title} »`);
+    expect(fr?.text).toContain("Bonjour Cora Commenter,");
+    expect(fr?.text).toContain(`${getConfig().publicUrl}/documents/${doc}\n`);
   });
 });
