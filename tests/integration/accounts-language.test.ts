@@ -179,3 +179,38 @@ describe("mention and reply mails in the recipient's language", () => {
     expect(fr?.text).toContain(`${getConfig().publicUrl}/documents/${doc}\n`);
   });
 });
+
+describe("invitation mails", () => {
+  it("are in the inviter's language for a new address, in the account's for an address whose account chose one", async () => {
+    const workshop = await createWorkshop();
+    const organiser = await createUser({ name: "Olive Organiser" });
+    await addMember(workshop.id, organiser.id, "organizer");
+    const swede = await createUser({ name: "Stina" });
+    await getSql()`update users set language = 'sv' where id = ${swede.id}`;
+    const follower = await createUser({ name: "Felix" }); // follows the browser: the inviter's language
+    const stranger = uniqueEmail("fr-invite");
+    const b = new Browserish(server.url);
+    const [name, value] = (await sessionCookie(organiser.id)).split("=");
+    b.cookies.set(name!, value!);
+    const res = await b.post(
+      `/workshops/${workshop.slug}/members`,
+      { intent: "invite-email", emails: `${stranger}, ${swede.email}, ${follower.email}`, role: "commenter", days: "7" },
+      { "accept-language": "fr" },
+    );
+    expect(res.status).toBe(200);
+
+    for (const to of [stranger, follower.email]) {
+      const fr = await lastMail(to);
+      expect(fr?.subject).toBe(`Invitation à rejoindre « Workshop ${workshop.slug} » sur Accord`);
+      expect(fr?.text).toContain("Olive Organiser vous invite à rejoindre l’atelier");
+      expect(fr?.text).toContain("Commentateur (lit les documents, les commente et propose des modifications)");
+      expect(fr?.text).toMatch(/jusqu’au \d{1,2} \S+ \d{4}, \d\d:\d\d UTC :\n\nhttps?:\/\/[^/\s]+\/join\/\S+\n/);
+      for (const english of ["Hello", "invites you", "Open this link", "Commenter", "forward"]) expect(fr?.text).not.toContain(english);
+    }
+    const sv = await lastMail(swede.email);
+    expect(sv?.subject).toBe(`Inbjudan att gå med i ”Workshop ${workshop.slug}” på Accord`);
+    expect(sv?.text).toContain("som Kommentator (läser dokument, kommenterar dem och föreslår ändringar)");
+    expect(sv?.text).toMatch(/https?:\/\/[^/\s]+\/join\/\S+\n/);
+    expect(sv?.text).not.toContain("vous");
+  });
+});
