@@ -214,3 +214,24 @@ describe("invitation mails", () => {
     expect(sv?.text).not.toContain("vous");
   });
 });
+
+describe("the password pages", () => {
+  it("show the forgotten-password page and its answer in French and Swedish with no English left", async () => {
+    const fr = await page("/forgot-password", "fr");
+    expect(fr).toContain("<title>Réinitialiser votre mot de passe — Accord</title>");
+    expect(fr).toContain("M’envoyer un lien");
+    expect(fr).toContain("Retour à la connexion");
+    const sv = await page("/forgot-password?sent=1", "sv");
+    expect(sv).toContain("Om ett konto använder den adressen har vi skickat en länk till den.");
+    expect(sv).toContain("Skicka en länk till mig");
+    for (const html of [fr, sv]) {
+      for (const english of ["Reset your password", "Send me a link", "Back to sign in", "Tell us the e-mail", "If an account uses", "No message after"]) {
+        expect(html).not.toContain(english);
+      }
+    }
+    const b = new Browserish(server.url);
+    const bad = await b.post("/forgot-password", { email: "not-an-address" }, { "accept-language": "fr" });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("Indiquez une adresse e-mail de la forme nom@exemple.org.");
+  });
+});
