@@ -30,6 +30,8 @@ export interface MailRecipient {
   id: string;
   name: string;
   email: string;
+  /** The account's interface language (issue 14), null when it follows the browser. */
+  language: string | null;
 }
 
 /**
@@ -42,7 +44,7 @@ export async function listThreadMailRecipients(
 ): Promise<MailRecipient[]> {
   if (input.userIds.length === 0) return [];
   return sql<MailRecipient[]>`
-    select u.id, u.name, u.email
+    select u.id, u.name, u.email, u.language
     from documents d join memberships m on m.workshop_id = d.workshop_id join users u on u.id = m.user_id
     where d.id = ${input.documentId} and u.id = any(${input.userIds}::uuid[]) and u.id <> ${input.exceptUserId}
       and u.thread_emails and u.email_verified_at is not null`;

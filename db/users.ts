@@ -44,6 +44,14 @@ export async function findUserByEmail(email: string, sql: Queryable = getSql()):
   return row ?? null;
 }
 
+/** The interface language chosen by the accounts of `emails` that have chosen one (issue 14), by address. */
+export async function findAccountLanguages(emails: string[], sql: Queryable = getSql()): Promise<Map<string, string>> {
+  if (emails.length === 0) return new Map();
+  const rows = await sql<{ email: string; language: string }[]>`
+    select email, language from users where email = any(${emails}::text[]) and language is not null`;
+  return new Map(rows.map((r) => [r.email, r.language]));
+}
+
 export async function findPasswordHashByEmail(
   email: string,
   sql: Queryable = getSql(),

@@ -9,6 +9,7 @@ import type { TFunction } from "i18next";
 import { z } from "zod";
 import type { UserRow } from "../../db/users";
 import { emailField } from "../auth/fields";
+import type { Locale } from "../i18n/locales";
 import { inviteByEmail } from "../models/invitation-mail.server";
 import { cancelInvitation, createInvitation } from "../models/invitations.server";
 import { changeMemberRole, listMembers, MembershipError, removeMember } from "../models/memberships.server";
@@ -74,7 +75,8 @@ export { membersResult };
 type Actor = Pick<UserRow, "id" | "name"> & { /** proved a second factor (app/auth/second-factor-gate.server.ts) */ secondFactor: boolean };
 type Workshop = { id: string; slug: string; title: string };
 
-export async function handleMembersAction(request: Request, user: Actor, workshop: Workshop, t: TFunction) {
+/** `locale`: the organiser's interface language (`t`'s), in which invitation mails to new addresses are written. */
+export async function handleMembersAction(request: Request, user: Actor, workshop: Workshop, t: TFunction, locale: Locale) {
   const fields = await readFormFields(request);
   if (!fields) return membersResult({ error: t("workshop:members.errors.unreadable") }, 400);
   const parsed = parseWith(schemaIn(t), fields);
@@ -88,7 +90,7 @@ export async function handleMembersAction(request: Request, user: Actor, worksho
     const invitation = await createInvitation({ workshopId: workshop.id, actorId: user.id, role: input.role, days: input.days, maxUses: input.uses });
     return membersResult({ intent: "invite", notice: t("workshop:members.notices.linkCreated", { role: roleName(t, input.role) }), invitation });
   }
-  if (input.intent === "invite-email") return inviteEmails(input, user, workshop, t);
+  if (input.intent === "invite-email") return inviteEmails(input, user, workshop, t, locale);
   if (input.intent === "second-factor-rule" || input.intent === "reset-second-factor") return handleSecondFactorIntent(input, user, workshop, t);
   if (input.intent === "revoke") {
     const done = await cancelInvitation(workshop.id, user.id, input.invitationId);
@@ -99,8 +101,8 @@ export async function handleMembersAction(request: Request, user: Actor, worksho
   return changeMember(input, user, workshop, t);
 }
 
-async function inviteEmails(input: Extract<Input, { intent: "invite-email" }>, user: Actor, workshop: Workshop, t: TFunction) {
-  const outcome = await inviteByEmail({ workshop, inviter: user, role: input.role, days: input.days, emails: input.emails });
+async function inviteEmails(input: Extract<Input, { intent: "invite-email" }>, user: Actor, workshop: Workshop, t: TFunction, locale: Locale) {
+  const outcome = await inviteByEmail({ workshop, inviter: user, locale, role: input.role, days: input.days, emails: input.emails });
   const values = { emails: input.emails.join("\n") };
   if (!outcome.ok) {
     const minutes = Math.ceil(outcome.retryAfterSeconds / 60);

@@ -18,7 +18,7 @@ import { NewInvitation } from "../members/new-invitation";
 import { listInvitationsWithJoins } from "../models/invitations.server";
 import { listMembers } from "../models/memberships.server";
 import { canManageMembers } from "../models/roles";
-import { requestT } from "../i18n/strings.server";
+import { requestLocale, requestT } from "../i18n/strings.server";
 import { workshopStrings } from "../workshops/strings.server";
 import { useT } from "../i18n/react";
 import { roleName } from "../workshops/words";
@@ -74,7 +74,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { auth, user, workshop } = await requireOrganiser(request, context, params.slug);
-  return handleMembersAction(request, { ...user, secondFactor: provedSecondFactor(auth) }, workshop, await requestT(request, context));
+  const actor = { ...user, secondFactor: provedSecondFactor(auth) };
+  return handleMembersAction(request, actor, workshop, await requestT(request, context), await requestLocale(request, context));
 }
 
 export default function MembersPage() {

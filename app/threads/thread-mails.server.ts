@@ -7,7 +7,8 @@
  * are a member now with a confirmed address; each person gets at most one e-mail per thread per 10 minutes.
  *
  * The mails are stored in the outbox in the comment's own transaction (a comment that is not stored mails nobody)
- * and handed to SMTP after COMMIT by the function `queueThreadMails` returns.
+ * and handed to SMTP after COMMIT by the function `queueThreadMails` returns. Each mail is in its recipient's language
+ * (their account's, else English; issue 14).
  */
 import {
   claimThreadMailSlots,
@@ -22,7 +23,9 @@ import {
 } from "../../db/thread-mails";
 import type { Queryable } from "../../db/client";
 import { getConfig } from "../config.server";
+import { tFor } from "../i18n/strings.server";
 import { queueMailsIn, type Mail } from "../mail/mailer.server";
+import { recipientLocale } from "../mail/recipient-locale";
 
 /** At most one e-mail per member and thread in this many minutes. */
 export const THREAD_MAIL_MINUTES = 10;
@@ -69,19 +72,27 @@ function threadMail(
   context: { documentId: string; documentTitle: string; workshopTitle: string; quote: string; authorName: string },
   body: string,
 ): Mail {
-  const author = oneLine(context.authorName) || "A member";
+  // The recipient's language (their account's, else English): the comment's author may read another one.
+  const t = tFor(recipientLocale(to.language));
+  const author = oneLine(context.authorName) || t("mail:thread.someone");
   const title = oneLine(context.documentTitle);
+  const workshop = oneLine(context.workshopTitle);
   const url = `${getConfig().publicUrl}/documents/${context.documentId}`;
-  const what = reason === "mention" ? `${author} mentioned you in the discussion of` : `${author} replied in a thread you took part in on`;
+  const what = reason === "mention" ? t("mail:thread.mention.what", { author, title, workshop }) : t("mail:thread.reply.what", { author, title, workshop });
   return {
     to: to.email,
-    subject: reason === "mention" ? `${author} mentioned you in “${title}”` : `${author} replied in “${title}”`,
-    text:
-      `Hello ${oneLine(to.name)},\n\n${what} “${title}” (workshop “${oneLine(context.workshopTitle)}”).\n\n` +
-      `On the words:\n\n${indented(`“${context.quote}”`)}\n\n${author} wrote:\n\n${indented(body)}\n\n` +
-      `Open the document to read the thread and reply:\n\n${url}\n\n` +
-      `You get at most one e-mail per thread every ${THREAD_MAIL_MINUTES} minutes. To get none, untick ` +
-      `“E-mail me when I am mentioned or someone replies in my threads” on your account page: ${getConfig().publicUrl}/account#notifications\n`,
+    subject: reason === "mention" ? t("mail:thread.mention.subject", { author, title }) : t("mail:thread.reply.subject", { author, title }),
+    text: t("mail:thread.body", {
+      greeting: t("mail:greeting.named", { name: oneLine(to.name) }),
+      what,
+      quote: indented(t("mail:thread.quoted", { text: context.quote })),
+      author,
+      comment: indented(body),
+      url,
+      limit: t("mail:thread.limit", { count: THREAD_MAIL_MINUTES }),
+      setting: t("mail:thread.setting"),
+      settings: `${getConfig().publicUrl}/account#notifications`,
+    }),
   };
 }
 
