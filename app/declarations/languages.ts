@@ -52,6 +52,9 @@ function displayName(tag: string, inLanguage: string): string {
 /** The language's name in English ("French"), for the organisers' pages. */
 export const languageNameInEnglish = (tag: string): string => displayName(tag, "en");
 
+/** The language's name in the page's language ("arabe" on a French page), for the words around it. */
+export const languageNameIn = (tag: string, locale: string): string => displayName(tag, locale);
+
 /** The language's name in itself ("français"), for links a reader of that language looks for. */
 export const languageEndonym = (tag: string): string => displayName(tag, tag);
 

@@ -22,6 +22,7 @@ import { MentionNames } from "../components/mention-field";
 import { statusBadgeClass } from "../models/workshop-view";
 import { isoString } from "../utils/dates";
 import { routeStrings } from "../i18n/strings.server";
+import { publicStrings } from "../declarations/public-strings.server";
 import { formatDateTimeIn } from "../i18n/format";
 import { useT } from "../i18n/react";
 import type { TFunction } from "i18next";
@@ -47,7 +48,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     canDiscuss(document.role) ? mentionableNames(document.id, user.id) : Promise.resolve([]),
   ]);
   return {
-    i18n: await routeStrings(request, context, ["editor"]),
+    // A translation's notice (app/components/translation-notice.tsx) says its words with the public pages'.
+    i18n: { ...(await routeStrings(request, context, ["editor"])), ...(translation ? await publicStrings(request, context, ["translation"]) : {}) },
     translation,
     document: {
       id: document.id,
