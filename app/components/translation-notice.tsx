@@ -1,15 +1,17 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * On a translation document's page (issue 14): what it translates and, when the source has a newer published
- * version, "translates version N — outdated" with the source's changes since (app/diff's rendering). Every English
- * word of the translation editor's notice is here (to move into i18n keys later).
+ * version, "translates version N — outdated" with the source's changes since (app/diff's rendering). Words: the
+ * `translation` section of the `public` namespace (documents.$id.tsx sends it for a translation); the language is
+ * named in the page's language.
  */
 import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { languageNameIn } from "../declarations/languages";
+import { Trans, useT } from "../i18n/react";
 
 export interface TranslationNoticeProps {
   translation: {
     language: string;
-    languageName: string;
     sourceId: string;
     sourceTitle: string;
     sourceSlug: string | null;
@@ -19,24 +21,25 @@ export interface TranslationNoticeProps {
   };
 }
 
-export function TranslationNotice({ translation: t }: TranslationNoticeProps) {
+export function TranslationNotice({ translation: tr }: TranslationNoticeProps) {
+  const { t } = useT();
   return (
-    <section className="translation-notice" aria-label="Translation">
+    <section className="translation-notice" aria-label={t("public:translation.notice")}>
       <TranslationOf
-        sourceId={t.sourceId}
-        sourceTitle={t.sourceTitle}
-        languageName={t.languageName}
-        sourceNumber={t.sourceNumber}
-        latestSourceNumber={t.latestSourceNumber}
+        sourceId={tr.sourceId}
+        sourceTitle={tr.sourceTitle}
+        language={tr.language}
+        sourceNumber={tr.sourceNumber}
+        latestSourceNumber={tr.latestSourceNumber}
       />
-      {t.changes ? (
+      {tr.changes ? (
         <details className="changes">
           <summary>
-            {t.changes.identical
-              ? `The text of version ${t.changes.to} is the same as version ${t.changes.from}.`
-              : `What changed in the source from version ${t.changes.from} to version ${t.changes.to} (${t.changes.count === 1 ? "1 change" : `${t.changes.count} changes`}) — show them`}
+            {tr.changes.identical
+              ? t("public:translation.changesSame", { from: tr.changes.from, to: tr.changes.to })
+              : t("public:translation.changes", { from: tr.changes.from, to: tr.changes.to, count: tr.changes.count })}
           </summary>
-          <div className="diff" dangerouslySetInnerHTML={{ __html: t.changes.html }} />
+          <div className="diff" dangerouslySetInnerHTML={{ __html: tr.changes.html }} />
         </details>
       ) : null}
     </section>
@@ -46,19 +49,25 @@ export function TranslationNotice({ translation: t }: TranslationNoticeProps) {
 export interface TranslationOfProps {
   sourceId: string;
   sourceTitle: string;
-  languageName: string;
+  /** The translation's language tag (named in the page's language). */
+  language: string;
   sourceNumber: number;
   latestSourceNumber: number;
 }
 
 /** On a translation document's pages: what it translates, and whether that version is still the current one. */
-export function TranslationOf({ sourceId, sourceTitle, languageName, sourceNumber, latestSourceNumber }: TranslationOfProps) {
+export function TranslationOf({ sourceId, sourceTitle, language, sourceNumber, latestSourceNumber }: TranslationOfProps) {
+  const { locale } = useT();
   const outdated = sourceNumber < latestSourceNumber;
+  const values = { language: languageNameIn(language, locale), title: sourceTitle, number: sourceNumber, latest: latestSourceNumber };
+  const tags = { go: (c: ReactNode) => <Link to={`/documents/${sourceId}`}>{c}</Link> };
   return (
     <p className={outdated ? "notice" : "muted"} role={outdated ? "status" : undefined}>
-      {`Translation into ${languageName} of `}
-      <Link to={`/documents/${sourceId}`}>{sourceTitle}</Link>
-      {` — translates version ${sourceNumber}${outdated ? ` — outdated: version ${latestSourceNumber} has been published since.` : "."}`}
+      {outdated ? (
+        <Trans k="public:translation.noticeOfOutdated" values={values} tags={tags} />
+      ) : (
+        <Trans k="public:translation.noticeOf" values={values} tags={tags} />
+      )}
     </p>
   );
 }

@@ -52,7 +52,7 @@ function displayName(tag: string, inLanguage: string): string {
 /** The language's name in English ("French"), for the organisers' pages. */
 export const languageNameInEnglish = (tag: string): string => displayName(tag, "en");
 
-/** The language's name in the page's language ("French", "français", "francés", "franska"), for the organisers' pages. */
+/** The language's name in the page's language ("arabe" on a French page, "franska" on a Swedish one). */
 export const languageNameIn = (tag: string, locale: string): string => displayName(tag, locale);
 
 /** The language's name in itself ("français"), for links a reader of that language looks for. */

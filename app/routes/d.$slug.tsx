@@ -39,7 +39,7 @@ import { Breadcrumbs } from "../components/breadcrumbs";
 import { staticPage } from "../utils/static-page";
 import { LanguageList, TranslationStatement } from "../components/translation-banner";
 import { findTranslationIn, loadDeclarationLanguages, type TranslationView } from "../models/translations.server";
-import { acceptedLanguages, canonicalLanguage, chooseLanguage, languageDirection, languageEndonym, languageNameInEnglish } from "../declarations/languages";
+import { acceptedLanguages, canonicalLanguage, chooseLanguage, languageDirection, languageEndonym, languageNameIn } from "../declarations/languages";
 
 const PAGE_SIZE = 500;
 
@@ -121,7 +121,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const lines = entries.map((e) => signatoryLine(e, t, locale)).map((l) => ({ ...l, website: safeWebsite(l.website) }));
   const linkTo = (tag: string) => `/d/${slug}?lang=${encodeURIComponent(tag)}`;
   return withHeaders({
-    i18n: await publicStrings(request, context, ["list", "declaration", "words"]),
+    i18n: await publicStrings(request, context, translations.length > 0 ? ["list", "declaration", "words", "translation"] : ["list", "declaration", "words"]),
     versionTitle: t("public:declaration.versionTitle", { title: current.title, number: current.number }),
     languages: {
       original: { language, name: languageEndonym(language), href: linkTo(language), current: true, sourceNumber: null },
@@ -130,7 +130,6 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         language: shown.language,
         dir: languageDirection(shown.language),
         name: languageEndonym(shown.language),
-        englishName: languageNameInEnglish(shown.language),
         title: shown.title,
         html: shown.html,
         sha256: shown.sha256,
@@ -138,7 +137,6 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         sourceSha256: shown.sourceSha256,
         current: shown.current,
       },
-      originalName: languageNameInEnglish(language),
       /** The language asked for with `lang` (kept by the filters and pages of signatories). */
       requested: requested === null ? null : (shown?.language ?? language),
     },
@@ -231,7 +229,7 @@ export default function DeclarationPage() {
         <p>{d.url}</p>
         <p>{t("public:declaration.printVersion", { number: d.number, date: formatDateTimeIn(locale, d.publishedAt) })}</p>
         <p>{t("public:declaration.printHash", { hash: d.sha256 })}</p>
-        {shown ? <p>{t("public:declaration.printTranslation", { language: shown.name, number: shown.sourceNumber, hash: shown.sha256 })}</p> : null}
+        {shown ? <p>{t("public:declaration.printTranslation", { language: languageNameIn(shown.language, locale), number: shown.sourceNumber, hash: shown.sha256 })}</p> : null}
       </div>
 
       <LanguageList original={languages.original} translations={languages.translations} shown={shown?.language ?? null} />
@@ -271,7 +269,7 @@ export default function DeclarationPage() {
         <TranslationStatement
           t={shown}
           originalHref={languages.original.href}
-          originalName={languages.originalName}
+          originalLanguage={languages.original.language}
           authoritativeHash={d.sha256}
           currentNumber={d.number}
           jsonHref={`/api/declarations/${d.slug}/translations/${shown.language}`}

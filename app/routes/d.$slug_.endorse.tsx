@@ -72,7 +72,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return data(
     {
       title: t("public:endorse.title", { title: current.title }),
-      i18n: await publicStrings(request, context, ["home", "list", "declaration", "endorse", "words", "input"]),
+      i18n: await publicStrings(request, context, read ? ["home", "list", "declaration", "endorse", "words", "input", "translation"] : ["home", "list", "declaration", "endorse", "words", "input"]),
       declaration,
       state,
       kind,

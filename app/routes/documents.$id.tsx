@@ -23,6 +23,8 @@ import { MentionNames } from "../components/mention-field";
 import { statusBadgeClass } from "../models/workshop-view";
 import { isoString } from "../utils/dates";
 import { routeStrings } from "../i18n/strings.server";
+import type { Strings } from "../i18n/instance";
+import { publicStrings } from "../declarations/public-strings.server";
 import { formatDateTimeIn } from "../i18n/format";
 import { useT } from "../i18n/react";
 import type { TFunction } from "i18next";
@@ -37,6 +39,23 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: diffStyles
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} — Accord` : "Accord" }];
 
+/**
+ * The words this page shows this member, and no others (a reader's page carries no words of tools it does not
+ * offer): the editor's; the "Save a named version" form's for editors, its link to publishing for organisers only
+ * (app/components/save-version-form.tsx); a translation's notice (app/components/translation-notice.tsx).
+ */
+async function pageStrings(request: Request, context: LoaderFunctionArgs["context"], role: Role, isTranslation: boolean): Promise<Strings> {
+  const strings: Strings = { ...(await routeStrings(request, context, ["editor"])) };
+  if (canEditDocuments(role)) {
+    const workshop = (await workshopStrings(request, context, ["history"])).workshop as { history: { quickSave: Record<string, unknown> } };
+    const quickSave = { ...workshop.history.quickSave };
+    if (!canPublish(role)) delete quickSave.preview;
+    strings.workshop = { ...workshop, history: { ...workshop.history, quickSave } };
+  }
+  if (isTranslation) Object.assign(strings, await publicStrings(request, context, ["translation"]));
+  return strings;
+}
+
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { user } = await requireUser(request, context);
   const document = await findDocumentForUser(params.id ?? "", user.id);
@@ -48,8 +67,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     canDiscuss(document.role) ? mentionableNames(document.id, user.id) : Promise.resolve([]),
   ]);
   return {
-    // The editor's words, and the "Save a named version" form's (app/components/save-version-form.tsx).
-    i18n: { ...(await routeStrings(request, context, ["editor"])), ...(await workshopStrings(request, context, ["history"])) },
+    i18n: await pageStrings(request, context, document.role, Boolean(translation)),
     translation,
     document: {
       id: document.id,

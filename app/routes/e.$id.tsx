@@ -36,7 +36,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   if (!receipt) throw notFound();
   // Anyone's view is the same public page (in the reader's language); the signer's view is theirs alone.
   return data(
-    { title: t("public:receipt.title", { title: receipt.title }), receipt, i18n: await publicStrings(request, context, receipt.isSigner ? ["receipt", "withdrawal"] : ["receipt"]) },
+    { title: t("public:receipt.title", { title: receipt.title }), receipt, i18n: await publicStrings(request, context, [...(receipt.isSigner ? (["receipt", "withdrawal"] as const) : (["receipt"] as const)), ...(receipt.read ? (["translation"] as const) : [])]) },
     { headers: { "Cache-Control": auth ? "private, no-store" : "public, max-age=60", Vary: "Cookie, Accept-Language" } },
   );
 }

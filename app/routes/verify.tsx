@@ -35,7 +35,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     title: t("public:verify.title"),
     description: t("public:verify.description"),
-    i18n: await publicStrings(request, context, ["verify"]),
+    i18n: await publicStrings(request, context, ["verify", "translation"]),
     declarations: declarations.map((d) => ({ slug: d.slug, title: d.title })).sort((a, b) => a.title.localeCompare(b.title, locale)),
     slug: url.searchParams.get("slug") ?? "",
     hashLookup: hash === "" ? null : { hash, valid: SHA256_HEX.test(hash), matches: await verifyHash(hash), translations: await verifyTranslationHash(hash) },

@@ -343,6 +343,15 @@ describe("the public pages in several languages", () => {
     expect(page).toMatch(/<article[^>]*lang="ar"[^>]*dir="rtl"[^>]*>[\s\S]*ندعو إلى الإصلاح\./);
     expect(page).toMatch(/This is a translation into Arabic/);
     expect(page).toMatch(/It translates version 1 of the authoritative text\./);
+    // A French reader of the Arabic translation: the statement and the language list in French, Arabic named in French.
+    const french = await (await fetch(`${server.url}/d/${d.slug}?lang=ar`, { headers: { "accept-language": "fr" } })).text();
+    const frenchMain = french.slice(french.indexOf("<main"), french.indexOf("</main>"));
+    expect(frenchMain).toContain("Ceci est une traduction en arabe");
+    expect(frenchMain).toContain("Elle traduit la version 1 du texte qui fait foi.");
+    expect(frenchMain).toContain("Lire en :");
+    expect(frenchMain).toContain("Traduction en arabe de la version 1");
+    expect(frenchMain).toContain("SHA-256 de cette traduction");
+    for (const english of ["This is a translation", "It translates version", "Read in:", "of this translation", "canonical text"]) expect(frenchMain, english).not.toContain(english);
     expect(page).toContain(d.translationHash);
     expect(page).toContain(d.hashes[0]);
     expect(page).toContain(`href="/d/${d.slug}?lang=en"`);
