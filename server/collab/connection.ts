@@ -35,12 +35,6 @@ export class Connection {
   /** Presence waiting for the rate: the latest state per client ID. */
   private readonly deferredPresence = new Map<number, AwarenessEntry>();
   private presenceTimer: NodeJS.Timeout | null = null;
-  /**
-   * The client's sync step 2 (its answer to the room's sync step 1, sent on joining) has arrived. Before it, a
-   * provider sends the edits typed since the socket opened as plain updates, and those follow edits it typed while
-   * disconnected, which only that answer carries: see onWrite.
-   */
-  private answeredSyncStep1 = false;
 
   constructor(
     readonly member: Member,
@@ -124,7 +118,6 @@ export class Connection {
       return;
     }
     this.onWrite(update, step === syncProtocol.messageYjsSyncStep2);
-    if (step === syncProtocol.messageYjsSyncStep2) this.answeredSyncStep1 = true;
   }
 
   /** An empty update, or a sync step 2 (on connecting) whose structs and deletions the document already holds. */
@@ -137,10 +130,6 @@ export class Connection {
     const inspection = inspectUpdate(update);
     if (!inspection.ok) throw new BadMessage(`update refused: ${inspection.reason}`);
     if (inspection.empty || (syncStep2 && this.room.holds(update))) return this.room.confirmNothingPending(this.member);
-    // Sent before the client's answer to our sync step 1, and following changes of its own it never sent here (typed
-    // while disconnected): that answer, its whole state past ours, carries this update and what it follows. Dropped
-    // here, admitted whole from the answer; refused, it would close an honest provider that typed on reconnecting.
-    if (!syncStep2 && !this.answeredSyncStep1 && this.room.skipsAhead(update)) return;
     if (!this.room.claimClients(this.member, inspection.clients)) throw new BadMessage("update refused: it uses another connection's client ID");
     const admitted = this.room.admit(update, inspection.inserts);
     if (!admitted.ok && admitted.tooLarge) {

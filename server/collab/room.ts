@@ -364,13 +364,6 @@ export class Room {
     return { ok: true };
   }
 
-  /** For one of its clients, the update starts past what the room holds of that client: it follows changes not sent here. */
-  skipsAhead(update: Uint8Array): boolean {
-    const store = this.acceptedDoc().store;
-    for (const [client, clock] of Y.parseUpdateMeta(update).from) if (clock > Y.getState(store, client)) return true;
-    return false;
-  }
-
   private acceptedDoc(): Y.Doc {
     if (this.accepted) return this.accepted;
     const doc = new Y.Doc({ gc: true });

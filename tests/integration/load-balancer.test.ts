@@ -145,10 +145,7 @@ describe("several instances behind nginx", () => {
     for (let i = 0; i < cluster.instances.length; i++) {
       await cluster.stop(i, "SIGTERM");
       await cluster.start(i);
-      await waitFor(() => clients.every((c) => c.provider.wsconnected && c.provider.synced), `clients connected after instance ${i} restarted`, 30_000).catch((error: Error) => {
-        const state = clients.map((c, k) => `client ${k}: connected ${c.provider.wsconnected}, synced ${c.provider.synced}, upstreams ${c.upstreams.join(" ")}, closes ${c.closes.map((x) => `${x.code} ${x.reason}`).join("; ")}`);
-        throw new Error(`${error.message}:\n${state.join("\n")}`);
-      });
+      await waitFor(() => clients.every((c) => c.provider.wsconnected && c.provider.synced), `clients connected after instance ${i} restarted`, 30_000);
     }
     await new Promise((r) => setTimeout(r, 500));
     await typing.stop();
@@ -157,7 +154,7 @@ describe("several instances behind nginx", () => {
       expect(c.closes.length, "every client was on an instance that restarted").toBeGreaterThan(0);
       expect(c.closes.map((x) => x.code), "at least one 'service restarting'").toContain(CloseCode.ServiceRestart);
       // Also possible: "try again" when a client that moved lands on an instance still reading the commits it holds (ADR 0008).
-      expect(c.closes.filter((x) => x.code !== CloseCode.ServiceRestart && x.code !== CloseCode.TryAgainLater), `only transient closes (nginx said:\n${cluster.nginx.errors().split("\n").filter((l) => !l.includes("no live upstreams")).join("\n").slice(-6000)})`).toEqual([]);
+      expect(c.closes.filter((x) => x.code !== CloseCode.ServiceRestart && x.code !== CloseCode.TryAgainLater), "only transient closes").toEqual([]);
       expect(c.denied).toEqual([]);
     }
     for (const c of clients) c.destroy();
