@@ -251,6 +251,10 @@ export interface SignerToNotify {
   name: string;
   /** The newest earlier version this person has an active endorsement of. */
   latestNumber: number;
+  /** The account's interface language (users.language), or null. */
+  accountLanguage: string | null;
+  /** The language of the translation read for that newest endorsement, or null (the authoritative text). */
+  readLanguage: string | null;
 }
 
 /**
@@ -260,7 +264,8 @@ export interface SignerToNotify {
  */
 export async function listSignersToNotify(documentId: string, newVersionId: string, sql: Queryable = getSql()): Promise<SignerToNotify[]> {
   return sql<SignerToNotify[]>`
-    select u.email, u.name, max(pv.number)::int as "latestNumber"
+    select u.email, u.name, max(pv.number)::int as "latestNumber", u.language as "accountLanguage",
+           (array_agg(e.read_language order by pv.number desc, e.created_at desc))[1] as "readLanguage"
     from endorsements e
     join published_versions pv on pv.id = e.published_version_id
     join users u on u.id = e.user_id
@@ -271,6 +276,6 @@ export async function listSignersToNotify(documentId: string, newVersionId: stri
       and not exists (
         select 1 from endorsements n
         where n.published_version_id = ${newVersionId} and n.user_id = e.user_id and n.withdrawn_at is null)
-    group by u.id, u.email, u.name
+    group by u.id, u.email, u.name, u.language
     order by u.id`;
 }

@@ -50,6 +50,9 @@ import { diffPlainTexts, type TextDiff } from "../diff/text-diff";
 import { renderDocumentHtml, tiptapJsonToProseMirror } from "../editor/document-tools.server";
 import { getConfig } from "../config.server";
 import { sendMails } from "../mail/mailer.server";
+import { recipientLocale } from "../mail/recipient-locale";
+import { tFor } from "../i18n/strings.server";
+import { localeFromAcceptLanguage } from "../i18n/locales";
 
 export type { TextDiff };
 export type { DeclarationSettings, OrganisationPolicy, PublicDeclaration, PublishedVersion, PublishedVersionSummary, PublicCounts };
@@ -210,18 +213,25 @@ async function notifyEarlierSigners(p: { documentId: string; publishedVersionId:
   const signers = await listSignersToNotify(p.documentId, p.publishedVersionId);
   const base = `${getConfig().publicUrl}/d/${p.slug}`;
   const mails = signers.map((signer) => {
-    const fromEarlier = signer.latestNumber < p.number - 1 ? `\nEverything that changed since version ${signer.latestNumber}, the one you endorsed:\n${base}/changes/${p.number}?from=${signer.latestNumber}\n` : "";
+    // In the account's language, else the language of the translation they read, else English.
+    const t = tFor(recipientLocale(signer.accountLanguage, localeFromAcceptLanguage(signer.readLanguage)));
+    const fromEarlier =
+      signer.latestNumber < p.number - 1
+        ? `\n${t("mail:newVersion.fromEarlier", { number: signer.latestNumber, link: `${base}/changes/${p.number}?from=${signer.latestNumber}` })}`
+        : "";
     return {
       to: signer.email,
-      subject: `New version of “${p.title}”: please re-confirm your endorsement`,
-      text:
-        `Hello ${signer.name},\n\n` +
-        `You endorsed version ${signer.latestNumber} of “${p.title}”. The organisers have now published version ${p.number}.\n\n` +
-        `Your endorsement stays bound to the exact text of version ${signer.latestNumber}: it is not counted as endorsing version ${p.number}.\n\n` +
-        `What changed from version ${p.number - 1} to version ${p.number}:\n${base}/changes/${p.number}\n${fromEarlier}\n` +
-        `To endorse version ${p.number}, re-confirm in one step:\n${base}/reconfirm\n\n` +
-        `If you do nothing, your endorsement of version ${signer.latestNumber} stays listed as it is. You can withdraw it at any time from its receipt.\n\n` +
-        `— Accord`,
+      subject: t("mail:newVersion.subject", { title: p.title }),
+      text: t("mail:newVersion.body", {
+        greeting: t("mail:greeting.named", { name: signer.name }),
+        title: p.title,
+        endorsed: signer.latestNumber,
+        number: p.number,
+        previous: p.number - 1,
+        changes: `${base}/changes/${p.number}`,
+        fromEarlier,
+        reconfirm: `${base}/reconfirm`,
+      }),
     };
   });
   return sendMails(mails);

@@ -450,6 +450,8 @@ describe("the public declaration", () => {
   it("splits the counts when a new version is published, e-mails earlier signers once, and counts re-confirmations", async () => {
     const v2 = await createVersion(doc.id, "Call by police for harm reduction", ["We call for reform now.", "Drug policy must change.", "A new paragraph."]);
     const before = await getSql()`select max(id) as id from outbox`;
+    // One signer's account reads Swedish: their mail is in Swedish (the others' accounts chose no language: English).
+    await getSql()`update users set language = 'sv' where id = ${people.anon!.id}`;
     const published = await publishOverHttp(organiserBrowser, doc.id, { versionId: v2.id });
     expect(published.status).toBe(201);
     expect(await published.json()).toMatchObject({ number: 2 });
@@ -465,6 +467,13 @@ describe("the public declaration", () => {
       expect(mail.text_body).toContain(`/d/${slug}/changes/2`);
       expect(mail.text_body).toContain(`/d/${slug}/reconfirm`);
       expect(mail.text_body).not.toContain("@secret-signer.example");
+      if (mail.to_address === people.anon!.email) {
+        expect(mail.subject).toBe("Ny version av ”Call by police for harm reduction”: bekräfta ditt stöd på nytt");
+        expect(mail.text_body).toContain("Ditt stöd är fortfarande knutet till den exakta texten i version 1");
+      } else {
+        expect(mail.subject).toBe("New version of “Call by police for harm reduction”: please re-confirm your endorsement");
+        expect(mail.text_body).toContain("Your endorsement stays bound to the exact text of version 1: it is not counted as endorsing version 2.");
+      }
     }
 
     let api = (await (await fetch(`${server.url}/api/declarations/${slug}`)).json()) as { version: { number: number }; counts: Record<string, number> };
