@@ -15,41 +15,76 @@ import { QUOTE_CONTEXT_CHARS, type AnchorState, type EncodedRange, type Quote, t
 /** Transaction origin of the server's own changes (clients' undo managers never track it). */
 export const SERVER_ORIGIN = "accord-server";
 
-/** The document's text as one string, blocks separated by "\n", with the position of every character. */
+/**
+ * The document's text as one string, blocks separated by "\n", and where its characters are: one run per text node
+ * (a few hundred for a long document, not one entry per character — this is on the path of every new thread).
+ */
 export interface TextIndex {
   text: string;
-  /** ProseMirror position of each character of `text`; -1 for a block separator or a hard break. */
-  positions: number[];
+  /** Runs of `text` in order: `length` characters from `start`, the first at ProseMirror position `pos`; -1 for a block separator or a hard break. */
+  runs: TextRun[];
+}
+
+export interface TextRun {
+  start: number;
+  length: number;
+  pos: number;
 }
 
 export function indexText(doc: PMNode): TextIndex {
-  let text = "";
-  const positions: number[] = [];
+  const parts: string[] = [];
+  const runs: TextRun[] = [];
+  let length = 0;
   let blocks = 0;
+  const separator = () => {
+    parts.push("\n");
+    runs.push({ start: length, length: 1, pos: -1 });
+    length += 1;
+  };
   doc.descendants((node, pos) => {
     if (node.isTextblock) {
-      if (blocks++ > 0) {
-        text += "\n";
-        positions.push(-1);
-      }
+      if (blocks++ > 0) separator();
     } else if (node.isText) {
       const t = node.text ?? "";
-      text += t;
-      for (let i = 0; i < t.length; i++) positions.push(pos + i);
+      if (t.length > 0) {
+        parts.push(t);
+        runs.push({ start: length, length: t.length, pos });
+        length += t.length;
+      }
     } else if (node.isInline && node.isLeaf) {
-      text += "\n";
-      positions.push(-1);
+      separator();
     }
     return true;
   });
-  return { text, positions };
+  return { text: parts.join(""), runs };
+}
+
+/** The run holding character `i` of the text (binary search), or undefined. */
+function runAt(index: TextIndex, i: number): TextRun | undefined {
+  let lo = 0;
+  let hi = index.runs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const run = index.runs[mid]!;
+    if (i < run.start) hi = mid - 1;
+    else if (i >= run.start + run.length) lo = mid + 1;
+    else return run;
+  }
+  return undefined;
+}
+
+/** The ProseMirror position of character `i` of the text; -1 for a separator; undefined outside the text. */
+export function positionOf(index: TextIndex, i: number): number | undefined {
+  const run = runAt(index, i);
+  if (!run) return undefined;
+  return run.pos < 0 ? -1 : run.pos + (i - run.start);
 }
 
 export type Located = { ok: true; from: number; to: number; quote: Quote } | { ok: false; error: string };
 
 function quoteAt(index: TextIndex, start: number, end: number): Located {
-  const from = index.positions[start];
-  const last = index.positions[end - 1];
+  const from = positionOf(index, start);
+  const last = positionOf(index, end - 1);
   if (from === undefined || last === undefined || from < 0 || last < 0) {
     return { ok: false, error: "The words must start and end with text." };
   }
@@ -70,8 +105,8 @@ export function locateQuote(index: TextIndex, selector: QuoteSelector): Located 
   const { exact, prefix, suffix } = selector;
   const found: number[] = [];
   for (let at = index.text.indexOf(exact); at >= 0; at = index.text.indexOf(exact, at + 1)) {
-    if (prefix && !index.text.slice(0, at).endsWith(prefix)) continue;
-    if (suffix && !index.text.slice(at + exact.length).startsWith(suffix)) continue;
+    if (prefix && !index.text.endsWith(prefix, at)) continue;
+    if (suffix && !index.text.startsWith(suffix, at + exact.length)) continue;
     found.push(at);
     if (found.length > 1) break;
   }
@@ -105,14 +140,15 @@ export function locateRange(ydoc: Y.Doc, mapping: Map<unknown, unknown>, index: 
     return { ok: false, error: "The selection could not be read." };
   }
   if (from === null || to === null || to <= from) return { ok: false, error: "The selected words are no longer in the text." };
+  // The characters whose positions are in [from, to): text positions grow with the text, so the first and last runs
+  // overlapping it bound them.
   let start = -1;
   let end = -1;
-  index.positions.forEach((p, i) => {
-    if (p >= from! && p < to!) {
-      if (start < 0) start = i;
-      end = i + 1;
-    }
-  });
+  for (const run of index.runs) {
+    if (run.pos < 0 || run.pos + run.length <= from || run.pos >= to) continue;
+    if (start < 0) start = run.start + Math.max(0, from - run.pos);
+    end = run.start + Math.min(run.length, to - run.pos);
+  }
   if (start < 0) return { ok: false, error: "The selected words are no longer in the text." };
   return quoteAt(index, start, end);
 }
