@@ -282,7 +282,7 @@ export async function decideProposal(
 
 /** Record an event under the document's thread lock (`lockDocumentThreads`); returns its seq. */
 export async function insertThreadEvent(
-  input: { documentId: string; type: string; threadId: string; actorId: string; logSeq: number },
+  input: { documentId: string; type: string; threadId: string; actorId: string | null; logSeq: number },
   tx: Queryable,
 ): Promise<number> {
   const [row] = await tx<{ seq: number }[]>`
@@ -323,7 +323,7 @@ export async function notifyThreadEvent(tx: Queryable, channel: string, document
  */
 export async function appendServerRow(
   tx: Queryable,
-  input: { documentId: string; tail: LogTail; update: Uint8Array; userId: string; kind: "edit" | "annotation" },
+  input: { documentId: string; tail: LogTail; update: Uint8Array; userId: string | null; kind: "edit" | "annotation" },
 ): Promise<LogTail | null> {
   const { documentId, tail } = input;
   const bytes = Buffer.from(input.update.buffer, input.update.byteOffset, input.update.byteLength);
@@ -368,4 +368,14 @@ export async function countOpenDiscussion(documentId: string, versionId: string,
     where t.document_id = ${documentId}
       and t.created_seq <= (select v.log_seq from document_versions v where v.id = ${versionId} and v.document_id = ${documentId})`;
   return row ?? { openThreads: 0, pendingProposals: 0 };
+}
+
+/** A document's open threads and their quotes (the anchor watch looks for the ones whose mark an edit took away). */
+export async function listOpenThreadQuotes(
+  documentId: string,
+  sql: Queryable = getSql(),
+): Promise<{ id: string; authorId: string | null; quoteExact: string; quotePrefix: string; quoteSuffix: string }[]> {
+  return sql`
+    select id, author_id as "authorId", quote_exact as "quoteExact", quote_prefix as "quotePrefix", quote_suffix as "quoteSuffix"
+    from comment_threads where document_id = ${documentId} and status = 'open' order by created_at, id`;
 }

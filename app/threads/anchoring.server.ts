@@ -115,6 +115,30 @@ export function locateQuote(index: TextIndex, selector: QuoteSelector): Located 
   return quoteAt(index, found[0]!, found[0]! + exact.length);
 }
 
+/**
+ * Where a thread's words stand now after an edit took their mark away (a concurrent structural change): the one place
+ * where the exact words stand with the quote's own prefix and suffix around them, line breaks between blocks ignored
+ * (an Enter or a join next to the words leaves them in place). Anywhere else — moved by a cut and paste, the context
+ * rewritten, the words twice — is not found: the thread stays orphaned.
+ */
+export function locateInContext(index: TextIndex, quote: Quote): Located {
+  const flat = (s: string) => s.replace(/\n/g, "");
+  const prefix = flat(quote.prefix);
+  const suffix = flat(quote.suffix);
+  const slack = 64; // line breaks tolerated inside the context
+  const found: number[] = [];
+  if (quote.exact === "") return { ok: false, error: "Those words are not in the current text." };
+  for (let at = index.text.indexOf(quote.exact); at >= 0; at = index.text.indexOf(quote.exact, at + 1)) {
+    const end = at + quote.exact.length;
+    if (!flat(index.text.slice(Math.max(0, at - quote.prefix.length - slack), at)).endsWith(prefix)) continue;
+    if (!flat(index.text.slice(end, end + quote.suffix.length + slack)).startsWith(suffix)) continue;
+    found.push(at);
+    if (found.length > 1) break;
+  }
+  if (found.length !== 1) return { ok: false, error: "Those words are not in the current text, in their place." };
+  return quoteAt(index, found[0]!, found[0]! + quote.exact.length);
+}
+
 function decodePosition(encoded: string): Y.RelativePosition | null {
   try {
     const bytes = Buffer.from(encoded, "base64");

@@ -32,6 +32,7 @@ import {
   insertThread,
   insertThreadEvent,
   lastThreadEventSeq,
+  listOpenThreadQuotes,
   listThreadRows,
   listThreadRowsAtVersion,
   lockDocumentThreads,
@@ -61,6 +62,7 @@ import {
   anchorSpans,
   anchorStateOf,
   indexText,
+  locateInContext,
   locateQuote,
   locateRange,
   proseMirrorOf,
@@ -309,7 +311,8 @@ interface Change {
  */
 async function inDocumentTransaction<T>(
   documentId: string,
-  actorId: string,
+  /** Who the log rows and events are in the name of (null: the system, when a thread's author account is gone). */
+  actorId: string | null,
   work: (change: Change, loadDoc: () => Promise<Y.Doc>) => Promise<T>,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -626,4 +629,60 @@ export async function rejectProposal(input: { threadId: string; userId: string; 
     await updateThreadStatus(thread.id, "resolved", input.userId, change.tx);
     await change.event("proposal-decided", thread.id);
   });
+}
+
+/* ---------------------------------------------------------------------------------------------------------------- */
+/* Lost anchors                                                                                                     */
+/* ---------------------------------------------------------------------------------------------------------------- */
+
+/** The open threads `doc` no longer marks whose exact words still stand in place (app/threads/anchoring.server.ts `locateInContext`). */
+function lostButInPlace(doc: PMNode, threads: Awaited<ReturnType<typeof listOpenThreadQuotes>>): { id: string; authorId: string | null; from: number; to: number }[] {
+  if (threads.length === 0) return [];
+  const spans = anchorSpans(doc);
+  const lost = threads.filter((t) => !spans.has(t.id));
+  if (lost.length === 0) return [];
+  const index = indexText(doc);
+  const found: { id: string; authorId: string | null; from: number; to: number }[] = [];
+  for (const t of lost) {
+    const at = locateInContext(index, { exact: t.quoteExact, prefix: t.quotePrefix, suffix: t.quoteSuffix });
+    if (at.ok) found.push({ id: t.id, authorId: t.authorId, from: at.from, to: at.to });
+  }
+  return found;
+}
+
+/**
+ * After edits that deleted something (issue 13): an open thread whose mark an edit took away — a concurrent
+ * structural change can drop the formatting of words it moves — is marked again, by the server, only where its exact
+ * words stand with their quote's context, once; otherwise it stays orphaned (its words deleted, cut and pasted
+ * elsewhere, rewritten). Each re-anchoring is one committed annotation in the thread author's name, checked again
+ * under the document's lock, and a "thread-reattached" event. Returns the threads marked again.
+ */
+export async function reanchorLostThreads(documentId: string): Promise<string[]> {
+  const threads = await listOpenThreadQuotes(documentId);
+  if (threads.length === 0) return [];
+  // A first look without the lock: most checks find nothing to do and write nothing.
+  const { ydoc } = await committedDoc(documentId, getSql());
+  let candidates: ReturnType<typeof lostButInPlace>;
+  try {
+    candidates = lostButInPlace(proseMirrorOf(ydoc).doc, threads);
+  } finally {
+    ydoc.destroy();
+  }
+  const done: string[] = [];
+  for (const candidate of candidates) {
+    const marked = await inDocumentTransaction(documentId, candidate.authorId, async (change, loadDoc) => {
+      if (!(await lockThread(candidate.id, change.tx))) return false;
+      const current = await loadDoc();
+      const { doc, meta } = proseMirrorOf(current);
+      const still = lostButInPlace(doc, (await listOpenThreadQuotes(documentId, change.tx)).filter((t) => t.id === candidate.id))[0];
+      if (!still) return false;
+      const update = writeAsServer(current, withAnchor(doc, still.from, still.to, still.id), meta);
+      if (!update) return false;
+      await change.append(update, "annotation", { rebase: true });
+      await change.event("thread-reattached", still.id);
+      return true;
+    });
+    if (marked) done.push(candidate.id);
+  }
+  return done;
 }

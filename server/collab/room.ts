@@ -23,6 +23,7 @@ import type { WebSocket } from "ws";
 import { CloseCode, MESSAGE_SYNC, writeSaved, writeThreadEvent } from "../../app/collab/protocol";
 import { proseMirrorOf } from "../../app/threads/anchoring.server";
 import { authoredThreads, seenBy } from "../../app/threads/threads.server";
+import { scheduleAnchorCheck } from "../../app/threads/anchor-watch.server";
 import type { ThreadEventType } from "../../app/threads/contract";
 import { lastThreadEventSeq, listThreadEventsAfter } from "../../db/threads";
 import type { Role } from "../../app/models/roles";
@@ -552,6 +553,8 @@ export class Room {
     this.tailHash = flight.plan.tail.hash;
     this.confirmAuthors(doc, flight.batch);
     this.announce();
+    // An edit that deleted something may have taken a thread's mark with it (a concurrent structural change).
+    if (flight.batch.some((p) => p.deletes.clients.size > 0)) scheduleAnchorCheck(this.documentId);
     this.sinceSnapshot += flight.batch.length;
     if (this.sinceSnapshot >= this.limits.snapshotEvery && !this.snapshotting) {
       this.snapshotting = true;

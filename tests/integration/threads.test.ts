@@ -20,6 +20,7 @@ import { loadDocument } from "../../app/models/document-content.server";
 import { MESSAGE_THREADS, readThreadEvent } from "../../app/collab/protocol";
 import type { Thread, ThreadEvent } from "../../app/threads/contract";
 import { anchorSpans, indexText, locateQuote, proseMirrorOf } from "../../app/threads/anchoring.server";
+import { anchorChecksSettled } from "../../app/threads/anchor-watch.server";
 import { restoreVersion, saveVersion } from "../../app/models/versions.server";
 import { findDocumentForUser } from "../../db/access";
 import type { Role } from "../../app/models/roles";
@@ -316,6 +317,87 @@ describe("anchors through the editor's edits", () => {
     await settled(client);
     expect(await committedText(doc)).toBe("Rights are UNIversal.");
     expect((await threadOf(doc, id)).anchorState).toBe("edited");
+  });
+});
+
+describe("an edit that takes a mark away while the words stay", () => {
+  /** What a concurrent structural change can do: the words deleted and written again in place, without their mark. */
+  function retypeWithoutMarks(client: TestClient, exact: string, elsewhere: { paragraph: number } | null = null): void {
+    const fragment = client.doc.getXmlFragment(YJS_FIELD);
+    client.doc.transact(() => {
+      for (let p = 0; p < fragment.length; p++) {
+        const text = (fragment.get(p) as Y.XmlElement).get(0) as Y.XmlText;
+        const plain = text.toDelta().map((d: { insert: string }) => d.insert).join("");
+        const at = plain.indexOf(exact);
+        if (at < 0) continue;
+        text.delete(at, exact.length);
+        if (!elsewhere) text.insert(at, exact, {});
+        else {
+          const target = (fragment.get(elsewhere.paragraph) as Y.XmlElement).get(0) as Y.XmlText;
+          target.insert(target.length, ` ${exact}`, {});
+        }
+        return;
+      }
+      throw new Error(`"${exact}" is not in the client's text`);
+    }, "local");
+  }
+
+  const annotationRows = async (documentId: string) =>
+    (await getSql()<{ n: number }[]>`select count(*)::int as n from document_updates where document_id = ${documentId} and kind = 'annotation'`)[0]!.n;
+
+  it("marks the thread again where its words stand with their context, in one annotation row by its author, and tells every client", async () => {
+    const doc = await newDocument(["Every patrol car carries naloxone and officers are trained to use it."]);
+    const client = await editorClient(doc);
+    const id = await createThread("commenter", doc, "carries naloxone");
+    await waitFor(() => clientAnchors(client).has(id), "the mark reached the editor");
+    const before = await annotationRows(doc);
+    retypeWithoutMarks(client, "carries naloxone");
+    await settled(client);
+    expect(clientAnchors(client).has(id), "the edit took the mark away").toBe(false);
+    await anchorChecksSettled();
+    await waitFor(() => clientAnchors(client).get(id)?.text === "carries naloxone", "the mark came back to the editor");
+    expect((await threadOf(doc, id)).anchorState).toBe("active");
+    expect((await committedAnchors(doc)).get(id)?.text).toBe("carries naloxone");
+    expect(await annotationRows(doc)).toBe(before + 1);
+    const [row] = await getSql()<{ user_id: string }[]>`
+      select user_id from document_updates where document_id = ${doc} and kind = 'annotation' order by seq desc limit 1`;
+    expect(row!.user_id).toBe(people.commenter.id);
+    await waitFor(() => client.events.some((e) => e.type === "thread-reattached" && e.threadId === id), "the event reached the editor");
+    expect(await committedText(doc)).toBe("Every patrol car carries naloxone and officers are trained to use it.");
+    await expectIntactChain(doc);
+  });
+
+  it("leaves a thread orphaned when its words were deleted or moved elsewhere, and writes nothing", async () => {
+    const doc = await newDocument(["Harm reduction is public health.", "Training comes first."]);
+    const client = await editorClient(doc);
+    const moved = await createThread("commenter", doc, "public health");
+    const deleted = await createThread("commenter", doc, "comes first");
+    await waitFor(() => clientAnchors(client).has(moved) && clientAnchors(client).has(deleted), "the marks reached the editor");
+    const before = await annotationRows(doc);
+    retypeWithoutMarks(client, "public health", { paragraph: 1 });
+    edit(client, (pm) => {
+      const r = where(pm, " comes first");
+      return new Transform(pm).delete(r.from, r.to).doc;
+    });
+    await settled(client);
+    await anchorChecksSettled();
+    expect((await threadOf(doc, moved)).anchorState).toBe("orphaned");
+    expect((await threadOf(doc, deleted)).anchorState).toBe("orphaned");
+    expect(await annotationRows(doc)).toBe(before);
+  });
+
+  it("does not mark a resolved thread again", async () => {
+    const doc = await newDocument(["Decriminalise possession for personal use."]);
+    const client = await editorClient(doc);
+    const resolved = await createThread("commenter", doc, "possession for personal use");
+    expect((await api("commenter", "POST", `/api/threads/${resolved}/resolve`)).status).toBe(200);
+    await waitFor(() => clientAnchors(client).has(resolved), "the mark reached the editor");
+    const before = await annotationRows(doc);
+    retypeWithoutMarks(client, "possession for personal use");
+    await settled(client);
+    await anchorChecksSettled();
+    expect(clientAnchors(client).has(resolved)).toBe(false);
+    expect(await annotationRows(doc)).toBe(before);
   });
 });
 

@@ -5,14 +5,15 @@
  */
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
+import type { JSONContent } from "@tiptap/core";
 import { Node } from "@tiptap/pm/model";
 import { absolutePositionToRelativePosition } from "@tiptap/y-tiptap";
 import { getEditorSchema, YJS_FIELD } from "../../app/editor/extensions";
 import { tiptapJsonToYDoc } from "../../app/editor/document-tools.server";
-import { indexText, locateQuote, locateRange, positionOf, proseMirrorOf } from "../../app/threads/anchoring.server";
+import { indexText, locateInContext, locateQuote, locateRange, positionOf, proseMirrorOf } from "../../app/threads/anchoring.server";
 
-const text = (t: string, marks: unknown[] = []) => ({ type: "text", text: t, ...(marks.length ? { marks } : {}) });
-const json = {
+const text = (t: string, marks: { type: string }[] = []): JSONContent => ({ type: "text", text: t, ...(marks.length ? { marks } : {}) });
+const json: JSONContent = {
   type: "doc",
   content: [
     { type: "heading", attrs: { level: 1 }, content: [text("Call for harm reduction")] },
@@ -77,5 +78,18 @@ describe("the text index of a document", () => {
     expect(found).toMatchObject({ ok: true, from: start.from, to: end.to, quote: { exact: "retired\npolice officers,\ndecriminalise" } });
     expect(locateRange(ydoc, mapping, liveIndex, { from: encode(end.to), to: encode(start.from) })).toMatchObject({ ok: false });
     expect(locateRange(ydoc, mapping, liveIndex, { from: "", to: "@@" })).toMatchObject({ ok: false, error: "The selection could not be read." });
+  });
+
+  it("finds lost words again only in their own context, line breaks next to them ignored", () => {
+    const quote = { exact: "retired", prefix: "We, serving and ", suffix: "\npolice officers," };
+    expect(locateInContext(index, quote)).toMatchObject({ ok: true, quote: { exact: "retired" } });
+    // An Enter inside the prefix (a paragraph split before the words) changes nothing.
+    expect(locateInContext(index, { ...quote, prefix: "We,\n serving and " })).toMatchObject({ ok: true });
+    // Moved elsewhere (another context), rewritten context, or absent: not found.
+    expect(locateInContext(index, { ...quote, prefix: "They, serving and " })).toMatchObject({ ok: false });
+    expect(locateInContext(index, { ...quote, suffix: " firefighters" })).toMatchObject({ ok: false });
+    expect(locateInContext(index, { exact: "", prefix: "", suffix: "" })).toMatchObject({ ok: false });
+    const twice = indexText(Node.fromJSON(getEditorSchema(), { type: "doc", content: [{ type: "paragraph", content: [text("save lives, save lives")] }] }));
+    expect(locateInContext(twice, { exact: "save lives", prefix: "", suffix: "" })).toMatchObject({ ok: false });
   });
 });
