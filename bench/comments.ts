@@ -18,6 +18,10 @@
  * database however it ends.
  */
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { summarise } from "./profile-summary";
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import type { JSONContent } from "@tiptap/core";
@@ -57,11 +61,12 @@ function options() {
       warmup: { type: "string", default: "5" },
       opens: { type: "string", default: "5" },
       only: { type: "string" },
+      "cpu-prof": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
   if (values.help) {
-    out("npm run bench:comments -- [--rounds 3] [--seconds 10] [--warmup 5] [--opens 5] [--only live,panel]");
+    out("npm run bench:comments -- [--rounds 3] [--seconds 10] [--warmup 5] [--opens 5] [--only live,panel] [--cpu-prof]");
     process.exit(0);
   }
   const sections = new Set((values.only ?? "live,panel").split(","));
@@ -72,6 +77,7 @@ function options() {
     warmup: integerOption("warmup", values.warmup, 0, 60),
     opens: integerOption("opens", values.opens, 1, 20),
     sections,
+    cpuProf: values["cpu-prof"],
   };
 }
 
@@ -436,8 +442,16 @@ async function main(): Promise<void> {
     const summary: string[] = [];
     if (opts.sections.has("live")) {
       workers = await startWorkers(2);
-      const ctx: Context = { db, workers, tokens: [...editors, ...commenterMembers].map((m) => m.token), cpuProfDir: null, serverRoot: ROOT, log, running };
+      const cpuProfDir = opts.cpuProf ? mkdtempSync(path.join(tmpdir(), "accord-comments-prof-")) : null;
+      const ctx: Context = { db, workers, tokens: [...editors, ...commenterMembers].map((m) => m.token), cpuProfDir, serverRoot: ROOT, log, running };
       const live = await liveSection(ctx, db, opts, commenterMembers.map((m) => m.token));
+      if (cpuProfDir) {
+        // One profile per server process, in the order they ran (rounds alternate which variant goes first).
+        for (const file of readdirSync(cpuProfDir).filter((f) => f.endsWith(".cpuprofile")).sort()) {
+          out(`\nCPU profile of a server (${file}):`);
+          out(summarise(path.join(cpuProfDir, file), 25));
+        }
+      }
       summary.push(
         `thread creation p99 ${fmt(live.createP99)} ms (aim ≤ ${AIM_CREATE_P99_MS}${live.createP99 <= AIM_CREATE_P99_MS ? "" : " — ABOVE AIM"})`,
         `editors' propagation p99 with/without commenters ${fmt(live.ratio)}× (aim ≤ ${AIM_PROPAGATION_RATIO}${live.ratio <= AIM_PROPAGATION_RATIO ? "" : " — ABOVE AIM"})`,
