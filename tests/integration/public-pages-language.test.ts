@@ -122,9 +122,12 @@ describe("the public pages in French", () => {
 
 describe("the published versions in French", () => {
   let revised: Declaration;
+  let earlierSigner: Awaited<ReturnType<typeof signer>>;
 
   beforeAll(async () => {
     revised = await publishDeclaration();
+    earlierSigner = await signer();
+    expect((await call(server.url, "POST", `/api/declarations/${revised.slug}/endorsements`, { cookie: earlierSigner.cookie, json: person() })).status).toBe(201);
     await publishVersion(revised, `${DECLARATION_TEXT.replace("save lives", "protect health")} Together.`);
   });
 
@@ -155,6 +158,17 @@ describe("the published versions in French", () => {
     expect(main).toContain("Confirmer à nouveau pour la version 2");
     expect(main).toContain(month("fr"));
     expectNoEnglish(main, ["What changed", "Next change", "Previous change", "words inserted", "Inserted text", "Re-confirm", "Back to the declaration", month("en")]);
+  });
+
+  it("re-confirming an endorsement for the new version", async () => {
+    const html = await (await get(`/d/${revised.slug}/reconfirm`, "fr", earlierSigner.cookie)).text();
+    expect(html).toMatch(/<html lang="fr"/);
+    const main = mainOf(html);
+    expect(main).toContain("Confirmer à nouveau pour la version 2");
+    expect(main).toContain("À titre individuel, version 1");
+    expect(main).toContain("Soutenir la version 2 avec les mêmes informations");
+    expect(main).toContain(month("fr"));
+    expectNoEnglish(main, ["Re-confirm", "As an individual", "with the same details", "Read what changed", "Your receipt", month("en")]);
   });
 });
 
