@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * Shows a diff made by `./text-diff` (its HTML is escaped there, and only that HTML may be passed here), with a
  * summary, a legend, "Previous change" / "Next change" controls and a list of all changes.
@@ -8,6 +7,8 @@
  * focus is in the diff or on its controls (so they never take over typing elsewhere: WCAG 2.1.4).
  */
 import { useCallback, useEffect, useRef, useState } from "react";
+import type { TFunction } from "i18next";
+import { Trans, useT } from "../i18n/react";
 import type { ChangeSummary } from "./text-diff";
 
 export interface DiffViewProps {
@@ -20,18 +21,16 @@ export interface DiffViewProps {
   label: string;
 }
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
-function describe(change: ChangeSummary): string {
+function describe(change: ChangeSummary, t: TFunction): string {
   switch (change.kind) {
     case "inserted":
-      return `Inserted “${change.added}”`;
+      return t("common:diff.wasInserted", { text: change.added });
     case "deleted":
-      return `Deleted “${change.removed}”`;
+      return t("common:diff.wasDeleted", { text: change.removed });
     case "replaced":
-      return `Replaced “${change.removed}” with “${change.added}”`;
+      return t("common:diff.wasReplaced", { removed: change.removed, added: change.added });
     default:
-      return change.added || "Formatting changed";
+      return change.added || t("common:diff.formatting");
   }
 }
 
@@ -41,6 +40,7 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 export function DiffView({ html, changes, insertedWords, deletedWords, truncated, label }: DiffViewProps) {
+  const { t } = useT();
   const total = changes.length;
   const [current, setCurrent] = useState(0);
   // The key handler and the controls read the position from here: several quick key presses must not see a stale state.
@@ -115,19 +115,22 @@ export function DiffView({ html, changes, insertedWords, deletedWords, truncated
     <div className="diff-view">
       <p className="diff-summary">
         {total === 0
-          ? "The two texts are identical."
-          : `${plural(total, "change", "changes")}: ${plural(insertedWords, "word", "words")} inserted, ${plural(deletedWords, "word", "words")} deleted.`}
+          ? t("common:diff.identical")
+          : t("common:diff.summary", {
+              changes: t("common:diff.changes", { count: total }),
+              inserted: t("common:diff.inserted", { count: insertedWords }),
+              deleted: t("common:diff.deleted", { count: deletedWords }),
+            })}
       </p>
       {total > 0 ? (
         <>
           <p className="diff-legend">
-            <ins>Inserted text</ins> is underlined; <del>deleted text</del> is struck through. Each change starts with its
-            number.
+            <Trans k="common:diff.legend" tags={{ ins: (c) => <ins>{c}</ins>, del: (c) => <del>{c}</del> }} />
           </p>
           {truncated ? (
-            <p className="alert info">Some paragraphs changed so much that they are shown whole, deleted and then inserted.</p>
+            <p className="alert info">{t("common:diff.truncated")}</p>
           ) : null}
-          <nav className="diff-nav" aria-label="Move between changes" ref={navRef}>
+          <nav className="diff-nav" aria-label={t("common:diff.move")} ref={navRef}>
             <a
               className="button secondary"
               href={`#change-${previous}`}
@@ -137,7 +140,7 @@ export function DiffView({ html, changes, insertedWords, deletedWords, truncated
                 go(currentRef.current - 1);
               }}
             >
-              Previous change
+              {t("common:diff.previous")}
             </a>
             <a
               className="button secondary"
@@ -148,11 +151,11 @@ export function DiffView({ html, changes, insertedWords, deletedWords, truncated
                 go(currentRef.current + 1);
               }}
             >
-              Next change
+              {t("common:diff.next")}
             </a>
-            <span className="diff-position">{current > 0 ? `Change ${current} of ${total}` : plural(total, "change", "changes")}</span>
+            <span className="diff-position">{current > 0 ? t("common:diff.position", { current, total }) : t("common:diff.changes", { count: total })}</span>
             <span className="diff-keys">
-              Keys, once you are in the text: <kbd>n</kbd> next change, <kbd>p</kbd> previous change.
+              <Trans k="common:diff.keys" tags={{ kbd: (c) => <kbd>{c}</kbd> }} />
             </span>
           </nav>
         </>
@@ -160,11 +163,11 @@ export function DiffView({ html, changes, insertedWords, deletedWords, truncated
       <div ref={diffRef} className="document diff" role="region" aria-label={label} dangerouslySetInnerHTML={{ __html: html }} />
       {total > 0 ? (
         <details className="diff-all-changes">
-          <summary>{total === 1 ? "The change, as a list" : `List of all ${total} changes`}</summary>
+          <summary>{t("common:diff.list", { count: total })}</summary>
           <ol>
             {changes.map((c) => (
               <li key={c.number}>
-                <a href={`#change-${c.number}`}>{describe(c)}</a>
+                <a href={`#change-${c.number}`}>{describe(c, t)}</a>
               </li>
             ))}
           </ol>

@@ -5,7 +5,8 @@
  * Cache: rendering costs far more than reading, so each request reads the annex (one query) and hashes everything the
  * PDF shows — version id, SHA-256, URLs, every annex line and count — into a key; the PDF is rendered only when no PDF
  * with that key is held. So a new, withdrawn, hidden or verified endorsement changes the key and the next request gets
- * a fresh annex, with no invalidation hook to forget and no table. One PDF per published version is kept in memory
+ * a fresh annex, with no invalidation hook to forget and no table. One PDF per published version and language of its
+ * own words (the reader's interface language: app/locales/<locale>/public.json, group `pdf`) is kept in memory
  * (the newest key replaces the older), at most MAX_VERSIONS versions and MAX_BYTES bytes; requests that arrive while a
  * key is being rendered wait for that render. A restart starts empty.
  */
@@ -14,7 +15,10 @@ import { getConfig } from "../config.server";
 import { htmlToBlocks } from "../pdf/html-blocks";
 import { currentAnnex, earlierAnnex, type Annex } from "../pdf/annex";
 import { renderDeclarationPdf, type DeclarationPdfInput } from "../pdf/declaration-pdf.server";
-import { formatDateTime } from "../utils/dates";
+import { formatDateTimeIn } from "../utils/dates";
+import { tFor } from "../i18n/strings.server";
+import type { Locale } from "../i18n/locales";
+import { loadDeclarationLanguages } from "./translations.server";
 import { countPublicEndorsements, listPublicEndorsements, loadPublicDeclaration, loadPublishedVersion, type PublicDeclarationView } from "./publishing.server";
 import type { PublishedVersion } from "../../db/declarations";
 
@@ -61,7 +65,8 @@ export function clearDeclarationPdfCache(): void {
   keptBytes = 0;
 }
 
-async function loadAnnex(declaration: PublicDeclarationView, version: PublishedVersion): Promise<Annex> {
+async function loadAnnex(declaration: PublicDeclarationView, version: PublishedVersion, locale: Locale): Promise<Annex> {
+  const t = tFor(locale);
   const { slug } = declaration;
   const number = version.number;
   const currentNumber = declaration.current.number;
@@ -69,45 +74,53 @@ async function loadAnnex(declaration: PublicDeclarationView, version: PublishedV
   if (number === currentNumber) {
     const entries = await listPublicEndorsements({ slug, scope: "counted", limit: ANNEX_LIMIT + 1 });
     const total = entries.length > ANNEX_LIMIT ? await countPublicEndorsements({ slug, scope: "counted" }) : entries.length;
-    return currentAnnex({ entries: entries.slice(0, ANNEX_LIMIT), total, counts: declaration.counts, number, listUrl });
+    return currentAnnex({ entries: entries.slice(0, ANNEX_LIMIT), total, counts: declaration.counts, number, listUrl, t, locale });
   }
   const [entries, individuals, organisations] = await Promise.all([
     listPublicEndorsements({ slug, versionNumber: number, limit: ANNEX_LIMIT }),
     countPublicEndorsements({ slug, versionNumber: number, kind: "individual" }),
     countPublicEndorsements({ slug, versionNumber: number, kind: "organisation" }),
   ]);
-  return earlierAnnex({ entries, individuals, organisations, number, currentNumber, listUrl });
+  return earlierAnnex({ entries, individuals, organisations, number, currentNumber, listUrl, t, locale });
 }
 
-/** The PDF of version `number` of the declaration at `slug`, or null when there is no such published version. */
-export async function loadDeclarationPdf(slug: string, number: number): Promise<DeclarationPdf | null> {
+/**
+ * The PDF of version `number` of the declaration at `slug`, or null when there is no such published version. Its own
+ * words are in `locale` (the reader's interface language); the text keeps its language (the document's /Lang).
+ */
+export async function loadDeclarationPdf(slug: string, number: number, locale: Locale = "en"): Promise<DeclarationPdf | null> {
   const declaration = await loadPublicDeclaration(slug);
   const version = declaration ? await loadPublishedVersion(declaration.documentId, number) : null;
   if (!declaration || !version) return null;
   const base = getConfig().publicUrl;
+  const t = tFor(locale);
+  const { language } = await loadDeclarationLanguages(declaration.documentId, declaration.current.number);
   const input: Omit<DeclarationPdfInput, "blocks" | "madeText"> = {
+    locale,
+    textLanguage: language,
     title: version.title,
     number: version.number,
-    publishedText: formatDateTime(version.publishedAt),
+    publishedText: formatDateTimeIn(locale, version.publishedAt),
     sha256: version.sha256,
     verifyUrl: new URL(`/verify?hash=${version.sha256}`, base).href,
     listUrl: `${declaration.url}#signatories`,
     notice:
       version.number === declaration.current.number
         ? null
-        : `This is version ${version.number}, an earlier version. The current version is version ${declaration.current.number}: ${declaration.url}`,
-    annex: await loadAnnex(declaration, version),
+        : t("public:pdf.earlier", { number: version.number, current: declaration.current.number, url: declaration.url }),
+    annex: await loadAnnex(declaration, version, locale),
   };
   const key = createHash("sha256").update(JSON.stringify({ id: version.id, input })).digest("hex");
-  const held = kept.get(version.id);
+  const slot = `${version.id} ${locale}`;
+  const held = kept.get(slot);
   if (held?.key === key) return held.pdf;
   let pending = rendering.get(key);
   if (!pending) {
     pending = (async () => {
-      const bytes = await renderDeclarationPdf({ ...input, blocks: htmlToBlocks(version.html), madeText: formatDateTime(new Date()) });
+      const bytes = await renderDeclarationPdf({ ...input, blocks: htmlToBlocks(version.html), madeText: formatDateTimeIn(locale, new Date()) });
       const body = new Uint8Array(bytes);
       const pdf = { body, etag: `"${createHash("sha256").update(body).digest("base64url")}"`, filename: `${declaration.slug}-v${version.number}.pdf` };
-      keep(version.id, { key, pdf });
+      keep(slot, { key, pdf });
       return pdf;
     })().finally(() => rendering.delete(key));
     rendering.set(key, pending);

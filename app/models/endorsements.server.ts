@@ -282,11 +282,20 @@ export async function loadReconfirmPage(user: UserRow, current: CurrentVersion, 
  * its id). The earlier one stays as it is, bound to its version. An organisation verified by the organisers stays
  * verified (same signer, same organisation); otherwise its evidence is worked out again.
  */
-export function reconfirmEndorsement(input: { user: UserRow; slug: string | undefined; endorsementId: string; ip: string | null }): Promise<Created> {
+export function reconfirmEndorsement(input: ReconfirmInput): Promise<Created> {
   return countEndorsement(reconfirm(input));
 }
 
-async function reconfirm(input: { user: UserRow; slug: string | undefined; endorsementId: string; ip: string | null }): Promise<Created> {
+/** `readLanguage`: the translation read (as on the endorse form), recorded with its hash; null or "" for none. */
+interface ReconfirmInput {
+  user: UserRow;
+  slug: string | undefined;
+  endorsementId: string;
+  readLanguage?: string | null;
+  ip: string | null;
+}
+
+async function reconfirm(input: ReconfirmInput): Promise<Created> {
   const current = requireCanEndorse(input.user, await findDeclarationToEndorse(input.slug));
   const old = isEndorsementId(input.endorsementId) ? (await listReconfirmable(input.user.id, current)).find((e) => e.id === input.endorsementId) : undefined;
   if (!old) {
@@ -318,7 +327,8 @@ async function reconfirm(input: { user: UserRow; slug: string | undefined; endor
           // Verified by the organisers stays verified (same signer, same organisation); else worked out again.
           old.evidence === "verified" && old.moderation === "visible" ? "verified" : evidenceFor(input.user, old.website ?? ""),
         );
-  const { id } = await store(row, current, input.ip);
+  const read = await translationRead(current, input.readLanguage?.trim().slice(0, 40) || null);
+  const { id } = await store({ ...row, ...read }, current, input.ip);
   return { id, receiptUrl: receiptUrl(id), kind: row.kind, evidence: row.evidence, moderation: row.moderation };
 }
 

@@ -8,8 +8,10 @@
  * Within each, organisations first, then individuals, in the order the page gives them. Pure.
  */
 import type { PublicCounts, PublicEndorsement } from "../../db/public-endorsements";
-import { SIGNATORIES_OF_EARLIER, signatoriesOfVersion } from "../declarations/endorsement-words";
+import { ENGLISH, signatoriesOfEarlier, signatoriesOfVersion, type Words } from "../declarations/endorsement-words";
 import { countsSentence, kindsSentence, safeWebsite, signatoryLine, type SignatoryLine } from "../declarations/public-view";
+import { formatNumberIn } from "../i18n/format";
+import type { Locale } from "../i18n/locales";
 
 export interface AnnexGroup {
   heading: string;
@@ -31,47 +33,58 @@ export interface Annex {
   after: string | null;
 }
 
-const PRIVACY_NOTE =
-  "Only what each signatory chose to make public is shown. Those who did not make their name public are listed by the facts they chose to share and are counted; withdrawn endorsements are neither listed nor counted.";
+/** The annex's language: its words and how it writes numbers (English unless given). */
+export interface AnnexWords {
+  t?: Words;
+  locale?: Locale;
+}
 
-function groups(lines: SignatoryLine[]): AnnexGroup[] {
+function groups(lines: SignatoryLine[], t: Words, locale: Locale): AnnexGroup[] {
   const organisations = lines.filter((l) => l.kind === "organisation");
   const individuals = lines.filter((l) => l.kind === "individual");
   const out: AnnexGroup[] = [];
-  if (organisations.length > 0) out.push({ heading: `Organisations (${organisations.length.toLocaleString("en-GB")})`, lines: organisations });
-  if (individuals.length > 0) out.push({ heading: `Individuals (${individuals.length.toLocaleString("en-GB")})`, lines: individuals });
+  if (organisations.length > 0) out.push({ heading: t("public:pdf.organisations", { number: formatNumberIn(locale, organisations.length) }), lines: organisations });
+  if (individuals.length > 0) out.push({ heading: t("public:pdf.individuals", { number: formatNumberIn(locale, individuals.length) }), lines: individuals });
   return out;
 }
 
-const lineOf = (e: PublicEndorsement): SignatoryLine => {
-  const line = signatoryLine(e);
+const lineOf = (e: PublicEndorsement, t: Words, locale: Locale): SignatoryLine => {
+  const line = signatoryLine(e, t, locale);
   return { ...line, website: safeWebsite(line.website) };
 };
 
-function truncationNote(listed: number, total: number, listUrl: string): string | null {
+function truncationNote(listed: number, total: number, listUrl: string, t: Words, locale: Locale): string | null {
   if (listed >= total) return null;
-  return `The first ${listed.toLocaleString("en-GB")} of ${total.toLocaleString("en-GB")} entries are listed here; all of them are at ${listUrl}.`;
+  return t("public:pdf.truncated", { listed: formatNumberIn(locale, listed), total: formatNumberIn(locale, total), url: listUrl });
 }
 
 /** The current version's annex: the page's counted list (`entries`, possibly cut at a limit) and counts. */
-export function currentAnnex(o: { entries: PublicEndorsement[]; total: number; counts: PublicCounts; number: number; listUrl: string }): Annex {
-  const lines = o.entries.map(lineOf);
+export function currentAnnex(o: { entries: PublicEndorsement[]; total: number; counts: PublicCounts; number: number; listUrl: string } & AnnexWords): Annex {
+  const t = o.t ?? ENGLISH;
+  const locale = o.locale ?? "en";
+  const lines = o.entries.map((e) => lineOf(e, t, locale));
   const current = lines.filter((l) => l.versionNumber === o.number);
-  const earlier = lines.filter((l) => l.versionNumber !== o.number).map((l) => ({ ...l, details: [...l.details, `version ${l.versionNumber}`] }));
-  const details = [`Version ${o.number}: ${kindsSentence(o.counts.individuals, o.counts.organisations)}.`];
-  if (o.counts.earlier > 0) details.push(`Earlier versions: ${kindsSentence(o.counts.earlierIndividuals, o.counts.earlierOrganisations)}.`);
-  details.push(PRIVACY_NOTE);
+  const earlier = lines
+    .filter((l) => l.versionNumber !== o.number)
+    .map((l) => ({ ...l, details: [...l.details, t("public:declaration.versionLower", { number: l.versionNumber })] }));
+  const details = [t("public:declaration.versionKinds", { number: o.number, kinds: kindsSentence(o.counts.individuals, o.counts.organisations, t, locale) })];
+  if (o.counts.earlier > 0) details.push(t("public:declaration.earlierKinds", { kinds: kindsSentence(o.counts.earlierIndividuals, o.counts.earlierOrganisations, t, locale) }));
+  details.push(t("public:pdf.privacy"));
   const sections: AnnexSection[] = [
-    { heading: signatoriesOfVersion(o.number), note: current.length === 0 ? `Nobody has endorsed version ${o.number} yet.` : null, groups: groups(current) },
+    {
+      heading: signatoriesOfVersion(o.number, t),
+      note: current.length === 0 ? t("public:declaration.nobodyYet", { number: o.number }) : null,
+      groups: groups(current, t, locale),
+    },
   ];
   if (earlier.length > 0) {
     sections.push({
-      heading: SIGNATORIES_OF_EARLIER,
-      note: `These endorsements are bound to the version they signed and are not counted as endorsing version ${o.number}.`,
-      groups: groups(earlier),
+      heading: signatoriesOfEarlier(t),
+      note: t("public:declaration.earlierNote", { number: o.number }),
+      groups: groups(earlier, t, locale),
     });
   }
-  return { counts: countsSentence(o.counts, o.number), details, sections, after: truncationNote(o.entries.length, o.total, o.listUrl) };
+  return { counts: countsSentence(o.counts, o.number, t, locale), details, sections, after: truncationNote(o.entries.length, o.total, o.listUrl, t, locale) };
 }
 
 /** An earlier version's annex: the public endorsements of that very version. */
@@ -82,16 +95,24 @@ export function earlierAnnex(o: {
   number: number;
   currentNumber: number;
   listUrl: string;
-}): Annex {
+} & AnnexWords): Annex {
+  const t = o.t ?? ENGLISH;
+  const locale = o.locale ?? "en";
   const total = o.individuals + o.organisations;
-  const lines = o.entries.map(lineOf);
+  const lines = o.entries.map((e) => lineOf(e, t, locale));
   return {
-    counts: `${total.toLocaleString("en-GB")} endorsed version ${o.number}`,
+    counts: t("public:pdf.earlierCount", { count: total, formatted: formatNumberIn(locale, total), number: o.number }),
     details: [
-      `${kindsSentence(o.individuals, o.organisations)}. Their endorsements stay bound to this text; the current version is version ${o.currentNumber}.`,
-      PRIVACY_NOTE,
+      t("public:pdf.earlierDetails", { kinds: kindsSentence(o.individuals, o.organisations, t, locale), current: o.currentNumber }),
+      t("public:pdf.privacy"),
     ],
-    sections: [{ heading: `Endorsed version ${o.number}`, note: lines.length === 0 ? `Nobody endorsed version ${o.number}.` : null, groups: groups(lines) }],
-    after: truncationNote(o.entries.length, total, o.listUrl),
+    sections: [
+      {
+        heading: t("public:pdf.endorsedVersion", { number: o.number }),
+        note: lines.length === 0 ? t("public:pdf.nobodyEndorsed", { number: o.number }) : null,
+        groups: groups(lines, t, locale),
+      },
+    ],
+    after: truncationNote(o.entries.length, total, o.listUrl, t, locale),
   };
 }

@@ -7,7 +7,7 @@
  * embedded as subsets: Latin, Greek, Cyrillic, Armenian, Georgian and many symbols come out as text. Right-to-left
  * scripts (Hebrew, Arabic) are not reordered, and scripts DejaVu lacks (CJK, Indic, Ethiopic…) show missing glyphs.
  *
- * Tagged (PDF/UA-style structure tree, /Lang en, /MarkInfo Marked): the title block, headings (H1–H3), paragraphs
+ * Tagged (PDF/UA-style structure tree, /Lang the text's language, /MarkInfo Marked): the title block, headings (H1–H3), paragraphs
  * (P), lists (L > LI > Lbl + LBody), quotes (BlockQuote), the annex (Sect) and each signatory (P) are structure
  * elements in reading order, so a screen reader announces headings and lists; rules, the quote bar and every page's
  * footer (title, hash, page number, QR code) are artifacts, read once in the title block rather than on every page.
@@ -23,6 +23,8 @@ import type { Block, Run } from "./html-blocks";
 import { qrMatrix, qrRuns } from "./qr";
 import type { SignatoryLine } from "../declarations/public-view";
 import type { Annex } from "./annex";
+import { tFor } from "../i18n/strings.server";
+import type { Locale } from "../i18n/locales";
 
 export interface DeclarationPdfInput {
   title: string;
@@ -40,6 +42,10 @@ export interface DeclarationPdfInput {
   annex: Annex;
   /** "5 December 2026, 15:02 UTC": when this file was made (the annex is a snapshot). */
   madeText: string;
+  /** The language of the PDF's own words (headings, footers, page numbers…); English when not given. */
+  locale?: Locale;
+  /** The text's language, the document's /Lang ("en" when not given). */
+  textLanguage?: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -211,20 +217,24 @@ async function writeBlocks(doc: Doc, parent: Struct, blocks: Block[], box: Box, 
 }
 
 /** The title (the text's own opening level-1 heading when it has one, else the version's title) and the facts. */
+/** The PDF's own words in its language (app/locales/<locale>/public.json, group `pdf`). */
+const wordsOf = (input: DeclarationPdfInput) => tFor(input.locale ?? "en");
+
 function titleBlock(doc: Doc, parent: Struct, input: DeclarationPdfInput, titleRuns: Run[]): void {
+  const t = wordsOf(input);
   const box = { x: MARGIN.left, width: CONTENT_WIDTH };
-  tagged(doc, parent, "P", () => doc.font("regular").fontSize(8.5).fillColor(MUTED).text("Published declaration · Accord", box.x, MARGIN.top, { width: box.width }));
+  tagged(doc, parent, "P", () => doc.font("regular").fontSize(8.5).fillColor(MUTED).text(t("public:pdf.masthead"), box.x, MARGIN.top, { width: box.width }));
   doc.y += 8;
   tagged(doc, parent, "H1", () => writeRuns(doc, titleRuns, box, 22, INK, { bold: true }));
   doc.y += 6;
-  tagged(doc, parent, "P", () => doc.font("regular").fontSize(9.5).fillColor(INK).text(`Version ${input.number} · Published ${input.publishedText}`, box.x, doc.y, { width: box.width }));
+  tagged(doc, parent, "P", () => doc.font("regular").fontSize(9.5).fillColor(INK).text(t("public:pdf.versionLine", { number: input.number, date: input.publishedText }), box.x, doc.y, { width: box.width }));
   doc.y += 3;
   tagged(doc, parent, "P", () => {
-    doc.font("regular").fontSize(8.5).fillColor(MUTED).text("SHA-256 of the canonical text:", box.x, doc.y, { width: box.width });
+    doc.font("regular").fontSize(8.5).fillColor(MUTED).text(t("public:pdf.hashLabel"), box.x, doc.y, { width: box.width });
     doc.font("mono").fontSize(8.5).fillColor(INK).text(input.sha256, { width: box.width });
   });
   tagged(doc, parent, "P", () => {
-    doc.font("regular").fontSize(8.5).fillColor(MUTED).text("Check a copy of the text against it, or scan the code at the foot of each page:", box.x, doc.y, { width: box.width });
+    doc.font("regular").fontSize(8.5).fillColor(MUTED).text(t("public:pdf.check"), box.x, doc.y, { width: box.width });
     doc.fontSize(7.5).fillColor(LINK).text(input.verifyUrl, { width: box.width, link: input.verifyUrl, underline: true });
   });
   if (input.notice) {
@@ -242,7 +252,8 @@ async function annex(doc: Doc, parent: Struct, input: DeclarationPdfInput): Prom
   doc.addPage();
   const box = { x: MARGIN.left, width: CONTENT_WIDTH };
   const part = group(doc, parent, "Sect");
-  tagged(doc, part, "H1", () => writeRuns(doc, [plainRun("Annex: Signatories")], box, HEADING_SIZES[1], INK, { bold: true }));
+  const t = wordsOf(input);
+  tagged(doc, part, "H1", () => writeRuns(doc, [plainRun(t("public:pdf.annexTitle"))], box, HEADING_SIZES[1], INK, { bold: true }));
   doc.y += 6;
   tagged(doc, part, "P", () => writeRuns(doc, [plainRun(input.annex.counts)], box, 12, INK, { bold: true }));
   for (const line of input.annex.details) {
@@ -328,20 +339,21 @@ function fitted(doc: Doc, line: FooterLine): FooterLine {
 }
 
 function footerLines(doc: Doc, input: DeclarationPdfInput): FooterLine[] {
+  const t = wordsOf(input);
   return [
     { text: input.title, font: "bold" as const, size: 8, color: INK },
-    { text: `Version ${input.number} · published ${input.publishedText}`, font: "regular" as const, size: 7.5, color: INK },
+    { text: t("public:pdf.footerVersion", { number: input.number, date: input.publishedText }), font: "regular" as const, size: 7.5, color: INK },
     { text: `SHA-256 ${input.sha256}`, font: "mono" as const, size: 7, color: INK },
-    { text: `Verify: ${input.verifyUrl}`, font: "regular" as const, size: 7, color: LINK, link: input.verifyUrl },
+    { text: t("public:pdf.footerVerify", { url: input.verifyUrl }), font: "regular" as const, size: 7, color: LINK, link: input.verifyUrl },
   ].map((line) => fitted(doc, line));
 }
 
 /** A page's footer, an artifact (pagination): the title block says it all once, for a screen reader. */
-function footer(doc: Doc, lines: FooterLine[], verifyUrl: string, qr: [number, number, number][], qrSize: number, page: number, pages: number): void {
-  artifact(doc, () => drawFooter(doc, lines, verifyUrl, qr, qrSize, page, pages), "Pagination");
+function footer(doc: Doc, lines: FooterLine[], verifyUrl: string, qr: [number, number, number][], qrSize: number, pageText: string): void {
+  artifact(doc, () => drawFooter(doc, lines, verifyUrl, qr, qrSize, pageText), "Pagination");
 }
 
-function drawFooter(doc: Doc, lines: FooterLine[], verifyUrl: string, qr: [number, number, number][], qrSize: number, page: number, pages: number): void {
+function drawFooter(doc: Doc, lines: FooterLine[], verifyUrl: string, qr: [number, number, number][], qrSize: number, pageText: string): void {
   const savedBottom = doc.page.margins.bottom;
   doc.page.margins.bottom = 0; // text below the bottom margin would otherwise start a new page
   const top = PAGE.height - MARGIN.bottom + 22;
@@ -352,7 +364,7 @@ function drawFooter(doc: Doc, lines: FooterLine[], verifyUrl: string, qr: [numbe
     doc.font(line.font).fontSize(line.size).fillColor(line.color);
     doc.text(line.text, MARGIN.left, top + offsets[i]!, { width: FOOTER_TEXT_WIDTH, lineBreak: false, link: line.link ?? null, underline: false });
   });
-  doc.font("regular").fontSize(7).fillColor(MUTED).text(`Page ${page} of ${pages}`, MARGIN.left, top + 48, { width: FOOTER_TEXT_WIDTH, lineBreak: false });
+  doc.font("regular").fontSize(7).fillColor(MUTED).text(pageText, MARGIN.left, top + 48, { width: FOOTER_TEXT_WIDTH, lineBreak: false });
   // The QR code: dark modules as rectangles, with a quiet zone of 2 modules on each side.
   const module = FOOTER_QR / (qrSize + 4);
   const x0 = qrX + 2 * module;
@@ -367,19 +379,20 @@ function drawFooter(doc: Doc, lines: FooterLine[], verifyUrl: string, qr: [numbe
 /** The PDF's bytes. */
 export async function renderDeclarationPdf(input: DeclarationPdfInput): Promise<Buffer> {
   const f = loadFonts();
+  const t = wordsOf(input);
   const doc = new PDFDocument({
     size: [PAGE.width, PAGE.height],
     margins: MARGIN,
     bufferPages: true,
     autoFirstPage: true,
     font: null as unknown as string, // no default font to open (Helvetica): ours are registered below
-    lang: "en",
+    lang: input.textLanguage ?? "en",
     displayTitle: true,
     tagged: true,
     pdfVersion: "1.7",
     info: {
-      Title: `${input.title} — version ${input.number}`,
-      Subject: `Published version ${input.number}, SHA-256 ${input.sha256}`,
+      Title: t("public:declaration.versionTitle", { title: input.title, number: input.number }),
+      Subject: t("public:pdf.subject", { number: input.number, hash: input.sha256 }),
       Creator: "Accord",
       Keywords: input.sha256,
     },
@@ -403,7 +416,7 @@ export async function renderDeclarationPdf(input: DeclarationPdfInput): Promise<
   await annex(doc, root, input);
   doc.y += 14;
   ensureSpace(doc, 20);
-  const made = `This file was made on ${input.madeText}. The current list of signatories is at ${input.listUrl}.`;
+  const made = t("public:pdf.made", { date: input.madeText, url: input.listUrl });
   tagged(doc, root, "P", () => writeRuns(doc, [plainRun(made)], { x: MARGIN.left, width: CONTENT_WIDTH }, 8.5, MUTED));
   root.end();
 
@@ -414,7 +427,7 @@ export async function renderDeclarationPdf(input: DeclarationPdfInput): Promise<
   for (let i = start; i < start + count; i++) {
     if ((i + 1) % 5 === 0) await pause();
     doc.switchToPage(i);
-    footer(doc, lines, input.verifyUrl, qr, matrix.size, i - start + 1, count);
+    footer(doc, lines, input.verifyUrl, qr, matrix.size, t("public:pdf.page", { page: i - start + 1, pages: count }));
   }
   doc.end();
   return ended;

@@ -1,32 +1,41 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * GET /d/:slug/changes/:number — what changed from published version number-1 to version number (or, with
  * `?from=K`, from version K), as a readable diff with insertions and deletions marked in place. Public; linked from
  * the mail sent to earlier signers. Unknown slug, number 1 or beyond the latest, or a bad `from`: 404.
  */
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data as withHeaders } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { DiffView } from "../diff/diff-view";
 import diffStyles from "../diff/diff.css";
 import { loadChanges, loadPublicDeclaration } from "../models/publishing.server";
-import { formatDate, isoString } from "../utils/dates";
+import { formatDateIn, isoString } from "../utils/dates";
 import { notFound } from "../utils/guards.server";
-import { Breadcrumbs, declarationTrail } from "../components/breadcrumbs";
+import { Breadcrumbs } from "../components/breadcrumbs";
 import { staticPage } from "../utils/static-page";
+import { useT } from "../i18n/react";
+import { requestT } from "../i18n/strings.server";
+import { publicStrings } from "../declarations/public-strings.server";
 
 /** A reading page: sent without JavaScript. */
 export const handle = staticPage;
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Changes in version ${data.to.number} — ${data.title} — Accord` : "Not found — Accord" },
-  ...(data ? [{ name: "description", content: `What changed from version ${data.from.number} to version ${data.to.number} of “${data.title}”.` }] : []),
-];
+/** In the reader's interface language: caches keep one copy per language. */
+export const headers: HeadersFunction = ({ loaderHeaders }) => {
+  const out = new Headers();
+  const vary = loaderHeaders.get("Vary");
+  if (vary) out.set("Vary", vary);
+  return out;
+};
+
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  data ? [{ title: data.pageTitle }, { name: "description", content: data.pageDescription }] : [];
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: diffStyles }];
 
 const NUMBER = /^[1-9][0-9]{0,8}$/;
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
   if (!NUMBER.test(params.number ?? "")) throw notFound();
   const to = Number(params.number);
   const fromParam = new URL(request.url).searchParams.get("from");
@@ -38,7 +47,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const changes = await loadChanges(declaration.documentId, from, to);
   if (!changes) throw notFound();
   const { diff } = changes;
-  return {
+  const t = await requestT(request, context);
+  const title = declaration.current.title;
+  return withHeaders({
+    i18n: await publicStrings(request, context, ["list", "declaration", "version"]),
+    pageTitle: t("public:version.changesTitle", { number: changes.to.number, title }),
+    pageDescription: t("public:version.changesDescription", { from: changes.from.number, to: changes.to.number, title }),
     slug: declaration.slug,
     title: declaration.current.title,
     currentNumber: declaration.current.number,
@@ -52,24 +66,31 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       deletedWords: diff.deletedWords,
       truncated: diff.truncated,
     },
-  };
+  }, { headers: { Vary: "Accept-Language" } });
 }
 
 export default function ChangesPage() {
   const { slug, title, from, to, diff, currentNumber, endorsementsOpen } = useLoaderData<typeof loader>();
+  const { t, locale } = useT();
   return (
     <div className="page reading declaration-page">
-      <Breadcrumbs trail={declarationTrail({ slug, title })} current={`Changes in version ${to.number}`} />
-      <h1>{`What changed from version ${from.number} to version ${to.number}`}</h1>
+      <Breadcrumbs
+        trail={[
+          { to: "/declarations", label: t("public:list.heading") },
+          { to: `/d/${slug}`, label: title },
+        ]}
+        current={t("public:version.changesIn", { number: to.number })}
+      />
+      <h1>{t("public:version.changesHeading", { from: from.number, to: to.number })}</h1>
       <p className="lead">{title}</p>
       <dl className="facts">
-        <dt><a href={`/d/${slug}/v/${from.number}`}>{`Version ${from.number}`}</a></dt>
+        <dt><a href={`/d/${slug}/v/${from.number}`}>{t("public:list.version", { number: from.number })}</a></dt>
         <dd>
-          <time dateTime={isoString(from.publishedAt)}>{formatDate(from.publishedAt)}</time> · <code className="hash small">{from.sha256}</code>
+          <time dateTime={isoString(from.publishedAt)}>{formatDateIn(locale, from.publishedAt)}</time> · <code className="hash small">{from.sha256}</code>
         </dd>
-        <dt><a href={`/d/${slug}/v/${to.number}`}>{`Version ${to.number}`}</a></dt>
+        <dt><a href={`/d/${slug}/v/${to.number}`}>{t("public:list.version", { number: to.number })}</a></dt>
         <dd>
-          <time dateTime={isoString(to.publishedAt)}>{formatDate(to.publishedAt)}</time> · <code className="hash small">{to.sha256}</code>
+          <time dateTime={isoString(to.publishedAt)}>{formatDateIn(locale, to.publishedAt)}</time> · <code className="hash small">{to.sha256}</code>
         </dd>
       </dl>
       <DiffView
@@ -78,16 +99,16 @@ export default function ChangesPage() {
         insertedWords={diff.insertedWords}
         deletedWords={diff.deletedWords}
         truncated={diff.truncated}
-        label={`Changes from version ${from.number} to version ${to.number}`}
+        label={t("public:version.changesLabel", { from: from.number, to: to.number })}
       />
       <p className="actions no-print">
         {to.number === currentNumber && endorsementsOpen ? (
           <>
-            <a className="button" href={`/d/${slug}/reconfirm`}>{`Re-confirm for version ${to.number}`}</a>
-            <a href={`/d/${slug}/endorse`}>{`Endorse version ${to.number}`}</a>
+            <a className="button" href={`/d/${slug}/reconfirm`}>{t("public:version.reconfirm", { number: to.number })}</a>
+            <a href={`/d/${slug}/endorse`}>{t("public:declaration.endorseVersion", { number: to.number })}</a>
           </>
         ) : null}
-        <a href={`/d/${slug}`}>Back to the declaration</a>
+        <a href={`/d/${slug}`}>{t("public:version.back")}</a>
       </p>
     </div>
   );

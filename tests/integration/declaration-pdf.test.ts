@@ -162,6 +162,29 @@ describe("the PDF of a published version", () => {
     expect(flat.match(EMAIL)?.[0] ?? null).toBeNull();
   });
 
+  it("says its own words in the reader's language (French here), keeps the text and its language, and varies by language", async () => {
+    const { res, bytes, read } = await fetchPdf(2, { "accept-language": "fr-FR,fr;q=0.9" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("vary") ?? "").toContain("Accept-Language");
+    const { text, pages } = await read();
+    const flat = squash(text);
+    const hash = declaration.versions[1]!.sha256;
+    expect(flat).toContain("Déclaration publiée · Accord");
+    expect(flat).toContain(`SHA-256 du texte canonique : ${hash}`);
+    expect(flat).toContain("Annexe : Signataires");
+    expect(flat).toContain(`Page ${pages} sur ${pages}`);
+    expect(flat).toContain("Ce fichier a été produit le");
+    expect(flat).toContain("Pologne");
+    expect(flat).toContain("What we ask");
+    for (const english of ["Published declaration", "SHA-256 of the canonical text", "Annex: Signatories", `of ${pages}`, "This file was made", "Poland"]) {
+      expect(flat, english).not.toContain(english);
+    }
+    expect(Buffer.from(bytes).toString("latin1"), "/Lang is the text's language").toMatch(/\/Lang \(en\)/);
+    // An English reader still gets English words, and the earlier version's notice is French for a French reader.
+    expect(squash((await (await fetchPdf(2, { "accept-language": "en" })).read()).text)).toContain("Annex: Signatories");
+    expect(squash((await (await fetchPdf(1, { "accept-language": "fr" })).read()).text)).toContain("Ceci est la version 1, une version antérieure.");
+  });
+
   it("of an earlier version lists that version's own signatories and names the current version", async () => {
     const { res, read } = await fetchPdf(1);
     expect(res.status).toBe(200);

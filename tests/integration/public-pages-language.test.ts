@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getSql } from "../../db/client";
-import { call, formPairs, person, publishDeclaration, signer, type Declaration } from "../support/endorsement-fixtures";
+import { call, DECLARATION_TEXT, formPairs, person, publishDeclaration, publishVersion, signer, type Declaration } from "../support/endorsement-fixtures";
 import { startTestServer, type TestServer } from "../support/http-server";
 
 let server: TestServer;
@@ -117,6 +117,58 @@ describe("the public pages in French", () => {
     const answer = mainOf(await posted.text());
     expect(answer).toContain("Aucune version publiée n’a cette empreinte.");
     expectNoEnglish(answer, ["No published version has this fingerprint."]);
+  });
+});
+
+describe("the published versions in French", () => {
+  let revised: Declaration;
+  let earlierSigner: Awaited<ReturnType<typeof signer>>;
+
+  beforeAll(async () => {
+    revised = await publishDeclaration();
+    earlierSigner = await signer();
+    expect((await call(server.url, "POST", `/api/declarations/${revised.slug}/endorsements`, { cookie: earlierSigner.cookie, json: person() })).status).toBe(201);
+    await publishVersion(revised, `${DECLARATION_TEXT.replace("save lives", "protect health")} Together.`);
+  });
+
+  it("an earlier version's page", async () => {
+    const res = await get(`/d/${revised.slug}/v/1`, "fr");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("vary") ?? "").toContain("Accept-Language");
+    const html = await res.text();
+    expect(html).toMatch(/<html lang="fr"/);
+    const main = mainOf(html);
+    expect(main).toContain("Ceci est la version 1, une version antérieure.");
+    expect(main).toContain("Empreinte de cette version");
+    expect(main).toContain("Modifications de la version 2");
+    expect(main).toContain(month("fr"));
+    expectNoEnglish(main, ["an earlier version", "Fingerprint of this version", "PDF to circulate", "Changes in version", "Published", month("en")]);
+    // The English page is still there for an English reader (the micro-cache keys on the language).
+    expect(mainOf(await (await get(`/d/${revised.slug}/v/1`, "en")).text())).toContain("Fingerprint of this version");
+  });
+
+  it("what changed between two versions, with the diff's words", async () => {
+    const html = await (await get(`/d/${revised.slug}/changes/2`, "fr")).text();
+    expect(html).toMatch(/<html lang="fr"/);
+    expect(html).toContain("<title>Modifications de la version 2 — Police for harm reduction — Accord</title>");
+    const main = mainOf(html);
+    expect(main).toContain("Ce qui a changé de la version 1 à la version 2");
+    expect(main).toMatch(/\d+ modifications? : \d+ mots? ajoutés?, \d+ mots? supprimés?\./);
+    expect(main).toContain("Modification suivante");
+    expect(main).toContain("Confirmer à nouveau pour la version 2");
+    expect(main).toContain(month("fr"));
+    expectNoEnglish(main, ["What changed", "Next change", "Previous change", "words inserted", "Inserted text", "Re-confirm", "Back to the declaration", month("en")]);
+  });
+
+  it("re-confirming an endorsement for the new version", async () => {
+    const html = await (await get(`/d/${revised.slug}/reconfirm`, "fr", earlierSigner.cookie)).text();
+    expect(html).toMatch(/<html lang="fr"/);
+    const main = mainOf(html);
+    expect(main).toContain("Confirmer à nouveau pour la version 2");
+    expect(main).toContain("À titre individuel, version 1");
+    expect(main).toContain("Soutenir la version 2 avec les mêmes informations");
+    expect(main).toContain(month("fr"));
+    expectNoEnglish(main, ["Re-confirm", "As an individual", "with the same details", "Read what changed", "Your receipt", month("en")]);
   });
 });
 

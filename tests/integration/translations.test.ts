@@ -477,6 +477,56 @@ describe("endorsing from a translated page", () => {
   });
 });
 
+describe("re-confirming for a new version with a translation", () => {
+  it("offers the current translation in the reader's language, records it with its hash, and refuses a language without one", async () => {
+    const source = await publishedDeclaration("Reconfirm me", [["First wording."]]);
+    const signer = await createUser({ name: "Rita Reconfirm" });
+    const browser = await signedIn(signer);
+    const first = await postJson(browser, `/api/declarations/${source.slug}/endorsements`, {
+      kind: "individual", name: "Rita Reconfirm", country: "FR", capacity: "individual", publicFields: ["name"], consent: true,
+    });
+    expect(first.status).toBe(201);
+    const firstId = ((await first.json()) as { id: string }).id;
+    const second = await publish(source.id, { versionId: await createVersion(source.id, "Reconfirm me", ["Second wording, changed."]) });
+    expect(second.status).toBe(201);
+    const secondHash = ((await second.json()) as { hash: string }).hash;
+    const started = await translate(source.id, { language: "fr", versionNumber: 2 });
+    expect(started.status).toBe(201);
+    const translationId = ((await started.json()) as { documentId: string }).documentId;
+    await translateLive(translationId, ["Confirmez-moi", "Deuxième formulation, modifiée."]);
+    const sealed = await publish(translationId, { versionId: await saveVersion(translationId) });
+    expect(sealed.status).toBe(201);
+    const translationHash = ((await sealed.json()) as { hash: string }).hash;
+
+    // A French reader is offered the French translation of version 2, in a French page.
+    const french = await (await browser.get(`/d/${source.slug}/reconfirm`, { "accept-language": "fr-FR,fr;q=0.9" })).text();
+    expect(french).toMatch(/<html lang="fr"/);
+    expect(french).toContain("Confirmer à nouveau pour la version 2");
+    expect(french).toContain("Soutenir la version 2 avec les mêmes informations");
+    expect(french).toContain('name="readLanguage" value="fr"');
+    expect(french).toContain(translationHash);
+    expect(french).toContain(`href="/d/${source.slug}?lang=fr"`);
+    // An English reader reads the original: nothing to record.
+    const english = await (await browser.get(`/d/${source.slug}/reconfirm`, { "accept-language": "en" })).text();
+    expect(english).toContain("Endorse version 2 with the same details");
+    expect(english).not.toContain('name="readLanguage"');
+    // `?lang=` names it too.
+    expect(await (await browser.get(`/d/${source.slug}/reconfirm?lang=fr`, { "accept-language": "en" })).text()).toContain('name="readLanguage" value="fr"');
+
+    // A language without a translation is refused, in the reader's language, and nothing is stored.
+    const refused = await browser.post(`/d/${source.slug}/reconfirm`, { endorsementId: firstId, readLanguage: "pt" }, { "accept-language": "fr" });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain("Cette déclaration n’a pas de traduction publiée dans cette langue.");
+    const [{ n }] = (await getSql()`select count(*)::int as n from endorsements where user_id = ${signer.id}`) as unknown as [{ n: number }];
+    expect(n).toBe(1);
+
+    const res = await browser.post(`/d/${source.slug}/reconfirm`, { endorsementId: firstId, readLanguage: "fr" }, { "accept-language": "fr" });
+    expect(res.status).toBe(302);
+    const [row] = await getSql()`select version_sha256, reconfirms, read_language, read_sha256 from endorsements where user_id = ${signer.id} and reconfirms is not null`;
+    expect(row).toEqual({ version_sha256: secondHash, reconfirms: firstId, read_language: "fr", read_sha256: translationHash });
+  });
+});
+
 describe("npm run accord -- verify, for a translation", () => {
   const cli = async (args: string[]) => {
     try {
