@@ -139,6 +139,44 @@ async function committedDoc(documentId: string, sql: Queryable): Promise<{ ydoc:
   return { ydoc, tail };
 }
 
+/**
+ * The committed Y.Doc of the documents whose threads changed last on this instance, kept live between the changes
+ * (issue 13's thread creation: decoding and re-encoding a 300-paragraph state cost more than the rest of the change).
+ * Used only under the document's thread lock (`inDocumentTransaction`), taken out of the map while in use, and put
+ * back only after COMMIT, when it still equals the log up to a row (no rebase): a rollback or a rebase drops it.
+ */
+const liveDocs = new Map<string, { seq: number; hash: Buffer; ydoc: Y.Doc }>();
+const MAX_LIVE_DOCS = 8;
+
+async function liveDoc(documentId: string, sql: Queryable): Promise<{ ydoc: Y.Doc; tail: LogTail }> {
+  const kept = liveDocs.get(documentId);
+  if (kept) {
+    liveDocs.delete(documentId);
+    const rows = await readUpdatesAfter(documentId, kept.seq - 1, sql);
+    const first = rows[0];
+    if (first && first.seq === kept.seq && Buffer.from(first.hash).equals(kept.hash)) {
+      const after = rows.slice(1);
+      if (after.length > 0) Y.applyUpdate(kept.ydoc, Y.mergeUpdates(after.map((u) => u.update)));
+      const last = rows[rows.length - 1]!;
+      return { ydoc: kept.ydoc, tail: { seq: last.seq, hash: last.hash } };
+    }
+    kept.ydoc.destroy();
+  }
+  return committedDoc(documentId, sql);
+}
+
+function keepLiveDoc(documentId: string, tail: LogTail, ydoc: Y.Doc): void {
+  if (tail.seq === 0 || !tail.hash) return;
+  liveDocs.get(documentId)?.ydoc.destroy();
+  liveDocs.delete(documentId);
+  liveDocs.set(documentId, { seq: tail.seq, hash: Buffer.from(tail.hash), ydoc });
+  if (liveDocs.size > MAX_LIVE_DOCS) {
+    const [oldest, entry] = liveDocs.entries().next().value!;
+    liveDocs.delete(oldest);
+    entry.ydoc.destroy();
+  }
+}
+
 const personName = (name: string | null) => ({ name: name ?? "Former member" });
 
 /** A thread with the ids of the people who wrote it, to be shown to one reader (`seenBy`). */
@@ -316,15 +354,18 @@ async function inDocumentTransaction<T>(
   work: (change: Change, loadDoc: () => Promise<Y.Doc>) => Promise<T>,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
+    const docs: Y.Doc[] = [];
+    // The loaded document while it still equals a prefix of the log (the tail it reflects); null once it does not.
+    let reflects: LogTail | null = null;
     try {
-      return (await getSql().begin(async (tx) => {
+      const result = (await getSql().begin(async (tx) => {
         await lockDocumentThreads(tx, documentId);
         let tail: LogTail | null = null;
-        const docs: Y.Doc[] = [];
         const loadDoc = async () => {
-          const loaded = await committedDoc(documentId, tx);
+          const loaded = await liveDoc(documentId, tx);
           tail = loaded.tail;
           docs.push(loaded.ydoc);
+          reflects = docs.length === 1 ? loaded.tail : null;
           return loaded.ydoc;
         };
         const currentTail = async (): Promise<LogTail> => tail ?? (await readDocumentContent(documentId, tx)).tail;
@@ -348,6 +389,9 @@ async function inDocumentTransaction<T>(
                     })
                 : await appendServerRow(tx, row);
               if (appended) {
+                // Every change appended is the loaded document's own (writeAsServer): right after the tail it
+                // reflects, the document still equals the log up to the new row; after a rebase it does not.
+                reflects = reflects && appended.seq === reflects.seq + 1 ? appended : null;
                 tail = appended;
                 await notifyDocumentUpdated(tx, documentId, appended.seq, "http");
                 return appended.seq;
@@ -363,15 +407,16 @@ async function inDocumentTransaction<T>(
           },
           tail: () => tail ?? { seq: 0, hash: null },
         };
-        try {
-          return await work(change, loadDoc);
-        } finally {
-          for (const d of docs) d.destroy();
-        }
+        return await work(change, loadDoc);
       })) as T;
+      // Committed: the document, if it still reflects the log, serves the next change of this document.
+      if (reflects && docs.length === 1) keepLiveDoc(documentId, reflects, docs.pop()!);
+      return result;
     } catch (error) {
       if (error instanceof LogRace && attempt < 20) continue;
       throw error;
+    } finally {
+      for (const d of docs) d.destroy();
     }
   }
 }
