@@ -639,6 +639,15 @@ describe("named versions and restoring", () => {
     expect(section).not.toContain("Started after the version.");
     expect(section).not.toMatch(/<button|<textarea|<form/);
 
+    // The same discussion in French (issue 14): the summary, the thread's heading, the date.
+    const french = await (await api("viewer", "GET", `/documents/${doc}/versions/${version.id}`, undefined, { "accept-language": "fr" })).text();
+    const frSection = french.slice(french.indexOf("La discussion à cette version"), french.indexOf("</main>"));
+    expect(frSection).toContain("Discussions au moment de l’enregistrement : 1 (ouvertes : 1).");
+    expect(frSection).toContain(`Commentaire de ${people.commenter.name}`);
+    expect(frSection).toContain("Said before the version.");
+    expect(frSection).not.toContain("when it was saved");
+    expect(frSection).not.toContain("Comment by");
+
     // The history lists each version with the discussion it shows.
     const history = await (await api("viewer", "GET", `/documents/${doc}/history`)).text();
     expect(history).toContain(`href="/documents/${doc}/versions/${version.id}#version-threads-title">1 thread, 1 open`);

@@ -246,3 +246,33 @@ describe("the workshop pages in the reader's language", () => {
     expect(await refused.text()).toContain("Din roll i den här workshoppen är");
   });
 });
+
+describe("a saved version, its comparison and the endorsements page in the reader's language", () => {
+  async function documentWithVersion(name: string): Promise<{ id: string; version: string }> {
+    const sql = getSql();
+    const [doc] = await sql`
+      insert into documents (workshop_id, slug, title, kind) values (${scene.workshop.id}, ${`ver-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`}, 'Note de travail', 'declaration') returning id`;
+    const id = doc!.id as string;
+    const json: JSONContent = { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "Réduction des risques." }] }] };
+    const node = tiptapJsonToProseMirror(json);
+    const [row] = await sql`
+      insert into document_versions (document_id, name, created_by, log_seq, yjs_state, tiptap_json, html, plain_text)
+      values (${id}, ${name}, ${scene.olive.id}, 0, ${Buffer.from([0, 0])}, ${sql.json(json as never)}, ${renderDocumentHtml(node)}, ${documentPlainText(node)})
+      returning id`;
+    return { id, version: row!.id as string };
+  }
+
+  it("shows a saved version in French, its discussion and date included", async () => {
+    const doc = await documentWithVersion("Après la séance 1");
+    const html = await (await scene.asOlive.get(`/documents/${doc.id}/versions/${doc.version}`, fr)).text();
+    expect(html).toMatch(/<title>Après la séance 1 — Note de travail — Accord<\/title>/);
+    expect(html).toContain(`Enregistrée par ${scene.olive.name} le`);
+    expect(html).toContain("Ceci est une version enregistrée : elle ne change pas quand le document est modifié.");
+    expect(html).toContain("Comparer avec le texte en cours");
+    expect(html).toContain("Rétablir cette version");
+    expect(html).toContain("La discussion à cette version");
+    expect(html).toContain("Aucune discussion n’était ouverte sur le texte");
+    expect(html).toMatch(/\d{1,2} (janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) \d{4}/);
+    expectNoEnglish(html, ["Saved by", "This is a saved version", "Compare with the live text", "Restore this version", "All versions", "Discussion at this version", "No threads", "History and versions"]);
+  });
+});
