@@ -275,4 +275,18 @@ describe("a saved version, its comparison and the endorsements page in the reade
     expect(html).toMatch(/\d{1,2} (janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) \d{4}/);
     expectNoEnglish(html, ["Saved by", "This is a saved version", "Compare with the live text", "Restore this version", "All versions", "Discussion at this version", "No threads", "History and versions"]);
   });
+
+  it("compares a saved version with the live text in French, dates and the texts' names included", async () => {
+    const doc = await documentWithVersion("Première lecture");
+    const html = await (await scene.asOlive.get(`/documents/${doc.id}/compare?from=${doc.version}&to=live`, fr)).text();
+    expect(html).toMatch(/<title>Comparer : « Première lecture » → le texte en cours — Note de travail — Accord<\/title>/);
+    expect(html).toContain("<h1>Comparer des textes</h1>");
+    expect(html).toContain(`De la version « Première lecture », enregistrée par ${scene.olive.name} le`);
+    expect(html).toContain("au texte en cours (tel qu’il est maintenant).");
+    expect(html).toContain("Inverser les deux textes");
+    expect(html).toContain("Texte le plus ancien");
+    expect(html).toContain("Modifications entre « Première lecture » et le texte en cours");
+    expect(html).toMatch(/\d{1,2} (janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) \d{4}/);
+    expectNoEnglish(html, ["Compare texts", "From the version", "saved by", "the live text", "Swap the two texts", "Compare other texts", "Older text", "Newer text", "History and versions"]);
+  });
 });
