@@ -10,6 +10,9 @@ import { getSql } from "../../db/client";
 import type { JSONContent } from "@tiptap/core";
 import { documentPlainText, renderDocumentHtml, tiptapJsonToProseMirror } from "../../app/editor/document-tools.server";
 import { publishVersion } from "../../app/models/publishing.server";
+import { call, organisation, publishDeclaration, signer } from "../support/endorsement-fixtures";
+import { sessionCookie } from "../support/collab-client";
+import { uniqueEmail } from "../support/factories";
 
 let server: TestServer;
 
@@ -288,5 +291,55 @@ describe("a saved version, its comparison and the endorsements page in the reade
     expect(html).toContain("Modifications entre « Première lecture » et le texte en cours");
     expect(html).toMatch(/\d{1,2} (janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) \d{4}/);
     expectNoEnglish(html, ["Compare texts", "From the version", "saved by", "the live text", "Swap the two texts", "Compare other texts", "Older text", "Newer text", "History and versions"]);
+  });
+
+  it("shows the organisers' endorsements page in French, and answers its moderation steps and refusals in French", async () => {
+    await getSql()`delete from request_limits where key like 'endorse:%'`;
+    const d = await publishDeclaration({ policy: "verified_only" });
+    const ngo = await signer({ email: uniqueEmail("ngo") });
+    const made = await call(server.url, "POST", `/api/declarations/${d.slug}/endorsements`, {
+      cookie: ngo.cookie,
+      json: organisation({ organisationName: "Harm Reduction International", website: "hri.global" }),
+    });
+    expect(made.status).toBe(201);
+    const { id } = (await made.json()) as { id: string };
+    const olive = await sessionCookie(d.organiser.id);
+    const page = (path: string, o: Parameters<typeof call>[3] = {}) =>
+      call(server.url, o.form ? "POST" : "GET", path, { cookie: olive, headers: { ...fr }, ...o });
+    const here = `/documents/${d.documentId}/endorsements`;
+
+    const html = await (await page(here)).text();
+    expect(html).toMatch(/<title>Soutiens — [^<]+ — Accord<\/title>/);
+    expect(html).toContain("<h1>Soutiens</h1>");
+    expect(html).toContain("La version 1 est la version en vigueur. Les soutiens sont ouverts.");
+    expect(html).toContain("Les organisations ne sont affichées qu’une fois vérifiées");
+    expect(html).toContain("Organisations en attente de vérification");
+    expect(html).toContain("Harm Reduction International");
+    expect(html).toContain("Vérifier");
+    expect(html).toContain("Motif du masquage de Harm Reduction International");
+    expect(html).toContain("Récépissé");
+    expect(html).toMatch(/\d{1,2} (janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) \d{4}/);
+    expectNoEnglish(html, ["Waiting for verification", "All endorsements", "is the current version", "Download CSV", "Receipt", "Verify", "Reject", "Reason", "Status and evidence", "Unverified", "Organisations waiting"]);
+
+    const noReason = await page(here, { form: [["intent", "hide"], ["endorsementId", id]] });
+    expect(noReason.status).toBe(400);
+    const noReasonHtml = await noReason.text();
+    expect(noReasonHtml).toContain("Indiquez le motif du masquage");
+    expectNoEnglish(noReasonHtml, ["Give a reason for hiding it"]);
+
+    const verified = await page(here, { form: [["intent", "verify"], ["endorsementId", id]] });
+    expect(verified.status).toBe(200);
+    expect(await verified.text()).toContain("L’organisation est vérifiée et affichée.");
+
+    const again = await page(here, { form: [["intent", "verify"], ["endorsementId", id]] });
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain("Ce n’est plus possible pour ce soutien");
+
+    const editor = await signer();
+    const { addMember } = await import("../support/factories");
+    await addMember(d.workshopId, editor.user.id, "editor");
+    const refused = await call(server.url, "GET", here, { cookie: editor.cookie, headers: { ...fr } });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain("Votre rôle dans cet atelier : Rédacteur.");
   });
 });
