@@ -817,6 +817,11 @@ describe("publishing and public pages", () => {
     const laterVersion = (await (await api("organiser", "POST", `/api/documents/${doc}/versions`, { name: "Later" })).json()) as { id: string };
     const laterPage = await (await api("organiser", "GET", `/documents/${doc}/publish?version=${laterVersion.id}`)).text();
     expect(laterPage).toContain("Still under discussion on this version: 2 open threads and 1 pending proposal.");
+    // In the organiser's language, plurals included (issue 14).
+    const french = await (await api("organiser", "GET", `/documents/${doc}/publish?version=${laterVersion.id}`, undefined, { "accept-language": "fr" })).text();
+    expect(french).toContain("Encore en discussion sur cette version : 2 discussions ouvertes et 1 proposition en attente.");
+    const swedish = await (await api("organiser", "GET", `/documents/${doc}/publish?version=${versionId}`, undefined, { "accept-language": "sv" })).text();
+    expect(swedish).toContain("Diskuteras fortfarande i den här versionen: 1 öppen tråd.");
     const published = await api("organiser", "POST", `/api/documents/${doc}/publish`, { versionId });
     expect(published.status).toBe(201);
     const { slug, hash } = (await published.json()) as { slug: string; hash: string };

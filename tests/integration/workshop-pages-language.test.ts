@@ -342,4 +342,28 @@ describe("a saved version, its comparison and the endorsements page in the reade
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain("Votre rôle dans cet atelier : Rédacteur.");
   });
+
+  it("refuses a version's name in the page's language: empty, too long, already taken", async () => {
+    const doc = await documentWithVersion("Première lecture");
+    const history = `/documents/${doc.id}/history`;
+    const tooLong = await scene.asOlive.post(history, { intent: "save", name: "x".repeat(500) }, fr);
+    expect(tooLong.status).toBe(400);
+    const tooLongHtml = await tooLong.text();
+    expect(tooLongHtml).toContain("Le nom ne doit pas dépasser 120 caractères.");
+    expectNoEnglish(tooLongHtml, ["Use at most"]);
+
+    const empty = await scene.asOlive.post(history, { intent: "save", name: "   " }, es);
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain("Dé un nombre a la versión.");
+
+    // The editor page's "Save a named version" form, and the history's: a name the document already has.
+    const taken = await scene.asOlive.post(`/documents/${doc.id}`, { intent: "save-version", name: "première LECTURE" }, fr);
+    expect(taken.status).toBe(409);
+    const takenHtml = await taken.text();
+    expect(takenHtml).toContain("Ce document a déjà une version nommée « première LECTURE ». Choisissez un autre nom.");
+    expectNoEnglish(takenHtml, ["already has a version named"]);
+    const takenSv = await scene.asOlive.post(history, { intent: "save", name: "Première lecture" }, sv);
+    expect(takenSv.status).toBe(409);
+    expect(await takenSv.text()).toContain("Dokumentet har redan en version som heter ”Première lecture”.");
+  });
 });
