@@ -1,41 +1,61 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * The discussion beside a named version (issue 13), read-only: the threads that existed when it was saved, as they
  * were then (open or resolved, a proposal pending or decided, the comments written by then), each with its words as
- * the version has them. No actions: the live document is where the discussion goes on.
+ * the version has them. No actions: the live document is where the discussion goes on. Words: the `versionThreads`
+ * group of the workshop namespace (the page's loader sends it).
  */
+import type { TFunction } from "i18next";
 import type { Thread } from "../threads/contract";
-import { formatDateTime, isoString } from "../utils/dates";
+import { useT } from "../i18n/react";
+import { isoString } from "../utils/dates";
+import { dateTimeIn } from "../workshops/words";
 
-const STATUS_WORDS = { pending: "pending", accepted: "accepted", rejected: "rejected", withdrawn: "withdrawn" } as const;
+/** "pending", "accepted by Anna Berg"… */
+function decision(t: TFunction, proposal: NonNullable<Thread["proposal"]>): string {
+  const by = proposal.decidedBy?.name;
+  switch (proposal.status) {
+    case "accepted":
+      return by ? t("workshop:versionThreads.acceptedBy", { name: by }) : t("workshop:versionThreads.accepted");
+    case "rejected":
+      return by ? t("workshop:versionThreads.rejectedBy", { name: by }) : t("workshop:versionThreads.rejected");
+    case "withdrawn":
+      return by ? t("workshop:versionThreads.withdrawnBy", { name: by }) : t("workshop:versionThreads.withdrawn");
+    default:
+      return t("workshop:versionThreads.pending");
+  }
+}
 
 function ReadOnlyThread({ thread }: { thread: Thread }) {
-  const kind = thread.kind === "proposal" ? "Proposal" : "Comment";
+  const { t, locale } = useT();
+  const title =
+    thread.kind === "proposal"
+      ? t("workshop:versionThreads.proposalBy", { name: thread.author.name })
+      : t("workshop:versionThreads.commentBy", { name: thread.author.name });
   return (
-    <article className={`thread${thread.status === "resolved" ? " thread--resolved" : ""}`} aria-label={`${kind} by ${thread.author.name}`}>
+    <article className={`thread${thread.status === "resolved" ? " thread--resolved" : ""}`} aria-label={title}>
       <h3 className="thread__title">
-        {`${kind} by ${thread.author.name}`}
-        {thread.status === "resolved" ? <span className="badge badge--ok thread__status">Resolved</span> : null}
+        {title}
+        {thread.status === "resolved" ? <span className="badge badge--ok thread__status">{t("workshop:versionThreads.resolved")}</span> : null}
       </h3>
       <p className="thread__meta">
-        <time dateTime={isoString(thread.createdAt)}>{formatDateTime(thread.createdAt)}</time>
+        <time dateTime={isoString(thread.createdAt)}>{dateTimeIn(locale, thread.createdAt)}</time>
       </p>
-      {thread.anchorState === "orphaned" ? <p className="thread__anchor badge badge--warn">Its words are not in this version</p> : null}
-      {thread.anchorState === "edited" ? <p className="thread__anchor badge badge--info">Its words read differently in this version</p> : null}
+      {thread.anchorState === "orphaned" ? <p className="thread__anchor badge badge--warn">{t("workshop:versionThreads.orphaned")}</p> : null}
+      {thread.anchorState === "edited" ? <p className="thread__anchor badge badge--info">{t("workshop:versionThreads.edited")}</p> : null}
       <blockquote className="thread__quote">{thread.quote.exact}</blockquote>
       {thread.proposal ? (
         <p className="proposal__line">
-          <span className="proposal__label">Proposed: </span>
-          <q>{thread.proposal.proposed === "" ? "(delete the words)" : thread.proposal.proposed}</q>
-          {` — ${STATUS_WORDS[thread.proposal.status]}${thread.proposal.decidedBy ? ` by ${thread.proposal.decidedBy.name}` : ""}`}
+          <span className="proposal__label">{t("workshop:versionThreads.proposed")} </span>
+          <q>{thread.proposal.proposed === "" ? t("workshop:versionThreads.deleteWords") : thread.proposal.proposed}</q>
+          {` — ${decision(t, thread.proposal)}`}
         </p>
       ) : null}
       {thread.comments.length > 0 ? (
-        <ol className="thread__comments" aria-label="Comments">
+        <ol className="thread__comments" aria-label={t("workshop:versionThreads.comments")}>
           {thread.comments.map((c) => (
             <li key={c.id} className="comment">
               <p className="comment__meta">
-                <strong>{c.author.name}</strong> <time dateTime={isoString(c.createdAt)}>{formatDateTime(c.createdAt)}</time>
+                <strong>{c.author.name}</strong> <time dateTime={isoString(c.createdAt)}>{dateTimeIn(locale, c.createdAt)}</time>
               </p>
               <p className="comment__body">{c.body}</p>
             </li>
@@ -47,19 +67,20 @@ function ReadOnlyThread({ thread }: { thread: Thread }) {
 }
 
 export function VersionThreads({ threads }: { threads: Thread[] }) {
-  const open = threads.filter((t) => t.status === "open").length;
+  const { t } = useT();
+  const open = threads.filter((th) => th.status === "open").length;
   return (
     <section className="version-threads" aria-labelledby="version-threads-title">
-      <h2 id="version-threads-title">Discussion at this version</h2>
+      <h2 id="version-threads-title">{t("workshop:versionThreads.title")}</h2>
       {threads.length === 0 ? (
-        <p className="empty">No threads on the text when this version was saved.</p>
+        <p className="empty">{t("workshop:versionThreads.none")}</p>
       ) : (
         <>
-          <p className="meta">{`${threads.length} ${threads.length === 1 ? "thread" : "threads"} when it was saved, ${open} of them open. Read-only: reply in the live document.`}</p>
+          <p className="meta">{t("workshop:versionThreads.summary", { count: threads.length, open })}</p>
           <ol className="thread-list">
-            {threads.map((t) => (
-              <li key={t.id}>
-                <ReadOnlyThread thread={t} />
+            {threads.map((th) => (
+              <li key={th.id}>
+                <ReadOnlyThread thread={th} />
               </li>
             ))}
           </ol>

@@ -52,9 +52,11 @@ import type { FieldErrors } from "../utils/forms.server";
 import { notFound, requireUser } from "../utils/guards.server";
 import { countEndorsement } from "../utils/metrics.server";
 import { writeEndorsement } from "./endorsement-writer.server";
-import { canModerateEndorsements, ROLE_LABELS } from "./roles";
+import { canModerateEndorsements } from "./roles";
 import { findTranslationIn, loadDeclarationLanguages } from "./translations.server";
 import { languageNameInEnglish } from "../declarations/languages";
+import { requestT } from "../i18n/strings.server";
+import { roleName } from "../workshops/words";
 
 
 /** A refusal with its HTTP status and words (and, for 400, the fields to fix). */
@@ -459,9 +461,9 @@ export async function requireEndorsementOrganiser(request: Request, context: App
   const document = await findDocumentForUser(id ?? "", user.id);
   if (!document) throw notFound();
   if (!canModerateEndorsements(document.role)) {
+    const t = await requestT(request, context);
     throw new Response(
-      `Only the organisers of “${document.workshopTitle}” can moderate and export the endorsements of “${document.title}”. ` +
-        `Your role in this workshop is ${ROLE_LABELS[document.role]}.`,
+      t("workshop:moderation.onlyOrganisers", { workshop: document.workshopTitle, document: document.title, role: roleName(t, document.role) }),
       { status: 403, statusText: "Forbidden", headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } },
     );
   }

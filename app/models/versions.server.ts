@@ -35,6 +35,8 @@ import { loadDocument } from "./document-content.server";
 import { appendServerUpdate } from "./document-writes.server";
 import { canEditDocuments } from "./roles";
 import { withRestoredAnchors } from "../threads/threads.server";
+import type { TFunction } from "i18next";
+import { tFor } from "../i18n/strings.server";
 
 export type { VersionRow, VersionSummary };
 
@@ -43,45 +45,81 @@ export const VERSION_NAME_MAX = 120;
 /** C0/C1 controls, lone surrogates, line/paragraph separators and bidirectional overrides/isolates. */
 const FORBIDDEN_IN_NAME = /[\p{Cc}\p{Cs}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
 
-/** A version's name: trimmed, NFC, 1–120 characters (code points, as PostgreSQL counts), no control characters. */
-export const versionNameField = z
-  .string({ message: "Give the version a name." })
-  .transform((value) => value.normalize("NFC").trim())
-  .superRefine((value, ctx) => {
-    if (value === "") ctx.addIssue({ code: "custom", message: "Give the version a name." });
-    else if ([...value].length > VERSION_NAME_MAX) {
-      ctx.addIssue({ code: "custom", message: `Use at most ${VERSION_NAME_MAX} characters for the name.` });
-    } else if (FORBIDDEN_IN_NAME.test(value)) {
-      ctx.addIssue({ code: "custom", message: "The name cannot contain line breaks, tabs or other control characters." });
-    }
-  });
+/**
+ * A version's name: trimmed, NFC, 1–120 characters (code points, as PostgreSQL counts), no control characters; its
+ * refusals in the words of `t` (the page's language: `requestT`).
+ */
+export const versionNameFieldIn = (t: TFunction) => {
+  const missing = t("workshop:versionErrors.nameMissing");
+  return z
+    .string({ message: missing })
+    .transform((value) => value.normalize("NFC").trim())
+    .superRefine((value, ctx) => {
+      if (value === "") ctx.addIssue({ code: "custom", message: missing });
+      else if ([...value].length > VERSION_NAME_MAX) {
+        ctx.addIssue({ code: "custom", message: t("workshop:versionErrors.nameTooLong", { max: VERSION_NAME_MAX }) });
+      } else if (FORBIDDEN_IN_NAME.test(value)) {
+        ctx.addIssue({ code: "custom", message: t("workshop:versionErrors.nameControl") });
+      }
+    });
+};
+
+/** In English: the JSON API's answers. */
+export const versionNameField = versionNameFieldIn(tFor("en"));
 
 /** The document page's "save a named version" form (kept here, server-only, so the page's browser bundle has no zod). */
-export const saveVersionFormSchema = (intent: string) =>
-  z.object({ intent: z.literal(intent, { message: "That action is not known." }), name: versionNameField });
+export const saveVersionFormSchema = (intent: string, t: TFunction = tFor("en")) =>
+  z.object({ intent: z.literal(intent, { message: t("workshop:versionErrors.unknownAction") }), name: versionNameFieldIn(t) });
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Why a version operation was refused; `status` is the HTTP status the routes answer with. */
+export type VersionErrorReason = "not_editor" | "live_unreadable" | "name_taken" | "unrestorable" | "inexact" | "not_found" | "restored_invalid";
+
+/**
+ * Why a version operation was refused; `status` is the HTTP status the routes answer with. `message` is English (the
+ * JSON API's); pages say it in their language from `reason` and `values` (`versionErrorText`).
+ */
 export class VersionError extends Error {
   constructor(
     readonly status: 400 | 403 | 404 | 409 | 500,
-    message: string,
+    readonly reason: VersionErrorReason,
+    readonly values: { name?: string; detail?: string } = {},
   ) {
-    super(message);
+    super(versionErrorText(tFor("en"), { reason, values }));
+  }
+}
+
+/** A refusal in the words of `t`. */
+export function versionErrorText(t: TFunction, error: { reason: VersionErrorReason; values: VersionError["values"] }): string {
+  const { name = "", detail = "" } = error.values;
+  switch (error.reason) {
+    case "not_editor":
+      return t("workshop:versionErrors.notEditor");
+    case "live_unreadable":
+      return t("workshop:versionErrors.liveUnreadable", { detail });
+    case "name_taken":
+      return t("workshop:versionErrors.nameTaken", { name });
+    case "unrestorable":
+      return t("workshop:versionErrors.unrestorable", { detail });
+    case "inexact":
+      return t("workshop:versionErrors.inexact");
+    case "not_found":
+      return t("workshop:versionErrors.notFound");
+    default:
+      return t("workshop:versionErrors.restoredInvalid", { detail });
   }
 }
 
 function requireEditor(document: DocumentWithRole): void {
   if (!canEditDocuments(document.role)) {
-    throw new VersionError(403, "Only the editors and organisers of this workshop can save and restore versions.");
+    throw new VersionError(403, "not_editor");
   }
 }
 
 /** The ProseMirror node of a committed Y.Doc, after strict validation (which also keeps y-tiptap from mutating it). */
 function validatedProseMirror(doc: Y.Doc): PMNode {
   const valid = validateYDocAgainstSchema(doc);
-  if (!valid.ok) throw new VersionError(500, `The live text could not be read (${valid.reason}). Nothing was changed.`);
+  if (!valid.ok) throw new VersionError(500, "live_unreadable", { detail: valid.reason });
   return yDocToProseMirror(doc);
 }
 
@@ -105,7 +143,7 @@ async function storeVersion(documentId: string, userId: string, name: string, se
       return await insertVersion({ documentId, name: candidate, createdBy: userId, logSeq: seq, yjsState: snapshot.state, ...content });
     } catch (error) {
       if (!isNameTaken(error)) throw error;
-      if (!numbered || n >= 100) throw new VersionError(409, `This document already has a version named “${candidate}”. Choose another name.`);
+      if (!numbered || n >= 100) throw new VersionError(409, "name_taken", { name: candidate });
     }
   }
 }
@@ -179,7 +217,7 @@ function versionContent(version: VersionRow): PMNode | null {
   try {
     return tiptapJsonToProseMirror(json);
   } catch (error) {
-    throw new VersionError(409, `This version cannot be restored: ${error instanceof Error ? error.message : String(error)}`);
+    throw new VersionError(409, "unrestorable", { detail: error instanceof Error ? error.message : String(error) });
   }
 }
 
@@ -220,7 +258,7 @@ export function restoreUpdate(doc: Y.Doc, target: PMNode | null): Uint8Array | n
         fragment.delete(0, fragment.length);
         if (target) prosemirrorToYXmlFragment(target, fragment);
       }, "accord:restore");
-      if (!fragmentMatches(doc, target)) throw new VersionError(500, "The version could not be restored exactly. Nothing was changed.");
+      if (!fragmentMatches(doc, target)) throw new VersionError(500, "inexact");
     }
   } finally {
     doc.off("update", onUpdate);
@@ -247,7 +285,7 @@ function backupName(versionName: string): string {
 export async function restoreVersion(input: { document: DocumentWithRole; userId: string; versionId: string }): Promise<RestoreResult> {
   requireEditor(input.document);
   const version = await findVersion(input.document, input.userId, input.versionId);
-  if (!version) throw new VersionError(404, "That version does not exist, or it belongs to another document.");
+  if (!version) throw new VersionError(404, "not_found");
   const content = versionContent(version);
   // The document's threads keep their anchors where their words are in the restored text; the others are orphaned.
   const target = content ? await withRestoredAnchors(input.document.id, content) : null;
@@ -258,7 +296,7 @@ export async function restoreVersion(input: { document: DocumentWithRole; userId
     const update = restoreUpdate(doc, target);
     if (!update) return { changed: false, seq, backupVersionId: null };
     const result = validateYDocAgainstSchema(doc);
-    if (!result.ok) throw new VersionError(500, `The restored text would not be valid (${result.reason}). Nothing was changed.`);
+    if (!result.ok) throw new VersionError(500, "restored_invalid", { detail: result.reason });
     const backup = before ? await storeVersion(input.document.id, input.userId, backupName(version.name), seq, before, true) : null;
     const appended = await appendServerUpdate(input.document.id, update, input.userId, {
       workshopId: input.document.workshopId,

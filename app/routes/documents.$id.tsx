@@ -9,7 +9,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { data } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { SAVE_VERSION_INTENT, SaveVersionForm, type SaveVersionOutcome } from "../components/save-version-form";
-import { saveVersion, saveVersionFormSchema, VersionError } from "../models/versions.server";
+import { saveVersion, saveVersionFormSchema, versionErrorText, VersionError } from "../models/versions.server";
 import { workshopStrings } from "../workshops/strings.server";
 import { readForm } from "../utils/forms.server";
 import { findDocumentForUser } from "../models/workshops.server";
@@ -22,7 +22,7 @@ import { mentionableNames } from "../threads/thread-mails.server";
 import { MentionNames } from "../components/mention-field";
 import { statusBadgeClass } from "../models/workshop-view";
 import { isoString } from "../utils/dates";
-import { routeStrings } from "../i18n/strings.server";
+import { requestT, routeStrings } from "../i18n/strings.server";
 import type { Strings } from "../i18n/instance";
 import { publicStrings } from "../declarations/public-strings.server";
 import { formatDateTimeIn } from "../i18n/format";
@@ -90,14 +90,15 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const document = await findDocumentForUser(params.id ?? "", user.id);
   if (!document) throw notFound();
   const outcome = (o: Partial<SaveVersionOutcome>, status = 200) => data<SaveVersionOutcome>({ saved: null, error: null, name: "", ...o }, { status });
-  const read = await readForm(request, saveVersionFormSchema(SAVE_VERSION_INTENT));
+  const t = await requestT(request, context);
+  const read = await readForm(request, saveVersionFormSchema(SAVE_VERSION_INTENT, t));
   const name = (read.fields.name ?? "").slice(0, 500);
   if (!read.ok) return outcome({ error: read.firstError, name }, 400);
   try {
     const version = await saveVersion({ document, userId: user.id, name: read.data.name });
     return outcome({ saved: { id: version.id, name: version.name } });
   } catch (error) {
-    if (error instanceof VersionError) return outcome({ error: error.message, name }, error.status);
+    if (error instanceof VersionError) return outcome({ error: versionErrorText(t, error), name }, error.status);
     throw error;
   }
 }

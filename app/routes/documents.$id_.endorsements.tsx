@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * /documents/:id/endorsements — the organisers' moderation queue for a published declaration: organisations
  * waiting for verification first, then every endorsement of every version. Verify or reject an organisation,
@@ -11,32 +10,40 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import type { TFunction } from "i18next";
 import { z } from "zod";
 import { FormError, FormNotice } from "../components/field";
 import { countryName } from "../declarations/countries";
-import { CAPACITY_LABELS, EVIDENCE_LABELS, isCapacity, isOrganisationType, ORGANISATION_TYPE_LABELS } from "../declarations/endorsement-words";
+import { CAPACITY_LABEL_KEYS, EVIDENCE_KEYS, isCapacity, isOrganisationType, ORGANISATION_TYPE_KEYS } from "../declarations/endorsement-words";
 import { countEndorsementsOfDocument, EndorsementError, findCurrentVersionByDocument, listEndorsementsOfDocument, moderate, requireEndorsementOrganiser } from "../models/endorsements.server";
-import { formatDateTime, isoString } from "../utils/dates";
+import { isoString } from "../utils/dates";
 import { formToObject, parseWith } from "../utils/forms.server";
 import { forwardHeaders, NO_STORE } from "../utils/route-headers";
 import { Breadcrumbs, documentTrail } from "../components/breadcrumbs";
+import { formatNumberIn } from "../i18n/format";
+import { useT } from "../i18n/react";
+import { requestLocale, requestT } from "../i18n/strings.server";
+import { workshopStrings } from "../workshops/strings.server";
+import { dateTimeIn } from "../workshops/words";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Endorsements — ${data.document.title} — Accord` : "Endorsements — Accord" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? data.title : "Accord" }];
 export const headers = forwardHeaders;
 
 const PAGE = 500;
 
 type Status = "listed" | "pending" | "hidden" | "rejected" | "withdrawn";
+type PublicFieldName = "name" | "role" | "affiliation" | "country" | "capacity" | "statement";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { document } = await requireEndorsementOrganiser(request, context, params.id);
   const current = await findCurrentVersionByDocument(document.id);
   const [rows, total] = current ? await Promise.all([listEndorsementsOfDocument(document.id, PAGE), countEndorsementsOfDocument(document.id)]) : [[], 0];
   const verifiedOnly = current?.organisationPolicy === "verified_only";
+  const [t, locale] = await Promise.all([requestT(request, context), requestLocale(request, context)]);
   return data(
     {
+      title: t("workshop:moderation.metaTitle", { document: document.title }),
+      i18n: await workshopStrings(request, context, ["moderation"]),
       document: { id: document.id, title: document.title, workshopSlug: document.workshopSlug, workshopTitle: document.workshopTitle },
       declaration: current ? { slug: current.slug, number: current.number, verifiedOnly, open: current.endorsementsOpen } : null,
       total,
@@ -55,19 +62,20 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
           kind: e.kind,
           versionNumber: e.versionNumber,
           status,
-          evidence: e.evidence,
+          evidence: t(EVIDENCE_KEYS[e.evidence]),
           createdAt: e.createdAt.toISOString(),
           withdrawnAt: e.withdrawnAt?.toISOString() ?? null,
-          erased: e.erasedAt === null ? null : e.userId === null ? "account deleted" : "withdrawn",
+          erased: e.erasedAt === null ? null : e.userId === null ? ("deleted" as const) : ("withdrawn" as const),
           reason: e.moderationReason,
-          // Everything the signer gave (organisers see all of it), marked with what is public.
+          // Everything the signer gave (organisers see all of it), marked with what is public; the choices in the
+          // page's language (the public namespace's words, said here on the server).
           name: e.kind === "organisation" ? e.organisationName : e.displayName,
           details: [
-            e.kind === "organisation" && isOrganisationType(e.organisationType) ? ORGANISATION_TYPE_LABELS[e.organisationType] : null,
+            e.kind === "organisation" && isOrganisationType(e.organisationType) ? t(ORGANISATION_TYPE_KEYS[e.organisationType]) : null,
             e.roleTitle,
             e.affiliation,
-            isCapacity(e.capacity) ? CAPACITY_LABELS[e.capacity] : null,
-            e.country ? countryName(e.country) : null,
+            isCapacity(e.capacity) ? t(CAPACITY_LABEL_KEYS[e.capacity]) : null,
+            e.country ? countryName(e.country, locale) : null,
           ].filter((d): d is string => Boolean(d)),
           statement: e.statement,
           publicFields: e.publicFields,
@@ -86,44 +94,56 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const endorsementId = z.string({ message: "That endorsement does not exist." }).regex(UUID, "That endorsement does not exist.");
-const reason = (required: boolean) =>
-  z
-    .preprocess((v) => (v == null ? "" : v), z.string())
-    .transform((v) => v.trim().replace(/\s+/g, " "))
-    .refine((v) => !required || v.length > 0, "Give a reason for hiding it (kept in the audit log, shown to the signer).")
-    .refine((v) => v.length <= 300, "Use at most 300 characters for the reason.")
-    .refine((v) => !/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(v), "Remove control characters from the reason.");
+const REASON_MAX = 300;
 
-const schema = z.discriminatedUnion(
-  "intent",
-  [
-    z.object({ intent: z.literal("verify"), endorsementId }),
-    z.object({ intent: z.literal("reject"), endorsementId, reason: reason(false) }),
-    z.object({ intent: z.literal("hide"), endorsementId, reason: reason(true) }),
-    z.object({ intent: z.literal("unhide"), endorsementId }),
-  ],
-  { message: "That action is not known." },
-);
+/** The form's rules, with their refusals in the page's language. */
+const schemaIn = (t: TFunction) => {
+  const noSuchEndorsement = t("workshop:moderation.errors.noSuchEndorsement");
+  const endorsementId = z.string({ message: noSuchEndorsement }).regex(UUID, noSuchEndorsement);
+  const reason = (required: boolean) =>
+    z
+      .preprocess((v) => (v == null ? "" : v), z.string())
+      .transform((v) => v.trim().replace(/\s+/g, " "))
+      .refine((v) => !required || v.length > 0, t("workshop:moderation.errors.reasonRequired"))
+      .refine((v) => v.length <= REASON_MAX, t("workshop:moderation.errors.reasonTooLong", { max: REASON_MAX }))
+      .refine((v) => !/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(v), t("workshop:moderation.errors.reasonControl"));
+  return z.discriminatedUnion(
+    "intent",
+    [
+      z.object({ intent: z.literal("verify"), endorsementId }),
+      z.object({ intent: z.literal("reject"), endorsementId, reason: reason(false) }),
+      z.object({ intent: z.literal("hide"), endorsementId, reason: reason(true) }),
+      z.object({ intent: z.literal("unhide"), endorsementId }),
+    ],
+    { message: t("workshop:moderation.errors.unknownAction") },
+  );
+};
 
-const DONE = {
-  verify: "The organisation is verified and listed.",
-  reject: "The organisation’s endorsement was rejected: it is not listed.",
-  hide: "The endorsement is hidden from the public list.",
-  unhide: "The endorsement is no longer hidden.",
-} as const;
+function doneText(t: TFunction, intent: "verify" | "reject" | "hide" | "unhide"): string {
+  switch (intent) {
+    case "verify":
+      return t("workshop:moderation.done.verify");
+    case "reject":
+      return t("workshop:moderation.done.reject");
+    case "hide":
+      return t("workshop:moderation.done.hide");
+    default:
+      return t("workshop:moderation.done.unhide");
+  }
+}
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { user, document } = await requireEndorsementOrganiser(request, context, params.id);
+  const t = await requestT(request, context);
   let form: Record<string, string>;
   try {
     form = formToObject(await request.formData());
   } catch {
-    return data({ error: "The form could not be read. Please try again.", notice: null, target: null }, { status: 400, headers: NO_STORE });
+    return data({ error: t("workshop:moderation.errors.unreadable"), notice: null, target: null }, { status: 400, headers: NO_STORE });
   }
-  const parsed = parseWith(schema, form);
+  const parsed = parseWith(schemaIn(t), form);
   if (!parsed.ok) {
-    return data({ error: Object.values(parsed.fieldErrors)[0] ?? "Please check the form.", notice: null, target: form.endorsementId ?? null }, { status: 400, headers: NO_STORE });
+    return data({ error: Object.values(parsed.fieldErrors)[0] ?? t("workshop:moderation.errors.check"), notice: null, target: form.endorsementId ?? null }, { status: 400, headers: NO_STORE });
   }
   const input = parsed.data;
   try {
@@ -136,76 +156,103 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       reason: "reason" in input && input.reason ? input.reason : null,
     });
     if (!done) {
-      return data(
-        { error: "That is no longer possible for this endorsement (it may have been changed or withdrawn meanwhile).", notice: null, target: input.endorsementId },
-        { status: 409, headers: NO_STORE },
-      );
+      return data({ error: t("workshop:moderation.errors.noLongerPossible"), notice: null, target: input.endorsementId }, { status: 409, headers: NO_STORE });
     }
-    return data({ error: null, notice: DONE[input.intent], target: input.endorsementId }, { headers: NO_STORE });
+    return data({ error: null, notice: doneText(t, input.intent), target: input.endorsementId }, { headers: NO_STORE });
   } catch (error) {
-    if (error instanceof EndorsementError) return data({ error: error.message, notice: null, target: input.endorsementId }, { status: error.status, headers: NO_STORE });
+    // The one refusal `moderate` words itself: another endorsement of the organisation is already listed (409).
+    if (error instanceof EndorsementError) {
+      const message = error.status === 409 ? t("workshop:moderation.errors.alreadyListed") : error.message;
+      return data({ error: message, notice: null, target: input.endorsementId }, { status: error.status, headers: NO_STORE });
+    }
     throw error;
   }
 }
 
-const STATUS_LABELS: Record<Status, string> = {
-  listed: "Listed",
-  pending: "Waiting for verification",
-  hidden: "Hidden",
-  rejected: "Rejected",
-  withdrawn: "Withdrawn",
-};
+function statusLabel(t: TFunction, status: Status): string {
+  switch (status) {
+    case "listed":
+      return t("workshop:moderation.status.listed");
+    case "pending":
+      return t("workshop:moderation.status.pending");
+    case "hidden":
+      return t("workshop:moderation.status.hidden");
+    case "rejected":
+      return t("workshop:moderation.status.rejected");
+    default:
+      return t("workshop:moderation.status.withdrawn");
+  }
+}
+
+function fieldName(t: TFunction, field: string): string {
+  switch (field as PublicFieldName) {
+    case "name":
+      return t("workshop:moderation.fields.name");
+    case "role":
+      return t("workshop:moderation.fields.role");
+    case "affiliation":
+      return t("workshop:moderation.fields.affiliation");
+    case "country":
+      return t("workshop:moderation.fields.country");
+    case "capacity":
+      return t("workshop:moderation.fields.capacity");
+    case "statement":
+      return t("workshop:moderation.fields.statement");
+    default:
+      return field;
+  }
+}
 
 export default function ModerationQueue() {
   const { document, declaration, endorsements, total, shown } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
+  const { t, locale } = useT();
   const pending = endorsements.filter((e) => e.status === "pending");
   const here = `/documents/${document.id}/endorsements`;
   return (
     <div className="page">
-      <Breadcrumbs trail={documentTrail(document)} current="Endorsements" />
-      <h1>Endorsements</h1>
+      <Breadcrumbs trail={documentTrail(document)} current={t("workshop:moderation.title")} />
+      <h1>{t("workshop:moderation.title")}</h1>
       <p className="lead">{document.title}</p>
       <FormError message={outcome?.error} />
       <FormNotice message={outcome?.notice} />
 
       {!declaration ? (
-        <p className="empty">This document has not been published, so nobody can endorse it yet.</p>
+        <p className="empty">{t("workshop:moderation.notPublished")}</p>
       ) : (
         <>
           <p>
-            {`Version ${declaration.number} is the current version. Endorsements are ${declaration.open ? "open" : "closed"}. `}
-            {declaration.verifiedOnly
-              ? "Organisations are listed only once verified (by their e-mail domain or by you)."
-              : "Organisations are listed at once, marked “unverified” until verified."}{" "}
-            <Link to={`/d/${declaration.slug}`}>Public page</Link>
+            {declaration.open
+              ? t("workshop:moderation.currentOpen", { number: declaration.number })
+              : t("workshop:moderation.currentClosed", { number: declaration.number })}{" "}
+            {declaration.verifiedOnly ? t("workshop:moderation.policyVerifiedOnly") : t("workshop:moderation.policyListUnverified")}{" "}
+            <Link to={`/d/${declaration.slug}`}>{t("workshop:moderation.publicPage")}</Link>
           </p>
           <section className="card" aria-labelledby="export-heading">
-            <h2 id="export-heading">Export</h2>
-            <p>
-              Every endorsement of every version, with the signers’ e-mail addresses — for the organisers only. Keep the file safe
-              and delete it when you no longer need it. Each export is recorded in the audit log.
-            </p>
+            <h2 id="export-heading">{t("workshop:moderation.export")}</h2>
+            <p>{t("workshop:moderation.exportExplain")}</p>
             <p className="actions">
-              <a className="button secondary" href={`${here}/export?format=csv`} download>Download CSV</a>
-              <a className="button secondary" href={`${here}/export?format=json`} download>Download JSON</a>
+              <a className="button secondary" href={`${here}/export?format=csv`} download>{t("workshop:moderation.downloadCsv")}</a>
+              <a className="button secondary" href={`${here}/export?format=json`} download>{t("workshop:moderation.downloadJson")}</a>
             </p>
           </section>
 
-          <h2 id="queue">Waiting for verification</h2>
+          <h2 id="queue">{t("workshop:moderation.waiting")}</h2>
           {pending.length === 0 ? (
-            <p className="empty">No organisation is waiting for verification.</p>
+            <p className="empty">{t("workshop:moderation.noneWaiting")}</p>
           ) : (
-            <EndorsementTable rows={pending} caption="Organisations waiting for verification" here={here} busy={busy} />
+            <EndorsementTable rows={pending} caption={t("workshop:moderation.waitingCaption")} here={here} busy={busy} />
           )}
 
-          <h2 id="all">All endorsements</h2>
-          {total > shown ? <p className="muted">{`Showing the ${shown} most relevant of ${total}; the export has all of them.`}</p> : null}
+          <h2 id="all">{t("workshop:moderation.all")}</h2>
+          {total > shown ? (
+            <p className="muted">{t("workshop:moderation.showing", { shown: formatNumberIn(locale, shown), total: formatNumberIn(locale, total) })}</p>
+          ) : null}
           {endorsements.length === 0 ? (
-            <p className="empty">Nobody has endorsed this declaration yet.</p>
+            <p className="empty">{t("workshop:moderation.nobody")}</p>
           ) : (
-            <EndorsementTable rows={endorsements} caption="All endorsements" here={here} busy={busy} />
+            <EndorsementTable rows={endorsements} caption={t("workshop:moderation.all")} here={here} busy={busy} />
           )}
         </>
       )}
@@ -216,53 +263,81 @@ export default function ModerationQueue() {
 type Row = ReturnType<typeof useLoaderData<typeof loader>>["endorsements"][number];
 
 function EndorsementTable({ rows, caption, here, busy }: { rows: Row[]; caption: string; here: string; busy: boolean }) {
+  const { t, locale } = useT();
+  const columns = {
+    endorsement: t("workshop:moderation.columns.endorsement"),
+    version: t("workshop:moderation.columns.version"),
+    status: t("workshop:moderation.columns.status"),
+    actions: t("workshop:moderation.columns.actions"),
+  };
   return (
     <div className="table-wrap">
       <table className="data responsive moderation">
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>
-            <th scope="col">Endorsement</th>
-            <th scope="col">Version</th>
-            <th scope="col">Status and evidence</th>
-            <th scope="col">Actions</th>
+            <th scope="col">{columns.endorsement}</th>
+            <th scope="col">{columns.version}</th>
+            <th scope="col">{t("workshop:moderation.columns.statusAndEvidence")}</th>
+            <th scope="col">{columns.actions}</th>
           </tr>
         </thead>
         <tbody>
           {rows.map((e) => {
-            const label = e.name ?? (e.erased ? `details erased (${e.erased})` : "endorsement");
+            const label =
+              e.name ??
+              (e.erased === "deleted"
+                ? t("workshop:moderation.erasedDeleted")
+                : e.erased === "withdrawn"
+                  ? t("workshop:moderation.erasedWithdrawn")
+                  : t("workshop:moderation.anEndorsement"));
+            const signedBy = e.signerRole
+              ? e.signerDomain
+                ? t("workshop:moderation.signedByAt", { role: e.signerRole, domain: e.signerDomain })
+                : t("workshop:moderation.signedBy", { role: e.signerRole })
+              : null;
+            const named = (action: string) => (
+              <>
+                {action}
+                <span className="visually-hidden">{` ${label}`}</span>
+              </>
+            );
             return (
               <tr key={e.id}>
-                <td data-label="Endorsement">
+                <td data-label={columns.endorsement}>
                   <strong>{label}</strong>
-                  {e.kind === "organisation" ? <span className="muted"> (organisation)</span> : null}
+                  {e.kind === "organisation" ? <span className="muted"> {t("workshop:moderation.organisationMark")}</span> : null}
                   {e.details.length > 0 ? <div className="small">{e.details.join(" · ")}</div> : null}
                   {e.website ? <div className="small">{e.website}</div> : null}
-                  {e.signerRole ? <div className="small">{`Signed by: ${e.signerRole}${e.signerDomain ? `, e-mail at ${e.signerDomain}` : ""}`}</div> : null}
+                  {signedBy ? <div className="small">{signedBy}</div> : null}
                   {e.statement ? <div className="small statement">{e.statement}</div> : null}
                   {e.kind === "individual" && !e.erased ? (
-                    <div className="small muted">{e.publicFields.length > 0 ? `Public: ${e.publicFields.join(", ")}` : "Nothing public"}</div>
+                    <div className="small muted">
+                      {e.publicFields.length > 0
+                        ? t("workshop:moderation.publicFields", { fields: e.publicFields.map((f) => fieldName(t, f)).join(", ") })
+                        : t("workshop:moderation.nothingPublic")}
+                    </div>
                   ) : null}
-                  <div className="small"><Link to={`/e/${e.id}`}>Receipt</Link></div>
+                  <div className="small"><Link to={`/e/${e.id}`}>{t("workshop:moderation.receipt")}</Link></div>
                 </td>
-                <td data-label="Version">
+                <td data-label={columns.version}>
                   {e.versionNumber}
-                  <div className="small muted"><time dateTime={isoString(e.createdAt)}>{formatDateTime(e.createdAt)}</time></div>
+                  <div className="small muted"><time dateTime={isoString(e.createdAt)}>{dateTimeIn(locale, e.createdAt)}</time></div>
                 </td>
-                <td data-label="Status">
-                  <span className="badge">{STATUS_LABELS[e.status]}</span>
-                  <div className="small">{EVIDENCE_LABELS[e.evidence]}</div>
-                  {e.withdrawnAt ? <div className="small muted">{`Withdrawn ${formatDateTime(e.withdrawnAt)}`}</div> : null}
-                  {e.reason ? <div className="small">{`Reason: ${e.reason}`}</div> : null}
+                <td data-label={columns.status}>
+                  <span className="badge">{statusLabel(t, e.status)}</span>
+                  <div className="small">{e.evidence}</div>
+                  {e.withdrawnAt ? <div className="small muted">{t("workshop:moderation.withdrawnOn", { when: dateTimeIn(locale, e.withdrawnAt) })}</div> : null}
+                  {e.reason ? <div className="small">{t("workshop:moderation.reason", { reason: e.reason })}</div> : null}
                 </td>
-                <td data-label="Actions">
+                <td data-label={columns.actions}>
                   <div className="moderation-actions">
                     {e.canVerify ? (
                       <Form method="post" action={here} className="inline-form">
                         <input type="hidden" name="intent" value="verify" />
                         <input type="hidden" name="endorsementId" value={e.id} />
                         <button type="submit" className="secondary" disabled={busy}>
-                          Verify<span className="visually-hidden">{` ${label}`}</span>
+                          {named(t("workshop:moderation.verify"))}
                         </button>
                       </Form>
                     ) : null}
@@ -271,7 +346,7 @@ function EndorsementTable({ rows, caption, here, busy }: { rows: Row[]; caption:
                         <input type="hidden" name="intent" value="reject" />
                         <input type="hidden" name="endorsementId" value={e.id} />
                         <button type="submit" className="danger" disabled={busy}>
-                          Reject<span className="visually-hidden">{` ${label}`}</span>
+                          {named(t("workshop:moderation.reject"))}
                         </button>
                       </Form>
                     ) : null}
@@ -279,10 +354,10 @@ function EndorsementTable({ rows, caption, here, busy }: { rows: Row[]; caption:
                       <Form method="post" action={here} className="inline-form">
                         <input type="hidden" name="intent" value="hide" />
                         <input type="hidden" name="endorsementId" value={e.id} />
-                        <label className="visually-hidden" htmlFor={`reason-${e.id}`}>{`Reason for hiding ${label}`}</label>
-                        <input type="text" id={`reason-${e.id}`} name="reason" maxLength={300} placeholder="Reason" />
+                        <label className="visually-hidden" htmlFor={`reason-${e.id}`}>{t("workshop:moderation.reasonFor", { name: label })}</label>
+                        <input type="text" id={`reason-${e.id}`} name="reason" maxLength={REASON_MAX} placeholder={t("workshop:moderation.reasonPlaceholder")} />
                         <button type="submit" className="danger" disabled={busy}>
-                          Hide<span className="visually-hidden">{` ${label}`}</span>
+                          {named(t("workshop:moderation.hide"))}
                         </button>
                       </Form>
                     ) : null}
@@ -291,7 +366,7 @@ function EndorsementTable({ rows, caption, here, busy }: { rows: Row[]; caption:
                         <input type="hidden" name="intent" value="unhide" />
                         <input type="hidden" name="endorsementId" value={e.id} />
                         <button type="submit" className="secondary" disabled={busy}>
-                          Unhide<span className="visually-hidden">{` ${label}`}</span>
+                          {named(t("workshop:moderation.unhide"))}
                         </button>
                       </Form>
                     ) : null}

@@ -19,7 +19,7 @@ import { useT } from "../i18n/react";
 import { workshopStrings } from "../workshops/strings.server";
 import { dateTimeIn, roleName } from "../workshops/words";
 import { threadCountsAtVersions } from "../threads/threads.server";
-import { listVersions, restoreVersion, saveVersion, UUID, VERSION_NAME_MAX, versionNameField, VersionError } from "../models/versions.server";
+import { listVersions, restoreVersion, saveVersion, UUID, VERSION_NAME_MAX, versionErrorText, versionNameFieldIn, VersionError } from "../models/versions.server";
 import { isoString } from "../utils/dates";
 import { readForm } from "../utils/forms.server";
 import { notFound, requireUser } from "../utils/guards.server";
@@ -74,11 +74,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
 }
 
-// Built on demand: versionNameField lives in a .server module (absent from the browser bundle).
+// Built on demand: versionNameFieldIn lives in a .server module (absent from the browser bundle).
 const actionSchema = (t: TFunction) => z.discriminatedUnion(
   "intent",
   [
-    z.object({ intent: z.literal("save"), name: versionNameField }),
+    z.object({ intent: z.literal("save"), name: versionNameFieldIn(t) }),
     z.object({ intent: z.literal("restore"), versionId: z.string({ message: t("workshop:history.chooseVersion") }).regex(UUID, t("workshop:history.chooseVersion")) }),
   ],
   { message: t("workshop:history.unknownAction") },
@@ -118,7 +118,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     if (result.backupVersionId) query.set("backup", result.backupVersionId);
     return redirect(`${here}?${query.toString()}`);
   } catch (error) {
-    if (error instanceof VersionError) return failure({ error: error.message, name: submittedName }, error.status);
+    if (error instanceof VersionError) return failure({ error: versionErrorText(t, error), name: submittedName }, error.status);
     throw error;
   }
 }

@@ -84,9 +84,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     findDocumentLanguage(document.id),
   ]);
   const counts = declaration ? await countPublicEndorsementsOf({ documentId: document.id }) : null;
-  const discussion = preview && chosen ? discussionSentence(await discussionOnVersion(document.id, chosen)) : null;
   const current = published[0] ?? null;
   const [t, locale] = await Promise.all([requestT(request, context), requestLocale(request, context)]);
+  const discussion = preview && chosen ? discussionSentence(t, await discussionOnVersion(document.id, chosen)) : null;
   return {
     title: t("workshop:publish.metaTitle", { document: document.title }),
     // A translation document's page has no translations panel: it is not sent the panel's words.

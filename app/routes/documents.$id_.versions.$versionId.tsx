@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * /documents/:id/versions/:versionId — one saved version of a document, read-only: its HTML as rendered when it
  * was saved (by the editor's own schema, which escapes every text and attribute value), who saved it and when, and
@@ -12,17 +11,19 @@ import { findVersion } from "../models/versions.server";
 import { versionThreads } from "../threads/threads.server";
 import { VersionThreads } from "../components/version-threads";
 import { canEditDocuments } from "../models/roles";
-import { formatDateTime, isoString } from "../utils/dates";
+import { isoString } from "../utils/dates";
 import { notFound, requireUser } from "../utils/guards.server";
 import diffStyles from "../diff/diff.css";
 import { Breadcrumbs, documentTrail } from "../components/breadcrumbs";
 import { demoteHeadings } from "../editor/demote-headings";
+import { requestT } from "../i18n/strings.server";
+import { Trans, useT } from "../i18n/react";
+import { workshopStrings } from "../workshops/strings.server";
+import { dateTimeIn } from "../workshops/words";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: diffStyles }];
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.version.name} — ${data.document.title} — Accord` : "Not found — Accord" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? data.title : "Accord" }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { user } = await requireUser(request, context);
@@ -30,11 +31,14 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   if (!document) throw notFound();
   const version = await findVersion(document, user.id, params.versionId ?? "");
   if (!version) throw notFound();
-  const threads = await versionThreads(document.id, version);
+  const [threads, t] = await Promise.all([versionThreads(document.id, version), requestT(request, context)]);
   return {
+    title: t("workshop:version.metaTitle", { name: version.name, document: document.title }),
+    i18n: await workshopStrings(request, context, ["version", "versionThreads"]),
     threads,
     document: { id: document.id, title: document.title, workshopSlug: document.workshopSlug, workshopTitle: document.workshopTitle },
-    canEdit: canEditDocuments(document.role),
+    // Said only to those who may restore (a reader's page carries no word of it, not even in its strings).
+    restoreLabel: canEditDocuments(document.role) ? t("workshop:versionRestore.link") : null,
     version: {
       id: version.id,
       name: version.name,
@@ -46,34 +50,36 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export default function VersionPage() {
-  const { document, canEdit, version, threads } = useLoaderData<typeof loader>();
+  const { document, restoreLabel, version, threads } = useLoaderData<typeof loader>();
+  const { t, locale } = useT();
   const history = `/documents/${document.id}/history`;
   return (
     <div className="page reading">
-      <Breadcrumbs trail={[...documentTrail(document), { to: history, label: "History and versions" }]} current={version.name} />
+      <Breadcrumbs trail={[...documentTrail(document), { to: history, label: t("workshop:version.history") }]} current={version.name} />
       <h1>
-        <span className="visually-hidden">Version: </span>
+        <span className="visually-hidden">{t("workshop:version.hiddenLabel")} </span>
         {version.name}
       </h1>
       <p className="meta">
         <span>{document.title}</span>
         <span>
-          {`Saved by ${version.author ?? "a former member"} on `}
-          <time dateTime={isoString(version.createdAt)}>{formatDateTime(version.createdAt)}</time>
+          <Trans
+            k="workshop:version.savedBy"
+            values={{ name: version.author ?? t("workshop:version.formerMember"), when: dateTimeIn(locale, version.createdAt) }}
+            tags={{ time: (children) => <time dateTime={isoString(version.createdAt)}>{children}</time> }}
+          />
         </span>
       </p>
-      <div className="alert info no-print">
-        This is a saved version: it does not change when the document is edited.
-      </div>
+      <div className="alert info no-print">{t("workshop:version.frozen")}</div>
       <ul className="version-actions no-print">
-        <li><Link to={`/documents/${document.id}/compare?from=${version.id}&to=live`}>Compare with the live text</Link></li>
-        {canEdit ? <li><Link to={`${history}?restore=${version.id}#confirm-restore`}>Restore this version</Link></li> : null}
-        <li><Link to={history}>All versions</Link></li>
+        <li><Link to={`/documents/${document.id}/compare?from=${version.id}&to=live`}>{t("workshop:version.compareLive")}</Link></li>
+        {restoreLabel ? <li><Link to={`${history}?restore=${version.id}#confirm-restore`}>{restoreLabel}</Link></li> : null}
+        <li><Link to={history}>{t("workshop:version.allVersions")}</Link></li>
       </ul>
       {version.html === "" ? (
-        <p className="empty">This version is empty.</p>
+        <p className="empty">{t("workshop:version.empty")}</p>
       ) : (
-        <article className="document" aria-label={`Version “${version.name}”`} dangerouslySetInnerHTML={{ __html: version.html }} />
+        <article className="document" aria-label={t("workshop:version.textLabel", { name: version.name })} dangerouslySetInnerHTML={{ __html: version.html }} />
       )}
       <VersionThreads threads={threads} />
     </div>

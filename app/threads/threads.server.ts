@@ -74,6 +74,7 @@ import {
   type AnchorSpan,
 } from "./anchoring.server";
 import type { Node as PMNode } from "@tiptap/pm/model";
+import type { TFunction } from "i18next";
 import { getEditorSchema } from "../editor/extensions";
 import { queueThreadMails } from "./thread-mails.server";
 
@@ -316,12 +317,12 @@ export function discussionOnVersion(documentId: string, versionId: string): Prom
   return countOpenDiscussion(documentId, versionId);
 }
 
-/** "2 open threads and 1 pending proposal", or null when there is nothing under discussion. */
-export function discussionSentence(counts: { openThreads: number; pendingProposals: number }): string | null {
-  const parts: string[] = [];
-  if (counts.openThreads > 0) parts.push(`${counts.openThreads} open ${counts.openThreads === 1 ? "thread" : "threads"}`);
-  if (counts.pendingProposals > 0) parts.push(`${counts.pendingProposals} pending ${counts.pendingProposals === 1 ? "proposal" : "proposals"}`);
-  return parts.length > 0 ? parts.join(" and ") : null;
+/** "2 open threads and 1 pending proposal" in the page's language, or null when there is nothing under discussion. */
+export function discussionSentence(t: TFunction, counts: { openThreads: number; pendingProposals: number }): string | null {
+  const threads = counts.openThreads > 0 ? t("workshop:discussion.openThreads", { count: counts.openThreads }) : null;
+  const proposals = counts.pendingProposals > 0 ? t("workshop:discussion.pendingProposals", { count: counts.pendingProposals }) : null;
+  if (threads && proposals) return t("workshop:discussion.both", { threads, proposals });
+  return threads ?? proposals;
 }
 
 /* ---------------------------------------------------------------------------------------------------------------- */

@@ -21,7 +21,10 @@ export type WorkshopGroup =
   | "publish"
   | "translations"
   | "history"
-  | "moderation";
+  | "moderation"
+  | "version"
+  | "versionThreads"
+  | "compare";
 
 /** Always sent: words every workshop page uses (roles, kinds, statuses, the breadcrumbs' name). */
 const SHARED = ["yourRole", "roles", "kinds", "statuses"];

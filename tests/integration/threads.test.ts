@@ -721,6 +721,15 @@ describe("named versions and restoring", () => {
     expect(section).not.toContain("Started after the version.");
     expect(section).not.toMatch(/<button|<textarea|<form/);
 
+    // The same discussion in French (issue 14): the summary, the thread's heading, the date.
+    const french = await (await api("viewer", "GET", `/documents/${doc}/versions/${version.id}`, undefined, { "accept-language": "fr" })).text();
+    const frSection = french.slice(french.indexOf("La discussion à cette version"), french.indexOf("</main>"));
+    expect(frSection).toContain("Discussions au moment de l’enregistrement : 1 (ouvertes : 1).");
+    expect(frSection).toContain(`Commentaire de ${people.commenter.name}`);
+    expect(frSection).toContain("Said before the version.");
+    expect(frSection).not.toContain("when it was saved");
+    expect(frSection).not.toContain("Comment by");
+
     // The history lists each version with the discussion it shows.
     const history = await (await api("viewer", "GET", `/documents/${doc}/history`)).text();
     expect(history).toContain(`href="/documents/${doc}/versions/${version.id}#version-threads-title">1 thread, 1 open`);
@@ -890,6 +899,11 @@ describe("publishing and public pages", () => {
     const laterVersion = (await (await api("organiser", "POST", `/api/documents/${doc}/versions`, { name: "Later" })).json()) as { id: string };
     const laterPage = await (await api("organiser", "GET", `/documents/${doc}/publish?version=${laterVersion.id}`)).text();
     expect(laterPage).toContain("Still under discussion on this version: 2 open threads and 1 pending proposal.");
+    // In the organiser's language, plurals included (issue 14).
+    const french = await (await api("organiser", "GET", `/documents/${doc}/publish?version=${laterVersion.id}`, undefined, { "accept-language": "fr" })).text();
+    expect(french).toContain("Encore en discussion sur cette version : 2 discussions ouvertes et 1 proposition en attente.");
+    const swedish = await (await api("organiser", "GET", `/documents/${doc}/publish?version=${versionId}`, undefined, { "accept-language": "sv" })).text();
+    expect(swedish).toContain("Diskuteras fortfarande i den här versionen: 1 öppen tråd.");
     const published = await api("organiser", "POST", `/api/documents/${doc}/publish`, { versionId });
     expect(published.status).toBe(201);
     const { slug, hash } = (await published.json()) as { slug: string; hash: string };

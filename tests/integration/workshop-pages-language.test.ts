@@ -10,6 +10,9 @@ import { getSql } from "../../db/client";
 import type { JSONContent } from "@tiptap/core";
 import { documentPlainText, renderDocumentHtml, tiptapJsonToProseMirror } from "../../app/editor/document-tools.server";
 import { publishVersion } from "../../app/models/publishing.server";
+import { call, organisation, publishDeclaration, signer } from "../support/endorsement-fixtures";
+import { sessionCookie } from "../support/collab-client";
+import { uniqueEmail } from "../support/factories";
 
 let server: TestServer;
 
@@ -244,5 +247,123 @@ describe("the workshop pages in the reader's language", () => {
     const refused = await asVi.post(`/documents/${id}/history`, { intent: "save", name: "x" }, sv);
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain("Din roll i den här workshoppen är");
+  });
+});
+
+describe("a saved version, its comparison and the endorsements page in the reader's language", () => {
+  async function documentWithVersion(name: string): Promise<{ id: string; version: string }> {
+    const sql = getSql();
+    const [doc] = await sql`
+      insert into documents (workshop_id, slug, title, kind) values (${scene.workshop.id}, ${`ver-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`}, 'Note de travail', 'declaration') returning id`;
+    const id = doc!.id as string;
+    const json: JSONContent = { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "Réduction des risques." }] }] };
+    const node = tiptapJsonToProseMirror(json);
+    const [row] = await sql`
+      insert into document_versions (document_id, name, created_by, log_seq, yjs_state, tiptap_json, html, plain_text)
+      values (${id}, ${name}, ${scene.olive.id}, 0, ${Buffer.from([0, 0])}, ${sql.json(json as never)}, ${renderDocumentHtml(node)}, ${documentPlainText(node)})
+      returning id`;
+    return { id, version: row!.id as string };
+  }
+
+  it("shows a saved version in French, its discussion and date included", async () => {
+    const doc = await documentWithVersion("Après la séance 1");
+    const html = await (await scene.asOlive.get(`/documents/${doc.id}/versions/${doc.version}`, fr)).text();
+    expect(html).toMatch(/<title>Après la séance 1 — Note de travail — Accord<\/title>/);
+    expect(html).toContain(`Enregistrée par ${scene.olive.name} le`);
+    expect(html).toContain("Ceci est une version enregistrée : elle ne change pas quand le document est modifié.");
+    expect(html).toContain("Comparer avec le texte en cours");
+    expect(html).toContain("Rétablir cette version");
+    expect(html).toContain("La discussion à cette version");
+    expect(html).toContain("Aucune discussion n’était ouverte sur le texte");
+    expect(html).toMatch(/\d{1,2} (janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) \d{4}/);
+    expectNoEnglish(html, ["Saved by", "This is a saved version", "Compare with the live text", "Restore this version", "All versions", "Discussion at this version", "No threads", "History and versions"]);
+  });
+
+  it("compares a saved version with the live text in French, dates and the texts' names included", async () => {
+    const doc = await documentWithVersion("Première lecture");
+    const html = await (await scene.asOlive.get(`/documents/${doc.id}/compare?from=${doc.version}&to=live`, fr)).text();
+    expect(html).toMatch(/<title>Comparer : « Première lecture » → le texte en cours — Note de travail — Accord<\/title>/);
+    expect(html).toContain("<h1>Comparer des textes</h1>");
+    expect(html).toContain(`De la version « Première lecture », enregistrée par ${scene.olive.name} le`);
+    expect(html).toContain("au texte en cours (tel qu’il est maintenant).");
+    expect(html).toContain("Inverser les deux textes");
+    expect(html).toContain("Texte le plus ancien");
+    expect(html).toContain("Modifications entre « Première lecture » et le texte en cours");
+    expect(html).toMatch(/\d{1,2} (janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) \d{4}/);
+    expectNoEnglish(html, ["Compare texts", "From the version", "saved by", "the live text", "Swap the two texts", "Compare other texts", "Older text", "Newer text", "History and versions"]);
+  });
+
+  it("shows the organisers' endorsements page in French, and answers its moderation steps and refusals in French", async () => {
+    await getSql()`delete from request_limits where key like 'endorse:%'`;
+    const d = await publishDeclaration({ policy: "verified_only" });
+    const ngo = await signer({ email: uniqueEmail("ngo") });
+    const made = await call(server.url, "POST", `/api/declarations/${d.slug}/endorsements`, {
+      cookie: ngo.cookie,
+      json: organisation({ organisationName: "Harm Reduction International", website: "hri.global" }),
+    });
+    expect(made.status).toBe(201);
+    const { id } = (await made.json()) as { id: string };
+    const olive = await sessionCookie(d.organiser.id);
+    const page = (path: string, o: Parameters<typeof call>[3] = {}) =>
+      call(server.url, o.form ? "POST" : "GET", path, { cookie: olive, headers: { ...fr }, ...o });
+    const here = `/documents/${d.documentId}/endorsements`;
+
+    const html = await (await page(here)).text();
+    expect(html).toMatch(/<title>Soutiens — [^<]+ — Accord<\/title>/);
+    expect(html).toContain("<h1>Soutiens</h1>");
+    expect(html).toContain("La version 1 est la version en vigueur. Les soutiens sont ouverts.");
+    expect(html).toContain("Les organisations ne sont affichées qu’une fois vérifiées");
+    expect(html).toContain("Organisations en attente de vérification");
+    expect(html).toContain("Harm Reduction International");
+    expect(html).toContain("Vérifier");
+    expect(html).toContain("Motif du masquage de Harm Reduction International");
+    expect(html).toContain("Récépissé");
+    expect(html).toMatch(/\d{1,2} (janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) \d{4}/);
+    expectNoEnglish(html, ["Waiting for verification", "All endorsements", "is the current version", "Download CSV", "Receipt", "Verify", "Reject", "Reason", "Status and evidence", "Unverified", "Organisations waiting"]);
+
+    const noReason = await page(here, { form: [["intent", "hide"], ["endorsementId", id]] });
+    expect(noReason.status).toBe(400);
+    const noReasonHtml = await noReason.text();
+    expect(noReasonHtml).toContain("Indiquez le motif du masquage");
+    expectNoEnglish(noReasonHtml, ["Give a reason for hiding it"]);
+
+    const verified = await page(here, { form: [["intent", "verify"], ["endorsementId", id]] });
+    expect(verified.status).toBe(200);
+    expect(await verified.text()).toContain("L’organisation est vérifiée et affichée.");
+
+    const again = await page(here, { form: [["intent", "verify"], ["endorsementId", id]] });
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain("Ce n’est plus possible pour ce soutien");
+
+    const editor = await signer();
+    const { addMember } = await import("../support/factories");
+    await addMember(d.workshopId, editor.user.id, "editor");
+    const refused = await call(server.url, "GET", here, { cookie: editor.cookie, headers: { ...fr } });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain("Votre rôle dans cet atelier : Rédacteur.");
+  });
+
+  it("refuses a version's name in the page's language: empty, too long, already taken", async () => {
+    const doc = await documentWithVersion("Première lecture");
+    const history = `/documents/${doc.id}/history`;
+    const tooLong = await scene.asOlive.post(history, { intent: "save", name: "x".repeat(500) }, fr);
+    expect(tooLong.status).toBe(400);
+    const tooLongHtml = await tooLong.text();
+    expect(tooLongHtml).toContain("Le nom ne doit pas dépasser 120 caractères.");
+    expectNoEnglish(tooLongHtml, ["Use at most"]);
+
+    const empty = await scene.asOlive.post(history, { intent: "save", name: "   " }, es);
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain("Dé un nombre a la versión.");
+
+    // The editor page's "Save a named version" form, and the history's: a name the document already has.
+    const taken = await scene.asOlive.post(`/documents/${doc.id}`, { intent: "save-version", name: "première LECTURE" }, fr);
+    expect(taken.status).toBe(409);
+    const takenHtml = await taken.text();
+    expect(takenHtml).toContain("Ce document a déjà une version nommée « première LECTURE ». Choisissez un autre nom.");
+    expectNoEnglish(takenHtml, ["already has a version named"]);
+    const takenSv = await scene.asOlive.post(history, { intent: "save", name: "Première lecture" }, sv);
+    expect(takenSv.status).toBe(409);
+    expect(await takenSv.text()).toContain("Dokumentet har redan en version som heter ”Première lecture”.");
   });
 });
