@@ -136,6 +136,12 @@ describe("discussing and amending the text", () => {
     await field.pressSequentially("v");
     await expect(picker.getByRole("option").allInnerTexts()).resolves.toEqual(["@Olivia Organiser"]);
     await expect(field.getAttribute("aria-activedescendant")).resolves.toBe(await picker.getByRole("option").first().getAttribute("id"));
+    // The open list never covers the Send button: what is drawn at the button's centre is the button.
+    const send = cleo.page.getByRole("button", { name: "Send the comment" });
+    await send.scrollIntoViewIfNeeded();
+    const box = (await send.boundingBox())!;
+    const topmost = await cleo.page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.closest("button")?.textContent ?? null, { x: box.x + box.width / 2, y: box.y + box.height / 2 });
+    expect(topmost).toBe(await send.textContent());
     await field.press("Enter");
     await picker.waitFor({ state: "detached" });
     await field.pressSequentially("do you know?");
