@@ -5,10 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { UserRow } from "../../db/users";
-import { resetConfigCache } from "../../app/config.server";
+import { getConfig, resetConfigCache } from "../../app/config.server";
 import { createUser, TEST_PASSWORD } from "../support/factories";
 import { Browserish, startTestServer, type TestServer } from "../support/http-server";
-import { codeAt, enrolOverHttp } from "../support/second-factor";
+import { codeAt, enrolOverHttp, recoveryCodesOf } from "../support/second-factor";
+import { SoftwareAuthenticator, type ServerOptions } from "../support/software-authenticator";
 
 let server: TestServer;
 
@@ -54,6 +55,18 @@ async function pendingSignIn() {
   return { user, key, browser };
 }
 
+const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+
+/** Register a software passkey named `name` from a signed-in browser, in French; the answer's response. */
+async function registerPasskey(browser: Browserish, name: string): Promise<Response> {
+  const started = await (await browser.post("/account/second-factor", { intent: "passkey-start", name }, fr)).text();
+  const raw = /data-passkey-options="([^"]*)"/.exec(started)?.[1];
+  expect(raw, "the page hands out passkey options").toBeTruthy();
+  const options = JSON.parse(unescape(raw!)) as ServerOptions & Record<string, unknown>;
+  const key = new SoftwareAuthenticator(new URL(getConfig().publicUrl).hostname, new URL(getConfig().publicUrl).origin);
+  return browser.post("/account/second-factor", { intent: "passkey", name, response: JSON.stringify(key.register(options)) }, fr);
+}
+
 describe("the security pages in the reader's language", () => {
   it("asks for the second factor in French when signing in, and refuses a wrong code in French", async () => {
     const { key, browser } = await pendingSignIn();
@@ -70,5 +83,44 @@ describe("the security pages in the reader's language", () => {
     expect(refused).toContain("Ce code est incorrect, ou il a déjà été utilisé.");
     expect(refused).toMatch(/secondes\)\. Il reste (une tentative|\d+ tentatives)\./);
     expectNoEnglish(refused, ["That code is not right", "tries left"]);
+  });
+
+  it("sets up the second factor in French: the app's steps, passkeys with French dates, recovery codes and refusals", async () => {
+    const user = await createUser({ name: "Paul Passe" });
+    const browser = await signedIn(user);
+    const before = await (await browser.get("/account/second-factor", fr)).text();
+    expect(before).toContain("<h1>Second facteur</h1>");
+    expect(before).toMatch(/<title>Second facteur — Votre compte — Accord<\/title>/);
+    expect(before).toContain("Aucune clé d’accès pour l’instant.");
+    expectNoEnglish(before, ["Authenticator app", "Passkeys", "No passkey yet", "Set up a second factor", "Your account"]);
+
+    expect((await browser.post("/account/second-factor", { intent: "start" }, fr)).status).toBe(302);
+    const setUp = await (await browser.get("/account/second-factor", fr)).text();
+    expect(setUp).toContain('aria-label="QR code de votre clé Accord pour une application d’authentification"');
+    expect(setUp).toMatch(/Ou saisissez cette clé dans l’application \(basée sur le temps, 6 chiffres, toutes les 30 secondes\) : <code class="typed-key">[A-Z2-7 ]+<\/code>/);
+    const wrong = await browser.post("/account/second-factor", { intent: "confirm", code: "12ab56" }, fr);
+    expect(wrong.status).toBe(400);
+    expectNoEnglish(await wrong.text(), ["That code is not right", "Scan this code"]);
+
+    const added = await registerPasskey(browser, "Portable");
+    expect(added.status).toBe(200);
+    const codesPage = await added.text();
+    expect(recoveryCodesOf(codesPage)).toHaveLength(10);
+    expect(codesPage).toContain("Vos codes de récupération");
+    expectNoEnglish(codesPage, ["Your recovery codes", "Back to your account"]);
+
+    const on = (await (await browser.get("/account/second-factor", fr)).text()).replace(/<!-- -->/g, "");
+    expect(on).toContain("Le second facteur est activé");
+    expect(on).toContain("Accord demande l’une de vos clés d’accès. Il reste 10 codes de récupération sur 10.");
+    expect(on).toMatch(/<time dateTime="[^"]+">\d{1,2} [a-zéû]+\.? \d{4}(,| à) \d{2}:\d{2} UTC<\/time>/);
+    expect(on).toContain(">jamais<");
+    expectNoEnglish(on, ["The second factor is on", "recovery codes are left", "Last used", "never", "Remove the passkey", "Turn it off"]);
+
+    const refused = await browser.post("/account/second-factor", { intent: "disable" }, fr);
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain("Indiquez votre mot de passe, ou un code de votre application ou un code de récupération.");
+    const badPassword = await browser.post("/account/second-factor", { intent: "disable", password: "not the password at all" }, fr);
+    expect(badPassword.status).toBe(400);
+    expect(await badPassword.text()).toContain("Ce n’est pas votre mot de passe.");
   });
 });
