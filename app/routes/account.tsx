@@ -47,7 +47,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       tokens,
       secondFactor,
       threadEmails,
-      i18n: await routeStrings(request, context, ["auth", "account"]),
+      i18n: await routeStrings(request, context, ["auth", "account", "security"]),
     },
     { headers: NO_STORE },
   );

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { UserRow } from "../../db/users";
 import { getConfig, resetConfigCache } from "../../app/config.server";
+import { createAccessToken } from "../../app/auth/access-tokens.server";
 import { createUser, TEST_PASSWORD } from "../support/factories";
 import { Browserish, startTestServer, type TestServer } from "../support/http-server";
 import { codeAt, enrolOverHttp, recoveryCodesOf } from "../support/second-factor";
@@ -122,5 +123,23 @@ describe("the security pages in the reader's language", () => {
     const badPassword = await browser.post("/account/second-factor", { intent: "disable", password: "not the password at all" }, fr);
     expect(badPassword.status).toBe(400);
     expect(await badPassword.text()).toContain("Ce n’est pas votre mot de passe.");
+  });
+
+  it("shows the personal access tokens in French: the form, the scopes, the lifetimes and the list with French dates", async () => {
+    const user = await createUser({ name: "Jeanne Jeton" });
+    await createAccessToken(user.id, { name: "export nocturne", scopes: ["read", "admin"], lifetimeDays: 30 });
+    const browser = await signedIn(user);
+    const html = (await (await browser.get("/account", fr)).text()).replace(/<!-- -->/g, "");
+    expect(html).toContain('<h2 id="tokens-heading">Jetons d’accès personnels</h2>');
+    expect(html).toContain("(envoyez-le sous la forme <code>Authorization: Bearer …</code>)");
+    expect(html).toContain('<label for="field-lifetimeDays">Expire après</label>');
+    expect(html).toContain('<option value="90" selected="">90 jours</option>');
+    expect(html).toContain('<option value="365">1 an</option>');
+    expect(html).toContain('<label for="scope-admin">Administration</label>');
+    expect(html).toContain('<td data-label="Autorisations">Lecture, Administration</td>');
+    expect(html).toMatch(/<td data-label="Expire le"> <time dateTime="[^"]+">\d{1,2} [a-zéû]+\.? \d{4}(,| à) \d{2}:\d{2} UTC<\/time><\/td>/);
+    expect(html).toContain('<td data-label="Dernière utilisation">jamais</td>');
+    expect(html).toContain('aria-label="Révoquer le jeton « export nocturne »"');
+    expectNoEnglish(html, ["Personal access tokens", "Token name", "What may it do?", "Expires after", "90 days", "Revoke", "never"]);
   });
 });
