@@ -28,7 +28,8 @@ import { pleaseWaitIn } from "../utils/wait-words";
 import { securityWords } from "../auth/security-words.server";
 import { formatDateTimeIn } from "../i18n/format";
 import { Trans, useT } from "../i18n/react";
-import { requestLocale, requestT, routeStrings, tFor } from "../i18n/strings.server";
+import { requestLocale, requestT, tFor } from "../i18n/strings.server";
+import { securityStrings } from "../i18n/security-strings.server";
 import type { TFunction } from "i18next";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Accord" }];
@@ -54,7 +55,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       enrolment,
       sessionVerified: session.secondFactor,
       title: t("security:setup.metaTitle"),
-      i18n: await routeStrings(request, context, ["security"]),
+      i18n: await securityStrings(request, context, ["ceremony", "setup"]),
     },
     { headers: NO_STORE },
   );

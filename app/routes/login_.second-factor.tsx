@@ -18,7 +18,8 @@ import { getUser, safeRedirectTarget } from "../utils/guards.server";
 import { forwardHeaders } from "../utils/route-headers";
 import { pleaseWaitIn } from "../utils/wait-words";
 import { useT } from "../i18n/react";
-import { requestT, routeStrings } from "../i18n/strings.server";
+import { requestT } from "../i18n/strings.server";
+import { securityStrings } from "../i18n/security-strings.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Accord" }];
 export const headers = forwardHeaders;
@@ -29,7 +30,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (!pending) throw redirect("/login?expired=1", { headers: { "Cache-Control": "no-store" } });
   const t = await requestT(request, context);
   return data(
-    { hasPasskey: await hasPasskeys(pending.userId), title: t("security:signIn.metaTitle"), i18n: await routeStrings(request, context, ["security"]) },
+    { hasPasskey: await hasPasskeys(pending.userId), title: t("security:signIn.metaTitle"), i18n: await securityStrings(request, context, ["ceremony", "signIn"]) },
     { headers: { "Cache-Control": "no-store" } },
   );
 }
