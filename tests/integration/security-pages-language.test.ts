@@ -4,6 +4,7 @@
  * second factor go in the recipient's language. Needs a current build (`npm run build`).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getSql } from "../../db/client";
 import type { UserRow } from "../../db/users";
 import { getConfig, resetConfigCache } from "../../app/config.server";
 import { createAccessToken } from "../../app/auth/access-tokens.server";
@@ -141,5 +142,36 @@ describe("the security pages in the reader's language", () => {
     expect(html).toContain('<td data-label="Dernière utilisation">jamais</td>');
     expect(html).toContain('aria-label="Révoquer le jeton « export nocturne »"');
     expectNoEnglish(html, ["Personal access tokens", "Token name", "What may it do?", "Expires after", "90 days", "Revoke", "never"]);
+  });
+
+  it("resets a password in French: the form, its refusals and the broken or used link", async () => {
+    const user = await createUser({ name: "Rémi Reset" });
+    const browser = new Browserish(server.url);
+    expect((await browser.post("/forgot-password", { email: user.email }, fr)).status).toBe(302);
+    const [mail] = await getSql()<{ text: string }[]>`select text_body as text from outbox where to_address = ${user.email} order by id desc limit 1`;
+    const path = /https?:\/\/[^/\s]+(\/reset-password\?token=[^\s]+)/.exec(mail?.text ?? "")?.[1];
+    expect(path, "a reset link was mailed").toBeTruthy();
+    const token = new URLSearchParams(path!.split("?")[1]).get("token")!;
+
+    const page = await (await browser.get(path!, fr)).text();
+    expect(page).toContain("<h1>Choisissez un nouveau mot de passe</h1>");
+    expect(page).toMatch(/<title>Choisissez un nouveau mot de passe — Accord<\/title>/);
+    expect(page).toContain("Nouveau mot de passe (confirmation)");
+    expectNoEnglish(page, ["Choose a new password", "New password", "Save the new password", "Between 12 and 256 characters"]);
+
+    const mismatch = await (await browser.post(path!, { token, password: "ember compass tide 44", confirmPassword: "ember compass tide 45" }, fr)).text();
+    expect(mismatch).toContain("Les deux mots de passe ne sont pas identiques.");
+    expect(mismatch).toContain("Veuillez corriger le champ signalé ci-dessous.");
+    const weak = await (await browser.post(path!, { token, password: "short", confirmPassword: "short" }, fr)).text();
+    expect(weak).toContain("Utilisez au moins 12 caractères.");
+    expectNoEnglish(mismatch + weak, ["The two passwords are not the same", "Please correct", "Use at least"]);
+
+    expect((await browser.post(path!, { token, password: "ember compass tide 44", confirmPassword: "ember compass tide 44" }, fr)).status).toBe(302);
+    const used = await (await browser.get(path!, fr)).text();
+    expect(used).toContain("<h1>Ce lien a expiré ou a déjà été utilisé</h1>");
+    const garbage = await (await browser.get("/reset-password?token=%3Cscript%3E", fr)).text();
+    expect(garbage).toContain("<h1>Ce lien ne fonctionne pas</h1>");
+    expect(garbage).toContain(">Demander un nouveau lien<");
+    expectNoEnglish(used + garbage, ["This link", "Ask for a new link", "Password reset links"]);
   });
 });
