@@ -28,7 +28,7 @@ import { pleaseWaitIn } from "../utils/wait-words";
 import { securityWords } from "../auth/security-words.server";
 import { formatDateTimeIn } from "../i18n/format";
 import { Trans, useT } from "../i18n/react";
-import { requestLocale, requestT, tFor } from "../i18n/strings.server";
+import { requestLocale, tFor } from "../i18n/strings.server";
 import { securityStrings } from "../i18n/security-strings.server";
 import type { TFunction } from "i18next";
 
@@ -89,7 +89,8 @@ const proofOf = (input: { password?: string; code?: string }) => ({ code: input.
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user, session } = await requireSessionUser(request, context);
-  const t = await requestT(request, context);
+  const locale = await requestLocale(request, context);
+  const t = tFor(locale);
   const NO_PROOF = t("security:errors.noProof");
   const form = await readForm(request, schema);
   if (!form.ok) return data<Result>({ error: securityWords(t, form.firstError) }, { status: 400, headers: NO_STORE });
@@ -108,14 +109,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
     case "disable": {
       const given = proofOf(input);
       if (!given.code && !given.password) return data<Result>({ error: NO_PROOF }, { status: 400, headers: NO_STORE });
-      const result = await disableSecondFactor(user, given, context.clientIp);
+      const result = await disableSecondFactor(user, given, context.clientIp, locale);
       if (!result.ok) return refusal(t, result);
       return redirect("/account/second-factor?done=off", { headers: NO_STORE });
     }
     case "regenerate": {
       const given = proofOf(input);
       if (!given.code && !given.password) return data<Result>({ error: NO_PROOF }, { status: 400, headers: NO_STORE });
-      const result = await regenerateRecoveryCodes(user, given, context.clientIp);
+      const result = await regenerateRecoveryCodes(user, given, context.clientIp, locale);
       if (!result.ok) return refusal(t, result);
       return data<Result>({ recoveryCodes: result.recoveryCodes, regenerated: true }, { headers: NO_STORE });
     }
@@ -125,7 +126,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return data<Result>({ passkeyOptions: started.options, name: input.name }, { headers: NO_STORE });
     }
     case "passkey": {
-      const result = await finishPasskeyRegistration(user, session, { name: input.name, response: input.response });
+      const result = await finishPasskeyRegistration(user, session, { name: input.name, response: input.response }, locale);
       if (!result.ok) return data<Result>({ error: securityWords(t, result.error) }, { status: 400, headers: NO_STORE });
       if (result.recoveryCodes) return data<Result>({ recoveryCodes: result.recoveryCodes }, { headers: NO_STORE });
       return redirect("/account/second-factor?done=passkey-added", { headers: NO_STORE });
@@ -135,7 +136,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       if (!given.code && !given.password) return data<Result>({ error: NO_PROOF }, { status: 400, headers: NO_STORE });
       const proved = await checkOwnerProof(user, given, context.clientIp);
       if (!proved.ok) return refusal(t, proved);
-      if (!(await removePasskey(user, input.passkeyId))) return data<Result>({ error: t("security:errors.notYourPasskey") }, { status: 404, headers: NO_STORE });
+      if (!(await removePasskey(user, input.passkeyId, locale))) return data<Result>({ error: t("security:errors.notYourPasskey") }, { status: 404, headers: NO_STORE });
       return redirect("/account/second-factor?done=passkey-removed", { headers: NO_STORE });
     }
   }

@@ -69,6 +69,16 @@ async function registerPasskey(browser: Browserish, name: string): Promise<Respo
   return browser.post("/account/second-factor", { intent: "passkey", name, response: JSON.stringify(key.register(options)) }, fr);
 }
 
+/** A person with an authenticator app whose account chose `language`, and a browser signed in with the app's code. */
+async function pendingSignInWith(language: string) {
+  const { user, key, browser } = await pendingSignIn();
+  await getSql()`update users set language = ${language} where id = ${user.id}`;
+  // The code of the next 30-second step: the app's current code was spent setting it up.
+  const res = await browser.post("/login/second-factor", { code: await codeAt(key, 1) });
+  expect(res.status).toBe(302);
+  return { user, browser };
+}
+
 describe("the security pages in the reader's language", () => {
   it("asks for the second factor in French when signing in, and refuses a wrong code in French", async () => {
     const { key, browser } = await pendingSignIn();
@@ -106,6 +116,10 @@ describe("the security pages in the reader's language", () => {
 
     const added = await registerPasskey(browser, "Portable");
     expect(added.status).toBe(200);
+    const [addedMail] = await getSql()<{ subject: string; text: string }[]>`select subject, text_body as text from outbox where to_address = ${user.email} order by id desc limit 1`;
+    expect(addedMail?.subject).toBe("Une clé d’accès a été ajoutée à votre compte Accord");
+    expect(addedMail?.text).toContain("Bonjour Paul Passe");
+    expect(addedMail?.text).toContain("Une clé d’accès nommée « Portable » a été ajoutée");
     const codesPage = await added.text();
     expect(recoveryCodesOf(codesPage)).toHaveLength(10);
     expect(codesPage).toContain("Vos codes de récupération");
@@ -173,5 +187,19 @@ describe("the security pages in the reader's language", () => {
     expect(garbage).toContain("<h1>Ce lien ne fonctionne pas</h1>");
     expect(garbage).toContain(">Demander un nouveau lien<");
     expectNoEnglish(used + garbage, ["This link", "Ask for a new link", "Password reset links"]);
+  });
+
+  it("writes the second factor's mails in the account's chosen language, whatever the browser asks for", async () => {
+    const { user, browser } = await pendingSignInWith("es");
+    const codes = await browser.post("/account/second-factor", { intent: "regenerate", password: TEST_PASSWORD }, { "accept-language": "en" });
+    expect(codes.status).toBe(200);
+    const [mail] = await getSql()<{ subject: string; text: string }[]>`select subject, text_body as text from outbox where to_address = ${user.email} order by id desc limit 1`;
+    expect(mail?.subject).toBe("Nuevos códigos de recuperación para su cuenta de Accord");
+    expect(mail?.text).toContain("/account/second-factor");
+    expect(mail?.text).not.toContain("Hello");
+    const off = await browser.post("/account/second-factor", { intent: "disable", password: TEST_PASSWORD }, { "accept-language": "en" });
+    expect(off.status).toBe(302);
+    const [offMail] = await getSql()<{ subject: string }[]>`select subject from outbox where to_address = ${user.email} order by id desc limit 1`;
+    expect(offMail?.subject).toBe("Se ha desactivado el segundo factor de su cuenta de Accord");
   });
 });
