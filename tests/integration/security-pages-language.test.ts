@@ -187,6 +187,10 @@ describe("the security pages in the reader's language", () => {
     expect(garbage).toContain("<h1>Ce lien ne fonctionne pas</h1>");
     expect(garbage).toContain(">Demander un nouveau lien<");
     expectNoEnglish(used + garbage, ["This link", "Ask for a new link", "Password reset links"]);
+    const sv = await (await browser.get("/reset-password?token=x", { "accept-language": "sv-SE,sv;q=0.9" })).text();
+    expect(sv).toContain("<h1>Den här länken fungerar inte</h1>");
+    const es = await (await browser.get("/reset-password?token=x", { "accept-language": "es-ES,es;q=0.9" })).text();
+    expect(es).toContain("<h1>Este enlace no funciona</h1>");
   });
 
   it("writes the second factor's mails in the account's chosen language, whatever the browser asks for", async () => {
