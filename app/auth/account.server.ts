@@ -32,6 +32,8 @@ export interface AccessTokenView {
   expiresLabel: string;
   expired: boolean;
   lastUsedLabel: string;
+  /** For the page to say it in its language (app/components/access-tokens.tsx). */
+  lastUsedAt: string | null;
 }
 
 function placeLabel(timeZone: string | null, network: string | null): string {
@@ -69,6 +71,7 @@ export async function listAccessTokenViews(userId: string, now = new Date()): Pr
     expiresLabel: formatDateTime(t.expiresAt),
     expired: t.expiresAt.getTime() <= now.getTime(),
     lastUsedLabel: t.lastUsedAt ? timeAgo(t.lastUsedAt, now) : "never",
+    lastUsedAt: t.lastUsedAt ? t.lastUsedAt.toISOString() : null,
   }));
 }
 

@@ -43,6 +43,9 @@ import { deleteUserSessions } from "../../db/sessions";
 import type { UserRow } from "../../db/users";
 import { getConfig } from "../config.server";
 import { sendMail } from "../mail/mailer.server";
+import { recipientLocale } from "../mail/recipient-locale";
+import type { Locale } from "../i18n/locales";
+import { tFor } from "../i18n/strings.server";
 import { releaseSecondFactorAttempt, reserveSecondFactorAttempt, secondFactorAttempt } from "./throttle.server";
 import { hasSecondFactor, issueRecoveryCodes } from "./second-factor.server";
 
@@ -136,11 +139,15 @@ export type RegistrationResult = { ok: true; recoveryCodes: string[] | null } | 
 
 const REGISTRATION_FAILED = "That passkey could not be added: the answer did not match what Accord asked for. Try again.";
 
-/** Check the browser's answer to the registration challenge and store the passkey under `name`. */
+/**
+ * Check the browser's answer to the registration challenge and store the passkey under `name`. `locale`: the asking
+ * request's language, for the mail unless the account chose one.
+ */
 export async function finishPasskeyRegistration(
-  user: Pick<UserRow, "id" | "email" | "name">,
+  user: Pick<UserRow, "id" | "email" | "name" | "language">,
   session: { id: string; secondFactor: boolean },
   input: { name: string; response: unknown },
+  locale?: Locale,
 ): Promise<RegistrationResult> {
   const name = input.name.trim();
   if (!name || name.length > MAX_PASSKEY_NAME) return { ok: false, error: `Give the passkey a name of at most ${MAX_PASSKEY_NAME} characters (for example “Laptop” or “Phone”).` };
@@ -186,10 +193,11 @@ export async function finishPasskeyRegistration(
     return { codes };
   });
   if (!result) return { ok: false, error: "That passkey is already registered." };
+  const t = tFor(recipientLocale(user.language, locale));
   await sendMail({
     to: user.email,
-    subject: "A passkey was added to your Accord account",
-    text: `Hello ${user.name},\n\nA passkey named “${name}” was added to your Accord account: it can now be used as the second factor when you sign in.\n\nIf it was not you, change your password now and remove it: ${getConfig().publicUrl}/account/second-factor\n`,
+    subject: t("security:mail.passkeyAdded.subject"),
+    text: t("security:mail.passkeyAdded.body", { greeting: t("mail:greeting.named", { name: user.name }), name, link: `${getConfig().publicUrl}/account/second-factor` }),
   });
   return { ok: true, recoveryCodes: result.codes };
 }
@@ -252,7 +260,7 @@ export async function checkPasskeyAssertion(userId: string, binding: ChallengeBi
  * Remove one passkey (the caller has checked the password or a code). When it was the account's last second factor
  * (no app, no other passkey), the second factor is off: recovery codes go and sessions no longer count as having proved it.
  */
-export async function removePasskey(user: Pick<UserRow, "id" | "email" | "name">, passkeyId: string): Promise<boolean> {
+export async function removePasskey(user: Pick<UserRow, "id" | "email" | "name" | "language">, passkeyId: string, locale?: Locale): Promise<boolean> {
   const removed = await getSql().begin(async (tx) => {
     if (!(await deleteUserPasskey(user.id, passkeyId, tx))) return false;
     const totp = await findTotp(user.id, tx);
@@ -261,10 +269,11 @@ export async function removePasskey(user: Pick<UserRow, "id" | "email" | "name">
     return true;
   });
   if (removed) {
+    const t = tFor(recipientLocale(user.language, locale));
     await sendMail({
       to: user.email,
-      subject: "A passkey was removed from your Accord account",
-      text: `Hello ${user.name},\n\nA passkey was removed from your Accord account.\n\nIf it was not you, change your password now: ${getConfig().publicUrl}/account/second-factor\n`,
+      subject: t("security:mail.passkeyRemoved.subject"),
+      text: t("security:mail.passkeyRemoved.body", { greeting: t("mail:greeting.named", { name: user.name }), link: `${getConfig().publicUrl}/account/second-factor` }),
     });
   }
   return removed;

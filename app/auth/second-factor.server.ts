@@ -29,6 +29,9 @@ import { deleteUserSessions } from "../../db/sessions";
 import { findPasswordHashById, findUserById, type UserRow } from "../../db/users";
 import { getConfig } from "../config.server";
 import { sendMail } from "../mail/mailer.server";
+import { recipientLocale } from "../mail/recipient-locale";
+import type { Locale } from "../i18n/locales";
+import { tFor } from "../i18n/strings.server";
 import { verifyPassword } from "./password.server";
 import { releaseSecondFactorAttempt, reserveSecondFactorAttempt, secondFactorAttempt } from "./throttle.server";
 import { formatKeyForTyping, generateTotpKey, matchingStep, qrSvg, totpUri } from "./totp.server";
@@ -182,26 +185,43 @@ export async function checkOwnerProof(user: Pick<UserRow, "id">, proof: { passwo
   return { ok: true };
 }
 
-/** Turn the second factor off (the app, every passkey, the recovery codes): with the account's password, or a code. */
-export async function disableSecondFactor(user: Pick<UserRow, "id" | "email" | "name">, proof: { password?: string; code?: string }, network: string | null): Promise<DisableResult> {
+/**
+ * Turn the second factor off (the app, every passkey, the recovery codes): with the account's password, or a code.
+ * `locale`: the asking request's language, for the mail unless the account chose one.
+ */
+export async function disableSecondFactor(
+  user: Pick<UserRow, "id" | "email" | "name" | "language">,
+  proof: { password?: string; code?: string },
+  network: string | null,
+  locale?: Locale,
+): Promise<DisableResult> {
   const proved = await checkOwnerProof(user, proof, network);
   if (!proved.ok) return proved;
   await getSql().begin(async (tx) => {
     await deleteSecondFactor(user.id, tx);
     await insertAudit({ workshopId: null, actorId: user.id, action: "account.second_factor_disabled", details: { userId: user.id } }, tx);
   });
+  const t = tFor(recipientLocale(user.language, locale));
   await sendMail({
     to: user.email,
-    subject: "The second factor of your Accord account was turned off",
-    text: `Hello ${user.name},\n\nThe second factor (authenticator app, passkeys and recovery codes) of your Accord account was turned off. Signing in now needs only your password.\n\nIf it was not you, change your password now and set up the second factor again: ${getConfig().publicUrl}/account/second-factor\n`,
+    subject: t("security:mail.off.subject"),
+    text: t("security:mail.off.body", { greeting: t("mail:greeting.named", { name: user.name }), link: `${getConfig().publicUrl}/account/second-factor` }),
   });
   return { ok: true };
 }
 
 export type RegenerateResult = { ok: true; recoveryCodes: string[] } | { ok: false; error: string; retryAfterSeconds?: number };
 
-/** Ten new recovery codes, with the password or a code; the old ones stop working. Only for an account with a second factor. */
-export async function regenerateRecoveryCodes(user: Pick<UserRow, "id" | "email" | "name">, proof: { password?: string; code?: string }, network: string | null): Promise<RegenerateResult> {
+/**
+ * Ten new recovery codes, with the password or a code; the old ones stop working. Only for an account with a second
+ * factor. `locale`: the asking request's language, for the mail unless the account chose one.
+ */
+export async function regenerateRecoveryCodes(
+  user: Pick<UserRow, "id" | "email" | "name" | "language">,
+  proof: { password?: string; code?: string },
+  network: string | null,
+  locale?: Locale,
+): Promise<RegenerateResult> {
   if (!(await hasSecondFactor(user.id))) return { ok: false, error: "Your account has no second factor: set one up first, and its recovery codes come with it." };
   const proved = await checkOwnerProof(user, proof, network);
   if (!proved.ok) return proved;
@@ -210,15 +230,11 @@ export async function regenerateRecoveryCodes(user: Pick<UserRow, "id" | "email"
     await insertAudit({ workshopId: null, actorId: user.id, action: "account.recovery_codes_replaced", details: { userId: user.id } }, tx);
     return issued;
   });
+  const t = tFor(recipientLocale(user.language, locale));
   await sendMail({
     to: user.email,
-    subject: "New recovery codes for your Accord account",
-    text: `Hello ${user.name},
-
-Ten new recovery codes were made for your Accord account; the previous ones no longer work.
-
-If it was not you, change your password now: ${getConfig().publicUrl}/account/second-factor
-`,
+    subject: t("security:mail.newCodes.subject"),
+    text: t("security:mail.newCodes.body", { greeting: t("mail:greeting.named", { name: user.name }), link: `${getConfig().publicUrl}/account/second-factor` }),
   });
   return { ok: true, recoveryCodes: codes };
 }
@@ -246,10 +262,16 @@ export async function resetSecondFactorByOrganiser(input: { workshopId: string; 
   if (!reset) throw new SecondFactorResetError("That organiser has no second factor to reset.");
   const person = await findUserById(input.userId);
   if (person) {
+    // Not the person's own request: their account's language, else English.
+    const t = tFor(recipientLocale(person.language));
     await sendMail({
       to: person.email,
-      subject: "Your Accord second factor was reset",
-      text: `Hello ${person.name},\n\nAnother organiser of “${input.workshopTitle}” reset the second factor of your Accord account: signing in now needs only your password. Set up a new one at ${getConfig().publicUrl}/account/second-factor\n\nIf you did not ask for this, tell the organisers of the workshop.\n`,
+      subject: t("security:mail.reset.subject"),
+      text: t("security:mail.reset.body", {
+        greeting: t("mail:greeting.named", { name: person.name }),
+        workshop: input.workshopTitle,
+        link: `${getConfig().publicUrl}/account/second-factor`,
+      }),
     });
   }
 }

@@ -11,6 +11,7 @@
 export const SCOPES = ["read", "write", "endorse", "admin"] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/** In English; the Account page says them in its language (security:tokens.scopes in app/locales). */
 export const SCOPE_WORDS: Record<Scope, { label: string; description: string }> = {
   read: { label: "Read", description: "Read your workshops, documents and versions through the API, and follow documents live without changing them." },
   write: { label: "Write", description: "Save versions, edit documents live, comment and propose changes, where your role allows it." },
@@ -26,7 +27,3 @@ export const isScope = (value: unknown): value is Scope => typeof value === "str
 /** How long a new token works; there is no "never". */
 export const TOKEN_LIFETIMES_DAYS = [7, 30, 90, 365] as const;
 export const DEFAULT_TOKEN_LIFETIME_DAYS = 90;
-
-export function lifetimeLabel(days: number): string {
-  return days === 365 ? "1 year" : `${days} days`;
-}

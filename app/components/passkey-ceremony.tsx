@@ -1,15 +1,16 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * A passkey ceremony in two posts: the form asks the server for options (intent "passkey-start", with any fields
  * given as children, e.g. the new passkey's name); when the action answers with options, the browser runs
  * `navigator.credentials.create/get` through @simplewebauthn/browser and the answer is posted back as JSON text
  * (intent "passkey", plus `finishFields`). Without WebAuthn in the browser, the button says so instead of failing.
  * The options are also in the form's `data-passkey-options` (what a non-browser client, or a test, reads).
+ * Its words are in the `security` namespace, which the page's loader sends.
  */
 import { Form, useSubmit } from "@remix-run/react";
 import { browserSupportsWebAuthn, startAuthentication, startRegistration } from "@simplewebauthn/browser";
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
 import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useT } from "../i18n/react";
 
 /** `options`: what the server's action answered (generateRegistrationOptions or generateAuthenticationOptions, as JSON). */
 interface Props {
@@ -22,9 +23,10 @@ interface Props {
 }
 
 export function PasskeyCeremony(props: Props) {
+  const { t } = useT();
   const submit = useSubmit();
   const [supported, setSupported] = useState<boolean | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState(false);
   const [waiting, setWaiting] = useState(false);
   const handled = useRef<string | null>(null);
 
@@ -34,7 +36,7 @@ export function PasskeyCeremony(props: Props) {
   useEffect(() => {
     if (!options || handled.current === options.challenge) return;
     handled.current = options.challenge;
-    setProblem(null);
+    setProblem(false);
     setWaiting(true);
     const run = async () => {
       const answer =
@@ -44,7 +46,7 @@ export function PasskeyCeremony(props: Props) {
       submit({ ...finishFields, intent: "passkey", response: JSON.stringify(answer) }, { method: "post" });
     };
     run()
-      .catch(() => setProblem("The passkey was not used (the request was cancelled, timed out, or no passkey of this account is on this device). Try again."))
+      .catch(() => setProblem(true))
       .finally(() => setWaiting(false));
   }, [kind, options, finishFields, submit]);
 
@@ -52,13 +54,13 @@ export function PasskeyCeremony(props: Props) {
     <Form method="post" className="stack" noValidate data-passkey-options={options ? JSON.stringify(options) : undefined}>
       <input type="hidden" name="intent" value="passkey-start" />
       {props.children}
-      {problem ? <div className="alert error" role="alert">{problem}</div> : null}
+      {problem ? <div className="alert error" role="alert">{t("security:ceremony.failed")}</div> : null}
       <div className="actions">
         <button type="submit" disabled={props.busy || waiting || supported === false}>
-          {waiting ? "Waiting for your passkey…" : props.label}
+          {waiting ? t("security:ceremony.waiting") : props.label}
         </button>
       </div>
-      {supported === false ? <p className="hint">This browser cannot use passkeys.</p> : null}
+      {supported === false ? <p className="hint">{t("security:ceremony.unsupported")}</p> : null}
     </Form>
   );
 }

@@ -16,7 +16,7 @@ export const LOCALE_NAMES: Record<Locale, string> = { en: "English", fr: "Franç
  * The strings' namespaces (app/locales/<locale>/<namespace>.json). A page receives `common` and the namespaces its
  * route asks for (app/i18n/strings.server.ts), in its one language.
  */
-export const NAMESPACES = ["common", "public", "auth", "account", "mail", "workshop", "editor"] as const;
+export const NAMESPACES = ["common", "public", "auth", "account", "mail", "workshop", "editor", "security"] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 /** The cookie the footer's language switch sets (signed-out readers; a signed-in account keeps it in the database). */

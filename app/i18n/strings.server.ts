@@ -11,6 +11,7 @@ import en_account from "../locales/en/account.json";
 import en_mail from "../locales/en/mail.json";
 import en_workshop from "../locales/en/workshop.json";
 import en_editor from "../locales/en/editor.json";
+import en_security from "../locales/en/security.json";
 import fr_common from "../locales/fr/common.json";
 import fr_public from "../locales/fr/public.json";
 import fr_auth from "../locales/fr/auth.json";
@@ -18,6 +19,7 @@ import fr_account from "../locales/fr/account.json";
 import fr_mail from "../locales/fr/mail.json";
 import fr_workshop from "../locales/fr/workshop.json";
 import fr_editor from "../locales/fr/editor.json";
+import fr_security from "../locales/fr/security.json";
 import es_common from "../locales/es/common.json";
 import es_public from "../locales/es/public.json";
 import es_auth from "../locales/es/auth.json";
@@ -25,6 +27,7 @@ import es_account from "../locales/es/account.json";
 import es_mail from "../locales/es/mail.json";
 import es_workshop from "../locales/es/workshop.json";
 import es_editor from "../locales/es/editor.json";
+import es_security from "../locales/es/security.json";
 import sv_common from "../locales/sv/common.json";
 import sv_public from "../locales/sv/public.json";
 import sv_auth from "../locales/sv/auth.json";
@@ -32,14 +35,15 @@ import sv_account from "../locales/sv/account.json";
 import sv_mail from "../locales/sv/mail.json";
 import sv_workshop from "../locales/sv/workshop.json";
 import sv_editor from "../locales/sv/editor.json";
+import sv_security from "../locales/sv/security.json";
 import { createI18n, type Strings } from "./instance";
 import { chooseLocale, type Locale, type Namespace } from "./locales";
 
 const ALL: Record<Locale, Record<Namespace, Record<string, unknown>>> = {
-  en: { common: en_common, public: en_public, auth: en_auth, account: en_account, mail: en_mail, workshop: en_workshop, editor: en_editor },
-  fr: { common: fr_common, public: fr_public, auth: fr_auth, account: fr_account, mail: fr_mail, workshop: fr_workshop, editor: fr_editor },
-  es: { common: es_common, public: es_public, auth: es_auth, account: es_account, mail: es_mail, workshop: es_workshop, editor: es_editor },
-  sv: { common: sv_common, public: sv_public, auth: sv_auth, account: sv_account, mail: sv_mail, workshop: sv_workshop, editor: sv_editor },
+  en: { common: en_common, public: en_public, auth: en_auth, account: en_account, mail: en_mail, workshop: en_workshop, editor: en_editor, security: en_security },
+  fr: { common: fr_common, public: fr_public, auth: fr_auth, account: fr_account, mail: fr_mail, workshop: fr_workshop, editor: fr_editor, security: fr_security },
+  es: { common: es_common, public: es_public, auth: es_auth, account: es_account, mail: es_mail, workshop: es_workshop, editor: es_editor, security: es_security },
+  sv: { common: sv_common, public: sv_public, auth: sv_auth, account: sv_account, mail: sv_mail, workshop: sv_workshop, editor: sv_editor, security: sv_security },
 };
 
 /** The JSON of each language and namespace (tests compare them). */

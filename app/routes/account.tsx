@@ -27,7 +27,8 @@ import { forwardHeaders, NO_STORE } from "../utils/route-headers";
 import { saveAccountLanguage } from "../auth/account-language.server";
 import { useT } from "../i18n/react";
 import { isLocale, LOCALE_NAMES, LOCALES } from "../i18n/locales";
-import { requestT, routeStrings } from "../i18n/strings.server";
+import { requestT } from "../i18n/strings.server";
+import { securityStrings } from "../i18n/security-strings.server";
 
 export const meta: MetaFunction = () => [{ title: "Your account — Accord" }];
 export const headers = forwardHeaders;
@@ -47,7 +48,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       tokens,
       secondFactor,
       threadEmails,
-      i18n: await routeStrings(request, context, ["auth", "account"]),
+      i18n: await securityStrings(request, context, ["tokens"], ["auth", "account"]),
     },
     { headers: NO_STORE },
   );

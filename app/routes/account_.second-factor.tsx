@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * /account/second-factor — set up a second factor: an authenticator app (scan the QR code, confirm a first code) and/or
  * passkeys (named; when each was last used; removed with the password or a code). The first one gives ten recovery
@@ -25,24 +24,41 @@ import { PasskeyCeremony } from "../components/passkey-ceremony";
 import { readForm } from "../utils/forms.server";
 import { requireSessionUser } from "../utils/guards.server";
 import { forwardHeaders, NO_STORE } from "../utils/route-headers";
-import { pleaseWait } from "../utils/wait-words";
-import { formatDateTime } from "../utils/when";
+import { pleaseWaitIn } from "../utils/wait-words";
+import { securityWords } from "../auth/security-words.server";
+import { formatDateTimeIn } from "../i18n/format";
+import { Trans, useT } from "../i18n/react";
+import { requestLocale, tFor } from "../i18n/strings.server";
+import { securityStrings } from "../i18n/security-strings.server";
+import type { TFunction } from "i18next";
 
-export const meta: MetaFunction = () => [{ title: "Second factor — Your account — Accord" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Accord" }];
 export const headers = forwardHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, session } = await requireSessionUser(request, context);
   const status = await getSecondFactorStatus(user.id);
   const enrolment = status.totp ? null : await enrolmentInProgress(user);
+  const locale = await requestLocale(request, context);
+  const t = tFor(locale);
   const passkeys = status.passkeys.map((p) => ({
     id: p.id,
     name: p.name,
     createdAt: p.createdAt.toISOString(),
-    createdLabel: formatDateTime(p.createdAt),
-    lastUsedLabel: p.lastUsedAt ? formatDateTime(p.lastUsedAt) : "never",
+    createdLabel: formatDateTimeIn(locale, p.createdAt),
+    lastUsedLabel: p.lastUsedAt ? formatDateTimeIn(locale, p.lastUsedAt) : t("security:setup.never"),
   }));
-  return data({ status: { enabled: status.enabled, totp: status.totp, recoveryCodesLeft: status.recoveryCodesLeft }, passkeys, enrolment, sessionVerified: session.secondFactor }, { headers: NO_STORE });
+  return data(
+    {
+      status: { enabled: status.enabled, totp: status.totp, recoveryCodesLeft: status.recoveryCodesLeft },
+      passkeys,
+      enrolment,
+      sessionVerified: session.secondFactor,
+      title: t("security:setup.metaTitle"),
+      i18n: await securityStrings(request, context, ["ceremony", "setup"]),
+    },
+    { headers: NO_STORE },
+  );
 }
 
 const code = z.string().max(MAX_CODE_INPUT, "A code is at most 6 digits, or a recovery code of 16 letters and digits.");
@@ -60,55 +76,58 @@ const schema = z.discriminatedUnion("intent", [
 
 type Result = { error?: string; recoveryCodes?: string[]; regenerated?: boolean; passkeyOptions?: { challenge: string }; name?: string; added?: string };
 
-function refusal(result: { error: string; retryAfterSeconds?: number }) {
+function refusal(t: TFunction, result: { error: string; retryAfterSeconds?: number }) {
   const wait = result.retryAfterSeconds;
+  const error = securityWords(t, result.error);
   return data<Result>(
-    { error: wait ? `${result.error} ${pleaseWait(wait)}` : result.error },
+    { error: wait ? `${error} ${pleaseWaitIn(t, wait)}` : error },
     { status: wait ? 429 : 400, headers: wait ? { ...NO_STORE, "Retry-After": String(wait) } : NO_STORE },
   );
 }
 
-const NO_PROOF = "Give your password, or a code from your app or a recovery code.";
 const proofOf = (input: { password?: string; code?: string }) => ({ code: input.code?.trim() ? input.code : undefined, password: input.password || undefined });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user, session } = await requireSessionUser(request, context);
+  const locale = await requestLocale(request, context);
+  const t = tFor(locale);
+  const NO_PROOF = t("security:errors.noProof");
   const form = await readForm(request, schema);
-  if (!form.ok) return data<Result>({ error: form.firstError }, { status: 400, headers: NO_STORE });
+  if (!form.ok) return data<Result>({ error: securityWords(t, form.firstError) }, { status: 400, headers: NO_STORE });
   const input = form.data;
   switch (input.intent) {
     case "start": {
       const started = await startEnrolment(user);
-      if (!started) return data<Result>({ error: "Your account already has an authenticator app: turn the second factor off first to set up a new one." }, { status: 409, headers: NO_STORE });
+      if (!started) return data<Result>({ error: t("security:errors.alreadyHasApp") }, { status: 409, headers: NO_STORE });
       return redirect("/account/second-factor#set-up", { headers: NO_STORE });
     }
     case "confirm": {
       const result = await confirmEnrolment(user, session.id, input.code);
-      if (!result.ok) return data<Result>({ error: result.error }, { status: 400, headers: NO_STORE });
+      if (!result.ok) return data<Result>({ error: securityWords(t, result.error) }, { status: 400, headers: NO_STORE });
       return data<Result>({ recoveryCodes: result.recoveryCodes }, { headers: NO_STORE });
     }
     case "disable": {
       const given = proofOf(input);
       if (!given.code && !given.password) return data<Result>({ error: NO_PROOF }, { status: 400, headers: NO_STORE });
-      const result = await disableSecondFactor(user, given, context.clientIp);
-      if (!result.ok) return refusal(result);
+      const result = await disableSecondFactor(user, given, context.clientIp, locale);
+      if (!result.ok) return refusal(t, result);
       return redirect("/account/second-factor?done=off", { headers: NO_STORE });
     }
     case "regenerate": {
       const given = proofOf(input);
       if (!given.code && !given.password) return data<Result>({ error: NO_PROOF }, { status: 400, headers: NO_STORE });
-      const result = await regenerateRecoveryCodes(user, given, context.clientIp);
-      if (!result.ok) return refusal(result);
+      const result = await regenerateRecoveryCodes(user, given, context.clientIp, locale);
+      if (!result.ok) return refusal(t, result);
       return data<Result>({ recoveryCodes: result.recoveryCodes, regenerated: true }, { headers: NO_STORE });
     }
     case "passkey-start": {
       const started = await startPasskeyRegistration(user, session);
-      if (!started.ok) return data<Result>({ error: started.error }, { status: 409, headers: NO_STORE });
+      if (!started.ok) return data<Result>({ error: securityWords(t, started.error) }, { status: 409, headers: NO_STORE });
       return data<Result>({ passkeyOptions: started.options, name: input.name }, { headers: NO_STORE });
     }
     case "passkey": {
-      const result = await finishPasskeyRegistration(user, session, { name: input.name, response: input.response });
-      if (!result.ok) return data<Result>({ error: result.error }, { status: 400, headers: NO_STORE });
+      const result = await finishPasskeyRegistration(user, session, { name: input.name, response: input.response }, locale);
+      if (!result.ok) return data<Result>({ error: securityWords(t, result.error) }, { status: 400, headers: NO_STORE });
       if (result.recoveryCodes) return data<Result>({ recoveryCodes: result.recoveryCodes }, { headers: NO_STORE });
       return redirect("/account/second-factor?done=passkey-added", { headers: NO_STORE });
     }
@@ -116,51 +135,59 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const given = proofOf(input);
       if (!given.code && !given.password) return data<Result>({ error: NO_PROOF }, { status: 400, headers: NO_STORE });
       const proved = await checkOwnerProof(user, given, context.clientIp);
-      if (!proved.ok) return refusal(proved);
-      if (!(await removePasskey(user, input.passkeyId))) return data<Result>({ error: "That passkey is not one of your account’s." }, { status: 404, headers: NO_STORE });
+      if (!proved.ok) return refusal(t, proved);
+      if (!(await removePasskey(user, input.passkeyId, locale))) return data<Result>({ error: t("security:errors.notYourPasskey") }, { status: 404, headers: NO_STORE });
       return redirect("/account/second-factor?done=passkey-removed", { headers: NO_STORE });
     }
   }
 }
 
-const DONE: Record<string, string> = {
-  off: "The second factor is off. Signing in needs only your password.",
-  "passkey-added": "The passkey was added. Signing in can now use it after your password.",
-  "passkey-removed": "The passkey was removed.",
-};
+/** The notice after a redirect (`?done=`), in the page's language. */
+function doneNotice(t: TFunction, done: string | null): string | null {
+  switch (done) {
+    case "off": return t("security:setup.done.off");
+    case "passkey-added": return t("security:setup.done.passkeyAdded");
+    case "passkey-removed": return t("security:setup.done.passkeyRemoved");
+    default: return null;
+  }
+}
 
 type Passkey = { id: string; name: string; createdAt: string; createdLabel: string; lastUsedLabel: string };
 
 export default function SecondFactorPage() {
+  const { t } = useT();
   const { status, enrolment, passkeys } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
-  const done = params.get("done");
+  const done = doneNotice(t, params.get("done"));
   return (
     <div className="page narrow">
-      <p><Link to="/account">← Your account</Link></p>
-      <h1>Second factor</h1>
+      <p><Link to="/account">{t("security:setup.back")}</Link></p>
+      <h1>{t("security:setup.title")}</h1>
       <FormError message={result?.error} />
-      <div role="status">{done && DONE[done] && !result ? <div className="alert ok">{DONE[done]}</div> : null}</div>
+      <div role="status">{done && !result ? <div className="alert ok">{done}</div> : null}</div>
       {result?.recoveryCodes ? (
         <RecoveryCodes codes={result.recoveryCodes} regenerated={Boolean(result.regenerated)} />
       ) : (
         <>
           {status.enabled ? (
             <section className="card stack" aria-labelledby="on-heading">
-              <h2 id="on-heading">The second factor is on</h2>
+              <h2 id="on-heading">{t("security:setup.on.title")}</h2>
               <p>
-                Signing in asks, after your password, for {status.totp && passkeys.length > 0 ? "a code from your authenticator app or one of your passkeys" : status.totp ? "a code from your authenticator app" : "one of your passkeys"}. {status.recoveryCodesLeft} of 10 recovery codes are left.
+                {[
+                  status.totp && passkeys.length > 0
+                    ? t("security:setup.on.appOrPasskey")
+                    : status.totp
+                      ? t("security:setup.on.app")
+                      : t("security:setup.on.passkey"),
+                  t("security:setup.on.codesLeft", { count: status.recoveryCodesLeft }),
+                ].join(" ")}
               </p>
             </section>
           ) : (
             <section className="card stack">
-              <p>
-                With a second factor, signing in asks for your password and then a 6-digit code from an authenticator app on your phone
-                (any app that reads “TOTP” QR codes), or a passkey (your device’s screen lock, or a security key). Workshops can require it
-                of their organisers before they publish, moderate endorsements, export signers’ addresses or manage members.
-              </p>
+              <p>{t("security:setup.intro")}</p>
             </section>
           )}
           <AuthenticatorApp on={status.totp} enrolment={enrolment} anyFactor={status.enabled} busy={busy} />
@@ -174,28 +201,29 @@ export default function SecondFactorPage() {
 }
 
 function AuthenticatorApp({ on, enrolment, anyFactor, busy }: { on: boolean; enrolment: { qrSvg: string; typedKey: string } | null; anyFactor: boolean; busy: boolean }) {
+  const { t } = useT();
   if (on) {
     return (
       <section className="card stack" aria-labelledby="app-heading">
-        <h2 id="app-heading">Authenticator app</h2>
-        <p>On: your app’s 6-digit codes sign you in after your password.</p>
+        <h2 id="app-heading">{t("security:setup.app.title")}</h2>
+        <p>{t("security:setup.app.on")}</p>
       </section>
     );
   }
   if (enrolment) {
     return (
       <section id="set-up" className="card stack" aria-labelledby="set-up-heading">
-        <h2 id="set-up-heading">1. Scan this code with your authenticator app</h2>
-        <div className="qr-code" role="img" aria-label="QR code of your Accord key for an authenticator app" dangerouslySetInnerHTML={{ __html: enrolment.qrSvg }} />
+        <h2 id="set-up-heading">{t("security:setup.app.scan")}</h2>
+        <div className="qr-code" role="img" aria-label={t("security:setup.app.qrLabel")} dangerouslySetInnerHTML={{ __html: enrolment.qrSvg }} />
         <p>
-          Or type this key into the app (time-based, 6 digits, every 30 seconds): <code className="typed-key">{enrolment.typedKey}</code>
+          <Trans k="security:setup.app.typeKey" values={{ typed: enrolment.typedKey }} tags={{ key: (c) => <code className="typed-key">{c}</code> }} />
         </p>
-        <h2>2. Type the code the app shows</h2>
+        <h2>{t("security:setup.app.typeCode")}</h2>
         <Form method="post" className="stack" noValidate>
           <input type="hidden" name="intent" value="confirm" />
-          <Field name="code" label="Code from your app" autoComplete="one-time-code" inputMode="numeric" maxLength={MAX_CODE_INPUT} required />
+          <Field name="code" label={t("security:setup.app.codeLabel")} autoComplete="one-time-code" inputMode="numeric" maxLength={MAX_CODE_INPUT} required />
           <div className="actions">
-            <button type="submit" disabled={busy}>{busy ? "Checking…" : "Turn on the second factor"}</button>
+            <button type="submit" disabled={busy}>{busy ? t("security:setup.app.checking") : t("security:setup.app.turnOn")}</button>
           </div>
         </Form>
       </section>
@@ -203,57 +231,58 @@ function AuthenticatorApp({ on, enrolment, anyFactor, busy }: { on: boolean; enr
   }
   return (
     <section className="card stack" aria-labelledby="app-heading">
-      <h2 id="app-heading">Authenticator app</h2>
+      <h2 id="app-heading">{t("security:setup.app.title")}</h2>
       <Form method="post">
         <input type="hidden" name="intent" value="start" />
-        <button type="submit" disabled={busy}>{anyFactor ? "Set up an authenticator app" : "Set up a second factor"}</button>
+        <button type="submit" disabled={busy}>{anyFactor ? t("security:setup.app.setUpApp") : t("security:setup.app.setUpFirst")}</button>
       </Form>
     </section>
   );
 }
 
 function Passkeys({ passkeys, busy, options, name }: { passkeys: Passkey[]; busy: boolean; options: { challenge: string } | null; name: string | null }) {
+  const { t } = useT();
   return (
     <section id="passkeys" className="card stack" aria-labelledby="passkeys-heading">
-      <h2 id="passkeys-heading">Passkeys</h2>
+      <h2 id="passkeys-heading">{t("security:setup.passkeys.title")}</h2>
       {passkeys.length === 0 ? (
-        <p>No passkey yet. A passkey is kept by your device (unlocked with its screen lock) or on a security key.</p>
+        <p>{t("security:setup.passkeys.none")}</p>
       ) : (
         <table>
-          <caption className="visually-hidden">Your passkeys</caption>
+          <caption className="visually-hidden">{t("security:setup.passkeys.caption")}</caption>
           <thead>
-            <tr><th scope="col">Name</th><th scope="col">Added</th><th scope="col">Last used</th></tr>
+            <tr><th scope="col">{t("security:setup.passkeys.name")}</th><th scope="col">{t("security:setup.passkeys.added")}</th><th scope="col">{t("security:setup.passkeys.lastUsed")}</th></tr>
           </thead>
           <tbody>
             {passkeys.map((p) => (
               <tr key={p.id}>
-                <td data-label="Name">{p.name}</td>
-                <td data-label="Added"><time dateTime={p.createdAt}>{p.createdLabel}</time></td>
-                <td data-label="Last used">{p.lastUsedLabel}</td>
+                <td data-label={t("security:setup.passkeys.name")}>{p.name}</td>
+                <td data-label={t("security:setup.passkeys.added")}><time dateTime={p.createdAt}>{p.createdLabel}</time></td>
+                <td data-label={t("security:setup.passkeys.lastUsed")}>{p.lastUsedLabel}</td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      <h3>Add a passkey</h3>
-      <PasskeyCeremony kind="register" options={options} label="Add a passkey" busy={busy} finishFields={name ? { name } : undefined}>
-        <Field id="field-passkey-name" name="name" label="Name of the passkey" hint="So you can tell your passkeys apart, e.g. “Laptop” or “Security key”." maxLength={MAX_PASSKEY_NAME} required />
+      <h3>{t("security:setup.passkeys.addTitle")}</h3>
+      <PasskeyCeremony kind="register" options={options} label={t("security:setup.passkeys.add")} busy={busy} finishFields={name ? { name } : undefined}>
+        <Field id="field-passkey-name" name="name" label={t("security:setup.passkeys.nameLabel")} hint={t("security:setup.passkeys.nameHint")} maxLength={MAX_PASSKEY_NAME} required />
       </PasskeyCeremony>
       {passkeys.length > 0 ? (
         <>
-          <h3>Remove a passkey</h3>
+          <h3>{t("security:setup.passkeys.removeTitle")}</h3>
           <Form method="post" className="stack" noValidate>
             <input type="hidden" name="intent" value="passkey-remove" />
             <div className="field">
-              <label htmlFor="field-passkey-id">Passkey to remove</label>
+              <label htmlFor="field-passkey-id">{t("security:setup.passkeys.toRemove")}</label>
               <select id="field-passkey-id" name="passkeyId" required>
                 {passkeys.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
               </select>
             </div>
-            <Field id="field-remove-password" name="password" label="Your password" type="password" autoComplete="current-password" />
-            <Field id="field-remove-code" name="code" label="Or a code from your app, or a recovery code" autoComplete="one-time-code" maxLength={MAX_CODE_INPUT} />
+            <Field id="field-remove-password" name="password" label={t("security:setup.proof.password")} type="password" autoComplete="current-password" />
+            <Field id="field-remove-code" name="code" label={t("security:setup.proof.code")} autoComplete="one-time-code" maxLength={MAX_CODE_INPUT} />
             <div className="actions">
-              <button type="submit" className="danger" disabled={busy}>Remove the passkey</button>
+              <button type="submit" className="danger" disabled={busy}>{t("security:setup.passkeys.remove")}</button>
             </div>
           </Form>
         </>
@@ -263,16 +292,17 @@ function Passkeys({ passkeys, busy, options, name }: { passkeys: Passkey[]; busy
 }
 
 function RegenerateCodes({ busy }: { busy: boolean }) {
+  const { t } = useT();
   return (
     <section id="recovery-codes" className="card stack" aria-labelledby="regenerate-heading">
-      <h2 id="regenerate-heading">New recovery codes</h2>
-      <p>Used some, or lost the list? Make ten new codes: the old ones stop working.</p>
+      <h2 id="regenerate-heading">{t("security:setup.regenerate.title")}</h2>
+      <p>{t("security:setup.regenerate.body")}</p>
       <Form method="post" className="stack" noValidate>
         <input type="hidden" name="intent" value="regenerate" />
-        <Field id="field-regenerate-password" name="password" label="Your password" type="password" autoComplete="current-password" />
-        <Field id="field-regenerate-code" name="code" label="Or a code from your app, or a recovery code" autoComplete="one-time-code" maxLength={MAX_CODE_INPUT} />
+        <Field id="field-regenerate-password" name="password" label={t("security:setup.proof.password")} type="password" autoComplete="current-password" />
+        <Field id="field-regenerate-code" name="code" label={t("security:setup.proof.code")} autoComplete="one-time-code" maxLength={MAX_CODE_INPUT} />
         <div className="actions">
-          <button type="submit" disabled={busy}>Make new recovery codes</button>
+          <button type="submit" disabled={busy}>{t("security:setup.regenerate.submit")}</button>
         </div>
       </Form>
     </section>
@@ -280,35 +310,34 @@ function RegenerateCodes({ busy }: { busy: boolean }) {
 }
 
 function RecoveryCodes({ codes, regenerated }: { codes: string[]; regenerated: boolean }) {
+  const { t } = useT();
   return (
     <section className="card stack" aria-labelledby="codes-heading">
       <div className="alert ok" role="status">
-        {regenerated ? "Ten new recovery codes were made; the previous ones no longer work." : "The second factor is on. Other browsers signed in to your account were signed out."}
+        {regenerated ? t("security:setup.codes.regenerated") : t("security:setup.codes.turnedOn")}
       </div>
-      <h2 id="codes-heading">Your recovery codes</h2>
-      <p>
-        Keep these ten codes somewhere safe (print them, or keep them in a password manager). Each one signs you in once if you
-        lose your phone or your passkeys. They are shown only now.
-      </p>
-      <ul className="recovery-codes" aria-label="Recovery codes">
+      <h2 id="codes-heading">{t("security:setup.codes.title")}</h2>
+      <p>{t("security:setup.codes.body")}</p>
+      <ul className="recovery-codes" aria-label={t("security:setup.codes.listLabel")}>
         {codes.map((c) => <li key={c}><code>{c}</code></li>)}
       </ul>
-      <p><Link to="/account">Back to your account</Link></p>
+      <p><Link to="/account">{t("security:setup.codes.back")}</Link></p>
     </section>
   );
 }
 
 function TurnOff({ busy }: { busy: boolean }) {
+  const { t } = useT();
   return (
     <section className="card stack" aria-labelledby="off-heading">
-      <h2 id="off-heading">Turn it off</h2>
-      <p>Removes the authenticator app, every passkey and the recovery codes.</p>
+      <h2 id="off-heading">{t("security:setup.off.title")}</h2>
+      <p>{t("security:setup.off.body")}</p>
       <Form method="post" className="stack" noValidate>
         <input type="hidden" name="intent" value="disable" />
-        <Field name="password" label="Your password" type="password" autoComplete="current-password" />
-        <Field name="code" label="Or a code from your app, or a recovery code" autoComplete="one-time-code" maxLength={MAX_CODE_INPUT} />
+        <Field name="password" label={t("security:setup.proof.password")} type="password" autoComplete="current-password" />
+        <Field name="code" label={t("security:setup.proof.code")} autoComplete="one-time-code" maxLength={MAX_CODE_INPUT} />
         <div className="actions">
-          <button type="submit" className="danger" disabled={busy}>Turn off the second factor</button>
+          <button type="submit" className="danger" disabled={busy}>{t("security:setup.off.submit")}</button>
         </div>
       </Form>
     </section>

@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * /login/second-factor — the second step of signing in for an account with a second factor: a code from the
  * authenticator app, a recovery code, or one of the account's passkeys ("Use a passkey": the form asks for a challenge
@@ -11,34 +10,42 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { serializeSessionCookie } from "../auth/cookie.server";
 import { hasPasskeys, MAX_RESPONSE_JSON } from "../auth/passkeys.server";
 import { completePendingSignIn, passkeyOptionsForPending, readPendingSignIn, serializePendingCookie } from "../auth/pending-sign-in.server";
-import { MAX_CODE_INPUT, WRONG_CODE } from "../auth/second-factor.server";
+import { MAX_CODE_INPUT } from "../auth/second-factor.server";
 import { Field, FormError } from "../components/field";
 import { PasskeyCeremony } from "../components/passkey-ceremony";
 import { readFormFields } from "../utils/forms.server";
 import { getUser, safeRedirectTarget } from "../utils/guards.server";
 import { forwardHeaders } from "../utils/route-headers";
-import { pleaseWait } from "../utils/wait-words";
+import { pleaseWaitIn } from "../utils/wait-words";
+import { useT } from "../i18n/react";
+import { requestT } from "../i18n/strings.server";
+import { securityStrings } from "../i18n/security-strings.server";
 
-export const meta: MetaFunction = () => [{ title: "Second factor — Sign in — Accord" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Accord" }];
 export const headers = forwardHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getUser(context)) throw redirect("/workshops");
   const pending = await readPendingSignIn(request.headers.get("cookie"));
   if (!pending) throw redirect("/login?expired=1", { headers: { "Cache-Control": "no-store" } });
-  return data({ hasPasskey: await hasPasskeys(pending.userId) }, { headers: { "Cache-Control": "no-store" } });
+  const t = await requestT(request, context);
+  return data(
+    { hasPasskey: await hasPasskeys(pending.userId), title: t("security:signIn.metaTitle"), i18n: await securityStrings(request, context, ["ceremony", "signIn"]) },
+    { headers: { "Cache-Control": "no-store" } },
+  );
 }
 
 const gone = () => redirect("/login?expired=1", { headers: { "Set-Cookie": serializePendingCookie(null, null), "Cache-Control": "no-store" } });
 
 export async function action({ request, context }: ActionFunctionArgs) {
+  const t = await requestT(request, context);
   const fields = await readFormFields(request);
   const cookie = request.headers.get("cookie");
   if (fields?.intent === "passkey-start") {
     const passkeyOptions = await passkeyOptionsForPending(cookie);
     if (!passkeyOptions) {
       if (!(await readPendingSignIn(cookie))) throw gone();
-      return data({ error: "Your account has no passkey: type a code instead." }, { status: 400, headers: { "Cache-Control": "no-store" } });
+      return data({ error: t("security:signIn.noPasskey") }, { status: 400, headers: { "Cache-Control": "no-store" } });
     }
     return data({ passkeyOptions }, { headers: { "Cache-Control": "no-store" } });
   }
@@ -58,18 +65,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return redirect(safeRedirectTarget(result.redirectTo), { headers });
   }
   if (result.reason === "throttled") {
-    return data({ error: `Too many attempts. ${pleaseWait(result.retryAfterSeconds)}` }, { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } });
+    return data({ error: t("security:signIn.throttled", { wait: pleaseWaitIn(t, result.retryAfterSeconds) }) }, { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } });
   }
   if (result.reason === "missing") {
     // Gone, expired, used up, or never this browser's: start again from the password.
     throw gone();
   }
-  const left = result.attemptsLeft === 1 ? "One try left" : `${result.attemptsLeft} tries left`;
-  const wrong = fields?.intent === "passkey" ? "That passkey did not sign you in: use a passkey of this account, or type a code." : WRONG_CODE;
-  return data({ error: `${wrong} ${left}.` }, { status: 400 });
+  const left = t("security:signIn.triesLeft", { count: result.attemptsLeft });
+  const wrong = fields?.intent === "passkey" ? t("security:signIn.wrongPasskey") : t("security:errors.wrongCode");
+  return data({ error: t("security:signIn.refused", { wrong, left }) }, { status: 400 });
 }
 
 export default function SecondFactorSignIn() {
+  const { t } = useT();
   const { hasPasskey } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
@@ -77,14 +85,14 @@ export default function SecondFactorSignIn() {
   const error = result && "error" in result ? result.error : null;
   return (
     <div className="page narrow">
-      <h1>Your second factor</h1>
+      <h1>{t("security:signIn.title")}</h1>
       <FormError message={error} />
-      {hasPasskey ? <PasskeyCeremony kind="authenticate" options={passkeyOptions} label="Use a passkey" busy={busy} /> : null}
+      {hasPasskey ? <PasskeyCeremony kind="authenticate" options={passkeyOptions} label={t("security:signIn.usePasskey")} busy={busy} /> : null}
       <Form method="post" className="stack card" noValidate>
           <Field
             name="code"
-            label="Code"
-            hint="The 6 digits your authenticator app shows for Accord, or one of your recovery codes."
+            label={t("security:signIn.code")}
+            hint={t("security:signIn.codeHint")}
             autoComplete="one-time-code"
             inputMode="text"
             spellCheck={false}
@@ -94,10 +102,10 @@ export default function SecondFactorSignIn() {
             autoFocus
           />
           <div className="actions">
-            <button type="submit" disabled={busy}>{busy ? "Checking…" : "Sign in"}</button>
+            <button type="submit" disabled={busy}>{busy ? t("security:signIn.checking") : t("security:signIn.submit")}</button>
           </div>
         </Form>
-      <p>Lost your phone and your recovery codes? Ask another organiser of your workshop to reset your second factor.</p>
+      <p>{t("security:signIn.lost")}</p>
     </div>
   );
 }

@@ -1,52 +1,79 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import type { TFunction } from "i18next";
 import { z } from "zod";
 import { peekEmailToken, resetPassword } from "../auth/accounts.server";
 import { serializeBlankSessionCookie } from "../auth/cookie.server";
+import { fieldErrorsIn, fieldWords } from "../auth/field-words";
 import { passwordField } from "../auth/fields";
 import { Field, FormError } from "../components/field";
-import { PASSWORD_HINT } from "../components/password-hint";
+import { useT } from "../i18n/react";
+import { requestT } from "../i18n/strings.server";
+import { securityStrings } from "../i18n/security-strings.server";
 import { parseForm } from "../utils/forms.server";
 import { forwardHeaders, NO_STORE } from "../utils/route-headers";
 
 type LinkState = "valid" | "invalid" | "expired";
 
-const TITLES: Record<LinkState, string> = {
-  valid: "Choose a new password",
-  invalid: "This link does not work",
-  expired: "This link has expired or was already used",
-};
+/** The page's heading for a link's state, in the page's language. */
+function titleOf(t: TFunction, state: LinkState): string {
+  switch (state) {
+    case "valid": return t("security:reset.titleValid");
+    case "invalid": return t("security:reset.titleInvalid");
+    case "expired": return t("security:reset.titleExpired");
+  }
+}
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${TITLES[data?.state ?? "invalid"]} — Accord` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Accord" }];
 export const headers = forwardHeaders;
 
 /** GET shows the form for a usable link; it changes nothing. */
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("token") ?? "";
   const state: LinkState = token ? await peekEmailToken(token, "reset_password") : "invalid";
-  return data({ state, token: state === "valid" ? token : "" }, { headers: NO_STORE });
+  const t = await requestT(request, context);
+  return data(
+    {
+      state,
+      token: state === "valid" ? token : "",
+      title: t("security:reset.metaTitle", { title: titleOf(t, state) }),
+      i18n: await securityStrings(request, context, ["reset"], ["auth"]),
+    },
+    { headers: NO_STORE },
+  );
 }
+
+const AGAIN_MISSING = "Type the new password again.";
+const NOT_SAME = "The two passwords are not the same.";
 
 const schema = z
   .object({
     token: z.string().max(200),
     password: passwordField,
-    confirmPassword: z.string({ message: "Type the new password again." }).min(1, "Type the new password again."),
+    confirmPassword: z.string({ message: AGAIN_MISSING }).min(1, AGAIN_MISSING),
   })
-  .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: "The two passwords are not the same." });
+  .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: NOT_SAME });
+
+/** The form's messages in the reader's language: the password's rules (app/auth/field-words.ts) and the confirmation's. */
+function resetFieldErrors(t: TFunction, errors: Record<string, string>): Record<string, string> {
+  const out = fieldErrorsIn(t, errors);
+  if (errors.confirmPassword === AGAIN_MISSING) out.confirmPassword = t("security:reset.againMissing");
+  if (errors.confirmPassword === NOT_SAME) out.confirmPassword = t("security:reset.notSame");
+  return out;
+}
 
 type ActionResult = { state: LinkState; fieldErrors: Record<string, string> };
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
+  const t = await requestT(request, context);
   const parsed = await parseForm(request, schema);
   if (!parsed.ok) {
-    return data<ActionResult>({ state: "valid", fieldErrors: parsed.fieldErrors }, { status: 400, headers: NO_STORE });
+    return data<ActionResult>({ state: "valid", fieldErrors: resetFieldErrors(t, parsed.fieldErrors) }, { status: 400, headers: NO_STORE });
   }
   const result = await resetPassword(parsed.data.token, parsed.data.password);
   if (!result.ok && result.reason === "weak") {
-    return data<ActionResult>({ state: "valid", fieldErrors: { password: result.message } }, { status: 400, headers: NO_STORE });
+    return data<ActionResult>({ state: "valid", fieldErrors: { password: fieldWords(t, result.message) } }, { status: 400, headers: NO_STORE });
   }
   if (!result.ok) return data<ActionResult>({ state: result.reason, fieldErrors: {} }, { status: 400, headers: NO_STORE });
   // Every session of the account ended with the reset; forget this browser's one too.
@@ -54,6 +81,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function ResetPassword() {
+  const { t } = useT();
   const loaded = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
@@ -63,15 +91,13 @@ export default function ResetPassword() {
   if (state !== "valid") {
     return (
       <div className="page narrow">
-        <h1>{TITLES[state]}</h1>
+        <h1>{titleOf(t, state)}</h1>
         <div className="alert error" role="alert">
-          {state === "invalid"
-            ? "The link is incomplete or was not made by Accord. Copy the whole link from the e-mail into the address bar, or ask for a new one."
-            : "Password reset links work once, for one hour, and only the newest one you asked for works."}
+          {state === "invalid" ? t("security:reset.invalid") : t("security:reset.expired")}
         </div>
         <div className="actions">
-          <Link className="button" to="/forgot-password">Ask for a new link</Link>
-          <Link to="/login">Sign in</Link>
+          <Link className="button" to="/forgot-password">{t("security:reset.askNew")}</Link>
+          <Link to="/login">{t("security:reset.signIn")}</Link>
         </div>
       </div>
     );
@@ -79,16 +105,31 @@ export default function ResetPassword() {
   const count = Object.keys(fieldErrors).length;
   return (
     <div className="page narrow">
-      <h1>{TITLES.valid}</h1>
-      <p>Choosing a new password signs you out everywhere; you then sign in with the new one.</p>
-      <FormError message={count > 0 ? (count === 1 ? "Please correct the field marked below." : "Please correct the fields marked below.") : null} />
+      <h1>{titleOf(t, state)}</h1>
+      <p>{t("security:reset.intro")}</p>
+      <FormError message={count > 0 ? t("auth:signup.fix", { count }) : null} />
       {/* No action: the post goes to this URL, token included, so a refused attempt still shows a usable form. */}
       <Form method="post" className="stack card" noValidate>
         <input type="hidden" name="token" value={loaded.token} />
-        <Field name="password" label="New password" type="password" autoComplete="new-password" hint={PASSWORD_HINT} required error={fieldErrors.password} />
-        <Field name="confirmPassword" label="New password again" type="password" autoComplete="new-password" required error={fieldErrors.confirmPassword} />
+        <Field
+          name="password"
+          label={t("security:reset.newPassword")}
+          type="password"
+          autoComplete="new-password"
+          hint={t("auth:fields.passwordHint")}
+          required
+          error={fieldErrors.password}
+        />
+        <Field
+          name="confirmPassword"
+          label={t("security:reset.again")}
+          type="password"
+          autoComplete="new-password"
+          required
+          error={fieldErrors.confirmPassword}
+        />
         <div className="actions">
-          <button type="submit" disabled={busy}>{busy ? "Saving…" : "Save the new password"}</button>
+          <button type="submit" disabled={busy}>{busy ? t("security:reset.saving") : t("security:reset.save")}</button>
         </div>
       </Form>
     </div>
