@@ -51,6 +51,8 @@ const ENGLISH = [
   "Show in the text",
   "Connection lost; reconnecting",
   "kept on this device",
+  "Show the outline",
+  "No headings yet.",
 ];
 
 describe("the editor's language", () => {
@@ -61,6 +63,10 @@ describe("the editor's language", () => {
     }
     // The live editor's strings, sent in the loader data.
     for (const words of ["Enregistré", "Mise en forme", "Liste à puces", "Personnes présentes", "Envoyer le commentaire", "Votre commentaire", "modifications conservées sur cet appareil"]) {
+      expect(html).toContain(words);
+    }
+    // The outline beside the text, and the note shown when the text cannot be displayed.
+    for (const words of ["Afficher le plan", "Aucun titre pour l’instant.", "Ce document ne peut pas être affiché."]) {
       expect(html).toContain(words);
     }
     for (const words of ENGLISH) expect(html, words).not.toContain(words);
