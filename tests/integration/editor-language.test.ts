@@ -53,6 +53,9 @@ const ENGLISH = [
   "kept on this device",
   "Show the outline",
   "No headings yet.",
+  "Who wrote what",
+  "Previous paragraph",
+  "Say who wrote this paragraph",
 ];
 
 describe("the editor's language", () => {
@@ -67,6 +70,10 @@ describe("the editor's language", () => {
     }
     // The outline beside the text, and the note shown when the text cannot be displayed.
     for (const words of ["Afficher le plan", "Aucun titre pour l’instant.", "Ce document ne peut pas être affiché."]) {
+      expect(html).toContain(words);
+    }
+    // "Who wrote what" (its view is loaded on demand; its words come with the page).
+    for (const words of ["Qui a écrit quoi", "Paragraphe précédent", "Dire qui a écrit ce paragraphe", "Compte importé ou supprimé"]) {
       expect(html).toContain(words);
     }
     for (const words of ENGLISH) expect(html, words).not.toContain(words);
