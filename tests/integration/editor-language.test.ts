@@ -76,6 +76,10 @@ describe("the editor's language", () => {
     for (const words of ["Qui a écrit quoi", "Paragraphe précédent", "Dire qui a écrit ce paragraphe", "Compte importé ou supprimé"]) {
       expect(html).toContain(words);
     }
+    // The threads API's refusals, which the discussion panel says by their code.
+    for (const words of ["Ces mots ne figurent pas dans le texte actuel.", "Les lecteurs peuvent lire la discussion, mais pas ouvrir de fil."]) {
+      expect(html).toContain(words);
+    }
     for (const words of ENGLISH) expect(html, words).not.toContain(words);
   });
 
