@@ -121,7 +121,10 @@ export function announceParagraph(place: string, answer: Authorship, index: numb
   return t("editor:authorship.writtenBy", { place, names: names.join("; ") });
 }
 
-/** Why the answer did not come: the network (`status` 0), or the server's status and, in English, its own words. */
+/**
+ * Why the answer did not come: the network (`status` 0), or the server's status and, in English, its own words (a
+ * signed-in page never meets the API's 403, which is for tokens without the "read" scope).
+ */
 type Failure = { status: number; said: string | null };
 
 function failureText({ status, said }: Failure, { t, locale }: Words): string {
@@ -130,8 +133,6 @@ function failureText({ status, said }: Failure, { t, locale }: Words): string {
   switch (status) {
     case 401:
       return t("editor:errors.signedOut");
-    case 403:
-      return t("editor:errors.forbidden");
     case 404:
       return t("editor:authorship.notFound");
     case 429:
@@ -149,7 +150,6 @@ export default function AuthorshipView({ editor, documentId, pm }: { editor: Edi
   const [announcement, setAnnouncement] = useState("");
   const { t, locale } = useT();
   const words = useMemo<Words>(() => ({ t, locale }), [t, locale]);
-  const percent = useMemo(() => new Intl.NumberFormat(locale === "en" ? "en-GB" : locale, { style: "percent", maximumFractionDigits: 0 }), [locale]);
   const pickedKey = useMemo(() => new pm.PluginKey<number>("authorship-picked"), [pm]);
 
   useEffect(() => {
@@ -169,26 +169,24 @@ export default function AuthorshipView({ editor, documentId, pm }: { editor: Edi
     let active = true;
     let timer: ReturnType<typeof setTimeout> | null = null;
     const load = async () => {
-      let res: Response;
+      // 0 until the server answers: no answer at all is said as no connection.
+      let status = 0;
+      let said: unknown = null;
       try {
-        res = await fetch(`/api/documents/${encodeURIComponent(documentId)}/authorship`, { headers: { accept: "application/json" } });
+        const res = await fetch(`/api/documents/${encodeURIComponent(documentId)}/authorship`, { headers: { accept: "application/json" } });
+        status = res.status;
+        if (res.ok) {
+          const answer = (await res.json()) as Authorship;
+          if (!active) return;
+          draw(pm, key, editor, answer, words);
+          setLoaded({ state: "ready", answer });
+          return;
+        }
+        said = ((await res.json().catch(() => null)) as { error?: unknown } | null)?.error;
       } catch {
-        if (active) setLoaded({ state: "error", failure: { status: 0, said: null } });
-        return;
+        // said below
       }
-      if (!res.ok) {
-        const said = ((await res.json().catch(() => null)) as { error?: unknown } | null)?.error;
-        if (active) setLoaded({ state: "error", failure: { status: res.status, said: typeof said === "string" ? said : null } });
-        return;
-      }
-      const answer = (await res.json().catch(() => null)) as Authorship | null;
-      if (!active) return;
-      if (!answer) {
-        setLoaded({ state: "error", failure: { status: res.status, said: null } });
-        return;
-      }
-      draw(pm, key, editor, answer, words);
-      setLoaded({ state: "ready", answer });
+      if (active) setLoaded({ state: "error", failure: { status, said: typeof said === "string" ? said : null } });
     };
     const onUpdate = () => {
       if (timer) clearTimeout(timer);
@@ -247,7 +245,7 @@ export default function AuthorshipView({ editor, documentId, pm }: { editor: Edi
                 {t("editor:authorship.sample")}
               </span>{" "}
               {nameOf(answer, index, t)}{" "}
-              <span className="authorship__share">{t("editor:authorship.share", { percent: percent.format(Math.round((author.characters / total) * 100) / 100) })}</span>
+              <span className="authorship__share">{t("editor:authorship.share", { percent: Math.round((author.characters / total) * 100) })}</span>
             </li>
           ))}
         </ul>

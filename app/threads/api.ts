@@ -1,8 +1,9 @@
 /**
  * The browser's calls to the threads API (docs/api.md, issue 13's Contracts): same-origin fetches with the session
  * cookie, so the server's Origin check and authorization apply as to any other request. Every failure becomes a
- * `ThreadApiError` carrying words for people (the server's `error`, else a sentence for the status). In another
- * language than English, a refusal the server names by its `code` (app/threads/refusals.ts) is said in that language.
+ * `ThreadApiError` carrying the server's own words (its `error`, English) if it said any; `threadErrorText` turns it
+ * into words for people in the page's language: in English the server's words, else a refusal the server names by its
+ * `code` (app/threads/refusals.ts), else a sentence for the status (editor.json's `errors`).
  */
 import type { TFunction } from "i18next";
 import type { Locale } from "../i18n/locales";
@@ -108,7 +109,7 @@ function codeOf(body: unknown): RefusalCode | null {
  */
 export function threadErrorText(t: TFunction, locale: Locale, caught: unknown, fallback: string): string {
   if (!(caught instanceof ThreadApiError)) return fallback;
-  if (caught.local || (locale === "en" && caught.status !== 0)) return caught.message;
+  if (caught.local || (locale === "en" && caught.status !== 0 && caught.message)) return caught.message;
   const code = codeOf(caught.body);
   const refused = code ? refusalText(t, locale, code) : null;
   if (refused) return refused;
@@ -134,23 +135,14 @@ export function threadErrorText(t: TFunction, locale: Locale, caught: unknown, f
   }
 }
 
-const STATUS_WORDS: Record<number, string> = {
-  400: "That could not be sent: check what you wrote.",
-  401: "You were signed out. Sign in again, then try once more.",
-  403: "Your role does not allow this.",
-  404: "This thread or document no longer exists, or you lost access to it.",
-  409: "The text changed meanwhile: those words are no longer found exactly once. Select them again.",
-  413: "That is too long.",
-  429: "Too many requests at once; wait a moment and try again.",
-};
-
-function describe(status: number, body: unknown): string {
+/** The server's own words for a failure (English, naming the field at fault), or "" if it said none. */
+function describe(body: unknown): string {
   if (body && typeof body === "object" && "error" in body && typeof body.error === "string" && body.error !== "outdated") {
     const fields = "fields" in body && body.fields && typeof body.fields === "object" ? Object.values(body.fields as Record<string, unknown>) : [];
     const detail = fields.flat().find((f): f is string => typeof f === "string");
     return detail ? `${body.error} ${detail}` : body.error;
   }
-  return STATUS_WORDS[status] ?? "The server could not do that just now. Try again in a moment.";
+  return "";
 }
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -167,7 +159,7 @@ async function exchange<T>(method: string, path: string, body?: unknown): Promis
       credentials: "same-origin",
     });
   } catch {
-    throw new ThreadApiError("No connection to the server. Try again once you are back online.", 0, null);
+    throw new ThreadApiError("", 0, null);
   }
   const text = await response.text();
   let parsed: unknown = null;
@@ -176,7 +168,7 @@ async function exchange<T>(method: string, path: string, body?: unknown): Promis
   } catch {
     parsed = null;
   }
-  if (!response.ok) throw new ThreadApiError(describe(response.status, parsed), response.status, parsed);
+  if (!response.ok) throw new ThreadApiError(describe(parsed), response.status, parsed);
   return { value: parsed as T, headers: response.headers };
 }
 

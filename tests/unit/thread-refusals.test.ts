@@ -44,6 +44,13 @@ describe("a refusal in the discussion panel", () => {
     expect(threadErrorText(tIn("fr"), "fr", new ThreadApiError("No such thread.", 404, { error: "No such thread." }), "")).toBe(
       "Ce fil ou ce document n’existe plus, ou vous n’y avez plus accès.",
     );
+    // In English too, a failure without the server's words gets the status's sentence.
+    const en = tIn("en");
+    expect(threadErrorText(en, "en", new ThreadApiError("", 409, { error: "outdated" }), "")).toBe(
+      "The text changed meanwhile: those words are no longer found exactly once. Select them again.",
+    );
+    expect(threadErrorText(en, "en", new ThreadApiError("", 502, null), "")).toBe("The server could not do that just now. Try again in a moment.");
+    expect(threadErrorText(en, "en", new ThreadApiError("", 0, null), "")).toBe("No connection to the server. Try again once you are back online.");
     expect(refusalCodeOf("Write something first.")).toBe("commentEmpty");
     expect(refusalCodeOf("Something else.")).toBeUndefined();
   });
