@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * The "Who wrote what" toggle above the text. Its view (authorship-view.tsx: the colours, the legend, the selected
  * paragraph's authors) is loaded only when someone turns it on. It is handed ProseMirror's classes from here, which
@@ -9,6 +8,7 @@ import { lazy, Suspense, useState } from "react";
 import type { Editor } from "@tiptap/core";
 import { Plugin, PluginKey } from "@tiptap/pm/state";
 import { Decoration, DecorationSet } from "@tiptap/pm/view";
+import { useT } from "../i18n/react";
 
 const pm = { Plugin, PluginKey, Decoration, DecorationSet };
 export type ProseMirrorClasses = typeof pm;
@@ -16,14 +16,15 @@ export type ProseMirrorClasses = typeof pm;
 const AuthorshipView = lazy(() => import("./authorship-view"));
 
 export function AuthorshipToggle({ editor, documentId }: { editor: Editor; documentId: string }) {
+  const { t } = useT();
   const [on, setOn] = useState(false);
   return (
-    <section className="authorship" aria-label="Who wrote what">
+    <section className="authorship" aria-label={t("editor:authorship.title")}>
       <button type="button" className="secondary authorship__toggle" aria-pressed={on} onClick={() => setOn(!on)}>
-        Who wrote what
+        {t("editor:authorship.title")}
       </button>
       {on ? (
-        <Suspense fallback={<p className="authorship__status">Loading who wrote what…</p>}>
+        <Suspense fallback={<p className="authorship__status">{t("editor:authorship.loading")}</p>}>
           <AuthorshipView editor={editor} documentId={documentId} pm={pm} />
         </Suspense>
       ) : null}

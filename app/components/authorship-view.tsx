@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * The authorship view, loaded lazily by authorship-toggle.tsx. It asks the server who wrote what
  * (GET /api/documents/:id/authorship), colours the text by author with ProseMirror decorations (drawn in this browser
@@ -16,8 +15,18 @@ import { useEffect, useMemo, useState } from "react";
 import type { Editor } from "@tiptap/core";
 import type { Plugin, PluginKey } from "@tiptap/pm/state";
 import type { DecorationSet } from "@tiptap/pm/view";
+import type { TFunction } from "i18next";
 import type { ProseMirrorClasses } from "./authorship-toggle";
-import { authorStyle, authorshipRanges, paragraphIndexOf, textblockStarts, type Authorship } from "../editor/authorship";
+import { authorStyle, authorshipRanges, paragraphIndexOf, textblockStarts, UNKNOWN_AUTHOR, type Authorship } from "../editor/authorship";
+import { useT } from "../i18n/react";
+import { formatDateTimeIn } from "../i18n/format";
+import type { Locale } from "../i18n/locales";
+
+/** The page's language: its words and its way of writing dates. */
+interface Words {
+  t: TFunction;
+  locale: Locale;
+}
 
 const REFRESH_AFTER_MS = 2000;
 
@@ -39,13 +48,22 @@ function authorshipPlugin(pm: ProseMirrorClasses, key: PluginKey<DecorationSet>,
   });
 }
 
-const when = (iso: string | null, format: Intl.DateTimeFormat) => (iso ? format.format(new Date(iso)) : "at an unknown time");
+const when = (iso: string | null, words: Words) => (iso ? formatDateTimeIn(words.locale, new Date(iso)) : words.t("editor:authorship.unknownTime"));
 
-function draw(pm: ProseMirrorClasses, key: PluginKey<DecorationSet>, editor: Editor, answer: Authorship, format: Intl.DateTimeFormat): void {
+/** An author's name; text from the seed, the system or a removed account is said to be so in the page's language. */
+function nameOf(answer: Authorship, index: number, t: TFunction): string {
+  const name = answer.authors[index]?.name ?? "";
+  return name === UNKNOWN_AUTHOR ? t("editor:authorship.unknownAuthor") : name;
+}
+
+function draw(pm: ProseMirrorClasses, key: PluginKey<DecorationSet>, editor: Editor, answer: Authorship, words: Words): void {
   if (editor.isDestroyed) return;
   const doc = editor.state.doc;
   const decorations = authorshipRanges(doc, answer).map((r) =>
-    pm.Decoration.inline(r.from, r.to, { class: authorStyle(r.author), title: `${answer.authors[r.author]?.name ?? ""}, ${when(r.at, format)}` }),
+    pm.Decoration.inline(r.from, r.to, {
+      class: authorStyle(r.author),
+      title: words.t("editor:authorship.nameWhen", { name: nameOf(answer, r.author, words.t), when: when(r.at, words) }),
+    }),
   );
   editor.view.dispatch(editor.state.tr.setMeta(key, pm.DecorationSet.create(doc, decorations)).setMeta("addToHistory", false));
 }
@@ -59,7 +77,7 @@ function selectedParagraph(editor: Editor, pos = editor.state.selection.from): n
   return -1;
 }
 
-const span = (first: string, last: string) => (first === last ? first : `${first} to ${last}`);
+const span = (first: string, last: string, t: TFunction) => (first === last ? first : t("editor:authorship.span", { first, last }));
 
 /** Outlines the picked paragraph (its index in `key`'s state), wherever edits move it. */
 function pickedPlugin(pm: ProseMirrorClasses, key: PluginKey<number>): Plugin<number> {
@@ -83,30 +101,55 @@ function pickedPlugin(pm: ProseMirrorClasses, key: PluginKey<number>): Plugin<nu
 const PREVIEW_LENGTH = 48;
 
 /** "Paragraph 3 of 12, “Officers refer people to…”". */
-function describeParagraph(editor: Editor, index: number): string {
+function describeParagraph(editor: Editor, index: number, t: TFunction): string {
   const blocks = textblockStarts(editor.state.doc);
   const block = blocks[index];
   if (!block) return "";
   const text = editor.state.doc.textBetween(block.start, block.start + block.size, " ", " ").replace(/\s+/g, " ").trim();
   const preview = text.length > PREVIEW_LENGTH ? `${text.slice(0, PREVIEW_LENGTH).trimEnd()}…` : text;
-  return `Paragraph ${index + 1} of ${blocks.length}, ${preview ? `“${preview}”` : "empty"}`;
+  return preview
+    ? t("editor:authorship.paragraph", { number: index + 1, total: blocks.length, preview })
+    : t("editor:authorship.paragraphEmpty", { number: index + 1, total: blocks.length });
 }
 
 /** What the live region says of a paragraph picked by keyboard. */
-export function announceParagraph(place: string, answer: Authorship, index: number, format: Intl.DateTimeFormat): string {
+export function announceParagraph(place: string, answer: Authorship, index: number, words: Words): string {
+  const { t } = words;
   const authors = answer.paragraphs[index]?.authors ?? [];
-  if (authors.length === 0) return `${place}: nobody wrote in it yet.`;
-  const names = authors.map((a) => `${answer.authors[a.author]?.name ?? ""}, ${span(when(a.first, format), when(a.last, format))}`);
-  return `${place}: written by ${names.join("; ")}.`;
+  if (authors.length === 0) return t("editor:authorship.nobodyHere", { place });
+  const names = authors.map((a) => t("editor:authorship.nameWhen", { name: nameOf(answer, a.author, t), when: span(when(a.first, words), when(a.last, words), t) }));
+  return t("editor:authorship.writtenBy", { place, names: names.join("; ") });
 }
 
-type Loaded = { state: "loading" } | { state: "error"; message: string } | { state: "ready"; answer: Authorship };
+/**
+ * Why the answer did not come: the network (`status` 0), or the server's status and, in English, its own words (a
+ * signed-in page never meets the API's 403, which is for tokens without the "read" scope).
+ */
+type Failure = { status: number; said: string | null };
+
+function failureText({ status, said }: Failure, { t, locale }: Words): string {
+  if (status === 0) return t("editor:errors.offline");
+  if (locale === "en" && said) return said;
+  switch (status) {
+    case 401:
+      return t("editor:errors.signedOut");
+    case 404:
+      return t("editor:authorship.notFound");
+    case 429:
+      return t("editor:errors.tooMany");
+    default:
+      return t("editor:authorship.serverAnswered", { status });
+  }
+}
+
+type Loaded = { state: "loading" } | { state: "error"; failure: Failure } | { state: "ready"; answer: Authorship };
 
 export default function AuthorshipView({ editor, documentId, pm }: { editor: Editor; documentId: string; pm: ProseMirrorClasses }) {
   const [loaded, setLoaded] = useState<Loaded>({ state: "loading" });
   const [paragraph, setParagraph] = useState(() => selectedParagraph(editor));
   const [announcement, setAnnouncement] = useState("");
-  const format = useMemo(() => new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }), []);
+  const { t, locale } = useT();
+  const words = useMemo<Words>(() => ({ t, locale }), [t, locale]);
   const pickedKey = useMemo(() => new pm.PluginKey<number>("authorship-picked"), [pm]);
 
   useEffect(() => {
@@ -126,16 +169,24 @@ export default function AuthorshipView({ editor, documentId, pm }: { editor: Edi
     let active = true;
     let timer: ReturnType<typeof setTimeout> | null = null;
     const load = async () => {
+      // 0 until the server answers: no answer at all is said as no connection.
+      let status = 0;
+      let said: unknown = null;
       try {
         const res = await fetch(`/api/documents/${encodeURIComponent(documentId)}/authorship`, { headers: { accept: "application/json" } });
-        if (!res.ok) throw new Error(((await res.json().catch(() => null)) as { error?: string } | null)?.error ?? `The server answered ${res.status}.`);
-        const answer = (await res.json()) as Authorship;
-        if (!active) return;
-        draw(pm, key, editor, answer, format);
-        setLoaded({ state: "ready", answer });
-      } catch (error) {
-        if (active) setLoaded({ state: "error", message: error instanceof Error ? error.message : String(error) });
+        status = res.status;
+        if (res.ok) {
+          const answer = (await res.json()) as Authorship;
+          if (!active) return;
+          draw(pm, key, editor, answer, words);
+          setLoaded({ state: "ready", answer });
+          return;
+        }
+        said = ((await res.json().catch(() => null)) as { error?: unknown } | null)?.error;
+      } catch {
+        // said below
       }
+      if (active) setLoaded({ state: "error", failure: { status, said: typeof said === "string" ? said : null } });
     };
     const onUpdate = () => {
       if (timer) clearTimeout(timer);
@@ -152,13 +203,13 @@ export default function AuthorshipView({ editor, documentId, pm }: { editor: Edi
       editor.off("selectionUpdate", onSelection);
       if (!editor.isDestroyed) editor.unregisterPlugin(key);
     };
-  }, [editor, documentId, format, pm]);
+  }, [editor, documentId, words, pm]);
 
-  if (loaded.state === "loading") return <p className="authorship__status">Loading who wrote what…</p>;
+  if (loaded.state === "loading") return <p className="authorship__status">{t("editor:authorship.loading")}</p>;
   if (loaded.state === "error") {
     return (
       <p className="authorship__status alert error" role="alert">
-        Could not load who wrote what: {loaded.message}
+        {t("editor:authorship.loadFailed", { reason: failureText(loaded.failure, words) })}
       </p>
     );
   }
@@ -174,63 +225,64 @@ export default function AuthorshipView({ editor, documentId, pm }: { editor: Edi
     const start = textblockStarts(editor.state.doc)[next]!.start;
     const dom = editor.view.nodeDOM(editor.state.doc.resolve(start).before());
     if (dom instanceof HTMLElement) dom.scrollIntoView({ block: "nearest" });
-    setAnnouncement(announceParagraph(describeParagraph(editor, next), answer, next, format));
+    setAnnouncement(announceParagraph(describeParagraph(editor, next, t), answer, next, words));
   };
   // The paragraph with the caret (Shift+Tab from the text lands here) or the one picked last; said again if unchanged.
   const sayWhoWrote = () => {
-    const text = paragraph < 0 ? "No paragraph chosen: put the caret in one, or use Previous or Next paragraph." : announceParagraph(describeParagraph(editor, paragraph), answer, paragraph, format);
+    const text = paragraph < 0 ? t("editor:authorship.noParagraph") : announceParagraph(describeParagraph(editor, paragraph, t), answer, paragraph, words);
     setAnnouncement(text === announcement ? `${text}\u00a0` : text);
   };
   return (
     <div className="authorship__view" data-testid="authorship-view">
-      <h2 className="authorship__title">Authors</h2>
+      <h2 className="authorship__title">{t("editor:authorship.authors")}</h2>
       {answer.authors.length === 0 ? (
-        <p className="authorship__status">Nobody has written anything yet.</p>
+        <p className="authorship__status">{t("editor:authorship.nobody")}</p>
       ) : (
-        <ul className="authorship__legend" aria-label="Legend: each author's colour and underline">
+        <ul className="authorship__legend" aria-label={t("editor:authorship.legend")}>
           {answer.authors.map((author, index) => (
             <li key={index}>
               <span className={`${authorStyle(index)} authorship__sample`} aria-hidden="true">
-                Text
+                {t("editor:authorship.sample")}
               </span>{" "}
-              {author.name} <span className="authorship__share">({Math.round((author.characters / total) * 100)}% of the text)</span>
+              {nameOf(answer, index, t)}{" "}
+              <span className="authorship__share">{t("editor:authorship.share", { percent: Math.round((author.characters / total) * 100) })}</span>
             </li>
           ))}
         </ul>
       )}
-      <h2 className="authorship__title">This paragraph</h2>
-      <div className="authorship__picker" role="group" aria-label="Choose a paragraph">
+      <h2 className="authorship__title">{t("editor:authorship.thisParagraph")}</h2>
+      <div className="authorship__picker" role="group" aria-label={t("editor:authorship.choose")}>
         <button type="button" className="secondary" onClick={() => step(-1)}>
-          Previous paragraph
+          {t("editor:authorship.previous")}
         </button>
         <button type="button" className="secondary" onClick={() => step(1)}>
-          Next paragraph
+          {t("editor:authorship.next")}
         </button>
         <button type="button" className="secondary" onClick={sayWhoWrote}>
-          Say who wrote this paragraph
+          {t("editor:authorship.say")}
         </button>
-        {paragraph >= 0 ? <span className="authorship__place">{describeParagraph(editor, paragraph)}</span> : null}
+        {paragraph >= 0 ? <span className="authorship__place">{describeParagraph(editor, paragraph, t)}</span> : null}
       </div>
       <p className="visually-hidden" role="status" aria-live="polite" data-testid="authorship-announcement">
         {announcement}
       </p>
       {selected ? (
         selected.authors.length === 0 ? (
-          <p className="authorship__status">This paragraph is empty.</p>
+          <p className="authorship__status">{t("editor:authorship.empty")}</p>
         ) : (
           <ul className="authorship__paragraph" data-testid="paragraph-authors">
             {selected.authors.map((a) => (
               <li key={a.author}>
                 <span className={`${authorStyle(a.author)} authorship__sample`} aria-hidden="true">
-                  Text
+                  {t("editor:authorship.sample")}
                 </span>{" "}
-                {answer.authors[a.author]?.name}: {span(when(a.first, format), when(a.last, format))}
+                {t("editor:authorship.nameSpan", { name: nameOf(answer, a.author, t), span: span(when(a.first, words), when(a.last, words), t) })}
               </li>
             ))}
           </ul>
         )
       ) : (
-        <p className="authorship__status">Put the caret in a paragraph, or choose one with the buttons above, to see who wrote it and when.</p>
+        <p className="authorship__status">{t("editor:authorship.pickHelp")}</p>
       )}
     </div>
   );

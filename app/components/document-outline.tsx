@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * The document's outline: its headings as a list of buttons. Activating one puts the caret at the start of that
  * heading (for those who may edit) and scrolls it into view below the sticky toolbar. Beside the text on wide
@@ -7,6 +6,7 @@
 import { useId, useState } from "react";
 import type { Editor } from "@tiptap/core";
 import type { OutlineHeading } from "../editor/document-outline";
+import { useT } from "../i18n/react";
 
 function goTo(editor: Editor, heading: OutlineHeading) {
   if (editor.isDestroyed) return;
@@ -19,6 +19,7 @@ function goTo(editor: Editor, heading: OutlineHeading) {
 }
 
 export function DocumentOutline({ editor, headings }: { editor: Editor; headings: OutlineHeading[] }) {
+  const { t } = useT();
   const [expanded, setExpanded] = useState(false);
   const id = useId();
   const titleId = `${id}-title`;
@@ -26,20 +27,20 @@ export function DocumentOutline({ editor, headings }: { editor: Editor; headings
   return (
     <nav className={expanded ? "outline outline--expanded" : "outline"} aria-labelledby={titleId} data-testid="outline">
       <h2 className="outline__title" id={titleId}>
-        Outline
+        {t("editor:outline.title")}
       </h2>
       <button type="button" className="outline__toggle secondary" aria-expanded={expanded} aria-controls={listId} onClick={() => setExpanded(!expanded)}>
-        {expanded ? "Hide the outline" : `Show the outline (${headings.length})`}
+        {expanded ? t("editor:outline.hide") : t("editor:outline.show", { number: headings.length })}
       </button>
       <div className="outline__body" id={listId}>
         {headings.length === 0 ? (
-          <p className="outline__empty">No headings yet.</p>
+          <p className="outline__empty">{t("editor:outline.empty")}</p>
         ) : (
           <ol className="outline__list">
             {headings.map((heading, index) => (
               <li key={`${index}-${heading.pos}`} className={`outline__item outline__item--h${heading.level}`}>
                 <button type="button" className="outline__link" onClick={() => goTo(editor, heading)}>
-                  {heading.text || "(an empty heading)"}
+                  {heading.text || t("editor:outline.emptyHeading")}
                 </button>
               </li>
             ))}

@@ -1,12 +1,12 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * The source beside the translation, paragraph beside paragraph (issue 14), loaded only when a translator asks for it
  * (app/components/side-by-side-toggle.tsx), so the editor's own bundle barely grows. The translation side follows the
- * live editor (its DOM, watched for changes); rows whose structure no longer matches carry a warning. Every English
- * word of the view is here (to move into i18n keys later).
+ * live editor (its DOM, watched for changes); rows whose structure no longer matches carry a warning. Its words are
+ * editor.json's `sideBySide`, sent with the page (the view is its own chunk: it carries none).
  */
 import { useEffect, useMemo, useState } from "react";
 import { pairBlocks, shapeOf, type BlockShape } from "../declarations/parallel-blocks";
+import { useT } from "../i18n/react";
 
 export interface SideBySideProps {
   sourceHtml: string;
@@ -30,6 +30,7 @@ function liveBlocks(containerId: string): BlockShape[] {
 }
 
 export default function SideBySide({ sourceHtml, sourceLanguage, sourceNumber, language, dir, editorContainerId }: SideBySideProps) {
+  const { t, locale } = useT();
   const source = useMemo(() => sourceBlocks(sourceHtml), [sourceHtml]);
   const [translation, setTranslation] = useState<BlockShape[]>(() => liveBlocks(editorContainerId));
   useEffect(() => {
@@ -51,20 +52,22 @@ export default function SideBySide({ sourceHtml, sourceLanguage, sourceNumber, l
   const mismatches = rows.filter((r) => r.mismatch).length;
   return (
     <section className="side-by-side" aria-labelledby="side-by-side-title">
-      <h2 id="side-by-side-title">{`Source (version ${sourceNumber}) and translation, side by side`}</h2>
+      <h2 id="side-by-side-title">{t("editor:sideBySide.title", { number: sourceNumber })}</h2>
       <p role="status" className={mismatches > 0 ? "notice" : "muted small"}>
-        {`Paragraphs whose structure no longer matches the source: ${mismatches}.`}
+        {t("editor:sideBySide.mismatches", { count: mismatches })}
       </p>
       <ol className="parallel-rows">
         {rows.map((row, i) => (
           <li key={i} className={`parallel-row${row.mismatch ? " mismatch" : ""}`}>
             <div className="parallel-cell" lang={sourceLanguage}>
-              {row.source ? row.source.text || "—" : <em className="muted">Nothing here in the source.</em>}
+              {row.source ? row.source.text || "—" : <em className="muted">{t("editor:sideBySide.noSource")}</em>}
             </div>
             <div className="parallel-cell" lang={language} dir={dir}>
-              {row.translation ? row.translation.text || "—" : <em className="muted" lang="en" dir="ltr">Not translated yet.</em>}
+              {row.translation ? row.translation.text || "—" : <em className="muted" lang={locale} dir="ltr">
+                  {t("editor:sideBySide.notTranslated")}
+                </em>}
             </div>
-            {row.mismatch && row.source && row.translation ? <p className="parallel-warning">The structure differs from the source here.</p> : null}
+            {row.mismatch && row.source && row.translation ? <p className="parallel-warning">{t("editor:sideBySide.mismatch")}</p> : null}
           </li>
         ))}
       </ol>

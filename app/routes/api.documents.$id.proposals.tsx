@@ -12,6 +12,7 @@ import { findDocumentForUser } from "../models/workshops.server";
 import { apiError, apiJson, methodNotAllowed, withApiUser } from "../utils/api.server";
 import { createProposal } from "../threads/threads.server";
 import { createProposalSchema, parseBody, postOnly, threadErrorResponse } from "../threads/api.server";
+import { refusal } from "../threads/refusals";
 
 export const loader = () => methodNotAllowed(["POST"]);
 
@@ -20,7 +21,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   return withApiUser(context, "write", async ({ user }) => {
     const document = await findDocumentForUser(params.id ?? "", user.id);
     if (!document) return apiError(404, "No document with that id, or you are not a member of its workshop.");
-    if (document.role === "viewer") return apiError(403, "Viewers can read the discussion but not propose changes.");
+    if (document.role === "viewer") return apiJson(refusal("viewerCannotPropose"), 403);
     const parsed = await parseBody(request, createProposalSchema);
     if (!parsed.ok) return parsed.response;
     try {

@@ -14,6 +14,7 @@ import { findDocumentForUser } from "../models/workshops.server";
 import { apiError, apiJson, withApiUser } from "../utils/api.server";
 import { createThread, listThreads } from "../threads/threads.server";
 import { createThreadSchema, parseBody, threadErrorResponse } from "../threads/api.server";
+import { refusal } from "../threads/refusals";
 import { THREAD_SEQ_HEADER } from "../threads/contract";
 
 const missing = () => apiError(404, "No document with that id, or you are not a member of its workshop.");
@@ -32,7 +33,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   return withApiUser(context, "write", async ({ user }) => {
     const document = await findDocumentForUser(params.id ?? "", user.id);
     if (!document) return missing();
-    if (document.role === "viewer") return apiError(403, "Viewers can read the discussion but not start threads.");
+    if (document.role === "viewer") return apiJson(refusal("viewerCannotStart"), 403);
     const parsed = await parseBody(request, createThreadSchema);
     if (!parsed.ok) return parsed.response;
     try {

@@ -11,6 +11,7 @@ import { getEditorSchema, YJS_FIELD } from "../editor/extensions";
 import { ANCHOR_MARK } from "../editor/thread-anchor";
 import { validateYDocAgainstSchema } from "../editor/document-tools.server";
 import { QUOTE_CONTEXT_CHARS, type AnchorState, type EncodedRange, type Quote, type QuoteSelector } from "./contract";
+import { refusal, type RefusalCode } from "./refusals";
 
 /** Transaction origin of the server's own changes (clients' undo managers never track it). */
 export const SERVER_ORIGIN = "accord-server";
@@ -80,13 +81,13 @@ export function positionOf(index: TextIndex, i: number): number | undefined {
   return run.pos < 0 ? -1 : run.pos + (i - run.start);
 }
 
-export type Located = { ok: true; from: number; to: number; quote: Quote } | { ok: false; error: string };
+export type Located = { ok: true; from: number; to: number; quote: Quote } | { ok: false; error: string; code: RefusalCode };
 
 function quoteAt(index: TextIndex, start: number, end: number): Located {
   const from = positionOf(index, start);
   const last = positionOf(index, end - 1);
   if (from === undefined || last === undefined || from < 0 || last < 0) {
-    return { ok: false, error: "The words must start and end with text." };
+    return { ok: false, ...refusal("wordsEdges") };
   }
   return {
     ok: true,
@@ -110,8 +111,8 @@ export function locateQuote(index: TextIndex, selector: QuoteSelector): Located 
     found.push(at);
     if (found.length > 1) break;
   }
-  if (found.length === 0) return { ok: false, error: "Those words are not in the current text." };
-  if (found.length > 1) return { ok: false, error: "Those words appear more than once in the text; add a prefix or suffix to choose one." };
+  if (found.length === 0) return { ok: false, ...refusal("wordsNotFound") };
+  if (found.length > 1) return { ok: false, ...refusal("wordsMoreThanOnce") };
   return quoteAt(index, found[0]!, found[0]! + exact.length);
 }
 
@@ -127,7 +128,7 @@ export function locateInContext(index: TextIndex, quote: Quote): Located {
   const suffix = flat(quote.suffix);
   const slack = 64; // line breaks tolerated inside the context
   const found: number[] = [];
-  if (quote.exact === "") return { ok: false, error: "Those words are not in the current text." };
+  if (quote.exact === "") return { ok: false, ...refusal("wordsNotFound") };
   for (let at = index.text.indexOf(quote.exact); at >= 0; at = index.text.indexOf(quote.exact, at + 1)) {
     const end = at + quote.exact.length;
     if (!flat(index.text.slice(Math.max(0, at - quote.prefix.length - slack), at)).endsWith(prefix)) continue;
@@ -135,7 +136,7 @@ export function locateInContext(index: TextIndex, quote: Quote): Located {
     found.push(at);
     if (found.length > 1) break;
   }
-  if (found.length !== 1) return { ok: false, error: "Those words are not in the current text, in their place." };
+  if (found.length !== 1) return { ok: false, ...refusal("wordsNotFound") };
   return quoteAt(index, found[0]!, found[0]! + quote.exact.length);
 }
 
@@ -154,16 +155,16 @@ export function locateRange(ydoc: Y.Doc, mapping: Map<unknown, unknown>, index: 
   const fragment = ydoc.getXmlFragment(YJS_FIELD);
   const a = decodePosition(range.from);
   const b = decodePosition(range.to);
-  if (!a || !b) return { ok: false, error: "The selection could not be read." };
+  if (!a || !b) return { ok: false, ...refusal("selectionUnreadable") };
   let from: number | null;
   let to: number | null;
   try {
     from = relativePositionToAbsolutePosition(ydoc, fragment, a, mapping as never);
     to = relativePositionToAbsolutePosition(ydoc, fragment, b, mapping as never);
   } catch {
-    return { ok: false, error: "The selection could not be read." };
+    return { ok: false, ...refusal("selectionUnreadable") };
   }
-  if (from === null || to === null || to <= from) return { ok: false, error: "The selected words are no longer in the text." };
+  if (from === null || to === null || to <= from) return { ok: false, ...refusal("selectionGone") };
   // The characters whose positions are in [from, to): text positions grow with the text, so the first and last runs
   // overlapping it bound them.
   let start = -1;
@@ -173,7 +174,7 @@ export function locateRange(ydoc: Y.Doc, mapping: Map<unknown, unknown>, index: 
     if (start < 0) start = run.start + Math.max(0, from - run.pos);
     end = run.start + Math.min(run.length, to - run.pos);
   }
-  if (start < 0) return { ok: false, error: "The selected words are no longer in the text." };
+  if (start < 0) return { ok: false, ...refusal("selectionGone") };
   return quoteAt(index, start, end);
 }
 

@@ -1,14 +1,20 @@
 /**
  * The edge of the threads JSON API: reading and checking request bodies (zod), and turning the domain's refusals
- * (ThreadError) into answers. Errors are `{error, fields?}`; bad input is 400.
+ * (ThreadError) into answers. Errors are `{error, code?, fields?}`; bad input is 400. `error` is English, for API
+ * clients; `code` (app/threads/refusals.ts) names the refusals people can meet in the discussion panel, which says
+ * them in the page's language.
  */
 import { z } from "zod";
 import { apiError, apiJson } from "../utils/api.server";
 import { parseWith } from "../utils/forms.server";
 import { MAX_COMMENT_CHARS, MAX_PROPOSAL_CHARS, MAX_QUOTE_CHARS, MAX_REASON_CHARS, QUOTE_CONTEXT_CHARS } from "./contract";
 import { ThreadError, type Anchoring } from "./threads.server";
+import { REFUSALS, refusalCodeOf } from "./refusals";
 
-export const badRequest = (error: string, fields?: Record<string, string>) => apiJson(fields ? { error, fields } : { error }, 400);
+export const badRequest = (error: string, fields?: Record<string, string>) => {
+  const code = refusalCodeOf(error);
+  return apiJson({ error, ...(code ? { code } : {}), ...(fields ? { fields } : {}) }, 400);
+};
 
 /** The request's JSON body, or a 400 answer. */
 export async function readJsonBody(request: Request): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
@@ -36,14 +42,14 @@ const commentText = z
   .pipe(
     z
       .string()
-      .min(1, "Write something first.")
-      .max(MAX_COMMENT_CHARS, `A comment may have at most ${MAX_COMMENT_CHARS.toLocaleString("en")} characters.`)
-      .regex(NO_CONTROLS, "The comment contains control characters."),
+      .min(1, REFUSALS.commentEmpty)
+      .max(MAX_COMMENT_CHARS, REFUSALS.commentTooLong)
+      .regex(NO_CONTROLS, REFUSALS.commentControls),
   );
 
 const quoteSelector = z.object(
   {
-    exact: z.string().min(1, "Quote the words to comment on.").max(MAX_QUOTE_CHARS, `Quote at most ${MAX_QUOTE_CHARS.toLocaleString("en")} characters.`),
+    exact: z.string().min(1, "Quote the words to comment on.").max(MAX_QUOTE_CHARS, REFUSALS.quoteTooLong),
     prefix: z.string().max(QUOTE_CONTEXT_CHARS * 8, "The prefix is too long.").optional(),
     suffix: z.string().max(QUOTE_CONTEXT_CHARS * 8, "The suffix is too long.").optional(),
   },
@@ -69,8 +75,8 @@ export const createThreadSchema = z
 
 const proposedText = z
   .string({ message: "proposed must be text (empty deletes the words)." })
-  .max(MAX_PROPOSAL_CHARS, `A proposal may have at most ${MAX_PROPOSAL_CHARS.toLocaleString("en")} characters.`)
-  .regex(/^[^\u0000-\u001f\u007f]*$/, "A proposal replaces words within one paragraph: no line breaks or control characters.");
+  .max(MAX_PROPOSAL_CHARS, REFUSALS.proposalTooLong)
+  .regex(/^[^\u0000-\u001f\u007f]*$/, REFUSALS.proposalOneParagraph);
 
 export const createProposalSchema = z
   .object(
@@ -93,7 +99,7 @@ export const rejectSchema = z
       reason: z
         .string()
         .transform((s) => s.trim())
-        .pipe(z.string().max(MAX_REASON_CHARS, `A reason may have at most ${MAX_REASON_CHARS.toLocaleString("en")} characters.`).regex(NO_CONTROLS, "The reason contains control characters."))
+        .pipe(z.string().max(MAX_REASON_CHARS, REFUSALS.reasonTooLong).regex(NO_CONTROLS, REFUSALS.reasonControls))
         .optional(),
     },
     { message: "Send a JSON object: {\"reason\": \"…\"} (reason optional)." },

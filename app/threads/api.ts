@@ -1,11 +1,15 @@
 /**
  * The browser's calls to the threads API (docs/api.md, issue 13's Contracts): same-origin fetches with the session
  * cookie, so the server's Origin check and authorization apply as to any other request. Every failure becomes a
- * `ThreadApiError` carrying words for people (the server's `error`, else a sentence for the status).
+ * `ThreadApiError` carrying the server's own words (its `error`, English) if it said any; `threadErrorText` turns it
+ * into words for people in the page's language: in English the server's words, else a refusal the server names by its
+ * `code` (app/threads/refusals.ts), else a sentence for the status (editor.json's `errors`).
  */
 import type { TFunction } from "i18next";
 import type { Locale } from "../i18n/locales";
-import { THREAD_SEQ_HEADER } from "./contract";
+import { formatNumberIn } from "../i18n/format";
+import { MAX_COMMENT_CHARS, MAX_OPEN_THREADS, MAX_PROPOSAL_CHARS, MAX_QUOTE_CHARS, MAX_REASON_CHARS, THREAD_SEQ_HEADER } from "./contract";
+import type { RefusalCode } from "./refusals";
 import type { EncodedRange, OutdatedProposal, QuoteSelector, Thread } from "./types";
 
 export class ThreadApiError extends Error {
@@ -20,13 +24,95 @@ export class ThreadApiError extends Error {
   }
 }
 
+/** The words of a refusal the server named by its code, in the page's language (null for a code this page does not know). */
+function refusalText(t: TFunction, locale: Locale, code: RefusalCode): string | null {
+  const max = (n: number) => ({ max: formatNumberIn(locale, n) });
+  switch (code) {
+    case "commentEmpty":
+      return t("editor:refusals.commentEmpty");
+    case "commentTooLong":
+      return t("editor:refusals.commentTooLong", max(MAX_COMMENT_CHARS));
+    case "commentControls":
+      return t("editor:refusals.commentControls");
+    case "quoteTooLong":
+      return t("editor:refusals.quoteTooLong", max(MAX_QUOTE_CHARS));
+    case "selectionTooLong":
+      return t("editor:refusals.selectionTooLong", max(MAX_QUOTE_CHARS));
+    case "proposalTooLong":
+      return t("editor:refusals.proposalTooLong", max(MAX_PROPOSAL_CHARS));
+    case "proposalOneParagraph":
+      return t("editor:refusals.proposalOneParagraph");
+    case "reasonTooLong":
+      return t("editor:refusals.reasonTooLong", max(MAX_REASON_CHARS));
+    case "reasonControls":
+      return t("editor:refusals.reasonControls");
+    case "viewerCannotStart":
+      return t("editor:refusals.viewerCannotStart");
+    case "viewerCannotReply":
+      return t("editor:refusals.viewerCannotReply");
+    case "viewerCannotPropose":
+      return t("editor:refusals.viewerCannotPropose");
+    case "tooManyOpenThreads":
+      return t("editor:refusals.tooManyOpenThreads", max(MAX_OPEN_THREADS));
+    case "wordsEdges":
+      return t("editor:refusals.wordsEdges");
+    case "wordsNotFound":
+      return t("editor:refusals.wordsNotFound");
+    case "wordsMoreThanOnce":
+      return t("editor:refusals.wordsMoreThanOnce");
+    case "selectionUnreadable":
+      return t("editor:refusals.selectionUnreadable");
+    case "selectionGone":
+      return t("editor:refusals.selectionGone");
+    case "notMarked":
+      return t("editor:refusals.notMarked");
+    case "notYourComment":
+      return t("editor:refusals.notYourComment");
+    case "commentDeleted":
+      return t("editor:refusals.commentDeleted");
+    case "commentAlreadyDeleted":
+      return t("editor:refusals.commentAlreadyDeleted");
+    case "notYourThread":
+      return t("editor:refusals.notYourThread");
+    case "moderatorsDelete":
+      return t("editor:refusals.moderatorsDelete");
+    case "moderatorsReattach":
+      return t("editor:refusals.moderatorsReattach");
+    case "threadDeleted":
+      return t("editor:refusals.threadDeleted");
+    case "threadAlreadyDeleted":
+      return t("editor:refusals.threadAlreadyDeleted");
+    case "stillAttached":
+      return t("editor:refusals.stillAttached");
+    case "moderatorsDecide":
+      return t("editor:refusals.moderatorsDecide");
+    case "alreadyAccepted":
+      return t("editor:refusals.alreadyAccepted");
+    case "alreadyRejected":
+      return t("editor:refusals.alreadyRejected");
+    case "alreadyWithdrawn":
+      return t("editor:refusals.alreadyWithdrawn");
+    default:
+      return null;
+  }
+}
+
+/** The `code` of a refusal's body, if it has one. */
+function codeOf(body: unknown): RefusalCode | null {
+  return body && typeof body === "object" && "code" in body && typeof body.code === "string" ? (body.code as RefusalCode) : null;
+}
+
 /**
- * Words for a failed call in the page's language: the status's, or the browser's own (`local`); in English, the
- * server's own words (which may name the field at fault). `fallback` for anything that is not a ThreadApiError.
+ * Words for a failed call in the page's language: the refusal the server named by its `code`, else the status's, or
+ * the browser's own (`local`); in English, the server's own words (which may name the field at fault). `fallback` for
+ * anything that is not a ThreadApiError.
  */
 export function threadErrorText(t: TFunction, locale: Locale, caught: unknown, fallback: string): string {
   if (!(caught instanceof ThreadApiError)) return fallback;
-  if (caught.local || (locale === "en" && caught.status !== 0)) return caught.message;
+  if (caught.local || (locale === "en" && caught.status !== 0 && caught.message)) return caught.message;
+  const code = codeOf(caught.body);
+  const refused = code ? refusalText(t, locale, code) : null;
+  if (refused) return refused;
   switch (caught.status) {
     case 0:
       return t("editor:errors.offline");
@@ -49,23 +135,14 @@ export function threadErrorText(t: TFunction, locale: Locale, caught: unknown, f
   }
 }
 
-const STATUS_WORDS: Record<number, string> = {
-  400: "That could not be sent: check what you wrote.",
-  401: "You were signed out. Sign in again, then try once more.",
-  403: "Your role does not allow this.",
-  404: "This thread or document no longer exists, or you lost access to it.",
-  409: "The text changed meanwhile: those words are no longer found exactly once. Select them again.",
-  413: "That is too long.",
-  429: "Too many requests at once; wait a moment and try again.",
-};
-
-function describe(status: number, body: unknown): string {
+/** The server's own words for a failure (English, naming the field at fault), or "" if it said none. */
+function describe(body: unknown): string {
   if (body && typeof body === "object" && "error" in body && typeof body.error === "string" && body.error !== "outdated") {
     const fields = "fields" in body && body.fields && typeof body.fields === "object" ? Object.values(body.fields as Record<string, unknown>) : [];
     const detail = fields.flat().find((f): f is string => typeof f === "string");
     return detail ? `${body.error} ${detail}` : body.error;
   }
-  return STATUS_WORDS[status] ?? "The server could not do that just now. Try again in a moment.";
+  return "";
 }
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -82,7 +159,7 @@ async function exchange<T>(method: string, path: string, body?: unknown): Promis
       credentials: "same-origin",
     });
   } catch {
-    throw new ThreadApiError("No connection to the server. Try again once you are back online.", 0, null);
+    throw new ThreadApiError("", 0, null);
   }
   const text = await response.text();
   let parsed: unknown = null;
@@ -91,7 +168,7 @@ async function exchange<T>(method: string, path: string, body?: unknown): Promis
   } catch {
     parsed = null;
   }
-  if (!response.ok) throw new ThreadApiError(describe(response.status, parsed), response.status, parsed);
+  if (!response.ok) throw new ThreadApiError(describe(parsed), response.status, parsed);
   return { value: parsed as T, headers: response.headers };
 }
 

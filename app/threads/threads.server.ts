@@ -77,6 +77,7 @@ import type { Node as PMNode } from "@tiptap/pm/model";
 import type { TFunction } from "i18next";
 import { getEditorSchema } from "../editor/extensions";
 import { queueThreadMails } from "./thread-mails.server";
+import { refusal, REFUSALS, type RefusalCode } from "./refusals";
 
 
 /** A refusal the API answers with `status` and `body`. */
@@ -432,20 +433,20 @@ async function openThread(input: {
   proposed: string | null;
 }): Promise<{ id: string }> {
   const { document, userId } = input;
-  if (!canDiscuss(document.role)) throw new ThreadError(403, { error: "Viewers can read the discussion but not start threads." });
+  if (!canDiscuss(document.role)) throw new ThreadError(403, refusal("viewerCannotStart"));
   const { id, sendMails } = await inDocumentTransaction(document.id, userId, async (change, loadDoc) => {
     if ((await countOpenThreads(document.id, change.tx)) >= MAX_OPEN_THREADS) {
-      throw new ThreadError(409, { error: `This document already has ${MAX_OPEN_THREADS} open threads. Resolve some before starting more.` });
+      throw new ThreadError(409, refusal("tooManyOpenThreads"));
     }
     const ydoc = await loadDoc();
     const { doc, mapping, meta } = proseMirrorOf(ydoc);
     const index = indexText(doc);
     const located = "quote" in input.anchoring ? locateQuote(index, input.anchoring.quote) : locateRange(ydoc, mapping, index, input.anchoring.range);
-    if (!located.ok) throw new ThreadError(409, { error: located.error });
-    if (located.quote.exact.length > 1000) throw new ThreadError(400, { error: "Select at most 1,000 characters.", fields: { quote: "Select at most 1,000 characters." } });
+    if (!located.ok) throw new ThreadError(409, { error: located.error, code: located.code });
+    if (located.quote.exact.length > 1000) throw new ThreadError(400, { ...refusal("selectionTooLong"), fields: { quote: REFUSALS.selectionTooLong } });
     const id = crypto.randomUUID();
     const update = writeAsServer(ydoc, withAnchor(doc, located.from, located.to, id), meta);
-    if (!update) throw new ThreadError(409, { error: "Those words could not be marked." });
+    if (!update) throw new ThreadError(409, refusal("notMarked"));
     // The thread's own rows first, the log row last: from the moment the row is written until COMMIT, the editors'
     // next rows wait for this transaction (the log's next place), so that moment is kept short.
     const expectedSeq = change.tail().seq + 1;
@@ -486,7 +487,7 @@ async function threadFor(threadId: string, userId: string): Promise<{ thread: Th
 
 async function replyable(threadId: string, userId: string) {
   const found = await threadFor(threadId, userId);
-  if (!canDiscuss(found.role)) throw new ThreadError(403, { error: "Viewers can read the discussion but not reply." });
+  if (!canDiscuss(found.role)) throw new ThreadError(403, refusal("viewerCannotReply"));
   return found;
 }
 
@@ -512,7 +513,7 @@ async function commentFor(commentId: string, userId: string) {
   const found = await findCommentForUser(commentId, userId);
   if (!found) throw new ThreadError(404, { error: "No such comment, or you are not a member of its workshop." });
   const mayChange = canChangeOwnOrModerate(found.role, found.comment.authorId === userId);
-  if (!mayChange) throw new ThreadError(403, { error: "Only its author, the editors and the organisers can change a comment." });
+  if (!mayChange) throw new ThreadError(403, refusal("notYourComment"));
   return found;
 }
 
@@ -526,7 +527,7 @@ export async function editComment(input: { commentId: string; userId: string; bo
   const { comment, documentId } = await commentFor(input.commentId, input.userId);
   const sendMails = await inDocumentTransaction(documentId, input.userId, async (change) => {
     const previous = await updateCommentBody(comment.id, input.body, change.tx);
-    if (previous === null) throw new ThreadError(404, { error: "That comment was deleted." });
+    if (previous === null) throw new ThreadError(404, refusal("commentDeleted"));
     // Members the edit newly mentions are told, as for a new comment (by the person who edited it); those the body
     // already mentioned were told then.
     const sendMails = await queueThreadMails(change.tx, { documentId, threadId: comment.threadId, authorId: input.userId, body: input.body, reply: false, mentionedBefore: previous });
@@ -540,7 +541,7 @@ export async function editComment(input: { commentId: string; userId: string; bo
 export async function deleteComment(input: { commentId: string; userId: string }): Promise<void> {
   const { comment, documentId } = await commentFor(input.commentId, input.userId);
   await inDocumentTransaction(documentId, input.userId, async (change) => {
-    if (!(await deleteCommentRow(comment.id, change.tx))) throw new ThreadError(404, { error: "That comment was already deleted." });
+    if (!(await deleteCommentRow(comment.id, change.tx))) throw new ThreadError(404, refusal("commentAlreadyDeleted"));
     await change.event("comment-deleted", comment.threadId);
   });
 }
@@ -549,7 +550,7 @@ export async function deleteComment(input: { commentId: string; userId: string }
 export async function setThreadStatus(input: { threadId: string; userId: string; status: "open" | "resolved" }): Promise<{ changed: boolean }> {
   const { thread, role } = await threadFor(input.threadId, input.userId);
   const mayChange = canChangeOwnOrModerate(role, thread.authorId === input.userId);
-  if (!mayChange) throw new ThreadError(403, { error: "Commenters can resolve and reopen only their own threads." });
+  if (!mayChange) throw new ThreadError(403, refusal("notYourThread"));
   return inDocumentTransaction(thread.documentId, input.userId, async (change) => {
     const changed = await updateThreadStatus(thread.id, input.status, input.userId, change.tx);
     if (changed) await change.event(input.status === "resolved" ? "thread-resolved" : "thread-reopened", thread.id);
@@ -564,10 +565,10 @@ export async function setThreadStatus(input: { threadId: string; userId: string;
  */
 export async function deleteThread(input: { threadId: string; userId: string }): Promise<void> {
   const { thread, role } = await threadFor(input.threadId, input.userId);
-  if (!canModerateThreads(role)) throw new ThreadError(403, { error: "Only the editors and organisers delete threads." });
+  if (!canModerateThreads(role)) throw new ThreadError(403, refusal("moderatorsDelete"));
   await inDocumentTransaction(thread.documentId, input.userId, async (change, loadDoc) => {
     // Locked first, so that two deletions (or a deletion and a decision) take turns and the second finds it gone.
-    if (!(await lockThread(thread.id, change.tx))) throw new ThreadError(404, { error: "That thread was already deleted." });
+    if (!(await lockThread(thread.id, change.tx))) throw new ThreadError(404, refusal("threadAlreadyDeleted"));
     const ydoc = await loadDoc();
     const { doc, meta } = proseMirrorOf(ydoc);
     const update = anchorSpans(doc).has(thread.id) ? writeAsServer(ydoc, withoutAnchor(doc, thread.id), meta) : null;
@@ -577,13 +578,13 @@ export async function deleteThread(input: { threadId: string; userId: string }):
   });
 }
 
-async function moderated(threadId: string, userId: string, refusal: string) {
+async function moderated(threadId: string, userId: string, refused: RefusalCode) {
   const found = await threadFor(threadId, userId);
-  if (!canModerateThreads(found.role)) throw new ThreadError(403, { error: refusal });
+  if (!canModerateThreads(found.role)) throw new ThreadError(403, refusal(refused));
   return found.thread;
 }
 
-const REATTACH_REFUSAL = "Only the editors and organisers re-attach threads.";
+const REATTACH_REFUSAL = "moderatorsReattach";
 
 /** May this user re-attach this thread? Throws the refusal (the route asks before reading the body). */
 export async function checkReattach(threadId: string, userId: string): Promise<void> {
@@ -599,18 +600,18 @@ export async function checkReattach(threadId: string, userId: string): Promise<v
 export async function reattachThread(input: { threadId: string; userId: string; anchoring: Anchoring }): Promise<{ quote: Quote }> {
   const thread = await moderated(input.threadId, input.userId, REATTACH_REFUSAL);
   return inDocumentTransaction(thread.documentId, input.userId, async (change, loadDoc) => {
-    if (!(await lockThread(thread.id, change.tx))) throw new ThreadError(404, { error: "That thread was deleted." });
+    if (!(await lockThread(thread.id, change.tx))) throw new ThreadError(404, refusal("threadDeleted"));
     const ydoc = await loadDoc();
     const { doc, mapping, meta } = proseMirrorOf(ydoc);
     if (anchorStateOf(anchorSpans(doc).get(thread.id), thread.quoteExact) !== "orphaned") {
-      throw new ThreadError(409, { error: "This thread is still attached to words of the text; only an orphaned thread can be re-attached." });
+      throw new ThreadError(409, refusal("stillAttached"));
     }
     const index = indexText(doc);
     const located = "quote" in input.anchoring ? locateQuote(index, input.anchoring.quote) : locateRange(ydoc, mapping, index, input.anchoring.range);
-    if (!located.ok) throw new ThreadError(409, { error: located.error });
-    if (located.quote.exact.length > 1000) throw new ThreadError(400, { error: "Select at most 1,000 characters.", fields: { quote: "Select at most 1,000 characters." } });
+    if (!located.ok) throw new ThreadError(409, { error: located.error, code: located.code });
+    if (located.quote.exact.length > 1000) throw new ThreadError(400, { ...refusal("selectionTooLong"), fields: { quote: REFUSALS.selectionTooLong } });
     const update = writeAsServer(ydoc, withAnchor(doc, located.from, located.to, thread.id), meta);
-    if (!update) throw new ThreadError(409, { error: "Those words could not be marked." });
+    if (!update) throw new ThreadError(409, refusal("notMarked"));
     await updateThreadQuote(thread.id, located.quote, change.tx);
     await change.append(update, "annotation", { rebase: true });
     await change.event("thread-reattached", thread.id);
@@ -621,7 +622,7 @@ export async function reattachThread(input: { threadId: string; userId: string; 
 async function proposalFor(threadId: string, userId: string) {
   const { thread, role } = await threadFor(threadId, userId);
   if (thread.kind !== "proposal") throw new ThreadError(404, { error: "No such proposal, or you are not a member of its workshop." });
-  if (!canModerateThreads(role)) throw new ThreadError(403, { error: "Only the editors and organisers decide proposals." });
+  if (!canModerateThreads(role)) throw new ThreadError(403, refusal("moderatorsDecide"));
   return thread;
 }
 
@@ -630,7 +631,9 @@ export async function checkDecision(threadId: string, userId: string): Promise<v
   await proposalFor(threadId, userId);
 }
 
-const alreadyDecided = (status: string) => new ThreadError(409, { error: `This proposal was already ${status}.`, status });
+const ALREADY: Record<string, RefusalCode> = { accepted: "alreadyAccepted", rejected: "alreadyRejected", withdrawn: "alreadyWithdrawn" };
+const alreadyDecided = (status: string) =>
+  new ThreadError(409, ALREADY[status] ? { ...refusal(ALREADY[status]), status } : { error: `This proposal was already ${status}.`, status });
 
 /**
  * `POST /api/proposals/:id/accept`: a compare-and-swap on the live document. The proposal is locked; if the words

@@ -51,6 +51,11 @@ const ENGLISH = [
   "Show in the text",
   "Connection lost; reconnecting",
   "kept on this device",
+  "Show the outline",
+  "No headings yet.",
+  "Who wrote what",
+  "Previous paragraph",
+  "Say who wrote this paragraph",
 ];
 
 describe("the editor's language", () => {
@@ -61,6 +66,18 @@ describe("the editor's language", () => {
     }
     // The live editor's strings, sent in the loader data.
     for (const words of ["Enregistré", "Mise en forme", "Liste à puces", "Personnes présentes", "Envoyer le commentaire", "Votre commentaire", "modifications conservées sur cet appareil"]) {
+      expect(html).toContain(words);
+    }
+    // The outline beside the text, and the note shown when the text cannot be displayed.
+    for (const words of ["Afficher le plan", "Aucun titre pour l’instant.", "Ce document ne peut pas être affiché."]) {
+      expect(html).toContain(words);
+    }
+    // "Who wrote what" (its view is loaded on demand; its words come with the page).
+    for (const words of ["Qui a écrit quoi", "Paragraphe précédent", "Dire qui a écrit ce paragraphe", "Compte importé ou supprimé"]) {
+      expect(html).toContain(words);
+    }
+    // The threads API's refusals, which the discussion panel says by their code.
+    for (const words of ["Ces mots ne figurent pas dans le texte actuel.", "Les lecteurs peuvent lire la discussion, mais pas ouvrir de fil."]) {
       expect(html).toContain(words);
     }
     for (const words of ENGLISH) expect(html, words).not.toContain(words);

@@ -186,10 +186,18 @@ describe("starting a thread on quoted words", () => {
     const doc = await newDocument(["the state shall protect; the state shall fund."]);
     const missing = await api("commenter", "POST", `/api/documents/${doc}/threads`, { body: "?", quote: { exact: "the city" } });
     expect(missing.status).toBe(409);
-    expect(((await missing.json()) as { error: string }).error).toMatch(/not in the current text/);
+    // `error` in English for API clients; `code` for the discussion panel, which says it in the page's language.
+    const missingBody = (await missing.json()) as { error: string; code?: string };
+    expect(missingBody.error).toMatch(/not in the current text/);
+    expect(missingBody.code).toBe("wordsNotFound");
     const twice = await api("commenter", "POST", `/api/documents/${doc}/threads`, { body: "?", quote: { exact: "the state shall" } });
     expect(twice.status).toBe(409);
-    expect(((await twice.json()) as { error: string }).error).toMatch(/more than once/);
+    const twiceBody = (await twice.json()) as { error: string; code?: string };
+    expect(twiceBody.error).toMatch(/more than once/);
+    expect(twiceBody.code).toBe("wordsMoreThanOnce");
+    const empty = await api("commenter", "POST", `/api/documents/${doc}/threads`, { body: "   ", quote: { exact: "the city" } });
+    expect(empty.status).toBe(400);
+    expect(await empty.json()).toMatchObject({ error: "Write something first.", code: "commentEmpty" });
     const id = await createThread("commenter", doc, "the state shall", "Which one?", { prefix: "protect; " });
     expect((await threadOf(doc, id)).quote.prefix).toBe("the state shall protect; ");
     expect((await committedAnchors(doc)).get(id)!.from).toBeGreaterThan(20);
@@ -637,7 +645,9 @@ describe("who may do what", () => {
 
   it("a viewer reads but cannot start, reply or propose (403)", async () => {
     expect((await threads(doc, "viewer")).length).toBe(1);
-    expect((await api("viewer", "POST", `/api/documents/${doc}/threads`, { body: "x", quote: { exact: "Roles" } })).status).toBe(403);
+    const refused = await api("viewer", "POST", `/api/documents/${doc}/threads`, { body: "x", quote: { exact: "Roles" } });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({ error: "Viewers can read the discussion but not start threads.", code: "viewerCannotStart" });
     expect((await api("viewer", "POST", `/api/documents/${doc}/proposals`, { quote: { exact: "Roles" }, proposed: "x" })).status).toBe(403);
     expect((await api("viewer", "POST", `/api/threads/${thread}/comments`, { body: "x" })).status).toBe(403);
     expect((await api("viewer", "POST", `/api/threads/${thread}/resolve`)).status).toBe(403);

@@ -147,6 +147,12 @@ describe("a translation's lifecycle", () => {
     expect(html).toMatch(/Translation into French of/);
     expect(html).toMatch(/translates version 1\./);
     expect(html).toContain('lang="fr"');
+    expect(html).toContain("Show the source side by side");
+    // The same page for a translator whose browser asks for French: the side-by-side view's words are French.
+    const frenchPage = await (await organiserBrowser.get(`/documents/${documentId}`, { "accept-language": "fr-FR,fr;q=0.9" })).text();
+    expect(frenchPage).toContain("Afficher le texte source en regard");
+    expect(frenchPage).toContain("Paragraphes dont la structure ne correspond plus au texte source");
+    expect(frenchPage).not.toContain("Show the source side by side");
 
     // The organisers' publish pages: the source offers to start translations and lists this one; the translation says what it translates.
     const sourcePublish = await (await organiserBrowser.get(`/documents/${source.id}/publish`)).text();
