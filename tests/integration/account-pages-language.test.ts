@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sessionCookie } from "../support/collab-client";
-import { createUser } from "../support/factories";
+import { call, person, publishDeclaration } from "../support/endorsement-fixtures";
+import { createUser, TEST_PASSWORD } from "../support/factories";
 import { Browserish, startTestServer, type TestServer } from "../support/http-server";
 
 let server: TestServer;
@@ -64,5 +65,48 @@ describe("the account pages in French", () => {
 
     const done = await (await b.get("/account?done=sessions", fr)).text();
     expect(done).toContain("Toutes les autres sessions ont été déconnectées.");
+  });
+
+  it("shows deleting an account in French, refuses a wrong password in French, and says it is done in French", async () => {
+    const user = await createUser({ name: "Dominique Départ" });
+    const b = await signedIn(user);
+    const html = await (await b.get("/account/delete", fr)).text();
+    expect(html).toContain("<h1>Supprimer votre compte</h1>");
+    expect(html).toMatch(/<title>Supprimer votre compte — Accord<\/title>/);
+    expect(html).toContain("Chacun de vos soutiens est <strong>retiré</strong>");
+    expect(html).toContain(">Votre compte</a>");
+    expectNoEnglish(html, ["Delete your account", "What happens", "Every endorsement", "cannot be undone", "Your password", "To make sure", "Cancel"]);
+
+    const wrong = await b.post("/account/delete", { password: "pas le bon mot de passe du tout" }, fr);
+    expect(wrong.status).toBe(400);
+    const refused = await wrong.text();
+    expect(refused).toContain("Ce n’est pas votre mot de passe.");
+    expectNoEnglish(refused, ["That is not your password"]);
+
+    const deleted = await b.post("/account/delete", { password: TEST_PASSWORD }, fr);
+    expect(deleted.status).toBe(302);
+    const done = await (await new Browserish(server.url).get("/account/delete?done=1", fr)).text();
+    expect(done).toContain("<h1>Votre compte est supprimé</h1>");
+    expectNoEnglish(done, ["Your account is deleted", "Back to the start page"]);
+  });
+
+  it("shows “My endorsements” in French, empty and with an endorsement, its status and date in French", async () => {
+    const user = await createUser({ name: "Élise Soutien" });
+    const b = await signedIn(user);
+    const empty = await (await b.get("/account/endorsements", fr)).text();
+    expect(empty).toContain("<h1>Mes soutiens</h1>");
+    expect(empty).toContain("Vous n’avez encore rien soutenu.");
+    expectNoEnglish(empty, ["My endorsements", "You have not endorsed", "See the published declarations"]);
+
+    const declaration = await publishDeclaration();
+    const cookie = await sessionCookie(user.id);
+    const endorsed = await call(server.url, "POST", `/api/declarations/${declaration.slug}/endorsements`, { cookie, json: person({ name: "Élise Soutien", publicFields: ["name"] }) });
+    expect(endorsed.status).toBe(201);
+    const mine = await (await b.get("/account/endorsements", fr)).text();
+    expect(mine).toContain("Reçu");
+    expect(mine).toContain("Retirer…");
+    expect(mine).toContain("À titre individuel");
+    expect(mine).toMatch(/Soutenu le <time dateTime="[^"]+">\d{1,2} [^<]+ \d{4}/);
+    expectNoEnglish(mine, ["My endorsements", "Receipt", "Withdraw…", "As an individual", "Endorsed ", "version 1 has been"]);
   });
 });
