@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sessionCookie } from "../support/collab-client";
 import { call, person, publishDeclaration } from "../support/endorsement-fixtures";
-import { createUser, TEST_PASSWORD } from "../support/factories";
+import { createUser, TEST_PASSWORD, uniqueEmail } from "../support/factories";
+import { getSql } from "../../db/client";
 import { Browserish, startTestServer, type TestServer } from "../support/http-server";
 
 let server: TestServer;
@@ -108,5 +109,65 @@ describe("the account pages in French", () => {
     expect(mine).toContain("À titre individuel");
     expect(mine).toMatch(/Soutenu le <time dateTime="[^"]+">\d{1,2} [^<]+ \d{4}/);
     expectNoEnglish(mine, ["My endorsements", "Receipt", "Withdraw…", "As an individual", "Endorsed ", "version 1 has been"]);
+  });
+
+  it("shows the e-mail confirmation pages in French: the link's form, its refusals, a broken link", async () => {
+    const email = uniqueEmail("confirmer");
+    const signingUp = new Browserish(server.url);
+    expect((await signingUp.post("/signup", { name: "Frédérique Inscrite", email, password: TEST_PASSWORD }, fr)).status).toBe(302);
+    const [row] = await getSql()<{ text: string }[]>`select text_body as text from outbox where to_address = ${email} order by id desc limit 1`;
+    const link = /https?:\/\/[^/\s]+(\/verify-email\?token=[^\s]+)/.exec(row?.text ?? "")![1]!;
+
+    const elsewhere = new Browserish(server.url);
+    const form = await (await elsewhere.get(link, fr)).text();
+    expect(form).toContain("<h1>Confirmez votre adresse e-mail</h1>");
+    expect(form).toMatch(/<title>Confirmez votre adresse e-mail — Accord<\/title>/);
+    expect(form).toContain("Pour confirmer que cette adresse est la vôtre");
+    expect(form).toContain("Confirmer mon adresse e-mail");
+    expectNoEnglish(form, ["Confirm your e-mail address", "To confirm that this address", "Password again", "Your name", "Between 12 and 256"]);
+
+    const refused = await elsewhere.post(link, { token: new URLSearchParams(link.split("?")[1]).get("token")!, name: "Frédérique", password: TEST_PASSWORD, confirmPassword: "autre chose" }, fr);
+    expect(refused.status).toBe(400);
+    const refusedHtml = await refused.text();
+    expect(refusedHtml).toContain("Les deux mots de passe ne sont pas identiques.");
+    expect(refusedHtml).toContain("Veuillez corriger le champ signalé ci-dessous.");
+    expectNoEnglish(refusedHtml, ["are not the same", "Please correct"]);
+
+    const own = await (await signingUp.get(link, fr)).text();
+    expect(own).toContain("Dernière étape");
+    expectNoEnglish(own, ["One more step", "Confirm my e-mail address"]);
+
+    const broken = await (await new Browserish(server.url).get("/verify-email?token=nimporte-quoi", fr)).text();
+    expect(broken).toContain("<h1>Ce lien ne fonctionne pas</h1>");
+    expectNoEnglish(broken, ["This link does not work", "The link is incomplete", "Send me a new link", "To ask for a new link"]);
+  });
+
+  it("shows “confirm your e-mail” and changing the address in French, waits and errors included", async () => {
+    const user = await createUser({ name: "Gaëlle Attente", verified: false });
+    const b = await signedIn(user);
+    const page = await (await b.get("/verify-email/resend", fr)).text();
+    expect(page).toContain("<h1>Confirmez votre adresse e-mail</h1>");
+    expect(page).toContain("Tant que vous n’avez pas confirmé");
+    expect(page).toContain("Changer d’adresse");
+    expectNoEnglish(page, ["Confirm your e-mail address", "Until you confirm", "Send me a new link", "Change your address", "Sign out"]);
+
+    expect((await b.post("/verify-email/resend", {}, fr)).status).toBe(302);
+    const sent = await (await b.get("/verify-email/resend?sent=1", fr)).text();
+    expect(sent).toContain("Nous avons envoyé un nouveau lien à");
+    const tooSoon = await b.post("/verify-email/resend", {}, fr);
+    expect(tooSoon.status).toBe(429);
+    const tooSoonHtml = await tooSoon.text();
+    expect(tooSoonHtml).toMatch(/Veuillez patienter (une seconde|\d+ secondes|une minute) avant d’en demander un autre/);
+    expectNoEnglish(tooSoonHtml, ["We sent you a link", "Please wait"]);
+
+    const change = await (await b.get("/verify-email/change", fr)).text();
+    expect(change).toContain("<h1>Changer votre adresse e-mail</h1>");
+    expect(change).toContain(`Ce compte utilise <strong>${user.email}</strong>`);
+    expectNoEnglish(change, ["Change your e-mail address", "This account uses", "New e-mail address", "Send the link"]);
+    const bad = await b.post("/verify-email/change", { email: "pas-une-adresse" }, fr);
+    expect(bad.status).toBe(400);
+    const badHtml = await bad.text();
+    expect(badHtml).toContain("Indiquez une adresse e-mail de la forme nom@exemple.org.");
+    expectNoEnglish(badHtml, ["Enter an e-mail address"]);
   });
 });
