@@ -8,6 +8,7 @@ import { sessionCookie } from "../support/collab-client";
 import { call, person, publishDeclaration } from "../support/endorsement-fixtures";
 import { createUser, TEST_PASSWORD, uniqueEmail } from "../support/factories";
 import { getSql } from "../../db/client";
+import { createMembersScene, inviteAs, signedIn as signedInAt } from "../support/members-scene";
 import { Browserish, startTestServer, type TestServer } from "../support/http-server";
 
 let server: TestServer;
@@ -169,5 +170,38 @@ describe("the account pages in French", () => {
     const badHtml = await bad.text();
     expect(badHtml).toContain("Indiquez une adresse e-mail de la forme nom@exemple.org.");
     expectNoEnglish(badHtml, ["Enter an e-mail address"]);
+  });
+
+  it("shows an invitation link in French: the offer, the role, the date, an existing member, a used-up and a broken link", async () => {
+    const scene = await createMembersScene(server.url);
+    const token = await inviteAs(scene.asOlive, scene.membersPath, { role: "commenter" });
+    const newcomer = await signedIn(await createUser({ name: "Hugo Nouveau" }));
+    const page = await newcomer.get(`/join/${token}`, fr);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(`<h1>Rejoindre « Workshop ${scene.workshop.slug} »</h1>`);
+    expect(html).toMatch(/<title>Rejoindre un atelier — Accord<\/title>/);
+    expect(html).toContain(`>Rejoindre Workshop ${scene.workshop.slug} en tant que Commentateur</button>`);
+    expect(html).toContain("Pas maintenant");
+    expect(html).toMatch(/\d{1,2} (janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) \d{4}/);
+    expectNoEnglish(html, ["You have been invited", "The link works until", "Commenter", "Not now", "organisers will see"]);
+
+    const member = await (await (await signedInAt(server.url, scene.vi)).get(`/join/${token}`, fr)).text();
+    expect(member).toContain("Vous êtes déjà membre de cet atelier avec le rôle <strong>Lecteur</strong>");
+    expectNoEnglish(member, ["You are already a member", "This link does not change your role", "Go to the workshop"]);
+
+    expect((await newcomer.post(`/join/${token}`, {}, fr)).status).toBe(302);
+    const usedUp = await (await signedIn(await createUser())).get(`/join/${token}`, fr);
+    expect(usedUp.status).toBe(410);
+    const usedUpHtml = await usedUp.text();
+    expect(usedUpHtml).toContain("<h1>Ce lien d’invitation ne fonctionne plus</h1>");
+    expect(usedUpHtml).toContain("a déjà été utilisé autant de fois qu’il le permet");
+    expectNoEnglish(usedUpHtml, ["no longer works", "has already been used", "Go to your workshops"]);
+
+    const broken = await new Browserish(server.url).get("/join/inv_nimporte.quoi", fr);
+    expect(broken.status).toBe(404);
+    const brokenHtml = await broken.text();
+    expect(brokenHtml).toContain("Ce lien d’invitation n’est pas valide.");
+    expectNoEnglish(brokenHtml, ["This invitation link is not valid"]);
   });
 });
