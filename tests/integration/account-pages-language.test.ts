@@ -204,4 +204,19 @@ describe("the account pages in French", () => {
     expect(brokenHtml).toContain("Ce lien d’invitation n’est pas valide.");
     expectNoEnglish(brokenHtml, ["This invitation link is not valid"]);
   });
+
+  it("shows the development outbox in French, its dates and statuses included", async () => {
+    // A mail to list, whatever ran before.
+    expect((await new Browserish(server.url).post("/signup", { name: "Inès Boîte", email: uniqueEmail("outbox"), password: TEST_PASSWORD }, fr)).status).toBe(302);
+    const res = await new Browserish(server.url).get("/dev/outbox", fr);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("<h1>Boîte d’envoi de développement</h1>");
+    expect(html).toMatch(/<title>Boîte d’envoi de développement — Accord<\/title>/);
+    expect(html).toContain("<dt>Destinataire</dt>");
+    expect(html).toMatch(/<dd>(envoyé|échec|enregistré)<\/dd>/);
+    expect(html).toMatch(/\d{1,2} (janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) \d{4}/);
+    expectNoEnglish(html, ["Development outbox", "newest first", "Only this machine", "mail server"]);
+    for (const english of ["<dt>To</dt>", "<dt>When</dt>", "<dt>Status</dt>", "<dd>stored</dd>", "<dd>sent</dd>", "<dd>failed</dd>"]) expect(html).not.toContain(english);
+  });
 });
