@@ -4,9 +4,12 @@
  */
 import { deleteUserSession, listUserSessions } from "../../db/sessions";
 import { describeTimeZone } from "./session-place";
-import { describeNetwork } from "./session-place.server";
-import { describeUserAgent } from "../utils/user-agent";
-import { formatDateTime, timeAgo } from "../utils/when";
+import type { TFunction } from "i18next";
+import { describeNetwork, type NetworkPlace } from "./session-place.server";
+import { describeUserAgentIn } from "../utils/user-agent";
+import { formatDateTimeIn, timeAgoIn } from "../i18n/format";
+import type { Locale } from "../i18n/locales";
+import { tFor } from "../i18n/strings.server";
 import { listAccessTokens } from "./access-tokens.server";
 import { isScope, type Scope } from "./token-scopes";
 
@@ -36,41 +39,53 @@ export interface AccessTokenView {
   lastUsedAt: string | null;
 }
 
-function placeLabel(timeZone: string | null, network: string | null): string {
-  const words = [timeZone ? `${describeTimeZone(timeZone)} time zone` : null, network].filter((w) => w !== null);
-  return words.length > 0 ? words.join(", ") : "not known yet";
+/** "just now" (under a minute), else "5 minutes ago", "yesterday"… or the date, in the page's language. */
+function ago(locale: Locale, t: TFunction, date: Date, now: Date): string {
+  return now.getTime() - date.getTime() < 60_000 ? t("account:sessions.justNow") : timeAgoIn(locale, date, now);
 }
 
-export async function listSessionViews(userId: string, currentSessionId: string, now = new Date()): Promise<SessionView[]> {
+function placeLabel(t: TFunction, timeZone: string | null, network: NetworkPlace): string {
+  const words = [
+    timeZone ? t("account:sessions.timeZone", { zone: describeTimeZone(timeZone) }) : null,
+    network === null ? null : network.same ? t("account:sessions.thisNetwork") : t("account:sessions.otherNetwork", { tag: network.tag }),
+  ].filter((w) => w !== null);
+  return words.length > 0 ? words.join(", ") : t("account:sessions.placeUnknown");
+}
+
+/** The sessions list, its dates and words in the page's language (`locale`). */
+export async function listSessionViews(userId: string, currentSessionId: string, locale: Locale = "en", now = new Date()): Promise<SessionView[]> {
+  const t = tFor(locale);
   const rows = await listUserSessions(userId);
   // The current session's place was brought up to date by this very request (app/auth/session.server.ts).
   const currentNetwork = rows.find((s) => s.id === currentSessionId)?.networkKey ?? null;
   const views = rows.map((s) => ({
     id: s.id,
-    browser: describeUserAgent(s.userAgent),
+    browser: describeUserAgentIn(t, s.userAgent),
     current: s.id === currentSessionId,
     createdAt: s.createdAt.toISOString(),
-    createdLabel: formatDateTime(s.createdAt),
+    createdLabel: formatDateTimeIn(locale, s.createdAt),
     lastUsedAt: s.lastUsedAt.toISOString(),
-    lastUsedLabel: s.id === currentSessionId ? "now" : timeAgo(s.lastUsedAt, now),
-    placeLabel: placeLabel(s.timeZone, describeNetwork(s.networkKey, currentNetwork)),
+    lastUsedLabel: s.id === currentSessionId ? t("account:sessions.now") : ago(locale, t, s.lastUsedAt, now),
+    placeLabel: placeLabel(t, s.timeZone, describeNetwork(s.networkKey, currentNetwork)),
   }));
   // This browser first, then the most recently used.
   return views.sort((a, b) => Number(b.current) - Number(a.current));
 }
 
-export async function listAccessTokenViews(userId: string, now = new Date()): Promise<AccessTokenView[]> {
+/** The personal access tokens, their dates in the page's language (`locale`). */
+export async function listAccessTokenViews(userId: string, locale: Locale = "en", now = new Date()): Promise<AccessTokenView[]> {
+  const words = tFor(locale);
   const rows = await listAccessTokens(userId);
   return rows.map((t) => ({
     id: t.id,
     name: t.name,
     scopes: t.scopes.filter(isScope),
     createdAt: t.createdAt.toISOString(),
-    createdLabel: formatDateTime(t.createdAt),
+    createdLabel: formatDateTimeIn(locale, t.createdAt),
     expiresAt: t.expiresAt.toISOString(),
-    expiresLabel: formatDateTime(t.expiresAt),
+    expiresLabel: formatDateTimeIn(locale, t.expiresAt),
     expired: t.expiresAt.getTime() <= now.getTime(),
-    lastUsedLabel: t.lastUsedAt ? timeAgo(t.lastUsedAt, now) : "never",
+    lastUsedLabel: t.lastUsedAt ? ago(locale, words, t.lastUsedAt, now) : words("account:sessions.never"),
     lastUsedAt: t.lastUsedAt ? t.lastUsedAt.toISOString() : null,
   }));
 }

@@ -18,9 +18,12 @@ export function placeChanged(stored: SessionPlace, place: SessionPlace): boolean
   return place.networkKey !== stored.networkKey || (place.timeZone !== null && place.timeZone !== stored.timeZone);
 }
 
-/** "this network", "another network (3f9a)", or null when unknown: a short tag tells other sessions' networks apart. */
-export function describeNetwork(networkKey: string | null, currentKey: string | null): string | null {
+/** This network, another one with a short tag that tells other sessions' networks apart ("3f9a"), or null when unknown. */
+export type NetworkPlace = { same: true } | { same: false; tag: string } | null;
+
+/** Where a session was used compared with this request: put in words by app/auth/account.server.ts. */
+export function describeNetwork(networkKey: string | null, currentKey: string | null): NetworkPlace {
   if (!networkKey) return null;
-  if (networkKey === currentKey) return "this network";
-  return `another network (${networkKey.slice(networkKey.indexOf(":") + 1, networkKey.indexOf(":") + 5)})`;
+  if (networkKey === currentKey) return { same: true };
+  return { same: false, tag: networkKey.slice(networkKey.indexOf(":") + 1, networkKey.indexOf(":") + 5) };
 }

@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * /account: profile (name), e-mail notifications, password, sessions and personal access tokens. One action, multiplexed by the
  * `intent` field; every intent has its own zod schema. Successes redirect back (POST/redirect/GET) with a
@@ -7,6 +6,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import type { TFunction } from "i18next";
 import { z } from "zod";
 import { listAccessTokenViews, listSessionViews, revokeOwnSession } from "../auth/account.server";
 import { createAccessToken, revokeAccessToken } from "../auth/access-tokens.server";
@@ -19,25 +19,26 @@ import { getSecondFactorStatus } from "../auth/second-factor.server";
 import { invalidateSession, invalidateUserSessions } from "../auth/session.server";
 import { AccessTokens } from "../components/access-tokens";
 import { Field } from "../components/field";
-import { PASSWORD_HINT } from "../components/password-hint";
 import { setThreadEmails, threadEmailsOn } from "../threads/thread-mails.server";
 import { formToObject, parseWith } from "../utils/forms.server";
 import { requireSessionUser } from "../utils/guards.server";
 import { forwardHeaders, NO_STORE } from "../utils/route-headers";
 import { saveAccountLanguage } from "../auth/account-language.server";
-import { useT } from "../i18n/react";
+import { Trans, useT } from "../i18n/react";
 import { isLocale, LOCALE_NAMES, LOCALES } from "../i18n/locales";
-import { requestT } from "../i18n/strings.server";
+import { requestLocale, requestT } from "../i18n/strings.server";
 import { securityStrings } from "../i18n/security-strings.server";
+import { fieldWords } from "../auth/field-words";
 
-export const meta: MetaFunction = () => [{ title: "Your account — Accord" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Accord" }];
 export const headers = forwardHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, session } = await requireSessionUser(request, context);
+  const locale = await requestLocale(request, context);
   const [sessions, tokens, secondFactor, threadEmails] = await Promise.all([
-    listSessionViews(user.id, session.id),
-    listAccessTokenViews(user.id),
+    listSessionViews(user.id, session.id, locale),
+    listAccessTokenViews(user.id, locale),
     getSecondFactorStatus(user.id),
     threadEmailsOn(user.id),
   ]);
@@ -48,42 +49,44 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       tokens,
       secondFactor,
       threadEmails,
+      title: (await requestT(request, context))("account:metaTitle"),
       i18n: await securityStrings(request, context, ["tokens"], ["auth", "account"]),
     },
     { headers: NO_STORE },
   );
 }
 
-const tokenId = z.string().regex(/^[a-z2-9]{24}$/, "That item no longer exists.");
+// The messages below are keys, put in the reader's language by the action (`inWords`).
+const tokenId = z.string().regex(/^[a-z2-9]{24}$/, "account:errors.gone");
 
 const schemas = {
   rename: z.object({ name: nameField }),
-  notifications: z.object({ threadEmails: z.literal("on", { message: "Tick the box or leave it empty." }).optional() }),
+  notifications: z.object({ threadEmails: z.literal("on", { message: "account:errors.checkbox" }).optional() }),
   "change-password": z
     .object({
-      currentPassword: z.string({ message: "Enter your current password." }).min(1, "Enter your current password.").max(1024),
+      currentPassword: z.string({ message: "account:password.currentMissing" }).min(1, "account:password.currentMissing").max(1024),
       newPassword: passwordField,
-      confirmPassword: z.string({ message: "Type the new password again." }).min(1, "Type the new password again."),
+      confirmPassword: z.string({ message: "account:password.againMissing" }).min(1, "account:password.againMissing"),
     })
-    .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: "The two new passwords are not the same." }),
+    .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: "account:password.different" }),
   // "" follows the browser; anything else must be one of the interface's languages.
-  language: z.object({ language: z.enum(["", ...LOCALES], { message: "Choose one of the languages offered." }) }),
+  language: z.object({ language: z.enum(["", ...LOCALES], { message: "account:language.invalid" }) }),
   "revoke-session": z.object({ sessionId: tokenId }),
   "revoke-other-sessions": z.object({}),
   "create-token": z.object({
     tokenName: z
-      .string({ message: "Give the token a name." })
+      .string({ message: "account:tokenErrors.nameMissing" })
       .trim()
-      .min(1, "Give the token a name, such as the script that will use it.")
-      .max(80, "Use at most 80 characters.")
-      .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "Remove control characters from the name."),
+      .min(1, "account:tokenErrors.nameEmpty")
+      .max(80, "account:tokenErrors.nameTooLong")
+      .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "account:tokenErrors.nameControl"),
     scopes: z
-      .array(z.enum(SCOPES, { message: "Choose the token's scopes from the list." }), { message: "Choose at least one scope." })
-      .min(1, "Choose at least one scope: what may the token do?")
-      .max(8, "Choose the token's scopes from the list."),
+      .array(z.enum(SCOPES, { message: "account:tokenErrors.scopeUnknown" }), { message: "account:tokenErrors.scopesMissing" })
+      .min(1, "account:tokenErrors.scopesEmpty")
+      .max(8, "account:tokenErrors.scopeUnknown"),
     lifetimeDays: z.coerce
-      .number({ message: "Choose when the token expires." })
-      .refine((d) => (TOKEN_LIFETIMES_DAYS as readonly number[]).includes(d), "Choose when the token expires: after 7, 30, 90 or 365 days."),
+      .number({ message: "account:tokenErrors.lifetimeMissing" })
+      .refine((d) => (TOKEN_LIFETIMES_DAYS as readonly number[]).includes(d), "account:tokenErrors.lifetimeUnknown"),
   }),
   "revoke-token": z.object({ tokenId }),
 } as const;
@@ -92,15 +95,22 @@ type Intent = keyof typeof schemas;
 const isIntent = (v: unknown): v is Intent => typeof v === "string" && Object.hasOwn(schemas, v);
 
 /** Words for `?done=` after a successful change (a fixed list: nothing from the URL is echoed). */
-const DONE: Record<string, { section: string; message: string }> = {
-  name: { section: "profile", message: "Your name was changed." },
-  "thread-emails-on": { section: "notifications", message: "Saved: you get an e-mail when you are mentioned or someone replies in your threads." },
-  "thread-emails-off": { section: "notifications", message: "Saved: you get no e-mails about mentions and replies." },
-  password: { section: "password", message: "Your password was changed. Every other browser and device was signed out." },
-  session: { section: "sessions", message: "That session was signed out." },
-  sessions: { section: "sessions", message: "Every other session was signed out." },
-  "token-revoked": { section: "tokens", message: "The token was revoked. Anything still using it is now refused, and its live connections close within seconds." },
+const DONE: Record<string, { section: string; key: string }> = {
+  name: { section: "profile", key: "account:done.name" },
+  "thread-emails-on": { section: "notifications", key: "account:done.threadEmailsOn" },
+  "thread-emails-off": { section: "notifications", key: "account:done.threadEmailsOff" },
+  password: { section: "password", key: "account:done.password" },
+  session: { section: "sessions", key: "account:done.session" },
+  sessions: { section: "sessions", key: "account:done.sessions" },
+  "token-revoked": { section: "tokens", key: "account:done.tokenRevoked" },
 };
+
+/** A field's message in the reader's language: this page's keys, the account fields' English (app/auth/field-words.ts). */
+function inWords(t: TFunction, message: string): string {
+  if (message.startsWith("account:")) return t(message);
+  if (message === "That is not your current password.") return t("account:password.currentWrong");
+  return fieldWords(t, message);
+}
 
 interface ActionResult {
   intent: Intent | null;
@@ -115,16 +125,17 @@ function refuse(result: ActionResult, status = 400) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user, session } = await requireSessionUser(request, context);
+  const t = await requestT(request, context);
   let form: Record<string, string | string[]>;
   try {
     const body = await request.formData();
     // The scopes are checkboxes: every ticked one is sent under the same name.
     form = { ...formToObject(body), scopes: body.getAll("scopes").filter((v) => typeof v === "string") };
   } catch {
-    return refuse({ intent: null, fieldErrors: {}, error: "The form could not be read. Please try again." });
+    return refuse({ intent: null, fieldErrors: {}, error: t("auth:signup.unreadable") });
   }
   const intent = form.intent;
-  if (!isIntent(intent)) return refuse({ intent: null, fieldErrors: {}, error: "That action is not known. Please reload the page and try again." });
+  if (!isIntent(intent)) return refuse({ intent: null, fieldErrors: {}, error: t("account:errors.unknownAction") });
   const parsed = parseWith(schemas[intent], form);
   if (!parsed.ok) {
     const fieldErrors = { ...parsed.fieldErrors };
@@ -133,8 +144,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const problem = passwordProblem(form.newPassword, user);
       if (problem) fieldErrors.newPassword = problem;
     }
-    if (intent === "language") fieldErrors.language = (await requestT(request, context))("account:language.invalid");
-    return refuse({ intent, fieldErrors });
+    return refuse({ intent, fieldErrors: Object.fromEntries(Object.entries(fieldErrors).map(([field, message]) => [field, inWords(t, message)])) });
   }
   const input = parsed.data as Record<string, string>;
 
@@ -160,7 +170,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
         userAgent: request.headers.get("user-agent"),
         secondFactorVerified: session.secondFactor,
       });
-      if (!result.ok) return refuse({ intent, fieldErrors: result.fieldErrors as Record<string, string> });
+      if (!result.ok) {
+        const fieldErrors = Object.fromEntries(Object.entries(result.fieldErrors).map(([field, message]) => [field, inWords(t, message ?? "")]));
+        return refuse({ intent, fieldErrors });
+      }
       return redirect("/account?done=password#password", {
         headers: { "Set-Cookie": serializeSessionCookie(result.token, result.expiresAt) },
       });
@@ -172,7 +185,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         return redirect("/login", { headers: { "Set-Cookie": serializeBlankSessionCookie() } });
       }
       const revoked = await revokeOwnSession(user.id, input.sessionId);
-      if (!revoked) return refuse({ intent, fieldErrors: {}, error: "That session had already ended." }, 404);
+      if (!revoked) return refuse({ intent, fieldErrors: {}, error: t("account:errors.sessionGone") }, 404);
       return redirect("/account?done=session#sessions");
     }
     case "revoke-other-sessions": {
@@ -186,19 +199,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     case "revoke-token": {
       const revoked = await revokeAccessToken(user.id, input.tokenId);
-      if (!revoked) return refuse({ intent, fieldErrors: {}, error: "That token had already been revoked." }, 404);
+      if (!revoked) return refuse({ intent, fieldErrors: {}, error: t("account:errors.tokenGone") }, 404);
       return redirect("/account?done=token-revoked#tokens");
     }
   }
 }
 
 function Notice({ section, result }: { section: string; result: ActionResult | undefined }) {
+  const { t } = useT();
   const [params] = useSearchParams();
   const done = DONE[params.get("done") ?? ""];
   const ownError = result?.error && result.intent && sectionOf(result.intent) === section ? result.error : null;
   return (
     <>
-      <div role="status">{!result && done?.section === section ? <div className="alert ok">{done.message}</div> : null}</div>
+      <div role="status">{!result && done?.section === section ? <div className="alert ok">{t(done.key)}</div> : null}</div>
       {ownError ? <div className="alert error" role="alert">{ownError}</div> : null}
     </>
   );
@@ -222,25 +236,31 @@ export default function Account() {
   const busyIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
   const errorsFor = (intent: Intent): Record<string, string> => (result?.intent === intent ? result.fieldErrors : {});
   const others = sessions.filter((s) => !s.current).length;
+  const languageError = errorsFor("language").language;
+  const secondFactorMethod = secondFactor.totp
+    ? secondFactor.passkeys.length > 0
+      ? t("account:secondFactor.onTotpOrPasskey")
+      : t("account:secondFactor.onTotp")
+    : t("account:secondFactor.onPasskey");
 
   return (
     <div className="page reading">
-      <h1>Your account</h1>
-      <p><Link to="/account/endorsements">My endorsements</Link>: each one with its receipt, and a way to withdraw it.</p>
+      <h1>{t("account:title")}</h1>
+      <p><Trans k="account:endorsementsLink" tags={{ go: (c) => <Link to="/account/endorsements">{c}</Link> }} /></p>
       {result?.intent == null && result?.error ? <div className="alert error" role="alert">{result.error}</div> : null}
 
       <section id="profile" aria-labelledby="profile-heading" className="card">
-        <h2 id="profile-heading">Profile</h2>
+        <h2 id="profile-heading">{t("account:profile.title")}</h2>
         <Notice section="profile" result={result} />
         <dl className="facts">
-          <dt>E-mail</dt>
+          <dt>{t("account:profile.email")}</dt>
           <dd>
             {user.email}{" "}
             {user.verified ? (
-              <span className="badge">confirmed</span>
+              <span className="badge">{t("account:profile.confirmed")}</span>
             ) : (
               <>
-                <span className="badge draft">not confirmed yet</span> <Link to="/verify-email/resend">Send the confirmation link again</Link>
+                <span className="badge draft">{t("account:profile.notConfirmed")}</span> <Link to="/verify-email/resend">{t("account:profile.resend")}</Link>
               </>
             )}
           </dd>
@@ -249,35 +269,35 @@ export default function Account() {
           <input type="hidden" name="intent" value="rename" />
           <Field
             name="name"
-            label="Name"
+            label={t("account:profile.name")}
             type="text"
             autoComplete="name"
             defaultValue={user.name}
             required
             maxLength={120}
-            hint="Shown to the people in your workshops."
+            hint={t("account:profile.nameHint")}
             error={errorsFor("rename").name}
           />
           <div className="actions">
-            <button type="submit" disabled={busyIntent === "rename"}>{busyIntent === "rename" ? "Saving…" : "Save name"}</button>
+            <button type="submit" disabled={busyIntent === "rename"}>{busyIntent === "rename" ? t("account:saving") : t("account:profile.save")}</button>
           </div>
         </Form>
       </section>
 
       <section id="notifications" aria-labelledby="notifications-heading" className="card">
-        <h2 id="notifications-heading">E-mail notifications</h2>
+        <h2 id="notifications-heading">{t("account:notifications.title")}</h2>
         <Notice section="notifications" result={result} />
         <Form method="post" action="/account" className="stack" noValidate>
           <input type="hidden" name="intent" value="notifications" />
           <div className="checkbox-row">
             <input type="checkbox" id="thread-emails" name="threadEmails" value="on" defaultChecked={threadEmails} aria-describedby="thread-emails-hint" />
             <div>
-              <label htmlFor="thread-emails">E-mail me when I am mentioned or someone replies in my threads</label>
-              <p className="hint" id="thread-emails-hint">At most one e-mail per thread every 10 minutes, with the quoted words and a link to the document.</p>
+              <label htmlFor="thread-emails">{t("account:notifications.label")}</label>
+              <p className="hint" id="thread-emails-hint">{t("account:notifications.hint")}</p>
             </div>
           </div>
           <div className="actions">
-            <button type="submit" disabled={busyIntent === "notifications"}>{busyIntent === "notifications" ? "Saving…" : "Save notifications"}</button>
+            <button type="submit" disabled={busyIntent === "notifications"}>{busyIntent === "notifications" ? t("account:saving") : t("account:notifications.save")}</button>
           </div>
         </Form>
       </section>
@@ -293,8 +313,8 @@ export default function Account() {
               id="account-language"
               name="language"
               defaultValue={user.language ?? ""}
-              aria-describedby={errorsFor("language").language ? "account-language-hint account-language-error" : "account-language-hint"}
-              aria-invalid={errorsFor("language").language ? true : undefined}
+              aria-describedby={languageError ? "account-language-hint account-language-error" : "account-language-hint"}
+              aria-invalid={languageError ? true : undefined}
             >
               <option value="">{t("account:language.follow")}</option>
               {LOCALES.map((code) => (
@@ -304,9 +324,9 @@ export default function Account() {
               ))}
             </select>
             <p className="hint" id="account-language-hint">{t("account:language.hint")}</p>
-            {errorsFor("language").language ? (
+            {languageError ? (
               <p className="error" id="account-language-error" role="alert">
-                {errorsFor("language").language}
+                {languageError}
               </p>
             ) : null}
           </div>
@@ -317,63 +337,59 @@ export default function Account() {
       </section>
 
       <section id="password" aria-labelledby="password-heading" className="card">
-        <h2 id="password-heading">Password</h2>
+        <h2 id="password-heading">{t("account:password.title")}</h2>
         <Notice section="password" result={result} />
-        <p>Changing your password signs out every other browser and device.</p>
+        <p>{t("account:password.intro")}</p>
         <Form method="post" action="/account" className="stack" noValidate>
           <input type="hidden" name="intent" value="change-password" />
           <input type="text" name="username" autoComplete="username" value={user.email} readOnly hidden />
-          <Field name="currentPassword" label="Current password" type="password" autoComplete="current-password" required error={errorsFor("change-password").currentPassword} />
-          <Field name="newPassword" label="New password" type="password" autoComplete="new-password" hint={PASSWORD_HINT} required error={errorsFor("change-password").newPassword} />
-          <Field name="confirmPassword" label="New password again" type="password" autoComplete="new-password" required error={errorsFor("change-password").confirmPassword} />
+          <Field name="currentPassword" label={t("account:password.current")} type="password" autoComplete="current-password" required error={errorsFor("change-password").currentPassword} />
+          <Field name="newPassword" label={t("account:password.new")} type="password" autoComplete="new-password" hint={t("auth:fields.passwordHint")} required error={errorsFor("change-password").newPassword} />
+          <Field name="confirmPassword" label={t("account:password.again")} type="password" autoComplete="new-password" required error={errorsFor("change-password").confirmPassword} />
           <div className="actions">
             <button type="submit" disabled={busyIntent === "change-password"}>
-              {busyIntent === "change-password" ? "Changing…" : "Change password"}
+              {busyIntent === "change-password" ? t("account:password.changing") : t("account:password.change")}
             </button>
-            <Link to="/forgot-password">Forgot your current password?</Link>
+            <Link to="/forgot-password">{t("account:password.forgot")}</Link>
           </div>
         </Form>
       </section>
 
       <section id="second-factor" aria-labelledby="second-factor-heading" className="card">
-        <h2 id="second-factor-heading">Second factor</h2>
+        <h2 id="second-factor-heading">{t("account:secondFactor.title")}</h2>
         <p>
           {secondFactor.enabled
-            ? `On: signing in asks for ${secondFactor.totp ? "a code from your authenticator app" : "a passkey"}${secondFactor.totp && secondFactor.passkeys.length > 0 ? " or a passkey" : ""} after your password. ${secondFactor.recoveryCodesLeft} of 10 recovery codes left.`
-            : "Off: signing in needs only your password. Organisers of many workshops must turn it on to publish, moderate and manage members."}
+            ? `${secondFactorMethod} ${t("account:secondFactor.recoveryLeft", { count: secondFactor.recoveryCodesLeft })}`
+            : t("account:secondFactor.off")}
         </p>
-        <p><Link to="/account/second-factor">{secondFactor.enabled ? "Manage your second factor" : "Set up a second factor"}</Link></p>
+        <p><Link to="/account/second-factor">{secondFactor.enabled ? t("account:secondFactor.manage") : t("account:secondFactor.setUp")}</Link></p>
       </section>
 
       <section id="sessions" aria-labelledby="sessions-heading" className="card">
-        <h2 id="sessions-heading">Sessions</h2>
+        <h2 id="sessions-heading">{t("account:sessions.title")}</h2>
         <Notice section="sessions" result={result} />
-        <p>
-          The browsers and devices signed in to your account. Sign out any you do not recognise, then change your password.
-          “Where” is approximate: the time zone the browser reported and whether it was your current network (Accord keeps
-          no IP address).
-        </p>
+        <p>{t("account:sessions.intro")}</p>
         <div className="table-wrap">
           <table className="data responsive">
-            <caption className="visually-hidden">Your sessions</caption>
+            <caption className="visually-hidden">{t("account:sessions.caption")}</caption>
             <thead>
               <tr>
-                <th scope="col">Browser</th>
-                <th scope="col">Signed in</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Where</th>
-                <th scope="col"><span className="visually-hidden">Actions</span></th>
+                <th scope="col">{t("account:sessions.browser")}</th>
+                <th scope="col">{t("account:sessions.signedIn")}</th>
+                <th scope="col">{t("account:sessions.lastUsed")}</th>
+                <th scope="col">{t("account:sessions.where")}</th>
+                <th scope="col"><span className="visually-hidden">{t("account:sessions.actions")}</span></th>
               </tr>
             </thead>
             <tbody>
               {sessions.map((s) => (
                 <tr key={s.id}>
-                  <td data-label="Browser">
-                    {s.browser} {s.current ? <span className="badge">This browser</span> : null}
+                  <td data-label={t("account:sessions.browser")}>
+                    {s.browser} {s.current ? <span className="badge">{t("account:sessions.thisBrowser")}</span> : null}
                   </td>
-                  <td data-label="Signed in"><time dateTime={s.createdAt}>{s.createdLabel}</time></td>
-                  <td data-label="Last used"><time dateTime={s.lastUsedAt}>{s.lastUsedLabel}</time></td>
-                  <td data-label="Where">{s.placeLabel}</td>
+                  <td data-label={t("account:sessions.signedIn")}><time dateTime={s.createdAt}>{s.createdLabel}</time></td>
+                  <td data-label={t("account:sessions.lastUsed")}><time dateTime={s.lastUsedAt}>{s.lastUsedLabel}</time></td>
+                  <td data-label={t("account:sessions.where")}>{s.placeLabel}</td>
                   <td>
                     <Form method="post" action="/account" className="inline-form">
                       <input type="hidden" name="intent" value="revoke-session" />
@@ -381,9 +397,13 @@ export default function Account() {
                       <button
                         type="submit"
                         className="secondary"
-                        aria-label={s.current ? "Sign out this browser" : `Sign out ${s.browser}, last used ${s.lastUsedLabel}, ${s.placeLabel}`}
+                        aria-label={
+                          s.current
+                            ? t("account:sessions.signOutThis")
+                            : t("account:sessions.signOutOther", { browser: s.browser, when: s.lastUsedLabel, place: s.placeLabel })
+                        }
                       >
-                        Sign out
+                        {t("account:sessions.signOut")}
                       </button>
                     </Form>
                   </td>
@@ -396,11 +416,11 @@ export default function Account() {
           <Form method="post" action="/account" className="actions sessions-actions">
             <input type="hidden" name="intent" value="revoke-other-sessions" />
             <button type="submit" className="danger" disabled={busyIntent === "revoke-other-sessions"}>
-              Sign out everywhere else
+              {t("account:sessions.signOutElsewhere")}
             </button>
           </Form>
         ) : (
-          <p className="muted small">No other browser or device is signed in.</p>
+          <p className="muted small">{t("account:sessions.noOthers")}</p>
         )}
       </section>
 
@@ -413,11 +433,11 @@ export default function Account() {
       />
 
       <section id="your-data" aria-labelledby="your-data-heading" className="card">
-        <h2 id="your-data-heading">Your data</h2>
-        <p>Download everything Accord holds about you, or delete your account.</p>
+        <h2 id="your-data-heading">{t("account:data.title")}</h2>
+        <p>{t("account:data.intro")}</p>
         <p className="actions">
-          <a className="button secondary" href="/account/data" download>Download my data (JSON)</a>
-          <Link to="/account/delete">Delete my account</Link>
+          <a className="button secondary" href="/account/data" download>{t("account:data.download")}</a>
+          <Link to="/account/delete">{t("account:data.delete")}</Link>
         </p>
       </section>
     </div>

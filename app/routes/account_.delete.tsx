@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * /account/delete — delete your account, after typing your password. What happens (app/models/account-data.server.ts):
  * your endorsements are withdrawn and their personal details erased (each receipt keeps the version, hash, time
@@ -13,18 +12,23 @@ import { Field, FormError } from "../components/field";
 import { deleteAccount } from "../models/account-data.server";
 import { getUser, requireSessionUser } from "../utils/guards.server";
 import { forwardHeaders, NO_STORE } from "../utils/route-headers";
-import { pleaseWait } from "../utils/wait-words";
+import { pleaseWaitIn } from "../utils/wait-words";
 import { Breadcrumbs } from "../components/breadcrumbs";
+import { Trans, useT } from "../i18n/react";
+import { requestT, routeStrings } from "../i18n/strings.server";
 
-export const meta: MetaFunction = () => [{ title: "Delete your account — Accord" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Accord" }];
 export const headers = forwardHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
+  const words = async () => ({ i18n: await routeStrings(request, context, ["account"]), t: await requestT(request, context) });
   if (new URL(request.url).searchParams.get("done") === "1" && !(await getUser(context))) {
-    return data({ done: true as const, user: null }, { headers: NO_STORE });
+    const { i18n, t } = await words();
+    return data({ done: true as const, user: null, title: t("account:delete.doneMetaTitle"), i18n }, { headers: NO_STORE });
   }
   const { user } = await requireSessionUser(request, context);
-  return data({ done: false as const, user: { name: user.name, email: user.email } }, { headers: NO_STORE });
+  const { i18n, t } = await words();
+  return data({ done: false as const, user: { name: user.name, email: user.email }, title: t("account:delete.metaTitle"), i18n }, { headers: NO_STORE });
 }
 
 interface ActionResult {
@@ -35,6 +39,7 @@ interface ActionResult {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user } = await requireSessionUser(request, context);
+  const t = await requestT(request, context);
   let password = "";
   try {
     const value = (await request.formData()).get("password");
@@ -42,23 +47,23 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch {
     password = "";
   }
-  if (!password) return data<ActionResult>({ error: null, passwordError: "Enter your password.", workshops: [] }, { status: 400, headers: NO_STORE });
+  if (!password) return data<ActionResult>({ error: null, passwordError: t("account:delete.passwordMissing"), workshops: [] }, { status: 400, headers: NO_STORE });
   const result = await deleteAccount({ user, password, ip: context.clientIp, cookie: request.headers.get("cookie") });
   if (result.ok) {
     return redirect("/account/delete?done=1", { headers: { "Set-Cookie": serializeBlankSessionCookie() } });
   }
   if (result.reason === "throttled") {
     return data<ActionResult>(
-      { error: `Too many attempts. ${pleaseWait(result.retryAfterSeconds)}`, passwordError: null, workshops: [] },
+      { error: t("account:delete.throttled", { wait: pleaseWaitIn(t, result.retryAfterSeconds) }), passwordError: null, workshops: [] },
       { status: 429, headers: { ...NO_STORE, "Retry-After": String(result.retryAfterSeconds) } },
     );
   }
   if (result.reason === "password") {
-    return data<ActionResult>({ error: null, passwordError: "That is not your password.", workshops: [] }, { status: 400, headers: NO_STORE });
+    return data<ActionResult>({ error: null, passwordError: t("account:delete.passwordWrong"), workshops: [] }, { status: 400, headers: NO_STORE });
   }
   return data<ActionResult>(
     {
-      error: "You are the only organiser of a workshop that has other members. Make someone else an organiser there first, then come back.",
+      error: t("account:delete.onlyOrganiser"),
       passwordError: null,
       workshops: result.workshops,
     },
@@ -67,25 +72,23 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function DeleteAccount() {
+  const { t } = useT();
   const loaded = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const busy = useNavigation().state === "submitting";
   if (loaded.done) {
     return (
       <div className="page narrow">
-        <h1>Your account is deleted</h1>
-        <p role="status">
-          Your account is gone and you are signed out. Your endorsements are withdrawn and their personal details erased; their
-          receipts now show only what was signed, when, and the date of withdrawal.
-        </p>
-        <p><Link to="/">Back to the start page</Link></p>
+        <h1>{t("account:delete.doneTitle")}</h1>
+        <p role="status">{t("account:delete.doneBody")}</p>
+        <p><Link to="/">{t("account:delete.backHome")}</Link></p>
       </div>
     );
   }
   return (
     <div className="page reading">
-      <Breadcrumbs trail={[{ to: "/account", label: "Your account" }]} current="Delete your account" />
-      <h1>Delete your account</h1>
+      <Breadcrumbs trail={[{ to: "/account", label: t("account:title") }]} current={t("account:delete.title")} />
+      <h1>{t("account:delete.title")}</h1>
       <FormError message={result?.error} />
       {result?.workshops.length ? (
         <ul>
@@ -95,32 +98,28 @@ export default function DeleteAccount() {
         </ul>
       ) : null}
       <section className="card" aria-labelledby="what-happens">
-        <h2 id="what-happens">What happens</h2>
+        <h2 id="what-happens">{t("account:delete.whatHappens")}</h2>
         <ul>
-          <li>
-            Every endorsement you made is <strong>withdrawn</strong> and its personal details (name, role, affiliation, country,
-            statement, organisation and website) are <strong>erased</strong>. It leaves the public lists and counts. Its receipt
-            stays, showing only the declaration, version, hash, time and the date it was withdrawn.
-          </li>
-          <li>Your sessions, personal access tokens and workshop memberships are deleted, and you are signed out everywhere.</li>
-          <li>What you wrote in documents stays part of those documents, without your name.</li>
-          <li>This cannot be undone. You may want to <a href="/account/data" download>download your data</a> first.</li>
+          <li><Trans k="account:delete.endorsements" tags={{ strong: (c) => <strong>{c}</strong> }} /></li>
+          <li>{t("account:delete.sessions")}</li>
+          <li>{t("account:delete.writing")}</li>
+          <li><Trans k="account:delete.cannotUndo" tags={{ go: (c) => <a href="/account/data" download>{c}</a> }} /></li>
         </ul>
       </section>
       <Form method="post" className="stack card" noValidate>
         <input type="text" name="username" autoComplete="username" value={loaded.user.email} readOnly hidden />
         <Field
           name="password"
-          label="Your password"
+          label={t("account:delete.password")}
           type="password"
           autoComplete="current-password"
           required
-          hint="To make sure it is you."
+          hint={t("account:delete.passwordHint")}
           error={result?.passwordError}
         />
         <div className="actions">
-          <button type="submit" className="danger" disabled={busy}>{busy ? "Deleting…" : "Delete my account"}</button>
-          <Link to="/account">Cancel</Link>
+          <button type="submit" className="danger" disabled={busy}>{busy ? t("account:delete.deleting") : t("account:delete.submit")}</button>
+          <Link to="/account">{t("account:delete.cancel")}</Link>
         </div>
       </Form>
     </div>

@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * /dev/outbox: the newest e-mails Accord stored, so sign-up and reset work on a machine without a mail server.
  * Outside production, and only for requests from this machine while no SMTP_URL is set, or for a signed-in
@@ -15,30 +14,36 @@ import { getConfig } from "../config.server";
 import { mayReadDevOutbox } from "../deployment.server";
 import { notFound } from "../utils/guards.server";
 import { forwardHeaders, NO_STORE } from "../utils/route-headers";
-import { formatDateTime } from "../utils/when";
+import { formatDateTimeIn } from "../i18n/format";
+import { useT } from "../i18n/react";
+import { requestLocale, routeStrings, tFor } from "../i18n/strings.server";
 
-export const meta: MetaFunction = () => [
-  { title: "Development outbox — Accord" },
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data?.title ?? "Accord" },
   { name: "robots", content: "noindex" },
 ];
 export const headers = forwardHeaders;
 
 const LIMIT = 50;
 
-export async function loader({ context }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   if (!(await mayReadDevOutbox(getConfig(), context.fromThisMachine, context.auth))) throw notFound();
   const mails = await listOutboxForDevelopers(LIMIT);
+  const locale = await requestLocale(request, context);
+  const t = tFor(locale);
   return data(
     {
+      title: t("auth:outbox.metaTitle"),
+      i18n: await routeStrings(request, context, ["auth"]),
       smtp: Boolean(getConfig().SMTP_URL),
       mails: mails.map((m) => ({
         id: m.id,
         to: m.toAddress,
         subject: m.subject,
-        body: m.bodyRemovedAt ? "(The body was removed 7 days after the mail was sent.)" : m.textBody,
+        body: m.bodyRemovedAt ? t("auth:outbox.bodyRemoved") : m.textBody,
         createdAt: m.createdAt.toISOString(),
-        createdLabel: formatDateTime(m.createdAt),
-        status: m.sentAt ? "sent" : m.lastError ? "failed" : "stored",
+        createdLabel: formatDateTimeIn(locale, m.createdAt),
+        status: m.sentAt ? t("auth:outbox.sent") : m.lastError ? t("auth:outbox.failed") : t("auth:outbox.stored"),
       })),
     },
     { headers: NO_STORE },
@@ -46,28 +51,28 @@ export async function loader({ context }: LoaderFunctionArgs) {
 }
 
 export default function DevOutbox() {
+  const { t } = useT();
   const { mails, smtp } = useLoaderData<typeof loader>();
   return (
     <div className="page reading">
-      <h1>Development outbox</h1>
+      <h1>{t("auth:outbox.title")}</h1>
       <p className="lead">
-        The {LIMIT} newest e-mails Accord stored, newest first. {smtp ? "A mail server is configured, so they were also sent." : "No mail server is configured (SMTP_URL), so this page is their only delivery."}{" "}
-        Only this machine (and signed-in administrators) can read this page; it does not exist in production.
+        {`${t("auth:outbox.lead", { limit: LIMIT })} ${smtp ? t("auth:outbox.smtp") : t("auth:outbox.noSmtp")} ${t("auth:outbox.who")}`}
       </p>
       {mails.length === 0 ? (
-        <p className="empty">No e-mail yet. Create an account or ask for a password reset, then reload this page.</p>
+        <p className="empty">{t("auth:outbox.empty")}</p>
       ) : (
-        <ol className="card-list" aria-label="E-mails, newest first">
+        <ol className="card-list" aria-label={t("auth:outbox.listLabel")}>
           {mails.map((m) => (
             <li key={m.id}>
               <article aria-labelledby={`mail-${m.id}-subject`}>
                 <h2 id={`mail-${m.id}-subject`} className="mail-subject">{m.subject}</h2>
                 <dl className="facts">
-                  <dt>To</dt>
+                  <dt>{t("auth:outbox.to")}</dt>
                   <dd>{m.to}</dd>
-                  <dt>When</dt>
+                  <dt>{t("auth:outbox.when")}</dt>
                   <dd><time dateTime={m.createdAt}>{m.createdLabel}</time></dd>
-                  <dt>Status</dt>
+                  <dt>{t("auth:outbox.status")}</dt>
                   <dd>{m.status}</dd>
                 </dl>
                 <pre className="mail">{linkify(m.body)}</pre>

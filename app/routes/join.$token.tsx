@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * /join/:token — an invitation link. GET only shows what the link offers (it never changes anything); POST joins the
  * workshop with the link's role, takes one of its uses and goes to the workshop. The rules (app/models/invitations.server.ts):
@@ -8,40 +7,47 @@
  */
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData, useLocation, useNavigation, useRouteError } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import type { TFunction } from "i18next";
 import { acceptInvitation, previewInvitation, type JoinOutcome } from "../models/invitations.server";
-import { ROLE_DESCRIPTIONS, ROLE_LABELS, type Role } from "../models/roles";
-import { formatDateTime, isoString } from "../utils/dates";
+import type { Role } from "../models/roles";
+import { formatDateTimeIn, isoString } from "../utils/dates";
 import { getUser, requireUser } from "../utils/guards.server";
+import { Trans, useT } from "../i18n/react";
+import { requestT, routeStrings } from "../i18n/strings.server";
+import { workshopStrings } from "../workshops/strings.server";
+import { roleDescription, roleName } from "../workshops/words";
 
-export const meta: MetaFunction = () => [{ title: "Join a workshop — Accord" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Accord" }];
 
 // `same-origin`, not `no-referrer`: the token must not leak to other sites, but with `no-referrer` Chromium sends
 // `Origin: null` on this page's POST, which the cross-origin checks (ours and Remix's) rightly refuse.
 export const headers: HeadersFunction = () => ({ "Referrer-Policy": "same-origin", "Cache-Control": "no-store" });
 
-const INVALID =
-  "This invitation link is not valid. Check that you copied the whole link, or ask an organiser of the workshop for a new one.";
-
-const text = (message: string, status: number, statusText: string) =>
-  new Response(message, { status, statusText, headers: { "Content-Type": "text/plain; charset=utf-8" } });
-
 type Shown = Extract<JoinOutcome, { status: "signed_out" | "unverified" | "removed" | "can_join" | "already_member" }>;
 
-/** The outcomes shown on this page; the others are thrown as responses for the error boundary. */
-function shown(outcome: JoinOutcome): Shown {
+/** A link that lets nobody in: not valid (404), or expired, revoked or used up (410). Said on this page, in words. */
+interface Broken {
+  state: "invalid" | "gone" | "used_up";
+  workshopTitle: string | null;
+}
+
+type Seen = { shown: Shown; broken: null } | { shown: null; broken: Broken };
+
+/** The outcomes shown on this page: an invitation to look at, or a link that no longer works. */
+function shown(outcome: JoinOutcome): Seen {
   switch (outcome.status) {
     case "invalid":
-      throw text(INVALID, 404, "Not Found");
+      return { shown: null, broken: { state: "invalid", workshopTitle: null } };
     case "revoked":
     case "expired":
-      throw text(`This invitation link to “${outcome.invitation.workshopTitle}” has expired or was revoked. Ask one of the workshop's organisers for a new link.`, 410, "Gone");
+      return { shown: null, broken: { state: "gone", workshopTitle: outcome.invitation.workshopTitle } };
     case "used_up":
-      throw text(`This invitation link to “${outcome.invitation.workshopTitle}” has already been used as many times as it allows. Ask one of the workshop's organisers for a new link.`, 410, "Gone");
+      return { shown: null, broken: { state: "used_up", workshopTitle: outcome.invitation.workshopTitle } };
     case "joined":
       throw redirect(`/workshops/${outcome.invitation.workshopSlug}`);
     default:
-      return outcome;
+      return { shown: outcome, broken: null };
   }
 }
 
@@ -59,38 +65,69 @@ function view(outcome: Shown, email: string | null) {
 
 const statusOf = (state: Shown["status"]) => (state === "unverified" || state === "removed" ? 403 : 200);
 
-export async function loader({ context, params }: LoaderFunctionArgs) {
+/** The page's answer: the invitation, or the broken link (404, 410), with the page's words and title. */
+async function answer(request: Request, context: LoaderFunctionArgs["context"], seen: Seen, email: string | null) {
+  const t = await requestT(request, context);
+  const i18n = { ...(await routeStrings(request, context, ["account"])), ...(await workshopStrings(request, context, [])) };
+  if (seen.broken) {
+    const title = brokenTitle(t, seen.broken);
+    return data({ invitation: null, broken: seen.broken, title: t("account:join.metaTitleOf", { title }), i18n }, { status: seen.broken.state === "invalid" ? 404 : 410 });
+  }
+  return data({ invitation: view(seen.shown, email), broken: null, title: t("account:join.metaTitle"), i18n }, { status: statusOf(seen.shown.status) });
+}
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await getUser(context);
-  const outcome = shown(await previewInvitation(params.token ?? "", user));
-  return data(view(outcome, user?.email ?? null), { status: statusOf(outcome.status) });
+  return answer(request, context, shown(await previewInvitation(params.token ?? "", user)), user?.email ?? null);
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { user } = await requireUser(request, context);
   const outcome = await acceptInvitation(params.token ?? "", user);
   if (outcome.status === "already_member") return redirect(`/workshops/${outcome.invitation.workshopSlug}`);
-  const refused = shown(outcome);
-  return data(view(refused, user.email), { status: statusOf(refused.status) });
+  return answer(request, context, shown(outcome), user.email);
+}
+
+function brokenTitle(t: TFunction, broken: Broken): string {
+  return broken.state === "invalid" ? t("account:join.invalidTitle") : t("account:join.goneTitle");
+}
+
+function brokenMessage(t: TFunction, broken: Broken): string {
+  if (broken.state === "invalid") return t("account:join.invalid");
+  if (broken.state === "used_up") return t("account:join.usedUp", { workshop: broken.workshopTitle ?? "" });
+  return t("account:join.expired", { workshop: broken.workshopTitle ?? "" });
 }
 
 export default function Join() {
+  const { t, locale } = useT();
   const loaded = useLoaderData<typeof loader>();
   const answered = useActionData<typeof action>();
-  const { workshop, role, expiresAt, state, currentRole, email } = answered ?? loaded;
+  const { invitation, broken } = answered ?? loaded;
+  if (broken || !invitation) {
+    return (
+      <div className="page narrow">
+        <h1>{broken ? brokenTitle(t, broken) : t("account:join.invalidTitle")}</h1>
+        <p>{broken ? brokenMessage(t, broken) : t("account:join.invalid")}</p>
+        <p><Link to="/workshops">{t("account:join.goWorkshops")}</Link></p>
+      </div>
+    );
+  }
+  const { workshop, role, expiresAt, state, currentRole, email } = invitation;
   return (
     <div className="page narrow">
-      <h1>Join “{workshop.title}”</h1>
+      <h1>{t("account:join.title", { workshop: workshop.title })}</h1>
       <p>
-        You have been invited to join the workshop <strong>{workshop.title}</strong> on Accord as{" "}
-        <strong>{ROLE_LABELS[role]}</strong>. The link works until{" "}
-        <time dateTime={isoString(expiresAt)}>{formatDateTime(expiresAt)}</time>.
+        <Trans
+          k="account:join.invited"
+          values={{ workshop: workshop.title, role: roleName(t, role), until: formatDateTimeIn(locale, expiresAt) }}
+          tags={{ strong: (c) => <strong>{c}</strong>, time: (c) => <time dateTime={isoString(expiresAt)}>{c}</time> }}
+        />
       </p>
       {state === "signed_out" ? <SignedOut /> : null}
       {state === "unverified" ? <ConfirmFirst email={email} /> : null}
       {state === "removed" ? (
         <div className="alert error" role="alert">
-          You were removed from this workshop after this link was made, so it no longer lets you in. If you should be back,
-          ask one of its organisers for a new invitation.
+          {t("account:join.removed")}
         </div>
       ) : null}
       {state === "already_member" && currentRole ? <AlreadyMember slug={workshop.slug} currentRole={currentRole} linkRole={role} /> : null}
@@ -100,78 +137,64 @@ export default function Join() {
 }
 
 function JoinForm({ title, role }: { title: string; role: Role }) {
+  const { t } = useT();
   const busy = useNavigation().state === "submitting";
+  const name = roleName(t, role);
   return (
     <Form method="post" className="card stack">
       <p>
-        {ROLE_LABELS[role]}: {ROLE_DESCRIPTIONS[role].toLowerCase()}. The workshop&apos;s organisers will see your name and
-        e-mail address, and that you joined with this link.
+        {`${t("workshop:roles.withDescription", { role: name, does: roleDescription(t, role).toLowerCase() })} ${t("account:join.seen")}`}
       </p>
       <div className="actions">
-        <button type="submit" disabled={busy}>{`Join ${title} as ${ROLE_LABELS[role]}`}</button>
-        <Link to="/workshops">Not now</Link>
+        <button type="submit" disabled={busy}>{t("account:join.submit", { workshop: title, role: name })}</button>
+        <Link to="/workshops">{t("account:join.notNow")}</Link>
       </div>
     </Form>
   );
 }
 
 function AlreadyMember({ slug, currentRole, linkRole }: { slug: string; currentRole: Role; linkRole: Role }) {
+  const { t } = useT();
   return (
     <div className="card">
       <p>
-        You are already a member of this workshop as <strong>{ROLE_LABELS[currentRole]}</strong>.{" "}
-        {currentRole === linkRole
-          ? "This link does not change your role."
-          : `This link does not change your role: to become ${ROLE_LABELS[linkRole]}, ask one of the workshop's organisers to change it.`}
+        <Trans k="account:join.alreadyMember" values={{ role: roleName(t, currentRole) }} tags={{ strong: (c) => <strong>{c}</strong> }} />{" "}
+        {currentRole === linkRole ? t("account:join.sameRole") : t("account:join.otherRole", { role: roleName(t, linkRole) })}
       </p>
-      <p><Link className="button" to={`/workshops/${slug}`}>Go to the workshop</Link></p>
+      <p><Link className="button" to={`/workshops/${slug}`}>{t("account:join.goWorkshop")}</Link></p>
     </div>
   );
 }
 
 function ConfirmFirst({ email }: { email: string | null }) {
+  const { t } = useT();
   return (
     <div className="card" role="alert">
-      <h2>Confirm your e-mail address first</h2>
+      <h2>{t("account:join.confirmTitle")}</h2>
       <p>
-        Only accounts with a confirmed e-mail address can join a workshop. Open the link in the mail we sent to{" "}
-        {email ? <strong>{email}</strong> : "your address"} when you created your account, then open this invitation
-        link again.
+        {email ? (
+          <Trans k="account:join.confirmBody" values={{ email }} tags={{ strong: (c) => <strong>{c}</strong> }} />
+        ) : (
+          t("account:join.confirmBodyNoEmail")
+        )}
       </p>
-      <p><Link className="button" to="/verify-email/resend">Send me a new confirmation link</Link></p>
+      <p><Link className="button" to="/verify-email/resend">{t("account:join.confirmLink")}</Link></p>
     </div>
   );
 }
 
 function SignedOut() {
+  const { t } = useT();
   const { pathname } = useLocation();
   const back = encodeURIComponent(pathname);
   return (
     <div className="card">
-      <p>To join, sign in to Accord first. You will come back to this page afterwards.</p>
+      <p>{t("account:join.signInFirst")}</p>
       <div className="actions">
-        <Link className="button" to={`/login?redirectTo=${back}`}>Sign in</Link>
-        <Link className="button secondary" to={`/signup?redirectTo=${back}`}>Create an account</Link>
+        <Link className="button" to={`/login?redirectTo=${back}`}>{t("common:header.signIn")}</Link>
+        <Link className="button secondary" to={`/signup?redirectTo=${back}`}>{t("account:join.createAccount")}</Link>
       </div>
-      <p className="muted small">New to Accord? After you create your account and confirm your e-mail address, open this invitation link again.</p>
-    </div>
-  );
-}
-
-export function ErrorBoundary() {
-  const error = useRouteError();
-  let title = "Something went wrong";
-  let message = "An unexpected error happened on our side. Please try the link again.";
-  if (isRouteErrorResponse(error)) {
-    if (error.status === 410) title = "This invitation link no longer works";
-    else if (error.status === 404) title = "This invitation link is not valid";
-    message = typeof error.data === "string" && error.data ? error.data : error.status === 404 ? INVALID : message;
-  }
-  return (
-    <div className="page narrow">
-      <h1>{title}</h1>
-      <p>{message}</p>
-      <p><Link to="/workshops">Go to your workshops</Link></p>
+      <p className="muted small">{t("account:join.newHere")}</p>
     </div>
   );
 }

@@ -1,4 +1,3 @@
-/* eslint-disable i18next/no-literal-string -- I18N_TODO: this file still has English in its JSX (issue 14) */
 /**
  * /verify-email?token=… — the link of a confirmation mail. GET only looks at the link (mail scanners follow links);
  * POST confirms. Whoever confirms chooses the account's name and a new password, and everyone else is signed out
@@ -19,17 +18,20 @@ import type { LinkState } from "../auth/email-links.server";
 import { nameField, passwordField } from "../auth/fields";
 import { passwordProblem } from "../auth/password.server";
 import { Field, FormError } from "../components/field";
-import { PASSWORD_HINT } from "../components/password-hint";
+import type { TFunction } from "i18next";
 import { formToObject, parseWith } from "../utils/forms.server";
 import { forwardHeaders, NO_STORE } from "../utils/route-headers";
+import { fieldWords } from "../auth/field-words";
+import { useT } from "../i18n/react";
+import { requestT, routeStrings } from "../i18n/strings.server";
 
-const TITLES: Record<LinkState, string> = {
-  valid: "Confirm your e-mail address",
-  invalid: "This link does not work",
-  expired: "This link has expired or was already used",
-};
+function titleOf(t: TFunction, state: LinkState): string {
+  if (state === "valid") return t("auth:verify.titleValid");
+  if (state === "expired") return t("auth:verify.titleExpired");
+  return t("auth:verify.titleInvalid");
+}
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${TITLES[data?.state ?? "invalid"]} — Accord` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Accord" }];
 export const headers = forwardHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -39,7 +41,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const auth = await context.auth();
   // This browser knows the account's password: signed in to it, or it signed up for it.
   const ownAccount = (auth?.via === "session" && link.userId === auth.user.id) || link.signingUpBrowser;
-  return data({ state: link.state, token: link.state === "valid" ? token : "", ownAccount, signedIn: auth != null }, { headers: NO_STORE });
+  const t = await requestT(request, context);
+  return data(
+    {
+      state: link.state,
+      token: link.state === "valid" ? token : "",
+      ownAccount,
+      signedIn: auth != null,
+      title: t("auth:verify.metaTitle", { title: titleOf(t, link.state) }),
+      i18n: await routeStrings(request, context, ["auth"]),
+    },
+    { headers: NO_STORE },
+  );
 }
 
 const plain = z.object({ token: z.string().max(200) });
@@ -48,9 +61,15 @@ const chosen = z
     token: z.string().max(200),
     name: nameField,
     password: passwordField,
-    confirmPassword: z.string({ message: "Type the new password again." }).min(1, "Type the new password again."),
+    // Keys, put in the reader's language by the action (`inWords`).
+    confirmPassword: z.string({ message: "auth:verify.againMissing" }).min(1, "auth:verify.againMissing"),
   })
-  .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: "The two passwords are not the same." });
+  .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: "auth:verify.different" });
+
+/** Every message of the form in the reader's language (the account fields' English: app/auth/field-words.ts). */
+function inWords(t: TFunction, errors: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(errors).map(([field, message]) => [field, message.startsWith("auth:") ? t(message) : fieldWords(t, message)]));
+}
 
 interface ActionResult {
   state: LinkState;
@@ -85,43 +104,44 @@ async function afterConfirming(result: Extract<Awaited<ReturnType<typeof confirm
 const answer = (result: ActionResult) => data<ActionResult>(result, { status: 400, headers: NO_STORE });
 
 export async function action({ request, context }: ActionFunctionArgs) {
+  const t = await requestT(request, context);
   let form: Record<string, string>;
   try {
     form = formToObject(await request.formData());
   } catch {
-    return answer({ state: "valid", fieldErrors: { form: "The form could not be read. Please try again." } });
+    return answer({ state: "valid", fieldErrors: { form: t("auth:signup.unreadable") } });
   }
   const auth = await context.auth();
   const session = auth?.via === "session" ? { userId: auth.user.id, sessionId: auth.session.id } : null;
   const input = parseInput(form);
-  if (!input.ok) return answer({ state: "valid", fieldErrors: input.fieldErrors });
+  if (!input.ok) return answer({ state: "valid", fieldErrors: inWords(t, input.fieldErrors) });
   const browserSecret = readSignupSecret(request.headers.get("cookie"));
   const result = await confirmEmail({ token: input.token, session, chosen: input.chosen, browserSecret });
   if (result.ok) return afterConfirming(result, request.headers.get("user-agent"));
-  if (result.reason === "choose-password") return answer({ state: "valid", fieldErrors: { form: "Choose the account's name and password to confirm." } });
-  if (result.reason === "weak") return answer({ state: "valid", fieldErrors: { password: result.message } });
+  if (result.reason === "choose-password") return answer({ state: "valid", fieldErrors: { form: t("auth:verify.choose") } });
+  if (result.reason === "weak") return answer({ state: "valid", fieldErrors: { password: fieldWords(t, result.message) } });
   return answer({ state: result.reason, fieldErrors: {} });
 }
 
 function Broken({ state, signedIn }: { state: "invalid" | "expired"; signedIn: boolean }) {
+  const { t } = useT();
   return (
     <div className="page narrow">
-      <h1>{TITLES[state]}</h1>
+      <h1>{titleOf(t, state)}</h1>
       <div className="alert error" role="alert">
-        {state === "invalid"
-          ? "The link is incomplete or was not made by Accord. Copy the whole link from the e-mail into the address bar, or ask for a new one."
-          : "Confirmation links work once, for 48 hours, and only the newest one you asked for works. If you already confirmed your address, there is nothing more to do."}
+        {state === "invalid" ? t("auth:verify.invalid") : t("auth:verify.expired")}
       </div>
       <div className="actions">
-        <Link className="button" to="/verify-email/resend">Send me a new link</Link>
-        {signedIn ? <Link to="/workshops">Go to your workshops</Link> : <Link to="/login">Sign in</Link>}
+        <Link className="button" to="/verify-email/resend">{t("auth:verify.newLink")}</Link>
+        {signedIn ? <Link to="/workshops">{t("auth:verify.goWorkshops")}</Link> : <Link to="/login">{t("auth:verify.signIn")}</Link>}
       </div>
-      {signedIn ? null : <p className="muted small">To ask for a new link, you sign in first; you can sign in before confirming.</p>}
+      {signedIn ? null : <p className="muted small">{t("auth:verify.signInFirst")}</p>}
     </div>
   );
 }
 
 export default function VerifyEmail() {
+  const { t } = useT();
   const { state, token, ownAccount, signedIn } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
@@ -131,13 +151,13 @@ export default function VerifyEmail() {
   if (ownAccount) {
     return (
       <div className="page narrow">
-        <h1>{TITLES.valid}</h1>
-        <p>One more step: press the button to confirm that this e-mail address is yours.</p>
+        <h1>{t("auth:verify.titleValid")}</h1>
+        <p>{t("auth:verify.oneStep")}</p>
         <FormError message={errors.form} />
         <Form method="post" className="stack card">
           <input type="hidden" name="token" value={token} />
           <div className="actions">
-            <button type="submit" disabled={busy}>{busy ? "Confirming…" : "Confirm my e-mail address"}</button>
+            <button type="submit" disabled={busy}>{busy ? t("auth:verify.confirming") : t("auth:verify.confirm")}</button>
           </div>
         </Form>
       </div>
@@ -146,21 +166,17 @@ export default function VerifyEmail() {
   const count = Object.keys(errors).filter((k) => k !== "form").length;
   return (
     <div className="page narrow">
-      <h1>{TITLES.valid}</h1>
-      <p>
-        To confirm that this address is yours, choose the account&apos;s name and password (you may use the password you
-        chose when you signed up). Anyone else who was signed in to the account is signed out, and its access tokens stop
-        working: from now on it is yours alone.
-      </p>
-      <FormError message={errors.form ?? (count > 0 ? (count === 1 ? "Please correct the field marked below." : "Please correct the fields marked below.") : null)} />
+      <h1>{t("auth:verify.titleValid")}</h1>
+      <p>{t("auth:verify.chooseIntro")}</p>
+      <FormError message={errors.form ?? (count > 0 ? t("auth:signup.fix", { count }) : null)} />
       {/* No action: the post goes to this URL, token included, so a refused attempt still shows a usable form. */}
       <Form method="post" className="stack card" noValidate>
         <input type="hidden" name="token" value={token} />
-        <Field name="name" label="Your name" type="text" autoComplete="name" required maxLength={120} hint="Shown to the people in your workshops." error={errors.name} />
-        <Field name="password" label="Password" type="password" autoComplete="new-password" hint={PASSWORD_HINT} required error={errors.password} />
-        <Field name="confirmPassword" label="Password again" type="password" autoComplete="new-password" required error={errors.confirmPassword} />
+        <Field name="name" label={t("auth:signup.name")} type="text" autoComplete="name" required maxLength={120} hint={t("auth:verify.nameHint")} error={errors.name} />
+        <Field name="password" label={t("auth:login.password")} type="password" autoComplete="new-password" hint={t("auth:fields.passwordHint")} required error={errors.password} />
+        <Field name="confirmPassword" label={t("auth:verify.passwordAgain")} type="password" autoComplete="new-password" required error={errors.confirmPassword} />
         <div className="actions">
-          <button type="submit" disabled={busy}>{busy ? "Confirming…" : "Confirm my e-mail address"}</button>
+          <button type="submit" disabled={busy}>{busy ? t("auth:verify.confirming") : t("auth:verify.confirm")}</button>
         </div>
       </Form>
     </div>

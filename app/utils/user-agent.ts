@@ -1,3 +1,5 @@
+import type { TFunction } from "i18next";
+
 /**
  * A User-Agent header in words a person recognises ("Firefox on Windows"), for the sessions list.
  * Deliberately rough: it names the browser family and the system, never versions.
@@ -24,6 +26,19 @@ const SYSTEMS: [RegExp, string][] = [
   [/\bMac OS X\b|\bMacintosh\b/, "macOS"],
   [/\bLinux\b|\bX11\b/, "Linux"],
 ];
+
+/** `describeUserAgent` in the reader's language ("Firefox sous Windows"); names of browsers and systems stay. */
+export function describeUserAgentIn(t: TFunction, userAgent: string | null | undefined): string {
+  const ua = (userAgent ?? "").slice(0, 500);
+  if (!ua.trim()) return t("account:browser.unknown");
+  const found = BROWSERS.find(([re]) => re.test(ua))?.[1] ?? null;
+  const browser = found === "a Node.js script" ? t("account:browser.node") : found === "a Python script" ? t("account:browser.python") : found;
+  const system = SYSTEMS.find(([re]) => re.test(ua))?.[1] ?? null;
+  if (browser && system) return t("account:browser.on", { browser, system });
+  if (browser) return browser === found ? browser : browser.charAt(0).toUpperCase() + browser.slice(1);
+  if (system) return t("account:browser.someOn", { system });
+  return t("account:browser.unknown");
+}
 
 export function describeUserAgent(userAgent: string | null | undefined): string {
   const ua = (userAgent ?? "").slice(0, 500);

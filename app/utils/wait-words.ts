@@ -20,3 +20,9 @@ export function pleaseWaitIn(t: TFunction, seconds: number): string {
   const wait = s < 60 ? t("auth:wait.seconds", { count: s }) : t("auth:wait.minutes", { count: Math.ceil(s / 60) });
   return t("auth:wait.please", { wait });
 }
+
+/** `waitWords` in the reader's language: "12 secondes", "una hora"… (for sentences of their own). */
+export function waitWordsIn(t: TFunction, seconds: number): string {
+  const s = Math.max(1, Math.ceil(seconds));
+  return s < 60 ? t("auth:wait.seconds", { count: s }) : t("auth:wait.minutes", { count: Math.ceil(s / 60) });
+}
