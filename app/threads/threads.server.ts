@@ -145,7 +145,8 @@ async function committedDoc(documentId: string, sql: Queryable): Promise<{ ydoc:
  * The committed Y.Doc of the documents whose threads changed last on this instance, kept live between the changes
  * (issue 13's thread creation: decoding and re-encoding a 300-paragraph state cost more than the rest of the change).
  * Used only under the document's thread lock (`inDocumentTransaction`), taken out of the map while in use, and put
- * back only after COMMIT, when it still equals the log up to a row (no rebase): a rollback or a rebase drops it.
+ * back only after COMMIT (a rollback drops it), at the log position it was loaded at: it holds everything up to there
+ * plus its own committed changes, which the log holds later on.
  */
 const liveDocs = new Map<string, { seq: number; hash: Buffer; ydoc: Y.Doc }>();
 const MAX_LIVE_DOCS = 8;
@@ -357,7 +358,9 @@ async function inDocumentTransaction<T>(
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const docs: Y.Doc[] = [];
-    // The loaded document while it still equals a prefix of the log (the tail it reflects); null once it does not.
+    // The log position the loaded document holds everything up to. Its changes appended since (writeAsServer's, each
+    // also in the log once committed, after that position, even when rebased past others' rows) do not move it: the
+    // next use reads the rows after it and applies them — its own again, which Yjs ignores, and the others'.
     let reflects: LogTail | null = null;
     try {
       const result = (await getSql().begin(async (tx) => {
@@ -391,9 +394,6 @@ async function inDocumentTransaction<T>(
                     })
                 : await appendServerRow(tx, row);
               if (appended) {
-                // Every change appended is the loaded document's own (writeAsServer): right after the tail it
-                // reflects, the document still equals the log up to the new row; after a rebase it does not.
-                reflects = reflects && appended.seq === reflects.seq + 1 ? appended : null;
                 tail = appended;
                 await notifyDocumentUpdated(tx, documentId, appended.seq, "http");
                 return appended.seq;
