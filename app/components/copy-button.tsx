@@ -5,8 +5,7 @@
  * to copy. The outcome is announced politely: the live region is on the page before its text changes.
  */
 import { forwardRef, useEffect, useState } from "react";
-
-export const COPIED = "Copied to the clipboard.";
+import { useT } from "../i18n/react";
 
 function copyFromField(fieldId: string | undefined): boolean {
   const field = fieldId ? document.getElementById(fieldId) : null;
@@ -20,7 +19,8 @@ function copyFromField(fieldId: string | undefined): boolean {
   }
 }
 
-export function CopyButton({ value, label = "Copy", fieldId }: { value: string; label?: string; fieldId?: string }) {
+export function CopyButton({ value, label, fieldId }: { value: string; label?: string; fieldId?: string }) {
+  const { t } = useT();
   const [ready, setReady] = useState(false);
   const [message, setMessage] = useState("");
   useEffect(() => setReady(true), []);
@@ -30,17 +30,17 @@ export function CopyButton({ value, label = "Copy", fieldId }: { value: string; 
     setMessage("");
     try {
       await navigator.clipboard.writeText(value);
-      setMessage(COPIED);
+      setMessage(t("common:copy.copied"));
       return;
     } catch {
       // No Clipboard API here, or it was refused: try the field.
     }
-    setMessage(copyFromField(fieldId) ? COPIED : "Could not copy: select the text and copy it yourself.");
+    setMessage(copyFromField(fieldId) ? t("common:copy.copied") : t("common:copy.failed"));
   };
   return (
     <>
       <button type="button" className="secondary" onClick={() => void copy()}>
-        {label}
+        {label ?? t("common:copy.label")}
       </button>
       <span role="status" aria-live="polite" className="small muted">{message}</span>
     </>
