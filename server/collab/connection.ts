@@ -35,6 +35,12 @@ export class Connection {
   /** Presence waiting for the rate: the latest state per client ID. */
   private readonly deferredPresence = new Map<number, AwarenessEntry>();
   private presenceTimer: NodeJS.Timeout | null = null;
+  /**
+   * The client's sync step 2 (its answer to the room's sync step 1, sent on joining) has arrived. Before it, a provider
+   * sends an edit typed the moment its socket opened as a plain update, and that edit may follow edits it typed while
+   * disconnected, which only that answer carries (see onWrite).
+   */
+  private answeredSyncStep1 = false;
 
   constructor(
     readonly member: Member,
@@ -107,6 +113,7 @@ export class Connection {
     }
     if (step !== syncProtocol.messageYjsSyncStep2 && step !== syncProtocol.messageYjsUpdate) throw new BadMessage(`unknown sync step ${step}`);
     const update = decoding.readVarUint8Array(decoder);
+    if (step === syncProtocol.messageYjsSyncStep2) this.answeredSyncStep1 = true;
     if (!this.member.canWrite) {
       // Every provider answers the server's sync step 1 with what it has; for a reader that is nothing new, and
       // refusing it would log a permission error in every reader's console on every visit.
@@ -135,6 +142,14 @@ export class Connection {
     if (!admitted.ok && admitted.tooLarge) {
       log.warn(`collab: ${this.tag()} would grow the document past its cap; closing`);
       closeMember(this.member, CloseCode.DocumentTooLarge, "document too large");
+      return;
+    }
+    if (!admitted.ok && admitted.missingDependencies && !syncStep2 && !this.answeredSyncStep1) {
+      // An honest provider that typed while disconnected and again as it reconnected (a rolling restart): its answer
+      // to our sync step 1 would have carried what this edit follows. It reconnects at once and sends that answer
+      // first unless it types in the same instant again; never final here (after the answer, ADR 0008's rule holds).
+      log.info(`collab: ${this.tag()} sent an update that follows changes it has not sent yet, before answering the sync step; the client reconnects and resends`);
+      closeMember(this.member, CloseCode.TryAgainLater, "answer the sync step first; resync");
       return;
     }
     if (!admitted.ok && admitted.missingDependencies && this.room.mayBeBehind(this.member.userId)) {

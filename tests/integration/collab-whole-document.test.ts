@@ -165,6 +165,46 @@ describe("whole-document validity of live updates (review L6)", () => {
     );
   });
 
+  it("asks a client that types as it reconnects, before answering the server's sync step, to resync (1013, never a final refusal), and stores all once it answers", async () => {
+    const honest = client(editors[1]!.cookie);
+    await waitFor(() => honest.provider.synced, "synced");
+    // A tab that typed while disconnected, then again the moment its socket opened (a rolling restart).
+    const tab = new Y.Doc();
+    Y.applyUpdate(tab, Y.encodeStateAsUpdate(honest.doc));
+    tab.getXmlFragment("default").push([paragraph("typed while disconnected")]);
+    const before = Y.encodeStateVector(tab);
+    tab.getXmlFragment("default").push([paragraph("typed as the socket opened")]);
+    const frame = (write: (encoder: encoding.Encoder) => void) => {
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MESSAGE_SYNC);
+      write(encoder);
+      return encoding.toUint8Array(encoder);
+    };
+    const open = async () => {
+      const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/collab/${documentId}`, { headers: { cookie: editors[0]!.cookie, origin: server.url } });
+      const closed = new Promise<number>((resolve) => ws.on("close", (code) => resolve(code)));
+      await new Promise((resolve) => ws.on("open", resolve));
+      return { ws, closed };
+    };
+    // As y-websocket sends them: its sync step 1, then the new edit alone, before the server's step 1 has come. Three
+    // times over (the race repeating on every reconnection): each time a resync, never the final 4400.
+    for (let i = 0; i < 3; i++) {
+      const { ws, closed } = await open();
+      ws.send(frame((e) => syncProtocol.writeSyncStep1(e, tab)));
+      ws.send(frame((e) => syncProtocol.writeUpdate(e, Y.encodeStateAsUpdate(tab, before))));
+      expect(await closed).toBe(CloseCode.TryAgainLater);
+    }
+    // The next reconnection answers first: everything it typed is stored, once.
+    const { ws } = await open();
+    ws.send(frame((e) => syncProtocol.writeSyncStep1(e, tab)));
+    ws.send(frame((e) => syncProtocol.writeSyncStep2(e, tab, Y.encodeStateVector(honest.doc))));
+    await waitFor(async () => (await storedDoc()).getXmlFragment("default").toString().includes("typed as the socket opened"), "the answer stored");
+    const stored = (await storedDoc()).getXmlFragment("default").toString();
+    expect(stored.split("typed while disconnected")).toHaveLength(2);
+    ws.close();
+    honest.destroy();
+  });
+
   it("refuses an update whose content waits for changes the server never received (it would slip in unchecked later), once a read of the log found nothing more", async () => {
     const honest = client(editors[1]!.cookie);
     await waitFor(() => honest.provider.synced, "synced");
@@ -177,10 +217,15 @@ describe("whole-document validity of live updates (review L6)", () => {
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_SYNC);
     syncProtocol.writeUpdate(encoder, Y.encodeStateAsUpdate(crafted, between));
+    // Sent after the client answered the server's sync step 1 (with nothing new), as a provider has by then.
+    const answer = encoding.createEncoder();
+    encoding.writeVarUint(answer, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep2(answer, new Y.Doc());
     const send = async () => {
       const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/collab/${documentId}`, { headers: { cookie: editors[0]!.cookie, origin: server.url } });
       const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })));
       await new Promise((resolve) => ws.on("open", resolve));
+      ws.send(encoding.toUint8Array(answer));
       ws.send(encoding.toUint8Array(encoder));
       return closed;
     };
