@@ -145,7 +145,11 @@ describe("several instances behind nginx", () => {
     for (let i = 0; i < cluster.instances.length; i++) {
       await cluster.stop(i, "SIGTERM");
       await cluster.start(i);
-      await waitFor(() => clients.every((c) => c.provider.wsconnected && c.provider.synced), `clients connected after instance ${i} restarted`, 30_000);
+      await waitFor(() => clients.every((c) => c.provider.wsconnected && c.provider.synced), `clients connected after instance ${i} restarted`, 30_000).catch((error: Error) => {
+        // Say where each client stands: its closes (code, reason) and whether it is connected and synced.
+        const states = clients.map((c, n) => `client ${n}: ${c.provider.wsconnected ? "connected" : "not connected"}, ${c.provider.synced ? "synced" : "not synced"}, closes ${JSON.stringify(c.closes)}`);
+        throw new Error(`${error.message}\n${states.join("\n")}`);
+      });
     }
     await new Promise((r) => setTimeout(r, 500));
     await typing.stop();
