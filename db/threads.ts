@@ -258,6 +258,11 @@ export async function insertProposal(input: { threadId: string; original: string
   await sql`insert into thread_proposals (thread_id, original, proposed) values (${input.threadId}, ${input.original}, ${input.proposed})`;
 }
 
+/** A pending proposal re-attached to other words proposes to replace those words now (an editor chose them). */
+export async function updatePendingProposalOriginal(threadId: string, original: string, sql: Queryable = getSql()): Promise<void> {
+  await sql`update thread_proposals set original = ${original} where thread_id = ${threadId} and status = 'pending'`;
+}
+
 /** The proposal, locked for this transaction (compare-and-swap: one decision wins). */
 export async function lockProposal(
   threadId: string,

@@ -44,6 +44,7 @@ import {
   updateThreadCreatedSeq,
   updateThreadQuote,
   updateThreadQuoteExact,
+  updatePendingProposalOriginal,
   updateThreadStatus,
   type ThreadRow,
 } from "../../db/threads";
@@ -613,6 +614,8 @@ export async function reattachThread(input: { threadId: string; userId: string; 
     const update = writeAsServer(ydoc, withAnchor(doc, located.from, located.to, thread.id), meta);
     if (!update) throw new ThreadError(409, refusal("notMarked"));
     await updateThreadQuote(thread.id, located.quote, change.tx);
+    // A pending proposal now proposes to replace the words it was re-attached to: accepting compares with those.
+    if (thread.kind === "proposal") await updatePendingProposalOriginal(thread.id, located.quote.exact, change.tx);
     await change.append(update, "annotation", { rebase: true });
     await change.event("thread-reattached", thread.id);
     return { quote: located.quote };

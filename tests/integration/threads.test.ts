@@ -522,6 +522,25 @@ describe("re-attaching an orphaned thread", () => {
     expect((await committedAnchors(doc)).get(id)?.text).toBe("every officer");
   });
 
+  it("re-attaches a pending proposal to new words, which it then proposes to replace: accepting replaces exactly those", async () => {
+    const doc = await newDocument(["Officers refer people who use drugs to services, and they carry naloxone."]);
+    const client = await editorClient(doc);
+    const res = await api("commenter", "POST", `/api/documents/${doc}/proposals`, { quote: { exact: "refer people" }, proposed: "offer people referral", body: "Kinder." });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    await waitFor(() => clientAnchors(client).has(id), "the mark reached the editor");
+    edit(client, (pm) => {
+      const r = where(pm, "refer people who use drugs to services, and ");
+      return new Transform(pm).delete(r.from, r.to).doc;
+    });
+    await settled(client);
+    expect((await threadOf(doc, id)).anchorState).toBe("orphaned");
+    expect((await api("editor", "POST", `/api/threads/${id}/reattach`, { quote: { exact: "carry naloxone" } })).status).toBe(200);
+    expect((await threadOf(doc, id)).proposal).toMatchObject({ original: "carry naloxone", proposed: "offer people referral", status: "pending" });
+    expect((await api("organiser", "POST", `/api/proposals/${id}/accept`)).status).toBe(200);
+    expect(await committedText(doc)).toBe("Officers they offer people referral.");
+  });
+
   it("is for editors and organisers, for orphaned threads only, and refuses words not found once", async () => {
     const { doc, id } = await orphaned();
     expect((await api("commenter", "POST", `/api/threads/${id}/reattach`, { quote: { exact: "Naloxone" } })).status).toBe(403);

@@ -1,0 +1,2 @@
+-- A pending proposal re-attached by an editor to other words now proposes to replace those words (issue 13).
+comment on table thread_proposals is 'An amendment proposal: replace the thread''s marked words (original: as they were when proposed, or the words an editor re-attached the pending proposal to) with proposed. Accepting is a compare-and-swap on the live document; decided_seq is the log row of an accepted change.';
