@@ -333,8 +333,10 @@ export function CollabEditor({ documentId, initialHtml, canEdit, role, user }: C
   const status = saveStatus({ ...connection, canEdit, unsaved, slow }, t);
   const note = online || closedCode !== null ? null : transientCloseNote(t, connection.lastCloseCode);
   useLeaveWarning(unsaved && !connection.keptOnDevice, !online, t("editor:editor.leaveWarning"));
-  // What the device kept is shown (and editable) before the first sync; Yjs merges it with the server's state.
-  const shown = everSynced || connection.restored;
+  // What the device kept is shown (and editable) before the first sync; Yjs merges it with the server's state. The
+  // server's HTML stays until the live editor has drawn its text (`words` comes from the editor itself), so the page
+  // never shows an empty moment — no text, no heading — between the two.
+  const shown = (everSynced || connection.restored) && words !== null;
 
   useEffect(() => {
     session?.provider.awareness.setLocalStateField("user", { name: user.name, color: user.colour });
