@@ -31,7 +31,8 @@ function toPerson(clientId: number, state: Record<string, unknown>, ownClientId:
   };
 }
 
-function roleName(t: TFunction, role: Role): string {
+/** A role's name in the page's language (the presence list and the document page's "your role"). */
+export function roleName(t: TFunction, role: Role): string {
   switch (role) {
     case "organizer":
       return t("editor:roles.organizer");

@@ -14,6 +14,7 @@ import { workshopStrings } from "../workshops/strings.server";
 import { readForm } from "../utils/forms.server";
 import { findDocumentForUser } from "../models/workshops.server";
 import { CollabEditor } from "../components/collab-editor";
+import { roleName } from "../components/presence-list";
 import { DocumentBody } from "../components/document-body";
 import { colourFor } from "../collab/protocol";
 import { loadDocumentHtml } from "../models/document-html.server";
@@ -132,19 +133,6 @@ function statusName(t: TFunction, status: string): string {
       return t("editor:page.status.archived");
     default:
       return status;
-  }
-}
-
-function roleName(t: TFunction, role: Role): string {
-  switch (role) {
-    case "organizer":
-      return t("editor:roles.organizer");
-    case "editor":
-      return t("editor:roles.editor");
-    case "commenter":
-      return t("editor:roles.commenter");
-    case "viewer":
-      return t("editor:roles.viewer");
   }
 }
 
