@@ -500,6 +500,44 @@ export function validateYElement(element: Y.XmlElement): ValidationResult {
   }
 }
 
+/** A type that is no longer in the document (it, or an element holding it, was deleted). */
+function removedFromDocument(type: Y.AbstractType<unknown>): boolean {
+  for (let t: Y.AbstractType<unknown> | null = type; t; t = t.parent) if (t._item?.deleted) return true;
+  return false;
+}
+
+/**
+ * Check what one or more transactions changed, not the whole document: for each type in `changed` that is still in
+ * the document, the nearest element holding it with everything under it (validateYElement); a change at the top
+ * level checks the order of the top-level elements and each new one whole (created after `before`, the state vector
+ * before the changes). A typed character costs a check of its paragraph, not of the document.
+ */
+export function validateChangedParts(doc: Y.Doc, changed: Iterable<Y.AbstractType<unknown>>, before: Map<number, number>): ValidationResult {
+  const root = fragmentOf(doc);
+  const elements = new Set<Y.XmlElement>();
+  let top = false;
+  for (const type of changed) {
+    if (removedFromDocument(type)) continue;
+    let holder: Y.AbstractType<unknown> | null = type;
+    while (holder && holder !== root && !(holder instanceof Y.XmlElement)) holder = holder.parent;
+    if (holder === root) top = true;
+    else if (holder instanceof Y.XmlElement) elements.add(holder);
+  }
+  const isNew = (element: Y.XmlElement) => {
+    const id = element._item?.id;
+    return !id || id.clock >= (before.get(id.client) ?? 0);
+  };
+  if (top) {
+    const result = validateYFragmentTop(root, isNew);
+    if (!result.ok) return result;
+  }
+  for (const element of elements) {
+    const result = validateYElement(element);
+    if (!result.ok) return result;
+  }
+  return { ok: true };
+}
+
 /**
  * Strictly check the top level of the YJS_FIELD fragment: only elements, in an order the document node's content
  * allows (an empty fragment is accepted); children for which `isNew` says so are checked whole (validateYElement),

@@ -6,12 +6,13 @@
 import * as Y from "yjs";
 import type { Node as PMNode, Mark } from "@tiptap/pm/model";
 import { Transform } from "@tiptap/pm/transform";
-import { initProseMirrorDoc, relativePositionToAbsolutePosition, updateYFragment } from "@tiptap/y-tiptap";
+import { relativePositionToAbsolutePosition, updateYFragment } from "@tiptap/y-tiptap";
 import { getEditorSchema, YJS_FIELD } from "../editor/extensions";
 import { ANCHOR_MARK } from "../editor/thread-anchor";
-import { validateYDocAgainstSchema } from "../editor/document-tools.server";
+import { validateChangedParts } from "../editor/document-tools.server";
 import { QUOTE_CONTEXT_CHARS, type AnchorState, type EncodedRange, type Quote, type QuoteSelector } from "./contract";
 import { refusal, type RefusalCode } from "./refusals";
+import { proseMirrorViewOf } from "./prosemirror-view.server";
 
 /** Transaction origin of the server's own changes (clients' undo managers never track it). */
 export const SERVER_ORIGIN = "accord-server";
@@ -225,8 +226,7 @@ export function anchorStateOf(span: AnchorSpan | undefined, exact: string): Anch
 
 /** The committed document as y-tiptap reads it (the mapping resolves relative positions). */
 export function proseMirrorOf(ydoc: Y.Doc): { doc: PMNode; mapping: Map<unknown, unknown>; meta: Parameters<typeof updateYFragment>[3] } {
-  const { doc, meta } = initProseMirrorDoc(ydoc.getXmlFragment(YJS_FIELD), getEditorSchema());
-  return { doc, mapping: meta.mapping, meta };
+  return proseMirrorViewOf(ydoc);
 }
 
 /** Apply `next` (a changed copy of the document) to `ydoc` as the server; the Yjs update it made, or null. */
@@ -234,13 +234,22 @@ export function writeAsServer(ydoc: Y.Doc, next: PMNode, meta: Parameters<typeof
   next.check();
   const updates: Uint8Array[] = [];
   const collect = (update: Uint8Array) => updates.push(update);
+  const changed = new Set<Y.AbstractType<unknown>>();
+  let before: Map<number, number> | null = null;
+  const changes = (transaction: Y.Transaction) => {
+    before ??= transaction.beforeState;
+    for (const type of transaction.changed.keys()) changed.add(type as Y.AbstractType<unknown>);
+  };
   ydoc.on("update", collect);
+  ydoc.on("afterTransaction", changes);
   try {
     ydoc.transact(() => updateYFragment(ydoc, ydoc.getXmlFragment(YJS_FIELD), next, meta), SERVER_ORIGIN);
   } finally {
     ydoc.off("update", collect);
+    ydoc.off("afterTransaction", changes);
   }
-  const valid = validateYDocAgainstSchema(ydoc);
+  // Only what the change touched is checked (the rest was valid: every committed change was checked the same way).
+  const valid = before ? validateChangedParts(ydoc, changed, before) : ({ ok: true } as const);
   if (!valid.ok) throw new Error(`server change left an invalid document: ${valid.reason}`);
   return updates.length === 0 ? null : updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
 }

@@ -7,12 +7,11 @@
  * nearest element holding it is checked with everything under it (validateYElement: schema content, marks,
  * attributes, Accord's rules); a change at the top level checks the order of the top-level elements against the
  * document's content and each new one whole. So a typed character costs a check of its paragraph, not of the
- * document. An update whose structs cannot be placed (they depend on changes the server does not hold) is refused:
+ * document (validateChangedParts in app/editor/document-tools.server.ts, which the server's own writes use too). An update whose structs cannot be placed (they depend on changes the server does not hold) is refused:
  * it would be integrated later without a check.
  */
 import * as Y from "yjs";
-import { validateYElement, validateYFragmentTop, type ValidationResult } from "../../app/editor/document-tools.server";
-import { YJS_FIELD } from "../../app/editor/extensions";
+import { validateChangedParts, type ValidationResult } from "../../app/editor/document-tools.server";
 
 export const MISSING_DEPENDENCIES = "it depends on changes the server does not hold";
 
@@ -28,14 +27,8 @@ interface Applied {
   before: Map<number, number>;
 }
 
-function removed(type: Y.AbstractType<unknown>): boolean {
-  for (let t: Y.AbstractType<unknown> | null = type; t; t = t.parent) if (t._item?.deleted) return true;
-  return false;
-}
-
 /** Apply `update` to `doc` (which it changes whatever the answer) and check the parts it changed. */
 export function applyAndCheck(doc: Y.Doc, update: Uint8Array): ValidationResult | MissingDependencies {
-  const root = doc.getXmlFragment(YJS_FIELD);
   const pendingBefore = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
   let applied: Applied | null = null;
   const listener = (transaction: Y.Transaction) => {
@@ -53,26 +46,5 @@ export function applyAndCheck(doc: Y.Doc, update: Uint8Array): ValidationResult 
   }
   if (!applied) return { ok: true };
   const { changed, before } = applied as Applied;
-  const elements = new Set<Y.XmlElement>();
-  let top = false;
-  for (const type of changed.keys()) {
-    if (removed(type)) continue;
-    let holder: Y.AbstractType<unknown> | null = type;
-    while (holder && holder !== root && !(holder instanceof Y.XmlElement)) holder = holder.parent;
-    if (holder === root) top = true;
-    else if (holder instanceof Y.XmlElement) elements.add(holder);
-  }
-  const isNew = (element: Y.XmlElement) => {
-    const id = element._item?.id;
-    return !id || id.clock >= (before.get(id.client) ?? 0);
-  };
-  if (top) {
-    const result = validateYFragmentTop(root, isNew);
-    if (!result.ok) return result;
-  }
-  for (const element of elements) {
-    const result = validateYElement(element);
-    if (!result.ok) return result;
-  }
-  return { ok: true };
+  return validateChangedParts(doc, changed.keys(), before);
 }

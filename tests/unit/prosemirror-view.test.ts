@@ -1,0 +1,111 @@
+/**
+ * The server's ProseMirror view of a live Y.Doc (app/threads/prosemirror-view.server.ts) is rebuilt only where the
+ * document changed: after every kind of change it must read exactly as a fresh conversion of the whole document, and
+ * the server's own anchor marks written through it must land on the right words.
+ */
+import { describe, it, expect } from "vitest";
+import * as Y from "yjs";
+import { initProseMirrorDoc } from "@tiptap/y-tiptap";
+import { getEditorSchema, YJS_FIELD } from "../../app/editor/extensions";
+import { tiptapJsonToYDocUpdate } from "../../app/editor/document-tools.server";
+import { proseMirrorViewOf } from "../../app/threads/prosemirror-view.server";
+import { anchorSpans, indexText, locateQuote, proseMirrorOf, withAnchor, writeAsServer } from "../../app/threads/anchoring.server";
+
+function fresh(ydoc: Y.Doc) {
+  return initProseMirrorDoc(ydoc.getXmlFragment(YJS_FIELD), getEditorSchema()).doc;
+}
+
+function seeded(paragraphs: number): Y.Doc {
+  const content = Array.from({ length: paragraphs }, (_, i) => ({ type: "paragraph", content: [{ type: "text", text: `Clause ${i}: police support harm reduction.` }] }));
+  const ydoc = new Y.Doc();
+  Y.applyUpdate(ydoc, tiptapJsonToYDocUpdate({ type: "doc", content }));
+  return ydoc;
+}
+
+/** A small deterministic PRNG, so a failure can be replayed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe("the server's ProseMirror view of a document", () => {
+  it("reads as a fresh conversion after typing, formatting, new, deleted, moved and nested blocks from another client", () => {
+    const server = seeded(12);
+    const client = new Y.Doc();
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+    const next = random(7);
+    const pick = (n: number) => Math.floor(next() * n);
+    expect(proseMirrorViewOf(server).doc.eq(fresh(server))).toBe(true);
+    for (let step = 0; step < 300; step++) {
+      const fragment = client.getXmlFragment(YJS_FIELD);
+      const before = Y.encodeStateVector(server);
+      client.transact(() => {
+        const roll = next();
+        const block = fragment.get(pick(fragment.length)) as Y.XmlElement;
+        const text = block.nodeName === "paragraph" || block.nodeName === "heading" ? (block.get(0) as Y.XmlText | undefined) : undefined;
+        if (roll < 0.35 && text) text.insert(pick(text.length + 1), "word ");
+        else if (roll < 0.45 && text && text.length > 4) text.format(pick(text.length - 3), 3, { bold: {} });
+        else if (roll < 0.55 && text && text.length > 4) text.delete(pick(text.length - 3), 2);
+        else if (roll < 0.65) {
+          const p = new Y.XmlElement("paragraph");
+          p.insert(0, [new Y.XmlText(`New ${step}.`)]);
+          fragment.insert(pick(fragment.length + 1), [p]);
+        } else if (roll < 0.72 && fragment.length > 3) fragment.delete(pick(fragment.length), 1);
+        else if (roll < 0.8) {
+          const h = new Y.XmlElement("heading");
+          h.setAttribute("level", 2 as unknown as string);
+          h.insert(0, [new Y.XmlText(`Heading ${step}`)]);
+          fragment.insert(pick(fragment.length + 1), [h]);
+        } else if (roll < 0.88) {
+          const list = new Y.XmlElement("bulletList");
+          const item = new Y.XmlElement("listItem");
+          const p = new Y.XmlElement("paragraph");
+          p.insert(0, [new Y.XmlText(`Item ${step}`)]);
+          item.insert(0, [p]);
+          list.insert(0, [item]);
+          fragment.insert(pick(fragment.length + 1), [list]);
+        } else {
+          // Inside a nested block: the list item's paragraph, if there is a list.
+          const list = fragment.toArray().find((b) => b instanceof Y.XmlElement && b.nodeName === "bulletList") as Y.XmlElement | undefined;
+          const inner = ((list?.get(0) as Y.XmlElement | undefined)?.get(0) as Y.XmlElement | undefined)?.get(0) as Y.XmlText | undefined;
+          inner?.insert(0, "nested ");
+        }
+      });
+      Y.applyUpdate(server, Y.encodeStateAsUpdate(client, before));
+      if (step % 3 === 0) expect(proseMirrorViewOf(server).doc.eq(fresh(server)), `after step ${step}`).toBe(true);
+    }
+    expect(proseMirrorViewOf(server).doc.eq(fresh(server))).toBe(true);
+  });
+
+  it("gives the same nodes again for blocks that did not change, and new ones only where a block changed", () => {
+    const server = seeded(5);
+    const first = proseMirrorViewOf(server).doc;
+    const text = (server.getXmlFragment(YJS_FIELD).get(3) as Y.XmlElement).get(0) as Y.XmlText;
+    text.insert(0, "Edited: ");
+    const second = proseMirrorViewOf(server).doc;
+    expect(second.child(0)).toBe(first.child(0));
+    expect(second.child(3)).not.toBe(first.child(3));
+    expect(second.child(3).textContent).toBe("Edited: Clause 3: police support harm reduction.");
+  });
+
+  it("lets the server mark words many times in a row, each anchor where its quote is, as a fresh reading shows", () => {
+    const server = seeded(40);
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i += 3) {
+      const { doc, meta } = proseMirrorOf(server);
+      const located = locateQuote(indexText(doc), { exact: `Clause ${i}: police` });
+      if (!located.ok) throw new Error(`Clause ${i} not found`);
+      const id = crypto.randomUUID();
+      ids.push(id);
+      expect(writeAsServer(server, withAnchor(doc, located.from, located.to, id), meta)).not.toBeNull();
+    }
+    const spans = anchorSpans(fresh(server));
+    ids.forEach((id, n) => expect(spans.get(id)?.text).toBe(`Clause ${n * 3}: police`));
+    expect(proseMirrorOf(server).doc.eq(fresh(server))).toBe(true);
+  });
+});
