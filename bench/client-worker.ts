@@ -11,7 +11,7 @@ import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import WebSocket from "ws";
 import * as decoding from "lib0/decoding";
-import { MESSAGE_SAVED, MESSAGE_SYNC, readSaved } from "../app/collab/protocol";
+import { MESSAGE_SAVED, MESSAGE_SYNC, MESSAGE_THREADS, readSaved, readThreadEvent } from "../app/collab/protocol";
 import { UnconfirmedEdits } from "../app/collab/saved-state";
 import { now, type ClientSpec, type Commands, type Reply, type Request, type SendLog, type StateTarget, type Target } from "./protocol";
 
@@ -64,6 +64,11 @@ class BenchClient {
     } else {
       // As the editor does (app/collab/saved-state.ts): local updates stay unconfirmed until a "saved" snapshot
       // contains them.
+      // Thread events (bench:comments): read as the editor reads them (y-websocket would log "Unable to compute
+      // message" for each, costing the load generator the time of a console write).
+      handlers[MESSAGE_THREADS] = (_encoder, decoder) => {
+        readThreadEvent(decoder);
+      };
       handlers[MESSAGE_SAVED] = (_encoder, decoder) => {
         const saved = readSaved(decoder);
         if (spec.writer === null) return;
