@@ -56,13 +56,23 @@ export interface OwnComment {
   body: string;
   createdAt: Date;
   editedAt: Date | null;
+  /** The bodies it had before each edit, oldest first; whether this person made that edit (never who else did). */
+  earlierBodies: { body: string; replacedAt: string; replacedByYou: boolean }[];
 }
 
-/** Every comment this person wrote (threads they started and replies), with the document and the words it is on. */
+/**
+ * Every comment this person wrote (threads they started and replies), with the document and the words it is on, and
+ * the bodies it had before it was edited.
+ */
 export async function listOwnComments(userId: string, sql: Queryable = getSql()): Promise<OwnComment[]> {
   const rows = await sql<(Omit<OwnComment, "document"> & { documentId: string; documentTitle: string })[]>`
     select d.id as "documentId", d.title as "documentTitle", t.id as "threadId", t.quote_exact as "onWords", c.body,
-      c.created_at as "createdAt", c.edited_at as "editedAt"
+      c.created_at as "createdAt", c.edited_at as "editedAt",
+      coalesce((
+        select json_agg(json_build_object('body', r.body, 'replacedAt', r.replaced_at,
+          'replacedByYou', coalesce(r.editor_id = c.author_id, false)) order by r.id)
+        from comment_revisions r where r.comment_id = c.id
+      ), '[]'::json) as "earlierBodies"
     from thread_comments c join comment_threads t on t.id = c.thread_id join documents d on d.id = t.document_id
     where c.author_id = ${userId}
     order by c.created_at, c.id`;
@@ -129,6 +139,13 @@ export async function lockUser(userId: string, sql: Queryable): Promise<{ email:
 /** Mails addressed to this person that Accord still keeps (they hold the address and personal links). */
 export async function deleteOutboxTo(email: string, sql: Queryable = getSql()): Promise<void> {
   await sql`delete from outbox where to_address = ${email}`;
+}
+
+/** The earlier bodies of the comments this person wrote (their account is being deleted; the comments stay, nameless). */
+export async function deleteOwnCommentRevisions(userId: string, sql: Queryable = getSql()): Promise<void> {
+  await sql`
+    delete from comment_revisions r using thread_comments c
+    where c.id = r.comment_id and c.author_id = ${userId}`;
 }
 
 /** Did this user publish a version or a translation? (Both are immutable and name their publisher.) */

@@ -35,6 +35,11 @@ export interface CommentRow {
   editedAt: Date | null;
 }
 
+/** A comment as a named version shows it (`listThreadRowsAtVersion`). */
+export interface CommentAtVersionRow extends CommentRow {
+  editedLater: "kept" | "notKept" | null;
+}
+
 export interface ProposalRow {
   threadId: string;
   original: string;
@@ -128,14 +133,16 @@ export async function listThreadRows(
 /**
  * The threads a named version shows (read-only): those whose anchor was written at or before the version's log
  * position `logSeq`, as they were at `at` (when it was saved): resolved only if resolved by then, a proposal decided
- * only if decided by then, and the comments written by then (a comment erased since is gone; an edited one reads as
- * it does now). Threads deleted since are gone too.
+ * only if decided by then, and the comments written by then, each with the body it had then (the first body an edit
+ * replaced after `at`, from comment_revisions) and `editedLater`: "kept" when it reads differently now, "notKept" when
+ * it was edited since but its earlier body is not kept (edited before bodies were kept, or its author's account was
+ * deleted): it reads as it does now. A comment or thread deleted since is gone, with its earlier bodies.
  */
 export async function listThreadRowsAtVersion(
   documentId: string,
   version: { logSeq: number; at: Date },
   sql: Queryable = getSql(),
-): Promise<{ threads: ThreadRow[]; comments: CommentRow[]; proposals: ProposalRow[] }> {
+): Promise<{ threads: ThreadRow[]; comments: CommentAtVersionRow[]; proposals: ProposalRow[] }> {
   const threads = await sql<ThreadRow[]>`
     select t.id, t.document_id as "documentId", t.kind, t.author_id as "authorId", a.name as "authorName",
       case when t.resolved_at is not null and t.resolved_at <= ${version.at} then 'resolved' else 'open' end as status,
@@ -147,10 +154,19 @@ export async function listThreadRowsAtVersion(
   if (threads.length === 0) return { threads, comments: [], proposals: [] };
   const ids = threads.map((t) => t.id);
   const [comments, proposals] = await Promise.all([
-    sql<CommentRow[]>`
-      select c.id, c.thread_id as "threadId", c.author_id as "authorId", a.name as "authorName", c.body,
-        c.created_at as "createdAt", c.edited_at as "editedAt"
+    sql<CommentAtVersionRow[]>`
+      select c.id, c.thread_id as "threadId", c.author_id as "authorId", a.name as "authorName",
+        coalesce(later.body, c.body) as body, c.created_at as "createdAt",
+        case when c.edited_at <= ${version.at} then c.edited_at
+          else (select max(r.replaced_at) from comment_revisions r where r.comment_id = c.id and r.replaced_at <= ${version.at})
+        end as "editedAt",
+        case when later.body is not null then case when later.body <> c.body then 'kept' end
+          when c.edited_at > ${version.at} then 'notKept'
+        end as "editedLater"
       from thread_comments c left join users a on a.id = c.author_id
+        left join lateral (
+          select r.body from comment_revisions r where r.comment_id = c.id and r.replaced_at > ${version.at} order by r.id limit 1
+        ) later on true
       where c.thread_id = any(${ids}::uuid[]) and c.created_at <= ${version.at} order by c.created_at, c.id`,
     sql<ProposalRow[]>`
       select p.thread_id as "threadId", p.original, p.proposed,
@@ -204,13 +220,24 @@ export async function insertComment(input: { threadId: string; authorId: string;
   return row!.id;
 }
 
-/** Change a comment's body; the body it had before (null when the comment is gone), read under the row's lock. */
-export async function updateCommentBody(commentId: string, body: string, sql: Queryable = getSql()): Promise<string | null> {
+/**
+ * Change a comment's body, keeping the body it replaces as a revision (who replaced it, when) in the same statement:
+ * no edit without its revision. Returns the body it had before (null when the comment is gone), read under the row's
+ * lock; the time is taken under that lock too, so concurrent edits' revisions are in the order they happened.
+ */
+export async function updateCommentBody(commentId: string, body: string, editorId: string, sql: Queryable = getSql()): Promise<string | null> {
   const [row]: [{ previous: string }?] = await sql`
-    update thread_comments c set body = ${body}, edited_at = now()
-    from (select id, body from thread_comments where id = ${commentId} for update) old
-    where c.id = old.id
-    returning old.body as previous`;
+    with old as (
+      select id, body from thread_comments where id = ${commentId} for update
+    ), changed as (
+      update thread_comments c set body = ${body}, edited_at = clock_timestamp()
+      from old where c.id = old.id
+      returning c.id, old.body as previous, c.edited_at
+    ), kept as (
+      insert into comment_revisions (comment_id, body, replaced_at, editor_id)
+      select id, previous, edited_at, ${editorId} from changed
+    )
+    select previous from changed`;
   return row?.previous ?? null;
 }
 

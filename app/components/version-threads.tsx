@@ -1,17 +1,17 @@
 /**
  * The discussion beside a named version (issue 13), read-only: the threads that existed when it was saved, as they
- * were then (open or resolved, a proposal pending or decided, the comments written by then), each with its words as
- * the version has them. No actions: the live document is where the discussion goes on. Words: the `versionThreads`
+ * were then (open or resolved, a proposal pending or decided, the comments written by then and as they read then —
+ * "edited later" when one reads differently now), each with its words as the version has them. No actions: the live document is where the discussion goes on. Words: the `versionThreads`
  * group of the workshop namespace (the page's loader sends it).
  */
 import type { TFunction } from "i18next";
-import type { Thread } from "../threads/contract";
+import type { ThreadAtVersion } from "../threads/contract";
 import { useT } from "../i18n/react";
 import { isoString } from "../utils/dates";
 import { dateTimeIn } from "../workshops/words";
 
 /** "pending", "accepted by Anna Berg"… */
-function decision(t: TFunction, proposal: NonNullable<Thread["proposal"]>): string {
+function decision(t: TFunction, proposal: NonNullable<ThreadAtVersion["proposal"]>): string {
   const by = proposal.decidedBy?.name;
   switch (proposal.status) {
     case "accepted":
@@ -25,7 +25,7 @@ function decision(t: TFunction, proposal: NonNullable<Thread["proposal"]>): stri
   }
 }
 
-function ReadOnlyThread({ thread }: { thread: Thread }) {
+function ReadOnlyThread({ thread }: { thread: ThreadAtVersion }) {
   const { t, locale } = useT();
   const title =
     thread.kind === "proposal"
@@ -58,6 +58,11 @@ function ReadOnlyThread({ thread }: { thread: Thread }) {
                 <strong>{c.author.name}</strong> <time dateTime={isoString(c.createdAt)}>{dateTimeIn(locale, c.createdAt)}</time>
               </p>
               <p className="comment__body">{c.body}</p>
+              {c.editedLater ? (
+                <p className="comment__edited-later badge badge--info">
+                  {c.editedLater === "kept" ? t("workshop:versionThreads.editedLater") : t("workshop:versionThreads.editedLaterNotKept")}
+                </p>
+              ) : null}
             </li>
           ))}
         </ol>
@@ -66,7 +71,7 @@ function ReadOnlyThread({ thread }: { thread: Thread }) {
   );
 }
 
-export function VersionThreads({ threads }: { threads: Thread[] }) {
+export function VersionThreads({ threads }: { threads: ThreadAtVersion[] }) {
   const { t } = useT();
   const open = threads.filter((th) => th.status === "open").length;
   return (

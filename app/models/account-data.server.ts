@@ -8,7 +8,9 @@
  *   evidence level and a dated "withdrawn" line, and the endorsement leaves the public list and the counts;
  * - sessions, personal access tokens, e-mail links and memberships are deleted, and so are the mails Accord
  *   still keeps addressed to them (the outbox);
- * - named versions, document edits and audit entries they made stay, without their name (author set to null);
+ * - named versions, document edits, comments and audit entries they made stay, without their name (author set to
+ *   null); the earlier bodies of comments they wrote (kept when a comment is edited) are deleted, so a named version
+ *   shows such a comment as it reads now, "edited later, earlier wording not kept";
  * - someone who published a version of a declaration is recorded in that sealed version, which can never change:
  *   their account row stays as an empty shell (no e-mail, no name, no password, no sessions) instead of vanishing.
  * Refused while the person is the only organiser of a workshop that has other members (they must hand over first).
@@ -17,6 +19,7 @@ import { getSql } from "../../db/client";
 import {
   anonymiseUser,
   deleteOutboxTo,
+  deleteOwnCommentRevisions,
   deleteUser,
   hasPublished,
   listOwnComments,
@@ -41,7 +44,7 @@ import { receiptUrl } from "./endorsements.server";
 /**
  * The data download: the account (with its discussion e-mail setting), its sessions (no ids or secrets), tokens and
  * passkeys (names and dates only, never key material), memberships, endorsements, and what the person wrote in the
- * discussion: their comments and their amendment proposals.
+ * discussion: their comments (with the bodies they had before each edit) and their amendment proposals.
  */
 export async function buildAccountData(user: UserRow): Promise<Record<string, unknown>> {
   const [sessions, tokens, passkeys, memberships, endorsements, comments, proposals, threadEmails] = await Promise.all([
@@ -130,6 +133,7 @@ export async function deleteAccount(input: { user: UserRow; password: string; ip
       await insertAudit({ workshopId: link.workshopId, actorId: null, action: "invitation.revoked", details: { invitationId: link.id, reason: "creator_deleted" } }, tx);
     }
     await deleteOutboxTo(locked.email, tx);
+    await deleteOwnCommentRevisions(input.user.id, tx);
     if (await hasPublished(input.user.id, tx)) await anonymiseUser(input.user.id, tx);
     else await deleteUser(input.user.id, tx);
     return { ok: true };

@@ -2,7 +2,7 @@
  * /account/delete — delete your account, after typing your password. What happens (app/models/account-data.server.ts):
  * your endorsements are withdrawn and their personal details erased (each receipt keeps the version, hash, time
  * and a dated "withdrawn" line); sessions, tokens, memberships and kept mails go; what you wrote in documents
- * stays without your name. Refused while you are the only organiser of a workshop with other members.
+ * stays without your name (the earlier wordings of your edited comments go). Refused while you are the only organiser of a workshop with other members.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";

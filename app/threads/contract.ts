@@ -75,6 +75,20 @@ export interface Thread {
   proposal?: Proposal;
 }
 
+/** Not part of the API: a comment as the read-only discussion of a named version shows it, as it read then. */
+export interface CommentAtVersion extends Comment {
+  /**
+   * Changed since the version was saved: "kept" (`body` is the one it had then), "notKept" (its earlier wording was
+   * not kept, `body` is today's); null when it reads the same now.
+   */
+  editedLater: "kept" | "notKept" | null;
+}
+
+/** Not part of the API: a thread on a named version's page (app/components/version-threads.tsx). */
+export interface ThreadAtVersion extends Omit<Thread, "comments"> {
+  comments: CommentAtVersion[];
+}
+
 /* ---------------------------------------------------------------------------------------------------------------- */
 /* Request bodies                                                                                                    */
 /* ---------------------------------------------------------------------------------------------------------------- */

@@ -57,6 +57,7 @@ import {
   type Quote,
   type QuoteSelector,
   type Thread,
+  type ThreadAtVersion,
   type ThreadEventType,
 } from "./contract";
 import {
@@ -247,12 +248,17 @@ function threadsFromRows(rows: Awaited<ReturnType<typeof listThreadRows>>, doc: 
 
 /**
  * The threads a named version shows, read-only, as they were when it was saved (`listThreadRowsAtVersion`), in the
- * version's document order, each anchor's state read from the version's own text (`doc`, its saved content).
+ * version's document order, each anchor's state read from the version's own text (`doc`, its saved content), each
+ * comment with the body it had then and whether it was edited later.
  */
-export async function threadsAtVersion(documentId: string, version: { logSeq: number; createdAt: Date }, doc: PMNode | null): Promise<Thread[]> {
+export async function threadsAtVersion(documentId: string, version: { logSeq: number; createdAt: Date }, doc: PMNode | null): Promise<ThreadAtVersion[]> {
   const rows = await listThreadRowsAtVersion(documentId, { logSeq: version.logSeq, at: version.createdAt });
   const empty = getEditorSchema().topNodeType.createAndFill()!;
-  return threadsFromRows(rows, doc ?? empty).map((entry) => seenBy(entry, ""));
+  const editedLater = new Map(rows.comments.map((c) => [c.id, c.editedLater]));
+  return threadsFromRows(rows, doc ?? empty).map((entry) => {
+    const thread = seenBy(entry, "");
+    return { ...thread, comments: thread.comments.map((c) => ({ ...c, editedLater: editedLater.get(c.id) ?? null })) };
+  });
 }
 
 /** How many threads each named version of the document shows (and how many were open then): the history lists them. */
@@ -261,7 +267,7 @@ export function threadCountsAtVersions(documentId: string): Promise<Map<string, 
 }
 
 /** The threads shown beside a named version: `threadsAtVersion` on its saved content (none readable: no anchors). */
-export function versionThreads(documentId: string, version: { logSeq: number; createdAt: Date; tiptapJson: unknown }): Promise<Thread[]> {
+export function versionThreads(documentId: string, version: { logSeq: number; createdAt: Date; tiptapJson: unknown }): Promise<ThreadAtVersion[]> {
   let doc: PMNode | null = null;
   try {
     doc = getEditorSchema().nodeFromJSON(version.tiptapJson);
@@ -527,7 +533,7 @@ export async function checkCommentChange(commentId: string, userId: string): Pro
 export async function editComment(input: { commentId: string; userId: string; body: string }): Promise<void> {
   const { comment, documentId } = await commentFor(input.commentId, input.userId);
   const sendMails = await inDocumentTransaction(documentId, input.userId, async (change) => {
-    const previous = await updateCommentBody(comment.id, input.body, change.tx);
+    const previous = await updateCommentBody(comment.id, input.body, input.userId, change.tx);
     if (previous === null) throw new ThreadError(404, refusal("commentDeleted"));
     // Members the edit newly mentions are told, as for a new comment (by the person who edited it); those the body
     // already mentioned were told then.
