@@ -4,14 +4,14 @@
  * the version has them. No actions: the live document is where the discussion goes on. Words: the `versionThreads`
  * group of the workshop namespace (the page's loader sends it).
  */
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import type { Thread } from "../threads/contract";
 import { useT } from "../i18n/react";
 import { isoString } from "../utils/dates";
 import { dateTimeIn } from "../workshops/words";
 
 /** "pending", "accepted by Anna Berg"… */
-function decision(t: TFunction, proposal: NonNullable<Thread["proposal"]>): string {
+function decision(t: Translate, proposal: NonNullable<Thread["proposal"]>): string {
   const by = proposal.decidedBy?.name;
   switch (proposal.status) {
     case "accepted":
