@@ -24,7 +24,15 @@ export default tseslint.config(
       "jsx-a11y/no-autofocus": "off",
     },
   },
-  // Issue 14: every word a person reads goes through i18next (app/i18n). Text in JSX and the attributes people read
+  // Issue 15: the app translates with its own small translator (app/i18n/instance.ts, ADR 0010); i18next is a
+  // devDependency, only for the test that compares the two.
+  {
+    files: ["app/**/*.{ts,tsx}", "server/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: [{ name: "i18next", message: "Use app/i18n/instance.ts (ADR 0010): i18next is only the oracle of tests/unit/translate.test.ts." }] }],
+    },
+  },
+  // Issue 14: every word a person reads goes through the translator (app/i18n). Text in JSX and the attributes people read
   // (labels, titles, placeholders, alternatives) must be `t("namespace:key")`. A file not yet converted says so with
   // an `eslint-disable i18next/no-literal-string -- I18N_TODO` comment at its top.
   {

@@ -4,7 +4,7 @@
  */
 import { deleteUserSession, listUserSessions } from "../../db/sessions";
 import { describeTimeZone } from "./session-place";
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import { describeNetwork, type NetworkPlace } from "./session-place.server";
 import { describeUserAgentIn } from "../utils/user-agent";
 import { formatDateTimeIn, timeAgoIn } from "../i18n/format";
@@ -40,11 +40,11 @@ export interface AccessTokenView {
 }
 
 /** "just now" (under a minute), else "5 minutes ago", "yesterday"… or the date, in the page's language. */
-function ago(locale: Locale, t: TFunction, date: Date, now: Date): string {
+function ago(locale: Locale, t: Translate, date: Date, now: Date): string {
   return now.getTime() - date.getTime() < 60_000 ? t("account:sessions.justNow") : timeAgoIn(locale, date, now);
 }
 
-function placeLabel(t: TFunction, timeZone: string | null, network: NetworkPlace): string {
+function placeLabel(t: Translate, timeZone: string | null, network: NetworkPlace): string {
   const words = [
     timeZone ? t("account:sessions.timeZone", { zone: describeTimeZone(timeZone) }) : null,
     network === null ? null : network.same ? t("account:sessions.thisNetwork") : t("account:sessions.otherNetwork", { tag: network.tag }),

@@ -20,7 +20,7 @@ import {
 } from "../../db/users";
 import { getConfig } from "../config.server";
 import { sendMail } from "../mail/mailer.server";
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import { tFor } from "../i18n/strings.server";
 import type { Locale } from "../i18n/locales";
 import { recipientLocale } from "../mail/recipient-locale";
@@ -42,7 +42,7 @@ export function normaliseEmail(email: string): string {
 }
 
 /** Names are chosen by whoever signed up: mails to an address nobody has confirmed do not repeat them. */
-const greeting = (t: TFunction, user: Pick<UserRow, "name" | "emailVerifiedAt">) =>
+const greeting = (t: Translate, user: Pick<UserRow, "name" | "emailVerifiedAt">) =>
   user.emailVerifiedAt ? t("mail:greeting.named", { name: user.name }) : t("mail:greeting.plain");
 
 export type SignupResult = { ok: true } | { ok: false; fieldErrors: Partial<Record<"name" | "email" | "password", string>> };

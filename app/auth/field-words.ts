@@ -2,13 +2,13 @@
  * Account fields' messages in the reader's language (issue 14). The zod rules (app/auth/fields.ts) and the password
  * rules (app/auth/password.server.ts) keep their English for the API and the CLI; pages show them through `fieldWords`.
  */
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 // The bounds of app/auth/password.server.ts (PASSWORD_MIN, PASSWORD_MAX).
 const PASSWORD_MIN = 12;
 const PASSWORD_MAX = 256;
 
 /** One message in the reader's language (unknown ones stay as they are). */
-export function fieldWords(t: TFunction, message: string): string {
+export function fieldWords(t: Translate, message: string): string {
   switch (message) {
     case "Enter your name.": return t("auth:fields.nameMissing");
     case "Use at most 120 characters.": return t("auth:fields.nameTooLong");
@@ -29,6 +29,6 @@ export function fieldWords(t: TFunction, message: string): string {
 }
 
 /** Every message of a form's fields in the reader's language. */
-export function fieldErrorsIn(t: TFunction, errors: Record<string, string>): Record<string, string> {
+export function fieldErrorsIn(t: Translate, errors: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(errors).map(([field, message]) => [field, fieldWords(t, message)]));
 }

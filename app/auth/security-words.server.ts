@@ -3,11 +3,11 @@
  * (app/auth/second-factor.server.ts, app/auth/passkeys.server.ts) keep their English for the API and the CLI; pages
  * show them through `securityWords`, like app/auth/field-words.ts does for account fields.
  */
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import { MAX_PASSKEY_NAME, MAX_PASSKEYS } from "./passkeys.server";
 
 /** One message in the reader's language (an unknown one stays as it is). */
-export function securityWords(t: TFunction, message: string): string {
+export function securityWords(t: Translate, message: string): string {
   switch (message) {
     case "That code is not right, or it was already used. Type the 6 digits your app shows now (a new code comes every 30 seconds).":
       return t("security:errors.wrongCode");

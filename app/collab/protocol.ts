@@ -21,7 +21,7 @@
  * Close codes follow y-websocket 3's convention: 4400–4499 are final (the provider does not reconnect),
  * everything else is transient (it reconnects and resyncs; nothing the client holds is lost).
  */
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import type { ThreadEvent } from "../threads/contract";
@@ -65,7 +65,7 @@ export const CloseCode = {
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode];
 
 /** Words for people, by close code, in the page's language (the server sends codes only). */
-export function describeClose(t: TFunction, code: number): string {
+export function describeClose(t: Translate, code: number): string {
   switch (code) {
     case CloseCode.AccessChanged:
       return t("editor:close.accessChanged");

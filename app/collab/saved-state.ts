@@ -7,7 +7,7 @@
  *
  * Pure and browser-safe: no React, no provider.
  */
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import * as Y from "yjs";
 import { CloseCode, describeClose } from "./protocol";
 
@@ -88,7 +88,7 @@ export interface SaveStatus {
 }
 
 /** The status words, translated by the caller's `t` (the editor's: `useT()`); keys in app/locales/<locale>/editor.json. */
-export function statusWords(t: TFunction) {
+export function statusWords(t: Translate) {
   return {
     connecting: t("editor:status.connecting"),
     saving: t("editor:status.saving"),
@@ -104,12 +104,12 @@ export function statusWords(t: TFunction) {
 }
 
 /** "Offline — 3 changes kept on this device": what survives a reload or a browser restart while offline. */
-export function keptOnDeviceText(t: TFunction, count: number): string {
+export function keptOnDeviceText(t: Translate, count: number): string {
   return t("editor:status.keptOnDevice", { count });
 }
 
 /** The same states in a word or two, for the toolbar that stays in view while someone writes. */
-export function shortStatusText(t: TFunction, state: SaveState): string {
+export function shortStatusText(t: Translate, state: SaveState): string {
   switch (state) {
     case "connecting":
       return t("editor:status.short.connecting");
@@ -133,7 +133,7 @@ function connectionText(input: SaveStatusInput, words: ReturnType<typeof statusW
 }
 
 /** The status line: one state (for `data-state`) and its words in the page's language. */
-export function saveStatus(input: SaveStatusInput, t: TFunction): SaveStatus {
+export function saveStatus(input: SaveStatusInput, t: Translate): SaveStatus {
   const words = statusWords(t);
   if (input.closedCode !== null) return { state: "closed", text: words.closed };
   if (!input.canEdit) return { state: "readonly", text: `${words.readonly} · ${connectionText(input, words)}` };
@@ -156,6 +156,6 @@ const EXPLAINED_TRANSIENT_CODES: readonly number[] = [
 ];
 
 /** Words for a transient close (the provider reconnects by itself), or null when "Offline" says enough. */
-export function transientCloseNote(t: TFunction, code: number | null): string | null {
+export function transientCloseNote(t: Translate, code: number | null): string | null {
   return code !== null && EXPLAINED_TRANSIENT_CODES.includes(code) ? describeClose(t, code) : null;
 }

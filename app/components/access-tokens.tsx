@@ -4,7 +4,7 @@
  * words are in the `security` namespace, which that page's loader sends.
  */
 import { Form } from "@remix-run/react";
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import { useEffect, useRef, type ReactNode } from "react";
 import type { AccessTokenView } from "../auth/account.server";
 import { DEFAULT_TOKEN_LIFETIME_DAYS, SCOPES, TOKEN_LIFETIMES_DAYS, type Scope } from "../auth/token-scopes";
@@ -24,7 +24,7 @@ export interface AccessTokensProps {
 }
 
 /** A scope's name and what it allows, in the page's language (keys written whole: tests/unit/locales.test.ts). */
-function scopeWords(t: TFunction, scope: Scope): { label: string; description: string } {
+function scopeWords(t: Translate, scope: Scope): { label: string; description: string } {
   switch (scope) {
     case "read": return { label: t("security:tokens.scopes.read"), description: t("security:tokens.scopes.readHint") };
     case "write": return { label: t("security:tokens.scopes.write"), description: t("security:tokens.scopes.writeHint") };
@@ -33,10 +33,10 @@ function scopeWords(t: TFunction, scope: Scope): { label: string; description: s
   }
 }
 
-const lifetimeWords = (t: TFunction, days: number) => (days === 365 ? t("security:tokens.lifetimeYear") : t("security:tokens.lifetimeDays", { count: days }));
+const lifetimeWords = (t: Translate, days: number) => (days === 365 ? t("security:tokens.lifetimeYear") : t("security:tokens.lifetimeDays", { count: days }));
 
 /** "just now", "5 minutes ago", "il y a 5 minutes"…, or "never". */
-function lastUsedWords(t: TFunction, locale: Locale, lastUsedAt: string | null): string {
+function lastUsedWords(t: Translate, locale: Locale, lastUsedAt: string | null): string {
   if (!lastUsedAt) return t("security:tokens.never");
   const at = new Date(lastUsedAt);
   return Date.now() - at.getTime() < 60_000 ? t("security:tokens.justNow") : timeAgoIn(locale, at);

@@ -15,7 +15,7 @@ import { useEffect, useMemo, useState } from "react";
 import type { Editor } from "@tiptap/core";
 import type { Plugin, PluginKey } from "@tiptap/pm/state";
 import type { DecorationSet } from "@tiptap/pm/view";
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import type { ProseMirrorClasses } from "./authorship-toggle";
 import { authorStyle, authorshipRanges, paragraphIndexOf, textblockStarts, UNKNOWN_AUTHOR, type Authorship } from "../editor/authorship";
 import { useT } from "../i18n/react";
@@ -24,7 +24,7 @@ import type { Locale } from "../i18n/locales";
 
 /** The page's language: its words and its way of writing dates. */
 interface Words {
-  t: TFunction;
+  t: Translate;
   locale: Locale;
 }
 
@@ -51,7 +51,7 @@ function authorshipPlugin(pm: ProseMirrorClasses, key: PluginKey<DecorationSet>,
 const when = (iso: string | null, words: Words) => (iso ? formatDateTimeIn(words.locale, new Date(iso)) : words.t("editor:authorship.unknownTime"));
 
 /** An author's name; text from the seed, the system or a removed account is said to be so in the page's language. */
-function nameOf(answer: Authorship, index: number, t: TFunction): string {
+function nameOf(answer: Authorship, index: number, t: Translate): string {
   const name = answer.authors[index]?.name ?? "";
   return name === UNKNOWN_AUTHOR ? t("editor:authorship.unknownAuthor") : name;
 }
@@ -77,7 +77,7 @@ function selectedParagraph(editor: Editor, pos = editor.state.selection.from): n
   return -1;
 }
 
-const span = (first: string, last: string, t: TFunction) => (first === last ? first : t("editor:authorship.span", { first, last }));
+const span = (first: string, last: string, t: Translate) => (first === last ? first : t("editor:authorship.span", { first, last }));
 
 /** Outlines the picked paragraph (its index in `key`'s state), wherever edits move it. */
 function pickedPlugin(pm: ProseMirrorClasses, key: PluginKey<number>): Plugin<number> {
@@ -101,7 +101,7 @@ function pickedPlugin(pm: ProseMirrorClasses, key: PluginKey<number>): Plugin<nu
 const PREVIEW_LENGTH = 48;
 
 /** "Paragraph 3 of 12, “Officers refer people to…”". */
-function describeParagraph(editor: Editor, index: number, t: TFunction): string {
+function describeParagraph(editor: Editor, index: number, t: Translate): string {
   const blocks = textblockStarts(editor.state.doc);
   const block = blocks[index];
   if (!block) return "";

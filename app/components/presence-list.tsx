@@ -3,7 +3,7 @@
  * into each state. Awareness states come from other browsers, so every field is checked before it is shown.
  */
 import { useEffect, useId, useState } from "react";
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import type { Awareness } from "y-protocols/awareness";
 import { isRole, type Role } from "../models/roles";
 import { useT } from "../i18n/react";
@@ -32,7 +32,7 @@ function toPerson(clientId: number, state: Record<string, unknown>, ownClientId:
 }
 
 /** A role's name in the page's language (the presence list and the document page's "your role"). */
-export function roleName(t: TFunction, role: Role): string {
+export function roleName(t: Translate, role: Role): string {
   switch (role) {
     case "organizer":
       return t("editor:roles.organizer");

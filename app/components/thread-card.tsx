@@ -6,7 +6,7 @@
  * apply the proposal to the current text or to reject it.
  */
 import { useId, useState, type FormEvent, type ReactNode } from "react";
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import { outdatedProposal, threadErrorText, threadsApi } from "../threads/api";
 import { useT } from "../i18n/react";
 import { formatDateTimeIn, timeAgoIn } from "../i18n/format";
@@ -291,7 +291,7 @@ function Proposal({ thread, role, onChanged }: { thread: Thread; role: Role; onC
   );
 }
 
-function decision(t: TFunction, status: string): string {
+function decision(t: Translate, status: string): string {
   switch (status) {
     case "accepted":
       return t("editor:proposal.accepted");
@@ -304,7 +304,7 @@ function decision(t: TFunction, status: string): string {
   }
 }
 
-function decidedBy(t: TFunction, status: string, name: string): string {
+function decidedBy(t: Translate, status: string, name: string): string {
   switch (status) {
     case "accepted":
       return t("editor:proposal.acceptedBy", { name });

@@ -5,7 +5,7 @@
  * by the editor (its own chunk), so reading a document does not wait for it.
  */
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from "react";
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import type { Editor } from "@tiptap/core";
 import { useEditorState } from "@tiptap/react";
 import { threadErrorText, threadsApi, ThreadApiError } from "../threads/api";
@@ -113,7 +113,7 @@ function Composer({ draft, documentId, onDone }: { draft: ThreadDraft; documentI
 
 const kbd = (c: ReactNode) => <kbd>{c}</kbd>;
 
-function filterLabel(t: TFunction, filter: ThreadFilter, count: number): string {
+function filterLabel(t: Translate, filter: ThreadFilter, count: number): string {
   switch (filter) {
     case "open":
       return t("editor:panel.filter.open", { count });

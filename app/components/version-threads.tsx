@@ -4,14 +4,14 @@
  * "edited later" when one reads differently now), each with its words as the version has them. No actions: the live document is where the discussion goes on. Words: the `versionThreads`
  * group of the workshop namespace (the page's loader sends it).
  */
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import type { ThreadAtVersion } from "../threads/contract";
 import { useT } from "../i18n/react";
 import { isoString } from "../utils/dates";
 import { dateTimeIn } from "../workshops/words";
 
 /** "pending", "accepted by Anna Berg"… */
-function decision(t: TFunction, proposal: NonNullable<ThreadAtVersion["proposal"]>): string {
+function decision(t: Translate, proposal: NonNullable<ThreadAtVersion["proposal"]>): string {
   const by = proposal.decidedBy?.name;
   switch (proposal.status) {
     case "accepted":

@@ -24,6 +24,7 @@ import {
   type PublicField,
 } from "./endorsement-words";
 import type { FieldErrors, Parsed } from "../utils/forms.server";
+import type { TranslateValues } from "../i18n/instance";
 
 export const LIMITS = {
   name: 120,
@@ -125,7 +126,7 @@ const M = {
   controlSignerRole: "public:input.control.signerRole",
 } as const;
 
-const en = (key: string, values?: Record<string, unknown>): string => ENGLISH(key, values);
+const en = (key: string, values?: TranslateValues): string => ENGLISH(key, values);
 
 /** One of these rules' (English) messages in a page's language; any other text as it is. */
 export function inputMessageIn(message: string, t: Words): string {

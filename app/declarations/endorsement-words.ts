@@ -4,13 +4,12 @@
  * (the form's live preview runs it in the browser); no zod here, so the browser bundle stays small. The rules that
  * validate input live in endorsement-input.ts; public lines are assembled in public-view.ts from these words.
  */
-import type { TFunction } from "i18next";
 import englishPublic from "../locales/en/public.json";
-import { createI18n } from "../i18n/instance";
+import { createI18n, type Translate } from "../i18n/instance";
 import { countryName } from "./countries";
 
 /** The words of a page's language (`useT().t`, `requestT`, `tFor`); English when none is given. */
-export type Words = TFunction;
+export type Words = Translate;
 export const ENGLISH: Words = createI18n("en", { public: englishPublic }).t;
 
 /** A map of keys (each written whole, so tests/unit/locales.test.ts sees it) to the words of a language. */

@@ -7,7 +7,7 @@
  * focus is in the diff or on its controls (so they never take over typing elsewhere: WCAG 2.1.4).
  */
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import { Trans, useT } from "../i18n/react";
 import type { ChangeSummary } from "./text-diff";
 
@@ -21,7 +21,7 @@ export interface DiffViewProps {
   label: string;
 }
 
-function describe(change: ChangeSummary, t: TFunction): string {
+function describe(change: ChangeSummary, t: Translate): string {
   switch (change.kind) {
     case "inserted":
       return t("common:diff.wasInserted", { text: change.added });

@@ -5,7 +5,7 @@
  * "click H1" or "click List" reaches it. `glyph` is decoration shown before the text and hidden from the name.
  */
 import type { Editor } from "@tiptap/core";
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import { isSafeHref } from "./extensions";
 
 /** What the toolbar needs to know about the selection to show pressed and disabled states. */
@@ -54,7 +54,7 @@ export interface CommandWords {
 export interface ToolbarCommand {
   /** Stable name (React key, tests). */
   id: string;
-  words: (t: TFunction) => CommandWords;
+  words: (t: Translate) => CommandWords;
   /** A symbol shown before the text, hidden from assistive technology. */
   glyph?: string;
   /** Toggles say whether the format is on; actions have no `pressed`. */
@@ -63,7 +63,7 @@ export interface ToolbarCommand {
   /** Starts a new group on the toolbar (a little space before it). */
   groupStart?: boolean;
   /** Runs the command; may return words to show (a refused link). */
-  run: (editor: Editor, t: TFunction) => unknown;
+  run: (editor: Editor, t: Translate) => unknown;
 }
 
 const words = (label: string, text: string, title: string): CommandWords => ({ label, text, title });
@@ -99,7 +99,7 @@ export function withDefaultScheme(value: string): string {
 }
 
 /** Asks for an address and links the selection (or inserts the address as a link). Returns a refusal, or null. */
-function editLink(editor: Editor, t: TFunction): string | null {
+function editLink(editor: Editor, t: Translate): string | null {
   const previous = editor.getAttributes("link").href as string | undefined;
   const input = window.prompt(t("editor:toolbar.link.prompt"), previous ?? "https://");
   if (input === null) return null;

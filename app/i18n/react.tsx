@@ -1,19 +1,19 @@
 /**
- * The page's language in React (ADR 0009): an i18next instance built from the strings the matched routes' loaders
- * sent (`i18n` in their data: app/i18n/strings.server.ts), one language only, so the browser downloads neither other
- * languages nor other pages' strings. The server renders with the same instance and strings, so hydration agrees.
+ * The page's language in React (ADR 0009, 0010): our translator (./instance.ts) built from the strings the matched
+ * routes' loaders sent (`i18n` in their data: app/i18n/strings.server.ts), one language only, so the browser
+ * downloads neither other languages nor other pages' strings. The server renders with the same translator and
+ * strings, so hydration agrees.
  */
 import { useMatches } from "@remix-run/react";
-import type { i18n, TFunction } from "i18next";
 import { createContext, Fragment, useContext, type ReactNode } from "react";
 import englishCommon from "../locales/en/common.json";
-import { createI18n, type Strings } from "./instance";
+import { createI18n, type Strings, type Translate, type Translator } from "./instance";
 import { DEFAULT_LOCALE, type Locale } from "./locales";
 
 // The same strings for everyone reading a language, so instances are shared (on the server too).
-const instances = new Map<string, i18n>();
+const instances = new Map<string, Translator>();
 
-function instanceFor(locale: Locale, strings: Strings): i18n {
+function instanceFor(locale: Locale, strings: Strings): Translator {
   // A page may send part of a namespace (app/workshops/strings.server.ts, app/declarations/public-strings.server.ts):
   // its groups are part of the key.
   const key = `${locale} ${Object.keys(strings).sort().map((ns) => `${ns}(${Object.keys(strings[ns as keyof Strings] ?? {}).join("+")})`).join(",")}`;
@@ -27,7 +27,7 @@ function instanceFor(locale: Locale, strings: Strings): i18n {
 
 interface PageLanguage {
   locale: Locale;
-  t: TFunction;
+  t: Translate;
 }
 
 const Context = createContext<PageLanguage | null>(null);
@@ -73,7 +73,7 @@ export function Trans({
   const names = Object.keys(values);
   const held: Record<string, string | number> = {};
   names.forEach((name, i) => (held[name] = name === "count" ? values[name]! : `${OPEN}${i}${CLOSE}`));
-  const template = t(k, held) as string;
+  const template = t(k, held);
   const fill = (text: string) =>
     text.replace(new RegExp(`${OPEN}(\\d+)${CLOSE}`, "g"), (_, i: string) => String(values[names[Number(i)]!] ?? ""));
   const parts: ReactNode[] = [];

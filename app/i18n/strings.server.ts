@@ -3,7 +3,6 @@
  * `strings()` in route loaders). The server renders pages, e-mails and error messages in the reader's language.
  */
 import type { AppLoadContext } from "@remix-run/node";
-import type { TFunction, i18n } from "i18next";
 import en_common from "../locales/en/common.json";
 import en_public from "../locales/en/public.json";
 import en_auth from "../locales/en/auth.json";
@@ -36,7 +35,7 @@ import sv_mail from "../locales/sv/mail.json";
 import sv_workshop from "../locales/sv/workshop.json";
 import sv_editor from "../locales/sv/editor.json";
 import sv_security from "../locales/sv/security.json";
-import { createI18n, type Strings } from "./instance";
+import { createI18n, type Strings, type Translate } from "./instance";
 import { chooseLocale, type Locale, type Namespace } from "./locales";
 
 const ALL: Record<Locale, Record<Namespace, Record<string, unknown>>> = {
@@ -56,13 +55,13 @@ export function stringsFor(locale: Locale, namespaces: readonly Namespace[]): St
   return strings;
 }
 
-const servers = new Map<Locale, i18n>();
+const servers = new Map<Locale, Translate>();
 
 /** A translation function with every namespace of one language (e-mails, server messages, page titles). */
-export function tFor(locale: Locale): TFunction {
-  let instance = servers.get(locale);
-  if (!instance) servers.set(locale, (instance = createI18n(locale, ALL[locale])));
-  return instance.t;
+export function tFor(locale: Locale): Translate {
+  let t = servers.get(locale);
+  if (!t) servers.set(locale, (t = createI18n(locale, ALL[locale]).t));
+  return t;
 }
 
 const chosen = new WeakMap<Request, Promise<Locale>>();
@@ -94,6 +93,6 @@ export async function routeStrings(request: Request, context: AppLoadContext, na
 }
 
 /** The translation function for a request's language (actions' error messages, meta titles computed in loaders). */
-export async function requestT(request: Request, context: AppLoadContext): Promise<TFunction> {
+export async function requestT(request: Request, context: AppLoadContext): Promise<Translate> {
   return tFor(await requestLocale(request, context));
 }

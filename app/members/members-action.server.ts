@@ -5,7 +5,7 @@
  * answer is in the organiser's language (`t`).
  */
 import { redirect } from "@remix-run/node";
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import { z } from "zod";
 import type { UserRow } from "../../db/users";
 import { emailField } from "../auth/fields";
@@ -23,7 +23,7 @@ import { handleSecondFactorIntent, secondFactorIntents } from "./second-factor-a
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The form's schema, its messages in the organiser's language. */
-function schemaIn(t: TFunction) {
+function schemaIn(t: Translate) {
   const chooseMember = t("workshop:members.errors.chooseMember");
   const roleField = z.custom<Role>((v) => isRole(v), { message: t("workshop:members.errors.chooseRole") });
   const userIdField = z.string({ message: chooseMember }).regex(UUID, chooseMember);
@@ -76,7 +76,7 @@ type Actor = Pick<UserRow, "id" | "name"> & { /** proved a second factor (app/au
 type Workshop = { id: string; slug: string; title: string };
 
 /** `locale`: the organiser's interface language (`t`'s), in which invitation mails to new addresses are written. */
-export async function handleMembersAction(request: Request, user: Actor, workshop: Workshop, t: TFunction, locale: Locale) {
+export async function handleMembersAction(request: Request, user: Actor, workshop: Workshop, t: Translate, locale: Locale) {
   const fields = await readFormFields(request);
   if (!fields) return membersResult({ error: t("workshop:members.errors.unreadable") }, 400);
   const parsed = parseWith(schemaIn(t), fields);
@@ -101,7 +101,7 @@ export async function handleMembersAction(request: Request, user: Actor, worksho
   return changeMember(input, user, workshop, t);
 }
 
-async function inviteEmails(input: Extract<Input, { intent: "invite-email" }>, user: Actor, workshop: Workshop, t: TFunction, locale: Locale) {
+async function inviteEmails(input: Extract<Input, { intent: "invite-email" }>, user: Actor, workshop: Workshop, t: Translate, locale: Locale) {
   const outcome = await inviteByEmail({ workshop, inviter: user, locale, role: input.role, days: input.days, emails: input.emails });
   const values = { emails: input.emails.join("\n") };
   if (!outcome.ok) {
@@ -117,7 +117,7 @@ async function inviteEmails(input: Extract<Input, { intent: "invite-email" }>, u
   return membersResult({ intent: "invite-email", notice: parts.join(" ") });
 }
 
-async function changeMember(input: Extract<Input, { intent: "role" | "remove" }>, user: Actor, workshop: Workshop, t: TFunction) {
+async function changeMember(input: Extract<Input, { intent: "role" | "remove" }>, user: Actor, workshop: Workshop, t: Translate) {
   const member = (await listMembers(workshop.id)).find((m) => m.userId === input.userId);
   if (!member) return membersResult({ intent: input.intent, error: t("workshop:members.errors.notMember") }, 409);
   let revoked = 0;

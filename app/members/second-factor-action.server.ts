@@ -1,5 +1,5 @@
 /** The members page's second-factor forms: require it of organisers (or not), reset an organiser's lost one. */
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import { z } from "zod";
 import { resetSecondFactorByOrganiser, SecondFactorResetError } from "../auth/second-factor.server";
 import { listMembers } from "../models/memberships.server";
@@ -8,7 +8,7 @@ import { membersResult } from "./members-result.server";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const secondFactorIntents = (t: TFunction) =>
+export const secondFactorIntents = (t: Translate) =>
   [
     z.object({ intent: z.literal("second-factor-rule"), required: z.enum(["on", "off"], { message: t("workshop:members.errors.chooseOnOff") }) }),
     z.object({
@@ -20,7 +20,7 @@ export const secondFactorIntents = (t: TFunction) =>
 type Input = z.infer<ReturnType<typeof secondFactorIntents>[number]>;
 
 /** The reset's refusals (app/auth/second-factor.server.ts says them in English) in the organiser's language. */
-function resetRefusal(t: TFunction, message: string): string {
+function resetRefusal(t: Translate, message: string): string {
   if (message.startsWith("Set up your own second factor")) return t("workshop:secondFactor.errors.ownFirstReset");
   if (message.startsWith("You cannot reset your own")) return t("workshop:secondFactor.errors.notYourOwn");
   if (message.startsWith("Only the second factor of another organiser")) return t("workshop:secondFactor.errors.onlyOrganisers");
@@ -30,7 +30,7 @@ function resetRefusal(t: TFunction, message: string): string {
 type Actor = { id: string; secondFactor: boolean };
 type Workshop = { id: string; title: string };
 
-export async function handleSecondFactorIntent(input: Input, actor: Actor, workshop: Workshop, t: TFunction) {
+export async function handleSecondFactorIntent(input: Input, actor: Actor, workshop: Workshop, t: Translate) {
   if (input.intent === "second-factor-rule") {
     const required = input.required === "on";
     const result = await setWorkshopSecondFactorRule({ workshopId: workshop.id, actorId: actor.id, actorVerified: actor.secondFactor, required });

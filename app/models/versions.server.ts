@@ -35,7 +35,7 @@ import { loadDocument } from "./document-content.server";
 import { appendServerUpdate } from "./document-writes.server";
 import { canEditDocuments } from "./roles";
 import { withRestoredAnchors } from "../threads/threads.server";
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import { tFor } from "../i18n/strings.server";
 
 export type { VersionRow, VersionSummary };
@@ -49,7 +49,7 @@ const FORBIDDEN_IN_NAME = /[\p{Cc}\p{Cs}\u2028\u2029\u202A-\u202E\u2066-\u2069]/
  * A version's name: trimmed, NFC, 1–120 characters (code points, as PostgreSQL counts), no control characters; its
  * refusals in the words of `t` (the page's language: `requestT`).
  */
-export const versionNameFieldIn = (t: TFunction) => {
+export const versionNameFieldIn = (t: Translate) => {
   const missing = t("workshop:versionErrors.nameMissing");
   return z
     .string({ message: missing })
@@ -68,7 +68,7 @@ export const versionNameFieldIn = (t: TFunction) => {
 export const versionNameField = versionNameFieldIn(tFor("en"));
 
 /** The document page's "save a named version" form (kept here, server-only, so the page's browser bundle has no zod). */
-export const saveVersionFormSchema = (intent: string, t: TFunction = tFor("en")) =>
+export const saveVersionFormSchema = (intent: string, t: Translate = tFor("en")) =>
   z.object({ intent: z.literal(intent, { message: t("workshop:versionErrors.unknownAction") }), name: versionNameFieldIn(t) });
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -90,7 +90,7 @@ export class VersionError extends Error {
 }
 
 /** A refusal in the words of `t`. */
-export function versionErrorText(t: TFunction, error: { reason: VersionErrorReason; values: VersionError["values"] }): string {
+export function versionErrorText(t: Translate, error: { reason: VersionErrorReason; values: VersionError["values"] }): string {
   const { name = "", detail = "" } = error.values;
   switch (error.reason) {
     case "not_editor":

@@ -6,7 +6,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import { z } from "zod";
 import { listAccessTokenViews, listSessionViews, revokeOwnSession } from "../auth/account.server";
 import { createAccessToken, revokeAccessToken } from "../auth/access-tokens.server";
@@ -106,7 +106,7 @@ const DONE: Record<string, { section: string; key: string }> = {
 };
 
 /** A field's message in the reader's language: this page's keys, the account fields' English (app/auth/field-words.ts). */
-function inWords(t: TFunction, message: string): string {
+function inWords(t: Translate, message: string): string {
   if (message.startsWith("account:")) return t(message);
   if (message === "That is not your current password.") return t("account:password.currentWrong");
   return fieldWords(t, message);

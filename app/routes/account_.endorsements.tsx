@@ -7,7 +7,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { listOwnEndorsements, type ReceiptStatus } from "../models/endorsements.server";
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import { formatDateIn, formatDateTimeIn, isoString } from "../utils/dates";
 import { requireSessionUser } from "../utils/guards.server";
 import { forwardHeaders, NO_STORE } from "../utils/route-headers";
@@ -26,7 +26,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   );
 }
 
-function statusWords(t: TFunction, status: ReceiptStatus): string {
+function statusWords(t: Translate, status: ReceiptStatus): string {
   switch (status) {
     case "listed": return t("account:endorsements.status.listed");
     case "pending": return t("account:endorsements.status.pending");

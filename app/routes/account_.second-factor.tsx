@@ -30,7 +30,7 @@ import { formatDateTimeIn } from "../i18n/format";
 import { Trans, useT } from "../i18n/react";
 import { requestLocale, tFor } from "../i18n/strings.server";
 import { securityStrings } from "../i18n/security-strings.server";
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Accord" }];
 export const headers = forwardHeaders;
@@ -76,7 +76,7 @@ const schema = z.discriminatedUnion("intent", [
 
 type Result = { error?: string; recoveryCodes?: string[]; regenerated?: boolean; passkeyOptions?: { challenge: string }; name?: string; added?: string };
 
-function refusal(t: TFunction, result: { error: string; retryAfterSeconds?: number }) {
+function refusal(t: Translate, result: { error: string; retryAfterSeconds?: number }) {
   const wait = result.retryAfterSeconds;
   const error = securityWords(t, result.error);
   return data<Result>(
@@ -143,7 +143,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 /** The notice after a redirect (`?done=`), in the page's language. */
-function doneNotice(t: TFunction, done: string | null): string | null {
+function doneNotice(t: Translate, done: string | null): string | null {
   switch (done) {
     case "off": return t("security:setup.done.off");
     case "passkey-added": return t("security:setup.done.passkeyAdded");

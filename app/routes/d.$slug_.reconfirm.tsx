@@ -10,7 +10,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import { FormError } from "../components/field";
 import {
   CLOSED,
@@ -47,7 +47,7 @@ async function languageRead(request: Request, current: CurrentVersion): Promise<
 }
 
 /** The refusals of app/models/endorsements.server.ts (English, the API's) in the page's language. */
-function refusalIn(error: EndorsementError, current: { number: number }, t: TFunction): string {
+function refusalIn(error: EndorsementError, current: { number: number }, t: Translate): string {
   if (error.message === UNVERIFIED_EMAIL) return t("public:reconfirm.unverified");
   if (error.message === CLOSED) return t("public:reconfirm.closed");
   if (error.fields?.readLanguage) return t("public:reconfirm.noTranslation");

@@ -24,11 +24,10 @@ import { MentionNames } from "../components/mention-field";
 import { statusBadgeClass } from "../models/workshop-view";
 import { isoString } from "../utils/dates";
 import { requestT, routeStrings } from "../i18n/strings.server";
-import type { Strings } from "../i18n/instance";
+import type { Strings, Translate } from "../i18n/instance";
 import { publicStrings } from "../declarations/public-strings.server";
 import { formatDateTimeIn } from "../i18n/format";
 import { useT } from "../i18n/react";
-import type { TFunction } from "i18next";
 import { notFound, requireUser } from "../utils/guards.server";
 import { Breadcrumbs, workshopTrail } from "../components/breadcrumbs";
 import diffStyles from "../diff/diff.css";
@@ -108,7 +107,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
   formData?.get("intent") === SAVE_VERSION_INTENT ? false : defaultShouldRevalidate;
 
-function kindName(t: TFunction, kind: string): string {
+function kindName(t: Translate, kind: string): string {
   switch (kind) {
     case "declaration":
       return t("editor:page.kind.declaration");
@@ -123,7 +122,7 @@ function kindName(t: TFunction, kind: string): string {
   }
 }
 
-function statusName(t: TFunction, status: string): string {
+function statusName(t: Translate, status: string): string {
   switch (status) {
     case "draft":
       return t("editor:page.status.draft");

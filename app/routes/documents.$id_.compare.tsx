@@ -6,7 +6,7 @@
  */
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import type { ReactNode } from "react";
 import { findDocumentForUser } from "../models/workshops.server";
 import { listVersions, loadComparable, UUID, type Comparable } from "../models/versions.server";
@@ -26,7 +26,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: diffStyles
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? data.title : "Accord" }];
 
 /** One of the two texts; `label` names it inside a sentence ("“After session 2”", "the live text"). */
-function side(t: TFunction, c: Comparable) {
+function side(t: Translate, c: Comparable) {
   return c.version
     ? { ref: c.ref, label: t("workshop:compare.quoted", { name: c.version.name }), name: c.version.name, author: c.version.authorName, createdAt: c.version.createdAt }
     : { ref: c.ref, label: t("workshop:compare.liveLabel"), name: null, author: null, createdAt: null };

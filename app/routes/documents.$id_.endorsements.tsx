@@ -10,7 +10,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import { z } from "zod";
 import { FormError, FormNotice } from "../components/field";
 import { countryName } from "../declarations/countries";
@@ -97,7 +97,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REASON_MAX = 300;
 
 /** The form's rules, with their refusals in the page's language. */
-const schemaIn = (t: TFunction) => {
+const schemaIn = (t: Translate) => {
   const noSuchEndorsement = t("workshop:moderation.errors.noSuchEndorsement");
   const endorsementId = z.string({ message: noSuchEndorsement }).regex(UUID, noSuchEndorsement);
   const reason = (required: boolean) =>
@@ -119,7 +119,7 @@ const schemaIn = (t: TFunction) => {
   );
 };
 
-function doneText(t: TFunction, intent: "verify" | "reject" | "hide" | "unhide"): string {
+function doneText(t: Translate, intent: "verify" | "reject" | "hide" | "unhide"): string {
   switch (intent) {
     case "verify":
       return t("workshop:moderation.done.verify");
@@ -169,7 +169,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   }
 }
 
-function statusLabel(t: TFunction, status: Status): string {
+function statusLabel(t: Translate, status: Status): string {
   switch (status) {
     case "listed":
       return t("workshop:moderation.status.listed");
@@ -184,7 +184,7 @@ function statusLabel(t: TFunction, status: Status): string {
   }
 }
 
-function fieldName(t: TFunction, field: string): string {
+function fieldName(t: Translate, field: string): string {
   switch (field as PublicFieldName) {
     case "name":
       return t("workshop:moderation.fields.name");

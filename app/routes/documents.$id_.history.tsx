@@ -9,7 +9,7 @@
 import type { ActionFunctionArgs, AppLoadContext, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import { z } from "zod";
 import { Field, FormError, FormNotice } from "../components/field";
 import { findDocumentForUser } from "../models/workshops.server";
@@ -75,7 +75,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 // Built on demand: versionNameFieldIn lives in a .server module (absent from the browser bundle).
-const actionSchema = (t: TFunction) => z.discriminatedUnion(
+const actionSchema = (t: Translate) => z.discriminatedUnion(
   "intent",
   [
     z.object({ intent: z.literal("save"), name: versionNameFieldIn(t) }),

@@ -11,7 +11,7 @@
 import type { ActionFunctionArgs, AppLoadContext, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import { z } from "zod";
 import { FormError, FormNotice } from "../components/field";
 import { ORGANISATION_POLICIES, type OrganisationPolicy } from "../declarations/public-view";
@@ -120,13 +120,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** "12 endorse version 3; 4 endorsed an earlier version", in the page's language. */
-function countsText(t: TFunction, locale: Locale, counts: { current: number; earlier: number }, number: number): string {
+function countsText(t: Translate, locale: Locale, counts: { current: number; earlier: number }, number: number): string {
   const current = t("workshop:publish.countsCurrent", { count: counts.current, n: formatNumberIn(locale, counts.current), number });
   if (number <= 1 && counts.earlier === 0) return current;
   return t("workshop:publish.countsWithEarlier", { current, earlier: t("workshop:publish.countsEarlier", { count: counts.earlier, n: formatNumberIn(locale, counts.earlier) }) });
 }
 
-const schemaIn = (t: TFunction) => {
+const schemaIn = (t: Translate) => {
   const chooseVersion = t("workshop:publish.form.chooseVersion");
   const previewFirst = t("workshop:publish.form.previewFirst");
   const giveLanguage = t("workshop:publish.form.giveLanguage");

@@ -8,7 +8,7 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import { acceptInvitation, previewInvitation, type JoinOutcome } from "../models/invitations.server";
 import type { Role } from "../models/roles";
 import { formatDateTimeIn, isoString } from "../utils/dates";
@@ -88,11 +88,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   return answer(request, context, shown(outcome), user.email);
 }
 
-function brokenTitle(t: TFunction, broken: Broken): string {
+function brokenTitle(t: Translate, broken: Broken): string {
   return broken.state === "invalid" ? t("account:join.invalidTitle") : t("account:join.goneTitle");
 }
 
-function brokenMessage(t: TFunction, broken: Broken): string {
+function brokenMessage(t: Translate, broken: Broken): string {
   if (broken.state === "invalid") return t("account:join.invalid");
   if (broken.state === "used_up") return t("account:join.usedUp", { workshop: broken.workshopTitle ?? "" });
   return t("account:join.expired", { workshop: broken.workshopTitle ?? "" });

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import { z } from "zod";
 import { peekEmailToken, resetPassword } from "../auth/accounts.server";
 import { serializeBlankSessionCookie } from "../auth/cookie.server";
@@ -17,7 +17,7 @@ import { forwardHeaders, NO_STORE } from "../utils/route-headers";
 type LinkState = "valid" | "invalid" | "expired";
 
 /** The page's heading for a link's state, in the page's language. */
-function titleOf(t: TFunction, state: LinkState): string {
+function titleOf(t: Translate, state: LinkState): string {
   switch (state) {
     case "valid": return t("security:reset.titleValid");
     case "invalid": return t("security:reset.titleInvalid");
@@ -56,7 +56,7 @@ const schema = z
   .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: NOT_SAME });
 
 /** The form's messages in the reader's language: the password's rules (app/auth/field-words.ts) and the confirmation's. */
-function resetFieldErrors(t: TFunction, errors: Record<string, string>): Record<string, string> {
+function resetFieldErrors(t: Translate, errors: Record<string, string>): Record<string, string> {
   const out = fieldErrorsIn(t, errors);
   if (errors.confirmPassword === AGAIN_MISSING) out.confirmPassword = t("security:reset.againMissing");
   if (errors.confirmPassword === NOT_SAME) out.confirmPassword = t("security:reset.notSame");

@@ -18,14 +18,14 @@ import type { LinkState } from "../auth/email-links.server";
 import { nameField, passwordField } from "../auth/fields";
 import { passwordProblem } from "../auth/password.server";
 import { Field, FormError } from "../components/field";
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import { formToObject, parseWith } from "../utils/forms.server";
 import { forwardHeaders, NO_STORE } from "../utils/route-headers";
 import { fieldWords } from "../auth/field-words";
 import { useT } from "../i18n/react";
 import { requestT, routeStrings } from "../i18n/strings.server";
 
-function titleOf(t: TFunction, state: LinkState): string {
+function titleOf(t: Translate, state: LinkState): string {
   if (state === "valid") return t("auth:verify.titleValid");
   if (state === "expired") return t("auth:verify.titleExpired");
   return t("auth:verify.titleInvalid");
@@ -67,7 +67,7 @@ const chosen = z
   .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: "auth:verify.different" });
 
 /** Every message of the form in the reader's language (the account fields' English: app/auth/field-words.ts). */
-function inWords(t: TFunction, errors: Record<string, string>): Record<string, string> {
+function inWords(t: Translate, errors: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(errors).map(([field, message]) => [field, message.startsWith("auth:") ? t(message) : fieldWords(t, message)]));
 }
 

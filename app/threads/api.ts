@@ -5,7 +5,7 @@
  * into words for people in the page's language: in English the server's words, else a refusal the server names by its
  * `code` (app/threads/refusals.ts), else a sentence for the status (editor.json's `errors`).
  */
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import type { Locale } from "../i18n/locales";
 import { formatNumberIn } from "../i18n/format";
 import { MAX_COMMENT_CHARS, MAX_OPEN_THREADS, MAX_PROPOSAL_CHARS, MAX_QUOTE_CHARS, MAX_REASON_CHARS, THREAD_SEQ_HEADER } from "./contract";
@@ -25,7 +25,7 @@ export class ThreadApiError extends Error {
 }
 
 /** The words of a refusal the server named by its code, in the page's language (null for a code this page does not know). */
-function refusalText(t: TFunction, locale: Locale, code: RefusalCode): string | null {
+function refusalText(t: Translate, locale: Locale, code: RefusalCode): string | null {
   const max = (n: number) => ({ max: formatNumberIn(locale, n) });
   switch (code) {
     case "commentEmpty":
@@ -107,7 +107,7 @@ function codeOf(body: unknown): RefusalCode | null {
  * the browser's own (`local`); in English, the server's own words (which may name the field at fault). `fallback` for
  * anything that is not a ThreadApiError.
  */
-export function threadErrorText(t: TFunction, locale: Locale, caught: unknown, fallback: string): string {
+export function threadErrorText(t: Translate, locale: Locale, caught: unknown, fallback: string): string {
   if (!(caught instanceof ThreadApiError)) return fallback;
   if (caught.local || (locale === "en" && caught.status !== 0 && caught.message)) return caught.message;
   const code = codeOf(caught.body);

@@ -76,7 +76,7 @@ import {
   type AnchorSpan,
 } from "./anchoring.server";
 import type { Node as PMNode } from "@tiptap/pm/model";
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import { getEditorSchema } from "../editor/extensions";
 import { queueThreadMails } from "./thread-mails.server";
 import { refusal, REFUSALS, type RefusalCode } from "./refusals";
@@ -327,7 +327,7 @@ export function discussionOnVersion(documentId: string, versionId: string): Prom
 }
 
 /** "2 open threads and 1 pending proposal" in the page's language, or null when there is nothing under discussion. */
-export function discussionSentence(t: TFunction, counts: { openThreads: number; pendingProposals: number }): string | null {
+export function discussionSentence(t: Translate, counts: { openThreads: number; pendingProposals: number }): string | null {
   const threads = counts.openThreads > 0 ? t("workshop:discussion.openThreads", { count: counts.openThreads }) : null;
   const proposals = counts.pendingProposals > 0 ? t("workshop:discussion.pendingProposals", { count: counts.pendingProposals }) : null;
   if (threads && proposals) return t("workshop:discussion.both", { threads, proposals });

@@ -1,4 +1,4 @@
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 
 /**
  * A User-Agent header in words a person recognises ("Firefox on Windows"), for the sessions list.
@@ -28,7 +28,7 @@ const SYSTEMS: [RegExp, string][] = [
 ];
 
 /** `describeUserAgent` in the reader's language ("Firefox sous Windows"); names of browsers and systems stay. */
-export function describeUserAgentIn(t: TFunction, userAgent: string | null | undefined): string {
+export function describeUserAgentIn(t: Translate, userAgent: string | null | undefined): string {
   const ua = (userAgent ?? "").slice(0, 500);
   if (!ua.trim()) return t("account:browser.unknown");
   const found = BROWSERS.find(([re]) => re.test(ua))?.[1] ?? null;

@@ -2,14 +2,14 @@
  * The publish page's refusals in the page's language (issue 14): publishing's and translations' errors carry a
  * reason and values (their English `message` stays the JSON API's), said here with whole literal keys.
  */
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import { languageNameIn } from "../declarations/languages";
 import type { OrganisationPolicy } from "../declarations/public-view";
 import type { Locale } from "../i18n/locales";
 import type { PublishError, PublishErrorReason } from "../models/publishing.server";
 import type { TranslationError, TranslationErrorReason } from "../models/translations.server";
 
-export function publishErrorText(t: TFunction, error: { reason: PublishErrorReason; values: PublishError["values"] }): string {
+export function publishErrorText(t: Translate, error: { reason: PublishErrorReason; values: PublishError["values"] }): string {
   const { number = 0, slug = "" } = error.values;
   switch (error.reason) {
     case "version_not_found":
@@ -37,7 +37,7 @@ export function publishErrorText(t: TFunction, error: { reason: PublishErrorReas
   }
 }
 
-export function translationErrorText(t: TFunction, locale: Locale, error: { reason: TranslationErrorReason; values: TranslationError["values"] }): string {
+export function translationErrorText(t: Translate, locale: Locale, error: { reason: TranslationErrorReason; values: TranslationError["values"] }): string {
   const { number = 0, language = "" } = error.values;
   switch (error.reason) {
     case "language_invalid":
@@ -58,11 +58,11 @@ export function translationErrorText(t: TFunction, locale: Locale, error: { reas
 }
 
 /** How organisations are listed, as the organisers choose it. */
-export function policyLabel(t: TFunction, policy: OrganisationPolicy): string {
+export function policyLabel(t: Translate, policy: OrganisationPolicy): string {
   return policy === "verified_only" ? t("workshop:publish.settings.policyVerifiedOnly") : t("workshop:publish.settings.policyListUnverified");
 }
 
 /** The notice once the policy is saved. */
-export function policyNotice(t: TFunction, policy: OrganisationPolicy): string {
+export function policyNotice(t: Translate, policy: OrganisationPolicy): string {
   return policy === "verified_only" ? t("workshop:publish.settings.savedVerifiedOnly") : t("workshop:publish.settings.savedListUnverified");
 }

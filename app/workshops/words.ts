@@ -2,13 +2,13 @@
  * The workshop pages' recurring words in the page's language (issue 14): roles, document kinds and statuses, and a
  * workshop's dates. Pure (server and browser); each key is written whole so tests/unit/locales.test.ts can find it.
  */
-import type { TFunction } from "i18next";
+import type { Translate } from "../i18n/instance";
 import type { Locale } from "../i18n/locales";
 import type { Role } from "../models/roles";
 import { formatDate, formatDateRange, formatDateTime } from "../utils/dates";
 import { formatDateTimeIn, formatDayIn } from "../i18n/format";
 
-export function roleName(t: TFunction, role: Role): string {
+export function roleName(t: Translate, role: Role): string {
   switch (role) {
     case "organizer":
       return t("workshop:roles.organizer");
@@ -21,7 +21,7 @@ export function roleName(t: TFunction, role: Role): string {
   }
 }
 
-export function roleDescription(t: TFunction, role: Role): string {
+export function roleDescription(t: Translate, role: Role): string {
   switch (role) {
     case "organizer":
       return t("workshop:roles.organizerDoes");
@@ -34,7 +34,7 @@ export function roleDescription(t: TFunction, role: Role): string {
   }
 }
 
-export function kindName(t: TFunction, kind: string): string {
+export function kindName(t: Translate, kind: string): string {
   switch (kind) {
     case "declaration":
       return t("workshop:kinds.declaration");
@@ -49,7 +49,7 @@ export function kindName(t: TFunction, kind: string): string {
   }
 }
 
-export function statusName(t: TFunction, status: string): string {
+export function statusName(t: Translate, status: string): string {
   switch (status) {
     case "draft":
       return t("workshop:statuses.draft");
