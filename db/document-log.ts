@@ -60,7 +60,17 @@ export async function announceInstance(sql: Queryable, instanceId: string): Prom
  * commits (server-side changes); alone, as soon as it runs (collaboration rooms, right after their commit).
  */
 export async function notifyDocumentUpdated(tx: Queryable, documentId: string, lastSeq: number, instanceId: string): Promise<void> {
-  await tx`select pg_notify(${DOCUMENT_UPDATES_CHANNEL}, ${`${documentId} ${lastSeq} ${instanceId} ${Date.now()}`})`;
+  await tx`select pg_notify(${DOCUMENT_UPDATES_CHANNEL}, ${documentUpdatedPayload(documentId, lastSeq, instanceId)})`;
+}
+
+/** The payload announcing that a document's log reached `lastSeq` (for a NOTIFY sent inside another statement). */
+export function documentUpdatedPayload(documentId: string, lastSeq: number, instanceId: string): string {
+  return `${documentId} ${lastSeq} ${instanceId} ${Date.now()}`;
+}
+
+/** The payload announcing a document's committed thread events up to `seq` (db/threads.ts sends it). */
+export function threadsPayloadPrefix(documentId: string): string {
+  return `${THREADS_PREFIX}${documentId} `;
 }
 
 export function chainHash(prev: Uint8Array | null, update: Uint8Array): Buffer {

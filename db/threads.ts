@@ -4,7 +4,7 @@
  * by the caller from `findThreadForUser` / `findCommentForUser`, which join the membership (db/access.ts).
  */
 import { getSql, type Queryable } from "./client";
-import { chainHash, type LogTail } from "./document-log";
+import { chainHash, documentUpdatedPayload, DOCUMENT_UPDATES_CHANNEL, threadsPayloadPrefix, type LogTail } from "./document-log";
 import type { Role } from "./access";
 
 export type ThreadKindRow = "comment" | "proposal";
@@ -317,12 +317,20 @@ export async function insertThreadEvent(
   input: { documentId: string; type: string; threadId: string; actorId: string | null; logSeq: number },
   tx: Queryable,
 ): Promise<number> {
+  // Numbered and announced in one statement (the NOTIFY is delivered at COMMIT): one round trip.
   const [row] = await tx<{ seq: number }[]>`
-    insert into thread_events (document_id, seq, type, thread_id, actor_id, log_seq)
-    select ${input.documentId}, coalesce(max(seq), 0) + 1, ${input.type}, ${input.threadId}, ${input.actorId}, ${input.logSeq}
-    from thread_events where document_id = ${input.documentId}
-    returning seq`;
+    with event as (
+      insert into thread_events (document_id, seq, type, thread_id, actor_id, log_seq)
+      select ${input.documentId}, coalesce(max(seq), 0) + 1, ${input.type}, ${input.threadId}, ${input.actorId}, ${input.logSeq}
+      from thread_events where document_id = ${input.documentId}
+      returning seq)
+    select seq, pg_notify(${DOCUMENT_UPDATES_CHANNEL}, ${threadsPayloadPrefix(input.documentId)} || seq) from event`;
   return row!.seq;
+}
+
+/** The log row a thread event names, when the row it was recorded with went after others' rows (a rebased anchor). */
+export async function updateThreadEventLogSeq(documentId: string, seq: number, logSeq: number, tx: Queryable): Promise<void> {
+  await tx`update thread_events set log_seq = ${logSeq} where document_id = ${documentId} and seq = ${seq}`;
 }
 
 export interface ThreadEventRow {
@@ -345,35 +353,32 @@ export async function lastThreadEventSeq(documentId: string, sql: Queryable = ge
 }
 
 /** Tell every instance a document has new thread events ("threads <documentId> <seq>"; delivered at COMMIT). */
-export async function notifyThreadEvent(tx: Queryable, channel: string, documentId: string, seq: number): Promise<void> {
-  await tx`select pg_notify(${channel}, ${`threads ${documentId} ${seq}`})`;
-}
-
 /**
  * Append one server-written row right after `tail` (which the caller read under `lockDocumentThreads`), with its
- * kind. Returns the new tail, or null when another writer took the place first (the caller's transaction is then tried again).
+ * kind, and announce it to every instance (delivered at COMMIT), in one statement. Returns the new tail, or null when
+ * another writer took the place first: `on conflict do nothing` leaves the caller's transaction usable, so it can
+ * read the new tail and append after it (or start again).
  */
 export async function appendServerRow(
   tx: Queryable,
-  input: { documentId: string; tail: LogTail; update: Uint8Array; userId: string | null; kind: "edit" | "annotation" },
+  input: { documentId: string; tail: LogTail; update: Uint8Array; userId: string | null; kind: "edit" | "annotation"; instanceId: string },
 ): Promise<LogTail | null> {
   const { documentId, tail } = input;
   const bytes = Buffer.from(input.update.buffer, input.update.byteOffset, input.update.byteLength);
   const hash = chainHash(tail.hash, bytes);
+  const seq = tail.seq + 1;
   const predecessor = tail.hash
     ? tx`exists (select 1 from document_updates where document_id = ${documentId} and seq = ${tail.seq} and hash = ${tail.hash})`
     : tx`not exists (select 1 from document_updates where document_id = ${documentId})`;
-  try {
-    const rows = await tx`
+  const rows = await tx`
+    with appended as (
       insert into document_updates (document_id, seq, update, user_id, prev_hash, hash, kind)
-      select ${documentId}::uuid, ${tail.seq + 1}::bigint, ${bytes}::bytea, ${input.userId}::uuid, ${tail.hash}::bytea, ${hash}::bytea, ${input.kind}
-      where ${predecessor}`;
-    return rows.count === 1 ? { seq: tail.seq + 1, hash } : null;
-  } catch (error) {
-    const e = error as { code?: string; constraint_name?: string };
-    if (e.code === "23505" && e.constraint_name === "document_updates_pkey") return null;
-    throw error;
-  }
+      select ${documentId}::uuid, ${seq}::bigint, ${bytes}::bytea, ${input.userId}::uuid, ${tail.hash}::bytea, ${hash}::bytea, ${input.kind}
+      where ${predecessor}
+      on conflict (document_id, seq) do nothing
+      returning seq)
+    select pg_notify(${DOCUMENT_UPDATES_CHANNEL}, ${documentUpdatedPayload(documentId, seq, input.instanceId)}) from appended`;
+  return rows.count === 1 ? { seq, hash } : null;
 }
 
 /** The log's last row now (what a server change that may follow any later row appends after). */

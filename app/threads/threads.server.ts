@@ -16,7 +16,7 @@
  */
 import * as Y from "yjs";
 import { getSql, type Queryable, type TransactionSql } from "../../db/client";
-import { DOCUMENT_UPDATES_CHANNEL, notifyDocumentUpdated, readDocumentContent, readUpdatesAfter, type LogTail } from "../../db/document-log";
+import { readDocumentContent, readUpdatesAfter, type LogTail } from "../../db/document-log";
 import {
   appendServerRow,
   countOpenDiscussion,
@@ -38,10 +38,10 @@ import {
   lockDocumentThreads,
   lockProposal,
   lockThread,
-  notifyThreadEvent,
   updateCommentBody,
   readLogTail,
   updateThreadCreatedSeq,
+  updateThreadEventLogSeq,
   updateThreadQuote,
   updateThreadQuoteExact,
   updatePendingProposalOriginal,
@@ -348,8 +348,11 @@ interface Change {
    * of the text (an accepted proposal: a compare-and-swap) never rebases.
    */
   append(update: Uint8Array, kind: "edit" | "annotation", options?: { rebase?: boolean }): Promise<number>;
-  /** Record a thread event (after any append). */
-  event(type: ThreadEventType, threadId: string): Promise<void>;
+  /**
+   * Record a thread event, announced at COMMIT; returns its number. It names the log row its change is in: the
+   * last one appended, unless `logSeq` is given (a change not appended yet, whose event is sent along with it).
+   */
+  event(type: ThreadEventType, threadId: string, logSeq?: number): Promise<number>;
   tail(): LogTail;
 }
 
@@ -386,34 +389,17 @@ async function inDocumentTransaction<T>(
           append: async (update, kind, options = {}) => {
             let after = await currentTail();
             for (let tries = 1; ; tries++) {
-              const row = { documentId, tail: after, update, userId: actorId, kind };
-              const appended = options.rebase
-                ? // In a savepoint: losing the race to the log's next place (a unique violation) must not end the transaction.
-                  await tx
-                    .savepoint(async (sp) => {
-                      const done = await appendServerRow(sp, row);
-                      if (!done) throw new LogRace();
-                      return done;
-                    })
-                    .catch((error: unknown) => {
-                      if (error instanceof LogRace) return null;
-                      throw error;
-                    })
-                : await appendServerRow(tx, row);
+              // Losing the race to the log's next place writes nothing and leaves the transaction usable.
+              const appended = await appendServerRow(tx, { documentId, tail: after, update, userId: actorId, kind, instanceId: "http" });
               if (appended) {
                 tail = appended;
-                await notifyDocumentUpdated(tx, documentId, appended.seq, "http");
                 return appended.seq;
               }
               if (!options.rebase || tries >= 50) throw new LogRace();
               after = await readLogTail(documentId, tx);
             }
           },
-          event: async (type, threadId) => {
-            const logSeq = (await currentTail()).seq;
-            const seq = await insertThreadEvent({ documentId, type, threadId, actorId, logSeq }, tx);
-            await notifyThreadEvent(tx, DOCUMENT_UPDATES_CHANNEL, documentId, seq);
-          },
+          event: async (type, threadId, logSeq) => insertThreadEvent({ documentId, type, threadId, actorId, logSeq: logSeq ?? (await currentTail()).seq }, tx),
           tail: () => tail ?? { seq: 0, hash: null },
         };
         return await work(change, loadDoc);
@@ -467,9 +453,12 @@ async function openThread(input: {
       await insertComment({ threadId: id, authorId: userId, body: input.body }, change.tx);
       sendMails = await queueThreadMails(change.tx, { documentId: document.id, threadId: id, authorId: userId, body: input.body, reply: false });
     }
-    const seq = await change.append(update, "annotation", { rebase: true });
-    if (seq !== expectedSeq) await updateThreadCreatedSeq(id, seq, change.tx);
-    await change.event("thread-created", id);
+    // The event and the log row in one round trip (postgres.js pipelines them on the transaction's connection), then
+    // COMMIT: nothing else waits between the row and the commit. A rebased row moves the thread's and event's seq.
+    const [eventSeq, seq] = await Promise.all([change.event("thread-created", id, expectedSeq), change.append(update, "annotation", { rebase: true })]);
+    if (seq !== expectedSeq) {
+      await Promise.all([updateThreadCreatedSeq(id, seq, change.tx), updateThreadEventLogSeq(document.id, eventSeq, seq, change.tx)]);
+    }
     return { id, sendMails };
   });
   sendMails();

@@ -449,6 +449,9 @@ describe("a thread started while the text changes", () => {
       select u.seq, u.kind, t.created_seq as "createdSeq" from document_updates u join comment_threads t on t.id = ${id}
       where u.document_id = ${doc} order by u.seq desc limit 1`;
     expect(row).toEqual({ seq: tail!.seq + 2, kind: "annotation", createdSeq: tail!.seq + 2 });
+    // Its event names that row too (rooms relay it once they hold the row).
+    const events = await getSql()<{ logSeq: number }[]>`select log_seq as "logSeq" from thread_events where thread_id = ${id} and type = 'thread-created'`;
+    expect(events).toEqual([{ logSeq: tail!.seq + 2 }]);
     expect(await expectIntactChain(doc)).toBe(tail!.seq + 2);
     // (The fresh client's paragraph goes before or after the others, as Yjs orders concurrent inserts.)
     expect((await committedText(doc)).split("\n").sort()).toEqual(["Clause one stays.", "Clause two too.", "Typed meanwhile."]);
