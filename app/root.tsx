@@ -1,7 +1,8 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, isRouteErrorResponse, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLocation, useMatches, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { useEffect, type FormEvent, type ReactNode } from "react";
-import { deleteDeviceCopies, unsavedChanges } from "./collab/device-copies";
+import { deleteDeviceCopies, deleteDeviceCopy, forgetOtherAccountsPages, unsavedChanges } from "./collab/device-copies";
+import { DOCUMENT_PAGE } from "./collab/offline-pages";
 import { deviceCopyPrefix } from "./collab/device-key.server";
 import { timeZoneCookie, timeZoneFromCookies, validTimeZone } from "./auth/session-place";
 import styles from "./styles/app.css";
@@ -162,6 +163,11 @@ export default function App() {
   // An account with an unconfirmed address only reaches the pages about confirming it (app/auth/access-gate.server.ts).
   const data = useRouteLoaderData<typeof loader>("root");
   const signedIn = data?.user != null;
+  const deviceCopies = data?.user?.deviceCopies ?? null;
+  useEffect(() => {
+    // Pages kept for offline use are shown to the account that kept them only (app/collab/device-copies.ts).
+    forgetOtherAccountsPages(deviceCopies).catch(() => undefined);
+  }, [deviceCopies]);
   useEffect(() => {
     // The page is interactive from here: browser tests wait for this before typing (input during React's
     // interruptible hydration can abort it: "Root did not complete").
@@ -178,12 +184,12 @@ export default function App() {
   return <Outlet />;
 }
 
-/** A document page answering 404 (gone, or no longer ours): its device copy can never be saved, so it goes. */
+/** A document page answering 404 (gone, or no longer ours): its device copy can never be saved, so it goes, with its kept page. */
 function useForgetLostDocument(status: number | null) {
   const prefix = useRouteLoaderData<typeof loader>("root")?.user?.deviceCopies;
   useEffect(() => {
-    const id = /^\/documents\/([\w-]{36})$/.exec(window.location.pathname)?.[1];
-    if (status === 404 && prefix && id) indexedDB.deleteDatabase(prefix + id);
+    const id = DOCUMENT_PAGE.exec(window.location.pathname)?.[1];
+    if (status === 404 && prefix && id) deleteDeviceCopy(prefix, id).catch(() => undefined);
   }, [status, prefix]);
 }
 

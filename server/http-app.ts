@@ -1,5 +1,5 @@
 /**
- * The HTTP side of the process: security headers, static assets, /healthz, the body-size cap, the cross-origin guard,
+ * The HTTP side of the process: security headers, static assets, the offline worker, /healthz, the body-size cap, the cross-origin guard,
  * and the Remix request handler with Accord's load context (in Remix's development mode, which sends error details,
  * only for requests from this machine outside production: app/deployment.server.ts).
  */
@@ -18,6 +18,8 @@ import { log } from "../app/utils/log.server";
 import { getSql } from "../db/client";
 import { BODY_REFUSED, bodyLimit, DEFAULT_MAX_BODY_BYTES } from "./body-limit";
 import { endorsementPost } from "./endorsement-post";
+import { offlineWorker } from "./offline-worker";
+import { OFFLINE_WORKER_PATH } from "../app/collab/offline-pages";
 import { publicCache } from "./public-cache";
 import { requestLog } from "./request-log";
 import { routePatterns } from "./route-patterns";
@@ -67,6 +69,8 @@ function securityHeaders(req: Request, res: Response, next: NextFunction): void 
       "img-src 'self' data:",
       `connect-src 'self' ${wsOrigin}`,
       "font-src 'self'",
+      // The offline worker (server/offline-worker.ts), from this origin only.
+      "worker-src 'self'",
       "object-src 'none'",
       "base-uri 'none'",
       "form-action 'self'",
@@ -131,6 +135,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use(securityHeaders);
   app.use("/build", express.static(path.join(options.root, "public/build"), { immutable: true, maxAge: "1y", index: false }));
   app.use(express.static(path.join(options.root, "public"), { maxAge: "1h", index: false }));
+  app.get(OFFLINE_WORKER_PATH, offlineWorker(options.build, options.root));
   app.get("/healthz", (req, res) => void healthz(req, res));
   // The verification page takes a text file of up to 1 MB (plus the form around it).
   app.use(bodyLimit(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, { "/verify": MAX_VERIFY_BYTES + 64 * 1024 }));

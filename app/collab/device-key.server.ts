@@ -7,5 +7,10 @@ import { DEVICE_COPY_PREFIX } from "./device-copies";
  * and the id itself never reaches the browser's storage.
  */
 export function deviceCopyPrefix(userId: string): string {
-  return `${DEVICE_COPY_PREFIX}${createHash("sha256").update(`accord device copy\0${userId}`).digest("base64url").slice(0, 22)}:`;
+  return `${DEVICE_COPY_PREFIX}${deviceAccountKey(userId)}:`;
+}
+
+/** The key alone: it also names the account's pages kept for offline use (app/collab/offline-pages.ts). */
+export function deviceAccountKey(userId: string): string {
+  return createHash("sha256").update(`accord device copy\0${userId}`).digest("base64url").slice(0, 22);
 }

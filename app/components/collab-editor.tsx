@@ -11,7 +11,8 @@
  * - For editors, the document and the unconfirmed changes are also kept on this device (IndexedDB,
  *   app/collab/device-copy.ts) before connecting: what was typed offline survives a reload or a browser restart, is
  *   sent (and merged by Yjs) when the tab reconnects, and the status says "Offline — N changes kept on this device".
- *   The copy is deleted when the server says access was lost (4403); readers keep none.
+ *   The copy is deleted when the server says access was lost (4403); readers keep none. Editors' pages also register
+ *   the worker that reopens this page offline (app/collab/offline-pages.ts).
  */
 import { useEffect, useReducer, useState } from "react";
 import { useBlocker, useRouteLoaderData } from "@remix-run/react";
@@ -23,7 +24,8 @@ import { WebsocketProvider } from "y-websocket";
 import { COLLAB_PATH, MESSAGE_SAVED, describeClose, readSaved, CloseCode, shouldReconnect } from "../collab/protocol";
 import { SLOW_SAVE_MS, UnconfirmedEdits, saveStatus, transientCloseNote, type SaveStatus } from "../collab/saved-state";
 import { openDeviceCopy, type DeviceCopy } from "../collab/device-copy";
-import { unsavedChanges } from "../collab/device-copies";
+import { deleteDeviceCopy, unsavedChanges } from "../collab/device-copies";
+import { documentPagePath, keepPageOffline } from "../collab/offline-pages";
 import { YJS_FIELD, editorExtensions } from "../editor/extensions";
 import { EditorToolbar } from "./editor-toolbar";
 import { PresenceList } from "./presence-list";
@@ -112,15 +114,17 @@ function collabServerUrl(): string {
 }
 
 /**
- * One Y.Doc and one provider per mounted document, and what the status line needs to know about them. `copyName`
- * names the device copy: kept for editors, deleted for readers (`keepCopy` false).
+ * One Y.Doc and one provider per mounted document, and what the status line needs to know about them. `prefix`
+ * names the account's device copies: this document's is kept for editors, deleted for readers (`keepCopy` false).
  */
-function useCollabSession(documentId: string, copyName: string, keepCopy: boolean) {
+function useCollabSession(documentId: string, prefix: string | undefined, keepCopy: boolean) {
   const [session, setSession] = useState<Session | null>(null);
   const [connection, dispatch] = useReducer(connectionReducer, INITIAL);
 
   useEffect(() => {
     dispatch({ type: "reset" });
+    const copyName = `${prefix}${documentId}`;
+    const forget = () => (prefix ? deleteDeviceCopy(prefix, documentId).catch(() => undefined) : undefined);
     const doc = new Y.Doc();
     // Connects once the device copy is applied, so the first sync sends what it holds that the server lacks.
     const provider = new WebsocketProvider(collabServerUrl(), documentId, doc, { disableBc: true, shouldReconnect, connect: false });
@@ -160,7 +164,7 @@ function useCollabSession(documentId: string, copyName: string, keepCopy: boolea
         // Access lost or changed: what this device kept can no longer be saved as it was.
         void copy?.origin.destroy();
         copy = null;
-        indexedDB.deleteDatabase(copyName);
+        void forget();
       }
     });
     doc.on("update", (update: Uint8Array, origin: unknown) => {
@@ -170,6 +174,7 @@ function useCollabSession(documentId: string, copyName: string, keepCopy: boolea
       changed();
     });
     if (keepCopy) {
+      keepPageOffline(documentPagePath(documentId));
       openDeviceCopy(copyName, doc)
         .then((opened) => {
           if (!active) return opened.origin.destroy();
@@ -190,7 +195,7 @@ function useCollabSession(documentId: string, copyName: string, keepCopy: boolea
           else send({ type: "connection-close", code: null });
         });
     } else {
-      indexedDB.deleteDatabase(copyName); // readers keep no copy
+      void forget(); // readers keep no copy
       ready = true;
       setSession({ doc, provider });
       provider.connect();
@@ -204,7 +209,7 @@ function useCollabSession(documentId: string, copyName: string, keepCopy: boolea
       provider.destroy();
       doc.destroy();
     };
-  }, [documentId, copyName, keepCopy]);
+  }, [documentId, prefix, keepCopy]);
 
   const retry = () => {
     dispatch({ type: "retry" });
@@ -317,7 +322,7 @@ export function CollabEditor({ documentId, initialHtml, canEdit, role, user }: C
   const hydrated = useHydrated();
   // The root names this account's device copies (app/collab/device-key.server.ts); without it, none is kept.
   const prefix = useRouteLoaderData<typeof rootLoader>("root")?.user?.deviceCopies;
-  const { session, connection, retry } = useCollabSession(documentId, `${prefix}${documentId}`, canEdit && !!prefix);
+  const { session, connection, retry } = useCollabSession(documentId, prefix, canEdit && !!prefix);
   const [words, setWords] = useState<number | null>(null);
   const { everSynced, online, closedCode } = connection;
   const unsaved = canEdit && connection.unsavedCount > 0;

@@ -4,8 +4,9 @@
  * commenters and viewers). Not a member of its workshop (or no such document, or a malformed id): 404.
  * POST (editors and organisers) saves a named version and answers with the outcome on this page: the writer keeps
  * their place (app/components/save-version-form.tsx); the rules are app/models/versions.server.ts's.
+ * An editor's page says it may be kept on the device for offline use (app/collab/offline-pages.ts), for whom.
  */
-import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { SAVE_VERSION_INTENT, SaveVersionForm, type SaveVersionOutcome } from "../components/save-version-form";
@@ -34,6 +35,8 @@ import diffStyles from "../diff/diff.css";
 import { SideBySideToggle } from "../components/side-by-side-toggle";
 import { TranslationNotice } from "../components/translation-notice";
 import { loadTranslationContext } from "../models/translation-context.server";
+import { OFFLINE_PAGE_HEADER } from "../collab/offline-pages";
+import { deviceAccountKey } from "../collab/device-key.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: diffStyles }];
 
@@ -66,7 +69,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     // The `@` picker of the comment fields offers the workshop's members by name (those who may comment only).
     canDiscuss(document.role) ? mentionableNames(document.id, user.id) : Promise.resolve([]),
   ]);
-  return {
+  // Only an editor keeps a device copy, so only an editor's page may be reopened offline: the worker keeps a page
+  // that says so, in the cache of the account named here.
+  const headers: Record<string, string> = canEditDocuments(document.role) ? { [OFFLINE_PAGE_HEADER]: deviceAccountKey(user.id) } : {};
+  return data({
     i18n: await pageStrings(request, context, document.role, Boolean(translation)),
     translation,
     document: {
@@ -82,8 +88,15 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     rendered,
     user: { name: user.name, colour: colourFor(user.id) },
     mentionNames,
-  };
+  }, { headers });
 }
+
+export const headers: HeadersFunction = ({ loaderHeaders }) => {
+  const out = new Headers();
+  const key = loaderHeaders.get(OFFLINE_PAGE_HEADER);
+  if (key) out.set(OFFLINE_PAGE_HEADER, key);
+  return out;
+};
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { user } = await requireUser(request, context);

@@ -1,0 +1,146 @@
+/**
+ * The service worker that reopens an editor's document page offline (issue 16; the rules: app/collab/offline-pages.ts).
+ * Bundled and served by server/offline-worker.ts, which puts OFFLINE_BUILD (this build's version and the files the
+ * document page loads, lazy chunks included) before it, so a new build is a new worker: it installs beside the old
+ * one, keeps the new files, then takes over, deletes the old build's files and fetches the kept pages anew.
+ *
+ * - A navigation to `/documents/:id`: the network first (a kept page never hides the server's newer one); the
+ *   answer is kept when the server marked it as an editor's page (OFFLINE_PAGE_HEADER, the account's key). When the
+ *   network fails (or a gateway says the server is away: 502, 503, 504), the kept page of the account signed in here
+ *   (the only one whose pages exist: app/collab/device-copies.ts), if any; otherwise the browser's own error.
+ * - A GET of one of the build's files: the kept file, else the network (kept only if it is one of the list).
+ * - Everything else (API, other pages, other origins, anything but GET) goes to the network untouched.
+ * - A page the worker did not answer asks it to keep it (`{ type: "keep", path }`); anything else is ignored.
+ *
+ * Browser-only (a ServiceWorkerGlobalScope); the few types it needs are declared here (the DOM library has none).
+ */
+import { ACCOUNT_KEY, ASSET_CACHE_PREFIX, DOCUMENT_PAGE, isKeepMessage, OFFLINE_PAGE_HEADER, PAGE_CACHE_PREFIX, pageCacheName } from "./offline-pages";
+
+interface ExtendableEvent extends Event {
+  waitUntil(promise: Promise<unknown>): void;
+}
+interface WorkerFetchEvent extends ExtendableEvent {
+  readonly request: Request;
+  respondWith(response: Promise<Response>): void;
+}
+interface WorkerMessageEvent extends ExtendableEvent {
+  readonly data: unknown;
+}
+interface WorkerScope {
+  readonly location: Location;
+  skipWaiting(): Promise<void>;
+  readonly clients: { claim(): Promise<void> };
+  addEventListener(type: "install" | "activate", listener: (event: ExtendableEvent) => void): void;
+  addEventListener(type: "fetch", listener: (event: WorkerFetchEvent) => void): void;
+  addEventListener(type: "message", listener: (event: WorkerMessageEvent) => void): void;
+}
+
+/** Written before this file by server/offline-worker.ts. */
+declare const OFFLINE_BUILD: { version: string; assets: string[] };
+
+const scope = self as unknown as WorkerScope;
+const ASSETS = ASSET_CACHE_PREFIX + OFFLINE_BUILD.version;
+const assetPaths = new Set(OFFLINE_BUILD.assets);
+/** On a kept page: the build it was kept with (its scripts are that build's). */
+const BUILD_HEADER = "Accord-Offline-Build";
+const GATEWAY_AWAY = new Set([502, 503, 504]);
+
+/** Keeps the build's files that are not kept yet (all or none of them). */
+async function keepAssets(): Promise<void> {
+  const cache = await caches.open(ASSETS);
+  const kept = new Set((await cache.keys()).map((request) => new URL(request.url).pathname));
+  await cache.addAll(OFFLINE_BUILD.assets.filter((path) => !kept.has(path)));
+}
+
+/** The caches of kept pages, one per account. */
+async function pageCaches(): Promise<string[]> {
+  return (await caches.keys()).filter((name) => name.startsWith(PAGE_CACHE_PREFIX));
+}
+
+/** Keeps a copy of the answer if the server marked it as an editor's document page; otherwise nothing. */
+async function keepPage(path: string, response: Response): Promise<void> {
+  const key = response.headers.get(OFFLINE_PAGE_HEADER);
+  if (response.status !== 200 || response.type !== "basic" || response.redirected || !key || !ACCOUNT_KEY.test(key)) return;
+  const headers = new Headers(response.headers);
+  headers.set(BUILD_HEADER, OFFLINE_BUILD.version);
+  // The body is kept decoded: its length and encoding as sent no longer apply.
+  headers.delete("Content-Encoding");
+  headers.delete("Content-Length");
+  const copy = new Response(await response.blob(), { status: 200, statusText: response.statusText, headers });
+  await (await caches.open(pageCacheName(key))).put(path, copy);
+}
+
+/** The kept page, if exactly one account's pages are kept (never guess between two). */
+async function keptPage(path: string): Promise<Response | undefined> {
+  const names = await pageCaches();
+  if (names.length !== 1) return undefined;
+  return (await caches.open(names[0]!)).match(path);
+}
+
+function documentPage(event: WorkerFetchEvent, path: string): Promise<Response> {
+  return fetch(event.request).then(
+    async (response) => {
+      if (GATEWAY_AWAY.has(response.status)) return (await keptPage(path)) ?? response;
+      event.waitUntil(keepPage(path, response.clone()).catch(() => undefined));
+      return response;
+    },
+    async (error: unknown) => {
+      const kept = await keptPage(path);
+      if (kept) return kept;
+      throw error;
+    },
+  );
+}
+
+async function buildFile(request: Request, path: string, event: WorkerFetchEvent): Promise<Response> {
+  // Never creates the cache here: after a sign-out deleted it, only an editor's page brings it back (install, keep).
+  const cache = (await caches.has(ASSETS)) ? await caches.open(ASSETS) : null;
+  const kept = await cache?.match(path);
+  if (kept) return kept;
+  const response = await fetch(request);
+  if (cache && response.ok) event.waitUntil(cache.put(path, response.clone()).catch(() => undefined));
+  return response;
+}
+
+/** After an update: the kept pages of older builds are fetched anew (their scripts are gone), or deleted. */
+async function refreshKeptPages(): Promise<void> {
+  for (const name of await pageCaches()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      const kept = await cache.match(request);
+      if (kept?.headers.get(BUILD_HEADER) === OFFLINE_BUILD.version) continue;
+      const path = new URL(request.url).pathname;
+      const fresh = await fetch(path, { credentials: "same-origin", redirect: "manual" }).catch(() => null);
+      // Still this account's editor page: kept anew; anything else (signed out, no longer an editor): forgotten.
+      if (fresh && fresh.headers.get(OFFLINE_PAGE_HEADER) === name.slice(PAGE_CACHE_PREFIX.length)) await keepPage(path, fresh);
+      else if (fresh) await cache.delete(request);
+    }
+  }
+}
+
+scope.addEventListener("install", (event) => {
+  event.waitUntil(keepAssets().then(() => scope.skipWaiting()));
+});
+
+scope.addEventListener("activate", (event) => {
+  const pruned = caches
+    .keys()
+    .then((names) => Promise.all(names.filter((name) => name.startsWith(ASSET_CACHE_PREFIX) && name !== ASSETS).map((name) => caches.delete(name))));
+  event.waitUntil(pruned.then(() => scope.clients.claim()).then(() => refreshKeptPages().catch(() => undefined)));
+});
+
+scope.addEventListener("fetch", (event) => {
+  const { request } = event;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== scope.location.origin) return;
+  if (request.mode === "navigate" && DOCUMENT_PAGE.test(url.pathname)) event.respondWith(documentPage(event, url.pathname));
+  else if (assetPaths.has(url.pathname)) event.respondWith(buildFile(request, url.pathname, event));
+});
+
+scope.addEventListener("message", (event) => {
+  if (!isKeepMessage(event.data)) return;
+  const { path } = event.data;
+  const page = fetch(path, { credentials: "same-origin", redirect: "manual" }).then((response) => keepPage(path, response));
+  event.waitUntil(Promise.all([keepAssets(), page]).catch(() => undefined));
+});
