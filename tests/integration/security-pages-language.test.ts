@@ -13,6 +13,7 @@ import { addMember, createUser, createWorkshop, TEST_PASSWORD } from "../support
 import { Browserish, startTestServer, type TestServer } from "../support/http-server";
 import { codeAt, enrolOverHttp, recoveryCodesOf } from "../support/second-factor";
 import { SoftwareAuthenticator, type ServerOptions } from "../support/software-authenticator";
+import { expectNoEnglish, fr, visibleText } from "../support/language-pages";
 
 let server: TestServer;
 
@@ -25,21 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
 });
-
-const fr = { "accept-language": "fr-FR,fr;q=0.9" };
-
-/** The page's text, without tags, scripts or the strings sent for hydration. */
-function visibleText(html: string): string {
-  return html
-    .replace(/<script[\s\S]*?<\/script>/g, " ")
-    .replace(/<[^>]+>/g, " ")
-    .replace(/\s+/g, " ");
-}
-
-function expectNoEnglish(html: string, words: string[]): void {
-  const text = visibleText(html);
-  for (const word of words) expect(text, `English left: “${word}”`).not.toContain(word);
-}
 
 async function signedIn(user: UserRow): Promise<Browserish> {
   const browser = new Browserish(server.url);
