@@ -48,6 +48,7 @@ import type { Locale } from "../i18n/locales";
 import { tFor } from "../i18n/strings.server";
 import { releaseSecondFactorAttempt, reserveSecondFactorAttempt, secondFactorAttempt } from "./throttle.server";
 import { hasSecondFactor, issueRecoveryCodes } from "./second-factor.server";
+import type { SecurityRefusal } from "./security-refusals";
 
 export const CHALLENGE_MS = 2 * 60 * 1000;
 export const MAX_PASSKEYS = 10;
@@ -110,15 +111,15 @@ function knownTransports(list: readonly string[]): AuthenticatorTransportFuture[
   return list.filter((t): t is AuthenticatorTransportFuture => KNOWN_TRANSPORTS.has(t));
 }
 
-export type RegistrationStart = { ok: true; options: PublicKeyCredentialCreationOptionsJSON } | { ok: false; error: string };
+export type RegistrationStart = { ok: true; options: PublicKeyCredentialCreationOptionsJSON } | { ok: false; refusal: SecurityRefusal };
 
 /** Options for `navigator.credentials.create`, with a new challenge bound to this session. */
 export async function startPasskeyRegistration(user: Pick<UserRow, "id" | "email" | "name">, session: { id: string; secondFactor: boolean }): Promise<RegistrationStart> {
   if (!session.secondFactor && (await hasSecondFactor(user.id))) {
-    return { ok: false, error: "Sign out and sign in again with your second factor before you add a passkey." };
+    return { ok: false, refusal: { code: "signInAgain" } };
   }
   const existing = await listPasskeyCredentials(user.id);
-  if (existing.length >= MAX_PASSKEYS) return { ok: false, error: `An account can have ${MAX_PASSKEYS} passkeys: remove one first.` };
+  if (existing.length >= MAX_PASSKEYS) return { ok: false, refusal: { code: "tooManyPasskeys", max: MAX_PASSKEYS } };
   const rp = relyingParty();
   const options = await generateRegistrationOptions({
     rpName: rp.name,
@@ -135,9 +136,9 @@ export async function startPasskeyRegistration(user: Pick<UserRow, "id" | "email
   return { ok: true, options };
 }
 
-export type RegistrationResult = { ok: true; recoveryCodes: string[] | null } | { ok: false; error: string };
+export type RegistrationResult = { ok: true; recoveryCodes: string[] | null } | { ok: false; refusal: SecurityRefusal };
 
-const REGISTRATION_FAILED = "That passkey could not be added: the answer did not match what Accord asked for. Try again.";
+const REGISTRATION_FAILED = { ok: false, refusal: { code: "registrationFailed" } } as const;
 
 /**
  * Check the browser's answer to the registration challenge and store the passkey under `name`. `locale`: the asking
@@ -150,12 +151,12 @@ export async function finishPasskeyRegistration(
   locale?: Locale,
 ): Promise<RegistrationResult> {
   const name = input.name.trim();
-  if (!name || name.length > MAX_PASSKEY_NAME) return { ok: false, error: `Give the passkey a name of at most ${MAX_PASSKEY_NAME} characters (for example “Laptop” or “Phone”).` };
+  if (!name || name.length > MAX_PASSKEY_NAME) return { ok: false, refusal: { code: "passkeyNameBounds", max: MAX_PASSKEY_NAME } };
   // The challenge goes first, whatever the answer: a challenge is never tried twice.
   const challenge = await takeChallenge(user.id, { purpose: "register", sessionId: session.id });
-  if (!challenge) return { ok: false, error: "That passkey request is no longer open (it lasts two minutes, once). Try again." };
+  if (!challenge) return { ok: false, refusal: { code: "requestClosed" } };
   const answer = readAnswer(input.response, registrationSchema);
-  if (!answer) return { ok: false, error: REGISTRATION_FAILED };
+  if (!answer) return REGISTRATION_FAILED;
   const rp = relyingParty();
   let info;
   try {
@@ -166,10 +167,10 @@ export async function finishPasskeyRegistration(
       expectedRPID: rp.id,
       requireUserVerification: false,
     });
-    if (!verified.verified) return { ok: false, error: REGISTRATION_FAILED };
+    if (!verified.verified) return REGISTRATION_FAILED;
     info = verified.registrationInfo;
   } catch {
-    return { ok: false, error: REGISTRATION_FAILED };
+    return REGISTRATION_FAILED;
   }
   const transports = knownTransports(info.credential.transports ?? []);
   const result = await getSql().begin(async (tx) => {
@@ -192,7 +193,7 @@ export async function finishPasskeyRegistration(
     }
     return { codes };
   });
-  if (!result) return { ok: false, error: "That passkey is already registered." };
+  if (!result) return { ok: false, refusal: { code: "alreadyRegistered" } };
   const t = tFor(recipientLocale(user.language, locale));
   await sendMail({
     to: user.email,

@@ -33,6 +33,7 @@ import { recipientLocale } from "../mail/recipient-locale";
 import type { Locale } from "../i18n/locales";
 import { tFor } from "../i18n/strings.server";
 import { verifyPassword } from "./password.server";
+import { SecondFactorResetError, type SecurityRefusal } from "./security-refusals";
 import { releaseSecondFactorAttempt, reserveSecondFactorAttempt, secondFactorAttempt } from "./throttle.server";
 import { formatKeyForTyping, generateTotpKey, matchingStep, qrSvg, totpUri } from "./totp.server";
 
@@ -112,18 +113,18 @@ export async function enrolmentInProgress(user: Pick<UserRow, "id" | "email">): 
   return totp && !totp.confirmedAt ? enrolmentView(totp.key, user) : null;
 }
 
-export type ConfirmResult = { ok: true; recoveryCodes: string[] } | { ok: false; error: string };
+export type ConfirmResult = { ok: true; recoveryCodes: string[] } | { ok: false; refusal: SecurityRefusal };
 
-export const WRONG_CODE = "That code is not right, or it was already used. Type the 6 digits your app shows now (a new code comes every 30 seconds).";
+const WRONG_CODE = { ok: false, refusal: { code: "wrongCode" } } as const;
 
 /** Confirm enrolment with a first code from the app. */
 export async function confirmEnrolment(user: Pick<UserRow, "id" | "email">, sessionId: string, raw: unknown, now = new Date()): Promise<ConfirmResult> {
   const input = readCode(raw);
-  if (!input || input.kind !== "totp") return { ok: false, error: "Type the 6 digits your authenticator app shows for Accord." };
+  if (!input || input.kind !== "totp") return { ok: false, refusal: { code: "typeSixDigits" } };
   const totp = await findTotp(user.id);
-  if (!totp || totp.confirmedAt) return { ok: false, error: "Start setting up the second factor again: this set-up is no longer open." };
+  if (!totp || totp.confirmedAt) return { ok: false, refusal: { code: "enrolmentClosed" } };
   const step = matchingStep(totp.key, input.code, now);
-  if (step === null) return { ok: false, error: WRONG_CODE };
+  if (step === null) return WRONG_CODE;
   const codes = await getSql().begin(async (tx) => {
     if (!(await acceptTotpStep(user.id, step, true, tx))) return null;
     const issued = await issueRecoveryCodes(user.id, tx);
@@ -132,7 +133,7 @@ export async function confirmEnrolment(user: Pick<UserRow, "id" | "email">, sess
     await insertAudit({ workshopId: null, actorId: user.id, action: "account.second_factor_enabled", details: { userId: user.id } }, tx);
     return issued;
   });
-  return codes ? { ok: true, recoveryCodes: codes } : { ok: false, error: WRONG_CODE };
+  return codes ? { ok: true, recoveryCodes: codes } : WRONG_CODE;
 }
 
 export type CodeCheck = { ok: true; via: "totp" | "recovery" } | { ok: false; reason: "invalid" } | { ok: false; reason: "throttled"; retryAfterSeconds: number };
@@ -160,7 +161,7 @@ export async function checkSecondFactorCode(userId: string, raw: unknown, networ
   return { ok: true, via: input.kind };
 }
 
-export type DisableResult = { ok: true } | { ok: false; error: string; retryAfterSeconds?: number };
+export type DisableResult = { ok: true } | { ok: false; refusal: SecurityRefusal };
 export type ProofResult = DisableResult;
 
 /**
@@ -170,15 +171,15 @@ export type ProofResult = DisableResult;
 export async function checkOwnerProof(user: Pick<UserRow, "id">, proof: { password?: string; code?: string }, network: string | null): Promise<ProofResult> {
   if (proof.code) {
     const check = await checkSecondFactorCode(user.id, proof.code, network);
-    if (!check.ok && check.reason === "throttled") return { ok: false, error: "Too many attempts.", retryAfterSeconds: check.retryAfterSeconds };
-    if (!check.ok) return { ok: false, error: WRONG_CODE };
+    if (!check.ok && check.reason === "throttled") return { ok: false, refusal: { code: "tooManyAttempts", retryAfterSeconds: check.retryAfterSeconds } };
+    if (!check.ok) return WRONG_CODE;
   } else {
     const attempt = secondFactorAttempt({ userId: user.id, network });
     const reserved = await reserveSecondFactorAttempt(attempt);
-    if (!reserved.allowed) return { ok: false, error: "Too many attempts.", retryAfterSeconds: reserved.retryAfterSeconds };
+    if (!reserved.allowed) return { ok: false, refusal: { code: "tooManyAttempts", retryAfterSeconds: reserved.retryAfterSeconds } };
     const hash = await findPasswordHashById(user.id);
     if (!hash || !proof.password || !(await verifyPassword(hash, proof.password))) {
-      return { ok: false, error: "That is not your password. Give your password, or a code from your app or a recovery code." };
+      return { ok: false, refusal: { code: "notPassword" } };
     }
     await releaseSecondFactorAttempt(attempt);
   }
@@ -210,7 +211,7 @@ export async function disableSecondFactor(
   return { ok: true };
 }
 
-export type RegenerateResult = { ok: true; recoveryCodes: string[] } | { ok: false; error: string; retryAfterSeconds?: number };
+export type RegenerateResult = { ok: true; recoveryCodes: string[] } | { ok: false; refusal: SecurityRefusal };
 
 /**
  * Ten new recovery codes, with the password or a code; the old ones stop working. Only for an account with a second
@@ -222,7 +223,7 @@ export async function regenerateRecoveryCodes(
   network: string | null,
   locale?: Locale,
 ): Promise<RegenerateResult> {
-  if (!(await hasSecondFactor(user.id))) return { ok: false, error: "Your account has no second factor: set one up first, and its recovery codes come with it." };
+  if (!(await hasSecondFactor(user.id))) return { ok: false, refusal: { code: "noSecondFactor" } };
   const proved = await checkOwnerProof(user, proof, network);
   if (!proved.ok) return proved;
   const codes = await getSql().begin(async (tx) => {
@@ -239,8 +240,6 @@ export async function regenerateRecoveryCodes(
   return { ok: true, recoveryCodes: codes };
 }
 
-export class SecondFactorResetError extends Error {}
-
 /**
  * Another organiser of the workshop resets a person's second factor (they lost their phone and their recovery
  * codes). Only for organisers of this workshop, never one's own, and only by an organiser who has proved a second
@@ -248,18 +247,18 @@ export class SecondFactorResetError extends Error {}
  */
 export async function resetSecondFactorByOrganiser(input: { workshopId: string; workshopTitle: string; actorId: string; actorVerified: boolean; userId: string }): Promise<void> {
   if (!input.actorVerified) {
-    throw new SecondFactorResetError("Set up your own second factor, and sign in with it, before you reset someone else's: /account/second-factor.");
+    throw new SecondFactorResetError("ownFirstReset");
   }
-  if (input.userId === input.actorId) throw new SecondFactorResetError("You cannot reset your own second factor here: use a recovery code, or ask another organiser.");
+  if (input.userId === input.actorId) throw new SecondFactorResetError("notYourOwn");
   const reset = await getSql().begin(async (tx) => {
     if ((await findMemberRole(input.workshopId, input.userId, tx)) !== "organizer") {
-      throw new SecondFactorResetError("Only the second factor of another organiser of this workshop can be reset here.");
+      throw new SecondFactorResetError("onlyOrganisers");
     }
     if (!(await deleteSecondFactor(input.userId, tx))) return false;
     await insertAudit({ workshopId: input.workshopId, actorId: input.actorId, action: "member.second_factor_reset", details: { userId: input.userId } }, tx);
     return true;
   });
-  if (!reset) throw new SecondFactorResetError("That organiser has no second factor to reset.");
+  if (!reset) throw new SecondFactorResetError("noneToReset");
   const person = await findUserById(input.userId);
   if (person) {
     // Not the person's own request: their account's language, else English.

@@ -45,6 +45,8 @@ export interface CollabEditorProps {
   canEdit: boolean;
   /** The reader's role in the workshop: what the discussion offers (commenters comment and propose). */
   role: Role;
+  /** Each role's name in the page's language, for the presence list. */
+  roleNames: Record<Role, string>;
   user: { name: string; colour: string };
 }
 
@@ -317,7 +319,7 @@ function useHydrated(): boolean {
   return hydrated;
 }
 
-export function CollabEditor({ documentId, initialHtml, canEdit, role, user }: CollabEditorProps) {
+export function CollabEditor({ documentId, initialHtml, canEdit, role, roleNames, user }: CollabEditorProps) {
   const { t } = useT();
   const hydrated = useHydrated();
   // The root names this account's device copies (app/collab/device-key.server.ts); without it, none is kept.
@@ -363,7 +365,7 @@ export function CollabEditor({ documentId, initialHtml, canEdit, role, user }: C
         ) : null}
         {everSynced && words !== null ? <WordCount words={words} /> : null}
         {note ? <p className="collab-editor__note">{note}</p> : null}
-        {session ? <PresenceList awareness={session.provider.awareness} /> : null}
+        {session ? <PresenceList awareness={session.provider.awareness} roleNames={roleNames} /> : null}
       </div>
       {closedCode !== null ? (
         <div className="alert error collab-editor__closed" role="alert">

@@ -3,7 +3,6 @@
  * into each state. Awareness states come from other browsers, so every field is checked before it is shown.
  */
 import { useEffect, useId, useState } from "react";
-import type { Translate } from "../i18n/instance";
 import type { Awareness } from "y-protocols/awareness";
 import { isRole, type Role } from "../models/roles";
 import { useT } from "../i18n/react";
@@ -31,20 +30,6 @@ function toPerson(clientId: number, state: Record<string, unknown>, ownClientId:
   };
 }
 
-/** A role's name in the page's language (the presence list and the document page's "your role"). */
-export function roleName(t: Translate, role: Role): string {
-  switch (role) {
-    case "organizer":
-      return t("editor:roles.organizer");
-    case "editor":
-      return t("editor:roles.editor");
-    case "commenter":
-      return t("editor:roles.commenter");
-    case "viewer":
-      return t("editor:roles.viewer");
-  }
-}
-
 /** You first, then everyone else by name. */
 function readPeople(awareness: Awareness): Person[] {
   const people: Person[] = [];
@@ -55,7 +40,8 @@ function readPeople(awareness: Awareness): Person[] {
   return people.sort((a, b) => Number(b.isYou) - Number(a.isYou) || a.name.localeCompare(b.name));
 }
 
-export function PresenceList({ awareness }: { awareness: Awareness }) {
+/** `roleNames`: each role's name in the page's language (app/workshops/names.ts's `roleNames`, from the loader). */
+export function PresenceList({ awareness, roleNames }: { awareness: Awareness; roleNames: Record<Role, string> }) {
   const { t } = useT();
   const headingId = useId();
   const [people, setPeople] = useState<Person[]>(() => readPeople(awareness));
@@ -83,7 +69,7 @@ export function PresenceList({ awareness }: { awareness: Awareness }) {
             {person.role ? (
               <span className="presence__role">
                 <span className="visually-hidden">, </span>
-                {roleName(t, person.role)}
+                {roleNames[person.role]}
               </span>
             ) : null}
           </li>

@@ -90,7 +90,6 @@ export const EVIDENCE_LABELS = inWords(EVIDENCE_KEYS);
 /** The heading of the list of those who endorse a version, and of those who endorsed an earlier one. */
 export const signatoriesOfVersion = (n: number, t: Words = ENGLISH): string => t("public:words.signatoriesOfVersion", { number: n });
 export const signatoriesOfEarlier = (t: Words = ENGLISH): string => t("public:words.signatoriesOfEarlier");
-export const SIGNATORIES_OF_EARLIER = signatoriesOfEarlier();
 
 export const KIND_KEYS = { individual: "public:words.kind.individual", organisation: "public:words.kind.organisation" } as const;
 export const KIND_LABELS = inWords(KIND_KEYS);

@@ -1,7 +1,9 @@
 /** The members page's second-factor forms: require it of organisers (or not), reset an organiser's lost one. */
 import type { Translate } from "../i18n/instance";
 import { z } from "zod";
-import { resetSecondFactorByOrganiser, SecondFactorResetError } from "../auth/second-factor.server";
+import { resetSecondFactorByOrganiser } from "../auth/second-factor.server";
+import { SecondFactorResetError } from "../auth/security-refusals";
+import { resetRefusalWords } from "../auth/security-words.server";
 import { listMembers } from "../models/memberships.server";
 import { setWorkshopSecondFactorRule } from "../models/workshop-second-factor.server";
 import { membersResult } from "./members-result.server";
@@ -19,14 +21,6 @@ export const secondFactorIntents = (t: Translate) =>
 
 type Input = z.infer<ReturnType<typeof secondFactorIntents>[number]>;
 
-/** The reset's refusals (app/auth/second-factor.server.ts says them in English) in the organiser's language. */
-function resetRefusal(t: Translate, message: string): string {
-  if (message.startsWith("Set up your own second factor")) return t("workshop:secondFactor.errors.ownFirstReset");
-  if (message.startsWith("You cannot reset your own")) return t("workshop:secondFactor.errors.notYourOwn");
-  if (message.startsWith("Only the second factor of another organiser")) return t("workshop:secondFactor.errors.onlyOrganisers");
-  if (message.startsWith("That organiser has no second factor")) return t("workshop:secondFactor.errors.noneToReset");
-  return message;
-}
 type Actor = { id: string; secondFactor: boolean };
 type Workshop = { id: string; title: string };
 
@@ -47,7 +41,7 @@ export async function handleSecondFactorIntent(input: Input, actor: Actor, works
   try {
     await resetSecondFactorByOrganiser({ workshopId: workshop.id, workshopTitle: workshop.title, actorId: actor.id, actorVerified: actor.secondFactor, userId: member.userId });
   } catch (error) {
-    if (error instanceof SecondFactorResetError) return membersResult({ intent: input.intent, error: resetRefusal(t, error.message) }, 409);
+    if (error instanceof SecondFactorResetError) return membersResult({ intent: input.intent, error: resetRefusalWords(t, error.code) }, 409);
     throw error;
   }
   return membersResult({

@@ -25,6 +25,7 @@ import { readForm } from "../utils/forms.server";
 import { requireSessionUser } from "../utils/guards.server";
 import { forwardHeaders, NO_STORE } from "../utils/route-headers";
 import { pleaseWaitIn } from "../utils/wait-words";
+import type { SecurityRefusal } from "../auth/security-refusals";
 import { securityWords } from "../auth/security-words.server";
 import { formatDateTimeIn } from "../i18n/format";
 import { Trans, useT } from "../i18n/react";
@@ -61,27 +62,33 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   );
 }
 
-const code = z.string().max(MAX_CODE_INPUT, "A code is at most 6 digits, or a recovery code of 16 letters and digits.");
-const proof = { password: z.string().max(1024).optional(), code: code.optional() };
-const passkeyName = z.string().trim().min(1, "Give the passkey a name (for example “Laptop” or “Phone”).").max(MAX_PASSKEY_NAME, `A passkey's name is at most ${MAX_PASSKEY_NAME} characters.`);
-const schema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("start") }),
-  z.object({ intent: z.literal("confirm"), code }),
-  z.object({ intent: z.literal("disable"), ...proof }),
-  z.object({ intent: z.literal("regenerate"), ...proof }),
-  z.object({ intent: z.literal("passkey-start"), name: passkeyName }),
-  z.object({ intent: z.literal("passkey"), name: passkeyName, response: z.string().max(MAX_RESPONSE_JSON, "That answer from the browser is too long.") }),
-  z.object({ intent: z.literal("passkey-remove"), passkeyId: z.string().uuid("Choose a passkey to remove."), ...proof }),
-]);
+function schemaIn(t: Translate) {
+  const code = z.string().max(MAX_CODE_INPUT, t("security:errors.codeTooLong"));
+  const proof = { password: z.string().max(1024).optional(), code: code.optional() };
+  const passkeyName = z
+    .string()
+    .trim()
+    .min(1, t("security:errors.passkeyNameMissing"))
+    .max(MAX_PASSKEY_NAME, t("security:errors.passkeyNameTooLong", { max: MAX_PASSKEY_NAME }));
+  return z.discriminatedUnion("intent", [
+    z.object({ intent: z.literal("start") }),
+    z.object({ intent: z.literal("confirm"), code }),
+    z.object({ intent: z.literal("disable"), ...proof }),
+    z.object({ intent: z.literal("regenerate"), ...proof }),
+    z.object({ intent: z.literal("passkey-start"), name: passkeyName }),
+    z.object({ intent: z.literal("passkey"), name: passkeyName, response: z.string().max(MAX_RESPONSE_JSON, t("security:errors.answerTooLong")) }),
+    z.object({ intent: z.literal("passkey-remove"), passkeyId: z.string().uuid(t("security:errors.choosePasskey")), ...proof }),
+  ]);
+}
 
 type Result = { error?: string; recoveryCodes?: string[]; regenerated?: boolean; passkeyOptions?: { challenge: string }; name?: string; added?: string };
 
-function refusal(t: Translate, result: { error: string; retryAfterSeconds?: number }) {
-  const wait = result.retryAfterSeconds;
-  const error = securityWords(t, result.error);
+function refusal(t: Translate, refused: SecurityRefusal, status = 400) {
+  const wait = refused.code === "tooManyAttempts" ? refused.retryAfterSeconds : undefined;
+  const error = securityWords(t, refused);
   return data<Result>(
     { error: wait ? `${error} ${pleaseWaitIn(t, wait)}` : error },
-    { status: wait ? 429 : 400, headers: wait ? { ...NO_STORE, "Retry-After": String(wait) } : NO_STORE },
+    { status: wait ? 429 : status, headers: wait ? { ...NO_STORE, "Retry-After": String(wait) } : NO_STORE },
   );
 }
 
@@ -92,8 +99,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const locale = await requestLocale(request, context);
   const t = tFor(locale);
   const NO_PROOF = t("security:errors.noProof");
-  const form = await readForm(request, schema);
-  if (!form.ok) return data<Result>({ error: securityWords(t, form.firstError) }, { status: 400, headers: NO_STORE });
+  const form = await readForm(request, schemaIn(t));
+  if (!form.ok) {
+    // A field's own words, or (an unreadable body, no known intent) the form's.
+    const unreadable = form.fieldErrors.form !== undefined || form.fieldErrors.intent !== undefined;
+    return data<Result>({ error: unreadable ? t("security:errors.invalidForm") : form.firstError }, { status: 400, headers: NO_STORE });
+  }
   const input = form.data;
   switch (input.intent) {
     case "start": {
@@ -103,31 +114,31 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     case "confirm": {
       const result = await confirmEnrolment(user, session.id, input.code);
-      if (!result.ok) return data<Result>({ error: securityWords(t, result.error) }, { status: 400, headers: NO_STORE });
+      if (!result.ok) return refusal(t, result.refusal);
       return data<Result>({ recoveryCodes: result.recoveryCodes }, { headers: NO_STORE });
     }
     case "disable": {
       const given = proofOf(input);
       if (!given.code && !given.password) return data<Result>({ error: NO_PROOF }, { status: 400, headers: NO_STORE });
       const result = await disableSecondFactor(user, given, context.clientIp, locale);
-      if (!result.ok) return refusal(t, result);
+      if (!result.ok) return refusal(t, result.refusal);
       return redirect("/account/second-factor?done=off", { headers: NO_STORE });
     }
     case "regenerate": {
       const given = proofOf(input);
       if (!given.code && !given.password) return data<Result>({ error: NO_PROOF }, { status: 400, headers: NO_STORE });
       const result = await regenerateRecoveryCodes(user, given, context.clientIp, locale);
-      if (!result.ok) return refusal(t, result);
+      if (!result.ok) return refusal(t, result.refusal);
       return data<Result>({ recoveryCodes: result.recoveryCodes, regenerated: true }, { headers: NO_STORE });
     }
     case "passkey-start": {
       const started = await startPasskeyRegistration(user, session);
-      if (!started.ok) return data<Result>({ error: securityWords(t, started.error) }, { status: 409, headers: NO_STORE });
+      if (!started.ok) return refusal(t, started.refusal, 409);
       return data<Result>({ passkeyOptions: started.options, name: input.name }, { headers: NO_STORE });
     }
     case "passkey": {
       const result = await finishPasskeyRegistration(user, session, { name: input.name, response: input.response }, locale);
-      if (!result.ok) return data<Result>({ error: securityWords(t, result.error) }, { status: 400, headers: NO_STORE });
+      if (!result.ok) return refusal(t, result.refusal);
       if (result.recoveryCodes) return data<Result>({ recoveryCodes: result.recoveryCodes }, { headers: NO_STORE });
       return redirect("/account/second-factor?done=passkey-added", { headers: NO_STORE });
     }
@@ -135,7 +146,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const given = proofOf(input);
       if (!given.code && !given.password) return data<Result>({ error: NO_PROOF }, { status: 400, headers: NO_STORE });
       const proved = await checkOwnerProof(user, given, context.clientIp);
-      if (!proved.ok) return refusal(t, proved);
+      if (!proved.ok) return refusal(t, proved.refusal);
       if (!(await removePasskey(user, input.passkeyId, locale))) return data<Result>({ error: t("security:errors.notYourPasskey") }, { status: 404, headers: NO_STORE });
       return redirect("/account/second-factor?done=passkey-removed", { headers: NO_STORE });
     }

@@ -8,8 +8,9 @@
  * Errors come back per field (tied with aria-describedby) and in a summary that links to each field.
  * The rules are the API's (app/models/endorsements.server.ts), so the form and POST /api/… cannot disagree.
  */
-import { ReadTranslationNotice } from "../components/translation-banner";
-import { translationReadFor } from "../models/translations.server";
+import { LanguageList, ReadTranslationNotice } from "../components/translation-banner";
+import { loadDeclarationLanguages, translationReadFor } from "../models/translations.server";
+import { languageEndonym } from "../declarations/languages";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -68,17 +69,25 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const canReconfirm = choices.length > 0;
   // Arriving from a translated page (`?lang=`): the endorsement is still of the authoritative text; the translation is recorded.
   const read = await translationReadFor(current, url.searchParams.get("lang"));
+  // The languages the text can be read in, each link keeping this form (a reader endorses having read theirs).
+  const { language, translations } = await loadDeclarationLanguages(current.documentId, current.number);
+  const endorseIn = (tag: string | null) => `/d/${current.slug}/endorse${tag ? `?lang=${encodeURIComponent(tag)}` : ""}`;
+  const languages = {
+    original: { language, name: languageEndonym(language), href: endorseIn(null), current: true, sourceNumber: null },
+    translations: translations.map((tr) => ({ language: tr.language, name: languageEndonym(tr.language), href: endorseIn(tr.language), current: tr.current, sourceNumber: tr.sourceNumber })),
+  };
   const here = `/d/${current.slug}/endorse${read ? `?lang=${encodeURIComponent(read.language)}` : ""}`;
   return data(
     {
       title: t("public:endorse.title", { title: current.title }),
-      i18n: await publicStrings(request, context, read ? ["home", "list", "declaration", "endorse", "words", "input", "translation"] : ["home", "list", "declaration", "endorse", "words", "input"]),
+      i18n: await publicStrings(request, context, read || translations.length > 0 ? ["home", "list", "declaration", "endorse", "words", "input", "translation"] : ["home", "list", "declaration", "endorse", "words", "input"]),
       declaration,
       state,
       kind,
       mine,
       canReconfirm,
       read,
+      languages,
       returnTo: encodeURIComponent(here),
     },
     { headers: NO_STORE },
@@ -298,7 +307,7 @@ function shownErrors(server: Record<string, string>, live: LiveErrors | null, an
 }
 
 export default function Endorse() {
-  const { declaration, state, kind: initialKind, mine, canReconfirm, returnTo, read } = useLoaderData<typeof loader>();
+  const { declaration, state, kind: initialKind, mine, canReconfirm, returnTo, read, languages } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const busy = useNavigation().state === "submitting";
   const values = result?.values ?? {};
@@ -347,6 +356,7 @@ export default function Endorse() {
           }}
         />
       </p>
+      <LanguageList original={languages.original} translations={languages.translations} shown={read?.language ?? null} />
       {read ? <ReadTranslationNotice read={read} number={declaration.number} /> : null}
 
       {state !== "ready" ? <Explanation state={state} returnTo={returnTo} slug={declaration.slug} /> : null}

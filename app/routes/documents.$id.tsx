@@ -15,7 +15,7 @@ import { workshopStrings } from "../workshops/strings.server";
 import { readForm } from "../utils/forms.server";
 import { findDocumentForUser } from "../models/workshops.server";
 import { CollabEditor } from "../components/collab-editor";
-import { roleName } from "../components/presence-list";
+import { documentNames } from "../workshops/page-names.server";
 import { DocumentBody } from "../components/document-body";
 import { colourFor } from "../collab/protocol";
 import { loadDocumentHtml } from "../models/document-html.server";
@@ -25,7 +25,7 @@ import { MentionNames } from "../components/mention-field";
 import { statusBadgeClass } from "../models/workshop-view";
 import { isoString } from "../utils/dates";
 import { requestT, routeStrings } from "../i18n/strings.server";
-import type { Strings, Translate } from "../i18n/instance";
+import type { Strings } from "../i18n/instance";
 import { publicStrings } from "../declarations/public-strings.server";
 import { formatDateTimeIn } from "../i18n/format";
 import { useT } from "../i18n/react";
@@ -45,7 +45,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 /**
  * The words this page shows this member, and no others (a reader's page carries no words of tools it does not
  * offer): the editor's; the "Save a named version" form's for editors, its link to publishing for organisers only
- * (app/components/save-version-form.tsx); a translation's notice (app/components/translation-notice.tsx).
+ * (app/components/save-version-form.tsx); a translation's notice (app/components/translation-notice.tsx). The names
+ * of the kind, the status and the roles come said (`names`, app/workshops/page-names.server.ts).
  */
 async function pageStrings(request: Request, context: LoaderFunctionArgs["context"], role: Role, isTranslation: boolean): Promise<Strings> {
   const strings: Strings = { ...(await routeStrings(request, context, ["editor"])) };
@@ -72,8 +73,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   // Only an editor keeps a device copy, so only an editor's page may be reopened offline: the worker keeps a page
   // that says so, in the cache of the account named here.
   const headers: Record<string, string> = canEditDocuments(document.role) ? { [OFFLINE_PAGE_HEADER]: deviceAccountKey(user.id) } : {};
+  const t = await requestT(request, context);
   return data({
     i18n: await pageStrings(request, context, document.role, Boolean(translation)),
+    names: documentNames(t, document),
     translation,
     document: {
       id: document.id,
@@ -120,37 +123,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
   formData?.get("intent") === SAVE_VERSION_INTENT ? false : defaultShouldRevalidate;
 
-function kindName(t: Translate, kind: string): string {
-  switch (kind) {
-    case "declaration":
-      return t("editor:page.kind.declaration");
-    case "statement":
-      return t("editor:page.kind.statement");
-    case "guidance":
-      return t("editor:page.kind.guidance");
-    case "discussion_paper":
-      return t("editor:page.kind.discussionPaper");
-    default:
-      return kind;
-  }
-}
-
-function statusName(t: Translate, status: string): string {
-  switch (status) {
-    case "draft":
-      return t("editor:page.status.draft");
-    case "published":
-      return t("editor:page.status.published");
-    case "archived":
-      return t("editor:page.status.archived");
-    default:
-      return status;
-  }
-}
-
 export default function DocumentPage() {
   const { t, locale } = useT();
-  const { document, role, rendered, user, translation, mentionNames } = useLoaderData<typeof loader>();
+  const { document, role, names, rendered, user, translation, mentionNames } = useLoaderData<typeof loader>();
   const posted = useActionData<typeof action>();
   // The stored text normally opens with the title as its own <h1>; otherwise the page supplies one.
   const textHasTitle = rendered.ok && rendered.html.startsWith("<h1>");
@@ -159,9 +134,9 @@ export default function DocumentPage() {
       <Breadcrumbs trail={workshopTrail({ slug: document.workshopSlug, title: document.workshopTitle })} current={document.title} />
       {textHasTitle ? null : <h1>{document.title}</h1>}
       <div className="meta">
-        <span>{kindName(t, document.kind)}</span>
-        <span className={statusBadgeClass(document.status)}>{statusName(t, document.status)}</span>
-        <span>{t("editor:page.yourRole", { role: roleName(t, role) })}</span>
+        <span>{names.kind}</span>
+        <span className={statusBadgeClass(document.status)}>{names.status}</span>
+        <span>{t("editor:page.yourRole", { role: names.roles[role] })}</span>
         <span>
           {t("editor:page.lastUpdated")}{" "}
           <time dateTime={isoString(document.updatedAt)}>{formatDateTimeIn(locale, new Date(document.updatedAt))}</time>
@@ -187,7 +162,7 @@ export default function DocumentPage() {
       <div id="document-text" lang={translation?.language} dir={translation?.dir}>
         {rendered.ok ? (
           <MentionNames.Provider value={mentionNames}>
-            <CollabEditor key={document.id} documentId={document.id} initialHtml={rendered.html} canEdit={canEditDocuments(role)} role={role} user={user} />
+            <CollabEditor key={document.id} documentId={document.id} initialHtml={rendered.html} canEdit={canEditDocuments(role)} role={role} roleNames={names.roles} user={user} />
           </MentionNames.Provider>
         ) : (
           <DocumentBody rendered={rendered} label={document.title} />

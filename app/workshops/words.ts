@@ -1,6 +1,6 @@
 /**
- * The workshop pages' recurring words in the page's language (issue 14): roles, document kinds and statuses, and a
- * workshop's dates. Pure (server and browser); each key is written whole so tests/unit/locales.test.ts can find it.
+ * The workshop pages' recurring words in the page's language (issue 14): roles (their names from app/workshops/names.ts,
+ * and what each may do), document kinds and statuses, and a workshop's dates. Pure (server and browser).
  */
 import type { Translate } from "../i18n/instance";
 import type { Locale } from "../i18n/locales";
@@ -8,19 +8,9 @@ import type { Role } from "../models/roles";
 import { formatDate, formatDateRange, formatDateTime } from "../utils/dates";
 import { formatDateTimeIn, formatDayIn } from "../i18n/format";
 
-export function roleName(t: Translate, role: Role): string {
-  switch (role) {
-    case "organizer":
-      return t("workshop:roles.organizer");
-    case "editor":
-      return t("workshop:roles.editor");
-    case "commenter":
-      return t("workshop:roles.commenter");
-    default:
-      return t("workshop:roles.viewer");
-  }
-}
+export { kindName, roleName, statusName } from "./names";
 
+/** What a role may do, in a sentence (the members page and invitations). */
 export function roleDescription(t: Translate, role: Role): string {
   switch (role) {
     case "organizer":
@@ -31,34 +21,6 @@ export function roleDescription(t: Translate, role: Role): string {
       return t("workshop:roles.commenterDoes");
     default:
       return t("workshop:roles.viewerDoes");
-  }
-}
-
-export function kindName(t: Translate, kind: string): string {
-  switch (kind) {
-    case "declaration":
-      return t("workshop:kinds.declaration");
-    case "statement":
-      return t("workshop:kinds.statement");
-    case "guidance":
-      return t("workshop:kinds.guidance");
-    case "discussion_paper":
-      return t("workshop:kinds.discussionPaper");
-    default:
-      return kind;
-  }
-}
-
-export function statusName(t: Translate, status: string): string {
-  switch (status) {
-    case "draft":
-      return t("workshop:statuses.draft");
-    case "published":
-      return t("workshop:statuses.published");
-    case "archived":
-      return t("workshop:statuses.archived");
-    default:
-      return status;
   }
 }
 

@@ -10,6 +10,7 @@ import { createUser, TEST_PASSWORD, uniqueEmail } from "../support/factories";
 import { getSql } from "../../db/client";
 import { createMembersScene, inviteAs, signedIn as signedInAt } from "../support/members-scene";
 import { Browserish, startTestServer, type TestServer } from "../support/http-server";
+import { expectNoEnglish, fr } from "../support/language-pages";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -19,27 +20,12 @@ afterAll(async () => {
   await server?.close();
 });
 
-const fr = { "accept-language": "fr-FR,fr;q=0.9" };
-
 /** A browser signed in as `user` (a session cookie). */
 async function signedIn(user: { id: string }): Promise<Browserish> {
   const b = new Browserish(server.url);
   const [name, value] = (await sessionCookie(user.id)).split("=");
   b.cookies.set(name!, value!);
   return b;
-}
-
-/** The page's text, without tags, scripts or the strings sent for hydration. */
-function visibleText(html: string): string {
-  return html
-    .replace(/<script[\s\S]*?<\/script>/g, " ")
-    .replace(/<[^>]+>/g, " ")
-    .replace(/\s+/g, " ");
-}
-
-function expectNoEnglish(html: string, words: string[]): void {
-  const text = visibleText(html);
-  for (const word of words) expect(text, `English left: “${word}”`).not.toContain(word);
 }
 
 describe("the account pages in French", () => {

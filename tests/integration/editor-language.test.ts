@@ -94,6 +94,21 @@ describe("the editor's language", () => {
     for (const words of ENGLISH) expect(html, words).not.toContain(words);
   });
 
+  it("names the kind, the status and the roles as the workshop pages do", async () => {
+    const [doc] = await getSql()<{ kind: string; status: string }[]>`select kind, status from documents where id = ${documentPath.split("/")[2]!}`;
+    expect(doc).toMatchObject({ kind: "declaration", status: "draft" });
+    const spanish = await pageIn("es-ES,es;q=0.9");
+    expect(spanish).toContain("<span>Declaración</span>");
+    expect(spanish).toContain(">Borrador</span>");
+    expect(spanish).toContain("Su rol: Editor");
+    const swedish = await pageIn("sv-SE,sv;q=0.9");
+    expect(swedish).toContain("<span>Deklaration</span>");
+    expect(swedish).toContain("Din roll: Redaktör");
+    // The presence list's names of roles come with the page: the workshop pages' (an organiser is an "Arrangör").
+    expect(swedish).toContain("Arrangör");
+    expect(swedish).not.toContain("Organisatör");
+  });
+
   it("stays English without Accept-Language", async () => {
     const html = await pageIn("");
     expect(html).toContain("Last updated");

@@ -8,10 +8,12 @@ import { getSql } from "../../db/client";
 import type { UserRow } from "../../db/users";
 import { getConfig, resetConfigCache } from "../../app/config.server";
 import { createAccessToken } from "../../app/auth/access-tokens.server";
-import { createUser, TEST_PASSWORD } from "../support/factories";
+import { MAX_PASSKEYS } from "../../app/auth/passkeys.server";
+import { addMember, createUser, createWorkshop, TEST_PASSWORD } from "../support/factories";
 import { Browserish, startTestServer, type TestServer } from "../support/http-server";
 import { codeAt, enrolOverHttp, recoveryCodesOf } from "../support/second-factor";
 import { SoftwareAuthenticator, type ServerOptions } from "../support/software-authenticator";
+import { expectNoEnglish, fr, visibleText } from "../support/language-pages";
 
 let server: TestServer;
 
@@ -24,21 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
 });
-
-const fr = { "accept-language": "fr-FR,fr;q=0.9" };
-
-/** The page's text, without tags, scripts or the strings sent for hydration. */
-function visibleText(html: string): string {
-  return html
-    .replace(/<script[\s\S]*?<\/script>/g, " ")
-    .replace(/<[^>]+>/g, " ")
-    .replace(/\s+/g, " ");
-}
-
-function expectNoEnglish(html: string, words: string[]): void {
-  const text = visibleText(html);
-  for (const word of words) expect(text, `English left: “${word}”`).not.toContain(word);
-}
 
 async function signedIn(user: UserRow): Promise<Browserish> {
   const browser = new Browserish(server.url);
@@ -138,6 +125,98 @@ describe("the security pages in the reader's language", () => {
     const badPassword = await browser.post("/account/second-factor", { intent: "disable", password: "not the password at all" }, fr);
     expect(badPassword.status).toBe(400);
     expect(await badPassword.text()).toContain("Ce n’est pas votre mot de passe.");
+  });
+
+  it("refuses a wrong code, a code already used and a malformed form in French on the second-factor page", async () => {
+    const { key, browser } = await pendingSignIn();
+    const used = await codeAt(key, 1);
+    expect((await browser.post("/login/second-factor", { code: used }, fr)).status).toBe(302);
+    const wrongCode = used === "000000" ? "111111" : "000000";
+
+    const wrong = await browser.post("/account/second-factor", { intent: "regenerate", code: wrongCode }, fr);
+    expect(wrong.status).toBe(400);
+    const wrongText = visibleText(await wrong.text());
+    expect(wrongText).toContain("Ce code est incorrect, ou il a déjà été utilisé.");
+    expectNoEnglish(wrongText, ["That code is not right", "Type the 6 digits"]);
+
+    // The code that signed in was spent: the same one again is refused, in French.
+    const reused = await browser.post("/account/second-factor", { intent: "disable", code: used }, fr);
+    expect(reused.status).toBe(400);
+    const reusedText = visibleText(await reused.text());
+    expect(reusedText).toContain("Ce code est incorrect, ou il a déjà été utilisé.");
+    expectNoEnglish(reusedText, ["That code is not right", "already used"]);
+
+    const long = await browser.post("/account/second-factor", { intent: "disable", code: "9".repeat(200) }, fr);
+    expect(long.status).toBe(400);
+    expect(visibleText(await long.text())).toContain("Un code compte au plus 6 chiffres");
+    const unknown = await browser.post("/account/second-factor", { intent: "<b>drop</b>" }, fr);
+    expect(unknown.status).toBe(400);
+    const unknownHtml = await unknown.text();
+    expect(visibleText(unknownHtml)).toContain("Le formulaire n’a pas pu être lu.");
+    expect(unknownHtml).not.toContain("<b>drop</b>");
+    expectNoEnglish(unknownHtml, ["Invalid discriminator", "The form could not be read"]);
+    const status = await (await browser.get("/account/second-factor", fr)).text();
+    expect(status).toContain("Le second facteur est activé");
+  });
+
+  it("refuses passkeys in French: no request open, an answer that does not match, a session without the second factor, one too many", async () => {
+    const user = await createUser({ name: "Clé Refusée" });
+    const browser = await signedIn(user);
+    const unasked = await browser.post("/account/second-factor", { intent: "passkey", name: "Portable", response: "{}" }, fr);
+    expect(unasked.status).toBe(400);
+    const unaskedText = visibleText(await unasked.text());
+    expect(unaskedText).toContain("Cette demande de clé d’accès n’est plus ouverte");
+    expectNoEnglish(unaskedText, ["That passkey request is no longer open"]);
+
+    expect((await browser.post("/account/second-factor", { intent: "passkey-start", name: "Portable" }, fr)).status).toBe(200);
+    const forged = await browser.post("/account/second-factor", { intent: "passkey", name: "Portable", response: JSON.stringify({ id: "x", type: "public-key" }) }, fr);
+    expect(forged.status).toBe(400);
+    const forgedText = visibleText(await forged.text());
+    expect(forgedText).toContain("Cette clé d’accès n’a pas pu être ajoutée");
+    expectNoEnglish(forgedText, ["could not be added"]);
+
+    // Signed in with the password alone, then the account gets its passkeys (as from another browser).
+    const full = await createUser({ name: "Trop Clés" });
+    const fullBrowser = await signedIn(full);
+    for (let i = 0; i < MAX_PASSKEYS; i++) {
+      await getSql()`insert into passkeys (user_id, credential_id, public_key, counter, transports, name)
+        values (${full.id}, ${`cred-${full.id}-${i}`}, ${Buffer.from([i])}, 0, ${[]}, ${`Clé ${i}`})`;
+    }
+    const again = await fullBrowser.post("/account/second-factor", { intent: "passkey-start", name: "Une de plus" }, fr);
+    expect(again.status).toBe(409);
+    expect(visibleText(await again.text())).toContain("Déconnectez-vous puis reconnectez-vous avec votre second facteur");
+    // This session proves the second factor now: the refusal is the number of passkeys.
+    await getSql()`update sessions set second_factor_verified_at = now() where user_id = ${full.id}`;
+    const tooMany = await fullBrowser.post("/account/second-factor", { intent: "passkey-start", name: "Une de plus" }, fr);
+    expect(tooMany.status).toBe(409);
+    const tooManyText = visibleText(await tooMany.text());
+    expect(tooManyText).toContain(`Un compte peut avoir ${MAX_PASSKEYS} clés d’accès : supprimez-en une d’abord.`);
+    expectNoEnglish(tooManyText, ["An account can have", "remove one first"]);
+  });
+
+  it("refuses an organiser's reset of a second factor in French, saying why", async () => {
+    const workshop = await createWorkshop(undefined, { secondFactorRequired: false });
+    const membersPath = `/workshops/${workshop.slug}/members`;
+    const other = await createUser({ name: "Odile Autre" });
+    await addMember(workshop.id, other.id, "organizer");
+    const plain = await createUser({ name: "Pierre Simple" });
+    await addMember(workshop.id, plain.id, "organizer");
+    const weak = await signedIn(plain);
+    const ownFirst = await weak.post(membersPath, { intent: "reset-second-factor", userId: other.id }, fr);
+    expect(ownFirst.status).toBe(409);
+    expect(visibleText(await ownFirst.text())).toContain("Configurez d’abord votre propre second facteur, et connectez-vous avec");
+
+    const { user, key, browser } = await pendingSignIn();
+    expect((await browser.post("/login/second-factor", { code: await codeAt(key, 1) }, fr)).status).toBe(302);
+    await addMember(workshop.id, user.id, "organizer");
+    const own = await browser.post(membersPath, { intent: "reset-second-factor", userId: user.id }, fr);
+    expect(own.status).toBe(409);
+    expect(visibleText(await own.text())).toContain("Vous ne pouvez pas réinitialiser votre propre second facteur ici");
+    const none = await browser.post(membersPath, { intent: "reset-second-factor", userId: other.id }, fr);
+    expect(none.status).toBe(409);
+    const noneText = visibleText(await none.text());
+    expect(noneText).toContain("Cet organisateur n’a pas de second facteur à réinitialiser.");
+    expectNoEnglish(noneText, ["no second factor to reset", "cannot reset your own"]);
   });
 
   it("shows the personal access tokens in French: the form, the scopes, the lifetimes and the list with French dates", async () => {

@@ -461,6 +461,32 @@ describe("endorsing from a translated page", () => {
     expect(csv).toContain(`,fr,${d.translationHash}`);
   });
 
+  it("offers the endorse form in each language of the text, in French, as plain links, so a reader endorses having read theirs", async () => {
+    const d = await withTranslation("Endorse in mine", ["Please endorse."], "fr", ["Approuvez dans la mienne", "Merci d'approuver."]);
+    const signer = await createUser({ name: "Line Langue" });
+    const browser = await signedIn(signer);
+    const fr = { "accept-language": "fr-FR,fr;q=0.9" };
+    const plain = await (await browser.get(`/d/${d.slug}/endorse`, fr)).text();
+    expect(plain).toContain(`<a href="/d/${d.slug}/endorse?lang=fr" lang="fr" hrefLang="fr">français</a>`);
+    expect(plain).toMatch(/<strong lang="en" aria-current="page">English<\/strong>/);
+    expect(plain).not.toContain('name="readLanguage"');
+
+    const read = await (await browser.get(`/d/${d.slug}/endorse?lang=fr`, fr)).text();
+    expect(read).toMatch(/<strong lang="fr" aria-current="page">français<\/strong>/);
+    expect(read).toContain(`<a href="/d/${d.slug}/endorse" lang="en" hrefLang="en">English</a>`);
+    expect(read).toContain('name="readLanguage" value="fr"');
+
+    // A language the text is not in, or markup, is no translation read: the list stays, nothing is echoed.
+    const odd = await (await browser.get(`/d/${d.slug}/endorse?lang=${encodeURIComponent("<b>x</b>")}`, fr)).text();
+    expect(odd).not.toContain("<b>x</b>");
+    expect(odd).not.toContain('name="readLanguage"');
+    expect(odd).toContain(`href="/d/${d.slug}/endorse?lang=fr"`);
+
+    // A declaration without translations shows no list.
+    const lone = await publishedDeclaration("Endorse alone", [["Only English."]]);
+    expect(await (await browser.get(`/d/${lone.slug}/endorse`, fr)).text()).not.toContain(`/d/${lone.slug}/endorse?lang=`);
+  });
+
   it("refuses a bad readLanguage and one without a translation, and takes the authoritative language as no translation", async () => {
     const d = await withTranslation("Endorse hostile", ["Text."], "es", ["Hostil", "Texto."]);
     const signer = await createUser({ name: "Hal Hostile" });

@@ -13,6 +13,7 @@ import { publishVersion } from "../../app/models/publishing.server";
 import { call, organisation, publishDeclaration, signer } from "../support/endorsement-fixtures";
 import { sessionCookie } from "../support/collab-client";
 import { uniqueEmail } from "../support/factories";
+import { expectNoEnglish, fr, es, sv, visibleText } from "../support/language-pages";
 
 let server: TestServer;
 
@@ -29,23 +30,6 @@ let scene: MembersScene;
 beforeEach(async () => {
   scene = await createMembersScene(server.url);
 });
-
-const fr = { "accept-language": "fr-FR,fr;q=0.9" };
-const es = { "accept-language": "es-ES,es;q=0.9" };
-const sv = { "accept-language": "sv-SE,sv;q=0.9" };
-
-/** The page's text, without tags, scripts or the strings sent for hydration. */
-function visibleText(html: string): string {
-  return html
-    .replace(/<script[\s\S]*?<\/script>/g, " ")
-    .replace(/<[^>]+>/g, " ")
-    .replace(/\s+/g, " ");
-}
-
-function expectNoEnglish(html: string, words: string[]): void {
-  const text = visibleText(html);
-  for (const word of words) expect(text, `English left: “${word}”`).not.toContain(word);
-}
 
 describe("the workshop pages in the reader's language", () => {
   it("shows the workshops list in French, with the role, the count and the dates in French", async () => {
