@@ -46,6 +46,11 @@ export interface DeclarationPdfInput {
   locale?: Locale;
   /** The text's language, the document's /Lang ("en" when not given). */
   textLanguage?: string;
+  /**
+   * Given when the text is a published translation: `sha256` and `verifyUrl` are then the translation's, `number` the
+   * authoritative version it translates, whose SHA-256 is `sourceSha256` (the one endorsements are bound to).
+   */
+  translation?: { languageName: string; sourceSha256: string };
 }
 
 const require = createRequire(import.meta.url);
@@ -223,16 +228,29 @@ const wordsOf = (input: DeclarationPdfInput) => tFor(input.locale ?? "en");
 function titleBlock(doc: Doc, parent: Struct, input: DeclarationPdfInput, titleRuns: Run[]): void {
   const t = wordsOf(input);
   const box = { x: MARGIN.left, width: CONTENT_WIDTH };
-  tagged(doc, parent, "P", () => doc.font("regular").fontSize(8.5).fillColor(MUTED).text(t("public:pdf.masthead"), box.x, MARGIN.top, { width: box.width }));
+  const translation = input.translation;
+  const masthead = t(translation ? "public:pdf.translationMasthead" : "public:pdf.masthead");
+  tagged(doc, parent, "P", () => doc.font("regular").fontSize(8.5).fillColor(MUTED).text(masthead, box.x, MARGIN.top, { width: box.width }));
   doc.y += 8;
   tagged(doc, parent, "H1", () => writeRuns(doc, titleRuns, box, 22, INK, { bold: true }));
   doc.y += 6;
-  tagged(doc, parent, "P", () => doc.font("regular").fontSize(9.5).fillColor(INK).text(t("public:pdf.versionLine", { number: input.number, date: input.publishedText }), box.x, doc.y, { width: box.width }));
+  const versionLine = translation
+    ? t("public:pdf.translationLine", { language: translation.languageName, number: input.number, date: input.publishedText })
+    : t("public:pdf.versionLine", { number: input.number, date: input.publishedText });
+  tagged(doc, parent, "P", () => doc.font("regular").fontSize(9.5).fillColor(INK).text(versionLine, box.x, doc.y, { width: box.width }));
+  if (translation) {
+    doc.y += 4;
+    const statement = t("public:pdf.translationStatement", { language: translation.languageName, number: input.number });
+    tagged(doc, parent, "P", () => doc.font("bold").fontSize(9.5).fillColor(INK).text(statement, box.x, doc.y, { width: box.width }));
+  }
   doc.y += 3;
-  tagged(doc, parent, "P", () => {
-    doc.font("regular").fontSize(8.5).fillColor(MUTED).text(t("public:pdf.hashLabel"), box.x, doc.y, { width: box.width });
-    doc.font("mono").fontSize(8.5).fillColor(INK).text(input.sha256, { width: box.width });
-  });
+  const hashLine = (label: string, hash: string) =>
+    tagged(doc, parent, "P", () => {
+      doc.font("regular").fontSize(8.5).fillColor(MUTED).text(label, box.x, doc.y, { width: box.width });
+      doc.font("mono").fontSize(8.5).fillColor(INK).text(hash, { width: box.width });
+    });
+  hashLine(t(translation ? "public:pdf.translationHashLabel" : "public:pdf.hashLabel"), input.sha256);
+  if (translation) hashLine(t("public:pdf.sourceHashLabel", { number: input.number }), translation.sourceSha256);
   tagged(doc, parent, "P", () => {
     doc.font("regular").fontSize(8.5).fillColor(MUTED).text(t("public:pdf.check"), box.x, doc.y, { width: box.width });
     doc.fontSize(7.5).fillColor(LINK).text(input.verifyUrl, { width: box.width, link: input.verifyUrl, underline: true });
@@ -342,7 +360,14 @@ function footerLines(doc: Doc, input: DeclarationPdfInput): FooterLine[] {
   const t = wordsOf(input);
   return [
     { text: input.title, font: "bold" as const, size: 8, color: INK },
-    { text: t("public:pdf.footerVersion", { number: input.number, date: input.publishedText }), font: "regular" as const, size: 7.5, color: INK },
+    {
+      text: input.translation
+        ? t("public:pdf.footerTranslation", { language: input.translation.languageName, number: input.number, date: input.publishedText })
+        : t("public:pdf.footerVersion", { number: input.number, date: input.publishedText }),
+      font: "regular" as const,
+      size: 7.5,
+      color: INK,
+    },
     { text: `SHA-256 ${input.sha256}`, font: "mono" as const, size: 7, color: INK },
     { text: t("public:pdf.footerVerify", { url: input.verifyUrl }), font: "regular" as const, size: 7, color: LINK, link: input.verifyUrl },
   ].map((line) => fitted(doc, line));
@@ -392,7 +417,9 @@ export async function renderDeclarationPdf(input: DeclarationPdfInput): Promise<
     pdfVersion: "1.7",
     info: {
       Title: t("public:declaration.versionTitle", { title: input.title, number: input.number }),
-      Subject: t("public:pdf.subject", { number: input.number, hash: input.sha256 }),
+      Subject: input.translation
+        ? t("public:pdf.translationSubject", { language: input.translation.languageName, number: input.number, hash: input.sha256 })
+        : t("public:pdf.subject", { number: input.number, hash: input.sha256 }),
       Creator: "Accord",
       Keywords: input.sha256,
     },
