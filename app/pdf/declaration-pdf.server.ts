@@ -21,10 +21,12 @@ import { create as parseFont, type Font } from "fontkit";
 import PDFDocument from "pdfkit";
 import type { Block, Run } from "./html-blocks";
 import { qrMatrix, qrRuns } from "./qr";
+import { hasRightToLeft, layoutBidi, segmentByFont, type StyledPiece } from "./text-layout";
 import type { SignatoryLine } from "../declarations/public-view";
 import type { Annex } from "./annex";
 import { tFor } from "../i18n/strings.server";
 import type { Locale } from "../i18n/locales";
+import { languageDirection } from "../declarations/languages";
 
 export interface DeclarationPdfInput {
   title: string;
@@ -131,24 +133,76 @@ interface Box {
   width: number;
 }
 
-/** Styled runs as one paragraph (pdfkit's continued text) at the box's left edge. */
-function writeRuns(doc: Doc, runs: Run[], box: Box, size: number, color = INK, extra: { bold?: boolean; italic?: boolean } = {}): void {
+/** The fonts tried in turn for a character in each style (text-layout.ts: per-character fallback). */
+const CHAINS: Record<FontName, readonly FontName[]> = {
+  regular: ["regular"],
+  bold: ["bold", "regular"],
+  italic: ["italic", "regular"],
+  boldItalic: ["boldItalic", "bold", "regular"],
+  mono: ["mono", "regular"],
+};
+
+type Direction = "ltr" | "rtl" | "auto";
+
+interface PieceStyle {
+  font: FontName;
+  color: string;
+  link: string | null;
+  underline: boolean;
+  strike: boolean;
+}
+
+/**
+ * Styled runs as one paragraph in the box. Left-to-right text goes through pdfkit's own line breaking (continued
+ * text), each run cut by font; a paragraph with right-to-left text, or whose direction is "rtl", is laid out by
+ * text-layout.ts (bidi, right-aligned when right-to-left) and drawn run by run.
+ */
+function writeRuns(doc: Doc, runs: Run[], box: Box, size: number, color = INK, extra: { bold?: boolean; italic?: boolean; base?: Direction } = {}): void {
   if (runs.length === 0) return;
-  doc.fontSize(size);
-  runs.forEach((run, i) => {
-    doc.font(fontOf({ bold: run.bold || !!extra.bold, italic: run.italic || !!extra.italic })).fillColor(run.link ? LINK : color);
-    const options = {
-      width: box.width,
-      lineGap: size * 0.3,
-      continued: i < runs.length - 1,
-      strike: run.strike,
-      underline: run.underline || run.link !== null,
-      link: run.link,
-    };
-    if (i === 0) doc.text(run.text, box.x, doc.y, options);
-    else doc.text(run.text, options);
+  const fonts = loadFonts();
+  const pieces: StyledPiece<PieceStyle>[] = runs.flatMap((run) => {
+    const style = { color: run.link ? LINK : color, link: run.link, underline: run.underline || run.link !== null, strike: run.strike };
+    const font = fontOf({ bold: run.bold || !!extra.bold, italic: run.italic || !!extra.italic });
+    return segmentByFont(run.text, CHAINS[font], fonts).map((segment) => ({ text: segment.text, style: { ...style, font: segment.font } }));
   });
+  const lineGap = size * 0.3;
+  doc.fontSize(size);
+  if (extra.base === "rtl" || pieces.some((p) => hasRightToLeft(p.text))) {
+    writeBidi(doc, pieces, box, size, lineGap, extra.base ?? "auto");
+  } else {
+    pieces.forEach(({ text, style }, i) => {
+      doc.font(style.font).fillColor(style.color);
+      const options = { width: box.width, lineGap, continued: i < pieces.length - 1, strike: style.strike, underline: style.underline, link: style.link };
+      if (i === 0) doc.text(text, box.x, doc.y, options);
+      else doc.text(text, options);
+    });
+  }
   doc.fillColor(INK);
+}
+
+/** A paragraph laid out by the bidi algorithm, line by line, each line's runs drawn left to right in visual order. */
+function writeBidi(doc: Doc, pieces: StyledPiece<PieceStyle>[], box: Box, size: number, lineGap: number, base: Direction): void {
+  const measure = (text: string, style: PieceStyle) => doc.font(style.font).fontSize(size).widthOfString(text);
+  const { lines, rtl } = layoutBidi(pieces, box.width, base, measure);
+  const lineHeight = doc.font("regular").fontSize(size).currentLineHeight(true);
+  for (const line of lines) {
+    if (doc.y + lineHeight > doc.page.maxY()) doc.continueOnNewPage();
+    const y = doc.y;
+    const widths = line.map((run) => measure(run.text, run.style));
+    let x = rtl ? box.x + box.width - widths.reduce((a, b) => a + b, 0) : box.x;
+    const placed = line.map((run, i) => {
+      const at = x;
+      x += widths[i]!;
+      return { run, at };
+    });
+    // Drawn in logical order, each at its visual place: a PDF reader then extracts the words in reading order.
+    for (const { run, at } of placed.sort((a, b) => a.run.start - b.run.start)) {
+      doc.font(run.style.font).fontSize(size).fillColor(run.style.color);
+      doc.text(run.text, at, y, { lineBreak: false, underline: run.style.underline, strike: run.style.strike, link: run.style.link });
+    }
+    doc.x = box.x;
+    doc.y = y + lineHeight + lineGap;
+  }
 }
 
 const plainRun = (text: string, over: Partial<Run> = {}): Run => ({ text, bold: false, italic: false, strike: false, underline: false, link: null, ...over });
@@ -158,11 +212,21 @@ function listMarker(ordered: boolean, n: number, depth: number): string {
   return ["•", "◦", "▪"][depth % 3]!;
 }
 
-/** The box moved right by `by`, unless that would leave less than a third of the page (deep nesting stops indenting). */
-const indented = (box: Box, by: number): Box => (box.width - by < CONTENT_WIDTH / 3 ? box : { x: box.x + by, width: box.width - by });
+/**
+ * The box narrowed by `by` on the side a line starts from (the left, or the right in a right-to-left text), unless that
+ * would leave less than a third of the page (deep nesting stops indenting).
+ */
+const indented = (box: Box, by: number, rtl = false): Box => (box.width - by < CONTENT_WIDTH / 3 ? box : { x: rtl ? box.x : box.x + by, width: box.width - by });
+
+/** Where writeBlocks is: how many blocks it has drawn (to yield now and then) and the text's direction. */
+interface Flow {
+  n: number;
+  rtl: boolean;
+}
 
 /** The blocks in a box; returns after yielding now and then. */
-async function writeBlocks(doc: Doc, parent: Struct, blocks: Block[], box: Box, depth: number, counter: { n: number }): Promise<void> {
+async function writeBlocks(doc: Doc, parent: Struct, blocks: Block[], box: Box, depth: number, counter: Flow): Promise<void> {
+  const base = counter.rtl ? "rtl" : "ltr";
   for (const [index, block] of blocks.entries()) {
     if (++counter.n % YIELD_EVERY === 0) await pause();
     const gap = index === 0 ? 0 : BODY_SIZE * 0.6;
@@ -171,14 +235,14 @@ async function writeBlocks(doc: Doc, parent: Struct, blocks: Block[], box: Box, 
         const size = HEADING_SIZES[block.level];
         doc.y += index === 0 ? 0 : size * 0.8;
         ensureSpace(doc, size * 1.4 + BODY_SIZE * 3.5); // keep a heading with the lines that follow it
-        tagged(doc, parent, `H${block.level}`, () => writeRuns(doc, block.runs, box, size, INK, { bold: true }));
+        tagged(doc, parent, `H${block.level}`, () => writeRuns(doc, block.runs, box, size, INK, { bold: true, base }));
         doc.y += size * 0.25;
         break;
       }
       case "paragraph":
         doc.y += gap;
         ensureSpace(doc, BODY_SIZE * 1.3);
-        tagged(doc, parent, "P", () => writeRuns(doc, block.runs, box, BODY_SIZE));
+        tagged(doc, parent, "P", () => writeRuns(doc, block.runs, box, BODY_SIZE, INK, { base }));
         break;
       case "list": {
         doc.y += gap;
@@ -189,12 +253,13 @@ async function writeBlocks(doc: Doc, parent: Struct, blocks: Block[], box: Box, 
           ensureSpace(doc, BODY_SIZE * 1.3);
           const y = doc.y;
           const listItem = group(doc, list, "LI");
+          const markerX = counter.rtl ? box.x + box.width - markerWidth + 4 : box.x;
           tagged(doc, listItem, "Lbl", () =>
-            doc.font("regular").fontSize(BODY_SIZE).fillColor(INK).text(listMarker(block.ordered, block.start + i, depth), box.x, y, { width: markerWidth - 4, lineBreak: false }),
+            doc.font("regular").fontSize(BODY_SIZE).fillColor(INK).text(listMarker(block.ordered, block.start + i, depth), markerX, y, { width: markerWidth - 4, lineBreak: false }),
           );
           doc.y = y;
           const body = group(doc, listItem, "LBody");
-          await writeBlocks(doc, body, item, indented(box, markerWidth), depth + 1, counter);
+          await writeBlocks(doc, body, item, indented(box, markerWidth, counter.rtl), depth + 1, counter);
           listItem.end();
         }
         list.end();
@@ -206,9 +271,10 @@ async function writeBlocks(doc: Doc, parent: Struct, blocks: Block[], box: Box, 
         const startY = doc.y;
         const page = doc.page;
         const quote = group(doc, parent, "BlockQuote");
-        await writeBlocks(doc, quote, block.blocks, indented(box, 14), depth, counter);
+        await writeBlocks(doc, quote, block.blocks, indented(box, 14, counter.rtl), depth, counter);
         quote.end();
-        if (doc.page === page) artifact(doc, () => doc.save().moveTo(box.x + 3, startY).lineTo(box.x + 3, doc.y).lineWidth(2).strokeColor(RULE).stroke().restore());
+        const barX = counter.rtl ? box.x + box.width - 3 : box.x + 3;
+        if (doc.page === page) artifact(doc, () => doc.save().moveTo(barX, startY).lineTo(barX, doc.y).lineWidth(2).strokeColor(RULE).stroke().restore());
         break;
       }
       case "rule":
@@ -222,6 +288,8 @@ async function writeBlocks(doc: Doc, parent: Struct, blocks: Block[], box: Box, 
 }
 
 /** The title (the text's own opening level-1 heading when it has one, else the version's title) and the facts. */
+const textDirection = (input: DeclarationPdfInput) => languageDirection(input.textLanguage ?? "en");
+
 /** The PDF's own words in its language (app/locales/<locale>/public.json, group `pdf`). */
 const wordsOf = (input: DeclarationPdfInput) => tFor(input.locale ?? "en");
 
@@ -232,7 +300,7 @@ function titleBlock(doc: Doc, parent: Struct, input: DeclarationPdfInput, titleR
   const masthead = t(translation ? "public:pdf.translationMasthead" : "public:pdf.masthead");
   tagged(doc, parent, "P", () => doc.font("regular").fontSize(8.5).fillColor(MUTED).text(masthead, box.x, MARGIN.top, { width: box.width }));
   doc.y += 8;
-  tagged(doc, parent, "H1", () => writeRuns(doc, titleRuns, box, 22, INK, { bold: true }));
+  tagged(doc, parent, "H1", () => writeRuns(doc, titleRuns, box, 22, INK, { bold: true, base: textDirection(input) }));
   doc.y += 6;
   const versionLine = translation
     ? t("public:pdf.translationLine", { language: translation.languageName, number: input.number, date: input.publishedText })
@@ -378,6 +446,18 @@ function footer(doc: Doc, lines: FooterLine[], verifyUrl: string, qr: [number, n
   artifact(doc, () => drawFooter(doc, lines, verifyUrl, qr, qrSize, pageText), "Pagination");
 }
 
+/** One line that is not plain ASCII (a title in Arabic or Chinese): font fallback and visual order, never wrapped. */
+function writeLine(doc: Doc, line: FooterLine, x: number, y: number): void {
+  const style = { color: line.color, link: line.link ?? null, underline: false, strike: false };
+  const pieces = segmentByFont(line.text, CHAINS[line.font], loadFonts()).map((segment) => ({ text: segment.text, style: { ...style, font: segment.font } }));
+  const measure = (text: string, s: PieceStyle) => doc.font(s.font).fontSize(line.size).widthOfString(text);
+  for (const run of layoutBidi(pieces, Infinity, "auto", measure).lines[0] ?? []) {
+    doc.font(run.style.font).fontSize(line.size).fillColor(run.style.color);
+    doc.text(run.text, x, y, { lineBreak: false, link: run.style.link, underline: false });
+    x += measure(run.text, run.style);
+  }
+}
+
 function drawFooter(doc: Doc, lines: FooterLine[], verifyUrl: string, qr: [number, number, number][], qrSize: number, pageText: string): void {
   const savedBottom = doc.page.margins.bottom;
   doc.page.margins.bottom = 0; // text below the bottom margin would otherwise start a new page
@@ -387,7 +467,8 @@ function drawFooter(doc: Doc, lines: FooterLine[], verifyUrl: string, qr: [numbe
   const offsets = [0, 12, 23, 34];
   lines.forEach((line, i) => {
     doc.font(line.font).fontSize(line.size).fillColor(line.color);
-    doc.text(line.text, MARGIN.left, top + offsets[i]!, { width: FOOTER_TEXT_WIDTH, lineBreak: false, link: line.link ?? null, underline: false });
+    if (/^[\x20-\x7e]*$/.test(line.text)) doc.text(line.text, MARGIN.left, top + offsets[i]!, { width: FOOTER_TEXT_WIDTH, lineBreak: false, link: line.link ?? null, underline: false });
+    else writeLine(doc, line, MARGIN.left, top + offsets[i]!);
   });
   doc.font("regular").fontSize(7).fillColor(MUTED).text(pageText, MARGIN.left, top + 48, { width: FOOTER_TEXT_WIDTH, lineBreak: false });
   // The QR code: dark modules as rectangles, with a quiet zone of 2 modules on each side.
@@ -439,7 +520,7 @@ export async function renderDeclarationPdf(input: DeclarationPdfInput): Promise<
   const [first, ...rest] = input.blocks;
   const textHasTitle = first?.type === "heading" && first.level === 1;
   titleBlock(doc, root, input, textHasTitle ? first.runs : [plainRun(input.title)]);
-  await writeBlocks(doc, root, textHasTitle ? rest : input.blocks, { x: MARGIN.left, width: CONTENT_WIDTH }, 0, { n: 0 });
+  await writeBlocks(doc, root, textHasTitle ? rest : input.blocks, { x: MARGIN.left, width: CONTENT_WIDTH }, 0, { n: 0, rtl: textDirection(input) === "rtl" });
   await annex(doc, root, input);
   doc.y += 14;
   ensureSpace(doc, 20);

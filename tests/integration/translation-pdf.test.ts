@@ -6,6 +6,7 @@
  * translated page, and 404 for hostile or unknown languages. Translations are started and sealed by the domain's
  * own functions (createTranslation, publishTranslation), as organisers do through the API.
  */
+import { inflateSync } from "node:zlib";
 import type { JSONContent } from "@tiptap/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getSql } from "../../db/client";
@@ -31,6 +32,10 @@ const doc = (blocks: [string, string][]): JSONContent => ({
 });
 
 const ENGLISH = doc([["h1", "Police for harm reduction"], ["p", "We call for drug policies that save lives."], ["p", "Naloxone in every patrol car."]]);
+const ARABIC = doc([
+  ["h1", "الشرطة من أجل الحد من الضرر"],
+  ["p", "نطالب بسياسات تنقذ حياة الناس في 27 دولة، مع Naloxone في كل سيارة."],
+]);
 const FRENCH = doc([["h1", "La police pour la réduction des risques"], ["p", "Nous demandons des politiques qui sauvent des vies."], ["p", "De la naloxone dans chaque voiture de patrouille."]]);
 
 /** A named version of `documentId` from Tiptap JSON, as the versions feature stores it; returns its id. */
@@ -68,6 +73,30 @@ async function publishTranslated(d: Declaration, number: number, language: strin
   return { hash: published.hash, sourceHash: published.sourceVersion.hash };
 }
 
+/**
+ * The glyph codes every text-showing operator draws, from the PDF's inflated content streams (pdfkit writes text as
+ * hex strings of glyph ids in subset fonts, where 0 is .notdef: the empty box of a missing glyph).
+ */
+function drawnGlyphCodes(bytes: Uint8Array): string[] {
+  const raw = Buffer.from(bytes);
+  const codes: string[] = [];
+  let at = 0;
+  for (;;) {
+    const start = raw.indexOf("stream\n", at);
+    if (start < 0) break;
+    const end = raw.indexOf("\nendstream", start);
+    let content = "";
+    try {
+      content = inflateSync(raw.subarray(start + 7, end)).toString("latin1");
+    } catch {
+      content = ""; // a stream that is not deflated content (none of ours carry text that way)
+    }
+    for (const show of content.matchAll(/\[([^\]]*)\]\s*TJ/g)) for (const hex of show[1]!.matchAll(/<([0-9a-fA-F]+)>/g)) codes.push(...hex[1]!.match(/.{4}/g)!);
+    at = end + 10;
+  }
+  return codes;
+}
+
 async function fetchPdf(path: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${server.url}${path}`, { headers });
   const bytes = new Uint8Array(await res.arrayBuffer());
@@ -84,9 +113,12 @@ beforeAll(async () => {
   declaration = await publishDeclaration();
   await publishSource(declaration, ENGLISH);
   translations.fr = await publishTranslated(declaration, 2, "fr", FRENCH);
+  translations.ar = await publishTranslated(declaration, 2, "ar", ARABIC);
   listed = await signer({ name: "Paweł Łukasiewicz" });
   hidden = await signer({ name: "Hilda Hidden" });
   await endorse(listed, person({ name: "Paweł Łukasiewicz", country: "PL", publicFields: ["name", "country"] }));
+  await endorse(await signer({ name: "محمد حسن" }), person({ name: "محمد حسن", country: "EG", publicFields: ["name", "country"] }));
+  await endorse(await signer({ name: "कविता 李华" }), person({ name: "कविता 李华", country: "IN", publicFields: ["name", "country"] }));
   await endorse(hidden, person({ name: "Hilda Hidden", role: "Undercover Detective", publicFields: ["country"] }));
 });
 
@@ -174,6 +206,32 @@ describe("the PDF of a published translation", () => {
     }
     for (const path of [`/d/${declaration.slug}/v/1/pdf?lang=fr`, `/d/${declaration.slug}/v/3/pdf?lang=fr`, `/d/no-such-declaration/v/2/pdf?lang=fr`]) {
       expect((await fetch(server.url + path)).status, path).toBe(404);
+    }
+  });
+
+  it("sets an Arabic translation right to left: shaped, in reading order when extracted, numbers and Latin names in place, /Lang ar", async () => {
+    const { res, bytes, read } = await fetchPdf(`/d/${declaration.slug}/v/2/pdf?lang=ar`);
+    expect(res.status).toBe(200);
+    const { text } = await read();
+    const solid = text.replace(/\s+/g, "");
+    // pdf.js gives right-to-left text back in logical order; word spacing is a reader's guess, so compare without it.
+    for (const phrase of ["الشرطة من أجل الحد من الضرر", "نطالب بسياسات تنقذ حياة الناس في 27 دولة، مع Naloxone في كل سيارة."]) {
+      expect(solid).toContain(phrase.replace(/\s+/g, ""));
+    }
+    expect(solid, "a listed Arabic name, in order").toContain("محمدحسن");
+    expect(squash(text)).toContain(`SHA-256 ${translations.ar!.hash}`);
+    expect(squash(text)).toContain("This is a translation into Arabic of version 2");
+    expect(Buffer.from(bytes).toString("latin1")).toMatch(/\/Lang \(ar\)/);
+  });
+
+  it("never draws a missing glyph: what no font has is written as its code point, not dropped", async () => {
+    for (const lang of ["ar", "fr"]) {
+      const { bytes, read } = await fetchPdf(`/d/${declaration.slug}/v/2/pdf?lang=${lang}`);
+      const codes = drawnGlyphCodes(bytes);
+      expect(codes.length, "glyphs were found in the content streams").toBeGreaterThan(500);
+      expect(codes.filter((c) => c === "0000"), `.notdef drawn in the ${lang} PDF`).toEqual([]);
+      const flat = squash((await read()).text);
+      expect(flat, "a name in scripts no font here covers (Devanagari, CJK)").toContain("[U+0915][U+0935][U+093F][U+0924][U+093E] [U+674E][U+534E]");
     }
   });
 
