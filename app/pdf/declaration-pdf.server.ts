@@ -103,6 +103,15 @@ function tagged(doc: Doc, parent: Struct, type: string, draw: () => void): void 
   element.end();
 }
 
+/** Styled runs as the content of a new structure element of `type` under `parent`, their links as Link elements in it. */
+function taggedRuns(doc: Doc, parent: Struct, type: string, runs: Run[], box: Box, size: number, color: string, extra: { bold?: boolean; base?: Direction }): void {
+  const element = doc.struct(type);
+  parent.add(element);
+  if (runs.length === 0) element.add(() => undefined);
+  else writeRuns(doc, runs, box, size, color, extra, element);
+  element.end();
+}
+
 /** A structure element that groups others (a list, a quote, a section); the caller ends it. */
 function group(doc: Doc, parent: Struct, type: string): Struct {
   const element = doc.struct(type);
@@ -157,8 +166,9 @@ interface PieceStyle {
  * text), each run cut by font; a paragraph with right-to-left text, or whose direction is "rtl", is laid out by
  * text-layout.ts (bidi, right-aligned when right-to-left) and drawn run by run.
  */
-function writeRuns(doc: Doc, runs: Run[], box: Box, size: number, color = INK, extra: { bold?: boolean; italic?: boolean; base?: Direction } = {}): void {
+function writeRuns(doc: Doc, runs: Run[], box: Box, size: number, color = INK, extra: { bold?: boolean; italic?: boolean; base?: Direction } = {}, into?: Struct): void {
   if (runs.length === 0) return;
+  const emit = emitter(doc, into);
   const fonts = loadFonts();
   const pieces: StyledPiece<PieceStyle>[] = runs.flatMap((run) => {
     const style = { color: run.link ? LINK : color, link: run.link, underline: run.underline || run.link !== null, strike: run.strike };
@@ -168,20 +178,44 @@ function writeRuns(doc: Doc, runs: Run[], box: Box, size: number, color = INK, e
   const lineGap = size * 0.3;
   doc.fontSize(size);
   if (extra.base === "rtl" || pieces.some((p) => hasRightToLeft(p.text))) {
-    writeBidi(doc, pieces, box, size, lineGap, extra.base ?? "auto");
+    writeBidi(doc, pieces, box, size, lineGap, extra.base ?? "auto", emit);
   } else {
-    pieces.forEach(({ text, style }, i) => {
-      doc.font(style.font).fillColor(style.color);
-      const options = { width: box.width, lineGap, continued: i < pieces.length - 1, strike: style.strike, underline: style.underline, link: style.link };
-      if (i === 0) doc.text(text, box.x, doc.y, options);
-      else doc.text(text, options);
-    });
+    let i = 0;
+    while (i < pieces.length) {
+      const link = pieces[i]!.style.link;
+      let j = i + 1;
+      while (j < pieces.length && pieces[j]!.style.link === link && link === null) j++;
+      const [from, to] = [i, j];
+      emit(link, () =>
+        pieces.slice(from, to).forEach(({ text, style }, k) => {
+          doc.font(style.font).fillColor(style.color);
+          const options = { width: box.width, lineGap, continued: from + k < pieces.length - 1, strike: style.strike, underline: style.underline, link: style.link };
+          if (from + k === 0) doc.text(text, box.x, doc.y, options);
+          else doc.text(text, options);
+        }),
+      );
+      i = j;
+    }
   }
   doc.fillColor(INK);
 }
 
+/**
+ * How a paragraph's drawing goes into the structure tree: each call draws a stretch of it, as content of `into`, or,
+ * for a link, as content of a Link element in it (pdfkit then gives the link's annotation a /StructParent and the
+ * element an /OBJR). Without `into` (the caller tagged the whole paragraph), drawing goes straight to the page.
+ */
+type Emit = (link: string | null, draw: () => void) => void;
+function emitter(doc: Doc, into: Struct | undefined): Emit {
+  if (!into) return (_link, draw) => draw();
+  return (link, draw) => {
+    if (link === null) into.add(draw);
+    else tagged(doc, into, "Link", draw);
+  };
+}
+
 /** A paragraph laid out by the bidi algorithm, line by line, each line's runs drawn left to right in visual order. */
-function writeBidi(doc: Doc, pieces: StyledPiece<PieceStyle>[], box: Box, size: number, lineGap: number, base: Direction): void {
+function writeBidi(doc: Doc, pieces: StyledPiece<PieceStyle>[], box: Box, size: number, lineGap: number, base: Direction, emit: Emit): void {
   const measure = (text: string, style: PieceStyle) => doc.font(style.font).fontSize(size).widthOfString(text);
   const { lines, rtl } = layoutBidi(pieces, box.width, base, measure);
   const lineHeight = doc.font("regular").fontSize(size).currentLineHeight(true);
@@ -196,9 +230,20 @@ function writeBidi(doc: Doc, pieces: StyledPiece<PieceStyle>[], box: Box, size: 
       return { run, at };
     });
     // Drawn in logical order, each at its visual place: a PDF reader then extracts the words in reading order.
-    for (const { run, at } of placed.sort((a, b) => a.run.start - b.run.start)) {
-      doc.font(run.style.font).fontSize(size).fillColor(run.style.color);
-      doc.text(run.text, at, y, { lineBreak: false, underline: run.style.underline, strike: run.style.strike, link: run.style.link });
+    const inOrder = placed.sort((a, b) => a.run.start - b.run.start);
+    let i = 0;
+    while (i < inOrder.length) {
+      const link = inOrder[i]!.run.style.link;
+      let j = i + 1;
+      while (j < inOrder.length && link === null && inOrder[j]!.run.style.link === null) j++;
+      const stretch = inOrder.slice(i, j);
+      emit(link, () => {
+        for (const { run, at } of stretch) {
+          doc.font(run.style.font).fontSize(size).fillColor(run.style.color);
+          doc.text(run.text, at, y, { lineBreak: false, underline: run.style.underline, strike: run.style.strike, link: run.style.link });
+        }
+      });
+      i = j;
     }
     doc.x = box.x;
     doc.y = y + lineHeight + lineGap;
@@ -235,14 +280,14 @@ async function writeBlocks(doc: Doc, parent: Struct, blocks: Block[], box: Box, 
         const size = HEADING_SIZES[block.level];
         doc.y += index === 0 ? 0 : size * 0.8;
         ensureSpace(doc, size * 1.4 + BODY_SIZE * 3.5); // keep a heading with the lines that follow it
-        tagged(doc, parent, `H${block.level}`, () => writeRuns(doc, block.runs, box, size, INK, { bold: true, base }));
+        taggedRuns(doc, parent, `H${block.level}`, block.runs, box, size, INK, { bold: true, base });
         doc.y += size * 0.25;
         break;
       }
       case "paragraph":
         doc.y += gap;
         ensureSpace(doc, BODY_SIZE * 1.3);
-        tagged(doc, parent, "P", () => writeRuns(doc, block.runs, box, BODY_SIZE, INK, { base }));
+        taggedRuns(doc, parent, "P", block.runs, box, BODY_SIZE, INK, { base });
         break;
       case "list": {
         doc.y += gap;
@@ -300,7 +345,7 @@ function titleBlock(doc: Doc, parent: Struct, input: DeclarationPdfInput, titleR
   const masthead = t(translation ? "public:pdf.translationMasthead" : "public:pdf.masthead");
   tagged(doc, parent, "P", () => doc.font("regular").fontSize(8.5).fillColor(MUTED).text(masthead, box.x, MARGIN.top, { width: box.width }));
   doc.y += 8;
-  tagged(doc, parent, "H1", () => writeRuns(doc, titleRuns, box, 22, INK, { bold: true, base: textDirection(input) }));
+  taggedRuns(doc, parent, "H1", titleRuns, box, 22, INK, { bold: true, base: textDirection(input) });
   doc.y += 6;
   const versionLine = translation
     ? t("public:pdf.translationLine", { language: translation.languageName, number: input.number, date: input.publishedText })
@@ -319,10 +364,10 @@ function titleBlock(doc: Doc, parent: Struct, input: DeclarationPdfInput, titleR
     });
   hashLine(t(translation ? "public:pdf.translationHashLabel" : "public:pdf.hashLabel"), input.sha256);
   if (translation) hashLine(t("public:pdf.sourceHashLabel", { number: input.number }), translation.sourceSha256);
-  tagged(doc, parent, "P", () => {
-    doc.font("regular").fontSize(8.5).fillColor(MUTED).text(t("public:pdf.check"), box.x, doc.y, { width: box.width });
-    doc.fontSize(7.5).fillColor(LINK).text(input.verifyUrl, { width: box.width, link: input.verifyUrl, underline: true });
-  });
+  const check = group(doc, parent, "P");
+  check.add(() => doc.font("regular").fontSize(8.5).fillColor(MUTED).text(t("public:pdf.check"), box.x, doc.y, { width: box.width }));
+  tagged(doc, check, "Link", () => doc.font("regular").fontSize(7.5).fillColor(LINK).text(input.verifyUrl, { width: box.width, link: input.verifyUrl, underline: true }));
+  check.end();
   if (input.notice) {
     doc.y += 6;
     const notice = input.notice;
@@ -441,9 +486,27 @@ function footerLines(doc: Doc, input: DeclarationPdfInput): FooterLine[] {
   ].map((line) => fitted(doc, line));
 }
 
-/** A page's footer, an artifact (pagination): the title block says it all once, for a screen reader. */
-function footer(doc: Doc, lines: FooterLine[], verifyUrl: string, qr: [number, number, number][], qrSize: number, pageText: string): void {
-  artifact(doc, () => drawFooter(doc, lines, verifyUrl, qr, qrSize, pageText), "Pagination");
+/**
+ * A page's footer. Its words are an artifact (pagination): the title block says it all once, for a screen reader.
+ * The QR code is a Figure whose /Alt says what it encodes, in a Link element under `parent` holding the /OBJR of
+ * both link annotations (the code and the verification line), each annotation with its /StructParent.
+ */
+function footer(doc: Doc, parent: Struct, lines: FooterLine[], qr: QrDrawing, pageText: string, alt: string): void {
+  const savedBottom = doc.page.margins.bottom;
+  doc.page.margins.bottom = 0; // text below the bottom margin would otherwise start a new page
+  const spots: [number, number, number, number][] = [];
+  artifact(doc, () => spots.push(...drawFooterWords(doc, lines, pageText)), "Pagination");
+  const link = group(doc, parent, "Link");
+  const figure = doc.struct("Figure", { alt });
+  link.add(figure);
+  figure.add(() => drawQr(doc, qr));
+  figure.end();
+  // pdfkit 0.20 takes the structure element as `structParent`, which @types/pdfkit does not list.
+  const tag = { structParent: link } as unknown as Parameters<Doc["link"]>[5];
+  doc.link(QR_X, FOOTER_TOP - 4, FOOTER_QR, FOOTER_QR, qr.url, tag);
+  for (const [x, y, w, h] of spots) doc.link(x, y, w, h, qr.url, tag);
+  link.end();
+  doc.page.margins.bottom = savedBottom;
 }
 
 /** One line that is not plain ASCII (a title in Arabic or Chinese): font fallback and visual order, never wrapped. */
@@ -458,28 +521,40 @@ function writeLine(doc: Doc, line: FooterLine, x: number, y: number): void {
   }
 }
 
-function drawFooter(doc: Doc, lines: FooterLine[], verifyUrl: string, qr: [number, number, number][], qrSize: number, pageText: string): void {
-  const savedBottom = doc.page.margins.bottom;
-  doc.page.margins.bottom = 0; // text below the bottom margin would otherwise start a new page
-  const top = PAGE.height - MARGIN.bottom + 22;
-  const qrX = PAGE.width - MARGIN.right - FOOTER_QR;
+const FOOTER_TOP = PAGE.height - MARGIN.bottom + 22;
+const QR_X = PAGE.width - MARGIN.right - FOOTER_QR;
+
+interface QrDrawing {
+  url: string;
+  size: number;
+  runs: [number, number, number][];
+}
+
+/** The footer's rule and lines; returns where the lines that link are (their annotations are made by the caller). */
+function drawFooterWords(doc: Doc, lines: FooterLine[], pageText: string): [number, number, number, number][] {
+  const top = FOOTER_TOP;
+  const spots: [number, number, number, number][] = [];
   doc.save().moveTo(MARGIN.left, top - 8).lineTo(PAGE.width - MARGIN.right, top - 8).lineWidth(0.5).strokeColor(RULE).stroke().restore();
   const offsets = [0, 12, 23, 34];
   lines.forEach((line, i) => {
+    const y = top + offsets[i]!;
     doc.font(line.font).fontSize(line.size).fillColor(line.color);
-    if (/^[\x20-\x7e]*$/.test(line.text)) doc.text(line.text, MARGIN.left, top + offsets[i]!, { width: FOOTER_TEXT_WIDTH, lineBreak: false, link: line.link ?? null, underline: false });
-    else writeLine(doc, line, MARGIN.left, top + offsets[i]!);
+    if (/^[\x20-\x7e]*$/.test(line.text)) doc.text(line.text, MARGIN.left, y, { width: FOOTER_TEXT_WIDTH, lineBreak: false, underline: false });
+    else writeLine(doc, { ...line, link: undefined }, MARGIN.left, y);
+    if (line.link) spots.push([MARGIN.left, y, Math.min(FOOTER_TEXT_WIDTH, doc.font(line.font).fontSize(line.size).widthOfString(line.text)), doc.currentLineHeight()]);
   });
   doc.font("regular").fontSize(7).fillColor(MUTED).text(pageText, MARGIN.left, top + 48, { width: FOOTER_TEXT_WIDTH, lineBreak: false });
-  // The QR code: dark modules as rectangles, with a quiet zone of 2 modules on each side.
-  const module = FOOTER_QR / (qrSize + 4);
-  const x0 = qrX + 2 * module;
-  const y0 = top - 4 + 2 * module;
+  return spots;
+}
+
+/** The QR code: dark modules as rectangles, with a quiet zone of 2 modules on each side. */
+function drawQr(doc: Doc, qr: QrDrawing): void {
+  const module = FOOTER_QR / (qr.size + 4);
+  const x0 = QR_X + 2 * module;
+  const y0 = FOOTER_TOP - 4 + 2 * module;
   doc.save();
-  for (const [row, col, length] of qr) doc.rect(x0 + col * module, y0 + row * module, length * module, module);
+  for (const [row, col, length] of qr.runs) doc.rect(x0 + col * module, y0 + row * module, length * module, module);
   doc.fillColor("#000000").fill().restore();
-  doc.link(qrX, top - 4, FOOTER_QR, FOOTER_QR, verifyUrl);
-  doc.page.margins.bottom = savedBottom;
 }
 
 /** The PDF's bytes. */
@@ -526,17 +601,20 @@ export async function renderDeclarationPdf(input: DeclarationPdfInput): Promise<
   ensureSpace(doc, 20);
   const made = t("public:pdf.made", { date: input.madeText, url: input.listUrl });
   tagged(doc, root, "P", () => writeRuns(doc, [plainRun(made)], { x: MARGIN.left, width: CONTENT_WIDTH }, 8.5, MUTED));
-  root.end();
 
   const matrix = qrMatrix(input.verifyUrl);
-  const qr = qrRuns(matrix);
+  const qr = { url: input.verifyUrl, size: matrix.size, runs: qrRuns(matrix) };
   const lines = footerLines(doc, input);
+  const alt = t("public:pdf.qrAlt", { url: input.verifyUrl });
+  const codes = group(doc, root, "Sect");
   const { start, count } = doc.bufferedPageRange();
   for (let i = start; i < start + count; i++) {
     if ((i + 1) % 5 === 0) await pause();
     doc.switchToPage(i);
-    footer(doc, lines, input.verifyUrl, qr, matrix.size, t("public:pdf.page", { page: i - start + 1, pages: count }));
+    footer(doc, codes, lines, qr, t("public:pdf.page", { page: i - start + 1, pages: count }), alt);
   }
+  codes.end();
+  root.end();
   doc.end();
   return ended;
 }

@@ -9,6 +9,7 @@
 import { inflateSync } from "node:zlib";
 import type { JSONContent } from "@tiptap/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { getSql } from "../../db/client";
 import { canonicalHash, canonicalText } from "../../app/declarations/canonical";
 import { documentPlainText, renderDocumentHtml, tiptapJsonToProseMirror } from "../../app/editor/document-tools.server";
@@ -232,6 +233,34 @@ describe("the PDF of a published translation", () => {
       expect(codes.filter((c) => c === "0000"), `.notdef drawn in the ${lang} PDF`).toEqual([]);
       const flat = squash((await read()).text);
       expect(flat, "a name in scripts no font here covers (Devanagari, CJK)").toContain("[U+0915][U+0935][U+093F][U+0924][U+093E] [U+674E][U+534E]");
+    }
+  });
+
+  it("tags its links and QR codes: Link elements holding each annotation (/OBJR, /StructParent), the code a Figure whose /Alt says what it encodes", async () => {
+    interface Node { role?: string; type?: string; alt?: string; children?: Node[] }
+    const { bytes } = await fetchPdf(frPath());
+    const pdf = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false, verbosity: 0 }).promise;
+    try {
+      for (let n = 1; n <= pdf.numPages; n++) {
+        const page = await pdf.getPage(n);
+        const annotations = (await page.getAnnotations()) as { subtype: string; structParent?: number; url?: string }[];
+        const links: Node[] = [];
+        const walk = (node: Node) => {
+          if (node.role === "Link") links.push(node);
+          node.children?.forEach(walk);
+        };
+        walk((await page.getStructTree()) as Node);
+        const objects = links.flatMap((l) => l.children ?? []).filter((c) => c.type === "object");
+        expect(annotations.length, `page ${n} has links`).toBeGreaterThanOrEqual(2);
+        expect(annotations.every((a) => a.subtype === "Link" && Number.isInteger(a.structParent)), `page ${n}: every annotation has its /StructParent`).toBe(true);
+        expect(objects.length, `page ${n}: one /OBJR per annotation, in Link elements`).toBe(annotations.length);
+        const figures = links.flatMap((l) => l.children ?? []).filter((c) => c.role === "Figure");
+        expect(figures.map((f) => f.alt), `page ${n}`).toEqual([expect.stringMatching(/^QR code of the verification URL: https?:\/\/\S+\/verify\?hash=[0-9a-f]{64}$/)]);
+        expect(figures[0]!.alt!.endsWith(`/verify?hash=${translations.fr!.hash}`)).toBe(true);
+        expect(new Set(annotations.map((a) => new URL(a.url!).pathname + new URL(a.url!).search))).toEqual(new Set([`/verify?hash=${translations.fr!.hash}`]));
+      }
+    } finally {
+      await pdf.destroy();
     }
   });
 
