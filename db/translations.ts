@@ -147,6 +147,30 @@ export async function listPublicTranslations(sourceDocumentId: string, sql: Quer
     order by t.language, t.source_number desc, t.published_at desc, t.number desc`;
 }
 
+/** A sealed translation with its own number (1, 2… within its translation document). */
+export interface NumberedTranslation extends PublicTranslation {
+  number: number;
+}
+
+/**
+ * The translation into `language` (compared without letter case) of version `sourceNumber` of a declaration: the
+ * newest one published of that version, or null when there is none.
+ */
+export async function findPublishedTranslation(
+  sourceDocumentId: string,
+  sourceNumber: number,
+  language: string,
+  sql: Queryable = getSql(),
+): Promise<NumberedTranslation | null> {
+  const [row] = await sql<NumberedTranslation[]>`
+    select ${publicColumns(sql)}, t.number
+    from published_translations t
+    where t.source_document_id = ${sourceDocumentId} and t.source_number = ${sourceNumber} and lower(t.language) = lower(${language})
+    order by t.published_at desc, t.number desc
+    limit 1`;
+  return row ?? null;
+}
+
 /** Every sealed translation with this SHA-256 (for verifying), with its declaration's slug and newest version. */
 export interface TranslationMatch {
   slug: string;

@@ -14,6 +14,7 @@ import { insertAudit } from "../../db/memberships";
 import {
   findDocumentLanguage,
   findLatestTranslationNumber,
+  findPublishedTranslation,
   findTranslationBinding,
   findTranslationSource,
   insertPublishedTranslation,
@@ -30,7 +31,7 @@ import { tiptapJsonToYDocUpdate } from "../editor/document-tools.server";
 import { PublishError, sealFor } from "./publishing.server";
 
 export type { PublicTranslation, TranslationBinding, TranslationDocument };
-export { findDocumentLanguage, findTranslationBinding, listTranslationDocuments };
+export { findDocumentLanguage, findPublishedTranslation, findTranslationBinding, listTranslationDocuments };
 
 /** Why a translation cannot be started or moved on; `message` is English (the JSON API's), pages use `reason` and `values`. */
 export class TranslationError extends Error {

@@ -21,10 +21,12 @@ import { create as parseFont, type Font } from "fontkit";
 import PDFDocument from "pdfkit";
 import type { Block, Run } from "./html-blocks";
 import { qrMatrix, qrRuns } from "./qr";
+import { hasRightToLeft, layoutBidi, segmentByFont, type StyledPiece } from "./text-layout";
 import type { SignatoryLine } from "../declarations/public-view";
 import type { Annex } from "./annex";
 import { tFor } from "../i18n/strings.server";
 import type { Locale } from "../i18n/locales";
+import { languageDirection } from "../declarations/languages";
 
 export interface DeclarationPdfInput {
   title: string;
@@ -46,6 +48,11 @@ export interface DeclarationPdfInput {
   locale?: Locale;
   /** The text's language, the document's /Lang ("en" when not given). */
   textLanguage?: string;
+  /**
+   * Given when the text is a published translation: `sha256` and `verifyUrl` are then the translation's, `number` the
+   * authoritative version it translates, whose SHA-256 is `sourceSha256` (the one endorsements are bound to).
+   */
+  translation?: { languageName: string; sourceSha256: string };
 }
 
 const require = createRequire(import.meta.url);
@@ -96,6 +103,15 @@ function tagged(doc: Doc, parent: Struct, type: string, draw: () => void): void 
   element.end();
 }
 
+/** Styled runs as the content of a new structure element of `type` under `parent`, their links as Link elements in it. */
+function taggedRuns(doc: Doc, parent: Struct, type: string, runs: Run[], box: Box, size: number, color: string, extra: { bold?: boolean; base?: Direction }): void {
+  const element = doc.struct(type);
+  parent.add(element);
+  if (runs.length === 0) element.add(() => undefined);
+  else writeRuns(doc, runs, box, size, color, extra, element);
+  element.end();
+}
+
 /** A structure element that groups others (a list, a quote, a section); the caller ends it. */
 function group(doc: Doc, parent: Struct, type: string): Struct {
   const element = doc.struct(type);
@@ -126,24 +142,112 @@ interface Box {
   width: number;
 }
 
-/** Styled runs as one paragraph (pdfkit's continued text) at the box's left edge. */
-function writeRuns(doc: Doc, runs: Run[], box: Box, size: number, color = INK, extra: { bold?: boolean; italic?: boolean } = {}): void {
+/** The fonts tried in turn for a character in each style (text-layout.ts: per-character fallback). */
+const CHAINS: Record<FontName, readonly FontName[]> = {
+  regular: ["regular"],
+  bold: ["bold", "regular"],
+  italic: ["italic", "regular"],
+  boldItalic: ["boldItalic", "bold", "regular"],
+  mono: ["mono", "regular"],
+};
+
+type Direction = "ltr" | "rtl" | "auto";
+
+interface PieceStyle {
+  font: FontName;
+  color: string;
+  link: string | null;
+  underline: boolean;
+  strike: boolean;
+}
+
+/**
+ * Styled runs as one paragraph in the box. Left-to-right text goes through pdfkit's own line breaking (continued
+ * text), each run cut by font; a paragraph with right-to-left text, or whose direction is "rtl", is laid out by
+ * text-layout.ts (bidi, right-aligned when right-to-left) and drawn run by run.
+ */
+function writeRuns(doc: Doc, runs: Run[], box: Box, size: number, color = INK, extra: { bold?: boolean; italic?: boolean; base?: Direction } = {}, into?: Struct): void {
   if (runs.length === 0) return;
-  doc.fontSize(size);
-  runs.forEach((run, i) => {
-    doc.font(fontOf({ bold: run.bold || !!extra.bold, italic: run.italic || !!extra.italic })).fillColor(run.link ? LINK : color);
-    const options = {
-      width: box.width,
-      lineGap: size * 0.3,
-      continued: i < runs.length - 1,
-      strike: run.strike,
-      underline: run.underline || run.link !== null,
-      link: run.link,
-    };
-    if (i === 0) doc.text(run.text, box.x, doc.y, options);
-    else doc.text(run.text, options);
+  const emit = emitter(doc, into);
+  const fonts = loadFonts();
+  const pieces: StyledPiece<PieceStyle>[] = runs.flatMap((run) => {
+    const style = { color: run.link ? LINK : color, link: run.link, underline: run.underline || run.link !== null, strike: run.strike };
+    const font = fontOf({ bold: run.bold || !!extra.bold, italic: run.italic || !!extra.italic });
+    return segmentByFont(run.text, CHAINS[font], fonts).map((segment) => ({ text: segment.text, style: { ...style, font: segment.font } }));
   });
+  const lineGap = size * 0.3;
+  doc.fontSize(size);
+  if (extra.base === "rtl" || pieces.some((p) => hasRightToLeft(p.text))) {
+    writeBidi(doc, pieces, box, size, lineGap, extra.base ?? "auto", emit);
+  } else {
+    let i = 0;
+    while (i < pieces.length) {
+      const link = pieces[i]!.style.link;
+      let j = i + 1;
+      while (j < pieces.length && pieces[j]!.style.link === link && link === null) j++;
+      const [from, to] = [i, j];
+      emit(link, () =>
+        pieces.slice(from, to).forEach(({ text, style }, k) => {
+          doc.font(style.font).fillColor(style.color);
+          const options = { width: box.width, lineGap, continued: from + k < pieces.length - 1, strike: style.strike, underline: style.underline, link: style.link };
+          if (from + k === 0) doc.text(text, box.x, doc.y, options);
+          else doc.text(text, options);
+        }),
+      );
+      i = j;
+    }
+  }
   doc.fillColor(INK);
+}
+
+/**
+ * How a paragraph's drawing goes into the structure tree: each call draws a stretch of it, as content of `into`, or,
+ * for a link, as content of a Link element in it (pdfkit then gives the link's annotation a /StructParent and the
+ * element an /OBJR). Without `into` (the caller tagged the whole paragraph), drawing goes straight to the page.
+ */
+type Emit = (link: string | null, draw: () => void) => void;
+function emitter(doc: Doc, into: Struct | undefined): Emit {
+  if (!into) return (_link, draw) => draw();
+  return (link, draw) => {
+    if (link === null) into.add(draw);
+    else tagged(doc, into, "Link", draw);
+  };
+}
+
+/** A paragraph laid out by the bidi algorithm, line by line, each line's runs drawn left to right in visual order. */
+function writeBidi(doc: Doc, pieces: StyledPiece<PieceStyle>[], box: Box, size: number, lineGap: number, base: Direction, emit: Emit): void {
+  const measure = (text: string, style: PieceStyle) => doc.font(style.font).fontSize(size).widthOfString(text);
+  const { lines, rtl } = layoutBidi(pieces, box.width, base, measure);
+  const lineHeight = doc.font("regular").fontSize(size).currentLineHeight(true);
+  for (const line of lines) {
+    if (doc.y + lineHeight > doc.page.maxY()) doc.continueOnNewPage();
+    const y = doc.y;
+    const widths = line.map((run) => measure(run.text, run.style));
+    let x = rtl ? box.x + box.width - widths.reduce((a, b) => a + b, 0) : box.x;
+    const placed = line.map((run, i) => {
+      const at = x;
+      x += widths[i]!;
+      return { run, at };
+    });
+    // Drawn in logical order, each at its visual place: a PDF reader then extracts the words in reading order.
+    const inOrder = placed.sort((a, b) => a.run.start - b.run.start);
+    let i = 0;
+    while (i < inOrder.length) {
+      const link = inOrder[i]!.run.style.link;
+      let j = i + 1;
+      while (j < inOrder.length && link === null && inOrder[j]!.run.style.link === null) j++;
+      const stretch = inOrder.slice(i, j);
+      emit(link, () => {
+        for (const { run, at } of stretch) {
+          doc.font(run.style.font).fontSize(size).fillColor(run.style.color);
+          doc.text(run.text, at, y, { lineBreak: false, underline: run.style.underline, strike: run.style.strike, link: run.style.link });
+        }
+      });
+      i = j;
+    }
+    doc.x = box.x;
+    doc.y = y + lineHeight + lineGap;
+  }
 }
 
 const plainRun = (text: string, over: Partial<Run> = {}): Run => ({ text, bold: false, italic: false, strike: false, underline: false, link: null, ...over });
@@ -153,11 +257,21 @@ function listMarker(ordered: boolean, n: number, depth: number): string {
   return ["•", "◦", "▪"][depth % 3]!;
 }
 
-/** The box moved right by `by`, unless that would leave less than a third of the page (deep nesting stops indenting). */
-const indented = (box: Box, by: number): Box => (box.width - by < CONTENT_WIDTH / 3 ? box : { x: box.x + by, width: box.width - by });
+/**
+ * The box narrowed by `by` on the side a line starts from (the left, or the right in a right-to-left text), unless that
+ * would leave less than a third of the page (deep nesting stops indenting).
+ */
+const indented = (box: Box, by: number, rtl = false): Box => (box.width - by < CONTENT_WIDTH / 3 ? box : { x: rtl ? box.x : box.x + by, width: box.width - by });
+
+/** Where writeBlocks is: how many blocks it has drawn (to yield now and then) and the text's direction. */
+interface Flow {
+  n: number;
+  rtl: boolean;
+}
 
 /** The blocks in a box; returns after yielding now and then. */
-async function writeBlocks(doc: Doc, parent: Struct, blocks: Block[], box: Box, depth: number, counter: { n: number }): Promise<void> {
+async function writeBlocks(doc: Doc, parent: Struct, blocks: Block[], box: Box, depth: number, counter: Flow): Promise<void> {
+  const base = counter.rtl ? "rtl" : "ltr";
   for (const [index, block] of blocks.entries()) {
     if (++counter.n % YIELD_EVERY === 0) await pause();
     const gap = index === 0 ? 0 : BODY_SIZE * 0.6;
@@ -166,14 +280,14 @@ async function writeBlocks(doc: Doc, parent: Struct, blocks: Block[], box: Box, 
         const size = HEADING_SIZES[block.level];
         doc.y += index === 0 ? 0 : size * 0.8;
         ensureSpace(doc, size * 1.4 + BODY_SIZE * 3.5); // keep a heading with the lines that follow it
-        tagged(doc, parent, `H${block.level}`, () => writeRuns(doc, block.runs, box, size, INK, { bold: true }));
+        taggedRuns(doc, parent, `H${block.level}`, block.runs, box, size, INK, { bold: true, base });
         doc.y += size * 0.25;
         break;
       }
       case "paragraph":
         doc.y += gap;
         ensureSpace(doc, BODY_SIZE * 1.3);
-        tagged(doc, parent, "P", () => writeRuns(doc, block.runs, box, BODY_SIZE));
+        taggedRuns(doc, parent, "P", block.runs, box, BODY_SIZE, INK, { base });
         break;
       case "list": {
         doc.y += gap;
@@ -184,12 +298,13 @@ async function writeBlocks(doc: Doc, parent: Struct, blocks: Block[], box: Box, 
           ensureSpace(doc, BODY_SIZE * 1.3);
           const y = doc.y;
           const listItem = group(doc, list, "LI");
+          const markerX = counter.rtl ? box.x + box.width - markerWidth + 4 : box.x;
           tagged(doc, listItem, "Lbl", () =>
-            doc.font("regular").fontSize(BODY_SIZE).fillColor(INK).text(listMarker(block.ordered, block.start + i, depth), box.x, y, { width: markerWidth - 4, lineBreak: false }),
+            doc.font("regular").fontSize(BODY_SIZE).fillColor(INK).text(listMarker(block.ordered, block.start + i, depth), markerX, y, { width: markerWidth - 4, lineBreak: false }),
           );
           doc.y = y;
           const body = group(doc, listItem, "LBody");
-          await writeBlocks(doc, body, item, indented(box, markerWidth), depth + 1, counter);
+          await writeBlocks(doc, body, item, indented(box, markerWidth, counter.rtl), depth + 1, counter);
           listItem.end();
         }
         list.end();
@@ -201,9 +316,10 @@ async function writeBlocks(doc: Doc, parent: Struct, blocks: Block[], box: Box, 
         const startY = doc.y;
         const page = doc.page;
         const quote = group(doc, parent, "BlockQuote");
-        await writeBlocks(doc, quote, block.blocks, indented(box, 14), depth, counter);
+        await writeBlocks(doc, quote, block.blocks, indented(box, 14, counter.rtl), depth, counter);
         quote.end();
-        if (doc.page === page) artifact(doc, () => doc.save().moveTo(box.x + 3, startY).lineTo(box.x + 3, doc.y).lineWidth(2).strokeColor(RULE).stroke().restore());
+        const barX = counter.rtl ? box.x + box.width - 3 : box.x + 3;
+        if (doc.page === page) artifact(doc, () => doc.save().moveTo(barX, startY).lineTo(barX, doc.y).lineWidth(2).strokeColor(RULE).stroke().restore());
         break;
       }
       case "rule":
@@ -217,26 +333,41 @@ async function writeBlocks(doc: Doc, parent: Struct, blocks: Block[], box: Box, 
 }
 
 /** The title (the text's own opening level-1 heading when it has one, else the version's title) and the facts. */
+const textDirection = (input: DeclarationPdfInput) => languageDirection(input.textLanguage ?? "en");
+
 /** The PDF's own words in its language (app/locales/<locale>/public.json, group `pdf`). */
 const wordsOf = (input: DeclarationPdfInput) => tFor(input.locale ?? "en");
 
 function titleBlock(doc: Doc, parent: Struct, input: DeclarationPdfInput, titleRuns: Run[]): void {
   const t = wordsOf(input);
   const box = { x: MARGIN.left, width: CONTENT_WIDTH };
-  tagged(doc, parent, "P", () => doc.font("regular").fontSize(8.5).fillColor(MUTED).text(t("public:pdf.masthead"), box.x, MARGIN.top, { width: box.width }));
+  const translation = input.translation;
+  const masthead = t(translation ? "public:pdf.translationMasthead" : "public:pdf.masthead");
+  tagged(doc, parent, "P", () => doc.font("regular").fontSize(8.5).fillColor(MUTED).text(masthead, box.x, MARGIN.top, { width: box.width }));
   doc.y += 8;
-  tagged(doc, parent, "H1", () => writeRuns(doc, titleRuns, box, 22, INK, { bold: true }));
+  taggedRuns(doc, parent, "H1", titleRuns, box, 22, INK, { bold: true, base: textDirection(input) });
   doc.y += 6;
-  tagged(doc, parent, "P", () => doc.font("regular").fontSize(9.5).fillColor(INK).text(t("public:pdf.versionLine", { number: input.number, date: input.publishedText }), box.x, doc.y, { width: box.width }));
+  const versionLine = translation
+    ? t("public:pdf.translationLine", { language: translation.languageName, number: input.number, date: input.publishedText })
+    : t("public:pdf.versionLine", { number: input.number, date: input.publishedText });
+  tagged(doc, parent, "P", () => doc.font("regular").fontSize(9.5).fillColor(INK).text(versionLine, box.x, doc.y, { width: box.width }));
+  if (translation) {
+    doc.y += 4;
+    const statement = t("public:pdf.translationStatement", { language: translation.languageName, number: input.number });
+    tagged(doc, parent, "P", () => doc.font("bold").fontSize(9.5).fillColor(INK).text(statement, box.x, doc.y, { width: box.width }));
+  }
   doc.y += 3;
-  tagged(doc, parent, "P", () => {
-    doc.font("regular").fontSize(8.5).fillColor(MUTED).text(t("public:pdf.hashLabel"), box.x, doc.y, { width: box.width });
-    doc.font("mono").fontSize(8.5).fillColor(INK).text(input.sha256, { width: box.width });
-  });
-  tagged(doc, parent, "P", () => {
-    doc.font("regular").fontSize(8.5).fillColor(MUTED).text(t("public:pdf.check"), box.x, doc.y, { width: box.width });
-    doc.fontSize(7.5).fillColor(LINK).text(input.verifyUrl, { width: box.width, link: input.verifyUrl, underline: true });
-  });
+  const hashLine = (label: string, hash: string) =>
+    tagged(doc, parent, "P", () => {
+      doc.font("regular").fontSize(8.5).fillColor(MUTED).text(label, box.x, doc.y, { width: box.width });
+      doc.font("mono").fontSize(8.5).fillColor(INK).text(hash, { width: box.width });
+    });
+  hashLine(t(translation ? "public:pdf.translationHashLabel" : "public:pdf.hashLabel"), input.sha256);
+  if (translation) hashLine(t("public:pdf.sourceHashLabel", { number: input.number }), translation.sourceSha256);
+  const check = group(doc, parent, "P");
+  check.add(() => doc.font("regular").fontSize(8.5).fillColor(MUTED).text(t("public:pdf.check"), box.x, doc.y, { width: box.width }));
+  tagged(doc, check, "Link", () => doc.font("regular").fontSize(7.5).fillColor(LINK).text(input.verifyUrl, { width: box.width, link: input.verifyUrl, underline: true }));
+  check.end();
   if (input.notice) {
     doc.y += 6;
     const notice = input.notice;
@@ -342,38 +473,88 @@ function footerLines(doc: Doc, input: DeclarationPdfInput): FooterLine[] {
   const t = wordsOf(input);
   return [
     { text: input.title, font: "bold" as const, size: 8, color: INK },
-    { text: t("public:pdf.footerVersion", { number: input.number, date: input.publishedText }), font: "regular" as const, size: 7.5, color: INK },
+    {
+      text: input.translation
+        ? t("public:pdf.footerTranslation", { language: input.translation.languageName, number: input.number, date: input.publishedText })
+        : t("public:pdf.footerVersion", { number: input.number, date: input.publishedText }),
+      font: "regular" as const,
+      size: 7.5,
+      color: INK,
+    },
     { text: `SHA-256 ${input.sha256}`, font: "mono" as const, size: 7, color: INK },
     { text: t("public:pdf.footerVerify", { url: input.verifyUrl }), font: "regular" as const, size: 7, color: LINK, link: input.verifyUrl },
   ].map((line) => fitted(doc, line));
 }
 
-/** A page's footer, an artifact (pagination): the title block says it all once, for a screen reader. */
-function footer(doc: Doc, lines: FooterLine[], verifyUrl: string, qr: [number, number, number][], qrSize: number, pageText: string): void {
-  artifact(doc, () => drawFooter(doc, lines, verifyUrl, qr, qrSize, pageText), "Pagination");
-}
-
-function drawFooter(doc: Doc, lines: FooterLine[], verifyUrl: string, qr: [number, number, number][], qrSize: number, pageText: string): void {
+/**
+ * A page's footer. Its words are an artifact (pagination): the title block says it all once, for a screen reader.
+ * The QR code is a Figure whose /Alt says what it encodes, in a Link element under `parent` holding the /OBJR of
+ * both link annotations (the code and the verification line), each annotation with its /StructParent.
+ */
+function footer(doc: Doc, parent: Struct, lines: FooterLine[], qr: QrDrawing, pageText: string, alt: string): void {
   const savedBottom = doc.page.margins.bottom;
   doc.page.margins.bottom = 0; // text below the bottom margin would otherwise start a new page
-  const top = PAGE.height - MARGIN.bottom + 22;
-  const qrX = PAGE.width - MARGIN.right - FOOTER_QR;
+  const spots: [number, number, number, number][] = [];
+  artifact(doc, () => spots.push(...drawFooterWords(doc, lines, pageText)), "Pagination");
+  const link = group(doc, parent, "Link");
+  const figure = doc.struct("Figure", { alt });
+  link.add(figure);
+  figure.add(() => drawQr(doc, qr));
+  figure.end();
+  // pdfkit 0.20 takes the structure element as `structParent`, which @types/pdfkit does not list.
+  const tag = { structParent: link } as unknown as Parameters<Doc["link"]>[5];
+  doc.link(QR_X, FOOTER_TOP - 4, FOOTER_QR, FOOTER_QR, qr.url, tag);
+  for (const [x, y, w, h] of spots) doc.link(x, y, w, h, qr.url, tag);
+  link.end();
+  doc.page.margins.bottom = savedBottom;
+}
+
+/** One line that is not plain ASCII (a title in Arabic or Chinese): font fallback and visual order, never wrapped. */
+function writeLine(doc: Doc, line: FooterLine, x: number, y: number): void {
+  const style = { color: line.color, link: line.link ?? null, underline: false, strike: false };
+  const pieces = segmentByFont(line.text, CHAINS[line.font], loadFonts()).map((segment) => ({ text: segment.text, style: { ...style, font: segment.font } }));
+  const measure = (text: string, s: PieceStyle) => doc.font(s.font).fontSize(line.size).widthOfString(text);
+  for (const run of layoutBidi(pieces, Infinity, "auto", measure).lines[0] ?? []) {
+    doc.font(run.style.font).fontSize(line.size).fillColor(run.style.color);
+    doc.text(run.text, x, y, { lineBreak: false, link: run.style.link, underline: false });
+    x += measure(run.text, run.style);
+  }
+}
+
+const FOOTER_TOP = PAGE.height - MARGIN.bottom + 22;
+const QR_X = PAGE.width - MARGIN.right - FOOTER_QR;
+
+interface QrDrawing {
+  url: string;
+  size: number;
+  runs: [number, number, number][];
+}
+
+/** The footer's rule and lines; returns where the lines that link are (their annotations are made by the caller). */
+function drawFooterWords(doc: Doc, lines: FooterLine[], pageText: string): [number, number, number, number][] {
+  const top = FOOTER_TOP;
+  const spots: [number, number, number, number][] = [];
   doc.save().moveTo(MARGIN.left, top - 8).lineTo(PAGE.width - MARGIN.right, top - 8).lineWidth(0.5).strokeColor(RULE).stroke().restore();
   const offsets = [0, 12, 23, 34];
   lines.forEach((line, i) => {
+    const y = top + offsets[i]!;
     doc.font(line.font).fontSize(line.size).fillColor(line.color);
-    doc.text(line.text, MARGIN.left, top + offsets[i]!, { width: FOOTER_TEXT_WIDTH, lineBreak: false, link: line.link ?? null, underline: false });
+    if (/^[\x20-\x7e]*$/.test(line.text)) doc.text(line.text, MARGIN.left, y, { width: FOOTER_TEXT_WIDTH, lineBreak: false, underline: false });
+    else writeLine(doc, { ...line, link: undefined }, MARGIN.left, y);
+    if (line.link) spots.push([MARGIN.left, y, Math.min(FOOTER_TEXT_WIDTH, doc.font(line.font).fontSize(line.size).widthOfString(line.text)), doc.currentLineHeight()]);
   });
   doc.font("regular").fontSize(7).fillColor(MUTED).text(pageText, MARGIN.left, top + 48, { width: FOOTER_TEXT_WIDTH, lineBreak: false });
-  // The QR code: dark modules as rectangles, with a quiet zone of 2 modules on each side.
-  const module = FOOTER_QR / (qrSize + 4);
-  const x0 = qrX + 2 * module;
-  const y0 = top - 4 + 2 * module;
+  return spots;
+}
+
+/** The QR code: dark modules as rectangles, with a quiet zone of 2 modules on each side. */
+function drawQr(doc: Doc, qr: QrDrawing): void {
+  const module = FOOTER_QR / (qr.size + 4);
+  const x0 = QR_X + 2 * module;
+  const y0 = FOOTER_TOP - 4 + 2 * module;
   doc.save();
-  for (const [row, col, length] of qr) doc.rect(x0 + col * module, y0 + row * module, length * module, module);
+  for (const [row, col, length] of qr.runs) doc.rect(x0 + col * module, y0 + row * module, length * module, module);
   doc.fillColor("#000000").fill().restore();
-  doc.link(qrX, top - 4, FOOTER_QR, FOOTER_QR, verifyUrl);
-  doc.page.margins.bottom = savedBottom;
 }
 
 /** The PDF's bytes. */
@@ -392,7 +573,9 @@ export async function renderDeclarationPdf(input: DeclarationPdfInput): Promise<
     pdfVersion: "1.7",
     info: {
       Title: t("public:declaration.versionTitle", { title: input.title, number: input.number }),
-      Subject: t("public:pdf.subject", { number: input.number, hash: input.sha256 }),
+      Subject: input.translation
+        ? t("public:pdf.translationSubject", { language: input.translation.languageName, number: input.number, hash: input.sha256 })
+        : t("public:pdf.subject", { number: input.number, hash: input.sha256 }),
       Creator: "Accord",
       Keywords: input.sha256,
     },
@@ -412,23 +595,26 @@ export async function renderDeclarationPdf(input: DeclarationPdfInput): Promise<
   const [first, ...rest] = input.blocks;
   const textHasTitle = first?.type === "heading" && first.level === 1;
   titleBlock(doc, root, input, textHasTitle ? first.runs : [plainRun(input.title)]);
-  await writeBlocks(doc, root, textHasTitle ? rest : input.blocks, { x: MARGIN.left, width: CONTENT_WIDTH }, 0, { n: 0 });
+  await writeBlocks(doc, root, textHasTitle ? rest : input.blocks, { x: MARGIN.left, width: CONTENT_WIDTH }, 0, { n: 0, rtl: textDirection(input) === "rtl" });
   await annex(doc, root, input);
   doc.y += 14;
   ensureSpace(doc, 20);
   const made = t("public:pdf.made", { date: input.madeText, url: input.listUrl });
   tagged(doc, root, "P", () => writeRuns(doc, [plainRun(made)], { x: MARGIN.left, width: CONTENT_WIDTH }, 8.5, MUTED));
-  root.end();
 
   const matrix = qrMatrix(input.verifyUrl);
-  const qr = qrRuns(matrix);
+  const qr = { url: input.verifyUrl, size: matrix.size, runs: qrRuns(matrix) };
   const lines = footerLines(doc, input);
+  const alt = t("public:pdf.qrAlt", { url: input.verifyUrl });
+  const codes = group(doc, root, "Sect");
   const { start, count } = doc.bufferedPageRange();
   for (let i = start; i < start + count; i++) {
     if ((i + 1) % 5 === 0) await pause();
     doc.switchToPage(i);
-    footer(doc, lines, input.verifyUrl, qr, matrix.size, t("public:pdf.page", { page: i - start + 1, pages: count }));
+    footer(doc, codes, lines, qr, t("public:pdf.page", { page: i - start + 1, pages: count }), alt);
   }
+  codes.end();
+  root.end();
   doc.end();
   return ended;
 }

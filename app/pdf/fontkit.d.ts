@@ -4,6 +4,7 @@ declare module "fontkit" {
   export interface Font {
     postscriptName: string;
     layout(text: string): unknown;
+    hasGlyphForCodePoint(codePoint: number): boolean;
   }
   export function create(buffer: Uint8Array, postscriptName?: string): Font;
 }

@@ -244,9 +244,15 @@ export default function DeclarationPage() {
           />
         </span>
         {d.number > 1 ? <a href="#versions">{t("public:declaration.earlierVersions")}</a> : null}
-        <a href={`/d/${d.slug}/v/${d.number}/pdf`} className="no-print" type="application/pdf">
-          {t("public:declaration.pdf", { number: d.number })}
-        </a>
+        {shown ? (
+          <a href={`/d/${d.slug}/v/${shown.sourceNumber}/pdf?lang=${encodeURIComponent(shown.language)}`} className="no-print" type="application/pdf" hrefLang={shown.language}>
+            {t("public:declaration.pdfTranslation", { language: languageNameIn(shown.language, locale), number: shown.sourceNumber })}
+          </a>
+        ) : (
+          <a href={`/d/${d.slug}/v/${d.number}/pdf`} className="no-print" type="application/pdf">
+            {t("public:declaration.pdf", { number: d.number })}
+          </a>
+        )}
       </div>
 
       <section className="card endorse-box" aria-labelledby="counts-title">
