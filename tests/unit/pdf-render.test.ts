@@ -28,7 +28,7 @@ function input(html: string, entries: PublicEndorsement[], over: Partial<Declara
 
 const person = (name: string, over: Partial<PublicEndorsement> = {}): PublicEndorsement => ({ id: name, kind: "individual", versionNumber: 1, evidence: "email", name, ...over });
 
-describe("renderDeclarationPdf", () => {
+describe("renderDeclarationPdf", { timeout: 30_000 }, () => {
   it("renders names in scripts DejaVu lacks, bidi controls, emoji, unbroken 600-character words and PDF syntax without failing", async () => {
     const long = "x".repeat(600);
     const pdf = await renderDeclarationPdf(
