@@ -21,6 +21,11 @@ export interface ClientSpec {
   headers: Record<string, string>;
   /** For writers: the unique text their paragraph starts with; null for readers. */
   writer: string | null;
+  /**
+   * Publish presence as the editor does (a name and a colour, renewed by y-protocols every 15 s). Without it a client
+   * in a quiet room hears nothing, and y-websocket's provider closes and reopens a socket silent for 30 s.
+   */
+  presence?: boolean;
 }
 
 /** "Every client of `room` has at least `clock` of `clientID`" (the author itself excepted). */
@@ -50,6 +55,7 @@ export interface Commands {
       waitFor: "synced" | "open";
       /** Create every provider at this now() (a join storm); null: now, batch by batch. */
       startAt: number | null;
+      /** Each batch's time to connect; a batch with a client still not connected then ends the connecting. */
       timeoutMs: number;
     };
     /** Per client, ms from creation (or startAt) until connected; NaN when it never was. */

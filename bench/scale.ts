@@ -1,5 +1,5 @@
 /**
- * `npm run bench:scale [-- --seconds T] [--warmup W] [--rounds N] [--instances 3] [--capacity] [--only main,300,2000]` (see bench/README.md)
+ * `npm run bench:scale [-- --seconds T] [--warmup W] [--rounds N] [--instances 3] [--capacity] [--only main,300,2000] [--cpu-prof]` (see bench/README.md)
  *
  * The main workload of bench:collab (1 document × 50 clients × 5 writers × 10 edits/s) through nginx — the
  * repository's configuration (deploy/nginx, rendered by tests/support/nginx.ts), round-robin, no sticky sessions —
@@ -11,9 +11,12 @@
  * delivered and committed. `--capacity` adds 300 clients with 50 writers on one document, and 2,000 documents × 4
  * clients × 1 edit/s, each over one and three instances. `--only` picks among the three workloads (`main`; `300`: 300
  * clients × 50 writers; `2000`: 2,000 documents), e.g. `--only 300` for the capacity of one busy document alone.
+ * `--cpu-prof` profiles every instance (node --cpu-prof) and prints a summary of each at the end.
  * The measuring is bench/scenarios.ts's runWorkload; only how "accord" starts differs.
  */
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, readdirSync } from "node:fs";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { resetConfigCache } from "../app/config.server";
 import { tiptapJsonToYDocUpdate } from "../app/editor/document-tools.server";
@@ -24,6 +27,7 @@ import { killAllChildren, ROOT, startAccord, startWorkers, type Server, type Wor
 import { runWorkload, type Context, type WorkloadParams, type WorkloadResult } from "./scenarios";
 import { fmt, table } from "./stats";
 import { integerOption, log, out } from "./cli";
+import { summarise } from "./profile-summary";
 
 const TARGET_P99_RATIO = 1.5;
 
@@ -38,11 +42,12 @@ function options() {
       workers: { type: "string", default: "2" },
       capacity: { type: "boolean", default: false },
       only: { type: "string", default: "" },
+      "cpu-prof": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
   if (values.help) {
-    out("npm run bench:scale -- [--seconds 10] [--warmup 5] [--rounds 1] [--instances 3] [--workers 2] [--capacity] [--only main,300,2000]");
+    out("npm run bench:scale -- [--seconds 10] [--warmup 5] [--rounds 1] [--instances 3] [--workers 2] [--capacity] [--only main,300,2000] [--cpu-prof]");
     process.exit(0);
   }
   const int = integerOption;
@@ -54,6 +59,7 @@ function options() {
     workers: int("workers", values.workers, 1, 8),
     capacity: values.capacity,
     only: onlyWorkloads(values.only, values.capacity),
+    cpuProf: values["cpu-prof"],
   };
 }
 
@@ -66,16 +72,19 @@ function onlyWorkloads(value: string, capacity: boolean): Set<string> {
   return new Set(parts);
 }
 
-/** `count` Accord instances (production mode, one key secret, ACCORD_TRUST_PROXY=1) behind one nginx. */
-async function startBehindNginx(db: BenchDatabase, count: number, collabByDocument = false): Promise<Server> {
+/**
+ * `count` Accord instances (production mode, one key secret, ACCORD_TRUST_PROXY=1) behind one nginx, whose worker may
+ * hold `sockets` websockets (two connections each: the client's and the one to an instance).
+ */
+async function startBehindNginx(db: BenchDatabase, count: number, collabByDocument: boolean, sockets: number, cpuProfDir: string | null): Promise<Server> {
   const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
-  const nginx = await startNginx(ports, { collabByDocument });
+  const nginx = await startNginx(ports, { collabByDocument, workerConnections: Math.max(8192, 2 * sockets + 1024) });
   const origin = `https://127.0.0.1:${nginx.port}`;
   const secret = randomBytes(24).toString("hex");
   const instances: Server[] = [];
   try {
     for (const port of ports) {
-      instances.push(await startAccord(db.url, { env: { PORT: String(port), ACCORD_PUBLIC_URL: origin, ACCORD_KEY_SECRET: secret, ACCORD_TRUST_PROXY: "1" } }));
+      instances.push(await startAccord(db.url, { cpuProfDir: cpuProfDir ?? undefined, env: { PORT: String(port), ACCORD_PUBLIC_URL: origin, ACCORD_KEY_SECRET: secret, ACCORD_TRUST_PROXY: "1" } }));
     }
   } catch (error) {
     await Promise.all(instances.map((s) => s.stop()));
@@ -183,11 +192,12 @@ async function main(): Promise<void> {
   process.on("exit", () => killAllChildren());
   try {
     ensureBuild(ROOT, log);
+    const cpuProfDir = opts.cpuProf ? mkdtempSync("/var/tmp/accord-bench-prof-") : null;
     db = await createBenchDatabase(log);
     const all: [string, WorkloadParams][] = [
       ["main", { docs: 1, clients: 50, writers: 5, rate: 10, seconds: opts.seconds, warmup: opts.warmup }],
       ["300", { docs: 1, clients: 300, writers: 50, rate: 10, seconds: opts.seconds, warmup: opts.warmup }],
-      ["2000", { docs: 2000, clients: 4, writers: 1, rate: 1, seconds: opts.seconds, warmup: 0 }],
+      ["2000", { docs: 2000, clients: 4, writers: 1, rate: 1, seconds: opts.seconds, warmup: 0, presence: true }],
     ];
     const workloads = all.filter(([name]) => opts.only.has(name));
     const editors = Math.max(...workloads.map(([, p]) => p.docs * p.clients));
@@ -206,7 +216,7 @@ async function main(): Promise<void> {
       for (let round = 0; round < opts.rounds; round++) {
         for (let k = 0; k < setups.length; k++) {
           const setup = setups[(round + k) % setups.length]!;
-          const ctx: Context = { db, workers, tokens, cpuProfDir: null, serverRoot: ROOT, log, running, startAccord: () => startBehindNginx(db!, setup.instances, setup.collabByDocument) };
+          const ctx: Context = { db, workers, tokens, cpuProfDir: null, serverRoot: ROOT, log, running, startAccord: () => startBehindNginx(db!, setup.instances, setup.collabByDocument, params.docs * params.clients, cpuProfDir) };
           const r = await runWorkload(ctx, "accord", params, documentIds);
           log(`${setup.label}: p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms; server CPU ${fmt(r.serverCpuSeconds)} s, nginx ${fmt(r.proxyCpuSeconds ?? NaN)} s, PostgreSQL ${fmt(r.postgresCpuSeconds ?? NaN)} s`);
           setup.results.push(r);
@@ -218,6 +228,15 @@ async function main(): Promise<void> {
           (opts.rounds > 1 ? ` — median (range) of ${opts.rounds} rounds, rotating which goes first` : ""),
         setups,
       );
+    }
+    if (cpuProfDir) {
+      await shutdown();
+      // Main threads only (tid 0); the others are the tsx loader's worker thread.
+      for (const f of readdirSync(cpuProfDir).filter((f) => /\.0\.\d+\.cpuprofile$/.test(f))) {
+        out();
+        out(`CPU profile of an Accord instance: ${path.join(cpuProfDir, f)}`);
+        out(summarise(path.join(cpuProfDir, f), 20));
+      }
     }
     out();
     out(`finished in ${fmt((Date.now() - started) / 1000, 0)} s`);

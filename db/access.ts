@@ -97,17 +97,25 @@ export async function countDocumentsForUser(userId: string, sql: Queryable = get
   return new Map(rows.map((r) => [r.workshopId, r.n]));
 }
 
-/** Current roles for many (document, user) pairs at once (null when access is gone). Key: "<documentId> <userId>". */
+/**
+ * Current roles for many (document, user) pairs at once (null when access is gone). Key: "<documentId> <userId>".
+ * The membership is looked up by its whole key, one index probe per pair. As a left join, the generic plan PostgreSQL
+ * switches this prepared statement to after five runs (it guesses 10 pairs) probed memberships by workshop alone and
+ * filtered by user: pairs × the workshop's members rows. The collaboration server runs this every 2 s for every
+ * open socket; with 8,000 sockets of one workshop's members each run took 55 s of PostgreSQL CPU.
+ */
 export async function findRolesOnDocuments(pairs: { documentId: string; userId: string }[], sql: Queryable = getSql()): Promise<Map<string, Role | null>> {
   const map = new Map<string, Role | null>(pairs.map((p) => [`${p.documentId} ${p.userId}`, null]));
   if (pairs.length === 0) return map;
   const rows = await sql<{ documentId: string; userId: string; role: Role | null }[]>`
     select p.document_id as "documentId", p.user_id as "userId",
-           coalesce(m.role, case when u.is_admin then 'organizer' end) as role
+           coalesce(
+             (select m.role from memberships m where m.workshop_id = d.workshop_id and m.user_id = p.user_id),
+             case when u.is_admin then 'organizer' end
+           ) as role
     from unnest(${pairs.map((p) => p.documentId)}::uuid[], ${pairs.map((p) => p.userId)}::uuid[]) as p(document_id, user_id)
     join documents d on d.id = p.document_id
-    join users u on u.id = p.user_id
-    left join memberships m on m.workshop_id = d.workshop_id and m.user_id = p.user_id`;
+    join users u on u.id = p.user_id`;
   for (const r of rows) map.set(`${r.documentId} ${r.userId}`, r.role);
   return map;
 }

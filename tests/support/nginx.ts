@@ -41,7 +41,13 @@ export function freePort(): Promise<number> {
 }
 
 /** The nginx.conf the harness runs: the repository's locations, an upstream of `ports`, everything else in `dir`. */
-export function renderNginxConf(options: { dir: string; port: number; upstreamPorts: number[]; workers?: number; collabByDocument?: boolean }): string {
+/**
+ * Connections one nginx worker may hold. Each proxied socket takes two (the client's and the one to the instance), so
+ * the default serves ~4,000 sockets; the benchmark's 8,000 asks for more (and for the open-file limit to match).
+ */
+const DEFAULT_WORKER_CONNECTIONS = 8192;
+
+export function renderNginxConf(options: { dir: string; port: number; upstreamPorts: number[]; workers?: number; collabByDocument?: boolean; workerConnections?: number }): string {
   const { dir } = options;
   const asRoot = process.getuid?.() === 0;
   return [
@@ -51,7 +57,9 @@ export function renderNginxConf(options: { dir: string; port: number; upstreamPo
     `worker_processes ${options.workers ?? 1};`,
     `pid ${dir}/nginx.pid;`,
     `error_log ${dir}/error.log warn;`,
-    "events { worker_connections 8192; }",
+    // nginx needs a file descriptor per connection, plus its logs and listening sockets.
+    `worker_rlimit_nofile ${(options.workerConnections ?? DEFAULT_WORKER_CONNECTIONS) + 256};`,
+    `events { worker_connections ${options.workerConnections ?? DEFAULT_WORKER_CONNECTIONS}; }`,
     "http {",
     "  access_log off;",
     ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `  ${t}_temp_path ${dir}/${t}_temp;`),
@@ -100,14 +108,14 @@ async function listening(port: number): Promise<boolean> {
   });
 }
 
-export async function startNginx(upstreamPorts: number[], options: { workers?: number; collabByDocument?: boolean } = {}): Promise<Nginx> {
+export async function startNginx(upstreamPorts: number[], options: { workers?: number; collabByDocument?: boolean; workerConnections?: number } = {}): Promise<Nginx> {
   const binary = nginxPath();
   if (!existsSync(binary)) throw new Error(`nginx is not installed at ${binary}: apt-get install -y nginx (or set NGINX_PATH)`);
   const dir = mkdtempSync(path.join(os.tmpdir(), "accord-nginx-"));
   for (const t of ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]) mkdirSync(path.join(dir, `${t}_temp`));
   const port = await freePort();
   const conf = path.join(dir, "nginx.conf");
-  writeFileSync(conf, renderNginxConf({ dir, port, upstreamPorts, workers: options.workers, collabByDocument: options.collabByDocument }));
+  writeFileSync(conf, renderNginxConf({ dir, port, upstreamPorts, workers: options.workers, collabByDocument: options.collabByDocument, workerConnections: options.workerConnections }));
   // -e: the log nginx writes before it has read its configuration (it would try /var/log/nginx otherwise).
   const child: ChildProcess = spawn(binary, ["-p", dir, "-c", conf, "-e", path.join(dir, "early-error.log")], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
