@@ -44,10 +44,10 @@ describe("the CJK font in the fallback chain", () => {
 });
 
 describe("Chinese text in the PDF", () => {
-  it("wraps long ideograph paragraphs, list items and a bold heading inside the text box, losing no character", async () => {
+  it("wraps long ideograph paragraphs, list items and a bold heading inside the text box, losing no character, and cuts a long title in the footer before the QR code", async () => {
     const long = CHINESE.repeat(6);
     const pdf = await renderDeclarationPdf({
-      title: "警察支持减少伤害",
+      title: CHINESE.repeat(2),
       number: 1,
       publishedText: "5 December 2026, 14:30 UTC",
       sha256: HASH,
@@ -72,6 +72,10 @@ describe("Chinese text in the PDF", () => {
       await doc.destroy();
     }
     expect(placed.filter((p) => p.x < 63.5 || p.x + p.width > p.right + 0.5).map((p) => p.str)).toEqual([]);
+    // The footer's words (below the bottom margin, 112 pt) end 12 pt before the 66 pt QR code.
+    const footer = placed.filter((p) => p.y < 112);
+    expect(footer.filter((p) => p.str.includes("…")).length, "the title cut with an ellipsis on every page").toBeGreaterThan(0);
+    expect(footer.filter((p) => p.x + p.width > p.right - 66 - 12 + 0.5).map((p) => p.str)).toEqual([]);
     const text = placed.map((p) => p.str).join("").replace(/\s+/g, "");
     expect(text.split(long).length - 1, "both long paragraphs whole").toBe(2);
     expect(new Set(placed.filter((p) => p.str.includes("纳洛酮")).map((p) => Math.round(p.y))).size, "on many lines").toBeGreaterThan(10);
