@@ -4,8 +4,10 @@
  * with the title, version, date, SHA-256 and a QR code of the verification URL drawn as vector rectangles.
  *
  * Fonts: DejaVu Sans (regular, bold, oblique, bold oblique) and DejaVu Sans Mono from the `dejavu-fonts-ttf` package,
- * embedded as subsets: Latin, Greek, Cyrillic, Armenian, Georgian and many symbols come out as text. Right-to-left
- * scripts (Hebrew, Arabic) are not reordered, and scripts DejaVu lacks (CJK, Indic, Ethiopic…) show missing glyphs.
+ * embedded as subsets: Latin, Greek, Cyrillic, Armenian, Georgian and many symbols come out as text. Chinese, Japanese
+ * and Korean come from Source Han Sans (regular and bold, `node-source-han-sans`), last in every fallback chain and
+ * parsed only once a CJK character is drawn. Right-to-left text is laid out by text-layout.ts; characters no font has
+ * (Indic, Ethiopic…) are written as their code points.
  *
  * Tagged (PDF/UA-style structure tree, /Lang the text's language, /MarkInfo Marked): the title block, headings (H1–H3), paragraphs
  * (P), lists (L > LI > Lbl + LBody), quotes (BlockQuote), the annex (Sect) and each signatory (P) are structure
@@ -21,7 +23,7 @@ import { create as parseFont, type Font } from "fontkit";
 import PDFDocument from "pdfkit";
 import type { Block, Run } from "./html-blocks";
 import { qrMatrix, qrRuns } from "./qr";
-import { hasRightToLeft, layoutBidi, segmentByFont, type StyledPiece } from "./text-layout";
+import { hasRightToLeft, isCjk, layoutBidi, lazyGlyphSource, segmentByFont, type GlyphSource, type StyledPiece } from "./text-layout";
 import type { SignatoryLine } from "../declarations/public-view";
 import type { Annex } from "./annex";
 import { tFor } from "../i18n/strings.server";
@@ -63,20 +65,45 @@ const FONT_FILES = {
   boldItalic: "DejaVuSans-BoldOblique.ttf",
   mono: "DejaVuSansMono.ttf",
 } as const;
-type FontName = keyof typeof FONT_FILES;
-let fonts: Record<FontName, Font> | null = null;
+/** Source Han Sans, Pan-CJK (Adobe's OTF, OFL-1.1): 17 MB a weight, so loaded only for a CJK character. */
+const CJK_FILES = { cjk: "SourceHanSans-Regular.otf", cjkBold: "SourceHanSans-Bold.otf" } as const;
+type FontName = keyof typeof FONT_FILES | keyof typeof CJK_FILES;
+let fonts: Record<keyof typeof FONT_FILES, Font> | null = null;
 
 /**
  * The fonts, parsed once per process and shared by every document: fontkit decodes a font's tables lazily and keeps
  * them, so a second PDF lays its text out several times faster than with a fresh parse per document. (Each pdfkit
  * document still makes its own subset of the glyphs it used.)
  */
-function loadFonts(): Record<FontName, Font> {
+function loadFonts(): Record<keyof typeof FONT_FILES, Font> {
   fonts ??= Object.fromEntries(
     Object.entries(FONT_FILES).map(([name, file]) => [name, parseFont(readFileSync(require.resolve(`dejavu-fonts-ttf/ttf/${file}`)))]),
-  ) as Record<FontName, Font>;
+  ) as Record<keyof typeof FONT_FILES, Font>;
   return fonts;
 }
+
+/** The CJK fonts, each read and parsed the first time a CJK character asks for it, then kept for the process. */
+const cjkFonts = Object.fromEntries(
+  Object.entries(CJK_FILES).map(([name, file]) => [name, lazyGlyphSource(() => parseFont(readFileSync(require.resolve(`node-source-han-sans/${file}`))), isCjk)]),
+) as Record<keyof typeof CJK_FILES, ReturnType<typeof lazyGlyphSource<Font>>>;
+
+/** What the fallback chains choose from: every font, the CJK ones not loaded until needed. */
+const glyphSources = (): Record<FontName, GlyphSource> => ({ ...loadFonts(), ...cjkFonts });
+
+/** Registers with `doc` the CJK fonts its pieces use (the DejaVu ones are registered when it is made). */
+function registerUsed(doc: Doc, pieces: readonly { style: { font: FontName } }[]): void {
+  for (const { style } of pieces) {
+    if (!(style.font in CJK_FILES)) continue;
+    const name = style.font as keyof typeof CJK_FILES;
+    let known = registered.get(doc);
+    if (!known) registered.set(doc, (known = new Set()));
+    if (known.has(name)) continue;
+    // pdfkit takes a parsed fontkit font where its types say a file name or buffer.
+    doc.registerFont(name, cjkFonts[name].loaded() as unknown as string);
+    known.add(name);
+  }
+}
+const registered = new WeakMap<Doc, Set<string>>();
 
 const PAGE = { width: 595.28, height: 841.89 }; // A4
 const MARGIN = { top: 64, bottom: 112, left: 64, right: 64 };
@@ -144,11 +171,13 @@ interface Box {
 
 /** The fonts tried in turn for a character in each style (text-layout.ts: per-character fallback). */
 const CHAINS: Record<FontName, readonly FontName[]> = {
-  regular: ["regular"],
-  bold: ["bold", "regular"],
-  italic: ["italic", "regular"],
-  boldItalic: ["boldItalic", "bold", "regular"],
-  mono: ["mono", "regular"],
+  regular: ["regular", "cjk"],
+  bold: ["bold", "regular", "cjkBold"],
+  italic: ["italic", "regular", "cjk"],
+  boldItalic: ["boldItalic", "bold", "regular", "cjkBold"],
+  mono: ["mono", "regular", "cjk"],
+  cjk: ["cjk"],
+  cjkBold: ["cjkBold"],
 };
 
 type Direction = "ltr" | "rtl" | "auto";
@@ -169,12 +198,13 @@ interface PieceStyle {
 function writeRuns(doc: Doc, runs: Run[], box: Box, size: number, color = INK, extra: { bold?: boolean; italic?: boolean; base?: Direction } = {}, into?: Struct): void {
   if (runs.length === 0) return;
   const emit = emitter(doc, into);
-  const fonts = loadFonts();
+  const fonts = glyphSources();
   const pieces: StyledPiece<PieceStyle>[] = runs.flatMap((run) => {
     const style = { color: run.link ? LINK : color, link: run.link, underline: run.underline || run.link !== null, strike: run.strike };
     const font = fontOf({ bold: run.bold || !!extra.bold, italic: run.italic || !!extra.italic });
     return segmentByFont(run.text, CHAINS[font], fonts).map((segment) => ({ text: segment.text, style: { ...style, font: segment.font } }));
   });
+  registerUsed(doc, pieces);
   const lineGap = size * 0.3;
   doc.fontSize(size);
   if (extra.base === "rtl" || pieces.some((p) => hasRightToLeft(p.text))) {
@@ -454,19 +484,28 @@ interface FooterLine {
 
 /** A line cut with an ellipsis to the footer's width (measured once per document, not once per page). */
 function fitted(doc: Doc, line: FooterLine): FooterLine {
-  doc.font(line.font).fontSize(line.size);
+  const width = (text: string) => lineWidth(doc, { ...line, text });
   let shown = line.text;
-  if (doc.widthOfString(shown) > FOOTER_TEXT_WIDTH) {
+  if (width(shown) > FOOTER_TEXT_WIDTH) {
     let low = 0;
     let high = shown.length;
     while (low < high) {
       const mid = Math.ceil((low + high) / 2);
-      if (doc.widthOfString(`${shown.slice(0, mid).trimEnd()}…`) <= FOOTER_TEXT_WIDTH) low = mid;
+      if (width(`${shown.slice(0, mid).trimEnd()}…`) <= FOOTER_TEXT_WIDTH) low = mid;
       else high = mid - 1;
     }
+    if (/[\uD800-\uDBFF]/.test(shown[low - 1] ?? "")) low--; // never between the halves of a surrogate pair
     shown = `${shown.slice(0, low).trimEnd()}…`;
   }
   return { ...line, text: shown };
+}
+
+/** A footer line's width as drawn: each piece in the font of the chain that has its characters. */
+function lineWidth(doc: Doc, line: FooterLine): number {
+  if (/^[\x20-\x7e]*$/.test(line.text)) return doc.font(line.font).fontSize(line.size).widthOfString(line.text);
+  const pieces = segmentByFont(line.text, CHAINS[line.font], glyphSources()).map((segment) => ({ text: segment.text, style: { font: segment.font } }));
+  registerUsed(doc, pieces);
+  return pieces.reduce((sum, piece) => sum + doc.font(piece.style.font).fontSize(line.size).widthOfString(piece.text), 0);
 }
 
 function footerLines(doc: Doc, input: DeclarationPdfInput): FooterLine[] {
@@ -512,7 +551,8 @@ function footer(doc: Doc, parent: Struct, lines: FooterLine[], qr: QrDrawing, pa
 /** One line that is not plain ASCII (a title in Arabic or Chinese): font fallback and visual order, never wrapped. */
 function writeLine(doc: Doc, line: FooterLine, x: number, y: number): void {
   const style = { color: line.color, link: line.link ?? null, underline: false, strike: false };
-  const pieces = segmentByFont(line.text, CHAINS[line.font], loadFonts()).map((segment) => ({ text: segment.text, style: { ...style, font: segment.font } }));
+  const pieces = segmentByFont(line.text, CHAINS[line.font], glyphSources()).map((segment) => ({ text: segment.text, style: { ...style, font: segment.font } }));
+  registerUsed(doc, pieces);
   const measure = (text: string, s: PieceStyle) => doc.font(s.font).fontSize(line.size).widthOfString(text);
   for (const run of layoutBidi(pieces, Infinity, "auto", measure).lines[0] ?? []) {
     doc.font(run.style.font).fontSize(line.size).fillColor(run.style.color);
@@ -541,7 +581,7 @@ function drawFooterWords(doc: Doc, lines: FooterLine[], pageText: string): [numb
     doc.font(line.font).fontSize(line.size).fillColor(line.color);
     if (/^[\x20-\x7e]*$/.test(line.text)) doc.text(line.text, MARGIN.left, y, { width: FOOTER_TEXT_WIDTH, lineBreak: false, underline: false });
     else writeLine(doc, { ...line, link: undefined }, MARGIN.left, y);
-    if (line.link) spots.push([MARGIN.left, y, Math.min(FOOTER_TEXT_WIDTH, doc.font(line.font).fontSize(line.size).widthOfString(line.text)), doc.currentLineHeight()]);
+    if (line.link) spots.push([MARGIN.left, y, Math.min(FOOTER_TEXT_WIDTH, lineWidth(doc, line)), doc.font(line.font).fontSize(line.size).currentLineHeight()]);
   });
   doc.font("regular").fontSize(7).fillColor(MUTED).text(pageText, MARGIN.left, top + 48, { width: FOOTER_TEXT_WIDTH, lineBreak: false });
   return spots;

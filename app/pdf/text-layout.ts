@@ -34,6 +34,28 @@ const INVISIBLE = /^[\p{Cf}\uFE00-\uFE0F\u{E0100}-\u{E01EF}]$/u;
 const RTL = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFC\u200F\u202B\u202E\u2067\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}]/u;
 const BIDI_CONTROLS = /[\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
 
+/**
+ * Han ideographs, kana, Hangul, Bopomofo (by script extension: the prolonged sound mark ー is "Common"), and the
+ * punctuation, symbols and full-width forms written with them: what the CJK font (Source Han Sans) is there for, and
+ * the only characters that make it load.
+ */
+const CJK = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}\p{scx=Bopomofo}\u1100-\u11FF\u2E80-\u2FDF\u3000-\u33FF\uA960-\uA97F\uAC00-\uD7FF\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFFEF]/u;
+
+/** Whether a character is Chinese, Japanese or Korean writing (see `CJK`). */
+export const isCjk = (codePoint: number): boolean => CJK.test(String.fromCodePoint(codePoint));
+
+/**
+ * A font parsed only when first asked about a character it is for (`wanted`): any other character is answered "no"
+ * without loading it. `load` is called at most once; `loaded()` is the font if it has been.
+ */
+export function lazyGlyphSource<T extends GlyphSource>(load: () => T, wanted: (codePoint: number) => boolean): GlyphSource & { loaded(): T | null } {
+  let font: T | null = null;
+  return {
+    hasGlyphForCodePoint: (codePoint) => wanted(codePoint) && (font ??= load()).hasGlyphForCodePoint(codePoint),
+    loaded: () => font,
+  };
+}
+
 /** The code point written in place of a character no font has. */
 export const placeholderFor = (codePoint: number) => `[U+${codePoint.toString(16).toUpperCase().padStart(4, "0")}]`;
 

@@ -37,6 +37,10 @@ const ARABIC = doc([
   ["h1", "الشرطة من أجل الحد من الضرر"],
   ["p", "نطالب بسياسات تنقذ حياة الناس في 27 دولة، مع Naloxone في كل سيارة."],
 ]);
+const CHINESE_LONG = "每一辆巡逻车都应配备纳洛酮，每一位警察都应接受培训，以便在过量用药发生时立即采取行动并挽救生命。".repeat(8);
+const CHINESE = doc([["h1", "警察支持减少伤害"], ["p", "我们呼吁制定挽救生命的毒品政策。"], ["p", CHINESE_LONG]]);
+const JAPANESE = doc([["h1", "ハームリダクションのための警察"], ["p", "私たちは、命を救う薬物政策を求めます。すべてのパトカーにNaloxoneを配備すること。"]]);
+const KOREAN = doc([["h1", "피해 감소를 위한 경찰"], ["p", "우리는 생명을 구하는 마약 정책을 요구합니다. 모든 순찰차에 날록손(Naloxone)을 배치해야 합니다."]]);
 const FRENCH = doc([["h1", "La police pour la réduction des risques"], ["p", "Nous demandons des politiques qui sauvent des vies."], ["p", "De la naloxone dans chaque voiture de patrouille."]]);
 
 /** A named version of `documentId` from Tiptap JSON, as the versions feature stores it; returns its id. */
@@ -98,6 +102,25 @@ function drawnGlyphCodes(bytes: Uint8Array): string[] {
   return codes;
 }
 
+/** Every piece of text pdf.js finds, with where it is drawn (PDF points, y from the bottom) and how wide it is. */
+async function placedText(bytes: Uint8Array): Promise<{ page: number; str: string; x: number; y: number; width: number; pageWidth: number }[]> {
+  const pdf = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false, verbosity: 0 }).promise;
+  try {
+    const out = [];
+    for (let n = 1; n <= pdf.numPages; n++) {
+      const page = await pdf.getPage(n);
+      const pageWidth = page.view[2]!;
+      for (const item of (await page.getTextContent()).items) {
+        if (!("str" in item) || item.str.trim() === "") continue;
+        out.push({ page: n, str: item.str, x: item.transform[4] as number, y: item.transform[5] as number, width: item.width, pageWidth });
+      }
+    }
+    return out;
+  } finally {
+    await pdf.destroy();
+  }
+}
+
 async function fetchPdf(path: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${server.url}${path}`, { headers });
   const bytes = new Uint8Array(await res.arrayBuffer());
@@ -115,6 +138,9 @@ beforeAll(async () => {
   await publishSource(declaration, ENGLISH);
   translations.fr = await publishTranslated(declaration, 2, "fr", FRENCH);
   translations.ar = await publishTranslated(declaration, 2, "ar", ARABIC);
+  translations.zh = await publishTranslated(declaration, 2, "zh", CHINESE);
+  translations.ja = await publishTranslated(declaration, 2, "ja", JAPANESE);
+  translations.ko = await publishTranslated(declaration, 2, "ko", KOREAN);
   listed = await signer({ name: "Paweł Łukasiewicz" });
   hidden = await signer({ name: "Hilda Hidden" });
   await endorse(listed, person({ name: "Paweł Łukasiewicz", country: "PL", publicFields: ["name", "country"] }));
@@ -232,7 +258,7 @@ describe("the PDF of a published translation", () => {
       expect(codes.length, "glyphs were found in the content streams").toBeGreaterThan(500);
       expect(codes.filter((c) => c === "0000"), `.notdef drawn in the ${lang} PDF`).toEqual([]);
       const flat = squash((await read()).text);
-      expect(flat, "a name in scripts no font here covers (Devanagari, CJK)").toContain("[U+0915][U+0935][U+093F][U+0924][U+093E] [U+674E][U+534E]");
+      expect(flat, "a name in a script no font here covers (Devanagari), then one in Chinese, which Source Han Sans draws").toContain("[U+0915][U+0935][U+093F][U+0924][U+093E] 李华");
     }
   });
 
@@ -262,6 +288,56 @@ describe("the PDF of a published translation", () => {
     } finally {
       await pdf.destroy();
     }
+  });
+
+  describe("in Chinese, Japanese and Korean", () => {
+    const cases = [
+      { lang: "zh", json: CHINESE, language: "Chinese" },
+      { lang: "ja", json: JAPANESE, language: "Japanese" },
+      { lang: "ko", json: KOREAN, language: "Korean" },
+    ];
+    const solidly = (text: string) => text.replace(/\s+/g, "");
+
+    it.each(cases)("sets a $language translation in a CJK font: its words extractable, no code-point placeholders, no missing glyph, /Lang $lang", async ({ lang, json }) => {
+      const { res, bytes, read } = await fetchPdf(`/d/${declaration.slug}/v/2/pdf?lang=${lang}`);
+      expect(res.status).toBe(200);
+      const { text } = await read();
+      // pdf.js guesses the spaces between pieces of CJK text; compare without them.
+      for (const block of json.content!) expect(solidly(text)).toContain(solidly(block.content![0]!.text!));
+      expect(text.match(/\[U\+[0-9A-F]+\]/g), "only the Devanagari name is written as code points").toEqual(["[U+0915]", "[U+0935]", "[U+093F]", "[U+0924]", "[U+093E]"]);
+      expect(drawnGlyphCodes(bytes).filter((c) => c === "0000"), `.notdef drawn in the ${lang} PDF`).toEqual([]);
+      expect(Buffer.from(bytes).toString("latin1")).toMatch(new RegExp(`/Lang \\(${lang}\\)`));
+    });
+
+    it.each(cases)("embeds only a subset of the CJK font in the $language PDF (well under a megabyte)", async ({ lang }) => {
+      const { bytes } = await fetchPdf(`/d/${declaration.slug}/v/2/pdf?lang=${lang}`);
+      const latin = (await fetchPdf(`/d/${declaration.slug}/v/2/pdf?lang=fr`)).bytes;
+      expect(Buffer.from(bytes).toString("latin1"), "a Source Han Sans subset").toMatch(/\/BaseFont \/[A-Z]{6}\+SourceHanSans-Regular/);
+      expect(bytes.length - latin.length, `the ${lang} PDF's extra bytes`).toBeLessThan(400_000);
+    });
+
+    it("wraps a long Chinese paragraph without spaces between ideographs, every line inside the page's text box", async () => {
+      const { bytes } = await fetchPdf(`/d/${declaration.slug}/v/2/pdf?lang=zh`);
+      const placed = await placedText(bytes);
+      const left = 64;
+      const outside = placed.filter((p) => p.x < left - 0.5 || p.x + p.width > p.pageWidth - left + 0.5);
+      expect(outside.map((p) => `${p.str} @${p.x.toFixed(1)}+${p.width.toFixed(1)}`)).toEqual([]);
+      const paragraph = placed.filter((p) => /[每纳洛酮]/.test(p.str) && p.page === 1);
+      const lines = new Set(paragraph.map((p) => Math.round(p.y)));
+      expect(lines.size, "the 400-character paragraph takes several lines").toBeGreaterThanOrEqual(6);
+      expect(solidly(placed.map((p) => p.str).join("")), "and loses no character on the way").toContain(CHINESE_LONG);
+    });
+
+    it("keeps Japanese kana, kanji and Latin in order, and every line of the Korean and Japanese PDFs inside the text box", async () => {
+      for (const lang of ["ja", "ko"]) {
+        const placed = await placedText((await fetchPdf(`/d/${declaration.slug}/v/2/pdf?lang=${lang}`)).bytes);
+        expect(placed.filter((p) => p.x < 63.5 || p.x + p.width > p.pageWidth - 63.5).map((p) => p.str), lang).toEqual([]);
+      }
+      const { text } = await (await fetchPdf(`/d/${declaration.slug}/v/2/pdf?lang=ja`)).read();
+      expect(solidly(text)).toContain("すべてのパトカーにNaloxoneを配備すること。");
+      const korean = squash((await (await fetchPdf(`/d/${declaration.slug}/v/2/pdf?lang=ko`)).read()).text);
+      expect(korean, "Korean keeps its spaces between words").toContain("피해 감소를 위한 경찰");
+    });
   });
 
   it("says it is outdated once the authoritative text has a newer version, and lists that version's own signatories", async () => {
