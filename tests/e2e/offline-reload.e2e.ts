@@ -13,7 +13,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { closeDatabase, getSql } from "../../db/client";
 import { loadDocument } from "../../app/models/document-content.server";
@@ -34,14 +34,18 @@ const people = {
   ben: { email: uniqueEmail("reload-ben"), name: "Ben Elsewhere" },
 };
 
+let serverUp = false;
+
 /** The server goes away (the database stays): every request fails, the service worker's too. */
 async function stopServer(): Promise<void> {
+  serverUp = false;
   await server.kill();
 }
 
 /** The server comes back on the same address. */
 async function startServer(): Promise<void> {
   server = await startServerProcess(databaseUrl, { PORT: port });
+  serverUp = true;
 }
 
 async function signIn(context: BrowserContext, who: keyof typeof people): Promise<Page> {
@@ -96,9 +100,42 @@ async function keptCount(page: Page): Promise<number> {
   return Number(offlineWords.exec((await status(page).textContent())!)![1]);
 }
 
+/** How many changes the device copy in IndexedDB holds for the document (what a reload will find), or 0. */
+function changesInDeviceCopy(page: Page): Promise<number> {
+  return page.evaluate(async (id) => {
+    const names = (await indexedDB.databases()).map((d) => d.name ?? "").filter((n) => n.endsWith(id));
+    let changes = 0;
+    for (const name of names) {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open(name);
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      if (db.objectStoreNames.contains("custom")) {
+        const value = await new Promise<unknown>((resolve, reject) => {
+          const get = db.transaction("custom").objectStore("custom").get("pending");
+          get.onsuccess = () => resolve(get.result);
+          get.onerror = () => reject(get.error);
+        });
+        changes = Math.max(changes, (value as { changes?: number } | undefined)?.changes ?? 0);
+      }
+      db.close();
+    }
+    return changes;
+  }, documentId);
+}
+
+/** The changes the page counts as kept, once the device copy has written all of them (its writes are coalesced). */
+async function keptOnDevice(page: Page): Promise<number> {
+  const count = await keptCount(page);
+  await expect.poll(() => changesInDeviceCopy(page), { timeout: 10_000 }).toBe(count);
+  return keptCount(page);
+}
+
 beforeAll(async () => {
   databaseUrl = await createE2eDatabase();
   server = await startServerProcess(databaseUrl);
+  serverUp = true;
   port = new URL(server.url).port;
   const [doc] = await getSql()`select d.id, d.workshop_id from documents d where d.slug = 'guidance-safe-injecting-facilities'`;
   documentId = doc!.id;
@@ -115,6 +152,11 @@ afterAll(async () => {
   await closeDatabase();
 });
 
+// A test that failed with the server stopped must not leave the next ones without it.
+afterEach(async () => {
+  if (!serverUp) await startServer();
+});
+
 describe("an editor's document page while offline", () => {
   it("reloads from the kept copy with the changes kept on the device, takes more, and commits them all once when back", async () => {
     const ann = await browser.newContext();
@@ -125,7 +167,8 @@ describe("an editor's document page while offline", () => {
     await stopServer();
     await page.locator("[data-testid=save-status][data-state=offline]").waitFor();
     await typeAtEnd(page, " Typed before the reload.");
-    const before = await keptCount(page);
+    // A reload right after the last keystroke could come before IndexedDB stored it: wait until the copy holds all.
+    const before = await keptOnDevice(page);
 
     // The reload is answered by the worker: the page, its scripts, and the text from the device copy.
     await page.reload();
@@ -170,7 +213,7 @@ describe("an editor's document page while offline", () => {
       await stopServer();
       await page.locator("[data-testid=save-status][data-state=offline]").waitFor();
       await typeAtEnd(page, " Typed before the restart.");
-      const before = await keptCount(page);
+      const before = await keptOnDevice(page);
       await context.close();
 
       // The browser starts again, still offline: the page comes from the worker, the text from the device.
