@@ -236,7 +236,7 @@ export async function startAccord(
           return inspectHeap(inspectorUrl);
         }
       : undefined,
-    stop: () => stopChild(child),
+    stop: () => stopChild(child, options.cpuProfDir ? 60_000 : 10_000),
   };
 }
 

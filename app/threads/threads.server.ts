@@ -77,6 +77,7 @@ import {
 } from "./anchoring.server";
 import type { Node as PMNode } from "@tiptap/pm/model";
 import type { Translate } from "../i18n/instance";
+import { reserveLogPlace, type LogPlace, type ReservationOutcome } from "./log-place.server";
 import { getEditorSchema } from "../editor/extensions";
 import { queueThreadMails } from "./thread-mails.server";
 import { refusal, REFUSALS, type RefusalCode } from "./refusals";
@@ -372,6 +373,12 @@ async function inDocumentTransaction<T>(
     // also in the log once committed, after that position, even when rebased past others' rows) do not move it: the
     // next use reads the rows after it and applies them — its own again, which Yjs ignores, and the others'.
     let reflects: LogTail | null = null;
+    // The log's next place, held by this process's room of the document if it has one (log-place.server.ts), from
+    // the first append until the transaction's end; and the rows appended in it, handed to that room after COMMIT.
+    let held: { place: LogPlace; instanceId: string } | null = null;
+    let reserved = false;
+    const rows: NonNullable<ReservationOutcome["committed"]> = [];
+    let outcome: ReservationOutcome = { committed: null, mayHaveWritten: false };
     try {
       const result = (await getSql().begin(async (tx) => {
         await lockDocumentThreads(tx, documentId);
@@ -388,10 +395,17 @@ async function inDocumentTransaction<T>(
           tx,
           append: async (update, kind, options = {}) => {
             let after = await currentTail();
+            if (!reserved) {
+              reserved = true;
+              held = await reserveLogPlace(documentId);
+            }
+            // A change that may follow any later row goes right after the room's tail (the editors' rows since it loaded).
+            if (held && options.rebase && held.place.tail.seq > after.seq) after = held.place.tail;
             for (let tries = 1; ; tries++) {
               // Losing the race to the log's next place writes nothing and leaves the transaction usable.
-              const appended = await appendServerRow(tx, { documentId, tail: after, update, userId: actorId, kind, instanceId: "http" });
+              const appended = await appendServerRow(tx, { documentId, tail: after, update, userId: actorId, kind, instanceId: held?.instanceId ?? "http" });
               if (appended) {
+                rows.push({ after, tail: appended, update });
                 tail = appended;
                 return appended.seq;
               }
@@ -402,8 +416,12 @@ async function inDocumentTransaction<T>(
           event: async (type, threadId, logSeq) => insertThreadEvent({ documentId, type, threadId, actorId, logSeq: logSeq ?? (await currentTail()).seq }, tx),
           tail: () => tail ?? { seq: 0, hash: null },
         };
-        return await work(change, loadDoc);
+        const result = await work(change, loadDoc);
+        // From here on a row may be committed without our knowing (the COMMIT's answer lost): the room reads the log.
+        outcome = { committed: null, mayHaveWritten: rows.length > 0 };
+        return result;
       })) as T;
+      outcome = { committed: rows.length > 0 ? rows : null, mayHaveWritten: false };
       // Committed: the document, if it still reflects the log, serves the next change of this document.
       if (reflects && docs.length === 1) keepLiveDoc(documentId, reflects, docs.pop()!);
       return result;
@@ -411,6 +429,7 @@ async function inDocumentTransaction<T>(
       if (error instanceof LogRace && attempt < 20) continue;
       throw error;
     } finally {
+      (held as { place: LogPlace } | null)?.place.release(outcome);
       for (const d of docs) d.destroy();
     }
   }

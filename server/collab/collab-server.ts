@@ -25,6 +25,7 @@ import { authenticate } from "../../app/auth/request-auth.server";
 import { CloseCode, COLLAB_PATH, colourFor } from "../../app/collab/protocol";
 import { getConfig } from "../../app/config.server";
 import { canEditDocuments, type Role } from "../../app/models/roles";
+import { installLogPlaces } from "../../app/threads/log-place.server";
 import { log } from "../../app/utils/log.server";
 import { metrics, type CollabGauges } from "../../app/utils/metrics.server";
 import { openSingleConnections, type Sql } from "../../db/client";
@@ -83,6 +84,9 @@ function rawLength(data: RawData): number {
   return Array.isArray(data) ? data.reduce((n, b) => n + b.byteLength, 0) : data.byteLength;
 }
 
+/** How long a server-side change waits for a room's commits in flight to return before it appends without the room. */
+const RESERVE_WAIT_MS = 2000;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function refuse(socket: Duplex, status: 401 | 403 | 404 | 400 | 503, text: string): void {
@@ -101,6 +105,7 @@ export class CollabServer {
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
   private accessTimer: NodeJS.Timeout | null = null;
   private unlisten: (() => Promise<void>) | null = null;
+  private uninstallLogPlaces: (() => void) | null = null;
   private closing = false;
   private lanes: CommitLanes | null = null;
   /** Open sockets on this instance, and each user's, oldest first (with the document each is on). */
@@ -126,6 +131,17 @@ export class CollabServer {
     // know at once (they may have taken us to be gone).
     const listener = await this.sql.listen(NOTIFY_CHANNEL, (payload) => this.onNotify(payload), () => this.sayWeAreThere());
     this.unlisten = () => listener.unlisten();
+    // Server-side changes of a loaded document (threads' anchors, accepted proposals) take the log's next place from
+    // its room instead of colliding with the editors' commits (app/threads/log-place.server.ts).
+    this.uninstallLogPlaces = installLogPlaces({
+      instanceId: this.instanceId,
+      reserve: async (documentId) => {
+        const pending = this.rooms.get(documentId);
+        if (!pending || this.closing) return null;
+        const room = await pending.catch(() => null);
+        return room && !room.destroyed ? room.reserve(RESERVE_WAIT_MS) : null;
+      },
+    });
     server.on("upgrade", (req, socket, head) => {
       socket.on("error", () => socket.destroy());
       this.onUpgrade(req, socket, head).catch((error: unknown) => {
@@ -414,6 +430,7 @@ export class CollabServer {
   /** Stop accepting, close sockets (1012), and wait until every queued write is committed. */
   async close(): Promise<void> {
     this.closing = true;
+    this.uninstallLogPlaces?.();
     metrics().collabServers.delete(this.gauges);
     if (this.accessTimer) clearInterval(this.accessTimer);
     for (const t of this.unloadTimers.values()) clearTimeout(t);

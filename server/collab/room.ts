@@ -24,6 +24,7 @@ import { CloseCode, MESSAGE_SYNC, writeSaved, writeThreadEvent } from "../../app
 import { proseMirrorOf } from "../../app/threads/anchoring.server";
 import { authoredThreads, seenBy } from "../../app/threads/threads.server";
 import { scheduleAnchorCheck } from "../../app/threads/anchor-watch.server";
+import type { LogPlace, ReservationOutcome } from "../../app/threads/log-place.server";
 import type { ThreadEventType } from "../../app/threads/contract";
 import { lastThreadEventSeq, listThreadEventsAfter } from "../../db/threads";
 import type { Role } from "../../app/models/roles";
@@ -191,6 +192,10 @@ export class Room {
   private threadSeq: number;
   private threadTarget = 0;
   private relayingThreads = false;
+  /** Server-side changes of this process holding the log's next place (`reserve`): no commit of ours starts meanwhile. */
+  private reservations = 0;
+  /** Woken whenever the room may have moved on (a commit settled, a read of the log, a release): each re-checks. */
+  private progressWaiters: (() => void)[] = [];
 
   constructor(
     readonly documentId: string,
@@ -423,9 +428,11 @@ export class Room {
         const events = await listThreadEventsAfter(this.documentId, this.threadSeq, this.sql);
         if (events.length === 0) break;
         const needed = Math.max(...events.map((e) => e.logSeq));
+        // A row of this process's may be on its way (`reserve`); otherwise, or if that did not bring it, read the log.
+        await this.until(() => this.seq >= needed, 5000);
         for (let tries = 0; this.seq < needed && tries < 5 && !this.destroyed; tries++) {
           this.requestCatchUp();
-          await this.drained();
+          await this.until(() => this.seq >= needed, 5000);
         }
         if (this.destroyed) return;
         const threads = await authoredThreads(this.documentId, proseMirrorOf(this.wake()).doc, [...new Set(events.map((e) => e.threadId))], this.sql);
@@ -473,7 +480,8 @@ export class Room {
       this.unsettled.length === 0 &&
       !this.recovery &&
       !this.announcing &&
-      !this.snapshotting
+      !this.snapshotting &&
+      this.reservations === 0
     );
   }
 
@@ -498,10 +506,71 @@ export class Room {
    */
   private pump(): void {
     if (this.destroyed) return this.wakeIdleWaiters();
-    const held = this.catchUpRequested || this.unsettled.length > 0 || this.recovery !== null;
+    const held = this.catchUpRequested || this.unsettled.length > 0 || this.recovery !== null || this.reservations > 0;
     while (!held && this.pending.length > 0 && this.flights.length < MAX_FLIGHTS) this.launch(this.pending.splice(0, this.limits.maxBatch));
     if (this.flights.length === 0 && !this.recovery && (this.catchUpRequested || this.unsettled.length > 0)) this.recover();
     this.wakeIdleWaiters();
+    this.wakeProgressWaiters();
+  }
+
+  private wakeProgressWaiters(): void {
+    for (const resolve of this.progressWaiters.splice(0)) resolve();
+  }
+
+  /** Resolves once `ready()` holds, or nothing more will happen without news (the room is idle), or after `waitMs`. */
+  private async until(ready: () => boolean, waitMs: number): Promise<boolean> {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      this.wakeProgressWaiters();
+    }, waitMs);
+    timer.unref();
+    while (!ready() && !this.idle && !this.destroyed && !timedOut) await new Promise<void>((resolve) => this.progressWaiters.push(resolve));
+    clearTimeout(timer);
+    return ready();
+  }
+
+  /**
+   * Hold the log's next place for a server-side change made in this process (a thread's anchor, an accepted
+   * proposal: app/threads/log-place.server.ts). Resolves, once no commit of ours is in flight and no read of the log
+   * is due, with the tail this room holds; from then until `release` no commit of ours starts, so the editors'
+   * updates wait in the queue for that one append and its COMMIT instead of colliding with it, being refused, and
+   * going through a read of the log and a second try. `release` with the committed rows applies and relays them at
+   * once (their NOTIFY names this instance, which therefore does not read them back); without, the room reads the
+   * log if a row may have been written. Null when the place did not come free within `waitMs`.
+   */
+  async reserve(waitMs: number): Promise<LogPlace | null> {
+    if (this.destroyed) return null;
+    this.reservations += 1;
+    let released = false;
+    const release = (outcome: ReservationOutcome) => {
+      if (released) return;
+      released = true;
+      this.reservations -= 1;
+      if (outcome.committed) for (const row of outcome.committed) this.takeServerRow(row);
+      else if (outcome.mayHaveWritten) this.catchUpRequested = true;
+      this.pump();
+    };
+    const free = () => this.flights.length === 0 && !this.recovery && this.unsettled.length === 0 && !this.catchUpRequested;
+    if (!(await this.until(free, waitMs)) || this.destroyed) {
+      release({ committed: null, mayHaveWritten: false });
+      return null;
+    }
+    return { tail: { seq: this.seq, hash: this.tailHash }, release };
+  }
+
+  /** A row a server-side change of this process committed while it held the place: applied and relayed like a read one. */
+  private takeServerRow(row: { after: LogTail; tail: LogTail; update: Uint8Array }): void {
+    if (this.destroyed || this.catchUpRequested) return; // a row before it was missed: the read brings them all
+    const follows =
+      row.after.seq === this.seq &&
+      (row.after.hash === null ? this.tailHash === null : this.tailHash !== null && Buffer.from(row.after.hash).equals(this.tailHash));
+    if (!follows || row.tail.seq !== this.seq + 1 || !row.tail.hash) {
+      this.catchUpRequested = true; // it went after rows we have not read: read them all from the log
+      return;
+    }
+    this.applyRow(row.update, row.tail.seq, Buffer.from(row.tail.hash));
+    this.announcedSeq = Math.max(this.announcedSeq, row.tail.seq); // its own NOTIFY told the others
   }
 
   private launch(batch: Pending[]): void {
@@ -658,15 +727,18 @@ export class Room {
   private async catchUp(): Promise<Uint8Array[]> {
     const rows = await readUpdatesAfter(this.documentId, this.seq, this.sql);
     if (rows.length === 0 || this.destroyed) return [];
-    const doc = this.wake();
-    for (const row of rows) {
-      Y.applyUpdate(doc, row.update);
-      if (this.accepted) Y.applyUpdate(this.accepted, row.update);
-      this.broadcast(syncMessage(row.update), null); // committed by others (or ours whose answer was lost): everyone gets it
-      this.seq = row.seq;
-      this.tailHash = row.hash;
-    }
+    for (const row of rows) this.applyRow(row.update, row.seq, row.hash);
     return rows.map((row) => row.update);
+  }
+
+  /** A row committed by others (or ours whose answer was lost): applied, and relayed to everyone. */
+  private applyRow(update: Uint8Array, seq: number, hash: Buffer): void {
+    const doc = this.wake();
+    Y.applyUpdate(doc, update);
+    if (this.accepted) Y.applyUpdate(this.accepted, update);
+    this.broadcast(syncMessage(update), null);
+    this.seq = seq;
+    this.tailHash = hash;
   }
 
   /**

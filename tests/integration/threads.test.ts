@@ -26,7 +26,8 @@ import { findDocumentForUser } from "../../db/access";
 import type { Role } from "../../app/models/roles";
 import { addMember, createUser, createWorkshop } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/http-server";
-import { connectClient, sessionCookie, waitFor, type TestClient } from "../support/collab-client";
+import { connectClient, sessionCookie, typeParagraph, waitFor, type TestClient } from "../support/collab-client";
+import { metrics } from "../../app/utils/metrics.server";
 
 type Who = "organiser" | "editor" | "commenter" | "commenter2" | "viewer" | "outsider";
 
@@ -480,6 +481,43 @@ describe("a thread started while the text changes", () => {
       for (const client of [writer, reader]) {
         await waitFor(() => clientText(client) === text && anchorTexts(clientAnchors(client)) === anchors, "the client converged");
       }
+    }
+  });
+});
+
+describe("threads started while an editor types", () => {
+  /** Commits of the editors' edits the log refused (another writer had taken the place), as /metrics counts them. */
+  async function refusedCommits(): Promise<number> {
+    const { values } = await metrics().commitDuration.get();
+    return values.find((v) => v.metricName === "accord_commit_duration_seconds_count" && v.labels.outcome === "refused")?.value ?? 0;
+  }
+
+  it("take the log's next place from the room: no edit's commit is refused, every edit and every mark reaches every client", async () => {
+    const clauses = Array.from({ length: 20 }, (_, i) => `Clause ${i + 1} of the call.`);
+    const doc = await newDocument(clauses);
+    const writer = await editorClient(doc);
+    const reader = await editorClient(doc, "viewer");
+    const refusedBefore = await refusedCommits();
+    let typed = 0;
+    const typing = setInterval(() => typeParagraph(writer, `Typed line ${++typed}.`), 4);
+    let ids: string[];
+    try {
+      // Twenty commenters' threads at once, while the writer's edits go out every few milliseconds.
+      ids = await Promise.all(clauses.map((_, i) => createThread(i % 2 ? "commenter" : "commenter2", doc, `Clause ${i + 1} of`)));
+    } finally {
+      clearInterval(typing);
+    }
+    await settled(writer);
+    expect(await refusedCommits()).toBe(refusedBefore);
+    expect(typed).toBeGreaterThan(20);
+    const text = await committedText(doc);
+    for (let n = 1; n <= typed; n++) expect(text).toContain(`Typed line ${n}.`);
+    const anchors = await committedAnchors(doc);
+    expect([...anchors.keys()].sort()).toEqual([...ids].sort());
+    expect(await expectIntactChain(doc)).toBeGreaterThan(typed);
+    for (const client of [writer, reader]) {
+      await waitFor(() => clientAnchors(client).size === ids.length, "the client holds every mark");
+      await waitFor(() => new Set(client.events.filter((e) => e.type === "thread-created").map((e) => e.threadId)).size === ids.length, "the client heard of every thread");
     }
   });
 });
