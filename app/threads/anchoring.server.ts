@@ -12,7 +12,7 @@ import { ANCHOR_MARK } from "../editor/thread-anchor";
 import { validateChangedParts } from "../editor/document-tools.server";
 import { QUOTE_CONTEXT_CHARS, type AnchorState, type EncodedRange, type Quote, type QuoteSelector } from "./contract";
 import { refusal, type RefusalCode } from "./refusals";
-import { proseMirrorViewOf } from "./prosemirror-view.server";
+import { proseMirrorDocOf as proseMirrorDocView, proseMirrorViewOf } from "./prosemirror-view.server";
 
 /** Transaction origin of the server's own changes (clients' undo managers never track it). */
 export const SERVER_ORIGIN = "accord-server";
@@ -227,6 +227,11 @@ export function anchorStateOf(span: AnchorSpan | undefined, exact: string): Anch
 /** The committed document as y-tiptap reads it (the mapping resolves relative positions). */
 export function proseMirrorOf(ydoc: Y.Doc): { doc: PMNode; mapping: Map<unknown, unknown>; meta: Parameters<typeof updateYFragment>[3] } {
   return proseMirrorViewOf(ydoc);
+}
+
+/** The committed document as y-tiptap reads it, for reading only (no mapping; the same node until the Y.Doc changes). */
+export function proseMirrorDocOf(ydoc: Y.Doc): PMNode {
+  return proseMirrorDocView(ydoc);
 }
 
 /** Apply `next` (a changed copy of the document) to `ydoc` as the server; the Yjs update it made, or null. */

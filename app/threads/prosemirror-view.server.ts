@@ -36,6 +36,8 @@ class ProseMirrorView {
   private generation = 0;
   private readonly fragment: Y.XmlFragment;
   private readonly schema: Schema;
+  /** The last document built, at the generation it was built at (read-only callers take it again until a change). */
+  private lastDoc: { generation: number; doc: PMNode } | null = null;
 
   constructor(ydoc: Y.Doc) {
     this.fragment = ydoc.getXmlFragment(YJS_FIELD);
@@ -55,9 +57,9 @@ class ProseMirrorView {
     for (const type of transaction.changedParentTypes.keys()) drop(type as Y.AbstractType<unknown>);
   }
 
-  current(): ProseMirrorOf {
-    const meta: Meta = { mapping: new Map(), isOMark: new Map() };
-    const children: PMNode[] = [];
+  /** Every top-level block, converted where the cache did not hold it. */
+  private currentBlocks(): Block[] {
+    const blocks: Block[] = [];
     const present = new Set<Y.AbstractType<unknown>>();
     for (const element of this.fragment.toArray() as Y.AbstractType<unknown>[]) {
       present.add(element);
@@ -69,22 +71,54 @@ class ProseMirrorView {
         block = { node: converted.doc.firstChild, mapping: converted.meta.mapping, isOMark: converted.meta.isOMark };
         if (this.generation === before) this.blocks.set(element, block);
       }
-      for (const [type, node] of block.mapping) meta.mapping.set(type, node);
-      for (const [mark, overlapping] of block.isOMark) meta.isOMark.set(mark, overlapping);
-      if (block.node) children.push(block.node);
+      blocks.push(block);
     }
     // Blocks deleted from the document leave the cache.
     if (this.blocks.size > present.size) for (const element of this.blocks.keys()) if (!present.has(element)) this.blocks.delete(element);
-    const doc = this.schema.topNodeType.create(null, Fragment.fromArray(children));
+    return blocks;
+  }
+
+  private docOf(blocks: Block[], generation: number): PMNode {
+    const doc = this.schema.topNodeType.create(null, Fragment.fromArray(blocks.flatMap((b) => (b.node ? [b.node] : []))));
+    if (this.generation === generation) this.lastDoc = { generation, doc };
+    return doc;
+  }
+
+  /** The document only (ProseMirror nodes are immutable: the same one until the Y.Doc changes). */
+  doc(): PMNode {
+    if (this.lastDoc?.generation === this.generation) return this.lastDoc.doc;
+    const generation = this.generation;
+    return this.docOf(this.currentBlocks(), generation);
+  }
+
+  /** The document with a fresh mapping (updateYFragment adds to it), for changes and relative positions. */
+  current(): ProseMirrorOf {
+    const generation = this.generation;
+    const blocks = this.currentBlocks();
+    const meta: Meta = { mapping: new Map(), isOMark: new Map() };
+    for (const block of blocks) {
+      for (const [type, node] of block.mapping) meta.mapping.set(type, node);
+      for (const [mark, overlapping] of block.isOMark) meta.isOMark.set(mark, overlapping);
+    }
+    const doc = this.lastDoc?.generation === generation ? this.lastDoc.doc : this.docOf(blocks, generation);
     return { doc, mapping: meta.mapping, meta };
   }
 }
 
 const views = new WeakMap<Y.Doc, ProseMirrorView>();
 
-/** The document as y-tiptap's ProseMirror node, with the mapping between the two; reuses what did not change. */
-export function proseMirrorViewOf(ydoc: Y.Doc): ProseMirrorOf {
+function viewOf(ydoc: Y.Doc): ProseMirrorView {
   let view = views.get(ydoc);
   if (!view) views.set(ydoc, (view = new ProseMirrorView(ydoc)));
-  return view.current();
+  return view;
+}
+
+/** The document as y-tiptap's ProseMirror node, with the mapping between the two; reuses what did not change. */
+export function proseMirrorViewOf(ydoc: Y.Doc): ProseMirrorOf {
+  return viewOf(ydoc).current();
+}
+
+/** The document as y-tiptap's ProseMirror node, for reading only: the same node until the Y.Doc changes. */
+export function proseMirrorDocOf(ydoc: Y.Doc): PMNode {
+  return viewOf(ydoc).doc();
 }

@@ -67,6 +67,7 @@ import {
   locateInContext,
   locateQuote,
   locateRange,
+  proseMirrorDocOf,
   proseMirrorOf,
   sameWords,
   withAnchor,
@@ -315,7 +316,7 @@ export async function listThreads(document: DocumentWithRole, viewerId: string):
     const seq = await lastThreadEventSeq(document.id, tx);
     const { ydoc } = await committedDoc(document.id, tx);
     try {
-      return { threads: await threadsJson(document.id, proseMirrorOf(ydoc).doc, viewerId, undefined, tx), seq };
+      return { threads: await threadsJson(document.id, proseMirrorDocOf(ydoc), viewerId, undefined, tx), seq };
     } finally {
       ydoc.destroy();
     }
@@ -349,6 +350,11 @@ interface Change {
    * of the text (an accepted proposal: a compare-and-swap) never rebases.
    */
   append(update: Uint8Array, kind: "edit" | "annotation", options?: { rebase?: boolean }): Promise<number>;
+  /**
+   * The seq the next rebasing append takes unless a writer of another instance is faster: holds the log's next place
+   * from this process's room of the document, if it has one (log-place.server.ts), until the transaction ends.
+   */
+  nextSeq(): Promise<number>;
   /**
    * Record a thread event, announced at COMMIT; returns its number. It names the log row its change is in: the
    * last one appended, unless `logSeq` is given (a change not appended yet, whose event is sent along with it).
@@ -391,16 +397,20 @@ async function inDocumentTransaction<T>(
           return loaded.ydoc;
         };
         const currentTail = async (): Promise<LogTail> => tail ?? (await readDocumentContent(documentId, tx)).tail;
+        /** The tail the next append goes after: the loaded one, or the room's when newer and the change may follow it. */
+        const placeAfter = async (rebase: boolean): Promise<LogTail> => {
+          const after = await currentTail();
+          if (!reserved) {
+            reserved = true;
+            held = await reserveLogPlace(documentId);
+          }
+          const roomTail = (held as { place: LogPlace } | null)?.place.tail;
+          return roomTail && rebase && roomTail.seq > after.seq ? roomTail : after;
+        };
         const change: Change = {
           tx,
           append: async (update, kind, options = {}) => {
-            let after = await currentTail();
-            if (!reserved) {
-              reserved = true;
-              held = await reserveLogPlace(documentId);
-            }
-            // A change that may follow any later row goes right after the room's tail (the editors' rows since it loaded).
-            if (held && options.rebase && held.place.tail.seq > after.seq) after = held.place.tail;
+            let after = await placeAfter(options.rebase ?? false);
             for (let tries = 1; ; tries++) {
               // Losing the race to the log's next place writes nothing and leaves the transaction usable.
               const appended = await appendServerRow(tx, { documentId, tail: after, update, userId: actorId, kind, instanceId: held?.instanceId ?? "http" });
@@ -413,6 +423,7 @@ async function inDocumentTransaction<T>(
               after = await readLogTail(documentId, tx);
             }
           },
+          nextSeq: async () => (await placeAfter(true)).seq + 1,
           event: async (type, threadId, logSeq) => insertThreadEvent({ documentId, type, threadId, actorId, logSeq: logSeq ?? (await currentTail()).seq }, tx),
           tail: () => tail ?? { seq: 0, hash: null },
         };
@@ -447,10 +458,9 @@ async function openThread(input: {
   const { document, userId } = input;
   if (!canDiscuss(document.role)) throw new ThreadError(403, refusal("viewerCannotStart"));
   const { id, sendMails } = await inDocumentTransaction(document.id, userId, async (change, loadDoc) => {
-    if ((await countOpenThreads(document.id, change.tx)) >= MAX_OPEN_THREADS) {
-      throw new ThreadError(409, refusal("tooManyOpenThreads"));
-    }
-    const ydoc = await loadDoc();
+    // One round trip (pipelined on the transaction's connection, after the lock).
+    const [open, ydoc] = await Promise.all([countOpenThreads(document.id, change.tx), loadDoc()]);
+    if (open >= MAX_OPEN_THREADS) throw new ThreadError(409, refusal("tooManyOpenThreads"));
     const { doc, mapping, meta } = proseMirrorOf(ydoc);
     const index = indexText(doc);
     const located = "quote" in input.anchoring ? locateQuote(index, input.anchoring.quote) : locateRange(ydoc, mapping, index, input.anchoring.range);
@@ -459,22 +469,28 @@ async function openThread(input: {
     const id = crypto.randomUUID();
     const update = writeAsServer(ydoc, withAnchor(doc, located.from, located.to, id), meta);
     if (!update) throw new ThreadError(409, refusal("notMarked"));
-    // The thread's own rows first, the log row last: from the moment the row is written until COMMIT, the editors'
-    // next rows wait for this transaction (the log's next place), so that moment is kept short.
-    const expectedSeq = change.tail().seq + 1;
-    await insertThread(
-      { id, documentId: document.id, kind: input.proposed === null ? "comment" : "proposal", authorId: userId, quote: located.quote, createdSeq: expectedSeq },
-      change.tx,
-    );
-    if (input.proposed !== null) await insertProposal({ threadId: id, original: located.quote.exact, proposed: input.proposed }, change.tx);
-    let sendMails = () => {};
-    if (input.body) {
-      await insertComment({ threadId: id, authorId: userId, body: input.body }, change.tx);
-      sendMails = await queueThreadMails(change.tx, { documentId: document.id, threadId: id, authorId: userId, body: input.body, reply: false });
-    }
+    // The thread's own rows first (one round trip), the log row last: from the moment the row is written until
+    // COMMIT, the editors' next rows wait for this transaction (the log's next place), so that moment is kept short.
+    const loadedSeq = change.tail().seq + 1;
+    await Promise.all([
+      insertThread(
+        { id, documentId: document.id, kind: input.proposed === null ? "comment" : "proposal", authorId: userId, quote: located.quote, createdSeq: loadedSeq },
+        change.tx,
+      ),
+      input.proposed !== null ? insertProposal({ threadId: id, original: located.quote.exact, proposed: input.proposed }, change.tx) : null,
+      input.body ? insertComment({ threadId: id, authorId: userId, body: input.body }, change.tx) : null,
+    ]);
+    const sendMails = input.body ? await queueThreadMails(change.tx, { documentId: document.id, threadId: id, authorId: userId, body: input.body, reply: false }) : () => {};
     // The event and the log row in one round trip (postgres.js pipelines them on the transaction's connection), then
-    // COMMIT: nothing else waits between the row and the commit. A rebased row moves the thread's and event's seq.
-    const [eventSeq, seq] = await Promise.all([change.event("thread-created", id, expectedSeq), change.append(update, "annotation", { rebase: true })]);
+    // COMMIT: nothing else waits between the row and the commit. The row goes after the editors' rows committed since
+    // the document was read (the room's tail, when it holds the place); a row that still went elsewhere moves the
+    // thread's and the event's seq.
+    const expectedSeq = await change.nextSeq();
+    const [eventSeq, seq] = await Promise.all([
+      change.event("thread-created", id, expectedSeq),
+      change.append(update, "annotation", { rebase: true }),
+      expectedSeq !== loadedSeq ? updateThreadCreatedSeq(id, expectedSeq, change.tx) : null,
+    ]);
     if (seq !== expectedSeq) {
       await Promise.all([updateThreadCreatedSeq(id, seq, change.tx), updateThreadEventLogSeq(document.id, eventSeq, seq, change.tx)]);
     }
@@ -730,7 +746,7 @@ export async function reanchorLostThreads(documentId: string): Promise<string[]>
   const { ydoc } = await committedDoc(documentId, getSql());
   let candidates: ReturnType<typeof lostButInPlace>;
   try {
-    candidates = lostButInPlace(proseMirrorOf(ydoc).doc, threads);
+    candidates = lostButInPlace(proseMirrorDocOf(ydoc), threads);
   } finally {
     ydoc.destroy();
   }

@@ -21,7 +21,7 @@ import { createHash } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import { CloseCode, MESSAGE_SYNC, writeSaved, writeThreadEvent } from "../../app/collab/protocol";
-import { proseMirrorOf } from "../../app/threads/anchoring.server";
+import { proseMirrorDocOf } from "../../app/threads/anchoring.server";
 import { authoredThreads, seenBy } from "../../app/threads/threads.server";
 import { scheduleAnchorCheck } from "../../app/threads/anchor-watch.server";
 import type { LogPlace, ReservationOutcome } from "../../app/threads/log-place.server";
@@ -435,29 +435,39 @@ export class Room {
           await this.until(() => this.seq >= needed, 5000);
         }
         if (this.destroyed) return;
-        const threads = await authoredThreads(this.documentId, proseMirrorOf(this.wake()).doc, [...new Set(events.map((e) => e.threadId))], this.sql);
+        const threads = await authoredThreads(this.documentId, proseMirrorDocOf(this.wake()), [...new Set(events.map((e) => e.threadId))], this.sql);
         const byId = new Map(threads.map((t) => [t.thread.id, t]));
         // Each person sees `mine` on what they wrote: one message for each person who wrote in the thread, and one
         // shared by everyone else (all `mine: false`).
-        for (const event of events) {
-          const entry = byId.get(event.threadId);
-          const writers = new Set(entry ? [entry.authorId, ...entry.commentAuthorIds].filter((id): id is string => id !== null) : []);
-          const messages = new Map<string, Uint8Array>();
-          const messageFor = (viewer: string): Uint8Array => {
-            const key = writers.has(viewer) ? viewer : "";
-            let message = messages.get(key);
-            if (!message) {
-              const encoder = encoding.createEncoder();
-              const thread = entry ? seenBy(entry, key) : null;
-              writeThreadEvent(encoder, { seq: event.seq, type: event.type as ThreadEventType, threadId: event.threadId, thread });
-              message = encoding.toUint8Array(encoder);
-              messages.set(key, message);
+        // Each message framed once, the same bytes written to every socket it is for; all the events in one write each.
+        const frames = new Map<Uint8Array, Buffer>();
+        this.corked(() => {
+          for (const event of events) {
+            const entry = byId.get(event.threadId);
+            const writers = new Set(entry ? [entry.authorId, ...entry.commentAuthorIds].filter((id): id is string => id !== null) : []);
+            const messages = new Map<string, Uint8Array>();
+            const messageFor = (viewer: string): Uint8Array => {
+              const key = writers.has(viewer) ? viewer : "";
+              let message = messages.get(key);
+              if (!message) {
+                const encoder = encoding.createEncoder();
+                const thread = entry ? seenBy(entry, key) : null;
+                writeThreadEvent(encoder, { seq: event.seq, type: event.type as ThreadEventType, threadId: event.threadId, thread });
+                message = encoding.toUint8Array(encoder);
+                messages.set(key, message);
+              }
+              return message;
+            };
+            for (const m of this.members) {
+              if (!this.ready(m)) continue;
+              const message = messageFor(m.userId);
+              let frame = frames.get(message);
+              if (!frame) frames.set(message, (frame = binaryFrame(message)));
+              m.socket.write(frame);
             }
-            return message;
-          };
-          for (const m of this.members) this.send(m, messageFor(m.userId));
-          this.threadSeq = event.seq;
-        }
+            this.threadSeq = event.seq;
+          }
+        });
       }
     } catch (error) {
       log.warn(`collab: thread events of ${this.documentId} could not be relayed (clients reload on the next one): ${(error as Error).message}`);

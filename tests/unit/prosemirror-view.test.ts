@@ -8,7 +8,7 @@ import * as Y from "yjs";
 import { initProseMirrorDoc } from "@tiptap/y-tiptap";
 import { getEditorSchema, YJS_FIELD } from "../../app/editor/extensions";
 import { tiptapJsonToYDocUpdate } from "../../app/editor/document-tools.server";
-import { proseMirrorViewOf } from "../../app/threads/prosemirror-view.server";
+import { proseMirrorDocOf, proseMirrorViewOf } from "../../app/threads/prosemirror-view.server";
 import { anchorSpans, indexText, locateQuote, proseMirrorOf, withAnchor, writeAsServer } from "../../app/threads/anchoring.server";
 
 function fresh(ydoc: Y.Doc) {
@@ -78,6 +78,7 @@ describe("the server's ProseMirror view of a document", () => {
       });
       Y.applyUpdate(server, Y.encodeStateAsUpdate(client, before));
       if (step % 3 === 0) expect(proseMirrorViewOf(server).doc.eq(fresh(server)), `after step ${step}`).toBe(true);
+      else if (step % 3 === 1) expect(proseMirrorDocOf(server).eq(fresh(server)), `the read-only document after step ${step}`).toBe(true);
     }
     expect(proseMirrorViewOf(server).doc.eq(fresh(server))).toBe(true);
   });
@@ -91,6 +92,19 @@ describe("the server's ProseMirror view of a document", () => {
     expect(second.child(0)).toBe(first.child(0));
     expect(second.child(3)).not.toBe(first.child(3));
     expect(second.child(3).textContent).toBe("Edited: Clause 3: police support harm reduction.");
+  });
+
+  it("gives readers the very same document until the Y.Doc changes, then the changed one", () => {
+    const server = seeded(5);
+    const first = proseMirrorDocOf(server);
+    expect(proseMirrorDocOf(server)).toBe(first);
+    expect(proseMirrorViewOf(server).doc).toBe(first);
+    const text = (server.getXmlFragment(YJS_FIELD).get(1) as Y.XmlElement).get(0) as Y.XmlText;
+    text.insert(0, "Changed: ");
+    const second = proseMirrorDocOf(server);
+    expect(second).not.toBe(first);
+    expect(second.eq(fresh(server))).toBe(true);
+    expect(second.child(1).textContent).toBe("Changed: Clause 1: police support harm reduction.");
   });
 
   it("lets the server mark words many times in a row, each anchor where its quote is, as a fresh reading shows", () => {
