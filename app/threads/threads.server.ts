@@ -356,6 +356,12 @@ interface Change {
    */
   nextSeq(): Promise<number>;
   /**
+   * Hold the log's next place now, before the document is read: a change of the text (which never rebases) then
+   * finds the tail it read still the last, however fast this instance's editors type (another instance's may still
+   * be faster: the transaction is tried again).
+   */
+  holdPlace(): Promise<void>;
+  /**
    * Record a thread event, announced at COMMIT; returns its number. It names the log row its change is in: the
    * last one appended, unless `logSeq` is given (a change not appended yet, whose event is sent along with it).
    */
@@ -398,12 +404,14 @@ async function inDocumentTransaction<T>(
         };
         const currentTail = async (): Promise<LogTail> => tail ?? (await readDocumentContent(documentId, tx)).tail;
         /** The tail the next append goes after: the loaded one, or the room's when newer and the change may follow it. */
+        const holdPlace = async (): Promise<void> => {
+          if (reserved) return;
+          reserved = true;
+          held = await reserveLogPlace(documentId);
+        };
         const placeAfter = async (rebase: boolean): Promise<LogTail> => {
           const after = await currentTail();
-          if (!reserved) {
-            reserved = true;
-            held = await reserveLogPlace(documentId);
-          }
+          await holdPlace();
           const roomTail = (held as { place: LogPlace } | null)?.place.tail;
           return roomTail && rebase && roomTail.seq > after.seq ? roomTail : after;
         };
@@ -424,6 +432,7 @@ async function inDocumentTransaction<T>(
             }
           },
           nextSeq: async () => (await placeAfter(true)).seq + 1,
+          holdPlace,
           event: async (type, threadId, logSeq) => insertThreadEvent({ documentId, type, threadId, actorId, logSeq: logSeq ?? (await currentTail()).seq }, tx),
           tail: () => tail ?? { seq: 0, hash: null },
         };
@@ -680,6 +689,7 @@ export async function acceptProposal(input: { threadId: string; userId: string }
     const proposal = await lockProposal(thread.id, change.tx);
     if (!proposal) throw NOT_FOUND();
     if (proposal.status !== "pending") throw alreadyDecided(proposal.status);
+    await change.holdPlace();
     const ydoc = await loadDoc();
     const { doc, meta } = proseMirrorOf(ydoc);
     const span = anchorSpans(doc).get(thread.id);
