@@ -105,7 +105,7 @@ export function versionErrorText(t: Translate, error: { reason: VersionErrorReas
       return t("workshop:versionErrors.inexact");
     case "not_found":
       return t("workshop:versionErrors.notFound");
-    default:
+    case "restored_invalid":
       return t("workshop:versionErrors.restoredInvalid", { detail });
   }
 }

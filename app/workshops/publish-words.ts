@@ -32,7 +32,7 @@ export function publishErrorText(t: Translate, error: { reason: PublishErrorReas
       return t("workshop:publish.errors.sourceUnpublished");
     case "translation_address":
       return t("workshop:publish.errors.translationAddress", { slug });
-    default:
+    case "untranslated":
       return t("workshop:publish.errors.untranslated");
   }
 }
@@ -52,7 +52,7 @@ export function translationErrorText(t: Translate, locale: Locale, error: { reas
       return t("workshop:publish.errors.sameLanguage", { language: languageNameIn(language, locale) });
     case "already_current":
       return t("workshop:publish.errors.alreadyCurrent", { number });
-    default:
+    case "no_slug":
       return t("workshop:publish.errors.noSlug");
   }
 }
