@@ -234,10 +234,15 @@ export const translationSummary = (t: TranslationView) => ({
   current: t.current,
 });
 
-/** The translation a reader arriving with `?lang=` read (null for none, the original, or an unknown tag). */
-export async function translationReadFor(current: { documentId: string; number: number }, lang: string | null): Promise<{ language: string; name: string; sha256: string; sourceNumber: number; current: boolean } | null> {
+export type TranslationRead = { language: string; name: string; sha256: string; sourceNumber: number; current: boolean };
+
+/**
+ * The translation a reader arriving with `?lang=` read (null for none, the original, or an unknown tag), from the
+ * declaration's languages (`loadDeclarationLanguages`, which the page also lists).
+ */
+export function translationReadIn(languages: Awaited<ReturnType<typeof loadDeclarationLanguages>>, lang: string | null): TranslationRead | null {
   if (!lang) return null;
-  const { language, translations } = await loadDeclarationLanguages(current.documentId, current.number);
+  const { language, translations } = languages;
   const t = findTranslationIn(translations, lang.slice(0, 40));
   if (!t || t.language.toLowerCase() === language.toLowerCase()) return null;
   return { language: t.language, name: languageNameInEnglish(t.language), sha256: t.sha256, sourceNumber: t.sourceNumber, current: t.current };

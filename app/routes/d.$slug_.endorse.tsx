@@ -9,7 +9,7 @@
  * The rules are the API's (app/models/endorsements.server.ts), so the form and POST /api/… cannot disagree.
  */
 import { LanguageList, ReadTranslationNotice } from "../components/translation-banner";
-import { loadDeclarationLanguages, translationReadFor } from "../models/translations.server";
+import { loadDeclarationLanguages, translationReadIn } from "../models/translations.server";
 import { languageEndonym } from "../declarations/languages";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
@@ -68,9 +68,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { currentOnes: mine, choices } = auth ? await loadReconfirmPage(auth.user, current, { t, locale }) : { currentOnes: [], choices: [] };
   const canReconfirm = choices.length > 0;
   // Arriving from a translated page (`?lang=`): the endorsement is still of the authoritative text; the translation is recorded.
-  const read = await translationReadFor(current, url.searchParams.get("lang"));
   // The languages the text can be read in, each link keeping this form (a reader endorses having read theirs).
-  const { language, translations } = await loadDeclarationLanguages(current.documentId, current.number);
+  const readable = await loadDeclarationLanguages(current.documentId, current.number);
+  const read = translationReadIn(readable, url.searchParams.get("lang"));
+  const { language, translations } = readable;
   const endorseIn = (tag: string | null) => `/d/${current.slug}/endorse${tag ? `?lang=${encodeURIComponent(tag)}` : ""}`;
   const languages = {
     original: { language, name: languageEndonym(language), href: endorseIn(null), current: true, sourceNumber: null },

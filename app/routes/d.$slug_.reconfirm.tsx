@@ -20,8 +20,7 @@ import {
   reconfirmEndorsement,
   UNVERIFIED_EMAIL,
 } from "../models/endorsements.server";
-import type { CurrentVersion } from "../../db/endorsements";
-import { loadDeclarationLanguages, translationReadFor } from "../models/translations.server";
+import { loadDeclarationLanguages, translationReadIn } from "../models/translations.server";
 import { acceptedLanguages, chooseLanguage, languageNameIn } from "../declarations/languages";
 import { ReadTranslationNotice } from "../components/translation-banner";
 import { Trans, useT } from "../i18n/react";
@@ -36,10 +35,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title:
 export const headers = forwardHeaders;
 
 /** The translation's language read: `?lang=` when given, else a current translation in the reader's language. */
-async function languageRead(request: Request, current: CurrentVersion): Promise<string | null> {
+function languageRead(request: Request, readable: Awaited<ReturnType<typeof loadDeclarationLanguages>>): string | null {
   const asked = new URL(request.url).searchParams.get("lang");
   if (asked !== null) return asked;
-  const { language, translations } = await loadDeclarationLanguages(current.documentId, current.number);
+  const { language, translations } = readable;
   const currentOnes = translations.filter((t) => t.current).map((t) => t.language);
   if (currentOnes.length === 0) return null;
   const chosen = chooseLanguage(acceptedLanguages(request.headers.get("Accept-Language")), [language, ...currentOnes]);
@@ -67,7 +66,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const locale = await requestLocale(request, context);
   const t = tFor(locale);
   const page = await loadReconfirmPage(user, current, { t, locale });
-  const read = await translationReadFor(current, await languageRead(request, current));
+  const readable = await loadDeclarationLanguages(current.documentId, current.number);
+  const read = translationReadIn(readable, languageRead(request, readable));
   return data(
     {
       title: t("public:reconfirm.title", { title: current.title }),
