@@ -110,12 +110,16 @@ export async function listThreadRows(
   sql: Queryable = getSql(),
 ): Promise<{ threads: ThreadRow[]; comments: CommentRow[]; proposals: ProposalRow[] }> {
   const only = options.threadIds ? sql`and t.id = any(${options.threadIds}::uuid[])` : sql``;
-  const threads = await sql<ThreadRow[]>`
+  const threadsRead = sql<ThreadRow[]>`
     select ${threadColumns(sql)} from comment_threads t left join users a on a.id = t.author_id
     where t.document_id = ${documentId} ${only} order by t.created_at, t.id`;
-  if (threads.length === 0) return { threads, comments: [], proposals: [] };
-  const ids = threads.map((t) => t.id);
-  const [comments, proposals] = await Promise.all([
+  // Threads named by id: their comments and proposals are asked for in the same round trip (pipelined); those of
+  // an id that is not the document's thread are left out by the caller, which goes by the threads found.
+  const threads = options.threadIds ? null : await threadsRead;
+  if (threads?.length === 0) return { threads, comments: [], proposals: [] };
+  const ids = threads ? threads.map((t) => t.id) : options.threadIds!;
+  const [found, comments, proposals] = await Promise.all([
+    threads ?? threadsRead,
     sql<CommentRow[]>`
       select c.id, c.thread_id as "threadId", c.author_id as "authorId", a.name as "authorName", c.body,
         c.created_at as "createdAt", c.edited_at as "editedAt"
@@ -127,8 +131,14 @@ export async function listThreadRows(
       from thread_proposals p left join users u on u.id = p.decided_by
       where p.thread_id = any(${ids}::uuid[])`,
   ]);
+  if (!threads) {
+    const known = new Set(found.map((t) => t.id));
+    return { threads: found, comments: comments.filter((c) => known.has(c.threadId)), proposals: proposals.filter((p) => known.has(p.threadId)) };
+  }
   return { threads, comments, proposals };
 }
+
+export type ThreadRows = Awaited<ReturnType<typeof listThreadRows>>;
 
 /**
  * The threads a named version shows (read-only): those whose anchor was written at or before the version's log

@@ -7,12 +7,18 @@
  * appends as before and the rooms learn of it by NOTIFY.
  */
 import type { LogTail } from "../../db/document-log";
+import type { ThreadEventRow, ThreadRows } from "../../db/threads";
 
 export interface ReservationOutcome {
   /** The rows committed in the place, in order: each with the tail it was appended after, the tail it made, its update. */
   committed: { after: LogTail; tail: LogTail; update: Uint8Array }[] | null;
   /** Nothing known committed, but a row may have been (the COMMIT's answer was lost): the room reads the log. */
   mayHaveWritten: boolean;
+  /**
+   * The thread events committed with those rows and the rows of their threads as the transaction left them: the room
+   * sends them with the rows, in the same write to each socket, instead of reading them after the NOTIFY.
+   */
+  threadEvents?: { events: ThreadEventRow[]; rows: ThreadRows } | null;
 }
 
 export interface LogPlace {

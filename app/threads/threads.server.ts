@@ -46,7 +46,9 @@ import {
   updateThreadQuoteExact,
   updatePendingProposalOriginal,
   updateThreadStatus,
+  type ThreadEventRow,
   type ThreadRow,
+  type ThreadRows,
 } from "../../db/threads";
 import type { DocumentWithRole, Role } from "../../db/access";
 import { canChangeOwnOrModerate, canDiscuss, canModerateThreads } from "../models/roles";
@@ -208,7 +210,7 @@ export async function authoredThreads(documentId: string, doc: PMNode, threadIds
   return threadsFromRows(await listThreadRows(documentId, threadIds ? { threadIds } : {}, sql), doc);
 }
 
-function threadsFromRows(rows: Awaited<ReturnType<typeof listThreadRows>>, doc: PMNode): AuthoredThread[] {
+export function threadsFromRows(rows: ThreadRows, doc: PMNode): AuthoredThread[] {
   const spans = anchorSpans(doc);
   const comments = new Map<string, { list: Thread["comments"]; authors: (string | null)[] }>();
   for (const c of rows.comments) {
@@ -362,6 +364,11 @@ interface Change {
    */
   holdPlace(): Promise<void>;
   /**
+   * The committed rows of the threads this change's events are about, read in the transaction: handed to the room
+   * with the log rows (log-place.server.ts), so that it need not read them after COMMIT.
+   */
+  handThreadRows(rows: ThreadRows): void;
+  /**
    * Record a thread event, announced at COMMIT; returns its number. It names the log row its change is in: the
    * last one appended, unless `logSeq` is given (a change not appended yet, whose event is sent along with it).
    */
@@ -390,6 +397,8 @@ async function inDocumentTransaction<T>(
     let held: { place: LogPlace; instanceId: string } | null = null;
     let reserved = false;
     const rows: NonNullable<ReservationOutcome["committed"]> = [];
+    const events: ThreadEventRow[] = [];
+    let threadRows: ThreadRows | null = null;
     let outcome: ReservationOutcome = { committed: null, mayHaveWritten: false };
     try {
       const result = (await getSql().begin(async (tx) => {
@@ -433,7 +442,13 @@ async function inDocumentTransaction<T>(
           },
           nextSeq: async () => (await placeAfter(true)).seq + 1,
           holdPlace,
-          event: async (type, threadId, logSeq) => insertThreadEvent({ documentId, type, threadId, actorId, logSeq: logSeq ?? (await currentTail()).seq }, tx),
+          event: async (type, threadId, logSeq) => {
+            const at = logSeq ?? (await currentTail()).seq;
+            const seq = await insertThreadEvent({ documentId, type, threadId, actorId, logSeq: at }, tx);
+            events.push({ seq, type, threadId, logSeq: at });
+            return seq;
+          },
+          handThreadRows: (read) => (threadRows = read),
           tail: () => tail ?? { seq: 0, hash: null },
         };
         const result = await work(change, loadDoc);
@@ -441,7 +456,12 @@ async function inDocumentTransaction<T>(
         outcome = { committed: null, mayHaveWritten: rows.length > 0 };
         return result;
       })) as T;
-      outcome = { committed: rows.length > 0 ? rows : null, mayHaveWritten: false };
+      const handed = threadRows as ThreadRows | null;
+      outcome = {
+        committed: rows.length > 0 ? rows : null,
+        mayHaveWritten: false,
+        threadEvents: handed && events.every((e) => handed.threads.some((t) => t.id === e.threadId)) ? { events, rows: handed } : null,
+      };
       // Committed: the document, if it still reflects the log, serves the next change of this document.
       if (reflects && docs.length === 1) keepLiveDoc(documentId, reflects, docs.pop()!);
       return result;
@@ -494,15 +514,17 @@ async function openThread(input: {
     // COMMIT: nothing else waits between the row and the commit. The row goes after the editors' rows committed since
     // the document was read (the room's tail, when it holds the place); a row that still went elsewhere moves the
     // thread's and the event's seq.
+    // The thread as committed is read in the same round trip, for this instance's room to send with the row.
     const expectedSeq = await change.nextSeq();
-    const [eventSeq, seq] = await Promise.all([
+    const [eventSeq, seq, , rows] = await Promise.all([
       change.event("thread-created", id, expectedSeq),
       change.append(update, "annotation", { rebase: true }),
       expectedSeq !== loadedSeq ? updateThreadCreatedSeq(id, expectedSeq, change.tx) : null,
+      listThreadRows(document.id, { threadIds: [id] }, change.tx),
     ]);
     if (seq !== expectedSeq) {
       await Promise.all([updateThreadCreatedSeq(id, seq, change.tx), updateThreadEventLogSeq(document.id, eventSeq, seq, change.tx)]);
-    }
+    } else change.handThreadRows(rows);
     return { id, sendMails };
   });
   sendMails();

@@ -22,11 +22,11 @@ import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import { CloseCode, MESSAGE_SYNC, writeSaved, writeThreadEvent } from "../../app/collab/protocol";
 import { proseMirrorDocOf } from "../../app/threads/anchoring.server";
-import { authoredThreads, seenBy } from "../../app/threads/threads.server";
+import { authoredThreads, seenBy, threadsFromRows, type AuthoredThread } from "../../app/threads/threads.server";
 import { scheduleAnchorCheck } from "../../app/threads/anchor-watch.server";
 import type { LogPlace, ReservationOutcome } from "../../app/threads/log-place.server";
 import type { ThreadEventType } from "../../app/threads/contract";
-import { lastThreadEventSeq, listThreadEventsAfter } from "../../db/threads";
+import { lastThreadEventSeq, listThreadEventsAfter, type ThreadEventRow, type ThreadRows } from "../../db/threads";
 import type { Role } from "../../app/models/roles";
 import { log } from "../../app/utils/log.server";
 import { metrics } from "../../app/utils/metrics.server";
@@ -424,10 +424,12 @@ export class Room {
     if (this.relayingThreads) return;
     this.relayingThreads = true;
     try {
+      // A change of this process holding the log's place hands its events over with its rows (`reserve`): no read.
+      await this.until(() => this.reservations === 0, 2000);
       while (!this.destroyed && this.threadSeq < this.threadTarget) {
-        const events = await listThreadEventsAfter(this.documentId, this.threadSeq, this.sql);
-        if (events.length === 0) break;
-        const needed = Math.max(...events.map((e) => e.logSeq));
+        const read = await listThreadEventsAfter(this.documentId, this.threadSeq, this.sql);
+        if (read.length === 0) break;
+        const needed = Math.max(...read.map((e) => e.logSeq));
         // A row of this process's may be on its way (`reserve`); otherwise, or if that did not bring it, read the log.
         await this.until(() => this.seq >= needed, 5000);
         for (let tries = 0; this.seq < needed && tries < 5 && !this.destroyed; tries++) {
@@ -435,45 +437,64 @@ export class Room {
           await this.until(() => this.seq >= needed, 5000);
         }
         if (this.destroyed) return;
+        const events = read.filter((e) => e.seq > this.threadSeq); // those handed over meanwhile were sent
+        if (events.length === 0) continue;
         const threads = await authoredThreads(this.documentId, proseMirrorDocOf(this.wake()), [...new Set(events.map((e) => e.threadId))], this.sql);
-        const byId = new Map(threads.map((t) => [t.thread.id, t]));
-        // Each person sees `mine` on what they wrote: one message for each person who wrote in the thread, and one
-        // shared by everyone else (all `mine: false`).
-        // Each message framed once, the same bytes written to every socket it is for; all the events in one write each.
-        const frames = new Map<Uint8Array, Buffer>();
-        this.corked(() => {
-          for (const event of events) {
-            const entry = byId.get(event.threadId);
-            const writers = new Set(entry ? [entry.authorId, ...entry.commentAuthorIds].filter((id): id is string => id !== null) : []);
-            const messages = new Map<string, Uint8Array>();
-            const messageFor = (viewer: string): Uint8Array => {
-              const key = writers.has(viewer) ? viewer : "";
-              let message = messages.get(key);
-              if (!message) {
-                const encoder = encoding.createEncoder();
-                const thread = entry ? seenBy(entry, key) : null;
-                writeThreadEvent(encoder, { seq: event.seq, type: event.type as ThreadEventType, threadId: event.threadId, thread });
-                message = encoding.toUint8Array(encoder);
-                messages.set(key, message);
-              }
-              return message;
-            };
-            for (const m of this.members) {
-              if (!this.ready(m)) continue;
-              const message = messageFor(m.userId);
-              let frame = frames.get(message);
-              if (!frame) frames.set(message, (frame = binaryFrame(message)));
-              m.socket.write(frame);
-            }
-            this.threadSeq = event.seq;
-          }
-        });
+        this.corked(() => this.sendThreadEvents(events.filter((e) => e.seq > this.threadSeq), threads));
       }
     } catch (error) {
       log.warn(`collab: thread events of ${this.documentId} could not be relayed (clients reload on the next one): ${(error as Error).message}`);
     } finally {
       this.relayingThreads = false;
     }
+  }
+
+  /**
+   * Send thread events, in order, each with its thread as `threads` has it. Each person sees `mine` on what they
+   * wrote: one message for each person who wrote in the thread, and one shared by everyone else (all `mine: false`);
+   * each message framed once, the same bytes written to every socket it is for.
+   */
+  private sendThreadEvents(events: ThreadEventRow[], threads: AuthoredThread[]): void {
+    const byId = new Map(threads.map((t) => [t.thread.id, t]));
+    const frames = new Map<Uint8Array, Buffer>();
+    for (const event of events) {
+      const entry = byId.get(event.threadId);
+      const writers = new Set(entry ? [entry.authorId, ...entry.commentAuthorIds].filter((id): id is string => id !== null) : []);
+      const messages = new Map<string, Uint8Array>();
+      const messageFor = (viewer: string): Uint8Array => {
+        const key = writers.has(viewer) ? viewer : "";
+        let message = messages.get(key);
+        if (!message) {
+          const encoder = encoding.createEncoder();
+          const thread = entry ? seenBy(entry, key) : null;
+          writeThreadEvent(encoder, { seq: event.seq, type: event.type as ThreadEventType, threadId: event.threadId, thread });
+          message = encoding.toUint8Array(encoder);
+          messages.set(key, message);
+        }
+        return message;
+      };
+      for (const m of this.members) {
+        if (!this.ready(m)) continue;
+        const message = messageFor(m.userId);
+        let frame = frames.get(message);
+        if (!frame) frames.set(message, (frame = binaryFrame(message)));
+        m.socket.write(frame);
+      }
+      this.threadSeq = event.seq;
+      this.threadTarget = Math.max(this.threadTarget, event.seq);
+    }
+  }
+
+  /**
+   * Thread events a change of this process committed with the rows it handed over: sent at once when they are the
+   * very next ones and the room holds the rows they name; otherwise left to `relayThreadEvents` (the NOTIFY).
+   */
+  private sendHandedThreadEvents(handed: { events: ThreadEventRow[]; rows: ThreadRows }): void {
+    const { events } = handed;
+    if (events.length === 0 || this.destroyed) return;
+    const inOrder = events.every((e, i) => e.seq === this.threadSeq + 1 + i);
+    if (!inOrder || events.some((e) => e.logSeq > this.seq)) return;
+    this.sendThreadEvents(events, threadsFromRows(handed.rows, proseMirrorDocOf(this.wake())));
   }
 
   /** Another instance committed: read its rows (once nothing of ours is in flight). */
@@ -557,8 +578,14 @@ export class Room {
       if (released) return;
       released = true;
       this.reservations -= 1;
-      if (outcome.committed) for (const row of outcome.committed) this.takeServerRow(row);
-      else if (outcome.mayHaveWritten) this.catchUpRequested = true;
+      if (outcome.committed) {
+        const committed = outcome.committed;
+        // The rows and the thread events that came with them leave each socket in one write.
+        this.corked(() => {
+          for (const row of committed) this.takeServerRow(row);
+          if (outcome.threadEvents) this.sendHandedThreadEvents(outcome.threadEvents);
+        });
+      } else if (outcome.mayHaveWritten) this.catchUpRequested = true;
       this.pump();
     };
     const free = () => this.flights.length === 0 && !this.recovery && this.unsettled.length === 0 && !this.catchUpRequested;

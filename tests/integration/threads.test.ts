@@ -518,6 +518,12 @@ describe("threads started while an editor types", () => {
     for (const client of [writer, reader]) {
       await waitFor(() => clientAnchors(client).size === ids.length, "the client holds every mark");
       await waitFor(() => new Set(client.events.filter((e) => e.type === "thread-created").map((e) => e.threadId)).size === ids.length, "the client heard of every thread");
+      // Once each, in the order they were numbered (the room sends a thread it was handed, or one it read, never both).
+      const created = client.events.filter((e) => e.type === "thread-created");
+      expect(created).toHaveLength(ids.length);
+      expect(client.events.map((e) => e.seq)).toEqual([...client.events.map((e) => e.seq)].sort((a, b) => a - b));
+      expect(new Set(client.events.map((e) => e.seq)).size).toBe(client.events.length);
+      for (const e of created) expect(e.thread).toMatchObject({ id: e.threadId, anchorState: "active", status: "open" });
     }
   });
 });
