@@ -120,6 +120,8 @@ interface Spike {
   storedRows: number;
   distinctStored: number;
   serverCpu: number;
+  /** This process's CPU while it sent the spike (the load generator: it shares the machine's CPUs). */
+  clientCpu: number;
   /** Of serverCpu, the kernel's part (system time: sockets, wake-ups). */
   serverSystemCpu: number;
   /** Times the instances gave up a CPU (voluntary context switches: each wait for I/O with nothing else to do). */
@@ -169,8 +171,13 @@ async function spike(db: BenchDatabase, d: PublishedDeclaration, users: SpikeUse
     const busy0 = machineBusy();
     const t0 = performance.now();
     const fromMicros = monotonicMicros();
+    const client0 = process.cpuUsage();
     const run = await requestAll(deployment.url, requests, { inFlight, expect: [201] });
     const toMicros = monotonicMicros();
+    const clientCpu = (() => {
+      const u = process.cpuUsage(client0);
+      return (u.user + u.system) / 1e6;
+    })();
     const window = (performance.now() - t0) / 1000;
     const busy1 = machineBusy();
     const serverCpu = sum(deployment.instancePids) - server0;
@@ -193,6 +200,7 @@ async function spike(db: BenchDatabase, d: PublishedDeclaration, users: SpikeUse
       distinctStored: stored?.distinct ?? NaN,
       serverCpu,
       serverSystemCpu: system1 - system0,
+      clientCpu,
       serverWaits: waits1 - waits0,
       accepted,
       transactions,
@@ -307,6 +315,8 @@ async function main(): Promise<void> {
           ["PostgreSQL CPU per endorsement (µs)", ...mid((s) => (s.postgresCpu / Math.max(1, s.result.ok)) * 1e6)],
           ["  of which backends connected during the spike (µs; how many)", ...setups.map((x) => x.runs.map((s) => `${fmt((s.newBackendsCpu / Math.max(1, s.result.ok)) * 1e6, 0)} (${s.newBackends})`).join("; "))],
           ["PostgreSQL transactions per endorsement (± a few of others)", ...mid((s) => s.transactions / Math.max(1, s.result.ok), 2)],
+          ["load generator (this process) CPU per endorsement (µs)", ...mid((s) => (s.clientCpu / Math.max(1, s.result.ok)) * 1e6)],
+          ["all of it per endorsement (µs): instances + nginx + PostgreSQL + load generator", ...mid((s) => ((s.serverCpu + s.proxyCpu + s.postgresCpu + s.clientCpu) / Math.max(1, s.result.ok)) * 1e6)],
           ["machine busy %", ...mid((s) => s.machineBusyPercent)],
         ],
       ),
