@@ -216,6 +216,9 @@ describe("tokens presented at the same moment (read together)", () => {
         expect(await res.json()).toMatchObject({ id: people[v]!.id, name: `Script ${v}`, access: { via: "token", scopes: ["read"] } });
       }
     }
+    // One token sent ten times at once (one row read for all of them) answers ten times as its user.
+    const same = await Promise.all(Array.from({ length: 10 }, () => request(valid[3]!, "GET", "/api/me")));
+    for (const res of same) expect(await res.json()).toMatchObject({ id: people[3]!.id });
   });
 });
 
