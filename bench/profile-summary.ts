@@ -20,12 +20,19 @@ interface Profile {
   timeDeltas: number[];
 }
 
-export function summarise(file: string, top = 25): string {
+/**
+ * `window`: only the samples taken between these two instants, in microseconds of the monotonic clock the profile's
+ * times use (`process.hrtime.bigint() / 1000n` in any process of this machine), e.g. a benchmark's measured phase.
+ */
+export function summarise(file: string, top = 25, window?: { fromMicros: number; toMicros: number }): string {
   const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
+  let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
     const id = profile.samples[i]!;
+    at += profile.timeDeltas[i] ?? 0;
+    if (window && (at < window.fromMicros || at > window.toMicros)) continue;
     self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   }
   const total = [...self.values()].reduce((a, b) => a + b, 0);

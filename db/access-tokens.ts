@@ -37,16 +37,26 @@ export interface AccessTokenWithUser {
 
 /** A token's secret hash, scopes, expiry and last use, with its user, in one round trip. */
 export async function findAccessTokenWithUser(id: string, sql: Queryable = getSql()): Promise<AccessTokenWithUser | null> {
-  const [row]: [(Omit<AccessTokenWithUser, "user"> & Record<string, unknown>)?] = await sql`
-    select t.secret_hash as "secretHash", t.scopes, t.expires_at as "expiresAt", t.last_used_at as "lastUsedAt",
+  return (await findAccessTokensWithUsers([id], sql)).get(id) ?? null;
+}
+
+/** The same for several tokens in one statement (tokens presented at the same time): by id; unknown ids are absent. */
+export async function findAccessTokensWithUsers(ids: string[], sql: Queryable = getSql()): Promise<Map<string, AccessTokenWithUser>> {
+  if (ids.length === 0) return new Map();
+  const rows: (Omit<AccessTokenWithUser, "user"> & { id: string } & Record<string, unknown>)[] = await sql`
+    select t.id, t.secret_hash as "secretHash", t.scopes, t.expires_at as "expiresAt", t.last_used_at as "lastUsedAt",
            (t.second_factor and exists (
              select 1 from totp_credentials c where c.user_id = t.user_id and c.confirmed_at is not null
         union all select 1 from passkeys k where k.user_id = t.user_id)) as "secondFactor",
            ${joinedUserColumns(sql)}
     from personal_access_tokens t join users u on u.id = t.user_id
-    where t.id = ${id}`;
-  if (!row) return null;
-  return { secretHash: row.secretHash, scopes: row.scopes, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, secondFactor: row.secondFactor, user: userFromJoin(row) };
+    where t.id = any(${ids}::text[])`;
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      { secretHash: row.secretHash, scopes: row.scopes, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, secondFactor: row.secondFactor, user: userFromJoin(row) },
+    ]),
+  );
 }
 
 /** Note that these tokens were used now (one statement for every token used since the last call). */

@@ -44,6 +44,19 @@ export async function findCurrentVersionBySlug(slug: string, sql: Queryable = ge
   return row ?? null;
 }
 
+/** The current published version of each of several declarations, in one statement: by slug; unknown slugs are absent. */
+export async function findCurrentVersionsBySlugs(slugs: string[], sql: Queryable = getSql()): Promise<Map<string, CurrentVersion>> {
+  if (slugs.length === 0) return new Map();
+  const rows: CurrentVersion[] = await sql`
+    select distinct on (dl.slug) ${currentVersionColumns(sql)}
+    from declarations dl
+    join documents d on d.id = dl.document_id
+    join published_versions pv on pv.document_id = dl.document_id
+    where dl.slug = any(${slugs}::text[])
+    order by dl.slug, pv.number desc`;
+  return new Map(rows.map((row) => [row.slug, row]));
+}
+
 export async function findCurrentVersionByDocument(documentId: string, sql: Queryable = getSql()): Promise<CurrentVersion | null> {
   const [row]: [CurrentVersion?] = await sql`
     select ${currentVersionColumns(sql)}

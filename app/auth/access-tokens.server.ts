@@ -2,7 +2,7 @@
  * Personal access tokens ("accord_pat_<id>.<secret>"), for scripts and integrations; stored hashed. Each has scopes
  * (app/auth/token-scopes.ts) and an expiry, both chosen at creation; an expired token is refused like a revoked one.
  */
-import { deleteAccessToken, findAccessTokenWithUser, insertAccessToken, listAccessTokens, markAccessTokensUsed } from "../../db/access-tokens";
+import { deleteAccessToken, findAccessTokensWithUsers, insertAccessToken, listAccessTokens, markAccessTokensUsed, type AccessTokenWithUser } from "../../db/access-tokens";
 import type { UserRow } from "../../db/users";
 import { createMicroBatcher } from "../utils/micro-batch.server";
 import { log } from "../utils/log.server";
@@ -35,14 +35,29 @@ export async function revokeAccessToken(userId: string, id: string): Promise<boo
   return deleteAccessToken(userId, id);
 }
 
-/** "Last used" is kept to the minute; tokens used at the same time are marked in one statement. */
+/**
+ * "Last used" is kept to the minute; tokens used at the same time are marked in one statement, and under a spike at
+ * most one such statement a second per instance (each is a commit of its own: a WAL flush in PostgreSQL).
+ */
 const LAST_USED_PRECISION_MS = 60_000;
 const markUsed = createMicroBatcher<string, null>(
   async (ids) => {
     await markAccessTokensUsed([...new Set(ids)]);
     return ids.map(() => null);
   },
-  { maxBatch: 500, maxConcurrent: 1 },
+  { maxBatch: 5000, maxConcurrent: 1, minIntervalMs: 1000 },
+);
+
+/**
+ * Tokens presented at the same time (a spike of API calls) are read in one statement instead of one each: the row
+ * is read when the request arrives, as before, only together with the others (app/utils/micro-batch.server.ts).
+ */
+const findTokenRow = createMicroBatcher<string, AccessTokenWithUser | null>(
+  async (ids) => {
+    const rows = await findAccessTokensWithUsers([...new Set(ids)]);
+    return ids.map((id) => rows.get(id) ?? null);
+  },
+  { maxBatch: 200, maxConcurrent: 1 },
 );
 
 /** What a valid token is: its id (the socket re-check follows it), scopes and expiry. */
@@ -58,7 +73,7 @@ export interface AccessTokenGrant {
 export async function validateAccessToken(token: string, now = new Date()): Promise<{ user: UserRow; token: AccessTokenGrant } | null> {
   const parsed = parseSecretToken(token, ACCESS_TOKEN_PREFIX);
   if (!parsed) return null;
-  const row = await findAccessTokenWithUser(parsed.id);
+  const row = await findTokenRow(parsed.id);
   if (!row || !secretMatches(parsed.secret, row.secretHash)) return null;
   if (row.expiresAt.getTime() <= now.getTime()) return null;
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {

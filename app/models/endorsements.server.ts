@@ -18,7 +18,7 @@ import { findDocumentForUser } from "../../db/access";
 import {
   countEndorsementsOfDocument,
   findCurrentVersionByDocument,
-  findCurrentVersionBySlug,
+  findCurrentVersionsBySlugs,
   findEndorsementWithVersion,
   listEndorsementsForExport,
   listEndorsementsOfDocument,
@@ -52,6 +52,7 @@ import type { FieldErrors } from "../utils/forms.server";
 import { notFound, requireUser } from "../utils/guards.server";
 import { countEndorsement } from "../utils/metrics.server";
 import { writeEndorsement } from "./endorsement-writer.server";
+import { createMicroBatcher } from "../utils/micro-batch.server";
 import { canModerateEndorsements } from "./roles";
 import { findTranslationIn, loadDeclarationLanguages } from "./translations.server";
 import { languageNameInEnglish } from "../declarations/languages";
@@ -80,10 +81,22 @@ export function receiptUrl(id: string): string {
   return `${getConfig().publicUrl}/e/${id}`;
 }
 
+/**
+ * Requests arriving together (a signing spike) read their declarations' current versions in one statement: each is
+ * still read when its request arrives, never kept (a version published, or endorsements closed, a moment ago counts).
+ */
+const findCurrentVersion = createMicroBatcher<string, CurrentVersion | null>(
+  async (slugs) => {
+    const found = await findCurrentVersionsBySlugs([...new Set(slugs)]);
+    return slugs.map((slug) => found.get(slug) ?? null);
+  },
+  { maxBatch: 200, maxConcurrent: 1 },
+);
+
 /** The declaration's current published version, or null (unknown slug, never published, malformed slug). */
 export async function findDeclarationToEndorse(slug: string | undefined): Promise<CurrentVersion | null> {
   if (!slug || slug.length > 80 || !SLUG.test(slug)) return null;
-  return findCurrentVersionBySlug(slug);
+  return findCurrentVersion(slug);
 }
 
 export const NOT_PUBLISHED = "No published declaration has that address.";

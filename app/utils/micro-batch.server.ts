@@ -14,22 +14,35 @@ export interface MicroBatcher<I, O> {
 
 export function createMicroBatcher<I, O>(
   flush: (items: I[]) => Promise<(O | Error)[]>,
-  options: { maxBatch: number; maxConcurrent: number },
+  options: {
+    maxBatch: number;
+    maxConcurrent: number;
+    /**
+     * Bookkeeping that may wait (default 0): a flush starts at most once per this many milliseconds, so under a
+     * spike the calls of that time go together; a call after a quiet spell is still flushed on the next turn.
+     */
+    minIntervalMs?: number;
+  },
 ): MicroBatcher<I, O> {
   const queue: { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }[] = [];
+  const minIntervalMs = options.minIntervalMs ?? 0;
   let running = 0;
   let inFlight = 0;
   let scheduled = false;
+  let lastFlushAt = -Infinity;
 
   const schedule = () => {
     if (scheduled || running >= options.maxConcurrent || queue.length === 0) return;
     scheduled = true;
-    setImmediate(run);
+    const wait = lastFlushAt + minIntervalMs - performance.now();
+    if (wait > 0) setTimeout(run, wait);
+    else setImmediate(run);
   };
 
   const run = () => {
     scheduled = false;
     if (running >= options.maxConcurrent || queue.length === 0) return;
+    lastFlushAt = performance.now();
     const batch = queue.splice(0, options.maxBatch);
     running++;
     inFlight += batch.length;

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getSql } from "../../db/client";
-import { createAccessToken } from "../../app/auth/access-tokens.server";
+import { createAccessToken, revokeAccessToken } from "../../app/auth/access-tokens.server";
 import type { Scope } from "../../app/auth/token-scopes";
 import { seed } from "../../app/models/seed.server";
 import type { UserRow } from "../../db/users";
@@ -187,6 +187,38 @@ describe("what each scope opens", () => {
     expect(body.access).toEqual({ via: "token", scopes: ["read", "endorse"], expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
     const session = await (await signedIn(editor)).get("/api/me");
     expect(((await session.json()) as { access: unknown }).access).toEqual({ via: "session", scopes: ["read", "write", "endorse", "admin"] });
+  });
+});
+
+describe("tokens presented at the same moment (read together)", () => {
+  it("checks each on its own: every valid one answers as its own user; revoked, expired, tampered and unknown ones are refused", async () => {
+    const people = await Promise.all(Array.from({ length: 12 }, (_, i) => createUser({ name: `Script ${i}` })));
+    const valid = await Promise.all(people.map((p) => tokenFor(p, ["read"])));
+    const revoked = await createAccessToken(people[0]!.id, { name: "old", scopes: ["read"], lifetimeDays: 7 });
+    expect(await revokeAccessToken(people[0]!.id, revoked.id)).toBe(true);
+    const expired = await createAccessToken(people[1]!.id, { name: "expired", scopes: ["read"], lifetimeDays: 7 });
+    await getSql()`update personal_access_tokens set created_at = now() - interval '8 days', expires_at = now() - interval '1 day' where id = ${expired.id}`;
+    const [id, secret] = valid[2]!.split(".") as [string, string];
+    const tampered = `${id}.${secret.slice(0, -1)}${secret.endsWith("a") ? "b" : "a"}`;
+    const unknown = `accord_pat_${"a".repeat(24)}.${"b".repeat(24)}`;
+    const refusedOnes = [revoked.token, expired.token, tampered, unknown];
+    // Interleaved, so valid and refused tokens share the same batches; three rounds.
+    for (let round = 0; round < 3; round++) {
+      const sent = valid.flatMap((t, i) => [t, ...(i < refusedOnes.length ? [refusedOnes[i]!] : [])]);
+      const answers = await Promise.all(sent.map((t) => request(t, "GET", "/api/me")));
+      for (const [i, res] of answers.entries()) {
+        const v = valid.indexOf(sent[i]!);
+        if (v === -1) {
+          expect(res.status, `refused token ${refusedOnes.indexOf(sent[i]!)}`).toBe(401);
+          continue;
+        }
+        expect(res.status).toBe(200);
+        expect(await res.json()).toMatchObject({ id: people[v]!.id, name: `Script ${v}`, access: { via: "token", scopes: ["read"] } });
+      }
+    }
+    // One token sent ten times at once (one row read for all of them) answers ten times as its user.
+    const same = await Promise.all(Array.from({ length: 10 }, () => request(valid[3]!, "GET", "/api/me")));
+    for (const res of same) expect(await res.json()).toMatchObject({ id: people[3]!.id });
   });
 });
 

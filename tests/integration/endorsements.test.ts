@@ -724,6 +724,24 @@ describe("many endorsements at once (written in batches)", () => {
     people.forEach((p, i) => expect(byId.get(ids[i]!)?.userId).toBe(p.user.id));
   });
 
+  it("reads the declarations of endorsements sent together at once, yet binds each to its own declaration's current version", async () => {
+    const [first, republished, closed] = await Promise.all([publishDeclaration(), publishDeclaration(), publishDeclaration({ open: false })]);
+    const v2 = await publishVersion(republished, "Police for harm reduction, as amended.");
+    const people = await Promise.all(Array.from({ length: 18 }, (_, i) => signer({ name: `Mixed ${i}` })));
+    const targets = people.map((_, i) => [first, republished, closed][i % 3]!);
+    const responses = await Promise.all(
+      people.map(async (p, i) => api("POST", `/api/declarations/${targets[i]!.slug}/endorsements`, { bearer: await p.token(), json: person({ name: `Mixed Signer ${i}` }), origin: null })),
+    );
+    expect(responses.map((r) => r.status)).toEqual(targets.map((d) => (d === closed ? 403 : 201)));
+    expect(((await responses[2]!.json()) as { error: string }).error).toMatch(/closed/);
+    const [firstRows, republishedRows] = await Promise.all([endorsementRows(first), endorsementRows(republished)]);
+    expect(firstRows).toHaveLength(6);
+    expect(new Set(firstRows.map((r) => r.versionSha256))).toEqual(new Set([first.versions[0]!.sha256]));
+    expect(republishedRows).toHaveLength(6);
+    expect(new Set(republishedRows.map((r) => r.versionSha256))).toEqual(new Set([v2.sha256]));
+    expect(await endorsementRows(closed)).toEqual([]);
+  });
+
   it("counts one account's simultaneous attempts in order: of 12 sent at once, 10 are stored and 2 refused", async () => {
     const decls = await Promise.all(Array.from({ length: 12 }, () => publishDeclaration()));
     const anna = await signer();

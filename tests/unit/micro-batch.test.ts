@@ -81,6 +81,36 @@ describe("createMicroBatcher", () => {
     expect(await check(5)).toBe("ok 5"); // and it keeps working afterwards
   });
 
+  it("with a minimum interval, flushes a lone call at once but a stream of calls at most once per interval", async () => {
+    const flushes: { at: number; items: number[] }[] = [];
+    const started = performance.now();
+    const mark = createMicroBatcher<number, null>(
+      async (items) => {
+        flushes.push({ at: performance.now() - started, items });
+        return items.map(() => null);
+      },
+      { maxBatch: 1000, maxConcurrent: 1, minIntervalMs: 200 },
+    );
+    await mark(0);
+    expect(flushes).toEqual([{ at: expect.any(Number), items: [0] }]);
+    expect(flushes[0]!.at).toBeLessThan(100); // the first call waits for nothing
+    const calls: Promise<null>[] = [];
+    for (let i = 1; i <= 30; i++) {
+      calls.push(mark(i)); // 30 calls over ~300 ms
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const lastCallAt = performance.now() - started;
+    await Promise.all(calls);
+    expect(flushes.flatMap((f) => f.items)).toEqual(Array.from({ length: 31 }, (_, i) => i));
+    expect(flushes.length).toBeLessThanOrEqual(2 + Math.floor(lastCallAt / 200)); // the first, then one per 200 ms
+    for (let i = 1; i < flushes.length; i++) expect(flushes[i]!.at - flushes[i - 1]!.at).toBeGreaterThanOrEqual(195);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const quiet = performance.now() - started;
+    await mark(99);
+    expect(flushes.at(-1)!.items).toEqual([99]);
+    expect(flushes.at(-1)!.at - quiet).toBeLessThan(100); // after a quiet spell, at once again
+  });
+
   it("passes on outcomes that are null or undefined as answers, not as failures", async () => {
     const nothing = createMicroBatcher<number, null>(async (items) => items.map(() => null), { maxBatch: 10, maxConcurrent: 1 });
     expect(await Promise.all([nothing(1), nothing(2)])).toEqual([null, null]);
