@@ -64,6 +64,8 @@ interface Connection {
   /** Counts the confirmations that left fewer changes unconfirmed. */
   confirmations: number;
   keptOnDevice: boolean;
+  /** Some counted change is not yet confirmed written to the device copy (its IndexedDB transaction not complete). */
+  deviceBehind: boolean;
   /** The device copy held a state, shown before the first sync. */
   restored: boolean;
   closedCode: number | null;
@@ -73,6 +75,7 @@ interface Connection {
 type ConnectionEvent =
   | { type: "reset" | "synced" | "unsynced" | "retry" }
   | { type: "pending"; count: number }
+  | { type: "device-written"; behind: boolean }
   | { type: "device-copy"; restored: boolean }
   | { type: "connection-close" | "closed"; code: number | null };
 
@@ -83,6 +86,7 @@ const INITIAL: Connection = {
   unsavedCount: 0,
   confirmations: 0,
   keptOnDevice: false,
+  deviceBehind: false,
   restored: false,
   closedCode: null,
   lastCloseCode: null,
@@ -108,6 +112,8 @@ function connectionReducer(state: Connection, event: ConnectionEvent): Connectio
         : { ...state, unsavedCount: event.count, confirmations: state.confirmations + (event.count < state.unsavedCount ? 1 : 0) };
     case "device-copy":
       return { ...state, keptOnDevice: true, restored: event.restored };
+    case "device-written":
+      return state.deviceBehind === event.behind ? state : { ...state, deviceBehind: event.behind };
   }
 }
 
@@ -136,8 +142,18 @@ function useCollabSession(documentId: string, prefix: string | undefined, keepCo
     const send = (event: ConnectionEvent) => {
       if (active) dispatch(event);
     };
+    // Local changes are numbered; `written` is the last one the device copy confirmed written (transaction complete).
+    let counted = 0;
+    let written = 0;
     const changed = () => {
-      copy?.keep(() => unconfirmed.merged());
+      const upTo = counted;
+      copy?.keep(
+        () => unconfirmed.merged(),
+        () => {
+          written = Math.max(written, upTo);
+          send({ type: "device-written", behind: written < counted });
+        },
+      );
       unsavedChanges.set(unconfirmed.count);
       send({ type: "pending", count: unconfirmed.count });
     };
@@ -173,6 +189,8 @@ function useCollabSession(documentId: string, prefix: string | undefined, keepCo
       // Not local changes: the server's, and what the device copy restores (before `ready`).
       if (origin === provider || !ready) return;
       unconfirmed.add(update);
+      counted += 1;
+      if (copy) send({ type: "device-written", behind: true });
       changed();
     });
     if (keepCopy) {
@@ -181,7 +199,11 @@ function useCollabSession(documentId: string, prefix: string | undefined, keepCo
         .then((opened) => {
           if (!active) return opened.origin.destroy();
           copy = opened;
-          if (opened.pending) unconfirmed.add(opened.pending.update, opened.pending.changes);
+          if (opened.pending) {
+            // The record alone restores the changes (y-indexeddb's own writes of them may not have completed).
+            Y.applyUpdate(doc, opened.pending.update, opened.origin);
+            unconfirmed.add(opened.pending.update, opened.pending.changes);
+          }
           changed();
           send({ type: "device-copy", restored: doc.store.clients.size > 0 });
         })
@@ -221,7 +243,8 @@ function useCollabSession(documentId: string, prefix: string | undefined, keepCo
 }
 
 /**
- * Warn before leaving while edits are unconfirmed and only in this tab (not kept on the device); block in-app
+ * Warn before leaving while edits are unconfirmed and only in this tab (not kept on the device, or not yet confirmed
+ * written there); block in-app
  * navigation while they never left this tab.
  */
 function useLeaveWarning(unsaved: boolean, offline: boolean, question: string) {
@@ -338,8 +361,9 @@ export function CollabEditor({ documentId, initialHtml, canEdit, role, roleNames
     return () => clearTimeout(timer);
   }, [saving, connection.confirmations]);
   const status = saveStatus({ ...connection, canEdit, unsaved, slow }, t);
+  // Not yet committed by the server, and not (or not yet) written to the device copy: leaving would lose it.
   const note = online || closedCode !== null ? null : transientCloseNote(t, connection.lastCloseCode);
-  useLeaveWarning(unsaved && !connection.keptOnDevice, !online, t("editor:editor.leaveWarning"));
+  useLeaveWarning(unsaved && (!connection.keptOnDevice || connection.deviceBehind), !online, t("editor:editor.leaveWarning"));
   // What the device kept is shown (and editable) before the first sync; Yjs merges it with the server's state. The
   // server's HTML stays until the live editor has drawn its text (`words` comes from the editor itself), so the page
   // never shows an empty moment — no text, no heading — between the two.

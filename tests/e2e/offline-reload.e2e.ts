@@ -132,6 +132,36 @@ async function keptOnDevice(page: Page): Promise<number> {
   return keptCount(page);
 }
 
+/**
+ * Makes the device copy's writes complete late, as on a slow disk: while `window.__holdDeviceWrites` is true, a put
+ * into y-indexeddb's `custom` store (the changes not yet saved) keeps its transaction open (a chain of reads on the
+ * same store), so the transaction completes — and the write counts as done — only once the test lets it go. A reload
+ * meanwhile would abort it, as a real one would abort a write still in flight.
+ */
+const HOLD_DEVICE_WRITES = `(() => {
+  const put = IDBObjectStore.prototype.put;
+  IDBObjectStore.prototype.put = function (...args) {
+    const request = put.apply(this, args);
+    if (window.__holdDeviceWrites && this.name === "custom") {
+      const store = this;
+      const spin = () => { if (window.__holdDeviceWrites) store.count().onsuccess = spin; };
+      spin();
+    }
+    return request;
+  };
+})();`;
+
+/** Whether leaving the page now would ask first (a `beforeunload` listener cancels the event). */
+function leaveWarningArmed(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const event = new Event("beforeunload", { cancelable: true });
+    window.dispatchEvent(event);
+    return event.defaultPrevented;
+  });
+}
+
+const savingWords = /^Offline — saving (\d+) changes? on this device…$/;
+
 beforeAll(async () => {
   databaseUrl = await createE2eDatabase();
   server = await startServerProcess(databaseUrl);
@@ -193,6 +223,50 @@ describe("an editor's document page while offline", () => {
     await benPage.locator(".document-editor", { hasText: "Typed before the reload. Typed after the reload." }).waitFor();
     expect(pageErrors).toEqual([]);
     await ben.close();
+    await ann.close();
+  }, 120_000);
+
+  it("says changes are kept on this device only once IndexedDB has written them, and warns before leaving until then", async () => {
+    const ann = await browser.newContext();
+    await ann.addInitScript(HOLD_DEVICE_WRITES);
+    const page = await signIn(ann, "ann");
+    await openAndKeep(page);
+    await ann.setOffline(true);
+    await stopServer();
+    await page.locator("[data-testid=save-status][data-state=offline]").waitFor();
+    await typeAtEnd(page, " Kept at once.");
+    const before = await keptOnDevice(page);
+    expect(await leaveWarningArmed(page)).toBe(false);
+
+    // The device is slow to write: the new changes are counted, but not said to be kept, and leaving warns.
+    await page.evaluate(() => ((window as unknown as { __holdDeviceWrites: boolean }).__holdDeviceWrites = true));
+    await typeAtEnd(page, " Written late.");
+    await expect.poll(() => status(page).textContent()).toMatch(savingWords);
+    const counted = Number(savingWords.exec((await status(page).textContent())!)![1]);
+    expect(counted).toBeGreaterThan(before);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await expect(status(page).textContent()).resolves.toMatch(savingWords);
+    expect(await leaveWarningArmed(page)).toBe(true);
+    // A real attempt to leave asks first (stay on the page).
+    const asked = page.waitForEvent("dialog", { timeout: 10_000 });
+    await page.close({ runBeforeUnload: true });
+    const dialog = await asked;
+    expect(dialog.type()).toBe("beforeunload");
+    await dialog.dismiss();
+
+    // The write completes: now they are kept, leaving no longer warns, and a reload finds them all.
+    await page.evaluate(() => ((window as unknown as { __holdDeviceWrites: boolean }).__holdDeviceWrites = false));
+    await expect.poll(() => status(page).textContent()).toBe(`Offline — ${counted} changes kept on this device`);
+    expect(await leaveWarningArmed(page)).toBe(false);
+    expect(await changesInDeviceCopy(page)).toBe(counted);
+    await page.reload();
+    await page.locator(".document-editor", { hasText: "Kept at once. Written late." }).waitFor({ timeout: 20_000 });
+    expect(await keptCount(page)).toBe(counted);
+
+    await startServer();
+    await ann.setOffline(false);
+    await saved(page);
+    expect(occurrences(await storedText(), "Kept at once. Written late.")).toBe(1);
     await ann.close();
   }, 120_000);
 
