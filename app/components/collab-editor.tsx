@@ -48,6 +48,11 @@ export interface CollabEditorProps {
   /** Each role's name in the page's language, for the presence list. */
   roleNames: Record<Role, string>;
   user: { name: string; colour: string };
+  /**
+   * When the session that loaded the page ends (ms since the epoch; an editor's page only), else null. Past it, and
+   * not connected, the page stops showing the text, the device copy's included (see `useSessionEnded`).
+   */
+  sessionEnds?: number | null;
 }
 
 interface Session {
@@ -335,6 +340,31 @@ function LiveEditor({ doc, provider, documentId, role, user, canEdit, editable, 
   );
 }
 
+/** setTimeout's longest delay (about 24.8 days); a later end is checked again then. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * True once the session that loaded the page has ended, by this device's clock (the server closes a connected
+ * socket whose session ended; this covers a page kept or left open offline). False on the server and during
+ * hydration.
+ */
+function useSessionEnded(ends: number | null | undefined): boolean {
+  const [ended, setEnded] = useState(false);
+  useEffect(() => {
+    setEnded(false);
+    if (ends === null || ends === undefined) return;
+    let timer: ReturnType<typeof setTimeout>;
+    const check = () => {
+      const left = ends - Date.now();
+      if (left <= 0) setEnded(true);
+      else timer = setTimeout(check, Math.min(left, LONGEST_TIMER_MS));
+    };
+    check();
+    return () => clearTimeout(timer);
+  }, [ends]);
+  return ended;
+}
+
 /** False on the server and during hydration, true once this browser runs the page's JavaScript. */
 function useHydrated(): boolean {
   const [hydrated, setHydrated] = useState(false);
@@ -342,7 +372,7 @@ function useHydrated(): boolean {
   return hydrated;
 }
 
-export function CollabEditor({ documentId, initialHtml, canEdit, role, roleNames, user }: CollabEditorProps) {
+export function CollabEditor({ documentId, initialHtml, canEdit, role, roleNames, user, sessionEnds }: CollabEditorProps) {
   const { t } = useT();
   const hydrated = useHydrated();
   // The root names this account's device copies (app/collab/device-key.server.ts); without it, none is kept.
@@ -368,6 +398,9 @@ export function CollabEditor({ documentId, initialHtml, canEdit, role, roleNames
   // server's HTML stays until the live editor has drawn its text (`words` comes from the editor itself), so the page
   // never shows an empty moment — no text, no heading — between the two.
   const shown = (everSynced || connection.restored) && words !== null;
+  // The session ended and nothing connected says otherwise: the text is no longer shown on this device (not the
+  // server's, not the device copy's). The device copy stays, unsent changes and all: signing in again sends them.
+  const sessionOver = useSessionEnded(sessionEnds) && !online;
 
   useEffect(() => {
     session?.provider.awareness.setLocalStateField("user", { name: user.name, color: user.colour });
@@ -406,7 +439,17 @@ export function CollabEditor({ documentId, initialHtml, canEdit, role, roleNames
           </div>
         </div>
       ) : null}
-      {shown ? null : (
+      {sessionOver ? (
+        <div className="alert info collab-editor__session-ended" role="alert">
+          <p>{t("editor:editor.sessionEnded")}</p>
+          <div className="actions">
+            <a className="button" href={`/login?redirectTo=${encodeURIComponent(`/documents/${documentId}`)}`}>
+              {t("editor:editor.signInAgain")}
+            </a>
+          </div>
+        </div>
+      ) : null}
+      {shown || sessionOver ? null : (
         <article className="document" aria-label={t("editor:editor.documentText")} dangerouslySetInnerHTML={{ __html: initialHtml }} />
       )}
       {session ? (
@@ -418,7 +461,7 @@ export function CollabEditor({ documentId, initialHtml, canEdit, role, roleNames
           user={user}
           canEdit={canEdit}
           editable={canEdit && closedCode === null}
-          hidden={!shown}
+          hidden={!shown || sessionOver}
           status={status}
           onWords={setWords}
         />

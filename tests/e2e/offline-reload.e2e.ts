@@ -270,6 +270,56 @@ describe("an editor's document page while offline", () => {
     await ann.close();
   }, 120_000);
 
+  it("is neither shown nor reopened once the session that kept it has ended, and its unsent changes are sent after signing in again", async () => {
+    const ann = await browser.newContext();
+    const page = await signIn(ann, "ann");
+    // Ann's session reaches its absolute lifetime in 20 s: the page kept from now on says so.
+    const ends = new Date(Date.now() + 20_000);
+    await getSql()`update sessions set expires_at = ${ends}, absolute_expires_at = ${ends} where user_id = (select id from users where email = ${people.ann.email})`;
+    await openAndKeep(page);
+    const mark = await page.evaluate(async (path) => {
+      const name = (await caches.keys()).find((n) => n.startsWith("accord-offline-pages:"))!;
+      return (await (await caches.open(name)).match(path))?.headers.get("Accord-Offline-Until");
+    }, new URL(documentUrl()).pathname);
+    expect(mark).toBe(String(ends.getTime()));
+
+    await ann.setOffline(true);
+    await stopServer();
+    await page.locator("[data-testid=save-status][data-state=offline]").waitFor();
+    await typeAtEnd(page, " Typed as the session ended.");
+    const kept = await keptOnDevice(page);
+    expect(await page.evaluate(() => document.body.innerText)).toContain("Typed as the session ended.");
+
+    // The session ends: the open tab stops showing the text (the device copy's included) and says why.
+    await page.getByRole("alert").filter({ hasText: "Your session has ended" }).waitFor({ timeout: 30_000 });
+    expect(await page.evaluate(() => document.body.innerText)).not.toContain("Typed as the session ended.");
+    expect(await page.locator(".document").filter({ visible: true }).count()).toBe(0);
+    // Nor does the worker reopen it: the browser's own error, and the kept page is deleted.
+    const other = await ann.newPage();
+    await expect(other.goto(documentUrl())).rejects.toThrow(/ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED|ERR_FAILED/);
+    await expect
+      .poll(() => page.evaluate(async (path) => {
+        const names = (await caches.keys()).filter((n) => n.startsWith("accord-offline-pages:"));
+        for (const name of names) if (await (await caches.open(name)).match(path)) return true;
+        return false;
+      }, new URL(documentUrl()).pathname))
+      .toBe(false);
+    // The unsent changes stay on the device (the tab is closed: only the device copy holds them now).
+    expect(await changesInDeviceCopy(page)).toBe(kept);
+    await page.close();
+    await other.close();
+
+    // Back online and signed in again: the changes kept on the device are sent, once.
+    await startServer();
+    await ann.setOffline(false);
+    const again = await signIn(ann, "ann");
+    await again.goto(documentUrl());
+    await saved(again);
+    await expect.poll(storedText, { timeout: 20_000 }).toContain("Typed as the session ended.");
+    expect(occurrences(await storedText(), "Typed as the session ended.")).toBe(1);
+    await ann.close();
+  }, 120_000);
+
   it("reopens after the browser is restarted offline, and commits once when back", async () => {
     const userDataDir = await mkdtemp(path.join(tmpdir(), "accord-offline-profile-"));
     const launch = (offline: boolean) =>
