@@ -249,8 +249,7 @@ function useCollabSession(documentId: string, prefix: string | undefined, keepCo
 
 /**
  * Warn before leaving while edits are unconfirmed and only in this tab (not kept on the device, or not yet confirmed
- * written there); block in-app
- * navigation while they never left this tab.
+ * written there); block in-app navigation while they never left this tab.
  */
 function useLeaveWarning(unsaved: boolean, offline: boolean, question: string) {
   useEffect(() => {
@@ -391,8 +390,8 @@ export function CollabEditor({ documentId, initialHtml, canEdit, role, roleNames
     return () => clearTimeout(timer);
   }, [saving, connection.confirmations]);
   const status = saveStatus({ ...connection, canEdit, unsaved, slow }, t);
-  // Not yet committed by the server, and not (or not yet) written to the device copy: leaving would lose it.
   const note = online || closedCode !== null ? null : transientCloseNote(t, connection.lastCloseCode);
+  // Not yet committed by the server, and not (or not yet) written to the device copy: leaving would lose it.
   useLeaveWarning(unsaved && (!connection.keptOnDevice || connection.deviceBehind), !online, t("editor:editor.leaveWarning"));
   // What the device kept is shown (and editable) before the first sync; Yjs merges it with the server's state. The
   // server's HTML stays until the live editor has drawn its text (`words` comes from the editor itself), so the page
