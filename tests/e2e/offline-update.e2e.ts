@@ -5,12 +5,11 @@
  * with the new build's scripts and styles.
  *
  * A real new build, not an imitation (Playwright cannot intercept the worker script's update check): the test copies
- * Accord's files to a temporary directory and runs the server from there (it builds itself: server/build.ts), then
+ * Accord's sources (not its build) to a temporary directory and runs the server from there (it builds itself: server/build.ts), then
  * changes a style sheet of the copy, and starts the server again on the same port, which rebuilds: new file names,
  * new version, new worker. The database stays.
  */
-import { execFileSync } from "node:child_process";
-import { appendFile, copyFile, mkdir, mkdtemp, readFile, rm, symlink } from "node:fs/promises";
+import { appendFile, cp, mkdtemp, readFile, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,15 +29,15 @@ let browser: Browser;
 let documentId: string;
 const ann = { email: uniqueEmail("update-ann"), name: "Ann Update" };
 
-/** Accord's tracked files (as they are in the working tree) in a new directory, with this checkout's node_modules. */
+/** What the server needs to build and run itself (not its build: the copy makes its own). */
+const SERVER_FILES = ["app", "db", "server", "public", "package.json", "package-lock.json", "remix.config.js", "remix.env.d.ts", "tsconfig.json"];
+
+/** Accord's sources in a new directory, with this checkout's node_modules. */
 async function copyAccord(): Promise<string> {
   const target = await mkdtemp(path.join(tmpdir(), "accord-build-"));
-  const files = execFileSync("git", ["ls-files", "-z"], { cwd: repo, encoding: "utf8" }).split("\0").filter(Boolean);
-  for (const file of files) {
-    await mkdir(path.dirname(path.join(target, file)), { recursive: true });
-    await copyFile(path.join(repo, file), path.join(target, file)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== "ENOENT") throw error; // deleted in the working tree, not yet in git
-    });
+  const built = path.join(repo, "public/build");
+  for (const entry of SERVER_FILES) {
+    await cp(path.join(repo, entry), path.join(target, entry), { recursive: true, filter: (source) => source !== built });
   }
   await symlink(path.join(repo, "node_modules"), path.join(target, "node_modules"));
   return target;
