@@ -20,6 +20,8 @@ import type * as Y from "yjs";
 import { IndexeddbPersistence } from "y-indexeddb";
 
 const PENDING_KEY = "pending";
+/** How long after a failed write the device copy tries again. */
+const RETRY_MS = 2000;
 /** y-indexeddb's store for values other than updates. */
 const CUSTOM_STORE = "custom";
 export interface PendingChanges {
@@ -35,7 +37,7 @@ export interface DeviceCopy {
   /**
    * Keep these as the unconfirmed changes (writes are coalesced: computed when written, the latest wins); `written`
    * is called once a write begun after this call has completed (its IndexedDB transaction committed). A failed write
-   * calls nothing: the next `keep` tries again.
+   * calls nothing yet: it is tried again RETRY_MS later (or at the next `keep`).
    */
   keep(pending: () => PendingChanges | null, written?: () => void): void;
 }
@@ -55,27 +57,40 @@ export async function openDeviceCopy(name: string, doc: Y.Doc): Promise<DeviceCo
   persistence.db!.onversionchange = () => void persistence.destroy();
   const stored: unknown = await persistence.get(PENDING_KEY).catch(() => undefined);
   let writing = false;
-  let next: (() => PendingChanges | null) | undefined;
+  let dirty = false;
+  let latest: () => PendingChanges | null = () => null;
   let waiting: (() => void)[] = [];
+  let retry: ReturnType<typeof setTimeout> | undefined;
   const write = () => {
-    if (writing || !next || persistence._destroyed) return;
-    const value = next();
+    if (writing || !dirty || persistence._destroyed) return;
+    const value = latest();
     const batch = waiting;
-    next = undefined;
+    dirty = false;
     waiting = [];
     writing = true;
-    const done = (ok: boolean) => {
-      writing = false;
-      if (ok) for (const written of batch) written();
-      write();
-    };
-    commit(persistence.db!, value).then(() => done(true), () => done(false));
+    commit(persistence.db!, value).then(
+      () => {
+        writing = false;
+        for (const written of batch) written();
+        write();
+      },
+      () => {
+        // Failed (a full disk, an aborted transaction): its changes are still unwritten; tried again in a moment
+        // with the latest ones (or at once by the next `keep`).
+        writing = false;
+        dirty = true;
+        waiting = [...batch, ...waiting];
+        clearTimeout(retry);
+        retry = setTimeout(write, RETRY_MS);
+      },
+    );
   };
   return {
     origin: persistence,
     pending: isPending(stored) ? stored : null,
     keep(pending, written) {
-      next = pending;
+      latest = pending;
+      dirty = true;
       if (written) waiting.push(written);
       write();
     },

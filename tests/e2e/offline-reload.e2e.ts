@@ -136,13 +136,15 @@ async function keptOnDevice(page: Page): Promise<number> {
  * Makes the device copy's writes complete late, as on a slow disk: while `window.__holdDeviceWrites` is true, a put
  * into y-indexeddb's `custom` store (the changes not yet saved) keeps its transaction open (a chain of reads on the
  * same store), so the transaction completes — and the write counts as done — only once the test lets it go. A reload
- * meanwhile would abort it, as a real one would abort a write still in flight.
+ * meanwhile would abort it, as a real one would abort a write still in flight. While `window.__failDeviceWrites` is
+ * true, such a put fails instead (its transaction is aborted, as on a full disk).
  */
 const HOLD_DEVICE_WRITES = `(() => {
   const put = IDBObjectStore.prototype.put;
   IDBObjectStore.prototype.put = function (...args) {
     const request = put.apply(this, args);
-    if (window.__holdDeviceWrites && this.name === "custom") {
+    if (window.__failDeviceWrites && this.name === "custom") this.transaction.abort();
+    else if (window.__holdDeviceWrites && this.name === "custom") {
       const store = this;
       const spin = () => { if (window.__holdDeviceWrites) store.count().onsuccess = spin; };
       spin();
@@ -226,7 +228,7 @@ describe("an editor's document page while offline", () => {
     await ann.close();
   }, 120_000);
 
-  it("says changes are kept on this device only once IndexedDB has written them, and warns before leaving until then", async () => {
+  it("says changes are kept on this device only once IndexedDB has written them (a failed write tried again), and warns before leaving until then", async () => {
     const ann = await browser.newContext();
     await ann.addInitScript(HOLD_DEVICE_WRITES);
     const page = await signIn(ann, "ann");
@@ -259,14 +261,28 @@ describe("an editor's document page while offline", () => {
     await expect.poll(() => status(page).textContent()).toBe(`Offline — ${counted} changes kept on this device`);
     expect(await leaveWarningArmed(page)).toBe(false);
     expect(await changesInDeviceCopy(page)).toBe(counted);
+
+    // A write that fails (a full disk) is not kept either, and is tried again without another keystroke.
+    await page.evaluate(() => ((window as unknown as { __failDeviceWrites: boolean }).__failDeviceWrites = true));
+    await typeAtEnd(page, " Failed once.");
+    await expect.poll(() => status(page).textContent()).toMatch(savingWords);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await expect(status(page).textContent()).resolves.toMatch(savingWords);
+    expect(await leaveWarningArmed(page)).toBe(true);
+    const retried = Number(savingWords.exec((await status(page).textContent())!)![1]);
+    await page.evaluate(() => ((window as unknown as { __failDeviceWrites: boolean }).__failDeviceWrites = false));
+    await expect.poll(() => status(page).textContent(), { timeout: 10_000 }).toBe(`Offline — ${retried} changes kept on this device`);
+    expect(await leaveWarningArmed(page)).toBe(false);
+    expect(await changesInDeviceCopy(page)).toBe(retried);
+
     await page.reload();
-    await page.locator(".document-editor", { hasText: "Kept at once. Written late." }).waitFor({ timeout: 20_000 });
-    expect(await keptCount(page)).toBe(counted);
+    await page.locator(".document-editor", { hasText: "Kept at once. Written late. Failed once." }).waitFor({ timeout: 20_000 });
+    expect(await keptCount(page)).toBe(retried);
 
     await startServer();
     await ann.setOffline(false);
     await saved(page);
-    expect(occurrences(await storedText(), "Kept at once. Written late.")).toBe(1);
+    expect(occurrences(await storedText(), "Kept at once. Written late. Failed once.")).toBe(1);
     await ann.close();
   }, 120_000);
 
