@@ -4,7 +4,10 @@
  * whatever the server has since; nothing is overwritten). One database per account and document
  * (`accord-device-copy:<account key>:<document id>`, the key a hash of the account, app/collab/device-key.server.ts),
  * holding the document's updates and, under `pending`, the local changes the server has not yet confirmed as
- * committed (one merged update and how many changes it holds), so the status can say how many are kept.
+ * committed (one merged update and how many changes it holds), so the status can say how many are kept. That record
+ * alone restores them (it is applied on opening too, whatever became of y-indexeddb's own update writes). A change
+ * counts as kept only once the transaction that wrote it completed (`keep`'s `written`, durability "strict": on disk,
+ * not just queued); until then the status says it is being saved on the device and leaving the page warns.
  *
  * Deleted on sign-out (every account's, app/root.tsx), when the server says access to the document was lost
  * (close 4403, or the document page answering 404), and for readers, who never write (device-copies.ts, which the
@@ -17,6 +20,10 @@ import type * as Y from "yjs";
 import { IndexeddbPersistence } from "y-indexeddb";
 
 const PENDING_KEY = "pending";
+/** How long after a failed write the device copy tries again. */
+const RETRY_MS = 2000;
+/** y-indexeddb's store for values other than updates. */
+const CUSTOM_STORE = "custom";
 export interface PendingChanges {
   update: Uint8Array;
   changes: number;
@@ -27,8 +34,12 @@ export interface DeviceCopy {
   origin: IndexeddbPersistence;
   /** The unconfirmed changes kept last time, or null. */
   pending: PendingChanges | null;
-  /** Keep these as the unconfirmed changes (writes are coalesced: computed when written, the latest wins). */
-  keep(pending: () => PendingChanges | null): void;
+  /**
+   * Keep these as the unconfirmed changes (writes are coalesced: computed when written, the latest wins); `written`
+   * is called once a write begun after this call has completed (its IndexedDB transaction committed). A failed write
+   * calls nothing yet: it is tried again RETRY_MS later (or at the next `keep`).
+   */
+  keep(pending: () => PendingChanges | null, written?: () => void): void;
 }
 
 /** Written only by `keep` below; checked all the same (an older or damaged copy): an update and a count. */
@@ -46,24 +57,54 @@ export async function openDeviceCopy(name: string, doc: Y.Doc): Promise<DeviceCo
   persistence.db!.onversionchange = () => void persistence.destroy();
   const stored: unknown = await persistence.get(PENDING_KEY).catch(() => undefined);
   let writing = false;
-  let next: (() => PendingChanges | null) | undefined;
+  let dirty = false;
+  let latest: () => PendingChanges | null = () => null;
+  let waiting: (() => void)[] = [];
+  let retry: ReturnType<typeof setTimeout> | undefined;
   const write = () => {
-    if (writing || !next || persistence._destroyed) return;
-    const value = next();
-    next = undefined;
+    if (writing || !dirty || persistence._destroyed) return;
+    const value = latest();
+    const batch = waiting;
+    dirty = false;
+    waiting = [];
     writing = true;
-    const done = () => {
-      writing = false;
-      write();
-    };
-    (value ? persistence.set(PENDING_KEY, value as unknown as ArrayBuffer) : persistence.del(PENDING_KEY)).then(done, done);
+    commit(persistence.db!, value).then(
+      () => {
+        writing = false;
+        for (const written of batch) written();
+        write();
+      },
+      () => {
+        // Failed (a full disk, an aborted transaction): its changes are still unwritten; tried again in a moment
+        // with the latest ones (or at once by the next `keep`).
+        writing = false;
+        dirty = true;
+        waiting = [...batch, ...waiting];
+        clearTimeout(retry);
+        retry = setTimeout(write, RETRY_MS);
+      },
+    );
   };
   return {
     origin: persistence,
     pending: isPending(stored) ? stored : null,
-    keep(pending) {
-      next = pending;
+    keep(pending, written) {
+      latest = pending;
+      dirty = true;
+      if (written) waiting.push(written);
       write();
     },
   };
+}
+
+/** Writes (or deletes) the pending record and resolves once its transaction completed, rejects if it failed. */
+function commit(db: IDBDatabase, value: PendingChanges | null): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const transaction = db.transaction([CUSTOM_STORE], "readwrite", { durability: "strict" });
+    const store = transaction.objectStore(CUSTOM_STORE);
+    if (value) store.put(value, PENDING_KEY);
+    else store.delete(PENDING_KEY);
+    transaction.oncomplete = () => resolve();
+    transaction.onerror = transaction.onabort = () => reject(transaction.error ?? new Error("IndexedDB write aborted"));
+  });
 }

@@ -9,7 +9,8 @@
  * The names below are shared by the worker, the server and the page, so each rule is written once. Which pages may
  * be kept, and for whom, is the server's to say: an editor's document page carries OFFLINE_PAGE_HEADER, the
  * account's key (the one that names its device copies, app/collab/device-key.server.ts); a page without it is never
- * kept. The kept pages are deleted with the device copies (app/collab/device-copies.ts).
+ * kept. It also says when the session that loaded it ends (OFFLINE_UNTIL_HEADER): the worker never keeps or shows the
+ * page after that, and deletes it. The kept pages are deleted with the device copies (app/collab/device-copies.ts).
  */
 
 /** The worker's address; its scope is the document pages only. */
@@ -18,6 +19,24 @@ export const OFFLINE_SCOPE = "/documents/";
 
 /** On an editor's own document page: the account key its copy is kept under. */
 export const OFFLINE_PAGE_HEADER = "Accord-Offline-Page";
+
+/**
+ * On the same page: when the session that loaded it ends (milliseconds since the epoch, the session's expiry as the
+ * server had it). The kept page is shown no later than that, by this device's clock; a page without it is never kept.
+ */
+export const OFFLINE_UNTIL_HEADER = "Accord-Offline-Until";
+
+/** The end a page was marked with: a whole number of milliseconds, else null. */
+export function offlineUntil(value: string | null | undefined): number | null {
+  if (typeof value !== "string" || !/^\d{1,15}$/.test(value)) return null;
+  return Number(value);
+}
+
+/** Whether a page marked `until` (the header's value) may be kept or shown at `now`: only before its session ends. */
+export function withinSession(until: string | null | undefined, now: number): boolean {
+  const end = offlineUntil(until);
+  return end !== null && now < end;
+}
 
 /** Every cache Accord makes starts with this. */
 export const OFFLINE_CACHE_PREFIX = "accord-offline-";

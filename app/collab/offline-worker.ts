@@ -7,14 +7,25 @@
  * - A navigation to `/documents/:id`: the network first (a kept page never hides the server's newer one); the
  *   answer is kept when the server marked it as an editor's page (OFFLINE_PAGE_HEADER, the account's key). When the
  *   network fails (or a gateway says the server is away: 502, 503, 504), the kept page of the account signed in here
- *   (the only one whose pages exist: app/collab/device-copies.ts), if any; otherwise the browser's own error.
+ *   (the only one whose pages exist: app/collab/device-copies.ts), if any and only until the session that loaded it
+ *   ends (OFFLINE_UNTIL_HEADER, kept with the page; past it the page is deleted); otherwise the browser's own error.
  * - A GET of one of the build's files: the kept file, else the network (kept only if it is one of the list).
  * - Everything else (API, other pages, other origins, anything but GET) goes to the network untouched.
  * - A page the worker did not answer asks it to keep it (`{ type: "keep", path }`); anything else is ignored.
  *
  * Browser-only (a ServiceWorkerGlobalScope); the few types it needs are declared here (the DOM library has none).
  */
-import { ACCOUNT_KEY, ASSET_CACHE_PREFIX, DOCUMENT_PAGE, isKeepMessage, OFFLINE_PAGE_HEADER, PAGE_CACHE_PREFIX, pageCacheName } from "./offline-pages";
+import {
+  ACCOUNT_KEY,
+  ASSET_CACHE_PREFIX,
+  DOCUMENT_PAGE,
+  isKeepMessage,
+  OFFLINE_PAGE_HEADER,
+  OFFLINE_UNTIL_HEADER,
+  PAGE_CACHE_PREFIX,
+  pageCacheName,
+  withinSession,
+} from "./offline-pages";
 
 interface ExtendableEvent extends Event {
   waitUntil(promise: Promise<unknown>): void;
@@ -57,10 +68,14 @@ async function pageCaches(): Promise<string[]> {
   return (await caches.keys()).filter((name) => name.startsWith(PAGE_CACHE_PREFIX));
 }
 
-/** Keeps a copy of the answer if the server marked it as an editor's document page; otherwise nothing. */
+/**
+ * Keeps a copy of the answer if the server marked it as an editor's document page, with the end of the session that
+ * loaded it still ahead; otherwise nothing.
+ */
 async function keepPage(path: string, response: Response): Promise<void> {
   const key = response.headers.get(OFFLINE_PAGE_HEADER);
   if (response.status !== 200 || response.type !== "basic" || response.redirected || !key || !ACCOUNT_KEY.test(key)) return;
+  if (!withinSession(response.headers.get(OFFLINE_UNTIL_HEADER), Date.now())) return;
   const headers = new Headers(response.headers);
   headers.set(BUILD_HEADER, OFFLINE_BUILD.version);
   // The body is kept decoded: its length and encoding as sent no longer apply.
@@ -70,11 +85,29 @@ async function keepPage(path: string, response: Response): Promise<void> {
   await (await caches.open(pageCacheName(key))).put(path, copy);
 }
 
-/** The kept page, if exactly one account's pages are kept (never guess between two). */
+/**
+ * The kept page, if exactly one account's pages are kept (never guess between two) and the session that loaded it
+ * has not ended; a page whose session ended is deleted instead.
+ */
 async function keptPage(path: string): Promise<Response | undefined> {
   const names = await pageCaches();
   if (names.length !== 1) return undefined;
-  return (await caches.open(names[0]!)).match(path);
+  const cache = await caches.open(names[0]!);
+  const kept = await cache.match(path);
+  if (!kept || withinSession(kept.headers.get(OFFLINE_UNTIL_HEADER), Date.now())) return kept;
+  await cache.delete(path);
+  return undefined;
+}
+
+/** Deletes every kept page whose session has ended. */
+async function forgetEndedPages(): Promise<void> {
+  for (const name of await pageCaches()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      const kept = await cache.match(request);
+      if (!withinSession(kept?.headers.get(OFFLINE_UNTIL_HEADER), Date.now())) await cache.delete(request);
+    }
+  }
 }
 
 function documentPage(event: WorkerFetchEvent, path: string): Promise<Response> {
@@ -126,7 +159,12 @@ scope.addEventListener("activate", (event) => {
   const pruned = caches
     .keys()
     .then((names) => Promise.all(names.filter((name) => name.startsWith(ASSET_CACHE_PREFIX) && name !== ASSETS).map((name) => caches.delete(name))));
-  event.waitUntil(pruned.then(() => scope.clients.claim()).then(() => refreshKeptPages().catch(() => undefined)));
+  event.waitUntil(
+    pruned
+      .then(() => scope.clients.claim())
+      .then(() => forgetEndedPages().catch(() => undefined))
+      .then(() => refreshKeptPages().catch(() => undefined)),
+  );
 });
 
 scope.addEventListener("fetch", (event) => {

@@ -76,6 +76,8 @@ export interface SaveStatusInput {
   /** How many (when known), and whether this device keeps them (IndexedDB) across a reload or a browser restart. */
   unsavedCount?: number;
   keptOnDevice?: boolean;
+  /** Some of them are not yet confirmed written to the device copy: they are being saved there, not kept yet. */
+  deviceBehind?: boolean;
   /** Online, but nothing was confirmed for a while (SLOW_SAVE_MS): the server cannot commit yet, e.g. PostgreSQL is away. */
   slow?: boolean;
   /** The close code of a final close (4400–4499), or null. */
@@ -106,6 +108,11 @@ export function statusWords(t: Translate) {
 /** "Offline — 3 changes kept on this device": what survives a reload or a browser restart while offline. */
 export function keptOnDeviceText(t: Translate, count: number): string {
   return t("editor:status.keptOnDevice", { count });
+}
+
+/** "Offline — saving 3 changes on this device…": counted, but the device copy has not confirmed writing them all yet. */
+export function savingOnDeviceText(t: Translate, count: number): string {
+  return t("editor:status.savingOnDevice", { count });
 }
 
 /** The same states in a word or two, for the toolbar that stays in view while someone writes. */
@@ -141,7 +148,8 @@ export function saveStatus(input: SaveStatusInput, t: Translate): SaveStatus {
     if (!input.everSynced && !input.dropped) return { state: "connecting", text: words.connecting };
     if (!input.unsaved) return { state: "offline", text: words.offline };
     const count = input.unsavedCount ?? 0;
-    return { state: "offline", text: input.keptOnDevice && count > 0 ? keptOnDeviceText(t, count) : words.offlineUnsaved };
+    if (!input.keptOnDevice || count === 0) return { state: "offline", text: words.offlineUnsaved };
+    return { state: "offline", text: input.deviceBehind ? savingOnDeviceText(t, count) : keptOnDeviceText(t, count) };
   }
   if (input.unsaved) return { state: "saving", text: input.slow ? words.notSavedYet : words.saving };
   return { state: "saved", text: words.saved };

@@ -48,6 +48,11 @@ export interface CollabEditorProps {
   /** Each role's name in the page's language, for the presence list. */
   roleNames: Record<Role, string>;
   user: { name: string; colour: string };
+  /**
+   * When the session that loaded the page ends (ms since the epoch; an editor's page only), else null. Past it, and
+   * not connected, the page stops showing the text, the device copy's included (see `useSessionEnded`).
+   */
+  sessionEnds?: number | null;
 }
 
 interface Session {
@@ -64,6 +69,8 @@ interface Connection {
   /** Counts the confirmations that left fewer changes unconfirmed. */
   confirmations: number;
   keptOnDevice: boolean;
+  /** Some counted change is not yet confirmed written to the device copy (its IndexedDB transaction not complete). */
+  deviceBehind: boolean;
   /** The device copy held a state, shown before the first sync. */
   restored: boolean;
   closedCode: number | null;
@@ -73,6 +80,7 @@ interface Connection {
 type ConnectionEvent =
   | { type: "reset" | "synced" | "unsynced" | "retry" }
   | { type: "pending"; count: number }
+  | { type: "device-written"; behind: boolean }
   | { type: "device-copy"; restored: boolean }
   | { type: "connection-close" | "closed"; code: number | null };
 
@@ -83,6 +91,7 @@ const INITIAL: Connection = {
   unsavedCount: 0,
   confirmations: 0,
   keptOnDevice: false,
+  deviceBehind: false,
   restored: false,
   closedCode: null,
   lastCloseCode: null,
@@ -108,6 +117,8 @@ function connectionReducer(state: Connection, event: ConnectionEvent): Connectio
         : { ...state, unsavedCount: event.count, confirmations: state.confirmations + (event.count < state.unsavedCount ? 1 : 0) };
     case "device-copy":
       return { ...state, keptOnDevice: true, restored: event.restored };
+    case "device-written":
+      return state.deviceBehind === event.behind ? state : { ...state, deviceBehind: event.behind };
   }
 }
 
@@ -136,8 +147,18 @@ function useCollabSession(documentId: string, prefix: string | undefined, keepCo
     const send = (event: ConnectionEvent) => {
       if (active) dispatch(event);
     };
+    // Local changes are numbered; `written` is the last one the device copy confirmed written (transaction complete).
+    let counted = 0;
+    let written = 0;
     const changed = () => {
-      copy?.keep(() => unconfirmed.merged());
+      const upTo = counted;
+      copy?.keep(
+        () => unconfirmed.merged(),
+        () => {
+          written = Math.max(written, upTo);
+          send({ type: "device-written", behind: written < counted });
+        },
+      );
       unsavedChanges.set(unconfirmed.count);
       send({ type: "pending", count: unconfirmed.count });
     };
@@ -173,6 +194,8 @@ function useCollabSession(documentId: string, prefix: string | undefined, keepCo
       // Not local changes: the server's, and what the device copy restores (before `ready`).
       if (origin === provider || !ready) return;
       unconfirmed.add(update);
+      counted += 1;
+      if (copy) send({ type: "device-written", behind: true });
       changed();
     });
     if (keepCopy) {
@@ -181,7 +204,11 @@ function useCollabSession(documentId: string, prefix: string | undefined, keepCo
         .then((opened) => {
           if (!active) return opened.origin.destroy();
           copy = opened;
-          if (opened.pending) unconfirmed.add(opened.pending.update, opened.pending.changes);
+          if (opened.pending) {
+            // The record alone restores the changes (y-indexeddb's own writes of them may not have completed).
+            Y.applyUpdate(doc, opened.pending.update, opened.origin);
+            unconfirmed.add(opened.pending.update, opened.pending.changes);
+          }
           changed();
           send({ type: "device-copy", restored: doc.store.clients.size > 0 });
         })
@@ -221,8 +248,8 @@ function useCollabSession(documentId: string, prefix: string | undefined, keepCo
 }
 
 /**
- * Warn before leaving while edits are unconfirmed and only in this tab (not kept on the device); block in-app
- * navigation while they never left this tab.
+ * Warn before leaving while edits are unconfirmed and only in this tab (not kept on the device, or not yet confirmed
+ * written there); block in-app navigation while they never left this tab.
  */
 function useLeaveWarning(unsaved: boolean, offline: boolean, question: string) {
   useEffect(() => {
@@ -312,6 +339,31 @@ function LiveEditor({ doc, provider, documentId, role, user, canEdit, editable, 
   );
 }
 
+/** setTimeout's longest delay (about 24.8 days); a later end is checked again then. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * True once the session that loaded the page has ended, by this device's clock (the server closes a connected
+ * socket whose session ended; this covers a page kept or left open offline). False on the server and during
+ * hydration.
+ */
+function useSessionEnded(ends: number | null | undefined): boolean {
+  const [ended, setEnded] = useState(false);
+  useEffect(() => {
+    setEnded(false);
+    if (ends === null || ends === undefined) return;
+    let timer: ReturnType<typeof setTimeout>;
+    const check = () => {
+      const left = ends - Date.now();
+      if (left <= 0) setEnded(true);
+      else timer = setTimeout(check, Math.min(left, LONGEST_TIMER_MS));
+    };
+    check();
+    return () => clearTimeout(timer);
+  }, [ends]);
+  return ended;
+}
+
 /** False on the server and during hydration, true once this browser runs the page's JavaScript. */
 function useHydrated(): boolean {
   const [hydrated, setHydrated] = useState(false);
@@ -319,7 +371,7 @@ function useHydrated(): boolean {
   return hydrated;
 }
 
-export function CollabEditor({ documentId, initialHtml, canEdit, role, roleNames, user }: CollabEditorProps) {
+export function CollabEditor({ documentId, initialHtml, canEdit, role, roleNames, user, sessionEnds }: CollabEditorProps) {
   const { t } = useT();
   const hydrated = useHydrated();
   // The root names this account's device copies (app/collab/device-key.server.ts); without it, none is kept.
@@ -339,11 +391,15 @@ export function CollabEditor({ documentId, initialHtml, canEdit, role, roleNames
   }, [saving, connection.confirmations]);
   const status = saveStatus({ ...connection, canEdit, unsaved, slow }, t);
   const note = online || closedCode !== null ? null : transientCloseNote(t, connection.lastCloseCode);
-  useLeaveWarning(unsaved && !connection.keptOnDevice, !online, t("editor:editor.leaveWarning"));
+  // Not yet committed by the server, and not (or not yet) written to the device copy: leaving would lose it.
+  useLeaveWarning(unsaved && (!connection.keptOnDevice || connection.deviceBehind), !online, t("editor:editor.leaveWarning"));
   // What the device kept is shown (and editable) before the first sync; Yjs merges it with the server's state. The
   // server's HTML stays until the live editor has drawn its text (`words` comes from the editor itself), so the page
   // never shows an empty moment — no text, no heading — between the two.
   const shown = (everSynced || connection.restored) && words !== null;
+  // The session ended and nothing connected says otherwise: the text is no longer shown on this device (not the
+  // server's, not the device copy's). The device copy stays, unsent changes and all: signing in again sends them.
+  const sessionOver = useSessionEnded(sessionEnds) && !online;
 
   useEffect(() => {
     session?.provider.awareness.setLocalStateField("user", { name: user.name, color: user.colour });
@@ -382,7 +438,17 @@ export function CollabEditor({ documentId, initialHtml, canEdit, role, roleNames
           </div>
         </div>
       ) : null}
-      {shown ? null : (
+      {sessionOver ? (
+        <div className="alert info collab-editor__session-ended" role="alert">
+          <p>{t("editor:editor.sessionEnded")}</p>
+          <div className="actions">
+            <a className="button" href={`/login?redirectTo=${encodeURIComponent(`/documents/${documentId}`)}`}>
+              {t("editor:editor.signInAgain")}
+            </a>
+          </div>
+        </div>
+      ) : null}
+      {shown || sessionOver ? null : (
         <article className="document" aria-label={t("editor:editor.documentText")} dangerouslySetInnerHTML={{ __html: initialHtml }} />
       )}
       {session ? (
@@ -394,7 +460,7 @@ export function CollabEditor({ documentId, initialHtml, canEdit, role, roleNames
           user={user}
           canEdit={canEdit}
           editable={canEdit && closedCode === null}
-          hidden={!shown}
+          hidden={!shown || sessionOver}
           status={status}
           onWords={setWords}
         />

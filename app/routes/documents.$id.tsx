@@ -35,7 +35,7 @@ import diffStyles from "../diff/diff.css";
 import { SideBySideToggle } from "../components/side-by-side-toggle";
 import { TranslationNotice } from "../components/translation-notice";
 import { loadTranslationContext } from "../models/translation-context.server";
-import { OFFLINE_PAGE_HEADER } from "../collab/offline-pages";
+import { OFFLINE_PAGE_HEADER, OFFLINE_UNTIL_HEADER } from "../collab/offline-pages";
 import { deviceAccountKey } from "../collab/device-key.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: diffStyles }];
@@ -61,7 +61,7 @@ async function pageStrings(request: Request, context: LoaderFunctionArgs["contex
 }
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { user } = await requireUser(request, context);
+  const { user, session } = await requireUser(request, context);
   const document = await findDocumentForUser(params.id ?? "", user.id);
   if (!document) throw notFound();
   const [rendered, translation, mentionNames] = await Promise.all([
@@ -71,8 +71,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     canDiscuss(document.role) ? mentionableNames(document.id, user.id) : Promise.resolve([]),
   ]);
   // Only an editor keeps a device copy, so only an editor's page may be reopened offline: the worker keeps a page
-  // that says so, in the cache of the account named here.
-  const headers: Record<string, string> = canEditDocuments(document.role) ? { [OFFLINE_PAGE_HEADER]: deviceAccountKey(user.id) } : {};
+  // that says so, in the cache of the account named here, until the session ends (its expiry as of this request:
+  // renewed, if it was). Only a browser's session: a page asked for with an access token is never kept.
+  const offlineUntil = canEditDocuments(document.role) && session ? session.expiresAt.getTime() : null;
+  const headers: Record<string, string> =
+    offlineUntil !== null ? { [OFFLINE_PAGE_HEADER]: deviceAccountKey(user.id), [OFFLINE_UNTIL_HEADER]: String(offlineUntil) } : {};
   const t = await requestT(request, context);
   return data({
     i18n: await pageStrings(request, context, document.role, Boolean(translation)),
@@ -91,13 +94,16 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     rendered,
     user: { name: user.name, colour: colourFor(user.id) },
     mentionNames,
+    offlineUntil,
   }, { headers });
 }
 
 export const headers: HeadersFunction = ({ loaderHeaders }) => {
   const out = new Headers();
-  const key = loaderHeaders.get(OFFLINE_PAGE_HEADER);
-  if (key) out.set(OFFLINE_PAGE_HEADER, key);
+  for (const name of [OFFLINE_PAGE_HEADER, OFFLINE_UNTIL_HEADER]) {
+    const value = loaderHeaders.get(name);
+    if (value) out.set(name, value);
+  }
   return out;
 };
 
@@ -125,7 +131,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultSh
 
 export default function DocumentPage() {
   const { t, locale } = useT();
-  const { document, role, names, rendered, user, translation, mentionNames } = useLoaderData<typeof loader>();
+  const { document, role, names, rendered, user, translation, mentionNames, offlineUntil } = useLoaderData<typeof loader>();
   const posted = useActionData<typeof action>();
   // The stored text normally opens with the title as its own <h1>; otherwise the page supplies one.
   const textHasTitle = rendered.ok && rendered.html.startsWith("<h1>");
@@ -162,7 +168,7 @@ export default function DocumentPage() {
       <div id="document-text" lang={translation?.language} dir={translation?.dir}>
         {rendered.ok ? (
           <MentionNames.Provider value={mentionNames}>
-            <CollabEditor key={document.id} documentId={document.id} initialHtml={rendered.html} canEdit={canEditDocuments(role)} role={role} roleNames={names.roles} user={user} />
+            <CollabEditor key={document.id} documentId={document.id} initialHtml={rendered.html} canEdit={canEditDocuments(role)} role={role} roleNames={names.roles} user={user} sessionEnds={offlineUntil} />
           </MentionNames.Provider>
         ) : (
           <DocumentBody rendered={rendered} label={document.title} />

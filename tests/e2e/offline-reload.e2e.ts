@@ -132,6 +132,38 @@ async function keptOnDevice(page: Page): Promise<number> {
   return keptCount(page);
 }
 
+/**
+ * Makes the device copy's writes complete late, as on a slow disk: while `window.__holdDeviceWrites` is true, a put
+ * into y-indexeddb's `custom` store (the changes not yet saved) keeps its transaction open (a chain of reads on the
+ * same store), so the transaction completes — and the write counts as done — only once the test lets it go. A reload
+ * meanwhile would abort it, as a real one would abort a write still in flight. While `window.__failDeviceWrites` is
+ * true, such a put fails instead (its transaction is aborted, as on a full disk).
+ */
+const HOLD_DEVICE_WRITES = `(() => {
+  const put = IDBObjectStore.prototype.put;
+  IDBObjectStore.prototype.put = function (...args) {
+    const request = put.apply(this, args);
+    if (window.__failDeviceWrites && this.name === "custom") this.transaction.abort();
+    else if (window.__holdDeviceWrites && this.name === "custom") {
+      const store = this;
+      const spin = () => { if (window.__holdDeviceWrites) store.count().onsuccess = spin; };
+      spin();
+    }
+    return request;
+  };
+})();`;
+
+/** Whether leaving the page now would ask first (a `beforeunload` listener cancels the event). */
+function leaveWarningArmed(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const event = new Event("beforeunload", { cancelable: true });
+    window.dispatchEvent(event);
+    return event.defaultPrevented;
+  });
+}
+
+const savingWords = /^Offline — saving (\d+) changes? on this device…$/;
+
 beforeAll(async () => {
   databaseUrl = await createE2eDatabase();
   server = await startServerProcess(databaseUrl);
@@ -193,6 +225,114 @@ describe("an editor's document page while offline", () => {
     await benPage.locator(".document-editor", { hasText: "Typed before the reload. Typed after the reload." }).waitFor();
     expect(pageErrors).toEqual([]);
     await ben.close();
+    await ann.close();
+  }, 120_000);
+
+  it("says changes are kept on this device only once IndexedDB has written them (a failed write tried again), and warns before leaving until then", async () => {
+    const ann = await browser.newContext();
+    await ann.addInitScript(HOLD_DEVICE_WRITES);
+    const page = await signIn(ann, "ann");
+    await openAndKeep(page);
+    await ann.setOffline(true);
+    await stopServer();
+    await page.locator("[data-testid=save-status][data-state=offline]").waitFor();
+    await typeAtEnd(page, " Kept at once.");
+    const before = await keptOnDevice(page);
+    expect(await leaveWarningArmed(page)).toBe(false);
+
+    // The device is slow to write: the new changes are counted, but not said to be kept, and leaving warns.
+    await page.evaluate(() => ((window as unknown as { __holdDeviceWrites: boolean }).__holdDeviceWrites = true));
+    await typeAtEnd(page, " Written late.");
+    await expect.poll(() => status(page).textContent()).toMatch(savingWords);
+    const counted = Number(savingWords.exec((await status(page).textContent())!)![1]);
+    expect(counted).toBeGreaterThan(before);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await expect(status(page).textContent()).resolves.toMatch(savingWords);
+    expect(await leaveWarningArmed(page)).toBe(true);
+    // A real attempt to leave asks first (stay on the page).
+    const asked = page.waitForEvent("dialog", { timeout: 10_000 });
+    await page.close({ runBeforeUnload: true });
+    const dialog = await asked;
+    expect(dialog.type()).toBe("beforeunload");
+    await dialog.dismiss();
+
+    // The write completes: now they are kept, leaving no longer warns, and a reload finds them all.
+    await page.evaluate(() => ((window as unknown as { __holdDeviceWrites: boolean }).__holdDeviceWrites = false));
+    await expect.poll(() => status(page).textContent()).toBe(`Offline — ${counted} changes kept on this device`);
+    expect(await leaveWarningArmed(page)).toBe(false);
+    expect(await changesInDeviceCopy(page)).toBe(counted);
+
+    // A write that fails (a full disk) is not kept either, and is tried again without another keystroke.
+    await page.evaluate(() => ((window as unknown as { __failDeviceWrites: boolean }).__failDeviceWrites = true));
+    await typeAtEnd(page, " Failed once.");
+    await expect.poll(() => status(page).textContent()).toMatch(savingWords);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await expect(status(page).textContent()).resolves.toMatch(savingWords);
+    expect(await leaveWarningArmed(page)).toBe(true);
+    const retried = Number(savingWords.exec((await status(page).textContent())!)![1]);
+    await page.evaluate(() => ((window as unknown as { __failDeviceWrites: boolean }).__failDeviceWrites = false));
+    await expect.poll(() => status(page).textContent(), { timeout: 10_000 }).toBe(`Offline — ${retried} changes kept on this device`);
+    expect(await leaveWarningArmed(page)).toBe(false);
+    expect(await changesInDeviceCopy(page)).toBe(retried);
+
+    await page.reload();
+    await page.locator(".document-editor", { hasText: "Kept at once. Written late. Failed once." }).waitFor({ timeout: 20_000 });
+    expect(await keptCount(page)).toBe(retried);
+
+    await startServer();
+    await ann.setOffline(false);
+    await saved(page);
+    expect(occurrences(await storedText(), "Kept at once. Written late. Failed once.")).toBe(1);
+    await ann.close();
+  }, 120_000);
+
+  it("is neither shown nor reopened once the session that kept it has ended, and its unsent changes are sent after signing in again", async () => {
+    const ann = await browser.newContext();
+    const page = await signIn(ann, "ann");
+    // Ann's session reaches its absolute lifetime in 20 s: the page kept from now on says so.
+    const ends = new Date(Date.now() + 20_000);
+    await getSql()`update sessions set expires_at = ${ends}, absolute_expires_at = ${ends} where user_id = (select id from users where email = ${people.ann.email})`;
+    await openAndKeep(page);
+    const mark = await page.evaluate(async (path) => {
+      const name = (await caches.keys()).find((n) => n.startsWith("accord-offline-pages:"))!;
+      return (await (await caches.open(name)).match(path))?.headers.get("Accord-Offline-Until");
+    }, new URL(documentUrl()).pathname);
+    expect(mark).toBe(String(ends.getTime()));
+
+    await ann.setOffline(true);
+    await stopServer();
+    await page.locator("[data-testid=save-status][data-state=offline]").waitFor();
+    await typeAtEnd(page, " Typed as the session ended.");
+    const kept = await keptOnDevice(page);
+    expect(await page.evaluate(() => document.body.innerText)).toContain("Typed as the session ended.");
+
+    // The session ends: the open tab stops showing the text (the device copy's included) and says why.
+    await page.getByRole("alert").filter({ hasText: "Your session has ended" }).waitFor({ timeout: 30_000 });
+    expect(await page.evaluate(() => document.body.innerText)).not.toContain("Typed as the session ended.");
+    expect(await page.locator(".document").filter({ visible: true }).count()).toBe(0);
+    // Nor does the worker reopen it: the browser's own error, and the kept page is deleted.
+    const other = await ann.newPage();
+    await expect(other.goto(documentUrl())).rejects.toThrow(/ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED|ERR_FAILED/);
+    await expect
+      .poll(() => page.evaluate(async (path) => {
+        const names = (await caches.keys()).filter((n) => n.startsWith("accord-offline-pages:"));
+        for (const name of names) if (await (await caches.open(name)).match(path)) return true;
+        return false;
+      }, new URL(documentUrl()).pathname))
+      .toBe(false);
+    // The unsent changes stay on the device (the tab is closed: only the device copy holds them now).
+    expect(await changesInDeviceCopy(page)).toBe(kept);
+    await page.close();
+    await other.close();
+
+    // Back online and signed in again: the changes kept on the device are sent, once.
+    await startServer();
+    await ann.setOffline(false);
+    const again = await signIn(ann, "ann");
+    await again.goto(documentUrl());
+    await saved(again);
+    await expect.poll(storedText, { timeout: 20_000 }).toContain("Typed as the session ended.");
+    expect(occurrences(await storedText(), "Typed as the session ended.")).toBe(1);
     await ann.close();
   }, 120_000);
 

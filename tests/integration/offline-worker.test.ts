@@ -9,7 +9,7 @@ import { getSql } from "../../db/client";
 import type { UserRow } from "../../db/users";
 import { seed } from "../../app/models/seed.server";
 import { deviceAccountKey } from "../../app/collab/device-key.server";
-import { ACCOUNT_KEY, OFFLINE_PAGE_HEADER, OFFLINE_WORKER_PATH } from "../../app/collab/offline-pages";
+import { ACCOUNT_KEY, OFFLINE_PAGE_HEADER, OFFLINE_UNTIL_HEADER, OFFLINE_WORKER_PATH } from "../../app/collab/offline-pages";
 import { DOCUMENT_ROUTE, readManifest, routeFiles } from "../../server/build-assets";
 import { addMember, createUser, TEST_PASSWORD } from "../support/factories";
 import { Browserish, startTestServer, type TestServer } from "../support/http-server";
@@ -92,10 +92,30 @@ describe("which pages may be kept for offline use", () => {
     expect(await res.text()).toContain("<script");
   });
 
+  it("only until the session that loaded it ends: its expiry, renewed or capped as the session is", async () => {
+    const browser = await signedIn(editor);
+    const sql = getSql();
+    const first = await browser.get(`/documents/${documentId}`);
+    const [session] = await sql`select expires_at from sessions where user_id = ${editor.id} order by created_at desc limit 1`;
+    expect(first.headers.get(OFFLINE_UNTIL_HEADER)).toBe(String((session!.expires_at as Date).getTime()));
+    // A session capped in 5 minutes by its absolute lifetime: the page says so, and is kept no longer.
+    const soon = new Date(Date.now() + 5 * 60_000);
+    await sql`update sessions set expires_at = ${soon}, absolute_expires_at = ${soon} where user_id = ${editor.id}`;
+    const capped = await browser.get(`/documents/${documentId}`);
+    expect(capped.headers.get(OFFLINE_UNTIL_HEADER)).toBe(String(soon.getTime()));
+    // Ended: no page at all, so nothing to keep.
+    await sql`update sessions set expires_at = now() - interval '1 second' where user_id = ${editor.id}`;
+    const ended = await browser.get(`/documents/${documentId}`);
+    expect(ended.status).toBe(302);
+    expect(ended.headers.get(OFFLINE_PAGE_HEADER)).toBeNull();
+    expect(ended.headers.get(OFFLINE_UNTIL_HEADER)).toBeNull();
+  });
+
   it("not a commenter's, nor a signed-out visit, nor another page or an API answer of the editor", async () => {
     const reader = await (await signedIn(commenter)).get(`/documents/${documentId}`);
     expect(reader.status).toBe(200);
     expect(reader.headers.get(OFFLINE_PAGE_HEADER)).toBeNull();
+    expect(reader.headers.get(OFFLINE_UNTIL_HEADER)).toBeNull();
     const signedOut = await fetch(`${server.url}/documents/${documentId}`, { redirect: "manual" });
     expect(signedOut.headers.get(OFFLINE_PAGE_HEADER)).toBeNull();
     const browser = await signedIn(editor);

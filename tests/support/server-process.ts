@@ -12,11 +12,14 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** `startTimeoutMs`: how long it may take to say it is ready (compiling and importing everything on a busy machine). */
-export async function startServerProcess(databaseUrl: string, env: Record<string, string> = {}, startTimeoutMs = 30_000): Promise<ServerProcess> {
+/**
+ * `startTimeoutMs`: how long it may take to say it is ready (compiling and importing everything on a busy machine).
+ * `appRoot`: another copy of Accord to run (its own sources and build; default this one).
+ */
+export async function startServerProcess(databaseUrl: string, env: Record<string, string> = {}, startTimeoutMs = 30_000, appRoot = root): Promise<ServerProcess> {
   // `node --import tsx`, not the tsx CLI: the CLI forks a second process, and SIGKILL must hit the server itself.
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server/start.ts")], {
-    cwd: root,
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(appRoot, "server/start.ts")], {
+    cwd: appRoot,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", HOST: "127.0.0.1", ACCORD_LOG_LEVEL: "info", NODE_ENV: "test", ACCORD_PUBLIC_CACHE_MS: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -4,7 +4,7 @@
  * ignored by the worker.
  */
 import { describe, expect, it } from "vitest";
-import { DOCUMENT_PAGE, documentPagePath, isKeepMessage, pageCacheName, PAGE_CACHE_PREFIX } from "../../app/collab/offline-pages";
+import { DOCUMENT_PAGE, documentPagePath, isKeepMessage, offlineUntil, pageCacheName, PAGE_CACHE_PREFIX, withinSession } from "../../app/collab/offline-pages";
 
 const id = "3f2b1c9e-8a7d-4e6f-9b0a-1c2d3e4f5a6b";
 
@@ -42,5 +42,30 @@ describe("the names of kept pages", () => {
   it("keep one cache per account", () => {
     expect(pageCacheName("a".repeat(22))).toBe(`${PAGE_CACHE_PREFIX}${"a".repeat(22)}`);
     expect(pageCacheName("a".repeat(22))).not.toBe(pageCacheName("b".repeat(22)));
+  });
+});
+
+describe("how long a kept page may be shown", () => {
+  const end = Date.UTC(2026, 11, 6, 12, 0, 0);
+
+  it("until the session that loaded it ends, and not from that moment on", () => {
+    expect(offlineUntil(String(end))).toBe(end);
+    expect(withinSession(String(end), end - 1)).toBe(true);
+    expect(withinSession(String(end), end)).toBe(false);
+    expect(withinSession(String(end), end + 60_000)).toBe(false);
+  });
+
+  it.each([
+    ["no mark", null],
+    ["an empty mark", ""],
+    ["a date in words", "Sun, 06 Dec 2026 12:00:00 GMT"],
+    ["a negative time", `-${end}`],
+    ["a fraction", `${end}.5`],
+    ["exponent notation", "1e20"],
+    ["spaces around", ` ${end} `],
+    ["an absurdly far end", "9".repeat(16)],
+    ["infinity", "Infinity"],
+  ])("never, with %s", (_label, mark) => {
+    expect(withinSession(mark, end - 1)).toBe(false);
   });
 });

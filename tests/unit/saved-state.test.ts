@@ -152,6 +152,15 @@ describe("saveStatus", () => {
     expect(saveStatus({ ...online, unsaved: true, unsavedCount: 3, keptOnDevice: true }).text).toBe("Saving…");
   });
 
+  it("never says changes are kept on this device before the device copy confirmed writing them: it says they are being saved there", () => {
+    const offline = { ...online, online: false, dropped: true, unsaved: true, keptOnDevice: true, unsavedCount: 3 };
+    expect(saveStatus({ ...offline, deviceBehind: true })).toEqual({ state: "offline", text: "Offline — saving 3 changes on this device…" });
+    expect(saveStatus({ ...offline, unsavedCount: 1, deviceBehind: true }).text).toBe("Offline — saving 1 change on this device…");
+    expect(saveStatus({ ...offline, deviceBehind: false }).text).toBe("Offline — 3 changes kept on this device");
+    expect(statusIn({ ...offline, deviceBehind: true }, tFor("fr")).text).toBe("Hors ligne — enregistrement de 3 modifications sur cet appareil…");
+    expect(statusIn({ ...offline, unsavedCount: 1, deviceBehind: true }, tFor("sv")).text).toBe("Offline — sparar 1 ändring på den här enheten…");
+  });
+
   it("says read-only with the connection state, and closed above everything", () => {
     expect(saveStatus({ ...online, canEdit: false })).toEqual({
       state: "readonly",
