@@ -14,7 +14,7 @@ import { diffWords } from "../threads/word-diff";
 import { canComment, canDecide, canDeleteComment, canDeleteThread, canEditComment, canResolve, proposalId } from "../threads/panel-model";
 import type { OutdatedProposal, Thread, ThreadComment } from "../threads/types";
 import type { Role } from "../models/roles";
-import { isoString } from "../utils/dates";
+import { isoString } from "../utils/iso-string";
 
 export { MAX_COMMENT_CHARS as MAX_COMMENT } from "../threads/contract";
 import { MAX_COMMENT_CHARS as MAX_COMMENT, MAX_REASON_CHARS } from "../threads/contract";

@@ -16,7 +16,7 @@ import { DocumentBody } from "../components/document-body";
 import { canEditDocuments, canManageMembers, canPublish } from "../models/roles";
 import { MentionNames } from "../components/mention-field";
 import { statusBadgeClass } from "../models/workshop-view";
-import { isoString } from "../utils/dates";
+import { isoString } from "../utils/iso-string";
 import { formatDateTimeIn } from "../i18n/format";
 import { useT } from "../i18n/react";
 import { Breadcrumbs, workshopTrail } from "../components/breadcrumbs";
