@@ -1,7 +1,7 @@
 /**
  * The server side of the document page (app/routes/documents.$id.tsx): its loader and its action, apart from the
  * route so that the browser's build of the page imports no server module at all (each one it imports arrives as an
- * empty module, and those shared by several pages as chunks of their own: ≈ 1 kB of the editor's JavaScript).
+ * empty module, and those shared by several pages as chunks of their own: 1.2 kB of the editor's JavaScript).
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";

@@ -1,7 +1,7 @@
 /**
  * The list nodes (bulletList, orderedList, listItem), ours rather than @tiptap/extension-list's: theirs also carry a
  * Markdown parser and writer (a tokenizer of nested numbered lists, letter and roman markers written back out), which
- * Accord never uses, and the list item's module brings a second copy of the roman numerals: ≈ 1.5 kB gzipped of the
+ * Accord never uses, and the list item's module brings a second copy of the roman numerals: 2.4 kB gzipped of the
  * editor's JavaScript (docs/benchmarks.md). The schema is the one @tiptap/extension-list 3.31 made (names, content,
  * groups, attributes, HTML both ways), so stored documents and the server's checks are unchanged, and so is the
  * behaviour with the options Accord used (tests/unit/list-nodes.test.ts compares both):
