@@ -2,9 +2,8 @@
  * Dates as people read them ("19–20 May 2023"), the same on the server and in the browser:
  * formatted by hand in UTC so server rendering and hydration always agree.
  */
-import { formatDateTimeIn as formatDateTimeInLocale, formatDayIn } from "../i18n/format";
+import { formatDateTimeIn as formatDateTimeInLocale, formatDayIn, toDate } from "../i18n/format";
 import type { Locale } from "../i18n/locales";
-import { toDate } from "./iso-string";
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
@@ -60,8 +59,8 @@ export function formatDateTime(value: Date | string): string {
   return `${formatDate(date)}, ${hh}:${mm} UTC`;
 }
 
-/** Machine-readable value for <time dateTime> (its own module: the editor's page needs no more of this one). */
-export { isoString } from "./iso-string";
+/** Machine-readable value for <time dateTime> (in app/i18n/format.ts: the editor's page needs no more of this module). */
+export { isoString } from "../i18n/format";
 
 /* In the page's language ------------------------------------------------------------------------------------ */
 // English keeps the forms above; the other languages are written by Intl (app/i18n/format.ts), in UTC as well.
