@@ -3,7 +3,13 @@
  * and its imports, the root route, the page's route module, and everything those import, statically or by dynamic
  * `import()`, followed through the chunks themselves so a lazily loaded chunk still counts.
  *
+ * Every chunk found counts, lazy ones too, because each is one a page load may fetch: none is one of several
+ * alternatives a page picks from (the interface's words come in the loaders' data, one language, not in chunks: ADR
+ * 0009), so the sum is what a browser fetches for the page with all its panels opened once. Were a chunk ever one of
+ * several alternatives (one per language, say), only the one a page picks would count, and this rule would say so.
+ *
  *   npm run bench:bundle            the document (editor) route against its 220 kB aim, and the public pages
+ *   npm run bench:bundle-modules    the editor route's bytes by source module (bench/bundle-modules.ts)
  */
 import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";

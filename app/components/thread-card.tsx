@@ -9,12 +9,11 @@ import { useId, useState, type FormEvent, type ReactNode } from "react";
 import type { Translate } from "../i18n/instance";
 import { outdatedProposal, threadErrorText, threadsApi } from "../threads/api";
 import { useT } from "../i18n/react";
-import { formatDateTimeIn, timeAgoIn } from "../i18n/format";
+import { formatDateTimeIn, isoString, timeAgoIn } from "../i18n/format";
 import { diffWords } from "../threads/word-diff";
 import { canComment, canDecide, canDeleteComment, canDeleteThread, canEditComment, canResolve, proposalId } from "../threads/panel-model";
 import type { OutdatedProposal, Thread, ThreadComment } from "../threads/types";
 import type { Role } from "../models/roles";
-import { isoString } from "../utils/dates";
 
 export { MAX_COMMENT_CHARS as MAX_COMMENT } from "../threads/contract";
 import { MAX_COMMENT_CHARS as MAX_COMMENT, MAX_REASON_CHARS } from "../threads/contract";

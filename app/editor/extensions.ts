@@ -16,10 +16,7 @@ import { HardBreak } from "@tiptap/extension-hard-break";
 import { Heading } from "@tiptap/extension-heading";
 import { HorizontalRule } from "@tiptap/extension-horizontal-rule";
 import { Italic } from "@tiptap/extension-italic";
-import { BulletList } from "@tiptap/extension-list/bullet-list";
-import { ListItem } from "@tiptap/extension-list/item";
 import { ListKeymap } from "@tiptap/extension-list/keymap";
-import { OrderedList } from "@tiptap/extension-list/ordered-list";
 import { Paragraph } from "@tiptap/extension-paragraph";
 import { Strike } from "@tiptap/extension-strike";
 import { Text } from "@tiptap/extension-text";
@@ -27,6 +24,7 @@ import { Dropcursor } from "@tiptap/extensions/drop-cursor";
 import { Gapcursor } from "@tiptap/extensions/gap-cursor";
 import type { Schema } from "@tiptap/pm/model";
 import { Link } from "./link";
+import { BulletList, ListItem, OrderedList } from "./lists";
 import { ThreadAnchor } from "./thread-anchor";
 
 /** Name of the Y.XmlFragment that Tiptap's Collaboration extension uses by default. */
@@ -84,7 +82,8 @@ export function isSafeHref(href: string): boolean {
  * The Tiptap extensions of the Accord editor: StarterKit's, in its order, without code, code blocks, underline, undo
  * (collaboration provides it) and the trailing node (it would make every browser, even a viewer's, append an empty
  * paragraph to a document that ends in a heading or list — a write nobody typed). Listed one by one rather than
- * through StarterKit so the browser does not download the extensions left out.
+ * through StarterKit so the browser does not download the extensions left out. The list nodes and the link mark are our
+ * own (lists.ts, link.ts), with the schema Tiptap's gave them.
  */
 export function editorExtensions(): Extensions {
   return [

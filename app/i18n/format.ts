@@ -1,6 +1,8 @@
 /**
  * Numbers and dates in the page's language with Intl. Dates are formatted in UTC (with "UTC" said) so the server's
- * render and the browser's hydration always agree.
+ * render and the browser's hydration always agree. Also a date's machine-readable value for <time dateTime>
+ * (`isoString`, re-exported by app/utils/dates.ts), here so that a page needing no more of app/utils/dates.ts (the
+ * document page) does not load its English month names.
  */
 import type { Locale } from "./locales";
 
@@ -45,4 +47,16 @@ export function timeAgoIn(locale: Locale, date: Date, now: Date = new Date()): s
   const days = Math.round(hours / 24);
   if (days < 14) return words.format(-days, "day");
   return formatDateTimeIn(locale, date);
+}
+
+/** The date a value stands for; null when it stands for none. */
+export function toDate(value: Date | string): Date | null {
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** Machine-readable value for <time dateTime>; a value that is no date is given back as written. */
+export function isoString(value: Date | string): string {
+  const date = toDate(value);
+  return date ? date.toISOString() : String(value);
 }

@@ -5,98 +5,32 @@
  * POST (editors and organisers) saves a named version and answers with the outcome on this page: the writer keeps
  * their place (app/components/save-version-form.tsx); the rules are app/models/versions.server.ts's.
  * An editor's page says it may be kept on the device for offline use (app/collab/offline-pages.ts), for whom.
+ * The loader and the action live in app/documents/document-page.server.ts, so the browser's build imports no server
+ * module.
  */
-import type { ActionFunctionArgs, HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
+import type { HeadersFunction, LinksFunction, MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
-import { SAVE_VERSION_INTENT, SaveVersionForm, type SaveVersionOutcome } from "../components/save-version-form";
-import { saveVersion, saveVersionFormSchema, versionErrorText, VersionError } from "../models/versions.server";
-import { workshopStrings } from "../workshops/strings.server";
-import { readForm } from "../utils/forms.server";
-import { findDocumentForUser } from "../models/workshops.server";
+import { SAVE_VERSION_INTENT, SaveVersionForm } from "../components/save-version-form";
 import { CollabEditor } from "../components/collab-editor";
-import { documentNames } from "../workshops/page-names.server";
 import { DocumentBody } from "../components/document-body";
-import { colourFor } from "../collab/protocol";
-import { loadDocumentHtml } from "../models/document-html.server";
-import { canDiscuss, canEditDocuments, canManageMembers, canPublish, type Role } from "../models/roles";
-import { mentionableNames } from "../threads/thread-mails.server";
+import { canEditDocuments, canManageMembers, canPublish } from "../models/roles";
 import { MentionNames } from "../components/mention-field";
 import { statusBadgeClass } from "../models/workshop-view";
-import { isoString } from "../utils/dates";
-import { requestT, routeStrings } from "../i18n/strings.server";
-import type { Strings } from "../i18n/instance";
-import { publicStrings } from "../declarations/public-strings.server";
-import { formatDateTimeIn } from "../i18n/format";
+import { formatDateTimeIn, isoString } from "../i18n/format";
 import { useT } from "../i18n/react";
-import { notFound, requireUser } from "../utils/guards.server";
 import { Breadcrumbs, workshopTrail } from "../components/breadcrumbs";
 import diffStyles from "../diff/diff.css";
 import { SideBySideToggle } from "../components/side-by-side-toggle";
 import { TranslationNotice } from "../components/translation-notice";
-import { loadTranslationContext } from "../models/translation-context.server";
 import { OFFLINE_PAGE_HEADER, OFFLINE_UNTIL_HEADER } from "../collab/offline-pages";
-import { deviceAccountKey } from "../collab/device-key.server";
+import type { action, loader } from "../documents/document-page.server";
+
+// Loader and action: app/documents/document-page.server.ts.
+export { action, loader } from "../documents/document-page.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: diffStyles }];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} — Accord` : "Accord" }];
-
-/**
- * The words this page shows this member, and no others (a reader's page carries no words of tools it does not
- * offer): the editor's; the "Save a named version" form's for editors, its link to publishing for organisers only
- * (app/components/save-version-form.tsx); a translation's notice (app/components/translation-notice.tsx). The names
- * of the kind, the status and the roles come said (`names`, app/workshops/page-names.server.ts).
- */
-async function pageStrings(request: Request, context: LoaderFunctionArgs["context"], role: Role, isTranslation: boolean): Promise<Strings> {
-  const strings: Strings = { ...(await routeStrings(request, context, ["editor"])) };
-  if (canEditDocuments(role)) {
-    const workshop = (await workshopStrings(request, context, ["history"])).workshop as { history: { quickSave: Record<string, unknown> } };
-    const quickSave = { ...workshop.history.quickSave };
-    if (!canPublish(role)) delete quickSave.preview;
-    strings.workshop = { ...workshop, history: { ...workshop.history, quickSave } };
-  }
-  if (isTranslation) Object.assign(strings, await publicStrings(request, context, ["translation"]));
-  return strings;
-}
-
-export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { user, session } = await requireUser(request, context);
-  const document = await findDocumentForUser(params.id ?? "", user.id);
-  if (!document) throw notFound();
-  const [rendered, translation, mentionNames] = await Promise.all([
-    loadDocumentHtml(document.id),
-    loadTranslationContext(document.id),
-    // The `@` picker of the comment fields offers the workshop's members by name (those who may comment only).
-    canDiscuss(document.role) ? mentionableNames(document.id, user.id) : Promise.resolve([]),
-  ]);
-  // Only an editor keeps a device copy, so only an editor's page may be reopened offline: the worker keeps a page
-  // that says so, in the cache of the account named here, until the session ends (its expiry as of this request:
-  // renewed, if it was). Only a browser's session: a page asked for with an access token is never kept.
-  const offlineUntil = canEditDocuments(document.role) && session ? session.expiresAt.getTime() : null;
-  const headers: Record<string, string> =
-    offlineUntil !== null ? { [OFFLINE_PAGE_HEADER]: deviceAccountKey(user.id), [OFFLINE_UNTIL_HEADER]: String(offlineUntil) } : {};
-  const t = await requestT(request, context);
-  return data({
-    i18n: await pageStrings(request, context, document.role, Boolean(translation)),
-    names: documentNames(t, document),
-    translation,
-    document: {
-      id: document.id,
-      title: document.title,
-      kind: document.kind,
-      status: document.status,
-      updatedAt: document.updatedAt,
-      workshopSlug: document.workshopSlug,
-      workshopTitle: document.workshopTitle,
-    },
-    role: document.role,
-    rendered,
-    user: { name: user.name, colour: colourFor(user.id) },
-    mentionNames,
-    offlineUntil,
-  }, { headers });
-}
 
 export const headers: HeadersFunction = ({ loaderHeaders }) => {
   const out = new Headers();
@@ -106,24 +40,6 @@ export const headers: HeadersFunction = ({ loaderHeaders }) => {
   }
   return out;
 };
-
-export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { user } = await requireUser(request, context);
-  const document = await findDocumentForUser(params.id ?? "", user.id);
-  if (!document) throw notFound();
-  const outcome = (o: Partial<SaveVersionOutcome>, status = 200) => data<SaveVersionOutcome>({ saved: null, error: null, name: "", ...o }, { status });
-  const t = await requestT(request, context);
-  const read = await readForm(request, saveVersionFormSchema(SAVE_VERSION_INTENT, t));
-  const name = (read.fields.name ?? "").slice(0, 500);
-  if (!read.ok) return outcome({ error: read.firstError, name }, 400);
-  try {
-    const version = await saveVersion({ document, userId: user.id, name: read.data.name });
-    return outcome({ saved: { id: version.id, name: version.name } });
-  } catch (error) {
-    if (error instanceof VersionError) return outcome({ error: versionErrorText(t, error), name }, error.status);
-    throw error;
-  }
-}
 
 /** Saving a version changes nothing this page loaded: the live editor must not be reloaded for it. */
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>

@@ -2,7 +2,7 @@
  * Dates as people read them ("19–20 May 2023"), the same on the server and in the browser:
  * formatted by hand in UTC so server rendering and hydration always agree.
  */
-import { formatDateTimeIn as formatDateTimeInLocale, formatDayIn } from "../i18n/format";
+import { formatDateTimeIn as formatDateTimeInLocale, formatDayIn, toDate } from "../i18n/format";
 import type { Locale } from "../i18n/locales";
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
@@ -43,11 +43,6 @@ export function formatDateRange(startsOn: string, endsOn: string): string {
   return `${formatDay(startsOn)} – ${formatDay(endsOn)}`;
 }
 
-function toDate(value: Date | string): Date | null {
-  const date = value instanceof Date ? value : new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
-}
-
 /** "12 March 2025" (UTC). */
 export function formatDate(value: Date | string): string {
   const date = toDate(value);
@@ -64,11 +59,8 @@ export function formatDateTime(value: Date | string): string {
   return `${formatDate(date)}, ${hh}:${mm} UTC`;
 }
 
-/** Machine-readable value for <time dateTime>. */
-export function isoString(value: Date | string): string {
-  const date = toDate(value);
-  return date ? date.toISOString() : String(value);
-}
+/** Machine-readable value for <time dateTime> (in app/i18n/format.ts: the editor's page needs no more of this module). */
+export { isoString } from "../i18n/format";
 
 /* In the page's language ------------------------------------------------------------------------------------ */
 // English keeps the forms above; the other languages are written by Intl (app/i18n/format.ts), in UTC as well.

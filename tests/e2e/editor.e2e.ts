@@ -261,4 +261,66 @@ describe("links in the editor", () => {
     await expect(hrefs()).resolves.toHaveLength(3);
     await context.close();
   });
+
+  it("makes lists of typed markers, the toolbar and pasted numbered lines, and nests and lifts an item by keyboard", async () => {
+    const { context, page } = await openEditor({ width: 1280, height: 900 });
+    const editor = page.locator(".document-editor");
+    // The last lists of the text, as their tags, attributes and items' words.
+    const lists = (count: number) =>
+      editor.evaluate(
+        (element, n) =>
+          Array.from(element.querySelectorAll(":scope > ul, :scope > ol"))
+            .slice(-n)
+            .map((list) => [list.tagName.toLowerCase(), list.getAttribute("start"), list.getAttribute("type"), Array.from(list.querySelectorAll("li")).map((li) => li.querySelector("p")?.textContent ?? "")]),
+        count,
+      );
+    const paste = (text: string) =>
+      editor.evaluate((element, value) => {
+        const data = new DataTransfer();
+        data.setData("text/plain", value);
+        element.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+      }, text);
+    await page.locator(".document-editor > p").last().click();
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+
+    // Typed markers: "- " a bulleted list, "3. " a numbered one from 3; Enter a new item, Enter twice leaves the list.
+    await page.keyboard.type("- first");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("second");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("between");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("3. third");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("fourth");
+    await expect.poll(() => lists(2)).toEqual([
+      ["ul", null, null, ["first", "second"]],
+      ["ol", "3", null, ["third", "fourth"]],
+    ]);
+
+    // Tab nests an item under the one above, Shift+Tab lifts it back.
+    await page.keyboard.press("Tab");
+    await expect.poll(() => editor.locator(":scope > ol").last().locator("li ol li").allInnerTexts()).toEqual(["fourth"]);
+    await page.keyboard.press("Shift+Tab");
+    await expect.poll(() => lists(1)).toEqual([["ol", "3", null, ["third", "fourth"]]]);
+
+    // The toolbar turns the numbered list into a bulleted one, and the shortcut back into a numbered one (from 1).
+    await page.getByRole("button", { name: "Bullet list" }).click();
+    await expect.poll(() => lists(1)).toEqual([["ul", null, null, ["third", "fourth"]]]);
+    await page.keyboard.press("Control+Shift+7");
+    await expect.poll(() => lists(1)).toEqual([["ol", null, null, ["third", "fourth"]]]);
+
+    // Plain text whose lines are consecutive markers becomes a numbered list of their kind; other text stays text.
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Enter");
+    await paste("iv. four\nv. five");
+    await expect.poll(() => lists(1)).toEqual([["ol", "4", "i", ["four", "five"]]]);
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Enter");
+    await paste("1. one\n3. three");
+    await expect.poll(() => editor.locator(":scope > p").last().innerText()).toContain("3. three");
+    await context.close();
+  });
 });
