@@ -11,8 +11,13 @@ import { log } from "./log.server";
 
 const JSON_HEADERS = { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" };
 
+/**
+ * A JSON answer with its length said: Node then sends it in one write, headers and body together, instead of as a
+ * chunked body and a separate end.
+ */
 export function apiJson(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+  const text = JSON.stringify(body);
+  return new Response(text, { status, headers: { ...JSON_HEADERS, "Content-Length": String(Buffer.byteLength(text)), ...headers } });
 }
 
 export function apiError(status: number, error: string, headers: Record<string, string> = {}): Response {

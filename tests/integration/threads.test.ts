@@ -699,6 +699,22 @@ describe("proposals", () => {
   });
 });
 
+describe("answers on the wire", () => {
+  it("say their length (one write, not a chunked body): a new thread's 201, a list's 200 and a refusal's 400", async () => {
+    const doc = await newDocument(["Words to answer about."]);
+    const created = await api("commenter", "POST", `/api/documents/${doc}/threads`, { body: "Length?", quote: { exact: "Words to answer" } });
+    const listed = await api("viewer", "GET", `/api/documents/${doc}/threads`);
+    const refused = await api("commenter", "POST", `/api/documents/${doc}/threads`, "{not json");
+    for (const [res, status] of [[created, 201], [listed, 200], [refused, 400]] as const) {
+      expect(res.status).toBe(status);
+      const body = Buffer.from(await res.arrayBuffer());
+      expect(res.headers.get("content-length")).toBe(String(body.length));
+      expect(res.headers.get("transfer-encoding")).toBeNull();
+      expect(() => JSON.parse(body.toString("utf8"))).not.toThrow();
+    }
+  });
+});
+
 describe("who may do what", () => {
   let doc: string;
   let thread: string;
