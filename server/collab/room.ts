@@ -101,6 +101,8 @@ export interface RoomLimits {
   headroomBytes?: number;
   /** Bytes of updates after which a document past its cap is measured again (limits.ts REMEASURE_AFTER_BYTES). */
   remeasureAfterBytes?: number;
+  /** The longest a server-side change may hold the log's next place (`reserve`; RESERVATION_MAX_MS). */
+  reservationMaxMs?: number;
 }
 
 /** Why `Room.admit` refused an update. */
@@ -126,6 +128,9 @@ interface Flight {
 
 /** Joins of clients with part of the document a sleeping room answers from its encoded state before it wakes. */
 const DIFFS_BEFORE_WAKE = 3;
+
+/** The longest a server-side change may hold the log's next place (`Room.reserve`) before it is taken back. */
+export const RESERVATION_MAX_MS = 10_000;
 
 /** Commits a room may have in flight at once (pipelined on its lane); more updates wait and go together. */
 const MAX_FLIGHTS = 4;
@@ -574,9 +579,19 @@ export class Room {
     if (this.destroyed) return null;
     this.reservations += 1;
     let released = false;
+    // A change that never ends (a connection that hangs) must not hold the editors for ever: after RESERVATION_MAX_MS
+    // the place is given back as if a row may have been written (the room reads the log; a row the change commits
+    // later takes a place the room then finds taken, or goes after it, as between instances).
+    const expiry = setTimeout(() => release({ committed: null, mayHaveWritten: true }), this.limits.reservationMaxMs ?? RESERVATION_MAX_MS);
+    expiry.unref();
     const release = (outcome: ReservationOutcome) => {
-      if (released) return;
+      if (released) {
+        // Given back late (the place was taken back): whatever it wrote is read from the log.
+        if (outcome.committed || outcome.mayHaveWritten) this.requestCatchUp();
+        return;
+      }
       released = true;
+      clearTimeout(expiry);
       this.reservations -= 1;
       if (outcome.committed) {
         const committed = outcome.committed;

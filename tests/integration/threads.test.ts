@@ -26,6 +26,7 @@ import { findDocumentForUser } from "../../db/access";
 import type { Role } from "../../app/models/roles";
 import { addMember, createUser, createWorkshop } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/http-server";
+import { DEFAULT_COLLAB_OPTIONS } from "../../server/collab/collab-server";
 import { connectClient, sessionCookie, typeParagraph, waitFor, type TestClient } from "../support/collab-client";
 import { metrics } from "../../app/utils/metrics.server";
 
@@ -97,8 +98,8 @@ async function committedAnchors(documentId: string) {
 }
 
 /** An editor's browser: a live client that changes its document the way y-tiptap's binding does. */
-async function editorClient(documentId: string, who: Who = "editor"): Promise<TestClient & { events: ThreadEvent[] }> {
-  const client = connectClient(server.url, documentId, people[who].cookie) as TestClient & { events: ThreadEvent[] };
+async function editorClient(documentId: string, who: Who = "editor", baseUrl = server.url): Promise<TestClient & { events: ThreadEvent[] }> {
+  const client = connectClient(baseUrl, documentId, people[who].cookie) as TestClient & { events: ThreadEvent[] };
   client.events = [];
   client.provider.messageHandlers[MESSAGE_THREADS] = (_encoder: unknown, decoder: decoding.Decoder) => {
     client.events.push(readThreadEvent(decoder));
@@ -696,6 +697,56 @@ describe("proposals", () => {
     expect(res.status).toBe(200);
     expect(await threadOf(doc, id)).toMatchObject({ status: "resolved", proposal: { status: "rejected", reason: "We need it.", decidedBy: { name: "Edna Editor" } } });
     expect(await committedText(doc)).toBe("Keep this sentence.");
+  });
+});
+
+describe("a thread's change that hangs while it holds the log's place", () => {
+  it("holds the editors no longer than the room allows: their edits are saved meanwhile, and the thread's row still arrives once it commits", async () => {
+    const own = await startTestServer({ accessCheckMs: 300, unloadAfterMs: 200, limits: { ...DEFAULT_COLLAB_OPTIONS.limits, reservationMaxMs: 500 } });
+    let holder: Promise<unknown> | null = null;
+    let release!: () => void;
+    try {
+      const doc = await newDocument(["Opening words.", "The words in question."]);
+      const writer = await editorClient(doc, "editor", own.url);
+      typeParagraph(writer, "Before the thread.");
+      await settled(writer);
+      // Thread events wait behind this lock: the thread's last round trip (event, anchor row) hangs, place held.
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      holder = getSql().begin(async (tx) => {
+        await tx`lock table thread_events in share mode`;
+        locked();
+        await released;
+      });
+      await isLocked;
+      const creating = fetch(own.url + `/api/documents/${doc}/threads`, {
+        method: "POST",
+        headers: { origin: own.url, "content-type": "application/json", cookie: people.commenter.cookie },
+        body: JSON.stringify({ body: "Stuck?", quote: { exact: "words in question" } }),
+      });
+      await waitFor(async () => {
+        const [{ n }] = await getSql()<{ n: number }[]>`
+          select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock' and query like '%insert into thread_events%'`;
+        return n > 0;
+      }, "the thread's event waited for the lock");
+      typeParagraph(writer, "Typed while the thread hangs.");
+      await waitFor(() => writer.isSaved(), "the edit was saved while the thread's change still hung", 5000);
+      expect(await committedText(doc)).toContain("Typed while the thread hangs.");
+      release();
+      await holder;
+      const res = await creating;
+      expect(res.status).toBe(201);
+      const { id } = (await res.json()) as { id: string };
+      expect(await threadOf(doc, id)).toMatchObject({ anchorState: "active" });
+      await waitFor(() => clientAnchors(writer).has(id), "the writer received the thread's mark");
+      await expectIntactChain(doc);
+    } finally {
+      release?.();
+      await holder?.catch(() => {});
+      await own.close();
+    }
   });
 });
 
