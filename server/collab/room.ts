@@ -594,12 +594,18 @@ export class Room {
       clearTimeout(expiry);
       this.reservations -= 1;
       if (outcome.committed) {
-        const committed = outcome.committed;
-        // The rows and the thread events that came with them leave each socket in one write.
-        this.corked(() => {
-          for (const row of committed) this.takeServerRow(row);
-          if (outcome.threadEvents) this.sendHandedThreadEvents(outcome.threadEvents);
-        });
+        // The room holds the rows at once (its next commits go after them); they are relayed, with the thread events
+        // that came with them, in one write to each socket, once the change's own answer has left (setImmediate).
+        const relayed = outcome.committed.filter((row) => this.takeServerRow(row)).map((row) => row.update);
+        const handed = outcome.threadEvents ?? null;
+        if (relayed.length > 0 || handed) {
+          setImmediate(() =>
+            this.corked(() => {
+              for (const update of relayed) this.broadcast(syncMessage(update), null);
+              if (handed) this.sendHandedThreadEvents(handed);
+            }),
+          );
+        }
       } else if (outcome.mayHaveWritten) this.catchUpRequested = true;
       this.pump();
     };
@@ -612,17 +618,18 @@ export class Room {
   }
 
   /** A row a server-side change of this process committed while it held the place: applied and relayed like a read one. */
-  private takeServerRow(row: { after: LogTail; tail: LogTail; update: Uint8Array }): void {
-    if (this.destroyed || this.catchUpRequested) return; // a row before it was missed: the read brings them all
+  private takeServerRow(row: { after: LogTail; tail: LogTail; update: Uint8Array }): boolean {
+    if (this.destroyed || this.catchUpRequested) return false; // a row before it was missed: the read brings them all
     const follows =
       row.after.seq === this.seq &&
       (row.after.hash === null ? this.tailHash === null : this.tailHash !== null && Buffer.from(row.after.hash).equals(this.tailHash));
     if (!follows || row.tail.seq !== this.seq + 1 || !row.tail.hash) {
       this.catchUpRequested = true; // it went after rows we have not read: read them all from the log
-      return;
+      return false;
     }
-    this.applyRow(row.update, row.tail.seq, Buffer.from(row.tail.hash));
+    this.holdRow(row.update, row.tail.seq, Buffer.from(row.tail.hash));
     this.announcedSeq = Math.max(this.announcedSeq, row.tail.seq); // its own NOTIFY told the others
+    return true;
   }
 
   private launch(batch: Pending[]): void {
@@ -785,10 +792,15 @@ export class Room {
 
   /** A row committed by others (or ours whose answer was lost): applied, and relayed to everyone. */
   private applyRow(update: Uint8Array, seq: number, hash: Buffer): void {
+    this.broadcast(syncMessage(update), null);
+    this.holdRow(update, seq, hash);
+  }
+
+  /** The committed document (and the accepted one) take a committed row; the log position moves to it. */
+  private holdRow(update: Uint8Array, seq: number, hash: Buffer): void {
     const doc = this.wake();
     Y.applyUpdate(doc, update);
     if (this.accepted) Y.applyUpdate(this.accepted, update);
-    this.broadcast(syncMessage(update), null);
     this.seq = seq;
     this.tailHash = hash;
   }
