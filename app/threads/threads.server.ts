@@ -412,12 +412,12 @@ async function inDocumentTransaction<T>(
           return loaded.ydoc;
         };
         const currentTail = async (): Promise<LogTail> => tail ?? (await readDocumentContent(documentId, tx)).tail;
-        /** The tail the next append goes after: the loaded one, or the room's when newer and the change may follow it. */
         const holdPlace = async (): Promise<void> => {
           if (reserved) return;
           reserved = true;
           held = await reserveLogPlace(documentId);
         };
+        /** The tail the next append goes after: the loaded one, or the room's when newer and the change may follow it. */
         const placeAfter = async (rebase: boolean): Promise<LogTail> => {
           const after = await currentTail();
           await holdPlace();

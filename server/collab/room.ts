@@ -571,19 +571,16 @@ export class Room {
    * proposal: app/threads/log-place.server.ts). Resolves, once no commit of ours is in flight and no read of the log
    * is due, with the tail this room holds; from then until `release` no commit of ours starts, so the editors'
    * updates wait in the queue for that one append and its COMMIT instead of colliding with it, being refused, and
-   * going through a read of the log and a second try. `release` with the committed rows applies and relays them at
-   * once (their NOTIFY names this instance, which therefore does not read them back); without, the room reads the
-   * log if a row may have been written. Null when the place did not come free within `waitMs`.
+   * going through a read of the log and a second try. `release` with the committed rows makes the room hold them at
+   * once and relay them (with the thread events handed along) right after (their NOTIFY names this instance, which
+   * therefore does not read them back); without, the room reads the log if a row may have been written. Null when the
+   * place did not come free within `waitMs`.
    */
   async reserve(waitMs: number): Promise<LogPlace | null> {
     if (this.destroyed) return null;
     this.reservations += 1;
     let released = false;
-    // A change that never ends (a connection that hangs) must not hold the editors for ever: after RESERVATION_MAX_MS
-    // the place is given back as if a row may have been written (the room reads the log; a row the change commits
-    // later takes a place the room then finds taken, or goes after it, as between instances).
-    const expiry = setTimeout(() => release({ committed: null, mayHaveWritten: true }), this.limits.reservationMaxMs ?? RESERVATION_MAX_MS);
-    expiry.unref();
+    let expiry: NodeJS.Timeout | null = null;
     const release = (outcome: ReservationOutcome) => {
       if (released) {
         // Given back late (the place was taken back): whatever it wrote is read from the log.
@@ -591,7 +588,7 @@ export class Room {
         return;
       }
       released = true;
-      clearTimeout(expiry);
+      if (expiry) clearTimeout(expiry);
       this.reservations -= 1;
       if (outcome.committed) {
         // The room holds the rows at once (its next commits go after them); they are relayed, with the thread events
@@ -614,10 +611,15 @@ export class Room {
       release({ committed: null, mayHaveWritten: false });
       return null;
     }
+    // A change that never ends (a connection that hangs) must not hold the editors for ever: after RESERVATION_MAX_MS
+    // the place is taken back as if a row may have been written (the room reads the log; a row the change commits
+    // later finds its place taken and goes after, or is read when it is given back, as between instances).
+    expiry = setTimeout(() => release({ committed: null, mayHaveWritten: true }), this.limits.reservationMaxMs ?? RESERVATION_MAX_MS);
+    expiry.unref();
     return { tail: { seq: this.seq, hash: this.tailHash }, release };
   }
 
-  /** A row a server-side change of this process committed while it held the place: applied and relayed like a read one. */
+  /** A row a server-side change of this process committed while it held the place: held (the caller relays it); false if it does not follow our tail. */
   private takeServerRow(row: { after: LogTail; tail: LogTail; update: Uint8Array }): boolean {
     if (this.destroyed || this.catchUpRequested) return false; // a row before it was missed: the read brings them all
     const follows =
