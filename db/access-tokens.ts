@@ -35,12 +35,10 @@ export interface AccessTokenWithUser {
   user: UserRow;
 }
 
-/** A token's secret hash, scopes, expiry and last use, with its user, in one round trip. */
-export async function findAccessTokenWithUser(id: string, sql: Queryable = getSql()): Promise<AccessTokenWithUser | null> {
-  return (await findAccessTokensWithUsers([id], sql)).get(id) ?? null;
-}
-
-/** The same for several tokens in one statement (tokens presented at the same time): by id; unknown ids are absent. */
+/**
+ * Tokens' secret hashes, scopes, expiry and last use, with their users, in one statement (tokens presented at the
+ * same time are read together): by id; unknown ids are absent.
+ */
 export async function findAccessTokensWithUsers(ids: string[], sql: Queryable = getSql()): Promise<Map<string, AccessTokenWithUser>> {
   if (ids.length === 0) return new Map();
   const rows: (Omit<AccessTokenWithUser, "user"> & { id: string } & Record<string, unknown>)[] = await sql`
