@@ -1,7 +1,7 @@
 /**
  * Who wrote what, from the update log. Every row of `document_updates` carries the Yjs update a connection sent and
- * the author the server stamped on it (the collaboration server refuses updates that use another connection's client
- * IDs), so each row tells which (client ID, clock range) it brought in and who and when. The current document's
+ * the author the server stamped on it (the collaboration server refuses updates that use a client ID another account
+ * writes with), so each row tells which (client ID, clock range) it brought in and who and when. The current document's
  * items keep their (client, clock) IDs: walking its textblocks and looking each piece of text up in those ranges
  * attributes every character still there (deleted text has no place in the document and is not attributed).
  *

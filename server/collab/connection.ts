@@ -137,7 +137,7 @@ export class Connection {
     const inspection = inspectUpdate(update);
     if (!inspection.ok) throw new BadMessage(`update refused: ${inspection.reason}`);
     if (inspection.empty || (syncStep2 && this.room.holds(update))) return this.room.confirmNothingPending(this.member);
-    if (!this.room.claimClients(this.member, inspection.clients)) throw new BadMessage("update refused: it uses another connection's client ID");
+    if (!this.room.claimClients(this.member, inspection.clients)) throw new BadMessage("update refused: it uses a client ID another account writes with");
     const admitted = this.room.admit(update, inspection.inserts);
     if (!admitted.ok && admitted.tooLarge) {
       log.warn(`collab: ${this.tag()} would grow the document past its cap; closing`);

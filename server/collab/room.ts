@@ -328,13 +328,19 @@ export class Room {
     this.answersBytes += answer.byteLength;
   }
 
-  /** May this member write with these client IDs? Claims new ones. */
+  /**
+   * May this member write with these client IDs? Claims new ones. A client ID is its account's: another account's
+   * connection may never use it (the log's authorship rests on that). Another connection of the same account may: a
+   * tab that reconnects before the server saw its earlier connection drop sends with the same ID, and a tab opened
+   * from the device copy (IndexedDB) carries the account's other tab's unsent changes, made with that tab's ID. Both
+   * send the same structs the first would; Yjs keeps one copy of a struct (client, clock), so nothing is doubled.
+   */
   claimClients(member: Member, clients: Iterable<number>): boolean {
     const toClaim: number[] = [];
     for (const id of clients) {
       if (member.clientIds.has(id)) continue;
       const live = this.liveClaims.get(id);
-      if (live && live !== member) return false;
+      if (live && live !== member && live.userId !== member.userId) return false;
       const owner = this.owners.get(id);
       if (owner !== undefined && owner !== member.userId) return false;
       toClaim.push(id);

@@ -331,4 +331,57 @@ describe("reconnecting", () => {
     expect(after).toBe(before);
     ws.close();
   });
+
+  it("takes a tab's changes that carry the same account's other tab's unsent words (one device copy), while that tab is connected", async () => {
+    const me = editors[3]!.cookie;
+    const tabA = client(me);
+    await waitFor(() => tabA.provider.synced, "tab A synced");
+    typeParagraph(tabA, "tab A online words");
+    await waitFor(() => tabA.isSaved(), "tab A saved");
+    // Tab A types while its network is gone but its connection is still open on the server (it has not noticed): the
+    // words reach the device copy (IndexedDB), not the server. (Made with the provider as origin, so it sends nothing.)
+    const p = new Y.XmlElement("paragraph");
+    p.insert(0, [new Y.XmlText("tab A offline words")]);
+    tabA.doc.transact(() => tabA.doc.getXmlFragment("default").push([p]), tabA.provider);
+    const deviceCopy = Y.encodeStateAsUpdate(tabA.doc);
+    const [{ seq: before }] = await getSql()`select max(seq)::int as seq from document_updates where document_id = ${documentId}`;
+    // Tab B opens from the device copy, types, and connects while tab A's connection is still open.
+    const tabB = client(me);
+    Y.applyUpdate(tabB.doc, deviceCopy);
+    typeParagraph(tabB, "tab B words");
+    await waitFor(() => tabB.provider.synced && tabB.isSaved(), "tab B saved");
+    expect(tabB.closes).toEqual([]);
+    expect(tabA.closes).toEqual([]);
+    await waitFor(() => tabA.text().includes("tab B words"), "tab A receives tab B's words");
+    const stored = await storedText();
+    expect(stored).toContain("tab A offline words");
+    expect(stored).toContain("tab B words");
+    expect(stored.split("tab A offline words").length).toBe(2); // once
+    const authors = await getSql()`select distinct user_id from document_updates where document_id = ${documentId} and seq > ${before}`;
+    expect(authors.map((r) => r.user_id)).toEqual([editors[3]!.id]);
+  });
+
+  it("takes a tab's reconnection while the server still holds its earlier connection (the network dropped without a close)", async () => {
+    const me = editors[3]!.cookie;
+    const tab = new Y.Doc();
+    const first = await rawSocket(me, otherDocumentId);
+    const p1 = new Y.XmlElement("paragraph");
+    p1.insert(0, [new Y.XmlText("before the drop")]);
+    tab.getXmlFragment("default").push([p1]);
+    first.send(updateMessage(Y.encodeStateAsUpdate(tab)));
+    await waitFor(async () => (await storedText(otherDocumentId)).includes("before the drop"), "first words stored");
+    // The same tab (same Y.Doc, same client ID) on a new connection; the first one is still open on the server.
+    const sv = Y.encodeStateVector(tab);
+    const p2 = new Y.XmlElement("paragraph");
+    p2.insert(0, [new Y.XmlText("after the drop")]);
+    tab.getXmlFragment("default").push([p2]);
+    const second = await rawSocket(me, otherDocumentId);
+    const closes: number[] = [];
+    second.on("close", (code) => closes.push(code));
+    second.send(updateMessage(Y.encodeStateAsUpdate(tab, sv)));
+    await waitFor(async () => (await storedText(otherDocumentId)).includes("after the drop"), "words after the drop stored");
+    expect(closes).toEqual([]);
+    first.close();
+    second.close();
+  });
 });
