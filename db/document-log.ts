@@ -17,18 +17,23 @@ export interface LogTail {
 }
 
 /**
- * NOTIFY channel between collaboration instances. Three payloads: "<documentId> <lastSeq> <instanceId> <sentAtMs>"
+ * NOTIFY channel between collaboration instances. Four payloads: "<documentId> <lastSeq> <instanceId> <sentAtMs>"
  * announces committed updates (the sending time, for the NOTIFY lag metric, is absent from older instances' payloads);
- * "instance <instanceId>" says an instance is there (server/collab/peer-instances.ts); "threads <documentId> <seq>"
- * announces committed thread events (db/threads.ts).
+ * "instance <instanceId>" says an instance is there (server/collab/peer-instances.ts); "holds <instanceId>
+ * [<documentId> …]" says which documents it has loaded (none: it says so, and holds none); "threads <documentId>
+ * <seq>" announces committed thread events (db/threads.ts). Older instances ignore "holds" (not a form they read).
  */
 export const DOCUMENT_UPDATES_CHANNEL = "accord_document_updates";
 
 const INSTANCE_PREFIX = "instance ";
+const HOLDS_PREFIX = "holds ";
 const THREADS_PREFIX = "threads ";
+/** A NOTIFY payload must stay under 8,000 bytes: 37 bytes per document id, a few for the prefix and instance id. */
+export const HELD_DOCUMENTS_PER_PAYLOAD = 150;
 
 export type ChannelMessage =
   | { kind: "instance"; instanceId: string }
+  | { kind: "holds"; instanceId: string; documentIds: string[] }
   | { kind: "threads"; documentId: string; seq: number }
   | { kind: "updated"; documentId: string; lastSeq: number; instanceId: string | null; sentAtMs?: number };
 
@@ -37,6 +42,10 @@ export function parseChannelMessage(payload: string): ChannelMessage | null {
   if (payload.startsWith(INSTANCE_PREFIX)) {
     const instanceId = payload.slice(INSTANCE_PREFIX.length).trim();
     return instanceId ? { kind: "instance", instanceId } : null;
+  }
+  if (payload.startsWith(HOLDS_PREFIX)) {
+    const [instanceId, ...documentIds] = payload.slice(HOLDS_PREFIX.length).split(" ").filter((part) => part !== "");
+    return instanceId ? { kind: "holds", instanceId, documentIds } : null;
   }
   if (payload.startsWith(THREADS_PREFIX)) {
     const [documentId, seqText] = payload.slice(THREADS_PREFIX.length).split(" ");
@@ -50,9 +59,28 @@ export function parseChannelMessage(payload: string): ChannelMessage | null {
   return { kind: "updated", documentId, lastSeq, instanceId: instanceId ?? null, ...(sent && Number.isSafeInteger(sentAtMs) ? { sentAtMs } : {}) };
 }
 
-/** Tell the other collaboration instances this one is there. */
-export async function announceInstance(sql: Queryable, instanceId: string): Promise<void> {
-  await sql`select pg_notify(${DOCUMENT_UPDATES_CHANNEL}, ${INSTANCE_PREFIX + instanceId})`;
+/**
+ * Tell the other collaboration instances this one is there and, when `held` is given, which documents it has loaded:
+ * in payloads of at most HELD_DOCUMENTS_PER_PAYLOAD, after the first in the same statement (so they arrive after it);
+ * an empty list sends one payload naming none.
+ */
+export async function announceInstance(sql: Queryable, instanceId: string, held?: readonly string[]): Promise<void> {
+  const payloads = [INSTANCE_PREFIX + instanceId, ...(held ? heldPayloads(instanceId, held) : [])];
+  await sql`select pg_notify(${DOCUMENT_UPDATES_CHANNEL}, payload) from unnest(${payloads}::text[]) with ordinality as p (payload, n) order by n`;
+}
+
+/** Tell the other instances this one holds (is loading) these documents. */
+export async function announceHeldDocuments(sql: Queryable, instanceId: string, held: readonly string[]): Promise<void> {
+  const payloads = heldPayloads(instanceId, held);
+  await sql`select pg_notify(${DOCUMENT_UPDATES_CHANNEL}, payload) from unnest(${payloads}::text[]) with ordinality as p (payload, n) order by n`;
+}
+
+function heldPayloads(instanceId: string, held: readonly string[]): string[] {
+  const payloads: string[] = [];
+  for (let i = 0; i === 0 || i < held.length; i += HELD_DOCUMENTS_PER_PAYLOAD) {
+    payloads.push([HOLDS_PREFIX + instanceId, ...held.slice(i, i + HELD_DOCUMENTS_PER_PAYLOAD)].join(" "));
+  }
+  return payloads;
 }
 
 /**

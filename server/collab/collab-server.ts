@@ -30,7 +30,7 @@ import { log } from "../../app/utils/log.server";
 import { metrics, type CollabGauges } from "../../app/utils/metrics.server";
 import { openSingleConnections, type Sql } from "../../db/client";
 import { findDocumentForUser, findRolesOnDocuments } from "../../db/access";
-import { announceInstance, parseChannelMessage, readLogTails } from "../../db/document-log";
+import { announceHeldDocuments, announceInstance, parseChannelMessage, readLogTails } from "../../db/document-log";
 import { findLiveSessionIds } from "../../db/sessions";
 import { findLiveAccessTokenIds } from "../../db/access-tokens";
 import { CommitLanes } from "./commit-lanes";
@@ -295,6 +295,7 @@ export class CollabServer {
   private room(documentId: string): Promise<Room> {
     let pending = this.rooms.get(documentId);
     if (!pending) {
+      this.sayWeHold(documentId);
       pending = this.loadRoom(documentId);
       this.rooms.set(documentId, pending);
       pending.catch(() => {
@@ -345,6 +346,18 @@ export class CollabServer {
       if (this.peers.heard(message.instanceId)) this.sayWeAreThere();
       return;
     }
+    if (message.kind === "holds") {
+      // Which documents another instance has loaded (peer-instances.ts). One it did not know of: answer at once, as
+      // for "instance". A document of ours held by nobody else until now: our commits went unannounced; say where
+      // its log is now, so that a commit made before this news reached us is not missed by the one loading it.
+      const { newInstance, newlyHeld } = this.peers.heardHolding(message.instanceId, message.documentIds);
+      if (newInstance) this.sayWeAreThere();
+      for (const documentId of newlyHeld) {
+        const room = this.rooms.get(documentId);
+        if (room) void room.then((r) => r.reannounce()).catch(() => {});
+      }
+      return;
+    }
     if (message.kind === "threads") {
       // Thread events (app/threads): every instance's open room sends them to its connections.
       const room = this.rooms.get(message.documentId);
@@ -357,16 +370,30 @@ export class CollabServer {
     if (pending) void pending.then((room) => room.requestCatchUp()).catch(() => {});
   }
 
-  /** Tell the other instances this one is there (peer-instances.ts); a failure only delays their knowing. */
+  /**
+   * Tell the other instances this one is there and which documents it has loaded (peer-instances.ts); a failure only
+   * delays their knowing (their commits reach our rooms at the next comparison of log positions meanwhile).
+   */
   private sayWeAreThere(): void {
     if (this.closing) return;
-    announceInstance(this.sql, this.instanceId).catch((error: unknown) => log.warn(`collab: could not announce this instance: ${(error as Error).message}`));
+    announceInstance(this.sql, this.instanceId, [...this.rooms.keys()]).catch((error: unknown) =>
+      log.warn(`collab: could not announce this instance: ${(error as Error).message}`),
+    );
+  }
+
+  /** Tell the other instances, if any, that this one is loading a document: from now on they announce its commits. */
+  private sayWeHold(documentId: string): void {
+    if (this.closing || !this.peers.present) return; // none yet: one that comes hears our whole list in our answer
+    announceHeldDocuments(this.sql, this.instanceId, [documentId]).catch((error: unknown) =>
+      log.warn(`collab: could not announce that this instance holds ${documentId}: ${(error as Error).message}`),
+    );
   }
 
   private checking = false;
 
   private async recheckAccess(): Promise<void> {
     this.sayWeAreThere();
+    this.peers.prune();
     if (this.checking) return; // a slow pass is still running: never stack them
     this.checking = true;
     try {

@@ -768,15 +768,18 @@ export class Room {
 
   /**
    * Tell other instances the log has grown (NOTIFY, on the shared pool, after the commit: never on a commit's path),
-   * when there are any (peer-instances.ts): a lone instance announces nothing. One at a time per room; commits made
+   * when another instance has this document loaded (peer-instances.ts): a lone instance announces nothing, nor one
+   * whose documents' sockets all reach it (a load balancer that routes by document). One at a time per room; commits made
    * meanwhile are announced together by the next. A NOTIFY that fails is logged and not retried: the others find the
    * rows at their next comparison of log tails (collab-server.ts).
    */
   private announce(): void {
     if (this.announcing || this.destroyed || this.seq <= this.announcedSeq) return;
     const seq = this.seq;
-    if (!this.peers.present) {
-      this.announcedSeq = seq; // nobody to tell; an instance that starts later reads the log itself
+    if (!this.peers.heldElsewhere(this.documentId)) {
+      // Nobody else has this document loaded: an instance that loads it later reads the log itself, and one loading it
+      // now hears of our position when we hear of its holding it (`reannounce`).
+      this.announcedSeq = seq;
       return;
     }
     this.announcing = true;
@@ -788,6 +791,12 @@ export class Room {
         this.announce();
         this.wakeIdleWaiters();
       });
+  }
+
+  /** Another instance has just loaded this document: tell it where the log is, even if that was announced (or skipped). */
+  reannounce(): void {
+    this.announcedSeq = Math.min(this.announcedSeq, this.seq - 1);
+    this.announce();
   }
 
   /** Apply the rows committed after our tail (relayed to our clients as they apply); returns the updates read. */
