@@ -4,8 +4,9 @@
  * The shares are estimates (gzip compresses a file as a whole; bytes before a line's first mapping, a few, are not
  * counted) scaled to add up to each file's real gzipped size.
  *
- *   npm run bench:bundle-modules            builds with source maps (remix build --sourcemap), weighs, then builds
- *                                           again without them so public/build never serves maps; top 40 modules
+ *   npm run bench:bundle-modules            builds as `npm run build` does (remix build, then oxc-minify:
+ *                                           server/minify-assets.ts) with source maps, weighs, then builds again
+ *                                           without them so public/build never serves maps; top 40 modules
  *   npm run bench:bundle-modules -- 80 pkg  the top 80, grouped by package (our own code by folder)
  */
 import { execFileSync } from "node:child_process";
@@ -85,7 +86,11 @@ export function moduleShares(publicDir = PUBLIC_DIR, routeId = EDITOR_ROUTE): Ma
 function main() {
   const top = Number(process.argv[2] ?? 40);
   const byPackage = process.argv[3] === "pkg";
-  const build = (...args: string[]) => execFileSync("npx", ["remix", "build", ...args], { stdio: "ignore" });
+  // As `npm run build` does: remix build, then oxc-minify (server/minify-assets.ts), which carries the source maps through.
+  const build = (...args: string[]) => {
+    execFileSync("npx", ["remix", "build", ...args], { stdio: "ignore" });
+    execFileSync("npx", ["tsx", "server/minify-assets.ts"], { stdio: "ignore" });
+  };
   build("--sourcemap");
   let shares: Map<string, number>;
   try {

@@ -25,8 +25,9 @@ export function readManifest(publicDir: string): BuildManifest {
   return JSON.parse(source.replace(/^window\.__remixManifest=/, "").replace(/;\s*$/, "")) as BuildManifest;
 }
 
-const IMPORTED = /(?:from|import)\s*\(?\s*"(\/build\/[^"]+\.js)"/g;
-const OTHER_FILE = /"(\/build\/[^"]+\.(?:css|woff2?|svg|png))"/g;
+// Quoted any way a minifier writes a string: oxc-minify writes a dynamic import's path as a template literal.
+const IMPORTED = /(?:from|import)\s*\(?\s*(["'`])(\/build\/[^"'`]+\.js)\1/g;
+const OTHER_FILE = /(["'`])(\/build\/[^"'`]+\.(?:css|woff2?|svg|png))\1/g;
 
 export interface RouteFiles {
   /** Scripts, in the order found, each with its contents. */
@@ -50,8 +51,8 @@ export function routeFiles(manifest: BuildManifest, routeId: string, publicDir: 
     const body = readFileSync(join(publicDir, path));
     scripts.push({ path, body });
     const text = body.toString("utf8");
-    for (const match of text.matchAll(IMPORTED)) queue.push(match[1]!);
-    for (const match of text.matchAll(OTHER_FILE)) others.add(match[1]!);
+    for (const match of text.matchAll(IMPORTED)) queue.push(match[2]!);
+    for (const match of text.matchAll(OTHER_FILE)) others.add(match[2]!);
   }
   return { scripts, others: [...others] };
 }

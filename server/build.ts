@@ -1,4 +1,4 @@
-/** `npm start` builds the Remix app when there is no build or the sources are newer than it. */
+/** `npm start` builds the Remix app when there is no build or the sources are newer than it, as `npm run build` does. */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
@@ -23,9 +23,9 @@ export function buildIsStale(root: string): boolean {
   return Math.max(...sources) > builtAt;
 }
 
-export function ensureBuild(root: string, log: (m: string) => void): void {
+export async function ensureBuild(root: string, log: (m: string) => void): Promise<void> {
   if (!buildIsStale(root)) return;
-  log("building the web app (remix build)…");
+  log("building the web app (remix build, then oxc-minify)…");
   const started = Date.now();
   const result = spawnSync(process.execPath, [path.join(root, "node_modules/@remix-run/dev/dist/cli.js"), "build"], {
     cwd: root,
@@ -33,5 +33,8 @@ export function ensureBuild(root: string, log: (m: string) => void): void {
     env: { ...process.env, NODE_ENV: "production" },
   });
   if (result.status !== 0) throw new Error(`remix build failed (exit ${result.status ?? result.signal})`);
+  // Loaded only to build: oxc-minify, like @remix-run/dev, is a development dependency, absent where a built app is deployed.
+  const { minifyAssets } = await import("./minify-assets");
+  await minifyAssets(path.join(root, "public"));
   log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

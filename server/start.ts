@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   if (problems.length > 0) {
     throw new ConfigError(`Accord refuses to run in production without:\n${problems.map((p) => `  ${p}`).join("\n")}\n(Set them, or run without NODE_ENV=production to try Accord out.)`);
   }
-  ensureBuild(root, (m) => log.info(m));
+  await ensureBuild(root, (m) => log.info(m));
   const build = (await import(pathToFileURL(path.join(root, "build/index.js")).href)) as ServerBuild;
   const db: Database = await openConfiguredDatabase({ migrate: true, seed: true });
   const unsafe = await checkDurability(db.sql, { allowUnsafe: config.ACCORD_ALLOW_UNSAFE_DURABILITY }).catch(async (error: unknown) => {
