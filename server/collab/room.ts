@@ -769,9 +769,9 @@ export class Room {
   /**
    * Tell other instances the log has grown (NOTIFY, on the shared pool, after the commit: never on a commit's path),
    * when another instance has this document loaded (peer-instances.ts): a lone instance announces nothing, nor one
-   * whose documents' sockets all reach it (a load balancer that routes by document). One at a time per room; commits made
-   * meanwhile are announced together by the next. A NOTIFY that fails is logged and not retried: the others find the
-   * rows at their next comparison of log tails (collab-server.ts).
+   * whose documents' sockets all reach it (a load balancer that routes by document). One at a time per room; commits
+   * made meanwhile are announced together by the next. A NOTIFY that fails is logged and not retried: the others find
+   * the rows at their next comparison of log tails (collab-server.ts).
    */
   private announce(): void {
     if (this.announcing || this.destroyed || this.seq <= this.announcedSeq) return;
