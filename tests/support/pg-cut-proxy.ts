@@ -1,6 +1,7 @@
 /**
  * A TCP proxy in front of PostgreSQL that can cut it off, as a stopped server or a broken network would: `cut()`
  * destroys every connection through it and refuses new ones (accepted, then closed at once) until `restore()`.
+ * `reset()` breaks the connections through it with a TCP reset instead, as a crashed host would, and lets new ones in.
  */
 import net from "node:net";
 
@@ -9,6 +10,7 @@ export interface CutProxy {
   url: string;
   cut(): void;
   restore(): void;
+  reset(): void;
   /** Connections refused while cut. */
   readonly refused: number;
   close(): Promise<void>;
@@ -54,6 +56,10 @@ export async function startCutProxy(databaseUrl: string): Promise<CutProxy> {
     },
     restore: () => {
       isCut = false;
+    },
+    reset: () => {
+      for (const s of sockets) s.resetAndDestroy();
+      sockets.clear();
     },
     get refused() {
       return refused;
