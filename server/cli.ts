@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { normaliseEmail } from "../app/auth/accounts.server";
 import { emailField, nameField } from "../app/auth/fields";
+import { inEnglish } from "../app/auth/field-english.server";
 import { hashPassword, passwordProblem } from "../app/auth/password.server";
 import { createUserAsOperator, promoteToAdministrator, type CreateAsOperatorResult } from "../app/auth/operator-accounts.server";
 import { ConfigError, getConfig } from "../app/config.server";
@@ -53,7 +54,7 @@ function parse(args: string[], options: Record<string, { type: "string" | "boole
 
 function need<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
-  if (!r.success) throw new UsageError(`${what}: ${r.error.issues[0]?.message ?? "invalid"}`);
+  if (!r.success) throw new UsageError(`${what}: ${inEnglish(r.error.issues[0]?.message ?? "invalid")}`);
   return r.data;
 }
 
@@ -227,7 +228,7 @@ async function createUser(args: string[]): Promise<string> {
   const readPassword = async () => {
     const password = (await readStdin()).replace(/\r?\n$/, "");
     const problem = passwordProblem(password, { email, name });
-    if (problem) throw new UsageError(`password (stdin): ${problem}`);
+    if (problem) throw new UsageError(`password (stdin): ${inEnglish(problem)}`);
     return hashPassword(password);
   };
   // Without --promote the password is checked before any database is opened (or an embedded one started).

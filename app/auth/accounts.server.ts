@@ -27,6 +27,7 @@ import { recipientLocale } from "../mail/recipient-locale";
 import { endAccountAccess } from "./account-access.server";
 import { checkEmailToken, emailLink, issueEmailToken } from "./email-links.server";
 import { sendConfirmationMail } from "./email-confirmation.server";
+import type { FieldProblem, PasswordProblem } from "./field-problems";
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from "./password.server";
 import { createSession } from "./session.server";
 import { beginPendingSignIn } from "./pending-sign-in.server";
@@ -45,7 +46,8 @@ export function normaliseEmail(email: string): string {
 const greeting = (t: Translate, user: Pick<UserRow, "name" | "emailVerifiedAt">) =>
   user.emailVerifiedAt ? t("mail:greeting.named", { name: user.name }) : t("mail:greeting.plain");
 
-export type SignupResult = { ok: true } | { ok: false; fieldErrors: Partial<Record<"name" | "email" | "password", string>> };
+/** Refusals are codes (app/auth/field-problems.ts), said in words by app/auth/field-words.ts. */
+export type SignupResult = { ok: true } | { ok: false; fieldErrors: Partial<Record<"name" | "email" | "password", FieldProblem>> };
 
 /**
  * `browserSecret`: the signing-up browser's secret (app/auth/signup-browser.server.ts), bound to a NEW account's link
@@ -139,13 +141,13 @@ export async function requestPasswordReset(emailInput: string, locale?: Locale):
   });
 }
 
-export type ResetResult = { ok: true } | { ok: false; reason: "invalid" | "expired" } | { ok: false; reason: "weak"; message: string };
+export type ResetResult = { ok: true } | { ok: false; reason: "invalid" | "expired" } | { ok: false; reason: "weak"; problem: PasswordProblem };
 
 export async function resetPassword(token: string, password: string): Promise<ResetResult> {
   const row = await checkEmailToken(token, "reset_password");
   if (!row) return { ok: false, reason: "invalid" };
   const problem = passwordProblem(password, { email: row.email });
-  if (problem) return { ok: false, reason: "weak", message: problem };
+  if (problem) return { ok: false, reason: "weak", problem };
   const passwordHash = await hashPassword(password);
   const ok = await getSql().begin(async (tx) => {
     if (!(await consumeEmailToken(row.id, tx))) return false;
@@ -159,7 +161,7 @@ export async function resetPassword(token: string, password: string): Promise<Re
 
 export type ChangePasswordResult =
   | { ok: true; token: string; expiresAt: Date }
-  | { ok: false; fieldErrors: Partial<Record<"currentPassword" | "newPassword", string>> };
+  | { ok: false; fieldErrors: Partial<Record<"currentPassword" | "newPassword", FieldProblem>> };
 
 /** Change the password, end every session and token, retire reset links, and open a fresh session for this browser. */
 export async function changePassword(
@@ -168,7 +170,7 @@ export async function changePassword(
 ): Promise<ChangePasswordResult> {
   const hash = await findPasswordHashById(user.id);
   if (!hash || !(await verifyPassword(hash, input.currentPassword))) {
-    return { ok: false, fieldErrors: { currentPassword: "That is not your current password." } };
+    return { ok: false, fieldErrors: { currentPassword: "currentPasswordWrong" } };
   }
   const problem = passwordProblem(input.newPassword, user);
   if (problem) return { ok: false, fieldErrors: { newPassword: problem } };

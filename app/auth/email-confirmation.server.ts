@@ -20,6 +20,7 @@ import { recipientLocale } from "../mail/recipient-locale";
 import { endAccountAccess } from "./account-access.server";
 import { checkEmailToken, emailLink, issueEmailToken, linkState, type LinkExtras, type LinkState } from "./email-links.server";
 import { isSigningUpBrowser } from "./signup-browser.server";
+import type { PasswordProblem } from "./field-problems";
 import { hashPassword, passwordProblem } from "./password.server";
 
 /** The confirmation link, to the account's current address, without its name. */
@@ -49,7 +50,7 @@ export type ConfirmResult =
   | { ok: true; userId: string; keptSession: boolean; signIn: boolean; next: string | null }
   | { ok: false; reason: "invalid" | "expired" }
   | { ok: false; reason: "choose-password" }
-  | { ok: false; reason: "weak"; message: string };
+  | { ok: false; reason: "weak"; problem: PasswordProblem };
 
 export interface ConfirmInput {
   token: string;
@@ -72,7 +73,7 @@ export async function confirmEmail(input: ConfirmInput): Promise<ConfirmResult> 
   let passwordHash: string | null = null;
   if (chosen) {
     const problem = passwordProblem(chosen.password, { email: row.email, name: chosen.name });
-    if (problem) return { ok: false, reason: "weak", message: problem };
+    if (problem) return { ok: false, reason: "weak", problem };
     passwordHash = await hashPassword(chosen.password);
   }
   const ok = await getSql().begin(async (tx) => {

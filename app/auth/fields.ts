@@ -1,23 +1,29 @@
-/** zod rules for account fields, shared by forms, the API and the CLI. */
+/**
+ * zod rules for account fields, shared by forms and the CLI. Their messages are codes (app/auth/field-problems.ts),
+ * said in words by app/auth/field-words.ts: the reader's language on pages, English in the CLI.
+ */
 import { z } from "zod";
+import type { FieldProblem } from "./field-problems";
+
+const code = (problem: FieldProblem) => problem;
 
 export const nameField = z
-  .string({ message: "Enter your name." })
+  .string({ message: code("nameMissing") })
   .trim()
-  .min(1, "Enter your name.")
-  .max(120, "Use at most 120 characters.")
-  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "Remove control characters from your name.");
+  .min(1, code("nameMissing"))
+  .max(120, code("nameTooLong"))
+  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), code("nameControl"));
 
 export const emailField = z
-  .string({ message: "Enter your e-mail address." })
+  .string({ message: code("emailMissing") })
   .trim()
-  .min(1, "Enter your e-mail address.")
-  .max(254, "That e-mail address is too long.")
-  .email("Enter an e-mail address like name@example.org.")
+  .min(1, code("emailMissing"))
+  .max(254, code("emailTooLong"))
+  .email(code("emailInvalid"))
   .transform((v) => v.toLowerCase());
 
 /** Presence and bounds only: strength rules live in password.server.ts (they need the name and e-mail). */
 export const passwordField = z
-  .string({ message: "Enter a password." })
-  .min(1, "Enter a password.")
-  .max(1024, "That password is too long.");
+  .string({ message: code("passwordMissing") })
+  .min(1, code("passwordMissing"))
+  .max(1024, code("passwordTooLong"));

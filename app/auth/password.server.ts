@@ -5,9 +5,9 @@
  */
 import { hash, verify } from "@node-rs/argon2";
 import { dictionary } from "@zxcvbn-ts/language-common";
+import { PASSWORD_MAX, PASSWORD_MIN, type PasswordProblem } from "./field-problems";
 
-export const PASSWORD_MIN = 12;
-export const PASSWORD_MAX = 256;
+export { PASSWORD_MAX, PASSWORD_MIN };
 
 // Algorithm.Argon2id is a const enum (2); isolatedModules cannot read it, so name the value here.
 const ARGON2ID = 2;
@@ -19,18 +19,18 @@ function commonPasswords(): Set<string> {
   return common;
 }
 
-/** A sentence for the person, or null when the password is acceptable. */
-export function passwordProblem(password: string, context: { email?: string; name?: string } = {}): string | null {
+/** Why the password is refused, as a code (words: app/auth/field-words.ts), or null when it is acceptable. */
+export function passwordProblem(password: string, context: { email?: string; name?: string } = {}): PasswordProblem | null {
   const length = [...password].length;
-  if (length < PASSWORD_MIN) return `Use at least ${PASSWORD_MIN} characters.`;
-  if (length > PASSWORD_MAX) return `Use at most ${PASSWORD_MAX} characters.`;
+  if (length < PASSWORD_MIN) return "passwordShort";
+  if (length > PASSWORD_MAX) return "passwordLong";
   const lower = password.toLowerCase();
-  if (commonPasswords().has(lower)) return "This password is one of the most commonly used; choose another.";
-  if (new Set(lower).size <= 2) return "This password repeats too few characters; choose another.";
+  if (commonPasswords().has(lower)) return "passwordCommon";
+  if (new Set(lower).size <= 2) return "passwordRepetitive";
   const local = context.email?.split("@")[0]?.toLowerCase();
-  if (local && local.length >= 4 && lower.includes(local)) return "Do not build the password from your e-mail address.";
+  if (local && local.length >= 4 && lower.includes(local)) return "passwordFromEmail";
   const name = context.name?.toLowerCase().replace(/\s+/g, "");
-  if (name && name.length >= 4 && lower.replace(/\s+/g, "") === name) return "Do not use your name as the password.";
+  if (name && name.length >= 4 && lower.replace(/\s+/g, "") === name) return "passwordIsName";
   return null;
 }
 

@@ -85,7 +85,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (!document) throw notFound();
   const outcome = (o: Partial<SaveVersionOutcome>, status = 200) => data<SaveVersionOutcome>({ saved: null, error: null, name: "", ...o }, { status });
   const t = await requestT(request, context);
-  const read = await readForm(request, saveVersionFormSchema(SAVE_VERSION_INTENT, t));
+  const read = await readForm(request, saveVersionFormSchema(SAVE_VERSION_INTENT, t), t);
   const name = (read.fields.name ?? "").slice(0, 500);
   if (!read.ok) return outcome({ error: read.firstError, name }, 400);
   try {

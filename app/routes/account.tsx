@@ -28,7 +28,7 @@ import { Trans, useT } from "../i18n/react";
 import { isLocale, LOCALE_NAMES, LOCALES } from "../i18n/locales";
 import { requestLocale, requestT } from "../i18n/strings.server";
 import { securityStrings } from "../i18n/security-strings.server";
-import { fieldWords } from "../auth/field-words";
+import { fieldErrorsIn, fieldProblemWords, messageIn } from "../auth/field-words";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Accord" }];
 export const headers = forwardHeaders;
@@ -105,11 +105,9 @@ const DONE: Record<string, { section: string; key: string }> = {
   "token-revoked": { section: "tokens", key: "account:done.tokenRevoked" },
 };
 
-/** A field's message in the reader's language: this page's keys, the account fields' English (app/auth/field-words.ts). */
+/** A field's message in the reader's language: this page's keys, the account fields' codes (app/auth/field-words.ts). */
 function inWords(t: Translate, message: string): string {
-  if (message.startsWith("account:")) return t(message);
-  if (message === "That is not your current password.") return t("account:password.currentWrong");
-  return fieldWords(t, message);
+  return message.startsWith("account:") ? t(message) : messageIn(t, message);
 }
 
 interface ActionResult {
@@ -132,7 +130,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     // The scopes are checkboxes: every ticked one is sent under the same name.
     form = { ...formToObject(body), scopes: body.getAll("scopes").filter((v) => typeof v === "string") };
   } catch {
-    return refuse({ intent: null, fieldErrors: {}, error: t("auth:signup.unreadable") });
+    return refuse({ intent: null, fieldErrors: {}, error: fieldProblemWords(t, "formUnreadable") });
   }
   const intent = form.intent;
   if (!isIntent(intent)) return refuse({ intent: null, fieldErrors: {}, error: t("account:errors.unknownAction") });
@@ -171,8 +169,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         secondFactorVerified: session.secondFactor,
       });
       if (!result.ok) {
-        const fieldErrors = Object.fromEntries(Object.entries(result.fieldErrors).map(([field, message]) => [field, inWords(t, message ?? "")]));
-        return refuse({ intent, fieldErrors });
+        return refuse({ intent, fieldErrors: fieldErrorsIn(t, result.fieldErrors) });
       }
       return redirect("/account?done=password#password", {
         headers: { "Set-Cookie": serializeSessionCookie(result.token, result.expiresAt) },

@@ -99,7 +99,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const locale = await requestLocale(request, context);
   const t = tFor(locale);
   const NO_PROOF = t("security:errors.noProof");
-  const form = await readForm(request, schemaIn(t));
+  const form = await readForm(request, schemaIn(t), t);
   if (!form.ok) {
     // A field's own words, or (an unreadable body, no known intent) the form's.
     const unreadable = form.fieldErrors.form !== undefined || form.fieldErrors.intent !== undefined;

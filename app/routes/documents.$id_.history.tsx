@@ -102,7 +102,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       { status: 403, statusText: "Forbidden", headers: { "Content-Type": "text/plain; charset=utf-8" } },
     );
   }
-  const read = await readForm(request, actionSchema(t));
+  const read = await readForm(request, actionSchema(t), t);
   const submittedName = (read.fields.name ?? "").slice(0, 500);
   if (!read.ok) return failure({ error: read.firstError, fieldErrors: read.fieldErrors, name: submittedName }, 400);
   const here = `/documents/${document.id}/history`;

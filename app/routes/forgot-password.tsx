@@ -12,7 +12,6 @@ import { outboxIsTheDelivery } from "../deployment.server";
 import { LIMITS, spendRequest } from "../auth/request-limits.server";
 import { forwardHeaders } from "../utils/route-headers";
 import { pleaseWaitIn } from "../utils/wait-words";
-import { fieldErrorsIn } from "../auth/field-words";
 
 export const headers = forwardHeaders;
 import { parseForm } from "../utils/forms.server";
@@ -34,8 +33,8 @@ const schema = z.object({ email: emailField });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const t = await requestT(request, context);
-  const parsed = await parseForm(request, schema);
-  if (!parsed.ok) return data({ fieldErrors: fieldErrorsIn(t, parsed.fieldErrors as Record<string, string>) }, { status: 400 });
+  const parsed = await parseForm(request, schema, t);
+  if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors }, { status: 400 });
   const wait = await spendRequest([
     { key: `reset:ip:${context.clientIp ?? "unknown"}`, limit: LIMITS.resetPerIp },
     { key: `reset:email:${parsed.data.email}`, limit: LIMITS.resetPerAddress },

@@ -10,7 +10,6 @@ import { parseForm } from "../utils/forms.server";
 import { getUser, safeRedirectTarget } from "../utils/guards.server";
 import { forwardHeaders } from "../utils/route-headers";
 import { pleaseWaitIn } from "../utils/wait-words";
-import { fieldErrorsIn } from "../auth/field-words";
 import { Trans, useT } from "../i18n/react";
 import { requestT, routeStrings } from "../i18n/strings.server";
 
@@ -28,8 +27,9 @@ const schema = z.object({ email: emailField, password: passwordField, redirectTo
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const t = await requestT(request, context);
-  const parsed = await parseForm(request, schema);
-  if (!parsed.ok) return data({ error: null, fieldErrors: fieldErrorsIn(t, parsed.fieldErrors) }, { status: 400 });
+  const parsed = await parseForm(request, schema, t);
+  // An unreadable form has no field to show its words beside: they go above the form.
+  if (!parsed.ok) return data({ error: parsed.fieldErrors.form ?? null, fieldErrors: parsed.fieldErrors }, { status: 400 });
   const result = await login({
     email: parsed.data.email,
     password: parsed.data.password,

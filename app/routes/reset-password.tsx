@@ -5,7 +5,7 @@ import type { Translate } from "../i18n/instance";
 import { z } from "zod";
 import { peekEmailToken, resetPassword } from "../auth/accounts.server";
 import { serializeBlankSessionCookie } from "../auth/cookie.server";
-import { fieldErrorsIn, fieldWords } from "../auth/field-words";
+import { fieldProblemWords } from "../auth/field-words";
 import { passwordField } from "../auth/fields";
 import { Field, FormError } from "../components/field";
 import { useT } from "../i18n/react";
@@ -44,36 +44,31 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   );
 }
 
-const AGAIN_MISSING = "Type the new password again.";
-const NOT_SAME = "The two passwords are not the same.";
-
+// The confirmation's messages are keys, put in the reader's language by the action (`inWords`).
 const schema = z
   .object({
     token: z.string().max(200),
     password: passwordField,
-    confirmPassword: z.string({ message: AGAIN_MISSING }).min(1, AGAIN_MISSING),
+    confirmPassword: z.string({ message: "security:reset.againMissing" }).min(1, "security:reset.againMissing"),
   })
-  .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: NOT_SAME });
+  .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: "security:reset.notSame" });
 
-/** The form's messages in the reader's language: the password's rules (app/auth/field-words.ts) and the confirmation's. */
-function resetFieldErrors(t: Translate, errors: Record<string, string>): Record<string, string> {
-  const out = fieldErrorsIn(t, errors);
-  if (errors.confirmPassword === AGAIN_MISSING) out.confirmPassword = t("security:reset.againMissing");
-  if (errors.confirmPassword === NOT_SAME) out.confirmPassword = t("security:reset.notSame");
-  return out;
+/** The form's messages in the reader's language: this page's keys; the rest parseForm has already put in words. */
+function inWords(t: Translate, errors: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(errors).map(([field, message]) => [field, message.startsWith("security:") ? t(message) : message]));
 }
 
 type ActionResult = { state: LinkState; fieldErrors: Record<string, string> };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const t = await requestT(request, context);
-  const parsed = await parseForm(request, schema);
+  const parsed = await parseForm(request, schema, t);
   if (!parsed.ok) {
-    return data<ActionResult>({ state: "valid", fieldErrors: resetFieldErrors(t, parsed.fieldErrors) }, { status: 400, headers: NO_STORE });
+    return data<ActionResult>({ state: "valid", fieldErrors: inWords(t, parsed.fieldErrors) }, { status: 400, headers: NO_STORE });
   }
   const result = await resetPassword(parsed.data.token, parsed.data.password);
   if (!result.ok && result.reason === "weak") {
-    return data<ActionResult>({ state: "valid", fieldErrors: { password: fieldWords(t, result.message) } }, { status: 400, headers: NO_STORE });
+    return data<ActionResult>({ state: "valid", fieldErrors: { password: fieldProblemWords(t, result.problem) } }, { status: 400, headers: NO_STORE });
   }
   if (!result.ok) return data<ActionResult>({ state: result.reason, fieldErrors: {} }, { status: 400, headers: NO_STORE });
   // Every session of the account ended with the reset; forget this browser's one too.
@@ -107,7 +102,7 @@ export default function ResetPassword() {
     <div className="page narrow">
       <h1>{titleOf(t, state)}</h1>
       <p>{t("security:reset.intro")}</p>
-      <FormError message={count > 0 ? t("auth:signup.fix", { count }) : null} />
+      <FormError message={fieldErrors.form ?? (count > 0 ? t("auth:signup.fix", { count }) : null)} />
       {/* No action: the post goes to this URL, token included, so a refused attempt still shows a usable form. */}
       <Form method="post" className="stack card" noValidate>
         <input type="hidden" name="token" value={loaded.token} />

@@ -14,7 +14,7 @@ import { newSignupSecret, serializeSignupCookie } from "../auth/signup-browser.s
 import { spendSignupAllowance } from "../auth/request-limits.server";
 import { forwardHeaders } from "../utils/route-headers";
 import { pleaseWaitIn } from "../utils/wait-words";
-import { fieldErrorsIn } from "../auth/field-words";
+import { fieldErrorsIn, fieldProblemWords } from "../auth/field-words";
 import { Trans, useT } from "../i18n/react";
 import { requestLocale, requestT, routeStrings, tFor } from "../i18n/strings.server";
 
@@ -47,7 +47,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     form = formToObject(await request.formData());
   } catch {
-    return data({ fieldErrors: { form: t("auth:signup.unreadable") } as Record<string, string> }, { status: 400 });
+    return data({ fieldErrors: { form: fieldProblemWords(t, "formUnreadable") } as Record<string, string> }, { status: 400 });
   }
   const parsed = parseWith(schema, form);
   if (!parsed.ok) {
@@ -70,7 +70,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const browserSecret = newSignupSecret();
   const next = parsed.data.redirectTo ? safeRedirectTarget(parsed.data.redirectTo, "") || null : null;
   const result = await signup({ ...parsed.data, browserSecret, next, locale });
-  if (!result.ok) return data({ fieldErrors: fieldErrorsIn(t, result.fieldErrors as Record<string, string>) }, { status: 400 });
+  if (!result.ok) return data({ fieldErrors: fieldErrorsIn(t, result.fieldErrors) }, { status: 400 });
   // The same answer whether or not the address already had an account (the mail itself tells the owner).
   return redirect("/signup?sent=1", { headers: { "Set-Cookie": serializeSignupCookie(browserSecret) } });
 }

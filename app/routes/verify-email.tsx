@@ -21,7 +21,7 @@ import { Field, FormError } from "../components/field";
 import type { Translate } from "../i18n/instance";
 import { formToObject, parseWith } from "../utils/forms.server";
 import { forwardHeaders, NO_STORE } from "../utils/route-headers";
-import { fieldWords } from "../auth/field-words";
+import { fieldProblemWords, messageIn } from "../auth/field-words";
 import { useT } from "../i18n/react";
 import { requestT, routeStrings } from "../i18n/strings.server";
 
@@ -66,9 +66,9 @@ const chosen = z
   })
   .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: "auth:verify.different" });
 
-/** Every message of the form in the reader's language (the account fields' English: app/auth/field-words.ts). */
+/** Every message of the form in the reader's language (the account fields' codes: app/auth/field-words.ts). */
 function inWords(t: Translate, errors: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(errors).map(([field, message]) => [field, message.startsWith("auth:") ? t(message) : fieldWords(t, message)]));
+  return Object.fromEntries(Object.entries(errors).map(([field, message]) => [field, message.startsWith("auth:") ? t(message) : messageIn(t, message)]));
 }
 
 interface ActionResult {
@@ -109,7 +109,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     form = formToObject(await request.formData());
   } catch {
-    return answer({ state: "valid", fieldErrors: { form: t("auth:signup.unreadable") } });
+    return answer({ state: "valid", fieldErrors: { form: fieldProblemWords(t, "formUnreadable") } });
   }
   const auth = await context.auth();
   const session = auth?.via === "session" ? { userId: auth.user.id, sessionId: auth.session.id } : null;
@@ -119,7 +119,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = await confirmEmail({ token: input.token, session, chosen: input.chosen, browserSecret });
   if (result.ok) return afterConfirming(result, request.headers.get("user-agent"));
   if (result.reason === "choose-password") return answer({ state: "valid", fieldErrors: { form: t("auth:verify.choose") } });
-  if (result.reason === "weak") return answer({ state: "valid", fieldErrors: { password: fieldWords(t, result.message) } });
+  if (result.reason === "weak") return answer({ state: "valid", fieldErrors: { password: fieldProblemWords(t, result.problem) } });
   return answer({ state: result.reason, fieldErrors: {} });
 }
 

@@ -15,7 +15,6 @@ import { parseForm } from "../utils/forms.server";
 import { waitWordsIn } from "../utils/wait-words";
 import { requireSessionUser } from "../utils/guards.server";
 import { forwardHeaders, NO_STORE } from "../utils/route-headers";
-import { fieldErrorsIn } from "../auth/field-words";
 import { Trans, useT } from "../i18n/react";
 import { requestT, routeStrings } from "../i18n/strings.server";
 
@@ -34,8 +33,8 @@ const schema = z.object({ email: emailField });
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user } = await requireSessionUser(request, context);
   const t = await requestT(request, context);
-  const parsed = await parseForm(request, schema);
-  if (!parsed.ok) return data({ fieldErrors: fieldErrorsIn(t, parsed.fieldErrors) }, { status: 400, headers: NO_STORE });
+  const parsed = await parseForm(request, schema, t);
+  if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors }, { status: 400, headers: NO_STORE });
   const wait = await spendSignupAllowance({ email: parsed.data.email, ip: context.clientIp ?? "unknown" });
   if (wait > 0) {
     const form = t("auth:changeAddress.throttled", { wait: waitWordsIn(t, wait) });

@@ -13,6 +13,7 @@ import {
   signup,
 } from "../../app/auth/accounts.server";
 import { confirmEmail } from "../../app/auth/email-confirmation.server";
+import { inEnglish } from "../../app/auth/field-english.server";
 import { resendVerificationEmail } from "../../app/auth/resend-verification.server";
 import { createSession, validateSessionToken } from "../../app/auth/session.server";
 import { getConfig, resetConfigCache } from "../../app/config.server";
@@ -273,7 +274,7 @@ describe("changing the password", () => {
     const elsewhere = await createSession(user.id, "elsewhere");
 
     const wrong = await changePassword(user, { currentPassword: "not my password at all", newPassword: "fresh passphrase for me 5", userAgent: null });
-    expect(wrong).toEqual({ ok: false, fieldErrors: { currentPassword: "That is not your current password." } });
+    expect(wrong).toEqual({ ok: false, fieldErrors: { currentPassword: "currentPasswordWrong" } });
     expect(await validateSessionToken(elsewhere.token)).not.toBeNull();
 
     const result = await changePassword(user, { currentPassword: TEST_PASSWORD, newPassword: "fresh passphrase for me 5", userAgent: "here" });
@@ -304,14 +305,14 @@ describe("password rules", () => {
       const result = await signup({ name: "Rosalind", email: address, password });
       expect(result.ok).toBe(false);
       if (result.ok) return;
-      expect(result.fieldErrors.password).toMatch(message);
+      expect(inEnglish(result.fieldErrors.password!)).toMatch(message);
       expect(await countUsers(address)).toBe(0);
     });
   }
 
   it("refuses the name itself as the password", async () => {
     const result = await signup({ name: "Grace Brewster Hopper", email: uniqueEmail(), password: "Grace Brewster Hopper" });
-    expect(result).toEqual({ ok: false, fieldErrors: { password: "Do not use your name as the password." } });
+    expect(result).toEqual({ ok: false, fieldErrors: { password: "passwordIsName" } });
   });
 
   it("accepts exactly 256 characters and does not truncate them: changing the last one fails to sign in", async () => {

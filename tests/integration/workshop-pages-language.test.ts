@@ -350,4 +350,17 @@ describe("a saved version, its comparison and the endorsements page in the reade
     expect(takenSv.status).toBe(409);
     expect(await takenSv.text()).toContain("Dokumentet har redan en version som heter ”Première lecture”.");
   });
+
+  it("says an unreadable version form in the page's language, on the history and on the editor page", async () => {
+    const doc = await documentWithVersion("Lecture illisible");
+    const garbled = { "content-type": "multipart/form-data; boundary=nothing-here" };
+    const history = await scene.asOlive.post(`/documents/${doc.id}/history`, { intent: "save", name: "x" }, { ...fr, ...garbled });
+    expect(history.status).toBe(400);
+    const historyHtml = await history.text();
+    expect(visibleText(historyHtml)).toContain("Le formulaire n’a pas pu être lu. Veuillez réessayer.");
+    expectNoEnglish(historyHtml, ["The form could not be read"]);
+    const editor = await scene.asOlive.post(`/documents/${doc.id}`, { intent: "save-version", name: "x" }, { ...sv, ...garbled });
+    expect(editor.status).toBe(400);
+    expect(await editor.text()).toContain("Formuläret kunde inte läsas. Försök igen.");
+  });
 });
