@@ -83,7 +83,7 @@ describe("several instances, each holding its own documents", () => {
       await waitFor(() => reader.provider.synced && reader.text().includes("nobody else holds this"), "reader synced");
       await waitFor(() => heard.some((p) => p === `holds ${second.server.collab.instanceId} ${documentId}`), "the second says it holds it");
       typeParagraph(writer, "now announced");
-      await waitFor(() => reader.text().includes("now announced"), "relayed through the other instance", 3000);
+      await waitFor(() => reader.text().includes("now announced"), "relayed through the other instance", 5000);
       expect(announcements(heard, documentId, ours).length).toBeGreaterThan(0);
       // The other document, loaded on the first instance only, is still not announced.
       const alone = client(first, writerCookie, otherDocumentId);
@@ -117,7 +117,7 @@ describe("several instances, each holding its own documents", () => {
       typing = false;
       await keys;
       await waitFor(() => writer.isSaved() && reader.provider.synced, "writer saved, reader synced");
-      await waitFor(() => reader.text() === writer.text(), `round ${round}: the reader has every edit`, 3000);
+      await waitFor(() => reader.text() === writer.text(), `round ${round}: the reader has every edit`, 5000);
       writer.destroy();
       reader.destroy();
       // Both instances unload the document before the next round.
