@@ -102,13 +102,15 @@ export interface LatestPublished {
   publishedAt: Date;
   versionId: string;
   versionName: string;
-  versionCreatedAt: Date;
+  /** When that named version was saved, in microseconds since the epoch (a Date keeps milliseconds only). */
+  versionSavedAtMicros: number;
 }
 
 export async function findLatestPublished(documentId: string, sql: Queryable = getSql()): Promise<LatestPublished | null> {
   const [row]: [LatestPublished?] = await sql`
     select pv.number, pv.sha256, pv.canonical_text as "canonicalText", pv.published_at as "publishedAt",
-           v.id as "versionId", v.name as "versionName", v.created_at as "versionCreatedAt"
+           v.id as "versionId", v.name as "versionName",
+           (extract(epoch from v.created_at) * 1000000)::float8 as "versionSavedAtMicros"
     from published_versions pv join document_versions v on v.id = pv.version_id
     where pv.document_id = ${documentId}
     order by pv.number desc limit 1`;
@@ -153,6 +155,8 @@ export interface VersionToPublish {
   html: string;
   tiptapJson: unknown;
   createdAt: Date;
+  /** `createdAt` to the microsecond, as PostgreSQL keeps it (versions saved within one millisecond stay in order). */
+  savedAtMicros: number;
   authorName: string | null;
 }
 
@@ -160,7 +164,7 @@ export interface VersionToPublish {
 export async function findVersionToPublish(documentId: string, versionId: string, sql: Queryable = getSql()): Promise<VersionToPublish | null> {
   const [row]: [VersionToPublish?] = await sql`
     select v.id, v.name, v.plain_text as "plainText", v.html, v.tiptap_json as "tiptapJson", v.created_at as "createdAt",
-           u.name as "authorName"
+           (extract(epoch from v.created_at) * 1000000)::float8 as "savedAtMicros", u.name as "authorName"
     from document_versions v left join users u on u.id = v.created_by
     where v.id = ${versionId} and v.document_id = ${documentId}`;
   return row ?? null;

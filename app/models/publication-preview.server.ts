@@ -49,7 +49,8 @@ export async function previewPublication(documentId: string, versionId: string, 
     refusedWith = { reason: error.reason, values: error.values };
   }
   const warnings: PreviewWarning[] = [];
-  if (latest && latest.versionId !== version.id && version.createdAt.getTime() < latest.versionCreatedAt.getTime()) {
+  // Compared to the microsecond: two versions saved within one millisecond are still one before the other.
+  if (latest && latest.versionId !== version.id && version.savedAtMicros < latest.versionSavedAtMicros) {
     warnings.push({ kind: "older", publishedNumber: latest.number, publishedVersionName: latest.versionName });
   }
   const headings = emptySections(version.tiptapJson as JSONContent);

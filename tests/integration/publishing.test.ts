@@ -717,6 +717,20 @@ describe("the publish preview", () => {
     expect(confirm).not.toContain("checked");
   });
 
+  it("warns that an older version would replace a newer text also when both were saved within one millisecond", async () => {
+    const doc = await createDocument("Close drafts");
+    const older = await createVersion(doc.id, "Close drafts", ["The first close draft."], "Close one");
+    const newer = await createVersion(doc.id, "Close drafts", ["The second close draft."], "Close two");
+    // 300 µs apart, in the same millisecond (PostgreSQL keeps microseconds; a JavaScript Date does not).
+    await getSql()`update document_versions set created_at = '2026-12-06 10:00:00.000100+00' where id = ${older.id}`;
+    await getSql()`update document_versions set created_at = '2026-12-06 10:00:00.000400+00' where id = ${newer.id}`;
+    const hash = canonicalHash(canonicalText(newer.plainText));
+    const done = await organiserBrowser.post(`/documents/${doc.id}/publish?version=${newer.id}`, { intent: "publish", versionId: newer.id, confirm: "yes", hash });
+    expect(done.status).toBe(200);
+    const olderPreview = await (await organiserBrowser.get(`/documents/${doc.id}/publish?version=${older.id}`)).text();
+    expect(olderPreview).toContain("This version was saved before “Close two”, which is public now as version 1");
+  });
+
   it("warns about sections left empty, and says why an empty version cannot be published", async () => {
     const doc = await createDocument("Sections");
     const json: JSONContent = {
