@@ -46,7 +46,9 @@ export interface LinkOptions {
 
 /* What browsers and DOMPurify count as white space. */
 const WHITESPACE = /[\u0000-\u0020\u00A0\u1680\u180E\u2000-\u2029\u205F\u3000]/;
-const ENDS_WITH_WHITESPACE = new RegExp(`${WHITESPACE.source}$`);
+/** Runs of non-whitespace (words), and the text's last one. */
+const WORDS = new RegExp(`[^${WHITESPACE.source.slice(1, -1)}]+`, "g");
+const LAST_WORD = new RegExp(`[^${WHITESPACE.source.slice(1, -1)}]+$`);
 const URL_WITH_SCHEME = /^(?:https?:\/\/|mailto:)\S+$/i;
 const URLS_IN_TEXT = /(?:https?:\/\/|mailto:)[^\s<>"'`]+/gi;
 const TRAILING_PUNCTUATION = /[.,;:!?)\]}]+$/;
@@ -95,8 +97,13 @@ export function pastedAddressHref(text: string): string | null {
   return null;
 }
 
-/** Links a URL typed before a space or a new paragraph (as @tiptap/extension-link's autolink did). */
-function autolink(type: MarkType, isAllowed: (href: string) => boolean): Plugin {
+/**
+ * Links a URL typed before a space or a new paragraph (as @tiptap/extension-link's autolink did): every word followed
+ * by whitespace that this change typed. Not only the change's last character: a busy browser may hand ProseMirror
+ * several keystrokes as one change (" a" after the address), which must link the address all the same. A space that
+ * was there before does not link the word before it when that word is edited.
+ */
+export function autolink(type: MarkType, isAllowed: (href: string) => boolean): Plugin {
   return new Plugin({
     key: new PluginKey("autolink"),
     appendTransaction: (transactions, oldState, newState) => {
@@ -107,23 +114,25 @@ function autolink(type: MarkType, isAllowed: (href: string) => boolean): Plugin 
         const blocks = findChildrenInRange(newState.doc, newRange, (node) => node.isTextblock);
         const block = blocks[0];
         if (!block) continue;
-        let text: string;
-        if (blocks.length > 1) {
-          // Enter split a paragraph: look at the end of the first one.
-          text = newState.doc.textBetween(block.pos, block.pos + block.node.nodeSize, undefined, " ");
-        } else {
-          if (!ENDS_WITH_WHITESPACE.test(newState.doc.textBetween(newRange.from, newRange.to, " ", " "))) continue;
-          text = newState.doc.textBetween(block.pos, newRange.to, undefined, " ");
+        // The block's text up to the change's end; index i is the document position block.pos + 1 + i.
+        const text = newState.doc.textBetween(block.pos, blocks.length > 1 ? block.pos + block.node.nodeSize : newRange.to, undefined, " ");
+        // Words ending where the change typed whitespace; Enter splitting a paragraph ends the first one's last word.
+        const changedFrom = newRange.from - block.pos - 1;
+        const candidates: { word: string; index: number }[] = [];
+        for (const match of text.matchAll(WORDS)) {
+          const end = match.index + match[0].length;
+          if (end >= changedFrom && end < text.length) candidates.push({ word: match[0], index: match.index });
         }
-        const words = text.split(WHITESPACE).filter(Boolean);
-        const word = words[words.length - 1];
-        if (!word) continue;
-        const found = typedUrl(word);
-        if (!found || !isAllowed(found.url)) continue;
-        const from = block.pos + text.lastIndexOf(word) + found.offset + 1;
-        const to = from + found.url.length;
-        if (newState.doc.rangeHasMark(from, to, type)) continue;
-        tr.addMark(from, to, type.create({ href: found.url }));
+        const last = text.match(LAST_WORD);
+        if (blocks.length > 1 && last?.index !== undefined) candidates.push({ word: last[0], index: last.index });
+        for (const { word, index } of candidates) {
+          const found = typedUrl(word);
+          if (!found || !isAllowed(found.url)) continue;
+          const from = block.pos + 1 + index + found.offset;
+          const to = from + found.url.length;
+          if (newState.doc.rangeHasMark(from, to, type)) continue;
+          tr.addMark(from, to, type.create({ href: found.url }));
+        }
       }
       return tr.steps.length > 0 ? tr : null;
     },

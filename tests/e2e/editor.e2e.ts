@@ -10,9 +10,12 @@ import { addMember, createUser, TEST_PASSWORD, uniqueEmail } from "../support/fa
 let server: ServerProcess;
 let browser: Browser;
 let documentId: string;
+let linksDocumentId: string;
+let listsDocumentId: string;
 const writer = { email: uniqueEmail("writer"), name: "Wren Writer" };
 
-async function openEditor(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
+/** `doc`: the document to open (the shared one by default; the tests that need the seeded text as it was open their own). */
+async function openEditor(viewport: { width: number; height: number }, doc = documentId): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   await page.goto(server.url + "/login");
@@ -20,7 +23,7 @@ async function openEditor(viewport: { width: number; height: number }): Promise<
   await page.getByLabel("Password").fill(TEST_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(/\/workshops/);
-  await page.goto(`${server.url}/documents/${documentId}`);
+  await page.goto(`${server.url}/documents/${doc}`);
   await page.locator("[data-testid=save-status]:not([data-state=connecting])").waitFor();
   await page.locator(".document-editor").waitFor();
   return { context, page };
@@ -38,6 +41,10 @@ beforeAll(async () => {
   server = await startServerProcess(url);
   const [doc] = await getSql()`select d.id, d.workshop_id from documents d where d.slug = 'guidance-safe-injecting-facilities'`;
   documentId = doc!.id;
+  // Their own documents, untouched by the other tests (which wrap the end of the shared one in a quote, add headings…).
+  const own = await getSql()`select slug, id from documents where slug in ('guidance-policing-amphetamines', 'guidance-policing-young-drug-users') and workshop_id = ${doc!.workshop_id}`;
+  linksDocumentId = own.find((d) => d.slug === "guidance-policing-amphetamines")!.id as string;
+  listsDocumentId = own.find((d) => d.slug === "guidance-policing-young-drug-users")!.id as string;
   const user = await createUser({ email: writer.email, name: writer.name });
   await addMember(doc!.workshop_id, user.id, "editor");
   browser = await launchBrowser();
@@ -212,7 +219,7 @@ describe("the editor's outline and word count", () => {
 
 describe("links in the editor", () => {
   it("links an address typed before a space, every address in pasted text, and a selection an address is pasted over", async () => {
-    const { context, page } = await openEditor({ width: 1280, height: 900 });
+    const { context, page } = await openEditor({ width: 1280, height: 900 }, linksDocumentId);
     const paste = (text: string) =>
       page.locator(".document-editor").evaluate((editor, value) => {
         const data = new DataTransfer();
@@ -263,7 +270,7 @@ describe("links in the editor", () => {
   });
 
   it("makes lists of typed markers, the toolbar and pasted numbered lines, and nests and lifts an item by keyboard", async () => {
-    const { context, page } = await openEditor({ width: 1280, height: 900 });
+    const { context, page } = await openEditor({ width: 1280, height: 900 }, listsDocumentId);
     const editor = page.locator(".document-editor");
     // The last lists of the text, as their tags, attributes and items' words.
     const lists = (count: number) =>

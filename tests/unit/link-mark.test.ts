@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { getSchema } from "@tiptap/core";
 import { Link as TiptapLink } from "@tiptap/extension-link";
 import { editorExtensions, getEditorSchema, LINK_REL } from "../../app/editor/extensions";
-import { pastedAddressHref, typedUrl, urlsInText } from "../../app/editor/link";
+import { EditorState } from "@tiptap/pm/state";
+import { autolink, pastedAddressHref, typedUrl, urlsInText } from "../../app/editor/link";
 
 /*
  * Accord's own link mark (app/editor/link.ts) replaced @tiptap/extension-link in the browser to drop linkifyjs. Its
@@ -45,5 +46,54 @@ describe("the link mark", () => {
     expect(pastedAddressHref("www.example.test")).toBe("https://www.example.test");
     expect(pastedAddressHref("ana@example.org")).toBe("mailto:ana@example.org");
     for (const text of ["Node.js", "notes.txt", "two words.org", "example", "", "javascript:alert(1)", "data:text/html,x", " https://example.org"]) expect(pastedAddressHref(text), text).toBeNull();
+  });
+});
+
+describe("linking an address as it is typed", () => {
+  const schema = getEditorSchema();
+  const allowed = (href: string) => /^(https?:|mailto:)/.test(href);
+  const start = () =>
+    EditorState.create({
+      doc: schema.node("doc", null, [schema.node("paragraph")]),
+      plugins: [autolink(schema.marks.link!, allowed)],
+    });
+  const type = (state: EditorState, text: string) => state.apply(state.tr.insertText(text, state.selection.to));
+  const links = (state: EditorState) => {
+    const found: string[] = [];
+    state.doc.descendants((node) => {
+      const link = node.marks.find((m) => m.type.name === "link");
+      if (node.isText && link) found.push(`${node.text}→${link.attrs.href as string}`);
+    });
+    return found;
+  };
+
+  it("links the address once a space follows it, key by key", () => {
+    let state = start();
+    for (const key of "See https://example.org/typed") state = type(state, key);
+    expect(links(state)).toEqual([]);
+    state = type(state, " ");
+    expect(links(state)).toEqual(["https://example.org/typed→https://example.org/typed"]);
+  });
+
+  it("links it too when the browser hands over the space and the next letters as one change", () => {
+    let state = start();
+    state = type(state, "See https://example.org/typed");
+    state = type(state, " and");
+    expect(links(state)).toEqual(["https://example.org/typed→https://example.org/typed"]);
+  });
+
+  it("links every address a change follows with whitespace, never a refused scheme", () => {
+    let state = start();
+    state = type(state, "mailto:ana@example.org javascript:alert(1) https://example.org/b then");
+    expect(links(state)).toEqual(["mailto:ana@example.org→mailto:ana@example.org", "https://example.org/b→https://example.org/b"]);
+  });
+
+  it("does not link a word edited before a space that was already there", () => {
+    let state = start();
+    state = type(state, "https://example.org/ and more");
+    state = state.apply(state.tr.removeMark(0, state.doc.content.size, schema.marks.link!));
+    expect(links(state)).toEqual([]);
+    state = state.apply(state.tr.insertText("x", 1 + "https://example.org/".length));
+    expect(links(state)).toEqual([]);
   });
 });
