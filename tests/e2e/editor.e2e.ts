@@ -218,9 +218,7 @@ describe("the editor's outline and word count", () => {
 });
 
 describe("links in the editor", () => {
-  // Retried: on a quiet machine this test and the next failed in about half the runs of this session (the typed or
-  // pasted text not where the test reads it), under load never; the cause is not found yet (stop note, 6 Dec).
-  it("links an address typed before a space, every address in pasted text, and a selection an address is pasted over", { retry: 2 }, async () => {
+  it("links an address typed before a space, every address in pasted text, and a selection an address is pasted over", async () => {
     const { context, page } = await openEditor({ width: 1280, height: 900 }, linksDocumentId);
     const paste = (text: string) =>
       page.locator(".document-editor").evaluate((editor, value) => {
@@ -271,7 +269,7 @@ describe("links in the editor", () => {
     await context.close();
   });
 
-  it("makes lists of typed markers, the toolbar and pasted numbered lines, and nests and lifts an item by keyboard", { retry: 2 }, async () => {
+  it("makes lists of typed markers, the toolbar and pasted numbered lines, and nests and lifts an item by keyboard", async () => {
     const { context, page } = await openEditor({ width: 1280, height: 900 }, listsDocumentId);
     const editor = page.locator(".document-editor");
     // The last lists of the text, as their tags, attributes and items' words.
