@@ -125,14 +125,25 @@ function documentPage(event: WorkerFetchEvent, path: string): Promise<Response> 
   );
 }
 
+/**
+ * Never creates the cache: after a sign-out deleted it, only an editor's page brings it back (install, keep); and a
+ * worker a newer build replaced, still answering the page's last requests, must not bring back the cache the new
+ * worker just deleted (`caches.open` would, between a `has` and the `open`: hence `match` by name, and the write
+ * only into a cache that exists when it is written).
+ */
 async function buildFile(request: Request, path: string, event: WorkerFetchEvent): Promise<Response> {
-  // Never creates the cache here: after a sign-out deleted it, only an editor's page brings it back (install, keep).
-  const cache = (await caches.has(ASSETS)) ? await caches.open(ASSETS) : null;
-  const kept = await cache?.match(path);
+  const kept = await caches.match(path, { cacheName: ASSETS });
   if (kept) return kept;
   const response = await fetch(request);
-  if (cache && response.ok) event.waitUntil(cache.put(path, response.clone()).catch(() => undefined));
+  if (response.ok) event.waitUntil(keepIfCached(path, response.clone()).catch(() => undefined));
   return response;
+}
+
+/** Puts the file in this build's cache if that cache exists (it is not created here: see `buildFile`). */
+async function keepIfCached(path: string, response: Response): Promise<void> {
+  if (!(await caches.has(ASSETS))) return;
+  const cache = await caches.open(ASSETS);
+  await cache.put(path, response);
 }
 
 /** After an update: the kept pages of older builds are fetched anew (their scripts are gone), or deleted. */
