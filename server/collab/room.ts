@@ -1033,6 +1033,8 @@ export function syncMessage(update: Uint8Array): Uint8Array {
 export function closeMember(member: Member, code: number, reason: string): void {
   if (member.closed) return;
   member.closed = true;
+  // Every close the server decides, with its code: what a person saw ("closed", "reconnecting") can be traced.
+  log.info(`collab: closing a connection of user ${member.userId.slice(0, 8)} with ${code}: ${reason}`);
   try {
     if (member.ws.isPaused) member.ws.resume(); // paused while its document loads: it must read the close reply
     member.ws.close(code, reason.slice(0, 120));

@@ -6,6 +6,7 @@ import { documentPlainText } from "../../app/editor/document-tools.server";
 import { launchBrowser, expectNoAxeViolations } from "../support/browser";
 import { createE2eDatabase } from "../support/e2e-database";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
+import { printServerLogOnFailure } from "../support/server-log-on-failure";
 import { addMember, createUser, TEST_PASSWORD, uniqueEmail } from "../support/factories";
 
 let server: ServerProcess;
@@ -40,6 +41,8 @@ async function storedText(): Promise<string> {
   const { doc } = await loadDocument(documentId);
   return documentPlainText(doc);
 }
+
+printServerLogOnFailure(() => server, () => browser);
 
 beforeAll(async () => {
   const url = await createE2eDatabase();

@@ -5,6 +5,7 @@ import { closeDatabase, getSql } from "../../db/client";
 import { launchBrowser } from "../support/browser";
 import { createE2eDatabase } from "../support/e2e-database";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
+import { printServerLogOnFailure } from "../support/server-log-on-failure";
 import { addMember, createUser, TEST_PASSWORD, uniqueEmail } from "../support/factories";
 
 let server: ServerProcess;
@@ -35,6 +36,8 @@ async function expectNoWcagViolations(page: Page): Promise<void> {
 }
 
 const focusedName = (page: Page) => page.evaluate(() => document.activeElement?.textContent?.trim() ?? "");
+
+printServerLogOnFailure(() => server, () => browser);
 
 beforeAll(async () => {
   const url = await createE2eDatabase();
