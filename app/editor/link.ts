@@ -24,7 +24,7 @@ import {
   type PasteRuleMatch,
 } from "@tiptap/core";
 import type { MarkType } from "@tiptap/pm/model";
-import { Plugin, PluginKey } from "@tiptap/pm/state";
+import { Plugin, PluginKey, type Transaction } from "@tiptap/pm/state";
 
 declare module "@tiptap/core" {
   interface Commands<ReturnType> {
@@ -109,6 +109,9 @@ export function autolink(type: MarkType, isAllowed: (href: string) => boolean): 
     appendTransaction: (transactions, oldState, newState) => {
       if (!transactions.some((t) => t.docChanged) || oldState.doc.eq(newState.doc)) return null;
       if (transactions.some((t) => t.getMeta(PREVENT_AUTOLINK))) return null;
+      // Another person's change, arriving through Yjs: their editor linked what they typed; linking it here too would
+      // write the same link again, in this reader's name.
+      if (transactions.some(fromCollaboration)) return null;
       const { tr } = newState;
       for (const { newRange } of getChangedRanges(combineTransactionSteps(oldState.doc, [...transactions]))) {
         const blocks = findChildrenInRange(newState.doc, newRange, (node) => node.isTextblock);
@@ -137,6 +140,14 @@ export function autolink(type: MarkType, isAllowed: (href: string) => boolean): 
       return tr.steps.length > 0 ? tr : null;
     },
   });
+}
+
+/** The Collaboration extension's key (y-prosemirror's ySyncPluginKey) marks a change that came from the Yjs document. */
+const Y_SYNC_META = "y-sync$";
+
+function fromCollaboration(transaction: Transaction): boolean {
+  const meta = transaction.getMeta(Y_SYNC_META) as { isChangeOrigin?: boolean } | undefined;
+  return meta?.isChangeOrigin === true;
 }
 
 /** Pasting one address over a selection links the selection to it. */

@@ -88,6 +88,14 @@ describe("linking an address as it is typed", () => {
     expect(links(state)).toEqual(["mailto:ana@example.org→mailto:ana@example.org", "https://example.org/b→https://example.org/b"]);
   });
 
+  it("leaves another person's typed address to their own editor (a change that came through Yjs links nothing here)", () => {
+    let state = start();
+    state = state.apply(state.tr.insertText("See https://example.org/remote then", 1).setMeta("y-sync$", { isChangeOrigin: true }));
+    expect(links(state)).toEqual([]);
+    state = type(state, " https://example.org/mine ");
+    expect(links(state)).toEqual(["https://example.org/mine→https://example.org/mine"]);
+  });
+
   it("does not link a word edited before a space that was already there", () => {
     let state = start();
     state = type(state, "https://example.org/ and more");
