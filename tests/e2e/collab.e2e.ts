@@ -6,7 +6,7 @@ import { documentPlainText } from "../../app/editor/document-tools.server";
 import { launchBrowser, expectNoAxeViolations } from "../support/browser";
 import { createE2eDatabase } from "../support/e2e-database";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
-import { printServerLogOnFailure } from "../support/server-log-on-failure";
+import { printServerLogOnFailure, recordEditorChanges } from "../support/server-log-on-failure";
 import { addMember, createUser, TEST_PASSWORD, uniqueEmail } from "../support/factories";
 
 let server: ServerProcess;
@@ -111,6 +111,8 @@ describe("co-editing in the browser", () => {
     const ben = await signedInPage("ben");
     await openDocument(ann.page);
     await openDocument(ben.page);
+    await recordEditorChanges(ann.page);
+    await recordEditorChanges(ben.page);
     await ann.page.locator(".document-editor p").last().click();
     await ann.page.keyboard.press("End");
     await ann.page.keyboard.press("Enter");

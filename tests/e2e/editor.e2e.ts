@@ -5,7 +5,7 @@ import { closeDatabase, getSql } from "../../db/client";
 import { launchBrowser } from "../support/browser";
 import { createE2eDatabase } from "../support/e2e-database";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
-import { printServerLogOnFailure } from "../support/server-log-on-failure";
+import { printServerLogOnFailure, recordEditorChanges } from "../support/server-log-on-failure";
 import { addMember, createUser, TEST_PASSWORD, uniqueEmail } from "../support/factories";
 
 let server: ServerProcess;
@@ -223,6 +223,7 @@ describe("the editor's outline and word count", () => {
 describe("links in the editor", () => {
   it("links an address typed before a space, every address in pasted text, and a selection an address is pasted over", async () => {
     const { context, page } = await openEditor({ width: 1280, height: 900 }, linksDocumentId);
+    await recordEditorChanges(page);
     const paste = (text: string) =>
       page.locator(".document-editor").evaluate((editor, value) => {
         const data = new DataTransfer();
@@ -245,6 +246,7 @@ describe("links in the editor", () => {
 
     // Typed: only once the word is finished, and never a scheme Accord refuses.
     await page.keyboard.type("See https://example.org/typed");
+    await expect.poll(() => page.locator(".document-editor p").last().textContent()).toBe("See https://example.org/typed");
     await expect(hrefs()).resolves.toEqual([]);
     await page.keyboard.type(" and javascript:alert(1) then ");
     await expect.poll(hrefs).toEqual([["https://example.org/typed", "https://example.org/typed", "noopener noreferrer nofollow"]]);
@@ -274,6 +276,7 @@ describe("links in the editor", () => {
 
   it("makes lists of typed markers, the toolbar and pasted numbered lines, and nests and lifts an item by keyboard", async () => {
     const { context, page } = await openEditor({ width: 1280, height: 900 }, listsDocumentId);
+    await recordEditorChanges(page);
     const editor = page.locator(".document-editor");
     // The last lists of the text, as their tags, attributes and items' words.
     const lists = (count: number) =>
