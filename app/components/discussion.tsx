@@ -20,6 +20,20 @@ import { useT } from "../i18n/react";
 
 const ThreadPanel = lazy(() => import("./thread-panel"));
 
+/**
+ * The panel's place while its code loads. The side column is wider with a panel in it (app.css,
+ * `.editor-layout:has(.thread-panel)`): without this, the text column narrowed when the panel arrived, its lines
+ * wrapped again and everything below moved up to a line down, under the pointer of someone about to click.
+ */
+function PanelPlace({ open }: { open: boolean }) {
+  const { t } = useT();
+  return (
+    <div className={open ? "thread-panel thread-panel--open" : "thread-panel"} aria-busy="true">
+      <p className="thread-panel__empty">{t("editor:panel.loading")}</p>
+    </div>
+  );
+}
+
 export const COMMENT_KEYS = "Control+Alt+M";
 export const NEXT_THREAD_KEYS = "Alt+Shift+ArrowDown";
 export const PREVIOUS_THREAD_KEYS = "Alt+Shift+ArrowUp";
@@ -164,7 +178,7 @@ export function useDiscussion({ editor, provider, documentId, role, onActivate }
   ];
 
   const panel = editor ? (
-    <Suspense fallback={null}>
+    <Suspense fallback={<PanelPlace open={open} />}>
       <ThreadPanel
         editor={editor}
         documentId={documentId}

@@ -15,10 +15,14 @@ let linksDocumentId: string;
 let listsDocumentId: string;
 const writer = { email: uniqueEmail("writer"), name: "Wren Writer" };
 
-/** `doc`: the document to open (the shared one by default; the tests that need the seeded text as it was open their own). */
-async function openEditor(viewport: { width: number; height: number }, doc = documentId): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport });
+/**
+ * `doc`: the document to open (the shared one by default; the tests that need the seeded text as it was open their own).
+ * `prepare`: runs on the new page before anything loads (routes, with service workers blocked so that they apply).
+ */
+async function openEditor(viewport: { width: number; height: number }, doc = documentId, prepare?: (page: Page) => Promise<unknown>): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, ...(prepare ? { serviceWorkers: "block" as const } : {}) });
   const page = await context.newPage();
+  await prepare?.(page);
   await page.goto(server.url + "/login");
   await page.getByLabel("E-mail").fill(writer.email);
   await page.getByLabel("Password").fill(TEST_PASSWORD);
@@ -216,6 +220,27 @@ describe("the editor's outline and word count", () => {
     await page.getByTestId("word-count").click();
     await expect(page.locator("[aria-live=polite]", { hasText: `${before + 3} words in this document.` }).count()).resolves.toBe(1);
     await expectNoWcagViolations(page);
+    await context.close();
+  });
+});
+
+describe("the editor's page as it loads", () => {
+  it("keeps every line of the text where it is while the discussion panel's code arrives", async () => {
+    // The panel's code is a chunk of its own, loaded once the editor is there: held here until the text is shown.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const { context, page } = await openEditor({ width: 1280, height: 900 }, linksDocumentId, (p) =>
+      p.route(/\/build\/_shared\/thread-panel-[^/]+\.js$/, async (route) => {
+        await held;
+        await route.continue();
+      }),
+    );
+    const lastBlock = page.locator(".document-editor > *").last();
+    await expect(page.getByTestId("thread-panel").count()).resolves.toBe(0);
+    const before = await lastBlock.boundingBox();
+    release();
+    await page.getByTestId("thread-panel").waitFor();
+    await expect(lastBlock.boundingBox()).resolves.toEqual(before);
     await context.close();
   });
 });
