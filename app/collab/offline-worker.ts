@@ -166,15 +166,23 @@ scope.addEventListener("install", (event) => {
   event.waitUntil(keepAssets().then(() => scope.skipWaiting()));
 });
 
+/** Deletes the files kept for other builds. */
+async function forgetOtherBuilds(): Promise<void> {
+  const names = await caches.keys();
+  await Promise.all(names.filter((name) => name.startsWith(ASSET_CACHE_PREFIX) && name !== ASSETS).map((name) => caches.delete(name)));
+}
+
 scope.addEventListener("activate", (event) => {
-  const pruned = caches
-    .keys()
-    .then((names) => Promise.all(names.filter((name) => name.startsWith(ASSET_CACHE_PREFIX) && name !== ASSETS).map((name) => caches.delete(name))));
+  // Take over first: from then on the replaced worker is sent no new request. One it was still answering may keep a
+  // file after the first pass (`keepIfCached` checks that its cache exists, then opens it: a deletion between the two
+  // makes it again), so the old builds' files are deleted once more after the kept pages were fetched anew.
   event.waitUntil(
-    pruned
-      .then(() => scope.clients.claim())
+    scope.clients
+      .claim()
+      .then(forgetOtherBuilds)
       .then(() => forgetEndedPages().catch(() => undefined))
-      .then(() => refreshKeptPages().catch(() => undefined)),
+      .then(() => refreshKeptPages().catch(() => undefined))
+      .then(forgetOtherBuilds),
   );
 });
 
