@@ -449,7 +449,10 @@ export function CollabEditor({ documentId, initialHtml, canEdit, role, roleNames
         </div>
       ) : null}
       {shown || sessionOver ? null : (
-        <article className="document" aria-label={t("editor:editor.documentText")} dangerouslySetInnerHTML={{ __html: initialHtml }} />
+        // In the live editor's columns (app.css, `.collab-editor__server-text`): its lines wrap as the editor's will.
+        <div className="collab-editor__server-text">
+          <article className="document" aria-label={t("editor:editor.documentText")} dangerouslySetInnerHTML={{ __html: initialHtml }} />
+        </div>
       )}
       {session ? (
         <LiveEditor

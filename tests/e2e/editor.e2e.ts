@@ -15,19 +15,25 @@ let linksDocumentId: string;
 let listsDocumentId: string;
 const writer = { email: uniqueEmail("writer"), name: "Wren Writer" };
 
-/**
- * `doc`: the document to open (the shared one by default; the tests that need the seeded text as it was open their own).
- * `prepare`: runs on the new page before anything loads (routes, with service workers blocked so that they apply).
- */
-async function openEditor(viewport: { width: number; height: number }, doc = documentId, prepare?: (page: Page) => Promise<unknown>): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport, ...(prepare ? { serviceWorkers: "block" as const } : {}) });
+/** The writer, signed in, on their workshops page. `serviceWorkers: "block"` lets a test's routes apply to every request. */
+async function signedIn(viewport: { width: number; height: number }, serviceWorkers: "allow" | "block"): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, serviceWorkers });
   const page = await context.newPage();
-  await prepare?.(page);
   await page.goto(server.url + "/login");
   await page.getByLabel("E-mail").fill(writer.email);
   await page.getByLabel("Password").fill(TEST_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(/\/workshops/);
+  return { context, page };
+}
+
+/**
+ * `doc`: the document to open (the shared one by default; the tests that need the seeded text as it was open their own).
+ * `prepare`: runs on the new page before anything loads (routes, with service workers blocked so that they apply).
+ */
+async function openEditor(viewport: { width: number; height: number }, doc = documentId, prepare?: (page: Page) => Promise<unknown>): Promise<{ context: BrowserContext; page: Page }> {
+  const { context, page } = await signedIn(viewport, prepare ? "block" : "allow");
+  await prepare?.(page);
   await page.goto(`${server.url}/documents/${doc}`);
   await page.locator("[data-testid=save-status]:not([data-state=connecting])").waitFor();
   await page.locator(".document-editor").waitFor();
@@ -242,6 +248,65 @@ describe("the editor's page as it loads", () => {
     await page.getByTestId("thread-panel").waitFor();
     await expect(lastBlock.boundingBox()).resolves.toEqual(before);
     await context.close();
+  });
+
+  it("lays the server's text out in the live editor's columns, so no line wraps anew when the editor appears", async () => {
+    const { context, page } = await signedIn({ width: 1280, height: 900 }, "block");
+    // Held back in turn: the page's scripts (the server's page alone), then its live connection ("Connecting…").
+    let releaseScripts = () => {};
+    const scriptsHeld = new Promise<void>((resolve) => (releaseScripts = resolve));
+    await page.route(/\/build\/entry\.client-[^/]+\.js$/, async (route) => {
+      await scriptsHeld;
+      await route.continue();
+    });
+    let releaseSocket = () => {};
+    const socketHeld = new Promise<void>((resolve) => (releaseSocket = resolve));
+    await page.routeWebSocket(/\/collab/, async (socket) => {
+      await socketHeld;
+      socket.connectToServer();
+    });
+    // The text's column and its first paragraph's lines (its height), and the page's width.
+    const layout = (text: string) =>
+      page.evaluate((selector) => {
+        const block = document.querySelector(selector)!;
+        return {
+          column: block.getBoundingClientRect().width,
+          firstParagraph: block.querySelector("p")!.getBoundingClientRect().height,
+          page: document.querySelector(".page.reading")!.getBoundingClientRect().width,
+        };
+      }, text);
+    await page.goto(`${server.url}/documents/${linksDocumentId}`, { waitUntil: "commit" });
+    await page.locator("article.document").waitFor();
+    await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLLinkElement>("link[rel=stylesheet]")).every((link) => link.sheet));
+    const served = await layout("article.document");
+
+    releaseScripts();
+    await page.locator("[data-testid=save-status][data-state=connecting]").waitFor();
+    await page.locator(".editor-layout[hidden] .thread-panel").waitFor({ state: "attached" });
+    await expect(layout("article.document")).resolves.toEqual(served);
+
+    releaseSocket();
+    await page.locator(".document-editor").waitFor();
+    await expect(layout(".editor-layout:not([hidden]) .document")).resolves.toEqual(served);
+    await context.close();
+  });
+
+  it("keeps the server's text on a plain reading page without scripts, with no column kept for the editor", async () => {
+    const { context } = await signedIn({ width: 1280, height: 900 }, "allow");
+    const noScripts = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false, storageState: await context.storageState() });
+    await context.close();
+    const page = await noScripts.newPage();
+    await page.goto(`${server.url}/documents/${linksDocumentId}`);
+    const { column, content } = await page.evaluate(() => {
+      const reading = document.querySelector<HTMLElement>(".page.reading")!;
+      const style = getComputedStyle(reading);
+      return {
+        column: document.querySelector("article.document")!.getBoundingClientRect().width,
+        content: reading.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight),
+      };
+    });
+    expect(column).toBe(content);
+    await noScripts.close();
   });
 });
 
