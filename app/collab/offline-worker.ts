@@ -39,6 +39,8 @@ interface WorkerMessageEvent extends ExtendableEvent {
 }
 interface WorkerScope {
   readonly location: Location;
+  /** This worker as its pages see it; "redundant" once a newer build's worker has begun to take its place. */
+  readonly serviceWorker: { readonly state: string };
   skipWaiting(): Promise<void>;
   readonly clients: { claim(): Promise<void> };
   addEventListener(type: "install" | "activate", listener: (event: ExtendableEvent) => void): void;
@@ -56,11 +58,27 @@ const assetPaths = new Set(OFFLINE_BUILD.assets);
 const BUILD_HEADER = "Accord-Offline-Build";
 const GATEWAY_AWAY = new Set([502, 503, 504]);
 
-/** Keeps the build's files that are not kept yet (all or none of them). */
+/**
+ * Whether a newer build's worker has begun to take this one's place. The browser marks the old worker redundant
+ * before the new one's activate event runs, so a write this worker finishes after the new worker deleted its files
+ * is followed by this check answering true: `forgetIfReplaced` then deletes what the write brought back.
+ */
+function replaced(): boolean {
+  return scope.serviceWorker.state === "redundant";
+}
+
+/** After a write into this build's files: if a newer build took over meanwhile, they are deleted (the write may have made them again). */
+async function forgetIfReplaced(): Promise<void> {
+  if (replaced()) await caches.delete(ASSETS);
+}
+
+/** Keeps the build's files that are not kept yet (all or none of them); nothing once a newer build took over. */
 async function keepAssets(): Promise<void> {
+  if (replaced()) return;
   const cache = await caches.open(ASSETS);
   const kept = new Set((await cache.keys()).map((request) => new URL(request.url).pathname));
   await cache.addAll(OFFLINE_BUILD.assets.filter((path) => !kept.has(path)));
+  await forgetIfReplaced();
 }
 
 /** The caches of kept pages, one per account. */
@@ -73,6 +91,8 @@ async function pageCaches(): Promise<string[]> {
  * loaded it still ahead; otherwise nothing.
  */
 async function keepPage(path: string, response: Response): Promise<void> {
+  // A replaced worker's page would name its build's scripts, which the new worker deletes.
+  if (replaced()) return;
   const key = response.headers.get(OFFLINE_PAGE_HEADER);
   if (response.status !== 200 || response.type !== "basic" || response.redirected || !key || !ACCOUNT_KEY.test(key)) return;
   if (!withinSession(response.headers.get(OFFLINE_UNTIL_HEADER), Date.now())) return;
@@ -82,7 +102,10 @@ async function keepPage(path: string, response: Response): Promise<void> {
   headers.delete("Content-Encoding");
   headers.delete("Content-Length");
   const copy = new Response(await response.blob(), { status: 200, statusText: response.statusText, headers });
-  await (await caches.open(pageCacheName(key))).put(path, copy);
+  const cache = await caches.open(pageCacheName(key));
+  await cache.put(path, copy);
+  // Replaced while writing: the new worker may have kept this page anew already; this copy must not stand for it.
+  if (replaced()) await cache.delete(path);
 }
 
 /**
@@ -139,11 +162,15 @@ async function buildFile(request: Request, path: string, event: WorkerFetchEvent
   return response;
 }
 
-/** Puts the file in this build's cache if that cache exists (it is not created here: see `buildFile`). */
+/**
+ * Puts the file in this build's cache if that cache exists (it is not created here: see `buildFile`) and no newer
+ * build took over; one that took over while the file was written gets its deletion after all (`forgetIfReplaced`).
+ */
 async function keepIfCached(path: string, response: Response): Promise<void> {
-  if (!(await caches.has(ASSETS))) return;
+  if (replaced() || !(await caches.has(ASSETS))) return;
   const cache = await caches.open(ASSETS);
   await cache.put(path, response);
+  await forgetIfReplaced();
 }
 
 /** After an update: the kept pages of older builds are fetched anew (their scripts are gone), or deleted. */
@@ -175,7 +202,8 @@ async function forgetOtherBuilds(): Promise<void> {
 scope.addEventListener("activate", (event) => {
   // Take over first: from then on the replaced worker is sent no new request. One it was still answering may keep a
   // file after the first pass (`keepIfCached` checks that its cache exists, then opens it: a deletion between the two
-  // makes it again), so the old builds' files are deleted once more after the kept pages were fetched anew.
+  // makes it again); the old worker deletes such a file itself (it is redundant by then: `forgetIfReplaced`), and
+  // the old builds' files are deleted once more after the kept pages were fetched anew.
   event.waitUntil(
     scope.clients
       .claim()
