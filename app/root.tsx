@@ -153,7 +153,7 @@ function Footer() {
             </option>
           ))}
         </select>{" "}
-        <button type="submit" className="button-secondary">{t("common:footer.change")}</button>
+        <button type="submit" className="secondary">{t("common:footer.change")}</button>
       </Form>
     </footer>
   );

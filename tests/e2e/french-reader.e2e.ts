@@ -147,6 +147,9 @@ describe("a French reader", () => {
 
     // The footer's switch, without JavaScript: the same receipt, now in Swedish.
     const receiptPath = new URL(page.url()).pathname;
+    // One line: its label, the list (as wide as its names) and the button side by side.
+    const boxes = await Promise.all([page.locator("label[for=language-switch]"), page.getByLabel("Langue"), page.getByRole("button", { name: "Changer" })].map((l) => l.boundingBox()));
+    expect(Math.max(...boxes.map((b) => b!.y)), "the switch's parts share one line").toBeLessThan(Math.min(...boxes.map((b) => b!.y + b!.height)));
     await page.getByLabel("Langue").selectOption("sv");
     await page.getByRole("button", { name: "Changer" }).click();
     await page.waitForURL((u) => u.pathname === receiptPath);
