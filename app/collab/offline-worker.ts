@@ -39,8 +39,12 @@ interface WorkerMessageEvent extends ExtendableEvent {
 }
 interface WorkerScope {
   readonly location: Location;
-  /** This worker as its pages see it; "redundant" once a newer build's worker has begun to take its place. */
-  readonly serviceWorker: { readonly state: string };
+  /**
+   * This worker as its pages see it; "redundant" once a newer build's worker has begun to take its place. Not in every
+   * browser (Chromium has it; MDN: "limited availability"): where it is missing, `replaced` is never true and the
+   * new worker's second deletion is the only guard, as before.
+   */
+  readonly serviceWorker?: { readonly state: string };
   skipWaiting(): Promise<void>;
   readonly clients: { claim(): Promise<void> };
   addEventListener(type: "install" | "activate", listener: (event: ExtendableEvent) => void): void;
@@ -64,7 +68,7 @@ const GATEWAY_AWAY = new Set([502, 503, 504]);
  * is followed by this check answering true: `forgetIfReplaced` then deletes what the write brought back.
  */
 function replaced(): boolean {
-  return scope.serviceWorker.state === "redundant";
+  return scope.serviceWorker?.state === "redundant";
 }
 
 /** After a write into this build's files: if a newer build took over meanwhile, they are deleted (the write may have made them again). */
