@@ -5,9 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { AxeBuilder } from "@axe-core/playwright";
 import { closeDatabase, getSql } from "../../db/client";
-import { launchBrowser } from "../support/browser";
+import { launchBrowser, wcagViolations } from "../support/browser";
 import { createE2eDatabase } from "../support/e2e-database";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { addMember, createUser, TEST_PASSWORD, uniqueEmail } from "../support/factories";
@@ -92,8 +91,7 @@ describe("the authorship view", () => {
       .poll(() => page.getByTestId("authorship-announcement").textContent())
       .toMatch(/^Paragraph \d+ of \d+, “Officers refer people to services\.”: written by Wren Writer, /);
 
-    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+    expect(await wcagViolations(page)).toEqual([]);
 
     // Off again: the colours go, and looking wrote nothing to the shared document.
     await toggle.click();
@@ -152,8 +150,7 @@ describe("the authorship view", () => {
     await expect.poll(() => announcement.textContent()).toMatch(new RegExp(`^Paragraph ${count - 1} of ${count}, `));
     await expect(page.locator(".document-editor .authorship-picked").textContent()).resolves.not.toBe(SENTENCE);
 
-    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+    expect(await wcagViolations(page)).toEqual([]);
     await context.close();
   });
 });

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { AxeBuilder } from "@axe-core/playwright";
 import { closeDatabase, getSql } from "../../db/client";
-import { launchBrowser } from "../support/browser";
+import { launchBrowser, wcagViolations } from "../support/browser";
 import { createE2eDatabase } from "../support/e2e-database";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { printServerLogOnFailure, recordEditorChanges } from "../support/server-log-on-failure";
@@ -41,8 +40,7 @@ async function openEditor(viewport: { width: number; height: number }, doc = doc
 }
 
 async function expectNoWcagViolations(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  expect(await wcagViolations(page)).toEqual([]);
 }
 
 const focusedName = (page: Page) => page.evaluate(() => document.activeElement?.textContent?.trim() ?? "");

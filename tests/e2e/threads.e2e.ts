@@ -7,11 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { AxeBuilder } from "@axe-core/playwright";
 import { closeDatabase, getSql } from "../../db/client";
 import { loadDocument } from "../../app/models/document-content.server";
 import { documentPlainText } from "../../app/editor/document-tools.server";
-import { launchBrowser, pageErrors } from "../support/browser";
+import { launchBrowser, pageErrors, wcagViolations } from "../support/browser";
 import { createE2eDatabase } from "../support/e2e-database";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { addMember, createUser, TEST_PASSWORD, uniqueEmail } from "../support/factories";
@@ -45,8 +44,7 @@ async function signedIn(who: Who, viewport = WIDE): Promise<{ context: BrowserCo
 }
 
 async function expectNoWcagViolations(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  expect(await wcagViolations(page)).toEqual([]);
   expect(pageErrors, "uncaught errors in the browser").toEqual([]);
 }
 
