@@ -264,7 +264,7 @@ describe("the editor's page as it loads", () => {
       socket.connectToServer();
     });
     // The text's column and its first paragraph's lines (its height), and the page's width.
-    const layout = (text: string) =>
+    const layout = (of: string) =>
       page.evaluate((selector) => {
         const block = document.querySelector(selector)!;
         return {
@@ -272,7 +272,7 @@ describe("the editor's page as it loads", () => {
           firstParagraph: block.querySelector("p")!.getBoundingClientRect().height,
           page: document.querySelector(".page.reading")!.getBoundingClientRect().width,
         };
-      }, text);
+      }, of);
     await page.goto(`${server.url}/documents/${linksDocumentId}`, { waitUntil: "commit" });
     await page.locator("article.document").waitFor();
     await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLLinkElement>("link[rel=stylesheet]")).every((link) => link.sheet));

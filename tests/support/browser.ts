@@ -36,7 +36,7 @@ function axeOn(page: Page): AxeBuilder {
 }
 
 /** The tags of WCAG 2.2 level AA (issue 15). */
-export const WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+const WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
 /** The page's WCAG 2.2 AA violations as axe-core finds them now, one line each (rule: the elements). */
 export async function wcagViolations(page: Page): Promise<string[]> {
