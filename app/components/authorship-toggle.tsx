@@ -15,7 +15,8 @@ export type ProseMirrorClasses = typeof pm;
 
 const AuthorshipView = lazy(() => import("./authorship-view"));
 
-export function AuthorshipToggle({ editor, documentId }: { editor: Editor; documentId: string }) {
+/** `editor` null: the button alone, in the page's frame before the editor is live (collab-editor.tsx). */
+export function AuthorshipToggle({ editor, documentId }: { editor: Editor | null; documentId: string }) {
   const { t } = useT();
   const [on, setOn] = useState(false);
   return (
@@ -23,7 +24,7 @@ export function AuthorshipToggle({ editor, documentId }: { editor: Editor; docum
       <button type="button" className="secondary authorship__toggle" aria-pressed={on} onClick={() => setOn(!on)}>
         {t("editor:authorship.title")}
       </button>
-      {on ? (
+      {on && editor ? (
         <Suspense fallback={<p className="authorship__status">{t("editor:authorship.loading")}</p>}>
           <AuthorshipView editor={editor} documentId={documentId} pm={pm} />
         </Suspense>

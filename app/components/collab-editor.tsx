@@ -32,8 +32,8 @@ import { PresenceList } from "./presence-list";
 import { DocumentOutline } from "./document-outline";
 import { AuthorshipToggle } from "./authorship-toggle";
 import { WordCount } from "./word-count";
-import { documentFacts } from "../editor/document-outline";
-import { useDiscussion, useThreadHighlightsExtension } from "./discussion";
+import { documentFacts, type DocumentFacts } from "../editor/document-outline";
+import { PanelPlace, discussionButtons, useDiscussion, useThreadHighlightsExtension } from "./discussion";
 import type { Role } from "../models/roles";
 import type { loader as rootLoader } from "../root";
 import { useT } from "../i18n/react";
@@ -42,6 +42,8 @@ export interface CollabEditorProps {
   documentId: string;
   /** The document as HTML, rendered and escaped by the server. */
   initialHtml: string;
+  /** Its headings and words (the outline and the word count until the live editor has drawn its own). */
+  initialFacts: DocumentFacts;
   canEdit: boolean;
   /** The reader's role in the workshop: what the discussion offers (commenters comment and propose). */
   role: Role;
@@ -371,7 +373,34 @@ function useHydrated(): boolean {
   return hydrated;
 }
 
-export function CollabEditor({ documentId, initialHtml, canEdit, role, roleNames, user, sessionEnds }: CollabEditorProps) {
+/**
+ * The server's text in the live editor's frame: its toolbars, "Who wrote what", its outline and the panel's place,
+ * drawn as they will be but inert, so that the text sits where the live editor's will, and nothing moves when it
+ * takes over. Without JavaScript (CSS `scripting: none`) the frame is not shown: a plain reading page.
+ */
+function ServerText({ documentId, html, facts, canEdit, role }: { documentId: string; html: string; facts: DocumentFacts; canEdit: boolean; role: Role }) {
+  const { t } = useT();
+  // React 18 knows no `inert` prop; the attribute is passed as it is.
+  const frame = { className: "collab-editor__frame", "aria-hidden": true, ...{ inert: "" } };
+  return (
+    // In the live editor's columns (app.css, `.collab-editor__server-text`): its lines wrap as the editor's will.
+    <div className="collab-editor__server-text">
+      <div className="editor-layout__main">
+        <div {...frame}>
+          <EditorToolbar editor={null} status={canEdit ? "unknown" : null} formatting={canEdit} extras={discussionButtons(t, role, 0, null)} />
+          <AuthorshipToggle editor={null} documentId={documentId} />
+        </div>
+        <article className="document" aria-label={t("editor:editor.documentText")} dangerouslySetInnerHTML={{ __html: html }} />
+      </div>
+      <div {...frame} className="editor-layout__side collab-editor__frame">
+        <DocumentOutline editor={null} headings={facts.headings} />
+        <PanelPlace open={false} />
+      </div>
+    </div>
+  );
+}
+
+export function CollabEditor({ documentId, initialHtml, initialFacts, canEdit, role, roleNames, user, sessionEnds }: CollabEditorProps) {
   const { t } = useT();
   const hydrated = useHydrated();
   // The root names this account's device copies (app/collab/device-key.server.ts); without it, none is kept.
@@ -418,10 +447,16 @@ export function CollabEditor({ documentId, initialHtml, canEdit, role, roleNames
           <p className="save-status" role="status" aria-live="polite" data-testid="save-status" data-state={status.state}>
             {status.text}
           </p>
-        ) : null}
-        {everSynced && words !== null ? <WordCount words={words} /> : null}
+        ) : (
+          // Its place, until the page's scripts say "Connecting…" (the whole bar is hidden without them: app.css).
+          <p className="save-status save-status--place" aria-hidden="true">
+            {"\u00a0"}
+          </p>
+        )}
+        {/* The count of the text shown: the server's until the live editor's. */}
+        <WordCount words={shown ? words : initialFacts.words} />
         {note ? <p className="collab-editor__note">{note}</p> : null}
-        {session ? <PresenceList awareness={session.provider.awareness} roleNames={roleNames} /> : null}
+        <PresenceList awareness={session?.provider.awareness ?? null} roleNames={roleNames} you={user} />
       </div>
       {closedCode !== null ? (
         <div className="alert error collab-editor__closed" role="alert">
@@ -448,12 +483,7 @@ export function CollabEditor({ documentId, initialHtml, canEdit, role, roleNames
           </div>
         </div>
       ) : null}
-      {shown || sessionOver ? null : (
-        // In the live editor's columns (app.css, `.collab-editor__server-text`): its lines wrap as the editor's will.
-        <div className="collab-editor__server-text">
-          <article className="document" aria-label={t("editor:editor.documentText")} dangerouslySetInnerHTML={{ __html: initialHtml }} />
-        </div>
-      )}
+      {shown || sessionOver ? null : <ServerText documentId={documentId} html={initialHtml} facts={initialFacts} canEdit={canEdit} role={role} />}
       {session ? (
         <LiveEditor
           doc={session.doc}

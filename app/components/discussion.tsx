@@ -17,6 +17,7 @@ import { useThreads } from "../threads/use-threads";
 import type { ThreadDraft } from "./thread-panel";
 import type { ToolbarExtra } from "./editor-toolbar";
 import { useT } from "../i18n/react";
+import type { Translate } from "../i18n/instance";
 
 const ThreadPanel = lazy(() => import("./thread-panel"));
 
@@ -25,13 +26,40 @@ const ThreadPanel = lazy(() => import("./thread-panel"));
  * `.editor-layout:has(.thread-panel)`): without this, the text column narrowed when the panel arrived, its lines
  * wrapped again and everything below moved up to a line down, under the pointer of someone about to click.
  */
-function PanelPlace({ open }: { open: boolean }) {
+export function PanelPlace({ open }: { open: boolean }) {
   const { t } = useT();
   return (
     <div className={open ? "thread-panel thread-panel--open" : "thread-panel"} aria-busy="true">
       <p className="thread-panel__empty">{t("editor:panel.loading")}</p>
     </div>
   );
+}
+
+/**
+ * The "Discussion" toolbar's buttons for this role. `actions` null: the page's frame drawn by the server before the
+ * editor is live (collab-editor.tsx), the same buttons doing nothing.
+ */
+export function discussionButtons(
+  t: Translate,
+  role: Role,
+  openCount: number,
+  actions: { toggleId: string; open: boolean; startDraft: (kind: ThreadDraft["kind"]) => string | void; showPanel: () => void } | null,
+): ToolbarExtra[] {
+  return [
+    ...(canComment(role)
+      ? [
+          { label: t("editor:discussion.comment"), title: t("editor:discussion.commentTitle"), keyshortcuts: COMMENT_KEYS, onRun: () => actions?.startDraft("comment") },
+          { label: t("editor:discussion.propose"), title: t("editor:discussion.proposeTitle"), onRun: () => actions?.startDraft("proposal") },
+        ]
+      : []),
+    {
+      id: actions?.toggleId,
+      label: t("editor:discussion.toggle", { count: openCount }),
+      title: t("editor:discussion.toggleTitle"),
+      expanded: actions?.open ?? false,
+      onRun: () => actions?.showPanel(),
+    },
+  ];
 }
 
 export const COMMENT_KEYS = "Control+Alt+M";
@@ -156,26 +184,16 @@ export function useDiscussion({ editor, provider, documentId, role, onActivate }
     return () => root.removeEventListener("keydown", listener);
   }, []);
 
-  const openCount = countThreads(threads ?? []).open;
-  const extras: ToolbarExtra[] = [
-    ...(canComment(role)
-      ? [
-          { label: t("editor:discussion.comment"), title: t("editor:discussion.commentTitle"), keyshortcuts: COMMENT_KEYS, onRun: () => startDraft("comment") },
-          { label: t("editor:discussion.propose"), title: t("editor:discussion.proposeTitle"), onRun: () => startDraft("proposal") },
-        ]
-      : []),
-    {
-      id: toggleId,
-      label: t("editor:discussion.toggle", { count: openCount }),
-      title: t("editor:discussion.toggleTitle"),
-      expanded: open,
-      onRun: () => {
-        setOpen(true);
-        // On wide screens the panel is always beside the text: take the reader there.
-        requestAnimationFrame(() => document.querySelector<HTMLElement>(".thread-panel__title")?.focus());
-      },
+  const extras = discussionButtons(t, role, countThreads(threads ?? []).open, {
+    toggleId,
+    open,
+    startDraft,
+    showPanel: () => {
+      setOpen(true);
+      // On wide screens the panel is always beside the text: take the reader there.
+      requestAnimationFrame(() => document.querySelector<HTMLElement>(".thread-panel__title")?.focus());
     },
-  ];
+  });
 
   const panel = editor ? (
     <Suspense fallback={<PanelPlace open={open} />}>

@@ -18,14 +18,15 @@ function goTo(editor: Editor, heading: OutlineHeading) {
   }
 }
 
-export function DocumentOutline({ editor, headings }: { editor: Editor; headings: OutlineHeading[] }) {
+/** `editor` null: the outline of the server's text, in the page's frame before the editor is live (collab-editor.tsx). */
+export function DocumentOutline({ editor, headings }: { editor: Editor | null; headings: OutlineHeading[] }) {
   const { t } = useT();
   const [expanded, setExpanded] = useState(false);
   const id = useId();
   const titleId = `${id}-title`;
   const listId = `${id}-list`;
   return (
-    <nav className={expanded ? "outline outline--expanded" : "outline"} aria-labelledby={titleId} data-testid="outline">
+    <nav className={expanded ? "outline outline--expanded" : "outline"} aria-labelledby={titleId} data-testid={editor ? "outline" : undefined}>
       <h2 className="outline__title" id={titleId}>
         {t("editor:outline.title")}
       </h2>
@@ -39,7 +40,7 @@ export function DocumentOutline({ editor, headings }: { editor: Editor; headings
           <ol className="outline__list">
             {headings.map((heading, index) => (
               <li key={`${index}-${heading.pos}`} className={`outline__item outline__item--h${heading.level}`}>
-                <button type="button" className="outline__link" onClick={() => goTo(editor, heading)}>
+                <button type="button" className="outline__link" onClick={() => editor && goTo(editor, heading)}>
                   {heading.text || t("editor:outline.emptyHeading")}
                 </button>
               </li>

@@ -20,7 +20,24 @@ import { MoreMenu } from "./more-menu";
 
 const selectToolbarState = ({
   editor,
-}: EditorStateSnapshot<Editor>): ToolbarState => readToolbarState(editor);
+}: EditorStateSnapshot<Editor | null>): ToolbarState | null =>
+  editor ? readToolbarState(editor) : null;
+
+/** The page's frame before the editor is live (`editor` null): nothing pressed, nothing to undo. */
+const IDLE_STATE: ToolbarState = {
+  bold: false,
+  italic: false,
+  strike: false,
+  heading1: false,
+  heading2: false,
+  heading3: false,
+  bulletList: false,
+  orderedList: false,
+  blockquote: false,
+  link: false,
+  canUndo: false,
+  canRedo: false,
+};
 
 const ROVING_KEYS: Record<string, (index: number, count: number) => number> = {
   ArrowRight: (i, n) => (i + 1) % n,
@@ -73,6 +90,8 @@ function useRovingToolbar(): {
 }
 
 /**
+ * `editor` null: the toolbar as it will be, drawn by the server before the editor is live (collab-editor.tsx's
+ * frame, inert), so that the text does not move down when the live editor replaces the server's.
  * `status` is shown, in short, at the toolbar's end: the toolbar stays at the top of the window while someone writes
  * far down a long document, where the full status line above the editor has scrolled away. It is for the eyes only
  * (`aria-hidden`): the status line is the live region that screen readers announce.
@@ -83,14 +102,16 @@ export function EditorToolbar({
   formatting = true,
   extras = [],
 }: {
-  editor: Editor;
-  status: SaveStatus | null;
+  editor: Editor | null;
+  /** "unknown": the page's frame before its scripts run: the status's place, empty. */
+  status: SaveStatus | "unknown" | null;
   /** False for those who may not edit the text (commenters, viewers): no formatting toolbar. */
   formatting?: boolean;
   extras?: ToolbarExtra[];
 }) {
   const { t } = useT();
-  const state = useEditorState({ editor, selector: selectToolbarState });
+  const state =
+    useEditorState({ editor, selector: selectToolbarState }) ?? IDLE_STATE;
   const {
     ref: toolbarRef,
     focusIndex,
@@ -101,6 +122,7 @@ export function EditorToolbar({
   const [message, setMessage] = useState<string | null>(null);
 
   const run = (command: ToolbarCommand) => {
+    if (!editor) return;
     const said = command.run(editor, t);
     setMessage(typeof said === "string" ? said : null);
   };
@@ -191,7 +213,11 @@ export function EditorToolbar({
             ))}
           </div>
         ) : null}
-        {status ? (
+        {status === "unknown" ? (
+          <span className="toolbar__status save-status save-status--place" aria-hidden="true">
+            {"\u00a0"}
+          </span>
+        ) : status ? (
           <span
             className="toolbar__status save-status"
             data-state={status.state}

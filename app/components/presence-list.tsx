@@ -40,18 +40,24 @@ function readPeople(awareness: Awareness): Person[] {
   return people.sort((a, b) => Number(b.isYou) - Number(a.isYou) || a.name.localeCompare(b.name));
 }
 
-/** `roleNames`: each role's name in the page's language (app/workshops/names.ts's `roleNames`, from the loader). */
-export function PresenceList({ awareness, roleNames }: { awareness: Awareness; roleNames: Record<Role, string> }) {
+/**
+ * `roleNames`: each role's name in the page's language (app/workshops/names.ts's `roleNames`, from the loader).
+ * `you`: the reader, listed first until their own state is in the awareness (and while there is none yet: the server's
+ * page, before the connection), so the list does not grow by a line when it arrives.
+ */
+export function PresenceList({ awareness, roleNames, you }: { awareness: Awareness | null; roleNames: Record<Role, string>; you: { name: string; colour: string } }) {
   const { t } = useT();
   const headingId = useId();
-  const [people, setPeople] = useState<Person[]>(() => readPeople(awareness));
+  const [states, setStates] = useState<Person[]>(() => (awareness ? readPeople(awareness) : []));
 
   useEffect(() => {
-    const update = () => setPeople(readPeople(awareness));
+    if (!awareness) return setStates([]);
+    const update = () => setStates(readPeople(awareness));
     update();
     awareness.on("change", update);
     return () => awareness.off("change", update);
   }, [awareness]);
+  const people = states.some((person) => person.isYou) ? states : [{ clientId: -1, name: you.name.trim().slice(0, MAX_NAME_LENGTH), colour: you.colour, role: null, isYou: true }, ...states];
 
   return (
     <section className="presence" aria-labelledby={headingId}>

@@ -84,7 +84,7 @@ export default function DocumentPage() {
       <div id="document-text" lang={translation?.language} dir={translation?.dir}>
         {rendered.ok ? (
           <MentionNames.Provider value={mentionNames}>
-            <CollabEditor key={document.id} documentId={document.id} initialHtml={rendered.html} canEdit={canEditDocuments(role)} role={role} roleNames={names.roles} user={user} sessionEnds={offlineUntil} />
+            <CollabEditor key={document.id} documentId={document.id} initialHtml={rendered.html} initialFacts={rendered.facts} canEdit={canEditDocuments(role)} role={role} roleNames={names.roles} user={user} sessionEnds={offlineUntil} />
           </MentionNames.Provider>
         ) : (
           <DocumentBody rendered={rendered} label={document.title} />

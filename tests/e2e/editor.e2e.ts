@@ -13,13 +13,18 @@ let documentId: string;
 let linksDocumentId: string;
 let listsDocumentId: string;
 const writer = { email: uniqueEmail("writer"), name: "Wren Writer" };
+/** A member who may only read (no formatting toolbar, no "Comment"). */
+const reader = { email: uniqueEmail("reader"), name: "Rhea Reader" };
 
-/** The writer, signed in, on their workshops page. `serviceWorkers: "block"` lets a test's routes apply to every request. */
-async function signedIn(viewport: { width: number; height: number }, serviceWorkers: "allow" | "block"): Promise<{ context: BrowserContext; page: Page }> {
+/**
+ * The writer (or `who`), signed in, on their workshops page. `serviceWorkers: "block"` lets a test's routes apply to
+ * every request.
+ */
+async function signedIn(viewport: { width: number; height: number }, serviceWorkers: "allow" | "block", who = writer): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport, serviceWorkers });
   const page = await context.newPage();
   await page.goto(server.url + "/login");
-  await page.getByLabel("E-mail").fill(writer.email);
+  await page.getByLabel("E-mail").fill(who.email);
   await page.getByLabel("Password").fill(TEST_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(/\/workshops/);
@@ -58,6 +63,7 @@ beforeAll(async () => {
   listsDocumentId = own.find((d) => d.slug === "guidance-policing-young-drug-users")!.id as string;
   const user = await createUser({ email: writer.email, name: writer.name });
   await addMember(doc!.workshop_id, user.id, "editor");
+  await addMember(doc!.workshop_id, (await createUser(reader)).id, "viewer");
   browser = await launchBrowser();
 });
 
@@ -248,8 +254,12 @@ describe("the editor's page as it loads", () => {
     await context.close();
   });
 
-  it("lays the server's text out in the live editor's columns, so no line wraps anew when the editor appears", async () => {
-    const { context, page } = await signedIn({ width: 1280, height: 900 }, "block");
+  it.each([
+    { who: "an editor", on: "a wide screen", member: writer, viewport: { width: 1280, height: 900 } },
+    { who: "an editor", on: "a phone", member: writer, viewport: { width: 390, height: 800 } },
+    { who: "a viewer", on: "a wide screen", member: reader, viewport: { width: 1280, height: 900 } },
+  ])("shows $who on $on the server's text where the live editor will show it: no line wraps anew, no line moves", async ({ member, viewport }) => {
+    const { context, page } = await signedIn(viewport, "block", member);
     // Held back in turn: the page's scripts (the server's page alone), then its live connection ("Connecting…").
     let releaseScripts = () => {};
     const scriptsHeld = new Promise<void>((resolve) => (releaseScripts = resolve));
@@ -263,29 +273,40 @@ describe("the editor's page as it loads", () => {
       await socketHeld;
       socket.connectToServer();
     });
-    // The text's column and its first paragraph's lines (its height), and the page's width.
-    const layout = (of: string) =>
-      page.evaluate((selector) => {
-        const block = document.querySelector(selector)!;
-        return {
-          column: block.getBoundingClientRect().width,
-          firstParagraph: block.querySelector("p")!.getBoundingClientRect().height,
-          page: document.querySelector(".page.reading")!.getBoundingClientRect().width,
-        };
-      }, of);
+    // The text's column, the page's width, and each block of the text: where it is, how high, and where each of its
+    // lines of words is (so a line that wraps differently, or a text that starts lower, shows).
+    const layout = (box: string, text: string) =>
+      page.evaluate(
+        ([box, text]) => {
+          const line = (r: DOMRect) => `${Math.round(r.top + window.scrollY)}:${Math.round(r.left)}+${Math.round(r.width)}`;
+          return {
+            column: document.querySelector(box)!.getBoundingClientRect().width,
+            page: document.querySelector(".page.reading")!.getBoundingClientRect().width,
+            blocks: Array.from(document.querySelector(text)!.children).map((block) => {
+              const words = document.createRange();
+              words.selectNodeContents(block);
+              const lines = Array.from(words.getClientRects()).filter((r) => r.width > 0);
+              return `${block.tagName} ${line(block.getBoundingClientRect())} h${Math.round(block.getBoundingClientRect().height)} | ${lines.map(line).join(" ")}`;
+            }),
+          };
+        },
+        [box, text],
+      );
     await page.goto(`${server.url}/documents/${linksDocumentId}`, { waitUntil: "commit" });
     await page.locator("article.document").waitFor();
     await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLLinkElement>("link[rel=stylesheet]")).every((link) => link.sheet));
-    const served = await layout("article.document");
+    const served = await layout("article.document", "article.document");
+    expect(served.blocks.length).toBeGreaterThan(3);
 
     releaseScripts();
-    await page.locator("[data-testid=save-status][data-state=connecting]").waitFor();
+    // The scripts ran (the status line is theirs: "Connecting…", "Read only · Connecting…"); the socket is still held.
+    await page.getByTestId("save-status").waitFor();
     await page.locator(".editor-layout[hidden] .thread-panel").waitFor({ state: "attached" });
-    await expect(layout("article.document")).resolves.toEqual(served);
+    await expect(layout("article.document", "article.document")).resolves.toEqual(served);
 
     releaseSocket();
     await page.locator(".document-editor").waitFor();
-    await expect(layout(".editor-layout:not([hidden]) .document")).resolves.toEqual(served);
+    await expect(layout(".editor-layout:not([hidden]) .document", ".document-editor")).resolves.toEqual(served);
     await context.close();
   });
 
