@@ -11,6 +11,7 @@ import type { Editor } from "@tiptap/core";
 import type { WebsocketProvider } from "y-websocket";
 import type { Role } from "../models/roles";
 import { ThreadHighlights, setThreadHighlights } from "../threads/thread-highlights";
+import { setDraftHighlight } from "../threads/draft-highlight";
 import { encodeRange, selectedWords } from "../threads/selection";
 import { canComment, countThreads, highlighted } from "../threads/panel-model";
 import { useThreads } from "../threads/use-threads";
@@ -130,11 +131,21 @@ export function useDiscussion({ editor, provider, documentId, role, onActivate }
     const words = selectedWords(editor);
     if (!words) return kind === "comment" ? t("editor:discussion.selectToComment") : t("editor:discussion.selectToChange");
     setDraft({ kind, quote: words.quote, range: encodeRange(editor, words.from, words.to) });
+    // The words stay marked while the composer has the focus (the browser's selection leaves the text).
+    editor.view.dispatch(setDraftHighlight(editor.state, { from: words.from, to: words.to }));
     setOpen(true);
   };
 
+  // Once the draft is sent, cancelled or closed, its words are no longer marked (a sent one's thread highlights them).
+  const drafting = draft !== null;
+  useEffect(() => {
+    if (!drafting && editor && !editor.isDestroyed) editor.view.dispatch(setDraftHighlight(editor.state, null));
+  }, [editor, drafting]);
+
+  // Closing the panel (Escape, "Close") drops an unsent draft, as "Cancel" does.
   const closePanel = useCallback(() => {
     setOpen(false);
+    setDraft(null);
     document.getElementById(toggleId)?.focus();
   }, [toggleId]);
 

@@ -11,7 +11,7 @@ import { useEditorState } from "@tiptap/react";
 import { threadErrorText, threadsApi, ThreadApiError } from "../threads/api";
 import { Trans, useT } from "../i18n/react";
 import { anchorRanges, type AnchorRange } from "../threads/thread-highlights";
-import { countThreads, THREAD_FILTERS, visibleThreads, type ThreadFilter } from "../threads/panel-model";
+import { countThreads, quoteExcerpt, THREAD_FILTERS, visibleThreads, type ThreadFilter } from "../threads/panel-model";
 import type { EncodedRange, Quote, Thread } from "../threads/types";
 import { MAX_PROPOSAL_CHARS as MAX_PROPOSAL } from "../threads/contract";
 import type { Role } from "../models/roles";
@@ -73,12 +73,25 @@ function Composer({ draft, documentId, onDone }: { draft: ThreadDraft; documentI
   return (
     <form className="thread-composer" onSubmit={send} aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>{proposing ? t("editor:composer.proposeTitle") : t("editor:composer.commentTitle")}</h3>
-      <p className="thread-composer__on">{t("editor:composer.onTheWords")}</p>
-      <blockquote className="thread__quote">{draft.quote.exact}</blockquote>
+      {/* The text box that gets the focus is described by the words, so a screen reader says them on arriving. */}
+      <p className="thread-composer__on" id={`${id}-on`}>
+        {t("editor:composer.onTheWords")}
+      </p>
+      <blockquote className="thread__quote" id={`${id}-quote`}>
+        {quoteExcerpt(draft.quote.exact)}
+      </blockquote>
       {proposing ? (
         <>
           <label htmlFor={`${id}-proposed`}>{t("editor:composer.replaceWith")}</label>
-          <textarea id={`${id}-proposed`} value={proposed} onChange={(e) => setProposed(e.target.value)} maxLength={MAX_PROPOSAL} rows={3} autoFocus />
+          <textarea
+            id={`${id}-proposed`}
+            value={proposed}
+            onChange={(e) => setProposed(e.target.value)}
+            maxLength={MAX_PROPOSAL}
+            rows={3}
+            aria-describedby={`${id}-on ${id}-quote`}
+            autoFocus
+          />
           <p className="proposal__line" aria-live="polite">
             <span className="proposal__label">{`${t("editor:proposal.proposed")} `}</span>
             <span className="proposal__new">
@@ -91,7 +104,7 @@ function Composer({ draft, documentId, onDone }: { draft: ThreadDraft; documentI
       ) : (
         <>
           <label htmlFor={`${id}-body`}>{t("editor:composer.yourComment")}</label>
-          <MentionField id={`${id}-body`} name="body" maxLength={MAX_COMMENT} rows={3} required autoFocus />
+          <MentionField id={`${id}-body`} name="body" maxLength={MAX_COMMENT} rows={3} required aria-describedby={`${id}-on ${id}-quote`} autoFocus />
         </>
       )}
       {error ? (

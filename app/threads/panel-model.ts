@@ -57,6 +57,23 @@ export function highlighted(threads: readonly Thread[]): { id: string; proposed:
     .map((t) => ({ id: t.id, proposed: t.kind === "proposal" && t.proposal?.status === "pending" ? t.proposal.proposed : null }));
 }
 
+/**
+ * A long quote shortened in its middle to about `max` characters, so both ends of the selected words show (the
+ * composer's "On the words:"); cut at a space where one is near, else between characters (Chinese has no spaces).
+ */
+export function quoteExcerpt(text: string, max = 160): string {
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  const half = Math.floor((max - 1) / 2);
+  let head = chars.slice(0, half).join("");
+  let tail = chars.slice(-half).join("");
+  const headCut = head.search(/\s\S*$/);
+  if (headCut > head.length / 2) head = head.slice(0, headCut);
+  const tailCut = tail.search(/\s/);
+  if (tailCut !== -1 && tailCut < tail.length / 2) tail = tail.slice(tailCut);
+  return `${head.trimEnd()} … ${tail.trimStart()}`;
+}
+
 /** A proposal is named by its thread's id. */
 export const proposalId = (thread: Thread): string => thread.id;
 

@@ -5,9 +5,10 @@
  * Commenters' text is read-only, so the browser's selection is read first, then ProseMirror's.
  */
 import type { Editor } from "@tiptap/core";
+import type { EditorState } from "@tiptap/pm/state";
 import * as Y from "yjs";
 import { toBase64 } from "lib0/buffer";
-import { absolutePositionToRelativePosition, ySyncPluginKey } from "@tiptap/y-tiptap";
+import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition, ySyncPluginKey } from "@tiptap/y-tiptap";
 import type { EncodedRange, Quote } from "./types";
 import { QUOTE_CONTEXT_CHARS as QUOTE_CONTEXT } from "./contract";
 
@@ -51,12 +52,45 @@ export function selectedWords(editor: Editor): SelectedWords | null {
   return { from, to, quote: { exact, prefix, suffix } };
 }
 
+interface YBinding {
+  doc: Y.Doc;
+  type: Y.XmlFragment;
+  mapping: Parameters<typeof absolutePositionToRelativePosition>[2];
+}
+
+function yBinding(state: EditorState): YBinding | null {
+  const sync = ySyncPluginKey.getState(state) as { type?: Y.XmlFragment; binding?: { mapping: unknown } } | undefined;
+  if (!sync?.type?.doc || !sync.binding) return null;
+  return { doc: sync.type.doc, type: sync.type, mapping: sync.binding.mapping as YBinding["mapping"] };
+}
+
+export interface RelativeRange {
+  from: Y.RelativePosition;
+  to: Y.RelativePosition;
+}
+
+/** The range as Yjs relative positions, or null when the editor is not bound to a Y.Doc. */
+export function relativeRange(state: EditorState, from: number, to: number): RelativeRange | null {
+  const y = yBinding(state);
+  if (!y) return null;
+  return {
+    from: absolutePositionToRelativePosition(from, y.type, y.mapping) as Y.RelativePosition,
+    to: absolutePositionToRelativePosition(to, y.type, y.mapping) as Y.RelativePosition,
+  };
+}
+
+/** Where a relative range is in the document the binding last drew, or null when either end is gone. */
+export function absoluteRange(state: EditorState, range: RelativeRange): { from: number; to: number } | null {
+  const y = yBinding(state);
+  if (!y) return null;
+  const from = relativePositionToAbsolutePosition(y.doc, y.type, range.from, y.mapping);
+  const to = relativePositionToAbsolutePosition(y.doc, y.type, range.to, y.mapping);
+  return from === null || to === null ? null : { from, to };
+}
+
 /** The range as encoded Yjs relative positions (base64), or null when the editor is not bound to a Y.Doc. */
 export function encodeRange(editor: Editor, from: number, to: number): EncodedRange | null {
-  const sync = ySyncPluginKey.getState(editor.state) as { type?: Y.XmlFragment; binding?: { mapping: unknown } } | undefined;
-  if (!sync?.type || !sync.binding) return null;
-  const mapping = sync.binding.mapping as Parameters<typeof absolutePositionToRelativePosition>[2];
-  const start = absolutePositionToRelativePosition(from, sync.type, mapping) as Y.RelativePosition;
-  const end = absolutePositionToRelativePosition(to, sync.type, mapping) as Y.RelativePosition;
-  return { from: toBase64(Y.encodeRelativePosition(start)), to: toBase64(Y.encodeRelativePosition(end)) };
+  const range = relativeRange(editor.state, from, to);
+  if (!range) return null;
+  return { from: toBase64(Y.encodeRelativePosition(range.from)), to: toBase64(Y.encodeRelativePosition(range.to)) };
 }

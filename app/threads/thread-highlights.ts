@@ -7,7 +7,8 @@
  * - the focused thread's words are outlined (`is-focused`);
  * - a pending proposal strikes its words through and shows the proposed wording beside them, only its changed words
  *   marked (a widget: never part of the document, never sent anywhere);
- * - a click on highlighted words tells `onActivate` which thread (the innermost) they belong to.
+ * - a click on highlighted words tells `onActivate` which thread (the innermost) they belong to;
+ * - the words of a comment or proposal being written stay marked while its composer has the focus (draft-highlight.ts).
  *
  * The panel hands the threads in with `setThreadHighlights`; `anchorRanges` reads where each thread's words are.
  */
@@ -17,6 +18,7 @@ import { Decoration, DecorationSet } from "@tiptap/pm/view";
 import type { Node as PmNode } from "@tiptap/pm/model";
 import { ANCHOR_MARK } from "../editor/thread-anchor";
 import { diffWords } from "./word-diff";
+import { draftHighlightPlugin } from "./draft-highlight";
 
 const ANCHOR_ATTR = "threadId";
 
@@ -164,6 +166,6 @@ export const ThreadHighlights = Extension.create<ThreadHighlightsOptions>({
     return { onActivate: () => {} };
   },
   addProseMirrorPlugins() {
-    return [threadHighlightsPlugin(this.options.onActivate)];
+    return [threadHighlightsPlugin(this.options.onActivate), draftHighlightPlugin()];
   },
 });

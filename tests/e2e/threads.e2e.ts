@@ -2,8 +2,9 @@
  * The discussion in real Chromium, two browsers against one server: an organiser and a commenter discuss a sentence,
  * the commenter proposes new wording, the organiser accepts it, and both see the new text and the resolved thread;
  * a mention (chosen with the @ picker) and a reply each land as an e-mail in the outbox; the organiser deletes a thread
- * and re-attaches an orphaned one; axe-core finds nothing with the panel open (also as a sheet on a phone); and the
- * flow works by keyboard alone.
+ * and re-attaches an orphaned one; axe-core finds nothing with the panel open (also as a sheet on a phone); the
+ * flow works by keyboard alone; and the words a comment is being written on stay marked while its text box has the
+ * focus, through another member's edits, until it is sent, cancelled or closed, or the words are deleted.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -300,5 +301,103 @@ describe("discussing and amending the text", () => {
     await expect.poll(async () => (await getSql()`select count(*)::int as n from comment_threads where status = 'resolved'`)[0]!.n).toBeGreaterThan(0);
     await expectNoWcagViolations(page);
     await context.close();
+  }, 180_000);
+
+  it("keeps the words being commented on marked while the comment is written, through another member's edit before them, until it is cancelled, closed, sent or its words are deleted", async () => {
+    const olivia = await signedIn("olivia");
+    const cleo = await signedIn("cleo");
+    // Three words inside a paragraph (not at its start), found once in the text.
+    const pickWords = (page: Page, skip: number) =>
+      page.evaluate((skip) => {
+        const all = document.querySelector(".document-editor")?.textContent ?? "";
+        for (const p of document.querySelectorAll(".document-editor p")) {
+          const words = (p.textContent ?? "").trim().split(/\s+/);
+          if (words.length < skip + 6) continue;
+          const picked = words.slice(skip, skip + 3).join(" ");
+          if (all.indexOf(picked) === all.lastIndexOf(picked)) return picked;
+        }
+        throw new Error("No paragraph long enough");
+      }, skip);
+    const marked = (page: Page) => page.evaluate(() => [...document.querySelectorAll(".document-editor .draft-highlight")].map((e) => e.textContent).join(""));
+    const composer = cleo.page.locator(".thread-composer");
+    const startComment = async (words: string) => {
+      await selectWords(cleo.page, words);
+      await cleo.page.getByRole("button", { name: "Comment", exact: true }).click();
+      await expect.poll(() => cleo.page.evaluate(() => document.activeElement?.getAttribute("aria-describedby") ?? null)).toBeTruthy();
+    };
+    const words = await pickWords(cleo.page, 2);
+
+    // The text box has the focus, the browser's selection has left the text, and the words are still marked; the
+    // text box is described by them, for screen readers.
+    await startComment(words);
+    const field = cleo.page.getByLabel("Your comment");
+    await expect(field.evaluate((e) => e === document.activeElement)).resolves.toBe(true);
+    await expect(cleo.page.evaluate(() => document.querySelector(".document-editor")!.contains(window.getSelection()?.anchorNode ?? null))).resolves.toBe(false);
+    await expect(marked(cleo.page)).resolves.toBe(words);
+    await expect(field.evaluate((e) => e.getAttribute("aria-describedby")!.split(" ").map((id) => document.getElementById(id)?.textContent).join(" "))).resolves.toBe(`On the words: ${words}`);
+
+    // Another member types at the start of the document: the same words stay marked, and only on this screen.
+    await olivia.page.locator(".document-editor").first().focus();
+    await olivia.page.keyboard.press("Control+Home");
+    await olivia.page.keyboard.type("Written meanwhile. ");
+    await cleo.page.locator(".document-editor", { hasText: "Written meanwhile." }).waitFor();
+    await expect(marked(cleo.page)).resolves.toBe(words);
+    await expect(olivia.page.locator(".document-editor .draft-highlight").count()).resolves.toBe(0);
+    await expect(field.evaluate((e) => e === document.activeElement)).resolves.toBe(true);
+
+    // Seen in forced colours (the system's selection colour, not the page's background) and, with enough contrast,
+    // in the dark theme.
+    await cleo.page.emulateMedia({ forcedColors: "active" });
+    const look = await cleo.page.evaluate(() => {
+      const probe = document.body.appendChild(document.createElement("span"));
+      probe.style.background = "Highlight";
+      const highlight = getComputedStyle(probe).backgroundColor;
+      probe.remove();
+      return { highlight, marked: getComputedStyle(document.querySelector(".document-editor .draft-highlight")!).backgroundColor };
+    });
+    expect(look.marked).toBe(look.highlight);
+    await cleo.page.emulateMedia({ forcedColors: "none", colorScheme: "dark" });
+    await expectNoWcagViolations(cleo.page);
+    await cleo.page.emulateMedia({ colorScheme: "light" });
+    await expectNoWcagViolations(cleo.page);
+
+    // Cancelled, or closed with Escape: no longer marked.
+    await composer.getByRole("button", { name: "Cancel" }).click();
+    await composer.waitFor({ state: "detached" });
+    await expect(marked(cleo.page)).resolves.toBe("");
+    await startComment(words);
+    await expect(marked(cleo.page)).resolves.toBe(words);
+    await cleo.page.keyboard.press("Escape");
+    await composer.waitFor({ state: "detached" });
+    await expect(marked(cleo.page)).resolves.toBe("");
+
+    // Sent: the thread's own highlight takes the words over.
+    await startComment(words);
+    await field.fill("Which words were these?");
+    await cleo.page.getByRole("button", { name: "Send the comment" }).click();
+    const sent = card(cleo.page, "Which words were these?");
+    await sent.waitFor();
+    const threadId = (await sent.getAttribute("data-thread-id"))!;
+    await expect
+      .poll(() => cleo.page.evaluate((id) => [...document.querySelectorAll(`.document-editor .thread-highlight[data-thread-id="${id}"]`)].map((e) => e.textContent).join(""), threadId))
+      .toBe(words);
+    await expect(marked(cleo.page)).resolves.toBe("");
+
+    // The words of a comment being written are deleted by another member: no longer marked.
+    const doomed = await pickWords(cleo.page, 6);
+    await startComment(doomed);
+    await expect(marked(cleo.page)).resolves.toBe(doomed);
+    await olivia.page.locator(".document-editor").first().focus();
+    await selectWords(olivia.page, doomed);
+    await olivia.page.waitForFunction(() => {
+      const editor = document.querySelector(".document-editor");
+      return editor?.contains(window.getSelection()?.anchorNode ?? null) && !window.getSelection()!.isCollapsed;
+    });
+    await olivia.page.waitForTimeout(100);
+    await olivia.page.keyboard.press("Backspace");
+    await expect.poll(() => cleo.page.evaluate((gone) => document.querySelector(".document-editor")!.textContent!.includes(gone), doomed)).toBe(false);
+    await expect(marked(cleo.page)).resolves.toBe("");
+    await olivia.context.close();
+    await cleo.context.close();
   }, 180_000);
 });

@@ -1,16 +1,21 @@
 /**
- * How the editor draws threads (app/threads/thread-highlights.ts, word-diff.ts, panel-model.ts): where each thread's
- * words are, which are highlighted (open ones, nested where they overlap), a pending proposal's wording beside its
- * words with only the changed words marked, and the panel's order, filter and counts.
+ * How the editor draws threads (app/threads/thread-highlights.ts, draft-highlight.ts, word-diff.ts, panel-model.ts):
+ * where each thread's words are, which are highlighted (open ones, nested where they overlap), a pending proposal's
+ * wording beside its words with only the changed words marked, the words of a comment being written followed
+ * through local and remote edits, and the panel's order, filter, counts and quotes.
  */
 import { describe, expect, it } from "vitest";
-import { Node } from "@tiptap/pm/model";
+import type * as Y from "yjs";
+import { Node, Slice } from "@tiptap/pm/model";
 import { EditorState } from "@tiptap/pm/state";
-import { getEditorSchema } from "../../app/editor/extensions";
+import { initProseMirrorDoc, ySyncPlugin, ySyncPluginKey } from "@tiptap/y-tiptap";
+import { getEditorSchema, YJS_FIELD } from "../../app/editor/extensions";
 import { ANCHOR_MARK } from "../../app/editor/thread-anchor";
 import { anchorRanges, setThreadHighlights, threadHighlightsKey, threadHighlightsPlugin } from "../../app/threads/thread-highlights";
+import { draftHighlightKey, draftHighlightPlugin, setDraftHighlight } from "../../app/threads/draft-highlight";
 import { diffWords } from "../../app/threads/word-diff";
-import { canDeleteComment, canEditComment, canResolve, countThreads, eventStep, highlighted, visibleThreads } from "../../app/threads/panel-model";
+import { tiptapJsonToYDoc } from "../../app/editor/document-tools.server";
+import { canDeleteComment, canEditComment, canResolve, countThreads, eventStep, highlighted, quoteExcerpt, visibleThreads } from "../../app/threads/panel-model";
 import type { Thread } from "../../app/threads/contract";
 
 const A = "0b6c2d3e-1f20-4a5b-8c9d-0e1f2a3b4c5d";
@@ -54,6 +59,69 @@ describe("the words of threads in the text", () => {
 
     state = state.apply(setThreadHighlights(state, { threads: highlighted([thread(A, { status: "resolved" }), thread(B)]) }));
     expect(threadHighlightsKey.getState(state)!.decorations.find()).toHaveLength(1);
+  });
+});
+
+describe("the words of a comment being written", () => {
+  const drafted = (state: EditorState) => {
+    const draft = draftHighlightKey.getState(state)?.draft;
+    return draft ? state.doc.textBetween(draft.from, draft.to) : null;
+  };
+  const drawn = (state: EditorState) => draftHighlightKey.getState(state)!.decorations.find().map((d) => state.doc.textBetween(d.from, d.to));
+  const at = (state: EditorState, words: string) => {
+    let found = -1;
+    state.doc.descendants((node, pos) => {
+      if (node.isText && found < 0 && node.text!.includes(words)) found = pos + node.text!.indexOf(words);
+    });
+    return { from: found, to: found + words.length };
+  };
+
+  it("stay on the same words through local edits before and after them, until they are deleted or the draft is done", () => {
+    let state = EditorState.create({ doc: doc([text("We hold these truths to be self-evident.")]), plugins: [draftHighlightPlugin()] });
+    state = state.apply(setDraftHighlight(state, at(state, "these truths")));
+    expect(drawn(state)).toEqual(["these truths"]);
+    state = state.apply(state.tr.insertText("Today ", 1));
+    state = state.apply(state.tr.insertText(", all of them,", at(state, "these truths").to));
+    expect(drafted(state)).toBe("these truths");
+    expect(drawn(state)).toEqual(["these truths"]);
+    state = state.apply(setDraftHighlight(state, null));
+    expect(drawn(state)).toEqual([]);
+
+    state = state.apply(setDraftHighlight(state, at(state, "these truths")));
+    const words = at(state, "these truths");
+    state = state.apply(state.tr.delete(words.from - 1, words.to + 1));
+    expect(drafted(state)).toBeNull();
+    // Gone for good: text typed where they were is not highlighted.
+    state = state.apply(state.tr.insertText("new words", words.from - 1));
+    expect(drawn(state)).toEqual([]);
+  });
+
+  it("stay on the same words when a remote edit replaces the whole document (y-tiptap), and go when it deletes them", () => {
+    const ydoc = tiptapJsonToYDoc({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "We hold these truths to be self-evident." }] }] });
+    const fragment = ydoc.getXmlFragment(YJS_FIELD);
+    const first = initProseMirrorDoc(fragment, getEditorSchema());
+    const mapping = first.mapping as Map<unknown, unknown>;
+    let state = EditorState.create({ doc: first.doc, plugins: [ySyncPlugin(fragment, { mapping: mapping as never }), draftHighlightPlugin()] });
+    // As y-tiptap's binding does on a remote change: the mapping drawn anew, one step replacing the whole document.
+    const remote = (edit: (text: Y.XmlText) => void) => {
+      edit((fragment.get(0) as Y.XmlElement).get(0) as Y.XmlText);
+      const next = initProseMirrorDoc(fragment, getEditorSchema());
+      mapping.clear();
+      for (const [type, node] of next.mapping) mapping.set(type, node);
+      const tr = state.tr.replace(0, state.doc.content.size, new Slice(next.doc.content, 0, 0)).setMeta(ySyncPluginKey, { isChangeOrigin: true });
+      state = state.apply(tr);
+    };
+
+    state = state.apply(setDraftHighlight(state, at(state, "these truths")));
+    remote((t) => t.insert(0, "Today, "));
+    remote((t) => t.insert(t.toString().indexOf(" to be"), ", all of them,"));
+    expect(state.doc.textContent).toBe("Today, We hold these truths, all of them, to be self-evident.");
+    expect(drafted(state)).toBe("these truths");
+    expect(drawn(state)).toEqual(["these truths"]);
+
+    remote((t) => t.delete(t.toString().indexOf("these"), "these truths".length));
+    expect(drafted(state)).toBeNull();
+    expect(drawn(state)).toEqual([]);
   });
 });
 
@@ -118,5 +186,18 @@ describe("the discussion panel", () => {
     expect(canDeleteComment("commenter", { mine: false })).toBe(false);
     expect(canDeleteComment("commenter", { mine: true })).toBe(true);
     expect(canDeleteComment("editor", { mine: false })).toBe(true);
+  });
+
+  it("quotes the words of a new comment whole when short, else shortened in the middle, keeping both ends", () => {
+    expect(quoteExcerpt("hold these truths")).toBe("hold these truths");
+    const long = Array.from({ length: 60 }, (_, i) => `word${i}`).join(" ");
+    const short = quoteExcerpt(long, 60);
+    expect(short).toMatch(/^word0 word1 .* … .* word59$/);
+    expect(short.length).toBeLessThanOrEqual(62);
+    expect(short.split(/\s+/).every((w) => w === "…" || long.split(" ").includes(w)), "no word cut").toBe(true);
+    // No spaces (Chinese), and characters outside the BMP: cut between characters, never inside one.
+    const han = "人人生而自由，在尊严和权利上一律平等。𠀋".repeat(10);
+    expect(quoteExcerpt(han, 21)).toBe("人人生而自由，在尊严 … 和权利上一律平等。𠀋");
+    expect(quoteExcerpt(han, 20)).toBe("人人生而自由，在尊 … 权利上一律平等。𠀋");
   });
 });
