@@ -136,16 +136,16 @@ export function useDiscussion({ editor, provider, documentId, role, onActivate }
     setOpen(true);
   };
 
-  // Once the draft is sent, cancelled or closed, its words are no longer marked (a sent one's thread highlights them).
+  // Once the draft is sent or cancelled, its words are no longer marked (a sent one's thread highlights them).
   const drafting = draft !== null;
   useEffect(() => {
     if (!drafting && editor && !editor.isDestroyed) editor.view.dispatch(setDraftHighlight(editor.state, null));
   }, [editor, drafting]);
 
-  // Closing the panel (Escape, "Close") drops an unsent draft, as "Cancel" does.
+  // Closing the panel (Escape, "Close") keeps an unsent draft, its words typed and its words marked: only "Cancel"
+  // drops it (nothing typed is lost to a key pressed to get out of the way).
   const closePanel = useCallback(() => {
     setOpen(false);
-    setDraft(null);
     document.getElementById(toggleId)?.focus();
   }, [toggleId]);
 

@@ -6,7 +6,9 @@
  */
 import { useMatches } from "@remix-run/react";
 import { createContext, Fragment, useContext, type ReactNode } from "react";
-import englishCommon from "../locales/en/common.json";
+// Only the groups the root's error page shows (the layout and the error): esbuild leaves the others (the history's
+// diff words, copy buttons, forms…) out of the bundle.
+import { error, footer, header, signOut, skipToContent } from "../locales/en/common.json";
 import { createI18n, type Strings, type Translate, type Translator } from "./instance";
 import { DEFAULT_LOCALE, type Locale } from "./locales";
 
@@ -41,7 +43,7 @@ export function I18nProvider({ locale, children }: { locale: Locale | null; chil
   }
   // Only when the root's loader itself failed (its error page): English, which the bundle carries for that case.
   const language = locale ?? DEFAULT_LOCALE;
-  if (!strings.common) strings.common = englishCommon;
+  if (!strings.common) strings.common = { skipToContent, header, footer, signOut, error };
   const instance = instanceFor(language, strings);
   return <Context.Provider value={{ locale: language, t: instance.t }}>{children}</Context.Provider>;
 }
