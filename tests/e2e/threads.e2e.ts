@@ -297,8 +297,9 @@ describe("discussing and amending the text", () => {
     await created.locator(".comment__body", { hasText: "And a reply." }).waitFor();
     await created.getByRole("button", { name: /^Resolve/ }).focus();
     await page.keyboard.press("Enter");
-    // Resolved, it leaves the list of open threads (the "Resolved (n)" filter is there before, so it cannot say).
-    await created.waitFor({ state: "detached" });
+    // Resolved: the card (kept in view while it has the focus) says so. The "Resolved (n)" filter is there before, so it
+    // cannot tell, and the stored state may take more than a second on a loaded machine.
+    await page.locator("[data-testid=thread].thread--resolved", { hasText: "Typed without a mouse." }).waitFor();
     await expect.poll(async () => (await getSql()`select count(*)::int as n from comment_threads where status = 'resolved'`)[0]!.n).toBeGreaterThan(0);
     await expectNoWcagViolations(page);
     await context.close();
