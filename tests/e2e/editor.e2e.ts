@@ -325,6 +325,9 @@ describe("the editor's page as it loads", () => {
       };
     });
     expect(column).toBe(content);
+    // No editor's frame (toolbars, outline, "Who wrote what") and no status bar for an editor that will not come.
+    await expect(page.locator(".collab-editor__frame, .collab-editor__bar").evaluateAll((all) => all.filter((e) => (e as HTMLElement).offsetParent !== null).length)).resolves.toBe(0);
+    await expect(page.locator(".collab-editor__frame").count()).resolves.toBeGreaterThan(0);
     await noScripts.close();
   });
 });
