@@ -2,8 +2,9 @@
  * Our translator, the same on the server (pages, e-mails, the PDF) and in the browser (ADR 0010). It does what the
  * app's strings use, no more: keys written whole, `t("namespace:key.path")` (`:` then `.`); `{{name}}` replaced by
  * the value of that name, as written (React escapes what it renders; mail bodies are plain text), in one pass, so a
- * value containing `{{x}}` or `$t(…)` stays as it is; with a number `count`, the language's CLDR plural form
- * (`key_one`, `key_many`, `key_other`, from Intl.PluralRules), else the key itself. A missing key shows its path
+ * value containing `{{x}}` or `$t(…)` stays as it is; with a number `count`, `key_zero` for 0 where a sentence has one
+ * ("No one endorses version 2 yet"), else the language's CLDR plural form (`key_one`, `key_many`, `key_other`, from
+ * Intl.PluralRules), else the key itself. A missing key shows its path
  * (never another language's words). tests/unit/translate.test.ts proves it says what i18next 26 said for every key in
  * every language; numbers and dates are formatted with Intl in app/i18n/format.ts.
  */
@@ -57,7 +58,9 @@ export function createI18n(locale: Locale, strings: Strings): Translator {
     let found: unknown;
     if (typeof count === "number") {
       const last = segments.length - 1;
-      found = lookUp(tree, [...segments.slice(0, last), `${segments[last]}_${plural.select(count)}`]);
+      const form = (suffix: string) => lookUp(tree, [...segments.slice(0, last), `${segments[last]}_${suffix}`]);
+      if (count === 0) found = form("zero");
+      if (found === undefined) found = form(plural.select(count));
     }
     if (found === undefined) found = lookUp(tree, segments);
     if (typeof found === "string") return interpolate(found, values);

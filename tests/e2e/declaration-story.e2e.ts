@@ -139,7 +139,7 @@ describe("a declaration from first publication to re-confirmation", () => {
     await organiser.locator("[data-testid=save-status][data-state=saved]").waitFor();
     await saveAndPublish(organiser, "Revised text", 2);
     page = await publicCounts();
-    expect(page).toContain("0 endorse version 2; 2 endorsed an earlier version");
+    expect(page).toContain("Nobody endorses version 2 yet; 2 endorsed an earlier version");
 
     // Ida re-confirms in one step: her endorsement of version 2 counts for version 2.
     await visit(idaPage, `/d/${SLUG}/reconfirm`);

@@ -207,7 +207,7 @@ describe("the PDF of a published version", () => {
     const flat = squash((await after.read()).text);
     expect(flat).not.toContain("Γιώργος Παπαδόπουλος");
     expect(flat).not.toContain("Η μείωση της βλάβης");
-    expect(flat).toContain("0 endorse version 2; 4 endorsed an earlier version");
+    expect(flat).toContain("Nobody endorses version 2 yet; 4 endorsed an earlier version");
     expect(flat).toContain("Nobody has endorsed version 2 yet.");
   });
 

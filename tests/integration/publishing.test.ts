@@ -170,6 +170,11 @@ describe("POST /api/documents/:id/publish", () => {
     const [audit] = await getSql()`select actor_id, details from audit_log where action = 'declaration.published' and details->>'documentId' = ${doc.id}`;
     expect(audit!.actor_id).toBe(organiser.id);
     expect(audit!.details).toMatchObject({ number: 1, sha256: body.hash, slug: doc.slug });
+
+    // Nobody has endorsed it yet: the page says so in words, with no "0 individuals and 0 organisations" under it.
+    const page = await (await fetch(`${server.url}/d/${doc.slug}`)).text();
+    expect(page).toContain(">Nobody endorses version 1 yet</p>");
+    expect(page).not.toMatch(/0 endorse|0 individuals/);
   });
 
   it("numbers versions 1, 2, …; refuses the same text again, a slug change, and a slug of another document", async () => {
@@ -480,7 +485,7 @@ describe("the public declaration", () => {
     expect(api.version.number).toBe(2);
     expect(api.counts).toEqual({ current: 0, earlier: 6, individuals: 0, organisations: 0 });
     let html = await (await fetch(`${server.url}/d/${slug}`)).text();
-    expect(html).toContain("0 endorse version 2; 6 endorsed an earlier version");
+    expect(html).toContain("Nobody endorses version 2 yet; 6 endorsed an earlier version");
 
     // Jane re-confirms as herself; LEAP's endorsement of version 2 comes from another account of the organisation.
     const pv2 = await publishedVersion(doc.id, 2);

@@ -26,7 +26,10 @@ function keysOf(locale: (typeof LOCALES)[number]): Map<string, string> {
   return keys;
 }
 
-/** The keys a language must have for `base` written once in English: one per plural category of the language. */
+/**
+ * The keys a language must have for `base` written once in English: one per plural category of the language, and the
+ * sentence for none (`_zero`, said for a count of 0 whatever the language's categories) where English has one.
+ */
 function expected(locale: string, keys: Map<string, string>): Set<string> {
   const out = new Set<string>();
   const categories = new Intl.PluralRules(locale).resolvedOptions().pluralCategories;
@@ -34,6 +37,7 @@ function expected(locale: string, keys: Map<string, string>): Set<string> {
     const base = key.replace(PLURAL, "");
     if (base !== key) for (const c of categories) out.add(`${base}_${c}`);
     else out.add(key);
+    if (key === `${base}_zero`) out.add(key);
   }
   return out;
 }

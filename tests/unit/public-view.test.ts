@@ -79,7 +79,9 @@ describe("countsSentence", () => {
   it("reads like the issue", () => {
     expect(countsSentence({ current: 128, earlier: 14 }, 3)).toBe("128 endorse version 3; 14 endorsed an earlier version");
     expect(countsSentence({ current: 1, earlier: 0 }, 1)).toBe("1 endorses version 1");
-    expect(countsSentence({ current: 0, earlier: 0 }, 2)).toBe("0 endorse version 2; 0 endorsed an earlier version");
+    expect(countsSentence({ current: 0, earlier: 0 }, 2)).toBe("Nobody endorses version 2 yet; nobody endorsed an earlier version");
+    expect(countsSentence({ current: 0, earlier: 0 }, 1)).toBe("Nobody endorses version 1 yet");
+    expect(countsSentence({ current: 3, earlier: 0 }, 2)).toBe("3 endorse version 2; nobody endorsed an earlier version");
     expect(countsSentence({ current: 1234, earlier: 0 }, 1)).toBe("1,234 endorse version 1");
   });
 });

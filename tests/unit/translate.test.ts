@@ -97,6 +97,17 @@ describe("our translator, against i18next", () => {
     expect([0, 1, 2, 1_000_000].map((count) => createI18n("es", strings).t("common:n", { count }))).toEqual(["other 0", "one 1", "other 2", "many 1000000"]);
     expect([0, 1, 1_000_000].map((count) => createI18n("sv", strings).t("common:n", { count }))).toEqual(["other 0", "one 1", "other 1000000"]);
   });
+
+  it("says a sentence's _zero form for a count of 0 where it has one, as i18next does, in every language", () => {
+    const strings: Strings = { common: { n_zero: "none", n_one: "one {{count}}", n_other: "other {{count}}" } };
+    for (const locale of LOCALES) {
+      const ours = createI18n(locale, strings).t;
+      const theirs = oracle(locale, strings);
+      expect([0, 1, 2].map((count) => ours("common:n", { count }))).toEqual([0, 1, 2].map((count) => theirs("common:n", { count })));
+      expect(ours("common:n", { count: 0 })).toBe("none");
+      expect(ours("common:n", { count: "0" })).toBe(theirs("common:n", { count: "0" }));
+    }
+  });
 });
 
 describe("our translator's edge cases, as i18next had them", () => {
