@@ -44,6 +44,8 @@ export interface CollabEditorProps {
   initialHtml: string;
   /** Its headings and words (the outline and the word count until the live editor has drawn its own). */
   initialFacts: DocumentFacts;
+  /** How many of its threads were open when the page was loaded ("Discussion (3 open)" until the threads arrive). */
+  initialOpenThreads: number;
   canEdit: boolean;
   /** The reader's role in the workshop: what the discussion offers (commenters comment and propose). */
   role: Role;
@@ -281,11 +283,12 @@ interface LiveEditorProps extends Session {
   editable: boolean;
   hidden: boolean;
   status: SaveStatus;
+  initialOpenThreads: number;
   /** Told the number of words whenever it changes. */
   onWords: (words: number) => void;
 }
 
-function LiveEditor({ doc, provider, documentId, role, user, canEdit, editable, hidden, status, onWords }: LiveEditorProps) {
+function LiveEditor({ doc, provider, documentId, role, user, canEdit, editable, hidden, status, initialOpenThreads, onWords }: LiveEditorProps) {
   const { t } = useT();
   const threadHighlights = useThreadHighlightsExtension();
   const editor = useEditor(
@@ -321,7 +324,7 @@ function LiveEditor({ doc, provider, documentId, role, user, canEdit, editable, 
     if (words !== null) onWords(words);
   }, [words, onWords]);
 
-  const discussion = useDiscussion({ editor, provider, documentId, role, onActivate: threadHighlights.onActivate });
+  const discussion = useDiscussion({ editor, provider, documentId, role, initialOpen: initialOpenThreads, onActivate: threadHighlights.onActivate });
 
   return (
     <div className="collab-editor__live editor-layout" hidden={hidden} ref={discussion.rootRef}>
@@ -378,7 +381,7 @@ function useHydrated(): boolean {
  * drawn as they will be but inert, so that the text sits where the live editor's will, and nothing moves when it
  * takes over. Without JavaScript (CSS `scripting: none`) the frame is not shown: a plain reading page.
  */
-function ServerText({ documentId, html, facts, canEdit, role }: { documentId: string; html: string; facts: DocumentFacts; canEdit: boolean; role: Role }) {
+function ServerText({ documentId, html, facts, openThreads, canEdit, role }: { documentId: string; html: string; facts: DocumentFacts; openThreads: number; canEdit: boolean; role: Role }) {
   const { t } = useT();
   // React 18 knows no `inert` prop; the attribute is passed as it is.
   const frame = { className: "collab-editor__frame", "aria-hidden": true, ...{ inert: "" } };
@@ -387,7 +390,7 @@ function ServerText({ documentId, html, facts, canEdit, role }: { documentId: st
     <div className="collab-editor__server-text">
       <div className="editor-layout__main">
         <div {...frame}>
-          <EditorToolbar editor={null} status={canEdit ? "unknown" : null} formatting={canEdit} extras={discussionButtons(t, role, 0, null)} />
+          <EditorToolbar editor={null} status={canEdit ? "unknown" : null} formatting={canEdit} extras={discussionButtons(t, role, openThreads, null)} />
           <AuthorshipToggle editor={null} documentId={documentId} />
         </div>
         <article className="document" aria-label={t("editor:editor.documentText")} dangerouslySetInnerHTML={{ __html: html }} />
@@ -400,7 +403,7 @@ function ServerText({ documentId, html, facts, canEdit, role }: { documentId: st
   );
 }
 
-export function CollabEditor({ documentId, initialHtml, initialFacts, canEdit, role, roleNames, user, sessionEnds }: CollabEditorProps) {
+export function CollabEditor({ documentId, initialHtml, initialFacts, initialOpenThreads, canEdit, role, roleNames, user, sessionEnds }: CollabEditorProps) {
   const { t } = useT();
   const hydrated = useHydrated();
   // The root names this account's device copies (app/collab/device-key.server.ts); without it, none is kept.
@@ -483,7 +486,7 @@ export function CollabEditor({ documentId, initialHtml, initialFacts, canEdit, r
           </div>
         </div>
       ) : null}
-      {shown || sessionOver ? null : <ServerText documentId={documentId} html={initialHtml} facts={initialFacts} canEdit={canEdit} role={role} />}
+      {shown || sessionOver ? null : <ServerText documentId={documentId} html={initialHtml} facts={initialFacts} openThreads={initialOpenThreads} canEdit={canEdit} role={role} />}
       {session ? (
         <LiveEditor
           doc={session.doc}
@@ -495,6 +498,7 @@ export function CollabEditor({ documentId, initialHtml, initialFacts, canEdit, r
           editable={canEdit && closedCode === null}
           hidden={!shown || sessionOver}
           status={status}
+          initialOpenThreads={initialOpenThreads}
           onWords={setWords}
         />
       ) : null}

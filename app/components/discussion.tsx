@@ -79,6 +79,8 @@ interface DiscussionInput {
   provider: WebsocketProvider;
   documentId: string;
   role: Role;
+  /** The open threads the page was loaded with: counted until the threads themselves arrive. */
+  initialOpen: number;
   onActivate: MutableRefObject<(id: string) => void>;
 }
 
@@ -91,7 +93,7 @@ function threadStep(event: KeyboardEvent): number {
   return event.key === "ArrowDown" ? 1 : event.key === "ArrowUp" ? -1 : 0;
 }
 
-export function useDiscussion({ editor, provider, documentId, role, onActivate }: DiscussionInput) {
+export function useDiscussion({ editor, provider, documentId, role, initialOpen, onActivate }: DiscussionInput) {
   const { t } = useT();
   const { threads, error, reload } = useThreads(documentId, provider);
   const [focused, setFocused] = useState<string | null>(null);
@@ -195,7 +197,7 @@ export function useDiscussion({ editor, provider, documentId, role, onActivate }
     return () => root.removeEventListener("keydown", listener);
   }, []);
 
-  const extras = discussionButtons(t, role, countThreads(threads ?? []).open, {
+  const extras = discussionButtons(t, role, threads ? countThreads(threads).open : initialOpen, {
     toggleId,
     open,
     startDraft,

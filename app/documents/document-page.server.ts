@@ -22,6 +22,7 @@ import { notFound, requireUser } from "../utils/guards.server";
 import { loadTranslationContext } from "../models/translation-context.server";
 import { OFFLINE_PAGE_HEADER, OFFLINE_UNTIL_HEADER } from "../collab/offline-pages";
 import { deviceAccountKey } from "../collab/device-key.server";
+import { countOpenThreads } from "../../db/threads";
 
 /**
  * The words this page shows this member, and no others (a reader's page carries no words of tools it does not
@@ -45,8 +46,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { user, session } = await requireUser(request, context);
   const document = await findDocumentForUser(params.id ?? "", user.id);
   if (!document) throw notFound();
-  const [rendered, translation, mentionNames] = await Promise.all([
+  const [rendered, openThreads, translation, mentionNames] = await Promise.all([
     loadDocumentHtml(document.id),
+    // "Discussion (3 open)" from the first paint, not "(0 open)" until the threads arrive.
+    countOpenThreads(document.id),
     loadTranslationContext(document.id),
     // The `@` picker of the comment fields offers the workshop's members by name (those who may comment only).
     canDiscuss(document.role) ? mentionableNames(document.id, user.id) : Promise.resolve([]),
@@ -73,6 +76,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     },
     role: document.role,
     rendered,
+    openThreads,
     user: { name: user.name, colour: colourFor(user.id) },
     mentionNames,
     offlineUntil,

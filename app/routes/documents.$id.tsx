@@ -47,7 +47,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultSh
 
 export default function DocumentPage() {
   const { t, locale } = useT();
-  const { document, role, names, rendered, user, translation, mentionNames, offlineUntil } = useLoaderData<typeof loader>();
+  const { document, role, names, rendered, openThreads, user, translation, mentionNames, offlineUntil } = useLoaderData<typeof loader>();
   const posted = useActionData<typeof action>();
   // The stored text normally opens with the title as its own <h1>; otherwise the page supplies one.
   const textHasTitle = rendered.ok && rendered.html.startsWith("<h1>");
@@ -84,7 +84,7 @@ export default function DocumentPage() {
       <div id="document-text" lang={translation?.language} dir={translation?.dir}>
         {rendered.ok ? (
           <MentionNames.Provider value={mentionNames}>
-            <CollabEditor key={document.id} documentId={document.id} initialHtml={rendered.html} initialFacts={rendered.facts} canEdit={canEditDocuments(role)} role={role} roleNames={names.roles} user={user} sessionEnds={offlineUntil} />
+            <CollabEditor key={document.id} documentId={document.id} initialHtml={rendered.html} initialFacts={rendered.facts} initialOpenThreads={openThreads} canEdit={canEditDocuments(role)} role={role} roleNames={names.roles} user={user} sessionEnds={offlineUntil} />
           </MentionNames.Provider>
         ) : (
           <DocumentBody rendered={rendered} label={document.title} />

@@ -29,8 +29,9 @@ type Who = keyof typeof people;
 const WIDE = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 760 };
 
-async function signedIn(who: Who, viewport = WIDE): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport });
+/** `serviceWorkers: "block"` lets a test's routes apply to every request (the page's scripts too). */
+async function signedIn(who: Who, viewport = WIDE, serviceWorkers: "allow" | "block" = "allow"): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, serviceWorkers });
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   await page.goto(server.url + "/login");
@@ -404,4 +405,43 @@ describe("discussing and amending the text", () => {
     await olivia.context.close();
     await cleo.context.close();
   }, 180_000);
+});
+
+describe("the editor's frame, before the live editor", () => {
+  it("counts the document's open threads on the discussion's button from the server's first page, as the live toolbar then does", async () => {
+    // One more open thread, started through the API, so that there is at least one whatever ran before.
+    const { context, page } = await signedIn("cleo", WIDE, "block");
+    const words = await page.evaluate(() => {
+      const all = document.querySelector(".document-editor")!.textContent!;
+      for (const p of document.querySelectorAll(".document-editor p")) {
+        const picked = (p.textContent ?? "").trim().split(/\s+/).slice(-4).join(" ");
+        if (picked.split(" ").length === 4 && all.indexOf(picked) === all.lastIndexOf(picked)) return picked;
+      }
+      throw new Error("No words found once in the text");
+    });
+    const created = await page.request.post(`${server.url}/api/documents/${documentId}/threads`, {
+      headers: { Origin: server.url },
+      data: { body: "Counted before the editor is live?", quote: { exact: words } },
+    });
+    expect(created.status()).toBe(201);
+    const [{ n }] = (await getSql()`select count(*)::int as n from comment_threads where document_id = ${documentId} and status = 'open'`) as unknown as [{ n: number }];
+    expect(n).toBeGreaterThan(0);
+
+    // The page's scripts held back: what the server drew.
+    let releaseScripts = () => {};
+    const scriptsHeld = new Promise<void>((resolve) => (releaseScripts = resolve));
+    await page.route(/\/build\/entry\.client-[^/]+\.js$/, async (route) => {
+      await scriptsHeld;
+      await route.continue();
+    });
+    await page.goto(`${server.url}/documents/${documentId}`, { waitUntil: "commit" });
+    await page.locator("article.document").waitFor();
+    const frameButton = page.locator(".collab-editor__frame button", { hasText: /^Discussion/ });
+    await expect(frameButton.textContent()).resolves.toBe(`Discussion (${n} open)`);
+
+    releaseScripts();
+    await page.locator(".document-editor").waitFor();
+    await expect(page.getByRole("button", { name: /^Discussion/ }).textContent()).resolves.toBe(`Discussion (${n} open)`);
+    await context.close();
+  });
 });
