@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { closeDatabase, getSql } from "../../db/client";
-import { launchBrowser, wcagViolations } from "../support/browser";
+import { caretAtEnd, editorSelectionRead, launchBrowser, wcagViolations } from "../support/browser";
 import { createE2eDatabase } from "../support/e2e-database";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { addMember, createUser, TEST_PASSWORD, uniqueEmail } from "../support/factories";
@@ -59,8 +59,7 @@ describe("the authorship view", () => {
   it("colours the text by author with a legend, lists the paragraph's authors, and changes nothing in the document", async () => {
     const { context, page } = await openDocument(writer.email);
 
-    await page.locator(".document-editor p").last().click();
-    await page.keyboard.press("End");
+    await caretAtEnd(page, page.locator(".document-editor p").last());
     await page.keyboard.press("Enter");
     await page.keyboard.type(SENTENCE);
     await page.locator("[data-testid=save-status][data-state=saved]").waitFor();
@@ -81,6 +80,7 @@ describe("the authorship view", () => {
     await mine.first().waitFor();
     await expect(mine.first().getAttribute("title")).resolves.toMatch(/^Wren Writer, /);
     await page.locator(".document-editor p", { hasText: SENTENCE }).click();
+    await editorSelectionRead(page);
     await expect(page.getByTestId("paragraph-authors").textContent()).resolves.toContain("Wren Writer");
 
     // From the caret's paragraph, Shift+Tab reaches "Say who wrote this paragraph", which announces its authors.
@@ -105,6 +105,7 @@ describe("the authorship view", () => {
     await page.getByRole("button", { name: "Who wrote what" }).click();
     await page.getByRole("list", { name: /Legend/ }).waitFor();
     await page.locator(".document-editor p", { hasText: SENTENCE }).click();
+    await editorSelectionRead(page);
     await expect(page.getByTestId("paragraph-authors").textContent()).resolves.toContain("Wren Writer");
     await context.close();
   });

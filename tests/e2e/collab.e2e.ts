@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { closeDatabase, getSql } from "../../db/client";
 import { loadDocument } from "../../app/models/document-content.server";
 import { documentPlainText } from "../../app/editor/document-tools.server";
-import { launchBrowser, expectNoAxeViolations } from "../support/browser";
+import { caretAtEnd, expectNoAxeViolations, launchBrowser } from "../support/browser";
 import { createE2eDatabase } from "../support/e2e-database";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { printServerLogOnFailure, recordEditorChanges } from "../support/server-log-on-failure";
@@ -71,13 +71,11 @@ describe("co-editing in the browser", () => {
     await expectNoAxeViolations(ann.page);
 
     const annEditor = ann.page.locator(".document-editor");
-    await annEditor.locator("p").last().click();
-    await ann.page.keyboard.press("End");
+    await caretAtEnd(ann.page, annEditor.locator("p").last());
     await ann.page.keyboard.type("Ann writes here.");
     await ben.page.locator(".document-editor p", { hasText: "Ann writes here." }).waitFor();
 
-    await ben.page.locator(".document-editor p", { hasText: "Ann writes here." }).click();
-    await ben.page.keyboard.press("End");
+    await caretAtEnd(ben.page, ben.page.locator(".document-editor p", { hasText: "Ann writes here." }));
     await ben.page.keyboard.type(" Ben adds this.");
     await ann.page.locator(".document-editor p", { hasText: "Ann writes here. Ben adds this." }).waitFor();
 
@@ -113,8 +111,7 @@ describe("co-editing in the browser", () => {
     await openDocument(ben.page);
     await recordEditorChanges(ann.page);
     await recordEditorChanges(ben.page);
-    await ann.page.locator(".document-editor p").last().click();
-    await ann.page.keyboard.press("End");
+    await caretAtEnd(ann.page, ann.page.locator(".document-editor p").last());
     await ann.page.keyboard.press("Enter");
     await ann.page.keyboard.type("A new paragraph.");
     await ann.page.keyboard.press("Enter");
@@ -130,8 +127,7 @@ describe("co-editing in the browser", () => {
     await ben.page.locator(".document-editor h3", { hasText: "A structural heading" }).waitFor();
     await ben.page.locator(".document-editor ul li", { hasText: "second item" }).waitFor();
     // Take the list apart again from the other side.
-    await ben.page.locator(".document-editor li p", { hasText: "second item" }).click();
-    await ben.page.keyboard.press("End");
+    await caretAtEnd(ben.page, ben.page.locator(".document-editor li p", { hasText: "second item" }));
     for (let i = 0; i < "second item".length + 1; i++) await ben.page.keyboard.press("Backspace");
     await ann.page.locator(".document-editor li", { hasText: "second item" }).waitFor({ state: "detached" });
     await status(ann.page).and(ann.page.locator("[data-state=saved]")).waitFor();
@@ -156,8 +152,7 @@ describe("co-editing in the browser", () => {
     await reserved`begin`;
     await reserved`select 1 from documents where id = ${documentId} for update`;
     try {
-      await ann.page.locator(".document-editor p").last().click();
-      await ann.page.keyboard.press("End");
+      await caretAtEnd(ann.page, ann.page.locator(".document-editor p").last());
       await ann.page.keyboard.type(" Held back.");
       await status(ann.page).and(ann.page.locator("[data-state=saving]")).waitFor();
       await ann.page.waitForTimeout(1000);
@@ -177,8 +172,7 @@ describe("co-editing in the browser", () => {
     const phone = { width: 390, height: 700 };
     const ann = await signedInPage("ann", phone);
     await openDocument(ann.page);
-    await ann.page.locator(".document-editor p").last().click();
-    await ann.page.keyboard.press("End");
+    await caretAtEnd(ann.page, ann.page.locator(".document-editor p").last());
     await ann.page.keyboard.type(" Written on a phone.");
     await status(ann.page).and(ann.page.locator("[data-state=saved]")).waitFor();
     const toolbarStatus = ann.page.getByTestId("toolbar-status");
@@ -214,8 +208,7 @@ describe("co-editing in the browser", () => {
     await vic.page.locator(".document-editor p").last().click();
     await vic.page.keyboard.type("viewer typing");
     await expect(vic.page.locator(".document-editor").textContent()).resolves.toBe(before);
-    await ann.page.locator(".document-editor p").last().click();
-    await ann.page.keyboard.press("End");
+    await caretAtEnd(ann.page, ann.page.locator(".document-editor p").last());
     await ann.page.keyboard.type(" Live for viewers.");
     await vic.page.locator(".document-editor", { hasText: "Live for viewers." }).waitFor();
     await expectNoAxeViolations(vic.page);

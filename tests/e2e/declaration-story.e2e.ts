@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { closeDatabase, getSql } from "../../db/client";
 import { createSession } from "../../app/auth/session.server";
-import { expectNoAxeViolations, launchBrowser } from "../support/browser";
+import { caretAtEnd, expectNoAxeViolations, launchBrowser } from "../support/browser";
 import { createE2eDatabase } from "../support/e2e-database";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { addMember, createUser } from "../support/factories";
@@ -133,8 +133,7 @@ describe("a declaration from first publication to re-confirmation", () => {
     // The organiser revises the text live, saves and publishes version 2: the counts split.
     await visit(organiser, `/documents/${documentId}`);
     await organiser.locator("[data-testid=save-status][data-state=saved]").waitFor();
-    await organiser.locator(".document-editor p").last().click();
-    await organiser.keyboard.press("End");
+    await caretAtEnd(organiser, organiser.locator(".document-editor p").last());
     await organiser.keyboard.type("Revised after the workshop.");
     await organiser.locator("[data-testid=save-status][data-state=saved]").waitFor();
     await saveAndPublish(organiser, "Revised text", 2);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { closeDatabase, getSql } from "../../db/client";
-import { launchBrowser, wcagViolations } from "../support/browser";
+import { caretAtEnd, launchBrowser, wcagViolations } from "../support/browser";
 import { createE2eDatabase } from "../support/e2e-database";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { printServerLogOnFailure, recordEditorChanges } from "../support/server-log-on-failure";
@@ -96,8 +96,7 @@ describe("the editor's toolbar", () => {
 
   it("opens the More menu, moves through it and runs a command by keyboard alone, with no WCAG violation while open", async () => {
     const { context, page } = await openEditor({ width: 1280, height: 900 });
-    await page.locator(".document-editor p").last().click();
-    await page.keyboard.press("End");
+    await caretAtEnd(page, page.locator(".document-editor p").last());
     const rulesBefore = await page.locator(".document-editor hr").count();
 
     // Into the toolbar by keyboard: its End key reaches the More button.
@@ -176,8 +175,7 @@ describe("the editor's outline and word count", () => {
     const { context, page } = await openEditor({ width: 1280, height: 700 });
     const outline = page.getByRole("navigation", { name: "Outline" });
     await outline.getByRole("button", { name: "Scope" }).waitFor();
-    await page.locator(".document-editor p").last().click();
-    await page.keyboard.press("End");
+    await caretAtEnd(page, page.locator(".document-editor p").last());
     await page.keyboard.press("Enter");
     await page.getByRole("button", { name: "H2 heading" }).click();
     await page.keyboard.type("Annex on outlines");
@@ -222,8 +220,7 @@ describe("the editor's outline and word count", () => {
     const { context, page } = await openEditor({ width: 1280, height: 900 });
     const before = await wordCount(page);
     expect(before).toBeGreaterThan(10);
-    await page.locator(".document-editor p").last().click();
-    await page.keyboard.press("End");
+    await caretAtEnd(page, page.locator(".document-editor p").last());
     await page.keyboard.type(" three more words");
     await expect.poll(() => wordCount(page)).toBe(before + 3);
     await expect(page.getByTestId("word-count").evaluate((e) => e.closest("[aria-live]") === null)).resolves.toBe(true);
@@ -352,8 +349,7 @@ describe("links in the editor", () => {
         return editor.state.doc.textBetween(from, to);
       });
     const hrefs = () => page.locator(".document-editor p").last().locator("a").evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute("href"), a.getAttribute("rel")]));
-    await page.locator(".document-editor p").last().click();
-    await page.keyboard.press("End");
+    await caretAtEnd(page, page.locator(".document-editor p").last());
     await page.keyboard.press("Enter");
 
     // Typed: only once the word is finished, and never a scheme Accord refuses.
@@ -405,8 +401,7 @@ describe("links in the editor", () => {
         data.setData("text/plain", value);
         element.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
       }, text);
-    await page.locator(".document-editor > p").last().click();
-    await page.keyboard.press("End");
+    await caretAtEnd(page, page.locator(".document-editor > p").last());
     await page.keyboard.press("Enter");
 
     // Typed markers: "- " a bulleted list, "3. " a numbered one from 3; Enter a new item, Enter twice leaves the list.

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { closeDatabase, getSql } from "../../db/client";
-import { expectNoAxeViolations, launchBrowser } from "../support/browser";
+import { editorSelectionRead, expectNoAxeViolations, launchBrowser } from "../support/browser";
 import { createE2eDatabase } from "../support/e2e-database";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { addMember, createUser, TEST_PASSWORD } from "../support/factories";
@@ -109,6 +109,7 @@ describe("the whole story by keyboard alone", () => {
     }
     expect(await page.evaluate(() => (document.activeElement as HTMLElement).isContentEditable), "Tab reaches the editor").toBe(true);
     await page.keyboard.press("Control+End");
+    await editorSelectionRead(page);
     await page.keyboard.press("Enter");
     await page.keyboard.type("Typed by keyboard alone.");
     await page.locator("[data-testid=save-status][data-state=saved]").waitFor();

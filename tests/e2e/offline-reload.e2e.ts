@@ -18,7 +18,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { closeDatabase, getSql } from "../../db/client";
 import { loadDocument } from "../../app/models/document-content.server";
 import { documentPlainText } from "../../app/editor/document-tools.server";
-import { launchBrowser, pageErrors } from "../support/browser";
+import { caretAtEnd, launchBrowser, pageErrors } from "../support/browser";
 import { chromiumPath } from "../support/check-chromium";
 import { createE2eDatabase } from "../support/e2e-database";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
@@ -63,8 +63,7 @@ const status = (page: Page) => page.getByTestId("save-status");
 const saved = (page: Page) => page.locator("[data-testid=save-status][data-state=saved]").waitFor({ timeout: 20_000 });
 
 async function typeAtEnd(page: Page, text: string): Promise<void> {
-  await page.locator(".document-editor p").last().click();
-  await page.keyboard.press("End");
+  await caretAtEnd(page, page.locator(".document-editor p").last());
   await page.keyboard.type(text);
 }
 

@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { closeDatabase, getSql } from "../../db/client";
 import { loadDocument } from "../../app/models/document-content.server";
 import { documentPlainText } from "../../app/editor/document-tools.server";
-import { launchBrowser, pageErrors } from "../support/browser";
+import { caretAtEnd, launchBrowser, pageErrors } from "../support/browser";
 import { createE2eDatabase } from "../support/e2e-database";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { addMember, createUser, TEST_PASSWORD, uniqueEmail } from "../support/factories";
@@ -43,8 +43,7 @@ async function openDocument(page: Page): Promise<void> {
 }
 
 async function typeAtEnd(page: Page, text: string): Promise<void> {
-  await page.locator(".document-editor p").last().click();
-  await page.keyboard.press("End");
+  await caretAtEnd(page, page.locator(".document-editor p").last());
   await page.keyboard.type(text);
 }
 

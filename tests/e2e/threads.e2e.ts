@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { closeDatabase, getSql } from "../../db/client";
 import { loadDocument } from "../../app/models/document-content.server";
 import { documentPlainText } from "../../app/editor/document-tools.server";
-import { launchBrowser, pageErrors, wcagViolations } from "../support/browser";
+import { editorSelectionRead, launchBrowser, pageErrors, wcagViolations } from "../support/browser";
 import { createE2eDatabase } from "../support/e2e-database";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { addMember, createUser, TEST_PASSWORD, uniqueEmail } from "../support/factories";
@@ -266,11 +266,13 @@ describe("discussing and amending the text", () => {
     }
     expect(await page.evaluate(() => (document.activeElement as HTMLElement).isContentEditable), "Tab reaches the text").toBe(true);
     await page.keyboard.press("Control+End");
+    await editorSelectionRead(page);
     await page.keyboard.press("Enter");
     await page.keyboard.type("Keyboard people comment too.");
     await page.locator("[data-testid=save-status][data-state=saved]").waitFor();
     // Select "too." and the word before it, then comment.
     for (let i = 0; i < 3; i++) await page.keyboard.press("Control+Shift+ArrowLeft");
+    await editorSelectionRead(page);
     await page.keyboard.press("Control+Alt+KeyM");
     const comment = page.getByLabel("Your comment");
     await expect(comment.evaluate((e) => e === document.activeElement)).resolves.toBe(true);

@@ -1,5 +1,5 @@
 /** Debian's Chromium driven by Playwright's library (never a downloaded browser), and an axe-core check. */
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { AxeBuilder } from "@axe-core/playwright";
 import { expect } from "vitest";
 import { chromiumPath } from "./check-chromium";
@@ -50,4 +50,33 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
   const problems = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
   expect(problems, `axe-core violations on ${page.url()}`).toEqual([]);
   expect(pageErrors, "uncaught errors in the browser").toEqual([]);
+}
+
+/**
+ * Waits until the editor's own selection (ProseMirror's) is the browser's. ProseMirror reads a selection the browser
+ * made itself (a click, or End) on the page's `selectionchange` event, a task later; a key pressed before that
+ * (Enter, a letter) acts on the selection it had before. A person's next key comes long after that; a test's can
+ * come within the millisecond, and its words then land elsewhere in the text.
+ */
+export async function editorSelectionRead(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    type View = { state: { selection: { anchor: number; head: number } }; posAtDOM(node: Node, offset: number): number };
+    const element = document.querySelector(".document-editor") as (HTMLElement & { editor?: { view: View } }) | null;
+    const view = element?.editor?.view;
+    const selection = document.getSelection();
+    if (!view || !selection?.anchorNode || !selection.focusNode || !element!.contains(selection.anchorNode)) return false;
+    try {
+      return view.state.selection.anchor === view.posAtDOM(selection.anchorNode, selection.anchorOffset) && view.state.selection.head === view.posAtDOM(selection.focusNode, selection.focusOffset);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Clicks `block` of the editor, then presses End, as a person would: each once the editor has read the selection. */
+export async function caretAtEnd(page: Page, block: Locator): Promise<void> {
+  await block.click();
+  await editorSelectionRead(page);
+  await page.keyboard.press("End");
+  await editorSelectionRead(page);
 }
