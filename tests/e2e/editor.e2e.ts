@@ -166,6 +166,31 @@ describe("the editor's toolbar", () => {
     expect(sideways, "the page does not scroll sideways").toBeLessThanOrEqual(0);
     await context.close();
   });
+
+  it("on a phone leaves the text its first screen: the formatting buttons and the save status on one row, the discussion's buttons on one more", async () => {
+    const phone = { width: 390, height: 800 };
+    const { context, page } = await openEditor(phone, linksDocumentId);
+    // The rows the shown elements matching `selector` take, by their middles (the More menu's items are not shown).
+    const rowsOf = (selector: string) =>
+      page.locator(selector).evaluateAll((elements) =>
+        new Set(elements.filter((e) => e.getClientRects().length > 0).map((e) => { const r = e.getBoundingClientRect(); return Math.round(r.top + r.height / 2); })).size,
+      );
+    // Row one: the formatting buttons (sideways) and the status; row two: Comment, Propose a change, Discussion.
+    await expect(rowsOf(".toolbar-bar .toolbar:not(.toolbar--discussion) [data-toolbar-item], .toolbar-bar .toolbar__status")).resolves.toBe(1);
+    await expect(rowsOf(".toolbar--discussion .toolbar__button")).resolves.toBe(1);
+    const [formatting, status, discussion] = await Promise.all(
+      [page.getByRole("toolbar", { name: "Formatting" }), page.locator(".toolbar-bar .toolbar__status"), page.locator(".toolbar--discussion")].map((l) => l.boundingBox()),
+    );
+    expect(status!.y).toBeLessThan(formatting!.y + formatting!.height);
+    expect(discussion!.y).toBeGreaterThanOrEqual(formatting!.y + formatting!.height);
+    // The first lines of the text are in the first screen, not under it.
+    const text = await page.locator(".document-editor > *").first().boundingBox();
+    expect(text!.y + text!.height).toBeLessThanOrEqual(phone.height);
+    const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(sideways, "the page does not scroll sideways").toBeLessThanOrEqual(0);
+    await expectNoWcagViolations(page);
+    await context.close();
+  });
 });
 
 describe("the editor's outline and word count", () => {
