@@ -10,7 +10,7 @@ import { lazy, Suspense, useCallback, useEffect, useId, useMemo, useRef, useStat
 import type { Editor } from "@tiptap/core";
 import type { WebsocketProvider } from "y-websocket";
 import type { Role } from "../models/roles";
-import { ThreadHighlights, setThreadHighlights } from "../threads/thread-highlights";
+import { ThreadHighlights, setThreadHighlights, threadDrawn } from "../threads/thread-highlights";
 import { setDraftHighlight } from "../threads/draft-highlight";
 import { encodeRange, selectedWords } from "../threads/selection";
 import { canComment, countThreads, highlighted } from "../threads/panel-model";
@@ -64,6 +64,8 @@ export function discussionButtons(
 }
 
 export const COMMENT_KEYS = "Control+Alt+M";
+/** How long a sent draft's words stay marked at most while its thread's highlight is on its way. */
+const HAND_OVER_MS = 5_000;
 export const NEXT_THREAD_KEYS = "Alt+Shift+ArrowDown";
 export const PREVIOUS_THREAD_KEYS = "Alt+Shift+ArrowUp";
 
@@ -132,17 +134,44 @@ export function useDiscussion({ editor, provider, documentId, role, initialOpen,
     if (!editor) return;
     const words = selectedWords(editor);
     if (!words) return kind === "comment" ? t("editor:discussion.selectToComment") : t("editor:discussion.selectToChange");
+    setHandOver(null);
     setDraft({ kind, quote: words.quote, range: encodeRange(editor, words.from, words.to) });
     // The words stay marked while the composer has the focus (the browser's selection leaves the text).
     editor.view.dispatch(setDraftHighlight(editor.state, { from: words.from, to: words.to }));
     setOpen(true);
   };
 
-  // Once the draft is sent or cancelled, its words are no longer marked (a sent one's thread highlights them).
+  // Once the draft is cancelled, its words are no longer marked. Once it is sent, they stay marked until its thread's
+  // highlight takes them over (its mark comes on the socket after the answer to the request), so they never blink.
   const drafting = draft !== null;
+  const [handOver, setHandOver] = useState<string | null>(null);
   useEffect(() => {
-    if (!drafting && editor && !editor.isDestroyed) editor.view.dispatch(setDraftHighlight(editor.state, null));
-  }, [editor, drafting]);
+    if (drafting || !editor || editor.isDestroyed) return;
+    const unmark = () => {
+      if (!editor.isDestroyed) editor.view.dispatch(setDraftHighlight(editor.state, null));
+      setHandOver(null);
+    };
+    if (handOver === null || threadDrawn(editor.state, handOver)) return unmark();
+    let waiting = true;
+    const stop = () => {
+      waiting = false;
+      editor.off("transaction", onTransaction);
+      clearTimeout(timer);
+    };
+    // Once, after the transaction that drew it (not inside it), before the page is painted again.
+    const onTransaction = () => {
+      if (!waiting || !threadDrawn(editor.state, handOver)) return;
+      stop();
+      queueMicrotask(unmark);
+    };
+    editor.on("transaction", onTransaction);
+    // A thread whose words were deleted meanwhile is never drawn: the words are unmarked anyway.
+    const timer = setTimeout(() => {
+      stop();
+      unmark();
+    }, HAND_OVER_MS);
+    return stop;
+  }, [editor, drafting, handOver]);
 
   // Closing the panel (Escape, "Close") keeps an unsent draft, its words typed and its words marked: only "Cancel"
   // drops it (nothing typed is lost to a key pressed to get out of the way).
@@ -153,6 +182,7 @@ export function useDiscussion({ editor, provider, documentId, role, initialOpen,
 
   const onDraftDone = useCallback(
     (created: string | null) => {
+      setHandOver(created);
       setDraft(null);
       if (created) {
         reload();

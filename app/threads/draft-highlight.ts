@@ -1,8 +1,8 @@
 /**
  * The words a comment or proposal being written is about. Once the composer's text box has the focus, the browser's
  * selection has left the text; this plugin keeps those words marked (`<span class="draft-highlight">`) until the
- * draft is sent or cancelled (closing the panel keeps it). A decoration only: nothing is written to the document or
- * seen by anyone else.
+ * draft is cancelled, or sent and its thread's own highlight drawn (closing the panel keeps it; discussion.tsx
+ * unmarks). A decoration only: nothing is written to the document or seen by anyone else.
  *
  * The words are followed as Yjs relative positions, the ones the threads API is sent (selection.ts), so the highlight
  * covers what the server will anchor. A remote edit reaches ProseMirror as one step replacing the whole document

@@ -109,7 +109,7 @@ function buildDecorations(doc: PmNode, threads: HighlightThread[], focused: stri
     const proposing = typeof thread.proposed === "string";
     const className = ["thread-highlight", proposing ? "thread-highlight--proposal" : "", thread.id === focused ? "is-focused" : ""].filter(Boolean).join(" ");
     for (const [from, to] of range.segments) {
-      decorations.push(Decoration.inline(from, to, { nodeName: "span", class: className, "data-thread-id": thread.id }));
+      decorations.push(Decoration.inline(from, to, { nodeName: "span", class: className, "data-thread-id": thread.id }, { threadId: thread.id }));
     }
     if (proposing) {
       const proposed = thread.proposed ?? "";
@@ -123,6 +123,12 @@ function buildDecorations(doc: PmNode, threads: HighlightThread[], focused: stri
     }
   }
   return DecorationSet.create(doc, decorations);
+}
+
+/** Whether the text draws thread `id`'s words now: its mark has arrived and the panel has handed the thread in. */
+export function threadDrawn(state: EditorState, id: string): boolean {
+  const decorations = threadHighlightsKey.getState(state)?.decorations;
+  return decorations !== undefined && decorations.find(undefined, undefined, (spec) => spec.threadId === id).length > 0;
 }
 
 /** Give the text the threads to draw and which one is focused (either may be left out to keep it). */

@@ -378,9 +378,21 @@ describe("discussing and amending the text", () => {
     await composer.waitFor({ state: "detached" });
     await expect(marked(cleo.page)).resolves.toBe("");
 
-    // Sent: the thread's own highlight takes the words over.
+    // Sent: the thread's own highlight takes the words over, with never a moment where they are not marked (the
+    // thread's mark comes on the socket after the answer to the request). Every change of the text's DOM is checked.
     await startComment(words);
     await field.fill("Which words were these?");
+    await cleo.page.evaluate((wanted) => {
+      const unmarked: string[] = ((window as { unmarked?: string[] }).unmarked = []);
+      const editor = document.querySelector(".document-editor")!;
+      const joined = (spans: Element[]) => spans.map((e) => e.textContent).join("");
+      new MutationObserver(() => {
+        const draft = joined([...editor.querySelectorAll(".draft-highlight")]);
+        const byThread = new Map<string, Element[]>();
+        for (const e of editor.querySelectorAll<HTMLElement>(".thread-highlight[data-thread-id]")) byThread.set(e.dataset.threadId!, [...(byThread.get(e.dataset.threadId!) ?? []), e]);
+        if (draft !== wanted && ![...byThread.values()].some((spans) => joined(spans) === wanted)) unmarked.push(`${performance.now().toFixed(1)} ms`);
+      }).observe(editor, { subtree: true, childList: true, attributes: true, characterData: true });
+    }, words);
     await cleo.page.getByRole("button", { name: "Send the comment" }).click();
     const sent = card(cleo.page, "Which words were these?");
     await sent.waitFor();
@@ -388,7 +400,8 @@ describe("discussing and amending the text", () => {
     await expect
       .poll(() => cleo.page.evaluate((id) => [...document.querySelectorAll(`.document-editor .thread-highlight[data-thread-id="${id}"]`)].map((e) => e.textContent).join(""), threadId))
       .toBe(words);
-    await expect(marked(cleo.page)).resolves.toBe("");
+    await expect.poll(() => marked(cleo.page)).toBe("");
+    await expect(cleo.page.evaluate(() => (window as { unmarked?: string[] }).unmarked), "moments the sent words were not marked").resolves.toEqual([]);
 
     // The words of a comment being written are deleted by another member: no longer marked.
     const doomed = await pickWords(cleo.page, 6);
