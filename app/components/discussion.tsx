@@ -64,10 +64,10 @@ export function discussionButtons(
 }
 
 export const COMMENT_KEYS = "Control+Alt+M";
-/** How long a sent draft's words stay marked at most while its thread's highlight is on its way. */
-const HAND_OVER_MS = 5_000;
 export const NEXT_THREAD_KEYS = "Alt+Shift+ArrowDown";
 export const PREVIOUS_THREAD_KEYS = "Alt+Shift+ArrowUp";
+/** How long a sent draft's words stay marked at most while its thread's highlight is on its way. */
+const HAND_OVER_MS = 5_000;
 
 /** The extension to give the editor, calling back into the hook once the editor exists. */
 export function useThreadHighlightsExtension(): { extension: ReturnType<typeof ThreadHighlights.configure>; onActivate: MutableRefObject<(id: string) => void> } {
@@ -101,6 +101,8 @@ export function useDiscussion({ editor, provider, documentId, role, initialOpen,
   const [focused, setFocused] = useState<string | null>(null);
   const [focusRequest, setFocusRequest] = useState(0);
   const [draft, setDraft] = useState<ThreadDraft | null>(null);
+  /** The thread a sent draft became, until its highlight has taken the draft's words over. */
+  const [handOver, setHandOver] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const visible = useRef<string[]>([]);
@@ -144,7 +146,6 @@ export function useDiscussion({ editor, provider, documentId, role, initialOpen,
   // Once the draft is cancelled, its words are no longer marked. Once it is sent, they stay marked until its thread's
   // highlight takes them over (its mark comes on the socket after the answer to the request), so they never blink.
   const drafting = draft !== null;
-  const [handOver, setHandOver] = useState<string | null>(null);
   useEffect(() => {
     if (drafting || !editor || editor.isDestroyed) return;
     const unmark = () => {

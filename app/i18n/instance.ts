@@ -3,9 +3,9 @@
  * app's strings use, no more: keys written whole, `t("namespace:key.path")` (`:` then `.`); `{{name}}` replaced by
  * the value of that name, as written (React escapes what it renders; mail bodies are plain text), in one pass, so a
  * value containing `{{x}}` or `$t(…)` stays as it is; with a number `count`, `key_zero` for 0 where a sentence has one
- * ("No one endorses version 2 yet"), else the language's CLDR plural form (`key_one`, `key_many`, `key_other`, from
- * Intl.PluralRules), else the key itself. A missing key shows its path
- * (never another language's words). tests/unit/translate.test.ts proves it says what i18next 26 said for every key in
+ * ("Nobody endorses version 2 yet", as i18next does), else the language's CLDR plural form (`key_one`, `key_many`,
+ * `key_other`, from Intl.PluralRules), else the key itself. A missing key shows its path (never another language's
+ * words). tests/unit/translate.test.ts proves it says what i18next 26 said for every key in
  * every language; numbers and dates are formatted with Intl in app/i18n/format.ts.
  */
 import type { Locale, Namespace } from "./locales";
