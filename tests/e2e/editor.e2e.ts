@@ -167,7 +167,7 @@ describe("the editor's toolbar", () => {
     await context.close();
   });
 
-  it("on a phone leaves the text its first screen: the formatting buttons and the save status on one row, the discussion's buttons on one more", async () => {
+  it("on a phone leaves the text its first screen: the site's menu on one line, the formatting buttons and the save status on one row, the discussion's buttons on one more", async () => {
     const phone = { width: 390, height: 800 };
     const { context, page } = await openEditor(phone, linksDocumentId);
     // The rows the shown elements matching `selector` take, by their middles (the More menu's items are not shown).
@@ -175,6 +175,7 @@ describe("the editor's toolbar", () => {
       page.locator(selector).evaluateAll((elements) =>
         new Set(elements.filter((e) => e.getClientRects().length > 0).map((e) => { const r = e.getBoundingClientRect(); return Math.round(r.top + r.height / 2); })).size,
       );
+    await expect(rowsOf(".site-header .nav > *")).resolves.toBe(1);
     // Row one: the formatting buttons (sideways) and the status; row two: Comment, Propose a change, Discussion.
     await expect(rowsOf(".toolbar-bar .toolbar:not(.toolbar--discussion) [data-toolbar-item], .toolbar-bar .toolbar__status")).resolves.toBe(1);
     await expect(rowsOf(".toolbar--discussion .toolbar__button")).resolves.toBe(1);
