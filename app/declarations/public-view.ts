@@ -122,6 +122,11 @@ export function currentSentence(count: number, versionNumber: number, t: Words =
   return t("public:words.endorseVersion", { count, formatted: numberIn(count, locale), number: versionNumber });
 }
 
+/** Whether "Version 2: 3 individuals and 1 organisation." is worth saying: not under "Nobody endorses version 1 yet". */
+export function saysKinds(counts: Pick<PublicCounts, "current" | "earlier">): boolean {
+  return counts.current + counts.earlier > 0;
+}
+
 /** "100 individuals and 28 organisations". */
 export function kindsSentence(individuals: number, organisations: number, t: Words = ENGLISH, locale = "en"): string {
   return t("public:words.kinds", {

@@ -9,7 +9,7 @@
  */
 import type { PublicCounts, PublicEndorsement } from "../../db/public-endorsements";
 import { ENGLISH, signatoriesOfEarlier, signatoriesOfVersion, type Words } from "../declarations/endorsement-words";
-import { countsSentence, kindsSentence, safeWebsite, signatoryLine, type SignatoryLine } from "../declarations/public-view";
+import { countsSentence, kindsSentence, safeWebsite, saysKinds, signatoryLine, type SignatoryLine } from "../declarations/public-view";
 import { formatNumberIn } from "../i18n/format";
 import type { Locale } from "../i18n/locales";
 
@@ -67,7 +67,7 @@ export function currentAnnex(o: { entries: PublicEndorsement[]; total: number; c
   const earlier = lines
     .filter((l) => l.versionNumber !== o.number)
     .map((l) => ({ ...l, details: [...l.details, t("public:declaration.versionLower", { number: l.versionNumber })] }));
-  const details = [t("public:declaration.versionKinds", { number: o.number, kinds: kindsSentence(o.counts.individuals, o.counts.organisations, t, locale) })];
+  const details = saysKinds(o.counts) ? [t("public:declaration.versionKinds", { number: o.number, kinds: kindsSentence(o.counts.individuals, o.counts.organisations, t, locale) })] : [];
   if (o.counts.earlier > 0) details.push(t("public:declaration.earlierKinds", { kinds: kindsSentence(o.counts.earlierIndividuals, o.counts.earlierOrganisations, t, locale) }));
   details.push(t("public:pdf.privacy"));
   const sections: AnnexSection[] = [

@@ -17,6 +17,7 @@ import {
   parseCountryFilter,
   parseKindFilter,
   safeWebsite,
+  saysKinds,
   signatoryLine,
   type SignatoryLine,
 } from "../declarations/public-view";
@@ -258,8 +259,7 @@ export default function DeclarationPage() {
       <section className="card endorse-box" aria-labelledby="counts-title">
         <h2 id="counts-title" className="visually-hidden">{t("public:declaration.endorsements")}</h2>
         <p className="counts">{data.countsText}</p>
-        {/* "Nobody endorses version 1 yet" needs no "0 individuals and 0 organisations" under it. */}
-        {counts.current + counts.earlier > 0 ? (
+        {saysKinds(counts) ? (
           <p className="muted small">
             {t("public:declaration.versionKinds", { number: d.number, kinds: data.currentKindsText })}
             {counts.earlier > 0 ? ` ${t("public:declaration.earlierKinds", { kinds: data.earlierKindsText })}` : ""}

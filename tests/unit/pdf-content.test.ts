@@ -111,6 +111,11 @@ describe("the annex", () => {
     expect(cut.after).toBe("The first 1 of 7,001 entries are listed here; all of them are at https://x/d/s#signatories.");
     const old = earlierAnnex({ entries: [], individuals: 0, organisations: 0, number: 1, currentNumber: 3, listUrl: "u" });
     expect(old.counts).toBe("0 endorsed version 1");
+    // Nobody yet: said in words, with no "Version 1: 0 individuals and 0 organisations." under it.
+    const none = currentAnnex({ entries: [], total: 0, counts: { current: 0, earlier: 0, individuals: 0, organisations: 0, earlierIndividuals: 0, earlierOrganisations: 0 }, number: 1, listUrl: "u" });
+    expect(none.counts).toBe("Nobody endorses version 1 yet");
+    expect(none.details.join(" ")).not.toMatch(/\b0 individuals|\b0 organisations/);
+    expect(none.sections[0]!.note).toBe("Nobody has endorsed version 1 yet.");
     expect(old.sections[0]!.note).toBe("Nobody endorsed version 1.");
   });
 });
