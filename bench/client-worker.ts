@@ -83,7 +83,9 @@ class BenchClient {
       };
     }
     this.provider.on("connection-close", (event) => {
-      const code = event ? String(event.code) : "timeout";
+      // y-websocket also reports an attempt whose handshake failed (the socket never opened; it tries again): counted
+      // apart from the closes of open sockets, which are the disconnects people see.
+      const code = `${event ? String(event.code) : "timeout"}${this.provider.wsconnected ? "" : " before opening"}`;
       worker.closes[code] = (worker.closes[code] ?? 0) + 1;
     });
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
