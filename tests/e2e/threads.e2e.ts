@@ -87,6 +87,19 @@ async function firstWords(page: Page, count: number): Promise<string> {
   return text.split(" ").slice(0, count).join(" ");
 }
 
+/** Three words of a paragraph, after its first `skip`, that the text holds only once. */
+const pickWords = (page: Page, skip: number) =>
+  page.evaluate((skip) => {
+    const all = document.querySelector(".document-editor")?.textContent ?? "";
+    for (const p of document.querySelectorAll(".document-editor p")) {
+      const words = (p.textContent ?? "").trim().split(/\s+/);
+      if (words.length < skip + 6) continue;
+      const picked = words.slice(skip, skip + 3).join(" ");
+      if (all.indexOf(picked) === all.lastIndexOf(picked)) return picked;
+    }
+    throw new Error("No paragraph long enough");
+  }, skip);
+
 const card = (page: Page, hasText: string) => page.locator("[data-testid=thread]", { hasText });
 
 async function storedText(): Promise<string> {
@@ -312,17 +325,6 @@ describe("discussing and amending the text", () => {
     const olivia = await signedIn("olivia");
     const cleo = await signedIn("cleo");
     // Three words inside a paragraph (not at its start), found once in the text.
-    const pickWords = (page: Page, skip: number) =>
-      page.evaluate((skip) => {
-        const all = document.querySelector(".document-editor")?.textContent ?? "";
-        for (const p of document.querySelectorAll(".document-editor p")) {
-          const words = (p.textContent ?? "").trim().split(/\s+/);
-          if (words.length < skip + 6) continue;
-          const picked = words.slice(skip, skip + 3).join(" ");
-          if (all.indexOf(picked) === all.lastIndexOf(picked)) return picked;
-        }
-        throw new Error("No paragraph long enough");
-      }, skip);
     const marked = (page: Page) => page.evaluate(() => [...document.querySelectorAll(".document-editor .draft-highlight")].map((e) => e.textContent).join(""));
     const composer = cleo.page.locator(".thread-composer");
     const startComment = async (words: string) => {
@@ -426,14 +428,7 @@ describe("the editor's frame, before the live editor", () => {
   it("counts the document's open threads on the discussion's button from the server's first page, as the live toolbar then does", async () => {
     // One more open thread, started through the API, so that there is at least one whatever ran before.
     const { context, page } = await signedIn("cleo", WIDE, "block");
-    const words = await page.evaluate(() => {
-      const all = document.querySelector(".document-editor")!.textContent!;
-      for (const p of document.querySelectorAll(".document-editor p")) {
-        const picked = (p.textContent ?? "").trim().split(/\s+/).slice(-4).join(" ");
-        if (picked.split(" ").length === 4 && all.indexOf(picked) === all.lastIndexOf(picked)) return picked;
-      }
-      throw new Error("No words found once in the text");
-    });
+    const words = await pickWords(page, 3);
     const created = await page.request.post(`${server.url}/api/documents/${documentId}/threads`, {
       headers: { Origin: server.url },
       data: { body: "Counted before the editor is live?", quote: { exact: words } },
