@@ -18,6 +18,7 @@ import { log } from "../app/utils/log.server";
 import { getSql } from "../db/client";
 import { BODY_REFUSED, bodyLimit, DEFAULT_MAX_BODY_BYTES } from "./body-limit";
 import { endorsementPost } from "./endorsement-post";
+import { mountDirectActions } from "./direct-actions";
 import { offlineWorker } from "./offline-worker";
 import { OFFLINE_WORKER_PATH } from "../app/collab/offline-pages";
 import { publicCache } from "./public-cache";
@@ -141,6 +142,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use(bodyLimit(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, { "/verify": MAX_VERIFY_BYTES + 64 * 1024 }));
   app.use(refuseCrossOrigin);
   app.post("/api/declarations/:slug/endorsements", endorsementPost);
+  mountDirectActions(app, options.build, loadContext);
   app.use(publicCache(options.publicCacheMs ?? config.ACCORD_PUBLIC_CACHE_MS));
   const remix = createRequestHandler({ build: options.build, mode: "production", getLoadContext: loadContext });
   const remixWithDetails = config.isProduction ? remix : createRequestHandler({ build: options.build, mode: "development", getLoadContext: loadContext });

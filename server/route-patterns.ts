@@ -12,7 +12,8 @@ interface Pattern {
   score: number;
 }
 
-function fullPath(routes: ServerBuild["routes"], id: string): string {
+/** A route's path joined with its parents', without the leading slash ("api/documents/:id/threads"). */
+export function fullPath(routes: ServerBuild["routes"], id: string): string {
   const parts: string[] = [];
   let route: ServerBuild["routes"][string] | undefined = routes[id];
   while (route) {
