@@ -244,6 +244,9 @@ async function liveSection(ctx: Context, db: BenchDatabase, opts: ReturnType<typ
         ["deliveries made / expected", without.map((r) => `${r.deliveries}/${r.expected}`).join(", "), withC.map((r) => `${r.deliveries}/${r.expected}`).join(", "), ""],
         ["server CPU (s)", fmt(med(without.map((r) => r.serverCpuSeconds))), fmt(med(withC.map((r) => r.serverCpuSeconds))), `${fmt(med(withC.map((r) => r.serverCpuSeconds)) / med(without.map((r) => r.serverCpuSeconds)))}×`],
         ["PostgreSQL backends CPU (s)", fmt(med(without.map((r) => r.postgresCpuSeconds ?? NaN))), fmt(med(withC.map((r) => r.postgresCpuSeconds ?? NaN))), ""],
+        // The load generator shares the machine: its clients apply every mark and read every event, as editors' browsers would elsewhere.
+        ["load generator's clients CPU (s)", fmt(med(without.map((r) => r.clientCpuSeconds))), fmt(med(withC.map((r) => r.clientCpuSeconds))), ""],
+        ["clients' event-loop delay p99 (ms)", fmt(med(without.map((r) => r.clientLoopDelayP99))), fmt(med(withC.map((r) => r.clientLoopDelayP99))), ""],
         ["machine busy, not this benchmark (CPU s)", fmt(med(without.map(othersCpu))), fmt(med(withC.map(othersCpu))), ""],
       ],
     ),
