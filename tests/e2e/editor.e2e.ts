@@ -167,7 +167,7 @@ describe("the editor's toolbar", () => {
     await context.close();
   });
 
-  it("on a phone leaves the text its first screen: the site's menu on one line, the formatting buttons and the save status on one row, the discussion's buttons on one more", async () => {
+  it("on a phone leaves the text its first screen: the site's menu on one line, the formatting buttons and the save status on one row, the discussion's buttons whole below them", async () => {
     const phone = { width: 390, height: 800 };
     const { context, page } = await openEditor(phone, linksDocumentId);
     // The rows the shown elements matching `selector` take, by their middles (the More menu's items are not shown).
@@ -176,9 +176,14 @@ describe("the editor's toolbar", () => {
         new Set(elements.filter((e) => e.getClientRects().length > 0).map((e) => { const r = e.getBoundingClientRect(); return Math.round(r.top + r.height / 2); })).size,
       );
     await expect(rowsOf(".site-header .nav > *")).resolves.toBe(1);
-    // Row one: the formatting buttons (sideways) and the status; row two: Comment, Propose a change, Discussion.
+    // Row one: the formatting buttons (sideways) and the status; below it: Comment, Propose a change, Discussion.
     await expect(rowsOf(".toolbar-bar .toolbar:not(.toolbar--discussion) [data-toolbar-item], .toolbar-bar .toolbar__status")).resolves.toBe(1);
-    await expect(rowsOf(".toolbar--discussion .toolbar__button")).resolves.toBe(1);
+    // Every discussion button whole on the screen, none cut at the edge ("Discussion" opens the threads' sheet here).
+    const discussionButtons = await page.getByRole("toolbar", { name: "Discussion" }).getByRole("button").evaluateAll((buttons) =>
+      buttons.map((b) => { const r = b.getBoundingClientRect(); const row = b.closest("[role=toolbar]")!.getBoundingClientRect(); return { name: b.textContent, inside: r.left >= row.left && r.right <= row.right && r.right <= window.innerWidth }; }),
+    );
+    expect(discussionButtons.map((b) => b.name)).toEqual(["Comment", "Propose a change", expect.stringMatching(/^Discussion/)]);
+    expect(discussionButtons.filter((b) => !b.inside), "discussion buttons cut at the edge").toEqual([]);
     const [formatting, status, discussion] = await Promise.all(
       [page.getByRole("toolbar", { name: "Formatting" }), page.locator(".toolbar-bar .toolbar__status"), page.locator(".toolbar--discussion")].map((l) => l.boundingBox()),
     );
