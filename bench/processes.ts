@@ -200,7 +200,7 @@ export async function startAccord(
   delete env.NODE_OPTIONS;
   Object.assign(env, options.env);
   const args = ["--import", "tsx"];
-  if (options.cpuProfDir) args.push("--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`);
+  if (options.cpuProfDir) args.push("--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`, ...(process.env.BENCH_PROF_INTERVAL_US ? [`--cpu-prof-interval=${process.env.BENCH_PROF_INTERVAL_US}`] : []));
   if (options.inspect) args.push("--inspect=127.0.0.1:0");
   args.push(path.join(root, "server/start.ts"));
   const child = track(spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] }));
