@@ -44,7 +44,7 @@ import { TranslationPublishNote, TranslationsPanel } from "../components/publish
 import { createTranslation, retargetTranslation, findDocumentLanguage, findTranslationBinding, listTranslationDocuments, publishTranslation, TranslationError } from "../models/translations.server";
 import { languageNameIn } from "../declarations/languages";
 import { requestLocale, requestT } from "../i18n/strings.server";
-import { useT } from "../i18n/react";
+import { Trans, useT } from "../i18n/react";
 import { formatNumberIn } from "../i18n/format";
 import type { Locale } from "../i18n/locales";
 import { workshopStrings } from "../workshops/strings.server";
@@ -294,7 +294,9 @@ export default function PublishPage() {
 
       <h2 id="publish">{t("workshop:publish.publishNamed")}</h2>
       {versions.length === 0 ? (
-        <p className="empty">{t("workshop:publish.noVersion")}</p>
+        <p className="empty">
+          <Trans k="workshop:publish.noVersion" tags={{ history: (words) => <Link to={`/documents/${document.id}/history`}>{words}</Link> }} />
+        </p>
       ) : (
         <>
           <p className="muted">

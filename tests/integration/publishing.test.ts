@@ -736,6 +736,13 @@ describe("the publish preview", () => {
     expect(olderPreview).toContain("This version was saved before “Close two”, which is public now as version 1");
   });
 
+  it("says, before any named version exists, that one is saved from the document's history, and links to it", async () => {
+    const doc = await createDocument("Not yet saved");
+    const html = await (await organiserBrowser.get(`/documents/${doc.id}/publish`)).text();
+    expect(html).toContain(`This document has no named version yet. Save one from <a data-discover="true" href="/documents/${doc.id}/history">the document&#x27;s history</a> first; then publish it here.`);
+    expect(html).not.toContain('name="confirm"');
+  });
+
   it("warns about sections left empty, and says why an empty version cannot be published", async () => {
     const doc = await createDocument("Sections");
     const json: JSONContent = {
