@@ -84,6 +84,7 @@ import { reserveLogPlace, type LogPlace, type ReservationOutcome } from "./log-p
 import { getEditorSchema } from "../editor/extensions";
 import { queueThreadMails } from "./thread-mails.server";
 import { refusal, REFUSALS, type RefusalCode } from "./refusals";
+import { applyInSlices, servePending } from "./apply-in-slices.server";
 
 
 /** A refusal the API answers with `status` and `body`. */
@@ -131,10 +132,13 @@ async function committedDoc(documentId: string, sql: Queryable): Promise<{ ydoc:
       const ydoc = new Y.Doc({ gc: true });
       Y.applyUpdate(ydoc, cached.state);
       const after = rows.slice(1);
-      if (after.length > 0) Y.applyUpdate(ydoc, Y.mergeUpdates(after.map((u) => u.update)));
+      await applyInSlices(ydoc, after.map((u) => u.update));
       const last = rows[rows.length - 1]!;
       const tail = { seq: last.seq, hash: last.hash };
-      if (after.length > 0) remember(documentId, tail, ydoc);
+      if (after.length > 0) {
+        await servePending();
+        remember(documentId, tail, ydoc);
+      }
       return { ydoc, tail };
     }
     committedStates.delete(documentId);
@@ -142,7 +146,9 @@ async function committedDoc(documentId: string, sql: Queryable): Promise<{ ydoc:
   const { snapshot, updates, tail } = await readDocumentContent(documentId, sql);
   const ydoc = new Y.Doc({ gc: true });
   if (snapshot) Y.applyUpdate(ydoc, snapshot.state);
-  if (updates.length > 0) Y.applyUpdate(ydoc, Y.mergeUpdates(updates.map((u) => u.update)));
+  await applyInSlices(ydoc, updates.map((u) => u.update));
+  // Encoding the state to remember is a stretch of its own (≈ 7 ms for 300 paragraphs), not added to the last slice's.
+  await servePending();
   remember(documentId, tail, ydoc);
   return { ydoc, tail };
 }
@@ -164,8 +170,7 @@ async function liveDoc(documentId: string, sql: Queryable): Promise<{ ydoc: Y.Do
     const rows = await readUpdatesAfter(documentId, kept.seq - 1, sql);
     const first = rows[0];
     if (first && first.seq === kept.seq && Buffer.from(first.hash).equals(kept.hash)) {
-      const after = rows.slice(1);
-      if (after.length > 0) Y.applyUpdate(kept.ydoc, Y.mergeUpdates(after.map((u) => u.update)));
+      await applyInSlices(kept.ydoc, rows.slice(1).map((u) => u.update));
       const last = rows[rows.length - 1]!;
       return { ydoc: kept.ydoc, tail: { seq: last.seq, hash: last.hash } };
     }
