@@ -14,7 +14,7 @@ import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import type { Translate } from "../i18n/instance";
 import { z } from "zod";
 import { FormError, FormNotice } from "../components/field";
-import { ORGANISATION_POLICIES, type OrganisationPolicy } from "../declarations/public-view";
+import { countsSentence, ORGANISATION_POLICIES, type OrganisationPolicy } from "../declarations/public-view";
 import { DeclarationSettings } from "../components/publish/declaration-settings";
 import { PublicationPreview } from "../components/publish/publication-preview";
 import { VersionChooser } from "../components/publish/version-chooser";
@@ -45,8 +45,6 @@ import { createTranslation, retargetTranslation, findDocumentLanguage, findTrans
 import { languageNameIn } from "../declarations/languages";
 import { requestLocale, requestT } from "../i18n/strings.server";
 import { Trans, useT } from "../i18n/react";
-import { formatNumberIn } from "../i18n/format";
-import type { Locale } from "../i18n/locales";
 import { workshopStrings } from "../workshops/strings.server";
 import { dateTimeIn, roleName } from "../workshops/words";
 import { policyNotice, publishErrorText, translationErrorText } from "../workshops/publish-words";
@@ -95,7 +93,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     declaration,
     versions: versions.map((v) => ({ id: v.id, name: v.name, createdAt: v.createdAt, authorName: v.authorName, publishedAs: v.publishedAs })),
     published: published.map((p) => ({ number: p.number, sha256: p.sha256, publishedAt: p.publishedAt })),
-    countsText: counts && current ? countsText(t, locale, counts, current.number) : null,
+    countsText: counts && current ? countsSentence(counts, current.number, t, locale) : null,
     preview: preview && {
       ...preview,
       refusal: preview.refusedWith ? publishErrorText(t, preview.refusedWith) : preview.refusal,
@@ -118,13 +116,6 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** "12 endorse version 3; 4 endorsed an earlier version", in the page's language. */
-function countsText(t: Translate, locale: Locale, counts: { current: number; earlier: number }, number: number): string {
-  const current = t("workshop:publish.countsCurrent", { count: counts.current, n: formatNumberIn(locale, counts.current), number });
-  if (number <= 1 && counts.earlier === 0) return current;
-  return t("workshop:publish.countsWithEarlier", { current, earlier: t("workshop:publish.countsEarlier", { count: counts.earlier, n: formatNumberIn(locale, counts.earlier) }) });
-}
 
 const schemaIn = (t: Translate) => {
   const chooseVersion = t("workshop:publish.form.chooseVersion");

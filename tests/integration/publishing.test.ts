@@ -499,6 +499,9 @@ describe("the public declaration", () => {
     expect(api.counts).toEqual({ current: 2, earlier: 4, individuals: 1, organisations: 1 });
     html = await (await fetch(`${server.url}/d/${slug}`)).text();
     expect(html).toContain("2 endorse version 2; 4 endorsed an earlier version");
+    // The organisers' publish page says the same sentence as the public page.
+    const publishPage = await (await organiserBrowser.get(`/documents/${doc.id}/publish`)).text();
+    expect(publishPage).toContain("Open — 2 endorse version 2; 4 endorsed an earlier version</dd>");
     expect(html).toContain("Endorsed an earlier version");
     expect(html).toContain(`href="/d/${slug}/v/1"`);
     expect(html).toContain(`href="/d/${slug}/changes/2"`);
