@@ -4,6 +4,7 @@
  */
 import * as Y from "yjs";
 import { readDocumentContent } from "../../db/document-log";
+import { applyUpdatesInOrder } from "../collab/apply-updates";
 
 export interface LoadedDocument {
   doc: Y.Doc;
@@ -20,7 +21,7 @@ export async function loadDocument(documentId: string): Promise<LoadedDocument> 
     seq = snapshot.seq;
   }
   if (updates.length > 0) {
-    Y.applyUpdate(doc, Y.mergeUpdates(updates.map((u) => u.update)));
+    applyUpdatesInOrder(doc, updates.map((u) => u.update));
     seq = updates[updates.length - 1]!.seq;
   }
   return { doc, seq };

@@ -15,6 +15,7 @@
  * committed.
  */
 import * as Y from "yjs";
+import { applyUpdatesInOrder } from "../../app/collab/apply-updates";
 import * as syncProtocol from "y-protocols/sync";
 import * as encoding from "lib0/encoding";
 import { createHash } from "node:crypto";
@@ -246,7 +247,7 @@ export class Room {
         approxBytes = snapshot.state.byteLength;
       }
       if (updates.length > 0) {
-        Y.applyUpdate(doc, Y.mergeUpdates(updates.map((u) => u.update)));
+        applyUpdatesInOrder(doc, updates.map((u) => u.update));
         for (const u of updates) approxBytes += u.update.byteLength;
       }
       const encoded = Y.encodeStateAsUpdate(doc);
@@ -386,7 +387,7 @@ export class Room {
     const doc = new Y.Doc({ gc: true });
     Y.applyUpdate(doc, this.live ? Y.encodeStateAsUpdate(this.live) : this.encoded!);
     const queued = [...this.unsettled.flatMap((f) => f.batch), ...this.flights.flatMap((f) => f.batch), ...this.pending].map((p) => p.update);
-    if (queued.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(queued));
+    applyUpdatesInOrder(doc, queued);
     this.accepted = doc;
     return doc;
   }
@@ -686,7 +687,7 @@ export class Room {
     // Each member's frames of the batch and its "saved" leave in one system call (a batch under load holds several).
     this.corked(() => {
       for (const p of flight.batch) this.broadcast(syncMessage(p.update), p.member);
-      for (const p of flight.batch) Y.applyUpdate(doc, p.update);
+      applyUpdatesInOrder(doc, flight.batch.map((p) => p.update));
       this.seq = flight.plan.tail.seq;
       this.tailHash = flight.plan.tail.hash;
       this.confirmAuthors(doc, flight.batch);
