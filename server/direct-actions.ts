@@ -47,7 +47,7 @@ function fetchRequest(req: Request, res: Response): globalThis.Request {
   res.on("close", () => {
     if (!res.writableFinished) controller.abort();
   });
-  return new Request(url, { method: req.method, headers, signal: controller.signal, body: createReadableStreamFromReadable(req), duplex: "half" } as RequestInit);
+  return new globalThis.Request(url, { method: req.method, headers, signal: controller.signal, body: createReadableStreamFromReadable(req), duplex: "half" } as RequestInit);
 }
 
 async function send(res: Response, answer: globalThis.Response): Promise<void> {
