@@ -187,11 +187,15 @@ export interface AnchorSpan {
   to: number;
 }
 
-/** Every anchor in the document, by thread id. */
-export function anchorSpans(doc: PMNode): Map<string, AnchorSpan> {
+/**
+ * Every anchor in the document, by thread id; with `within`, only the text between those positions is read (the
+ * anchors found are then those wholly inside it, as the whole document would give them: a mark just put on exactly
+ * that range, say).
+ */
+export function anchorSpans(doc: PMNode, within?: { from: number; to: number }): Map<string, AnchorSpan> {
   const spans = new Map<string, AnchorSpan & { block: number }>();
   let block = -1;
-  doc.descendants((node, pos) => {
+  const visit = (node: PMNode, pos: number) => {
     if (node.isTextblock) block++;
     if (!node.isText) return true;
     for (const mark of node.marks) {
@@ -207,7 +211,9 @@ export function anchorSpans(doc: PMNode): Map<string, AnchorSpan> {
       }
     }
     return true;
-  });
+  };
+  if (within) doc.nodesBetween(within.from, within.to, visit);
+  else doc.descendants(visit);
   return new Map([...spans].map(([id, { text, from, to }]) => [id, { text, from, to }]));
 }
 
@@ -224,8 +230,10 @@ export function anchorStateOf(span: AnchorSpan | undefined, exact: string): Anch
   return sameWords(span.text, exact) ? "active" : "edited";
 }
 
+type Meta = Parameters<typeof updateYFragment>[3];
+
 /** The committed document as y-tiptap reads it (the mapping resolves relative positions). */
-export function proseMirrorOf(ydoc: Y.Doc): { doc: PMNode; mapping: Map<unknown, unknown>; meta: Parameters<typeof updateYFragment>[3] } {
+export function proseMirrorOf(ydoc: Y.Doc): { doc: PMNode; mapping: Map<unknown, unknown>; meta: Meta } {
   return proseMirrorViewOf(ydoc);
 }
 
@@ -234,9 +242,36 @@ export function proseMirrorDocOf(ydoc: Y.Doc): PMNode {
   return proseMirrorDocView(ydoc);
 }
 
-/** Apply `next` (a changed copy of the document) to `ydoc` as the server; the Yjs update it made, or null. */
-export function writeAsServer(ydoc: Y.Doc, next: PMNode, meta: Parameters<typeof updateYFragment>[3]): Uint8Array | null {
-  next.check();
+/**
+ * The top-level blocks `next` changed from `current` (ProseMirror's transforms share the nodes they leave alone), each
+ * with the Y element `meta` maps to it; null when the change is not only within blocks (blocks added, removed,
+ * retyped) or the view does not map them one to one (y-tiptap left out a block it could not read).
+ */
+function changedBlocks(fragment: Y.XmlFragment, current: PMNode, next: PMNode, meta: Meta): { y: Y.XmlElement; node: PMNode }[] | null {
+  const count = current.childCount;
+  if (count === 0 || next.childCount !== count || fragment.length !== count) return null;
+  const changed: { y: Y.XmlElement; node: PMNode }[] = [];
+  let index = 0;
+  for (const y of fragment.toArray()) {
+    const before = current.child(index);
+    const after = next.child(index++);
+    if (before === after) continue;
+    if (!(y instanceof Y.XmlElement) || meta.mapping.get(y) !== before || after.type !== before.type) return null;
+    changed.push({ y, node: after });
+  }
+  return changed;
+}
+
+/**
+ * Apply `next` (a changed copy of `current`, the document `meta` maps) to `ydoc` as the server; the Yjs update it
+ * made, or null. A change within blocks (a mark, a replaced word) is checked and written block by block, as y-tiptap's
+ * walk of the whole document would reach them, without walking the others (a new thread's path: see bench/comments.ts).
+ */
+export function writeAsServer(ydoc: Y.Doc, current: PMNode, next: PMNode, meta: Meta): Uint8Array | null {
+  const fragment = ydoc.getXmlFragment(YJS_FIELD);
+  const blocks = changedBlocks(fragment, current, next, meta);
+  if (blocks) for (const { node } of blocks) node.check();
+  else next.check();
   const updates: Uint8Array[] = [];
   const collect = (update: Uint8Array) => updates.push(update);
   const changed = new Set<Y.AbstractType<unknown>>();
@@ -248,7 +283,12 @@ export function writeAsServer(ydoc: Y.Doc, next: PMNode, meta: Parameters<typeof
   ydoc.on("update", collect);
   ydoc.on("afterTransaction", changes);
   try {
-    ydoc.transact(() => updateYFragment(ydoc, ydoc.getXmlFragment(YJS_FIELD), next, meta), SERVER_ORIGIN);
+    ydoc.transact(() => {
+      if (blocks) {
+        meta.mapping.set(fragment, next);
+        for (const { y, node } of blocks) updateYFragment(ydoc, y, node, meta);
+      } else updateYFragment(ydoc, fragment, next, meta);
+    }, SERVER_ORIGIN);
   } finally {
     ydoc.off("update", collect);
     ydoc.off("afterTransaction", changes);

@@ -7,7 +7,8 @@
  * appends as before and the rooms learn of it by NOTIFY.
  */
 import type { LogTail } from "../../db/document-log";
-import type { ThreadEventRow, ThreadRows } from "../../db/threads";
+import type { ThreadEventRow } from "../../db/threads";
+import type { AuthoredThread } from "./threads.server";
 
 export interface ReservationOutcome {
   /** The rows committed in the place, in order: each with the tail it was appended after, the tail it made, its update. */
@@ -15,10 +16,10 @@ export interface ReservationOutcome {
   /** Nothing known committed, but a row may have been (the COMMIT's answer was lost): the room reads the log. */
   mayHaveWritten: boolean;
   /**
-   * The thread events committed with those rows and the rows of their threads as the transaction left them: the room
-   * sends them with the rows, in the same write to each socket, instead of reading them after the NOTIFY.
+   * The thread events committed with those rows and their threads as the transaction left them: the room sends them
+   * with the rows, in the same write to each socket, instead of reading them after the NOTIFY.
    */
-  threadEvents?: { events: ThreadEventRow[]; rows: ThreadRows } | null;
+  threadEvents?: { events: ThreadEventRow[]; threads: AuthoredThread[] } | null;
 }
 
 export interface LogPlace {

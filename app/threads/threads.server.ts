@@ -237,8 +237,8 @@ export async function authoredThreads(documentId: string, doc: PMNode, threadIds
   return threadsFromRows(await listThreadRows(documentId, threadIds ? { threadIds } : {}, sql), doc);
 }
 
-export function threadsFromRows(rows: ThreadRows, doc: PMNode): AuthoredThread[] {
-  const spans = anchorSpans(doc);
+/** The threads of `rows`, each anchor's state read from `doc` (or from `spans`, the anchors already read from it). */
+export function threadsFromRows(rows: ThreadRows, doc: PMNode, spans: Map<string, AnchorSpan> = anchorSpans(doc)): AuthoredThread[] {
   const comments = new Map<string, { list: Thread["comments"]; authors: (string | null)[] }>();
   for (const c of rows.comments) {
     const entry = comments.get(c.threadId) ?? { list: [], authors: [] };
@@ -391,10 +391,11 @@ interface Change {
    */
   holdPlace(): Promise<void>;
   /**
-   * The committed rows of the threads this change's events are about, read in the transaction: handed to the room
-   * with the log rows (log-place.server.ts), so that it need not read them after COMMIT.
+   * The threads this change's events are about as committed (rows read in the transaction, anchors read from the
+   * change's own document): handed to the room with the log rows (log-place.server.ts), so that it need not read them
+   * after COMMIT, nor build its own ProseMirror view of the document for them.
    */
-  handThreadRows(rows: ThreadRows): void;
+  handThreads(threads: AuthoredThread[]): void;
   /**
    * Record a thread event, announced at COMMIT; returns its number. It names the log row its change is in: the
    * last one appended, unless `logSeq` is given (a change not appended yet, whose event is sent along with it).
@@ -425,7 +426,7 @@ async function inDocumentTransaction<T>(
     let reserved = false;
     const rows: NonNullable<ReservationOutcome["committed"]> = [];
     const events: ThreadEventRow[] = [];
-    let threadRows: ThreadRows | null = null;
+    let handedThreads: AuthoredThread[] | null = null;
     let outcome: ReservationOutcome = { committed: null, mayHaveWritten: false };
     let endTurn: (() => void) | null = null;
     try {
@@ -477,7 +478,7 @@ async function inDocumentTransaction<T>(
             events.push({ seq, type, threadId, logSeq: at });
             return seq;
           },
-          handThreadRows: (read) => (threadRows = read),
+          handThreads: (threads) => (handedThreads = threads),
           tail: () => tail ?? { seq: 0, hash: null },
         };
         const result = await work(change, loadDoc);
@@ -485,11 +486,11 @@ async function inDocumentTransaction<T>(
         outcome = { committed: null, mayHaveWritten: rows.length > 0 };
         return result;
       })) as T;
-      const handed = threadRows as ThreadRows | null;
+      const handed = handedThreads as AuthoredThread[] | null;
       outcome = {
         committed: rows.length > 0 ? rows : null,
         mayHaveWritten: false,
-        threadEvents: handed && events.every((e) => handed.threads.some((t) => t.id === e.threadId)) ? { events, rows: handed } : null,
+        threadEvents: handed && events.every((e) => handed.some((t) => t.thread.id === e.threadId)) ? { events, threads: handed } : null,
       };
       // Committed: the document, if it still reflects the log, serves the next change of this document.
       if (reflects && docs.length === 1) keepLiveDoc(documentId, reflects, docs.pop()!);
@@ -526,7 +527,8 @@ async function openThread(input: {
     if (!located.ok) throw new ThreadError(409, { error: located.error, code: located.code });
     if (located.quote.exact.length > 1000) throw new ThreadError(400, { ...refusal("selectionTooLong"), fields: { quote: REFUSALS.selectionTooLong } });
     const id = crypto.randomUUID();
-    const update = writeAsServer(ydoc, withAnchor(doc, located.from, located.to, id), meta);
+    const marked = withAnchor(doc, located.from, located.to, id);
+    const update = writeAsServer(ydoc, doc, marked, meta);
     if (!update) throw new ThreadError(409, refusal("notMarked"));
     // The thread's own rows first (one round trip), the log row last: from the moment the row is written until
     // COMMIT, the editors' next rows wait for this transaction (the log's next place), so that moment is kept short.
@@ -554,7 +556,7 @@ async function openThread(input: {
     ]);
     if (seq !== expectedSeq) {
       await Promise.all([updateThreadCreatedSeq(id, seq, change.tx), updateThreadEventLogSeq(document.id, eventSeq, seq, change.tx)]);
-    } else change.handThreadRows(rows);
+    } else change.handThreads(threadsFromRows(rows, marked, anchorSpans(marked, { from: located.from, to: located.to })));
     return { id, sendMails };
   });
   sendMails();
@@ -663,7 +665,7 @@ export async function deleteThread(input: { threadId: string; userId: string }):
     if (!(await lockThread(thread.id, change.tx))) throw new ThreadError(404, refusal("threadAlreadyDeleted"));
     const ydoc = await loadDoc();
     const { doc, meta } = proseMirrorOf(ydoc);
-    const update = anchorSpans(doc).has(thread.id) ? writeAsServer(ydoc, withoutAnchor(doc, thread.id), meta) : null;
+    const update = anchorSpans(doc).has(thread.id) ? writeAsServer(ydoc, doc, withoutAnchor(doc, thread.id), meta) : null;
     await deleteThreadRow(thread.id, change.tx);
     if (update) await change.append(update, "annotation", { rebase: true });
     await change.event("thread-deleted", thread.id);
@@ -702,7 +704,7 @@ export async function reattachThread(input: { threadId: string; userId: string; 
     const located = "quote" in input.anchoring ? locateQuote(index, input.anchoring.quote) : locateRange(ydoc, mapping, index, input.anchoring.range);
     if (!located.ok) throw new ThreadError(409, { error: located.error, code: located.code });
     if (located.quote.exact.length > 1000) throw new ThreadError(400, { ...refusal("selectionTooLong"), fields: { quote: REFUSALS.selectionTooLong } });
-    const update = writeAsServer(ydoc, withAnchor(doc, located.from, located.to, thread.id), meta);
+    const update = writeAsServer(ydoc, doc, withAnchor(doc, located.from, located.to, thread.id), meta);
     if (!update) throw new ThreadError(409, refusal("notMarked"));
     await updateThreadQuote(thread.id, located.quote, change.tx);
     // A pending proposal now proposes to replace the words it was re-attached to: accepting compares with those.
@@ -751,7 +753,7 @@ export async function acceptProposal(input: { threadId: string; userId: string }
       const answer: OutdatedAnswer = { error: "outdated", original: proposal.original, current, proposed: proposal.proposed };
       throw new ThreadError(409, answer as unknown as { error: string });
     }
-    const update = writeAsServer(ydoc, withReplacement(doc, span.from, span.to, proposal.proposed), meta);
+    const update = writeAsServer(ydoc, doc, withReplacement(doc, span.from, span.to, proposal.proposed), meta);
     const seq = update ? await change.append(update, "edit") : change.tail().seq;
     await decideProposal({ threadId: thread.id, status: "accepted", decidedBy: input.userId, reason: null, decidedSeq: seq }, change.tx);
     if (proposal.proposed !== "") {
@@ -820,7 +822,7 @@ export async function reanchorLostThreads(documentId: string): Promise<string[]>
       const { doc, meta } = proseMirrorOf(current);
       const still = lostButInPlace(doc, (await listOpenThreadQuotes(documentId, change.tx)).filter((t) => t.id === candidate.id))[0];
       if (!still) return false;
-      const update = writeAsServer(current, withAnchor(doc, still.from, still.to, still.id), meta);
+      const update = writeAsServer(current, doc, withAnchor(doc, still.from, still.to, still.id), meta);
       if (!update) return false;
       await change.append(update, "annotation", { rebase: true });
       await change.event("thread-reattached", still.id);

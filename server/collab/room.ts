@@ -23,11 +23,11 @@ import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import { CloseCode, MESSAGE_SYNC, writeSaved, writeThreadEvent } from "../../app/collab/protocol";
 import { proseMirrorDocOf } from "../../app/threads/anchoring.server";
-import { authoredThreads, seenBy, threadsFromRows, type AuthoredThread } from "../../app/threads/threads.server";
+import { authoredThreads, seenBy, type AuthoredThread } from "../../app/threads/threads.server";
 import { scheduleAnchorCheck } from "../../app/threads/anchor-watch.server";
 import type { LogPlace, ReservationOutcome } from "../../app/threads/log-place.server";
 import type { ThreadEventType } from "../../app/threads/contract";
-import { lastThreadEventSeq, listThreadEventsAfter, type ThreadEventRow, type ThreadRows } from "../../db/threads";
+import { lastThreadEventSeq, listThreadEventsAfter, type ThreadEventRow } from "../../db/threads";
 import type { Role } from "../../app/models/roles";
 import { log } from "../../app/utils/log.server";
 import { metrics } from "../../app/utils/metrics.server";
@@ -501,12 +501,12 @@ export class Room {
    * Thread events a change of this process committed with the rows it handed over: sent at once when they are the
    * very next ones and the room holds the rows they name; otherwise left to `relayThreadEvents` (the NOTIFY).
    */
-  private sendHandedThreadEvents(handed: { events: ThreadEventRow[]; rows: ThreadRows }): void {
+  private sendHandedThreadEvents(handed: { events: ThreadEventRow[]; threads: AuthoredThread[] }): void {
     const { events } = handed;
     if (events.length === 0 || this.destroyed) return;
     const inOrder = events.every((e, i) => e.seq === this.threadSeq + 1 + i);
     if (!inOrder || events.some((e) => e.logSeq > this.seq)) return;
-    this.sendThreadEvents(events, threadsFromRows(handed.rows, proseMirrorDocOf(this.wake())));
+    this.sendThreadEvents(events, handed.threads);
   }
 
   /** Another instance committed: read its rows (once nothing of ours is in flight). */

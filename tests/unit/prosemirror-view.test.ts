@@ -5,11 +5,21 @@
  */
 import { describe, it, expect } from "vitest";
 import * as Y from "yjs";
-import { initProseMirrorDoc } from "@tiptap/y-tiptap";
+import { initProseMirrorDoc, updateYFragment } from "@tiptap/y-tiptap";
+import { Fragment, type Node as PMNode } from "@tiptap/pm/model";
 import { getEditorSchema, YJS_FIELD } from "../../app/editor/extensions";
 import { tiptapJsonToYDocUpdate } from "../../app/editor/document-tools.server";
 import { proseMirrorDocOf, proseMirrorViewOf } from "../../app/threads/prosemirror-view.server";
-import { anchorSpans, indexText, locateQuote, proseMirrorOf, withAnchor, writeAsServer } from "../../app/threads/anchoring.server";
+import {
+  anchorSpans,
+  indexText,
+  locateQuote,
+  proseMirrorOf,
+  withAnchor,
+  withoutAnchor,
+  withReplacement,
+  writeAsServer,
+} from "../../app/threads/anchoring.server";
 
 function fresh(ydoc: Y.Doc) {
   return initProseMirrorDoc(ydoc.getXmlFragment(YJS_FIELD), getEditorSchema()).doc;
@@ -116,10 +126,100 @@ describe("the server's ProseMirror view of a document", () => {
       if (!located.ok) throw new Error(`Clause ${i} not found`);
       const id = crypto.randomUUID();
       ids.push(id);
-      expect(writeAsServer(server, withAnchor(doc, located.from, located.to, id), meta)).not.toBeNull();
+      expect(writeAsServer(server, doc, withAnchor(doc, located.from, located.to, id), meta)).not.toBeNull();
     }
     const spans = anchorSpans(fresh(server));
     ids.forEach((id, n) => expect(spans.get(id)?.text).toBe(`Clause ${n * 3}: police`));
     expect(proseMirrorOf(server).doc.eq(fresh(server))).toBe(true);
+  });
+
+  describe("a server change written block by block", () => {
+    /** Two copies of one document with the same client id: the same change must give the same bytes in both. */
+    function twins(paragraphs: number): [Y.Doc, Y.Doc] {
+      const a = seeded(paragraphs);
+      const b = new Y.Doc();
+      Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+      b.clientID = a.clientID;
+      return [a, b];
+    }
+
+    /** What the change gives through y-tiptap's own walk of the whole document. */
+    function wholeWalk(ydoc: Y.Doc, change: (doc: PMNode) => PMNode): Uint8Array {
+      const { doc, mapping } = initProseMirrorDoc(ydoc.getXmlFragment(YJS_FIELD), getEditorSchema());
+      const updates: Uint8Array[] = [];
+      ydoc.on("update", (u: Uint8Array) => updates.push(u));
+      ydoc.transact(() => updateYFragment(ydoc, ydoc.getXmlFragment(YJS_FIELD), change(doc), { mapping, isOMark: new Map() }));
+      return updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+    }
+
+    const located = (doc: PMNode, exact: string) => {
+      const found = locateQuote(indexText(doc), { exact });
+      if (!found.ok) throw new Error(`${exact} not found`);
+      return found;
+    };
+    const threadA = "7d1c5a8e-0000-4000-8000-000000000001";
+    const threadB = "7d1c5a8e-0000-4000-8000-000000000002";
+    const changes: [string, (doc: PMNode) => PMNode][] = [
+      ["a mark on words of one paragraph", (doc) => { const l = located(doc, "Clause 5: police support"); return withAnchor(doc, l.from, l.to, threadA); }],
+      ["a mark across three paragraphs", (doc) => { const l = located(doc, "reduction.\nClause 4: police support harm reduction.\nClause 5"); return withAnchor(doc, l.from, l.to, threadA); }],
+      ["words replaced inside a paragraph", (doc) => { const l = located(doc, "Clause 7: police support"); return withReplacement(doc, l.from, l.to, "Clause 7: officers endorse"); }],
+      ["words deleted across two paragraphs", (doc) => { const l = located(doc, "harm reduction.\nClause 9: police"); return withReplacement(doc, l.from, l.to, ""); }],
+      [
+        "a second, overlapping mark taken off again",
+        (doc) => {
+          const one = located(doc, "Clause 2: police support");
+          // "police support harm": over the first mark's end.
+          const marked = withAnchor(withAnchor(doc, one.from, one.to, threadA), one.from + 10, one.to + 5, threadB);
+          return withoutAnchor(marked, threadA);
+        },
+      ],
+    ];
+
+    for (const [what, change] of changes) {
+      it(`gives the same Yjs update as y-tiptap's walk of the whole document: ${what}`, () => {
+        const [mine, reference] = twins(12);
+        const { doc, meta } = proseMirrorOf(mine);
+        const update = writeAsServer(mine, doc, change(doc), meta);
+        const expected = wholeWalk(reference, change);
+        expect(update).not.toBeNull();
+        expect(Buffer.from(update!).equals(Buffer.from(expected))).toBe(true);
+        expect(Buffer.from(Y.encodeStateAsUpdate(mine)).equals(Buffer.from(Y.encodeStateAsUpdate(reference)))).toBe(true);
+        expect(proseMirrorOf(mine).doc.eq(fresh(mine))).toBe(true);
+      });
+    }
+
+    it("still writes a change of the blocks themselves (a paragraph split in two) through the whole walk", () => {
+      const [mine, reference] = twins(6);
+      const split = (doc: PMNode) => {
+        const l = located(doc, "Clause 3: police");
+        return doc.type.schema.nodes.doc!.create(null, [doc.child(0), doc.child(1), doc.child(2), doc.child(3).cut(0, l.to - l.from), doc.child(3).cut(l.to - l.from), doc.child(4), doc.child(5)]);
+      };
+      const { doc, meta } = proseMirrorOf(mine);
+      const update = writeAsServer(mine, doc, split(doc), meta);
+      expect(Buffer.from(update!).equals(Buffer.from(wholeWalk(reference, split)))).toBe(true);
+      expect(fresh(mine).childCount).toBe(7);
+      expect(fresh(mine).child(4).textContent).toBe(" support harm reduction.");
+    });
+
+    it("refuses a change that leaves a block invalid, writing nothing", () => {
+      const [mine] = twins(4);
+      const before = Y.encodeStateAsUpdate(mine);
+      const { doc, meta } = proseMirrorOf(mine);
+      const schema = doc.type.schema;
+      // A heading inside the second paragraph: not what the schema allows (copy() does not check).
+      const badParagraph = doc.child(1).copy(Fragment.from(schema.nodes.heading!.create({ level: 2 }, schema.text("x"))));
+      const bad = doc.copy(doc.content.replaceChild(1, badParagraph));
+      expect(() => writeAsServer(mine, doc, bad, meta)).toThrow();
+      expect(Buffer.from(Y.encodeStateAsUpdate(mine)).equals(Buffer.from(before))).toBe(true);
+    });
+
+    it("reads a new mark's words from its range alone as from the whole document", () => {
+      const ydoc = seeded(12);
+      const { doc } = proseMirrorOf(ydoc);
+      const l = located(doc, "reduction.\nClause 4: police");
+      const marked = withAnchor(withAnchor(doc, l.from, l.to, threadA), l.from + 3, l.to + 12, threadB);
+      expect(anchorSpans(marked, { from: l.from, to: l.to }).get(threadA)).toEqual(anchorSpans(marked).get(threadA));
+      expect(anchorSpans(marked, { from: l.from, to: l.to }).get(threadA)?.text).toBe("reduction.\nClause 4: police");
+    });
   });
 });
