@@ -541,22 +541,27 @@ async function openThread(input: {
       input.proposed !== null ? insertProposal({ threadId: id, original: located.quote.exact, proposed: input.proposed }, change.tx) : null,
       input.body ? insertComment({ threadId: id, authorId: userId, body: input.body }, change.tx) : null,
     ]);
-    const sendMails = input.body ? await queueThreadMails(change.tx, { documentId: document.id, threadId: id, authorId: userId, body: input.body, reply: false }) : () => {};
+    // The mails, and the thread as this instance's room will send it (its rows, its anchor read from its own range):
+    // ready before the log's next place is held, which then lasts only for the event, the row and COMMIT.
+    const noMails = () => {};
+    const [sendMails, rows] = await Promise.all([
+      input.body ? queueThreadMails(change.tx, { documentId: document.id, threadId: id, authorId: userId, body: input.body, reply: false }) : noMails,
+      listThreadRows(document.id, { threadIds: [id] }, change.tx),
+    ]);
+    const created = threadsFromRows(rows, marked, anchorSpans(marked, { from: located.from, to: located.to }));
     // The event and the log row in one round trip (postgres.js pipelines them on the transaction's connection), then
     // COMMIT: nothing else waits between the row and the commit. The row goes after the editors' rows committed since
     // the document was read (the room's tail, when it holds the place); a row that still went elsewhere moves the
-    // thread's and the event's seq.
-    // The thread as committed is read in the same round trip, for this instance's room to send with the row.
+    // thread's and the event's seq (and the room reads them after the NOTIFY).
     const expectedSeq = await change.nextSeq();
-    const [eventSeq, seq, , rows] = await Promise.all([
+    const [eventSeq, seq] = await Promise.all([
       change.event("thread-created", id, expectedSeq),
       change.append(update, "annotation", { rebase: true }),
       expectedSeq !== loadedSeq ? updateThreadCreatedSeq(id, expectedSeq, change.tx) : null,
-      listThreadRows(document.id, { threadIds: [id] }, change.tx),
     ]);
     if (seq !== expectedSeq) {
       await Promise.all([updateThreadCreatedSeq(id, seq, change.tx), updateThreadEventLogSeq(document.id, eventSeq, seq, change.tx)]);
-    } else change.handThreads(threadsFromRows(rows, marked, anchorSpans(marked, { from: located.from, to: located.to })));
+    } else change.handThreads(created);
     return { id, sendMails };
   });
   sendMails();
