@@ -135,6 +135,30 @@ async function createMembers(db: BenchDatabase, role: "editor" | "commenter", co
 interface Creations {
   ms: number[];
   statuses: Record<string, number>;
+  /** The server's `accord_log_place_hold_seconds` over the measured window: how long the threads held the editors' commits. */
+  holds: Hold[];
+}
+
+interface Hold {
+  count: number;
+  seconds: number;
+  /** Holds of at most 2.5 ms (the histogram's bucket). */
+  short: number;
+}
+
+/** Each Accord server of the live section serves /metrics on a port of its own (loopback): the log-place holds are read there. */
+const metricsPorts = new WeakMap<Server, number>();
+
+async function holdSoFar(server: Server): Promise<Hold | null> {
+  const port = metricsPorts.get(server);
+  if (port === undefined) return null;
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+  const value = (line: string) => Number(text.split("\n").find((l) => l.startsWith(line + " "))?.slice(line.length + 1) ?? NaN);
+  return {
+    count: value("accord_log_place_hold_seconds_count"),
+    seconds: value("accord_log_place_hold_seconds_sum"),
+    short: value('accord_log_place_hold_seconds_bucket{le="0.0025"}'),
+  };
 }
 
 function httpBase(server: Server): string {
@@ -156,6 +180,7 @@ async function startThread(server: Server, token: string, documentId: string, qu
 /** Each commenter starts a thread every 2 s (a random phase each), open loop: a slow answer does not delay the next. */
 function commenters(commenterTokens: string[], documentId: string, quotes: { exact: string }[], into: Creations) {
   return async (server: Server, startAt: number, seconds: number): Promise<void> => {
+    const before = await holdSoFar(server);
     const perCommenter = Math.floor((seconds * 1000) / THREAD_EVERY_MS);
     const pending: Promise<void>[] = [];
     let k = 0;
@@ -180,6 +205,8 @@ function commenters(commenterTokens: string[], documentId: string, quotes: { exa
       }
     }
     await Promise.all(pending);
+    const after = await holdSoFar(server);
+    if (before && after) into.holds.push({ count: after.count - before.count, seconds: after.seconds - before.seconds, short: after.short - before.short });
   };
 }
 
@@ -188,7 +215,7 @@ async function liveSection(ctx: Context, db: BenchDatabase, opts: ReturnType<typ
   const params: WorkloadParams = { docs: 1, clients: EDITORS + COMMENTERS, writers: EDITORS, rate: 10, seconds: opts.seconds, warmup: opts.warmup };
   const without: WorkloadResult[] = [];
   const withC: WorkloadResult[] = [];
-  const creations: Creations = { ms: [], statuses: {} };
+  const creations: Creations = { ms: [], statuses: {}, holds: [] };
   const perRound: { without: number; with: number; createP99: number }[] = [];
   let stored = 0;
   let attempted = 0;
@@ -198,7 +225,7 @@ async function liveSection(ctx: Context, db: BenchDatabase, opts: ReturnType<typ
     for (const variant of order) {
       const [documentId] = await createDocuments(db, `live-${variant}-${round}`, 1, () => update);
       const [warmDoc] = await createDocuments(db, `warm-${variant}-${round}`, 1, () => update);
-      const mine: Creations = { ms: [], statuses: {} };
+      const mine: Creations = { ms: [], statuses: {}, holds: creations.holds };
       // Both variants' servers create the same 40 threads on another document first, so both ran that code.
       const ready = async (server: Server) => {
         ctx.log(`accord: warming up thread creation (40 threads on another document)`);
@@ -256,6 +283,13 @@ async function liveSection(ctx: Context, db: BenchDatabase, opts: ReturnType<typ
       `p50 ${fmt(percentile(create, 50))} ms, p95 ${fmt(percentile(create, 95))} ms, p99 ${fmt(createP99)} ms, max ${fmt(percentile(create, 100))} ms; ` +
       `answers ${Object.entries(creations.statuses).map(([s, n]) => `${n}× ${s}`).join(", ")}; threads stored ${stored}/${attempted}`,
   );
+  const held = creations.holds.reduce((t, h) => ({ count: t.count + h.count, seconds: t.seconds + h.seconds, short: t.short + h.short }), { count: 0, seconds: 0, short: 0 });
+  if (held.count > 0) {
+    out(
+      `  the log's next place held for the editors' commits (accord_log_place_hold_seconds): ${held.count} holds, mean ${fmt((held.seconds * 1000) / held.count)} ms, ` +
+        `${fmt((100 * held.short) / held.count, 0)} % ≤ 2.5 ms; ${fmt((held.seconds * 1000) / creations.holds.length, 0)} ms per ${opts.seconds}-s round`,
+    );
+  }
   const perThread = ((med(withC.map((r) => r.serverCpuSeconds)) - med(without.map((r) => r.serverCpuSeconds))) * 1000 * opts.rounds) / Math.max(1, create.length);
   out(`  server CPU per thread (with minus without commenters, over the threads created): ${fmt(perThread, 1)} ms — the figure the machine's load moves least`);
   out(`  p99 = ${fmt(createP99 / AIM_CREATE_P99_MS)}× the aim of ${AIM_CREATE_P99_MS} ms; ${fmt(createP99 / savedWith)}× the editors' time to "saved" p99 in the same runs (${fmt(savedWith)} ms)`);
@@ -446,7 +480,14 @@ async function main(): Promise<void> {
     if (opts.sections.has("live")) {
       workers = await startWorkers(2);
       const cpuProfDir = opts.cpuProf ? mkdtempSync(path.join(tmpdir(), "accord-comments-prof-")) : null;
-      const ctx: Context = { db, workers, tokens: [...editors, ...commenterMembers].map((m) => m.token), cpuProfDir, serverRoot: ROOT, log, running };
+      const liveDb = db;
+      const startWithMetrics = async () => {
+        const port = await freePort();
+        const server = await startAccord(liveDb.url, { cpuProfDir: cpuProfDir ?? undefined, root: ROOT, env: { ACCORD_METRICS_PORT: String(port) } });
+        metricsPorts.set(server, port);
+        return server;
+      };
+      const ctx: Context = { db, workers, tokens: [...editors, ...commenterMembers].map((m) => m.token), cpuProfDir, serverRoot: ROOT, log, running, startAccord: startWithMetrics };
       const live = await liveSection(ctx, db, opts, commenterMembers.map((m) => m.token));
       if (cpuProfDir) {
         // One profile per server process, in the order they ran (rounds alternate which variant goes first).

@@ -17,6 +17,7 @@ export interface Metrics {
   httpDuration: Histogram<"method" | "route" | "status">;
   commitDuration: Histogram<"outcome">;
   commitsInFlight: Gauge;
+  logPlaceHold: Histogram;
   notifyLag: Histogram;
   endorsements: Counter<"outcome">;
   mails: Counter<"outcome">;
@@ -62,6 +63,12 @@ function create(): Metrics {
       registers: [registry],
     }),
     commitsInFlight: new Gauge({ name: "accord_commits_in_flight", help: "Collaboration commits sent and not yet answered", registers: [registry] }),
+    logPlaceHold: new Histogram({
+      name: "accord_log_place_hold_seconds",
+      help: "Server-side changes of a document (a thread's anchor, an accepted proposal): how long each held the log's next place, the editors' commits on this instance waiting meanwhile",
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers: [registry],
+    }),
     notifyLag: new Histogram({
       name: "accord_notify_lag_seconds",
       help: "From another instance's NOTIFY of a commit to its arrival here (instances' clocks must agree)",

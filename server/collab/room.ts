@@ -588,6 +588,7 @@ export class Room {
     this.reservations += 1;
     let released = false;
     let expiry: NodeJS.Timeout | null = null;
+    let endHold: (() => void) | null = null;
     const release = (outcome: ReservationOutcome) => {
       if (released) {
         // Given back late (the place was taken back): whatever it wrote is read from the log.
@@ -595,6 +596,7 @@ export class Room {
         return;
       }
       released = true;
+      endHold?.();
       if (expiry) clearTimeout(expiry);
       this.reservations -= 1;
       if (outcome.committed) {
@@ -623,6 +625,7 @@ export class Room {
     // later finds its place taken and goes after, or is read when it is given back, as between instances).
     expiry = setTimeout(() => release({ committed: null, mayHaveWritten: true }), this.limits.reservationMaxMs ?? RESERVATION_MAX_MS);
     expiry.unref();
+    endHold = metrics().logPlaceHold.startTimer();
     return { tail: { seq: this.seq, hash: this.tailHash }, release };
   }
 

@@ -16,6 +16,8 @@ import { connectClient, sessionCookie, typeParagraph, waitFor, type TestClient }
 import { call, person, publishDeclaration, signer } from "../support/endorsement-fixtures";
 import { Browserish } from "../support/http-server";
 import { createUser } from "../support/factories";
+import type * as decoding from "lib0/decoding";
+import { MESSAGE_THREADS, readThreadEvent } from "../../app/collab/protocol";
 
 const root = path.resolve(import.meta.dirname, "../..");
 let a: AccordServer;
@@ -64,7 +66,7 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 }
 
 describe("GET /metrics", () => {
-  it("reports requests by route, sockets, rooms, commits, NOTIFY lag, endorsements, mails and event-loop lag after traffic", async () => {
+  it("reports requests by route, sockets, rooms, commits, a thread's hold on the log, NOTIFY lag, endorsements, mails and event-loop lag after traffic", async () => {
     const base = `http://127.0.0.1:${a.port}`;
     const declaration = await publishDeclaration();
     expect((await fetch(`${base}/d/${declaration.slug}`)).status).toBe(200);
@@ -87,6 +89,9 @@ describe("GET /metrics", () => {
     const onA = connectClient(base, declaration.documentId, cookie);
     const onB = connectClient(`http://127.0.0.1:${b.port}`, declaration.documentId, cookie);
     clients.push(onA, onB);
+    // As the editor's page does, both hear thread events.
+    const heard: string[] = [];
+    for (const c of [onA, onB]) c.provider.messageHandlers[MESSAGE_THREADS] = (_e: unknown, d: decoding.Decoder) => void heard.push(readThreadEvent(d).type);
     await waitFor(() => onA.provider.synced && onB.provider.synced, "both editors synced");
     // An instance announces commits once it knows another holds the document (they say so when loading it and every
     // 2 s; hearing it, the other announces where the log is at once): type at least once, and until B heard one.
@@ -97,6 +102,11 @@ describe("GET /metrics", () => {
       await new Promise((r) => setTimeout(r, 200));
       scrape = await get(a.metricsPort!, "/metrics");
     }
+    // A thread started on A, where an editor has the document open: its anchor holds the log's next place there.
+    const thread = await call(base, "POST", `/api/documents/${declaration.documentId}/threads`, { cookie, json: { body: "Measured?", quote: { exact: "measured edit 0" } } });
+    expect(thread.status).toBe(201);
+    await waitFor(() => heard.filter((t) => t === "thread-created").length === 2, "both editors heard of the thread");
+    scrape = await get(a.metricsPort!, "/metrics");
     expect(scrape.status).toBe(200);
     expect(scrape.type).toContain("text/plain");
     const text = scrape.body;
@@ -108,6 +118,8 @@ describe("GET /metrics", () => {
     expect(sample(text, "accord_loaded_rooms")).toBeGreaterThanOrEqual(2); // the document, once on each instance
     expect(sample(text, "accord_commit_duration_seconds_count", { outcome: "committed" })).toBeGreaterThanOrEqual(1);
     expect(sample(text, "accord_commits_in_flight")).toBe(0);
+    expect(sample(text, "accord_log_place_hold_seconds_count")).toBe(1);
+    expect(sample(text, "accord_log_place_hold_seconds_sum")).toBeGreaterThan(0);
     expect(sample(text, "accord_notify_lag_seconds_count")).toBeGreaterThanOrEqual(1);
     expect(sample(text, "accord_endorsements_total", { outcome: "accepted" })).toBe(1);
     expect(sample(text, "accord_endorsements_total", { outcome: "duplicate" })).toBe(1);
