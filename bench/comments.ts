@@ -225,7 +225,7 @@ async function liveSection(ctx: Context, db: BenchDatabase, opts: ReturnType<typ
     for (const variant of order) {
       const [documentId] = await createDocuments(db, `live-${variant}-${round}`, 1, () => update);
       const [warmDoc] = await createDocuments(db, `warm-${variant}-${round}`, 1, () => update);
-      const mine: Creations = { ms: [], statuses: {}, holds: creations.holds };
+      const mine: Creations = { ms: [], statuses: {}, holds: [] };
       // Both variants' servers create the same 40 threads on another document first, so both ran that code.
       const ready = async (server: Server) => {
         ctx.log(`accord: warming up thread creation (40 threads on another document)`);
@@ -236,6 +236,7 @@ async function liveSection(ctx: Context, db: BenchDatabase, opts: ReturnType<typ
       if (variant === "with") {
         withC.push(result);
         creations.ms.push(...mine.ms);
+        creations.holds.push(...mine.holds);
         for (const [s, n] of Object.entries(mine.statuses)) creations.statuses[s] = (creations.statuses[s] ?? 0) + n;
         attempted += Object.values(mine.statuses).reduce((a, b) => a + b, 0);
         const [row]: [{ n: number }?] = await db.sql`select count(*)::int as n from comment_threads where document_id = ${documentId!}`;
