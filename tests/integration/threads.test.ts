@@ -123,6 +123,7 @@ function where(doc: PMNode, exact: string): { from: number; to: number } {
 }
 
 const clientAnchors = (client: TestClient) => anchorSpans(initProseMirrorDoc(client.doc.getXmlFragment(YJS_FIELD), getEditorSchema()).doc);
+const clientText = (client: TestClient) => indexText(initProseMirrorDoc(client.doc.getXmlFragment(YJS_FIELD), getEditorSchema()).doc).text;
 
 async function settled(client: TestClient): Promise<void> {
   await waitFor(() => client.isSaved(), "the edit was saved");
@@ -412,7 +413,6 @@ describe("an edit that takes a mark away while the words stay", () => {
 });
 
 describe("a thread started while the text changes", () => {
-  const clientText = (client: TestClient) => indexText(initProseMirrorDoc(client.doc.getXmlFragment(YJS_FIELD), getEditorSchema()).doc).text;
   const anchorTexts = (anchors: Map<string, { text: string }>) => JSON.stringify([...anchors].map(([id, a]) => [id, a.text]).sort());
 
   it("goes in after an edit committed while it was being prepared, and records that log row as its anchor's", async () => {
@@ -526,6 +526,63 @@ describe("threads started while an editor types", () => {
       expect(new Set(client.events.map((e) => e.seq)).size).toBe(client.events.length);
       for (const e of created) expect(e.thread).toMatchObject({ id: e.threadId, anchorState: "active", status: "open" });
     }
+  });
+});
+
+describe("a thread whose held place another instance's writer took", () => {
+  it("writes nothing of itself that time (its COMMIT, sent with the row, rolls back), goes in after that row, and reaches every client once", async () => {
+    const doc = await newDocument(["Clause one stays.", "Clause two too."]);
+    const writer = await editorClient(doc); // this instance's room holds the document: a thread takes its place
+    await settled(writer);
+    const holdsBefore = (await metrics().logPlaceHold.get()).values.find((v) => v.metricName === "accord_log_place_hold_seconds_count")?.value ?? 0;
+    // Hold the commenter's account row: the thread's first insert waits there, after the document was read.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = getSql().begin(async (tx) => {
+      await tx`select 1 from users where id = ${people.commenter.id} for update`;
+      locked();
+      await released;
+    });
+    await isLocked;
+    const creating = api("commenter", "POST", `/api/documents/${doc}/threads`, { body: "Taken?", quote: { exact: "Clause two" } });
+    for (let i = 0; ; i++) {
+      const [{ n }] = await getSql()<{ n: number }[]>`
+        select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid() and query like '%insert into comment_threads%'`;
+      if (n > 0) break;
+      if (i > 400) throw new Error("the thread's insert never waited");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // Another instance's writer takes the log's next place; no NOTIFY, so the room here still holds the old tail and
+    // hands it to the thread, whose row then finds that place taken.
+    const [tail] = await getSql()<{ seq: number; hash: Buffer }[]>`select seq, hash from document_updates where document_id = ${doc} order by seq desc limit 1`;
+    expect((await appendAfterTail(doc, tail!, [{ update: paragraphUpdate("Typed on another instance."), userId: people.editor.id }])).ok).toBe(true);
+    release();
+    await holder;
+    const res = await creating;
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    // One thread, one event, one annotation row (after the other instance's): the first try left nothing behind.
+    const threads = await getSql()<{ id: string; createdSeq: number }[]>`select id, created_seq as "createdSeq" from comment_threads where document_id = ${doc}`;
+    expect(threads).toEqual([{ id, createdSeq: tail!.seq + 2 }]);
+    const events = await getSql()<{ seq: number; logSeq: number }[]>`select seq, log_seq as "logSeq" from thread_events where document_id = ${doc}`;
+    expect(events).toEqual([{ seq: 1, logSeq: tail!.seq + 2 }]);
+    const kinds = await getSql()<{ seq: number; kind: string }[]>`select seq, kind from document_updates where document_id = ${doc} and seq > ${tail!.seq} order by seq`;
+    expect(kinds).toEqual([
+      { seq: tail!.seq + 1, kind: "edit" },
+      { seq: tail!.seq + 2, kind: "annotation" },
+    ]);
+    expect(await expectIntactChain(doc)).toBe(tail!.seq + 2);
+    expect(await threadOf(doc, id)).toMatchObject({ anchorState: "active", quote: { exact: "Clause two" } });
+    // Both tries held the room's place (the first one's row found it taken by the other instance's).
+    const holdsAfter = (await metrics().logPlaceHold.get()).values.find((v) => v.metricName === "accord_log_place_hold_seconds_count")?.value ?? 0;
+    expect(holdsAfter - holdsBefore).toBe(2);
+    // The writer gets the other instance's paragraph and the mark, and hears of the thread once.
+    await waitFor(() => clientText(writer).includes("Typed on another instance.") && clientAnchors(writer).has(id), "the writer has the paragraph and the mark");
+    await waitFor(() => writer.events.some((e) => e.type === "thread-created"), "the writer heard of the thread");
+    expect(writer.events.filter((e) => e.type === "thread-created").map((e) => e.threadId)).toEqual([id]);
   });
 });
 
