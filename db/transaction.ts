@@ -28,6 +28,9 @@ export class RolledBackAtCommit extends Error {
   }
 }
 
+/** More than the two microtasks postgres.js 3.4 takes to hand an awaited statement to its connection. */
+const STATEMENT_HAND_OVER_MICROTASKS = 4;
+
 export async function transaction<T>(work: (tx: TransactionConnection, commitWith: CommitWith) => Promise<T>, sql: Sql = getSql()): Promise<T> {
   const tx = (await sql.reserve()) as TransactionConnection;
   // Between BEGIN and the COMMIT or ROLLBACK sent for it.
@@ -39,11 +42,13 @@ export async function transaction<T>(work: (tx: TransactionConnection, commitWit
     const commitWith: CommitWith = async (statements) => {
       if (!open) throw new Error("transaction: COMMIT sent twice");
       open = false; // whatever the answer, this COMMIT ends the transaction (or the connection is lost with it)
-      // postgres.js hands an awaited statement to its connection a microtask or two later (a query is a thenable
-      // that starts on `then`), and writes what it was handed in a setImmediate. COMMIT is handed over in that turn,
-      // so it goes after every statement already started, in the same write when it can: without the wait it could
-      // overtake them, and they would run after it, outside the transaction.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // postgres.js hands a statement to its connection two microtasks after it is awaited (`await query` calls the
+      // query's `then` one microtask later, which waits one more before handing it over), and one after `execute()`.
+      // COMMIT waits a few more microtasks than that, so it goes after every statement already started, in the same
+      // write (postgres.js writes what it was handed in a setImmediate): sent at once, it would overtake a statement
+      // awaited just before, which would then run after it, outside the transaction. (A turn of the event loop would
+      // do too, but is not needed: other callbacks could run in it while the editors wait.)
+      for (let i = 0; i < STATEMENT_HAND_OVER_MICROTASKS; i++) await null;
       const settled = await Promise.allSettled([...statements, tx`commit`.execute()]);
       const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
       if (failed) throw failed.reason;
