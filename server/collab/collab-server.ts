@@ -86,6 +86,12 @@ function rawLength(data: RawData): number {
 
 /** How long a server-side change waits for a room's commits in flight to return before it appends without the room. */
 const RESERVE_WAIT_MS = 2000;
+/**
+ * How long a closing instance waits for its clients to answer "server restarting" (1012) before it goes on: a process
+ * that exits before the close frame has left may reset the connection (the client typing meanwhile leaves unread
+ * bytes), which the client, behind a load balancer too, sees as a dropped connection (1006) instead.
+ */
+const CLOSE_HANDSHAKE_MS = 2000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -185,6 +191,9 @@ export class CollabServer {
     const document = await findDocumentForUser(documentId, auth.user.id);
     if (!document) return refuse(socket, 404, "Not Found");
     if (socket.destroyed) return;
+    // The instance began closing while this upgrade was checked: the sockets it tells "restarting" are already
+    // chosen, so this one must not open here. 503 (a load balancer tries another instance; ours does).
+    if (this.closing) return refuse(socket, 503, "Service Unavailable");
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const member: Member = {
         ws,
@@ -463,7 +472,14 @@ export class CollabServer {
     for (const t of this.unloadTimers.values()) clearTimeout(t);
     const rooms = await Promise.allSettled([...this.rooms.values()]);
     for (const r of rooms) if (r.status === "fulfilled") await r.value.drained();
-    for (const r of rooms) if (r.status === "fulfilled") for (const m of r.value.members) closeMember(m, CloseCode.ServiceRestart, "server restarting");
+    // Every socket of this instance: in a room, or still waiting for its document to load (no socket opens after
+    // `closing`). Each is told "restarting" and given until its client answers, within CLOSE_HANDSHAKE_MS.
+    const members = [...this.socketsByUser.values()].flatMap((sockets) => sockets.map((s) => s.member));
+    for (const m of members) closeMember(m, CloseCode.ServiceRestart, "server restarting");
+    const answered = members.map((m) => (m.ws.readyState === m.ws.CLOSED ? null : new Promise<void>((resolve) => m.ws.once("close", () => resolve()))));
+    let waited: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(answered), new Promise<void>((resolve) => (waited = setTimeout(resolve, CLOSE_HANDSHAKE_MS)))]);
+    clearTimeout(waited);
     await this.unlisten?.().catch(() => {});
     await this.lanes?.end().catch(() => {});
     this.wss.close();

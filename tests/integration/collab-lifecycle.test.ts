@@ -281,3 +281,52 @@ describe("document lifecycle on the server", () => {
     void Y;
   });
 });
+
+describe("an instance that closes (SIGTERM, a rolling restart)", () => {
+  it("tells its open sockets 'server restarting' (1012), waits for their answer, and answers 503, never an open socket, to an upgrade it was still checking", async () => {
+    const closing = await startTestServer();
+    const open = connectClient(closing.url, documentId, cookie);
+    clients.push(open);
+    await waitFor(() => open.provider.synced, "the first client synced");
+    // The second client's upgrade waits in its session's lookup: the sessions table is locked meanwhile.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = getSql().begin(async (tx) => {
+      await tx`lock table sessions in access exclusive mode`;
+      locked();
+      await released;
+    });
+    await isLocked;
+    const late = new WebSocket(`${closing.url.replace(/^http/, "ws")}/collab/${documentId}`, { headers: { cookie: cookie2, origin: closing.url } });
+    late.on("error", () => {});
+    const lateAnswer = new Promise<number | "open">((resolve) => {
+      late.on("open", () => resolve("open"));
+      late.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+    });
+    for (let i = 0; ; i++) {
+      const [{ n }] = await getSql()<{ n: number }[]>`
+        select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid() and query like '%from sessions%'`;
+      if (n > 0) break;
+      if (i > 400) throw new Error("the upgrade's session lookup never waited");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // The first client reads nothing for now: the closing instance waits for its answer to "restarting" (up to 2 s),
+    // and the second client's check goes on meanwhile.
+    const socket = (open.provider.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    socket.pause();
+    const started = Date.now();
+    const closed = closing.close();
+    release();
+    await holder;
+    expect(await lateAnswer).toBe(503);
+    socket.resume();
+    await waitFor(() => open.closes.length > 0, "the first client saw its socket close");
+    expect(open.closes[0]).toEqual({ code: CloseCode.ServiceRestart, reason: "server restarting" });
+    await closed;
+    expect(Date.now() - started, "closing waited for the answer, not for ever").toBeLessThan(10_000);
+    open.provider.disconnect();
+  });
+});
