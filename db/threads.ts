@@ -362,18 +362,16 @@ export async function lastThreadEventSeq(documentId: string, sql: Queryable = ge
   return Number(row?.seq ?? 0);
 }
 
+/** Tell every instance a document has new thread events ("threads <documentId> <seq>"; delivered at COMMIT). */
 /**
- * Append one server-written row right after `tail` (which the caller read under `lockDocumentThreads`, or its room
- * holds), with its kind, and announce it to every instance (delivered at COMMIT), in one statement. Returns the new
- * tail, or null when another writer took the place first: `on conflict do nothing` leaves the caller's transaction
- * usable, so it can read the new tail and append after it (or start again). With `orFail`, a taken place raises
- * `LOG_PLACE_TAKEN` instead (the transaction is then aborted): for a change whose COMMIT is already on its way behind
- * the row, which PostgreSQL then turns into a ROLLBACK.
+ * Append one server-written row right after `tail` (which the caller read under `lockDocumentThreads`), with its
+ * kind, and announce it to every instance (delivered at COMMIT), in one statement. Returns the new tail, or null when
+ * another writer took the place first: `on conflict do nothing` leaves the caller's transaction usable, so it can
+ * read the new tail and append after it (or start again).
  */
 export async function appendServerRow(
   tx: Queryable,
   input: { documentId: string; tail: LogTail; update: Uint8Array; userId: string | null; kind: "edit" | "annotation"; instanceId: string },
-  options: { orFail?: boolean } = {},
 ): Promise<LogTail | null> {
   const { documentId, tail } = input;
   const bytes = Buffer.from(input.update.buffer, input.update.byteOffset, input.update.byteLength);
@@ -382,26 +380,15 @@ export async function appendServerRow(
   const predecessor = tail.hash
     ? tx`exists (select 1 from document_updates where document_id = ${documentId} and seq = ${tail.seq} and hash = ${tail.hash})`
     : tx`not exists (select 1 from document_updates where document_id = ${documentId})`;
-  const appended = tx`
+  const rows = await tx`
+    with appended as (
       insert into document_updates (document_id, seq, update, user_id, prev_hash, hash, kind)
       select ${documentId}::uuid, ${seq}::bigint, ${bytes}::bytea, ${input.userId}::uuid, ${tail.hash}::bytea, ${hash}::bytea, ${input.kind}
       where ${predecessor}
       on conflict (document_id, seq) do nothing
-      returning seq`;
-  const notify = tx`pg_notify(${DOCUMENT_UPDATES_CHANNEL}, ${documentUpdatedPayload(documentId, seq, input.instanceId)})`;
-  if (options.orFail) {
-    await tx`
-      with appended as (${appended})
-      select case when exists (select 1 from appended) then ${notify} else accord_log_place_taken(${documentId}::uuid, ${seq}::bigint) end`;
-    return { seq, hash };
-  }
-  const rows = await tx`with appended as (${appended}) select ${notify} from appended`;
+      returning seq)
+    select pg_notify(${DOCUMENT_UPDATES_CHANNEL}, ${documentUpdatedPayload(documentId, seq, input.instanceId)}) from appended`;
   return rows.count === 1 ? { seq, hash } : null;
-}
-
-/** Whether `error` is `appendServerRow`'s with `orFail` when the log's place was taken (SQLSTATE AC409, migration 0033). */
-export function isLogPlaceTaken(error: unknown): boolean {
-  return (error as { code?: string } | null)?.code === "AC409";
 }
 
 /** The log's last row now (what a server change that may follow any later row appends after). */

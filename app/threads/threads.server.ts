@@ -15,8 +15,7 @@
  * - Every change records a thread event (numbered per document) and NOTIFYs it; rooms send it to their clients.
  */
 import * as Y from "yjs";
-import { getSql, type Queryable } from "../../db/client";
-import { transaction } from "../../db/transaction";
+import { getSql, type Queryable, type TransactionSql } from "../../db/client";
 import { readDocumentContent, readUpdatesAfter, type LogTail } from "../../db/document-log";
 import {
   appendServerRow,
@@ -32,7 +31,6 @@ import {
   insertProposal,
   insertThread,
   insertThreadEvent,
-  isLogPlaceTaken,
   lastThreadEventSeq,
   listOpenThreadQuotes,
   listThreadRows,
@@ -372,7 +370,7 @@ export function discussionSentence(t: Translate, counts: { openThreads: number; 
 /* ---------------------------------------------------------------------------------------------------------------- */
 
 interface Change {
-  tx: Queryable;
+  tx: TransactionSql;
   /**
    * Append a server-written document change after the tail read under the lock; returns its log seq. A change that
    * only adds or removes anchor marks may `rebase`: when an edit took the log's next place meanwhile (the editors'
@@ -386,15 +384,6 @@ interface Change {
    * from this process's room of the document, if it has one (log-place.server.ts), until the transaction ends.
    */
   nextSeq(): Promise<number>;
-  /**
-   * The change's last writes, in one round trip: `alongside` (statements already sent), then its row appended where
-   * `nextSeq` said, then — when this process's room holds the log's next place — COMMIT. Nothing but another
-   * instance's writer can take a held place; if one did, the append fails, PostgreSQL turns the COMMIT behind it
-   * into a ROLLBACK, and the transaction is tried again. Without a held place, the row rebases as `append` does
-   * (`rebased` is then given its seq when it went elsewhere) and COMMIT follows at the transaction's end. Nothing may
-   * be written after it. Returns the row's seq.
-   */
-  appendLast(update: Uint8Array, kind: "edit" | "annotation", alongside: (Promise<unknown> | null)[], rebased: (seq: number) => Promise<unknown>): Promise<number>;
   /**
    * Hold the log's next place now, before the document is read: a change of the text (which never rebases) then
    * finds the tail it read still the last, however fast this instance's editors type (another instance's may still
@@ -441,7 +430,7 @@ async function inDocumentTransaction<T>(
     let outcome: ReservationOutcome = { committed: null, mayHaveWritten: false };
     let endTurn: (() => void) | null = null;
     try {
-      const result = await transaction(async (tx, commitWith) => {
+      const result = (await getSql().begin(async (tx) => {
         await lockDocumentThreads(tx, documentId);
         let tail: LogTail | null = null;
         const loadDoc = async () => {
@@ -482,32 +471,6 @@ async function inDocumentTransaction<T>(
             }
           },
           nextSeq: async () => (await placeAfter(true)).seq + 1,
-          appendLast: async (update, kind, given, rebased) => {
-            const alongside = given.filter((p): p is Promise<unknown> => p !== null);
-            // Awaited below, whichever way this goes; until then a failure of theirs is not an unhandled rejection.
-            for (const p of alongside) p.catch(() => {});
-            const after = await placeAfter(true);
-            if (!held) {
-              const [seq] = await Promise.all([change.append(update, kind, { rebase: true }), ...alongside]);
-              if (seq !== after.seq + 1) await rebased(seq);
-              return seq;
-            }
-            // From here on a row may be committed without our knowing (the answers lost): the room reads the log.
-            outcome = { committed: null, mayHaveWritten: true };
-            const row = { documentId, tail: after, update, userId: actorId, kind, instanceId: (held as { instanceId: string }).instanceId };
-            const appending = appendServerRow(tx, row, { orFail: true });
-            try {
-              await commitWith([...alongside, appending]);
-            } catch (error) {
-              if (!isLogPlaceTaken(error)) throw error;
-              outcome = { committed: null, mayHaveWritten: false }; // rolled back: nothing written
-              throw new LogRace();
-            }
-            const appended = (await appending)!;
-            rows.push({ after, tail: appended, update });
-            tail = appended;
-            return appended.seq;
-          },
           holdPlace,
           event: async (type, threadId, logSeq) => {
             const at = logSeq ?? (await currentTail()).seq;
@@ -522,7 +485,7 @@ async function inDocumentTransaction<T>(
         // From here on a row may be committed without our knowing (the COMMIT's answer lost): the room reads the log.
         outcome = { committed: null, mayHaveWritten: rows.length > 0 };
         return result;
-      });
+      })) as T;
       const handed = handedThreads as AuthoredThread[] | null;
       outcome = {
         committed: rows.length > 0 ? rows : null,
@@ -586,19 +549,19 @@ async function openThread(input: {
       listThreadRows(document.id, { threadIds: [id] }, change.tx),
     ]);
     const created = threadsFromRows(rows, marked, anchorSpans(marked, { from: located.from, to: located.to }));
-    // The event, the log row and COMMIT in one round trip (postgres.js pipelines them on the transaction's
-    // connection; `appendLast`): nothing else waits between the row and the commit. The row goes after the editors'
-    // rows committed since the document was read (the room's tail, when it holds the place); a row that still went
-    // elsewhere (no room here: rebased) moves the thread's and the event's seq, and the room reads them after the NOTIFY.
+    // The event and the log row in one round trip (postgres.js pipelines them on the transaction's connection), then
+    // COMMIT: nothing else waits between the row and the commit. The row goes after the editors' rows committed since
+    // the document was read (the room's tail, when it holds the place); a row that still went elsewhere moves the
+    // thread's and the event's seq (and the room reads them after the NOTIFY).
     const expectedSeq = await change.nextSeq();
-    const eventSeq = change.event("thread-created", id, expectedSeq);
-    const seq = await change.appendLast(
-      update,
-      "annotation",
-      [eventSeq, expectedSeq !== loadedSeq ? updateThreadCreatedSeq(id, expectedSeq, change.tx) : null],
-      async (rebasedSeq) => Promise.all([updateThreadCreatedSeq(id, rebasedSeq, change.tx), updateThreadEventLogSeq(document.id, await eventSeq, rebasedSeq, change.tx)]),
-    );
-    if (seq === expectedSeq) change.handThreads(created);
+    const [eventSeq, seq] = await Promise.all([
+      change.event("thread-created", id, expectedSeq),
+      change.append(update, "annotation", { rebase: true }),
+      expectedSeq !== loadedSeq ? updateThreadCreatedSeq(id, expectedSeq, change.tx) : null,
+    ]);
+    if (seq !== expectedSeq) {
+      await Promise.all([updateThreadCreatedSeq(id, seq, change.tx), updateThreadEventLogSeq(document.id, eventSeq, seq, change.tx)]);
+    } else change.handThreads(created);
     return { id, sendMails };
   });
   sendMails();
