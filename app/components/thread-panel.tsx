@@ -169,10 +169,17 @@ export function ThreadPanel(props: ThreadPanelProps) {
     if (focused && filter !== "all" && threads?.some((t) => t.id === focused && t.status !== filter)) setFilter("all");
   }, [focused, filter, threads]);
 
+  // Each request moves the focus once, as soon as its card is drawn (a new thread's may come with the next list).
+  // Never again after: a list redrawn by a live event, or highlights moved by someone typing, must not take the focus
+  // from where the person went since (a reply being written, "Resolve"), nor a click on highlighted words the caret.
+  const request = useRef<{ n: number; threadId: string | null; served: boolean }>({ n: 0, threadId: null, served: true });
   useEffect(() => {
-    if (!focusRequest || !focused) return;
-    const card = panelRef.current?.querySelector<HTMLElement>(`[data-thread-id="${CSS.escape(focused)}"]`);
+    if (focusRequest !== request.current.n) request.current = { n: focusRequest, threadId: focused, served: false };
+    const wanted = request.current;
+    if (wanted.served || !wanted.threadId || wanted.threadId !== focused) return;
+    const card = panelRef.current?.querySelector<HTMLElement>(`[data-thread-id="${CSS.escape(wanted.threadId)}"]`);
     if (!card) return;
+    wanted.served = true;
     card.scrollIntoView({ block: "nearest" });
     card.focus({ preventScroll: true });
   }, [focusRequest, focused, list]);

@@ -311,7 +311,17 @@ describe("discussing and amending the text", () => {
     await page.keyboard.press("Tab");
     await page.keyboard.press("Enter");
     await created.locator(".comment__body", { hasText: "And a reply." }).waitFor();
-    await created.getByRole("button", { name: /^Resolve/ }).focus();
+    const resolve = created.getByRole("button", { name: /^Resolve/ });
+    await resolve.focus();
+    // A live update never takes the focus: a thread started meanwhile (here through the API; its event redraws the
+    // list) leaves it on "Resolve" (it went to the focused thread's card at every redraw: Enter then resolved nothing).
+    const started = await page.request.post(`${server.url}/api/documents/${documentId}/threads`, {
+      headers: { Origin: server.url },
+      data: { body: "Started meanwhile by someone else.", quote: { exact: await pickWords(page, 4) } },
+    });
+    expect(started.status()).toBe(201);
+    await card(page, "Started meanwhile by someone else.").waitFor();
+    await expect(resolve.evaluate((e) => e === document.activeElement)).resolves.toBe(true);
     await page.keyboard.press("Enter");
     // Resolved: the card (kept in view while it has the focus) says so. The "Resolved (n)" filter is there before, so it
     // cannot tell, and the stored state may take more than a second on a loaded machine.
