@@ -11,6 +11,7 @@ import { addMember, createUser, createWorkshop } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/http-server";
 import { connectClient, serverAnswerTo, serverStateVector, sessionCookie, typeParagraph, waitFor, type TestClient } from "../support/collab-client";
 import { commitsWaitingForLock, expectIntactChain, holdDocumentRow, paragraphUpdate, storedLog } from "../support/document-log";
+import { holdLock, untilStatementWaitsForLock } from "../support/locks";
 
 let server: TestServer;
 let documentId: string;
@@ -289,38 +290,21 @@ describe("an instance that closes (SIGTERM, a rolling restart)", () => {
     clients.push(open);
     await waitFor(() => open.provider.synced, "the first client synced");
     // The second client's upgrade waits in its session's lookup: the sessions table is locked meanwhile.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    const holder = getSql().begin(async (tx) => {
-      await tx`lock table sessions in access exclusive mode`;
-      locked();
-      await released;
-    });
-    await isLocked;
+    const held = await holdLock((tx) => tx`lock table sessions in access exclusive mode`);
     const late = new WebSocket(`${closing.url.replace(/^http/, "ws")}/collab/${documentId}`, { headers: { cookie: cookie2, origin: closing.url } });
     late.on("error", () => {});
     const lateAnswer = new Promise<number | "open">((resolve) => {
       late.on("open", () => resolve("open"));
       late.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
     });
-    for (let i = 0; ; i++) {
-      const [{ n }] = await getSql()<{ n: number }[]>`
-        select count(*)::int as n from pg_stat_activity
-        where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid() and query like '%from sessions%'`;
-      if (n > 0) break;
-      if (i > 400) throw new Error("the upgrade's session lookup never waited");
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await untilStatementWaitsForLock("from sessions", "the upgrade's session lookup");
     // The first client reads nothing for now: the closing instance waits for its answer to "restarting" (up to 2 s),
     // and the second client's check goes on meanwhile.
     const socket = (open.provider.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     socket.pause();
     const started = Date.now();
     const closed = closing.close();
-    release();
-    await holder;
+    await held.release();
     expect(await lateAnswer).toBe(503);
     socket.resume();
     await waitFor(() => open.closes.length > 0, "the first client saw its socket close");

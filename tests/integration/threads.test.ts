@@ -13,6 +13,7 @@ import { initProseMirrorDoc, updateYFragment, absolutePositionToRelativePosition
 import { getSql } from "../../db/client";
 import { appendAfterTail, appendUpdates } from "../../db/document-log";
 import { expectIntactChain, paragraphUpdate } from "../support/document-log";
+import { holdLock, untilStatementWaitsForLock } from "../support/locks";
 import { getEditorSchema, YJS_FIELD } from "../../app/editor/extensions";
 import { tiptapJsonToYDocUpdate } from "../../app/editor/document-tools.server";
 import { createAccessToken } from "../../app/auth/access-tokens.server";
@@ -124,6 +125,8 @@ function where(doc: PMNode, exact: string): { from: number; to: number } {
 
 const clientAnchors = (client: TestClient) => anchorSpans(initProseMirrorDoc(client.doc.getXmlFragment(YJS_FIELD), getEditorSchema()).doc);
 const clientText = (client: TestClient) => indexText(initProseMirrorDoc(client.doc.getXmlFragment(YJS_FIELD), getEditorSchema()).doc).text;
+/** The commenter's account row, locked: a thread of theirs waits at its first insert (its author's foreign key). */
+const holdCommenterRow = () => holdLock((tx) => tx`select 1 from users where id = ${people.commenter.id} for update`);
 
 async function settled(client: TestClient): Promise<void> {
   await waitFor(() => client.isSaved(), "the edit was saved");
@@ -419,31 +422,14 @@ describe("a thread started while the text changes", () => {
     const doc = await newDocument(["Clause one stays.", "Clause two too."]);
     // Hold the commenter's account row: the thread's first insert (its author's foreign key) waits there, after the
     // document was read and the mark worked out.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    const holder = getSql().begin(async (tx) => {
-      await tx`select 1 from users where id = ${people.commenter.id} for update`;
-      locked();
-      await released;
-    });
-    await isLocked;
+    const held = await holdCommenterRow();
     const creating = api("commenter", "POST", `/api/documents/${doc}/threads`, { body: "Late?", quote: { exact: "Clause two" } });
-    for (let i = 0; ; i++) {
-      const [{ n }] = await getSql()<{ n: number }[]>`
-        select count(*)::int as n from pg_stat_activity
-        where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid() and query like '%insert into comment_threads%'`;
-      if (n > 0) break;
-      if (i > 400) throw new Error("the thread's insert never waited");
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await untilStatementWaitsForLock("insert into comment_threads", "the thread's insert");
     // Meanwhile an editor's edit takes the log's next place.
     const [tail] = await getSql()<{ seq: number; hash: Buffer }[]>`select seq, hash from document_updates where document_id = ${doc} order by seq desc limit 1`;
     const typed = await appendAfterTail(doc, tail!, [{ update: paragraphUpdate("Typed meanwhile."), userId: people.editor.id }]);
     expect(typed.ok).toBe(true);
-    release();
-    await holder;
+    await held.release();
     const res = await creating;
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: string };
@@ -536,31 +522,14 @@ describe("a thread whose held place another instance's writer took", () => {
     await settled(writer);
     const holdsBefore = (await metrics().logPlaceHold.get()).values.find((v) => v.metricName === "accord_log_place_hold_seconds_count")?.value ?? 0;
     // Hold the commenter's account row: the thread's first insert waits there, after the document was read.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    const holder = getSql().begin(async (tx) => {
-      await tx`select 1 from users where id = ${people.commenter.id} for update`;
-      locked();
-      await released;
-    });
-    await isLocked;
+    const held = await holdCommenterRow();
     const creating = api("commenter", "POST", `/api/documents/${doc}/threads`, { body: "Taken?", quote: { exact: "Clause two" } });
-    for (let i = 0; ; i++) {
-      const [{ n }] = await getSql()<{ n: number }[]>`
-        select count(*)::int as n from pg_stat_activity
-        where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid() and query like '%insert into comment_threads%'`;
-      if (n > 0) break;
-      if (i > 400) throw new Error("the thread's insert never waited");
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await untilStatementWaitsForLock("insert into comment_threads", "the thread's insert");
     // Another instance's writer takes the log's next place; no NOTIFY, so the room here still holds the old tail and
     // hands it to the thread, whose row then finds that place taken and goes after it.
     const [tail] = await getSql()<{ seq: number; hash: Buffer }[]>`select seq, hash from document_updates where document_id = ${doc} order by seq desc limit 1`;
     expect((await appendAfterTail(doc, tail!, [{ update: paragraphUpdate("Typed on another instance."), userId: people.editor.id }])).ok).toBe(true);
-    release();
-    await holder;
+    await held.release();
     const res = await creating;
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: string };

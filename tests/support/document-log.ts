@@ -3,6 +3,7 @@ import { expect } from "vitest";
 import * as Y from "yjs";
 import { getSql } from "../../db/client";
 import { chainHash } from "../../db/document-log";
+import { holdLock } from "./locks";
 
 export interface LogRow {
   seq: number;
@@ -43,23 +44,8 @@ export function paragraphUpdate(text: string): Uint8Array {
  * needs a share of it (the log's foreign key locks the row it points to), so commits wait inside PostgreSQL until
  * `release`.
  */
-export async function holdDocumentRow(documentId: string): Promise<{ release(): Promise<void> }> {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let locked!: () => void;
-  const isLocked = new Promise<void>((resolve) => (locked = resolve));
-  const holder = getSql().begin(async (tx) => {
-    await tx`select 1 from documents where id = ${documentId} for update`;
-    locked();
-    await released;
-  });
-  await isLocked;
-  return {
-    release: async () => {
-      release();
-      await holder;
-    },
-  };
+export function holdDocumentRow(documentId: string): Promise<{ release(): Promise<void> }> {
+  return holdLock((tx) => tx`select 1 from documents where id = ${documentId} for update`);
 }
 
 /** Collaboration commit statements of this database waiting for a lock right now. */
