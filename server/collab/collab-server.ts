@@ -87,9 +87,9 @@ function rawLength(data: RawData): number {
 /** How long a server-side change waits for a room's commits in flight to return before it appends without the room. */
 const RESERVE_WAIT_MS = 2000;
 /**
- * How long a closing instance waits for its clients to answer "server restarting" (1012) before it goes on: a process
- * that exits before the close frame has left may reset the connection (the client typing meanwhile leaves unread
- * bytes), which the client, behind a load balancer too, sees as a dropped connection (1006) instead.
+ * How long a closing instance waits for its clients to answer "server restarting" (1012) before it cuts the rest off:
+ * a process that exits before the close frame has left may reset the connection (the client typing meanwhile leaves
+ * unread bytes), which the client, behind a load balancer too, sees as a dropped connection (1006) instead.
  */
 const CLOSE_HANDSHAKE_MS = 2000;
 
@@ -480,6 +480,10 @@ export class CollabServer {
     let waited: NodeJS.Timeout | undefined;
     await Promise.race([Promise.all(answered), new Promise<void>((resolve) => (waited = setTimeout(resolve, CLOSE_HANDSHAKE_MS)))]);
     clearTimeout(waited);
+    // A client that has not answered by then (gone, or not reading) is cut off: the server's own close would
+    // otherwise wait for its socket (ws gives a close 30 s), past the process's 10 s to stop. Its "restarting" frame
+    // has left already.
+    for (const m of members) if (m.ws.readyState !== m.ws.CLOSED) m.ws.terminate();
     await this.unlisten?.().catch(() => {});
     await this.lanes?.end().catch(() => {});
     this.wss.close();

@@ -317,10 +317,10 @@ describe("discussing and amending the text", () => {
     // list) leaves it on "Resolve" (it went to the focused thread's card at every redraw: Enter then resolved nothing).
     const started = await page.request.post(`${server.url}/api/documents/${documentId}/threads`, {
       headers: { Origin: server.url },
-      data: { body: "Started meanwhile by someone else.", quote: { exact: await pickWords(page, 4) } },
+      data: { body: "Started meanwhile through the API.", quote: { exact: await pickWords(page, 4) } },
     });
     expect(started.status()).toBe(201);
-    await card(page, "Started meanwhile by someone else.").waitFor();
+    await card(page, "Started meanwhile through the API.").waitFor();
     await expect(resolve.evaluate((e) => e === document.activeElement)).resolves.toBe(true);
     await page.keyboard.press("Enter");
     // Resolved: the card (kept in view while it has the focus) says so. The "Resolved (n)" filter is there before, so it

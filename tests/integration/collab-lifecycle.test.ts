@@ -284,7 +284,7 @@ describe("document lifecycle on the server", () => {
 });
 
 describe("an instance that closes (SIGTERM, a rolling restart)", () => {
-  it("tells its open sockets 'server restarting' (1012), waits for their answer, and answers 503, never an open socket, to an upgrade it was still checking", async () => {
+  it("tells its open sockets 'server restarting' (1012), ends though a client does not answer, and answers 503, never an open socket, to an upgrade it was still checking", async () => {
     const closing = await startTestServer();
     const open = connectClient(closing.url, documentId, cookie);
     clients.push(open);
@@ -298,19 +298,18 @@ describe("an instance that closes (SIGTERM, a rolling restart)", () => {
       late.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
     });
     await untilStatementWaitsForLock("from sessions", "the upgrade's session lookup");
-    // The first client reads nothing for now: the closing instance waits for its answer to "restarting" (up to 2 s),
-    // and the second client's check goes on meanwhile.
+    // The first client reads nothing for now: the closing instance waits for its answer to "restarting" (up to 2 s,
+    // then goes on: the test's own time limit is 30 s, ws's limit for a close 30 s too), and the second client's check
+    // goes on meanwhile.
     const socket = (open.provider.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     socket.pause();
-    const started = Date.now();
     const closed = closing.close();
     await held.release();
     expect(await lateAnswer).toBe(503);
+    await closed;
     socket.resume();
     await waitFor(() => open.closes.length > 0, "the first client saw its socket close");
     expect(open.closes[0]).toEqual({ code: CloseCode.ServiceRestart, reason: "server restarting" });
-    await closed;
-    expect(Date.now() - started, "closing waited for the answer, not for ever").toBeLessThan(10_000);
     open.provider.disconnect();
   });
 });
