@@ -309,7 +309,7 @@ describe("an instance that closes (SIGTERM, a rolling restart)", () => {
     await closed;
     socket.resume();
     await waitFor(() => open.closes.length > 0, "the first client saw its socket close");
-    expect(open.closes[0]).toEqual({ code: CloseCode.ServiceRestart, reason: "server restarting" });
+    expect(open.closes[0]).toEqual({ code: CloseCode.ServiceRestart, reason: "server restarting", opened: true });
     open.provider.disconnect();
   });
 });

@@ -25,7 +25,8 @@ export interface TestClient {
   text: () => string;
   /** Each "saved" message: the log seq it confirms, this client's clock in its snapshot, and the snapshot's size. */
   saved: { seq: number; clock: number; bytes: number }[];
-  closes: { code: number; reason: string }[];
+  /** Each close of a socket, with whether it had opened (a failed handshake is reported as 1006, never opened). */
+  closes: { code: number; reason: string; opened: boolean }[];
   /** Behind the test nginx: the instance ("127.0.0.1:<port>") each of its connections reached, in order. */
   upstreams: string[];
   denied: string[];
@@ -77,7 +78,8 @@ export function connectClient(baseUrl: string, documentId: string, cookie: strin
     client.denied.push(decoding.readVarString(decoder));
   };
   provider.on("connection-close", (event) => {
-    if (event) client.closes.push({ code: event.code, reason: event.reason });
+    // Emitted before the provider updates its state: `wsconnected` still says whether this socket had opened.
+    if (event) client.closes.push({ code: event.code, reason: event.reason, opened: provider.wsconnected });
   });
   return client;
 }
