@@ -297,7 +297,7 @@ async function liveSection(ctx: Context, db: BenchDatabase, opts: ReturnType<typ
   if (opts.rounds > 1) {
     out(`per round: ${perRound.map((r, i) => `${i + 1}: p99 ${fmt(r.without, 1)} → ${fmt(r.with, 1)} ms (${fmt(r.with / r.without)}×), creation p99 ${fmt(r.createP99, 1)} ms`).join("; ")}`);
   }
-  return { ratio: p99With / p99Without, createP99 };
+  return { ratio: p99With / p99Without, createP99, measured: [...without, ...withC].map((r) => r.measuredMicros) };
 }
 
 function othersCpu(r: WorkloadResult): number {
@@ -491,10 +491,11 @@ async function main(): Promise<void> {
       const ctx: Context = { db, workers, tokens: [...editors, ...commenterMembers].map((m) => m.token), cpuProfDir, serverRoot: ROOT, log, running, startAccord: startWithMetrics };
       const live = await liveSection(ctx, db, opts, commenterMembers.map((m) => m.token));
       if (cpuProfDir) {
-        // One profile per server process, in the order they ran (rounds alternate which variant goes first).
+        // One profile per server process, in the order they ran (rounds alternate which variant goes first): the
+        // measured phase only (each server's samples fall in its own run's window).
         for (const file of readdirSync(cpuProfDir).filter((f) => f.endsWith(".cpuprofile")).sort()) {
-          out(`\nCPU profile of a server (${file}):`);
-          out(summarise(path.join(cpuProfDir, file), 25));
+          out(`\nCPU profile of a server (${file}), the measured phase only:`);
+          out(summarise(path.join(cpuProfDir, file), 25, live.measured));
         }
       }
       summary.push(

@@ -71,6 +71,8 @@ export interface WorkloadResult {
   /** CPU seconds the whole machine was busy over the run, and how many CPUs it has. */
   machineBusySeconds: number;
   windowSeconds: number;
+  /** The measured phase (the clients' edits), in microseconds of the monotonic clock CPU profiles use. */
+  measuredMicros: { fromMicros: number; toMicros: number };
   cpus: number;
   clientTimerLagP99: number;
   clientLoopDelayP99: number;
@@ -270,6 +272,7 @@ export async function runWorkload(ctx: Context, target: Target, p: WorkloadParam
       clientCpuSeconds: clients1 - clients0,
       machineBusySeconds: machine1.busy - machine0.busy,
       windowSeconds: (t1 - t0) / 1000,
+      measuredMicros: { fromMicros: Math.round(startAt * 1000), toMicros: Math.round((startAt + p.seconds * 1000) * 1000) },
       cpus: machine1.cpus,
       clientTimerLagP99: Math.max(...runs.map((r) => r.timerLagP99)),
       clientLoopDelayP99: Math.max(...collected.map((c) => c.loopDelayP99)),
