@@ -50,12 +50,18 @@ export function discussionButtons(
     ...(canComment(role)
       ? [
           { label: t("editor:discussion.comment"), title: t("editor:discussion.commentTitle"), keyshortcuts: COMMENT_KEYS, onRun: () => actions?.startDraft("comment") },
-          { label: t("editor:discussion.propose"), title: t("editor:discussion.proposeTitle"), onRun: () => actions?.startDraft("proposal") },
+          {
+            label: t("editor:discussion.propose"),
+            shortLabel: t("editor:discussion.proposeShort"),
+            title: t("editor:discussion.proposeTitle"),
+            onRun: () => actions?.startDraft("proposal"),
+          },
         ]
       : []),
     {
       id: actions?.toggleId,
       label: t("editor:discussion.toggle", { count: openCount }),
+      shortLabel: t("editor:discussion.toggleShort", { count: openCount }),
       title: t("editor:discussion.toggleTitle"),
       expanded: actions?.open ?? false,
       onRun: () => actions?.showPanel(),

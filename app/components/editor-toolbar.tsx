@@ -52,6 +52,11 @@ const MORE_INDEX = TOOLBAR_COMMANDS.length;
 export interface ToolbarExtra {
   id?: string;
   label: string;
+  /**
+   * What a phone shows of the label: the label with words left out ("Propose", "Discussion (3)"); the words it leaves
+   * out stay in the button's name for screen readers. Ignored unless it is the label's start and end put together.
+   */
+  shortLabel?: string;
   title?: string;
   keyshortcuts?: string;
   expanded?: boolean;
@@ -208,7 +213,7 @@ export function EditorToolbar({
                   setMessage(typeof said === "string" ? said : null);
                 }}
               >
-                {extra.label}
+                <ShortenedLabel label={extra.label} short={extra.shortLabel} />
               </button>
             ))}
           </div>
@@ -235,5 +240,25 @@ export function EditorToolbar({
         </p>
       ) : null}
     </>
+  );
+}
+
+/**
+ * The label, with the words its short form leaves out in a span that narrow screens hide visually (app.css): the
+ * button's name stays the whole label, and what a phone shows is its start and end, in order (WCAG 2.5.3).
+ */
+function ShortenedLabel({ label, short }: { label: string; short?: string }) {
+  if (!short || short.length >= label.length) return <>{label}</>;
+  let start = 0;
+  while (start < short.length && short[start] === label[start]) start++;
+  const end = short.length - start;
+  if (end > 0 && !label.endsWith(short.slice(start))) return <>{label}</>;
+  // One span around it all: a flex button would drop the spaces at the edges of its parts.
+  return (
+    <span>
+      {label.slice(0, start)}
+      <span className="toolbar__label-rest">{label.slice(start, label.length - end)}</span>
+      {label.slice(label.length - end)}
+    </span>
   );
 }

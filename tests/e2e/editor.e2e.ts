@@ -167,7 +167,7 @@ describe("the editor's toolbar", () => {
     await context.close();
   });
 
-  it("on a phone leaves the text its first screen: the site's menu on one line, the formatting buttons and the save status on one row, the discussion's buttons whole below them", async () => {
+  it("on a phone leaves the text its first screen: the site's menu on one line, the formatting buttons and the save status on one row, the discussion's buttons whole on one row below them", async () => {
     const phone = { width: 390, height: 800 };
     const { context, page } = await openEditor(phone, linksDocumentId);
     // The rows the shown elements matching `selector` take, by their middles (the More menu's items are not shown).
@@ -184,6 +184,21 @@ describe("the editor's toolbar", () => {
     );
     expect(discussionButtons.map((b) => b.name)).toEqual(["Comment", "Propose a change", expect.stringMatching(/^Discussion/)]);
     expect(discussionButtons.filter((b) => !b.inside), "discussion buttons cut at the edge").toEqual([]);
+    // On one row, with short labels ("Propose", "Discussion (N)"), their whole labels still their names: the bar that
+    // stays above the keyboard while writing is two rows of buttons, not three.
+    await expect(rowsOf(".toolbar--discussion [data-toolbar-item]")).resolves.toBe(1);
+    // What each button shows: its words in elements drawn wider than a pixel (a visually hidden one is 1 px).
+    const shown = await page.getByRole("toolbar", { name: "Discussion" }).getByRole("button").evaluateAll((buttons) =>
+      buttons.map((b) => {
+        const walker = document.createTreeWalker(b, NodeFilter.SHOW_TEXT);
+        let words = "";
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) if (node.parentElement!.getBoundingClientRect().width > 1) words += node.textContent;
+        return words.trim();
+      }),
+    );
+    expect(shown).toEqual(["Comment", "Propose", expect.stringMatching(/^Discussion \(\d+\)$/)]);
+    await page.getByRole("button", { name: "Propose a change" }).waitFor();
+    await page.getByRole("button", { name: /^Discussion \(\d+ open\)$/ }).waitFor();
     const [formatting, status, discussion] = await Promise.all(
       [page.getByRole("toolbar", { name: "Formatting" }), page.locator(".toolbar-bar .toolbar__status"), page.locator(".toolbar--discussion")].map((l) => l.boundingBox()),
     );
