@@ -244,21 +244,31 @@ export function EditorToolbar({
 }
 
 /**
- * The label, with the words its short form leaves out in a span that narrow screens hide visually (app.css): the
- * button's name stays the whole label, and what a phone shows is its start and end, in order (WCAG 2.5.3).
+ * The label as [shown start, words a phone leaves out, shown end] when `short` is its start and end put together
+ * ("Discussion (3 open)", "Discussion (3)" → "Discussion (3", " open", ")"); null when it is not, or is not shorter.
  */
-function ShortenedLabel({ label, short }: { label: string; short?: string }) {
-  if (!short || short.length >= label.length) return <>{label}</>;
+export function shortenedParts(label: string, short: string | undefined): [string, string, string] | null {
+  if (!short || short.length >= label.length) return null;
   let start = 0;
   while (start < short.length && short[start] === label[start]) start++;
   const end = short.length - start;
-  if (end > 0 && !label.endsWith(short.slice(start))) return <>{label}</>;
+  if (end > 0 && !label.endsWith(short.slice(start))) return null;
+  return [label.slice(0, start), label.slice(start, label.length - end), label.slice(label.length - end)];
+}
+
+/**
+ * The label, with the words its short form leaves out in a span that narrow screens do not draw (app.css): the
+ * button's name stays the whole label, and what a phone shows is its start and end, in order (WCAG 2.5.3).
+ */
+function ShortenedLabel({ label, short }: { label: string; short?: string }) {
+  const parts = shortenedParts(label, short);
+  if (!parts) return <>{label}</>;
   // One span around it all: a flex button would drop the spaces at the edges of its parts.
   return (
     <span>
-      {label.slice(0, start)}
-      <span className="toolbar__label-rest">{label.slice(start, label.length - end)}</span>
-      {label.slice(label.length - end)}
+      {parts[0]}
+      <span className="toolbar__label-rest">{parts[1]}</span>
+      {parts[2]}
     </span>
   );
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MORE_COMMANDS, TOOLBAR_COMMANDS, withDefaultScheme } from "../../app/editor/toolbar-commands";
+import { shortenedParts } from "../../app/components/editor-toolbar";
 import { LOCALES } from "../../app/i18n/locales";
 import { tFor } from "../../app/i18n/strings.server";
 
@@ -26,5 +27,34 @@ describe("the editor's toolbar commands", () => {
     expect(withDefaultScheme("example.org")).toBe("https://example.org");
     expect(withDefaultScheme("ana@example.org")).toBe("mailto:ana@example.org");
     expect(withDefaultScheme("javascript:alert(1)")).toBe("javascript:alert(1)");
+  });
+});
+
+describe("the discussion buttons' short labels on a phone", () => {
+  it("show the label's start and end and leave out words between, in every language, for any count", () => {
+    for (const locale of LOCALES) {
+      const t = tFor(locale);
+      const pairs = [
+        [t("editor:discussion.propose"), t("editor:discussion.proposeShort")],
+        ...[0, 1, 2, 5, 21, 1000].map((count) => [t("editor:discussion.toggle", { count }), t("editor:discussion.toggleShort", { count })]),
+      ];
+      for (const [label, short] of pairs) {
+        const parts = shortenedParts(label!, short);
+        expect(parts, `${locale}: "${short}" is "${label}" with words left out`).not.toBeNull();
+        expect(parts!.join(""), locale).toBe(label);
+        expect(parts![0] + parts![2], locale).toBe(short);
+        expect(parts![1].trim().length, `${locale}: words are left out`).toBeGreaterThan(0);
+      }
+    }
+    expect(shortenedParts("Discussion (3 open)", "Discussion (3)")).toEqual(["Discussion (3", " open", ")"]);
+    expect(shortenedParts("Propose a change", "Propose")).toEqual(["Propose", " a change", ""]);
+  });
+
+  it("fall back to the whole label when the short one is not its start and end, or not shorter", () => {
+    expect(shortenedParts("Propose a change", "Suggest")).toBeNull();
+    expect(shortenedParts("Discussion (3 open)", "Discussion (4)")).toBeNull();
+    expect(shortenedParts("Comment", "Comment")).toBeNull();
+    expect(shortenedParts("Comment", undefined)).toBeNull();
+    expect(shortenedParts("Comment", "")).toBeNull();
   });
 });
