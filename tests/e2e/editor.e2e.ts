@@ -187,7 +187,7 @@ describe("the editor's toolbar", () => {
     // On one row, with short labels ("Propose", "Discussion (N)"), their whole labels still their names: the bar that
     // stays above the keyboard while writing is two rows of buttons, not three.
     await expect(rowsOf(".toolbar--discussion [data-toolbar-item]")).resolves.toBe(1);
-    // What each button shows: its words in elements drawn wider than a pixel (a visually hidden one is 1 px).
+    // What each button shows: its words in elements drawn wider than a pixel (the words left out are drawn 0 px wide).
     const shown = await page.getByRole("toolbar", { name: "Discussion" }).getByRole("button").evaluateAll((buttons) =>
       buttons.map((b) => {
         const walker = document.createTreeWalker(b, NodeFilter.SHOW_TEXT);
