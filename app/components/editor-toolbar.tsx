@@ -166,6 +166,10 @@ export function EditorToolbar({
                   tabIndex={index === focusIndex ? 0 : -1}
                   data-toolbar-item
                   onFocus={() => setFocusIndex(index)}
+                  // A pointer leaves the keyboard in the text: the button never takes the focus, so the keys typed
+                  // next go on into the text at once (Tiptap gives the focus back only a frame later; Undo not at
+                  // all), and a phone's keyboard stays up. By keyboard the buttons take the focus as before.
+                  onMouseDown={(event) => event.preventDefault()}
                   onClick={() => {
                     if (!disabled) run(command);
                   }}

@@ -150,6 +150,30 @@ describe("the editor's toolbar", () => {
     await context.close();
   });
 
+  it("leaves the keyboard in the text when its buttons are clicked: the next keys go into the text at once, even after Undo", async () => {
+    const { context, page } = await openEditor({ width: 1280, height: 900 });
+    await caretAtEnd(page, page.locator(".document-editor p").last());
+    await page.keyboard.press("Enter");
+    // Every moment the text loses the keyboard, counted in the page.
+    await page.locator(".document-editor").evaluate((editor) => {
+      const counter = window as { blurs?: number };
+      counter.blurs = 0;
+      editor.addEventListener("blur", () => (counter.blurs = (counter.blurs ?? 0) + 1));
+    });
+    const blurs = () => page.evaluate(() => (window as { blurs?: number }).blurs);
+
+    await page.getByRole("button", { name: "H2 heading" }).click();
+    await page.keyboard.type("Clicked then typed");
+    await expect(blurs()).resolves.toBe(0);
+    await page.locator(".document-editor h2", { hasText: /^Clicked then typed$/ }).waitFor();
+
+    await page.getByRole("button", { name: "Undo" }).click();
+    await page.keyboard.type(" after undo");
+    await expect(blurs()).resolves.toBe(0);
+    await page.locator(".document-editor", { hasText: "after undo" }).waitFor();
+    await context.close();
+  });
+
   it("on a phone stays one row that scrolls sideways, and its More menu opens in view", async () => {
     const phone = { width: 390, height: 700 };
     const { context, page } = await openEditor(phone);
