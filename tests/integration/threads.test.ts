@@ -18,7 +18,7 @@ import { getEditorSchema, YJS_FIELD } from "../../app/editor/extensions";
 import { tiptapJsonToYDocUpdate } from "../../app/editor/document-tools.server";
 import { createAccessToken } from "../../app/auth/access-tokens.server";
 import { loadDocument } from "../../app/models/document-content.server";
-import { MESSAGE_THREADS, readThreadEvent } from "../../app/collab/protocol";
+import { MESSAGE_SAVED, MESSAGE_THREADS, readThreadEvent } from "../../app/collab/protocol";
 import type { Thread, ThreadEvent } from "../../app/threads/contract";
 import { anchorSpans, indexText, locateQuote, proseMirrorOf } from "../../app/threads/anchoring.server";
 import { anchorChecksSettled } from "../../app/threads/anchor-watch.server";
@@ -48,11 +48,11 @@ async function newDocument(paragraphs: string[], workshop = workshopId): Promise
   return row!.id;
 }
 
-async function api(who: Who | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(server.url + path, {
+async function api(who: Who | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}, baseUrl = server.url): Promise<Response> {
+  return fetch(baseUrl + path, {
     method,
     headers: {
-      origin: server.url,
+      origin: baseUrl,
       ...(body !== undefined ? { "content-type": "application/json" } : {}),
       ...(who ? { cookie: people[who].cookie } : {}),
       ...headers,
@@ -61,8 +61,8 @@ async function api(who: Who | null, method: string, path: string, body?: unknown
   });
 }
 
-async function createThread(who: Who, documentId: string, exact: string, body = "Why these words?", extra: Record<string, string> = {}): Promise<string> {
-  const res = await api(who, "POST", `/api/documents/${documentId}/threads`, { body, quote: { exact, ...extra } });
+async function createThread(who: Who, documentId: string, exact: string, body = "Why these words?", extra: Record<string, string> = {}, baseUrl = server.url): Promise<string> {
+  const res = await api(who, "POST", `/api/documents/${documentId}/threads`, { body, quote: { exact, ...extra } }, {}, baseUrl);
   const answer = (await res.json()) as { id?: string; error?: string };
   expect(res.status, answer.error).toBe(201);
   return answer.id!;
@@ -255,6 +255,39 @@ describe("thread events on another instance", () => {
       expect(clientAnchors(client).get(id)?.text).toBe("share one database");
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe("a thread's mark and event on a busy document", () => {
+  it("reach each socket before anything written after them: an editor's \"saved\" for a later edit never comes first", async () => {
+    // The room relays them with its next write to the sockets (room.ts, relaySoon): an editor's edit committed after
+    // the thread must not overtake them — its "saved" names a log position, everything before it already sent.
+    // A server whose rooms would hold such a relay for a minute: here it can only leave with the editor's next write.
+    const own = await startTestServer({ ...DEFAULT_COLLAB_OPTIONS, limits: { ...DEFAULT_COLLAB_OPTIONS.limits, relaySoonMs: 60_000 } });
+    const doc = await newDocument(["Marks leave with the room's next write.", "A second paragraph."]);
+    const client = await editorClient(doc, "editor", own.url);
+    const reader = await editorClient(doc, "viewer", own.url); // a room of two: its writes are corked together
+    let id = "";
+    // For each "saved" the editor receives: did it already hold the thread's mark and event?
+    const heldAtSaved: boolean[] = [];
+    const onSaved = client.provider.messageHandlers[MESSAGE_SAVED]!;
+    client.provider.messageHandlers[MESSAGE_SAVED] = (encoder: unknown, decoder: decoding.Decoder) => {
+      heldAtSaved.push(id !== "" && clientAnchors(client).has(id) && client.events.some((e) => e.threadId === id));
+      (onSaved as (encoder: unknown, decoder: decoding.Decoder) => void)(encoder, decoder);
+    };
+    try {
+      for (let round = 0; round < 3; round++) {
+        id = await createThread("commenter", doc, round === 0 ? "the room's next write" : `Typed at once ${round - 1}`, "Why?", {}, own.url);
+        const before = heldAtSaved.length;
+        typeParagraph(client, `Typed at once ${round}.`);
+        await waitFor(() => heldAtSaved.length > before && client.isSaved(), "the edit saved");
+        expect(heldAtSaved.slice(before), `round ${round}`).not.toContain(false);
+      }
+    } finally {
+      client.destroy();
+      reader.destroy();
+      await own.close();
     }
   });
 });
