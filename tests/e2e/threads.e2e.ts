@@ -79,6 +79,10 @@ async function selectWords(page: Page, words: string): Promise<void> {
     selection.removeAllRanges();
     selection.addRange(range);
   }, words);
+  // As with a person's selection, the editor has read it before anything is pressed (it reads the browser's selection
+  // on its "selectionchange", a task later; a loaded machine delayed it past the click on "Comment", which then asked
+  // to select the words first — the draft test's failure in CI, 8 Dec).
+  await editorSelectionRead(page);
 }
 
 /** The first few words of the document's first plain paragraph: the sentence the workshop discusses. */
