@@ -474,10 +474,10 @@ export class Room {
   /**
    * Send thread events, in order, each with its thread as `threads` has it. Each person sees `mine` on what they
    * wrote: one message for each person who wrote in the thread, and one shared by everyone else (all `mine: false`);
-   * each message framed once, the same bytes written to every socket it is for.
+   * each message framed once, the same bytes written to every socket it is for. Called inside `corked` (or by a relay
+   * `flushSoon` runs), so a relay held back by `relaySoon` has left before these.
    */
   private sendThreadEvents(events: ThreadEventRow[], threads: AuthoredThread[]): void {
-    if (this.soon.length > 0) return this.corked(() => this.sendThreadEvents(events, threads));
     const byId = new Map(threads.map((t) => [t.thread.id, t]));
     const frames = new Map<Uint8Array, Buffer>();
     for (const event of events) {
